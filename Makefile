@@ -1,0 +1,46 @@
+# futurelab: the two commands are `make run` and `make test`; everything else is a step of theirs.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -euo pipefail -c
+
+ADDR ?= 127.0.0.1:8080
+# The wasm build: nightly, std rebuilt with atomics (for threads), trunk never downloading anything.
+WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true
+
+.PHONY: run test setup setup-test frontend fetch-wasm-deps test-rust test-e2e dev clean
+
+## make run: install what is missing, build the page (release), serve it at http://$(ADDR)
+run: setup frontend
+	cargo build --release -p futurelab-server
+	./target/release/futurelab serve --addr $(ADDR) --dist dist
+
+## make test: install what the tests need, then every test (cargo and browser); non-zero on any failure
+test: setup setup-test frontend test-rust test-e2e
+
+setup:
+	./scripts/setup-tools.sh
+
+setup-test:
+	./scripts/setup-test-tools.sh
+
+# trunk runs cargo offline, so the crates (build-std's included) are fetched first; a no-op when present.
+fetch-wasm-deps:
+	$(WASM_ENV) cargo fetch --target wasm32-unknown-unknown --quiet
+
+frontend: fetch-wasm-deps
+	$(WASM_ENV) trunk build --release
+
+test-rust:
+	cargo test --workspace --exclude futurelab-web
+
+test-e2e:
+	cargo build -p futurelab-server
+	cd tests/e2e && npm test
+
+## make dev: trunk serve with live reload (frontend work); the page at http://127.0.0.1:8080
+dev: setup fetch-wasm-deps
+	$(WASM_ENV) trunk serve
+
+clean:
+	cargo clean
+	rm -rf dist tests/e2e/artifacts

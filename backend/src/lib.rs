@@ -1,0 +1,7 @@
+//! The futurelab server and command-line tool.
+//!
+//! `futurelab serve` serves the playground page (built by trunk into `dist/`) with the headers that make it
+//! cross-origin isolated, so its wasm can share memory between Web Worker threads.
+
+pub mod cli;
+pub mod server;

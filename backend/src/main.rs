@@ -1,0 +1,33 @@
+//! `futurelab`: the playground server and command-line tool.
+
+use clap::Parser;
+use futurelab_server::cli::{Cli, Command};
+use futurelab_server::server;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => {
+                let listener = server::bind(args.addr, &args.dist).await?;
+                let local = listener.local_addr().map_err(server::ServeError::Io)?;
+                println!("futurelab: serving the playground at http://{local}");
+                server::serve(listener, &args.dist).await
+            }
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("futurelab: {message}");
+    ExitCode::FAILURE
+}

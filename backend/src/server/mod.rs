@@ -1,0 +1,63 @@
+//! The HTTP server: axum on tokio.
+
+mod page;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tokio::net::TcpListener;
+
+/// Why the server could not start. Each is one line for the user.
+#[derive(Debug)]
+pub enum ServeError {
+    /// `dist/index.html` is not there.
+    MissingPage(PathBuf),
+    /// The address could not be bound (busy port, no permission, bad interface).
+    Bind(SocketAddr, std::io::Error),
+    /// The server failed while running.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::MissingPage(dir) => write!(
+                f,
+                "no built page at {}: build it first with `make run` (or `trunk build --release`), or pass --dist DIR",
+                dir.join("index.html").display()
+            ),
+            ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            ServeError::Io(e) => write!(f, "server error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// Every route of the server.
+pub fn router(dist: &Path) -> Router {
+    let routes = Router::new()
+        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .merge(page::routes(dist));
+    page::with_isolation_headers(routes)
+}
+
+/// Checks the page exists and binds the address; the listener then goes to [`serve`].
+pub async fn bind(addr: SocketAddr, dist: &Path) -> Result<TcpListener, ServeError> {
+    if !dist.join("index.html").is_file() {
+        return Err(ServeError::MissingPage(dist.to_path_buf()));
+    }
+    TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))
+}
+
+/// Serves until Ctrl-C (or the future is dropped).
+pub async fn serve(listener: TcpListener, dist: &Path) -> Result<(), ServeError> {
+    axum::serve(listener, router(dist))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(ServeError::Io)
+}

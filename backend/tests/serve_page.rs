@@ -1,0 +1,62 @@
+//! `futurelab serve`: the built page with isolation headers, MIME types and cache headers.
+
+mod support;
+
+use reqwest::header::HeaderMap;
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+fn assert_isolated(headers: &HeaderMap, what: &str) {
+    assert_eq!(header(headers, "cross-origin-opener-policy"), "same-origin", "{what}");
+    assert_eq!(header(headers, "cross-origin-embedder-policy"), "require-corp", "{what}");
+    assert_eq!(header(headers, "cross-origin-resource-policy"), "same-origin", "{what}");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_isolation_headers() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    for path in ["/", "/index.html", "/futurelab-web-0123456789abcdef_bg.wasm", "/healthz", "/no/such/file"] {
+        let response = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
+        assert_isolated(response.headers(), path);
+    }
+}
+
+#[tokio::test]
+async fn wasm_and_javascript_get_their_registered_mime_types() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let get = |path: &'static str| async move { reqwest::get(format!("http://{addr}{path}")).await.unwrap() };
+    let wasm = get("/futurelab-web-0123456789abcdef_bg.wasm").await;
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(header(wasm.headers(), "content-type"), "application/wasm");
+    let js = get("/futurelab-web-0123456789abcdef.js").await;
+    assert!(header(js.headers(), "content-type").starts_with("text/javascript"), "{:?}", js.headers());
+    let html = get("/").await;
+    assert!(header(html.headers(), "content-type").starts_with("text/html"));
+    assert_eq!(html.text().await.unwrap(), "<!doctype html><title>futurelab</title>");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_long_and_the_page_is_revalidated() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let cache = |path: &'static str| async move {
+        let r = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
+        header(r.headers(), "cache-control").to_string()
+    };
+    assert_eq!(cache("/style-0123456789abcdef.css").await, "public, max-age=31536000, immutable");
+    assert_eq!(cache("/").await, "no-cache");
+    assert_eq!(cache("/index.html").await, "no-cache");
+}
+
+#[tokio::test]
+async fn healthz_answers_json() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let r = reqwest::get(format!("http://{addr}/healthz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), r#"{"status":"ok"}"#);
+}

@@ -1,0 +1,204 @@
+//! `as_completed`: futures in the order they complete, blocking ([`as_completed`]) or async
+//! ([`as_completed_async`]).
+//!
+//! Guarantees:
+//! - Each distinct future is yielded once, however often it appears in the input.
+//! - Futures already done when the call is made come first, in input order; then the others in the
+//!   order they completed.
+//! - A cancelled future counts as done at once (CPython waits until a worker dequeues it and can hang for
+//!   ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
+//! - With a timeout, once it passes with futures still unfinished, the iterator yields one
+//!   `Err(FutureError::Timeout)` and ends; [`AsCompleted::timeout_message`] gives CPython's text
+//!   `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
+//!   (CPython's code counts it from the first `next()`).
+//! - The iterator drops its handle to each future as it yields it.
+
+use crate::future::waiter::Waiter;
+use crate::platform::Instant;
+use crate::trace::{EventKind, Trace, WaitOp};
+use crate::{Future, FutureError};
+use std::collections::{HashSet, VecDeque};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// The distinct futures of `futures`, in first-seen order.
+pub(crate) fn distinct<'f, T: 'f>(futures: impl IntoIterator<Item = &'f Future<T>>) -> Vec<Future<T>> {
+    let mut seen = HashSet::new();
+    futures.into_iter().filter(|f| seen.insert((*f).clone())).cloned().collect()
+}
+
+/// The iterator [`as_completed`] returns.
+pub struct AsCompleted<T: Send + 'static> {
+    slots: Vec<Option<Future<T>>>,
+    waiter: Arc<Waiter>,
+    ready: VecDeque<usize>,
+    remaining: usize,
+    deadline: Option<Instant>,
+    timed_out: bool,
+    position: usize,
+    trace: Option<Trace>,
+}
+
+/// Yields the futures as they complete; see the [module docs](crate::as_completed) for the guarantees.
+/// Blocks in `next()` while nothing is done: not on the browser's main thread ([`as_completed_async`] there).
+pub fn as_completed<'f, T: Send + 'static>(
+    futures: impl IntoIterator<Item = &'f Future<T>>,
+    timeout: Option<Duration>,
+) -> AsCompleted<T> {
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let futures = distinct(futures);
+    let waiter = Waiter::new();
+    let mut ready = VecDeque::new();
+    for (slot, future) in futures.iter().enumerate() {
+        if !future.add_waiter(&waiter, slot) {
+            ready.push_back(slot);
+        }
+    }
+    let trace = futures.first().and_then(|f| f.trace().cloned());
+    AsCompleted {
+        remaining: futures.len(),
+        slots: futures.into_iter().map(Some).collect(),
+        waiter,
+        ready,
+        deadline,
+        timed_out: false,
+        position: 0,
+        trace,
+    }
+}
+
+impl<T: Send + 'static> AsCompleted<T> {
+    /// Futures not yielded yet.
+    pub fn remaining(&self) -> usize {
+        self.remaining
+    }
+
+    /// Distinct futures the call was given.
+    pub fn total(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// CPython's timeout message: `"2 (of 4) futures unfinished"`.
+    pub fn timeout_message(&self) -> String {
+        format!("{} (of {}) futures unfinished", self.remaining, self.total())
+    }
+
+    fn record(&self, kind: EventKind, future: Option<u64>) {
+        if let Some(trace) = &self.trace {
+            trace.record(future, kind);
+        }
+    }
+}
+
+impl<T: Send + 'static> Iterator for AsCompleted<T> {
+    type Item = Result<Future<T>, FutureError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.timed_out || self.remaining == 0 {
+            return None;
+        }
+        if self.ready.is_empty() {
+            self.record(EventKind::WaitBegan { op: WaitOp::AsCompleted }, None);
+            if !self.waiter.wait_drain(self.deadline, &mut self.ready) {
+                self.timed_out = true;
+                self.record(EventKind::WaitEnded { op: WaitOp::AsCompleted, position: None }, None);
+                return Some(Err(FutureError::Timeout));
+            }
+        }
+        let slot = self.ready.pop_front()?;
+        let future = self.slots[slot].take()?;
+        self.remaining -= 1;
+        let position = self.position;
+        self.position += 1;
+        self.record(EventKind::WaitEnded { op: WaitOp::AsCompleted, position: Some(position) }, Some(future.id()));
+        Some(Ok(future))
+    }
+}
+
+impl<T: Send + 'static> Drop for AsCompleted<T> {
+    fn drop(&mut self) {
+        for future in self.slots.iter().flatten() {
+            future.remove_waiter(&self.waiter);
+        }
+    }
+}
+
+/// The async form of [`as_completed`]: a `Stream` of the futures in completion order (same order
+/// guarantees, no timeout: combine it with a timer). Polling never blocks, so it is safe on the browser's
+/// main thread. Use [`AsCompletedStream::next`] or any `Stream` combinator.
+pub fn as_completed_async<'f, T: Send + 'static>(futures: impl IntoIterator<Item = &'f Future<T>>) -> AsCompletedStream<T> {
+    let futures = distinct(futures);
+    AsCompletedStream {
+        remaining: futures.len(),
+        slots: futures.into_iter().map(Some).collect(),
+        waiter: Waiter::new(),
+        ready: VecDeque::new(),
+        registered: 0,
+    }
+}
+
+/// The stream [`as_completed_async`] returns. Waiters are registered on the first poll, without blocking.
+pub struct AsCompletedStream<T: Send + 'static> {
+    slots: Vec<Option<Future<T>>>,
+    waiter: Arc<Waiter>,
+    ready: VecDeque<usize>,
+    registered: usize,
+    remaining: usize,
+}
+
+impl<T: Send + 'static> AsCompletedStream<T> {
+    /// The next future to complete, or `None` when all were yielded.
+    pub async fn next(&mut self) -> Option<Future<T>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next_future(cx)).await
+    }
+
+    fn poll_next_future(&mut self, cx: &mut Context<'_>) -> Poll<Option<Future<T>>> {
+        while self.registered < self.slots.len() {
+            let slot = self.registered;
+            let Some(future) = self.slots[slot].as_ref() else { break };
+            match future.try_add_waiter(&self.waiter, slot) {
+                None => {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Some(true) => {}
+                Some(false) => self.ready.push_back(slot),
+            }
+            self.registered += 1;
+        }
+        if self.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        if self.ready.is_empty() && self.waiter.poll_drain(cx, &mut self.ready).is_pending() {
+            return Poll::Pending;
+        }
+        let Some(future) = self.ready.pop_front().and_then(|slot| self.slots[slot].take()) else {
+            return Poll::Pending;
+        };
+        self.remaining -= 1;
+        Poll::Ready(Some(future))
+    }
+}
+
+impl<T: Send + 'static> futures_core::Stream for AsCompletedStream<T> {
+    type Item = Future<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Future<T>>> {
+        self.get_mut().poll_next_future(cx)
+    }
+}
+
+impl<T: Send + 'static> Unpin for AsCompletedStream<T> {}
+
+impl<T: Send + 'static> Drop for AsCompletedStream<T> {
+    fn drop(&mut self) {
+        for future in self.slots[..self.registered].iter().flatten() {
+            future.try_remove_waiter(&self.waiter);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

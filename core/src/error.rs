@@ -1,0 +1,95 @@
+//! The two error types: what a future can end with, and why an executor refused work.
+
+use std::fmt;
+
+/// Why [`Future::result`](crate::Future::result) (or an item of `map` / `as_completed`) did not give a value.
+///
+/// These are Python's exceptions as they reach a `concurrent.futures` user:
+///
+/// | variant | Python |
+/// |---|---|
+/// | `Cancelled` | `CancelledError` |
+/// | `Timeout` | `TimeoutError` (from `result(timeout)`, `map(timeout=)`, `as_completed(timeout=)`) |
+/// | `Panicked(msg)` | the exception raised by the callable (here: the task panicked) |
+/// | `Broken(msg)` | `BrokenThreadPool` / `BrokenExecutor` |
+/// | `Rejected(e)` | the `RuntimeError` a `map(buffersize=)` refill gets after shutdown (gh-146392) |
+///
+/// Work that can fail in an ordinary way should return its own `Result` as the future's value;
+/// these variants are reserved for what the executor itself observed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FutureError {
+    /// The future was cancelled before it started running.
+    Cancelled,
+    /// The wait ran out of time before the future (or, for `as_completed`, every future) was done.
+    Timeout,
+    /// The task panicked; the message is the panic's payload when it was a string.
+    Panicked(String),
+    /// The executor broke before running the task (for example its initializer panicked).
+    Broken(String),
+    /// The task could never be submitted (a `map` with `buffersize` refilling after shutdown).
+    Rejected(ExecutorError),
+}
+
+impl FutureError {
+    /// The Python exception class this stands for, as `repr` prints it after `raised`.
+    pub fn python_name(&self) -> &'static str {
+        match self {
+            FutureError::Cancelled => "CancelledError",
+            FutureError::Timeout => "TimeoutError",
+            FutureError::Panicked(_) => "Panicked",
+            FutureError::Broken(_) => "BrokenThreadPool",
+            FutureError::Rejected(_) => "RuntimeError",
+        }
+    }
+
+    /// True for an error that a `wait(FIRST_EXCEPTION)` counts as "raised": everything but cancellation and timeout.
+    pub fn is_raised(&self) -> bool {
+        !matches!(self, FutureError::Cancelled | FutureError::Timeout)
+    }
+}
+
+impl fmt::Display for FutureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FutureError::Cancelled => f.write_str("the future was cancelled"),
+            FutureError::Timeout => f.write_str("timed out waiting for the future"),
+            FutureError::Panicked(msg) => write!(f, "the task panicked: {msg}"),
+            FutureError::Broken(msg) => f.write_str(msg),
+            FutureError::Rejected(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for FutureError {}
+
+/// Why an executor refused a call. The messages are CPython's, word for word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecutorError {
+    /// `max_workers` was 0: "max_workers must be greater than 0".
+    InvalidMaxWorkers,
+    /// `MapOptions::buffersize` was `Some(0)`: "buffersize must be None or > 0".
+    InvalidBufferSize,
+    /// `max_pending` was `Some(0)`: "max_pending must be None or > 0".
+    InvalidMaxPending,
+    /// `submit` after `shutdown`: "cannot schedule new futures after shutdown".
+    Shutdown,
+    /// The executor is broken (its initializer panicked); the message says why.
+    Broken(String),
+    /// The platform could not start a worker thread.
+    Spawn(String),
+}
+
+impl fmt::Display for ExecutorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecutorError::InvalidMaxWorkers => f.write_str("max_workers must be greater than 0"),
+            ExecutorError::InvalidBufferSize => f.write_str("buffersize must be None or > 0"),
+            ExecutorError::InvalidMaxPending => f.write_str("max_pending must be None or > 0"),
+            ExecutorError::Shutdown => f.write_str("cannot schedule new futures after shutdown"),
+            ExecutorError::Broken(msg) => f.write_str(msg),
+            ExecutorError::Spawn(msg) => write!(f, "could not start a worker thread: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for ExecutorError {}

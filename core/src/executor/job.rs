@@ -1,0 +1,32 @@
+//! A queued task, type-erased so one queue holds tasks of any result type.
+
+use crate::{Future, FutureError};
+
+pub(crate) trait Job: Send {
+    /// Run the task on this worker (skipped if its future was cancelled meanwhile).
+    fn run(self: Box<Self>);
+    /// Cancel its future (`shutdown(cancel_futures=true)`).
+    fn cancel(self: Box<Self>);
+    /// Fail its future without running it (the executor broke).
+    fn fail(self: Box<Self>, error: FutureError);
+}
+
+pub(crate) struct Task<T, F> {
+    pub(crate) future: Future<T>,
+    pub(crate) work: F,
+}
+
+impl<T: Send + 'static, F: FnOnce() -> T + Send> Job for Task<T, F> {
+    fn run(self: Box<Self>) {
+        self.future.run(self.work);
+    }
+
+    fn cancel(self: Box<Self>) {
+        self.future.cancel();
+    }
+
+    fn fail(self: Box<Self>, error: FutureError) {
+        // Refused only if it is already done, and then there is nothing to fail.
+        let _ = self.future.finish(Err(error));
+    }
+}

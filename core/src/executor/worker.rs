@@ -1,0 +1,82 @@
+//! The loop each worker thread runs.
+
+use super::{Shared, BROKEN_BY_INITIALIZER};
+use crate::panic::panic_message;
+use crate::platform::{lock, report_error};
+use crate::trace::EventKind;
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+thread_local! {
+    /// The executor (by id) and name of the worker running on this thread, if any.
+    static CURRENT: RefCell<Option<(u64, Arc<str>)>> = const { RefCell::new(None) };
+}
+
+/// The name of the executor worker this code runs on (`ThreadPoolExecutor-0_1`, `flags_0`), or `None`
+/// outside a worker: Python's `threading.current_thread().name` inside a task.
+pub fn current_worker_name() -> Option<String> {
+    CURRENT.with(|c| c.borrow().as_ref().map(|(_, name)| name.to_string()))
+}
+
+pub(super) fn current_pool() -> Option<u64> {
+    CURRENT.with(|c| c.borrow().as_ref().map(|(pool, _)| *pool))
+}
+
+/// The worker's name, or the platform's name for this thread (`main`): how traces label threads.
+pub(crate) fn current_thread_label() -> String {
+    current_worker_name().unwrap_or_else(crate::platform::current_thread_name)
+}
+
+/// Runs the initializer, then takes tasks until the executor is shut down (and its queue drained) or broken.
+///
+/// Idle accounting follows CPython: each time the worker finds the queue empty and is about to block, it
+/// adds one idle permit; `submit` spends a permit instead of starting a new thread.
+pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
+    CURRENT.with(|c| *c.borrow_mut() = Some((shared.id, name)));
+    shared.record(EventKind::WorkerStarted);
+    let initialized = match &shared.config.initializer {
+        None => true,
+        Some(init) => match catch_unwind(AssertUnwindSafe(|| init())) {
+            Ok(()) => true,
+            Err(payload) => {
+                report_error(&format!("Exception in initializer: {}", panic_message(&*payload)));
+                shared.break_pool(BROKEN_BY_INITIALIZER);
+                false
+            }
+        },
+    };
+    while initialized {
+        let job = {
+            let mut state = lock(&shared.state);
+            let mut counted_idle = false;
+            loop {
+                if let Some(job) = state.queue.pop_front() {
+                    if shared.config.max_pending.is_some() {
+                        shared.room.notify_one();
+                    }
+                    break Some(job);
+                }
+                if state.shutdown || state.broken.is_some() {
+                    break None;
+                }
+                if !counted_idle {
+                    state.idle_permits += 1;
+                    counted_idle = true;
+                }
+                state.sleeping += 1;
+                state = shared.work_ready.wait(state).unwrap_or_else(|p| p.into_inner());
+                state.sleeping -= 1;
+            }
+        };
+        match job {
+            Some(job) => job.run(),
+            None => break,
+        }
+    }
+    shared.record(EventKind::WorkerStopped);
+    CURRENT.with(|c| *c.borrow_mut() = None);
+    let mut state = lock(&shared.state);
+    state.live -= 1;
+    shared.stopped.notify_all();
+}

@@ -1,0 +1,113 @@
+//! The data a future keeps behind its lock, and the only code that changes it.
+//!
+//! `Cell` is plain data with no locking and no side effects of its own: each operation returns what the
+//! caller must do once it has released the lock (run callbacks, notify listeners). That split is what
+//! makes the protocol checkable: `tests/model_check.rs` drives `Cell` through every interleaving of
+//! operations from several actors and checks the invariants stated on [`Completion`].
+//!
+//! It is generic over the callback type `C` and the listener type `W` so the model check can use plain
+//! numbers for both; [`Future`](crate::Future) uses boxed closures and waiter links.
+
+use super::state::{State, ToCancelled, ToFinished, ToRunning};
+use crate::FutureError;
+
+/// What the caller must do, outside the lock, after a future reached a terminal state.
+///
+/// Invariants (checked by the model check): a future produces exactly one `Completion` in its life;
+/// every callback added before it is in it exactly once, in the order added; every callback added
+/// after it is handed back to be run at once; the same holds for listeners.
+#[derive(Debug)]
+pub struct Completion<C, W> {
+    pub callbacks: Vec<C>,
+    pub listeners: Vec<W>,
+}
+
+/// The lock-protected part of a future.
+#[derive(Debug)]
+pub struct Cell<T, C, W> {
+    state: State,
+    outcome: Option<Result<T, FutureError>>,
+    callbacks: Vec<C>,
+    listeners: Vec<W>,
+}
+
+impl<T, C, W> Default for Cell<T, C, W> {
+    fn default() -> Self {
+        Cell { state: State::Pending, outcome: None, callbacks: Vec::new(), listeners: Vec::new() }
+    }
+}
+
+impl<T, C, W> Cell<T, C, W> {
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The stored outcome: `Some` exactly when the state is `Finished`.
+    pub fn outcome(&self) -> Option<&Result<T, FutureError>> {
+        self.outcome.as_ref()
+    }
+
+    /// A worker is about to run the task.
+    pub fn set_running(&mut self) -> ToRunning {
+        let answer = self.state.to_running();
+        if answer == ToRunning::Run {
+            self.state = State::Running;
+        }
+        answer
+    }
+
+    /// Cancel; on success the completion to carry out.
+    pub fn cancel(&mut self) -> (ToCancelled, Option<Completion<C, W>>) {
+        let answer = self.state.to_cancelled();
+        if answer == ToCancelled::Cancelled {
+            self.state = State::Cancelled;
+            return (answer, Some(self.take_completion()));
+        }
+        (answer, None)
+    }
+
+    /// Finish with an outcome; refused (outcome handed back) when already terminal.
+    pub fn finish(
+        &mut self,
+        outcome: Result<T, FutureError>,
+    ) -> Result<Completion<C, W>, (State, Result<T, FutureError>)> {
+        match self.state.to_finished() {
+            ToFinished::Finish => {
+                self.state = State::Finished;
+                self.outcome = Some(outcome);
+                Ok(self.take_completion())
+            }
+            ToFinished::AlreadyDone(state) => Err((state, outcome)),
+        }
+    }
+
+    /// Keep a callback for completion, or hand it back to be run at once when already done.
+    pub fn add_callback(&mut self, callback: C) -> Option<C> {
+        if self.state.is_done() {
+            return Some(callback);
+        }
+        self.callbacks.push(callback);
+        None
+    }
+
+    /// Keep a listener for completion, or hand it back when already done.
+    pub fn add_listener(&mut self, listener: W) -> Option<W> {
+        if self.state.is_done() {
+            return Some(listener);
+        }
+        self.listeners.push(listener);
+        None
+    }
+
+    /// Drop the listeners that `unwanted` picks (a waiter that stopped waiting).
+    pub fn remove_listeners(&mut self, mut unwanted: impl FnMut(&W) -> bool) {
+        self.listeners.retain(|w| !unwanted(w));
+    }
+
+    fn take_completion(&mut self) -> Completion<C, W> {
+        Completion {
+            callbacks: std::mem::take(&mut self.callbacks),
+            listeners: std::mem::take(&mut self.listeners),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! How `wait` and `as_completed` learn that futures completed.
+//!
+//! One [`Waiter`] serves one call over many futures: each future keeps a [`Listener`] pointing at the
+//! waiter with the future's slot (its index in the call's de-duplicated list) and, when it reaches a
+//! terminal state, pushes that slot onto the waiter's queue. The queue is therefore in completion order.
+//!
+//! Lock order: a future's lock is never held while a waiter's lock is taken (futures notify listeners
+//! after releasing their own lock), so the two can never deadlock.
+
+use crate::platform::{lock, try_lock, Instant};
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex};
+use std::task::{Context, Poll, Waker};
+
+#[derive(Default)]
+struct Queue {
+    completed: VecDeque<usize>,
+    waker: Option<Waker>,
+}
+
+/// A completion queue shared by the futures of one `wait` / `as_completed` call.
+#[derive(Default)]
+pub(crate) struct Waiter {
+    queue: Mutex<Queue>,
+    cond: Condvar,
+}
+
+impl Waiter {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Called by a future (with its own lock released) when it reached a terminal state.
+    pub(crate) fn notify(&self, slot: usize) {
+        let waker = {
+            let mut queue = lock(&self.queue);
+            queue.completed.push_back(slot);
+            queue.waker.take()
+        };
+        self.cond.notify_all();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Moves every queued completion into `out`, blocking until there is at least one or `deadline` passes
+    /// (no deadline: wait as long as it takes). Returns false on a timeout with nothing queued.
+    pub(crate) fn wait_drain(&self, deadline: Option<Instant>, out: &mut VecDeque<usize>) -> bool {
+        let mut queue = lock(&self.queue);
+        while queue.completed.is_empty() {
+            queue = match deadline {
+                None => self.cond.wait(queue).unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return false;
+                    }
+                    self.cond.wait_timeout(queue, deadline - now).unwrap_or_else(|p| p.into_inner()).0
+                }
+            };
+        }
+        out.extend(queue.completed.drain(..));
+        true
+    }
+
+    /// The non-blocking form for async callers: drains what is queued, or stores the waker and returns
+    /// `Pending`. Never waits for a lock (a busy lock reschedules the task).
+    pub(crate) fn poll_drain(&self, cx: &mut Context<'_>, out: &mut VecDeque<usize>) -> Poll<()> {
+        let Some(mut queue) = try_lock(&self.queue) else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        if queue.completed.is_empty() {
+            queue.waker = Some(cx.waker().clone());
+            return Poll::Pending;
+        }
+        out.extend(queue.completed.drain(..));
+        Poll::Ready(())
+    }
+}
+
+/// Something a future must tell when it reaches a terminal state.
+pub(crate) enum Listener {
+    /// A `wait` / `as_completed` call, with this future's slot in it.
+    Waiter { waiter: Arc<Waiter>, slot: usize },
+    /// An async task awaiting the future; `key` identifies the awaiting `ResultFuture` so it can replace its waker.
+    Task { key: u64, waker: Waker },
+}
+
+impl Listener {
+    pub(crate) fn notify(self) {
+        match self {
+            Listener::Waiter { waiter, slot } => waiter.notify(slot),
+            Listener::Task { waker, .. } => waker.wake(),
+        }
+    }
+
+    pub(crate) fn is_waiter(&self, waiter: &Arc<Waiter>) -> bool {
+        matches!(self, Listener::Waiter { waiter: w, .. } if Arc::ptr_eq(w, waiter))
+    }
+
+    pub(crate) fn is_task(&self, key: u64) -> bool {
+        matches!(self, Listener::Task { key: k, .. } if *k == key)
+    }
+}

@@ -1,0 +1,115 @@
+//! # futurelab
+//!
+//! Python's [`concurrent.futures`](https://docs.python.org/3/library/concurrent.futures.html) re-created in
+//! Rust: a [`Future`] state machine, a [`ThreadPoolExecutor`] with `submit`, `map` and `shutdown`, and the
+//! free functions [`as_completed`] and [`wait`], with the semantics of CPython 3.14 (and of its later fixes,
+//! where CPython is known to be wrong). The same code runs natively on threads and in the browser on
+//! Web Worker threads, and every run can be recorded as a [`Trace`] to be drawn.
+//!
+//! ## The loiter demo (Fluent Python, `Executor.map`)
+//!
+//! `map` submits everything at once and yields results in input order, while the tasks finish in
+//! whatever order they finish:
+//!
+//! ```
+//! use futurelab::ThreadPoolExecutor;
+//! use std::{thread::sleep, time::Duration};
+//!
+//! fn loiter(n: u64) -> u64 {
+//!     println!("{}loiter({n}): doing nothing for {n}0ms...", "\t".repeat(n as usize));
+//!     sleep(Duration::from_millis(10 * n));
+//!     println!("{}loiter({n}): done.", "\t".repeat(n as usize));
+//!     n * 10
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! println!("Script starting.");
+//! let executor = ThreadPoolExecutor::new(3)?;
+//! let results = executor.map(loiter, 0..5)?;
+//! println!("Waiting for individual results:");
+//! let mut got = Vec::new();
+//! for (i, result) in results.enumerate() {
+//!     let result = result?;
+//!     println!("result {i}: {result}");
+//!     got.push(result);
+//! }
+//! assert_eq!(got, [0, 10, 20, 30, 40]);
+//! # Ok(()) }
+//! ```
+//!
+//! ## submit + as_completed (the flags downloader, seed 000)
+//!
+//! `submit` returns a [`Future`] at once; [`as_completed`] yields them as they finish:
+//!
+//! ```
+//! use futurelab::{as_completed, ThreadPoolExecutor, State};
+//! use std::{thread::sleep, time::Duration};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let executor = ThreadPoolExecutor::new(3)?;
+//! let mut to_do = Vec::new();
+//! for (i, cc) in ["BR", "CH", "CN", "ID", "IN"].into_iter().enumerate() {
+//!     let future = executor.submit(move || {
+//!         sleep(Duration::from_millis(5 * (5 - i as u64)));
+//!         format!("{cc} done")
+//!     })?;
+//!     println!("Scheduled for {cc}: {future}"); // <Future at 0x… state=running> or state=pending
+//!     to_do.push(future);
+//! }
+//! let mut count = 0;
+//! for future in as_completed(&to_do, None) {
+//!     let future = future?;
+//!     assert_eq!(future.state(), State::Finished);
+//!     println!("{future} result: {:?}", future.result()?);
+//!     count += 1;
+//! }
+//! assert_eq!(count, 5);
+//! # Ok(()) }
+//! ```
+//!
+//! ## Where this differs from CPython, on purpose
+//! - A cancelled future is done for [`wait`] and [`as_completed`] at once (CPython can hang: gh-92001).
+//! - `map` yields each item's own `Result` and goes on past a failed item (CPython `main`, gh-108518).
+//! - `ThreadPoolExecutor::builder().max_pending(n)` bounds the queue: `submit` blocks when it is full (gh-73781).
+//! - The `as_completed` timeout runs from the call, as Python's documentation says (its code counts from
+//!   the first `next()`).
+//! - A task's panic is caught; the future finishes with [`FutureError::Panicked`] and the worker survives.
+//!   Work that fails in an ordinary way returns its own `Result` as the future's value.
+//! - A `map` with `buffersize` whose refill is refused after shutdown yields the buffered results and then
+//!   one `Err(FutureError::Rejected(..))` (CPython raises and loses them: gh-146392).
+//!
+//! ## In the browser
+//! Workers are long-running jobs on the rayon pool that `wasm-bindgen-rayon` starts; the pool must be
+//! initialised first, and its size bounds how many workers really run at once (leave one pool thread for
+//! the program that consumes results). The browser's main thread may never block: there, `.await` a
+//! [`Future`] and use [`as_completed_async`]; both only ever `try_lock`. Run code that calls the blocking
+//! functions (`result`, `map`'s iterator, `as_completed`, `wait`, `shutdown(true, _)`) on a worker.
+
+mod as_completed;
+mod error;
+mod executor;
+mod future;
+mod map;
+mod panic;
+mod platform;
+mod trace;
+mod wait;
+pub mod work;
+
+pub use as_completed::{as_completed, as_completed_async, AsCompleted, AsCompletedStream};
+pub use error::{ExecutorError, FutureError};
+pub use executor::{
+    current_worker_name, default_max_workers, ThreadPoolExecutor, ThreadPoolExecutorBuilder, BROKEN_BY_INITIALIZER,
+};
+pub use future::{Future, InvalidStateError, ResultFuture, State};
+pub use map::{MapIter, MapOptions};
+pub use platform::Instant;
+pub use trace::{EventKind, Trace, TraceEvent, WaitOp};
+pub use wait::{wait, DoneAndNotDone, ReturnWhen};
+
+/// The pieces of the future's state machine, public so that tests and curious readers can drive it:
+/// the pure [`Cell`](model::Cell) that every `Future` keeps behind its lock, and its named transition results.
+pub mod model {
+    pub use crate::future::cell::{Cell, Completion};
+    pub use crate::future::state::{ToCancelled, ToFinished, ToRunning};
+}

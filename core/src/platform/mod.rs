@@ -1,0 +1,44 @@
+//! Everything that differs between native threads and the browser lives here, and only here.
+//!
+//! | need | native | browser (wasm32 with atomics) |
+//! |---|---|---|
+//! | a worker thread | `std::thread` with a name | a long-running job on the rayon pool of `wasm-bindgen-rayon` |
+//! | joining it | `JoinHandle::join` | a latch the job sets when it returns |
+//! | the clock | `web_time::Instant` (re-exports `std::time::Instant`) | `web_time::Instant` (`performance.now()`) |
+//! | reporting a swallowed error | standard error | `console.error` |
+//! | number of cores | `available_parallelism` | the rayon pool's size |
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
+#[cfg(not(target_arch = "wasm32"))]
+use native as imp;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+#[cfg(target_arch = "wasm32")]
+use wasm as imp;
+
+#[allow(unused_imports)] // cpu_count is used only by the browser's default_max_workers
+pub(crate) use imp::{cpu_count, current_thread_name, default_max_workers, report_error, spawn_worker, WorkerHandle};
+
+/// The one clock of the crate: monotonic, and usable on the browser's main thread and in its workers.
+pub use web_time::Instant;
+
+use std::sync::{Mutex, MutexGuard};
+
+/// Locks a mutex, ignoring poisoning: no code of this crate panics while holding one of its locks
+/// (user code, tasks and callbacks, always runs with no lock held), so a poisoned lock can only come
+/// from a bug elsewhere and its data is still consistent.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Like [`lock`] but never blocks: `None` when another thread holds the lock. The async paths use this so
+/// that polling on the browser's main thread (where blocking is forbidden) can never wait.
+pub(crate) fn try_lock<T>(mutex: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
+    match mutex.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => None,
+    }
+}

@@ -1,0 +1,67 @@
+//! The browser: workers are long-running jobs on the rayon pool started by `wasm-bindgen-rayon`
+//! (`std::thread::spawn` panics there). The pool must be initialised (`initThreadPool`) first.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+
+static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    static CURRENT_JOB: Cell<u64> = const { Cell::new(0) };
+}
+
+pub(crate) struct WorkerHandle {
+    job: u64,
+    finished: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl WorkerHandle {
+    /// Waits for the job to return. Blocks: never call it on the browser's main thread.
+    pub(crate) fn join(self) {
+        let (lock, cond) = &*self.finished;
+        let mut done = super::lock(lock);
+        while !*done {
+            done = cond.wait(done).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    pub(crate) fn is_current(&self) -> bool {
+        CURRENT_JOB.with(|c| c.get()) == self.job
+    }
+}
+
+pub(crate) fn spawn_worker(_name: String, body: impl FnOnce() + Send + 'static) -> Result<WorkerHandle, String> {
+    let job = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
+    let finished = Arc::new((Mutex::new(false), Condvar::new()));
+    let signal = Arc::clone(&finished);
+    rayon::spawn(move || {
+        CURRENT_JOB.with(|c| c.set(job));
+        body();
+        CURRENT_JOB.with(|c| c.set(0));
+        let (lock, cond) = &*signal;
+        *super::lock(lock) = true;
+        cond.notify_all();
+    });
+    Ok(WorkerHandle { job, finished })
+}
+
+pub(crate) fn report_error(message: &str) {
+    web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(message));
+}
+
+pub(crate) fn cpu_count() -> usize {
+    rayon::current_num_threads()
+}
+
+pub(crate) fn current_thread_name() -> String {
+    match rayon::current_thread_index() {
+        Some(i) => format!("rayon-{i}"),
+        None => "main".to_string(),
+    }
+}
+
+/// The rayon pool size minus one: one pool thread is left for the program that consumes results.
+pub(crate) fn default_max_workers() -> usize {
+    cpu_count().saturating_sub(1).max(1)
+}

@@ -1,0 +1,157 @@
+//! A record of everything that happened in a run, for drawing it.
+//!
+//! A [`Trace`] is handed to an executor (`ThreadPoolExecutor::builder().trace(&trace)`); every future that
+//! executor creates then records its life in it, and the calls that consume futures (`result`, `map`,
+//! `as_completed`, `wait`) record when the consuming thread began waiting and when it got something.
+//! Timestamps are microseconds since the trace was created, read from the crate's one clock
+//! ([`Instant`](crate::Instant)), so they compare across threads.
+//!
+//! Without a trace nothing is recorded and nothing is paid but a check of an `Option`.
+//!
+//! Ordering guarantee: events are stored in the order they were recorded, and an event's timestamp is
+//! read under the same lock that appends it, so timestamps never decrease along the list. For one
+//! future, `submitted` comes before `started`, which comes before `returned`/`raised`, which comes
+//! before its `callback_ran` events.
+
+mod chrome;
+
+use crate::platform::{lock, Instant};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+
+/// The consuming call that waited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitOp {
+    Result,
+    Map,
+    AsCompleted,
+    Wait,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A worker thread started (lazily, on a submit that found no idle worker).
+    WorkerStarted,
+    /// A worker thread returned (after shutdown, or after its initializer failed).
+    WorkerStopped,
+    /// `submit` queued the future.
+    Submitted,
+    /// A worker began running the task.
+    Started,
+    /// The task returned a value.
+    Returned,
+    /// The task failed (panicked, or the executor broke).
+    Raised { error: String },
+    /// The future was cancelled before it ran.
+    Cancelled,
+    /// A done-callback ran.
+    CallbackRan,
+    /// A done-callback panicked; the other callbacks still ran.
+    CallbackRaised { error: String },
+    /// The consuming thread began waiting in `op`.
+    WaitBegan { op: WaitOp },
+    /// The consuming thread got the future at `position` (0-based, in the order this call yields) from `op`,
+    /// or gave up (`position: None`, a timeout).
+    WaitEnded { op: WaitOp, position: Option<usize> },
+}
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    /// Microseconds since the trace was created.
+    pub t_us: u64,
+    /// The future concerned, by [`Future::id`](crate::Future::id), if any.
+    pub future: Option<u64>,
+    /// The thread it happened on: the worker's name (`flags_0`) or the consuming thread's.
+    pub thread: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+type Listener = Box<dyn Fn(&TraceEvent) + Send + Sync>;
+
+struct Inner {
+    origin: Instant,
+    events: Mutex<Vec<TraceEvent>>,
+    listener: Option<Listener>,
+}
+
+/// A shared, append-only event log. Cloning gives another handle to the same log.
+#[derive(Clone)]
+pub struct Trace {
+    inner: Arc<Inner>,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trace").field("events", &self.len()).finish()
+    }
+}
+
+impl Trace {
+    /// An empty trace whose clock starts now.
+    pub fn new() -> Self {
+        Self::build(None)
+    }
+
+    /// An empty trace that also hands every event to `listener` as it is recorded (to draw a run live).
+    /// The listener runs on the recording thread with the trace's lock held, so it must be quick and must
+    /// not record into the same trace: sending the event down a channel is the intended use.
+    pub fn with_listener(listener: impl Fn(&TraceEvent) + Send + Sync + 'static) -> Self {
+        Self::build(Some(Box::new(listener)))
+    }
+
+    fn build(listener: Option<Listener>) -> Self {
+        Trace { inner: Arc::new(Inner { origin: Instant::now(), events: Mutex::new(Vec::new()), listener }) }
+    }
+
+    /// When the trace's clock started.
+    pub fn origin(&self) -> Instant {
+        self.inner.origin
+    }
+
+    /// Records an event on the current thread.
+    pub fn record(&self, future: Option<u64>, kind: EventKind) {
+        let thread = crate::executor::current_thread_label();
+        let mut events = lock(&self.inner.events);
+        let t_us = self.inner.origin.elapsed().as_micros() as u64;
+        let event = TraceEvent { t_us, future, thread, kind };
+        if let Some(listener) = &self.inner.listener {
+            listener(&event);
+        }
+        events.push(event);
+    }
+
+    /// A copy of every event so far, in recording order.
+    pub fn events(&self) -> Vec<TraceEvent> {
+        lock(&self.inner.events).clone()
+    }
+
+    /// How many events were recorded.
+    pub fn len(&self) -> usize {
+        lock(&self.inner.events).len()
+    }
+
+    /// True when nothing was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The events as Chrome trace-event JSON (opens in Perfetto and `chrome://tracing`): one track per
+    /// thread, each task a slice on its worker's track, each wait a slice on the consuming thread's track.
+    pub fn to_chrome_json(&self) -> String {
+        chrome::to_chrome_json(&self.events())
+    }
+}
+
+#[cfg(test)]
+mod tests;

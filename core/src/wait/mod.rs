@@ -1,0 +1,83 @@
+//! `wait`: block until some or all of a set of futures are done.
+//!
+//! Guarantees:
+//! - Returns at once, without waiting, when the condition already holds (also for an empty input).
+//! - `FirstCompleted`: as soon as any future is done. `FirstException`: as soon as any future has raised
+//!   (a panic or a broken executor; not a cancellation), or when all are done. `AllCompleted`: when all are done.
+//! - A timeout is not an error: the unfinished futures are simply in `not_done`.
+//! - `done` holds every future that is done when `wait` returns (more than one is possible); a cancelled
+//!   future is done at once (CPython waits for a worker to notice it and can hang: gh-92001).
+//! - Duplicates in the input are counted once.
+
+use crate::as_completed::distinct;
+use crate::future::waiter::Waiter;
+use crate::platform::Instant;
+use crate::trace::{EventKind, WaitOp};
+use crate::Future;
+use std::collections::{HashSet, VecDeque};
+use std::time::Duration;
+
+/// When `wait` returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ReturnWhen {
+    FirstCompleted,
+    FirstException,
+    #[default]
+    AllCompleted,
+}
+
+/// What `wait` returns: Python's `DoneAndNotDoneFutures` named tuple of two sets.
+#[derive(Debug, Clone)]
+pub struct DoneAndNotDone<T> {
+    pub done: HashSet<Future<T>>,
+    pub not_done: HashSet<Future<T>>,
+}
+
+/// Waits for the futures as `return_when` says, at most `timeout`; see the [module docs](crate::wait).
+/// Blocks: not on the browser's main thread.
+pub fn wait<'f, T: Send + 'static>(
+    futures: impl IntoIterator<Item = &'f Future<T>>,
+    timeout: Option<Duration>,
+    return_when: ReturnWhen,
+) -> DoneAndNotDone<T> {
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let futures = distinct(futures);
+    let waiter = Waiter::new();
+    let (mut done_count, mut raised) = (0, false);
+    for (slot, future) in futures.iter().enumerate() {
+        if !future.add_waiter(&waiter, slot) {
+            done_count += 1;
+            raised |= future.raised();
+        }
+    }
+    let satisfied = |done_count: usize, raised: bool| match return_when {
+        ReturnWhen::FirstCompleted => done_count > 0 || futures.is_empty(),
+        ReturnWhen::FirstException => raised || done_count == futures.len(),
+        ReturnWhen::AllCompleted => done_count == futures.len(),
+    };
+    let trace = futures.first().and_then(|f| f.trace().cloned());
+    let record = |kind| {
+        if let Some(trace) = &trace {
+            trace.record(None, kind);
+        }
+    };
+    if !satisfied(done_count, raised) {
+        record(EventKind::WaitBegan { op: WaitOp::Wait });
+        let mut completed = VecDeque::new();
+        while !satisfied(done_count, raised) && waiter.wait_drain(deadline, &mut completed) {
+            for slot in completed.drain(..) {
+                done_count += 1;
+                raised |= futures[slot].raised();
+            }
+        }
+        record(EventKind::WaitEnded { op: WaitOp::Wait, position: None });
+    }
+    for future in &futures {
+        future.remove_waiter(&waiter);
+    }
+    let (done, not_done) = futures.into_iter().partition(|f| f.done());
+    DoneAndNotDone { done, not_done }
+}
+
+#[cfg(test)]
+mod tests;

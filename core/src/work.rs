@@ -1,0 +1,48 @@
+//! The work functions of the seed programs, so the browser, the server and the benchmarks compute the
+//! same thing.
+
+/// The seeds' `is_prime` (from Python's `concurrent.futures` documentation): trial division by odd numbers
+/// up to the square root. Deliberately plain, so its cost is the CPU work the seeds measure.
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    if n == 2 {
+        return true;
+    }
+    if n % 2 == 0 {
+        return false;
+    }
+    let limit = n.isqrt();
+    let mut i = 3;
+    while i <= limit {
+        if n % i == 0 {
+            return false;
+        }
+        i += 2;
+    }
+    true
+}
+
+/// The numbers of the `ProcessPoolExecutor` example in Python's documentation, used by the seeds.
+pub const PRIMES: [u64; 6] =
+    [112272535095293, 112582705942171, 112272535095293, 115280095190773, 115797848077099, 1099726899285419];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_prime_agrees_with_the_python_docs_example() {
+        let got: Vec<bool> = PRIMES.iter().map(|&n| is_prime(n)).collect();
+        assert_eq!(got, [true, true, true, true, true, false]);
+    }
+
+    #[test]
+    fn is_prime_small_numbers() {
+        let primes: Vec<u64> = (0..30).filter(|&n| is_prime(n)).collect();
+        assert_eq!(primes, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+        assert!(is_prime(1_000_003));
+        assert!(!is_prime(1_000_001));
+    }
+}

@@ -1,0 +1,56 @@
+//! The first screen's demonstration: `is_prime` over a few numbers with `ThreadPoolExecutor.map`, run on
+//! the page's worker threads, reporting which worker computed each number.
+
+use futurelab::{current_worker_name, work::is_prime, Instant, ThreadPoolExecutor};
+use std::collections::BTreeSet;
+
+/// The numbers checked: Python's documentation example plus two small ones.
+pub const NUMBERS: [u64; 8] =
+    [112272535095293, 112582705942171, 112272535095293, 115280095190773, 115797848077099, 1099726899285419, 97, 1000003];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub n: u64,
+    pub prime: bool,
+    /// The executor worker's name, as Python's `threading.current_thread().name`.
+    pub worker: String,
+    /// The Web Worker (rayon thread index) it ran on.
+    pub thread: Option<usize>,
+    pub millis: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub rows: Vec<Row>,
+    pub millis: f64,
+}
+
+impl Report {
+    /// The distinct executor workers that ran a task.
+    pub fn workers(&self) -> BTreeSet<&str> {
+        self.rows.iter().map(|r| r.worker.as_str()).collect()
+    }
+}
+
+/// Runs the demonstration on `max_workers` workers. Blocks while the tasks run: call it off the UI thread.
+pub fn run(max_workers: usize) -> Result<Report, String> {
+    let started = Instant::now();
+    let executor = ThreadPoolExecutor::builder()
+        .max_workers(max_workers)
+        .thread_name_prefix("demo")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let results = executor
+        .map(
+            |n| {
+                let t0 = Instant::now();
+                let prime = is_prime(n);
+                let worker = current_worker_name().unwrap_or_default();
+                Row { n, prime, worker, thread: crate::runtime::thread_index(), millis: t0.elapsed().as_secs_f64() * 1e3 }
+            },
+            NUMBERS,
+        )
+        .map_err(|e| e.to_string())?;
+    let rows = results.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    Ok(Report { rows, millis: started.elapsed().as_secs_f64() * 1e3 })
+}

@@ -1,0 +1,60 @@
+// The first screen: cross-origin isolated, a demonstration that runs on two or more worker threads,
+// no console errors; and a plain-words message when the page is not isolated.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join } from "node:path";
+import { ARTIFACTS, ROOT, collectErrors, launchBrowser, startServer } from "./support.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the page is cross-origin isolated and runs the demonstration on at least 2 worker threads", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
+  const summary = page.getByTestId("demo-threads");
+  await summary.waitFor({ timeout: 60_000 });
+  const workers = Number(await summary.getAttribute("data-count"));
+  const webWorkers = Number(await summary.getAttribute("data-web-workers"));
+  assert.ok(workers >= 2, `expected at least 2 executor workers, got ${workers}`);
+  assert.ok(webWorkers >= 2, `expected at least 2 distinct Web Worker threads, got ${webWorkers}`);
+  const rows = await page.getByTestId("demo-row").count();
+  assert.equal(rows, 8);
+  await page.screenshot({ path: join(ARTIFACTS, "first-screen.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a page served without the isolation headers says so in plain words", async () => {
+  // A plain static server over the same built page, without COOP/COEP.
+  const plain = createServer(async (req, res) => {
+    const path = join(ROOT, "dist", req.url === "/" ? "index.html" : req.url.split("?")[0]);
+    try {
+      const body = await readFile(path);
+      const type = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" }[extname(path)];
+      res.writeHead(200, { "content-type": type ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => plain.listen(0, "127.0.0.1", r));
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${plain.address().port}/`);
+  const message = page.getByTestId("unsupported");
+  await message.waitFor({ timeout: 20_000 });
+  assert.match(await message.innerText(), /not cross-origin isolated/);
+  assert.match(await message.innerText(), /Cross-Origin-Opener-Policy: same-origin/);
+  await page.screenshot({ path: join(ARTIFACTS, "not-isolated.png") });
+  await page.close();
+  plain.close();
+});

@@ -1,0 +1,60 @@
+// Shared plumbing for the browser tests: start the real backend binary on a free loopback port, and
+// launch Debian's Chromium through playwright-core.
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const ARTIFACTS = join(ROOT, "tests/e2e/artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const BINARY = process.env.FUTURELAB_BIN ?? join(ROOT, "target/debug/futurelab");
+const DIST = process.env.FUTURELAB_DIST ?? join(ROOT, "dist");
+
+/** Starts `futurelab serve` on 127.0.0.1:0 and resolves with { url, stop } once it prints its address. */
+export function startServer(extraArgs = []) {
+  const child = spawn(BINARY, ["serve", "--addr", "127.0.0.1:0", "--dist", DIST, ...extraArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolvePromise, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      const m = stdout.match(/serving the playground at (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        const stop = () => new Promise((r) => { child.once("exit", r); child.kill("SIGINT"); });
+        resolvePromise({ url: m[1], stop });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`futurelab serve exited with ${code}: ${stderr}`)));
+    child.once("error", reject);
+  });
+}
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// wasm-bindgen-rayon 1.3 initialises its workers with wasm-bindgen's old call form, which logs this
+// harmless warning once per worker; every other console error fails a test.
+const KNOWN_HARMLESS = [/using deprecated parameters for the initialization function/];
+
+/** Collects the page's console errors and uncaught exceptions (minus the known-harmless warning). */
+export function collectErrors(page) {
+  const errors = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !KNOWN_HARMLESS.some((re) => re.test(msg.text()))) errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(String(err)));
+  return errors;
+}
