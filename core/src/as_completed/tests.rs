@@ -1,1 +1,140 @@
 use super::*;
+use crate::{FutureError, State, ThreadPoolExecutor};
+use std::thread;
+
+fn pending() -> Future<u32> {
+    Future::new()
+}
+
+fn finished(v: u32) -> Future<u32> {
+    let f = Future::new();
+    f.set_result(v).unwrap();
+    f
+}
+
+fn values(it: impl Iterator<Item = Result<Future<u32>, FutureError>>) -> Vec<u32> {
+    it.map(|f| f.unwrap().result().unwrap()).collect()
+}
+
+#[test]
+fn finished_futures_come_first_then_completion_order() {
+    let (f0, f1, f2) = (finished(0), pending(), pending());
+    let it = as_completed(&[f1.clone(), f0.clone(), f2.clone()], None);
+    f2.set_result(2).unwrap();
+    f1.set_result(1).unwrap();
+    assert_eq!(values(it), [0, 2, 1]);
+}
+
+#[test]
+fn duplicates_are_yielded_once() {
+    let f = finished(7);
+    let it = as_completed(std::iter::repeat_n(&f, 3), None);
+    assert_eq!(it.total(), 1);
+    assert_eq!(values(it), [7]);
+}
+
+#[test]
+fn a_zero_timeout_yields_the_done_ones_then_timeout_with_pythons_message() {
+    let cancelled = pending();
+    cancelled.cancel();
+    let running = pending();
+    running.set_running_or_notify_cancel().unwrap();
+    let fs = [cancelled.clone(), pending(), running, finished(3)];
+    let mut it = as_completed(&fs, Some(Duration::ZERO));
+    let first = it.next().unwrap().unwrap();
+    assert_eq!(first, cancelled);
+    assert_eq!(it.next().unwrap().unwrap().result(), Ok(3));
+    assert_eq!(it.next().unwrap().unwrap_err(), FutureError::Timeout);
+    assert_eq!(it.timeout_message(), "2 (of 4) futures unfinished");
+    assert!(it.next().is_none());
+}
+
+#[test]
+fn a_zero_timeout_with_nothing_pending_ends_without_error() {
+    let fs = [finished(1), finished(2)];
+    assert_eq!(values(as_completed(&fs, Some(Duration::ZERO))), [1, 2]);
+}
+
+#[test]
+fn a_future_cancelled_during_the_wait_is_yielded() {
+    let f = pending();
+    let canceller = {
+        let f = f.clone();
+        thread::spawn(move || assert!(f.cancel()))
+    };
+    let got: Vec<_> = as_completed(&[f.clone()], None).map(Result::unwrap).collect();
+    canceller.join().unwrap();
+    assert_eq!(got, [f]);
+    assert_eq!(got[0].state(), State::Cancelled);
+}
+
+#[test]
+fn yields_in_the_order_tasks_finish_on_an_executor() {
+    let ex = ThreadPoolExecutor::new(4).unwrap();
+    let fs: Vec<_> = [40u64, 10, 30, 20]
+        .into_iter()
+        .map(|ms| ex.submit(move || {
+            thread::sleep(Duration::from_millis(ms));
+            ms as u32
+        }).unwrap())
+        .collect();
+    assert_eq!(values(as_completed(&fs, None)), [10, 20, 30, 40]);
+}
+
+#[test]
+fn the_iterator_lets_go_of_each_future_it_yields() {
+    let (a, b) = (pending(), pending());
+    let mut it = as_completed(&[a.clone(), b.clone()], None);
+    a.set_result(1).unwrap();
+    let got = it.next().unwrap().unwrap();
+    assert_eq!(got, a);
+    assert_eq!(it.remaining(), 1);
+    assert!(it.slots.iter().flatten().all(|f| *f != a));
+    drop(it);
+    b.set_result(2).unwrap(); // the dropped iterator's listener was removed; nothing to notify
+}
+
+#[test]
+fn the_async_form_yields_in_completion_order_without_blocking() {
+    let (a, b, c) = (finished(0), pending(), pending());
+    let mut stream = as_completed_async(&[a.clone(), b.clone(), c.clone()]);
+    let completer = {
+        let (b, c) = (b.clone(), c.clone());
+        thread::spawn(move || {
+            c.set_result(2).unwrap();
+            b.set_result(1).unwrap();
+        })
+    };
+    let got = futures::executor::block_on(async {
+        let mut got = Vec::new();
+        while let Some(f) = stream.next().await {
+            got.push(f);
+        }
+        got
+    });
+    completer.join().unwrap();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0], a);
+    // b and c may complete before or after the stream registers; each is yielded once either way.
+    let rest: std::collections::HashSet<_> = got[1..].iter().map(|f| f.result().unwrap()).collect();
+    assert_eq!(rest, [1, 2].into_iter().collect());
+}
+
+#[test]
+fn the_async_form_follows_completion_order_once_registered() {
+    let (b, c) = (pending(), pending());
+    let mut stream = as_completed_async(&[b.clone(), c.clone()]);
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(std::pin::Pin::new(&mut stream).poll_next_future(&mut cx).is_pending());
+    c.set_result(2).unwrap();
+    b.set_result(1).unwrap();
+    let order: Vec<u32> = futures::executor::block_on(async {
+        let mut v = Vec::new();
+        while let Some(f) = stream.next().await {
+            v.push(f.result().unwrap());
+        }
+        v
+    });
+    assert_eq!(order, [2, 1]);
+}

@@ -3,8 +3,9 @@
 use crate::{Future, FutureError};
 
 pub(crate) trait Job: Send {
-    /// Run the task on this worker (skipped if its future was cancelled meanwhile).
-    fn run(self: Box<Self>);
+    /// Run the task on this worker (skipped if its future was cancelled meanwhile); `before_finish` is
+    /// called once the task returned, before its result is published.
+    fn run(self: Box<Self>, before_finish: &dyn Fn());
     /// Cancel its future (`shutdown(cancel_futures=true)`).
     fn cancel(self: Box<Self>);
     /// Fail its future without running it (the executor broke).
@@ -17,8 +18,8 @@ pub(crate) struct Task<T, F> {
 }
 
 impl<T: Send + 'static, F: FnOnce() -> T + Send> Job for Task<T, F> {
-    fn run(self: Box<Self>) {
-        self.future.run(self.work);
+    fn run(self: Box<Self>, before_finish: &dyn Fn()) {
+        self.future.run(self.work, before_finish);
     }
 
     fn cancel(self: Box<Self>) {

@@ -2,9 +2,12 @@
 //!
 //! Guarantees (each has a test beside it in `tests.rs`):
 //! - Tasks start in submission order (one FIFO queue), on at most `max_workers` threads.
-//! - Threads are started lazily: a `submit` starts one only when no worker is idle and fewer than
-//!   `max_workers` exist; idle workers are reused; threads never shrink until shutdown. So sequential
-//!   `submit(..).result()` uses one thread, and `15 * max_workers` blocked tasks use exactly `max_workers`.
+//! - Threads are started lazily: a `submit` starts one only when the idle workers cannot take every queued
+//!   task and fewer than `max_workers` exist; idle workers are reused; threads never shrink until shutdown.
+//!   So sequential `submit(..).result()` uses one thread, and `15 * max_workers` blocked tasks use exactly
+//!   `max_workers`. A worker counts as idle from the moment its task returns, before the task's result is
+//!   visible, so the sequential case holds on any machine (CPython's idle semaphore is released only when
+//!   the worker is back at the queue; the GIL makes that happen first there, in practice).
 //! - Worker `i` (from 0) is named `{prefix}_{i}`; the default prefix is `ThreadPoolExecutor-{n}` with `n`
 //!   counted per process over executors built without a prefix.
 //! - A panicking task fails only its own future (`FutureError::Panicked`); the worker goes on.
@@ -58,8 +61,6 @@ struct PoolState {
     queue: VecDeque<Box<dyn Job>>,
     shutdown: bool,
     broken: Option<String>,
-    /// CPython's idle semaphore: added to by a worker each time it finds the queue empty, spent by `submit`.
-    idle_permits: usize,
     /// Workers blocked on `work_ready` right now (a submit only signals when someone is there to wake).
     sleeping: usize,
     /// Workers started, ever (names are `{prefix}_{0..spawned}`).
@@ -72,6 +73,9 @@ struct PoolState {
 struct Shared {
     id: u64,
     config: Config,
+    /// Workers not holding a task. Raised without the lock (by a worker whose task just returned), lowered
+    /// only under the lock (by a worker taking a task), so `submit` never undercounts.
+    idle: AtomicUsize,
     state: Mutex<PoolState>,
     work_ready: Condvar,
     room: Condvar,
@@ -122,13 +126,9 @@ impl Shared {
         Ok(future)
     }
 
-    /// Spend an idle permit, or start a worker while fewer than `max_workers` exist.
+    /// Starts a worker when the idle ones cannot take every queued task, while fewer than `max_workers` exist.
     fn adjust_thread_count(self: &Arc<Self>, state: &mut PoolState) -> Result<(), ExecutorError> {
-        if state.idle_permits > 0 {
-            state.idle_permits -= 1;
-            return Ok(());
-        }
-        if state.spawned >= self.config.max_workers {
+        if self.idle.load(Ordering::SeqCst) >= state.queue.len() || state.spawned >= self.config.max_workers {
             return Ok(());
         }
         let name: Arc<str> = format!("{}_{}", self.config.prefix, state.spawned).into();
@@ -264,6 +264,7 @@ impl ThreadPoolExecutorBuilder {
         let shared = Shared {
             id: NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed),
             config,
+            idle: AtomicUsize::new(0),
             state: Mutex::new(PoolState::default()),
             work_ready: Condvar::new(),
             room: Condvar::new(),

@@ -6,6 +6,7 @@ use crate::platform::{lock, report_error};
 use crate::trace::EventKind;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 thread_local! {
@@ -30,8 +31,8 @@ pub(crate) fn current_thread_label() -> String {
 
 /// Runs the initializer, then takes tasks until the executor is shut down (and its queue drained) or broken.
 ///
-/// Idle accounting follows CPython: each time the worker finds the queue empty and is about to block, it
-/// adds one idle permit; `submit` spends a permit instead of starting a new thread.
+/// Idle accounting: a worker is idle from the moment its task returns (before the result is published)
+/// until it takes the next task, and while it waits for work.
 pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
     CURRENT.with(|c| *c.borrow_mut() = Some((shared.id, name)));
     shared.record(EventKind::WorkerStarted);
@@ -46,12 +47,17 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
             }
         },
     };
+    let mut idle = false;
+    let become_idle = || shared.idle.fetch_add(1, Ordering::SeqCst);
     while initialized {
         let job = {
             let mut state = lock(&shared.state);
-            let mut counted_idle = false;
             loop {
                 if let Some(job) = state.queue.pop_front() {
+                    if idle {
+                        shared.idle.fetch_sub(1, Ordering::SeqCst);
+                        idle = false;
+                    }
                     if shared.config.max_pending.is_some() {
                         shared.room.notify_one();
                     }
@@ -60,9 +66,9 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
                 if state.shutdown || state.broken.is_some() {
                     break None;
                 }
-                if !counted_idle {
-                    state.idle_permits += 1;
-                    counted_idle = true;
+                if !idle {
+                    become_idle();
+                    idle = true;
                 }
                 state.sleeping += 1;
                 state = shared.work_ready.wait(state).unwrap_or_else(|p| p.into_inner());
@@ -70,13 +76,21 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
             }
         };
         match job {
-            Some(job) => job.run(),
+            Some(job) => {
+                job.run(&|| {
+                    become_idle();
+                });
+                idle = true;
+            }
             None => break,
         }
     }
     shared.record(EventKind::WorkerStopped);
     CURRENT.with(|c| *c.borrow_mut() = None);
     let mut state = lock(&shared.state);
+    if idle {
+        shared.idle.fetch_sub(1, Ordering::SeqCst);
+    }
     state.live -= 1;
     shared.stopped.notify_all();
 }

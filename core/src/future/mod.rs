@@ -202,12 +202,15 @@ impl<T: Send + 'static> Future<T> {
     }
 
     /// Runs `task` as this future's work: marks it running (or skips it if cancelled), catches a panic,
-    /// and finishes the future with the outcome.
-    pub(crate) fn run(&self, task: impl FnOnce() -> T) {
+    /// calls `before_finish` once the task has returned, and finishes the future with the outcome. The
+    /// executor uses `before_finish` to count its worker idle before anyone can see the result.
+    pub(crate) fn run(&self, task: impl FnOnce() -> T, before_finish: impl FnOnce()) {
         if !matches!(self.set_running_or_notify_cancel(), Ok(true)) {
+            before_finish();
             return;
         }
         let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|p| FutureError::Panicked(panic_message(&*p)));
+        before_finish();
         // Cannot be refused: only this worker moves a running future on.
         let _ = self.finish(outcome);
     }
