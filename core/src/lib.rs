@@ -74,7 +74,8 @@
 //! - The `as_completed` timeout runs from the call, as Python's documentation says (its code counts from
 //!   the first `next()`).
 //! - A task's panic is caught; the future finishes with [`FutureError::Panicked`] and the worker survives.
-//!   Work that fails in an ordinary way returns its own `Result` as the future's value.
+//!   Work that fails in an ordinary way returns its own `Result` as the future's value. (In the browser
+//!   build panics abort: see "In the browser".)
 //! - A `map` with `buffersize` whose refill is refused after shutdown yields the buffered results and then
 //!   one `Err(FutureError::Rejected(..))` (CPython raises and loses them: gh-146392).
 //!
@@ -84,6 +85,12 @@
 //! the program that consumes results). The browser's main thread may never block: there, `.await` a
 //! [`Future`] and use [`as_completed_async`]; both only ever `try_lock`. Run code that calls the blocking
 //! functions (`result`, `map`'s iterator, `as_completed`, `wait`, `shutdown(true, _)`) on a worker.
+//!
+//! The browser build is `panic=abort` (unwinding on wasm needs every dependency to be unwind-safe, and
+//! the UI framework's are not yet), so a panicking task ends the Web Worker it runs on. Install a panic
+//! hook that calls [`report_aborting_panic`]: the task's future then fails with
+//! [`FutureError::Panicked`] as it would natively, and the executor retires the dead worker and starts a
+//! replacement on the next submit. The rayon pool has one thread fewer from then on.
 
 mod as_completed;
 mod error;
@@ -99,17 +106,10 @@ pub mod work;
 pub use as_completed::{as_completed, as_completed_async, AsCompleted, AsCompletedStream};
 pub use error::{ExecutorError, FutureError};
 pub use executor::{
-    current_worker_name, default_max_workers, ThreadPoolExecutor, ThreadPoolExecutorBuilder, BROKEN_BY_INITIALIZER,
+    current_worker_name, default_max_workers, report_aborting_panic, ThreadPoolExecutor, ThreadPoolExecutorBuilder, BROKEN_BY_INITIALIZER,
 };
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};
 pub use platform::Instant;
 pub use trace::{EventKind, Trace, TraceEvent, WaitOp};
 pub use wait::{wait, DoneAndNotDone, ReturnWhen};
-
-/// The pieces of the future's state machine, public so that tests and curious readers can drive it:
-/// the pure [`Cell`](model::Cell) that every `Future` keeps behind its lock, and its named transition results.
-pub mod model {
-    pub use crate::future::cell::{Cell, Completion};
-    pub use crate::future::state::{ToCancelled, ToFinished, ToRunning};
-}

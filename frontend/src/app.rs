@@ -1,6 +1,7 @@
 //! The page's components.
 
 use crate::demo::{self, Report};
+use crate::smoke::{self, Check};
 use crate::runtime::{self, PoolInfo};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -20,6 +21,7 @@ pub fn app(props: &AppProps) -> Html {
                 <p class="tagline">{ "Python's concurrent.futures, re-created in Rust, running on Web Worker threads." }</p>
             </header>
             { match &props.pool {
+                Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
                 Ok(pool) => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },
                 Err(reason) => html! { <Unsupported reason={reason.clone()} /> },
             } }
@@ -126,5 +128,40 @@ fn report_view(report: &Report) -> Html {
                 </tbody>
             </table>
         </>
+    }
+}
+
+/// `/?smoke`: the core's smoke test, run in this browser; each check a row with its outcome.
+#[function_component(SmokeTest)]
+fn smoke_test(props: &PoolProps) -> Html {
+    let checks = use_state(|| None::<Rc<Vec<Check>>>);
+    {
+        let checks = checks.clone();
+        let workers = props.pool.workers;
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                let mut all = runtime::run_off_main_thread(move || smoke::blocking_checks(workers)).await.unwrap_or_default();
+                all.extend(smoke::main_thread_checks(workers).await);
+                all.extend(runtime::run_off_main_thread(smoke::crash_checks).await.unwrap_or_default());
+                checks.set(Some(Rc::new(all)));
+            });
+        });
+    }
+    let Some(checks) = &*checks else {
+        return html! { <section data-testid="smoke"><p aria-live="polite">{ "Running the core's smoke test…" }</p></section> };
+    };
+    let failed = checks.iter().filter(|c| c.outcome.is_err()).count();
+    html! {
+        <section data-testid="smoke" data-checks={checks.len().to_string()} data-failed={failed.to_string()}>
+            <h2>{ format!("Core smoke test: {} of {} checks passed", checks.len() - failed, checks.len()) }</h2>
+            <ul>
+                { for checks.iter().map(|c| html! {
+                    <li data-testid="smoke-check" data-ok={c.outcome.is_ok().to_string()}>
+                        { if c.outcome.is_ok() { "✔ " } else { "✘ " } }{ c.name }
+                        { c.outcome.as_ref().err().map(|e| format!(": {e}")).unwrap_or_default() }
+                    </li>
+                }) }
+            </ul>
+        </section>
     }
 }

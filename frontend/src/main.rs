@@ -3,6 +3,7 @@
 mod app;
 mod demo;
 mod runtime;
+mod smoke;
 
 fn main() {
     runtime::start(|pool| {

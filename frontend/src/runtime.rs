@@ -34,7 +34,7 @@ pub fn run_off_main_thread<R: Send + 'static>(job: impl FnOnce() -> R + Send + '
     async move { rx.await.ok() }
 }
 
-pub use imp::{start, thread_index};
+pub use imp::{query_flag, start, thread_index};
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
@@ -51,9 +51,35 @@ mod imp {
         rayon::current_thread_index()
     }
 
+    /// True when the page's URL has `?name` (or `&name`) in its query.
+    pub fn query_flag(name: &str) -> bool {
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        search.trim_start_matches('?').split('&').any(|kv| kv.split('=').next() == Some(name))
+    }
+
+    /// Panics abort in this build, so a panic inside an executor task ends its Web Worker. The executor
+    /// turns that into the task's `FutureError::Panicked` (information for the program, not a page error);
+    /// any other panic is an error of the page. (Through Yew's API: `Renderer::render` would otherwise
+    /// replace a hook set with `std::panic::set_hook` by its own.)
+    fn install_panic_hook() {
+        yew::set_custom_panic_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| info.to_string());
+            if futurelab::report_aborting_panic(&message) {
+                web_sys::console::info_1(&format!("a task panicked and its Web Worker stopped: {info}").into());
+            } else {
+                console_error_panic_hook::hook(info);
+            }
+        }));
+    }
+
     /// Starts the worker pool (once per page), then calls `render` with it, or with the reason it cannot run.
     pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
-        console_error_panic_hook::set_once();
+        install_panic_hook();
         wasm_bindgen_futures::spawn_local(async move { render(start_pool().await) });
     }
 
@@ -95,6 +121,10 @@ mod imp {
 
     pub fn thread_index() -> Option<usize> {
         None
+    }
+
+    pub fn query_flag(_name: &str) -> bool {
+        false
     }
 
     pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {

@@ -58,3 +58,20 @@ test("a page served without the isolation headers says so in plain words", async
   await page.close();
   plain.close();
 });
+
+test("the core's smoke test passes in the browser, on workers and on the UI thread", async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}/?smoke`);
+  const smoke = page.locator('[data-testid="smoke"][data-checks]');
+  await smoke.waitFor({ timeout: 60_000 });
+  const failures = await page.locator('[data-testid="smoke-check"][data-ok="false"]').allInnerTexts();
+  assert.deepEqual(failures, []);
+  assert.ok(Number(await smoke.getAttribute("data-checks")) >= 9);
+  await page.screenshot({ path: join(ARTIFACTS, "core-smoke.png"), fullPage: true });
+  // The crash check panics a task on purpose; panics abort in the browser build, so its Web Worker
+  // stops with exactly this one error. Nothing else may be logged.
+  assert.deepEqual(errors.filter((e) => !/RuntimeError: unreachable/.test(e)), []);
+  assert.ok(errors.length <= 1, errors.join("\n"));
+  await page.close();
+});

@@ -24,9 +24,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// The distinct futures of `futures`, in first-seen order.
-pub(crate) fn distinct<'f, T: 'f>(futures: impl IntoIterator<Item = &'f Future<T>>) -> Vec<Future<T>> {
-    let mut seen = HashSet::new();
-    futures.into_iter().filter(|f| seen.insert((*f).clone())).cloned().collect()
+pub(crate) fn distinct<'f, T: Send + 'static>(futures: impl IntoIterator<Item = &'f Future<T>>) -> Vec<Future<T>> {
+    let futures = futures.into_iter();
+    let mut seen = HashSet::with_capacity(futures.size_hint().0);
+    futures.filter(|f| seen.insert(f.id())).cloned().collect()
 }
 
 /// The iterator [`as_completed`] returns.

@@ -10,6 +10,8 @@ pub(crate) trait Job: Send {
     fn cancel(self: Box<Self>);
     /// Fail its future without running it (the executor broke).
     fn fail(self: Box<Self>, error: FutureError);
+    /// A way to fail its future later, from a panic hook, where panics abort (the browser).
+    fn crash_handle(&self) -> Box<dyn FnOnce(FutureError) + Send>;
 }
 
 pub(crate) struct Task<T, F> {
@@ -29,5 +31,12 @@ impl<T: Send + 'static, F: FnOnce() -> T + Send> Job for Task<T, F> {
     fn fail(self: Box<Self>, error: FutureError) {
         // Refused only if it is already done, and then there is nothing to fail.
         let _ = self.future.finish(Err(error));
+    }
+
+    fn crash_handle(&self) -> Box<dyn FnOnce(FutureError) + Send> {
+        let future = self.future.clone();
+        Box::new(move |error| {
+            let _ = future.finish(Err(error));
+        })
     }
 }

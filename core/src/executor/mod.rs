@@ -29,7 +29,7 @@
 mod job;
 mod worker;
 
-pub use worker::current_worker_name;
+pub use worker::{current_worker_name, report_aborting_panic};
 pub(crate) use worker::current_thread_label;
 
 use crate::platform::{self, lock, WorkerHandle};
@@ -63,9 +63,9 @@ struct PoolState {
     broken: Option<String>,
     /// Workers blocked on `work_ready` right now (a submit only signals when someone is there to wake).
     sleeping: usize,
-    /// Workers started, ever (names are `{prefix}_{0..spawned}`).
+    /// Workers started, ever (names are `{prefix}_{0..spawned}`; a replacement gets the next number).
     spawned: usize,
-    /// Workers that have not returned yet.
+    /// Workers that have not returned (or died) yet: never more than `max_workers`.
     live: usize,
     handles: Vec<WorkerHandle>,
 }
@@ -76,6 +76,9 @@ struct Shared {
     /// Workers not holding a task. Raised without the lock (by a worker whose task just returned), lowered
     /// only under the lock (by a worker taking a task), so `submit` never undercounts.
     idle: AtomicUsize,
+    /// The queue's length, written under the lock at every change, read without it by workers that spin
+    /// briefly before sleeping.
+    queued_hint: AtomicUsize,
     state: Mutex<PoolState>,
     work_ready: Condvar,
     room: Condvar,
@@ -114,8 +117,9 @@ impl Shared {
         // Recorded under the pool lock, so it always precedes the worker's `started`.
         future.record(EventKind::Submitted);
         state.queue.push_back(job);
+        self.queued_hint.store(state.queue.len(), Ordering::SeqCst);
         if let Err(e) = self.adjust_thread_count(&mut state) {
-            if state.spawned == 0 {
+            if state.live == 0 {
                 state.queue.pop_back();
                 return Err(e);
             }
@@ -128,7 +132,7 @@ impl Shared {
 
     /// Starts a worker when the idle ones cannot take every queued task, while fewer than `max_workers` exist.
     fn adjust_thread_count(self: &Arc<Self>, state: &mut PoolState) -> Result<(), ExecutorError> {
-        if self.idle.load(Ordering::SeqCst) >= state.queue.len() || state.spawned >= self.config.max_workers {
+        if self.idle.load(Ordering::SeqCst) >= state.queue.len() || state.live >= self.config.max_workers {
             return Ok(());
         }
         let name: Arc<str> = format!("{}_{}", self.config.prefix, state.spawned).into();
@@ -147,6 +151,7 @@ impl Shared {
         let drained: Vec<_> = {
             let mut state = lock(&self.state);
             state.broken = Some(reason.to_string());
+            self.queued_hint.store(0, Ordering::SeqCst);
             state.queue.drain(..).collect()
         };
         self.work_ready.notify_all();
@@ -161,6 +166,7 @@ impl Shared {
             let mut state = lock(&self.state);
             state.shutdown = true;
             let cancelled = if cancel_futures { state.queue.drain(..).collect() } else { Vec::new() };
+            self.queued_hint.store(state.queue.len(), Ordering::SeqCst);
             let handles = if wait { std::mem::take(&mut state.handles) } else { Vec::new() };
             (cancelled, handles)
         };
@@ -265,6 +271,7 @@ impl ThreadPoolExecutorBuilder {
             id: NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed),
             config,
             idle: AtomicUsize::new(0),
+            queued_hint: AtomicUsize::new(0),
             state: Mutex::new(PoolState::default()),
             work_ready: Condvar::new(),
             room: Condvar::new(),

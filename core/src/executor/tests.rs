@@ -333,3 +333,11 @@ fn the_trace_records_each_futures_life_in_order() {
     let workers: Vec<_> = trace.events().into_iter().filter(|e| e.kind == EventKind::WorkerStarted).collect();
     assert_eq!(workers.len(), ex.worker_count());
 }
+
+#[test]
+fn report_aborting_panic_does_nothing_where_panics_unwind_or_outside_a_task() {
+    assert!(!report_aborting_panic("not in a task"));
+    let ex = ThreadPoolExecutor::new(1).unwrap();
+    // Natively panics unwind: catch_unwind handles a task's panic, so the hook entry point stands aside.
+    assert_eq!(ex.submit(|| report_aborting_panic("in a task")).unwrap().result(), Ok(false));
+}

@@ -2,16 +2,41 @@
 
 use super::{Shared, BROKEN_BY_INITIALIZER};
 use crate::panic::panic_message;
-use crate::platform::{lock, report_error};
+use crate::platform::{lock, report_error, PANICS_UNWIND};
 use crate::trace::EventKind;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+type CrashHandle = (Arc<Shared>, Box<dyn FnOnce(crate::FutureError) + Send>);
+
 thread_local! {
     /// The executor (by id) and name of the worker running on this thread, if any.
     static CURRENT: RefCell<Option<(u64, Arc<str>)>> = const { RefCell::new(None) };
+    /// Where panics abort: how to fail the task running on this thread, and its executor.
+    static CRASH: RefCell<Option<CrashHandle>> = const { RefCell::new(None) };
+}
+
+/// For a panic hook on a platform where panics abort instead of unwinding (the browser build): if the
+/// panic happened inside an executor task, fails that task's future with `FutureError::Panicked(message)`,
+/// retires the worker (its thread is about to die) so the executor may start a replacement and
+/// `shutdown(wait=true)` does not wait for it, and returns true. Returns false anywhere else, and
+/// always where panics unwind (there `catch_unwind` already does all this and the worker survives).
+pub fn report_aborting_panic(message: &str) -> bool {
+    let Some((shared, fail)) = CRASH.with(|c| c.borrow_mut().take()) else {
+        return false;
+    };
+    fail(crate::FutureError::Panicked(message.to_string()));
+    shared.record(EventKind::WorkerStopped);
+    CURRENT.with(|c| *c.borrow_mut() = None);
+    {
+        let mut state = lock(&shared.state);
+        state.live -= 1;
+    }
+    shared.stopped.notify_all();
+    crate::platform::release_current_worker();
+    true
 }
 
 /// The name of the executor worker this code runs on (`ThreadPoolExecutor-0_1`, `flags_0`), or `None`
@@ -52,8 +77,10 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
     while initialized {
         let job = {
             let mut state = lock(&shared.state);
+            let mut spun = false;
             loop {
                 if let Some(job) = state.queue.pop_front() {
+                    shared.queued_hint.store(state.queue.len(), Ordering::SeqCst);
                     if idle {
                         shared.idle.fetch_sub(1, Ordering::SeqCst);
                         idle = false;
@@ -70,6 +97,15 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
                     become_idle();
                     idle = true;
                 }
+                if !spun {
+                    // Under a steady stream of submits the next task usually arrives within microseconds;
+                    // looking again briefly spares the submitter a wake-up system call per task.
+                    spun = true;
+                    drop(state);
+                    spin_for_work(&shared);
+                    state = lock(&shared.state);
+                    continue;
+                }
                 state.sleeping += 1;
                 state = shared.work_ready.wait(state).unwrap_or_else(|p| p.into_inner());
                 state.sleeping -= 1;
@@ -77,9 +113,16 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
         };
         match job {
             Some(job) => {
+                if !PANICS_UNWIND {
+                    let handle = (Arc::clone(&shared), job.crash_handle());
+                    CRASH.with(|c| *c.borrow_mut() = Some(handle));
+                }
                 job.run(&|| {
                     become_idle();
                 });
+                if !PANICS_UNWIND {
+                    CRASH.with(|c| c.borrow_mut().take());
+                }
                 idle = true;
             }
             None => break,
@@ -94,3 +137,19 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
     state.live -= 1;
     shared.stopped.notify_all();
 }
+
+/// Returns as soon as the queue looks non-empty, or after a short bounded spin (then the caller sleeps).
+fn spin_for_work(shared: &Shared) {
+    for round in 0..SPIN_ROUNDS {
+        if shared.queued_hint.load(Ordering::SeqCst) > 0 {
+            return;
+        }
+        if round < SPIN_ROUNDS / 2 {
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
+const SPIN_ROUNDS: u32 = 64;

@@ -2,8 +2,8 @@
 //!
 //! `Cell` is plain data with no locking and no side effects of its own: each operation returns what the
 //! caller must do once it has released the lock (run callbacks, notify listeners). That split is what
-//! makes the protocol checkable: `tests/model_check.rs` drives `Cell` through every interleaving of
-//! operations from several actors and checks the invariants stated on [`Completion`].
+//! makes the protocol checkable: `model_check.rs` beside this file drives `Cell` through every
+//! interleaving of operations from several actors and checks the invariants stated on [`Completion`].
 //!
 //! It is generic over the callback type `C` and the listener type `W` so the model check can use plain
 //! numbers for both; [`Future`](crate::Future) uses boxed closures and waiter links.
@@ -16,14 +16,14 @@ use crate::FutureError;
 /// Invariants (checked by the model check): a future produces exactly one `Completion` in its life;
 /// every callback added before it is in it exactly once, in the order added; every callback added
 /// after it is handed back to be run at once; the same holds for listeners.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Completion<C, W> {
     pub callbacks: Vec<C>,
     pub listeners: Vec<W>,
 }
 
 /// The lock-protected part of a future.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Cell<T, C, W> {
     state: State,
     outcome: Option<Result<T, FutureError>>,

@@ -17,7 +17,7 @@ use state::ToRunning;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 use waiter::{Listener, Waiter};
@@ -32,6 +32,10 @@ struct Inner<T> {
     cell: Mutex<FutureCell<T>>,
     /// Woken when the future reaches a terminal state (for `result` and `exception`).
     done: Condvar,
+    /// Threads blocked on `done` right now. Raised under the lock before waiting, so a completer that
+    /// reads it after releasing the lock sees every waiter that could miss the change; lets completion
+    /// skip the wake-up (a system call) when nobody waits, which is the common case.
+    blocked: AtomicUsize,
     trace: Option<Trace>,
 }
 
@@ -95,7 +99,8 @@ impl<T: Send + 'static> Future<T> {
 
     pub(crate) fn traced(trace: Option<Trace>) -> Self {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        Future { inner: Arc::new(Inner { id, cell: Mutex::new(Cell::default()), done: Condvar::new(), trace }) }
+        let inner = Inner { id, cell: Mutex::new(Cell::default()), done: Condvar::new(), blocked: AtomicUsize::new(0), trace };
+        Future { inner: Arc::new(inner) }
     }
 
     /// A number unique to this future in the process, used by traces.
@@ -218,7 +223,9 @@ impl<T: Send + 'static> Future<T> {
     /// Everything that follows reaching a terminal state, with the lock released: wake `result` waiters,
     /// tell `wait`/`as_completed`/async listeners, then run the callbacks in the order they were added.
     fn complete(&self, completion: Completion<Callback<T>, Listener>) {
-        self.inner.done.notify_all();
+        if self.inner.blocked.load(Ordering::SeqCst) > 0 {
+            self.inner.done.notify_all();
+        }
         for listener in completion.listeners {
             listener.notify();
         }
@@ -275,16 +282,19 @@ impl<T: Send + 'static> Future<T> {
     fn wait_done(&self, deadline: Option<Instant>) -> MutexGuard<'_, FutureCell<T>> {
         let mut cell = self.cell();
         while !cell.state().is_done() {
-            cell = match deadline {
-                None => self.inner.done.wait(cell).unwrap_or_else(|p| p.into_inner()),
-                Some(deadline) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        break;
-                    }
-                    self.inner.done.wait_timeout(cell, deadline - now).unwrap_or_else(|p| p.into_inner()).0
-                }
+            let timeout = match deadline {
+                None => None,
+                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => break,
+                },
             };
+            self.inner.blocked.fetch_add(1, Ordering::SeqCst);
+            cell = match timeout {
+                None => self.inner.done.wait(cell).unwrap_or_else(|p| p.into_inner()),
+                Some(left) => self.inner.done.wait_timeout(cell, left).unwrap_or_else(|p| p.into_inner()).0,
+            };
+            self.inner.blocked.fetch_sub(1, Ordering::SeqCst);
         }
         cell
     }
@@ -387,5 +397,7 @@ impl<T> fmt::Debug for Future<T> {
     }
 }
 
+#[cfg(test)]
+mod model_check;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,8 @@ use std::task::{Context, Poll, Waker};
 struct Queue {
     completed: VecDeque<usize>,
     waker: Option<Waker>,
+    /// The consumer is blocked on the condition variable (only then is a wake-up, a system call, needed).
+    sleeping: bool,
 }
 
 /// A completion queue shared by the futures of one `wait` / `as_completed` call.
@@ -32,12 +34,14 @@ impl Waiter {
 
     /// Called by a future (with its own lock released) when it reached a terminal state.
     pub(crate) fn notify(&self, slot: usize) {
-        let waker = {
+        let (waker, sleeping) = {
             let mut queue = lock(&self.queue);
             queue.completed.push_back(slot);
-            queue.waker.take()
+            (queue.waker.take(), queue.sleeping)
         };
-        self.cond.notify_all();
+        if sleeping {
+            self.cond.notify_all();
+        }
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -48,16 +52,19 @@ impl Waiter {
     pub(crate) fn wait_drain(&self, deadline: Option<Instant>, out: &mut VecDeque<usize>) -> bool {
         let mut queue = lock(&self.queue);
         while queue.completed.is_empty() {
-            queue = match deadline {
-                None => self.cond.wait(queue).unwrap_or_else(|p| p.into_inner()),
-                Some(deadline) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        return false;
-                    }
-                    self.cond.wait_timeout(queue, deadline - now).unwrap_or_else(|p| p.into_inner()).0
-                }
+            let timeout = match deadline {
+                None => None,
+                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return false,
+                },
             };
+            queue.sleeping = true;
+            queue = match timeout {
+                None => self.cond.wait(queue).unwrap_or_else(|p| p.into_inner()),
+                Some(left) => self.cond.wait_timeout(queue, left).unwrap_or_else(|p| p.into_inner()).0,
+            };
+            queue.sleeping = false;
         }
         out.extend(queue.completed.drain(..));
         true

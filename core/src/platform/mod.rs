@@ -19,7 +19,14 @@ mod wasm;
 use wasm as imp;
 
 #[allow(unused_imports)] // cpu_count is used only by the browser's default_max_workers
-pub(crate) use imp::{cpu_count, current_thread_name, default_max_workers, report_error, spawn_worker, WorkerHandle};
+pub(crate) use imp::{
+    cpu_count, current_thread_name, default_max_workers, release_current_worker, report_error, spawn_worker, WorkerHandle,
+};
+
+/// Whether panics unwind here. Natively they do, and `catch_unwind` turns a task's panic into its future's
+/// error. The browser build is `panic=abort` (wasm32's default; unwinding needs every dependency to be
+/// unwind-safe, which the UI framework's are not yet), so a panic ends the Web Worker it happens on.
+pub(crate) const PANICS_UNWIND: bool = cfg!(panic = "unwind");
 
 /// The one clock of the crate: monotonic, and usable on the browser's main thread and in its workers.
 pub use web_time::Instant;

@@ -43,3 +43,6 @@ pub(crate) fn current_thread_name() -> String {
 pub(crate) fn default_max_workers() -> usize {
     (cpu_count() + 4).min(32)
 }
+
+/// Nothing to do natively: panics unwind and the worker's thread returns normally.
+pub(crate) fn release_current_worker() {}

@@ -9,6 +9,20 @@ static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
     static CURRENT_JOB: Cell<u64> = const { Cell::new(0) };
+    static CURRENT_LATCH: std::cell::RefCell<Option<Arc<(Mutex<bool>, Condvar)>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn set_latch(latch: &(Mutex<bool>, Condvar)) {
+    *super::lock(&latch.0) = true;
+    latch.1.notify_all();
+}
+
+/// Marks the worker running on this thread as finished for `join`: called when its Web Worker is about to
+/// die from a panic (which aborts here), so that `shutdown(wait=true)` does not wait for it for ever.
+pub(crate) fn release_current_worker() {
+    if let Some(latch) = CURRENT_LATCH.with(|l| l.borrow_mut().take()) {
+        set_latch(&latch);
+    }
 }
 
 pub(crate) struct WorkerHandle {
@@ -37,11 +51,10 @@ pub(crate) fn spawn_worker(_name: String, body: impl FnOnce() + Send + 'static) 
     let signal = Arc::clone(&finished);
     rayon::spawn(move || {
         CURRENT_JOB.with(|c| c.set(job));
+        CURRENT_LATCH.with(|l| *l.borrow_mut() = Some(Arc::clone(&signal)));
         body();
         CURRENT_JOB.with(|c| c.set(0));
-        let (lock, cond) = &*signal;
-        *super::lock(lock) = true;
-        cond.notify_all();
+        release_current_worker();
     });
     Ok(WorkerHandle { job, finished })
 }
