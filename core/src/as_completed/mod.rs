@@ -14,6 +14,7 @@
 //! - The iterator drops its handle to each future as it yields it.
 
 use crate::future::waiter::Waiter;
+use crate::future::Registration;
 use crate::platform::Instant;
 use crate::trace::{EventKind, Trace, WaitOp};
 use crate::{Future, FutureError};
@@ -23,11 +24,27 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// The distinct futures of `futures`, in first-seen order.
-pub(crate) fn distinct<'f, T: Send + 'static>(futures: impl IntoIterator<Item = &'f Future<T>>) -> Vec<Future<T>> {
+/// The distinct futures of `futures` in first-seen order, each registered with `waiter` under its slot
+/// (its index here), in one pass; `done[slot]` tells which were already done (and so not registered).
+/// A pending duplicate is recognised by already having this waiter; only done futures need a set.
+pub(crate) fn register_distinct<'f, T: Send + 'static>(
+    futures: impl IntoIterator<Item = &'f Future<T>>,
+    waiter: &Arc<Waiter>,
+) -> (Vec<Future<T>>, Vec<bool>) {
     let futures = futures.into_iter();
-    let mut seen = HashSet::with_capacity(futures.size_hint().0);
-    futures.filter(|f| seen.insert(f.id())).cloned().collect()
+    let (mut distinct, mut done) = (Vec::with_capacity(futures.size_hint().0), Vec::new());
+    let mut done_seen = HashSet::new();
+    for future in futures {
+        let slot = distinct.len();
+        let is_done = match future.add_waiter(waiter, slot) {
+            Registration::Registered => false,
+            Registration::AlreadyDone if done_seen.insert(future) => true,
+            Registration::AlreadyDone | Registration::Duplicate => continue,
+        };
+        distinct.push(future.clone());
+        done.push(is_done);
+    }
+    (distinct, done)
 }
 
 /// The iterator [`as_completed`] returns.
@@ -49,14 +66,9 @@ pub fn as_completed<'f, T: Send + 'static>(
     timeout: Option<Duration>,
 ) -> AsCompleted<T> {
     let deadline = timeout.map(|t| Instant::now() + t);
-    let futures = distinct(futures);
     let waiter = Waiter::new();
-    let mut ready = VecDeque::new();
-    for (slot, future) in futures.iter().enumerate() {
-        if !future.add_waiter(&waiter, slot) {
-            ready.push_back(slot);
-        }
-    }
+    let (futures, done) = register_distinct(futures, &waiter);
+    let ready: VecDeque<usize> = done.iter().enumerate().filter_map(|(slot, done)| done.then_some(slot)).collect();
     let trace = futures.first().and_then(|f| f.trace().cloned());
     AsCompleted {
         remaining: futures.len(),
@@ -121,7 +133,7 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
 impl<T: Send + 'static> Drop for AsCompleted<T> {
     fn drop(&mut self) {
         for future in self.slots.iter().flatten() {
-            future.remove_waiter(&self.waiter);
+            let _ = future.remove_waiter(&self.waiter);
         }
     }
 }
@@ -130,7 +142,8 @@ impl<T: Send + 'static> Drop for AsCompleted<T> {
 /// guarantees, no timeout: combine it with a timer). Polling never blocks, so it is safe on the browser's
 /// main thread. Use [`AsCompletedStream::next`] or any `Stream` combinator.
 pub fn as_completed_async<'f, T: Send + 'static>(futures: impl IntoIterator<Item = &'f Future<T>>) -> AsCompletedStream<T> {
-    let futures = distinct(futures);
+    let mut seen = HashSet::new();
+    let futures: Vec<_> = futures.into_iter().filter(|f| seen.insert(*f)).cloned().collect();
     AsCompletedStream {
         remaining: futures.len(),
         slots: futures.into_iter().map(Some).collect(),

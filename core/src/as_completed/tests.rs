@@ -138,3 +138,12 @@ fn the_async_form_follows_completion_order_once_registered() {
     });
     assert_eq!(order, [2, 1]);
 }
+
+#[test]
+fn pending_duplicates_are_registered_and_yielded_once() {
+    let p = pending();
+    let it = as_completed([&p, &p, &p], None);
+    assert_eq!(it.total(), 1);
+    p.set_result(4).unwrap();
+    assert_eq!(values(it), [4]);
+}

@@ -19,7 +19,15 @@ use crate::FutureError;
 #[derive(Debug, Clone)]
 pub struct Completion<C, W> {
     pub callbacks: Vec<C>,
-    pub listeners: Vec<W>,
+    first_listener: Option<W>,
+    more_listeners: Vec<W>,
+}
+
+impl<C, W> Completion<C, W> {
+    /// The listeners to tell, in the order they were added (no allocation for the usual single one).
+    pub fn listeners(self) -> (Vec<C>, impl Iterator<Item = W>) {
+        (self.callbacks, self.first_listener.into_iter().chain(self.more_listeners))
+    }
 }
 
 /// The lock-protected part of a future.
@@ -28,12 +36,15 @@ pub struct Cell<T, C, W> {
     state: State,
     outcome: Option<Result<T, FutureError>>,
     callbacks: Vec<C>,
-    listeners: Vec<W>,
+    /// The first listener is kept inline: most futures have at most one (one `wait` or `as_completed`),
+    /// and not allocating for it keeps waiting over many futures linear in practice.
+    first_listener: Option<W>,
+    more_listeners: Vec<W>,
 }
 
 impl<T, C, W> Default for Cell<T, C, W> {
     fn default() -> Self {
-        Cell { state: State::Pending, outcome: None, callbacks: Vec::new(), listeners: Vec::new() }
+        Cell { state: State::Pending, outcome: None, callbacks: Vec::new(), first_listener: None, more_listeners: Vec::new() }
     }
 }
 
@@ -95,19 +106,31 @@ impl<T, C, W> Cell<T, C, W> {
         if self.state.is_done() {
             return Some(listener);
         }
-        self.listeners.push(listener);
+        match self.first_listener {
+            None => self.first_listener = Some(listener),
+            Some(_) => self.more_listeners.push(listener),
+        }
         None
+    }
+
+    /// True when a kept listener matches.
+    pub fn has_listener(&self, mut matches: impl FnMut(&W) -> bool) -> bool {
+        self.first_listener.as_ref().is_some_and(&mut matches) || self.more_listeners.iter().any(matches)
     }
 
     /// Drop the listeners that `unwanted` picks (a waiter that stopped waiting).
     pub fn remove_listeners(&mut self, mut unwanted: impl FnMut(&W) -> bool) {
-        self.listeners.retain(|w| !unwanted(w));
+        if self.first_listener.as_ref().is_some_and(&mut unwanted) {
+            self.first_listener = None;
+        }
+        self.more_listeners.retain(|w| !unwanted(w));
     }
 
     fn take_completion(&mut self) -> Completion<C, W> {
         Completion {
             callbacks: std::mem::take(&mut self.callbacks),
-            listeners: std::mem::take(&mut self.listeners),
+            first_listener: self.first_listener.take(),
+            more_listeners: std::mem::take(&mut self.more_listeners),
         }
     }
 }

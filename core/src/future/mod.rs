@@ -65,10 +65,20 @@ impl<T> PartialEq for Future<T> {
 
 impl<T> Eq for Future<T> {}
 
+/// Hashes the handle's address, consistent with identity equality, without touching the future itself
+/// (so hashing many futures does not read each one's memory).
 impl<T> Hash for Future<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.inner.id.hash(state);
+        Arc::as_ptr(&self.inner).hash(state);
     }
+}
+
+/// What registering a waiter found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Registration {
+    Registered,
+    AlreadyDone,
+    Duplicate,
 }
 
 /// A state change that is not allowed: `set_result` on a done future, `set_running_or_notify_cancel` twice.
@@ -226,10 +236,11 @@ impl<T: Send + 'static> Future<T> {
         if self.inner.blocked.load(Ordering::SeqCst) > 0 {
             self.inner.done.notify_all();
         }
-        for listener in completion.listeners {
+        let (callbacks, listeners) = completion.listeners();
+        for listener in listeners {
             listener.notify();
         }
-        for callback in completion.callbacks {
+        for callback in callbacks {
             self.run_callback(callback);
         }
     }
@@ -256,9 +267,18 @@ impl<T: Send + 'static> Future<T> {
         }
     }
 
-    /// Registers a waiter; false when the future is already done (then nothing was registered).
-    pub(crate) fn add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> bool {
-        self.cell().add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }).is_none()
+    /// Registers a waiter under `slot`, unless the future is done or already has this waiter (a duplicate
+    /// in the caller's input).
+    pub(crate) fn add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> Registration {
+        let mut cell = self.cell();
+        if cell.state().is_done() {
+            return Registration::AlreadyDone;
+        }
+        if cell.has_listener(|l| l.is_waiter(waiter)) {
+            return Registration::Duplicate;
+        }
+        let _ = cell.add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot });
+        Registration::Registered
     }
 
     /// The non-blocking form: `None` when the lock is busy.
@@ -267,8 +287,11 @@ impl<T: Send + 'static> Future<T> {
         Some(cell.add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }).is_none())
     }
 
-    pub(crate) fn remove_waiter(&self, waiter: &Arc<Waiter>) {
-        self.cell().remove_listeners(|l| l.is_waiter(waiter));
+    /// Removes the waiter's listener and tells whether the future is done, under one lock.
+    pub(crate) fn remove_waiter(&self, waiter: &Arc<Waiter>) -> bool {
+        let mut cell = self.cell();
+        cell.remove_listeners(|l| l.is_waiter(waiter));
+        cell.state().is_done()
     }
 
     /// Best effort, never blocks: a listener left behind only makes a harmless notification later.

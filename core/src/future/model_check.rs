@@ -59,7 +59,10 @@ impl World {
         let before = self.cell.state();
         let op = self.actors[a].ops[self.actors[a].pc];
         self.actors[a].pc += 1;
-        let completion = |c: Completion<u32, u32>| Some((c.callbacks, c.listeners));
+        let completion = |c: Completion<u32, u32>| {
+            let (callbacks, listeners) = c.listeners();
+            Some((callbacks, listeners.collect()))
+        };
         match op {
             Op::SetRunning => match self.cell.set_running() {
                 ToRunning::Run => {

@@ -9,7 +9,7 @@
 //!   future is done at once (CPython waits for a worker to notice it and can hang: gh-92001).
 //! - Duplicates in the input are counted once.
 
-use crate::as_completed::distinct;
+use crate::as_completed::register_distinct;
 use crate::future::waiter::Waiter;
 use crate::platform::Instant;
 use crate::trace::{EventKind, WaitOp};
@@ -41,15 +41,12 @@ pub fn wait<'f, T: Send + 'static>(
     return_when: ReturnWhen,
 ) -> DoneAndNotDone<T> {
     let deadline = timeout.map(|t| Instant::now() + t);
-    let futures = distinct(futures);
     let waiter = Waiter::new();
-    let (mut done_count, mut raised) = (0, false);
-    for (slot, future) in futures.iter().enumerate() {
-        if !future.add_waiter(&waiter, slot) {
-            done_count += 1;
-            raised |= future.raised();
-        }
-    }
+    let (futures, already_done) = register_distinct(futures, &waiter);
+    let mut done_count = already_done.iter().filter(|d| **d).count();
+    // FIRST_EXCEPTION needs to know whether a done future raised; the other modes never look.
+    let mut raised = return_when == ReturnWhen::FirstException
+        && futures.iter().zip(&already_done).any(|(f, done)| *done && f.raised());
     let satisfied = |done_count: usize, raised: bool| match return_when {
         ReturnWhen::FirstCompleted => done_count > 0 || futures.is_empty(),
         ReturnWhen::FirstException => raised || done_count == futures.len(),
@@ -67,15 +64,17 @@ pub fn wait<'f, T: Send + 'static>(
         while !satisfied(done_count, raised) && waiter.wait_drain(deadline, &mut completed) {
             for slot in completed.drain(..) {
                 done_count += 1;
-                raised |= futures[slot].raised();
+                raised |= return_when == ReturnWhen::FirstException && futures[slot].raised();
             }
         }
         record(EventKind::WaitEnded { op: WaitOp::Wait, position: None });
     }
-    for future in &futures {
-        future.remove_waiter(&waiter);
+    // One pass both deregisters and reads each future's state.
+    let is_done: Vec<bool> = futures.iter().map(|f| f.remove_waiter(&waiter)).collect();
+    let (mut done, mut not_done) = (HashSet::new(), HashSet::new());
+    for (future, is_done) in futures.into_iter().zip(is_done) {
+        if is_done { done.insert(future) } else { not_done.insert(future) };
     }
-    let (done, not_done) = futures.into_iter().partition(|f| f.done());
     DoneAndNotDone { done, not_done }
 }
 

@@ -106,3 +106,10 @@ fn duplicates_are_counted_once() {
     let r = wait([&a, &a, &a], None, ReturnWhen::AllCompleted);
     assert_eq!(r.done.len(), 1);
 }
+
+#[test]
+fn pending_duplicates_are_counted_once() {
+    let (a, p) = (finished(1), pending());
+    let r = wait([&p, &a, &p], Some(Duration::ZERO), ReturnWhen::AllCompleted);
+    assert_eq!((r.done.len(), r.not_done.len()), (1, 1));
+}
