@@ -18,10 +18,10 @@ run: setup frontend
 test: setup setup-test frontend test-rust test-e2e
 
 setup:
-	./scripts/setup-tools.sh
+	./.ci/setup-tools.sh
 
 setup-test:
-	./scripts/setup-test-tools.sh
+	./.ci/setup-test-tools.sh
 
 # trunk runs cargo offline, so the crates (build-std's included) are fetched first; a no-op when present.
 fetch-wasm-deps:
