@@ -60,3 +60,33 @@ async fn healthz_answers_json() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), r#"{"status":"ok"}"#);
 }
+
+#[tokio::test]
+async fn unknown_paths_and_wrong_methods_get_a_json_4xx() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let missing = reqwest::get(format!("http://{addr}/no/such/file.js")).await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(header(missing.headers(), "content-type").starts_with("application/json"));
+    assert_eq!(missing.text().await.unwrap(), r#"{"error":"nothing at /no/such/file.js"}"#);
+    let post = reqwest::Client::new().post(format!("http://{addr}/healthz")).send().await.unwrap();
+    assert_eq!(post.status(), 405);
+    assert_eq!(post.text().await.unwrap(), r#"{"error":"POST is not allowed on /healthz"}"#);
+}
+
+#[tokio::test]
+async fn paths_outside_the_page_folder_are_not_served() {
+    let root = tempfile::tempdir().unwrap();
+    let dist = root.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "page").unwrap();
+    std::fs::write(root.path().join("secret.txt"), "TOP-SECRET-CONTENT").unwrap();
+    let addr = support::start(&dist).await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(b"GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+    assert!(!answer.contains("TOP-SECRET-CONTENT"), "{answer}");
+}

@@ -2,6 +2,8 @@
 
 mod page;
 
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::fmt;
@@ -40,8 +42,22 @@ impl std::error::Error for ServeError {}
 pub fn router(dist: &Path) -> Router {
     let routes = Router::new()
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
-        .merge(page::routes(dist));
+        .merge(page::routes(dist))
+        .method_not_allowed_fallback(method_not_allowed);
     page::with_isolation_headers(routes)
+}
+
+/// A client error as the API reports every one: a 4xx status and `{"error": "..."}`.
+pub fn client_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+}
+
+async fn not_found(uri: Uri) -> Response {
+    client_error(StatusCode::NOT_FOUND, format!("nothing at {}", uri.path()))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    client_error(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {}", uri.path()))
 }
 
 /// Checks the page exists and binds the address; the listener then goes to [`serve`].

@@ -10,11 +10,11 @@ use axum::http::{header, HeaderName, HeaderValue, Response};
 use axum::Router;
 use std::path::Path;
 use tower::ServiceBuilder;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub(super) fn routes(dist: &Path) -> Router {
-    let files = ServeDir::new(dist).not_found_service(ServeFile::new(dist.join("index.html")));
+    let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(super::not_found));
     let cached = ServiceBuilder::new()
         .map_response(|mut response: Response<_>| {
             fix_javascript_mime(&mut response);
