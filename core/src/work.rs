@@ -4,6 +4,12 @@
 /// The seeds' `is_prime` (from Python's `concurrent.futures` documentation): trial division by odd numbers
 /// up to the square root. Deliberately plain, so its cost is the CPU work the seeds measure.
 pub fn is_prime(n: u64) -> bool {
+    is_prime_with_checkpoints(n, || ())
+}
+
+/// `is_prime`, calling `checkpoint` every few thousand divisions: where a simulated interpreter lock
+/// can be handed over, as CPython does every switch interval.
+pub fn is_prime_with_checkpoints(n: u64, mut checkpoint: impl FnMut()) -> bool {
     if n < 2 {
         return false;
     }
@@ -20,6 +26,9 @@ pub fn is_prime(n: u64) -> bool {
             return false;
         }
         i += 2;
+        if i % 8192 == 1 {
+            checkpoint();
+        }
     }
     true
 }

@@ -2,6 +2,8 @@
 //! from four threads over executors that are shut down and replaced as it goes. Afterwards: every future
 //! is in exactly one terminal state, every callback ran exactly once, and no waiter hangs.
 
+#![allow(clippy::mutable_key_type)] // futures hash by identity
+
 use futurelab::{as_completed, wait, Future, FutureError, MapOptions, ReturnWhen, State, ThreadPoolExecutor};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};

@@ -62,7 +62,7 @@ fn a_future_cancelled_during_the_wait_is_yielded() {
         let f = f.clone();
         thread::spawn(move || assert!(f.cancel()))
     };
-    let got: Vec<_> = as_completed(&[f.clone()], None).map(Result::unwrap).collect();
+    let got: Vec<_> = as_completed(std::slice::from_ref(&f), None).map(Result::unwrap).collect();
     canceller.join().unwrap();
     assert_eq!(got, [f]);
     assert_eq!(got[0].state(), State::Cancelled);

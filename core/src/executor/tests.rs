@@ -148,7 +148,7 @@ fn a_panicking_task_fails_its_future_and_the_worker_survives() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
     let bad = ex.submit(|| -> u64 { panic!("division by zero") }).unwrap();
     assert_eq!(bad.result(), Err(FutureError::Panicked("division by zero".into())));
-    let good = ex.submit(|| current_worker_name()).unwrap();
+    let good = ex.submit(current_worker_name).unwrap();
     assert_eq!(good.result().unwrap().as_deref(), Some(format!("{}_0", ex.thread_name_prefix()).as_str()));
     assert_eq!(ex.worker_count(), 1);
 }
@@ -232,7 +232,7 @@ fn shutdown_cancel_futures_cancels_only_queued_tasks_and_they_count_as_done() {
     assert!(queued.iter().all(|f| f.cancelled() && f.done()));
     assert_eq!(running.state(), State::Running);
     // CPython hangs here (gh-92001): its cancelled futures are never "notified".
-    let all: Vec<_> = queued.iter().cloned().collect();
+    let all: Vec<_> = queued.to_vec();
     let result = wait(&all, None, ReturnWhen::AllCompleted);
     assert_eq!(result.done.len(), 5);
     assert_eq!(as_completed(&all, None).count(), 5);

@@ -74,7 +74,10 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
     };
     let mut idle = false;
     let become_idle = || shared.idle.fetch_add(1, Ordering::SeqCst);
-    while initialized {
+    if !initialized {
+        return retire(&shared, idle);
+    }
+    loop {
         let job = {
             let mut state = lock(&shared.state);
             let mut spun = false;
@@ -128,6 +131,11 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
             None => break,
         }
     }
+    retire(&shared, idle);
+}
+
+/// The worker's last act: it no longer counts as live (or idle), and anyone waiting in shutdown hears of it.
+fn retire(shared: &Shared, idle: bool) {
     shared.record(EventKind::WorkerStopped);
     CURRENT.with(|c| *c.borrow_mut() = None);
     let mut state = lock(&shared.state);

@@ -17,8 +17,10 @@ use crate::Future;
 use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
-/// When `wait` returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// When `wait` returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED` (serialised
+/// under those names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReturnWhen {
     FirstCompleted,
     FirstException,

@@ -61,7 +61,7 @@ fn first_exception_without_an_exception_waits_for_all_and_cancellation_is_not_on
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let c = pending();
     c.cancel();
-    let fs = vec![ex.submit(|| 1).unwrap(), ex.submit(|| { thread::sleep(Duration::from_millis(20)); 2 }).unwrap()];
+    let fs = [ex.submit(|| 1).unwrap(), ex.submit(|| { thread::sleep(Duration::from_millis(20)); 2 }).unwrap()];
     let all: Vec<_> = fs.iter().cloned().chain([c]).collect();
     let r = wait(&all, None, ReturnWhen::FirstException);
     assert_eq!(r.done.len(), 3);

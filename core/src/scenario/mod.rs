@@ -1,0 +1,17 @@
+//! Scenarios: the seed programs as data, and the runner that plays them on the executor.
+//!
+//! A [`Scenario`] says how a program runs its tasks ([`Style`]), which tasks ([`Task`], [`Work`]) and how
+//! it collects their results ([`Consume`]). [`run`] plays it, recording a [`Trace`](crate::Trace) and
+//! the console lines the Python program would print. [`presets`] are the seed programs themselves.
+
+mod model;
+pub mod presets;
+mod run;
+mod validate;
+
+pub use model::{Consume, Scenario, Shutdown, Style, Task, Work, SCENARIO_VERSION};
+pub use run::{python_repr, run, CancelToken, ConsoleLine, LineSink, Outcome, Received, RunError, RunOptions, RunReport, Timestamps};
+pub use validate::{limits, Problem, ScenarioError};
+
+#[cfg(test)]
+mod tests;

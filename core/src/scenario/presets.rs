@@ -1,0 +1,173 @@
+//! The seed programs as scenarios, each with a stable id and what to watch for.
+//!
+//! Seeds whose programs need what is not built yet (real downloads from the local flag server, the
+//! asyncio loop, process pools, queues and locks) are not here yet; see the project's issues.
+
+use super::model::{Consume, Scenario, Style, Task, Work};
+use crate::work::PRIMES;
+
+/// A seed program, ready to run.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// Stable: used in URLs and on the command line.
+    pub id: &'static str,
+    /// The seed lesson it belongs to (the page groups presets by it).
+    pub lesson: &'static str,
+    pub title: &'static str,
+    /// What to watch, in one paragraph.
+    pub explanation: &'static str,
+    pub scenario: Scenario,
+}
+
+fn sleep(ms: u64) -> Task {
+    Task::new(Work::Sleep { ms })
+}
+
+fn loiter(n: u64) -> Task {
+    let tabs = "\t".repeat(n as usize);
+    sleep(1000 * n)
+        .label(format!("loiter({n})"))
+        .returns(n * 10)
+        .on_start(format!("{tabs}loiter({n}): doing nothing for {n}s..."))
+        .on_end(format!("{tabs}loiter({n}): done."))
+}
+
+fn is_prime_tasks() -> Vec<Task> {
+    // Eight calls on the first five numbers of Python's example (the sixth is above the 10^15 limit).
+    PRIMES[..5].iter().chain(&PRIMES[..3]).map(|&n| Task::new(Work::Cpu { n }).label(format!("is_prime({n})"))).collect()
+}
+
+/// Seed 002's `task(i)`: prints, sleeps a second, returns `(i**2, name)`.
+fn seed_002_tasks() -> Vec<Task> {
+    (0..20u64)
+        .map(|i| sleep(1000).label(format!("task({i})")).returns(serde_json::json!([i * i, "worker"])).on_start(format!("running task {i}")))
+        .collect()
+}
+
+fn thread_pool(max_workers: usize) -> Style {
+    Style::ThreadPool { max_workers }
+}
+
+/// Every preset, in the order the page lists them.
+pub fn all() -> Vec<Preset> {
+    let fanout = || {
+        vec![
+            sleep(100).label("read_file").returns("file"),
+            sleep(200).label("read_db").returns("db"),
+            sleep(300).label("read_api").returns("api"),
+        ]
+    };
+    let mut gil_threads = Scenario::new("is_prime on 2 threads, with the GIL", thread_pool(2), is_prime_tasks(), Consume::Map);
+    gil_threads.gil = true;
+    vec![
+        Preset {
+            id: "loiter-map",
+            lesson: "Executor.map",
+            title: "loiter: Executor.map with 3 workers over 5 tasks",
+            explanation: "map submits all five calls at once; three start immediately and the other two wait for a free worker. \
+                The loop then prints result 0, 10, 20, 30, 40 in that order, each as soon as its own task is done, \
+                however the tasks finish: map hands results back in input order.",
+            scenario: Scenario::new("loiter", thread_pool(3), (0..5).map(loiter).collect(), Consume::Map),
+        },
+        Preset {
+            id: "submit-as-completed-states",
+            lesson: "submit and as_completed",
+            title: "submit + as_completed: 3 workers, 5 downloads, future states",
+            explanation: "Each submit returns a Future at once: the first three print state=running, the last two \
+                state=pending (no worker is free yet). as_completed then yields each future as it finishes, \
+                in completion order, not submission order. (The downloads are stand-in sleeps until the local \
+                flag server exists.)",
+            scenario: Scenario::new(
+                "flags with submit + as_completed",
+                thread_pool(3),
+                [("BR", 600), ("CN", 200), ("ID", 400), ("IN", 300), ("US", 100)]
+                    .into_iter()
+                    .map(|(cc, ms)| sleep(ms).label(cc).returns(cc))
+                    .collect(),
+                Consume::AsCompleted,
+            ),
+        },
+        Preset {
+            id: "map-vs-as-completed",
+            lesson: "submit and as_completed",
+            title: "map versus as_completed over 4 tasks",
+            explanation: "The same four tasks, the slowest first. With map the program receives nothing until the slow \
+                first task is done, then everything in input order; with as_completed it receives each result as \
+                soon as it exists. Switch the consumption between map and as_completed to compare.",
+            scenario: Scenario::new(
+                "map versus as_completed",
+                thread_pool(4),
+                [("CN", 400), ("BR", 100), ("US", 300), ("IN", 200)].into_iter().map(|(cc, ms)| sleep(ms).label(cc).returns(cc)).collect(),
+                Consume::Map,
+            ),
+        },
+        Preset {
+            id: "is-prime-sequential",
+            lesson: "threads, processes and the GIL",
+            title: "is_prime on one thread",
+            explanation: "Eight CPU-bound calls one after the other: the baseline for the thread and process versions.",
+            scenario: Scenario::new("is_prime, sequential", Style::Sequential, is_prime_tasks(), Consume::Map),
+        },
+        Preset {
+            id: "is-prime-threads-gil",
+            lesson: "threads, processes and the GIL",
+            title: "is_prime on 2 threads with the GIL",
+            explanation: "The same work on two threads of one Python interpreter: only the thread holding the GIL computes, \
+                and they take turns every 5 ms, so it takes as long as the sequential run. This is why the seeds use \
+                processes for CPU-bound work.",
+            scenario: gil_threads,
+        },
+        Preset {
+            id: "is-prime-threads-no-gil",
+            lesson: "threads, processes and the GIL",
+            title: "is_prime on 2 threads without a GIL",
+            explanation: "Without an interpreter lock (free-threaded Python, or Rust) the two threads compute at the same \
+                time on two cores: about twice as fast as one.",
+            scenario: Scenario::new("is_prime on 2 threads, no GIL", thread_pool(2), is_prime_tasks(), Consume::Map),
+        },
+        Preset {
+            id: "fanout-concurrent",
+            lesson: "a web service sped up by a pool",
+            title: "read_file, read_db, read_api at once",
+            explanation: "The Flask handler's three I/O calls (100, 200 and 300 ms) submitted together: the handler waits \
+                about as long as the slowest, 300 ms.",
+            scenario: Scenario::new("fan-out on a thread pool", thread_pool(3), fanout(), Consume::SubmitThenResultsInOrder),
+        },
+        Preset {
+            id: "fanout-sequential",
+            lesson: "a web service sped up by a pool",
+            title: "read_file, read_db, read_api one after the other",
+            explanation: "The same three calls made in turn: about 600 ms, the sum of the three.",
+            scenario: Scenario::new("fan-out, sequential", Style::Sequential, fanout(), Consume::Map),
+        },
+        Preset {
+            id: "seed-002-collect-then-results",
+            lesson: "pools: three ways to collect results",
+            title: "Way 1: submit all, shutdown, then every result",
+            explanation: "20 one-second tasks on 3 workers: all are submitted at once and shutdown waits for them, \
+                so about 7 seconds (20 / 3 rounds); then the results print in submission order.",
+            scenario: Scenario::new("seed 002, way 1", thread_pool(3), seed_002_tasks(), Consume::SubmitThenResultsInOrder),
+        },
+        Preset {
+            id: "seed-002-result-after-submit",
+            lesson: "pools: three ways to collect results",
+            title: "Way 2: result() right after each submit",
+            explanation: "Asking for each result right after submitting it makes the pool useless: one task at a time, \
+                about 20 seconds, one worker busy and the others idle.",
+            scenario: Scenario::new("seed 002, way 2", thread_pool(3), seed_002_tasks(), Consume::SubmitAndWaitEach),
+        },
+        Preset {
+            id: "seed-002-callbacks",
+            lesson: "pools: three ways to collect results",
+            title: "Way 3: add_done_callback",
+            explanation: "Each future gets a callback that prints its result; the callbacks run on the worker threads as \
+                tasks finish, in completion order, and the whole run takes about 7 seconds like way 1.",
+            scenario: Scenario::new("seed 002, way 3", thread_pool(3), seed_002_tasks(), Consume::Callbacks),
+        },
+    ]
+}
+
+/// The preset with this id.
+pub fn get(id: &str) -> Option<Preset> {
+    all().into_iter().find(|p| p.id == id)
+}

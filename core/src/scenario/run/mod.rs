@@ -1,0 +1,351 @@
+//! Running a scenario on the core executor: the trace of the run, and the console lines the Python
+//! program would print, delivered as they happen. The same code runs natively and on a Web Worker.
+//!
+//! Styles run here: `Sequential` and `ThreadPool` (with or without the simulated GIL). `ProcessPool`,
+//! `AsyncLoop` and `Fetch` tasks answer [`RunError::NotAvailable`] until their issues land.
+
+mod cancel;
+mod console;
+pub(crate) mod gil;
+
+pub use cancel::CancelToken;
+pub use console::{python_repr, ConsoleLine, Timestamps};
+
+use super::model::{Consume, Scenario, Style, Task, Work};
+use super::validate::{limits::MAX_RUN_MS, ScenarioError};
+use crate::platform::{lock, Instant};
+use crate::{as_completed, current_worker_name, wait, Future, FutureError, MapOptions, ThreadPoolExecutor, Trace};
+use gil::Gil;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What a task gives back: its value, or the message of the exception it raised.
+type TaskValue = Result<Value, String>;
+
+/// How the program received one task's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Outcome {
+    Returned(Value),
+    Raised(String),
+    Cancelled,
+    /// Not done when the program stopped waiting (a timeout, or the run was cancelled).
+    Unfinished,
+}
+
+/// One result, in the order the program received it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Received {
+    /// The task's index in the scenario.
+    pub task: usize,
+    pub label: String,
+    pub outcome: Outcome,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub name: String,
+    /// Results in the order the program received them (input order for `map`, completion order for
+    /// `as_completed`, ...).
+    pub received: Vec<Received>,
+    pub console: Vec<ConsoleLine>,
+    pub elapsed_ms: f64,
+    pub cancelled: bool,
+    /// Every event of the run (open `trace.to_chrome_json()` in Perfetto).
+    #[serde(skip)]
+    pub trace: Trace,
+}
+
+/// Why a scenario did not run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunError {
+    Invalid(ScenarioError),
+    /// A style or task this build cannot run (yet, or on this platform).
+    NotAvailable(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Invalid(e) => write!(f, "{e}"),
+            RunError::NotAvailable(why) => write!(f, "not available here: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Called with each console line as it is printed (on the printing thread: keep it quick).
+pub type LineSink = Arc<dyn Fn(&ConsoleLine) + Send + Sync>;
+
+/// How to run: where lines go as they are printed, the trace to record into, a way to cancel.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    pub on_line: Option<LineSink>,
+    pub trace: Trace,
+    pub cancel: CancelToken,
+}
+
+/// What the tasks and the consuming loop share.
+struct Run {
+    start: Instant,
+    console: Mutex<Vec<ConsoleLine>>,
+    on_line: Option<LineSink>,
+    gil: Option<Gil>,
+    time_scale: f64,
+    cancel: CancelToken,
+}
+
+impl Run {
+    fn print(&self, text: impl Into<String>) {
+        let line = ConsoleLine {
+            t_ms: self.start.elapsed().as_secs_f64() * 1e3,
+            thread: current_worker_name().unwrap_or_else(|| "MainThread".into()),
+            text: text.into(),
+        };
+        if let Some(on_line) = &self.on_line {
+            on_line(&line);
+        }
+        lock(&self.console).push(line);
+    }
+
+    /// One task, as the Python function would run it.
+    fn perform(&self, task: &Task) -> TaskValue {
+        if let Some(text) = &task.prints_at_start {
+            self.print(text.clone());
+        }
+        let value = match &task.work {
+            Work::Sleep { ms } => {
+                self.cancel.sleep(Duration::from_secs_f64(*ms as f64 * self.time_scale / 1e3));
+                Ok(Value::Null)
+            }
+            Work::Cpu { n } => Ok(Value::Bool(match &self.gil {
+                Some(gil) => {
+                    let mut held = gil.acquire();
+                    crate::work::is_prime_with_checkpoints(*n, || held.checkpoint())
+                }
+                None => crate::work::is_prime(*n),
+            })),
+            Work::Fail { message } => Err(message.clone()),
+            Work::Panic => panic!("{} panicked", task.name()),
+            Work::Fetch { .. } => Err("fetch tasks are not available in this build".into()),
+        };
+        if let Some(text) = &task.prints_at_end {
+            self.print(text.clone());
+        }
+        value.map(|natural| task.returns.clone().unwrap_or(natural))
+    }
+
+    /// How long the program may still wait: the scenario's timeout if any, never past the run's limit.
+    fn deadline(&self, timeout_ms: Option<u64>) -> Duration {
+        let limit = Duration::from_millis(MAX_RUN_MS).saturating_sub(self.start.elapsed());
+        timeout_ms.map_or(limit, |t| Duration::from_millis(t).min(limit))
+    }
+}
+
+fn outcome(result: Result<TaskValue, FutureError>) -> Outcome {
+    match result {
+        Ok(Ok(value)) => Outcome::Returned(value),
+        Ok(Err(message)) => Outcome::Raised(message),
+        Err(FutureError::Cancelled) => Outcome::Cancelled,
+        Err(FutureError::Timeout) => Outcome::Unfinished,
+        Err(FutureError::Panicked(message)) => Outcome::Raised(format!("panic: {message}")),
+        Err(other) => Outcome::Raised(other.to_string()),
+    }
+}
+
+fn show(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Returned(value) => python_repr(value),
+        Outcome::Raised(message) => format!("raised {message}"),
+        Outcome::Cancelled => "CancelledError".into(),
+        Outcome::Unfinished => "TimeoutError".into(),
+    }
+}
+
+/// Validates and runs `scenario`. Blocks until the run ends: call it off the browser's main thread.
+pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunError> {
+    scenario.validate().map_err(RunError::Invalid)?;
+    match scenario.style {
+        Style::ProcessPool { .. } => {
+            return Err(RunError::NotAvailable("process pools run once the process-pool issue lands".into()))
+        }
+        Style::AsyncLoop => return Err(RunError::NotAvailable("the asyncio-style event loop is not built yet".into())),
+        _ => {}
+    }
+    if scenario.tasks.iter().any(|t| matches!(t.work, Work::Fetch { .. })) {
+        return Err(RunError::NotAvailable("fetch tasks need the local flag server, which is not built yet".into()));
+    }
+    let run = Arc::new(Run {
+        start: Instant::now(),
+        console: Mutex::new(Vec::new()),
+        on_line: options.on_line.clone(),
+        gil: scenario.gil.then(|| Gil::new(Duration::from_secs_f64(scenario.switch_interval_ms / 1e3))),
+        time_scale: scenario.time_scale,
+        cancel: options.cancel.clone(),
+    });
+    let received = match scenario.style {
+        Style::ThreadPool { max_workers } => thread_pool(scenario, max_workers, &run, &options.trace),
+        _ => sequential(scenario, &run),
+    };
+    let elapsed = run.start.elapsed();
+    run.print(format!("{} tasks in {:.2}s", scenario.tasks.len(), elapsed.as_secs_f64()));
+    let console = lock(&run.console).clone();
+    Ok(RunReport {
+        name: scenario.name.clone(),
+        received,
+        console,
+        elapsed_ms: elapsed.as_secs_f64() * 1e3,
+        cancelled: options.cancel.is_cancelled(),
+        trace: options.trace,
+    })
+}
+
+fn sequential(scenario: &Scenario, run: &Run) -> Vec<Received> {
+    let mut received = Vec::new();
+    for (i, task) in scenario.tasks.iter().enumerate() {
+        let outcome = if run.cancel.is_cancelled() { Outcome::Cancelled } else { outcome(Ok(run.perform(task))) };
+        run.print(format!("{}: {}", task.name(), show(&outcome)));
+        received.push(Received { task: i, label: task.name(), outcome });
+    }
+    received
+}
+
+fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &Trace) -> Vec<Received> {
+    let executor = ThreadPoolExecutor::builder()
+        .max_workers(max_workers)
+        .trace(trace)
+        .build()
+        .expect("validated: max_workers is from 1 to 64");
+    let submit = |i: usize| {
+        let (run, task) = (Arc::clone(run), scenario.tasks[i].clone());
+        executor.submit(move || run.perform(&task)).expect("the executor is not shut down while the program runs")
+    };
+    let label = |i: usize| scenario.tasks[i].name();
+    let mut received = Vec::new();
+    let mut futures: Vec<Future<TaskValue>> = Vec::new();
+    let pending = Arc::new(Mutex::new(Vec::<Future<TaskValue>>::new()));
+    {
+        let pending = Arc::clone(&pending);
+        run.cancel.on_cancel(move || lock(&pending).iter().for_each(|f| {
+            f.cancel();
+        }));
+    }
+    let track = |f: &Future<TaskValue>, futures: &mut Vec<Future<TaskValue>>| {
+        lock(&pending).push(f.clone());
+        futures.push(f.clone());
+    };
+    let cancel_after = scenario.cancel_after_ms.map(Duration::from_millis);
+    let watchdog = cancel_after.map(|after| spawn_canceller(after, Arc::clone(&pending), run));
+    match scenario.consume {
+        Consume::Map => {
+            let (run2, tasks) = (Arc::clone(run), scenario.tasks.clone());
+            let options = MapOptions { timeout: Some(run.deadline(scenario.timeout_ms)), buffersize: None };
+            let mut results = executor
+                .map_with(move |i: usize| run2.perform(&tasks[i]), 0..scenario.tasks.len(), options)
+                .expect("the executor is running");
+            for i in 0..scenario.tasks.len() {
+                let Some(result) = results.next() else { break };
+                let outcome = outcome(result);
+                run.print(format!("result {i}: {}", show(&outcome)));
+                received.push(Received { task: i, label: label(i), outcome });
+                if run.cancel.is_cancelled() {
+                    break; // dropping a started map iterator cancels what has not started
+                }
+            }
+        }
+        Consume::AsCompleted => {
+            for i in 0..scenario.tasks.len() {
+                let f = submit(i);
+                run.print(format!("Scheduled for {}: {f}", label(i)));
+                track(&f, &mut futures);
+            }
+            let slot_of = |f: &Future<TaskValue>| futures.iter().position(|g| g == f).unwrap_or(0);
+            for item in as_completed(&futures, Some(run.deadline(scenario.timeout_ms))) {
+                match item {
+                    Ok(f) => {
+                        let i = slot_of(&f);
+                        let outcome = outcome(f.result());
+                        run.print(format!("{} {f} result: {}", label(i), show(&outcome)));
+                        received.push(Received { task: i, label: label(i), outcome });
+                    }
+                    Err(_) => run.print("TimeoutError: futures unfinished"),
+                }
+            }
+        }
+        Consume::SubmitThenResultsInOrder | Consume::Callbacks => {
+            let by_callback = Arc::new(Mutex::new(Vec::new()));
+            for i in 0..scenario.tasks.len() {
+                let f = submit(i);
+                track(&f, &mut futures);
+                if scenario.consume == Consume::Callbacks {
+                    let (run, by_callback, name) = (Arc::clone(run), Arc::clone(&by_callback), label(i));
+                    f.add_done_callback(move |f| {
+                        let outcome = outcome(f.result());
+                        run.print(show(&outcome));
+                        lock(&by_callback).push(Received { task: i, label: name, outcome });
+                    });
+                }
+            }
+            executor.shutdown(scenario.shutdown.wait, scenario.shutdown.cancel_futures);
+            if scenario.consume == Consume::Callbacks {
+                received = std::mem::take(&mut *lock(&by_callback));
+            } else {
+                for (i, f) in futures.iter().enumerate() {
+                    let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
+                    run.print(show(&outcome));
+                    received.push(Received { task: i, label: label(i), outcome });
+                }
+            }
+        }
+        Consume::SubmitAndWaitEach => {
+            for i in 0..scenario.tasks.len() {
+                let f = submit(i);
+                track(&f, &mut futures);
+                let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
+                run.print(show(&outcome));
+                received.push(Received { task: i, label: label(i), outcome });
+            }
+        }
+        Consume::Wait { return_when, timeout_ms } => {
+            for i in 0..scenario.tasks.len() {
+                let f = submit(i);
+                track(&f, &mut futures);
+            }
+            let result = wait(&futures, Some(run.deadline(timeout_ms)), return_when);
+            run.print(format!("done: {}, not done: {}", result.done.len(), result.not_done.len()));
+            for (i, f) in futures.iter().enumerate().filter(|(_, f)| result.done.contains(*f)) {
+                let outcome = outcome(f.result());
+                run.print(format!("{}: {}", label(i), show(&outcome)));
+                received.push(Received { task: i, label: label(i), outcome });
+            }
+        }
+    }
+    executor.shutdown(scenario.shutdown.wait, scenario.shutdown.cancel_futures);
+    if let Some((done, handle)) = watchdog {
+        done.cancel();
+        handle.join();
+    }
+    received
+}
+
+/// `cancel_after_ms`: after that long, cancel every future that has not started (unless the run ended).
+fn spawn_canceller(
+    after: Duration,
+    pending: Arc<Mutex<Vec<Future<TaskValue>>>>,
+    run: &Arc<Run>,
+) -> (CancelToken, crate::platform::WorkerHandle) {
+    let finished = CancelToken::new();
+    let (watch, run) = (finished.clone(), Arc::clone(run));
+    let handle = crate::platform::spawn_worker("scenario-canceller".into(), move || {
+        if !watch.sleep(after) {
+            let cancelled = lock(&pending).iter().filter(|f| f.cancel() && f.cancelled()).count();
+            run.print(format!("cancelled {cancelled} pending futures"));
+        }
+    })
+    .expect("a thread for the canceller");
+    (finished, handle)
+}
