@@ -15,6 +15,53 @@ pub struct Cli {
 pub enum Command {
     /// Serve the playground page (and its API) on a local address.
     Serve(ServeArgs),
+    /// Run a scenario natively and print what the Python program would print, as it happens.
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A preset id (see --list) or a scenario JSON file.
+    #[arg(required_unless_present = "list")]
+    pub scenario: Option<String>,
+    /// List the presets and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Override the number of workers (thread pool).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Override how the tasks run.
+    #[arg(long, value_enum)]
+    pub style: Option<StyleArg>,
+    /// Simulate the GIL (CPU work on threads takes turns).
+    #[arg(long)]
+    pub gil: bool,
+    /// Multiply every sleep by this (0.1 runs ten times faster).
+    #[arg(long)]
+    pub time_scale: Option<f64>,
+    /// How each line's time is shown.
+    #[arg(long, value_enum, default_value = "relative")]
+    pub timestamps: TimestampArg,
+    /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StyleArg {
+    Sequential,
+    Threads,
+    Processes,
+    Async,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TimestampArg {
+    /// `[0.105]`: seconds since the start.
+    Relative,
+    /// `[17:40:08]`, as the seeds' display() prints (UTC).
+    Clock,
+    None,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,4 +4,5 @@
 //! cross-origin isolated, so its wasm can share memory between Web Worker threads.
 
 pub mod cli;
+pub mod run;
 pub mod server;

@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Run(args) = &cli.command {
+        return match futurelab_server::run::main(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e.0),
+        };
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
@@ -19,6 +25,7 @@ fn main() -> ExitCode {
                 println!("futurelab: serving the playground at http://{local}");
                 server::serve(listener, &args.dist).await
             }
+            Command::Run(_) => unreachable!("handled above, without an async runtime"),
         }
     });
     match outcome {

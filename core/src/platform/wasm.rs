@@ -7,9 +7,12 @@ use std::sync::{Arc, Condvar, Mutex};
 
 static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
 
+/// Set once the worker's job has returned (or its Web Worker is about to die).
+type Latch = Arc<(Mutex<bool>, Condvar)>;
+
 thread_local! {
     static CURRENT_JOB: Cell<u64> = const { Cell::new(0) };
-    static CURRENT_LATCH: std::cell::RefCell<Option<Arc<(Mutex<bool>, Condvar)>>> = const { std::cell::RefCell::new(None) };
+    static CURRENT_LATCH: std::cell::RefCell<Option<Latch>> = const { std::cell::RefCell::new(None) };
 }
 
 fn set_latch(latch: &(Mutex<bool>, Condvar)) {
@@ -27,7 +30,7 @@ pub(crate) fn release_current_worker() {
 
 pub(crate) struct WorkerHandle {
     job: u64,
-    finished: Arc<(Mutex<bool>, Condvar)>,
+    finished: Latch,
 }
 
 impl WorkerHandle {

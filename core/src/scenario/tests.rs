@@ -258,3 +258,9 @@ fn a_scenario_reads_from_the_documented_json() {
     assert_eq!(s.consume, Consume::Wait { return_when: ReturnWhen::FirstCompleted, timeout_ms: None });
     assert_eq!(s.shutdown, Shutdown { wait: true, cancel_futures: false });
 }
+
+#[test]
+fn console_lines_are_delivered_in_time_order() {
+    let report = run_preset("seed-002-callbacks", 0.01);
+    assert!(report.console.windows(2).all(|w| w[0].t_ms <= w[1].t_ms));
+}

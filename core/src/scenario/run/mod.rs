@@ -79,6 +79,7 @@ impl std::fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// Called with each console line as it is printed (on the printing thread: keep it quick).
+/// It runs with the run's console lock held, so lines arrive in order; it must not print to the run itself.
 pub type LineSink = Arc<dyn Fn(&ConsoleLine) + Send + Sync>;
 
 /// How to run: where lines go as they are printed, the trace to record into, a way to cancel.
@@ -100,16 +101,15 @@ struct Run {
 }
 
 impl Run {
+    /// Prints a line. The time is read under the console's lock, so lines are delivered in time order.
     fn print(&self, text: impl Into<String>) {
-        let line = ConsoleLine {
-            t_ms: self.start.elapsed().as_secs_f64() * 1e3,
-            thread: current_worker_name().unwrap_or_else(|| "MainThread".into()),
-            text: text.into(),
-        };
+        let (thread, text) = (current_worker_name().unwrap_or_else(|| "MainThread".into()), text.into());
+        let mut console = lock(&self.console);
+        let line = ConsoleLine { t_ms: self.start.elapsed().as_secs_f64() * 1e3, thread, text };
         if let Some(on_line) = &self.on_line {
             on_line(&line);
         }
-        lock(&self.console).push(line);
+        console.push(line);
     }
 
     /// One task, as the Python function would run it.
