@@ -399,18 +399,27 @@ fn outcome_of<T: Clone, C, W>(cell: &Cell<T, C, W>) -> Result<T, FutureError> {
     }
 }
 
-/// Python's repr: `<Future at 0x7f… state=running>`, `<Future at 0x… state=finished returned u64>`,
-/// `<Future at 0x… state=finished raised Panicked>`.
-impl<T> fmt::Display for Future<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl<T> Future<T> {
+    /// Python's repr, with a finished future's value described by `describe` (which returns, say,
+    /// `"returned str"` or `"raised HTTPError"`): for values whose Rust type is not what the Python
+    /// program would name. `Display` is `repr_with(|_| format!("returned {type}"))`.
+    pub fn repr_with(&self, describe: impl FnOnce(&T) -> String) -> String {
         let address = Arc::as_ptr(&self.inner) as usize;
         let cell = self.lock_for_display();
         let state = cell.state().python_name();
         match cell.outcome() {
-            Some(Ok(_)) => write!(f, "<Future at {address:#x} state={state} returned {}>", short_type_name::<T>()),
-            Some(Err(e)) => write!(f, "<Future at {address:#x} state={state} raised {}>", e.python_name()),
-            None => write!(f, "<Future at {address:#x} state={state}>"),
+            Some(Ok(value)) => format!("<Future at {address:#x} state={state} {}>", describe(value)),
+            Some(Err(e)) => format!("<Future at {address:#x} state={state} raised {}>", e.python_name()),
+            None => format!("<Future at {address:#x} state={state}>"),
         }
+    }
+}
+
+/// Python's repr: `<Future at 0x7f… state=running>`, `<Future at 0x… state=finished returned u64>`,
+/// `<Future at 0x… state=finished raised Panicked>`.
+impl<T> fmt::Display for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.repr_with(|_| format!("returned {}", short_type_name::<T>())))
     }
 }
 

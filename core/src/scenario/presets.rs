@@ -73,10 +73,11 @@ pub fn all() -> Vec<Preset> {
             id: "submit-as-completed-states",
             lesson: "submit and as_completed",
             title: "submit + as_completed: 3 workers, 5 downloads, future states",
-            explanation: "Each submit returns a Future at once: the first three print state=running, the last two \
-                state=pending (no worker is free yet). as_completed then yields each future as it finishes, \
-                in completion order, not submission order. (The downloads are stand-in sleeps until the local \
-                flag server exists.)",
+            explanation: "Each submit returns a Future at once. The last two always print state=pending: all three \
+                workers are busy. The first three print pending or running, depending on whether a worker has \
+                picked the task up yet (CPython usually shows running, because starting a thread hands it the \
+                GIL). as_completed then yields each future as it finishes, in completion order, not submission \
+                order. (The downloads are stand-in sleeps until the local flag server exists.)",
             scenario: Scenario::new(
                 "flags with submit + as_completed",
                 thread_pool(3),

@@ -57,6 +57,21 @@ pub fn python_repr(value: &serde_json::Value) -> String {
     }
 }
 
+/// Python's `type(value).__name__` for a JSON value (two-element lists stand for the seeds' tuples).
+pub fn python_type_name(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(items) if items.len() == 2 => "tuple",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ mod console;
 pub(crate) mod gil;
 
 pub use cancel::CancelToken;
-pub use console::{python_repr, ConsoleLine, Timestamps};
+pub use console::{python_repr, python_type_name, ConsoleLine, Timestamps};
 
 use super::model::{Consume, Scenario, Style, Task, Work};
 use super::validate::{limits::MAX_RUN_MS, ScenarioError};
@@ -157,6 +157,15 @@ fn outcome(result: Result<TaskValue, FutureError>) -> Outcome {
     }
 }
 
+/// The future's repr as the Python program prints it: `returned str`, or `raised Exception` for a task
+/// that raised.
+fn repr(future: &Future<TaskValue>) -> String {
+    future.repr_with(|value| match value {
+        Ok(value) => format!("returned {}", python_type_name(value)),
+        Err(_) => "raised Exception".to_string(),
+    })
+}
+
 fn show(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Returned(value) => python_repr(value),
@@ -260,7 +269,7 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
         Consume::AsCompleted => {
             for i in 0..scenario.tasks.len() {
                 let f = submit(i);
-                run.print(format!("Scheduled for {}: {f}", label(i)));
+                run.print(format!("Scheduled for {}: {}", label(i), repr(&f)));
                 track(&f, &mut futures);
             }
             let slot_of = |f: &Future<TaskValue>| futures.iter().position(|g| g == f).unwrap_or(0);
@@ -269,7 +278,7 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
                     Ok(f) => {
                         let i = slot_of(&f);
                         let outcome = outcome(f.result());
-                        run.print(format!("{} {f} result: {}", label(i), show(&outcome)));
+                        run.print(format!("{} {} result: {}", label(i), repr(&f), show(&outcome)));
                         received.push(Received { task: i, label: label(i), outcome });
                     }
                     Err(_) => run.print("TimeoutError: futures unfinished"),
