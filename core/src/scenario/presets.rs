@@ -142,6 +142,37 @@ pub fn all() -> Vec<Preset> {
             scenario: Scenario::new("fan-out, sequential", Style::Sequential, fanout(), Consume::Map),
         },
         Preset {
+            id: "asyncio-wait",
+            lesson: "asyncio",
+            title: "asyncio: three coroutines on one thread, asyncio.wait",
+            explanation: "One thread, no pool: each coroutine runs until it awaits its sleep, then the event loop moves to \
+                the next. All three sleep at the same time, so the program takes about as long as the longest \
+                (300 ms), and asyncio.wait returns with all three done.",
+            scenario: Scenario::new(
+                "asyncio with wait",
+                Style::AsyncLoop,
+                [("read_api", 300), ("read_file", 100), ("read_db", 200)].into_iter().map(|(l, ms)| sleep(ms).label(l).returns(l)).collect(),
+                Consume::Wait { return_when: crate::ReturnWhen::AllCompleted, timeout_ms: None },
+            ),
+        },
+        Preset {
+            id: "asyncio-cpu-blocks-the-loop",
+            lesson: "asyncio",
+            title: "asyncio: CPU work blocks the event loop",
+            explanation: "A coroutine that computes is_prime never awaits, so while it runs nothing else on the loop moves: \
+                the short sleep that was due long before finishes only after the computation. CPU-bound work \
+                belongs in an executor, not in a coroutine.",
+            scenario: Scenario::new(
+                "asyncio with CPU work",
+                Style::AsyncLoop,
+                vec![
+                    sleep(0).label("tick").on_start("tick: sleeping 0 s").on_end("tick: woke up"),
+                    Task::new(Work::Cpu { n: PRIMES[0] }).label("is_prime").on_start("is_prime: computing").on_end("is_prime: done"),
+                ],
+                Consume::AsCompleted,
+            ),
+        },
+        Preset {
             id: "seed-002-collect-then-results",
             lesson: "pools: three ways to collect results",
             title: "Way 1: submit all, shutdown, then every result",

@@ -183,10 +183,8 @@ fn cancel_after_cancels_what_has_not_started() {
 #[test]
 fn styles_and_tasks_not_built_yet_say_so() {
     let sleep = || vec![Task::new(Work::Sleep { ms: 1 })];
-    for style in [Style::ProcessPool { max_workers: 2 }, Style::AsyncLoop] {
-        let s = Scenario::new("x", style, sleep(), Consume::Map);
-        assert!(matches!(run(&s, RunOptions::default()), Err(RunError::NotAvailable(_))));
-    }
+    let s = Scenario::new("x", Style::ProcessPool { max_workers: 2 }, sleep(), Consume::Map);
+    assert!(matches!(run(&s, RunOptions::default()), Err(RunError::NotAvailable(_))));
     let fetch = vec![Task::new(Work::Fetch { url: "http://127.0.0.1:8080/flags/cn/cn.gif".into() })];
     let s = Scenario::new("x", Style::ThreadPool { max_workers: 1 }, fetch, Consume::Map);
     assert!(matches!(run(&s, RunOptions::default()), Err(RunError::NotAvailable(_))));
@@ -263,4 +261,35 @@ fn a_scenario_reads_from_the_documented_json() {
 fn console_lines_are_delivered_in_time_order() {
     let report = run_preset("seed-002-callbacks", 0.01);
     assert!(report.console.windows(2).all(|w| w[0].t_ms <= w[1].t_ms));
+}
+
+#[test]
+fn asyncio_sleeps_overlap_on_one_thread() {
+    let report = run_preset("asyncio-wait", 0.2); // 60, 20, 40 ms
+    assert_eq!(report.console[0].text, "done: 3, not done: 0");
+    // wait lists them as they completed: shortest sleep first.
+    assert_eq!(labels(&report), ["read_file", "read_db", "read_api"]);
+    let sum_ms = (300.0 + 100.0 + 200.0) * 0.2;
+    assert!(report.elapsed_ms < 0.8 * sum_ms, "{} ms: the sleeps overlapped", report.elapsed_ms);
+    assert!(report.console.iter().all(|l| l.thread == "MainThread"), "one thread");
+}
+
+#[test]
+fn asyncio_cpu_work_blocks_the_loop() {
+    let report = run_preset("asyncio-cpu-blocks-the-loop", 1.0);
+    // The 0 s sleep was due at once, but the loop could only fire it after the computation ended.
+    assert_eq!(labels(&report), ["is_prime", "tick"]);
+    assert!(line_index(&report, "is_prime: done") < line_index(&report, "tick: woke up"));
+}
+
+#[test]
+fn asyncio_gather_returns_results_in_input_order_and_as_completed_in_completion_order() {
+    let tasks = || [("a", 30), ("b", 10), ("c", 20)].into_iter().map(|(l, ms)| Task::new(Work::Sleep { ms }).label(l).returns(l)).collect();
+    let gather = run(&Scenario::new("gather", Style::AsyncLoop, tasks(), Consume::Map), RunOptions::default()).unwrap();
+    assert_eq!(labels(&gather), ["a", "b", "c"]);
+    let completed = run(&Scenario::new("as_completed", Style::AsyncLoop, tasks(), Consume::AsCompleted), RunOptions::default()).unwrap();
+    assert_eq!(labels(&completed), ["b", "c", "a"]);
+    let serial = run(&Scenario::new("serial", Style::AsyncLoop, tasks(), Consume::SubmitAndWaitEach), RunOptions::default()).unwrap();
+    assert_eq!(labels(&serial), ["a", "b", "c"]);
+    assert!(serial.elapsed_ms > gather.elapsed_ms, "awaiting each in turn is serial");
 }

@@ -1,11 +1,12 @@
 //! Running a scenario on the core executor: the trace of the run, and the console lines the Python
 //! program would print, delivered as they happen. The same code runs natively and on a Web Worker.
 //!
-//! Styles run here: `Sequential` and `ThreadPool` (with or without the simulated GIL). `ProcessPool`,
-//! `AsyncLoop` and `Fetch` tasks answer [`RunError::NotAvailable`] until their issues land.
+//! Styles run here: `Sequential`, `ThreadPool` (with or without the simulated GIL) and `AsyncLoop`.
+//! `ProcessPool` and `Fetch` tasks answer [`RunError::NotAvailable`] until their issues land.
 
 mod cancel;
 mod console;
+mod event_loop;
 pub(crate) mod gil;
 
 pub use cancel::CancelToken;
@@ -117,7 +118,16 @@ impl Run {
         if let Some(text) = &task.prints_at_start {
             self.print(text.clone());
         }
-        let value = match &task.work {
+        let value = self.perform_inline(task);
+        if let Some(text) = &task.prints_at_end {
+            self.print(text.clone());
+        }
+        value.map(|natural| task.returns.clone().unwrap_or(natural))
+    }
+
+    /// The work itself, without the task's prints or its declared return value.
+    fn perform_inline(&self, task: &Task) -> TaskValue {
+        match &task.work {
             Work::Sleep { ms } => {
                 self.cancel.sleep(Duration::from_secs_f64(*ms as f64 * self.time_scale / 1e3));
                 Ok(Value::Null)
@@ -132,11 +142,7 @@ impl Run {
             Work::Fail { message } => Err(message.clone()),
             Work::Panic => panic!("{} panicked", task.name()),
             Work::Fetch { .. } => Err("fetch tasks are not available in this build".into()),
-        };
-        if let Some(text) = &task.prints_at_end {
-            self.print(text.clone());
         }
-        value.map(|natural| task.returns.clone().unwrap_or(natural))
     }
 
     /// How long the program may still wait: the scenario's timeout if any, never past the run's limit.
@@ -178,12 +184,8 @@ fn show(outcome: &Outcome) -> String {
 /// Validates and runs `scenario`. Blocks until the run ends: call it off the browser's main thread.
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunError> {
     scenario.validate().map_err(RunError::Invalid)?;
-    match scenario.style {
-        Style::ProcessPool { .. } => {
-            return Err(RunError::NotAvailable("process pools run once the process-pool issue lands".into()))
-        }
-        Style::AsyncLoop => return Err(RunError::NotAvailable("the asyncio-style event loop is not built yet".into())),
-        _ => {}
+    if let Style::ProcessPool { .. } = scenario.style {
+        return Err(RunError::NotAvailable("process pools run once the process-pool issue lands".into()));
     }
     if scenario.tasks.iter().any(|t| matches!(t.work, Work::Fetch { .. })) {
         return Err(RunError::NotAvailable("fetch tasks need the local flag server, which is not built yet".into()));
@@ -198,6 +200,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
     });
     let received = match scenario.style {
         Style::ThreadPool { max_workers } => thread_pool(scenario, max_workers, &run, &options.trace),
+        Style::AsyncLoop => event_loop::run_loop(scenario, &run, &options.trace),
         _ => sequential(scenario, &run),
     };
     let elapsed = run.start.elapsed();
