@@ -63,8 +63,15 @@ pub fn blocking_checks(workers: usize) -> Vec<Check> {
         }),
         check("shutdown(cancel_futures) cancels queued tasks, and as_completed still ends", || {
             let ex = executor(1)?;
-            let first = ex.submit(|| sleep(Duration::from_millis(50))).map_err(|e| e.to_string())?;
+            let (started_tx, started) = std::sync::mpsc::channel();
+            let first = ex
+                .submit(move || {
+                    let _ = started_tx.send(());
+                    sleep(Duration::from_millis(50))
+                })
+                .map_err(|e| e.to_string())?;
             let queued: Vec<_> = (0..3).map(|_| ex.submit(|| ())).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+            started.recv().map_err(|e| e.to_string())?; // the first task is running: it cannot be cancelled
             ex.shutdown(false, true);
             let states: Vec<_> = queued.iter().map(|f| f.state()).collect();
             expect(states, vec![State::Cancelled; 3])?;
@@ -89,10 +96,13 @@ pub fn blocking_checks(workers: usize) -> Vec<Check> {
 
 /// Run last: panics abort in the browser build, so this costs the page one Web Worker thread.
 pub fn crash_checks() -> Vec<Check> {
-    vec![check("a panicking task fails its future, and a replacement worker runs the next task", || {
+    vec![check("a panicking task fails its future; a replacement worker runs the queued and the next tasks", || {
         let ex = ThreadPoolExecutor::builder().max_workers(1).thread_name_prefix("crash").build().map_err(|e| e.to_string())?;
         let bad = ex.submit(|| -> String { panic!("on purpose") }).map_err(|e| e.to_string())?;
+        // Queued behind the crash: it must get a replacement worker without waiting for another submit.
+        let queued = ex.submit(|| current_worker_name().unwrap_or_default()).map_err(|e| e.to_string())?;
         expect(bad.result(), Err(FutureError::Panicked("on purpose".into())))?;
+        expect(queued.result(), Ok("crash_1".to_string()))?;
         let next = ex.submit(|| current_worker_name().unwrap_or_default()).map_err(|e| e.to_string())?;
         expect(next.result(), Ok("crash_1".to_string()))?;
         ex.shutdown(true, false); // must not wait for the dead worker

@@ -64,7 +64,11 @@ test("the core's smoke test passes in the browser, on workers and on the UI thre
   const errors = collectErrors(page);
   await page.goto(`${server.url}/?smoke`);
   const smoke = page.locator('[data-testid="smoke"][data-checks]');
-  await smoke.waitFor({ timeout: 60_000 });
+  try {
+    await smoke.waitFor({ timeout: 60_000 });
+  } catch (e) {
+    throw new Error(`the smoke test did not finish; the page shows:\n${await page.locator("main").innerText()}\nerrors: ${errors.join("\n")}`);
+  }
   const failures = await page.locator('[data-testid="smoke-check"][data-ok="false"]').allInnerTexts();
   assert.deepEqual(failures, []);
   assert.ok(Number(await smoke.getAttribute("data-checks")) >= 9);

@@ -27,15 +27,21 @@ pub fn report_aborting_panic(message: &str) -> bool {
     let Some((shared, fail)) = CRASH.with(|c| c.borrow_mut().take()) else {
         return false;
     };
-    fail(crate::FutureError::Panicked(message.to_string()));
+    // Retire the dying worker before anyone can learn of the failure: a program woken by the failed
+    // future may submit at once, and must then see room for a new worker.
     shared.record(EventKind::WorkerStopped);
     CURRENT.with(|c| *c.borrow_mut() = None);
     {
         let mut state = lock(&shared.state);
         state.live -= 1;
+        if !state.queue.is_empty() && !state.shutdown {
+            // Tasks already queued would otherwise wait for a submit that may never come.
+            let _ = shared.adjust_thread_count(&mut state);
+        }
     }
     shared.stopped.notify_all();
     crate::platform::release_current_worker();
+    fail(crate::FutureError::Panicked(message.to_string()));
     true
 }
 
