@@ -39,6 +39,9 @@ pub struct Scenario {
     pub cancel_after_ms: Option<u64>,
     #[serde(default)]
     pub shutdown: Shutdown,
+    /// The shared bank account's opening balance, for `Withdraw` tasks (seed 003).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_balance: Option<i64>,
     /// Every sleep is multiplied by this (tests run scenarios faster; 1 is real time).
     #[serde(default = "scale_1")]
     pub time_scale: f64,
@@ -92,6 +95,16 @@ pub enum Work {
     Fail { message: String },
     /// The task panics (a bug in the task).
     Panic,
+    /// Seed 003's `draw(account, amount)`: if the shared balance covers `amount`, sleep `delay_ms` (where
+    /// threads switch), then subtract it; else refuse. With `lock`, the whole check-then-act holds one
+    /// lock shared by all tasks (`with lock:`), so two withdrawals cannot both pass the check.
+    Withdraw {
+        amount: i64,
+        #[serde(default)]
+        delay_ms: u64,
+        #[serde(default)]
+        lock: bool,
+    },
 }
 
 /// How the program collects results: the loops of the seed programs.
@@ -186,6 +199,7 @@ impl Task {
             Work::Fetch { url } => format!("get({url})"),
             Work::Fail { .. } => "fail()".to_string(),
             Work::Panic => "panic()".to_string(),
+            Work::Withdraw { amount, .. } => format!("draw(account, {amount})"),
         })
     }
 }
@@ -204,6 +218,7 @@ impl Scenario {
             timeout_ms: None,
             cancel_after_ms: None,
             shutdown: Shutdown::default(),
+            account_balance: None,
             time_scale: 1.0,
         }
     }

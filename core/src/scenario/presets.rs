@@ -48,6 +48,31 @@ fn thread_pool(max_workers: usize) -> Style {
     Style::ThreadPool { max_workers }
 }
 
+/// Seed 003: two threads draw 800 from an account of 1000, with or without a lock around the check.
+fn bank_race(id: &'static str, lock: bool) -> Preset {
+    let draw = |name: &str| Task::new(Work::Withdraw { amount: 800, delay_ms: 100, lock }).label(name);
+    let mut scenario = Scenario::new(
+        if lock { "bank account with a lock" } else { "bank account race" },
+        thread_pool(2),
+        vec![draw("ta"), draw("tb")],
+        Consume::SubmitThenResultsInOrder,
+    );
+    scenario.account_balance = Some(1000);
+    Preset {
+        id,
+        lesson: "locks and thread safety",
+        title: if lock { "Two withdrawals of 800 from 1000, with a lock" } else { "Two withdrawals of 800 from 1000, no lock" },
+        explanation: if lock {
+            "The check and the withdrawal happen while holding one lock: the second thread waits, then sees a \
+             balance of 200 and is refused. The account ends at 200."
+        } else {
+            "Each thread checks the balance (1000 >= 800), then sleeps 0.1 s before withdrawing; meanwhile the \
+             other thread passes the same check. Both withdraw, and the account ends at -600."
+        },
+        scenario,
+    }
+}
+
 /// Every preset, in the order the page lists them.
 pub fn all() -> Vec<Preset> {
     let fanout = || {
@@ -172,6 +197,8 @@ pub fn all() -> Vec<Preset> {
                 Consume::AsCompleted,
             ),
         },
+        bank_race("bank-race-without-lock", false),
+        bank_race("bank-race-with-lock", true),
         Preset {
             id: "seed-002-collect-then-results",
             lesson: "pools: three ways to collect results",

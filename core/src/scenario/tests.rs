@@ -293,3 +293,20 @@ fn asyncio_gather_returns_results_in_input_order_and_as_completed_in_completion_
     assert_eq!(labels(&serial), ["a", "b", "c"]);
     assert!(serial.elapsed_ms > gather.elapsed_ms, "awaiting each in turn is serial");
 }
+
+#[test]
+fn the_bank_race_overdraws_without_the_lock_and_never_with_it() {
+    let unlocked = run_preset("bank-race-without-lock", 0.3);
+    assert_eq!(unlocked.final_balance, Some(-600));
+    assert_eq!(unlocked.console.iter().filter(|l| l.text.ends_with("withdraw money successfully")).count(), 2);
+    let locked = run_preset("bank-race-with-lock", 0.3);
+    assert_eq!(locked.final_balance, Some(200));
+    assert_eq!(locked.console.iter().filter(|l| l.text.ends_with("insufficient balance")).count(), 1);
+    assert!(locked.console.iter().any(|l| l.text == "final balance: 200"));
+}
+
+#[test]
+fn a_withdrawal_needs_an_account() {
+    let s = Scenario::new("x", Style::Sequential, vec![Task::new(Work::Withdraw { amount: 1, delay_ms: 0, lock: false })], Consume::Map);
+    assert_eq!(s.validate().unwrap_err().problems[0].message, "a withdrawal needs the scenario's account_balance");
+}

@@ -16,6 +16,8 @@ pub mod limits {
     /// The largest scenario document accepted.
     pub const MAX_JSON_BYTES: usize = 1 << 20;
     pub const MAX_TEXT_CHARS: usize = 1_000;
+    /// The largest withdrawal or balance, in either direction.
+    pub const MAX_AMOUNT: u64 = 1_000_000_000_000;
 }
 
 use limits::*;
@@ -101,6 +103,15 @@ impl Scenario {
                 Work::Fail { message } if message.chars().count() > MAX_TEXT_CHARS => {
                     problem(at("message"), format!("at most {MAX_TEXT_CHARS} characters"))
                 }
+                Work::Withdraw { .. } if self.account_balance.is_none() => {
+                    problem(at("kind"), "a withdrawal needs the scenario's account_balance".into())
+                }
+                Work::Withdraw { delay_ms, .. } if *delay_ms > MAX_SLEEP_MS => {
+                    problem(at("delay_ms"), format!("at most {MAX_SLEEP_MS} ms, not {delay_ms}"))
+                }
+                Work::Withdraw { amount, .. } if amount.unsigned_abs() > MAX_AMOUNT => {
+                    problem(at("amount"), format!("at most {MAX_AMOUNT} in size, not {amount}"))
+                }
                 _ => {}
             }
             for (field, text) in [("label", &task.label), ("prints_at_start", &task.prints_at_start), ("prints_at_end", &task.prints_at_end)] {
@@ -124,7 +135,17 @@ impl Scenario {
                 problem(field.into(), format!("at most {MAX_RUN_MS} ms (a run's limit), not {}", ms.unwrap_or(0)));
             }
         }
-        let sleeping: u64 = self.tasks.iter().map(|t| if let Work::Sleep { ms } = t.work { ms } else { 0 }).sum();
+        if self.account_balance.is_some_and(|b| b.unsigned_abs() > MAX_AMOUNT) {
+            problem("account_balance".into(), format!("at most {MAX_AMOUNT} in size"));
+        }
+        let sleeping: u64 = self
+            .tasks
+            .iter()
+            .map(|t| match t.work {
+                Work::Sleep { ms } | Work::Withdraw { delay_ms: ms, .. } => ms,
+                _ => 0,
+            })
+            .sum();
         let lanes = match self.style {
             Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } => max_workers.max(1) as f64,
             Style::Sequential => 1.0,

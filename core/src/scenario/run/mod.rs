@@ -19,6 +19,7 @@ use crate::{as_completed, current_worker_name, wait, Future, FutureError, MapOpt
 use gil::Gil;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -55,6 +56,8 @@ pub struct RunReport {
     pub console: Vec<ConsoleLine>,
     pub elapsed_ms: f64,
     pub cancelled: bool,
+    /// The shared account's balance at the end, for scenarios that have one.
+    pub final_balance: Option<i64>,
     /// Every event of the run (open `trace.to_chrome_json()` in Perfetto).
     #[serde(skip)]
     pub trace: Trace,
@@ -99,6 +102,9 @@ struct Run {
     gil: Option<Gil>,
     time_scale: f64,
     cancel: CancelToken,
+    /// Seed 003's shared account; `account_lock` is the program's `threading.Lock()`.
+    account: AtomicI64,
+    account_lock: Mutex<()>,
 }
 
 impl Run {
@@ -142,6 +148,21 @@ impl Run {
             Work::Fail { message } => Err(message.clone()),
             Work::Panic => panic!("{} panicked", task.name()),
             Work::Fetch { .. } => Err("fetch tasks are not available in this build".into()),
+            Work::Withdraw { amount, delay_ms, lock: locked } => {
+                let name = task.name();
+                let _held = locked.then(|| lock(&self.account_lock));
+                // Check, then act, as the seed does: without the lock, another thread can pass the same
+                // check while this one sleeps.
+                if self.account.load(Ordering::SeqCst) >= *amount {
+                    self.cancel.sleep(Duration::from_secs_f64(*delay_ms as f64 * self.time_scale / 1e3));
+                    self.print(format!("{name} withdraw money successfully"));
+                    let balance = self.account.fetch_sub(*amount, Ordering::SeqCst) - amount;
+                    self.print(format!("{name} balance {balance}"));
+                } else {
+                    self.print(format!("{name} withdrawal failure: insufficient balance"));
+                }
+                Ok(Value::Null)
+            }
         }
     }
 
@@ -197,12 +218,18 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
         gil: scenario.gil.then(|| Gil::new(Duration::from_secs_f64(scenario.switch_interval_ms / 1e3))),
         time_scale: scenario.time_scale,
         cancel: options.cancel.clone(),
+        account: AtomicI64::new(scenario.account_balance.unwrap_or(0)),
+        account_lock: Mutex::new(()),
     });
     let received = match scenario.style {
         Style::ThreadPool { max_workers } => thread_pool(scenario, max_workers, &run, &options.trace),
         Style::AsyncLoop => event_loop::run_loop(scenario, &run, &options.trace),
         _ => sequential(scenario, &run),
     };
+    let final_balance = scenario.account_balance.map(|_| run.account.load(Ordering::SeqCst));
+    if let Some(balance) = final_balance {
+        run.print(format!("final balance: {balance}"));
+    }
     let elapsed = run.start.elapsed();
     run.print(format!("{} tasks in {:.2}s", scenario.tasks.len(), elapsed.as_secs_f64()));
     let console = lock(&run.console).clone();
@@ -212,6 +239,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
         console,
         elapsed_ms: elapsed.as_secs_f64() * 1e3,
         cancelled: options.cancel.is_cancelled(),
+        final_balance,
         trace: options.trace,
     })
 }
