@@ -9,7 +9,7 @@ pub use poll::ResultFuture;
 pub use state::State;
 
 use crate::panic::{panic_message, short_type_name};
-use crate::platform::{lock, report_error, try_lock, Instant};
+use crate::platform::{lock, report_error, time_left, try_lock, Instant};
 use crate::trace::{EventKind, Trace, WaitOp};
 use crate::FutureError;
 use cell::{Cell, Completion};
@@ -307,9 +307,9 @@ impl<T: Send + 'static> Future<T> {
         while !cell.state().is_done() {
             let timeout = match deadline {
                 None => None,
-                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
-                    Some(left) if !left.is_zero() => Some(left),
-                    _ => break,
+                Some(deadline) => match time_left(deadline) {
+                    Some(left) => Some(left),
+                    None => break,
                 },
             };
             self.inner.blocked.fetch_add(1, Ordering::SeqCst);

@@ -7,7 +7,7 @@
 //! Lock order: a future's lock is never held while a waiter's lock is taken (futures notify listeners
 //! after releasing their own lock), so the two can never deadlock.
 
-use crate::platform::{lock, try_lock, Instant};
+use crate::platform::{lock, time_left, try_lock, Instant};
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
@@ -54,9 +54,9 @@ impl Waiter {
         while queue.completed.is_empty() {
             let timeout = match deadline {
                 None => None,
-                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
-                    Some(left) if !left.is_zero() => Some(left),
-                    _ => return false,
+                Some(deadline) => match time_left(deadline) {
+                    Some(left) => Some(left),
+                    None => return false,
                 },
             };
             queue.sleeping = true;

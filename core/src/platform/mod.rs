@@ -32,6 +32,12 @@ pub(crate) const PANICS_UNWIND: bool = cfg!(panic = "unwind");
 pub use web_time::Instant;
 
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// How long until `deadline`, or `None` once it has passed: what every timed wait in the crate loops on.
+pub(crate) fn time_left(deadline: Instant) -> Option<Duration> {
+    deadline.checked_duration_since(Instant::now()).filter(|left| !left.is_zero())
+}
 
 /// Locks a mutex, ignoring poisoning: no code of this crate panics while holding one of its locks
 /// (user code, tasks and callbacks, always runs with no lock held), so a poisoned lock can only come

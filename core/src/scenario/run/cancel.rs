@@ -1,6 +1,6 @@
 //! Cancelling a run from outside (a page's Cancel button, a client that disconnected, the run limit).
 
-use crate::platform::{lock, Instant};
+use crate::platform::{lock, time_left, Instant};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -58,7 +58,7 @@ impl CancelToken {
         let deadline = Instant::now() + duration;
         let mut state = lock(&self.inner.0);
         while !state.cancelled {
-            let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else {
+            let Some(left) = time_left(deadline) else {
                 return false;
             };
             state = self.inner.1.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0;
