@@ -141,6 +141,7 @@ fn smoke_test(props: &PoolProps) -> Html {
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
                 let mut all = runtime::run_off_main_thread(move || smoke::blocking_checks(workers)).await.unwrap_or_default();
+                all.extend(runtime::run_off_main_thread(smoke::scenario_checks).await.unwrap_or_default());
                 all.extend(smoke::main_thread_checks(workers).await);
                 all.extend(runtime::run_off_main_thread(smoke::crash_checks).await.unwrap_or_default());
                 checks.set(Some(Rc::new(all)));

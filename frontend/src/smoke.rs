@@ -94,6 +94,31 @@ pub fn blocking_checks(workers: usize) -> Vec<Check> {
     ]
 }
 
+/// The scenario runner on a Web Worker: the same code path as natively.
+pub fn scenario_checks() -> Vec<Check> {
+    use futurelab::scenario::{presets, run, Outcome, RunOptions};
+    let run_preset = |id: &str, scale: f64| {
+        let mut scenario = presets::get(id).ok_or(format!("no preset {id}"))?.scenario;
+        scenario.time_scale = scale;
+        run(&scenario, RunOptions::default()).map_err(|e| e.to_string())
+    };
+    vec![
+        check("scenario loiter-map: results 0, 10, 20, 30, 40 in order", || {
+            let report = run_preset("loiter-map", 0.02)?;
+            let got: Vec<_> = report.received.iter().map(|r| r.outcome.clone()).collect();
+            expect(got, (0..5).map(|n| Outcome::Returned((n * 10).into())).collect())
+        }),
+        check("scenario asyncio-cpu-blocks-the-loop: the due sleep fires after the CPU work", || {
+            let report = run_preset("asyncio-cpu-blocks-the-loop", 1.0)?;
+            expect(report.received.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["is_prime", "tick"])
+        }),
+        check("scenario bank races: -600 without the lock, 200 with it", || {
+            let balances = (run_preset("bank-race-without-lock", 0.3)?.final_balance, run_preset("bank-race-with-lock", 0.3)?.final_balance);
+            expect(balances, (Some(-600), Some(200)))
+        }),
+    ]
+}
+
 /// Run last: panics abort in the browser build, so this costs the page one Web Worker thread.
 pub fn crash_checks() -> Vec<Check> {
     vec![check("a panicking task fails its future; a replacement worker runs the queued and the next tasks", || {
