@@ -1,17 +1,4 @@
 //! `as_completed`: futures in the order they complete, blocking ([`as_completed`]) or async
-//! ([`as_completed_async`]).
-//!
-//! Guarantees:
-//! - Each distinct future is yielded once, however often it appears in the input.
-//! - Futures already done when the call is made come first, in input order; then the others in the
-//!   order they completed.
-//! - A cancelled future counts as done at once (CPython waits until a worker dequeues it and can hang for
-//!   ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
-//! - With a timeout, once it passes with futures still unfinished, the iterator yields one
-//!   `Err(FutureError::Timeout)` and ends; [`AsCompleted::timeout_message`] gives CPython's text
-//!   `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
-//!   (CPython's code counts it from the first `next()`).
-//! - The iterator drops its handle to each future as it yields it.
 
 use crate::future::waiter::Waiter;
 use crate::future::Registration;
@@ -59,7 +46,21 @@ pub struct AsCompleted<T: Send + 'static> {
     trace: Option<Trace>,
 }
 
-/// Yields the futures as they complete; see the [module docs](crate::as_completed) for the guarantees.
+/// Yields the futures as they complete, as Python's `concurrent.futures.as_completed`.
+///
+/// ([`as_completed_async`]).
+///
+/// Guarantees:
+/// - Each distinct future is yielded once, however often it appears in the input.
+/// - Futures already done when the call is made come first, in input order; then the others in the
+/// order they completed.
+/// - A cancelled future counts as done at once (CPython waits until a worker dequeues it and can hang for
+/// ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
+/// - With a timeout, once it passes with futures still unfinished, the iterator yields one
+/// `Err(FutureError::Timeout)` and ends; [`AsCompleted::timeout_message`] gives CPython's text
+/// `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
+/// (CPython's code counts it from the first `next()`).
+/// - The iterator drops its handle to each future as it yields it.
 /// Blocks in `next()` while nothing is done: not on the browser's main thread ([`as_completed_async`] there).
 pub fn as_completed<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
@@ -138,7 +139,7 @@ impl<T: Send + 'static> Drop for AsCompleted<T> {
     }
 }
 
-/// The async form of [`as_completed`]: a `Stream` of the futures in completion order (same order
+/// The async form of [`as_completed`]: a `Stream` of the futures in completion order (the same order
 /// guarantees, no timeout: combine it with a timer). Polling never blocks, so it is safe on the browser's
 /// main thread. Use [`AsCompletedStream::next`] or any `Stream` combinator.
 pub fn as_completed_async<'f, T: Send + 'static>(futures: impl IntoIterator<Item = &'f Future<T>>) -> AsCompletedStream<T> {

@@ -1,20 +1,4 @@
 //! `ThreadPoolExecutor::map`: Python's `Executor.map`, with 3.14's `buffersize` and the fixes of CPython `main`.
-//!
-//! Guarantees:
-//! - Results come back in input order, whatever order the tasks finish in.
-//! - Without `buffersize`, every input is submitted before `map` returns (eagerly, as in Python).
-//!   With `buffersize: Some(n)`, exactly `n` inputs are taken at the call, and each `next()` submits one
-//!   more (if any remain) before it waits: at most `n + 1` tasks are outstanding during a wait.
-//! - `timeout` is counted from the call to `map`. When it runs out, `next()` yields `Err(Timeout)`, the
-//!   awaited future and every later one are cancelled (if not started), and the iterator ends.
-//! - Each item is its own `Result`: a failed task yields `Err` at its position and iteration goes on
-//!   (CPython `main`, gh-108518; CPython 3.14 and earlier stop at the first error).
-//! - Dropping an iterator after its first `next()` cancels every task not yet started; dropping one that
-//!   was never advanced cancels nothing (all tasks still run), as in Python.
-//! - A `buffersize` refill refused because the executor was shut down yields one
-//!   `Err(FutureError::Rejected(ExecutorError::Shutdown))` after the results already submitted, then ends
-//!   (CPython raises out of `next()` and loses the buffered results: gh-146392).
-//! - The iterator drops each future as it yields its result, so nothing is kept alive longer than needed.
 
 use crate::platform::Instant;
 use crate::trace::{EventKind, Trace, WaitOp};
@@ -47,7 +31,23 @@ pub struct MapIter<'a, T: Send + 'static> {
 }
 
 impl ThreadPoolExecutor {
-    /// `f` applied to every item, run on the pool; see the [module docs](crate::map) for the guarantees.
+    /// `f` applied to every item, run on the pool, as Python's `Executor.map`.
+    ///
+    /// Guarantees:
+    /// - Results come back in input order, whatever order the tasks finish in.
+    /// - Without `buffersize`, every input is submitted before `map` returns (eagerly, as in Python).
+    /// With `buffersize: Some(n)`, exactly `n` inputs are taken at the call, and each `next()` submits one
+    /// more (if any remain) before it waits: at most `n + 1` tasks are outstanding during a wait.
+    /// - `timeout` is counted from the call to `map`. When it runs out, `next()` yields `Err(Timeout)`, the
+    /// awaited future and every later one are cancelled (if not started), and the iterator ends.
+    /// - Each item is its own `Result`: a failed task yields `Err` at its position and iteration goes on
+    /// (CPython `main`, gh-108518; CPython 3.14 and earlier stop at the first error).
+    /// - Dropping an iterator after its first `next()` cancels every task not yet started; dropping one that
+    /// was never advanced cancels nothing (all tasks still run), as in Python.
+    /// - A `buffersize` refill refused because the executor was shut down yields one
+    /// `Err(FutureError::Rejected(ExecutorError::Shutdown))` after the results already submitted, then ends
+    /// (CPython raises out of `next()` and loses the buffered results: gh-146392).
+    /// - The iterator drops each future as it yields its result, so nothing is kept alive longer than needed.
     pub fn map<'a, I, T, F, It>(&self, f: F, items: It) -> Result<MapIter<'a, T>, ExecutorError>
     where
         I: Send + 'static,
