@@ -53,15 +53,15 @@ pub struct AsCompleted<T: Send + 'static> {
 /// Guarantees:
 /// - Each distinct future is yielded once, however often it appears in the input.
 /// - Futures already done when the call is made come first, in input order; then the others in the
-/// order they completed.
+///   order they completed.
 /// - A cancelled future counts as done at once (CPython waits until a worker dequeues it and can hang for
-/// ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
+///   ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
 /// - With a timeout, once it passes with futures still unfinished, the iterator yields one
-/// `Err(FutureError::Timeout)` and ends; [`AsCompleted::timeout_message`] gives CPython's text
-/// `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
-/// (CPython's code counts it from the first `next()`).
+///   `Err(FutureError::Timeout)` and ends; [`AsCompleted::timeout_message`] gives CPython's text
+///   `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
+///   (CPython's code counts it from the first `next()`).
 /// - The iterator drops its handle to each future as it yields it.
-/// Blocks in `next()` while nothing is done: not on the browser's main thread ([`as_completed_async`] there).
+///   Blocks in `next()` while nothing is done: not on the browser's main thread ([`as_completed_async`] there).
 pub fn as_completed<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     timeout: Option<Duration>,

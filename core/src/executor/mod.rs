@@ -172,20 +172,20 @@ impl Shared {
 /// Guarantees (each has a test beside it in `tests.rs`):
 /// - Tasks start in submission order (one FIFO queue), on at most `max_workers` threads.
 /// - Threads are started lazily: a `submit` starts one only when the idle workers cannot take every queued
-/// task and fewer than `max_workers` exist; idle workers are reused; threads never shrink until shutdown.
-/// So sequential `submit(..).result()` uses one thread, and `15 * max_workers` blocked tasks use exactly
-/// `max_workers`. A worker counts as idle from the moment its task returns, before the task's result is
-/// visible, so the sequential case holds on any machine (CPython's idle semaphore is released only when
-/// the worker is back at the queue; the GIL makes that happen first there, in practice).
+///   task and fewer than `max_workers` exist; idle workers are reused; threads never shrink until shutdown.
+///   So sequential `submit(..).result()` uses one thread, and `15 * max_workers` blocked tasks use exactly
+///   `max_workers`. A worker counts as idle from the moment its task returns, before the task's result is
+///   visible, so the sequential case holds on any machine (CPython's idle semaphore is released only when
+///   the worker is back at the queue; the GIL makes that happen first there, in practice).
 /// - Worker `i` (from 0) is named `{prefix}_{i}`; the default prefix is `ThreadPoolExecutor-{n}` with `n`
-/// counted per process over executors built without a prefix.
+///   counted per process over executors built without a prefix.
 /// - A panicking task fails only its own future (`FutureError::Panicked`); the worker goes on.
 /// - A panicking initializer breaks the executor: queued futures fail with `FutureError::Broken`, and every
-/// later `submit` returns `ExecutorError::Broken`, both with CPython's message.
+///   later `submit` returns `ExecutorError::Broken`, both with CPython's message.
 /// - `shutdown(wait, cancel_futures)`: no new work is accepted; with `cancel_futures`, queued tasks are
-/// cancelled (and, unlike CPython, count as done for `wait`/`as_completed` at once); running tasks are
-/// never interrupted; queued tasks that were not cancelled still run; with `wait`, returns once every
-/// worker has returned. Dropping the executor is `shutdown(true, false)`.
+///   cancelled (and, unlike CPython, count as done for `wait`/`as_completed` at once); running tasks are
+///   never interrupted; queued tasks that were not cancelled still run; with `wait`, returns once every
+///   worker has returned. Dropping the executor is `shutdown(true, false)`.
 ///
 /// Which calls block: `submit` only when `max_pending` is set and the queue is full; `shutdown(true, _)`
 /// until the workers return; `map`'s iterator, `as_completed`, `wait` and `Future::result` while they wait.

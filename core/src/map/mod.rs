@@ -36,17 +36,17 @@ impl ThreadPoolExecutor {
     /// Guarantees:
     /// - Results come back in input order, whatever order the tasks finish in.
     /// - Without `buffersize`, every input is submitted before `map` returns (eagerly, as in Python).
-    /// With `buffersize: Some(n)`, exactly `n` inputs are taken at the call, and each `next()` submits one
-    /// more (if any remain) before it waits: at most `n + 1` tasks are outstanding during a wait.
+    ///   With `buffersize: Some(n)`, exactly `n` inputs are taken at the call, and each `next()` submits one
+    ///   more (if any remain) before it waits: at most `n + 1` tasks are outstanding during a wait.
     /// - `timeout` is counted from the call to `map`. When it runs out, `next()` yields `Err(Timeout)`, the
-    /// awaited future and every later one are cancelled (if not started), and the iterator ends.
+    ///   awaited future and every later one are cancelled (if not started), and the iterator ends.
     /// - Each item is its own `Result`: a failed task yields `Err` at its position and iteration goes on
-    /// (CPython `main`, gh-108518; CPython 3.14 and earlier stop at the first error).
+    ///   (CPython `main`, gh-108518; CPython 3.14 and earlier stop at the first error).
     /// - Dropping an iterator after its first `next()` cancels every task not yet started; dropping one that
-    /// was never advanced cancels nothing (all tasks still run), as in Python.
+    ///   was never advanced cancels nothing (all tasks still run), as in Python.
     /// - A `buffersize` refill refused because the executor was shut down yields one
-    /// `Err(FutureError::Rejected(ExecutorError::Shutdown))` after the results already submitted, then ends
-    /// (CPython raises out of `next()` and loses the buffered results: gh-146392).
+    ///   `Err(FutureError::Rejected(ExecutorError::Shutdown))` after the results already submitted, then ends
+    ///   (CPython raises out of `next()` and loses the buffered results: gh-146392).
     /// - The iterator drops each future as it yields its result, so nothing is kept alive longer than needed.
     pub fn map<'a, I, T, F, It>(&self, f: F, items: It) -> Result<MapIter<'a, T>, ExecutorError>
     where

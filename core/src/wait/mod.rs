@@ -31,12 +31,12 @@ pub struct DoneAndNotDone<T> {
 /// Guarantees:
 /// - Returns at once, without waiting, when the condition already holds (also for an empty input).
 /// - `FirstCompleted`: as soon as any future is done. `FirstException`: as soon as any future has raised
-/// (a panic or a broken executor; not a cancellation), or when all are done. `AllCompleted`: when all are done.
+///   (a panic or a broken executor; not a cancellation), or when all are done. `AllCompleted`: when all are done.
 /// - A timeout is not an error: the unfinished futures are simply in `not_done`.
 /// - `done` holds every future that is done when `wait` returns (more than one is possible); a cancelled
-/// future is done at once (CPython waits for a worker to notice it and can hang: gh-92001).
+///   future is done at once (CPython waits for a worker to notice it and can hang: gh-92001).
 /// - Duplicates in the input are counted once.
-/// Blocks: not on the browser's main thread.
+///   Blocks: not on the browser's main thread.
 pub fn wait<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     timeout: Option<Duration>,
