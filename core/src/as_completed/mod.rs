@@ -61,7 +61,8 @@ pub struct AsCompleted<T: Send + 'static> {
 ///   `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
 ///   (CPython's code counts it from the first `next()`).
 /// - The iterator drops its handle to each future as it yields it.
-///   Blocks in `next()` while nothing is done: not on the browser's main thread ([`as_completed_async`] there).
+///
+/// Blocks in `next()` while nothing is done: not on the browser's main thread ([`as_completed_async`] there).
 pub fn as_completed<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     timeout: Option<Duration>,

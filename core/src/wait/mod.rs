@@ -36,7 +36,8 @@ pub struct DoneAndNotDone<T> {
 /// - `done` holds every future that is done when `wait` returns (more than one is possible); a cancelled
 ///   future is done at once (CPython waits for a worker to notice it and can hang: gh-92001).
 /// - Duplicates in the input are counted once.
-///   Blocks: not on the browser's main thread.
+///
+/// Blocks: not on the browser's main thread.
 pub fn wait<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     timeout: Option<Duration>,
