@@ -147,3 +147,14 @@ fn pending_duplicates_are_registered_and_yielded_once() {
     p.set_result(4).unwrap();
     assert_eq!(values(it), [4]);
 }
+
+#[test]
+fn a_duplicate_that_completes_between_its_occurrences_is_yielded_once() {
+    // Found by the stress test: the future completes after its first occurrence was registered and
+    // before its second is seen; the second must still be recognised as the same future.
+    let p = pending();
+    let input = std::iter::once(&p).chain(std::iter::once(&p).inspect(|f| f.set_result(5).unwrap()));
+    let it = as_completed(input, None);
+    assert_eq!(it.total(), 1);
+    assert_eq!(values(it), [5]);
+}

@@ -113,11 +113,6 @@ impl<T, C, W> Cell<T, C, W> {
         None
     }
 
-    /// True when a kept listener matches.
-    pub fn has_listener(&self, mut matches: impl FnMut(&W) -> bool) -> bool {
-        self.first_listener.as_ref().is_some_and(&mut matches) || self.more_listeners.iter().any(matches)
-    }
-
     /// Drop the listeners that `unwanted` picks (a waiter that stopped waiting).
     pub fn remove_listeners(&mut self, mut unwanted: impl FnMut(&W) -> bool) {
         if self.first_listener.as_ref().is_some_and(&mut unwanted) {

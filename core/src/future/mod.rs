@@ -73,14 +73,6 @@ impl<T> Hash for Future<T> {
     }
 }
 
-/// What registering a waiter found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Registration {
-    Registered,
-    AlreadyDone,
-    Duplicate,
-}
-
 /// A state change that is not allowed: `set_result` on a done future, `set_running_or_notify_cancel` twice.
 /// The message is CPython's: `"FINISHED: <Future at 0x… state=finished returned u64>"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,18 +259,14 @@ impl<T: Send + 'static> Future<T> {
         }
     }
 
-    /// Registers a waiter under `slot`, unless the future is done or already has this waiter (a duplicate
-    /// in the caller's input).
-    pub(crate) fn add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> Registration {
-        let mut cell = self.cell();
-        if cell.state().is_done() {
-            return Registration::AlreadyDone;
-        }
-        if cell.has_listener(|l| l.is_waiter(waiter)) {
-            return Registration::Duplicate;
-        }
-        let _ = cell.add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot });
-        Registration::Registered
+    /// Registers a waiter under `slot`; false when the future is already done (then nothing was registered).
+    pub(crate) fn add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> bool {
+        self.cell().add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }).is_none()
+    }
+
+    /// The handle's address: what identity (equality, hashing) is based on.
+    pub(crate) fn address(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
     }
 
     /// The non-blocking form: `None` when the lock is busy.

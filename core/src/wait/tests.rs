@@ -113,3 +113,11 @@ fn pending_duplicates_are_counted_once() {
     let r = wait([&p, &a, &p], Some(Duration::ZERO), ReturnWhen::AllCompleted);
     assert_eq!((r.done.len(), r.not_done.len()), (1, 1));
 }
+
+#[test]
+fn a_duplicate_that_completes_between_its_occurrences_counts_once() {
+    let p = pending();
+    let input = std::iter::once(&p).chain(std::iter::once(&p).inspect(|f| f.set_result(5).unwrap()));
+    let r = wait(input, None, ReturnWhen::AllCompleted);
+    assert_eq!((r.done.len(), r.not_done.len()), (1, 0));
+}
