@@ -1,11 +1,11 @@
 //! `as_completed`: futures in the order they complete, blocking ([`as_completed`]) or async
 
 use crate::future::waiter::Waiter;
+use crate::future::Registration;
 use crate::platform::Instant;
 use crate::trace::{EventKind, Trace, WaitOp};
 use crate::{Future, FutureError};
 use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -13,45 +13,26 @@ use std::time::Duration;
 
 /// The distinct futures of `futures` in first-seen order, each registered with `waiter` under its slot
 /// (its index here), in one pass; `done[slot]` tells which were already done (and so not registered).
+///
+/// Duplicates are recognised on the future itself (it knows its waiters, also after completing), so no
+/// table of every future is needed; only futures that were done before the call go into a set.
 pub(crate) fn register_distinct<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     waiter: &Arc<Waiter>,
 ) -> (Vec<Future<T>>, Vec<bool>) {
     let futures = futures.into_iter();
-    let mut seen = AddressSet::with_capacity_and_hasher(futures.size_hint().0, Default::default());
     let (mut distinct, mut done) = (Vec::with_capacity(futures.size_hint().0), Vec::new());
+    let mut done_seen = HashSet::new();
     for future in futures {
-        if seen.insert(future.address()) {
-            done.push(!future.add_waiter(waiter, distinct.len()));
-            distinct.push(future.clone());
-        }
+        let is_done = match future.add_waiter(waiter, distinct.len()) {
+            Registration::Registered => false,
+            Registration::AlreadyDone if done_seen.insert(future.address()) => true,
+            Registration::AlreadyDone | Registration::Duplicate => continue,
+        };
+        distinct.push(future.clone());
+        done.push(is_done);
     }
     (distinct, done)
-}
-
-/// Futures' addresses, hashed by a multiply-and-fold: plenty for pointers, and much cheaper than SipHash,
-/// which keeps de-duplicating 100,000 futures linear in practice.
-type AddressSet = HashSet<usize, BuildHasherDefault<AddressHasher>>;
-
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_usize(&mut self, address: usize) {
-        // Addresses are 8- or 16-byte aligned: drop the always-zero bits, spread the rest over all 64.
-        let x = ((address as u64) >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = x ^ (x >> 29);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// The iterator [`as_completed`] returns.

@@ -40,11 +40,29 @@ pub struct Cell<T, C, W> {
     /// and not allocating for it keeps waiting over many futures linear in practice.
     first_listener: Option<W>,
     more_listeners: Vec<W>,
+    /// Which waiters were listening when the future completed (by [`Listener::waiter_id`]): lets a call
+    /// that meets the same future twice in its input recognise it, even if it completed in between.
+    /// The first is kept inline (usually the only one).
+    former_waiter: Option<usize>,
+    more_former_waiters: Vec<usize>,
+}
+
+/// What the cell needs to know of a listener: which waiter (a `wait`/`as_completed` call) it belongs to.
+pub trait Listener {
+    fn waiter_id(&self) -> Option<usize>;
 }
 
 impl<T, C, W> Default for Cell<T, C, W> {
     fn default() -> Self {
-        Cell { state: State::Pending, outcome: None, callbacks: Vec::new(), first_listener: None, more_listeners: Vec::new() }
+        Cell {
+            state: State::Pending,
+            outcome: None,
+            callbacks: Vec::new(),
+            first_listener: None,
+            more_listeners: Vec::new(),
+            former_waiter: None,
+            more_former_waiters: Vec::new(),
+        }
     }
 }
 
@@ -57,6 +75,9 @@ impl<T, C, W> Cell<T, C, W> {
     pub fn outcome(&self) -> Option<&Result<T, FutureError>> {
         self.outcome.as_ref()
     }
+}
+
+impl<T, C, W: Listener> Cell<T, C, W> {
 
     /// A worker is about to run the task.
     pub fn set_running(&mut self) -> ToRunning {
@@ -121,7 +142,22 @@ impl<T, C, W> Cell<T, C, W> {
         self.more_listeners.retain(|w| !unwanted(w));
     }
 
+    /// True when the waiter `id` listens now, or listened when the future completed.
+    pub fn knows_waiter(&self, id: usize) -> bool {
+        let listening = |w: &W| w.waiter_id() == Some(id);
+        self.first_listener.as_ref().is_some_and(listening)
+            || self.more_listeners.iter().any(listening)
+            || self.former_waiter == Some(id)
+            || self.more_former_waiters.contains(&id)
+    }
+
     fn take_completion(&mut self) -> Completion<C, W> {
+        for id in self.first_listener.iter().chain(&self.more_listeners).filter_map(W::waiter_id) {
+            match self.former_waiter {
+                None => self.former_waiter = Some(id),
+                Some(_) => self.more_former_waiters.push(id),
+            }
+        }
         Completion {
             callbacks: std::mem::take(&mut self.callbacks),
             first_listener: self.first_listener.take(),

@@ -73,6 +73,16 @@ impl<T> Hash for Future<T> {
     }
 }
 
+/// What registering a waiter found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Registration {
+    Registered,
+    /// Done before this call met it (so not registered).
+    AlreadyDone,
+    /// This call met the same future earlier in its input.
+    Duplicate,
+}
+
 /// A state change that is not allowed: `set_result` on a done future, `set_running_or_notify_cancel` twice.
 /// The message is CPython's: `"FINISHED: <Future at 0x… state=finished returned u64>"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,9 +269,17 @@ impl<T: Send + 'static> Future<T> {
         }
     }
 
-    /// Registers a waiter under `slot`; false when the future is already done (then nothing was registered).
-    pub(crate) fn add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> bool {
-        self.cell().add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }).is_none()
+    /// Registers a waiter under `slot`, unless this waiter already knows the future (a duplicate in the
+    /// caller's input, even one that completed since) or the future is done.
+    pub(crate) fn add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> Registration {
+        let mut cell = self.cell();
+        if cell.knows_waiter(waiter.id()) {
+            return Registration::Duplicate;
+        }
+        match cell.add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }) {
+            None => Registration::Registered,
+            Some(_) => Registration::AlreadyDone,
+        }
     }
 
     /// The handle's address: what identity (equality, hashing) is based on.

@@ -11,7 +11,14 @@
 //! - `cancel` succeeds only if the task never started running, and a running task is never skipped;
 //! - a refused `finish` leaves the first outcome in place.
 
-use super::cell::{Cell, Completion};
+use super::cell::{Cell, Completion, Listener};
+
+/// In the model, listeners are plain numbers; each is its own waiter.
+impl Listener for u32 {
+    fn waiter_id(&self) -> Option<usize> {
+        Some(*self as usize)
+    }
+}
 use super::state::{State, ToCancelled, ToRunning};
 use crate::FutureError;
 

@@ -9,6 +9,7 @@
 
 use crate::platform::{lock, time_left, try_lock, Instant};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 
@@ -21,15 +22,24 @@ struct Queue {
 }
 
 /// A completion queue shared by the futures of one `wait` / `as_completed` call.
-#[derive(Default)]
 pub(crate) struct Waiter {
+    /// Unique for the process's lifetime (an address could be reused by a later waiter, and futures
+    /// remember the waiters they had).
+    id: usize,
     queue: Mutex<Queue>,
     cond: Condvar,
 }
 
+static NEXT_WAITER: AtomicUsize = AtomicUsize::new(1);
+
 impl Waiter {
     pub(crate) fn new() -> Arc<Self> {
-        Arc::new(Self::default())
+        let id = NEXT_WAITER.fetch_add(1, Ordering::Relaxed);
+        Arc::new(Waiter { id, queue: Mutex::default(), cond: Condvar::new() })
+    }
+
+    pub(crate) fn id(&self) -> usize {
+        self.id
     }
 
     /// Called by a future (with its own lock released) when it reached a terminal state.
@@ -92,6 +102,15 @@ pub(crate) enum Listener {
     Waiter { waiter: Arc<Waiter>, slot: usize },
     /// An async task awaiting the future; `key` identifies the awaiting `ResultFuture` so it can replace its waker.
     Task { key: u64, waker: Waker },
+}
+
+impl super::cell::Listener for Listener {
+    fn waiter_id(&self) -> Option<usize> {
+        match self {
+            Listener::Waiter { waiter, .. } => Some(waiter.id),
+            Listener::Task { .. } => None,
+        }
+    }
 }
 
 impl Listener {
