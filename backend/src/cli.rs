@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "futurelab", version, about = "Python's concurrent.futures, re-created in Rust: the playground server and tools")]
+#[command(
+    name = "futurelab",
+    version,
+    about = "Python's concurrent.futures, re-created in Rust: the playground server and tools"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

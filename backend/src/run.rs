@@ -11,7 +11,10 @@ pub struct RunFailure(pub String);
 
 /// Lists the presets, one per line: id, lesson, title.
 pub fn list() -> String {
-    presets::all().iter().map(|p| format!("{:<32} {:<38} {}\n", p.id, p.lesson, p.title)).collect()
+    presets::all()
+        .iter()
+        .map(|p| format!("{:<32} {:<38} {}\n", p.id, p.lesson, p.title))
+        .collect()
 }
 
 /// Reads a preset id or a JSON file into a scenario, then applies the command-line overrides.
@@ -20,10 +23,15 @@ pub fn load(args: &RunArgs) -> Result<Scenario, RunFailure> {
     let mut scenario = match presets::get(name) {
         Some(preset) => preset.scenario,
         None if std::path::Path::new(name).is_file() => {
-            let text = std::fs::read_to_string(name).map_err(|e| RunFailure(format!("cannot read {name}: {e}")))?;
+            let text = std::fs::read_to_string(name)
+                .map_err(|e| RunFailure(format!("cannot read {name}: {e}")))?;
             Scenario::from_json(&text).map_err(|e| RunFailure(problems(&e)))?
         }
-        None => return Err(RunFailure(format!("no preset or file named {name:?} (`futurelab run --list` shows the presets)"))),
+        None => {
+            return Err(RunFailure(format!(
+                "no preset or file named {name:?} (`futurelab run --list` shows the presets)"
+            )))
+        }
     };
     let workers = args.workers.or(match scenario.style {
         Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } => Some(max_workers),
@@ -32,11 +40,19 @@ pub fn load(args: &RunArgs) -> Result<Scenario, RunFailure> {
     if let Some(style) = args.style {
         scenario.style = match style {
             StyleArg::Sequential => Style::Sequential,
-            StyleArg::Threads => Style::ThreadPool { max_workers: workers.unwrap_or(4) },
-            StyleArg::Processes => Style::ProcessPool { max_workers: workers.unwrap_or(4) },
+            StyleArg::Threads => Style::ThreadPool {
+                max_workers: workers.unwrap_or(4),
+            },
+            StyleArg::Processes => Style::ProcessPool {
+                max_workers: workers.unwrap_or(4),
+            },
             StyleArg::Async => Style::AsyncLoop,
         };
-    } else if let (Some(n), Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers }) = (args.workers, &mut scenario.style) {
+    } else if let (
+        Some(n),
+        Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers },
+    ) = (args.workers, &mut scenario.style)
+    {
         *max_workers = n;
     }
     scenario.gil |= args.gil;
@@ -81,16 +97,25 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
             default_hook(info);
         }
     }));
-    let options = RunOptions { on_line: Some(on_line), ..RunOptions::default() };
+    let options = RunOptions {
+        on_line: Some(on_line),
+        ..RunOptions::default()
+    };
     let report = scenario::run(&scenario, options).map_err(|e| RunFailure(e.to_string()))?;
     if let Some(path) = &args.trace {
-        std::fs::write(path, report.trace.to_chrome_json())
-            .map_err(|e| RunFailure(format!("cannot write the trace to {}: {e}", path.display())))?;
-        eprintln!("futurelab: trace written to {} (open it in Perfetto)", path.display());
+        std::fs::write(path, report.trace.to_chrome_json()).map_err(|e| {
+            RunFailure(format!("cannot write the trace to {}: {e}", path.display()))
+        })?;
+        eprintln!(
+            "futurelab: trace written to {} (open it in Perfetto)",
+            path.display()
+        );
     }
     Ok(())
 }
 
 fn web_time_unix_ms() -> f64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }

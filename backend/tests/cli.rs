@@ -5,14 +5,25 @@ mod support;
 use std::process::{Command, Output};
 
 fn futurelab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_futurelab")).args(args).output().expect("run futurelab")
+    Command::new(env!("CARGO_BIN_EXE_futurelab"))
+        .args(args)
+        .output()
+        .expect("run futurelab")
 }
 
 fn one_line_error(output: &Output) -> String {
-    assert!(!output.status.success(), "expected failure, got {:?}", output.status);
+    assert!(
+        !output.status.success(),
+        "expected failure, got {:?}",
+        output.status
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    assert_eq!(stderr.trim_end().lines().count(), 1, "not one line: {stderr:?}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr:?}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
@@ -22,16 +33,31 @@ fn a_busy_port_gives_a_one_line_error() {
     let dist = support::fake_dist();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let output = futurelab(&["serve", "--addr", &addr, "--dist", dist.path().to_str().unwrap()]);
+    let output = futurelab(&[
+        "serve",
+        "--addr",
+        &addr,
+        "--dist",
+        dist.path().to_str().unwrap(),
+    ]);
     let stderr = one_line_error(&output);
-    assert!(stderr.starts_with(&format!("futurelab: cannot listen on {addr}: ")), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("futurelab: cannot listen on {addr}: ")),
+        "{stderr}"
+    );
     assert!(stderr.to_lowercase().contains("in use"), "{stderr}");
 }
 
 #[test]
 fn a_missing_built_page_gives_a_one_line_error() {
     let empty = tempfile::tempdir().unwrap();
-    let output = futurelab(&["serve", "--addr", "127.0.0.1:0", "--dist", empty.path().to_str().unwrap()]);
+    let output = futurelab(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--dist",
+        empty.path().to_str().unwrap(),
+    ]);
     let stderr = one_line_error(&output);
     assert!(stderr.contains("no built page at"), "{stderr}");
     assert!(stderr.contains("make run"), "{stderr}");
@@ -41,13 +67,20 @@ fn a_missing_built_page_gives_a_one_line_error() {
 fn serve_binds_loopback_port_8080_by_default() {
     use clap::Parser;
     let cli = futurelab_server::cli::Cli::parse_from(["futurelab", "serve"]);
-    let futurelab_server::cli::Command::Serve(args) = cli.command else { panic!("parsed as another command") };
+    let futurelab_server::cli::Command::Serve(args) = cli.command else {
+        panic!("parsed as another command")
+    };
     assert_eq!(args.addr, "127.0.0.1:8080".parse().unwrap());
     assert!(args.addr.ip().is_loopback());
 }
 
 fn stdout(output: &Output) -> String {
-    assert!(output.status.success(), "{:?}: {}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).to_string()
 }
 
@@ -55,33 +88,75 @@ fn stdout(output: &Output) -> String {
 fn run_list_shows_every_preset() {
     let listed = stdout(&futurelab(&["run", "--list"]));
     for preset in futurelab::scenario::presets::all() {
-        assert!(listed.contains(preset.id), "{} missing from\n{listed}", preset.id);
+        assert!(
+            listed.contains(preset.id),
+            "{} missing from\n{listed}",
+            preset.id
+        );
     }
 }
 
 #[test]
 fn run_prints_the_loiter_programs_lines_with_results_in_order() {
-    let out = stdout(&futurelab(&["run", "loiter-map", "--time-scale", "0.02", "--timestamps", "none"]));
+    let out = stdout(&futurelab(&[
+        "run",
+        "loiter-map",
+        "--time-scale",
+        "0.02",
+        "--timestamps",
+        "none",
+    ]));
     let results: Vec<_> = out.lines().filter(|l| l.starts_with("result ")).collect();
-    assert_eq!(results, ["result 0: 0", "result 1: 10", "result 2: 20", "result 3: 30", "result 4: 40"]);
-    assert!(out.contains("\tloiter(1): doing nothing for 1s..."), "{out}");
-    assert!(out.lines().last().unwrap().starts_with("5 tasks in "), "{out}");
+    assert_eq!(
+        results,
+        [
+            "result 0: 0",
+            "result 1: 10",
+            "result 2: 20",
+            "result 3: 30",
+            "result 4: 40"
+        ]
+    );
+    assert!(
+        out.contains("\tloiter(1): doing nothing for 1s..."),
+        "{out}"
+    );
+    assert!(
+        out.lines().last().unwrap().starts_with("5 tasks in "),
+        "{out}"
+    );
 }
 
 #[test]
 fn run_writes_a_chrome_trace() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("trace.json");
-    stdout(&futurelab(&["run", "fanout-concurrent", "--time-scale", "0.05", "--trace", path.to_str().unwrap()]));
-    let trace: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let slices = trace["traceEvents"].as_array().unwrap().iter().filter(|e| e["ph"] == "X" && e["cat"] == "task").count();
+    stdout(&futurelab(&[
+        "run",
+        "fanout-concurrent",
+        "--time-scale",
+        "0.05",
+        "--trace",
+        path.to_str().unwrap(),
+    ]));
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let slices = trace["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "task")
+        .count();
     assert_eq!(slices, 3);
 }
 
 #[test]
 fn run_with_an_unknown_preset_says_how_to_list_them() {
     let stderr = one_line_error(&futurelab(&["run", "no-such-preset"]));
-    assert!(stderr.contains("no preset or file named \"no-such-preset\""), "{stderr}");
+    assert!(
+        stderr.contains("no preset or file named \"no-such-preset\""),
+        "{stderr}"
+    );
     assert!(stderr.contains("futurelab run --list"), "{stderr}");
 }
 
@@ -97,7 +172,10 @@ fn run_with_an_invalid_scenario_file_lists_every_problem() {
     let output = futurelab(&["run", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.starts_with("futurelab: invalid scenario, 3 problem(s):"), "{stderr}");
+    assert!(
+        stderr.starts_with("futurelab: invalid scenario, 3 problem(s):"),
+        "{stderr}"
+    );
     for field in ["style.max_workers", "tasks[0].ms", "tasks[1].n"] {
         assert!(stderr.contains(field), "{field} missing: {stderr}");
     }
@@ -107,5 +185,8 @@ fn run_with_an_invalid_scenario_file_lists_every_problem() {
 #[test]
 fn run_says_plainly_what_is_not_built_yet() {
     let stderr = one_line_error(&futurelab(&["run", "loiter-map", "--style", "processes"]));
-    assert!(stderr.contains("not available here: process pools"), "{stderr}");
+    assert!(
+        stderr.contains("not available here: process pools"),
+        "{stderr}"
+    );
 }

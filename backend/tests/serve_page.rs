@@ -5,20 +5,41 @@ mod support;
 use reqwest::header::HeaderMap;
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
-    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 fn assert_isolated(headers: &HeaderMap, what: &str) {
-    assert_eq!(header(headers, "cross-origin-opener-policy"), "same-origin", "{what}");
-    assert_eq!(header(headers, "cross-origin-embedder-policy"), "require-corp", "{what}");
-    assert_eq!(header(headers, "cross-origin-resource-policy"), "same-origin", "{what}");
+    assert_eq!(
+        header(headers, "cross-origin-opener-policy"),
+        "same-origin",
+        "{what}"
+    );
+    assert_eq!(
+        header(headers, "cross-origin-embedder-policy"),
+        "require-corp",
+        "{what}"
+    );
+    assert_eq!(
+        header(headers, "cross-origin-resource-policy"),
+        "same-origin",
+        "{what}"
+    );
 }
 
 #[tokio::test]
 async fn every_response_carries_the_isolation_headers() {
     let dist = support::fake_dist();
     let addr = support::start(dist.path()).await;
-    for path in ["/", "/index.html", "/futurelab-web-0123456789abcdef_bg.wasm", "/healthz", "/no/such/file"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/futurelab-web-0123456789abcdef_bg.wasm",
+        "/healthz",
+        "/no/such/file",
+    ] {
         let response = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
         assert_isolated(response.headers(), path);
     }
@@ -28,15 +49,24 @@ async fn every_response_carries_the_isolation_headers() {
 async fn wasm_and_javascript_get_their_registered_mime_types() {
     let dist = support::fake_dist();
     let addr = support::start(dist.path()).await;
-    let get = |path: &'static str| async move { reqwest::get(format!("http://{addr}{path}")).await.unwrap() };
+    let get = |path: &'static str| async move {
+        reqwest::get(format!("http://{addr}{path}")).await.unwrap()
+    };
     let wasm = get("/futurelab-web-0123456789abcdef_bg.wasm").await;
     assert_eq!(wasm.status(), 200);
     assert_eq!(header(wasm.headers(), "content-type"), "application/wasm");
     let js = get("/futurelab-web-0123456789abcdef.js").await;
-    assert!(header(js.headers(), "content-type").starts_with("text/javascript"), "{:?}", js.headers());
+    assert!(
+        header(js.headers(), "content-type").starts_with("text/javascript"),
+        "{:?}",
+        js.headers()
+    );
     let html = get("/").await;
     assert!(header(html.headers(), "content-type").starts_with("text/html"));
-    assert_eq!(html.text().await.unwrap(), "<!doctype html><title>futurelab</title>");
+    assert_eq!(
+        html.text().await.unwrap(),
+        "<!doctype html><title>futurelab</title>"
+    );
 }
 
 #[tokio::test]
@@ -47,7 +77,10 @@ async fn hashed_assets_are_cached_for_long_and_the_page_is_revalidated() {
         let r = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
         header(r.headers(), "cache-control").to_string()
     };
-    assert_eq!(cache("/style-0123456789abcdef.css").await, "public, max-age=31536000, immutable");
+    assert_eq!(
+        cache("/style-0123456789abcdef.css").await,
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(cache("/").await, "no-cache");
     assert_eq!(cache("/index.html").await, "no-cache");
 }
@@ -56,7 +89,9 @@ async fn hashed_assets_are_cached_for_long_and_the_page_is_revalidated() {
 async fn healthz_answers_json() {
     let dist = support::fake_dist();
     let addr = support::start(dist.path()).await;
-    let r = reqwest::get(format!("http://{addr}/healthz")).await.unwrap();
+    let r = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), r#"{"status":"ok"}"#);
 }
@@ -65,13 +100,25 @@ async fn healthz_answers_json() {
 async fn unknown_paths_and_wrong_methods_get_a_json_4xx() {
     let dist = support::fake_dist();
     let addr = support::start(dist.path()).await;
-    let missing = reqwest::get(format!("http://{addr}/no/such/file.js")).await.unwrap();
+    let missing = reqwest::get(format!("http://{addr}/no/such/file.js"))
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
     assert!(header(missing.headers(), "content-type").starts_with("application/json"));
-    assert_eq!(missing.text().await.unwrap(), r#"{"error":"nothing at /no/such/file.js"}"#);
-    let post = reqwest::Client::new().post(format!("http://{addr}/healthz")).send().await.unwrap();
+    assert_eq!(
+        missing.text().await.unwrap(),
+        r#"{"error":"nothing at /no/such/file.js"}"#
+    );
+    let post = reqwest::Client::new()
+        .post(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(post.status(), 405);
-    assert_eq!(post.text().await.unwrap(), r#"{"error":"POST is not allowed on /healthz"}"#);
+    assert_eq!(
+        post.text().await.unwrap(),
+        r#"{"error":"POST is not allowed on /healthz"}"#
+    );
 }
 
 #[tokio::test]
@@ -84,7 +131,10 @@ async fn paths_outside_the_page_folder_are_not_served() {
     let addr = support::start(&dist).await;
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    stream.write_all(b"GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    stream
+        .write_all(b"GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");

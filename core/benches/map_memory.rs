@@ -20,7 +20,14 @@ fn child(n: u64, buffersize: Option<usize>) {
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let started = std::time::Instant::now();
     let sum: u64 = ex
-        .map_with(|i: u64| i & 1, 0..n, MapOptions { timeout: None, buffersize })
+        .map_with(
+            |i: u64| i & 1,
+            0..n,
+            MapOptions {
+                timeout: None,
+                buffersize,
+            },
+        )
         .unwrap()
         .map(Result::unwrap)
         .sum();
@@ -35,7 +42,12 @@ fn main() {
         let buffersize = args[3].parse().ok();
         return child(n, buffersize);
     }
-    let cases = [(0u64, "-"), (10_000_000, "64"), (100_000, "-"), (1_000_000, "-")];
+    let cases = [
+        (0u64, "-"),
+        (10_000_000, "64"),
+        (100_000, "-"),
+        (1_000_000, "-"),
+    ];
     println!("map_memory: peak resident memory of one process running map(...) over 2 workers");
     for (n, buffersize) in cases {
         let out = Command::new(std::env::current_exe().unwrap())
@@ -44,9 +56,19 @@ fn main() {
             .expect("run the child case");
         let text = String::from_utf8_lossy(&out.stdout);
         let mut fields = text.split_whitespace();
-        let kib: f64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+        let kib: f64 = fields
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN);
         let secs = fields.next().unwrap_or("?");
-        let label = if n == 0 { "baseline: the process with an executor and no items".to_string() } else { format!("{n} items, buffersize {buffersize}") };
-        println!("  {label:<55} peak RSS {:>8.1} MiB   ({secs} s)", kib / 1024.0);
+        let label = if n == 0 {
+            "baseline: the process with an executor and no items".to_string()
+        } else {
+            format!("{n} items, buffersize {buffersize}")
+        };
+        println!(
+            "  {label:<55} peak RSS {:>8.1} MiB   ({secs} s)",
+            kib / 1024.0
+        );
     }
 }

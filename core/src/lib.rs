@@ -103,15 +103,16 @@ mod future;
 mod map;
 mod panic;
 mod platform;
+pub mod scenario;
 mod trace;
 mod wait;
-pub mod scenario;
 pub mod work;
 
 pub use as_completed::{as_completed, as_completed_async, AsCompleted, AsCompletedStream};
 pub use error::{ExecutorError, FutureError};
 pub use executor::{
-    current_worker_name, default_max_workers, report_aborting_panic, ThreadPoolExecutor, ThreadPoolExecutorBuilder, BROKEN_BY_INITIALIZER,
+    current_worker_name, default_max_workers, report_aborting_panic, ThreadPoolExecutor,
+    ThreadPoolExecutorBuilder, BROKEN_BY_INITIALIZER,
 };
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};

@@ -42,8 +42,14 @@ mod tests {
     fn short_type_name_strips_module_paths() {
         assert_eq!(short_type_name::<u64>(), "u64");
         assert_eq!(short_type_name::<String>(), "String");
-        assert_eq!(short_type_name::<Result<u64, String>>(), "Result<u64, String>");
-        assert_eq!(short_type_name::<Vec<(u8, Option<String>)>>(), "Vec<(u8, Option<String>)>");
+        assert_eq!(
+            short_type_name::<Result<u64, String>>(),
+            "Result<u64, String>"
+        );
+        assert_eq!(
+            short_type_name::<Vec<(u8, Option<String>)>>(),
+            "Vec<(u8, Option<String>)>"
+        );
         assert_eq!(short_type_name::<()>(), "()");
     }
 

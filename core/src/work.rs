@@ -34,8 +34,14 @@ pub fn is_prime_with_checkpoints(n: u64, mut checkpoint: impl FnMut()) -> bool {
 }
 
 /// The numbers of the `ProcessPoolExecutor` example in Python's documentation, used by the seeds.
-pub const PRIMES: [u64; 6] =
-    [112272535095293, 112582705942171, 112272535095293, 115280095190773, 115797848077099, 1099726899285419];
+pub const PRIMES: [u64; 6] = [
+    112272535095293,
+    112582705942171,
+    112272535095293,
+    115280095190773,
+    115797848077099,
+    1099726899285419,
+];
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,9 @@
 
 #![allow(clippy::mutable_key_type)] // futures hash by identity
 
-use futurelab::{as_completed, wait, Future, FutureError, MapOptions, ReturnWhen, State, ThreadPoolExecutor};
+use futurelab::{
+    as_completed, wait, Future, FutureError, MapOptions, ReturnWhen, State, ThreadPoolExecutor,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
@@ -55,7 +57,9 @@ impl World {
         if futures.is_empty() {
             return Vec::new();
         }
-        (0..n).map(|_| futures[rng.below(futures.len())].future.clone()).collect()
+        (0..n)
+            .map(|_| futures[rng.below(futures.len())].future.clone())
+            .collect()
     }
 
     fn submit(&self, rng: &mut Rng) {
@@ -75,7 +79,10 @@ impl World {
                     assert!(f.done());
                     c.fetch_add(1, Ordering::SeqCst);
                 });
-                self.futures.lock().unwrap().push(Arc::new(Tracked { future, completions }));
+                self.futures.lock().unwrap().push(Arc::new(Tracked {
+                    future,
+                    completions,
+                }));
             }
             Err(e) => assert_eq!(e, futurelab::ExecutorError::Shutdown),
         }
@@ -94,7 +101,12 @@ impl World {
             50..=59 => {
                 for f in self.sample(rng, 1) {
                     match f.result_timeout(Duration::from_micros(rng.below(500) as u64)) {
-                        Ok(_) | Err(FutureError::Timeout | FutureError::Cancelled | FutureError::Panicked(_)) => {}
+                        Ok(_)
+                        | Err(
+                            FutureError::Timeout
+                            | FutureError::Cancelled
+                            | FutureError::Panicked(_),
+                        ) => {}
                         Err(other) => panic!("unexpected {other:?}"),
                     }
                 }
@@ -102,11 +114,21 @@ impl World {
             60..=69 => {
                 let n = 1 + rng.below(8);
                 let fs = self.sample(rng, n);
-                let mode = [ReturnWhen::FirstCompleted, ReturnWhen::FirstException, ReturnWhen::AllCompleted][rng.below(3)];
-                let r = wait(&fs, Some(Duration::from_micros(rng.below(1000) as u64)), mode);
+                let mode = [
+                    ReturnWhen::FirstCompleted,
+                    ReturnWhen::FirstException,
+                    ReturnWhen::AllCompleted,
+                ][rng.below(3)];
+                let r = wait(
+                    &fs,
+                    Some(Duration::from_micros(rng.below(1000) as u64)),
+                    mode,
+                );
                 assert!(r.done.iter().all(Future::done));
                 assert!(r.done.is_disjoint(&r.not_done));
-                assert!(fs.iter().all(|f| r.done.contains(f) || r.not_done.contains(f)));
+                assert!(fs
+                    .iter()
+                    .all(|f| r.done.contains(f) || r.not_done.contains(f)));
             }
             70..=77 => {
                 let n = 1 + rng.below(8);
@@ -142,7 +164,10 @@ impl World {
                 self.retired.lock().unwrap().push(old);
             }
             _ => {
-                let options = MapOptions { timeout: None, buffersize: [None, Some(1), Some(3)][rng.below(3)] };
+                let options = MapOptions {
+                    timeout: None,
+                    buffersize: [None, Some(1), Some(3)][rng.below(3)],
+                };
                 let len = rng.below(20) as u64;
                 if let Ok(it) = self.executor(rng).map_with(|n: u64| n * 2, 0..len, options) {
                     let take = rng.below(25);
@@ -181,7 +206,13 @@ fn random_operations_leave_every_future_terminal_once_with_every_callback_run_on
     for d in drivers {
         d.join().expect("a driver thread failed an assertion");
     }
-    for ex in world.executors.lock().unwrap().iter().chain(world.retired.lock().unwrap().iter()) {
+    for ex in world
+        .executors
+        .lock()
+        .unwrap()
+        .iter()
+        .chain(world.retired.lock().unwrap().iter())
+    {
         ex.shutdown(true, false);
     }
     let tracked = world.futures.lock().unwrap().clone();
@@ -195,8 +226,14 @@ fn random_operations_leave_every_future_terminal_once_with_every_callback_run_on
         }
         assert_eq!(t.completions.load(Ordering::SeqCst), 1, "{}", t.future);
     }
-    assert_eq!(world.extra_ran.load(Ordering::SeqCst), world.extra_expected.load(Ordering::SeqCst));
-    assert!(cancelled > 0 && finished > 0, "cancelled {cancelled}, finished {finished}");
+    assert_eq!(
+        world.extra_ran.load(Ordering::SeqCst),
+        world.extra_expected.load(Ordering::SeqCst)
+    );
+    assert!(
+        cancelled > 0 && finished > 0,
+        "cancelled {cancelled}, finished {finished}"
+    );
 
     // No waiter hangs: waits with no timeout over everything must return. A watchdog turns a hang into a failure.
     let (tx, rx) = mpsc::channel();
@@ -206,6 +243,8 @@ fn random_operations_leave_every_future_terminal_once_with_every_callback_run_on
         let yielded = as_completed(&futures, None).count();
         tx.send((r.done.len(), r.not_done.len(), yielded)).unwrap();
     });
-    let (done, not_done, yielded) = rx.recv_timeout(Duration::from_secs(60)).expect("a waiter hung");
+    let (done, not_done, yielded) = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a waiter hung");
     assert_eq!((done, not_done, yielded), (tracked.len(), 0, tracked.len()));
 }

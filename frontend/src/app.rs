@@ -1,8 +1,8 @@
 //! The page's components.
 
 use crate::demo::{self, Report};
-use crate::smoke::{self, Check};
 use crate::runtime::{self, PoolInfo};
+use crate::smoke::{self, Check};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -78,7 +78,9 @@ fn demo_view(props: &PoolProps) -> Html {
                 state.set(match outcome {
                     Some(Ok(report)) => DemoState::Done(Rc::new(report)),
                     Some(Err(e)) => DemoState::Failed(e),
-                    None => DemoState::Failed("the worker thread stopped before answering".to_string()),
+                    None => {
+                        DemoState::Failed("the worker thread stopped before answering".to_string())
+                    }
                 });
             });
         })
@@ -106,7 +108,8 @@ fn demo_view(props: &PoolProps) -> Html {
 
 fn report_view(report: &Report) -> Html {
     let workers = report.workers();
-    let threads: std::collections::BTreeSet<_> = report.rows.iter().filter_map(|r| r.thread).collect();
+    let threads: std::collections::BTreeSet<_> =
+        report.rows.iter().filter_map(|r| r.thread).collect();
     html! {
         <>
             <p data-testid="demo-threads" data-count={workers.len().to_string()} data-web-workers={threads.len().to_string()} aria-live="polite">
@@ -140,10 +143,20 @@ fn smoke_test(props: &PoolProps) -> Html {
         let workers = props.pool.workers;
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                let mut all = runtime::run_off_main_thread(move || smoke::blocking_checks(workers)).await.unwrap_or_default();
-                all.extend(runtime::run_off_main_thread(smoke::scenario_checks).await.unwrap_or_default());
+                let mut all = runtime::run_off_main_thread(move || smoke::blocking_checks(workers))
+                    .await
+                    .unwrap_or_default();
+                all.extend(
+                    runtime::run_off_main_thread(smoke::scenario_checks)
+                        .await
+                        .unwrap_or_default(),
+                );
                 all.extend(smoke::main_thread_checks(workers).await);
-                all.extend(runtime::run_off_main_thread(smoke::crash_checks).await.unwrap_or_default());
+                all.extend(
+                    runtime::run_off_main_thread(smoke::crash_checks)
+                        .await
+                        .unwrap_or_default(),
+                );
                 checks.set(Some(Rc::new(all)));
             });
         });

@@ -5,8 +5,16 @@ use futurelab::{current_worker_name, work::is_prime, Instant, ThreadPoolExecutor
 use std::collections::BTreeSet;
 
 /// The numbers checked: Python's documentation example plus two small ones.
-pub const NUMBERS: [u64; 8] =
-    [112272535095293, 112582705942171, 112272535095293, 115280095190773, 115797848077099, 1099726899285419, 97, 1000003];
+pub const NUMBERS: [u64; 8] = [
+    112272535095293,
+    112582705942171,
+    112272535095293,
+    115280095190773,
+    115797848077099,
+    1099726899285419,
+    97,
+    1000003,
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -46,11 +54,22 @@ pub fn run(max_workers: usize) -> Result<Report, String> {
                 let t0 = Instant::now();
                 let prime = is_prime(n);
                 let worker = current_worker_name().unwrap_or_default();
-                Row { n, prime, worker, thread: crate::runtime::thread_index(), millis: t0.elapsed().as_secs_f64() * 1e3 }
+                Row {
+                    n,
+                    prime,
+                    worker,
+                    thread: crate::runtime::thread_index(),
+                    millis: t0.elapsed().as_secs_f64() * 1e3,
+                }
             },
             NUMBERS,
         )
         .map_err(|e| e.to_string())?;
-    let rows = results.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
-    Ok(Report { rows, millis: started.elapsed().as_secs_f64() * 1e3 })
+    let rows = results
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok(Report {
+        rows,
+        millis: started.elapsed().as_secs_f64() * 1e3,
+    })
 }

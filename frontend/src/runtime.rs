@@ -21,12 +21,18 @@ pub struct PoolInfo {
 impl PoolInfo {
     pub fn for_hardware(hardware_concurrency: usize) -> Self {
         let workers = hardware_concurrency.max(2);
-        PoolInfo { hardware_concurrency, workers, threads: workers + 1 }
+        PoolInfo {
+            hardware_concurrency,
+            workers,
+            threads: workers + 1,
+        }
     }
 }
 
 /// Runs `job` off the UI thread and resolves to its result.
-pub fn run_off_main_thread<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> impl Future<Output = Option<R>> {
+pub fn run_off_main_thread<R: Send + 'static>(
+    job: impl FnOnce() -> R + Send + 'static,
+) -> impl Future<Output = Option<R>> {
     let (tx, rx) = oneshot::channel();
     imp::spawn(move || {
         let _ = tx.send(job());
@@ -53,8 +59,13 @@ mod imp {
 
     /// True when the page's URL has `?name` (or `&name`) in its query.
     pub fn query_flag(name: &str) -> bool {
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        search.trim_start_matches('?').split('&').any(|kv| kv.split('=').next() == Some(name))
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        search
+            .trim_start_matches('?')
+            .split('&')
+            .any(|kv| kv.split('=').next() == Some(name))
     }
 
     /// Panics abort in this build, so a panic inside an executor task ends its Web Worker. The executor
@@ -70,7 +81,9 @@ mod imp {
                 .or_else(|| info.payload().downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| info.to_string());
             if futurelab::report_aborting_panic(&message) {
-                web_sys::console::info_1(&format!("a task panicked and its Web Worker stopped: {info}").into());
+                web_sys::console::info_1(
+                    &format!("a task panicked and its Web Worker stopped: {info}").into(),
+                );
             } else {
                 console_error_panic_hook::hook(info);
             }
@@ -91,9 +104,13 @@ mod imp {
             return Err(no_shared_memory("the page is not cross-origin isolated"));
         }
         if has("SharedArrayBuffer").is_none_or(|v| v.is_undefined()) {
-            return Err(no_shared_memory("this browser does not provide SharedArrayBuffer"));
+            return Err(no_shared_memory(
+                "this browser does not provide SharedArrayBuffer",
+            ));
         }
-        let hardware = web_sys::window().map(|w| w.navigator().hardware_concurrency() as usize).unwrap_or(1);
+        let hardware = web_sys::window()
+            .map(|w| w.navigator().hardware_concurrency() as usize)
+            .unwrap_or(1);
         let pool = PoolInfo::for_hardware(hardware);
         JsFuture::from(wasm_bindgen_rayon::init_thread_pool(pool.threads))
             .await
@@ -128,6 +145,8 @@ mod imp {
     }
 
     pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
-        render(Err("the playground runs in a browser: build it with trunk".to_string()));
+        render(Err(
+            "the playground runs in a browser: build it with trunk".to_string()
+        ));
     }
 }

@@ -41,7 +41,10 @@ impl std::error::Error for ServeError {}
 /// Every route of the server.
 pub fn router(dist: &Path) -> Router {
     let routes = Router::new()
-        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
         .merge(page::routes(dist))
         .method_not_allowed_fallback(method_not_allowed);
     page::with_isolation_headers(routes)
@@ -57,7 +60,10 @@ async fn not_found(uri: Uri) -> Response {
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    client_error(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {}", uri.path()))
+    client_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
 }
 
 /// Checks the page exists and binds the address; the listener then goes to [`serve`].
@@ -65,7 +71,9 @@ pub async fn bind(addr: SocketAddr, dist: &Path) -> Result<TcpListener, ServeErr
     if !dist.join("index.html").is_file() {
         return Err(ServeError::MissingPage(dist.to_path_buf()));
     }
-    TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServeError::Bind(addr, e))
 }
 
 /// Serves until Ctrl-C (or the future is dropped).

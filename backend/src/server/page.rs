@@ -14,29 +14,48 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub(super) fn routes(dist: &Path) -> Router {
-    let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(super::not_found));
+    let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(
+        super::not_found,
+    ));
     let cached = ServiceBuilder::new()
         .map_response(|mut response: Response<_>| {
             fix_javascript_mime(&mut response);
             response
         })
         .service(files);
-    Router::new().fallback_service(cached).layer(axum::middleware::from_fn(cache_headers))
+    Router::new()
+        .fallback_service(cached)
+        .layer(axum::middleware::from_fn(cache_headers))
 }
 
 /// `text/javascript` is the registered type for JavaScript (RFC 9239); older tables say `application/javascript`.
 fn fix_javascript_mime<B>(response: &mut Response<B>) {
-    let is_js = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/javascript"));
+    let is_js = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/javascript"));
     if is_js {
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        );
     }
 }
 
-async fn cache_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn cache_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let hashed = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
-    let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let value = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 
@@ -44,13 +63,17 @@ async fn cache_headers(request: axum::extract::Request, next: axum::middleware::
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Adds the three cross-origin headers to every response of `router`.
 pub(super) fn with_isolation_headers(router: Router) -> Router {
     let set = |name: &'static str, value: &'static str| {
-        SetResponseHeaderLayer::overriding(HeaderName::from_static(name), HeaderValue::from_static(value))
+        SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
     };
     router
         .layer(set("cross-origin-opener-policy", "same-origin"))
@@ -69,6 +92,8 @@ mod tests {
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
-        assert!(!is_hashed_asset("/snippets/wasm-bindgen-rayon-x/src/workerHelpers.no-bundler.js"));
+        assert!(!is_hashed_asset(
+            "/snippets/wasm-bindgen-rayon-x/src/workerHelpers.no-bundler.js"
+        ));
     }
 }

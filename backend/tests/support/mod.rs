@@ -9,7 +9,8 @@ use tempfile::TempDir;
 /// A folder shaped like trunk's output.
 pub fn fake_dist() -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let write = |name: &str, body: &[u8]| std::fs::write(dir.path().join(name), body).expect("write");
+    let write =
+        |name: &str, body: &[u8]| std::fs::write(dir.path().join(name), body).expect("write");
     write("index.html", b"<!doctype html><title>futurelab</title>");
     write("futurelab-web-0123456789abcdef.js", b"export default 1;");
     write("futurelab-web-0123456789abcdef_bg.wasm", b"\0asm\x01\0\0\0");
@@ -19,7 +20,9 @@ pub fn fake_dist() -> TempDir {
 
 /// Starts the server in this process on 127.0.0.1:0 and returns its address.
 pub async fn start(dist: &Path) -> SocketAddr {
-    let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap(), dist).await.expect("bind");
+    let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap(), dist)
+        .await
+        .expect("bind");
     let addr = listener.local_addr().unwrap();
     let dist = dist.to_path_buf();
     tokio::spawn(async move { futurelab_server::server::serve(listener, &dist).await });

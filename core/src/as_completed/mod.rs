@@ -71,7 +71,11 @@ pub fn as_completed<'f, T: Send + 'static>(
     let deadline = timeout.map(|t| Instant::now() + t);
     let waiter = Waiter::new();
     let (futures, done) = register_distinct(futures, &waiter);
-    let ready: VecDeque<usize> = done.iter().enumerate().filter_map(|(slot, done)| done.then_some(slot)).collect();
+    let ready: VecDeque<usize> = done
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, done)| done.then_some(slot))
+        .collect();
     let trace = futures.first().and_then(|f| f.trace().cloned());
     AsCompleted {
         remaining: futures.len(),
@@ -98,7 +102,11 @@ impl<T: Send + 'static> AsCompleted<T> {
 
     /// CPython's timeout message: `"2 (of 4) futures unfinished"`.
     pub fn timeout_message(&self) -> String {
-        format!("{} (of {}) futures unfinished", self.remaining, self.total())
+        format!(
+            "{} (of {}) futures unfinished",
+            self.remaining,
+            self.total()
+        )
     }
 
     fn record(&self, kind: EventKind, future: Option<u64>) {
@@ -116,10 +124,21 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
             return None;
         }
         if self.ready.is_empty() {
-            self.record(EventKind::WaitBegan { op: WaitOp::AsCompleted }, None);
+            self.record(
+                EventKind::WaitBegan {
+                    op: WaitOp::AsCompleted,
+                },
+                None,
+            );
             if !self.waiter.wait_drain(self.deadline, &mut self.ready) {
                 self.timed_out = true;
-                self.record(EventKind::WaitEnded { op: WaitOp::AsCompleted, position: None }, None);
+                self.record(
+                    EventKind::WaitEnded {
+                        op: WaitOp::AsCompleted,
+                        position: None,
+                    },
+                    None,
+                );
                 return Some(Err(FutureError::Timeout));
             }
         }
@@ -128,7 +147,13 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
         self.remaining -= 1;
         let position = self.position;
         self.position += 1;
-        self.record(EventKind::WaitEnded { op: WaitOp::AsCompleted, position: Some(position) }, Some(future.id()));
+        self.record(
+            EventKind::WaitEnded {
+                op: WaitOp::AsCompleted,
+                position: Some(position),
+            },
+            Some(future.id()),
+        );
         Some(Ok(future))
     }
 }
@@ -144,9 +169,15 @@ impl<T: Send + 'static> Drop for AsCompleted<T> {
 /// The async form of [`as_completed`]: a `Stream` of the futures in completion order (the same order
 /// guarantees, no timeout: combine it with a timer). Polling never blocks, so it is safe on the browser's
 /// main thread. Use [`AsCompletedStream::next`] or any `Stream` combinator.
-pub fn as_completed_async<'f, T: Send + 'static>(futures: impl IntoIterator<Item = &'f Future<T>>) -> AsCompletedStream<T> {
+pub fn as_completed_async<'f, T: Send + 'static>(
+    futures: impl IntoIterator<Item = &'f Future<T>>,
+) -> AsCompletedStream<T> {
     let mut seen = HashSet::new();
-    let futures: Vec<_> = futures.into_iter().filter(|f| seen.insert(*f)).cloned().collect();
+    let futures: Vec<_> = futures
+        .into_iter()
+        .filter(|f| seen.insert(*f))
+        .cloned()
+        .collect();
     AsCompletedStream {
         remaining: futures.len(),
         slots: futures.into_iter().map(Some).collect(),
@@ -174,7 +205,9 @@ impl<T: Send + 'static> AsCompletedStream<T> {
     fn poll_next_future(&mut self, cx: &mut Context<'_>) -> Poll<Option<Future<T>>> {
         while self.registered < self.slots.len() {
             let slot = self.registered;
-            let Some(future) = self.slots[slot].as_ref() else { break };
+            let Some(future) = self.slots[slot].as_ref() else {
+                break;
+            };
             match future.try_add_waiter(&self.waiter, slot) {
                 None => {
                     cx.waker().wake_by_ref();
@@ -191,7 +224,11 @@ impl<T: Send + 'static> AsCompletedStream<T> {
         if self.ready.is_empty() && self.waiter.poll_drain(cx, &mut self.ready).is_pending() {
             return Poll::Pending;
         }
-        let Some(future) = self.ready.pop_front().and_then(|slot| self.slots[slot].take()) else {
+        let Some(future) = self
+            .ready
+            .pop_front()
+            .and_then(|slot| self.slots[slot].take())
+        else {
             return Poll::Pending;
         };
         self.remaining -= 1;

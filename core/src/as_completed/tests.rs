@@ -62,7 +62,9 @@ fn a_future_cancelled_during_the_wait_is_yielded() {
         let f = f.clone();
         thread::spawn(move || assert!(f.cancel()))
     };
-    let got: Vec<_> = as_completed(std::slice::from_ref(&f), None).map(Result::unwrap).collect();
+    let got: Vec<_> = as_completed(std::slice::from_ref(&f), None)
+        .map(Result::unwrap)
+        .collect();
     canceller.join().unwrap();
     assert_eq!(got, [f]);
     assert_eq!(got[0].state(), State::Cancelled);
@@ -73,10 +75,13 @@ fn yields_in_the_order_tasks_finish_on_an_executor() {
     let ex = ThreadPoolExecutor::new(4).unwrap();
     let fs: Vec<_> = [40u64, 10, 30, 20]
         .into_iter()
-        .map(|ms| ex.submit(move || {
-            thread::sleep(Duration::from_millis(ms));
-            ms as u32
-        }).unwrap())
+        .map(|ms| {
+            ex.submit(move || {
+                thread::sleep(Duration::from_millis(ms));
+                ms as u32
+            })
+            .unwrap()
+        })
         .collect();
     assert_eq!(values(as_completed(&fs, None)), [10, 20, 30, 40]);
 }
@@ -126,7 +131,9 @@ fn the_async_form_follows_completion_order_once_registered() {
     let mut stream = as_completed_async(&[b.clone(), c.clone()]);
     let waker = futures::task::noop_waker();
     let mut cx = std::task::Context::from_waker(&waker);
-    assert!(std::pin::Pin::new(&mut stream).poll_next_future(&mut cx).is_pending());
+    assert!(std::pin::Pin::new(&mut stream)
+        .poll_next_future(&mut cx)
+        .is_pending());
     c.set_result(2).unwrap();
     b.set_result(1).unwrap();
     let order: Vec<u32> = futures::executor::block_on(async {
@@ -153,7 +160,8 @@ fn a_duplicate_that_completes_between_its_occurrences_is_yielded_once() {
     // Found by the stress test: the future completes after its first occurrence was registered and
     // before its second is seen; the second must still be recognised as the same future.
     let p = pending();
-    let input = std::iter::once(&p).chain(std::iter::once(&p).inspect(|f| f.set_result(5).unwrap()));
+    let input =
+        std::iter::once(&p).chain(std::iter::once(&p).inspect(|f| f.set_result(5).unwrap()));
     let it = as_completed(input, None);
     assert_eq!(it.total(), 1);
     assert_eq!(values(it), [5]);

@@ -3,8 +3,8 @@
 mod job;
 mod worker;
 
-pub use worker::{current_worker_name, report_aborting_panic};
 pub(crate) use worker::current_thread_label;
+pub use worker::{current_worker_name, report_aborting_panic};
 
 use crate::platform::{self, lock, WorkerHandle};
 use crate::trace::{EventKind, Trace};
@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// CPython's message for an executor whose initializer failed.
-pub const BROKEN_BY_INITIALIZER: &str = "A thread initializer failed, the thread pool is not usable anymore";
+pub const BROKEN_BY_INITIALIZER: &str =
+    "A thread initializer failed, the thread pool is not usable anymore";
 
 static NEXT_DEFAULT_PREFIX: AtomicUsize = AtomicUsize::new(0);
 static NEXT_POOL_ID: AtomicU64 = AtomicU64::new(1);
@@ -72,7 +73,10 @@ impl Shared {
         F: FnOnce() -> T + Send + 'static,
     {
         let future = Future::traced(self.config.trace.clone());
-        let job = Box::new(Task { future: future.clone(), work });
+        let job = Box::new(Task {
+            future: future.clone(),
+            work,
+        });
         let mut state = lock(&self.state);
         loop {
             if let Some(reason) = &state.broken {
@@ -106,14 +110,17 @@ impl Shared {
 
     /// Starts a worker when the idle ones cannot take every queued task, while fewer than `max_workers` exist.
     fn adjust_thread_count(self: &Arc<Self>, state: &mut PoolState) -> Result<(), ExecutorError> {
-        if self.idle.load(Ordering::SeqCst) >= state.queue.len() || state.live >= self.config.max_workers {
+        if self.idle.load(Ordering::SeqCst) >= state.queue.len()
+            || state.live >= self.config.max_workers
+        {
             return Ok(());
         }
         let name: Arc<str> = format!("{}_{}", self.config.prefix, state.spawned).into();
         let shared = Arc::clone(self);
         let worker_name = Arc::clone(&name);
-        let handle = platform::spawn_worker(name.to_string(), move || worker::run(shared, worker_name))
-            .map_err(ExecutorError::Spawn)?;
+        let handle =
+            platform::spawn_worker(name.to_string(), move || worker::run(shared, worker_name))
+                .map_err(ExecutorError::Spawn)?;
         state.spawned += 1;
         state.live += 1;
         state.handles.push(handle);
@@ -139,9 +146,17 @@ impl Shared {
         let (cancelled, handles): (Vec<_>, Vec<_>) = {
             let mut state = lock(&self.state);
             state.shutdown = true;
-            let cancelled = if cancel_futures { state.queue.drain(..).collect() } else { Vec::new() };
+            let cancelled = if cancel_futures {
+                state.queue.drain(..).collect()
+            } else {
+                Vec::new()
+            };
             self.queued_hint.store(state.queue.len(), Ordering::SeqCst);
-            let handles = if wait { std::mem::take(&mut state.handles) } else { Vec::new() };
+            let handles = if wait {
+                std::mem::take(&mut state.handles)
+            } else {
+                Vec::new()
+            };
             (cancelled, handles)
         };
         self.work_ready.notify_all();
@@ -263,10 +278,18 @@ impl ThreadPoolExecutorBuilder {
         }
         let prefix = match self.prefix {
             Some(p) if !p.is_empty() => p,
-            _ => format!("ThreadPoolExecutor-{}", NEXT_DEFAULT_PREFIX.fetch_add(1, Ordering::Relaxed)),
+            _ => format!(
+                "ThreadPoolExecutor-{}",
+                NEXT_DEFAULT_PREFIX.fetch_add(1, Ordering::Relaxed)
+            ),
         };
-        let config =
-            Config { max_workers, prefix, initializer: self.initializer, max_pending: self.max_pending, trace: self.trace };
+        let config = Config {
+            max_workers,
+            prefix,
+            initializer: self.initializer,
+            max_pending: self.max_pending,
+            trace: self.trace,
+        };
         let shared = Shared {
             id: NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed),
             config,
@@ -277,7 +300,9 @@ impl ThreadPoolExecutorBuilder {
             room: Condvar::new(),
             stopped: Condvar::new(),
         };
-        Ok(ThreadPoolExecutor { shared: Arc::new(shared) })
+        Ok(ThreadPoolExecutor {
+            shared: Arc::new(shared),
+        })
     }
 }
 
@@ -347,7 +372,9 @@ impl ThreadPoolExecutor {
     }
 
     pub(crate) fn submitter(&self) -> Submitter {
-        Submitter { shared: Arc::clone(&self.shared) }
+        Submitter {
+            shared: Arc::clone(&self.shared),
+        }
     }
 }
 
@@ -357,7 +384,10 @@ pub(crate) struct Submitter {
 }
 
 impl Submitter {
-    pub(crate) fn submit<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<Future<T>, ExecutorError> {
+    pub(crate) fn submit<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<Future<T>, ExecutorError> {
         self.shared.submit(work)
     }
 }

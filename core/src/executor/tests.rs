@@ -55,40 +55,61 @@ fn submit_after_shutdown_is_refused_with_pythons_message() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
     ex.shutdown(true, false);
     let err = ex.submit(|| 1).unwrap_err();
-    assert_eq!(err.to_string(), "cannot schedule new futures after shutdown");
+    assert_eq!(
+        err.to_string(),
+        "cannot schedule new futures after shutdown"
+    );
     ex.shutdown(true, false); // a second shutdown is harmless
 }
 
 #[test]
 fn workers_are_named_prefix_underscore_index() {
-    let ex = ThreadPoolExecutor::builder().max_workers(5).thread_name_prefix("SpecialPool").build().unwrap();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(5)
+        .thread_name_prefix("SpecialPool")
+        .build()
+        .unwrap();
     let barrier = Arc::new(Barrier::new(5));
     let futures: Vec<_> = (0..5)
         .map(|_| {
             let b = Arc::clone(&barrier);
             ex.submit(move || {
                 b.wait(); // all five run at once, so five threads exist
-                (current_worker_name().unwrap(), std::thread::current().name().unwrap().to_string())
+                (
+                    current_worker_name().unwrap(),
+                    std::thread::current().name().unwrap().to_string(),
+                )
             })
             .unwrap()
         })
         .collect();
     let names: HashSet<_> = futures.iter().map(|f| f.result().unwrap()).collect();
-    let expected: HashSet<_> = (0..5).map(|i| (format!("SpecialPool_{i}"), format!("SpecialPool_{i}"))).collect();
+    let expected: HashSet<_> = (0..5)
+        .map(|i| (format!("SpecialPool_{i}"), format!("SpecialPool_{i}")))
+        .collect();
     assert_eq!(names, expected);
 }
 
 #[test]
 fn the_default_prefix_is_threadpoolexecutor_n() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
-    let name = ex.submit(|| current_worker_name().unwrap()).unwrap().result().unwrap();
+    let name = ex
+        .submit(|| current_worker_name().unwrap())
+        .unwrap()
+        .result()
+        .unwrap();
     let (prefix, index) = name.rsplit_once('_').unwrap();
     assert_eq!(index, "0");
     let n = prefix.strip_prefix("ThreadPoolExecutor-").expect(&name);
     assert!(n.parse::<usize>().is_ok(), "{name}");
     assert_eq!(ex.thread_name_prefix(), prefix);
-    let empty = ThreadPoolExecutor::builder().thread_name_prefix("").build().unwrap();
-    assert!(empty.thread_name_prefix().starts_with("ThreadPoolExecutor-"));
+    let empty = ThreadPoolExecutor::builder()
+        .thread_name_prefix("")
+        .build()
+        .unwrap();
+    assert!(empty
+        .thread_name_prefix()
+        .starts_with("ThreadPoolExecutor-"));
 }
 
 #[test]
@@ -147,9 +168,15 @@ fn tasks_start_in_submission_order() {
 fn a_panicking_task_fails_its_future_and_the_worker_survives() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
     let bad = ex.submit(|| -> u64 { panic!("division by zero") }).unwrap();
-    assert_eq!(bad.result(), Err(FutureError::Panicked("division by zero".into())));
+    assert_eq!(
+        bad.result(),
+        Err(FutureError::Panicked("division by zero".into()))
+    );
     let good = ex.submit(current_worker_name).unwrap();
-    assert_eq!(good.result().unwrap().as_deref(), Some(format!("{}_0", ex.thread_name_prefix()).as_str()));
+    assert_eq!(
+        good.result().unwrap().as_deref(),
+        Some(format!("{}_0", ex.thread_name_prefix()).as_str())
+    );
     assert_eq!(ex.worker_count(), 1);
 }
 
@@ -183,7 +210,11 @@ fn the_initializer_runs_once_per_worker_before_its_tasks() {
 
 #[test]
 fn a_panicking_initializer_breaks_the_executor() {
-    let ex = ThreadPoolExecutor::builder().max_workers(2).initializer(|| panic!("no init")).build().unwrap();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .initializer(|| panic!("no init"))
+        .build()
+        .unwrap();
     // As in CPython's test_init, a submit may still be accepted (its future then fails) or be refused.
     let mut accepted = Vec::new();
     for i in 0..5 {
@@ -193,17 +224,28 @@ fn a_panicking_initializer_breaks_the_executor() {
         }
     }
     for f in &accepted {
-        assert_eq!(f.result(), Err(FutureError::Broken(BROKEN_BY_INITIALIZER.into())));
+        assert_eq!(
+            f.result(),
+            Err(FutureError::Broken(BROKEN_BY_INITIALIZER.into()))
+        );
     }
     assert_eq!(ex.broken().as_deref(), Some(BROKEN_BY_INITIALIZER));
     let err = ex.submit(|| 0).unwrap_err();
-    assert_eq!(err.to_string(), "A thread initializer failed, the thread pool is not usable anymore");
+    assert_eq!(
+        err.to_string(),
+        "A thread initializer failed, the thread pool is not usable anymore"
+    );
 }
 
 #[test]
 fn shutdown_with_wait_returns_after_every_task_finished() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
-    let fs: Vec<_> = (0..6).map(|i| ex.submit(move || std::thread::sleep(Duration::from_millis(5 * i))).unwrap()).collect();
+    let fs: Vec<_> = (0..6)
+        .map(|i| {
+            ex.submit(move || std::thread::sleep(Duration::from_millis(5 * i)))
+                .unwrap()
+        })
+        .collect();
     ex.shutdown(true, false);
     assert!(fs.iter().all(|f| f.state() == State::Finished));
 }
@@ -218,7 +260,10 @@ fn shutdown_without_wait_still_runs_the_queued_tasks() {
     ex.shutdown(false, false);
     gate.open();
     assert_eq!(first.result(), Ok(()));
-    assert_eq!(rest.iter().map(|f| f.result().unwrap()).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+    assert_eq!(
+        rest.iter().map(|f| f.result().unwrap()).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4]
+    );
 }
 
 #[test]
@@ -268,7 +313,13 @@ fn dropping_the_executor_waits_for_its_tasks() {
 
 #[test]
 fn max_pending_makes_submit_wait_for_room() {
-    let ex = Arc::new(ThreadPoolExecutor::builder().max_workers(1).max_pending(2).build().unwrap());
+    let ex = Arc::new(
+        ThreadPoolExecutor::builder()
+            .max_workers(1)
+            .max_pending(2)
+            .build()
+            .unwrap(),
+    );
     let (gate, (tx, rx)) = (Gate::new(), mpsc::channel());
     let first = blocked(&ex, &gate, &tx);
     rx.recv().unwrap();
@@ -294,7 +345,13 @@ fn max_pending_makes_submit_wait_for_room() {
 
 #[test]
 fn shutdown_releases_a_submit_waiting_for_room() {
-    let ex = Arc::new(ThreadPoolExecutor::builder().max_workers(1).max_pending(1).build().unwrap());
+    let ex = Arc::new(
+        ThreadPoolExecutor::builder()
+            .max_workers(1)
+            .max_pending(1)
+            .build()
+            .unwrap(),
+    );
     let (gate, (tx, rx)) = (Gate::new(), mpsc::channel());
     let _first = blocked(&ex, &gate, &tx);
     rx.recv().unwrap();
@@ -310,27 +367,48 @@ fn shutdown_releases_a_submit_waiting_for_room() {
 
 #[test]
 fn zero_max_pending_is_refused() {
-    let err = ThreadPoolExecutor::builder().max_pending(0).build().unwrap_err();
+    let err = ThreadPoolExecutor::builder()
+        .max_pending(0)
+        .build()
+        .unwrap_err();
     assert_eq!(err.to_string(), "max_pending must be None or > 0");
 }
 
 #[test]
 fn the_trace_records_each_futures_life_in_order() {
     let trace = Trace::new();
-    let ex = ThreadPoolExecutor::builder().max_workers(2).thread_name_prefix("t").trace(&trace).build().unwrap();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .thread_name_prefix("t")
+        .trace(&trace)
+        .build()
+        .unwrap();
     let f = ex.submit(|| 5).unwrap();
     f.add_done_callback(|_| ());
     assert_eq!(f.result(), Ok(5));
     ex.shutdown(true, false);
-    let mine: Vec<_> = trace.events().into_iter().filter(|e| e.future == Some(f.id())).collect();
+    let mine: Vec<_> = trace
+        .events()
+        .into_iter()
+        .filter(|e| e.future == Some(f.id()))
+        .collect();
     let kinds: Vec<_> = mine.iter().map(|e| &e.kind).collect();
-    let pos = |k: &EventKind| kinds.iter().position(|x| *x == k).unwrap_or_else(|| panic!("{k:?} missing in {kinds:?}"));
+    let pos = |k: &EventKind| {
+        kinds
+            .iter()
+            .position(|x| *x == k)
+            .unwrap_or_else(|| panic!("{k:?} missing in {kinds:?}"))
+    };
     assert!(pos(&EventKind::Submitted) < pos(&EventKind::Started));
     assert!(pos(&EventKind::Started) < pos(&EventKind::Returned));
     assert!(pos(&EventKind::Returned) < pos(&EventKind::CallbackRan));
     assert_eq!(mine[pos(&EventKind::Started)].thread, "t_0");
     assert!(mine.windows(2).all(|w| w[0].t_us <= w[1].t_us));
-    let workers: Vec<_> = trace.events().into_iter().filter(|e| e.kind == EventKind::WorkerStarted).collect();
+    let workers: Vec<_> = trace
+        .events()
+        .into_iter()
+        .filter(|e| e.kind == EventKind::WorkerStarted)
+        .collect();
     assert_eq!(workers.len(), ex.worker_count());
 }
 
@@ -339,5 +417,10 @@ fn report_aborting_panic_does_nothing_where_panics_unwind_or_outside_a_task() {
     assert!(!report_aborting_panic("not in a task"));
     let ex = ThreadPoolExecutor::new(1).unwrap();
     // Natively panics unwind: catch_unwind handles a task's panic, so the hook entry point stands aside.
-    assert_eq!(ex.submit(|| report_aborting_panic("in a task")).unwrap().result(), Ok(false));
+    assert_eq!(
+        ex.submit(|| report_aborting_panic("in a task"))
+            .unwrap()
+            .result(),
+        Ok(false)
+    );
 }

@@ -72,7 +72,10 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
         Some(init) => match catch_unwind(AssertUnwindSafe(|| init())) {
             Ok(()) => true,
             Err(payload) => {
-                report_error(&format!("Exception in initializer: {}", panic_message(&*payload)));
+                report_error(&format!(
+                    "Exception in initializer: {}",
+                    panic_message(&*payload)
+                ));
                 shared.break_pool(BROKEN_BY_INITIALIZER);
                 false
             }
@@ -89,7 +92,9 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
             let mut spun = false;
             loop {
                 if let Some(job) = state.queue.pop_front() {
-                    shared.queued_hint.store(state.queue.len(), Ordering::SeqCst);
+                    shared
+                        .queued_hint
+                        .store(state.queue.len(), Ordering::SeqCst);
                     if idle {
                         shared.idle.fetch_sub(1, Ordering::SeqCst);
                         idle = false;
@@ -116,7 +121,10 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
                     continue;
                 }
                 state.sleeping += 1;
-                state = shared.work_ready.wait(state).unwrap_or_else(|p| p.into_inner());
+                state = shared
+                    .work_ready
+                    .wait(state)
+                    .unwrap_or_else(|p| p.into_inner());
                 state.sleeping -= 1;
             }
         };

@@ -26,7 +26,10 @@ pub struct Completion<C, W> {
 impl<C, W> Completion<C, W> {
     /// The listeners to tell, in the order they were added (no allocation for the usual single one).
     pub fn listeners(self) -> (Vec<C>, impl Iterator<Item = W>) {
-        (self.callbacks, self.first_listener.into_iter().chain(self.more_listeners))
+        (
+            self.callbacks,
+            self.first_listener.into_iter().chain(self.more_listeners),
+        )
     }
 }
 
@@ -78,7 +81,6 @@ impl<T, C, W> Cell<T, C, W> {
 }
 
 impl<T, C, W: Listener> Cell<T, C, W> {
-
     /// A worker is about to run the task.
     pub fn set_running(&mut self) -> ToRunning {
         let answer = self.state.to_running();
@@ -152,7 +154,12 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     fn take_completion(&mut self) -> Completion<C, W> {
-        for id in self.first_listener.iter().chain(&self.more_listeners).filter_map(W::waiter_id) {
+        for id in self
+            .first_listener
+            .iter()
+            .chain(&self.more_listeners)
+            .filter_map(W::waiter_id)
+        {
             match self.former_waiter {
                 None => self.former_waiter = Some(id),
                 Some(_) => self.more_former_waiters.push(id),

@@ -53,7 +53,9 @@ pub struct Future<T> {
 
 impl<T> Clone for Future<T> {
     fn clone(&self) -> Self {
-        Future { inner: Arc::clone(&self.inner) }
+        Future {
+            inner: Arc::clone(&self.inner),
+        }
     }
 }
 
@@ -111,8 +113,16 @@ impl<T: Send + 'static> Future<T> {
 
     pub(crate) fn traced(trace: Option<Trace>) -> Self {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        let inner = Inner { id, cell: Mutex::new(Cell::default()), done: Condvar::new(), blocked: AtomicUsize::new(0), trace };
-        Future { inner: Arc::new(inner) }
+        let inner = Inner {
+            id,
+            cell: Mutex::new(Cell::default()),
+            done: Condvar::new(),
+            blocked: AtomicUsize::new(0),
+            trace,
+        };
+        Future {
+            inner: Arc::new(inner),
+        }
     }
 
     /// A number unique to this future in the process, used by traces.
@@ -184,7 +194,10 @@ impl<T: Send + 'static> Future<T> {
             }
             ToRunning::Skip => Ok(false),
             ToRunning::Unexpected(state) => {
-                report_error(&format!("Future {} in unexpected state: {}", self.inner.id, state));
+                report_error(&format!(
+                    "Future {} in unexpected state: {}",
+                    self.inner.id, state
+                ));
                 Err(InvalidStateError("Future in unexpected state".to_string()))
             }
         }
@@ -203,7 +216,9 @@ impl<T: Send + 'static> Future<T> {
     pub(crate) fn finish(&self, outcome: Result<T, FutureError>) -> Result<(), InvalidStateError> {
         let event = match &outcome {
             Ok(_) => EventKind::Returned,
-            Err(e) => EventKind::Raised { error: e.to_string() },
+            Err(e) => EventKind::Raised {
+                error: e.to_string(),
+            },
         };
         let completion = self.cell().finish(outcome);
         match completion {
@@ -212,9 +227,11 @@ impl<T: Send + 'static> Future<T> {
                 self.complete(completion);
                 Ok(())
             }
-            Err((state, _rejected)) => {
-                Err(InvalidStateError(format!("{}: {}", state.python_name().to_uppercase(), self)))
-            }
+            Err((state, _rejected)) => Err(InvalidStateError(format!(
+                "{}: {}",
+                state.python_name().to_uppercase(),
+                self
+            ))),
         }
     }
 
@@ -226,7 +243,8 @@ impl<T: Send + 'static> Future<T> {
             before_finish();
             return;
         }
-        let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|p| FutureError::Panicked(panic_message(&*p)));
+        let outcome = catch_unwind(AssertUnwindSafe(task))
+            .map_err(|p| FutureError::Panicked(panic_message(&*p)));
         before_finish();
         // Cannot be refused: only this worker moves a running future on.
         let _ = self.finish(outcome);
@@ -276,7 +294,10 @@ impl<T: Send + 'static> Future<T> {
         if cell.knows_waiter(waiter.id()) {
             return Registration::Duplicate;
         }
-        match cell.add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }) {
+        match cell.add_listener(Listener::Waiter {
+            waiter: Arc::clone(waiter),
+            slot,
+        }) {
             None => Registration::Registered,
             Some(_) => Registration::AlreadyDone,
         }
@@ -290,7 +311,13 @@ impl<T: Send + 'static> Future<T> {
     /// The non-blocking form: `None` when the lock is busy.
     pub(crate) fn try_add_waiter(&self, waiter: &Arc<Waiter>, slot: usize) -> Option<bool> {
         let mut cell = try_lock(&self.inner.cell)?;
-        Some(cell.add_listener(Listener::Waiter { waiter: Arc::clone(waiter), slot }).is_none())
+        Some(
+            cell.add_listener(Listener::Waiter {
+                waiter: Arc::clone(waiter),
+                slot,
+            })
+            .is_none(),
+        )
     }
 
     /// Removes the waiter's listener and tells whether the future is done, under one lock.
@@ -320,8 +347,18 @@ impl<T: Send + 'static> Future<T> {
             };
             self.inner.blocked.fetch_add(1, Ordering::SeqCst);
             cell = match timeout {
-                None => self.inner.done.wait(cell).unwrap_or_else(|p| p.into_inner()),
-                Some(left) => self.inner.done.wait_timeout(cell, left).unwrap_or_else(|p| p.into_inner()).0,
+                None => self
+                    .inner
+                    .done
+                    .wait(cell)
+                    .unwrap_or_else(|p| p.into_inner()),
+                Some(left) => {
+                    self.inner
+                        .done
+                        .wait_timeout(cell, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
             };
             self.inner.blocked.fetch_sub(1, Ordering::SeqCst);
         }
@@ -344,7 +381,10 @@ impl<T: Send + 'static> Future<T> {
         self.exception_within(Some(Instant::now() + timeout))
     }
 
-    fn exception_within(&self, deadline: Option<Instant>) -> Result<Option<FutureError>, FutureError> {
+    fn exception_within(
+        &self,
+        deadline: Option<Instant>,
+    ) -> Result<Option<FutureError>, FutureError> {
         let cell = self.wait_done(deadline);
         match (cell.state(), cell.outcome()) {
             (State::Cancelled, _) => Err(FutureError::Cancelled),
@@ -372,8 +412,15 @@ impl<T: Clone + Send + 'static> Future<T> {
     pub(crate) fn result_within(&self, deadline: Option<Instant>) -> Result<T, FutureError> {
         self.record(EventKind::WaitBegan { op: WaitOp::Result });
         let outcome = self.outcome_within(deadline);
-        let position = if matches!(outcome, Err(FutureError::Timeout)) { None } else { Some(0) };
-        self.record(EventKind::WaitEnded { op: WaitOp::Result, position });
+        let position = if matches!(outcome, Err(FutureError::Timeout)) {
+            None
+        } else {
+            Some(0)
+        };
+        self.record(EventKind::WaitEnded {
+            op: WaitOp::Result,
+            position,
+        });
         outcome
     }
 
@@ -414,8 +461,13 @@ impl<T> Future<T> {
         let cell = self.lock_for_display();
         let state = cell.state().python_name();
         match cell.outcome() {
-            Some(Ok(value)) => format!("<Future at {address:#x} state={state} {}>", describe(value)),
-            Some(Err(e)) => format!("<Future at {address:#x} state={state} raised {}>", e.python_name()),
+            Some(Ok(value)) => {
+                format!("<Future at {address:#x} state={state} {}>", describe(value))
+            }
+            Some(Err(e)) => format!(
+                "<Future at {address:#x} state={state} raised {}>",
+                e.python_name()
+            ),
             None => format!("<Future at {address:#x} state={state}>"),
         }
     }

@@ -81,7 +81,10 @@ impl World {
                 // "Future in unexpected state"); the worker then skips the task.
                 ToRunning::Unexpected(s) => {
                     assert_eq!(s, State::Finished);
-                    assert!(self.first_value.is_some(), "unexpected state without a manual finish");
+                    assert!(
+                        self.first_value.is_some(),
+                        "unexpected state without a manual finish"
+                    );
                 }
             },
             Op::FinishIfRan(v) | Op::Finish(v) => {
@@ -103,7 +106,9 @@ impl World {
                     self.cancelled_ok = true;
                     self.actors[a].after_lock = completion(c);
                 }
-                (ToCancelled::Cancelled, None) => panic!("a successful cancel must hand out its completion"),
+                (ToCancelled::Cancelled, None) => {
+                    panic!("a successful cancel must hand out its completion")
+                }
                 (_, Some(_)) => panic!("only a successful cancel completes"),
                 (_, None) => {}
             },
@@ -121,19 +126,32 @@ impl World {
         if before.is_done() {
             assert_eq!(self.cell.state(), before, "a terminal state changed");
         }
-        assert_eq!(self.cell.outcome().is_some(), self.cell.state() == State::Finished);
+        assert_eq!(
+            self.cell.outcome().is_some(),
+            self.cell.state() == State::Finished
+        );
     }
 
     fn finished(&self) -> bool {
-        self.actors.iter().all(|a| a.pc == a.ops.len() && a.after_lock.is_none())
+        self.actors
+            .iter()
+            .all(|a| a.pc == a.ops.len() && a.after_lock.is_none())
     }
 
     fn check_end(&self, early_callbacks: &[u32], callbacks: &[u32], listeners: &[u32]) {
-        assert!(self.cell.state().is_done(), "ended in {:?}", self.cell.state());
+        assert!(
+            self.cell.state().is_done(),
+            "ended in {:?}",
+            self.cell.state()
+        );
         assert_eq!(self.completions, 1);
         let mut run = self.callbacks_run.clone();
         // Callbacks added before any actor moved are completed together, in the order added.
-        let early: Vec<_> = run.iter().copied().filter(|c| early_callbacks.contains(c)).collect();
+        let early: Vec<_> = run
+            .iter()
+            .copied()
+            .filter(|c| early_callbacks.contains(c))
+            .collect();
         assert_eq!(early, early_callbacks);
         run.sort();
         assert_eq!(run, callbacks, "every callback exactly once");
@@ -145,10 +163,16 @@ impl World {
             assert!(!self.worker_ran, "cancelled after the task started");
         }
         if self.worker_skipped {
-            assert!(self.cancelled_ok, "a task was skipped without a successful cancel");
+            assert!(
+                self.cancelled_ok,
+                "a task was skipped without a successful cancel"
+            );
         }
         if self.cell.state() == State::Finished {
-            assert_eq!(self.cell.outcome(), Some(&Ok::<u32, FutureError>(self.first_value.unwrap())));
+            assert_eq!(
+                self.cell.outcome(),
+                Some(&Ok::<u32, FutureError>(self.first_value.unwrap()))
+            );
         }
     }
 }
@@ -187,7 +211,13 @@ fn check_all(actors: Vec<Vec<Op>>) -> usize {
     }
     callbacks.sort();
     listeners.sort();
-    world.actors = actors.into_iter().map(|ops| Actor { ops, ..Actor::default() }).collect();
+    world.actors = actors
+        .into_iter()
+        .map(|ops| Actor {
+            ops,
+            ..Actor::default()
+        })
+        .collect();
     explore(world, &|w| w.check_end(&early, &callbacks, &listeners))
 }
 
@@ -196,7 +226,11 @@ fn worker_canceller_and_callback_adder_in_every_order() {
     let n = check_all(vec![
         vec![Op::SetRunning, Op::FinishIfRan(7)],
         vec![Op::Cancel],
-        vec![Op::AddCallback(10), Op::AddListener(20), Op::AddCallback(11)],
+        vec![
+            Op::AddCallback(10),
+            Op::AddListener(20),
+            Op::AddCallback(11),
+        ],
     ]);
     assert!(n > 100, "{n} schedules");
 }

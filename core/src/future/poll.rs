@@ -25,7 +25,10 @@ impl<T: Clone + Send + 'static> IntoFuture for Future<T> {
     type IntoFuture = ResultFuture<T>;
 
     fn into_future(self) -> ResultFuture<T> {
-        ResultFuture { future: self, key: NEXT_KEY.fetch_add(1, Ordering::Relaxed) }
+        ResultFuture {
+            future: self,
+            key: NEXT_KEY.fetch_add(1, Ordering::Relaxed),
+        }
     }
 }
 
@@ -52,7 +55,10 @@ impl<T: Clone + Send + 'static> std::future::Future for ResultFuture<T> {
         }
         cell.remove_listeners(|l| l.is_task(key));
         // Not done, so the listener is kept.
-        let _ = cell.add_listener(Listener::Task { key, waker: cx.waker().clone() });
+        let _ = cell.add_listener(Listener::Task {
+            key,
+            waker: cx.waker().clone(),
+        });
         Poll::Pending
     }
 }

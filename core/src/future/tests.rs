@@ -56,8 +56,14 @@ fn cancel_follows_the_table_of_spec_section_1_3() {
 fn set_running_skips_a_cancelled_future_and_refuses_a_second_call() {
     assert_eq!(cancelled().set_running_or_notify_cancel(), Ok(false));
     let f = running();
-    assert_eq!(f.set_running_or_notify_cancel(), Err(InvalidStateError("Future in unexpected state".into())));
-    assert_eq!(finished(1).set_running_or_notify_cancel().unwrap_err().0, "Future in unexpected state");
+    assert_eq!(
+        f.set_running_or_notify_cancel(),
+        Err(InvalidStateError("Future in unexpected state".into()))
+    );
+    assert_eq!(
+        finished(1).set_running_or_notify_cancel().unwrap_err().0,
+        "Future in unexpected state"
+    );
 }
 
 #[test]
@@ -82,7 +88,10 @@ fn a_second_set_result_is_refused_and_keeps_the_first_value() {
 fn set_result_on_a_cancelled_future_is_refused() {
     let f = cancelled();
     let err = f.set_result(2).unwrap_err();
-    assert!(err.0.starts_with("CANCELLED: <Future at 0x") && err.0.ends_with("state=cancelled>"), "{err}");
+    assert!(
+        err.0.starts_with("CANCELLED: <Future at 0x") && err.0.ends_with("state=cancelled>"),
+        "{err}"
+    );
     assert_eq!(f.result(), Err(FutureError::Cancelled));
 }
 
@@ -90,7 +99,9 @@ fn set_result_on_a_cancelled_future_is_refused() {
 fn result_reports_cancellation_errors_and_values() {
     assert_eq!(cancelled().result(), Err(FutureError::Cancelled));
     let failed: Future<u64> = Future::new();
-    failed.set_exception(FutureError::Panicked("boom".into())).unwrap();
+    failed
+        .set_exception(FutureError::Panicked("boom".into()))
+        .unwrap();
     assert_eq!(failed.result(), Err(FutureError::Panicked("boom".into())));
     assert_eq!(finished(5).result_timeout(Duration::ZERO), Ok(5));
 }
@@ -98,16 +109,28 @@ fn result_reports_cancellation_errors_and_values() {
 #[test]
 fn result_timeout_zero_on_pending_or_running_times_out_at_once() {
     let pending: Future<u64> = Future::new();
-    assert_eq!(pending.result_timeout(Duration::ZERO), Err(FutureError::Timeout));
-    assert_eq!(running().result_timeout(Duration::ZERO), Err(FutureError::Timeout));
-    assert_eq!(pending.exception_timeout(Duration::ZERO), Err(FutureError::Timeout));
+    assert_eq!(
+        pending.result_timeout(Duration::ZERO),
+        Err(FutureError::Timeout)
+    );
+    assert_eq!(
+        running().result_timeout(Duration::ZERO),
+        Err(FutureError::Timeout)
+    );
+    assert_eq!(
+        pending.exception_timeout(Duration::ZERO),
+        Err(FutureError::Timeout)
+    );
 }
 
 #[test]
 fn result_timeout_gives_up_after_the_timeout() {
     let f: Future<u64> = Future::new();
     let start = Instant::now();
-    assert_eq!(f.result_timeout(Duration::from_millis(30)), Err(FutureError::Timeout));
+    assert_eq!(
+        f.result_timeout(Duration::from_millis(30)),
+        Err(FutureError::Timeout)
+    );
     assert!(start.elapsed() >= Duration::from_millis(30));
 }
 
@@ -142,7 +165,8 @@ fn a_blocked_result_is_woken_by_cancel_with_cancelled() {
 fn exception_returns_the_error_or_none() {
     assert_eq!(finished(1).exception(), Ok(None));
     let f: Future<u64> = Future::new();
-    f.set_exception(FutureError::Panicked("bad".into())).unwrap();
+    f.set_exception(FutureError::Panicked("bad".into()))
+        .unwrap();
     assert_eq!(f.exception(), Ok(Some(FutureError::Panicked("bad".into()))));
     assert_eq!(cancelled().exception(), Err(FutureError::Cancelled));
 }
@@ -153,7 +177,11 @@ fn callbacks_run_in_the_order_added_in_the_completing_thread() {
     let log = Arc::new(Mutex::new(Vec::new()));
     for i in 0..3 {
         let log = Arc::clone(&log);
-        f.add_done_callback(move |f| log.lock().unwrap().push((i, thread::current().id(), f.result())));
+        f.add_done_callback(move |f| {
+            log.lock()
+                .unwrap()
+                .push((i, thread::current().id(), f.result()))
+        });
     }
     let completer = {
         let f = f.clone();
@@ -192,7 +220,12 @@ fn a_panicking_callback_is_reported_and_the_others_still_run() {
     f.set_result(1).unwrap();
     assert_eq!(ran.load(Ordering::SeqCst), 2);
     let kinds: Vec<_> = trace.events().into_iter().map(|e| e.kind).collect();
-    assert!(kinds.contains(&EventKind::CallbackRaised { error: "callback failed".into() }), "{kinds:?}");
+    assert!(
+        kinds.contains(&EventKind::CallbackRaised {
+            error: "callback failed".into()
+        }),
+        "{kinds:?}"
+    );
     // Also when the callback runs at once on an already-done future.
     f.add_done_callback(|_| panic!("late"));
     assert_eq!(f.result(), Ok(1));
@@ -202,19 +235,37 @@ fn a_panicking_callback_is_reported_and_the_others_still_run() {
 fn display_matches_pythons_repr() {
     let pending: Future<u64> = Future::new();
     let s = pending.to_string();
-    assert!(s.starts_with("<Future at 0x") && s.ends_with(" state=pending>"), "{s}");
+    assert!(
+        s.starts_with("<Future at 0x") && s.ends_with(" state=pending>"),
+        "{s}"
+    );
     assert!(running().to_string().ends_with(" state=running>"));
     assert!(cancelled().to_string().ends_with(" state=cancelled>"));
-    assert!(finished(1).to_string().ends_with(" state=finished returned u64>"));
+    assert!(finished(1)
+        .to_string()
+        .ends_with(" state=finished returned u64>"));
     let text: Future<String> = Future::new();
     text.set_result("x".into()).unwrap();
-    assert!(text.to_string().ends_with(" state=finished returned String>"));
+    assert!(text
+        .to_string()
+        .ends_with(" state=finished returned String>"));
     let failed: Future<u64> = Future::new();
-    failed.set_exception(FutureError::Panicked("p".into())).unwrap();
-    assert!(failed.to_string().ends_with(" state=finished raised Panicked>"), "{failed}");
+    failed
+        .set_exception(FutureError::Panicked("p".into()))
+        .unwrap();
+    assert!(
+        failed
+            .to_string()
+            .ends_with(" state=finished raised Panicked>"),
+        "{failed}"
+    );
     let broken: Future<u64> = Future::new();
-    broken.set_exception(FutureError::Broken("b".into())).unwrap();
-    assert!(broken.to_string().ends_with(" state=finished raised BrokenThreadPool>"));
+    broken
+        .set_exception(FutureError::Broken("b".into()))
+        .unwrap();
+    assert!(broken
+        .to_string()
+        .ends_with(" state=finished raised BrokenThreadPool>"));
 }
 
 #[test]
@@ -243,17 +294,26 @@ fn awaiting_a_future_resolves_when_another_thread_completes_it() {
         let f = f.clone();
         thread::spawn(move || f.set_result(11).unwrap())
     };
-    assert_eq!(futures::executor::block_on(async { f.clone().await }), Ok(11));
+    assert_eq!(
+        futures::executor::block_on(async { f.clone().await }),
+        Ok(11)
+    );
     completer.join().unwrap();
     let c = cancelled();
-    assert_eq!(futures::executor::block_on(async { (&c).await }), Err(FutureError::Cancelled));
+    assert_eq!(
+        futures::executor::block_on(async { (&c).await }),
+        Err(FutureError::Cancelled)
+    );
 }
 
 #[test]
 fn a_task_panic_becomes_panicked_with_its_message() {
     let f: Future<u64> = Future::new();
     f.run(|| panic!("task failed: {}", 3), || ());
-    assert_eq!(f.result(), Err(FutureError::Panicked("task failed: 3".into())));
+    assert_eq!(
+        f.result(),
+        Err(FutureError::Panicked("task failed: 3".into()))
+    );
 }
 
 #[test]

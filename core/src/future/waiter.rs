@@ -35,7 +35,11 @@ static NEXT_WAITER: AtomicUsize = AtomicUsize::new(1);
 impl Waiter {
     pub(crate) fn new() -> Arc<Self> {
         let id = NEXT_WAITER.fetch_add(1, Ordering::Relaxed);
-        Arc::new(Waiter { id, queue: Mutex::default(), cond: Condvar::new() })
+        Arc::new(Waiter {
+            id,
+            queue: Mutex::default(),
+            cond: Condvar::new(),
+        })
     }
 
     pub(crate) fn id(&self) -> usize {
@@ -72,7 +76,12 @@ impl Waiter {
             queue.sleeping = true;
             queue = match timeout {
                 None => self.cond.wait(queue).unwrap_or_else(|p| p.into_inner()),
-                Some(left) => self.cond.wait_timeout(queue, left).unwrap_or_else(|p| p.into_inner()).0,
+                Some(left) => {
+                    self.cond
+                        .wait_timeout(queue, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
             };
             queue.sleeping = false;
         }

@@ -60,7 +60,12 @@ impl ThreadPoolExecutor {
     }
 
     /// `map` with a timeout and/or a buffer size.
-    pub fn map_with<'a, I, T, F, It>(&self, f: F, items: It, options: MapOptions) -> Result<MapIter<'a, T>, ExecutorError>
+    pub fn map_with<'a, I, T, F, It>(
+        &self,
+        f: F,
+        items: It,
+        options: MapOptions,
+    ) -> Result<MapIter<'a, T>, ExecutorError>
     where
         I: Send + 'static,
         T: Send + 'static,
@@ -88,9 +93,20 @@ impl ThreadPoolExecutor {
                 None => break,
             }
         }
-        let refill: Option<Refill<'a, T>> = options.buffersize.map(|_| Box::new(submit_next) as Refill<'a, T>);
+        let refill: Option<Refill<'a, T>> = options
+            .buffersize
+            .map(|_| Box::new(submit_next) as Refill<'a, T>);
         let trace = self.trace().cloned();
-        Ok(MapIter { pending, refill, refused: None, deadline, started: false, ended: false, position: 0, trace })
+        Ok(MapIter {
+            pending,
+            refill,
+            refused: None,
+            deadline,
+            started: false,
+            ended: false,
+            position: 0,
+            trace,
+        })
     }
 }
 
@@ -135,12 +151,24 @@ impl<T: Clone + Send + 'static> Iterator for MapIter<'_, T> {
         let position = self.position;
         self.position += 1;
         if matches!(outcome, Err(FutureError::Timeout)) {
-            self.record(EventKind::WaitEnded { op: WaitOp::Map, position: None }, Some(future.id()));
+            self.record(
+                EventKind::WaitEnded {
+                    op: WaitOp::Map,
+                    position: None,
+                },
+                Some(future.id()),
+            );
             future.cancel();
             self.cancel_rest();
             self.ended = true;
         } else {
-            self.record(EventKind::WaitEnded { op: WaitOp::Map, position: Some(position) }, Some(future.id()));
+            self.record(
+                EventKind::WaitEnded {
+                    op: WaitOp::Map,
+                    position: Some(position),
+                },
+                Some(future.id()),
+            );
         }
         Some(outcome)
     }

@@ -48,11 +48,17 @@ fn map_submits_everything_before_it_returns() {
 #[test]
 fn a_failed_item_yields_its_error_and_iteration_goes_on() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
-    let results: Vec<_> = ex.map(|(a, b): (u64, u64)| a / b, [(5, 2), (5, 3), (5, 0), (5, 5)]).unwrap().collect();
+    let results: Vec<_> = ex
+        .map(|(a, b): (u64, u64)| a / b, [(5, 2), (5, 3), (5, 0), (5, 5)])
+        .unwrap()
+        .collect();
     assert_eq!(results.len(), 4);
     assert_eq!(results[0], Ok(2));
     assert_eq!(results[1], Ok(1));
-    assert!(matches!(&results[2], Err(FutureError::Panicked(m)) if m.contains("divide by zero")), "{results:?}");
+    assert!(
+        matches!(&results[2], Err(FutureError::Panicked(m)) if m.contains("divide by zero")),
+        "{results:?}"
+    );
     assert_eq!(results[3], Ok(1));
 }
 
@@ -73,7 +79,10 @@ fn the_timeout_counts_from_the_call_yields_timeout_and_ends() {
                 n
             },
             0..5,
-            MapOptions { timeout: Some(Duration::from_millis(50)), buffersize: None },
+            MapOptions {
+                timeout: Some(Duration::from_millis(50)),
+                buffersize: None,
+            },
         )
         .unwrap();
     assert_eq!(it.next(), Some(Ok(0)));
@@ -140,19 +149,40 @@ fn buffersize_takes_exactly_n_inputs_at_the_call_and_one_more_per_next() {
     let inputs = (0..10u32).inspect(move |_| {
         t.fetch_add(1, Ordering::SeqCst);
     });
-    let mut it = ex.map_with(|n| n * 2, inputs, MapOptions { timeout: None, buffersize: Some(2) }).unwrap();
+    let mut it = ex
+        .map_with(
+            |n| n * 2,
+            inputs,
+            MapOptions {
+                timeout: None,
+                buffersize: Some(2),
+            },
+        )
+        .unwrap();
     assert_eq!(taken.load(Ordering::SeqCst), 2);
     assert_eq!(it.next(), Some(Ok(0)));
     assert_eq!(taken.load(Ordering::SeqCst), 3);
     assert_eq!(it.next(), Some(Ok(2)));
     assert_eq!(taken.load(Ordering::SeqCst), 4);
-    assert_eq!(it.collect::<Vec<_>>(), (2..10).map(|n| Ok(n * 2)).collect::<Vec<_>>());
+    assert_eq!(
+        it.collect::<Vec<_>>(),
+        (2..10).map(|n| Ok(n * 2)).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn buffersize_works_with_an_infinite_input() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
-    let it = ex.map_with(|n: u64| n + 1, 0.., MapOptions { timeout: None, buffersize: Some(4) }).unwrap();
+    let it = ex
+        .map_with(
+            |n: u64| n + 1,
+            0..,
+            MapOptions {
+                timeout: None,
+                buffersize: Some(4),
+            },
+        )
+        .unwrap();
     let first: Vec<_> = it.take(10).map(Result::unwrap).collect();
     assert_eq!(first, (1..=10).collect::<Vec<_>>());
 }
@@ -160,18 +190,40 @@ fn buffersize_works_with_an_infinite_input() {
 #[test]
 fn buffersize_zero_is_refused_by_map_itself() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
-    let err = ex.map_with(|n: u32| n, 0..3, MapOptions { timeout: None, buffersize: Some(0) }).err().unwrap();
+    let err = ex
+        .map_with(
+            |n: u32| n,
+            0..3,
+            MapOptions {
+                timeout: None,
+                buffersize: Some(0),
+            },
+        )
+        .err()
+        .unwrap();
     assert_eq!(err.to_string(), "buffersize must be None or > 0");
 }
 
 #[test]
 fn a_refill_refused_after_shutdown_keeps_the_buffered_results_then_says_so() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
-    let mut it = ex.map_with(|n: u32| n, 0..10, MapOptions { timeout: None, buffersize: Some(2) }).unwrap();
+    let mut it = ex
+        .map_with(
+            |n: u32| n,
+            0..10,
+            MapOptions {
+                timeout: None,
+                buffersize: Some(2),
+            },
+        )
+        .unwrap();
     ex.shutdown(true, false);
     assert_eq!(it.next(), Some(Ok(0)));
     assert_eq!(it.next(), Some(Ok(1)));
-    assert_eq!(it.next(), Some(Err(FutureError::Rejected(ExecutorError::Shutdown))));
+    assert_eq!(
+        it.next(),
+        Some(Err(FutureError::Rejected(ExecutorError::Shutdown)))
+    );
     assert_eq!(it.next(), None);
 }
 
@@ -185,19 +237,29 @@ fn map_over_nothing_is_empty() {
 fn map_after_shutdown_is_refused() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
     ex.shutdown(true, false);
-    assert_eq!(ex.map(|n: u32| n, 0..3).err(), Some(ExecutorError::Shutdown));
+    assert_eq!(
+        ex.map(|n: u32| n, 0..3).err(),
+        Some(ExecutorError::Shutdown)
+    );
 }
 
 #[test]
 fn map_records_each_result_with_its_position() {
     let trace = Trace::new();
-    let ex = ThreadPoolExecutor::builder().max_workers(2).trace(&trace).build().unwrap();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .trace(&trace)
+        .build()
+        .unwrap();
     let _: Vec<_> = ex.map(|n: u32| n, 0..3).unwrap().collect();
     let positions: Vec<_> = trace
         .events()
         .into_iter()
         .filter_map(|e| match e.kind {
-            EventKind::WaitEnded { op: WaitOp::Map, position } => position,
+            EventKind::WaitEnded {
+                op: WaitOp::Map,
+                position,
+            } => position,
             _ => None,
         })
         .collect();

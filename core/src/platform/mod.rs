@@ -20,7 +20,8 @@ use wasm as imp;
 
 #[allow(unused_imports)] // cpu_count is used only by the browser's default_max_workers
 pub(crate) use imp::{
-    cpu_count, current_thread_name, default_max_workers, release_current_worker, report_error, spawn_worker, WorkerHandle,
+    cpu_count, current_thread_name, default_max_workers, release_current_worker, report_error,
+    spawn_worker, WorkerHandle,
 };
 
 /// Whether panics unwind here. Natively they do, and `catch_unwind` turns a task's panic into its future's
@@ -36,14 +37,18 @@ use std::time::Duration;
 
 /// How long until `deadline`, or `None` once it has passed: what every timed wait in the crate loops on.
 pub(crate) fn time_left(deadline: Instant) -> Option<Duration> {
-    deadline.checked_duration_since(Instant::now()).filter(|left| !left.is_zero())
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|left| !left.is_zero())
 }
 
 /// Locks a mutex, ignoring poisoning: no code of this crate panics while holding one of its locks
 /// (user code, tasks and callbacks, always runs with no lock held), so a poisoned lock can only come
 /// from a bug elsewhere and its data is still consistent.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Like [`lock`] but never blocks: `None` when another thread holds the lock. The async paths use this so

@@ -19,7 +19,10 @@ impl WorkerHandle {
     }
 }
 
-pub(crate) fn spawn_worker(name: String, body: impl FnOnce() + Send + 'static) -> Result<WorkerHandle, String> {
+pub(crate) fn spawn_worker(
+    name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> Result<WorkerHandle, String> {
     std::thread::Builder::new()
         .name(name)
         .spawn(body)
@@ -32,11 +35,16 @@ pub(crate) fn report_error(message: &str) {
 }
 
 pub(crate) fn cpu_count() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 pub(crate) fn current_thread_name() -> String {
-    std::thread::current().name().unwrap_or("unnamed").to_string()
+    std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_string()
 }
 
 /// Python's `min(32, cpus + 4)`.

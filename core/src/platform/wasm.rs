@@ -48,7 +48,10 @@ impl WorkerHandle {
     }
 }
 
-pub(crate) fn spawn_worker(_name: String, body: impl FnOnce() + Send + 'static) -> Result<WorkerHandle, String> {
+pub(crate) fn spawn_worker(
+    _name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> Result<WorkerHandle, String> {
     let job = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
     let finished = Arc::new((Mutex::new(false), Condvar::new()));
     let signal = Arc::clone(&finished);

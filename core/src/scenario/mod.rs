@@ -10,7 +10,10 @@ mod run;
 mod validate;
 
 pub use model::{Consume, Scenario, Shutdown, Style, Task, Work, SCENARIO_VERSION};
-pub use run::{python_repr, run, CancelToken, ConsoleLine, LineSink, Outcome, Received, RunError, RunOptions, RunReport, Timestamps};
+pub use run::{
+    python_repr, run, CancelToken, ConsoleLine, LineSink, Outcome, Received, RunError, RunOptions,
+    RunReport, Timestamps,
+};
 pub use validate::{limits, Problem, ScenarioError};
 
 #[cfg(test)]

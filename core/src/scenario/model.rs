@@ -59,6 +59,17 @@ pub enum Style {
     ProcessPool { max_workers: usize },
     /// One thread with an event loop, like asyncio.
     AsyncLoop,
+    /// Worker threads connected by queues (seeds 001 and 003): `producers` threads take the tasks from a
+    /// first queue, run them, and put each result on a second queue; `consumers` threads take from the
+    /// second queue and run `consumer_work` on each result. With no consumers, the main program waits
+    /// with `join()` and then drains the second queue itself, as seed 001 does.
+    Pipeline {
+        producers: usize,
+        #[serde(default)]
+        consumers: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consumer_work: Option<Work>,
+    },
 }
 
 /// One call the program makes. (Its fields sit beside the work's `kind`, so serde cannot also refuse
@@ -143,7 +154,10 @@ pub struct Shutdown {
 
 impl Default for Shutdown {
     fn default() -> Self {
-        Shutdown { wait: true, cancel_futures: false }
+        Shutdown {
+            wait: true,
+            cancel_futures: false,
+        }
     }
 }
 
@@ -166,7 +180,13 @@ fn all_completed() -> ReturnWhen {
 impl Task {
     /// A task doing `work`, with no label or prints.
     pub fn new(work: Work) -> Self {
-        Task { work, label: None, returns: None, prints_at_start: None, prints_at_end: None }
+        Task {
+            work,
+            label: None,
+            returns: None,
+            prints_at_start: None,
+            prints_at_end: None,
+        }
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {

@@ -34,13 +34,22 @@ fn loiter(n: u64) -> Task {
 
 fn is_prime_tasks() -> Vec<Task> {
     // Eight calls on the first five numbers of Python's example (the sixth is above the 10^15 limit).
-    PRIMES[..5].iter().chain(&PRIMES[..3]).map(|&n| Task::new(Work::Cpu { n }).label(format!("is_prime({n})"))).collect()
+    PRIMES[..5]
+        .iter()
+        .chain(&PRIMES[..3])
+        .map(|&n| Task::new(Work::Cpu { n }).label(format!("is_prime({n})")))
+        .collect()
 }
 
 /// Seed 002's `task(i)`: prints, sleeps a second, returns `(i**2, name)`.
 fn seed_002_tasks() -> Vec<Task> {
     (0..20u64)
-        .map(|i| sleep(1000).label(format!("task({i})")).returns(serde_json::json!([i * i, "worker"])).on_start(format!("running task {i}")))
+        .map(|i| {
+            sleep(1000)
+                .label(format!("task({i})"))
+                .returns(serde_json::json!([i * i, "worker"]))
+                .on_start(format!("running task {i}"))
+        })
         .collect()
 }
 
@@ -48,11 +57,33 @@ fn thread_pool(max_workers: usize) -> Style {
     Style::ThreadPool { max_workers }
 }
 
+/// Seed 003's blog pages: ten downloads of 300 ms.
+fn crawl_tasks() -> Vec<Task> {
+    (1..=10u64)
+        .map(|i| {
+            sleep(300)
+                .label(format!("blog page {i}"))
+                .returns(format!("<html {i}>"))
+        })
+        .collect()
+}
+
 /// Seed 003: two threads draw 800 from an account of 1000, with or without a lock around the check.
 fn bank_race(id: &'static str, lock: bool) -> Preset {
-    let draw = |name: &str| Task::new(Work::Withdraw { amount: 800, delay_ms: 100, lock }).label(name);
+    let draw = |name: &str| {
+        Task::new(Work::Withdraw {
+            amount: 800,
+            delay_ms: 100,
+            lock,
+        })
+        .label(name)
+    };
     let mut scenario = Scenario::new(
-        if lock { "bank account with a lock" } else { "bank account race" },
+        if lock {
+            "bank account with a lock"
+        } else {
+            "bank account race"
+        },
         thread_pool(2),
         vec![draw("ta"), draw("tb")],
         Consume::SubmitThenResultsInOrder,
@@ -61,7 +92,11 @@ fn bank_race(id: &'static str, lock: bool) -> Preset {
     Preset {
         id,
         lesson: "locks and thread safety",
-        title: if lock { "Two withdrawals of 800 from 1000, with a lock" } else { "Two withdrawals of 800 from 1000, no lock" },
+        title: if lock {
+            "Two withdrawals of 800 from 1000, with a lock"
+        } else {
+            "Two withdrawals of 800 from 1000, no lock"
+        },
         explanation: if lock {
             "The check and the withdrawal happen while holding one lock: the second thread waits, then sees a \
              balance of 200 and is refused. The account ends at 200."
@@ -82,7 +117,12 @@ pub fn all() -> Vec<Preset> {
             sleep(300).label("read_api").returns("api"),
         ]
     };
-    let mut gil_threads = Scenario::new("is_prime on 2 threads, with the GIL", thread_pool(2), is_prime_tasks(), Consume::Map);
+    let mut gil_threads = Scenario::new(
+        "is_prime on 2 threads, with the GIL",
+        thread_pool(2),
+        is_prime_tasks(),
+        Consume::Map,
+    );
     gil_threads.gil = true;
     vec![
         Preset {
@@ -196,6 +236,48 @@ pub fn all() -> Vec<Preset> {
                 ],
                 Consume::AsCompleted,
             ),
+        },
+        Preset {
+            id: "seed-001-queue-workers",
+            lesson: "queues and pipelines",
+            title: "JoinableQueue + 4 worker threads, results drained after join()",
+            explanation: "The main program puts 12 downloads on a tasks queue; 4 workers take them, put each result on a \
+                results queue and call task_done(). tasks.join() returns only when every item was marked done; \
+                then the main program drains the results queue. Four at a time: about 3 rounds of downloads.",
+            scenario: Scenario::new(
+                "seed 001: queue and workers",
+                Style::Pipeline { producers: 4, consumers: 0, consumer_work: None },
+                (0..12u64).map(|i| sleep(200 + 50 * (i % 3)).label(format!("url{i}")).returns(format!("page {i}"))).collect(),
+                Consume::Map,
+            ),
+        },
+        Preset {
+            id: "seed-003-producer-consumer",
+            lesson: "queues and pipelines",
+            title: "Crawler: 3 producer threads, 2 consumer threads, two queues",
+            explanation: "Producers (craw0..craw2) take URLs from url_queue, download, and put the HTML on html_queue; \
+                consumers (parse0, parse1) parse it. Watch both queue sizes: the url queue drains three at a time \
+                while the html queue fills and empties as the consumers keep up.",
+            scenario: Scenario::new(
+                "seed 003: producer-consumer crawler",
+                Style::Pipeline { producers: 3, consumers: 2, consumer_work: Some(Work::Sleep { ms: 150 }) },
+                (1..=10u64).map(|i| sleep(300).label(format!("blog page {i}")).returns(format!("<html {i}>"))).collect(),
+                Consume::Map,
+            ),
+        },
+        Preset {
+            id: "crawler-single-thread",
+            lesson: "queues and pipelines",
+            title: "Crawler on one thread",
+            explanation: "Ten page downloads of 300 ms one after the other: about 3 seconds, the CPU idle while it waits.",
+            scenario: Scenario::new("single-thread crawler", Style::Sequential, crawl_tasks(), Consume::Map),
+        },
+        Preset {
+            id: "crawler-multi-thread",
+            lesson: "queues and pipelines",
+            title: "Crawler on ten threads",
+            explanation: "The same ten downloads on ten threads: they wait together, so about 300 ms in all.",
+            scenario: Scenario::new("multi-thread crawler", thread_pool(10), crawl_tasks(), Consume::SubmitThenResultsInOrder),
         },
         bank_race("bank-race-without-lock", false),
         bank_race("bank-race-with-lock", true),

@@ -16,7 +16,8 @@ pub(super) fn to_chrome_json(events: &[TraceEvent]) -> String {
             }
         }
     }
-    let mut out: Vec<Value> = vec![json!({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "futurelab"}})];
+    let mut out: Vec<Value> =
+        vec![json!({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "futurelab"}})];
     let mut started: HashMap<u64, (u64, usize)> = HashMap::new();
     let mut waiting: HashMap<(usize, WaitOp), u64> = HashMap::new();
     for (event, thread) in events.iter().map(|e| (e, e.thread.clone())) {
@@ -29,7 +30,10 @@ pub(super) fn to_chrome_json(events: &[TraceEvent]) -> String {
                 }
             }
             EventKind::Returned | EventKind::Raised { .. } => {
-                let (begin, worker) = event.future.and_then(|f| started.remove(&f)).unwrap_or((event.t_us, t));
+                let (begin, worker) = event
+                    .future
+                    .and_then(|f| started.remove(&f))
+                    .unwrap_or((event.t_us, t));
                 let outcome = match &event.kind {
                     EventKind::Raised { error } => json!({"raised": error}),
                     _ => json!({"returned": true}),
@@ -42,12 +46,16 @@ pub(super) fn to_chrome_json(events: &[TraceEvent]) -> String {
             }
             EventKind::WaitEnded { op, position } => {
                 let begin = waiting.remove(&(t, *op)).unwrap_or(event.t_us);
-                out.push(json!({"ph": "X", "pid": 1, "tid": t, "ts": begin, "dur": event.t_us - begin,
+                out.push(
+                    json!({"ph": "X", "pid": 1, "tid": t, "ts": begin, "dur": event.t_us - begin,
                     "name": format!("{} waiting", op_name(*op)), "cat": "wait",
-                    "args": {"future": future, "position": position}}));
+                    "args": {"future": future, "position": position}}),
+                );
             }
             other => {
-                let name = serde_json::to_value(other).ok().and_then(|v| v["kind"].as_str().map(str::to_string));
+                let name = serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_string));
                 out.push(json!({"ph": "i", "s": "t", "pid": 1, "tid": t, "ts": event.t_us,
                     "name": name.unwrap_or_default(), "args": {"future": future, "thread": thread}}));
             }

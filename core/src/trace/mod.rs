@@ -93,7 +93,9 @@ impl Default for Trace {
 
 impl std::fmt::Debug for Trace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Trace").field("events", &self.len()).finish()
+        f.debug_struct("Trace")
+            .field("events", &self.len())
+            .finish()
     }
 }
 
@@ -111,7 +113,13 @@ impl Trace {
     }
 
     fn build(listener: Option<Listener>) -> Self {
-        Trace { inner: Arc::new(Inner { origin: Instant::now(), events: Mutex::new(Vec::new()), listener }) }
+        Trace {
+            inner: Arc::new(Inner {
+                origin: Instant::now(),
+                events: Mutex::new(Vec::new()),
+                listener,
+            }),
+        }
     }
 
     /// When the trace's clock started.
@@ -124,7 +132,12 @@ impl Trace {
         let thread = crate::executor::current_thread_label();
         let mut events = lock(&self.inner.events);
         let t_us = self.inner.origin.elapsed().as_micros() as u64;
-        let event = TraceEvent { t_us, future, thread, kind };
+        let event = TraceEvent {
+            t_us,
+            future,
+            thread,
+            kind,
+        };
         if let Some(listener) = &self.inner.listener {
             listener(&event);
         }

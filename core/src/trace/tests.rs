@@ -7,7 +7,11 @@ fn an_executor_without_a_trace_records_nothing_and_one_with_a_trace_records_its_
     let untraced = ThreadPoolExecutor::new(1).unwrap();
     untraced.submit(|| 1).unwrap().result().unwrap();
     assert!(trace.is_empty());
-    let traced = ThreadPoolExecutor::builder().max_workers(1).trace(&trace).build().unwrap();
+    let traced = ThreadPoolExecutor::builder()
+        .max_workers(1)
+        .trace(&trace)
+        .build()
+        .unwrap();
     traced.submit(|| 1).unwrap().result().unwrap();
     assert!(trace.len() >= 4, "{:?}", trace.events());
 }
@@ -16,7 +20,11 @@ fn an_executor_without_a_trace_records_nothing_and_one_with_a_trace_records_its_
 fn the_listener_sees_every_event_as_it_is_recorded() {
     let (tx, rx) = std::sync::mpsc::channel();
     let trace = Trace::with_listener(move |e| tx.send(e.clone()).unwrap());
-    let ex = ThreadPoolExecutor::builder().max_workers(1).trace(&trace).build().unwrap();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(1)
+        .trace(&trace)
+        .build()
+        .unwrap();
     ex.submit(|| 1).unwrap().result().unwrap();
     ex.shutdown(true, false);
     let streamed: Vec<_> = rx.try_iter().collect();
@@ -26,7 +34,12 @@ fn the_listener_sees_every_event_as_it_is_recorded() {
 #[test]
 fn chrome_json_has_a_track_per_thread_and_a_slice_per_task() {
     let trace = Trace::new();
-    let ex = ThreadPoolExecutor::builder().max_workers(2).thread_name_prefix("w").trace(&trace).build().unwrap();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .thread_name_prefix("w")
+        .trace(&trace)
+        .build()
+        .unwrap();
     let fs: Vec<_> = (0..4).map(|i| ex.submit(move || i).unwrap()).collect();
     for f in &fs {
         f.result().unwrap();
@@ -39,17 +52,37 @@ fn chrome_json_has_a_track_per_thread_and_a_slice_per_task() {
         .filter(|e| e["ph"] == "M" && e["name"] == "thread_name")
         .map(|e| e["args"]["name"].as_str().unwrap().to_string())
         .collect();
-    assert!(thread_names.iter().any(|n| n.starts_with("w_")), "{thread_names:?}");
-    assert!(thread_names.iter().any(|n| !n.starts_with("w_")), "a consumer track: {thread_names:?}");
-    let tasks = events.iter().filter(|e| e["ph"] == "X" && e["cat"] == "task").count();
+    assert!(
+        thread_names.iter().any(|n| n.starts_with("w_")),
+        "{thread_names:?}"
+    );
+    assert!(
+        thread_names.iter().any(|n| !n.starts_with("w_")),
+        "a consumer track: {thread_names:?}"
+    );
+    let tasks = events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "task")
+        .count();
     assert_eq!(tasks, 4);
-    let waits = events.iter().filter(|e| e["ph"] == "X" && e["cat"] == "wait").count();
+    let waits = events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "wait")
+        .count();
     assert_eq!(waits, 4, "one result() wait per future");
 }
 
 #[test]
 fn events_serialize_with_their_kind_flattened() {
-    let e = TraceEvent { t_us: 5, future: Some(1), thread: "w_0".into(), kind: EventKind::WaitEnded { op: WaitOp::Map, position: Some(2) } };
+    let e = TraceEvent {
+        t_us: 5,
+        future: Some(1),
+        thread: "w_0".into(),
+        kind: EventKind::WaitEnded {
+            op: WaitOp::Map,
+            position: Some(2),
+        },
+    };
     assert_eq!(
         serde_json::to_value(&e).unwrap(),
         serde_json::json!({"t_us": 5, "future": 1, "thread": "w_0", "kind": "wait_ended", "op": "map", "position": 2})

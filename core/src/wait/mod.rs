@@ -10,7 +10,9 @@ use std::time::Duration;
 
 /// When `wait` returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED` (serialised
 /// under those names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReturnWhen {
     FirstCompleted,
@@ -49,7 +51,10 @@ pub fn wait<'f, T: Send + 'static>(
     let mut done_count = already_done.iter().filter(|d| **d).count();
     // FIRST_EXCEPTION needs to know whether a done future raised; the other modes never look.
     let mut raised = return_when == ReturnWhen::FirstException
-        && futures.iter().zip(&already_done).any(|(f, done)| *done && f.raised());
+        && futures
+            .iter()
+            .zip(&already_done)
+            .any(|(f, done)| *done && f.raised());
     let satisfied = |done_count: usize, raised: bool| match return_when {
         ReturnWhen::FirstCompleted => done_count > 0 || futures.is_empty(),
         ReturnWhen::FirstException => raised || done_count == futures.len(),
@@ -70,13 +75,20 @@ pub fn wait<'f, T: Send + 'static>(
                 raised |= return_when == ReturnWhen::FirstException && futures[slot].raised();
             }
         }
-        record(EventKind::WaitEnded { op: WaitOp::Wait, position: None });
+        record(EventKind::WaitEnded {
+            op: WaitOp::Wait,
+            position: None,
+        });
     }
     // One pass both deregisters and reads each future's state.
     let is_done: Vec<bool> = futures.iter().map(|f| f.remove_waiter(&waiter)).collect();
     let (mut done, mut not_done) = (HashSet::new(), HashSet::new());
     for (future, is_done) in futures.into_iter().zip(is_done) {
-        if is_done { done.insert(future) } else { not_done.insert(future) };
+        if is_done {
+            done.insert(future)
+        } else {
+            not_done.insert(future)
+        };
     }
     DoneAndNotDone { done, not_done }
 }

@@ -14,14 +14,19 @@ fn finished(v: u32) -> Future<u32> {
 
 fn failed() -> Future<u32> {
     let f = Future::new();
-    f.set_exception(FutureError::Panicked("boom".into())).unwrap();
+    f.set_exception(FutureError::Panicked("boom".into()))
+        .unwrap();
     f
 }
 
 #[test]
 fn waiting_for_nothing_returns_two_empty_sets() {
     let none: [Future<u32>; 0] = [];
-    for mode in [ReturnWhen::FirstCompleted, ReturnWhen::FirstException, ReturnWhen::AllCompleted] {
+    for mode in [
+        ReturnWhen::FirstCompleted,
+        ReturnWhen::FirstException,
+        ReturnWhen::AllCompleted,
+    ] {
         let r = wait(&none, None, mode);
         assert!(r.done.is_empty() && r.not_done.is_empty());
     }
@@ -30,7 +35,11 @@ fn waiting_for_nothing_returns_two_empty_sets() {
 #[test]
 fn first_completed_returns_at_once_with_every_future_already_done() {
     let (a, b, p) = (finished(1), finished(2), pending());
-    let r = wait(&[a.clone(), b.clone(), p.clone()], None, ReturnWhen::FirstCompleted);
+    let r = wait(
+        &[a.clone(), b.clone(), p.clone()],
+        None,
+        ReturnWhen::FirstCompleted,
+    );
     assert_eq!(r.done, [a, b].into_iter().collect());
     assert_eq!(r.not_done, [p].into_iter().collect());
 }
@@ -61,7 +70,14 @@ fn first_exception_without_an_exception_waits_for_all_and_cancellation_is_not_on
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let c = pending();
     c.cancel();
-    let fs = [ex.submit(|| 1).unwrap(), ex.submit(|| { thread::sleep(Duration::from_millis(20)); 2 }).unwrap()];
+    let fs = [
+        ex.submit(|| 1).unwrap(),
+        ex.submit(|| {
+            thread::sleep(Duration::from_millis(20));
+            2
+        })
+        .unwrap(),
+    ];
     let all: Vec<_> = fs.iter().cloned().chain([c]).collect();
     let r = wait(&all, None, ReturnWhen::FirstException);
     assert_eq!(r.done.len(), 3);
@@ -72,9 +88,18 @@ fn first_exception_without_an_exception_waits_for_all_and_cancellation_is_not_on
 fn first_exception_returns_when_a_task_panics() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let slow = ex.submit(move || { rx.recv().unwrap(); 1u32 }).unwrap();
+    let slow = ex
+        .submit(move || {
+            rx.recv().unwrap();
+            1u32
+        })
+        .unwrap();
     let bad = ex.submit(|| -> u32 { panic!("bad") }).unwrap();
-    let r = wait(&[slow.clone(), bad.clone()], None, ReturnWhen::FirstException);
+    let r = wait(
+        &[slow.clone(), bad.clone()],
+        None,
+        ReturnWhen::FirstException,
+    );
     assert!(r.done.contains(&bad) && r.not_done.contains(&slow));
     tx.send(()).unwrap();
 }
@@ -82,7 +107,11 @@ fn first_exception_returns_when_a_task_panics() {
 #[test]
 fn a_timeout_is_not_an_error_and_leaves_the_rest_in_not_done() {
     let (a, p) = (finished(1), pending());
-    let r = wait(&[a.clone(), p.clone()], Some(Duration::from_millis(20)), ReturnWhen::AllCompleted);
+    let r = wait(
+        &[a.clone(), p.clone()],
+        Some(Duration::from_millis(20)),
+        ReturnWhen::AllCompleted,
+    );
     assert_eq!(r.done, [a].into_iter().collect());
     assert_eq!(r.not_done, [p].into_iter().collect());
 }
@@ -117,7 +146,8 @@ fn pending_duplicates_are_counted_once() {
 #[test]
 fn a_duplicate_that_completes_between_its_occurrences_counts_once() {
     let p = pending();
-    let input = std::iter::once(&p).chain(std::iter::once(&p).inspect(|f| f.set_result(5).unwrap()));
+    let input =
+        std::iter::once(&p).chain(std::iter::once(&p).inspect(|f| f.set_result(5).unwrap()));
     let r = wait(input, None, ReturnWhen::AllCompleted);
     assert_eq!((r.done.len(), r.not_done.len()), (1, 0));
 }

@@ -61,7 +61,12 @@ impl CancelToken {
             let Some(left) = time_left(deadline) else {
                 return false;
             };
-            state = self.inner.1.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0;
+            state = self
+                .inner
+                .1
+                .wait_timeout(state, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
         true
     }

@@ -30,7 +30,13 @@ impl ConsoleLine {
             Timestamps::Relative => format!("[{:.3}] {}", self.t_ms / 1e3, self.text),
             Timestamps::WallClock => {
                 let secs = ((started_unix_ms + self.t_ms) / 1e3) as u64 % 86_400;
-                format!("[{:02}:{:02}:{:02}] {}", secs / 3600, secs / 60 % 60, secs % 60, self.text)
+                format!(
+                    "[{:02}:{:02}:{:02}] {}",
+                    secs / 3600,
+                    secs / 60 % 60,
+                    secs % 60,
+                    self.text
+                )
             }
             Timestamps::None => self.text.clone(),
         }
@@ -49,9 +55,15 @@ pub fn python_repr(value: &serde_json::Value) -> String {
         Value::Array(items) if items.len() == 2 => {
             format!("({}, {})", python_repr(&items[0]), python_repr(&items[1]))
         }
-        Value::Array(items) => format!("[{}]", items.iter().map(python_repr).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) => {
-            let inner: Vec<_> = map.iter().map(|(k, v)| format!("'{k}': {}", python_repr(v))).collect();
+            let inner: Vec<_> = map
+                .iter()
+                .map(|(k, v)| format!("'{k}': {}", python_repr(v)))
+                .collect();
             format!("{{{}}}", inner.join(", "))
         }
     }
@@ -82,18 +94,31 @@ mod tests {
         assert_eq!(python_repr(&json!("CN")), "'CN'");
         assert_eq!(python_repr(&json!(true)), "True");
         assert_eq!(python_repr(&json!(null)), "None");
-        assert_eq!(python_repr(&json!([4, "ThreadPoolExecutor-0_1"])), "(4, 'ThreadPoolExecutor-0_1')");
+        assert_eq!(
+            python_repr(&json!([4, "ThreadPoolExecutor-0_1"])),
+            "(4, 'ThreadPoolExecutor-0_1')"
+        );
         assert_eq!(python_repr(&json!([1, 2, 3])), "[1, 2, 3]");
         assert_eq!(python_repr(&json!({"2": true})), "{'2': True}");
     }
 
     #[test]
     fn lines_render_with_relative_or_wall_clock_times() {
-        let line = ConsoleLine { t_ms: 1500.0, thread: "MainThread".into(), text: "result 1: 10".into() };
-        assert_eq!(line.render(Timestamps::Relative, 0.0), "[1.500] result 1: 10");
+        let line = ConsoleLine {
+            t_ms: 1500.0,
+            thread: "MainThread".into(),
+            text: "result 1: 10".into(),
+        };
+        assert_eq!(
+            line.render(Timestamps::Relative, 0.0),
+            "[1.500] result 1: 10"
+        );
         // 17:40:08 UTC on some day, plus 1.5 s.
         let start = ((17 * 3600 + 40 * 60 + 8) * 1000) as f64;
-        assert_eq!(line.render(Timestamps::WallClock, start), "[17:40:09] result 1: 10");
+        assert_eq!(
+            line.render(Timestamps::WallClock, start),
+            "[17:40:09] result 1: 10"
+        );
         assert_eq!(line.render(Timestamps::None, 0.0), "result 1: 10");
     }
 }

@@ -42,7 +42,8 @@ impl Loop<'_> {
         }
         match &task.work {
             Work::Sleep { ms } => {
-                let at = Instant::now() + Duration::from_secs_f64(*ms as f64 * self.run.time_scale / 1e3);
+                let at = Instant::now()
+                    + Duration::from_secs_f64(*ms as f64 * self.run.time_scale / 1e3);
                 self.timers.push(Reverse((at, i)));
             }
             _ => {
@@ -66,12 +67,18 @@ impl Loop<'_> {
 
     /// Fires the next timer (sleeping until it is due); false when none is left or the run was cancelled.
     fn step(&mut self, deadline: Instant) -> bool {
-        let Some(Reverse((at, i))) = self.timers.pop() else { return false };
+        let Some(Reverse((at, i))) = self.timers.pop() else {
+            return false;
+        };
         if at > deadline {
             self.timers.push(Reverse((at, i)));
             return false;
         }
-        if self.run.cancel.sleep(at.saturating_duration_since(Instant::now())) {
+        if self
+            .run
+            .cancel
+            .sleep(at.saturating_duration_since(Instant::now()))
+        {
             return false;
         }
         self.finish(i, Ok(serde_json::Value::Null));
@@ -86,14 +93,28 @@ impl Loop<'_> {
 }
 
 pub(super) fn run_loop(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Received> {
-    let futures: Vec<Future<TaskValue>> = scenario.tasks.iter().map(|_| Future::traced(Some(trace.clone()))).collect();
+    let futures: Vec<Future<TaskValue>> = scenario
+        .tasks
+        .iter()
+        .map(|_| Future::traced(Some(trace.clone())))
+        .collect();
     for f in &futures {
         f.record(EventKind::Submitted);
     }
-    let mut ev = Loop { scenario, run, futures, timers: BinaryHeap::new(), completed: Vec::new() };
+    let mut ev = Loop {
+        scenario,
+        run,
+        futures,
+        timers: BinaryHeap::new(),
+        completed: Vec::new(),
+    };
     let deadline = Instant::now() + run.deadline(scenario.timeout_ms);
     let label = |i: usize| scenario.tasks[i].name();
-    let received_as = |i: usize, f: &Future<TaskValue>| Received { task: i, label: label(i), outcome: outcome(f.result()) };
+    let received_as = |i: usize, f: &Future<TaskValue>| Received {
+        task: i,
+        label: label(i),
+        outcome: outcome(f.result()),
+    };
     let n = scenario.tasks.len();
     let mut received = Vec::new();
     match scenario.consume {
@@ -106,16 +127,28 @@ pub(super) fn run_loop(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Rec
                 received.push(r);
             }
         }
-        Consume::Wait { return_when, timeout_ms } => {
+        Consume::Wait {
+            return_when,
+            timeout_ms,
+        } => {
             (0..n).for_each(|i| ev.start(i));
             let deadline = Instant::now() + run.deadline(timeout_ms);
             let satisfied = |ev: &Loop| match return_when {
                 ReturnWhen::FirstCompleted => !ev.completed.is_empty(),
-                ReturnWhen::FirstException => ev.completed.iter().any(|&i| ev.futures[i].exception() != Ok(None)) || ev.completed.len() == n,
+                ReturnWhen::FirstException => {
+                    ev.completed
+                        .iter()
+                        .any(|&i| ev.futures[i].exception() != Ok(None))
+                        || ev.completed.len() == n
+                }
                 ReturnWhen::AllCompleted => ev.completed.len() == n,
             };
             while !satisfied(&ev) && ev.step(deadline) {}
-            run.print(format!("done: {}, not done: {}", ev.completed.len(), n - ev.completed.len()));
+            run.print(format!(
+                "done: {}, not done: {}",
+                ev.completed.len(),
+                n - ev.completed.len()
+            ));
             for &i in &ev.completed {
                 let r = received_as(i, &ev.futures[i]);
                 run.print(format!("{}: {}", r.label, show(&r.outcome)));
@@ -130,7 +163,12 @@ pub(super) fn run_loop(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Rec
                     for &i in &ev.completed[printed..] {
                         let r = received_as(i, &ev.futures[i]);
                         if consume == Consume::AsCompleted {
-                            run.print(format!("{} {} result: {}", r.label, repr(&ev.futures[i]), show(&r.outcome)));
+                            run.print(format!(
+                                "{} {} result: {}",
+                                r.label,
+                                repr(&ev.futures[i]),
+                                show(&r.outcome)
+                            ));
                         } else {
                             run.print(show(&r.outcome));
                         }
@@ -155,10 +193,20 @@ pub(super) fn run_loop(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Rec
     ev.cancel_pending();
     if !matches!(scenario.consume, Consume::Wait { .. }) {
         // A timeout or a cancelled run: the tasks the program never received, as it left them.
-        let missing: Vec<usize> = (0..n).filter(|i| !received.iter().any(|r| r.task == *i)).collect();
+        let missing: Vec<usize> = (0..n)
+            .filter(|i| !received.iter().any(|r| r.task == *i))
+            .collect();
         for i in missing {
-            let outcome = if ev.futures[i].cancelled() { Outcome::Cancelled } else { Outcome::Unfinished };
-            received.push(Received { task: i, label: label(i), outcome });
+            let outcome = if ev.futures[i].cancelled() {
+                Outcome::Cancelled
+            } else {
+                Outcome::Unfinished
+            };
+            received.push(Received {
+                task: i,
+                label: label(i),
+                outcome,
+            });
         }
     }
     received

@@ -27,7 +27,11 @@ pub(crate) struct GilGuard<'a> {
 
 impl Gil {
     pub(crate) fn new(switch_interval: Duration) -> Self {
-        Gil { tickets: Mutex::new(Tickets::default()), turn: Condvar::new(), switch_interval }
+        Gil {
+            tickets: Mutex::new(Tickets::default()),
+            turn: Condvar::new(),
+            switch_interval,
+        }
     }
 
     /// Waits for this thread's turn (in arrival order) and takes the lock.
@@ -39,7 +43,10 @@ impl Gil {
             t = self.turn.wait(t).unwrap_or_else(|p| p.into_inner());
         }
         t.held = true;
-        GilGuard { gil: self, since: Instant::now() }
+        GilGuard {
+            gil: self,
+            since: Instant::now(),
+        }
     }
 
     fn release(&self) {
@@ -88,14 +95,19 @@ mod tests {
         let start_together = Arc::new(std::sync::Barrier::new(2));
         let threads: Vec<_> = (0..2)
             .map(|id| {
-                let (gil, inside, turns) = (Arc::clone(&gil), Arc::clone(&inside), Arc::clone(&turns));
+                let (gil, inside, turns) =
+                    (Arc::clone(&gil), Arc::clone(&inside), Arc::clone(&turns));
                 let start_together = Arc::clone(&start_together);
                 std::thread::spawn(move || {
                     start_together.wait();
                     let mut guard = gil.acquire();
                     let start = Instant::now();
                     while start.elapsed() < Duration::from_millis(40) {
-                        assert_eq!(inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst), 0, "two holders");
+                        assert_eq!(
+                            inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+                            0,
+                            "two holders"
+                        );
                         let last = turns.lock().unwrap().last().copied();
                         if last != Some(id) {
                             turns.lock().unwrap().push(id);
@@ -108,6 +120,10 @@ mod tests {
             .collect();
         threads.into_iter().for_each(|t| t.join().unwrap());
         // Both started together and each works ~40 ms with a 1 ms switch interval: the lock changed hands.
-        assert!(turns.lock().unwrap().len() >= 3, "{:?}", turns.lock().unwrap());
+        assert!(
+            turns.lock().unwrap().len() >= 3,
+            "{:?}",
+            turns.lock().unwrap()
+        );
     }
 }

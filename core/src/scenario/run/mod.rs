@@ -1,13 +1,16 @@
 //! Running a scenario on the core executor: the trace of the run, and the console lines the Python
 //! program would print, delivered as they happen. The same code runs natively and on a Web Worker.
 //!
-//! Styles run here: `Sequential`, `ThreadPool` (with or without the simulated GIL) and `AsyncLoop`.
+//! Styles run here: `Sequential`, `ThreadPool` (with or without the simulated GIL), `AsyncLoop` and
+//! `Pipeline` (threads and queues).
 //! `ProcessPool` and `Fetch` tasks answer [`RunError::NotAvailable`] until their issues land.
 
 mod cancel;
 mod console;
 mod event_loop;
 pub(crate) mod gil;
+mod pipeline;
+mod queue;
 
 pub use cancel::CancelToken;
 pub use console::{python_repr, python_type_name, ConsoleLine, Timestamps};
@@ -15,7 +18,10 @@ pub use console::{python_repr, python_type_name, ConsoleLine, Timestamps};
 use super::model::{Consume, Scenario, Style, Task, Work};
 use super::validate::{limits::MAX_RUN_MS, ScenarioError};
 use crate::platform::{lock, Instant};
-use crate::{as_completed, current_worker_name, wait, Future, FutureError, MapOptions, ThreadPoolExecutor, Trace};
+use crate::{
+    as_completed, current_worker_name, wait, Future, FutureError, MapOptions, ThreadPoolExecutor,
+    Trace,
+};
 use gil::Gil;
 use serde::Serialize;
 use serde_json::Value;
@@ -110,9 +116,16 @@ struct Run {
 impl Run {
     /// Prints a line. The time is read under the console's lock, so lines are delivered in time order.
     fn print(&self, text: impl Into<String>) {
-        let (thread, text) = (current_worker_name().unwrap_or_else(|| "MainThread".into()), text.into());
+        let thread = current_worker_name()
+            .or_else(pipeline::current_name)
+            .unwrap_or_else(|| "MainThread".into());
+        let text = text.into();
         let mut console = lock(&self.console);
-        let line = ConsoleLine { t_ms: self.start.elapsed().as_secs_f64() * 1e3, thread, text };
+        let line = ConsoleLine {
+            t_ms: self.start.elapsed().as_secs_f64() * 1e3,
+            thread,
+            text,
+        };
         if let Some(on_line) = &self.on_line {
             on_line(&line);
         }
@@ -135,7 +148,8 @@ impl Run {
     fn perform_inline(&self, task: &Task) -> TaskValue {
         match &task.work {
             Work::Sleep { ms } => {
-                self.cancel.sleep(Duration::from_secs_f64(*ms as f64 * self.time_scale / 1e3));
+                self.cancel
+                    .sleep(Duration::from_secs_f64(*ms as f64 * self.time_scale / 1e3));
                 Ok(Value::Null)
             }
             Work::Cpu { n } => Ok(Value::Bool(match &self.gil {
@@ -148,13 +162,19 @@ impl Run {
             Work::Fail { message } => Err(message.clone()),
             Work::Panic => panic!("{} panicked", task.name()),
             Work::Fetch { .. } => Err("fetch tasks are not available in this build".into()),
-            Work::Withdraw { amount, delay_ms, lock: locked } => {
+            Work::Withdraw {
+                amount,
+                delay_ms,
+                lock: locked,
+            } => {
                 let name = task.name();
                 let _held = locked.then(|| lock(&self.account_lock));
                 // Check, then act, as the seed does: without the lock, another thread can pass the same
                 // check while this one sleeps.
                 if self.account.load(Ordering::SeqCst) >= *amount {
-                    self.cancel.sleep(Duration::from_secs_f64(*delay_ms as f64 * self.time_scale / 1e3));
+                    self.cancel.sleep(Duration::from_secs_f64(
+                        *delay_ms as f64 * self.time_scale / 1e3,
+                    ));
                     self.print(format!("{name} withdraw money successfully"));
                     let balance = self.account.fetch_sub(*amount, Ordering::SeqCst) - amount;
                     self.print(format!("{name} balance {balance}"));
@@ -206,32 +226,62 @@ fn show(outcome: &Outcome) -> String {
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunError> {
     scenario.validate().map_err(RunError::Invalid)?;
     if let Style::ProcessPool { .. } = scenario.style {
-        return Err(RunError::NotAvailable("process pools run once the process-pool issue lands".into()));
+        return Err(RunError::NotAvailable(
+            "process pools run once the process-pool issue lands".into(),
+        ));
     }
-    if scenario.tasks.iter().any(|t| matches!(t.work, Work::Fetch { .. })) {
-        return Err(RunError::NotAvailable("fetch tasks need the local flag server, which is not built yet".into()));
+    if scenario
+        .tasks
+        .iter()
+        .any(|t| matches!(t.work, Work::Fetch { .. }))
+    {
+        return Err(RunError::NotAvailable(
+            "fetch tasks need the local flag server, which is not built yet".into(),
+        ));
     }
     let run = Arc::new(Run {
         start: Instant::now(),
         console: Mutex::new(Vec::new()),
         on_line: options.on_line.clone(),
-        gil: scenario.gil.then(|| Gil::new(Duration::from_secs_f64(scenario.switch_interval_ms / 1e3))),
+        gil: scenario
+            .gil
+            .then(|| Gil::new(Duration::from_secs_f64(scenario.switch_interval_ms / 1e3))),
         time_scale: scenario.time_scale,
         cancel: options.cancel.clone(),
         account: AtomicI64::new(scenario.account_balance.unwrap_or(0)),
         account_lock: Mutex::new(()),
     });
     let received = match scenario.style {
-        Style::ThreadPool { max_workers } => thread_pool(scenario, max_workers, &run, &options.trace),
+        Style::ThreadPool { max_workers } => {
+            thread_pool(scenario, max_workers, &run, &options.trace)
+        }
         Style::AsyncLoop => event_loop::run_loop(scenario, &run, &options.trace),
+        Style::Pipeline {
+            producers,
+            consumers,
+            ref consumer_work,
+        } => pipeline::run_pipeline(
+            scenario,
+            producers,
+            consumers,
+            consumer_work.clone(),
+            &run,
+            &options.trace,
+        ),
         _ => sequential(scenario, &run),
     };
-    let final_balance = scenario.account_balance.map(|_| run.account.load(Ordering::SeqCst));
+    let final_balance = scenario
+        .account_balance
+        .map(|_| run.account.load(Ordering::SeqCst));
     if let Some(balance) = final_balance {
         run.print(format!("final balance: {balance}"));
     }
     let elapsed = run.start.elapsed();
-    run.print(format!("{} tasks in {:.2}s", scenario.tasks.len(), elapsed.as_secs_f64()));
+    run.print(format!(
+        "{} tasks in {:.2}s",
+        scenario.tasks.len(),
+        elapsed.as_secs_f64()
+    ));
     let console = lock(&run.console).clone();
     Ok(RunReport {
         name: scenario.name.clone(),
@@ -247,14 +297,27 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
 fn sequential(scenario: &Scenario, run: &Run) -> Vec<Received> {
     let mut received = Vec::new();
     for (i, task) in scenario.tasks.iter().enumerate() {
-        let outcome = if run.cancel.is_cancelled() { Outcome::Cancelled } else { outcome(Ok(run.perform(task))) };
+        let outcome = if run.cancel.is_cancelled() {
+            Outcome::Cancelled
+        } else {
+            outcome(Ok(run.perform(task)))
+        };
         run.print(format!("{}: {}", task.name(), show(&outcome)));
-        received.push(Received { task: i, label: task.name(), outcome });
+        received.push(Received {
+            task: i,
+            label: task.name(),
+            outcome,
+        });
     }
     received
 }
 
-fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &Trace) -> Vec<Received> {
+fn thread_pool(
+    scenario: &Scenario,
+    max_workers: usize,
+    run: &Arc<Run>,
+    trace: &Trace,
+) -> Vec<Received> {
     let executor = ThreadPoolExecutor::builder()
         .max_workers(max_workers)
         .trace(trace)
@@ -262,7 +325,9 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
         .expect("validated: max_workers is from 1 to 64");
     let submit = |i: usize| {
         let (run, task) = (Arc::clone(run), scenario.tasks[i].clone());
-        executor.submit(move || run.perform(&task)).expect("the executor is not shut down while the program runs")
+        executor
+            .submit(move || run.perform(&task))
+            .expect("the executor is not shut down while the program runs")
     };
     let label = |i: usize| scenario.tasks[i].name();
     let mut received = Vec::new();
@@ -270,9 +335,11 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
     let pending = Arc::new(Mutex::new(Vec::<Future<TaskValue>>::new()));
     {
         let pending = Arc::clone(&pending);
-        run.cancel.on_cancel(move || lock(&pending).iter().for_each(|f| {
-            f.cancel();
-        }));
+        run.cancel.on_cancel(move || {
+            lock(&pending).iter().for_each(|f| {
+                f.cancel();
+            })
+        });
     }
     let track = |f: &Future<TaskValue>, futures: &mut Vec<Future<TaskValue>>| {
         lock(&pending).push(f.clone());
@@ -283,15 +350,26 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
     match scenario.consume {
         Consume::Map => {
             let (run2, tasks) = (Arc::clone(run), scenario.tasks.clone());
-            let options = MapOptions { timeout: Some(run.deadline(scenario.timeout_ms)), buffersize: None };
+            let options = MapOptions {
+                timeout: Some(run.deadline(scenario.timeout_ms)),
+                buffersize: None,
+            };
             let mut results = executor
-                .map_with(move |i: usize| run2.perform(&tasks[i]), 0..scenario.tasks.len(), options)
+                .map_with(
+                    move |i: usize| run2.perform(&tasks[i]),
+                    0..scenario.tasks.len(),
+                    options,
+                )
                 .expect("the executor is running");
             for i in 0..scenario.tasks.len() {
                 let Some(result) = results.next() else { break };
                 let outcome = outcome(result);
                 run.print(format!("result {i}: {}", show(&outcome)));
-                received.push(Received { task: i, label: label(i), outcome });
+                received.push(Received {
+                    task: i,
+                    label: label(i),
+                    outcome,
+                });
                 if run.cancel.is_cancelled() {
                     break; // dropping a started map iterator cancels what has not started
                 }
@@ -309,8 +387,17 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
                     Ok(f) => {
                         let i = slot_of(&f);
                         let outcome = outcome(f.result());
-                        run.print(format!("{} {} result: {}", label(i), repr(&f), show(&outcome)));
-                        received.push(Received { task: i, label: label(i), outcome });
+                        run.print(format!(
+                            "{} {} result: {}",
+                            label(i),
+                            repr(&f),
+                            show(&outcome)
+                        ));
+                        received.push(Received {
+                            task: i,
+                            label: label(i),
+                            outcome,
+                        });
                     }
                     Err(_) => run.print("TimeoutError: futures unfinished"),
                 }
@@ -322,11 +409,16 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
                 let f = submit(i);
                 track(&f, &mut futures);
                 if scenario.consume == Consume::Callbacks {
-                    let (run, by_callback, name) = (Arc::clone(run), Arc::clone(&by_callback), label(i));
+                    let (run, by_callback, name) =
+                        (Arc::clone(run), Arc::clone(&by_callback), label(i));
                     f.add_done_callback(move |f| {
                         let outcome = outcome(f.result());
                         run.print(show(&outcome));
-                        lock(&by_callback).push(Received { task: i, label: name, outcome });
+                        lock(&by_callback).push(Received {
+                            task: i,
+                            label: name,
+                            outcome,
+                        });
                     });
                 }
             }
@@ -337,7 +429,11 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
                 for (i, f) in futures.iter().enumerate() {
                     let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
                     run.print(show(&outcome));
-                    received.push(Received { task: i, label: label(i), outcome });
+                    received.push(Received {
+                        task: i,
+                        label: label(i),
+                        outcome,
+                    });
                 }
             }
         }
@@ -347,20 +443,39 @@ fn thread_pool(scenario: &Scenario, max_workers: usize, run: &Arc<Run>, trace: &
                 track(&f, &mut futures);
                 let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
                 run.print(show(&outcome));
-                received.push(Received { task: i, label: label(i), outcome });
+                received.push(Received {
+                    task: i,
+                    label: label(i),
+                    outcome,
+                });
             }
         }
-        Consume::Wait { return_when, timeout_ms } => {
+        Consume::Wait {
+            return_when,
+            timeout_ms,
+        } => {
             for i in 0..scenario.tasks.len() {
                 let f = submit(i);
                 track(&f, &mut futures);
             }
             let result = wait(&futures, Some(run.deadline(timeout_ms)), return_when);
-            run.print(format!("done: {}, not done: {}", result.done.len(), result.not_done.len()));
-            for (i, f) in futures.iter().enumerate().filter(|(_, f)| result.done.contains(*f)) {
+            run.print(format!(
+                "done: {}, not done: {}",
+                result.done.len(),
+                result.not_done.len()
+            ));
+            for (i, f) in futures
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| result.done.contains(*f))
+            {
                 let outcome = outcome(f.result());
                 run.print(format!("{}: {}", label(i), show(&outcome)));
-                received.push(Received { task: i, label: label(i), outcome });
+                received.push(Received {
+                    task: i,
+                    label: label(i),
+                    outcome,
+                });
             }
         }
     }
@@ -382,7 +497,10 @@ fn spawn_canceller(
     let (watch, run) = (finished.clone(), Arc::clone(run));
     let handle = crate::platform::spawn_worker("scenario-canceller".into(), move || {
         if !watch.sleep(after) {
-            let cancelled = lock(&pending).iter().filter(|f| f.cancel() && f.cancelled()).count();
+            let cancelled = lock(&pending)
+                .iter()
+                .filter(|f| f.cancel() && f.cancelled())
+                .count();
             run.print(format!("cancelled {cancelled} pending futures"));
         }
     })
