@@ -183,6 +183,15 @@ pub fn scenario_checks() -> Vec<Check> {
             },
         ),
         check(
+            "scenario seed-003 pipeline: 3 producers and 2 consumers parse every page once",
+            || {
+                let report = run_preset("seed-003-producer-consumer", 0.05)?;
+                let mut tasks: Vec<_> = report.received.iter().map(|r| r.task).collect();
+                tasks.sort();
+                expect(tasks, (0..10).collect())
+            },
+        ),
+        check(
             "scenario bank races: -600 without the lock, 200 with it",
             || {
                 let balances = (
