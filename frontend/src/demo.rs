@@ -1,20 +1,14 @@
 //! The first screen's demonstration: `is_prime` over a few numbers with `ThreadPoolExecutor.map`, run on
 //! the page's worker threads, reporting which worker computed each number.
 
-use futurelab::{current_worker_name, work::is_prime, Instant, ThreadPoolExecutor};
+use futurelab::work::{is_prime, PRIMES};
+use futurelab::{current_worker_name, Instant, ThreadPoolExecutor};
 use std::collections::BTreeSet;
 
 /// The numbers checked: Python's documentation example plus two small ones.
-pub const NUMBERS: [u64; 8] = [
-    112272535095293,
-    112582705942171,
-    112272535095293,
-    115280095190773,
-    115797848077099,
-    1099726899285419,
-    97,
-    1000003,
-];
+pub fn numbers() -> Vec<u64> {
+    PRIMES.iter().copied().chain([97, 1_000_003]).collect()
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -62,7 +56,7 @@ pub fn run(max_workers: usize) -> Result<Report, String> {
                     millis: t0.elapsed().as_secs_f64() * 1e3,
                 }
             },
-            NUMBERS,
+            numbers(),
         )
         .map_err(|e| e.to_string())?;
     let rows = results

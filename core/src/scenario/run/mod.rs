@@ -330,6 +330,16 @@ fn thread_pool(
             .expect("the executor is not shut down while the program runs")
     };
     let label = |i: usize| scenario.tasks[i].name();
+    // `print(future.result())`: waits (within the scenario's timeout), prints, records.
+    let receive_in_turn = |i: usize, f: &Future<TaskValue>| {
+        let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
+        run.print(show(&outcome));
+        Received {
+            task: i,
+            label: label(i),
+            outcome,
+        }
+    };
     let mut received = Vec::new();
     let mut futures: Vec<Future<TaskValue>> = Vec::new();
     let pending = Arc::new(Mutex::new(Vec::<Future<TaskValue>>::new()));
@@ -427,13 +437,7 @@ fn thread_pool(
                 received = std::mem::take(&mut *lock(&by_callback));
             } else {
                 for (i, f) in futures.iter().enumerate() {
-                    let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
-                    run.print(show(&outcome));
-                    received.push(Received {
-                        task: i,
-                        label: label(i),
-                        outcome,
-                    });
+                    received.push(receive_in_turn(i, f));
                 }
             }
         }
@@ -441,13 +445,7 @@ fn thread_pool(
             for i in 0..scenario.tasks.len() {
                 let f = submit(i);
                 track(&f, &mut futures);
-                let outcome = outcome(f.result_timeout(run.deadline(scenario.timeout_ms)));
-                run.print(show(&outcome));
-                received.push(Received {
-                    task: i,
-                    label: label(i),
-                    outcome,
-                });
+                received.push(receive_in_turn(i, &f));
             }
         }
         Consume::Wait {
