@@ -76,4 +76,30 @@ pub struct ServeArgs {
     /// Folder with the built page (trunk's output).
     #[arg(long, default_value = "dist", env = "FUTURELAB_DIST")]
     pub dist: PathBuf,
+    /// The flag server waits this long before every answer (milliseconds).
+    #[arg(long, default_value_t = 0)]
+    pub flag_delay_ms: u64,
+    /// Plus a random extra wait of up to this long (milliseconds).
+    #[arg(long, default_value_t = 0)]
+    pub flag_jitter_ms: u64,
+    /// The fraction of flag requests that fail with 500 or 503, from 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
+    pub flag_error_rate: f64,
+}
+
+impl ServeArgs {
+    pub fn flag_options(&self) -> crate::server::flags::FlagOptions {
+        crate::server::flags::FlagOptions {
+            delay_ms: self.flag_delay_ms,
+            jitter_ms: self.flag_jitter_ms,
+            error_rate: self.flag_error_rate,
+        }
+    }
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("{text:?} is not a fraction from 0 to 1")),
+    }
 }

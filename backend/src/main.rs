@@ -23,7 +23,7 @@ fn main() -> ExitCode {
                 let listener = server::bind(args.addr, &args.dist).await?;
                 let local = listener.local_addr().map_err(server::ServeError::Io)?;
                 println!("futurelab: serving the playground at http://{local}");
-                server::serve(listener, &args.dist).await
+                server::serve(listener, &args.dist, args.flag_options()).await
             }
             Command::Run(_) => unreachable!("handled above, without an async runtime"),
         }

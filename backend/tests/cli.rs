@@ -190,3 +190,14 @@ fn run_says_plainly_what_is_not_built_yet() {
         "{stderr}"
     );
 }
+
+#[test]
+fn serve_refuses_an_error_rate_outside_0_to_1() {
+    let output = futurelab(&["serve", "--flag-error-rate", "1.5"]);
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("\"1.5\" is not a fraction from 0 to 1"),
+        "{stderr}"
+    );
+}

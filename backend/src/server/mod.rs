@@ -1,5 +1,6 @@
 //! The HTTP server: axum on tokio.
 
+pub mod flags;
 mod page;
 
 use axum::http::{Method, StatusCode, Uri};
@@ -39,12 +40,13 @@ impl fmt::Display for ServeError {
 impl std::error::Error for ServeError {}
 
 /// Every route of the server.
-pub fn router(dist: &Path) -> Router {
+pub fn router(dist: &Path, flags: flags::FlagOptions) -> Router {
     let routes = Router::new()
         .route(
             "/healthz",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
         )
+        .merge(flags::routes(flags))
         .merge(page::routes(dist))
         .method_not_allowed_fallback(method_not_allowed);
     page::with_isolation_headers(routes)
@@ -77,8 +79,12 @@ pub async fn bind(addr: SocketAddr, dist: &Path) -> Result<TcpListener, ServeErr
 }
 
 /// Serves until Ctrl-C (or the future is dropped).
-pub async fn serve(listener: TcpListener, dist: &Path) -> Result<(), ServeError> {
-    axum::serve(listener, router(dist))
+pub async fn serve(
+    listener: TcpListener,
+    dist: &Path,
+    flags: flags::FlagOptions,
+) -> Result<(), ServeError> {
+    axum::serve(listener, router(dist, flags))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use futurelab_server::server::flags::FlagOptions;
 use std::net::SocketAddr;
 use std::path::Path;
 use tempfile::TempDir;
@@ -20,11 +21,16 @@ pub fn fake_dist() -> TempDir {
 
 /// Starts the server in this process on 127.0.0.1:0 and returns its address.
 pub async fn start(dist: &Path) -> SocketAddr {
+    start_with(dist, FlagOptions::default()).await
+}
+
+/// The same, with the flag server's delays and errors set.
+pub async fn start_with(dist: &Path, flags: FlagOptions) -> SocketAddr {
     let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap(), dist)
         .await
         .expect("bind");
     let addr = listener.local_addr().unwrap();
     let dist = dist.to_path_buf();
-    tokio::spawn(async move { futurelab_server::server::serve(listener, &dist).await });
+    tokio::spawn(async move { futurelab_server::server::serve(listener, &dist, flags).await });
     addr
 }
