@@ -46,6 +46,9 @@ pub struct RunArgs {
     /// How each line's time is shown.
     #[arg(long, value_enum, default_value = "relative")]
     pub timestamps: TimestampArg,
+    /// The futurelab server that fetch tasks download from (start one with `futurelab serve`).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub server: String,
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,

@@ -99,6 +99,7 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     }));
     let options = RunOptions {
         on_line: Some(on_line),
+        server: Some(args.server.clone()),
         ..RunOptions::default()
     };
     let report = scenario::run(&scenario, options).map_err(|e| RunFailure(e.to_string()))?;

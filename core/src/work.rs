@@ -33,6 +33,12 @@ pub fn is_prime_with_checkpoints(n: u64, mut checkpoint: impl FnMut()) -> bool {
     true
 }
 
+/// The seed programs' `POP20_CC`: the 20 most populous countries' codes, whose flags they download.
+pub const POP20_CC: [&str; 20] = [
+    "CN", "IN", "US", "ID", "BR", "PK", "NG", "BD", "RU", "JP", "MX", "PH", "VN", "ET", "EG", "DE",
+    "IR", "TR", "CD", "FR",
+];
+
 /// The numbers of the `ProcessPoolExecutor` example in Python's documentation, used by the seeds.
 pub const PRIMES: [u64; 6] = [
     112272535095293,

@@ -20,11 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// The seed programs' `POP20_CC`.
-pub const POP20_CC: [&str; 20] = [
-    "CN", "IN", "US", "ID", "BR", "PK", "NG", "BD", "RU", "JP", "MX", "PH", "VN", "ET", "EG", "DE",
-    "IR", "TR", "CD", "FR",
-];
+pub use futurelab::work::POP20_CC;
 
 /// How the flag server misbehaves, as `futurelab serve --flag-delay-ms --flag-jitter-ms --flag-error-rate`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

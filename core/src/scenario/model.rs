@@ -100,7 +100,8 @@ pub enum Work {
     Sleep { ms: u64 },
     /// `is_prime(n)`, really computed: CPU work, holding the GIL.
     Cpu { n: u64 },
-    /// `requests.get(url)`: a real HTTP GET (I/O, releasing the GIL).
+    /// `requests.get(url)`: a real HTTP GET (I/O, releasing the GIL) of a path on the futurelab server
+    /// (`/flags/cn/cn.gif`), with `raise_for_status()`: anything but 200 raises `HTTP 404 - Not Found`.
     Fetch { url: String },
     /// The task raises an exception with this message.
     Fail { message: String },

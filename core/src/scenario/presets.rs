@@ -4,7 +4,7 @@
 //! asyncio loop, process pools, queues and locks) are not here yet; see the project's issues.
 
 use super::model::{Consume, Scenario, Style, Task, Work};
-use crate::work::PRIMES;
+use crate::work::{POP20_CC, PRIMES};
 
 /// A seed program, ready to run.
 #[derive(Debug, Clone)]
@@ -55,6 +55,22 @@ fn seed_002_tasks() -> Vec<Task> {
 
 fn thread_pool(max_workers: usize) -> Style {
     Style::ThreadPool { max_workers }
+}
+
+/// `get_flag(cc)`: a download from the futurelab server's flag server, returning the code.
+fn flag(cc: &str) -> Task {
+    let lower = cc.to_lowercase();
+    Task::new(Work::Fetch {
+        url: format!("/flags/{lower}/{lower}.gif"),
+    })
+    .label(cc)
+    .returns(cc)
+}
+
+fn pop20_sorted() -> Vec<Task> {
+    let mut codes = POP20_CC.to_vec();
+    codes.sort();
+    codes.into_iter().map(flag).collect()
 }
 
 /// Seed 003's blog pages: ten downloads of 300 ms.
@@ -236,6 +252,44 @@ pub fn all() -> Vec<Preset> {
                 ],
                 Consume::AsCompleted,
             ),
+        },
+        Preset {
+            id: "flags-sequential",
+            lesson: "downloading flags",
+            title: "20 flags, one after the other",
+            explanation: "download_many loops over the sorted codes and waits for each download before starting the next: \
+                the total is the sum of every request's latency. Start the server with --flag-delay-ms to feel it.",
+            scenario: Scenario::new("flags, sequential", Style::Sequential, pop20_sorted(), Consume::Map),
+        },
+        Preset {
+            id: "flags-threadpool-map",
+            lesson: "downloading flags",
+            title: "20 flags with ThreadPoolExecutor.map (seed 000)",
+            explanation: "executor.map(download_one, cc_list) with 20 workers: every download is in flight at once, so the \
+                total is about one request's latency; results still come back in the order of the list.",
+            scenario: Scenario::new("flags with map", thread_pool(20), pop20_sorted(), Consume::Map),
+        },
+        Preset {
+            id: "flags-not-found-counter",
+            lesson: "downloading flags",
+            title: "Flags with 404 handling and the ok / not found / error counter",
+            explanation: "Two of the codes do not exist on the server: their downloads raise HTTP 404 and are counted as \
+                not found; 500 and 503 answers (start the server with --flag-error-rate) count as errors. \
+                as_completed drives the progress: one result each time a download finishes.",
+            scenario: Scenario::new(
+                "flags with 404s",
+                thread_pool(8),
+                pop20_sorted().into_iter().chain(["XX", "ZZ"].map(flag)).collect(),
+                Consume::AsCompleted,
+            ),
+        },
+        Preset {
+            id: "flags-map-vs-as-completed",
+            lesson: "downloading flags",
+            title: "map versus as_completed over 4 flags (seed 004)",
+            explanation: "Four downloads on four workers. With map the program gets CN, BR, US, IN in that order whatever \
+                finishes first; switch to as_completed and it gets them as they arrive.",
+            scenario: Scenario::new("seed 004", thread_pool(4), ["CN", "BR", "US", "IN"].map(flag).to_vec(), Consume::Map),
         },
         Preset {
             id: "seed-001-queue-workers",

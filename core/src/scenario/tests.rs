@@ -299,7 +299,7 @@ fn styles_and_tasks_not_built_yet_say_so() {
         Err(RunError::NotAvailable(_))
     ));
     let fetch = vec![Task::new(Work::Fetch {
-        url: "http://127.0.0.1:8080/flags/cn/cn.gif".into(),
+        url: "/flags/cn/cn.gif".into(),
     })];
     let s = Scenario::new(
         "x",
@@ -618,4 +618,30 @@ fn a_pipeline_needs_a_producer_and_simple_consumer_work() {
         fields,
         ["style.producers", "style.consumers", "style.consumer_work"]
     );
+}
+
+#[test]
+fn fetch_paths_stay_on_the_futurelab_server() {
+    for url in [
+        "http://169.254.169.254/latest",
+        "https://example.com/",
+        "//evil.example/x",
+        "flags/cn.gif",
+        "/a b",
+    ] {
+        let s = Scenario::new(
+            "x",
+            Style::Sequential,
+            vec![Task::new(Work::Fetch { url: url.into() })],
+            Consume::Map,
+        );
+        let err = s.validate().unwrap_err();
+        assert_eq!(err.problems[0].field, "tasks[0].url", "{url}");
+        assert!(
+            err.problems[0]
+                .message
+                .starts_with("must be a path on the futurelab server"),
+            "{url}: {err}"
+        );
+    }
 }

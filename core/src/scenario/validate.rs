@@ -160,12 +160,12 @@ impl Scenario {
                 Work::Cpu { n } if *n >= MAX_N_EXCLUSIVE => {
                     problem(at("n"), format!("n must be below 10^15, not {n}"))
                 }
-                Work::Fetch { url }
-                    if !(url.starts_with("http://") || url.starts_with("https://")) =>
-                {
+                // Only paths on the futurelab server itself (its flag server and pages): a scenario
+                // posted to the server must never make it fetch anything else.
+                Work::Fetch { url } if !url.starts_with('/') || url.starts_with("//") || url.contains(char::is_whitespace) => {
                     problem(
                         at("url"),
-                        format!("must be an http:// or https:// address, not {url:?}"),
+                        format!("must be a path on the futurelab server, like /flags/cn/cn.gif, not {url:?}"),
                     )
                 }
                 Work::Fetch { url } if url.chars().count() > MAX_TEXT_CHARS => {

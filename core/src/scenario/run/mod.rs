@@ -3,7 +3,8 @@
 //!
 //! Styles run here: `Sequential`, `ThreadPool` (with or without the simulated GIL), `AsyncLoop` and
 //! `Pipeline` (threads and queues).
-//! `ProcessPool` and `Fetch` tasks answer [`RunError::NotAvailable`] until their issues land.
+//! `ProcessPool` answers [`RunError::NotAvailable`] until its issue lands; `Fetch` tasks need
+//! [`RunOptions::server`].
 
 mod cancel;
 mod console;
@@ -64,9 +65,47 @@ pub struct RunReport {
     pub cancelled: bool,
     /// The shared account's balance at the end, for scenarios that have one.
     pub final_balance: Option<i64>,
+    /// The seed's `collections.Counter` of download results, for scenarios that fetch.
+    pub counter: Option<FetchCounter>,
     /// Every event of the run (open `trace.to_chrome_json()` in Perfetto).
     #[serde(skip)]
     pub trace: Trace,
+}
+
+/// The flags downloader's tally: downloaded, 404, any other failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FetchCounter {
+    pub ok: usize,
+    pub not_found: usize,
+    pub error: usize,
+}
+
+impl FetchCounter {
+    fn of(received: &[Received]) -> Self {
+        let mut c = FetchCounter {
+            ok: 0,
+            not_found: 0,
+            error: 0,
+        };
+        for r in received {
+            match &r.outcome {
+                Outcome::Returned(_) => c.ok += 1,
+                Outcome::Raised(m) if m.starts_with("HTTP 404") => c.not_found += 1,
+                _ => c.error += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The reason phrase for the statuses the flag server answers.
+fn reason(status: u16) -> &'static str {
+    match status {
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Error",
+    }
 }
 
 /// Why a scenario did not run.
@@ -98,6 +137,9 @@ pub struct RunOptions {
     pub on_line: Option<LineSink>,
     pub trace: Trace,
     pub cancel: CancelToken,
+    /// The futurelab server that `Fetch` paths are fetched from (`http://127.0.0.1:8080`; in the browser,
+    /// the page's origin).
+    pub server: Option<String>,
 }
 
 /// What the tasks and the consuming loop share.
@@ -111,6 +153,7 @@ struct Run {
     /// Seed 003's shared account; `account_lock` is the program's `threading.Lock()`.
     account: AtomicI64,
     account_lock: Mutex<()>,
+    server: Option<String>,
 }
 
 impl Run {
@@ -161,7 +204,18 @@ impl Run {
             })),
             Work::Fail { message } => Err(message.clone()),
             Work::Panic => panic!("{} panicked", task.name()),
-            Work::Fetch { .. } => Err("fetch tasks are not available in this build".into()),
+            Work::Fetch { url } => {
+                let server = self
+                    .server
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim_end_matches('/');
+                match crate::platform::http_get(&format!("{server}{url}")) {
+                    Ok((200, body)) => Ok(Value::from(body.len())),
+                    Ok((status, _)) => Err(format!("HTTP {status} - {}", reason(status))),
+                    Err(e) => Err(format!("Connection error: {e}")),
+                }
+            }
             Work::Withdraw {
                 amount,
                 delay_ms,
@@ -230,13 +284,13 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
             "process pools run once the process-pool issue lands".into(),
         ));
     }
-    if scenario
+    let fetches = scenario
         .tasks
         .iter()
-        .any(|t| matches!(t.work, Work::Fetch { .. }))
-    {
+        .any(|t| matches!(t.work, Work::Fetch { .. }));
+    if fetches && options.server.is_none() {
         return Err(RunError::NotAvailable(
-            "fetch tasks need the local flag server, which is not built yet".into(),
+            "fetch tasks need a futurelab server to fetch from (RunOptions::server, `futurelab run --server`)".into(),
         ));
     }
     let run = Arc::new(Run {
@@ -250,6 +304,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
         cancel: options.cancel.clone(),
         account: AtomicI64::new(scenario.account_balance.unwrap_or(0)),
         account_lock: Mutex::new(()),
+        server: options.server.clone(),
     });
     let received = match scenario.style {
         Style::ThreadPool { max_workers } => {
@@ -270,6 +325,13 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
         ),
         _ => sequential(scenario, &run),
     };
+    let counter = fetches.then(|| FetchCounter::of(&received));
+    if let Some(c) = &counter {
+        run.print(format!(
+            "ok: {}, not found: {}, error: {}",
+            c.ok, c.not_found, c.error
+        ));
+    }
     let final_balance = scenario
         .account_balance
         .map(|_| run.account.load(Ordering::SeqCst));
@@ -290,6 +352,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
         elapsed_ms: elapsed.as_secs_f64() * 1e3,
         cancelled: options.cancel.is_cancelled(),
         final_balance,
+        counter,
         trace: options.trace,
     })
 }

@@ -1,0 +1,141 @@
+//! The flags scenarios, run natively against a real futurelab server on an ephemeral loopback port.
+
+mod support;
+
+use futurelab::scenario::{presets, run, FetchCounter, Outcome, RunOptions};
+use futurelab_server::server::flags::FlagOptions;
+
+async fn run_preset(id: &'static str, server: String) -> futurelab::scenario::RunReport {
+    let scenario = presets::get(id).unwrap().scenario;
+    // The runner blocks (it is the Python program): off the async runtime's threads.
+    tokio::task::spawn_blocking(move || {
+        run(
+            &scenario,
+            RunOptions {
+                server: Some(server),
+                ..RunOptions::default()
+            },
+        )
+        .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flags_downloader_counts_ok_and_not_found() {
+    let dist = support::fake_dist();
+    let addr = support::start_with(
+        dist.path(),
+        FlagOptions {
+            delay_ms: 20,
+            jitter_ms: 10,
+            error_rate: 0.0,
+        },
+    )
+    .await;
+    let report = run_preset("flags-not-found-counter", format!("http://{addr}")).await;
+    assert_eq!(
+        report.counter,
+        Some(FetchCounter {
+            ok: 20,
+            not_found: 2,
+            error: 0
+        })
+    );
+    assert_eq!(report.received.len(), 22);
+    let not_found: Vec<_> = report
+        .received
+        .iter()
+        .filter(|r| matches!(&r.outcome, Outcome::Raised(m) if m == "HTTP 404 - Not Found"))
+        .map(|r| r.label.as_str())
+        .collect();
+    assert_eq!(not_found.len(), 2);
+    assert!(not_found.contains(&"XX") && not_found.contains(&"ZZ"));
+    assert!(report
+        .console
+        .iter()
+        .any(|l| l.text == "ok: 20, not found: 2, error: 0"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injected_server_errors_are_counted_as_errors() {
+    let dist = support::fake_dist();
+    let addr = support::start_with(
+        dist.path(),
+        FlagOptions {
+            error_rate: 1.0,
+            ..FlagOptions::default()
+        },
+    )
+    .await;
+    let report = run_preset("flags-map-vs-as-completed", format!("http://{addr}")).await;
+    assert_eq!(
+        report.counter,
+        Some(FetchCounter {
+            ok: 0,
+            not_found: 0,
+            error: 4
+        })
+    );
+    assert!(report
+        .received
+        .iter()
+        .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with("HTTP 50"))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_flags_on_twenty_threads_take_about_one_download() {
+    let dist = support::fake_dist();
+    let addr = support::start_with(
+        dist.path(),
+        FlagOptions {
+            delay_ms: 50,
+            ..FlagOptions::default()
+        },
+    )
+    .await;
+    let sequential = run_preset("flags-sequential", format!("http://{addr}")).await;
+    let pooled = run_preset("flags-threadpool-map", format!("http://{addr}")).await;
+    assert_eq!(
+        sequential.counter,
+        Some(FetchCounter {
+            ok: 20,
+            not_found: 0,
+            error: 0
+        })
+    );
+    assert_eq!(pooled.counter, sequential.counter);
+    // map hands results back in list order.
+    let labels: Vec<_> = pooled.received.iter().map(|r| r.label.clone()).collect();
+    let mut sorted = labels.clone();
+    sorted.sort();
+    assert_eq!(labels, sorted);
+    assert!(
+        sequential.elapsed_ms / pooled.elapsed_ms > 4.0,
+        "sequential {:.0} ms, pooled {:.0} ms",
+        sequential.elapsed_ms,
+        pooled.elapsed_ms
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_server_listening_every_download_is_a_connection_error() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap(); // bound, then dropped
+    let report = run_preset("flags-map-vs-as-completed", format!("http://{closed}")).await;
+    assert_eq!(
+        report.counter,
+        Some(FetchCounter {
+            ok: 0,
+            not_found: 0,
+            error: 4
+        })
+    );
+    assert!(report
+        .received
+        .iter()
+        .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with("Connection error"))));
+}
