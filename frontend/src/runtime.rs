@@ -40,7 +40,7 @@ pub fn run_off_main_thread<R: Send + 'static>(
     async move { rx.await.ok() }
 }
 
-pub use imp::{query_flag, start, thread_index};
+pub use imp::{origin, query_flag, start, thread_index};
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
@@ -55,6 +55,15 @@ mod imp {
     /// The rayon thread this code runs on (`None` on the UI thread).
     pub fn thread_index() -> Option<usize> {
         rayon::current_thread_index()
+    }
+
+    /// The page's origin (`http://127.0.0.1:8080`), from the window or from a worker.
+    pub fn origin() -> Option<String> {
+        let location =
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
+        js_sys::Reflect::get(&location, &JsValue::from_str("origin"))
+            .ok()?
+            .as_string()
     }
 
     /// True when the page's URL has `?name` (or `&name`) in its query.
@@ -142,6 +151,10 @@ mod imp {
 
     pub fn query_flag(_name: &str) -> bool {
         false
+    }
+
+    pub fn origin() -> Option<String> {
+        None
     }
 
     pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {

@@ -192,6 +192,21 @@ pub fn scenario_checks() -> Vec<Check> {
             },
         ),
         check(
+            "scenario flags-not-found-counter: 20 flags from this server, 2 not found",
+            || {
+                let scenario = presets::get("flags-not-found-counter")
+                    .ok_or("no flags preset")?
+                    .scenario;
+                let options = RunOptions {
+                    server: crate::runtime::origin(),
+                    ..RunOptions::default()
+                };
+                let report = run(&scenario, options).map_err(|e| e.to_string())?;
+                let counter = report.counter.map(|c| (c.ok, c.not_found, c.error));
+                expect(counter, Some((20, 2, 0)))
+            },
+        ),
+        check(
             "scenario bank races: -600 without the lock, 200 with it",
             || {
                 let balances = (

@@ -71,7 +71,7 @@ test("the core's smoke test passes in the browser, on workers and on the UI thre
   }
   const failures = await page.locator('[data-testid="smoke-check"][data-ok="false"]').allInnerTexts();
   assert.deepEqual(failures, []);
-  assert.ok(Number(await smoke.getAttribute("data-checks")) >= 13);
+  assert.ok(Number(await smoke.getAttribute("data-checks")) >= 14);
   await page.screenshot({ path: join(ARTIFACTS, "core-smoke.png"), fullPage: true });
   // The crash check panics a task on purpose; panics abort in the browser build, so its Web Worker
   // stops with exactly this one error. Nothing else may be logged.
