@@ -139,3 +139,93 @@ async fn with_no_server_listening_every_download_is_a_connection_error() {
         .iter()
         .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with("Connection error"))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_then_as_completed_prints_pending_futures_and_yields_in_completion_order() {
+    let dist = support::fake_dist();
+    let flags = FlagOptions {
+        delay_ms: 30,
+        jitter_ms: 60,
+        error_rate: 0.0,
+    };
+    let addr = support::start_with(dist.path(), flags).await;
+    let report = run_preset("submit-as-completed-states", format!("http://{addr}")).await;
+    // Only 3 workers: the fourth and fifth futures cannot be running when scheduled.
+    for cc in ["IN", "US"] {
+        let line = report
+            .console
+            .iter()
+            .find(|l| l.text.starts_with(&format!("Scheduled for {cc}:")))
+            .unwrap();
+        assert!(line.text.ends_with("state=pending>"), "{}", line.text);
+    }
+    // Received in the order the downloads finished, as the trace recorded them.
+    let mut finished = Vec::new();
+    let mut submitted = Vec::new();
+    for e in report.trace.events() {
+        match e.kind {
+            futurelab::EventKind::Submitted => submitted.push(e.future),
+            futurelab::EventKind::Returned => finished.push(e.future),
+            _ => {}
+        }
+    }
+    let codes = ["BR", "CN", "ID", "IN", "US"];
+    let finish_order: Vec<_> = finished
+        .iter()
+        .map(|f| codes[submitted.iter().position(|s| s == f).unwrap()])
+        .collect();
+    let received: Vec<_> = report.received.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(received, finish_order);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_preset_runs_against_a_server_or_says_what_it_waits_for() {
+    let dist = support::fake_dist();
+    let addr = support::start_with(
+        dist.path(),
+        FlagOptions {
+            delay_ms: 5,
+            ..FlagOptions::default()
+        },
+    )
+    .await;
+    for preset in presets::all() {
+        let mut scenario = preset.scenario.clone();
+        scenario.time_scale = 0.02;
+        let server = format!("http://{addr}");
+        let outcome = tokio::task::spawn_blocking(move || {
+            run(
+                &scenario,
+                RunOptions {
+                    server: Some(server),
+                    ..RunOptions::default()
+                },
+            )
+        })
+        .await
+        .unwrap();
+        match outcome {
+            Ok(report) => {
+                let expected = preset.scenario.tasks.len();
+                if !matches!(
+                    preset.scenario.consume,
+                    futurelab::scenario::Consume::Wait { .. }
+                ) {
+                    assert_eq!(report.received.len(), expected, "{}", preset.id);
+                }
+                assert!(!report.console.is_empty(), "{}", preset.id);
+            }
+            Err(futurelab::scenario::RunError::NotAvailable(why)) => {
+                assert!(
+                    matches!(
+                        preset.scenario.style,
+                        futurelab::scenario::Style::ProcessPool { .. }
+                    ),
+                    "{}: {why}",
+                    preset.id
+                );
+            }
+            Err(e) => panic!("{}: {e}", preset.id),
+        }
+    }
+}

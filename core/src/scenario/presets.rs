@@ -153,19 +153,16 @@ pub fn all() -> Vec<Preset> {
         Preset {
             id: "submit-as-completed-states",
             lesson: "submit and as_completed",
-            title: "submit + as_completed: 3 workers, 5 downloads, future states",
+            title: "submit + as_completed: 3 workers, 5 flags, future states",
             explanation: "Each submit returns a Future at once. The last two always print state=pending: all three \
                 workers are busy. The first three print pending or running, depending on whether a worker has \
                 picked the task up yet (CPython usually shows running, because starting a thread hands it the \
-                GIL). as_completed then yields each future as it finishes, in completion order, not submission \
-                order. (The downloads are stand-in sleeps until the local flag server exists.)",
+                GIL). as_completed then yields each future as its download finishes, in completion order, not \
+                submission order.",
             scenario: Scenario::new(
                 "flags with submit + as_completed",
                 thread_pool(3),
-                [("BR", 600), ("CN", 200), ("ID", 400), ("IN", 300), ("US", 100)]
-                    .into_iter()
-                    .map(|(cc, ms)| sleep(ms).label(cc).returns(cc))
-                    .collect(),
+                ["BR", "CN", "ID", "IN", "US"].map(flag).to_vec(),
                 Consume::AsCompleted,
             ),
         },
@@ -332,6 +329,39 @@ pub fn all() -> Vec<Preset> {
             title: "Crawler on ten threads",
             explanation: "The same ten downloads on ten threads: they wait together, so about 300 ms in all.",
             scenario: Scenario::new("multi-thread crawler", thread_pool(10), crawl_tasks(), Consume::SubmitThenResultsInOrder),
+        },
+        Preset {
+            id: "is-prime-processes",
+            lesson: "threads, processes and the GIL",
+            title: "is_prime on 2 processes",
+            explanation: "Each process has its own interpreter and its own GIL, so two processes compute at the same time \
+                on two cores: about twice as fast as one thread, where two GIL-bound threads gained nothing.",
+            scenario: {
+                let mut s = Scenario::new("is_prime on 2 processes", Style::ProcessPool { max_workers: 2 }, is_prime_tasks(), Consume::Map);
+                s.gil = true;
+                s
+            },
+        },
+        Preset {
+            id: "seed-002-processes-collect-then-results",
+            lesson: "pools: three ways to collect results",
+            title: "Way 1 on a ProcessPoolExecutor",
+            explanation: "Seed 002's first way with processes: submit all 20, shutdown() waits, then the results in order.",
+            scenario: Scenario::new("seed 002, way 1, processes", Style::ProcessPool { max_workers: 3 }, seed_002_tasks(), Consume::SubmitThenResultsInOrder),
+        },
+        Preset {
+            id: "seed-002-processes-result-after-submit",
+            lesson: "pools: three ways to collect results",
+            title: "Way 2 on a ProcessPoolExecutor (like Pool.apply)",
+            explanation: "result() right after each submit, like multiprocessing.Pool.apply: serial, one process busy at a time.",
+            scenario: Scenario::new("seed 002, way 2, processes", Style::ProcessPool { max_workers: 3 }, seed_002_tasks(), Consume::SubmitAndWaitEach),
+        },
+        Preset {
+            id: "seed-002-processes-callbacks",
+            lesson: "pools: three ways to collect results",
+            title: "Way 3 on a ProcessPoolExecutor (like Pool.apply_async with a callback)",
+            explanation: "add_done_callback on each future, like apply_async(..., callback=...): results print as tasks finish.",
+            scenario: Scenario::new("seed 002, way 3, processes", Style::ProcessPool { max_workers: 3 }, seed_002_tasks(), Consume::Callbacks),
         },
         bank_race("bank-race-without-lock", false),
         bank_race("bank-race-with-lock", true),

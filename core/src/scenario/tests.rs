@@ -91,23 +91,6 @@ fn loiter_map_yields_0_to_40_in_order_while_task_lines_interleave() {
 }
 
 #[test]
-fn as_completed_receives_in_completion_order_and_the_queued_futures_print_pending() {
-    let scenario = presets::get("submit-as-completed-states").unwrap().scenario;
-    let report = run_preset("submit-as-completed-states", 0.3);
-    assert_eq!(labels(&report), completion_order(&report, &scenario));
-    // Only 3 workers: the fourth and fifth futures cannot be running when scheduled.
-    for cc in ["IN", "US"] {
-        let line = &report.console[line_index(&report, &format!("Scheduled for {cc}:"))].text;
-        assert!(line.ends_with("state=pending>"), "{line}");
-    }
-    let line = &report.console[line_index(&report, "CN <Future at 0x")].text;
-    assert!(
-        line.ends_with("state=finished returned str> result: 'CN'"),
-        "{line}"
-    );
-}
-
-#[test]
 fn map_keeps_input_order_where_as_completed_follows_completion() {
     let mut scenario = presets::get("map-vs-as-completed").unwrap().scenario;
     scenario.time_scale = 0.3;
@@ -642,6 +625,23 @@ fn fetch_paths_stay_on_the_futurelab_server() {
                 .message
                 .starts_with("must be a path on the futurelab server"),
             "{url}: {err}"
+        );
+    }
+}
+
+#[test]
+fn process_pool_presets_wait_for_the_process_pool_issue() {
+    for p in presets::all()
+        .into_iter()
+        .filter(|p| matches!(p.scenario.style, Style::ProcessPool { .. }))
+    {
+        assert!(
+            matches!(
+                run(&p.scenario, RunOptions::default()),
+                Err(RunError::NotAvailable(_))
+            ),
+            "{}",
+            p.id
         );
     }
 }
