@@ -98,6 +98,26 @@ impl FetchCounter {
     }
 }
 
+/// tqdm's line: `100%|██████████| 22/22 [00:00<00:00, 64.71it/s]`.
+fn progress_bar(done: usize, total: usize, elapsed: Duration) -> String {
+    let fraction = if total == 0 {
+        1.0
+    } else {
+        done as f64 / total as f64
+    };
+    let filled = (fraction * 10.0).floor() as usize;
+    let secs = elapsed.as_secs();
+    let rate = done as f64 / elapsed.as_secs_f64().max(1e-9);
+    format!(
+        "{:>3.0}%|{}{}| {done}/{total} [{:02}:{:02}<00:00, {rate:.2}it/s]",
+        fraction * 100.0,
+        "█".repeat(filled),
+        " ".repeat(10 - filled),
+        secs / 60,
+        secs % 60
+    )
+}
+
 /// The reason phrase for the statuses the flag server answers.
 fn reason(status: u16) -> &'static str {
     match status {
@@ -474,6 +494,18 @@ fn thread_pool(
                     }
                     Err(_) => run.print("TimeoutError: futures unfinished"),
                 }
+            }
+            if scenario
+                .tasks
+                .iter()
+                .any(|t| matches!(t.work, Work::Fetch { .. }))
+            {
+                // The flags downloader wraps this loop in tqdm(total=len(cc_list)): its last state.
+                run.print(progress_bar(
+                    received.len(),
+                    scenario.tasks.len(),
+                    run.start.elapsed(),
+                ));
             }
         }
         Consume::SubmitThenResultsInOrder | Consume::Callbacks => {
