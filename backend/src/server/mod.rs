@@ -2,6 +2,7 @@
 
 pub mod flags;
 mod page;
+pub mod seed_services;
 
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -47,6 +48,7 @@ pub fn router(dist: &Path, flags: flags::FlagOptions) -> Router {
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
         )
         .merge(flags::routes(flags))
+        .merge(seed_services::routes())
         .merge(page::routes(dist))
         .method_not_allowed_fallback(method_not_allowed);
     page::with_isolation_headers(routes)

@@ -1,0 +1,88 @@
+//! The seed's Flask services: `/is_prime/{numbers}` and `/fanout`, over real HTTP.
+
+mod support;
+
+use std::time::Instant;
+
+async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
+    let r = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, kind, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn is_prime_answers_exactly_like_the_seed() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let (status, kind, body) = get(addr, "/is_prime/1,2,3,4").await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("application/json"));
+    assert_eq!(body, r#"{"1":false,"2":true,"3":true,"4":false}"#);
+    let (_, _, body) = get(addr, "/is_prime/1,2,3,4,97,1000003").await;
+    assert_eq!(
+        body,
+        r#"{"1":false,"2":true,"3":true,"4":false,"97":true,"1000003":true}"#
+    );
+    let (_, _, body) = get(addr, "/is_prime/112272535095293,1000001").await;
+    assert_eq!(body, r#"{"112272535095293":true,"1000001":false}"#);
+}
+
+#[tokio::test]
+async fn is_prime_bad_input_gets_400_naming_the_problem() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let many = vec!["7"; 1001].join(",");
+    let cases = [
+        (
+            "/is_prime/abc",
+            "item 1 (\"abc\") is not a whole number from 0 to 10^18",
+        ),
+        ("/is_prime/1,,2", "item 2 is empty"),
+        (
+            "/is_prime/2,1000000000000000001",
+            "item 2 (1000000000000000001) is above 10^18",
+        ),
+        (
+            &*format!("/is_prime/{many}"),
+            "at most 1000 numbers, not 1001",
+        ),
+    ];
+    for (path, message) in cases {
+        let (status, kind, body) = get(addr, path).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(kind.starts_with("application/json"), "{path}");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["error"], message, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn fanout_answers_the_seeds_json_concurrently_and_sequentially() {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let expected = r#"{"result_file":"read_file","result_db":"read_db","result_api":"read_api"}"#;
+    let t0 = Instant::now();
+    let (status, _, body) = get(addr, "/fanout").await;
+    let concurrent = t0.elapsed().as_secs_f64();
+    assert_eq!((status, body.as_str()), (200, expected));
+    let t0 = Instant::now();
+    let (status, _, body) = get(addr, "/fanout?mode=sequential").await;
+    let sequential = t0.elapsed().as_secs_f64();
+    assert_eq!((status, body.as_str()), (200, expected));
+    // 100 + 200 + 300 ms one after the other, against the slowest of the three at once.
+    assert!(
+        sequential / concurrent > 1.6,
+        "sequential {sequential:.3} s, concurrent {concurrent:.3} s"
+    );
+    let (status, _, body) = get(addr, "/fanout?mode=sideways").await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("mode must be concurrent or sequential"),
+        "{body}"
+    );
+}
