@@ -5,18 +5,17 @@ mod support;
 use futurelab_server::server::flags::{FlagOptions, POP20_CC};
 use std::time::Instant;
 
-async fn get(addr: std::net::SocketAddr, path: &str) -> reqwest::Response {
-    reqwest::get(format!("http://{addr}{path}")).await.unwrap()
+async fn get(server: &str, path: &str) -> reqwest::Response {
+    reqwest::get(format!("{server}{path}")).await.unwrap()
 }
 
 #[tokio::test]
 async fn every_seed_country_has_a_distinct_valid_gif() {
-    let dist = support::fake_dist();
-    let addr = support::start(dist.path()).await;
+    let (_dist, server) = support::flag_server(FlagOptions::default()).await;
     let mut seen = std::collections::HashSet::new();
     for cc in POP20_CC {
         let cc = cc.to_lowercase();
-        let r = get(addr, &format!("/flags/{cc}/{cc}.gif")).await;
+        let r = get(&server, &format!("/flags/{cc}/{cc}.gif")).await;
         assert_eq!(r.status(), 200, "{cc}");
         assert_eq!(r.headers()["content-type"], "image/gif");
         let bytes = r.bytes().await.unwrap();
@@ -30,15 +29,14 @@ async fn every_seed_country_has_a_distinct_valid_gif() {
 
 #[tokio::test]
 async fn unknown_codes_and_wrong_file_names_get_404() {
-    let dist = support::fake_dist();
-    let addr = support::start(dist.path()).await;
+    let (_dist, server) = support::flag_server(FlagOptions::default()).await;
     for path in [
         "/flags/zz/zz.gif",
         "/flags/cn/br.gif",
         "/flags/CN/CN.gif",
         "/flags/cn/cn.png",
     ] {
-        let r = get(addr, path).await;
+        let r = get(&server, path).await;
         assert_eq!(r.status(), 404, "{path}");
         let body: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
         assert!(
@@ -50,40 +48,32 @@ async fn unknown_codes_and_wrong_file_names_get_404() {
 
 #[tokio::test]
 async fn an_error_rate_of_one_answers_500_and_503_in_turn() {
-    let dist = support::fake_dist();
-    let addr = support::start_with(
-        dist.path(),
-        FlagOptions {
-            error_rate: 1.0,
-            ..FlagOptions::default()
-        },
-    )
+    let (_dist, server) = support::flag_server(FlagOptions {
+        error_rate: 1.0,
+        ..FlagOptions::default()
+    })
     .await;
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(get(addr, "/flags/br/br.gif").await.status().as_u16());
+        statuses.push(get(&server, "/flags/br/br.gif").await.status().as_u16());
     }
     assert_eq!(statuses, [500, 503, 500, 503]);
     // Unknown codes are still 404: an error needs a flag to fail to serve.
-    assert_eq!(get(addr, "/flags/zz/zz.gif").await.status(), 404);
+    assert_eq!(get(&server, "/flags/zz/zz.gif").await.status(), 404);
 }
 
 #[tokio::test]
 async fn the_delay_makes_every_answer_slower() {
-    let dist = support::fake_dist();
-    let fast = support::start(dist.path()).await;
-    let slow = support::start_with(
-        dist.path(),
-        FlagOptions {
-            delay_ms: 150,
-            ..FlagOptions::default()
-        },
-    )
-    .await;
-    let time = |addr| async move {
+    let (_fast_dist, fast) = support::flag_server(FlagOptions::default()).await;
+    let delayed = FlagOptions {
+        delay_ms: 150,
+        ..FlagOptions::default()
+    };
+    let (_slow_dist, slow) = support::flag_server(delayed).await;
+    let time = |server: String| async move {
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert_eq!(get(addr, "/flags/jp/jp.gif").await.status(), 200);
+            assert_eq!(get(&server, "/flags/jp/jp.gif").await.status(), 200);
         }
         t0.elapsed().as_secs_f64()
     };

@@ -5,6 +5,23 @@ mod support;
 use futurelab::scenario::{presets, run, FetchCounter, Outcome, RunOptions};
 use futurelab_server::server::flags::FlagOptions;
 
+/// The seed's `Counter` as the runner reports it.
+fn counter(ok: usize, not_found: usize, error: usize) -> Option<FetchCounter> {
+    Some(FetchCounter {
+        ok,
+        not_found,
+        error,
+    })
+}
+
+/// True when every task of the run raised an error starting with `prefix`.
+fn all_raised(report: &futurelab::scenario::RunReport, prefix: &str) -> bool {
+    report
+        .received
+        .iter()
+        .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with(prefix)))
+}
+
 async fn run_preset(id: &'static str, server: String) -> futurelab::scenario::RunReport {
     let scenario = presets::get(id).unwrap().scenario;
     // The runner blocks (it is the Python program): off the async runtime's threads.
@@ -24,25 +41,14 @@ async fn run_preset(id: &'static str, server: String) -> futurelab::scenario::Ru
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_flags_downloader_counts_ok_and_not_found() {
-    let dist = support::fake_dist();
-    let addr = support::start_with(
-        dist.path(),
-        FlagOptions {
-            delay_ms: 20,
-            jitter_ms: 10,
-            error_rate: 0.0,
-        },
-    )
+    let (_dist, server) = support::flag_server(FlagOptions {
+        delay_ms: 20,
+        jitter_ms: 10,
+        error_rate: 0.0,
+    })
     .await;
-    let report = run_preset("flags-not-found-counter", format!("http://{addr}")).await;
-    assert_eq!(
-        report.counter,
-        Some(FetchCounter {
-            ok: 20,
-            not_found: 2,
-            error: 0
-        })
-    );
+    let report = run_preset("flags-not-found-counter", server.clone()).await;
+    assert_eq!(report.counter, counter(20, 2, 0));
     assert_eq!(report.received.len(), 22);
     let not_found: Vec<_> = report
         .received
@@ -60,51 +66,26 @@ async fn the_flags_downloader_counts_ok_and_not_found() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injected_server_errors_are_counted_as_errors() {
-    let dist = support::fake_dist();
-    let addr = support::start_with(
-        dist.path(),
-        FlagOptions {
-            error_rate: 1.0,
-            ..FlagOptions::default()
-        },
-    )
+    let (_dist, server) = support::flag_server(FlagOptions {
+        error_rate: 1.0,
+        ..FlagOptions::default()
+    })
     .await;
-    let report = run_preset("flags-map-vs-as-completed", format!("http://{addr}")).await;
-    assert_eq!(
-        report.counter,
-        Some(FetchCounter {
-            ok: 0,
-            not_found: 0,
-            error: 4
-        })
-    );
-    assert!(report
-        .received
-        .iter()
-        .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with("HTTP 50"))));
+    let report = run_preset("flags-map-vs-as-completed", server.clone()).await;
+    assert_eq!(report.counter, counter(0, 0, 4));
+    assert!(all_raised(&report, "HTTP 50"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_flags_on_twenty_threads_take_about_one_download() {
-    let dist = support::fake_dist();
-    let addr = support::start_with(
-        dist.path(),
-        FlagOptions {
-            delay_ms: 50,
-            ..FlagOptions::default()
-        },
-    )
+    let (_dist, server) = support::flag_server(FlagOptions {
+        delay_ms: 50,
+        ..FlagOptions::default()
+    })
     .await;
-    let sequential = run_preset("flags-sequential", format!("http://{addr}")).await;
-    let pooled = run_preset("flags-threadpool-map", format!("http://{addr}")).await;
-    assert_eq!(
-        sequential.counter,
-        Some(FetchCounter {
-            ok: 20,
-            not_found: 0,
-            error: 0
-        })
-    );
+    let sequential = run_preset("flags-sequential", server.clone()).await;
+    let pooled = run_preset("flags-threadpool-map", server.clone()).await;
+    assert_eq!(sequential.counter, counter(20, 0, 0));
     assert_eq!(pooled.counter, sequential.counter);
     // map hands results back in list order.
     let labels: Vec<_> = pooled.received.iter().map(|r| r.label.clone()).collect();
@@ -126,30 +107,19 @@ async fn with_no_server_listening_every_download_is_a_connection_error() {
         .local_addr()
         .unwrap(); // bound, then dropped
     let report = run_preset("flags-map-vs-as-completed", format!("http://{closed}")).await;
-    assert_eq!(
-        report.counter,
-        Some(FetchCounter {
-            ok: 0,
-            not_found: 0,
-            error: 4
-        })
-    );
-    assert!(report
-        .received
-        .iter()
-        .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with("Connection error"))));
+    assert_eq!(report.counter, counter(0, 0, 4));
+    assert!(all_raised(&report, "Connection error"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn submit_then_as_completed_prints_pending_futures_and_yields_in_completion_order() {
-    let dist = support::fake_dist();
-    let flags = FlagOptions {
+    let (_dist, server) = support::flag_server(FlagOptions {
         delay_ms: 30,
         jitter_ms: 60,
         error_rate: 0.0,
-    };
-    let addr = support::start_with(dist.path(), flags).await;
-    let report = run_preset("submit-as-completed-states", format!("http://{addr}")).await;
+    })
+    .await;
+    let report = run_preset("submit-as-completed-states", server.clone()).await;
     // Only 3 workers: the fourth and fifth futures cannot be running when scheduled.
     for cc in ["IN", "US"] {
         let line = report
@@ -180,19 +150,15 @@ async fn submit_then_as_completed_prints_pending_futures_and_yields_in_completio
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_preset_runs_against_a_server_or_says_what_it_waits_for() {
-    let dist = support::fake_dist();
-    let addr = support::start_with(
-        dist.path(),
-        FlagOptions {
-            delay_ms: 5,
-            ..FlagOptions::default()
-        },
-    )
+    let (_dist, server) = support::flag_server(FlagOptions {
+        delay_ms: 5,
+        ..FlagOptions::default()
+    })
     .await;
     for preset in presets::all() {
         let mut scenario = preset.scenario.clone();
         scenario.time_scale = 0.02;
-        let server = format!("http://{addr}");
+        let server = server.clone();
         let outcome = tokio::task::spawn_blocking(move || {
             run(
                 &scenario,

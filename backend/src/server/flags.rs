@@ -8,7 +8,7 @@
 //!   overloaded one.
 //! - Unknown codes get 404 (the seed's downloader counts those as "not found").
 
-use super::client_error;
+use super::error_response;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -68,7 +68,7 @@ async fn flag(
         .then(|| flags().get(cc.as_str()))
         .flatten()
     else {
-        return client_error(
+        return error_response(
             StatusCode::NOT_FOUND,
             format!("no flag at /flags/{cc}/{file}"),
         );
@@ -79,9 +79,10 @@ async fn flag(
         } else {
             StatusCode::SERVICE_UNAVAILABLE
         };
-        let body =
-            serde_json::json!({ "error": "the flag server failed on purpose (--flag-error-rate)" });
-        return (status, axum::Json(body)).into_response();
+        return error_response(
+            status,
+            "the flag server failed on purpose (--flag-error-rate)",
+        );
     }
     ([(header::CONTENT_TYPE, "image/gif")], gif.clone()).into_response()
 }

@@ -54,17 +54,17 @@ pub fn router(dist: &Path, flags: flags::FlagOptions) -> Router {
     page::with_isolation_headers(routes)
 }
 
-/// A client error as the API reports every one: a 4xx status and `{"error": "..."}`.
-pub fn client_error(status: StatusCode, message: impl Into<String>) -> Response {
+/// An error as the API reports every one: its status and `{"error": "..."}`.
+pub fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
 async fn not_found(uri: Uri) -> Response {
-    client_error(StatusCode::NOT_FOUND, format!("nothing at {}", uri.path()))
+    error_response(StatusCode::NOT_FOUND, format!("nothing at {}", uri.path()))
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    client_error(
+    error_response(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("{method} is not allowed on {}", uri.path()),
     )

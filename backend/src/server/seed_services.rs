@@ -6,7 +6,7 @@
 //!
 //! The handlers `.await` the executor's futures, so no async worker thread ever blocks.
 
-use super::client_error;
+use super::error_response;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -75,32 +75,20 @@ fn parse_numbers(text: &str) -> Result<Vec<u64>, String> {
 async fn is_prime_route(State(pools): State<Arc<Pools>>, Path(numbers): Path<String>) -> Response {
     let numbers = match parse_numbers(&numbers) {
         Ok(numbers) => numbers,
-        Err(problem) => return client_error(StatusCode::BAD_REQUEST, problem),
+        Err(problem) => return error_response(StatusCode::BAD_REQUEST, problem),
     };
     let mut futures = Vec::with_capacity(numbers.len());
     for &n in &numbers {
         match pools.cpu.submit(move || is_prime(n)) {
             Ok(f) => futures.push(f),
-            Err(e) => {
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Json(serde_json::json!({"error": e.to_string()})),
-                )
-                    .into_response()
-            }
+            Err(e) => return error_response(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         }
     }
     let mut answer = Map::new();
     for (n, f) in numbers.iter().zip(futures) {
         match f.await {
             Ok(prime) => answer.insert(n.to_string(), Value::Bool(prime)),
-            Err(e) => {
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(serde_json::json!({"error": e.to_string()})),
-                )
-                    .into_response()
-            }
+            Err(e) => return error_response(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         };
     }
     Json(Value::Object(answer)).into_response()
@@ -116,7 +104,7 @@ async fn fanout(State(pools): State<Arc<Pools>>, Query(query): Query<FanoutQuery
         None | Some("concurrent") => false,
         Some("sequential") => true,
         Some(other) => {
-            return client_error(
+            return error_response(
                 StatusCode::BAD_REQUEST,
                 format!("mode must be concurrent or sequential, not {other:?}"),
             )
@@ -138,7 +126,7 @@ async fn fanout(State(pools): State<Arc<Pools>>, Query(query): Query<FanoutQuery
         for (key, name, ms) in calls {
             let value = match run(name, ms) {
                 Ok(f) => f.await,
-                Err(e) => return client_error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+                Err(e) => return error_response(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             };
             answer.insert(key.into(), Value::from(value.unwrap_or("failed")));
         }
@@ -147,7 +135,7 @@ async fn fanout(State(pools): State<Arc<Pools>>, Query(query): Query<FanoutQuery
         for (key, name, ms) in calls {
             match run(name, ms) {
                 Ok(f) => futures.push((key, f)),
-                Err(e) => return client_error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+                Err(e) => return error_response(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             }
         }
         for (key, f) in futures {

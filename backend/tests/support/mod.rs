@@ -34,3 +34,10 @@ pub async fn start_with(dist: &Path, flags: FlagOptions) -> SocketAddr {
     tokio::spawn(async move { futurelab_server::server::serve(listener, &dist, flags).await });
     addr
 }
+
+/// A server with the flag server's delays and errors set, and its base URL. Keep the folder alive.
+pub async fn flag_server(flags: FlagOptions) -> (TempDir, String) {
+    let dist = fake_dist();
+    let addr = start_with(dist.path(), flags).await;
+    (dist, format!("http://{addr}"))
+}

@@ -13,6 +13,13 @@ fn run_preset(id: &str, time_scale: f64) -> RunReport {
     run(&scenario, RunOptions::default()).unwrap()
 }
 
+/// Every task of an `n`-task scenario was received, and none twice.
+fn assert_each_task_received_once(report: &RunReport, n: usize) {
+    let mut tasks: Vec<_> = report.received.iter().map(|r| r.task).collect();
+    tasks.sort();
+    assert_eq!(tasks, (0..n).collect::<Vec<_>>(), "each task received once");
+}
+
 fn labels(report: &RunReport) -> Vec<String> {
     report.received.iter().map(|r| r.label.clone()).collect()
 }
@@ -104,9 +111,7 @@ fn map_keeps_input_order_where_as_completed_follows_completion() {
 #[test]
 fn callbacks_receive_every_result_once_on_the_worker_threads() {
     let report = run_preset("seed-002-callbacks", 0.01);
-    let mut tasks: Vec<_> = report.received.iter().map(|r| r.task).collect();
-    tasks.sort();
-    assert_eq!(tasks, (0..20).collect::<Vec<_>>());
+    assert_each_task_received_once(&report, 20);
     assert!(report
         .received
         .iter()
@@ -541,9 +546,7 @@ fn a_withdrawal_needs_an_account() {
 #[test]
 fn seed_001_drains_every_result_after_join() {
     let report = run_preset("seed-001-queue-workers", 0.1);
-    let mut tasks: Vec<_> = report.received.iter().map(|r| r.task).collect();
-    tasks.sort();
-    assert_eq!(tasks, (0..12).collect::<Vec<_>>(), "each item once");
+    assert_each_task_received_once(&report, 12);
     let last_worker_line = report
         .console
         .iter()
@@ -569,9 +572,7 @@ fn seed_001_drains_every_result_after_join() {
 #[test]
 fn seed_003_producers_hand_pages_to_consumers() {
     let report = run_preset("seed-003-producer-consumer", 0.1);
-    let mut tasks: Vec<_> = report.received.iter().map(|r| r.task).collect();
-    tasks.sort();
-    assert_eq!(tasks, (0..10).collect::<Vec<_>>(), "each page parsed once");
+    assert_each_task_received_once(&report, 10);
     let threads: std::collections::BTreeSet<_> =
         report.console.iter().map(|l| l.thread.as_str()).collect();
     for name in ["craw0", "craw1", "craw2", "parse0", "parse1"] {

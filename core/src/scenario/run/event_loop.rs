@@ -37,9 +37,7 @@ impl Loop<'_> {
         if !matches!(future.set_running_or_notify_cancel(), Ok(true)) {
             return;
         }
-        if let Some(text) = &task.prints_at_start {
-            self.run.print(text.clone());
-        }
+        self.run.begin(task);
         match &task.work {
             Work::Sleep { ms } => {
                 let at = Instant::now()
@@ -56,11 +54,7 @@ impl Loop<'_> {
 
     /// A task's last step: what it prints at the end, then its result.
     fn finish(&mut self, i: usize, value: TaskValue) {
-        let task = &self.scenario.tasks[i];
-        if let Some(text) = &task.prints_at_end {
-            self.run.print(text.clone());
-        }
-        let value = value.map(|natural| task.returns.clone().unwrap_or(natural));
+        let value = self.run.end(&self.scenario.tasks[i], value);
         let _ = self.futures[i].set_result(value);
         self.completed.push(i);
     }

@@ -197,10 +197,20 @@ impl Run {
 
     /// One task, as the Python function would run it.
     fn perform(&self, task: &Task) -> TaskValue {
+        self.begin(task);
+        let value = self.perform_inline(task);
+        self.end(task, value)
+    }
+
+    /// A task's first step: the line it prints when it starts.
+    fn begin(&self, task: &Task) {
         if let Some(text) = &task.prints_at_start {
             self.print(text.clone());
         }
-        let value = self.perform_inline(task);
+    }
+
+    /// A task's last step: the line it prints at the end, and its declared return value if it has one.
+    fn end(&self, task: &Task, value: TaskValue) -> TaskValue {
         if let Some(text) = &task.prints_at_end {
             self.print(text.clone());
         }
@@ -474,7 +484,9 @@ fn thread_pool(
                 run.print(format!("Scheduled for {}: {}", label(i), repr(&f)));
                 track(&f, &mut futures);
             }
-            let slot_of = |f: &Future<TaskValue>| futures.iter().position(|g| g == f).unwrap_or(0);
+            let slots: std::collections::HashMap<&Future<TaskValue>, usize> =
+                futures.iter().enumerate().map(|(i, f)| (f, i)).collect();
+            let slot_of = |f: &Future<TaskValue>| slots.get(f).copied().unwrap_or(0);
             for item in as_completed(&futures, Some(run.deadline(scenario.timeout_ms))) {
                 match item {
                     Ok(f) => {
