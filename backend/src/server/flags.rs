@@ -23,6 +23,7 @@ use std::time::Duration;
 pub use futurelab::work::POP20_CC;
 
 /// How the flag server misbehaves, as `futurelab serve --flag-delay-ms --flag-jitter-ms --flag-error-rate`.
+/// The blog pages (`/pages/{n}`) take the same delay and jitter.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FlagOptions {
     pub delay_ms: u64,
@@ -55,15 +56,7 @@ async fn flag(
         jitter_ms,
         error_rate,
     } = state.options;
-    let wait = delay_ms
-        + if jitter_ms > 0 {
-            rand::rng().random_range(0..=jitter_ms)
-        } else {
-            0
-        };
-    if wait > 0 {
-        tokio::time::sleep(Duration::from_millis(wait)).await;
-    }
+    simulated_latency(delay_ms, jitter_ms).await;
     let Some(gif) = (file == format!("{cc}.gif"))
         .then(|| flags().get(cc.as_str()))
         .flatten()
@@ -85,6 +78,19 @@ async fn flag(
         );
     }
     ([(header::CONTENT_TYPE, "image/gif")], gif.clone()).into_response()
+}
+
+/// Waits `delay_ms` plus a random `0..=jitter_ms`, like a distant server (the flags and the pages).
+pub(super) async fn simulated_latency(delay_ms: u64, jitter_ms: u64) {
+    let wait = delay_ms
+        + if jitter_ms > 0 {
+            rand::rng().random_range(0..=jitter_ms)
+        } else {
+            0
+        };
+    if wait > 0 {
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+    }
 }
 
 /// Every flag, made once: lower-case code to GIF bytes.

@@ -2,6 +2,8 @@
 
 pub mod flags;
 mod page;
+pub mod pages;
+pub mod runs;
 pub mod seed_services;
 
 use axum::http::{Method, StatusCode, Uri};
@@ -40,14 +42,17 @@ impl fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
-/// Every route of the server.
-pub fn router(dist: &Path, flags: flags::FlagOptions) -> Router {
+/// Every route of the server. `base_url` is the server's own address (`http://127.0.0.1:8080`), where
+/// the scenarios it runs download their flags from.
+pub fn router(dist: &Path, flags: flags::FlagOptions, base_url: String) -> Router {
     let routes = Router::new()
         .route(
             "/healthz",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
         )
         .merge(flags::routes(flags))
+        .merge(pages::routes(flags))
+        .merge(runs::routes(base_url))
         .merge(seed_services::routes())
         .merge(page::routes(dist))
         .method_not_allowed_fallback(method_not_allowed);
@@ -86,10 +91,26 @@ pub async fn serve(
     dist: &Path,
     flags: flags::FlagOptions,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, router(dist, flags))
+    let local = listener.local_addr().map_err(ServeError::Io)?;
+    let base_url = format!("http://{}", loopback_if_unspecified(local));
+    axum::serve(listener, router(dist, flags, base_url))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
         .map_err(ServeError::Io)
+}
+
+/// The address to reach this server from itself: `0.0.0.0:8080` means "every interface", reached at
+/// `127.0.0.1:8080`.
+fn loopback_if_unspecified(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => {
+            SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, a.port()))
+        }
+        SocketAddr::V6(a) if a.ip().is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, a.port()))
+        }
+        other => other,
+    }
 }

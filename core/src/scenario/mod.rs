@@ -11,8 +11,8 @@ mod validate;
 
 pub use model::{Consume, Scenario, Shutdown, Style, Task, Work, SCENARIO_VERSION};
 pub use run::{
-    python_repr, run, CancelToken, ConsoleLine, FetchCounter, LineSink, Outcome, Received,
-    RunError, RunOptions, RunReport, Timestamps,
+    python_repr, run, run_streamed, CancelToken, ConsoleLine, FetchCounter, LineSink, Outcome,
+    Received, RunError, RunEvent, RunOptions, RunReport, Timestamps,
 };
 pub use validate::{limits, Problem, ScenarioError};
 

@@ -1,7 +1,7 @@
 //! Checking a scenario before anything runs. Every problem is reported, each with the field it is in.
 
 use super::model::{Consume, Scenario, Style, Work, SCENARIO_VERSION};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The limits a scenario must respect, so a run stays small enough for a browser tab or a shared server.
@@ -23,7 +23,7 @@ pub mod limits {
 use limits::*;
 
 /// One thing wrong with a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Where: `tasks[3].ms`, `style.max_workers`, or `json` for a document that does not parse.
     pub field: String,
@@ -31,7 +31,7 @@ pub struct Problem {
 }
 
 /// Everything wrong with a scenario, all at once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioError {
     pub problems: Vec<Problem>,
 }

@@ -16,11 +16,11 @@
 mod chrome;
 
 use crate::platform::{lock, Instant};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 
 /// The consuming call that waited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WaitOp {
     Result,
@@ -30,7 +30,7 @@ pub enum WaitOp {
 }
 
 /// What happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// A worker thread started (lazily, on a submit that found no idle worker).
@@ -59,7 +59,7 @@ pub enum EventKind {
 }
 
 /// One recorded event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEvent {
     /// Microseconds since the trace was created.
     pub t_us: u64,

@@ -1,9 +1,9 @@
 //! What the Python program would print, line by line, as the run goes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One printed line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsoleLine {
     /// Milliseconds since the run started.
     pub t_ms: f64,

@@ -9,12 +9,14 @@
 mod cancel;
 mod console;
 mod event_loop;
+mod events;
 pub(crate) mod gil;
 mod pipeline;
 mod queue;
 
 pub use cancel::CancelToken;
 pub use console::{python_repr, python_type_name, ConsoleLine, Timestamps};
+pub use events::{run_streamed, RunEvent};
 
 use super::model::{Consume, Scenario, Style, Task, Work};
 use super::validate::{limits::MAX_RUN_MS, ScenarioError};
@@ -24,7 +26,7 @@ use crate::{
     Trace,
 };
 use gil::Gil;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -34,7 +36,7 @@ use std::time::Duration;
 type TaskValue = Result<Value, String>;
 
 /// How the program received one task's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Outcome {
     Returned(Value),
@@ -45,7 +47,7 @@ pub enum Outcome {
 }
 
 /// One result, in the order the program received it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Received {
     /// The task's index in the scenario.
     pub task: usize,
@@ -54,7 +56,7 @@ pub struct Received {
 }
 
 /// Everything a run produced.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {
     pub name: String,
     /// Results in the order the program received them (input order for `map`, completion order for
@@ -73,7 +75,7 @@ pub struct RunReport {
 }
 
 /// The flags downloader's tally: downloaded, 404, any other failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FetchCounter {
     pub ok: usize,
     pub not_found: usize,
