@@ -21,6 +21,67 @@ pub enum Command {
     Serve(ServeArgs),
     /// Run a scenario natively and print what the Python program would print, as it happens.
     Run(RunArgs),
+    /// Download flags like the seed's flags2 programs: save the images, count ok / not found / error.
+    Flags(FlagsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FlagsArgs {
+    /// Country codes to download (two letters each); the 20 most populous countries by default.
+    #[arg(value_name = "CC")]
+    pub codes: Vec<String>,
+    /// One request after another, a thread pool, or one thread with async requests.
+    #[arg(long, value_enum, default_value = "threads")]
+    pub mode: DownloadMode,
+    /// Requests at once for threads and async (the seed's concur_req).
+    #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub workers: usize,
+    /// A line per flag instead of the progress bar.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// The flag server (`futurelab serve` serves one); without it, one is started inside the command.
+    #[arg(long, value_name = "URL", value_parser = parse_http_url)]
+    pub server: Option<String>,
+    /// Where the images are saved.
+    #[arg(long, default_value = "downloads")]
+    pub dest: PathBuf,
+    /// Without --server: the started flag server waits this long before every answer (ms), like a
+    /// distant server, so the modes' difference shows.
+    #[arg(long, default_value_t = 100, conflicts_with = "server")]
+    pub flag_delay_ms: u64,
+    /// Without --server: plus a random extra wait of up to this long (ms).
+    #[arg(long, default_value_t = 50, conflicts_with = "server")]
+    pub flag_jitter_ms: u64,
+    /// Without --server: the fraction of flag requests that fail with 500 or 503.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate, conflicts_with = "server")]
+    pub flag_error_rate: f64,
+}
+
+impl FlagsArgs {
+    pub fn flag_options(&self) -> crate::server::flags::FlagOptions {
+        crate::server::flags::FlagOptions {
+            delay_ms: self.flag_delay_ms,
+            jitter_ms: self.flag_jitter_ms,
+            error_rate: self.flag_error_rate,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DownloadMode {
+    Sequential,
+    Threads,
+    Async,
+}
+
+fn parse_http_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{text:?} is not an http:// URL (https is not supported)"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("{text:?} has no host"));
+    }
+    Ok(text.to_string())
 }
 
 #[derive(Debug, clap::Args)]

@@ -7,11 +7,20 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Run(args) = &cli.command {
-        return match futurelab_server::run::main(args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&e.0),
-        };
+    match &cli.command {
+        Command::Run(args) => {
+            return match futurelab_server::run::main(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.0),
+            }
+        }
+        Command::Flags(args) => {
+            return match futurelab_server::download::main(args) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.0),
+            }
+        }
+        Command::Serve(_) => {}
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -25,7 +34,9 @@ fn main() -> ExitCode {
                 println!("futurelab: serving the playground at http://{local}");
                 server::serve(listener, &args.dist, args.flag_options()).await
             }
-            Command::Run(_) => unreachable!("handled above, without an async runtime"),
+            Command::Run(_) | Command::Flags(_) => {
+                unreachable!("handled above, with their own runtimes")
+            }
         }
     });
     match outcome {

@@ -1,7 +1,11 @@
 //! `futurelab run`: a scenario played natively, its console lines printed live.
 
 use crate::cli::{RunArgs, StyleArg, TimestampArg};
-use futurelab::scenario::{self, presets, ConsoleLine, RunOptions, Scenario, Style, Timestamps};
+use futurelab::scenario::{
+    self, presets, ConsoleLine, Consume, RunOptions, Scenario, Style, Timestamps, Work,
+};
+use futurelab::{EventKind, Trace, WaitOp};
+use indicatif::ProgressBar;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -84,10 +88,24 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         TimestampArg::None => Timestamps::None,
     };
     let started_unix_ms = web_time_unix_ms();
+    let bar = tqdm_bar(&scenario);
+    let line_bar = bar.clone();
     let on_line = Arc::new(move |line: &ConsoleLine| {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", line.render(style, started_unix_ms));
-        let _ = out.flush();
+        line_bar.suspend(|| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", line.render(style, started_unix_ms));
+            let _ = out.flush();
+        })
+    });
+    let trace_bar = bar.clone();
+    let trace = Trace::with_listener(move |event| {
+        if let EventKind::WaitEnded {
+            op: WaitOp::AsCompleted,
+            position: Some(_),
+        } = event.kind
+        {
+            trace_bar.inc(1);
+        }
     });
     // Tasks that panic on purpose: the executor turns the panic into the task's error; keep the
     // terminal to what the program prints.
@@ -100,9 +118,12 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     let options = RunOptions {
         on_line: Some(on_line),
         server: Some(args.server.clone()),
+        trace,
         ..RunOptions::default()
     };
-    let report = scenario::run(&scenario, options).map_err(|e| RunFailure(e.to_string()))?;
+    let report = scenario::run(&scenario, options);
+    bar.finish_and_clear();
+    let report = report.map_err(|e| RunFailure(e.to_string()))?;
     if let Some(path) = &args.trace {
         std::fs::write(path, report.trace.to_chrome_json()).map_err(|e| {
             RunFailure(format!("cannot write the trace to {}: {e}", path.display()))
@@ -113,6 +134,22 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         );
     }
     Ok(())
+}
+
+/// A live bar (on standard error, only when it is a terminal) where the seed wraps its loop in tqdm: the
+/// flags downloader's `tqdm(as_completed(...), total=len(cc_list))`. It moves as `as_completed` yields.
+fn tqdm_bar(scenario: &Scenario) -> ProgressBar {
+    let fetches = scenario
+        .tasks
+        .iter()
+        .any(|t| matches!(t.work, Work::Fetch { .. }));
+    let tqdm = fetches
+        && matches!(scenario.style, Style::ThreadPool { .. })
+        && scenario.consume == Consume::AsCompleted;
+    if !tqdm {
+        return ProgressBar::hidden();
+    }
+    crate::tqdm::bar(scenario.tasks.len())
 }
 
 fn web_time_unix_ms() -> f64 {

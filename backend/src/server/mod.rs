@@ -101,6 +101,22 @@ pub async fn serve(
         .map_err(ServeError::Io)
 }
 
+/// Starts the flag server and the blog pages alone on an ephemeral loopback port (for `futurelab flags`
+/// without `--server`), on the current tokio runtime; returns its base URL.
+pub async fn spawn_flag_server(flags: flags::FlagOptions) -> Result<String, ServeError> {
+    let addr = SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServeError::Bind(addr, e))?;
+    let url = format!("http://{}", listener.local_addr().map_err(ServeError::Io)?);
+    let routes = Router::new()
+        .merge(flags::routes(flags))
+        .merge(pages::routes(flags))
+        .fallback(not_found);
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    Ok(url)
+}
+
 /// The address to reach this server from itself: `0.0.0.0:8080` means "every interface", reached at
 /// `127.0.0.1:8080`.
 fn loopback_if_unspecified(addr: SocketAddr) -> SocketAddr {
