@@ -2,6 +2,7 @@
 # Installs what the tests need beyond the build tools. Idempotent: every step checks first.
 #   - Debian's chromium (the browser tests drive /usr/bin/chromium; nothing downloads a browser of its own)
 #   - playwright-core from npm, pinned by tests/e2e/package-lock.json
+#   - the seed's Python modules (requests, tqdm), pinned by tests/python/requirements.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[setup-test] %s\n' "$*"; }
@@ -20,5 +21,20 @@ if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
   say "installing playwright-core (npm ci)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
   cp "$lock" "$stamp"
+fi
+# pip only when the pinned versions are not all there already.
+if ! python3 - tests/python/requirements.txt <<'PY'
+import sys
+from importlib.metadata import version, PackageNotFoundError
+pins = [l.split('#')[0].strip() for l in open(sys.argv[1])]
+try:
+    sys.exit(any(version(n) != v for n, v in (p.split('==') for p in pins if p)))
+except PackageNotFoundError:
+    sys.exit(1)
+PY
+then
+  say "installing the seed's Python modules (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    -r tests/python/requirements.txt
 fi
 say "test tools ready: $(/usr/bin/chromium --version 2>/dev/null), playwright-core $(node -p "require('./tests/e2e/node_modules/playwright-core/package.json').version")"
