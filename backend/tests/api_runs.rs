@@ -150,6 +150,15 @@ async fn a_run_streams_its_trace_and_lines_then_the_report() {
         .map(|e| e.data["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "returned").count(), 5);
+    let waits: Vec<&str> = events
+        .iter()
+        .filter(|e| e.event == "trace" && e.data["kind"] == "wait_began")
+        .map(|e| e.data["thread"].as_str().unwrap())
+        .collect();
+    assert!(
+        !waits.is_empty() && waits.iter().all(|t| *t == "MainThread"),
+        "the program waits on its MainThread: {waits:?}"
+    );
 }
 
 #[tokio::test]

@@ -15,7 +15,10 @@ async fn the_seeds_python_downloader_saves_every_flag_and_counts_the_404s() {
     })
     .await;
     let dest = tempfile::tempdir().unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/python/flags2_threadpool.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/python/flags2_threadpool.py"
+    );
     let mut args = vec![
         script.to_string(),
         format!("{server}/flags"),

@@ -90,13 +90,22 @@ async fn start(State(runs): State<Arc<Runs>>, body: Result<Bytes, BytesRejection
     let cancel = CancelToken::new();
     let server = Some(runs.base_url.clone());
     let run_cancel = cancel.clone();
-    tokio::task::spawn_blocking(move || {
-        // The slot is held until the run has really ended, cancelled or not.
-        let _slot = slot;
-        run_streamed(&scenario, run_cancel, server, move |event| {
-            let _ = tx.send(event); // the client left: the run is being cancelled
+    // The program's own thread, named as Python names it, so the trace's lane for the main program reads
+    // `MainThread` like its console lines. The slot is held until the run has really ended.
+    let spawned = std::thread::Builder::new()
+        .name("MainThread".into())
+        .spawn(move || {
+            let _slot = slot;
+            run_streamed(&scenario, run_cancel, server, move |event| {
+                let _ = tx.send(event); // the client left: the run is being cancelled
+            });
         });
-    });
+    if let Err(e) = spawned {
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("cannot start a thread for the run: {e}"),
+        );
+    }
     Sse::new(event_stream(rx, CancelOnDrop(cancel)))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(1)))
         .into_response()
