@@ -117,5 +117,5 @@ pub use executor::{
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};
 pub use platform::Instant;
-pub use trace::{EventKind, Trace, TraceEvent, WaitOp};
+pub use trace::{chrome_json, EventKind, Trace, TraceEvent, WaitOp};
 pub use wait::{wait, DoneAndNotDone, ReturnWhen};

@@ -1,6 +1,7 @@
 //! The page's components.
 
 use crate::demo::{self, Report};
+use crate::playground::Playground;
 use crate::runtime::{self, PoolInfo};
 use crate::smoke::{self, Check};
 use std::rc::Rc;
@@ -15,14 +16,15 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     html! {
-        <main>
+        <main class={classes!(props.pool.is_ok().then_some("wide"))}>
             <header>
                 <h1>{ "futurelab" }</h1>
                 <p class="tagline">{ "Python's concurrent.futures, re-created in Rust, running on Web Worker threads." }</p>
             </header>
             { match &props.pool {
                 Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
-                Ok(pool) => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },
+                Ok(pool) if runtime::query_flag("demo") => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },
+                Ok(pool) => html! { <Playground threads={pool.threads} /> },
                 Err(reason) => html! { <Unsupported reason={reason.clone()} /> },
             } }
         </main>

@@ -2,6 +2,7 @@
 
 mod app;
 mod demo;
+mod playground;
 mod runtime;
 mod smoke;
 

@@ -20,7 +20,7 @@ after(async () => {
 test("the page is cross-origin isolated and runs the demonstration on at least 2 worker threads", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(`${server.url}/?demo`);
   assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
   const summary = page.getByTestId("demo-threads");
   await summary.waitFor({ timeout: 60_000 });
@@ -30,7 +30,7 @@ test("the page is cross-origin isolated and runs the demonstration on at least 2
   assert.ok(webWorkers >= 2, `expected at least 2 distinct Web Worker threads, got ${webWorkers}`);
   const rows = await page.getByTestId("demo-row").count();
   assert.equal(rows, 8);
-  await page.screenshot({ path: join(ARTIFACTS, "first-screen.png"), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, "demo.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

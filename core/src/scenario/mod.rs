@@ -4,6 +4,7 @@
 //! it collects their results ([`Consume`]). [`run`] plays it, recording a [`Trace`](crate::Trace) and
 //! the console lines the Python program would print. [`presets`] are the seed programs themselves.
 
+pub mod code;
 mod model;
 pub mod presets;
 mod run;

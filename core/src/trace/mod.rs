@@ -166,5 +166,11 @@ impl Trace {
     }
 }
 
+/// Events received elsewhere (a run streamed from the server, say) as Chrome trace-event JSON, like
+/// [`Trace::to_chrome_json`].
+pub fn chrome_json(events: &[TraceEvent]) -> String {
+    chrome::to_chrome_json(events)
+}
+
 #[cfg(test)]
 mod tests;

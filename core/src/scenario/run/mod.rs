@@ -355,7 +355,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
             &run,
             &options.trace,
         ),
-        _ => sequential(scenario, &run),
+        _ => sequential(scenario, &run, &options.trace),
     };
     let counter = fetches.then(|| FetchCounter::of(&received));
     if let Some(c) = &counter {
@@ -389,13 +389,23 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
     })
 }
 
-fn sequential(scenario: &Scenario, run: &Run) -> Vec<Received> {
+/// One call after another on the main thread. Each call is traced as a future that the main thread
+/// submits and runs itself, so a timeline draws it like the other styles.
+fn sequential(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Received> {
     let mut received = Vec::new();
+    let futures: Vec<Future<TaskValue>> = scenario
+        .tasks
+        .iter()
+        .map(|_| Future::traced(Some(trace.clone())))
+        .collect();
+    futures.iter().for_each(|f| f.record(crate::EventKind::Submitted));
     for (i, task) in scenario.tasks.iter().enumerate() {
         let outcome = if run.cancel.is_cancelled() {
+            futures[i].cancel();
             Outcome::Cancelled
         } else {
-            outcome(Ok(run.perform(task)))
+            futures[i].run(|| run.perform(task), || ());
+            outcome(futures[i].result())
         };
         run.print(format!("{}: {}", task.name(), show(&outcome)));
         received.push(Received {

@@ -1,0 +1,224 @@
+//! The playground: pick or build a scenario, run it on this page's Web Worker threads or on the server,
+//! and watch it live.
+
+mod code;
+mod editor;
+pub mod model;
+mod panels;
+mod runner;
+pub mod share;
+mod sse;
+mod state;
+mod timeline;
+
+use crate::runtime;
+use editor::{Editor, PresetList};
+use futurelab::scenario::presets;
+use model::{RunModel, Status};
+use panels::{Console, FuturesTable, Progress, Results};
+use runner::{Place, Running};
+use state::{Action, Playground as State, Slot};
+use timeline::Timeline;
+use yew::prelude::*;
+
+/// The preset shown first.
+const FIRST_PRESET: &str = "loiter-map";
+
+fn initial() -> State {
+    let first = || State::new(presets::get(FIRST_PRESET).expect("preset").scenario, Some(FIRST_PRESET.into()));
+    match share::parse(&runtime::location_hash()) {
+        Ok(Some(share::Shared::Preset(id))) => {
+            State::new(presets::get(&id).expect("checked").scenario, Some(id))
+        }
+        Ok(Some(share::Shared::Scenario(s))) => State::new(s, None),
+        Ok(None) => first(),
+        Err(why) => State {
+            notice: Some(why),
+            ..first()
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PlaygroundProps {
+    /// Web Worker threads the page runs on.
+    pub threads: usize,
+}
+
+#[function_component(Playground)]
+pub fn playground(props: &PlaygroundProps) -> Html {
+    let state = use_reducer(initial);
+    let running = use_mut_ref(Vec::<Running>::new);
+
+    // The URL follows the scenario, so a reload or a shared link restores it.
+    {
+        let fragment = share::fragment(&state.scenario, state.preset.as_deref());
+        use_effect_with(fragment, |f| runtime::set_location_hash(f));
+    }
+
+    let start = |compare: bool| {
+        let (state, running) = (state.clone(), running.clone());
+        Callback::from(move |_: MouseEvent| {
+            let generation = state.generation + 1;
+            let place = state.place;
+            let jobs = if compare {
+                let (map, as_completed) = state.comparison();
+                vec![(map, Slot::CompareMap), (as_completed, Slot::CompareAsCompleted)]
+            } else {
+                vec![(state.scenario.clone(), Slot::Main)]
+            };
+            state.dispatch(Action::Started { compare });
+            let mut handles = running.borrow_mut();
+            handles.clear();
+            for (scenario, slot) in jobs {
+                let dispatch = state.dispatcher();
+                handles.push(runner::start(
+                    scenario,
+                    place,
+                    Callback::from(move |events| dispatch.dispatch(Action::Events { generation, slot, events })),
+                ));
+            }
+        })
+    };
+    let cancel = {
+        let (state, running) = (state.clone(), running.clone());
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::CancelRequested);
+            running.borrow_mut().iter_mut().for_each(Running::cancel);
+        })
+    };
+    let on_pick = {
+        let state = state.clone();
+        Callback::from(move |id: String| state.dispatch(Action::Pick(id)))
+    };
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |change| state.dispatch(Action::Edit(change)))
+    };
+    let set_place = |place: Place| {
+        let state = state.clone();
+        Callback::from(move |_: Event| state.dispatch(Action::SetPlace(place)))
+    };
+    let share_link = {
+        let copied = use_state(|| false);
+        let c = copied.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            runtime::copy_page_link();
+            c.set(true);
+        });
+        (onclick, *copied)
+    };
+    let export_trace = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(run) = &state.run {
+                let _ = runtime::download("futurelab-trace.json", "application/json", &futurelab::chrome_json(&run.trace));
+            }
+        })
+    };
+    let export_console = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(run) = &state.run {
+                let _ = runtime::download("futurelab-console.txt", "text/plain", &panels::console_text(run));
+            }
+        })
+    };
+    let busy = state.running();
+    let invalid = !state.problems.is_empty();
+    let preset = state.preset.as_deref().and_then(presets::get);
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))
+    };
+    html! {
+        <div class="playground">
+            if let Some(notice) = &state.notice {
+                <section class="problem" role="alert" data-testid="notice">{ notice }{ " " }<button onclick={dismiss}>{ "Dismiss" }</button></section>
+            }
+            <aside class="side">
+                <PresetList current={state.preset.clone()} on_pick={on_pick} />
+            </aside>
+            <div class="work">
+                <section class="about">
+                    <h2>{ preset.as_ref().map_or(if state.scenario.name.is_empty() { "Your scenario".to_string() } else { state.scenario.name.clone() }, |p| p.title.to_string()) }</h2>
+                    if let Some(p) = &preset { <p>{ p.explanation }</p> }
+                    <div class="actions">
+                        <fieldset class="place">
+                            <legend class="sr-only">{ "Run where" }</legend>
+                            <label><input type="radio" name="place" checked={state.place == Place::Browser} onchange={set_place(Place::Browser)} data-testid="place-browser" />{ format!(" in this browser ({} Web Worker threads)", props.threads) }</label>
+                            <label><input type="radio" name="place" checked={state.place == Place::Server} onchange={set_place(Place::Server)} data-testid="place-server" />{ " on the server" }</label>
+                        </fieldset>
+                        <button data-testid="run" onclick={start(false)} disabled={busy || invalid}>{ "Run" }</button>
+                        <button data-testid="compare" onclick={start(true)} disabled={busy || invalid}>{ "Compare map and as_completed" }</button>
+                        <button data-testid="cancel" onclick={cancel} disabled={!busy}>{ "Cancel" }</button>
+                        <button data-testid="share" onclick={share_link.0}>{ if share_link.1 { "Link copied" } else { "Share link" } }</button>
+                        <button data-testid="export-trace" onclick={export_trace} disabled={state.run.is_none()}>{ "Export trace" }</button>
+                        <button data-testid="export-console" onclick={export_console} disabled={state.run.is_none()}>{ "Export console" }</button>
+                    </div>
+                    if invalid {
+                        <p class="problem" data-testid="invalid">{ format!("This scenario cannot run yet: {} problem(s), shown beside their fields.", state.problems.len()) }</p>
+                    }
+                </section>
+                if let Some(run) = &state.run { { run_view(run) } }
+                if let Some((map, as_completed)) = &state.compare { { compare_view(map, as_completed) } }
+                <section>
+                    <h3>{ "The same program in Python and in Rust" }</h3>
+                    <code::CodePane scenario={state.scenario.clone()} />
+                </section>
+                <section>
+                    <Editor scenario={state.scenario.clone()} problems={state.problems.clone()} on_edit={on_edit} disabled={busy} />
+                </section>
+            </div>
+        </div>
+    }
+}
+
+fn run_view(run: &RunModel) -> Html {
+    let failed = match &run.status {
+        Status::Failed(e) => Some(e.clone()),
+        _ => None,
+    };
+    html! {
+        <section class="run" data-testid="run-view" data-status={status_word(&run.status)}>
+            <Progress model={run.clone()} />
+            if let Some(e) = failed { <p class="problem" role="alert" data-testid="run-error">{ format!("The run failed: {e}") }</p> }
+            <Timeline model={run.clone()} />
+            <div class="columns">
+                <div><h3>{ "Results, in the order the program received them" }</h3><Results model={run.clone()} /></div>
+                <div><h3>{ "Console" }</h3><Console model={run.clone()} /></div>
+            </div>
+            <h3>{ "Futures" }</h3>
+            <FuturesTable model={run.clone()} />
+        </section>
+    }
+}
+
+fn compare_view(map: &RunModel, as_completed: &RunModel) -> Html {
+    html! {
+        <section class="compare" data-testid="compare-view">
+            <h3>{ "map versus as_completed: the same tasks, numbered in the order each loop received them" }</h3>
+            <div class="columns">
+                <div>
+                    <h4>{ "for result in executor.map(...)" }</h4>
+                    <Progress model={map.clone()} />
+                    <Results model={map.clone()} testid="compare-map" />
+                </div>
+                <div>
+                    <h4>{ "for future in as_completed(...)" }</h4>
+                    <Progress model={as_completed.clone()} />
+                    <Results model={as_completed.clone()} testid="compare-as-completed" />
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn status_word(status: &Status) -> &'static str {
+    match status {
+        Status::Idle | Status::Running => "running",
+        Status::Done(r) if r.cancelled => "cancelled",
+        Status::Done(_) => "done",
+        Status::Failed(_) => "failed",
+    }
+}

@@ -1,0 +1,84 @@
+//! The run's read-outs: progress (the seed's tqdm), the futures table, the console, the results.
+
+use super::model::{RunModel, Status};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ModelProps {
+    pub model: RunModel,
+}
+
+#[function_component(Progress)]
+pub fn progress(props: &ModelProps) -> Html {
+    let m = &props.model;
+    let (done, total) = (m.finished(), m.tasks.len());
+    let status = match &m.status {
+        Status::Idle | Status::Running => "running".to_string(),
+        Status::Done(r) if r.cancelled => format!("cancelled after {:.2} s", r.elapsed_ms / 1e3),
+        Status::Done(r) => format!("done in {:.2} s", r.elapsed_ms / 1e3),
+        Status::Failed(e) => format!("failed: {e}"),
+    };
+    html! {
+        <div class="progress" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()}>
+            <progress max={total.max(1).to_string()} value={done.to_string()} aria-label="Tasks finished"></progress>
+            <span>{ format!("{done}/{total} finished · {status}") }</span>
+        </div>
+    }
+}
+
+#[function_component(FuturesTable)]
+pub fn futures_table(props: &ModelProps) -> Html {
+    let m = &props.model;
+    let ms = |t: Option<u64>| t.map_or(String::from("–"), |t| format!("{:.0}", t as f64 / 1e3));
+    html! {
+        <div class="table-scroll">
+            <table data-testid="futures">
+                <thead><tr><th>{ "#" }</th><th>{ "task" }</th><th>{ "future" }</th><th>{ "worker" }</th><th>{ "start ms" }</th><th>{ "end ms" }</th></tr></thead>
+                <tbody>
+                    { for m.tasks.iter().enumerate().map(|(i, t)| html! {
+                        <tr data-testid="future-row" data-state={t.state.word()} class={t.state.word()}>
+                            <td>{ i }</td><td>{ &t.label }</td><td class="mono">{ t.repr() }</td>
+                            <td>{ t.thread.clone().unwrap_or_default() }</td><td>{ ms(t.started_us) }</td><td>{ ms(t.ended_us) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The console text: `[0.105] text` per line.
+pub fn console_text(model: &RunModel) -> String {
+    model
+        .console
+        .iter()
+        .map(|l| format!("[{:.3}] {}\n", l.t_ms / 1e3, l.text))
+        .collect()
+}
+
+#[function_component(Console)]
+pub fn console(props: &ModelProps) -> Html {
+    html! { <pre class="console" data-testid="console" aria-live="off" tabindex="0">{ console_text(&props.model) }</pre> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub model: RunModel,
+    #[prop_or("results".into())]
+    pub testid: AttrValue,
+}
+
+/// The results numbered in the order the program received them.
+#[function_component(Results)]
+pub fn results(props: &ResultsProps) -> Html {
+    let results = props.model.results();
+    html! {
+        <ol class="results" data-testid={props.testid.clone()}>
+            { for results.iter().map(|(label, value)| html! {
+                <li data-testid="result" data-label={label.clone()} data-value={value.clone()}>
+                    <span class="label">{ label }</span>{ " → " }<span class="mono">{ value }</span>
+                </li>
+            }) }
+        </ol>
+    }
+}

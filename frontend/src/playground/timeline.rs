@@ -1,0 +1,179 @@
+//! The live timeline (SVG): a lane for the main program (when it is blocked waiting, and when it
+//! submitted and received each future), a lane per worker with each task as a bar coloured by outcome,
+//! and the number of queued tasks over time. The time axis grows with the run; zoom widens it.
+
+use super::model::{FutureState, RunModel, Status};
+use futurelab::WaitOp;
+use yew::prelude::*;
+
+const LABEL_W: f64 = 150.0;
+const LANE_H: f64 = 28.0;
+const BASE_W: f64 = 960.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub model: RunModel,
+}
+
+fn op_name(op: WaitOp) -> &'static str {
+    match op {
+        WaitOp::Result => "result()",
+        WaitOp::Map => "map: next",
+        WaitOp::AsCompleted => "as_completed",
+        WaitOp::Wait => "wait()",
+    }
+}
+
+fn seconds(us: u64) -> String {
+    format!("{:.3} s", us as f64 / 1e6)
+}
+
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let zoom = use_state(|| 1u32);
+    let focused = use_state(|| None::<usize>);
+    let m = &props.model;
+    let live = matches!(m.status, Status::Running | Status::Idle);
+    // While live, leave room ahead of "now" so bars do not touch the edge; when done, fit exactly.
+    let span = (m.now_us.max(1_000) as f64) * if live { 1.15 } else { 1.02 };
+    let width = BASE_W * f64::from(*zoom);
+    let x = |t: u64| LABEL_W + (t as f64 / span) * (width - LABEL_W - 10.0);
+    let lanes = m.lanes.len();
+    let main_y = 24.0;
+    let lane_y = |i: usize| main_y + LANE_H * (i as f64 + 1.0);
+    let queue_y = lane_y(lanes);
+    let height = queue_y + LANE_H + 8.0;
+    let peak = m.queued.iter().map(|q| q.1).max().unwrap_or(0).max(1) as f64;
+
+    let ticks = {
+        let step = nice_step(span / 1e6 / f64::from(*zoom) / 6.0);
+        let mut out = Vec::new();
+        let mut s = 0.0;
+        while s * 1e6 <= span {
+            out.push(s);
+            s += step;
+        }
+        out
+    };
+    let label = |y: f64, text: String| {
+        html! { <text x="4" y={format!("{}", y + 18.0)} class="lane-label">{ text }</text> }
+    };
+    let bars = m.tasks.iter().enumerate().filter_map(|(i, t)| {
+        let start = t.started_us?;
+        let end = t.ended_us.unwrap_or(m.now_us).max(start);
+        let lane = t.thread.as_ref().and_then(|th| m.lanes.iter().position(|l| l == th))?;
+        let class = match t.state {
+            FutureState::Running => "bar running",
+            FutureState::Returned => "bar returned",
+            FutureState::Raised(_) => "bar raised",
+            FutureState::Cancelled => "bar cancelled",
+            FutureState::Pending => "bar",
+        };
+        let (focused_set, focused_clear) = (focused.clone(), focused.clone());
+        let (x0, x1) = (x(start), x(end));
+        let tip = format!(
+            "{} {}: started {}, {} on {}",
+            t.label,
+            t.repr(),
+            seconds(start),
+            t.ended_us.map_or("still running".into(), |e| format!("ended {}", seconds(e))),
+            t.thread.clone().unwrap_or_default()
+        );
+        Some(html! {
+            <rect class={class} data-testid="task-bar" data-task={i.to_string()} data-state={t.state.word()}
+                x={format!("{x0:.1}")} y={format!("{}", lane_y(lane) + 4.0)}
+                width={format!("{:.1}", (x1 - x0).max(2.0))} height={format!("{}", LANE_H - 8.0)}
+                tabindex="0" role="img" aria-label={tip.clone()}
+                onfocus={Callback::from(move |_| focused_set.set(Some(i)))}
+                onmouseenter={Callback::from(move |_| focused_clear.set(Some(i)))}>
+                <title>{ tip }</title>
+            </rect>
+        })
+    });
+    let waits = m.waits.iter().map(|w| {
+        let (x0, x1) = (x(w.start_us), x(w.end_us.unwrap_or(m.now_us)));
+        html! {
+            <rect class="wait" x={format!("{x0:.1}")} y={format!("{}", main_y + 6.0)} width={format!("{:.1}", (x1 - x0).max(1.0))}
+                height={format!("{}", LANE_H - 12.0)}>
+                <title>{ format!("blocked in {} from {} to {}", op_name(w.op), seconds(w.start_us), w.end_us.map_or("now".into(), seconds)) }</title>
+            </rect>
+        }
+    });
+    let marks = m.tasks.iter().flat_map(|t| {
+        let submitted = t.submitted_us.map(|s| html! {
+            <path class="mark submitted" d={format!("M{:.1} {} l-3 -5 h6 z", x(s), main_y + 5.0)}><title>{ format!("{} submitted at {}", t.label, seconds(s)) }</title></path>
+        });
+        let consumed = t.consumed_us.map(|c| html! {
+            <circle class="mark consumed" cx={format!("{:.1}", x(c))} cy={format!("{}", main_y + LANE_H - 4.0)} r="3.5"><title>{ format!("{} received at {}", t.label, seconds(c)) }</title></circle>
+        });
+        submitted.into_iter().chain(consumed)
+    });
+    let queue_path = {
+        let mut d = format!("M{:.1} {:.1}", x(0), queue_y + LANE_H - 2.0);
+        let mut last = 0.0;
+        for (t, n) in &m.queued {
+            let y = queue_y + LANE_H - 2.0 - (*n as f64 / peak) * (LANE_H - 6.0);
+            d.push_str(&format!(" H{:.1} V{:.1}", x(*t), y));
+            last = y;
+        }
+        d.push_str(&format!(" H{:.1}", x(m.now_us)));
+        let _ = last;
+        d
+    };
+    let details = focused
+        .and_then(|i| m.tasks.get(i))
+        .map(|t| format!(
+            "{}: {} (submitted {}, started {}, ended {}, on {})",
+            t.label, t.repr(),
+            t.submitted_us.map_or("-".into(), seconds), t.started_us.map_or("-".into(), seconds),
+            t.ended_us.map_or("-".into(), seconds), t.thread.clone().unwrap_or("-".into())
+        ))
+        .unwrap_or_else(|| "Hover over or tab to a bar to see its future.".into());
+    let set_zoom = |z: u32| {
+        let zoom = zoom.clone();
+        Callback::from(move |_| zoom.set(z))
+    };
+    html! {
+        <div class="timeline-wrap">
+            <div class="toolbar" role="group" aria-label="Zoom">
+                <button onclick={set_zoom((*zoom / 2).max(1))} disabled={*zoom == 1}>{ "Zoom out" }</button>
+                <button onclick={set_zoom((*zoom * 2).min(16))} disabled={*zoom == 16}>{ "Zoom in" }</button>
+                <button onclick={set_zoom(1)}>{ "Fit" }</button>
+                <span class="muted">{ format!("{} · {} worker lanes", seconds(m.now_us), lanes) }</span>
+            </div>
+            <div class="timeline-scroll">
+                <svg data-testid="timeline" width={format!("{width}")} height={format!("{height}")}
+                    viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Timeline of the run">
+                    { for ticks.iter().map(|s| html! {
+                        <g class="tick">
+                            <line x1={format!("{:.1}", x((s * 1e6) as u64))} x2={format!("{:.1}", x((s * 1e6) as u64))} y1="14" y2={format!("{height}")} />
+                            <text x={format!("{:.1}", x((s * 1e6) as u64) + 2.0)} y="11">{ format!("{s:.2}s") }</text>
+                        </g>
+                    }) }
+                    { label(main_y, "main program".into()) }
+                    { for (0..lanes).map(|i| label(lane_y(i), m.lanes[i].clone())) }
+                    { label(queue_y, "queued".into()) }
+                    { for waits }
+                    { for bars }
+                    { for marks }
+                    <path class="queue" d={queue_path} />
+                </svg>
+            </div>
+            <p class="timeline-details" aria-live="polite">{ details }</p>
+            <p class="legend"><span class="key returned"></span>{ "returned " }<span class="key raised"></span>{ "raised " }
+                <span class="key cancelled"></span>{ "cancelled " }<span class="key running"></span>{ "running " }
+                <span class="key wait"></span>{ "main program blocked · ▼ submitted · ● received" }</p>
+        </div>
+    }
+}
+
+/// 1, 2 or 5 times a power of ten, at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    let raw = raw.max(1e-4);
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power)
+}

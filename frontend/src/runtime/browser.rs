@@ -1,0 +1,249 @@
+//! The browser: rayon on Web Workers, the page's URL, fetch streams, downloads.
+
+use super::PoolInfo;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+pub fn spawn(job: impl FnOnce() + Send + 'static) {
+    rayon::spawn(job);
+}
+
+/// The rayon thread this code runs on (`None` on the UI thread).
+pub fn thread_index() -> Option<usize> {
+    rayon::current_thread_index()
+}
+
+/// The page's origin (`http://127.0.0.1:8080`), from the window or from a worker.
+pub fn origin() -> Option<String> {
+    let location =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
+    js_sys::Reflect::get(&location, &JsValue::from_str("origin"))
+        .ok()?
+        .as_string()
+}
+
+/// True when the page's URL has `?name` (or `&name`) in its query.
+pub fn query_flag(name: &str) -> bool {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|kv| kv.split('=').next() == Some(name))
+}
+
+/// Panics abort in this build, so a panic inside an executor task ends its Web Worker. The executor
+/// turns that into the task's `FutureError::Panicked` (information for the program, not a page error);
+/// any other panic is an error of the page. (Through Yew's API: `Renderer::render` would otherwise
+/// replace a hook set with `std::panic::set_hook` by its own.)
+fn install_panic_hook() {
+    yew::set_custom_panic_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| info.to_string());
+        if futurelab::report_aborting_panic(&message) {
+            web_sys::console::info_1(
+                &format!("a task panicked and its Web Worker stopped: {info}").into(),
+            );
+        } else {
+            console_error_panic_hook::hook(info);
+        }
+    }));
+}
+
+/// Starts the worker pool (once per page), then calls `render` with it, or with the reason it cannot run.
+pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
+    install_panic_hook();
+    wasm_bindgen_futures::spawn_local(async move { render(start_pool().await) });
+}
+
+async fn start_pool() -> Result<PoolInfo, String> {
+    let global = js_sys::global();
+    let has = |name: &str| js_sys::Reflect::get(&global, &JsValue::from_str(name)).ok();
+    // Isolation first: a page that is not isolated also lacks SharedArrayBuffer, and isolation is the cause.
+    if has("crossOriginIsolated").and_then(|v| v.as_bool()) != Some(true) {
+        return Err(no_shared_memory("the page is not cross-origin isolated"));
+    }
+    if has("SharedArrayBuffer").is_none_or(|v| v.is_undefined()) {
+        return Err(no_shared_memory(
+            "this browser does not provide SharedArrayBuffer",
+        ));
+    }
+    let hardware = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency() as usize)
+        .unwrap_or(1);
+    let pool = PoolInfo::for_hardware(hardware);
+    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(pool.threads))
+        .await
+        .map_err(|e| format!("The Web Worker threads could not be started: {e:?}"))?;
+    Ok(pool)
+}
+
+fn no_shared_memory(why: &str) -> String {
+    format!(
+        "The playground cannot start its worker threads: {why}. Threads in the browser share memory through \
+         SharedArrayBuffer, which browsers only allow on pages served with the headers \
+         Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp. \
+         Open the page through `make run` (or `trunk serve`), which send them."
+    )
+}
+
+/// The URL's fragment without its `#`.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
+}
+
+/// Replaces the URL's fragment without adding a history entry (a shared link restores the scenario).
+pub fn set_location_hash(hash: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let url = format!("#{hash}");
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Offers `text` as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |e: JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(
+        document.create_element("a").map_err(fail)?,
+    );
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A streaming request in flight; dropping it (or [`StreamHandle::abort`]) closes the connection.
+pub struct StreamHandle {
+    abort: Option<web_sys::AbortController>,
+}
+
+impl StreamHandle {
+    pub fn abort(&mut self) {
+        if let Some(a) = self.abort.take() {
+            a.abort();
+        }
+    }
+}
+
+impl Drop for StreamHandle {
+    fn drop(&mut self) {
+        self.abort();
+    }
+}
+
+/// POSTs `body` (JSON) to `path` on the page's own server and hands the answer's text to `on_text` chunk
+/// by chunk as it arrives; `on_end` gets `Ok` at the end of the stream, or why it failed (with the
+/// server's JSON `error` for a 4xx/5xx answer).
+pub fn post_event_stream(
+    path: &str,
+    body: String,
+    mut on_text: impl FnMut(String) + 'static,
+    on_end: impl FnOnce(Result<(), String>) + 'static,
+) -> StreamHandle {
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let path = path.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = async {
+            let init = web_sys::RequestInit::new();
+            init.set_method("POST");
+            init.set_body(&JsValue::from_str(&body));
+            let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+            let _ = headers.set("content-type", "application/json");
+            init.set_headers(&headers);
+            if let Some(signal) = &signal {
+                init.set_signal(Some(signal));
+            }
+            let window = web_sys::window().ok_or("no window")?;
+            let response = JsFuture::from(window.fetch_with_str_and_init(&path, &init))
+                .await
+                .map_err(|_| "the server could not be reached".to_string())?;
+            let response: web_sys::Response = wasm_bindgen::JsCast::unchecked_into(response);
+            if !response.ok() {
+                let status = response.status();
+                let text = match response.text() {
+                    Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+                    Err(_) => None,
+                }
+                .unwrap_or_default();
+                let message = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v["error"].as_str().map(str::to_string))
+                    .unwrap_or(text);
+                return Err(format!("the server answered {status}: {message}"));
+            }
+            let stream = response.body().ok_or("the answer has no body")?;
+            let reader: web_sys::ReadableStreamDefaultReader =
+                wasm_bindgen::JsCast::unchecked_into(stream.get_reader());
+            let decoder = Utf8Decoder::default();
+            let mut decoder = decoder;
+            loop {
+                let chunk = JsFuture::from(reader.read())
+                    .await
+                    .map_err(|_| "the stream from the server broke off".to_string())?;
+                let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))
+                    .ok()
+                    .and_then(|d| d.as_bool())
+                    .unwrap_or(true);
+                if done {
+                    return Ok(());
+                }
+                let value = js_sys::Reflect::get(&chunk, &JsValue::from_str("value"))
+                    .map_err(|e| format!("{e:?}"))?;
+                let bytes = js_sys::Uint8Array::new(&value).to_vec();
+                on_text(decoder.push(&bytes));
+            }
+        }
+        .await;
+        on_end(outcome);
+    });
+    StreamHandle { abort: controller }
+}
+
+/// UTF-8 text from chunks that may split a character.
+#[derive(Default)]
+struct Utf8Decoder {
+    pending: Vec<u8>,
+}
+
+impl Utf8Decoder {
+    fn push(&mut self, bytes: &[u8]) -> String {
+        self.pending.extend_from_slice(bytes);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let text = String::from_utf8_lossy(&self.pending[..valid]).into_owned();
+        self.pending.drain(..valid);
+        text
+    }
+}
+
+/// Copies the page's URL (which holds the scenario) to the clipboard, where the browser allows it.
+pub fn copy_page_link() {
+    if let Some(w) = web_sys::window() {
+        if let Ok(href) = w.location().href() {
+            let _ = w.navigator().clipboard().write_text(&href);
+        }
+    }
+}

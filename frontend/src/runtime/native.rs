@@ -1,0 +1,54 @@
+//! Natively (unit tests of the page's logic): plain threads, and no page.
+
+use super::PoolInfo;
+
+pub fn spawn(job: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(job);
+}
+
+pub fn thread_index() -> Option<usize> {
+    None
+}
+
+pub fn query_flag(_name: &str) -> bool {
+    false
+}
+
+pub fn origin() -> Option<String> {
+    None
+}
+
+pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
+    render(Err(
+        "the playground runs in a browser: build it with trunk".to_string()
+    ));
+}
+
+pub fn location_hash() -> String {
+    String::new()
+}
+
+pub fn set_location_hash(_hash: &str) {}
+
+pub fn download(_filename: &str, _mime: &str, _text: &str) -> Result<(), String> {
+    Err("downloads need a browser".into())
+}
+
+/// Natively there is no page server to stream from.
+pub struct StreamHandle;
+
+impl StreamHandle {
+    pub fn abort(&mut self) {}
+}
+
+pub fn post_event_stream(
+    _path: &str,
+    _body: String,
+    _on_text: impl FnMut(String) + 'static,
+    on_end: impl FnOnce(Result<(), String>) + 'static,
+) -> StreamHandle {
+    on_end(Err("streaming from the server needs a browser".into()));
+    StreamHandle
+}
+
+pub fn copy_page_link() {}
