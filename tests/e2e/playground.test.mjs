@@ -73,6 +73,33 @@ test("map versus as_completed: as_completed receives the fastest first", async (
   await page.close();
 });
 
+test("is_prime: threads without a GIL beat threads with one, which are no faster than one thread", async () => {
+  const { page, errors } = await open("/#preset=is-prime-threads-gil");
+  await page.getByTestId("compare-gil-button").click();
+  for (const id of ["compare-sequential", "compare-gil", "compare-no-gil"]) {
+    await until(page, `[data-testid="${id}-column"]`, "done", 60_000);
+  }
+  const elapsed = async (id) => Number(await page.getByTestId(`${id}-column`).getByTestId("progress").getAttribute("data-elapsed-ms"));
+  const [sequential, gil, noGil] = [await elapsed("compare-sequential"), await elapsed("compare-gil"), await elapsed("compare-no-gil")];
+  // Same work; the columns ran in turn. Without a GIL two threads share the work; with it they take turns.
+  assert.ok(noGil < 0.8 * gil, `no GIL ${noGil} ms vs GIL ${gil} ms`);
+  assert.ok(gil > 0.7 * sequential, `GIL ${gil} ms vs sequential ${sequential} ms`);
+  await page.screenshot({ path: join(ARTIFACTS, "playground-gil.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("browser versus server: the same scenario gives the same results in both", async () => {
+  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  await page.getByTestId("compare-place-button").click();
+  await until(page, '[data-testid="compare-browser-column"]', "done");
+  await until(page, '[data-testid="compare-server-column"]', "done");
+  assert.deepEqual(await values(page, "compare-browser"), await values(page, "compare-server"));
+  assert.ok((await values(page, "compare-server")).length > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("flags with injected 404s: the counter shows them", async () => {
   const { page, errors } = await open("/#preset=flags-not-found-counter");
   await page.getByTestId("run").click();
@@ -87,7 +114,9 @@ test("flags with injected 404s: the counter shows them", async () => {
 });
 
 test("cancel stops a run: unstarted futures end cancelled", async () => {
-  const { page, errors } = await open("/#preset=seed-002-collect-then-results");
+  const { page, errors } = await open("/#preset=loiter-map");
+  await page.getByTestId("max-workers").fill("1");
+  await page.getByTestId("max-workers").press("Enter");
   await page.getByTestId("run").click();
   await page.locator('[data-testid="future-row"][data-state="running"]').first().waitFor({ timeout: 10_000 });
   await page.getByTestId("cancel").click();
@@ -95,6 +124,7 @@ test("cancel stops a run: unstarted futures end cancelled", async () => {
   const states = await page.getByTestId("future-row").evaluateAll((rows) => rows.map((r) => r.dataset.state));
   assert.ok(states.includes("cancelled"), states.join(","));
   assert.ok(!states.includes("pending") && !states.includes("running"), states.join(","));
+  assert.match(await page.getByTestId("progress").first().innerText(), /cancelled/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -245,6 +245,61 @@ fn cancelling_a_run_cancels_the_pending_futures_and_wakes_sleeping_tasks() {
 }
 
 #[test]
+fn cancelling_a_map_run_cancels_its_queued_tasks_too() {
+    // `map` keeps its futures to itself; the run's cancel reaches them through the executor's queue.
+    let tasks: Vec<_> = (0..5)
+        .map(|i| {
+            Task::new(Work::Sleep { ms: 20_000 })
+                .label(format!("t{i}"))
+                .on_start(format!("start t{i}"))
+        })
+        .collect();
+    let scenario = Scenario::new(
+        "map",
+        Style::ThreadPool { max_workers: 1 },
+        tasks,
+        Consume::Map,
+    );
+    let cancel = CancelToken::new();
+    let trigger = cancel.clone();
+    let on_line: std::sync::Arc<dyn Fn(&ConsoleLine) + Send + Sync> =
+        std::sync::Arc::new(move |l: &ConsoleLine| {
+            if l.text == "start t0" {
+                trigger.cancel();
+            }
+        });
+    let report = run(
+        &scenario,
+        RunOptions {
+            on_line: Some(on_line),
+            cancel,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(report.cancelled);
+    let started = report
+        .console
+        .iter()
+        .filter(|l| l.text.starts_with("start"))
+        .count();
+    assert_eq!(
+        started, 1,
+        "nothing started after the cancel: {:?}",
+        report.console
+    );
+    assert!(
+        report
+            .received
+            .iter()
+            .skip(1)
+            .all(|r| r.outcome == Outcome::Cancelled),
+        "{:?}",
+        report.received
+    );
+}
+
+#[test]
 fn cancel_after_cancels_what_has_not_started() {
     let mut scenario = presets::get("seed-002-collect-then-results")
         .unwrap()

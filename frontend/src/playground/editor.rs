@@ -140,10 +140,18 @@ fn work_param(work: &Work) -> String {
 
 fn with_param(work: &Work, text: &str) -> Work {
     match work {
-        Work::Sleep { .. } => Work::Sleep { ms: number(text).unwrap_or(0) },
-        Work::Cpu { .. } => Work::Cpu { n: number(text).unwrap_or(0) },
-        Work::Fetch { .. } => Work::Fetch { url: text.to_string() },
-        Work::Fail { .. } => Work::Fail { message: text.to_string() },
+        Work::Sleep { .. } => Work::Sleep {
+            ms: number(text).unwrap_or(0),
+        },
+        Work::Cpu { .. } => Work::Cpu {
+            n: number(text).unwrap_or(0),
+        },
+        Work::Fetch { .. } => Work::Fetch {
+            url: text.to_string(),
+        },
+        Work::Fail { .. } => Work::Fail {
+            message: text.to_string(),
+        },
         Work::Panic => Work::Panic,
         Work::Withdraw { delay_ms, lock, .. } => Work::Withdraw {
             amount: text.trim().parse().unwrap_or(0),
@@ -155,9 +163,15 @@ fn with_param(work: &Work, text: &str) -> Work {
 
 fn work_of_kind(kind: &str) -> Work {
     match kind {
-        "cpu" => Work::Cpu { n: 112_272_535_095_293 },
-        "fetch" => Work::Fetch { url: "/flags/cn/cn.gif".into() },
-        "fail" => Work::Fail { message: "something went wrong".into() },
+        "cpu" => Work::Cpu {
+            n: 112_272_535_095_293,
+        },
+        "fetch" => Work::Fetch {
+            url: "/flags/cn/cn.gif".into(),
+        },
+        "fail" => Work::Fail {
+            message: "something went wrong".into(),
+        },
         "panic" => Work::Panic,
         _ => Work::Sleep { ms: 1000 },
     }
@@ -177,9 +191,11 @@ fn quick_fill(kind: &str) -> Vec<Task> {
             .iter()
             .map(|cc| {
                 let lower = cc.to_lowercase();
-                Task::new(Work::Fetch { url: format!("/flags/{lower}/{lower}.gif") })
-                    .label(*cc)
-                    .returns(*cc)
+                Task::new(Work::Fetch {
+                    url: format!("/flags/{lower}/{lower}.gif"),
+                })
+                .label(*cc)
+                .returns(*cc)
             })
             .collect(),
         _ => PRIMES[..5]
@@ -204,15 +220,25 @@ pub fn editor(props: &EditorProps) -> Html {
             let key = select_value(&e);
             edit(&on_edit, move |s| {
                 let workers = match s.style {
-                    Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } => max_workers,
+                    Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } => {
+                        max_workers
+                    }
                     _ => 3,
                 };
                 s.style = match key.as_str() {
                     "sequential" => Style::Sequential,
-                    "process_pool" => Style::ProcessPool { max_workers: workers },
+                    "process_pool" => Style::ProcessPool {
+                        max_workers: workers,
+                    },
                     "async_loop" => Style::AsyncLoop,
-                    "pipeline" => Style::Pipeline { producers: 3, consumers: 0, consumer_work: None },
-                    _ => Style::ThreadPool { max_workers: workers },
+                    "pipeline" => Style::Pipeline {
+                        producers: 3,
+                        consumers: 0,
+                        consumer_work: None,
+                    },
+                    _ => Style::ThreadPool {
+                        max_workers: workers,
+                    },
                 };
             })
         })
@@ -222,7 +248,9 @@ pub fn editor(props: &EditorProps) -> Html {
         Callback::from(move |e: Event| {
             let n = number(&input_value(&e)).unwrap_or(0) as usize;
             edit(&on_edit, move |s| {
-                if let Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } = &mut s.style {
+                if let Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } =
+                    &mut s.style
+                {
                     *max_workers = n;
                 }
             })
@@ -245,7 +273,10 @@ pub fn editor(props: &EditorProps) -> Html {
                     "submit_then_results_in_order" => Consume::SubmitThenResultsInOrder,
                     "submit_and_wait_each" => Consume::SubmitAndWaitEach,
                     "callbacks" => Consume::Callbacks,
-                    "wait" => Consume::Wait { return_when: ReturnWhen::AllCompleted, timeout_ms: None },
+                    "wait" => Consume::Wait {
+                        return_when: ReturnWhen::AllCompleted,
+                        timeout_ms: None,
+                    },
                     _ => Consume::Map,
                 }
             })
@@ -271,7 +302,11 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let add = {
         let on_edit = on_edit.clone();
-        Callback::from(move |_| edit(&on_edit, |s| s.tasks.push(Task::new(Work::Sleep { ms: 1000 }))))
+        Callback::from(move |_| {
+            edit(&on_edit, |s| {
+                s.tasks.push(Task::new(Work::Sleep { ms: 1000 }))
+            })
+        })
     };
     let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     html! {
@@ -329,7 +364,9 @@ fn task_row(i: usize, t: &Task, count: usize, problems: &[Problem], on_edit: &Ed
         let on_edit = on_edit.clone();
         Callback::from(move |e: Event| {
             let v = input_value(&e);
-            edit(&on_edit, move |s| s.tasks[i].label = (!v.is_empty()).then(|| v.clone()))
+            edit(&on_edit, move |s| {
+                s.tasks[i].label = (!v.is_empty()).then(|| v.clone())
+            })
         })
     };
     let on_kind = {
@@ -343,7 +380,9 @@ fn task_row(i: usize, t: &Task, count: usize, problems: &[Problem], on_edit: &Ed
         let on_edit = on_edit.clone();
         Callback::from(move |e: Event| {
             let v = input_value(&e);
-            edit(&on_edit, move |s| s.tasks[i].work = with_param(&s.tasks[i].work, &v))
+            edit(&on_edit, move |s| {
+                s.tasks[i].work = with_param(&s.tasks[i].work, &v)
+            })
         })
     };
     let swap = |j: usize| {
@@ -352,9 +391,11 @@ fn task_row(i: usize, t: &Task, count: usize, problems: &[Problem], on_edit: &Ed
     };
     let remove = {
         let on_edit = on_edit.clone();
-        Callback::from(move |_| edit(&on_edit, move |s| {
-            s.tasks.remove(i);
-        }))
+        Callback::from(move |_| {
+            edit(&on_edit, move |s| {
+                s.tasks.remove(i);
+            })
+        })
     };
     let param_name = match t.work {
         Work::Sleep { .. } => "ms",

@@ -14,10 +14,11 @@ mod timeline;
 use crate::runtime;
 use editor::{Editor, PresetList};
 use futurelab::scenario::presets;
+use futurelab::scenario::Scenario;
 use model::{RunModel, Status};
 use panels::{Console, FuturesTable, Progress, Results};
 use runner::{Place, Running};
-use state::{Action, Playground as State, Slot};
+use state::{Action, CompareKind, Playground as State, Slot};
 use timeline::Timeline;
 use yew::prelude::*;
 
@@ -25,7 +26,12 @@ use yew::prelude::*;
 const FIRST_PRESET: &str = "loiter-map";
 
 fn initial() -> State {
-    let first = || State::new(presets::get(FIRST_PRESET).expect("preset").scenario, Some(FIRST_PRESET.into()));
+    let first = || {
+        State::new(
+            presets::get(FIRST_PRESET).expect("preset").scenario,
+            Some(FIRST_PRESET.into()),
+        )
+    };
     match share::parse(&runtime::location_hash()) {
         Ok(Some(share::Shared::Preset(id))) => {
             State::new(presets::get(&id).expect("checked").scenario, Some(id))
@@ -48,7 +54,7 @@ pub struct PlaygroundProps {
 #[function_component(Playground)]
 pub fn playground(props: &PlaygroundProps) -> Html {
     let state = use_reducer(initial);
-    let running = use_mut_ref(Vec::<Running>::new);
+    let running = use_mut_ref(|| None::<Running>);
 
     // The URL follows the scenario, so a reload or a shared link restores it.
     {
@@ -56,35 +62,51 @@ pub fn playground(props: &PlaygroundProps) -> Html {
         use_effect_with(fragment, |f| runtime::set_location_hash(f));
     }
 
-    let start = |compare: bool| {
+    let start = |compare: Option<CompareKind>| {
         let (state, running) = (state.clone(), running.clone());
         Callback::from(move |_: MouseEvent| {
             let generation = state.generation + 1;
-            let place = state.place;
-            let jobs = if compare {
-                let (map, as_completed) = state.comparison();
-                vec![(map, Slot::CompareMap), (as_completed, Slot::CompareAsCompleted)]
-            } else {
-                vec![(state.scenario.clone(), Slot::Main)]
+            let jobs: Vec<(Scenario, Place, Slot)> = match compare {
+                Some(kind) => state
+                    .comparison(kind)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.scenario, c.place, Slot::Compare(i)))
+                    .collect(),
+                None => vec![(state.scenario.clone(), state.place, Slot::Main)],
             };
             state.dispatch(Action::Started { compare });
-            let mut handles = running.borrow_mut();
-            handles.clear();
-            for (scenario, slot) in jobs {
-                let dispatch = state.dispatcher();
-                handles.push(runner::start(
+            let dispatch = state.dispatcher();
+            // CPU-bound comparisons run in turn, so one does not slow the others down.
+            let in_turn = compare == Some(CompareKind::Gil);
+            let jobs = jobs
+                .into_iter()
+                .map(|(scenario, place, slot)| runner::Job {
                     scenario,
                     place,
-                    Callback::from(move |events| dispatch.dispatch(Action::Events { generation, slot, events })),
-                ));
-            }
+                    slot,
+                })
+                .collect();
+            *running.borrow_mut() = Some(runner::start(
+                jobs,
+                in_turn,
+                Callback::from(move |(slot, events)| {
+                    dispatch.dispatch(Action::Events {
+                        generation,
+                        slot,
+                        events,
+                    })
+                }),
+            ));
         })
     };
     let cancel = {
         let (state, running) = (state.clone(), running.clone());
         Callback::from(move |_: MouseEvent| {
             state.dispatch(Action::CancelRequested);
-            running.borrow_mut().iter_mut().for_each(Running::cancel);
+            if let Some(r) = running.borrow_mut().as_mut() {
+                r.cancel();
+            }
         })
     };
     let on_pick = {
@@ -112,7 +134,11 @@ pub fn playground(props: &PlaygroundProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(run) = &state.run {
-                let _ = runtime::download("futurelab-trace.json", "application/json", &futurelab::chrome_json(&run.trace));
+                let _ = runtime::download(
+                    "futurelab-trace.json",
+                    "application/json",
+                    &futurelab::chrome_json(&run.trace),
+                );
             }
         })
     };
@@ -120,7 +146,11 @@ pub fn playground(props: &PlaygroundProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(run) = &state.run {
-                let _ = runtime::download("futurelab-console.txt", "text/plain", &panels::console_text(run));
+                let _ = runtime::download(
+                    "futurelab-console.txt",
+                    "text/plain",
+                    &panels::console_text(run),
+                );
             }
         })
     };
@@ -149,8 +179,10 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                             <label><input type="radio" name="place" checked={state.place == Place::Browser} onchange={set_place(Place::Browser)} data-testid="place-browser" />{ format!(" in this browser ({} Web Worker threads)", props.threads) }</label>
                             <label><input type="radio" name="place" checked={state.place == Place::Server} onchange={set_place(Place::Server)} data-testid="place-server" />{ " on the server" }</label>
                         </fieldset>
-                        <button data-testid="run" onclick={start(false)} disabled={busy || invalid}>{ "Run" }</button>
-                        <button data-testid="compare" onclick={start(true)} disabled={busy || invalid}>{ "Compare map and as_completed" }</button>
+                        <button data-testid="run" onclick={start(None)} disabled={busy || invalid}>{ "Run" }</button>
+                        <button data-testid="compare" onclick={start(Some(CompareKind::MapAsCompleted))} disabled={busy || invalid}>{ "Compare map and as_completed" }</button>
+                        <button data-testid="compare-gil-button" onclick={start(Some(CompareKind::Gil))} disabled={busy || invalid}>{ "Compare GIL, no GIL, sequential" }</button>
+                        <button data-testid="compare-place-button" onclick={start(Some(CompareKind::Place))} disabled={busy || invalid}>{ "Compare browser and server" }</button>
                         <button data-testid="cancel" onclick={cancel} disabled={!busy}>{ "Cancel" }</button>
                         <button data-testid="share" onclick={share_link.0}>{ if share_link.1 { "Link copied" } else { "Share link" } }</button>
                         <button data-testid="export-trace" onclick={export_trace} disabled={state.run.is_none()}>{ "Export trace" }</button>
@@ -161,7 +193,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                     }
                 </section>
                 if let Some(run) = &state.run { { run_view(run) } }
-                if let Some((map, as_completed)) = &state.compare { { compare_view(map, as_completed) } }
+                if let Some(columns) = &state.compare { { compare_view(columns) } }
                 <section>
                     <h3>{ "The same program in Python and in Rust" }</h3>
                     <code::CodePane scenario={state.scenario.clone()} />
@@ -194,21 +226,18 @@ fn run_view(run: &RunModel) -> Html {
     }
 }
 
-fn compare_view(map: &RunModel, as_completed: &RunModel) -> Html {
+fn compare_view(columns: &[state::Column]) -> Html {
     html! {
         <section class="compare" data-testid="compare-view">
-            <h3>{ "map versus as_completed: the same tasks, numbered in the order each loop received them" }</h3>
+            <h3>{ "Side by side: the same tasks, results numbered in the order each program received them" }</h3>
             <div class="columns">
-                <div>
-                    <h4>{ "for result in executor.map(...)" }</h4>
-                    <Progress model={map.clone()} />
-                    <Results model={map.clone()} testid="compare-map" />
-                </div>
-                <div>
-                    <h4>{ "for future in as_completed(...)" }</h4>
-                    <Progress model={as_completed.clone()} />
-                    <Results model={as_completed.clone()} testid="compare-as-completed" />
-                </div>
+                { for columns.iter().map(|c| html! {
+                    <div data-testid={format!("{}-column", c.testid)} data-status={status_word(&c.model.status)}>
+                        <h4>{ &c.title }</h4>
+                        <Progress model={c.model.clone()} />
+                        <Results model={c.model.clone()} testid={c.testid} />
+                    </div>
+                }) }
             </div>
         </section>
     }

@@ -330,7 +330,10 @@ mod tests {
         assert_eq!(results, ["0", "10", "20", "30", "40"]);
         assert!(!m.waits.is_empty() && m.waits.iter().all(|w| w.end_us.is_some()));
         let main = m.main_thread.as_deref().expect("the program waited");
-        assert!(!m.lanes.iter().any(|l| l == main), "its lane is not a worker's");
+        assert!(
+            !m.lanes.iter().any(|l| l == main),
+            "its lane is not a worker's"
+        );
         assert!(m.tasks[0].repr().contains("state=finished returned"));
     }
 

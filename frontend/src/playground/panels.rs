@@ -18,8 +18,12 @@ pub fn progress(props: &ModelProps) -> Html {
         Status::Done(r) => format!("done in {:.2} s", r.elapsed_ms / 1e3),
         Status::Failed(e) => format!("failed: {e}"),
     };
+    let elapsed = match &m.status {
+        Status::Done(r) => format!("{:.1}", r.elapsed_ms),
+        _ => String::new(),
+    };
     html! {
-        <div class="progress" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()}>
+        <div class="progress" data-testid="progress" data-done={done.to_string()} data-total={total.to_string()} data-elapsed-ms={elapsed}>
             <progress max={total.max(1).to_string()} value={done.to_string()} aria-label="Tasks finished"></progress>
             <span>{ format!("{done}/{total} finished · {status}") }</span>
         </div>

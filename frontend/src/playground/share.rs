@@ -30,7 +30,9 @@ pub fn parse(fragment: &str) -> Result<Option<Shared>, String> {
     if let Some(id) = fragment.strip_prefix("preset=") {
         return match presets::get(id) {
             Some(_) => Ok(Some(Shared::Preset(id.to_string()))),
-            None => Err(format!("the link names a preset that does not exist: {id:?}")),
+            None => Err(format!(
+                "the link names a preset that does not exist: {id:?}"
+            )),
         };
     }
     let Some(encoded) = fragment.strip_prefix("scenario=") else {

@@ -43,9 +43,15 @@ fn parse_block(block: &str) -> Option<RunEvent> {
         message: format!("the server sent an unreadable {name} event: {e}"),
     };
     Some(match name {
-        "trace" => serde_json::from_str(&data).map(RunEvent::Trace).unwrap_or_else(bad),
-        "line" => serde_json::from_str(&data).map(RunEvent::Line).unwrap_or_else(bad),
-        "done" => serde_json::from_str(&data).map(RunEvent::Done).unwrap_or_else(bad),
+        "trace" => serde_json::from_str(&data)
+            .map(RunEvent::Trace)
+            .unwrap_or_else(bad),
+        "line" => serde_json::from_str(&data)
+            .map(RunEvent::Line)
+            .unwrap_or_else(bad),
+        "done" => serde_json::from_str(&data)
+            .map(RunEvent::Done)
+            .unwrap_or_else(bad),
         "failed" => RunEvent::Failed {
             message: serde_json::from_str::<serde_json::Value>(&data)
                 .ok()

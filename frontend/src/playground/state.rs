@@ -2,7 +2,7 @@
 
 use super::model::{RunModel, Status};
 use super::runner::Place;
-use futurelab::scenario::{presets, Consume, Problem, RunEvent, Scenario};
+use futurelab::scenario::{presets, Consume, Problem, RunEvent, Scenario, Style};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -11,10 +11,29 @@ use yew::Reducible;
 pub enum Slot {
     /// The main run of the scenario as written.
     Main,
-    /// The comparison: the same tasks consumed with `map`...
-    CompareMap,
-    /// ...and with `as_completed`.
-    CompareAsCompleted,
+    /// One column of a comparison.
+    Compare(usize),
+}
+
+/// What a comparison sets side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareKind {
+    /// The same tasks consumed with `map` and with `as_completed`.
+    MapAsCompleted,
+    /// The same tasks on threads with the GIL, on threads without it, and one after the other.
+    Gil,
+    /// The same scenario in this browser and on the server.
+    Place,
+}
+
+/// One column of a comparison: its title, what it runs and where, and the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: String,
+    pub testid: &'static str,
+    pub scenario: Scenario,
+    pub place: Place,
+    pub model: RunModel,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +46,7 @@ pub struct Playground {
     /// Bumped at every start, so batches of an older run are ignored.
     pub generation: u32,
     pub run: Option<RunModel>,
-    pub compare: Option<(RunModel, RunModel)>,
+    pub compare: Option<Vec<Column>>,
     pub cancel_requested: bool,
     /// A problem with the page's URL (a broken shared link), shown once.
     pub notice: Option<String>,
@@ -38,7 +57,9 @@ pub enum Action {
     Edit(Rc<dyn Fn(&mut Scenario)>),
     SetPlace(Place),
     /// A run (or comparison) starts: the new generation.
-    Started { compare: bool },
+    Started {
+        compare: Option<CompareKind>,
+    },
     Events {
         generation: u32,
         slot: Slot,
@@ -71,21 +92,91 @@ impl Playground {
             || self
                 .compare
                 .as_ref()
-                .is_some_and(|(a, b)| live(a) || live(b))
+                .is_some_and(|columns| columns.iter().any(|c| live(&c.model)))
     }
 
-    /// The two scenarios of the comparison: the same tasks consumed with `map` and with `as_completed`.
-    pub fn comparison(&self) -> (Scenario, Scenario) {
-        let mut map = self.scenario.clone();
-        map.consume = Consume::Map;
-        let mut as_completed = self.scenario.clone();
-        as_completed.consume = Consume::AsCompleted;
-        (map, as_completed)
+    /// The columns of a comparison of the current scenario, each with a fresh run.
+    pub fn comparison(&self, kind: CompareKind) -> Vec<Column> {
+        let column =
+            |title: &str, testid: &'static str, change: &dyn Fn(&mut Scenario), place: Place| {
+                let mut scenario = self.scenario.clone();
+                change(&mut scenario);
+                let mut model = RunModel::new(&scenario);
+                model.status = Status::Running;
+                Column {
+                    title: title.to_string(),
+                    testid,
+                    scenario,
+                    place,
+                    model,
+                }
+            };
+        let workers = match self.scenario.style {
+            Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } => max_workers,
+            _ => 2,
+        };
+        let threads = move |gil: bool| {
+            move |s: &mut Scenario| {
+                s.style = Style::ThreadPool {
+                    max_workers: workers,
+                };
+                s.gil = gil;
+            }
+        };
+        match kind {
+            CompareKind::MapAsCompleted => vec![
+                column(
+                    "for result in executor.map(...)",
+                    "compare-map",
+                    &|s| s.consume = Consume::Map,
+                    self.place,
+                ),
+                column(
+                    "for future in as_completed(...)",
+                    "compare-as-completed",
+                    &|s| s.consume = Consume::AsCompleted,
+                    self.place,
+                ),
+            ],
+            CompareKind::Gil => vec![
+                column(
+                    "one after the other",
+                    "compare-sequential",
+                    &|s| s.style = Style::Sequential,
+                    self.place,
+                ),
+                column(
+                    &format!("{workers} threads with the GIL"),
+                    "compare-gil",
+                    &threads(true),
+                    self.place,
+                ),
+                column(
+                    &format!("{workers} threads without a GIL"),
+                    "compare-no-gil",
+                    &threads(false),
+                    self.place,
+                ),
+            ],
+            CompareKind::Place => vec![
+                column(
+                    "in this browser",
+                    "compare-browser",
+                    &|_| {},
+                    Place::Browser,
+                ),
+                column("on the server", "compare-server", &|_| {}, Place::Server),
+            ],
+        }
     }
 }
 
 fn problems_of(scenario: &Scenario) -> Vec<Problem> {
-    scenario.validate().err().map(|e| e.problems).unwrap_or_default()
+    scenario
+        .validate()
+        .err()
+        .map(|e| e.problems)
+        .unwrap_or_default()
 }
 
 impl Reducible for Playground {
@@ -116,11 +207,9 @@ impl Reducible for Playground {
                     m.status = Status::Running;
                     m
                 };
-                if compare {
-                    let (map, as_completed) = next.comparison();
-                    next.compare = Some((fresh(&map), fresh(&as_completed)));
-                } else {
-                    next.run = Some(fresh(&next.scenario));
+                match compare {
+                    Some(kind) => next.compare = Some(next.comparison(kind)),
+                    None => next.run = Some(fresh(&next.scenario)),
                 }
             }
             Action::Events {
@@ -134,8 +223,11 @@ impl Reducible for Playground {
                 let cancelled = next.cancel_requested;
                 let model = match slot {
                     Slot::Main => next.run.as_mut(),
-                    Slot::CompareMap => next.compare.as_mut().map(|c| &mut c.0),
-                    Slot::CompareAsCompleted => next.compare.as_mut().map(|c| &mut c.1),
+                    Slot::Compare(i) => next
+                        .compare
+                        .as_mut()
+                        .and_then(|c| c.get_mut(i))
+                        .map(|c| &mut c.model),
                 };
                 if let Some(model) = model {
                     for e in events {

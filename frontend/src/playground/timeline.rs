@@ -122,12 +122,17 @@ pub fn timeline(props: &TimelineProps) -> Html {
     };
     let details = focused
         .and_then(|i| m.tasks.get(i))
-        .map(|t| format!(
-            "{}: {} (submitted {}, started {}, ended {}, on {})",
-            t.label, t.repr(),
-            t.submitted_us.map_or("-".into(), seconds), t.started_us.map_or("-".into(), seconds),
-            t.ended_us.map_or("-".into(), seconds), t.thread.clone().unwrap_or("-".into())
-        ))
+        .map(|t| {
+            format!(
+                "{}: {} (submitted {}, started {}, ended {}, on {})",
+                t.label,
+                t.repr(),
+                t.submitted_us.map_or("-".into(), seconds),
+                t.started_us.map_or("-".into(), seconds),
+                t.ended_us.map_or("-".into(), seconds),
+                t.thread.clone().unwrap_or("-".into())
+            )
+        })
         .unwrap_or_else(|| "Hover over or tab to a bar to see its future.".into());
     let set_zoom = |z: u32| {
         let zoom = zoom.clone();

@@ -15,8 +15,7 @@ pub fn thread_index() -> Option<usize> {
 
 /// The page's origin (`http://127.0.0.1:8080`), from the window or from a worker.
 pub fn origin() -> Option<String> {
-    let location =
-        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
+    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
     js_sys::Reflect::get(&location, &JsValue::from_str("origin"))
         .ok()?
         .as_string()
@@ -103,7 +102,9 @@ pub fn location_hash() -> String {
 
 /// Replaces the URL's fragment without adding a history entry (a shared link restores the scenario).
 pub fn set_location_hash(hash: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let url = format!("#{hash}");
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
@@ -116,15 +117,13 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(
-        document.create_element("a").map_err(fail)?,
-    );
+    let a: web_sys::HtmlAnchorElement =
+        wasm_bindgen::JsCast::unchecked_into(document.create_element("a").map_err(fail)?);
     a.set_href(&url);
     a.set_download(filename);
     a.click();

@@ -47,8 +47,8 @@ pub fn run_off_main_thread<R: Send + 'static>(
 }
 
 pub use imp::{
-    copy_page_link, download, location_hash, origin, post_event_stream, query_flag, set_location_hash, start,
-    thread_index, StreamHandle,
+    copy_page_link, download, location_hash, origin, post_event_stream, query_flag,
+    set_location_hash, start, thread_index, StreamHandle,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -57,4 +57,3 @@ mod imp;
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "native.rs"]
 mod imp;
-

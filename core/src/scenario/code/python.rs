@@ -17,8 +17,13 @@ fn task_body(s: &Scenario) -> String {
     body.push_str("    elif kind == 'cpu':\n        value = is_prime(task['n'])\n");
     body.push_str("    elif kind == 'fetch':\n        resp = requests.get(BASE_URL + task['url'])\n        resp.raise_for_status()\n        value = len(resp.content)\n");
     body.push_str("    elif kind == 'fail':\n        raise Exception(task['message'])\n");
-    body.push_str("    elif kind == 'panic':\n        raise RuntimeError(task['label'] + ' panicked')\n");
-    if s.tasks.iter().any(|t| matches!(t.work, Work::Withdraw { .. })) {
+    body.push_str(
+        "    elif kind == 'panic':\n        raise RuntimeError(task['label'] + ' panicked')\n",
+    );
+    if s.tasks
+        .iter()
+        .any(|t| matches!(t.work, Work::Withdraw { .. }))
+    {
         body.push_str("    elif kind == 'withdraw':\n        value = draw(task)\n");
     }
     body.push_str("    if task.get('prints_at_end'):\n        print(task['prints_at_end'])\n");
@@ -140,7 +145,9 @@ pub fn python(s: &Scenario) -> String {
     let mut out = format!("# {}\n", s.name.replace('\n', " "));
     out.push_str("import math\nimport threading\nimport time\nfrom concurrent.futures import (ThreadPoolExecutor, ProcessPoolExecutor,\n    as_completed, wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED)\n");
     if s.tasks.iter().any(|t| matches!(t.work, Work::Fetch { .. })) {
-        out.push_str("\nimport requests\n\nBASE_URL = 'http://127.0.0.1:8080'  # futurelab serve\n");
+        out.push_str(
+            "\nimport requests\n\nBASE_URL = 'http://127.0.0.1:8080'  # futurelab serve\n",
+        );
     }
     out.push('\n');
     out.push_str(&task_table(s));

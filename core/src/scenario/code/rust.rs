@@ -63,7 +63,9 @@ fn consume(s: &Scenario) -> String {
     );
     let mut out = String::new();
     if let Some(ms) = s.cancel_after_ms {
-        out.push_str(&format!("    // cancel_after: {ms} ms later, call cancel() on every future\n"));
+        out.push_str(&format!(
+            "    // cancel_after: {ms} ms later, call cancel() on every future\n"
+        ));
     }
     out.push_str(&match s.consume {
         Consume::Map => format!(

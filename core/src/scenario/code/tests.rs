@@ -10,10 +10,21 @@ fn literals_escape_quotes_backslashes_and_newlines() {
 #[test]
 fn map_and_as_completed_read_like_the_seeds() {
     let tasks = vec![Task::new(Work::Sleep { ms: 100 }).label("loiter(1)")];
-    let mut s = Scenario::new("t", Style::ThreadPool { max_workers: 3 }, tasks, Consume::Map);
+    let mut s = Scenario::new(
+        "t",
+        Style::ThreadPool { max_workers: 3 },
+        tasks,
+        Consume::Map,
+    );
     let py = python(&s);
-    assert!(py.contains("with ThreadPoolExecutor(max_workers=3) as executor:"), "{py}");
-    assert!(py.contains("executor.map(work, range(1), timeout=None)"), "{py}");
+    assert!(
+        py.contains("with ThreadPoolExecutor(max_workers=3) as executor:"),
+        "{py}"
+    );
+    assert!(
+        py.contains("executor.map(work, range(1), timeout=None)"),
+        "{py}"
+    );
     assert!(rust(&s).contains("executor.map_with(work, 0..1, options)"));
     s.consume = Consume::AsCompleted;
     s.timeout_ms = Some(1500);
@@ -27,7 +38,12 @@ fn a_hostile_label_stays_inside_its_string() {
         message: "x\")\nimport os; os.system(\"rm -rf /\")#".into(),
     })
     .label("\"\n")];
-    let s = Scenario::new("n", Style::ThreadPool { max_workers: 1 }, tasks, Consume::Map);
+    let s = Scenario::new(
+        "n",
+        Style::ThreadPool { max_workers: 1 },
+        tasks,
+        Consume::Map,
+    );
     let py = python(&s);
     assert!(!py.contains("\nimport os"), "{py}");
     let rs = rust(&s);
@@ -38,7 +54,15 @@ fn a_hostile_label_stays_inside_its_string() {
 fn every_preset_gives_both_programs() {
     for p in presets::all() {
         let (py, rs) = (python(&p.scenario), rust(&p.scenario));
-        assert!(py.contains("def main():") && py.contains("TASKS = ["), "{}", p.id);
-        assert!(rs.contains("fn main()") && rs.contains("fn work(i: usize)"), "{}", p.id);
+        assert!(
+            py.contains("def main():") && py.contains("TASKS = ["),
+            "{}",
+            p.id
+        );
+        assert!(
+            rs.contains("fn main()") && rs.contains("fn work(i: usize)"),
+            "{}",
+            p.id
+        );
     }
 }

@@ -398,7 +398,9 @@ fn sequential(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Received> {
         .iter()
         .map(|_| Future::traced(Some(trace.clone())))
         .collect();
-    futures.iter().for_each(|f| f.record(crate::EventKind::Submitted));
+    futures
+        .iter()
+        .for_each(|f| f.record(crate::EventKind::Submitted));
     for (i, task) in scenario.tasks.iter().enumerate() {
         let outcome = if run.cancel.is_cancelled() {
             futures[i].cancel();
@@ -428,6 +430,9 @@ fn thread_pool(
         .trace(trace)
         .build()
         .expect("validated: max_workers is from 1 to 64");
+    // Cancelling the run cancels what is still queued, whatever the program's loop (`map` keeps its
+    // futures to itself).
+    run.cancel.on_cancel(executor.queue_canceller());
     let submit = |i: usize| {
         let (run, task) = (Arc::clone(run), scenario.tasks[i].clone());
         executor
