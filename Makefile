@@ -7,7 +7,7 @@ ADDR ?= 127.0.0.1:8080
 # The wasm build: nightly, std rebuilt with atomics (for threads), trunk never downloading anything.
 WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true
 
-.PHONY: run test setup setup-test frontend fetch-wasm-deps test-rust test-e2e dev clean
+.PHONY: run test setup setup-test frontend fetch-wasm-deps test-rust test-e2e dev bench clean
 
 ## make run: install what is missing, build the page (release), serve it at http://$(ADDR)
 run: setup frontend
@@ -30,8 +30,9 @@ fetch-wasm-deps:
 frontend: fetch-wasm-deps
 	$(WASM_ENV) trunk build --release
 
+# Every crate natively, the page's included (its models and parsers are plain Rust).
 test-rust:
-	cargo test --workspace --exclude futurelab-web
+	cargo test --workspace
 
 test-e2e:
 	cargo build -p futurelab-server
@@ -40,6 +41,13 @@ test-e2e:
 ## make dev: trunk serve with live reload (frontend work); the page at http://127.0.0.1:8080
 dev: setup fetch-wasm-deps
 	$(WASM_ENV) trunk serve
+
+## make bench: the figures of core/, backend/ and frontend/BENCHMARKS.md (timing: not part of `make test`)
+bench: setup setup-test frontend
+	cargo bench -p futurelab
+	backend/bench/http.sh 10
+	cargo build -p futurelab-server
+	node tests/e2e/bench/playground.mjs
 
 clean:
 	cargo clean

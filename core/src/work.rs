@@ -49,6 +49,34 @@ pub const PRIMES: [u64; 6] = [
     1099726899285419,
 ];
 
+/// The `is_prime` throughput measurement shared by the browser page (`/?bench`) and the native example
+/// (`cargo run --release -p futurelab --example is_prime_throughput`), so both time the same code:
+/// `tasks` calls of `is_prime(PRIMES[0])` mapped over an executor of `workers` threads, best of `rounds`.
+/// Returns calls per second.
+pub fn is_prime_throughput(workers: usize, tasks: usize, rounds: usize) -> f64 {
+    let executor = crate::ThreadPoolExecutor::builder()
+        .max_workers(workers.max(1))
+        .build()
+        .expect("at least one worker");
+    // Warm up: start every worker before timing.
+    let warm: Vec<_> = (0..workers.max(1))
+        .filter_map(|_| executor.submit(|| is_prime(PRIMES[0])).ok())
+        .collect();
+    warm.iter().for_each(|f| drop(f.result()));
+    (0..rounds.max(1))
+        .map(|_| {
+            let t0 = crate::Instant::now();
+            let primes = executor
+                .map(is_prime, std::iter::repeat_n(PRIMES[0], tasks))
+                .expect("the executor is running")
+                .filter(|r| matches!(r, Ok(true)))
+                .count();
+            assert_eq!(primes, tasks, "PRIMES[0] is prime");
+            tasks as f64 / t0.elapsed().as_secs_f64()
+        })
+        .fold(0.0, f64::max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub fn app(props: &AppProps) -> Html {
             </header>
             { match &props.pool {
                 Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
+                Ok(_) if runtime::query_flag("bench") => html! { <crate::bench::Bench /> },
                 Ok(pool) if runtime::query_flag("demo") => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },
                 Ok(pool) => html! { <Playground threads={pool.threads} /> },
                 Err(reason) => html! { <Unsupported reason={reason.clone()} /> },

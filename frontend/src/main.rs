@@ -1,6 +1,7 @@
 //! The futurelab playground page.
 
 mod app;
+mod bench;
 mod demo;
 mod playground;
 mod runtime;

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CodeProps {
-    pub scenario: Scenario,
+    pub scenario: std::rc::Rc<Scenario>,
 }
 
 #[function_component(CodePane)]

@@ -52,7 +52,7 @@ pub fn preset_list(props: &PresetProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub scenario: Scenario,
+    pub scenario: std::rc::Rc<Scenario>,
     pub problems: Vec<Problem>,
     pub on_edit: Edit,
     pub disabled: bool,

@@ -15,7 +15,8 @@ use crate::runtime;
 use editor::{Editor, PresetList};
 use futurelab::scenario::presets;
 use futurelab::scenario::Scenario;
-use model::{RunModel, Status};
+use std::rc::Rc;
+use model::{ModelRef, Status};
 use panels::{Console, FuturesTable, Progress, Results};
 use runner::{Place, Running};
 use state::{Action, CompareKind, Playground as State, Slot};
@@ -58,7 +59,9 @@ pub fn playground(props: &PlaygroundProps) -> Html {
 
     // The URL follows the scenario, so a reload or a shared link restores it.
     {
-        let fragment = share::fragment(&state.scenario, state.preset.as_deref());
+        let fragment = use_memo((state.scenario.clone(), state.preset.clone()), |(s, p)| {
+            share::fragment(s, p.as_deref())
+        });
         use_effect_with(fragment, |f| runtime::set_location_hash(f));
     }
 
@@ -73,7 +76,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                     .enumerate()
                     .map(|(i, c)| (c.scenario, c.place, Slot::Compare(i)))
                     .collect(),
-                None => vec![(state.scenario.clone(), state.place, Slot::Main)],
+                None => vec![((*state.scenario).clone(), state.place, Slot::Main)],
             };
             state.dispatch(Action::Started { compare });
             let dispatch = state.dispatcher();
@@ -109,13 +112,15 @@ pub fn playground(props: &PlaygroundProps) -> Html {
             }
         })
     };
+    // Stable callbacks: the editor and the preset list re-render only when their data changes, not at
+    // every batch of a live run.
     let on_pick = {
-        let state = state.clone();
-        Callback::from(move |id: String| state.dispatch(Action::Pick(id)))
+        let dispatch = state.dispatcher();
+        use_callback((), move |id: String, _| dispatch.dispatch(Action::Pick(id)))
     };
     let on_edit = {
-        let state = state.clone();
-        Callback::from(move |change| state.dispatch(Action::Edit(change)))
+        let dispatch = state.dispatcher();
+        use_callback((), move |change, _| dispatch.dispatch(Action::Edit(change)))
     };
     let set_place = |place: Place| {
         let state = state.clone();
@@ -137,7 +142,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                 let _ = runtime::download(
                     "futurelab-trace.json",
                     "application/json",
-                    &futurelab::chrome_json(&run.trace),
+                    &futurelab::chrome_json(&run.0.trace),
                 );
             }
         })
@@ -149,14 +154,14 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                 let _ = runtime::download(
                     "futurelab-console.txt",
                     "text/plain",
-                    &panels::console_text(run),
+                    &panels::console_text(&run.0),
                 );
             }
         })
     };
     let busy = state.running();
     let invalid = !state.problems.is_empty();
-    let preset = state.preset.as_deref().and_then(presets::get);
+    let preset = use_memo(state.preset.clone(), |id| id.as_deref().and_then(presets::get));
     let dismiss = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))
@@ -171,8 +176,8 @@ pub fn playground(props: &PlaygroundProps) -> Html {
             </aside>
             <div class="work">
                 <section class="about">
-                    <h2>{ preset.as_ref().map_or(if state.scenario.name.is_empty() { "Your scenario".to_string() } else { state.scenario.name.clone() }, |p| p.title.to_string()) }</h2>
-                    if let Some(p) = &preset { <p>{ p.explanation }</p> }
+                    <h2>{ (*preset).as_ref().map_or(if state.scenario.name.is_empty() { "Your scenario".to_string() } else { state.scenario.name.clone() }, |p| p.title.to_string()) }</h2>
+                    if let Some(p) = &*preset { <p>{ p.explanation }</p> }
                     <div class="actions">
                         <fieldset class="place">
                             <legend class="sr-only">{ "Run where" }</legend>
@@ -196,17 +201,17 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                 if let Some(columns) = &state.compare { { compare_view(columns) } }
                 <section>
                     <h3>{ "The same program in Python and in Rust" }</h3>
-                    <code::CodePane scenario={state.scenario.clone()} />
+                    <code::CodePane scenario={Rc::clone(&state.scenario)} />
                 </section>
                 <section>
-                    <Editor scenario={state.scenario.clone()} problems={state.problems.clone()} on_edit={on_edit} disabled={busy} />
+                    <Editor scenario={Rc::clone(&state.scenario)} problems={state.problems.clone()} on_edit={on_edit} disabled={busy} />
                 </section>
             </div>
         </div>
     }
 }
 
-fn run_view(run: &RunModel) -> Html {
+fn run_view(run: &ModelRef) -> Html {
     let failed = match &run.status {
         Status::Failed(e) => Some(e.clone()),
         _ => None,

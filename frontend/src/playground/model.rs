@@ -35,7 +35,8 @@ impl FutureState {
 /// One task of the run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskRow {
-    pub label: String,
+    /// Shared text: the model is cloned at every batch of a live run.
+    pub label: Rc<str>,
     pub future: Option<u64>,
     pub state: FutureState,
     /// The worker (thread name) that ran it.
@@ -108,6 +109,26 @@ pub struct RunModel {
     /// Every trace event, for the Chrome trace export.
     pub trace: Vec<TraceEvent>,
     consumed: usize,
+    /// Tasks submitted and not yet started or cancelled.
+    waiting: usize,
+}
+
+/// A shared handle to a run's model for the views: compared by identity, so a view re-renders when the
+/// model was replaced (every batch of events) and never walks 1,000 rows to find out.
+#[derive(Debug, Clone)]
+pub struct ModelRef(pub Rc<RunModel>);
+
+impl PartialEq for ModelRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for ModelRef {
+    type Target = RunModel;
+    fn deref(&self) -> &RunModel {
+        &self.0
+    }
 }
 
 impl RunModel {
@@ -118,7 +139,7 @@ impl RunModel {
                 .tasks
                 .iter()
                 .map(|t| TaskRow {
-                    label: t.name(),
+                    label: t.name().into(),
                     future: None,
                     state: FutureState::Pending,
                     thread: None,
@@ -139,6 +160,7 @@ impl RunModel {
             now_us: 0,
             trace: Vec::new(),
             consumed: 0,
+            waiting: 0,
         }
     }
 
@@ -168,7 +190,7 @@ impl RunModel {
         consumed.sort_by_key(|t| t.consumed_as);
         consumed
             .into_iter()
-            .map(|t| (t.label.clone(), state_text(&t.state)))
+            .map(|t| (t.label.to_string(), state_text(&t.state)))
             .collect()
     }
 
@@ -190,13 +212,9 @@ impl RunModel {
         }
     }
 
-    fn queue_changed(&mut self, t: u64) {
-        let waiting = self
-            .tasks
-            .iter()
-            .filter(|r| r.submitted_us.is_some() && r.state == FutureState::Pending)
-            .count();
-        self.queued.push((t, waiting));
+    fn queue_changed(&mut self, t: u64, change: isize) {
+        self.waiting = self.waiting.saturating_add_signed(change);
+        self.queued.push((t, self.waiting));
     }
 
     fn trace_event(&mut self, e: TraceEvent) {
@@ -213,10 +231,11 @@ impl RunModel {
                     let r = &mut self.tasks[next];
                     r.future = Some(id);
                     r.submitted_us = Some(t);
-                    self.queue_changed(t);
+                    self.queue_changed(t, 1);
                 }
             }
             (EventKind::Started, Some(i)) => {
+                let was_waiting = self.tasks[i].state == FutureState::Pending;
                 let r = &mut self.tasks[i];
                 r.state = FutureState::Running;
                 r.started_us = Some(t);
@@ -224,15 +243,16 @@ impl RunModel {
                 if !self.lanes.contains(&e.thread) {
                     self.lanes.push(e.thread.clone());
                 }
-                self.queue_changed(t);
+                self.queue_changed(t, if was_waiting { -1 } else { 0 });
             }
             (EventKind::Returned, Some(i)) => self.end(i, t, FutureState::Returned),
             (EventKind::Raised { error }, Some(i)) => {
                 self.end(i, t, FutureState::Raised(error.clone()))
             }
             (EventKind::Cancelled, Some(i)) => {
+                let was_waiting = self.tasks[i].state == FutureState::Pending;
                 self.end(i, t, FutureState::Cancelled);
-                self.queue_changed(t);
+                self.queue_changed(t, if was_waiting { -1 } else { 0 });
             }
             (EventKind::WaitBegan { op }, _) => {
                 self.main_thread.get_or_insert_with(|| e.thread.clone());

@@ -28,7 +28,7 @@ pub struct Job {
 }
 
 /// How often the page takes the events that arrived.
-const BATCH_MS: u32 = 50;
+const BATCH_MS: u32 = 100;
 
 type Inbox = Arc<Mutex<Vec<RunEvent>>>;
 

@@ -1,6 +1,6 @@
 //! The playground's state and every change to it (Yew's `use_reducer`).
 
-use super::model::{RunModel, Status};
+use super::model::{ModelRef, RunModel, Status};
 use super::runner::Place;
 use futurelab::scenario::{presets, Consume, Problem, RunEvent, Scenario, Style};
 use std::rc::Rc;
@@ -33,19 +33,20 @@ pub struct Column {
     pub testid: &'static str,
     pub scenario: Scenario,
     pub place: Place,
-    pub model: RunModel,
+    pub model: ModelRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Playground {
-    pub scenario: Scenario,
+    /// Shared, so the state's clone at every batch of a live run does not copy 1,000 tasks.
+    pub scenario: Rc<Scenario>,
     /// The preset it came from, while unchanged or edited.
     pub preset: Option<String>,
     pub problems: Vec<Problem>,
     pub place: Place,
     /// Bumped at every start, so batches of an older run are ignored.
     pub generation: u32,
-    pub run: Option<RunModel>,
+    pub run: Option<ModelRef>,
     pub compare: Option<Vec<Column>>,
     pub cancel_requested: bool,
     /// A problem with the page's URL (a broken shared link), shown once.
@@ -73,7 +74,7 @@ impl Playground {
     pub fn new(scenario: Scenario, preset: Option<String>) -> Self {
         let problems = problems_of(&scenario);
         Playground {
-            scenario,
+            scenario: Rc::new(scenario),
             preset,
             problems,
             place: Place::Browser,
@@ -87,7 +88,7 @@ impl Playground {
 
     /// Whether a run or comparison is still going.
     pub fn running(&self) -> bool {
-        let live = |m: &RunModel| matches!(m.status, Status::Idle | Status::Running);
+        let live = |m: &ModelRef| matches!(m.status, Status::Idle | Status::Running);
         self.run.as_ref().is_some_and(live)
             || self
                 .compare
@@ -99,7 +100,7 @@ impl Playground {
     pub fn comparison(&self, kind: CompareKind) -> Vec<Column> {
         let column =
             |title: &str, testid: &'static str, change: &dyn Fn(&mut Scenario), place: Place| {
-                let mut scenario = self.scenario.clone();
+                let mut scenario = (*self.scenario).clone();
                 change(&mut scenario);
                 let mut model = RunModel::new(&scenario);
                 model.status = Status::Running;
@@ -108,7 +109,7 @@ impl Playground {
                     testid,
                     scenario,
                     place,
-                    model,
+                    model: ModelRef(Rc::new(model)),
                 }
             };
         let workers = match self.scenario.style {
@@ -195,7 +196,7 @@ impl Reducible for Playground {
                 }
             }
             Action::Edit(change) => {
-                change(&mut next.scenario);
+                change(Rc::make_mut(&mut next.scenario));
                 next.problems = problems_of(&next.scenario);
             }
             Action::SetPlace(place) => next.place = place,
@@ -209,7 +210,7 @@ impl Reducible for Playground {
                 };
                 match compare {
                     Some(kind) => next.compare = Some(next.comparison(kind)),
-                    None => next.run = Some(fresh(&next.scenario)),
+                    None => next.run = Some(ModelRef(Rc::new(fresh(&next.scenario)))),
                 }
             }
             Action::Events {
@@ -229,7 +230,9 @@ impl Reducible for Playground {
                         .and_then(|c| c.get_mut(i))
                         .map(|c| &mut c.model),
                 };
-                if let Some(model) = model {
+                if let Some(ModelRef(model)) = model {
+                    // A new model per batch (the old state keeps the old one): views compare by identity.
+                    let model = Rc::make_mut(model);
                     for e in events {
                         // A server run cancelled by closing its stream ends as a broken stream: say cancelled.
                         let e = match e {

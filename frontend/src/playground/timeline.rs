@@ -2,8 +2,9 @@
 //! submitted and received each future), a lane per worker with each task as a bar coloured by outcome,
 //! and the number of queued tasks over time. The time axis grows with the run; zoom widens it.
 
-use super::model::{FutureState, RunModel, Status};
+use super::model::{FutureState, ModelRef, Status};
 use futurelab::WaitOp;
+use std::rc::Rc;
 use yew::prelude::*;
 
 const LABEL_W: f64 = 150.0;
@@ -12,7 +13,7 @@ const BASE_W: f64 = 960.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub model: RunModel,
+    pub model: ModelRef,
 }
 
 fn op_name(op: WaitOp) -> &'static str {
@@ -38,6 +39,11 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let span = (m.now_us.max(1_000) as f64) * if live { 1.15 } else { 1.02 };
     let width = BASE_W * f64::from(*zoom);
     let x = |t: u64| LABEL_W + (t as f64 / span) * (width - LABEL_W - 10.0);
+    // Bars, waits, marks and the queue line are drawn in milliseconds inside one scaled group, so when the
+    // axis rescales (every batch of a live run) only the group's transform changes, not 1,000 bars.
+    let tx = |t: u64| t as f64 / 1e3;
+    let scale = (width - LABEL_W - 10.0) / (span / 1e3);
+    let group = format!("translate({LABEL_W} 0) scale({scale:.6} 1)");
     let lanes = m.lanes.len();
     let main_y = 24.0;
     let lane_y = |i: usize| main_y + LANE_H * (i as f64 + 1.0);
@@ -60,64 +66,38 @@ pub fn timeline(props: &TimelineProps) -> Html {
     };
     let bars = m.tasks.iter().enumerate().filter_map(|(i, t)| {
         let start = t.started_us?;
-        let end = t.ended_us.unwrap_or(m.now_us).max(start);
         let lane = t.thread.as_ref().and_then(|th| m.lanes.iter().position(|l| l == th))?;
-        let class = match t.state {
-            FutureState::Running => "bar running",
-            FutureState::Returned => "bar returned",
-            FutureState::Raised(_) => "bar raised",
-            FutureState::Cancelled => "bar cancelled",
-            FutureState::Pending => "bar",
-        };
-        let (focused_set, focused_clear) = (focused.clone(), focused.clone());
-        let (x0, x1) = (x(start), x(end));
-        let tip = format!(
-            "{} {}: started {}, {} on {}",
-            t.label,
-            t.repr(),
-            seconds(start),
-            t.ended_us.map_or("still running".into(), |e| format!("ended {}", seconds(e))),
-            t.thread.clone().unwrap_or_default()
-        );
         Some(html! {
-            <rect class={class} data-testid="task-bar" data-task={i.to_string()} data-state={t.state.word()}
-                x={format!("{x0:.1}")} y={format!("{}", lane_y(lane) + 4.0)}
-                width={format!("{:.1}", (x1 - x0).max(2.0))} height={format!("{}", LANE_H - 8.0)}
-                tabindex="0" role="img" aria-label={tip.clone()}
-                onfocus={Callback::from(move |_| focused_set.set(Some(i)))}
-                onmouseenter={Callback::from(move |_| focused_clear.set(Some(i)))}>
-                <title>{ tip }</title>
-            </rect>
+            <Bar task={i} label={Rc::clone(&t.label)} state={t.state.clone()} lane_y={lane_y(lane)}
+                start_us={start} end_us={t.ended_us} now_us={if t.ended_us.is_none() { m.now_us } else { 0 }}
+                thread={t.thread.clone().unwrap_or_default()} future={t.future.unwrap_or(0)} />
         })
     });
     let waits = m.waits.iter().map(|w| {
-        let (x0, x1) = (x(w.start_us), x(w.end_us.unwrap_or(m.now_us)));
+        let (x0, x1) = (tx(w.start_us), tx(w.end_us.unwrap_or(m.now_us)));
         html! {
-            <rect class="wait" x={format!("{x0:.1}")} y={format!("{}", main_y + 6.0)} width={format!("{:.1}", (x1 - x0).max(1.0))}
+            <rect class="wait" x={format!("{x0:.3}")} y={format!("{}", main_y + 6.0)} width={format!("{:.3}", x1 - x0)}
                 height={format!("{}", LANE_H - 12.0)}>
                 <title>{ format!("blocked in {} from {} to {}", op_name(w.op), seconds(w.start_us), w.end_us.map_or("now".into(), seconds)) }</title>
             </rect>
         }
     });
     let marks = m.tasks.iter().flat_map(|t| {
-        let submitted = t.submitted_us.map(|s| html! {
-            <path class="mark submitted" d={format!("M{:.1} {} l-3 -5 h6 z", x(s), main_y + 5.0)}><title>{ format!("{} submitted at {}", t.label, seconds(s)) }</title></path>
-        });
-        let consumed = t.consumed_us.map(|c| html! {
-            <circle class="mark consumed" cx={format!("{:.1}", x(c))} cy={format!("{}", main_y + LANE_H - 4.0)} r="3.5"><title>{ format!("{} received at {}", t.label, seconds(c)) }</title></circle>
-        });
+        let tick = |t: u64, class: &'static str, y: f64| {
+            let at = format!("{:.3}", tx(t));
+            html! { <line class={class} x1={at.clone()} x2={at} y1={format!("{y}")} y2={format!("{}", y + 6.0)} /> }
+        };
+        let submitted = t.submitted_us.map(|s| tick(s, "mark submitted", main_y));
+        let consumed = t.consumed_us.map(|c| tick(c, "mark consumed", main_y + LANE_H - 6.0));
         submitted.into_iter().chain(consumed)
     });
     let queue_path = {
-        let mut d = format!("M{:.1} {:.1}", x(0), queue_y + LANE_H - 2.0);
-        let mut last = 0.0;
+        let mut d = format!("M0 {:.1}", queue_y + LANE_H - 2.0);
         for (t, n) in &m.queued {
             let y = queue_y + LANE_H - 2.0 - (*n as f64 / peak) * (LANE_H - 6.0);
-            d.push_str(&format!(" H{:.1} V{:.1}", x(*t), y));
-            last = y;
+            d.push_str(&format!(" H{:.3} V{:.1}", tx(*t), y));
         }
-        d.push_str(&format!(" H{:.1}", x(m.now_us)));
-        let _ = last;
+        d.push_str(&format!(" H{:.3}", tx(m.now_us)));
         d
     };
     let details = focused
@@ -134,6 +114,24 @@ pub fn timeline(props: &TimelineProps) -> Html {
             )
         })
         .unwrap_or_else(|| "Hover over or tab to a bar to see its future.".into());
+    // One listener for every bar (a 1,000-task run has 1,000 bars): the bar's `data-task` says which.
+    let pick = |e: &web_sys::Event, focused: &UseStateHandle<Option<usize>>| {
+        let task = e
+            .target_dyn_into::<web_sys::Element>()
+            .and_then(|el| el.get_attribute("data-task"))
+            .and_then(|t| t.parse::<usize>().ok());
+        if task.is_some() {
+            focused.set(task);
+        }
+    };
+    let on_focus = {
+        let focused = focused.clone();
+        Callback::from(move |e: FocusEvent| pick(&e, &focused))
+    };
+    let on_hover = {
+        let focused = focused.clone();
+        Callback::from(move |e: MouseEvent| pick(&e, &focused))
+    };
     let set_zoom = |z: u32| {
         let zoom = zoom.clone();
         Callback::from(move |_| zoom.set(z))
@@ -147,7 +145,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <span class="muted">{ format!("{} · {} worker lanes", seconds(m.now_us), lanes) }</span>
             </div>
             <div class="timeline-scroll">
-                <svg data-testid="timeline" width={format!("{width}")} height={format!("{height}")}
+                <svg data-testid="timeline" onfocusin={on_focus} onmouseover={on_hover} width={format!("{width}")} height={format!("{height}")}
                     viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Timeline of the run">
                     { for ticks.iter().map(|s| html! {
                         <g class="tick">
@@ -158,10 +156,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     { label(main_y, "main program".into()) }
                     { for (0..lanes).map(|i| label(lane_y(i), m.lanes[i].clone())) }
                     { label(queue_y, "queued".into()) }
-                    { for waits }
-                    { for bars }
-                    { for marks }
-                    <path class="queue" d={queue_path} />
+                    <g transform={group}>
+                        { for waits }
+                        { for bars }
+                        { for marks }
+                        <path class="queue" d={queue_path} />
+                    </g>
                 </svg>
             </div>
             <p class="timeline-details" aria-live="polite">{ details }</p>
@@ -169,6 +169,50 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <span class="key cancelled"></span>{ "cancelled " }<span class="key running"></span>{ "running " }
                 <span class="key wait"></span>{ "main program blocked · ▼ submitted · ● received" }</p>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BarProps {
+    task: usize,
+    label: Rc<str>,
+    state: FutureState,
+    lane_y: f64,
+    start_us: u64,
+    end_us: Option<u64>,
+    /// Only for a running bar (it grows with the run); 0 once it ended, so a finished bar's props never
+    /// change again and Yew skips it.
+    now_us: u64,
+    thread: String,
+    future: u64,
+}
+
+/// One task's bar, in milliseconds inside the timeline's scaled group.
+#[function_component(Bar)]
+fn bar(p: &BarProps) -> Html {
+    let end = p.end_us.unwrap_or(p.now_us).max(p.start_us);
+    let (x0, x1) = (p.start_us as f64 / 1e3, end as f64 / 1e3);
+    let class = match p.state {
+        FutureState::Running => "bar running",
+        FutureState::Returned => "bar returned",
+        FutureState::Raised(_) => "bar raised",
+        FutureState::Cancelled => "bar cancelled",
+        FutureState::Pending => "bar",
+    };
+    let tip = format!(
+        "{} <Future at 0x{:x} state={}>: started {}, {} on {}",
+        p.label,
+        p.future,
+        p.state.word(),
+        seconds(p.start_us),
+        p.end_us.map_or("still running".into(), |e| format!("ended {}", seconds(e))),
+        p.thread
+    );
+    html! {
+        <rect class={class} data-testid="task-bar" data-task={p.task.to_string()} data-state={p.state.word()}
+            x={format!("{x0:.3}")} y={format!("{}", p.lane_y + 4.0)}
+            width={format!("{:.3}", x1 - x0)} height={format!("{}", LANE_H - 8.0)}
+            tabindex="0" role="img" aria-label={tip} />
     }
 }
 

@@ -1,0 +1,40 @@
+//! `/?bench`: the browser half of the `is_prime` throughput figure (frontend/BENCHMARKS.md), the same
+//! function the native example runs, on this page's Web Worker threads.
+
+use crate::runtime;
+use yew::prelude::*;
+
+#[function_component(Bench)]
+pub fn bench() -> Html {
+    let rates = use_state(|| None::<Vec<(usize, f64)>>);
+    {
+        let rates = rates.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                let measured = runtime::run_off_main_thread(|| {
+                    [1usize, 2]
+                        .iter()
+                        .map(|&w| (w, futurelab::work::is_prime_throughput(w, 16, 3)))
+                        .collect::<Vec<_>>()
+                })
+                .await;
+                rates.set(Some(measured.unwrap_or_default()));
+            });
+        });
+    }
+    match &*rates {
+        None => html! { <section data-testid="bench"><p>{ "Measuring is_prime throughput on 1 and 2 workers…" }</p></section> },
+        Some(rates) => html! {
+            <section data-testid="bench" data-done="true">
+                <h2>{ "is_prime throughput in this browser" }</h2>
+                <ul>
+                    { for rates.iter().map(|(w, r)| html! {
+                        <li data-testid="bench-rate" data-workers={w.to_string()} data-rate={format!("{r:.3}")}>
+                            { format!("{w} worker(s): {r:.1} calls/s") }
+                        </li>
+                    }) }
+                </ul>
+            </section>
+        },
+    }
+}

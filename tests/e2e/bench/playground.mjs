@@ -1,0 +1,71 @@
+// Browser figures for frontend/BENCHMARKS.md, each beside its baseline measured in the same run:
+//   1. frames per second while a 1,000-task run draws live, beside the idle page's;
+//   2. time until the playground is interactive (Run enabled, worker pool started), beside DOMContentLoaded;
+//   3. the wasm size (raw and gzip);
+//   4. is_prime throughput on 1 and 2 workers in Chromium, beside the same function native.
+// Usage (after `make frontend` and `cargo build -p futurelab-server`): node tests/e2e/bench/playground.mjs
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { ROOT, launchBrowser, startServer } from "../support.mjs";
+
+const server = await startServer();
+const browser = await launchBrowser();
+const out = [];
+const say = (line) => { out.push(line); console.log(line); };
+
+try {
+  // 2. Interactive: best of 3 fresh pages.
+  let best = Infinity, dcl = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/#preset=loiter-map`);
+    await page.locator('[data-testid="run"]:enabled').waitFor({ timeout: 30_000 });
+    const t = await page.evaluate(() => performance.now());
+    const d = await page.evaluate(() => performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd);
+    best = Math.min(best, t); dcl = Math.min(dcl, d);
+    await page.close();
+  }
+  say(`interactive (Run enabled, ${"pool started"}): ${best.toFixed(0)} ms  | baseline DOMContentLoaded: ${dcl.toFixed(0)} ms`);
+
+  // 1. Frames per second during a live 1,000-task run.
+  const tasks = Array.from({ length: 1000 }, (_, i) => ({ kind: "sleep", ms: 30, label: `t${i}` }));
+  const scenario = { version: 1, name: "1000 tasks", style: { kind: "thread_pool", max_workers: 8 }, tasks, consume: { kind: "as_completed" } };
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.url}/#scenario=${encodeURIComponent(JSON.stringify(scenario))}`);
+  await page.locator('[data-testid="run"]:enabled').waitFor({ timeout: 30_000 });
+  const countFrames = (ms) => page.evaluate((ms) => new Promise((resolve) => {
+    let frames = 0; const t0 = performance.now(); let worst = 0; let last = t0;
+    const tick = (now) => { frames++; worst = Math.max(worst, now - last); last = now;
+      if (now - t0 < ms) requestAnimationFrame(tick); else resolve({ fps: frames * 1000 / (now - t0), worst }); };
+    requestAnimationFrame(tick);
+  }), ms);
+  const idle = await countFrames(2000);
+  await page.getByTestId("run").click();
+  const live = await countFrames(3000);
+  await page.locator('[data-testid="run-view"][data-status="done"]').waitFor({ timeout: 60_000 });
+  const bars = await page.getByTestId("task-bar").count();
+  say(`1,000-task live run: ${live.fps.toFixed(1)} fps (longest frame ${live.worst.toFixed(0)} ms), ${bars} bars drawn  | baseline idle page: ${idle.fps.toFixed(1)} fps`);
+  await page.close();
+
+  // 3. The wasm.
+  const dist = join(ROOT, "dist");
+  const wasm = readdirSync(dist).find((f) => f.endsWith("_bg.wasm"));
+  const bytes = readFileSync(join(dist, wasm));
+  say(`wasm: ${(statSync(join(dist, wasm)).size / 1024).toFixed(0)} KiB raw, ${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzip (${wasm})`);
+
+  // 4. is_prime throughput, browser then native, same function.
+  const bench = await browser.newPage();
+  await bench.goto(`${server.url}/?bench`);
+  await bench.locator('[data-testid="bench"][data-done]').waitFor({ timeout: 120_000 });
+  const rates = await bench.getByTestId("bench-rate").evaluateAll((els) => els.map((e) => Number(e.dataset.rate)));
+  await bench.close();
+  const native = execFileSync("cargo", ["run", "--release", "-q", "-p", "futurelab", "--example", "is_prime_throughput"], { cwd: ROOT, encoding: "utf8" })
+    .trim().split("\n").map((l) => Number(l.split("calls_per_s=")[1]));
+  say(`is_prime calls/s, 1 worker: browser ${rates[0].toFixed(1)}, native ${native[0].toFixed(1)} -> ${(rates[0] / native[0]).toFixed(2)} of native`);
+  say(`is_prime calls/s, 2 workers: browser ${rates[1].toFixed(1)}, native ${native[1].toFixed(1)} -> browser 2 vs 1 worker: ${(rates[1] / rates[0]).toFixed(2)}x, native ${(native[1] / native[0]).toFixed(2)}x`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
