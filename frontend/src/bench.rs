@@ -23,7 +23,9 @@ pub fn bench() -> Html {
         });
     }
     match &*rates {
-        None => html! { <section data-testid="bench"><p>{ "Measuring is_prime throughput on 1 and 2 workers…" }</p></section> },
+        None => {
+            html! { <section data-testid="bench"><p>{ "Measuring is_prime throughput on 1 and 2 workers…" }</p></section> }
+        }
         Some(rates) => html! {
             <section data-testid="bench" data-done="true">
                 <h2>{ "is_prime throughput in this browser" }</h2>

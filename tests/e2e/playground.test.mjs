@@ -101,7 +101,10 @@ test("browser versus server: the same scenario gives the same results in both", 
 });
 
 test("flags with injected 404s: the counter shows them", async () => {
-  const { page, errors } = await open("/#preset=flags-not-found-counter");
+  const { page, errors } = await open("/");
+  await page.getByText("downloading flags").click();
+  await page.getByTestId("preset-flags-not-found-counter").click();
+  await page.waitForFunction(() => location.hash === "#preset=flags-not-found-counter");
   await page.getByTestId("run").click();
   await until(page, '[data-testid="run-view"]', "done");
   const console = await page.getByTestId("console").innerText();
@@ -171,3 +174,49 @@ test("readable on a 400-pixel-wide screen", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("export: the trace is Chrome trace JSON and the console is text", async () => {
+  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  await page.getByTestId("run").click();
+  await until(page, '[data-testid="run-view"]', "done");
+  const [trace] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-trace").click()]);
+  const json = JSON.parse(await streamText(await trace.createReadStream()));
+  const events = json.traceEvents ?? json;
+  assert.ok(Array.isArray(events) && events.some((e) => e.ph === "X"), "complete slices for the tasks");
+  const [text] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-console").click()]);
+  assert.match(await streamText(await text.createReadStream()), /tasks in/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("keyboard: a bar reached with Tab shows its future and times", async () => {
+  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  await page.getByTestId("run").click();
+  await until(page, '[data-testid="run-view"]', "done");
+  await page.getByRole("button", { name: "Fit" }).focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");
+  assert.match(await page.locator(".timeline-details").innerText(), /<Future at 0x[0-9a-f]+ state=finished/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a server that cannot be reached is said in plain words", async () => {
+  const own = await startServer();
+  const page = await browser.newPage();
+  await page.goto(`${own.url}/#preset=loiter-map`);
+  await page.getByTestId("run").waitFor({ timeout: 30_000 });
+  await own.stop();
+  await page.getByTestId("place-server").check();
+  await page.getByTestId("run").click();
+  const error = page.getByTestId("run-error");
+  await error.waitFor({ timeout: 10_000 });
+  assert.match(await error.innerText(), /could not be reached/);
+  await page.close();
+});
+
+async function streamText(stream) {
+  const chunks = [];
+  for await (const c of stream) chunks.push(c);
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -15,11 +15,11 @@ use crate::runtime;
 use editor::{Editor, PresetList};
 use futurelab::scenario::presets;
 use futurelab::scenario::Scenario;
-use std::rc::Rc;
 use model::{ModelRef, Status};
 use panels::{Console, FuturesTable, Progress, Results};
 use runner::{Place, Running};
 use state::{Action, CompareKind, Playground as State, Slot};
+use std::rc::Rc;
 use timeline::Timeline;
 use yew::prelude::*;
 
@@ -161,7 +161,9 @@ pub fn playground(props: &PlaygroundProps) -> Html {
     };
     let busy = state.running();
     let invalid = !state.problems.is_empty();
-    let preset = use_memo(state.preset.clone(), |id| id.as_deref().and_then(presets::get));
+    let preset = use_memo(state.preset.clone(), |id| {
+        id.as_deref().and_then(presets::get)
+    });
     let dismiss = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))

@@ -37,7 +37,11 @@ const ROWS_SHOWN: usize = 100;
 pub fn futures_table(props: &ModelProps) -> Html {
     let all = use_state(|| false);
     let m = &props.model;
-    let shown = if *all { m.tasks.len() } else { ROWS_SHOWN.min(m.tasks.len()) };
+    let shown = if *all {
+        m.tasks.len()
+    } else {
+        ROWS_SHOWN.min(m.tasks.len())
+    };
     let show_all = {
         let all = all.clone();
         Callback::from(move |_: MouseEvent| all.set(true))

@@ -205,7 +205,8 @@ fn bar(p: &BarProps) -> Html {
         p.future,
         p.state.word(),
         seconds(p.start_us),
-        p.end_us.map_or("still running".into(), |e| format!("ended {}", seconds(e))),
+        p.end_us
+            .map_or("still running".into(), |e| format!("ended {}", seconds(e))),
         p.thread
     );
     html! {
