@@ -198,6 +198,24 @@ fn wait_first_completed_reports_done_and_not_done() {
     assert!(report.cancelled);
 }
 
+/// Runs `scenario`, cancelling it from outside when it prints a line starting with `line`.
+fn run_cancelled_at(scenario: &Scenario, line: &'static str) -> RunReport {
+    let cancel = CancelToken::new();
+    let trigger = cancel.clone();
+    let on_line: std::sync::Arc<dyn Fn(&ConsoleLine) + Send + Sync> =
+        std::sync::Arc::new(move |l: &ConsoleLine| {
+            if l.text.starts_with(line) {
+                trigger.cancel();
+            }
+        });
+    let options = RunOptions {
+        on_line: Some(on_line),
+        cancel,
+        ..RunOptions::default()
+    };
+    run(scenario, options).unwrap()
+}
+
 #[test]
 fn cancelling_a_run_cancels_the_pending_futures_and_wakes_sleeping_tasks() {
     let tasks: Vec<_> = (0..10)
@@ -209,23 +227,7 @@ fn cancelling_a_run_cancels_the_pending_futures_and_wakes_sleeping_tasks() {
         tasks,
         Consume::AsCompleted,
     );
-    let cancel = CancelToken::new();
-    let trigger = cancel.clone();
-    let on_line: std::sync::Arc<dyn Fn(&ConsoleLine) + Send + Sync> =
-        std::sync::Arc::new(move |l: &ConsoleLine| {
-            if l.text.starts_with("Scheduled for t9") {
-                trigger.cancel();
-            }
-        });
-    let report = run(
-        &scenario,
-        RunOptions {
-            on_line: Some(on_line),
-            cancel,
-            ..RunOptions::default()
-        },
-    )
-    .unwrap();
+    let report = run_cancelled_at(&scenario, "Scheduled for t9");
     assert!(report.cancelled);
     assert_eq!(report.received.len(), 10);
     let cancelled = report
@@ -260,23 +262,7 @@ fn cancelling_a_map_run_cancels_its_queued_tasks_too() {
         tasks,
         Consume::Map,
     );
-    let cancel = CancelToken::new();
-    let trigger = cancel.clone();
-    let on_line: std::sync::Arc<dyn Fn(&ConsoleLine) + Send + Sync> =
-        std::sync::Arc::new(move |l: &ConsoleLine| {
-            if l.text == "start t0" {
-                trigger.cancel();
-            }
-        });
-    let report = run(
-        &scenario,
-        RunOptions {
-            on_line: Some(on_line),
-            cancel,
-            ..RunOptions::default()
-        },
-    )
-    .unwrap();
+    let report = run_cancelled_at(&scenario, "start t0");
     assert!(report.cancelled);
     let started = report
         .console

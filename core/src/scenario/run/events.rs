@@ -77,16 +77,22 @@ mod tests {
     use crate::scenario::presets;
     use std::sync::Mutex;
 
-    #[test]
-    fn a_stream_carries_the_trace_and_the_lines_and_ends_with_the_report() {
-        let mut scenario = presets::get("loiter-map").unwrap().scenario;
+    /// Every event of a preset's run (sleeps at 1/100 speed), in order.
+    fn streamed(id: &str) -> Vec<RunEvent> {
+        let mut scenario = presets::get(id).unwrap().scenario;
         scenario.time_scale = 0.01;
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&events);
         run_streamed(&scenario, CancelToken::new(), None, move |e| {
             sink.lock().unwrap().push(e)
         });
-        let events = events.lock().unwrap();
+        let events = std::mem::take(&mut *events.lock().unwrap());
+        events
+    }
+
+    #[test]
+    fn a_stream_carries_the_trace_and_the_lines_and_ends_with_the_report() {
+        let events = streamed("loiter-map");
         let last = events.last().expect("events");
         let RunEvent::Done(report) = last else {
             panic!("ends with {}", last.name())
@@ -129,14 +135,7 @@ mod tests {
 
     #[test]
     fn a_run_that_cannot_start_ends_with_failed() {
-        let mut scenario = presets::get("is-prime-processes").unwrap().scenario;
-        scenario.time_scale = 0.01;
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&events);
-        run_streamed(&scenario, CancelToken::new(), None, move |e| {
-            sink.lock().unwrap().push(e)
-        });
-        let events = events.lock().unwrap();
+        let events = streamed("is-prime-processes");
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].name(), "failed");
     }
