@@ -12,6 +12,8 @@ use std::fmt;
 /// | `Timeout` | `TimeoutError` (from `result(timeout)`, `map(timeout=)`, `as_completed(timeout=)`) |
 /// | `Panicked(msg)` | the exception raised by the callable (here: the task panicked) |
 /// | `Broken(msg)` | `BrokenThreadPool` / `BrokenExecutor` |
+/// | `BrokenProcessPool(msg)` | `BrokenProcessPool`: a worker process died; the message names its exit code or signal |
+/// | `Serialization(msg)` | `PicklingError`: an argument or result of a process pool call did not (de)serialise |
 /// | `Rejected(e)` | the `RuntimeError` a `map(buffersize=)` refill gets after shutdown (gh-146392) |
 ///
 /// Work that can fail in an ordinary way should return its own `Result` as the future's value;
@@ -28,6 +30,10 @@ pub enum FutureError {
     Broken(String),
     /// The task could never be submitted (a `map` with `buffersize` refilling after shutdown).
     Rejected(ExecutorError),
+    /// A worker process of a process pool died abruptly while the future was pending or running.
+    BrokenProcessPool(String),
+    /// A process pool call's argument or result did not (de)serialise, or the worker has no such function.
+    Serialization(String),
 }
 
 impl FutureError {
@@ -39,6 +45,8 @@ impl FutureError {
             FutureError::Panicked(_) => "Panicked",
             FutureError::Broken(_) => "BrokenThreadPool",
             FutureError::Rejected(_) => "RuntimeError",
+            FutureError::BrokenProcessPool(_) => "BrokenProcessPool",
+            FutureError::Serialization(_) => "PicklingError",
         }
     }
 
@@ -56,6 +64,9 @@ impl fmt::Display for FutureError {
             FutureError::Panicked(msg) => write!(f, "the task panicked: {msg}"),
             FutureError::Broken(msg) => f.write_str(msg),
             FutureError::Rejected(e) => write!(f, "{e}"),
+            FutureError::BrokenProcessPool(msg) | FutureError::Serialization(msg) => {
+                f.write_str(msg)
+            }
         }
     }
 }
@@ -75,8 +86,12 @@ pub enum ExecutorError {
     Shutdown,
     /// The executor is broken (its initializer panicked); the message says why.
     Broken(String),
-    /// The platform could not start a worker thread.
+    /// The platform could not start a worker thread (or process).
     Spawn(String),
+    /// `max_tasks_per_child` was 0: "max_tasks_per_child must be >= 1".
+    InvalidMaxTasksPerChild,
+    /// A `chunksize` of 0: "chunksize must be >= 1.".
+    InvalidChunkSize,
 }
 
 impl fmt::Display for ExecutorError {
@@ -87,7 +102,11 @@ impl fmt::Display for ExecutorError {
             ExecutorError::InvalidMaxPending => f.write_str("max_pending must be None or > 0"),
             ExecutorError::Shutdown => f.write_str("cannot schedule new futures after shutdown"),
             ExecutorError::Broken(msg) => f.write_str(msg),
-            ExecutorError::Spawn(msg) => write!(f, "could not start a worker thread: {msg}"),
+            ExecutorError::Spawn(msg) => write!(f, "could not start a worker: {msg}"),
+            ExecutorError::InvalidMaxTasksPerChild => {
+                f.write_str("max_tasks_per_child must be >= 1")
+            }
+            ExecutorError::InvalidChunkSize => f.write_str("chunksize must be >= 1."),
         }
     }
 }

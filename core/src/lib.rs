@@ -103,6 +103,9 @@ mod future;
 mod map;
 mod panic;
 mod platform;
+/// Process pools exist natively on Unix only (the browser has no processes).
+#[cfg(unix)]
+pub mod process;
 pub mod scenario;
 mod trace;
 mod wait;

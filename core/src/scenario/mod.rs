@@ -12,8 +12,8 @@ mod validate;
 
 pub use model::{Consume, Scenario, Shutdown, Style, Task, Work, SCENARIO_VERSION};
 pub use run::{
-    python_repr, run, run_streamed, CancelToken, ConsoleLine, FetchCounter, LineSink, Outcome,
-    Received, RunError, RunEvent, RunOptions, RunReport, Timestamps,
+    perform_standalone, python_repr, run, run_streamed, CancelToken, ConsoleLine, FetchCounter,
+    LineSink, Outcome, Received, RunError, RunEvent, RunOptions, RunReport, Timestamps,
 };
 pub use validate::{limits, Problem, ScenarioError};
 

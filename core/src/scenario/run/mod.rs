@@ -279,6 +279,24 @@ impl Run {
     }
 }
 
+/// Runs one task outside any run, as a process pool's worker does (`futurelab::process::Builtins::
+/// scenario_task`): what it prints goes to standard output, which the pool relays to the parent.
+pub fn perform_standalone(task: &Task, time_scale: f64, server: Option<String>) -> TaskValue {
+    let on_line: LineSink = Arc::new(|line: &ConsoleLine| println!("{}", line.text));
+    let run = Run {
+        start: Instant::now(),
+        console: Mutex::new(Vec::new()),
+        on_line: Some(on_line),
+        gil: None,
+        time_scale,
+        cancel: CancelToken::new(),
+        account: AtomicI64::new(0),
+        account_lock: Mutex::new(()),
+        server,
+    };
+    run.perform(task)
+}
+
 fn outcome(result: Result<TaskValue, FutureError>) -> Outcome {
     match result {
         Ok(Ok(value)) => Outcome::Returned(value),

@@ -1,0 +1,55 @@
+//! Functions every futurelab worker program serves: what the scenarios, the tests and the benchmarks run
+//! in worker processes.
+
+use super::registry::{Registry, Remote};
+use crate::scenario::Task;
+
+/// Typed handles to the built-in functions.
+#[derive(Clone, Debug)]
+pub struct Builtins {
+    /// The seeds' `is_prime(n)`.
+    pub is_prime: Remote<u64, bool>,
+    /// `time.sleep(ms / 1000)`.
+    pub sleep_ms: Remote<u64, ()>,
+    /// `os.getpid()`.
+    pub pid: Remote<(), u32>,
+    /// Returns its argument.
+    pub echo: Remote<serde_json::Value, serde_json::Value>,
+    /// `a + b`, for `starmap`.
+    pub add: Remote<(i64, i64), i64>,
+    /// Panics with the message (a bug in a task: the future fails, the worker goes on).
+    pub panic: Remote<String, ()>,
+    /// `os.abort()`: the worker dies (SIGABRT), as in a crash.
+    pub abort: Remote<(), ()>,
+    /// `os._exit(code)`: the worker ends at once.
+    pub exit: Remote<i32, ()>,
+    /// `print(text)` in the worker.
+    pub print: Remote<String, ()>,
+    /// A scenario task, run as the scenario runner runs it on a thread: (task, time scale, server URL).
+    pub scenario_task: Remote<(Task, f64, Option<String>), Result<serde_json::Value, String>>,
+}
+
+/// The built-in registry and its typed handles.
+pub fn builtin_registry() -> (Registry, Builtins) {
+    let mut r = Registry::new();
+    let builtins = Builtins {
+        is_prime: r.register("is_prime", crate::work::is_prime),
+        sleep_ms: r.register("sleep_ms", |ms: u64| {
+            std::thread::sleep(std::time::Duration::from_millis(ms))
+        }),
+        pid: r.register("pid", |(): ()| std::process::id()),
+        echo: r.register("echo", |v: serde_json::Value| v),
+        add: r.register("add", |(a, b): (i64, i64)| a.wrapping_add(b)),
+        panic: r.register("panic", |message: String| -> () { panic!("{message}") }),
+        abort: r.register("abort", |(): ()| std::process::abort()),
+        exit: r.register("exit", |code: i32| std::process::exit(code)),
+        print: r.register("print", |text: String| println!("{text}")),
+        scenario_task: r.register(
+            "scenario_task",
+            |(task, scale, server): (Task, f64, Option<String>)| {
+                crate::scenario::perform_standalone(&task, scale, server)
+            },
+        ),
+    };
+    (r, builtins)
+}

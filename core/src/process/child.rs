@@ -1,0 +1,185 @@
+//! One worker process as the parent sees it: started from the worker program, connected over its own Unix
+//! socket, its output relayed line by line, its exit described in words.
+
+use super::protocol::{receive, send, FromWorker, ToWorker, WORKER_ENV};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a worker program may take to connect back.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub(crate) struct WorkerProcess {
+    child: Child,
+    pub(crate) pid: u32,
+    input: BufReader<UnixStream>,
+    output: BufWriter<UnixStream>,
+    line: String,
+}
+
+impl WorkerProcess {
+    /// Starts `program` as a worker listening at `socket` (a fresh path in the pool's private folder).
+    pub(crate) fn start(
+        program: &Path,
+        socket: &Path,
+        on_output: Option<&OutputSink>,
+    ) -> Result<Self, String> {
+        let _ = std::fs::remove_file(socket);
+        let listener = UnixListener::bind(socket)
+            .map_err(|e| format!("cannot listen at {}: {e}", socket.display()))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot listen at {}: {e}", socket.display()))?;
+        let mut child = Command::new(program)
+            .env(WORKER_ENV, socket)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the worker program {}: {e}", program.display()))?;
+        let pid = child.id();
+        relay(
+            child.stdout.take(),
+            pid,
+            Destination::Output(on_output.cloned()),
+        );
+        relay(child.stderr.take(), pid, Destination::Error);
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let stream = loop {
+            match listener.accept() {
+                Ok((stream, _)) => break stream,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(fail_start(child, format!("accept failed: {e}"))),
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!(
+                    "the worker program {} ended ({}) before connecting: does its main call \
+                     futurelab::process::serve_if_worker first?",
+                    program.display(),
+                    describe(status)
+                ));
+            }
+            if Instant::now() > deadline {
+                return Err(fail_start(child, "it did not connect within 30 s".into()));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        let _ = std::fs::remove_file(socket);
+        stream
+            .set_nonblocking(false)
+            .map_err(|e| fail_start_ref(&mut child, e.to_string()))?;
+        let read_half = stream
+            .try_clone()
+            .map_err(|e| fail_start_ref(&mut child, e.to_string()))?;
+        let mut worker = WorkerProcess {
+            pid: child.id(),
+            child,
+            input: BufReader::new(read_half),
+            output: BufWriter::new(stream),
+            line: String::new(),
+        };
+        match worker.receive() {
+            Ok(FromWorker::Hello { pid }) if pid == worker.pid => Ok(worker),
+            other => Err(fail_start(
+                worker.child,
+                format!("it did not say hello as expected: {other:?}"),
+            )),
+        }
+    }
+
+    pub(crate) fn send(&mut self, message: &ToWorker) -> std::io::Result<()> {
+        send(&mut self.output, message)
+    }
+
+    /// The worker's next message; an error when the worker is gone.
+    pub(crate) fn receive(&mut self) -> std::io::Result<FromWorker> {
+        receive(&mut self.input, &mut self.line)?.ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the worker closed its socket",
+            )
+        })
+    }
+
+    /// Waits for the process to end (reaping it) and says how it ended.
+    pub(crate) fn wait(mut self) -> String {
+        let _ = self.output.flush();
+        drop(self.output);
+        match self.child.wait() {
+            Ok(status) => describe(status),
+            Err(e) => format!("an unknown way ({e})"),
+        }
+    }
+}
+
+fn fail_start(mut child: Child, why: String) -> String {
+    fail_start_ref(&mut child, why)
+}
+
+fn fail_start_ref(child: &mut Child, why: String) -> String {
+    let _ = child.kill();
+    let _ = child.wait();
+    format!("a worker process could not be started: {why}")
+}
+
+/// Where a worker's standard output lines go instead of the parent's standard output: `(pid, line)`.
+pub(crate) type OutputSink = std::sync::Arc<dyn Fn(u32, &str) + Send + Sync>;
+
+/// Where a relayed stream goes.
+enum Destination {
+    /// The worker's standard output: to the sink if there is one, else the parent's standard output.
+    Output(Option<OutputSink>),
+    /// The worker's standard error: the parent's standard error.
+    Error,
+}
+
+/// Copies a worker's stream a whole line at a time, so lines never mix mid-line.
+fn relay(from: Option<impl std::io::Read + Send + 'static>, pid: u32, to: Destination) {
+    let Some(from) = from else { return };
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(from);
+        let mut line = Vec::new();
+        while matches!(lines.read_until(b'\n', &mut line), Ok(n) if n > 0) {
+            if !line.ends_with(b"\n") {
+                line.push(b'\n');
+            }
+            match &to {
+                Destination::Output(Some(sink)) => {
+                    sink(pid, String::from_utf8_lossy(&line).trim_end_matches('\n'))
+                }
+                Destination::Output(None) => drop(std::io::stdout().lock().write_all(&line)),
+                Destination::Error => drop(std::io::stderr().lock().write_all(&line)),
+            }
+            line.clear();
+        }
+    });
+}
+
+/// `exit code 3`, `signal 9 (SIGKILL)`.
+pub(crate) fn describe(status: ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("exit code {code}");
+    }
+    match status.signal() {
+        Some(signal) => {
+            let name = match signal {
+                1 => "SIGHUP",
+                2 => "SIGINT",
+                6 => "SIGABRT",
+                9 => "SIGKILL",
+                11 => "SIGSEGV",
+                15 => "SIGTERM",
+                _ => "",
+            };
+            if name.is_empty() {
+                format!("signal {signal}")
+            } else {
+                format!("signal {signal} ({name})")
+            }
+        }
+        None => "an unknown way".into(),
+    }
+}

@@ -1,0 +1,37 @@
+//! Process pools: Python's `ProcessPoolExecutor` over worker processes (native, Unix).
+//!
+//! Tasks are registered functions addressed by name, with serde-serialised arguments and results, the way
+//! Python pickles a function by reference. The worker processes run a program (by default this one) whose
+//! `main` calls [`serve_if_worker`] first with the same [`Registry`].
+//!
+//! ```no_run
+//! use futurelab::process::{ProcessPoolExecutor, Registry, serve_if_worker};
+//!
+//! fn registry() -> (Registry, futurelab::process::Remote<u64, bool>) {
+//!     let mut r = Registry::new();
+//!     let is_prime = r.register("is_prime", futurelab::work::is_prime);
+//!     (r, is_prime)
+//! }
+//!
+//! fn main() {
+//!     let (registry, is_prime) = registry();
+//!     serve_if_worker(&registry); // a worker serves calls here and never returns
+//!     let pool = ProcessPoolExecutor::new(2).unwrap();
+//!     let f = pool.submit(&is_prime, 112_272_535_095_293).unwrap();
+//!     assert_eq!(f.result(), Ok(true));
+//! }
+//! ```
+
+mod builtin;
+mod child;
+mod pool;
+mod protocol;
+mod registry;
+mod worker;
+
+pub use builtin::{builtin_registry, Builtins};
+pub use pool::{
+    ProcessMap, ProcessPoolExecutor, ProcessPoolExecutorBuilder, BROKEN_FUTURE, BROKEN_POOL,
+};
+pub use registry::{Registry, Remote};
+pub use worker::{serve_if_worker, INITIALIZER_FAILED};

@@ -1,0 +1,72 @@
+//! What the parent and a worker process say to each other: one JSON message per line over a Unix socket.
+//! (The worker's standard output and error stay free for the tasks' own prints, which the parent relays
+//! line by line.)
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::io::{BufRead, Write};
+
+/// The environment variable that makes a program a worker: the socket path to connect to.
+pub(crate) const WORKER_ENV: &str = "FUTURELAB_PROCESS_WORKER";
+
+/// Parent to worker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ToWorker {
+    /// Run the initializer once, before any call.
+    Init { f: String, arg: Value },
+    /// Call `f` on each argument in turn (one call, or a chunk of `map`).
+    Call {
+        id: u64,
+        f: String,
+        args: Vec<Value>,
+    },
+    /// Leave (after `max_tasks_per_child` calls, or at shutdown).
+    Exit,
+}
+
+/// Worker to parent.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum FromWorker {
+    Hello {
+        pid: u32,
+    },
+    /// The initializer ran (or there was none).
+    Ready,
+    Results {
+        id: u64,
+        results: Vec<CallOutcome>,
+    },
+}
+
+/// How one call ended in the worker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum CallOutcome {
+    Ok(Value),
+    /// The function panicked; the worker goes on.
+    Panic(String),
+    /// The call could not be made: unknown name, an argument or result that does not (de)serialise.
+    Error(String),
+}
+
+pub(crate) fn send(out: &mut impl Write, message: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, message)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The next message, or `None` at the end of the stream.
+pub(crate) fn receive<T: for<'de> Deserialize<'de>>(
+    input: &mut impl BufRead,
+    line: &mut String,
+) -> std::io::Result<Option<T>> {
+    line.clear();
+    if input.read_line(line)? == 0 {
+        return Ok(None);
+    }
+    serde_json::from_str(line)
+        .map(Some)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}

@@ -1,0 +1,113 @@
+//! The worker side: a program started by a process pool connects back, runs calls, and leaves when told
+//! to or when the parent goes away.
+
+use super::protocol::{receive, send, CallOutcome, FromWorker, ToWorker, WORKER_ENV};
+use super::registry::Registry;
+use std::io::{BufReader, BufWriter};
+use std::os::unix::net::UnixStream;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+
+/// Exit code of a worker whose initializer failed (the pool reports it as broken).
+pub const INITIALIZER_FAILED: i32 = 3;
+/// Exit code of a worker that could not talk to its parent.
+pub const PROTOCOL_FAILED: i32 = 4;
+
+/// Call this first thing in `main` of a program that process pools start (by default the program itself,
+/// as Python's spawn start method re-runs the main module). When the program was started as a pool's
+/// worker, this serves calls with `registry` and then exits the process; otherwise it returns at once.
+///
+/// ```no_run
+/// let mut registry = futurelab::process::Registry::new();
+/// let square = registry.register("square", |n: u64| n * n);
+/// futurelab::process::serve_if_worker(&registry);
+/// // ... the program itself: start a ProcessPoolExecutor with the same registry.
+/// # let _ = square;
+/// ```
+pub fn serve_if_worker(registry: &Registry) {
+    let Some(path) = std::env::var_os(WORKER_ENV) else {
+        return;
+    };
+    let code = match UnixStream::connect(&path) {
+        Ok(stream) => serve(stream, registry),
+        Err(e) => {
+            eprintln!("futurelab worker: cannot reach the pool at {path:?}: {e}");
+            PROTOCOL_FAILED
+        }
+    };
+    std::process::exit(code);
+}
+
+fn serve(stream: UnixStream, registry: &Registry) -> i32 {
+    // A panicking call is reported to the parent, which fails that call's future with the message; the
+    // worker prints nothing of its own for it.
+    std::panic::set_hook(Box::new(|_| {}));
+    let Ok(read_half) = stream.try_clone() else {
+        return PROTOCOL_FAILED;
+    };
+    let mut out = BufWriter::new(stream);
+    if send(
+        &mut out,
+        &FromWorker::Hello {
+            pid: std::process::id(),
+        },
+    )
+    .is_err()
+    {
+        return PROTOCOL_FAILED;
+    }
+    // A reader thread, so the worker notices its parent leaving even in the middle of a long call: the
+    // socket closes and the worker exits at once instead of lingering as an orphan.
+    let (tx, rx) = mpsc::channel::<ToWorker>();
+    std::thread::spawn(move || {
+        let mut input = BufReader::new(read_half);
+        let mut line = String::new();
+        loop {
+            match receive::<ToWorker>(&mut input, &mut line) {
+                Ok(Some(message)) => {
+                    if tx.send(message).is_err() {
+                        return;
+                    }
+                }
+                // The parent closed the socket (it exited, was killed, or dropped the pool).
+                Ok(None) | Err(_) => std::process::exit(0),
+            }
+        }
+    });
+    for message in rx {
+        match message {
+            ToWorker::Init { f, arg } => {
+                let outcome = call(registry, &f, arg);
+                if let CallOutcome::Ok(_) = outcome {
+                    if send(&mut out, &FromWorker::Ready).is_err() {
+                        return PROTOCOL_FAILED;
+                    }
+                } else {
+                    eprintln!("futurelab worker: Exception in initializer: {outcome:?}");
+                    return INITIALIZER_FAILED;
+                }
+            }
+            ToWorker::Call { id, f, args } => {
+                let results = args.into_iter().map(|a| call(registry, &f, a)).collect();
+                if send(&mut out, &FromWorker::Results { id, results }).is_err() {
+                    return PROTOCOL_FAILED;
+                }
+            }
+            ToWorker::Exit => return 0,
+        }
+    }
+    0
+}
+
+fn call(registry: &Registry, name: &str, arg: serde_json::Value) -> CallOutcome {
+    let Some(function) = registry.get(name) else {
+        return CallOutcome::Error(format!(
+            "the worker program has no function named {name:?} (register it in the registry the worker serves)"
+        ));
+    };
+    match catch_unwind(AssertUnwindSafe(|| function(arg))) {
+        Ok(Ok(value)) => CallOutcome::Ok(value),
+        Ok(Err(message)) => CallOutcome::Error(message),
+        Err(payload) => CallOutcome::Panic(crate::panic::panic_message(&*payload)),
+    }
+}

@@ -1,0 +1,306 @@
+//! ProcessPoolExecutor with real worker processes (the `futurelab-worker` program of this crate).
+
+#![cfg(unix)]
+
+use futurelab::process::{
+    builtin_registry, Builtins, ProcessPoolExecutor, BROKEN_FUTURE, BROKEN_POOL,
+};
+use futurelab::{as_completed, wait, ExecutorError, FutureError, ReturnWhen};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+fn builtins() -> Builtins {
+    builtin_registry().1
+}
+
+fn pool(workers: usize) -> ProcessPoolExecutor {
+    ProcessPoolExecutor::builder()
+        .max_workers(workers)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .build()
+        .expect("a pool")
+}
+
+/// True while a process with this pid exists and is not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+            !state.starts_with('Z') && !state.starts_with('X')
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn submit_map_as_completed_and_wait_work_across_processes() {
+    let b = builtins();
+    let pool = pool(2);
+    let f = pool.submit(&b.is_prime, 112_272_535_095_293).unwrap();
+    assert_eq!(f.result(), Ok(true));
+    let squares: Vec<i64> = pool
+        .map(&b.add, (0..20).map(|i| (i, i)), 3)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        squares,
+        (0..20).map(|i| 2 * i).collect::<Vec<_>>(),
+        "map keeps input order"
+    );
+    let futures: Vec<_> = [300u64, 10, 150]
+        .iter()
+        .map(|&ms| pool.submit(&b.sleep_ms, ms).unwrap())
+        .collect();
+    let done: Vec<usize> = as_completed(&futures, Some(Duration::from_secs(10)))
+        .map(|f| {
+            let f = f.unwrap();
+            futures.iter().position(|g| *g == f).unwrap()
+        })
+        .collect();
+    assert_eq!(done.len(), 3);
+    let sets = wait(&futures, None, ReturnWhen::AllCompleted);
+    assert_eq!(sets.done.len(), 3);
+    let pids: BTreeSet<u32> = (0..6)
+        .map(|_| pool.submit(&b.pid, ()).unwrap())
+        .map(|f| f.result().unwrap())
+        .collect();
+    assert!(
+        pids.iter().all(|p| *p != std::process::id()),
+        "ran in other processes"
+    );
+    assert!(pids.len() <= 2, "at most max_workers processes: {pids:?}");
+}
+
+#[test]
+fn workers_start_lazily_and_an_idle_one_is_reused() {
+    let b = builtins();
+    let pool = pool(4);
+    assert!(
+        pool.worker_pids().is_empty(),
+        "no worker before the first submit"
+    );
+    let pids: BTreeSet<u32> = (0..5)
+        .map(|_| pool.submit(&b.pid, ()).unwrap().result().unwrap())
+        .collect();
+    assert_eq!(
+        pids.len(),
+        1,
+        "sequential calls reuse the one idle worker: {pids:?}"
+    );
+}
+
+#[test]
+fn a_panic_fails_only_its_future_and_the_worker_survives() {
+    let b = builtins();
+    let pool = pool(1);
+    let before = pool.submit(&b.pid, ()).unwrap().result().unwrap();
+    let f = pool.submit(&b.panic, "boom".to_string()).unwrap();
+    assert_eq!(f.result(), Err(FutureError::Panicked("boom".into())));
+    let after = pool.submit(&b.pid, ()).unwrap().result().unwrap();
+    assert_eq!(before, after, "the same worker process goes on");
+}
+
+#[test]
+fn a_killed_worker_breaks_the_pool_within_a_second_naming_the_signal() {
+    let b = builtins();
+    let pool = pool(2);
+    let running = pool.submit(&b.sleep_ms, 30_000).unwrap();
+    let queued: Vec<_> = (0..4)
+        .map(|_| pool.submit(&b.sleep_ms, 30_000).unwrap())
+        .collect();
+    while pool.worker_pids().len() < 2 || !running.running() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = pool.worker_pids()[0];
+    let t0 = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let error = running.exception_timeout(Duration::from_secs(5)).unwrap();
+    let Some(FutureError::BrokenProcessPool(message)) = error else {
+        panic!("expected BrokenProcessPool, got {error:?}")
+    };
+    assert!(
+        t0.elapsed() < Duration::from_secs(1),
+        "noticed in {:?}",
+        t0.elapsed()
+    );
+    assert!(message.starts_with(BROKEN_FUTURE), "{message}");
+    assert!(
+        message.contains(&format!(
+            "worker process {pid} ended with signal 9 (SIGKILL)"
+        )),
+        "names the killed worker and the signal: {message}"
+    );
+    for f in &queued {
+        assert_eq!(
+            f.result(),
+            Err(FutureError::BrokenProcessPool(message.clone())),
+            "every pending future"
+        );
+    }
+    assert_eq!(
+        pool.submit(&b.pid, ()).unwrap_err(),
+        ExecutorError::Broken(BROKEN_POOL.into())
+    );
+}
+
+#[test]
+fn an_abort_names_sigabrt_and_an_exit_names_its_code() {
+    let b = builtins();
+    let pool = pool(1);
+    let error = pool.submit(&b.abort, ()).unwrap().result().unwrap_err();
+    assert!(error.to_string().contains("SIGABRT"), "{error}");
+    let pool = self::pool(1);
+    let error = pool.submit(&b.exit, 7).unwrap().result().unwrap_err();
+    assert!(error.to_string().contains("exit code 7"), "{error}");
+}
+
+#[test]
+fn max_tasks_per_child_replaces_the_worker() {
+    let b = builtins();
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .max_tasks_per_child(2)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .build()
+        .unwrap();
+    let pids: Vec<u32> = (0..6)
+        .map(|_| pool.submit(&b.pid, ()).unwrap().result().unwrap())
+        .collect();
+    assert_eq!(pids[0], pids[1]);
+    assert_ne!(pids[1], pids[2], "a new process after 2 tasks: {pids:?}");
+    assert_eq!(pids[2], pids[3]);
+    assert_ne!(pids[3], pids[4]);
+}
+
+#[test]
+fn shutdown_and_drop_leave_no_worker_process() {
+    let b = builtins();
+    let pool = pool(2);
+    let futures: Vec<_> = (0..4)
+        .map(|_| pool.submit(&b.sleep_ms, 50).unwrap())
+        .collect();
+    while !futures[0].running() {
+        std::thread::sleep(Duration::from_millis(2)); // workers start lazily, on their own threads
+    }
+    let pids = pool.worker_pids();
+    assert!(!pids.is_empty());
+    pool.shutdown(true, false);
+    assert!(
+        futures.iter().all(|f| f.result().is_ok()),
+        "shutdown(wait) finishes the work"
+    );
+    assert!(pids.iter().all(|p| !alive(*p)), "reaped: {pids:?}");
+    assert_eq!(
+        pool.submit(&b.pid, ()).unwrap_err(),
+        ExecutorError::Shutdown
+    );
+
+    let pool = self::pool(2);
+    let f = pool.submit(&b.pid, ()).unwrap();
+    let pid = f.result().unwrap();
+    drop(pool);
+    assert!(!alive(pid), "Drop ends and reaps the worker");
+}
+
+#[test]
+fn kill_workers_stops_a_stuck_pool() {
+    let b = builtins();
+    let pool = pool(2);
+    let stuck: Vec<_> = (0..2)
+        .map(|_| pool.submit(&b.sleep_ms, 60_000).unwrap())
+        .collect();
+    let queued = pool.submit(&b.sleep_ms, 60_000).unwrap();
+    while !stuck.iter().all(|f| f.running()) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pids = pool.worker_pids();
+    let t0 = Instant::now();
+    pool.kill_workers();
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert!(pids.iter().all(|p| !alive(*p)));
+    assert_eq!(
+        queued.result(),
+        Err(FutureError::Cancelled),
+        "queued work is cancelled"
+    );
+    for f in &stuck {
+        let e = f.result().unwrap_err();
+        assert!(e.to_string().contains("forcefully"), "{e}");
+    }
+    assert_eq!(
+        pool.submit(&b.pid, ()).unwrap_err(),
+        ExecutorError::Shutdown
+    );
+    // terminate_workers on a pool that never started a worker does not fail.
+    self::pool(1).terminate_workers();
+}
+
+#[test]
+fn an_initializer_that_panics_breaks_the_pool() {
+    let b = builtins();
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .initializer(&b.panic, "init failed".to_string())
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .build()
+        .unwrap();
+    let e = pool.submit(&b.pid, ()).unwrap().result().unwrap_err();
+    assert!(e.to_string().contains("initializer"), "{e}");
+    assert!(e.to_string().contains("exit code 3"), "{e}");
+}
+
+#[test]
+fn a_worker_program_without_serve_if_worker_is_reported_not_rerun_forever() {
+    let b = builtins();
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .program("/bin/true")
+        .build()
+        .unwrap();
+    let e = pool.submit(&b.pid, ()).unwrap().result().unwrap_err();
+    assert!(e.to_string().contains("serve_if_worker"), "{e}");
+}
+
+#[test]
+fn worker_output_arrives_in_whole_lines() {
+    let b = builtins();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&lines);
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(2)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .on_output(move |pid, line| sink.lock().unwrap().push((pid, line.to_string())))
+        .build()
+        .unwrap();
+    let text = "x".repeat(10_000);
+    let futures: Vec<_> = (0..6)
+        .map(|_| pool.submit(&b.print, text.clone()).unwrap())
+        .collect();
+    futures.iter().for_each(|f| f.result().unwrap());
+    drop(pool);
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 6);
+    assert!(
+        lines.iter().all(|(_, l)| *l == text),
+        "no line was cut or mixed"
+    );
+}
+
+#[test]
+fn an_argument_that_does_not_fit_fails_its_own_future_only() {
+    let (mut registry, b) = builtin_registry();
+    // The same name with another signature on this side: the worker cannot read the argument.
+    let wrong = registry.register("is_prime", |s: String| s.len() > 3);
+    let pool = pool(1);
+    let e = pool
+        .submit(&wrong, "abc".to_string())
+        .unwrap()
+        .result()
+        .unwrap_err();
+    assert!(matches!(e, FutureError::Serialization(_)), "{e:?}");
+    assert_eq!(pool.submit(&b.is_prime, 97).unwrap().result(), Ok(true));
+}
