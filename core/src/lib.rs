@@ -101,6 +101,9 @@ mod error;
 mod executor;
 mod future;
 mod map;
+/// `multiprocessing.Pool`: native, Unix (its process workers are a process pool's).
+#[cfg(unix)]
+mod mp_pool;
 mod panic;
 mod platform;
 /// Process pools exist natively on Unix only (the browser has no processes).
@@ -119,6 +122,8 @@ pub use executor::{
 };
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};
+#[cfg(unix)]
+pub use mp_pool::{AsyncResult, Pool, PoolBuilder, PoolError};
 pub use platform::Instant;
 pub use trace::{chrome_json, EventKind, Trace, TraceEvent, WaitOp};
 pub use wait::{wait, DoneAndNotDone, ReturnWhen};

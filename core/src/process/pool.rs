@@ -301,6 +301,20 @@ impl ProcessPoolExecutor {
         })
     }
 
+    /// Submits every item, `chunksize` per message to a worker, and returns their futures (for `Pool`).
+    pub(crate) fn submit_chunked<A, R>(
+        &self,
+        f: &Remote<A, R>,
+        items: Vec<A>,
+        chunksize: usize,
+    ) -> Result<Vec<Future<R>>, ExecutorError>
+    where
+        A: Serialize,
+        R: DeserializeOwned + Send + 'static,
+    {
+        Ok(self.enqueue(f, items, chunksize.max(1))?.into())
+    }
+
     fn enqueue<A, R>(
         &self,
         f: &Remote<A, R>,
