@@ -6,6 +6,8 @@ use futurelab_server::server;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Process pools re-run this program as their workers: serve them before anything else.
+    futurelab::process::serve_if_worker(&futurelab::process::builtin_registry().0);
     let cli = Cli::parse();
     match &cli.command {
         Command::Run(args) => {

@@ -119,6 +119,7 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         on_line: Some(on_line),
         server: Some(args.server.clone()),
         trace,
+        process_worker: std::env::current_exe().ok(),
         ..RunOptions::default()
     };
     let report = scenario::run(&scenario, options);

@@ -216,13 +216,30 @@ async fn an_invalid_scenario_gets_400_listing_every_problem() {
 }
 
 #[tokio::test]
-async fn a_style_the_server_cannot_run_gets_422() {
+async fn process_pools_run_in_worker_processes_of_the_server() {
     let dist = support::fake_dist();
     let addr = support::start(dist.path()).await;
-    let scenario = presets::get("is-prime-processes").unwrap().scenario;
-    let response = post(addr, scenario.to_json()).await;
-    assert_eq!(response.status(), 422);
-    assert!(response.json::<Value>().await.unwrap()["error"].is_string());
+    let mut scenario = presets::get("seed-002-processes-result-after-submit")
+        .unwrap()
+        .scenario;
+    scenario.time_scale = 0.01;
+    let events = stream(addr, &scenario).await.all().await;
+    let last = events.last().unwrap();
+    assert_eq!(last.event, "done", "{:?}", last.data);
+    let lines: Vec<&Value> = events
+        .iter()
+        .filter(|e| e.event == "line")
+        .map(|e| &e.data)
+        .collect();
+    let from_workers: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["thread"].as_str().unwrap().starts_with("Process-"))
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        from_workers.iter().any(|t| t.starts_with("running task")),
+        "the tasks' own prints come from their processes: {lines:?}"
+    );
 }
 
 #[tokio::test]

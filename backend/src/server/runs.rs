@@ -2,7 +2,8 @@
 //!
 //! - The body is a scenario (JSON). One that does not parse or breaks the limits gets 400 with every
 //!   problem: `{"error": "invalid scenario (2 problems): ...", "problems": [{"field", "message"}]}`.
-//!   A body over [`limits::MAX_JSON_BYTES`] gets 413; a style this server cannot run gets 422.
+//!   A body over [`limits::MAX_JSON_BYTES`] gets 413.
+//! - Process pools run in worker processes of the server's worker program (the `futurelab` binary).
 //! - At most [`MAX_RUNS`] runs at once; beyond that, 429 with `Retry-After`.
 //! - The answer is `text/event-stream`: one event per [`RunEvent`] (`event: trace`, `line`, then `done` or
 //!   `failed`), its `data:` the event's JSON, in the order they happened.
@@ -19,8 +20,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use futurelab::scenario::{limits, run_streamed, CancelToken, RunEvent, Scenario, Style};
+use futurelab::scenario::{limits, run_streamed, CancelToken, RunEvent, Scenario, StreamOptions};
 use std::convert::Infallible;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Semaphore};
@@ -32,12 +34,15 @@ struct Runs {
     slots: Arc<Semaphore>,
     /// Where the runs' `Fetch` tasks download from: this server.
     base_url: String,
+    /// The program process pools start as workers.
+    process_worker: Option<PathBuf>,
 }
 
-pub(super) fn routes(base_url: String) -> Router {
+pub(super) fn routes(base_url: String, process_worker: Option<PathBuf>) -> Router {
     let runs = Arc::new(Runs {
         slots: Arc::new(Semaphore::new(MAX_RUNS)),
         base_url,
+        process_worker,
     });
     Router::new()
         .route("/api/runs", get(running).post(start))
@@ -70,12 +75,6 @@ async fn start(State(runs): State<Arc<Runs>>, body: Result<Bytes, BytesRejection
                 .into_response()
         }
     };
-    if let Style::ProcessPool { .. } = scenario.style {
-        return error_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "process pools are not available on this server yet; choose threads, sequential or asyncio",
-        );
-    }
     let Ok(slot) = Arc::clone(&runs.slots).try_acquire_owned() else {
         let mut response = error_response(
             StatusCode::TOO_MANY_REQUESTS,
@@ -89,6 +88,7 @@ async fn start(State(runs): State<Arc<Runs>>, body: Result<Bytes, BytesRejection
     let (tx, rx) = mpsc::unbounded_channel::<RunEvent>();
     let cancel = CancelToken::new();
     let server = Some(runs.base_url.clone());
+    let process_worker = runs.process_worker.clone();
     let run_cancel = cancel.clone();
     // The program's own thread, named as Python names it, so the trace's lane for the main program reads
     // `MainThread` like its console lines. The slot is held until the run has really ended.
@@ -96,7 +96,12 @@ async fn start(State(runs): State<Arc<Runs>>, body: Result<Bytes, BytesRejection
         .name("MainThread".into())
         .spawn(move || {
             let _slot = slot;
-            run_streamed(&scenario, run_cancel, server, move |event| {
+            let options = StreamOptions {
+                cancel: run_cancel,
+                server,
+                process_worker,
+            };
+            run_streamed(&scenario, options, move |event| {
                 let _ = tx.send(event); // the client left: the run is being cancelled
             });
         });

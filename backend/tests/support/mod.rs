@@ -31,7 +31,11 @@ pub async fn start_with(dist: &Path, flags: FlagOptions) -> SocketAddr {
         .expect("bind");
     let addr = listener.local_addr().unwrap();
     let dist = dist.to_path_buf();
-    tokio::spawn(async move { futurelab_server::server::serve(listener, &dist, flags).await });
+    // Process pools start the real binary as their workers (this test program is not one).
+    let worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
+    tokio::spawn(async move {
+        futurelab_server::server::serve_with(listener, &dist, flags, worker).await
+    });
     addr
 }
 

@@ -239,13 +239,35 @@ fn private_dir() -> Result<PathBuf, String> {
 /// items not handed to a worker yet.
 pub struct ProcessMap<R: Send + 'static> {
     futures: VecDeque<Future<R>>,
+    /// `map(timeout=...)`: counted from the call.
+    deadline: Option<crate::Instant>,
+}
+
+impl<R: Send + 'static> ProcessMap<R> {
+    /// The same map, giving up (`FutureError::Timeout`, then the end) once `timeout` has passed since now.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.deadline = Some(crate::Instant::now() + timeout);
+        self
+    }
 }
 
 impl<R: Clone + Send + 'static> Iterator for ProcessMap<R> {
     type Item = Result<R, FutureError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.futures.pop_front().map(|f| f.result())
+        let f = self.futures.pop_front()?;
+        let result = match self.deadline {
+            None => f.result(),
+            Some(d) => f.result_timeout(crate::platform::time_left(d).unwrap_or_default()),
+        };
+        if matches!(result, Err(FutureError::Timeout)) {
+            f.cancel();
+            self.futures.iter().for_each(|f| {
+                f.cancel();
+            });
+            self.futures.clear();
+        }
+        Some(result)
     }
 }
 
@@ -298,6 +320,7 @@ impl ProcessPoolExecutor {
         }
         Ok(ProcessMap {
             futures: self.enqueue(f, items, chunksize)?,
+            deadline: None,
         })
     }
 
@@ -397,6 +420,21 @@ impl ProcessPoolExecutor {
             shared.work_ready.notify_one();
         }
         Ok(futures)
+    }
+
+    /// A function that cancels every call still queued when it is called (the pool goes on), and does
+    /// nothing once the pool is gone: for a run cancelled from outside.
+    pub(crate) fn queue_canceller(&self) -> impl Fn() + Send + Sync + 'static {
+        let shared = Arc::downgrade(&self.shared);
+        move || {
+            if let Some(shared) = shared.upgrade() {
+                let queued: Vec<Job> = lock(&shared.state).queue.drain(..).collect();
+                queued
+                    .iter()
+                    .flat_map(|job| job.items.iter())
+                    .for_each(|(_, p)| p.cancel());
+            }
+        }
     }
 
     /// The pids of the worker processes now running (for tests and tools).

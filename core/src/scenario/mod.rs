@@ -13,7 +13,8 @@ mod validate;
 pub use model::{Consume, Scenario, Shutdown, Style, Task, Work, SCENARIO_VERSION};
 pub use run::{
     perform_standalone, python_repr, run, run_streamed, CancelToken, ConsoleLine, FetchCounter,
-    LineSink, Outcome, Received, RunError, RunEvent, RunOptions, RunReport, Timestamps,
+    LineSink, Outcome, Received, RunError, RunEvent, RunOptions, RunReport, StreamOptions,
+    Timestamps,
 };
 pub use validate::{limits, Problem, ScenarioError};
 

@@ -315,7 +315,7 @@ fn cancel_after_cancels_what_has_not_started() {
 }
 
 #[test]
-fn styles_and_tasks_not_built_yet_say_so() {
+fn what_needs_a_worker_program_or_a_server_says_so() {
     let sleep = || vec![Task::new(Work::Sleep { ms: 1 })];
     let s = Scenario::new(
         "x",

@@ -188,7 +188,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                         </fieldset>
                         <button data-testid="run" onclick={start(None)} disabled={busy || invalid}>{ "Run" }</button>
                         <button data-testid="compare" onclick={start(Some(CompareKind::MapAsCompleted))} disabled={busy || invalid}>{ "Compare map and as_completed" }</button>
-                        <button data-testid="compare-gil-button" onclick={start(Some(CompareKind::Gil))} disabled={busy || invalid}>{ "Compare GIL, no GIL, sequential" }</button>
+                        <button data-testid="compare-gil-button" onclick={start(Some(CompareKind::Gil))} disabled={busy || invalid}>{ "Compare sequential, GIL, no GIL, processes" }</button>
                         <button data-testid="compare-place-button" onclick={start(Some(CompareKind::Place))} disabled={busy || invalid}>{ "Compare browser and server" }</button>
                         <button data-testid="cancel" onclick={cancel} disabled={!busy}>{ "Cancel" }</button>
                         <button data-testid="share" onclick={share_link.0}>{ if share_link.1 { "Link copied" } else { "Share link" } }</button>

@@ -313,7 +313,7 @@ fn state_text(state: &FutureState) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futurelab::scenario::{presets, run_streamed, CancelToken};
+    use futurelab::scenario::{presets, run_streamed, StreamOptions};
     use std::sync::{Arc, Mutex};
 
     fn played(id: &str) -> RunModel {
@@ -326,7 +326,7 @@ mod tests {
         scenario.time_scale = 0.02;
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&events);
-        run_streamed(&scenario, CancelToken::new(), None, move |e| {
+        run_streamed(&scenario, StreamOptions::default(), move |e| {
             sink.lock().unwrap().push(e)
         });
         let mut model = RunModel::new(&scenario);

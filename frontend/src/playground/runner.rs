@@ -5,7 +5,7 @@
 use super::sse::SseParser;
 use super::state::Slot;
 use crate::runtime;
-use futurelab::scenario::{run_streamed, CancelToken, RunEvent, Scenario};
+use futurelab::scenario::{run_streamed, CancelToken, RunEvent, Scenario, StreamOptions};
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -61,7 +61,12 @@ fn launch(job: Job) -> Active {
             let server = runtime::origin();
             // The run's own future is not awaited: its events arrive through the inbox.
             drop(runtime::run_off_main_thread(move || {
-                run_streamed(&job.scenario, cancel, server, move |e| put(&sink, [e]))
+                let options = StreamOptions {
+                    cancel,
+                    server,
+                    process_worker: None, // no processes in a browser
+                };
+                run_streamed(&job.scenario, options, move |e| put(&sink, [e]))
             }));
             None
         }

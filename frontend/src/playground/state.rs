@@ -158,6 +158,18 @@ impl Playground {
                     &threads(false),
                     self.place,
                 ),
+                // Processes need the operating system's processes: this column always runs on the server.
+                column(
+                    &format!("{workers} processes (on the server)"),
+                    "compare-processes",
+                    &move |s: &mut Scenario| {
+                        s.style = Style::ProcessPool {
+                            max_workers: workers,
+                        };
+                        s.gil = false;
+                    },
+                    Place::Server,
+                ),
             ],
             CompareKind::Place => vec![
                 column(

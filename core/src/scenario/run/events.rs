@@ -35,13 +35,20 @@ impl RunEvent {
     }
 }
 
+/// What a streamed run needs besides its scenario: [`RunOptions`] without the sinks.
+#[derive(Clone, Default)]
+pub struct StreamOptions {
+    pub cancel: CancelToken,
+    pub server: Option<String>,
+    pub process_worker: Option<std::path::PathBuf>,
+}
+
 /// Runs `scenario` like [`run`], handing every event to `send` as it happens (on the thread it happens on;
 /// `send` must be quick: pushing into a channel is the intended use). Blocks until the run ends; `send` is
 /// dropped when this returns, so a channel behind it closes after the last event.
 pub fn run_streamed(
     scenario: &Scenario,
-    cancel: CancelToken,
-    server: Option<String>,
+    options: StreamOptions,
     send: impl Fn(RunEvent) + Send + Sync + 'static,
 ) {
     // The trace and the line sink hold only weak handles: the report (which carries the trace) must not
@@ -60,8 +67,9 @@ pub fn run_streamed(
                 send(RunEvent::Trace(event.clone()))
             }
         }),
-        cancel,
-        server,
+        cancel: options.cancel,
+        server: options.server,
+        process_worker: options.process_worker,
     };
     send(match run(scenario, options) {
         Ok(report) => RunEvent::Done(report),
@@ -83,7 +91,7 @@ mod tests {
         scenario.time_scale = 0.01;
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&events);
-        run_streamed(&scenario, CancelToken::new(), None, move |e| {
+        run_streamed(&scenario, StreamOptions::default(), move |e| {
             sink.lock().unwrap().push(e)
         });
         let events = std::mem::take(&mut *events.lock().unwrap());
@@ -125,7 +133,7 @@ mod tests {
         let mut scenario = presets::get("loiter-map").unwrap().scenario;
         scenario.time_scale = 0.01;
         let (tx, rx) = std::sync::mpsc::channel();
-        run_streamed(&scenario, CancelToken::new(), None, move |e| {
+        run_streamed(&scenario, StreamOptions::default(), move |e| {
             let _ = tx.send(e);
         });
         // Draining ends (instead of blocking) only if every sender, including the report's trace, is gone.

@@ -2,9 +2,8 @@
 //! program would print, delivered as they happen. The same code runs natively and on a Web Worker.
 //!
 //! Styles run here: `Sequential`, `ThreadPool` (with or without the simulated GIL), `AsyncLoop` and
-//! `Pipeline` (threads and queues).
-//! `ProcessPool` answers [`RunError::NotAvailable`] until its issue lands; `Fetch` tasks need
-//! [`RunOptions::server`].
+//! `Pipeline` (threads and queues), and natively on Unix `ProcessPool` (worker processes, given
+//! [`RunOptions::process_worker`]). `Fetch` tasks need [`RunOptions::server`].
 
 mod cancel;
 mod console;
@@ -12,11 +11,12 @@ mod event_loop;
 mod events;
 pub(crate) mod gil;
 mod pipeline;
+mod processes;
 mod queue;
 
 pub use cancel::CancelToken;
 pub use console::{python_repr, python_type_name, ConsoleLine, Timestamps};
-pub use events::{run_streamed, RunEvent};
+pub use events::{run_streamed, RunEvent, StreamOptions};
 
 use super::model::{Consume, Scenario, Style, Task, Work};
 use super::validate::{limits::MAX_RUN_MS, ScenarioError};
@@ -162,6 +162,10 @@ pub struct RunOptions {
     /// The futurelab server that `Fetch` paths are fetched from (`http://127.0.0.1:8080`; in the browser,
     /// the page's origin).
     pub server: Option<String>,
+    /// The worker program for the `ProcessPool` style: a program whose `main` calls
+    /// `futurelab::process::serve_if_worker` with `futurelab::process::builtin_registry()` (the
+    /// `futurelab` binary does; so does `futurelab-worker`). Without it, process pools are not available.
+    pub process_worker: Option<std::path::PathBuf>,
 }
 
 /// What the tasks and the consuming loop share.
@@ -184,6 +188,11 @@ impl Run {
         let thread = current_worker_name()
             .or_else(pipeline::current_name)
             .unwrap_or_else(|| "MainThread".into());
+        self.print_as(thread, text);
+    }
+
+    /// Prints a line on behalf of `thread` (a worker process's line, relayed by the parent).
+    fn print_as(&self, thread: String, text: impl Into<String>) {
         let text = text.into();
         let mut console = lock(&self.console);
         let line = ConsoleLine {
@@ -329,10 +338,8 @@ fn show(outcome: &Outcome) -> String {
 /// Validates and runs `scenario`. Blocks until the run ends: call it off the browser's main thread.
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunError> {
     scenario.validate().map_err(RunError::Invalid)?;
-    if let Style::ProcessPool { .. } = scenario.style {
-        return Err(RunError::NotAvailable(
-            "process pools run once the process-pool issue lands".into(),
-        ));
+    if let (Style::ProcessPool { .. }, None) = (&scenario.style, &options.process_worker) {
+        return Err(RunError::NotAvailable(processes::UNAVAILABLE.into()));
     }
     let fetches = scenario
         .tasks
@@ -359,6 +366,13 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunReport, RunErr
     let received = match scenario.style {
         Style::ThreadPool { max_workers } => {
             thread_pool(scenario, max_workers, &run, &options.trace)
+        }
+        Style::ProcessPool { max_workers } => {
+            let program = options.process_worker.as_deref().expect("checked above");
+            match processes::process_pool(scenario, max_workers, &run, &options.trace, program) {
+                Ok(received) => received,
+                Err(why) => return Err(RunError::NotAvailable(why)),
+            }
         }
         Style::AsyncLoop => event_loop::run_loop(scenario, &run, &options.trace),
         Style::Pipeline {
@@ -437,6 +451,57 @@ fn sequential(scenario: &Scenario, run: &Run, trace: &Trace) -> Vec<Received> {
     received
 }
 
+/// A pool the program submits its tasks to: threads here, processes in `processes.rs`.
+trait TaskPool {
+    /// `executor.submit(work, i)`.
+    fn submit(&self, i: usize) -> Future<TaskValue>;
+    /// `executor.map(work, range(n), timeout=...)`: results in input order.
+    fn map(
+        &self,
+        timeout: Duration,
+    ) -> Box<dyn Iterator<Item = Result<TaskValue, FutureError>> + '_>;
+    fn shutdown(&self, wait: bool, cancel_futures: bool);
+}
+
+struct Threads<'a> {
+    executor: ThreadPoolExecutor,
+    scenario: &'a Scenario,
+    run: &'a Arc<Run>,
+}
+
+impl TaskPool for Threads<'_> {
+    fn submit(&self, i: usize) -> Future<TaskValue> {
+        let (run, task) = (Arc::clone(self.run), self.scenario.tasks[i].clone());
+        self.executor
+            .submit(move || run.perform(&task))
+            .expect("the executor is not shut down while the program runs")
+    }
+
+    fn map(
+        &self,
+        timeout: Duration,
+    ) -> Box<dyn Iterator<Item = Result<TaskValue, FutureError>> + '_> {
+        let (run, tasks) = (Arc::clone(self.run), self.scenario.tasks.clone());
+        let options = MapOptions {
+            timeout: Some(timeout),
+            buffersize: None,
+        };
+        Box::new(
+            self.executor
+                .map_with(
+                    move |i: usize| run.perform(&tasks[i]),
+                    0..self.scenario.tasks.len(),
+                    options,
+                )
+                .expect("the executor is running"),
+        )
+    }
+
+    fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        self.executor.shutdown(wait, cancel_futures);
+    }
+}
+
 fn thread_pool(
     scenario: &Scenario,
     max_workers: usize,
@@ -451,12 +516,20 @@ fn thread_pool(
     // Cancelling the run cancels what is still queued, whatever the program's loop (`map` keeps its
     // futures to itself).
     run.cancel.on_cancel(executor.queue_canceller());
-    let submit = |i: usize| {
-        let (run, task) = (Arc::clone(run), scenario.tasks[i].clone());
-        executor
-            .submit(move || run.perform(&task))
-            .expect("the executor is not shut down while the program runs")
-    };
+    consume(
+        scenario,
+        &Threads {
+            executor,
+            scenario,
+            run,
+        },
+        run,
+    )
+}
+
+/// The program's loop over its pool's futures, as the seed programs consume them.
+fn consume(scenario: &Scenario, pool: &dyn TaskPool, run: &Arc<Run>) -> Vec<Received> {
+    let submit = |i: usize| pool.submit(i);
     let label = |i: usize| scenario.tasks[i].name();
     // `print(future.result())`: waits (within the scenario's timeout), prints, records.
     let receive_in_turn = |i: usize, f: &Future<TaskValue>| {
@@ -487,18 +560,7 @@ fn thread_pool(
     let watchdog = cancel_after.map(|after| spawn_canceller(after, Arc::clone(&pending), run));
     match scenario.consume {
         Consume::Map => {
-            let (run2, tasks) = (Arc::clone(run), scenario.tasks.clone());
-            let options = MapOptions {
-                timeout: Some(run.deadline(scenario.timeout_ms)),
-                buffersize: None,
-            };
-            let mut results = executor
-                .map_with(
-                    move |i: usize| run2.perform(&tasks[i]),
-                    0..scenario.tasks.len(),
-                    options,
-                )
-                .expect("the executor is running");
+            let mut results = pool.map(run.deadline(scenario.timeout_ms));
             for i in 0..scenario.tasks.len() {
                 let Some(result) = results.next() else { break };
                 let outcome = outcome(result);
@@ -574,7 +636,7 @@ fn thread_pool(
                     });
                 }
             }
-            executor.shutdown(scenario.shutdown.wait, scenario.shutdown.cancel_futures);
+            pool.shutdown(scenario.shutdown.wait, scenario.shutdown.cancel_futures);
             if scenario.consume == Consume::Callbacks {
                 received = std::mem::take(&mut *lock(&by_callback));
             } else {
@@ -619,7 +681,7 @@ fn thread_pool(
             }
         }
     }
-    executor.shutdown(scenario.shutdown.wait, scenario.shutdown.cancel_futures);
+    pool.shutdown(scenario.shutdown.wait, scenario.shutdown.cancel_futures);
     if let Some((done, handle)) = watchdog {
         done.cancel();
         handle.join();
