@@ -33,6 +33,7 @@ frontend: fetch-wasm-deps
 # Every crate natively, the page's included (its models and parsers are plain Rust).
 test-rust:
 	cargo test --workspace
+	./.ci/check-no-workers.sh
 
 test-e2e:
 	cargo build -p futurelab-server

@@ -167,7 +167,7 @@ impl PoolBuilder {
                 .max_workers(size)
                 .thread_name_prefix("ThreadPoolWorker");
             if let Some(init) = self.thread_initializer {
-                builder = builder.initializer(move || init());
+                builder = builder.initializer(init);
             }
             Backend::Threads(builder.build()?)
         } else {

@@ -14,6 +14,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub(crate) struct WorkerProcess {
     child: Child,
+    /// The worker's standard input, held open for its lifetime (see `worker.rs`).
+    _lifeline: Option<std::process::ChildStdin>,
     pub(crate) pid: u32,
     input: BufReader<UnixStream>,
     output: BufWriter<UnixStream>,
@@ -35,7 +37,8 @@ impl WorkerProcess {
             .map_err(|e| format!("cannot listen at {}: {e}", socket.display()))?;
         let mut child = Command::new(program)
             .env(WORKER_ENV, socket)
-            .stdin(Stdio::null())
+            // Kept open and never written: the worker exits when it reads end-of-file (this process gone).
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -76,6 +79,7 @@ impl WorkerProcess {
             .map_err(|e| fail_start_ref(&mut child, e.to_string()))?;
         let mut worker = WorkerProcess {
             pid: child.id(),
+            _lifeline: child.stdin.take(),
             child,
             input: BufReader::new(read_half),
             output: BufWriter::new(stream),
@@ -108,10 +112,14 @@ impl WorkerProcess {
     pub(crate) fn wait(mut self) -> String {
         let _ = self.output.flush();
         drop(self.output);
-        match self.child.wait() {
+        // The lifeline closes only after the process ended: closing it first would make the worker exit
+        // with 0 and hide its own exit code.
+        let how = match self.child.wait() {
             Ok(status) => describe(status),
             Err(e) => format!("an unknown way ({e})"),
-        }
+        };
+        drop(self._lifeline.take());
+        how
     }
 }
 

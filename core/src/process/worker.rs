@@ -6,7 +6,6 @@ use super::registry::Registry;
 use std::io::{BufReader, BufWriter};
 use std::os::unix::net::UnixStream;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc;
 
 /// Exit code of a worker whose initializer failed (the pool reports it as broken).
 pub const INITIALIZER_FAILED: i32 = 3;
@@ -56,25 +55,17 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
     {
         return PROTOCOL_FAILED;
     }
-    // A reader thread, so the worker notices its parent leaving even in the middle of a long call: the
-    // socket closes and the worker exits at once instead of lingering as an orphan.
-    let (tx, rx) = mpsc::channel::<ToWorker>();
-    std::thread::spawn(move || {
-        let mut input = BufReader::new(read_half);
-        let mut line = String::new();
-        loop {
-            match receive::<ToWorker>(&mut input, &mut line) {
-                Ok(Some(message)) => {
-                    if tx.send(message).is_err() {
-                        return;
-                    }
-                }
-                // The parent closed the socket (it exited, was killed, or dropped the pool).
-                Ok(None) | Err(_) => std::process::exit(0),
-            }
-        }
+    // The parent holds this process's standard input open and never writes to it: when the parent goes
+    // away (exits, is killed, drops the pool), it reads end-of-file and the worker exits at once, even in
+    // the middle of a long call, instead of lingering as an orphan.
+    std::thread::spawn(|| {
+        let mut sink = [0u8; 64];
+        while matches!(std::io::Read::read(&mut std::io::stdin(), &mut sink), Ok(n) if n > 0) {}
+        std::process::exit(0);
     });
-    for message in rx {
+    let mut input = BufReader::new(read_half);
+    let mut line = String::new();
+    while let Ok(Some(message)) = receive::<ToWorker>(&mut input, &mut line) {
         match message {
             ToWorker::Init { f, arg } => {
                 let outcome = call(registry, &f, arg);

@@ -55,7 +55,8 @@ pub enum Style {
     Sequential,
     /// `ThreadPoolExecutor(max_workers)`.
     ThreadPool { max_workers: usize },
-    /// `ProcessPoolExecutor(max_workers)` (native only; runs once the process-pool issue lands).
+    /// `ProcessPoolExecutor(max_workers)`: worker processes (natively on Unix, given
+    /// `RunOptions::process_worker`; from the page, on the server).
     ProcessPool { max_workers: usize },
     /// One thread with an event loop, like asyncio.
     AsyncLoop,

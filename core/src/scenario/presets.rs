@@ -1,7 +1,5 @@
-//! The seed programs as scenarios, each with a stable id and what to watch for.
-//!
-//! Seeds whose programs need what is not built yet (real downloads from the local flag server, the
-//! asyncio loop, process pools, queues and locks) are not here yet; see the project's issues.
+//! The seed programs as scenarios, each with a stable id and what to watch for. Fetch tasks need a
+//! futurelab server; process-pool presets need worker processes (natively, or on the server).
 
 use super::model::{Consume, Scenario, Style, Task, Work};
 use crate::work::{POP20_CC, PRIMES};

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# After the test suite: no futurelab worker process may be left running (a pool that leaked one, or an
+# orphan whose parent died). Workers carry FUTURELAB_PROCESS_WORKER in their environment.
+set -euo pipefail
+left=()
+for environ in /proc/[0-9]*/environ; do
+  pid=${environ#/proc/}; pid=${pid%/environ}
+  if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -q '^FUTURELAB_PROCESS_WORKER='; then
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+    [ "$state" = Z ] || [ "$state" = gone ] || left+=("$pid ($({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null))")
+  fi
+done
+if [ ${#left[@]} -gt 0 ]; then
+  printf 'worker processes left after the tests:\n' >&2
+  printf '  %s\n' "${left[@]}" >&2
+  exit 1
+fi
+echo "[check] no worker processes left"
