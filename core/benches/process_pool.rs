@@ -92,7 +92,7 @@ fn main() {
             .map(&b.is_prime, vec![97u64; workers], 1)
             .unwrap()
             .count(); // start the workers
-        let elapsed = best(|| {
+        best(|| {
             let t0 = Instant::now();
             let all = pool
                 .map(&b.is_prime, vec![n; 8], 1)
@@ -100,8 +100,7 @@ fn main() {
                 .all(|r| r == Ok(true));
             assert!(all);
             t0.elapsed().as_secs_f64() * 1e3
-        });
-        elapsed
+        })
     };
     let (one, two) = (time_primes(1), time_primes(2));
     println!("is_prime({n}) x 8, best of {ROUNDS}: 1 process {one:.1} ms, 2 processes {two:.1} ms -> {:.2}x", one / two);
