@@ -572,11 +572,15 @@ enum Next {
 /// (`submit(...).result()` in a loop) finds its driver awake, which saves a wake-up per call.
 const SPINS: usize = 64;
 
-fn next_job(shared: &Shared) -> Next {
+/// The next job for a driver. `counted`: the driver already counted itself idle (it does so before
+/// completing its last futures, see `drive`).
+fn next_job(shared: &Shared, counted: bool) -> Next {
     let mut state = lock(&shared.state);
     // Idle from here on, spinning or sleeping: a `submit` counts on this driver instead of starting
     // another worker.
-    state.idle += 1;
+    if !counted {
+        state.idle += 1;
+    }
     let mut spins = 0;
     let next = loop {
         if state.broken.is_some() || state.forced {
@@ -651,8 +655,9 @@ fn drive(shared: Arc<Shared>, index: usize) {
             }
         }
         let mut calls = 0usize;
+        let mut counted_idle = false;
         loop {
-            let job = match next_job(&shared) {
+            let job = match next_job(&shared, std::mem::take(&mut counted_idle)) {
                 Next::Work(job) => job,
                 Next::Stop => {
                     let _ = worker.send(&ToWorker::Exit);
@@ -681,6 +686,15 @@ fn drive(shared: Arc<Shared>, index: usize) {
                 Ok(FromWorker::Results { id: got, results })
                     if got == id && results.len() == pending.len() =>
                 {
+                    // Idle before the results are visible: a program that submits again as soon as it
+                    // has a result (`submit(...).result()` in a loop) finds this worker, as in CPython.
+                    let replaced = config
+                        .max_tasks_per_child
+                        .is_some_and(|max| calls + 1 >= max);
+                    if !replaced {
+                        lock(&shared.state).idle += 1;
+                        counted_idle = true;
+                    }
                     for (p, outcome) in pending.into_iter().zip(results) {
                         p.finish(match outcome {
                             CallOutcome::Ok(v) => Ok(v),
