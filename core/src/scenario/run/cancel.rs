@@ -8,12 +8,18 @@ type Hook = Box<dyn FnOnce() + Send>;
 
 #[derive(Default)]
 struct State {
+    /// `cancel` was called and its hooks are running (or ran).
+    cancelling: bool,
+    /// The hooks ran: sleepers wake and `is_cancelled` answers true.
     cancelled: bool,
     hooks: Vec<Hook>,
 }
 
 /// A shared flag that stops a run: pending futures are cancelled, sleeping tasks wake at once.
 /// Clones share the flag.
+///
+/// Order guarantee: the hooks (which cancel queued futures) run before any sleeping task wakes, so a
+/// worker woken by the cancel cannot start a queued task before it is cancelled.
 #[derive(Clone, Default)]
 pub struct CancelToken {
     inner: Arc<(Mutex<State>, Condvar)>,
@@ -28,14 +34,15 @@ impl CancelToken {
     pub fn cancel(&self) {
         let hooks = {
             let mut state = lock(&self.inner.0);
-            if state.cancelled {
+            if state.cancelling {
                 return;
             }
-            state.cancelled = true;
+            state.cancelling = true;
             std::mem::take(&mut state.hooks)
         };
-        self.inner.1.notify_all();
         hooks.into_iter().for_each(|hook| hook());
+        lock(&self.inner.0).cancelled = true;
+        self.inner.1.notify_all();
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -45,7 +52,7 @@ impl CancelToken {
     /// Runs `hook` on cancellation (at once if already cancelled).
     pub(crate) fn on_cancel(&self, hook: impl FnOnce() + Send + 'static) {
         let mut state = lock(&self.inner.0);
-        if state.cancelled {
+        if state.cancelling {
             drop(state);
             hook();
         } else {
