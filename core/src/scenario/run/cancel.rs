@@ -78,3 +78,39 @@ impl CancelToken {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CancelToken;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn hooks_run_before_any_sleeper_wakes() {
+        let token = CancelToken::new();
+        let woke = Arc::new(AtomicBool::new(false));
+        let sleeper = {
+            let (token, woke) = (token.clone(), Arc::clone(&woke));
+            std::thread::spawn(move || {
+                assert!(token.sleep(Duration::from_secs(30)), "woken by the cancel");
+                woke.store(true, Ordering::SeqCst);
+            })
+        };
+        let seen_in_hook = Arc::new(AtomicBool::new(true));
+        let (seen, woke_in_hook) = (Arc::clone(&seen_in_hook), Arc::clone(&woke));
+        token.on_cancel(move || {
+            // Give a woken sleeper every chance to run: with the order reversed it would, here.
+            std::thread::sleep(Duration::from_millis(50));
+            seen.store(woke_in_hook.load(Ordering::SeqCst), Ordering::SeqCst);
+        });
+        token.cancel();
+        sleeper.join().unwrap();
+        assert!(!seen_in_hook.load(Ordering::SeqCst), "the sleeper woke before the hook ended");
+        assert!(woke.load(Ordering::SeqCst) && token.is_cancelled());
+        let late = Arc::new(AtomicBool::new(false));
+        let ran = Arc::clone(&late);
+        token.on_cancel(move || ran.store(true, Ordering::SeqCst));
+        assert!(late.load(Ordering::SeqCst), "a hook added after the cancel runs at once");
+    }
+}
