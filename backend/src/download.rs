@@ -71,38 +71,27 @@ impl Counter {
     }
 }
 
-/// The codes to download, sorted and without repeats, upper case; every bad one named.
+/// The codes to download (the seed's 20 by default), sorted and without repeats, upper case; every bad
+/// one named.
 fn country_codes(args: &FlagsArgs) -> Result<Vec<String>, DownloadFailure> {
-    if args.codes.is_empty() {
-        return Ok(futurelab::work::POP20_CC
-            .iter()
-            .map(|cc| cc.to_string())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect());
-    }
-    let bad: Vec<&str> = args
-        .codes
+    let codes: Vec<&str> = if args.codes.is_empty() {
+        futurelab::work::POP20_CC.to_vec()
+    } else {
+        args.codes.iter().map(String::as_str).collect()
+    };
+    let bad: Vec<String> = codes
         .iter()
-        .map(String::as_str)
         .filter(|cc| cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_alphabetic()))
+        .map(|cc| format!("{cc:?}"))
         .collect();
     if !bad.is_empty() {
         return Err(DownloadFailure(format!(
             "country codes are two letters; not {}",
-            bad.iter()
-                .map(|cc| format!("{cc:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            bad.join(", ")
         )));
     }
-    Ok(args
-        .codes
-        .iter()
-        .map(|cc| cc.to_ascii_uppercase())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect())
+    let unique: BTreeSet<String> = codes.iter().map(|cc| cc.to_ascii_uppercase()).collect();
+    Ok(unique.into_iter().collect())
 }
 
 /// The seed's `get_flag` + `save_flag` for one code: what the request and the file gave.

@@ -11,6 +11,22 @@ fn futurelab(args: &[&str]) -> Output {
         .expect("run futurelab")
 }
 
+/// The loiter program's `result i: ...` lines, in input order as `map` yields them.
+fn assert_loiter_results_in_order(out: &str) {
+    let results: Vec<&str> = out.lines().filter(|l| l.starts_with("result ")).collect();
+    assert_eq!(
+        results,
+        [
+            "result 0: 0",
+            "result 1: 10",
+            "result 2: 20",
+            "result 3: 30",
+            "result 4: 40"
+        ],
+        "{out}"
+    );
+}
+
 fn one_line_error(output: &Output) -> String {
     assert!(
         !output.status.success(),
@@ -106,17 +122,7 @@ fn run_prints_the_loiter_programs_lines_with_results_in_order() {
         "--timestamps",
         "none",
     ]));
-    let results: Vec<_> = out.lines().filter(|l| l.starts_with("result ")).collect();
-    assert_eq!(
-        results,
-        [
-            "result 0: 0",
-            "result 1: 10",
-            "result 2: 20",
-            "result 3: 30",
-            "result 4: 40"
-        ]
-    );
+    assert_loiter_results_in_order(&out);
     assert!(
         out.contains("\tloiter(1): doing nothing for 1s..."),
         "{out}"
@@ -196,20 +202,7 @@ fn run_runs_a_scenario_on_worker_processes() {
     ]);
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let results: Vec<&str> = stdout
-        .lines()
-        .filter(|l| l.starts_with("result "))
-        .collect();
-    assert_eq!(
-        results,
-        [
-            "result 0: 0",
-            "result 1: 10",
-            "result 2: 20",
-            "result 3: 30",
-            "result 4: 40"
-        ]
-    );
+    assert_loiter_results_in_order(&stdout);
     assert!(
         stdout.contains("loiter(4): done."),
         "the workers' prints reach the console: {stdout}"

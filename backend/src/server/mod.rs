@@ -55,8 +55,7 @@ pub fn router(
             "/healthz",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
         )
-        .merge(flags::routes(flags))
-        .merge(pages::routes(flags))
+        .merge(stand_in_routes(flags))
         .merge(runs::routes(base_url, process_worker))
         .merge(seed_services::routes())
         .merge(page::routes(dist))
@@ -117,6 +116,13 @@ pub async fn serve_with(
         .map_err(ServeError::Io)
 }
 
+/// The local stand-ins for the seeds' remote servers: the flags and the blog pages.
+fn stand_in_routes(flags: flags::FlagOptions) -> Router {
+    Router::new()
+        .merge(flags::routes(flags))
+        .merge(pages::routes(flags))
+}
+
 /// Starts the flag server and the blog pages alone on an ephemeral loopback port (for `futurelab flags`
 /// without `--server`), on the current tokio runtime; returns its base URL.
 pub async fn spawn_flag_server(flags: flags::FlagOptions) -> Result<String, ServeError> {
@@ -125,10 +131,7 @@ pub async fn spawn_flag_server(flags: flags::FlagOptions) -> Result<String, Serv
         .await
         .map_err(|e| ServeError::Bind(addr, e))?;
     let url = format!("http://{}", listener.local_addr().map_err(ServeError::Io)?);
-    let routes = Router::new()
-        .merge(flags::routes(flags))
-        .merge(pages::routes(flags))
-        .fallback(not_found);
+    let routes = stand_in_routes(flags).fallback(not_found);
     tokio::spawn(async move { axum::serve(listener, routes).await });
     Ok(url)
 }

@@ -14,7 +14,7 @@ mod async_result;
 pub use async_result::AsyncResult;
 
 use crate::platform::lock;
-use crate::process::{ProcessPoolExecutor, Remote};
+use crate::process::{ProcessPoolExecutor, ProcessPoolExecutorBuilder, Remote};
 use crate::{as_completed, ExecutorError, Future, FutureError, ThreadPoolExecutor};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -100,20 +100,12 @@ impl std::fmt::Debug for Pool {
     }
 }
 
-/// Builds a [`Pool`].
+/// Builds a [`Pool`]. The process settings go straight to the process pool's own builder.
 #[derive(Default)]
 pub struct PoolBuilder {
     size: Option<usize>,
     threads: bool,
-    max_tasks_per_child: Option<usize>,
-    program: Option<PathBuf>,
-    initializer: Option<
-        Box<
-            dyn FnOnce(
-                crate::process::ProcessPoolExecutorBuilder,
-            ) -> crate::process::ProcessPoolExecutorBuilder,
-        >,
-    >,
+    processes: ProcessPoolExecutorBuilder,
     thread_initializer: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
@@ -132,13 +124,13 @@ impl PoolBuilder {
 
     /// `maxtasksperchild` (process workers).
     pub fn max_tasks_per_child(mut self, n: usize) -> Self {
-        self.max_tasks_per_child = Some(n);
+        self.processes = self.processes.max_tasks_per_child(n);
         self
     }
 
     /// The worker program for process workers (default: this program).
     pub fn program(mut self, path: impl Into<PathBuf>) -> Self {
-        self.program = Some(path.into());
+        self.processes = self.processes.program(path);
         self
     }
 
@@ -148,11 +140,10 @@ impl PoolBuilder {
         A: Serialize + Clone + Send + Sync + 'static,
         R: 'static,
     {
-        let (for_processes, for_threads) = (f.clone(), f.clone());
-        let arg_for_threads = arg.clone();
-        self.initializer = Some(Box::new(move |b| b.initializer(&for_processes, arg)));
+        self.processes = self.processes.initializer(f, arg.clone());
+        let f = f.clone();
         self.thread_initializer = Some(Box::new(move || {
-            for_threads.call(arg_for_threads.clone());
+            f.call(arg.clone());
         }));
         self
     }
@@ -171,17 +162,7 @@ impl PoolBuilder {
             }
             Backend::Threads(builder.build()?)
         } else {
-            let mut builder = ProcessPoolExecutor::builder().max_workers(size);
-            if let Some(n) = self.max_tasks_per_child {
-                builder = builder.max_tasks_per_child(n);
-            }
-            if let Some(p) = self.program {
-                builder = builder.program(p);
-            }
-            if let Some(init) = self.initializer {
-                builder = init(builder);
-            }
-            Backend::Processes(builder.build()?)
+            Backend::Processes(self.processes.max_workers(size).build()?)
         };
         Ok(Pool {
             backend,

@@ -55,7 +55,7 @@ impl WorkerProcess {
             match listener.accept() {
                 Ok((stream, _)) => break stream,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(e) => return Err(fail_start(child, format!("accept failed: {e}"))),
+                Err(e) => return Err(fail_start(&mut child, format!("accept failed: {e}"))),
             }
             if let Ok(Some(status)) = child.try_wait() {
                 return Err(format!(
@@ -66,17 +66,20 @@ impl WorkerProcess {
                 ));
             }
             if Instant::now() > deadline {
-                return Err(fail_start(child, "it did not connect within 30 s".into()));
+                return Err(fail_start(
+                    &mut child,
+                    "it did not connect within 30 s".into(),
+                ));
             }
             std::thread::sleep(Duration::from_millis(1));
         };
         let _ = std::fs::remove_file(socket);
         stream
             .set_nonblocking(false)
-            .map_err(|e| fail_start_ref(&mut child, e.to_string()))?;
+            .map_err(|e| fail_start(&mut child, e.to_string()))?;
         let read_half = stream
             .try_clone()
-            .map_err(|e| fail_start_ref(&mut child, e.to_string()))?;
+            .map_err(|e| fail_start(&mut child, e.to_string()))?;
         let mut worker = WorkerProcess {
             pid: child.id(),
             _lifeline: child.stdin.take(),
@@ -88,7 +91,7 @@ impl WorkerProcess {
         match worker.receive() {
             Ok(FromWorker::Hello { pid }) if pid == worker.pid => Ok(worker),
             other => Err(fail_start(
-                worker.child,
+                &mut worker.child,
                 format!("it did not say hello as expected: {other:?}"),
             )),
         }
@@ -123,11 +126,8 @@ impl WorkerProcess {
     }
 }
 
-fn fail_start(mut child: Child, why: String) -> String {
-    fail_start_ref(&mut child, why)
-}
-
-fn fail_start_ref(child: &mut Child, why: String) -> String {
+/// Stops a worker that did not start properly, and says why.
+fn fail_start(child: &mut Child, why: String) -> String {
     let _ = child.kill();
     let _ = child.wait();
     format!("a worker process could not be started: {why}")

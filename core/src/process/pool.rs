@@ -85,7 +85,6 @@ struct State {
     /// `terminate_workers` / `kill_workers` was called.
     forced: bool,
     next_driver: usize,
-    next_call: u64,
     drivers: Vec<JoinHandle<()>>,
 }
 
@@ -671,11 +670,8 @@ fn drive(shared: Arc<Shared>, index: usize) {
             if pending.is_empty() {
                 continue; // every item was cancelled before it was handed over
             }
-            let id = {
-                let mut state = lock(&shared.state);
-                state.next_call += 1;
-                state.next_call
-            };
+            // Ids only need to tell this worker's replies apart: its own call count does.
+            let id = calls as u64;
             let call = ToWorker::Call {
                 id,
                 f: job.f.to_string(),

@@ -14,7 +14,6 @@ mod timeline;
 use crate::runtime;
 use editor::{Editor, PresetList};
 use futurelab::scenario::presets;
-use futurelab::scenario::Scenario;
 use model::{ModelRef, Status};
 use panels::{Console, FuturesTable, Progress, Results};
 use runner::{Place, Running};
@@ -69,27 +68,28 @@ pub fn playground(props: &PlaygroundProps) -> Html {
         let (state, running) = (state.clone(), running.clone());
         Callback::from(move |_: MouseEvent| {
             let generation = state.generation + 1;
-            let jobs: Vec<(Scenario, Place, Slot)> = match compare {
-                Some(kind) => state
-                    .comparison(kind)
-                    .into_iter()
+            // The comparison's columns are made once: the state shows them, the runner runs them.
+            let columns = compare.map(|kind| state.comparison(kind));
+            let jobs: Vec<runner::Job> = match &columns {
+                Some(columns) => columns
+                    .iter()
                     .enumerate()
-                    .map(|(i, c)| (c.scenario, c.place, Slot::Compare(i)))
+                    .map(|(i, c)| runner::Job {
+                        scenario: c.scenario.clone(),
+                        place: c.place,
+                        slot: Slot::Compare(i),
+                    })
                     .collect(),
-                None => vec![((*state.scenario).clone(), state.place, Slot::Main)],
+                None => vec![runner::Job {
+                    scenario: (*state.scenario).clone(),
+                    place: state.place,
+                    slot: Slot::Main,
+                }],
             };
-            state.dispatch(Action::Started { compare });
+            state.dispatch(Action::Started { compare: columns });
             let dispatch = state.dispatcher();
             // CPU-bound comparisons run in turn, so one does not slow the others down.
             let in_turn = compare == Some(CompareKind::Gil);
-            let jobs = jobs
-                .into_iter()
-                .map(|(scenario, place, slot)| runner::Job {
-                    scenario,
-                    place,
-                    slot,
-                })
-                .collect();
             *running.borrow_mut() = Some(runner::start(
                 jobs,
                 in_turn,

@@ -164,6 +164,13 @@ impl RunModel {
         }
     }
 
+    /// The model of a run that has just been started.
+    pub fn started(scenario: &Scenario) -> ModelRef {
+        let mut model = RunModel::new(scenario);
+        model.status = Status::Running;
+        ModelRef(Rc::new(model))
+    }
+
     /// Tasks finished (returned, raised or cancelled).
     pub fn finished(&self) -> usize {
         self.tasks

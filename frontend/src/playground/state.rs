@@ -57,9 +57,9 @@ pub enum Action {
     Pick(String),
     Edit(Rc<dyn Fn(&mut Scenario)>),
     SetPlace(Place),
-    /// A run (or comparison) starts: the new generation.
+    /// A run starts (`None`), or a comparison with these columns: the new generation.
     Started {
-        compare: Option<CompareKind>,
+        compare: Option<Vec<Column>>,
     },
     Events {
         generation: u32,
@@ -102,14 +102,12 @@ impl Playground {
             |title: &str, testid: &'static str, change: &dyn Fn(&mut Scenario), place: Place| {
                 let mut scenario = (*self.scenario).clone();
                 change(&mut scenario);
-                let mut model = RunModel::new(&scenario);
-                model.status = Status::Running;
                 Column {
                     title: title.to_string(),
                     testid,
+                    model: RunModel::started(&scenario),
                     scenario,
                     place,
-                    model: ModelRef(Rc::new(model)),
                 }
             };
         let workers = match self.scenario.style {
@@ -215,14 +213,9 @@ impl Reducible for Playground {
             Action::Started { compare } => {
                 next.generation += 1;
                 next.cancel_requested = false;
-                let fresh = |s: &Scenario| {
-                    let mut m = RunModel::new(s);
-                    m.status = Status::Running;
-                    m
-                };
                 match compare {
-                    Some(kind) => next.compare = Some(next.comparison(kind)),
-                    None => next.run = Some(ModelRef(Rc::new(fresh(&next.scenario)))),
+                    Some(columns) => next.compare = Some(columns),
+                    None => next.run = Some(RunModel::started(&next.scenario)),
                 }
             }
             Action::Events {

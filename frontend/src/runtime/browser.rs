@@ -194,8 +194,7 @@ pub fn post_event_stream(
             let stream = response.body().ok_or("the answer has no body")?;
             let reader: web_sys::ReadableStreamDefaultReader =
                 wasm_bindgen::JsCast::unchecked_into(stream.get_reader());
-            let decoder = Utf8Decoder::default();
-            let mut decoder = decoder;
+            let mut decoder = Utf8Decoder::default();
             loop {
                 let chunk = JsFuture::from(reader.read())
                     .await

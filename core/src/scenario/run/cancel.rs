@@ -106,11 +106,17 @@ mod tests {
         });
         token.cancel();
         sleeper.join().unwrap();
-        assert!(!seen_in_hook.load(Ordering::SeqCst), "the sleeper woke before the hook ended");
+        assert!(
+            !seen_in_hook.load(Ordering::SeqCst),
+            "the sleeper woke before the hook ended"
+        );
         assert!(woke.load(Ordering::SeqCst) && token.is_cancelled());
         let late = Arc::new(AtomicBool::new(false));
         let ran = Arc::clone(&late);
         token.on_cancel(move || ran.store(true, Ordering::SeqCst));
-        assert!(late.load(Ordering::SeqCst), "a hook added after the cancel runs at once");
+        assert!(
+            late.load(Ordering::SeqCst),
+            "a hook added after the cancel runs at once"
+        );
     }
 }
