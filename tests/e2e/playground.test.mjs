@@ -48,7 +48,9 @@ test("loiter: map gives 0, 10, 20, 30, 40 in order; as_completed in completion o
 
   await page.getByTestId("compare").click();
   await page.getByTestId("compare-view").waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-view"] [data-testid="result"]').length === 10, null, { timeout: 30_000 });
+  // Values come with each run's report (before it, the list shows the futures' states).
+  await until(page, '[data-testid="compare-map-column"]', "done");
+  await until(page, '[data-testid="compare-as-completed-column"]', "done");
   assert.deepEqual(await values(page, "compare-map"), ["0", "10", "20", "30", "40"]);
   // loiter(n) sleeps n seconds, all started at once on 3 workers (4 and 5 after a free worker): as_completed
   // yields them by finishing time, which here is again 0, 1, 2, 3, 4 seconds. Check the order is by time:
@@ -62,7 +64,8 @@ test("loiter: map gives 0, 10, 20, 30, 40 in order; as_completed in completion o
 test("map versus as_completed: as_completed receives the fastest first", async () => {
   const { page, errors } = await open("/#preset=map-vs-as-completed");
   await page.getByTestId("compare").click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-view"] [data-testid="result"]').length >= 8, null, { timeout: 30_000 });
+  await until(page, '[data-testid="compare-map-column"]', "done");
+  await until(page, '[data-testid="compare-as-completed-column"]', "done");
   const labels = (id) => page.getByTestId(id).getByTestId("result").evaluateAll((els) => els.map((e) => e.dataset.label));
   const map = await labels("compare-map");
   const done = await labels("compare-as-completed");
