@@ -1,0 +1,359 @@
+//! The program model: a typed tree of the part of Python that the seed programs use.
+//!
+//! A [`Program`] is a module: a list of statements, among them the `def`s of its functions and the
+//! `if __name__ == '__main__':` block of its main program. It is serde JSON (version 2):
+//!
+//! ```json
+//! {"version": 2, "body": [
+//!   {"line": 1, "kind": "import", "names": [{"name": "time"}]},
+//!   {"line": 2, "kind": "expr", "value": {"call": {"func": {"name": "print"},
+//!                                                  "args": [{"value": {"str": "hi"}}]}}}]}
+//! ```
+//!
+//! Every statement keeps the line it came from and its comment, so that problems name their place
+//! and the Python rendered from the tree reads as the program was written.
+
+use serde::{Deserialize, Serialize};
+
+/// The model version this crate reads and writes (version 1 was the scenario form of `futurelab`).
+pub const PROGRAM_VERSION: u32 = 2;
+
+/// A whole program: a Python module.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Program {
+    pub version: u32,
+    pub body: Vec<Stmt>,
+}
+
+/// One statement, with the line it stands on (1-based, 0 when made by hand) and a trailing comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stmt {
+    #[serde(default)]
+    pub line: u32,
+    #[serde(flatten)]
+    pub kind: StmtKind,
+    /// `# …` at the end of the line, without the `#`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// The statements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StmtKind {
+    /// A line holding only a comment (kept so that the program reads as written).
+    Comment { text: String },
+    /// An expression evaluated for its effect: `print(x)`, a docstring.
+    Expr { value: Expr },
+    /// `a = b = value`, `x, y = value`, `self.balance = value`, `d[k] = value`.
+    Assign { targets: Vec<Expr>, value: Expr },
+    /// `target op= value`.
+    AugAssign { target: Expr, op: BinOp, value: Expr },
+    /// `x: T = value` (the annotation is kept for display only).
+    AnnAssign {
+        target: Expr,
+        annotation: Expr,
+        value: Option<Expr>,
+    },
+    /// `def name(params):` or `async def`.
+    FunctionDef(FunctionDef),
+    /// `class Name(bases):` with methods and class attributes.
+    ClassDef {
+        name: String,
+        bases: Vec<Expr>,
+        body: Vec<Stmt>,
+    },
+    Return { value: Option<Expr> },
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    Raise {
+        exc: Option<Expr>,
+        cause: Option<Expr>,
+    },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    /// `for target in iter:` (`async for` when `is_async`).
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        orelse: Vec<Stmt>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        is_async: bool,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `with a as x, b:` (`async with` when `is_async`).
+    With {
+        items: Vec<WithItem>,
+        body: Vec<Stmt>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        is_async: bool,
+    },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        orelse: Vec<Stmt>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        finalbody: Vec<Stmt>,
+    },
+    /// `import a, b as c`.
+    Import { names: Vec<Alias> },
+    /// `from module import a, b as c`.
+    ImportFrom { module: String, names: Vec<Alias> },
+    Global { names: Vec<String> },
+    Pass,
+    Break,
+    Continue,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `def` / `async def`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionDef {
+    pub name: String,
+    pub params: Vec<Param>,
+    /// `*args`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub star: Option<String>,
+    pub body: Vec<Stmt>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_async: bool,
+}
+
+/// A parameter: `name`, `name=default`, `name: annotation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Expr>,
+}
+
+/// `expr as target` in a `with`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithItem {
+    pub context: Expr,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Expr>,
+}
+
+/// `except Type as name:`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handler {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+}
+
+/// `import name as asname`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alias {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asname: Option<String>,
+}
+
+/// The expressions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expr {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    /// `f'…{expr!r:spec}…'`.
+    FString(Vec<FPart>),
+    Name(String),
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
+    /// `lower:upper` inside a subscript.
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+    },
+    BinOp {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    /// `a < b < c`: one left operand, then pairs.
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<(CmpOp, Expr)>,
+    },
+    /// `a and b and c` / `a or b`.
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
+    /// `body if test else orelse`.
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
+    Tuple(Vec<Expr>),
+    List(Vec<Expr>),
+    Dict(Vec<(Expr, Expr)>),
+    /// `[elt for target in iter if cond]`.
+    ListComp {
+        elt: Box<Expr>,
+        target: Box<Expr>,
+        iter: Box<Expr>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cond: Option<Box<Expr>>,
+    },
+    /// `{key: value for target in iter}`.
+    DictComp {
+        key: Box<Expr>,
+        value: Box<Expr>,
+        target: Box<Expr>,
+        iter: Box<Expr>,
+    },
+    Lambda {
+        params: Vec<Param>,
+        body: Box<Expr>,
+    },
+    Await(Box<Expr>),
+    /// `*iterable` in a call or a display.
+    Starred(Box<Expr>),
+}
+
+/// A part of an f-string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FPart {
+    Lit(String),
+    Value {
+        expr: Expr,
+        /// `!r`, `!s`, `!a`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversion: Option<char>,
+        /// What follows `:` (`.2f`, `>5`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        spec: Option<String>,
+    },
+}
+
+/// A call argument: positional, `*iterable` (a `Starred` value) or `name=value`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Arg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnaryOp {
+    Neg,
+    Pos,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtE,
+    Gt,
+    GtE,
+    In,
+    NotIn,
+    Is,
+    IsNot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+impl BinOp {
+    /// The operator as Python writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+        }
+    }
+}
+
+impl CmpOp {
+    /// The operator as Python writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::NotEq => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::LtE => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::GtE => ">=",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+            CmpOp::Is => "is",
+            CmpOp::IsNot => "is not",
+        }
+    }
+}
+
+impl Stmt {
+    /// A statement made by hand (no line, no comment).
+    pub fn new(kind: StmtKind) -> Self {
+        Stmt {
+            line: 0,
+            kind,
+            comment: None,
+        }
+    }
+}

@@ -1,0 +1,1010 @@
+//! Python's built-in functions, operators, and the methods of str, list, tuple and dict.
+
+use super::{format, Ctx, Flow, R};
+use crate::ast::BinOp;
+use crate::value::*;
+use std::any::Any;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+fn builtin_fn(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Value {
+    Value::Builtin(Arc::new(Builtin { name, call }))
+}
+
+/// The built-in named `name`, if there is one.
+pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
+    if let Some(class) = ctx.rt.exceptions.value(name) {
+        if ctx.rt.exceptions.get(name).module == "builtins" {
+            return Some(class);
+        }
+    }
+    Some(match name {
+        "print" => builtin_fn("print", print),
+        "range" => builtin_fn("range", range),
+        "len" => builtin_fn("len", |ctx, a| {
+            let [v] = exactly(ctx, "len", a)?;
+            len(ctx, &v).map(|n| Value::Int(n as i64))
+        }),
+        "str" => builtin_fn("str", |ctx, a| {
+            Ok(match a.pos.first() {
+                Some(v) => Value::str(to_str(v)),
+                None => Value::str(""),
+            })
+            .and_then(|v| no_kw(ctx, "str", &a).map(|_| v))
+        }),
+        "repr" => builtin_fn("repr", |ctx, a| {
+            let [v] = exactly(ctx, "repr", a)?;
+            Ok(Value::str(repr(&v)))
+        }),
+        "int" => builtin_fn("int", int),
+        "float" => builtin_fn("float", float),
+        "bool" => builtin_fn("bool", |_, a| Ok(Value::Bool(a.pos.first().is_some_and(Value::truthy)))),
+        "list" => builtin_fn("list", |ctx, a| {
+            let items = match a.pos.first() {
+                Some(v) => ctx.iterate_all(v)?,
+                None => Vec::new(),
+            };
+            Ok(Value::list(items))
+        }),
+        "tuple" => builtin_fn("tuple", |ctx, a| {
+            let items = match a.pos.first() {
+                Some(v) => ctx.iterate_all(v)?,
+                None => Vec::new(),
+            };
+            Ok(Value::tuple(items))
+        }),
+        "dict" => builtin_fn("dict", |ctx, a| {
+            let mut d = Dict::default();
+            if let Some(v) = a.pos.first() {
+                for pair in ctx.iterate_all(v)? {
+                    let kv = ctx.iterate_all(&pair)?;
+                    if kv.len() != 2 {
+                        return Err(ctx.error("ValueError", "dictionary update sequence element has the wrong length"));
+                    }
+                    d.insert(kv[0].clone(), kv[1].clone());
+                }
+            }
+            for (k, v) in a.kw {
+                d.insert(Value::str(k), v);
+            }
+            Ok(Value::Dict(Arc::new(Mutex::new(d))))
+        }),
+        "enumerate" => builtin_fn("enumerate", |ctx, a| {
+            let start = match kw_or_pos(&a, "start", 1) {
+                Some(Value::Int(n)) => n,
+                _ => 0,
+            };
+            let Some(v) = a.pos.first() else {
+                return Err(ctx.error("TypeError", "enumerate() missing required argument 'iterable'"));
+            };
+            let inner = ctx.iter(v)?;
+            Ok(Value::object(Enumerate {
+                inner,
+                count: Mutex::new(start),
+            }))
+        }),
+        "zip" => builtin_fn("zip", |ctx, a| {
+            let inners = a.pos.iter().map(|v| ctx.iter(v)).collect::<R<Vec<_>>>()?;
+            Ok(Value::object(Zip { inners }))
+        }),
+        "iter" => builtin_fn("iter", |ctx, a| {
+            let [v] = exactly(ctx, "iter", a)?;
+            ctx.iter(&v)
+        }),
+        "next" => builtin_fn("next", |ctx, a| {
+            let default = a.pos.get(1).cloned();
+            let Some(it) = a.pos.first() else {
+                return Err(ctx.error("TypeError", "next expected at least 1 argument, got 0"));
+            };
+            match (ctx.next(it)?, default) {
+                (Some(v), _) => Ok(v),
+                (None, Some(d)) => Ok(d),
+                (None, None) => Err(Flow::Raise(ctx.exception("StopIteration", Vec::new()), 0)),
+            }
+        }),
+        "sorted" => builtin_fn("sorted", |ctx, a| {
+            let Some(v) = a.pos.first() else {
+                return Err(ctx.error("TypeError", "sorted expected 1 argument, got 0"));
+            };
+            let mut items = ctx.iterate_all(v)?;
+            sort_values(ctx, &mut items)?;
+            if a.kw.iter().any(|(k, v)| k == "reverse" && v.truthy()) {
+                items.reverse();
+            }
+            Ok(Value::list(items))
+        }),
+        "min" | "max" => {
+            if name == "min" {
+                builtin_fn("min", |ctx, a| extreme(ctx, a, std::cmp::Ordering::Less))
+            } else {
+                builtin_fn("max", |ctx, a| extreme(ctx, a, std::cmp::Ordering::Greater))
+            }
+        }
+        "sum" => builtin_fn("sum", |ctx, a| {
+            let Some(v) = a.pos.first() else {
+                return Err(ctx.error("TypeError", "sum() takes at least 1 positional argument (0 given)"));
+            };
+            let mut total = a.pos.get(1).cloned().unwrap_or(Value::Int(0));
+            for item in ctx.iterate_all(v)? {
+                total = binop(ctx, BinOp::Add, &total, &item)?;
+            }
+            Ok(total)
+        }),
+        "abs" => builtin_fn("abs", |ctx, a| {
+            let [v] = exactly(ctx, "abs", a)?;
+            match v {
+                Value::Int(n) => n.checked_abs().map(Value::Int).ok_or_else(|| ctx.error("OverflowError", "integer overflow")),
+                Value::Float(x) => Ok(Value::Float(x.abs())),
+                other => Err(ctx.error("TypeError", format!("bad operand type for abs(): '{}'", other.type_name()))),
+            }
+        }),
+        "round" => builtin_fn("round", |ctx, a| {
+            let digits = a.pos.get(1).cloned();
+            match (a.pos.first(), digits) {
+                (Some(Value::Float(x)), None | Some(Value::None)) => Ok(Value::Int(round_half_even(*x) as i64)),
+                (Some(Value::Float(x)), Some(Value::Int(d))) => {
+                    let p = 10f64.powi(d as i32);
+                    Ok(Value::Float(round_half_even(x * p) / p))
+                }
+                (Some(Value::Int(n)), _) => Ok(Value::Int(*n)),
+                _ => Err(ctx.error("TypeError", "round() needs a number")),
+            }
+        }),
+        "isinstance" => builtin_fn("isinstance", |ctx, a| {
+            if a.pos.len() != 2 {
+                return Err(ctx.error("TypeError", "isinstance expected 2 arguments"));
+            }
+            let classes = match &a.pos[1] {
+                Value::Tuple(t) => t.to_vec(),
+                one => vec![one.clone()],
+            };
+            Ok(Value::Bool(classes.iter().any(|c| match c {
+                Value::Class(c) => a.pos[0].is_instance_of(&c.name),
+                Value::Builtin(b) => a.pos[0].type_name() == b.name,
+                _ => false,
+            })))
+        }),
+        "id" => builtin_fn("id", |ctx, a| {
+            let [v] = exactly(ctx, "id", a)?;
+            Ok(Value::Int(v.address() as i64))
+        }),
+        "hasattr" => builtin_fn("hasattr", |ctx, a| {
+            if a.pos.len() != 2 {
+                return Err(ctx.error("TypeError", "hasattr expected 2 arguments"));
+            }
+            let Value::Str(name) = &a.pos[1] else {
+                return Err(ctx.error("TypeError", "attribute name must be string"));
+            };
+            Ok(Value::Bool(ctx.get_attr(&a.pos[0], name).is_ok()))
+        }),
+        _ => return None,
+    })
+}
+
+/// `print(*args, sep=' ', end='\n', flush=False)`: the whole text goes out at once.
+fn print(ctx: &Ctx, args: Args) -> R<Value> {
+    let mut sep = " ".to_string();
+    let mut end = "\n".to_string();
+    for (k, v) in &args.kw {
+        match (k.as_str(), v) {
+            ("sep", Value::Str(s)) => sep = s.to_string(),
+            ("sep", Value::None) => {}
+            ("end", Value::Str(s)) => end = s.to_string(),
+            ("end", Value::None) => {}
+            ("flush", _) => {}
+            ("sep" | "end", other) => {
+                return Err(ctx.error("TypeError", format!("{k} must be None or a string, not {}", other.type_name())))
+            }
+            _ => return Err(ctx.error("TypeError", format!("'{k}' is an invalid keyword argument for print()"))),
+        }
+    }
+    let mut text = args.pos.iter().map(to_str).collect::<Vec<_>>().join(&sep);
+    text.push_str(&end);
+    ctx.write(&text);
+    Ok(Value::None)
+}
+
+fn range(ctx: &Ctx, args: Args) -> R<Value> {
+    no_kw(ctx, "range", &args)?;
+    let ints = args
+        .pos
+        .iter()
+        .map(|v| match v {
+            Value::Int(n) => Ok(*n),
+            Value::Bool(b) => Ok(*b as i64),
+            other => Err(ctx.error("TypeError", format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+        })
+        .collect::<R<Vec<i64>>>()?;
+    let (start, stop, step) = match ints.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        _ => return Err(ctx.error("TypeError", format!("range expected at most 3 arguments, got {}", ints.len()))),
+    };
+    if step == 0 {
+        return Err(ctx.error("ValueError", "range() arg 3 must not be zero"));
+    }
+    Ok(Value::object(Range { start, stop, step }))
+}
+
+fn int(ctx: &Ctx, args: Args) -> R<Value> {
+    match args.pos.first() {
+        None => Ok(Value::Int(0)),
+        Some(Value::Int(n)) => Ok(Value::Int(*n)),
+        Some(Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        Some(Value::Float(x)) if x.is_finite() && x.abs() < 9.2e18 => Ok(Value::Int(x.trunc() as i64)),
+        Some(Value::Float(_)) => Err(ctx.error("OverflowError", "cannot convert float to a 64-bit integer")),
+        Some(Value::Str(s)) => s.trim().replace('_', "").parse().map(Value::Int).map_err(|_| {
+            ctx.error("ValueError", format!("invalid literal for int() with base 10: {}", str_repr(s)))
+        }),
+        Some(other) => Err(ctx.error(
+            "TypeError",
+            format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", other.type_name()),
+        )),
+    }
+}
+
+fn float(ctx: &Ctx, args: Args) -> R<Value> {
+    match args.pos.first() {
+        None => Ok(Value::Float(0.0)),
+        Some(Value::Int(n)) => Ok(Value::Float(*n as f64)),
+        Some(Value::Float(x)) => Ok(Value::Float(*x)),
+        Some(Value::Str(s)) => s.trim().parse().map(Value::Float).map_err(|_| {
+            ctx.error("ValueError", format!("could not convert string to float: {}", str_repr(s)))
+        }),
+        Some(other) => Err(ctx.error("TypeError", format!("float() argument must be a string or a real number, not '{}'", other.type_name()))),
+    }
+}
+
+fn extreme(ctx: &Ctx, args: Args, want: std::cmp::Ordering) -> R<Value> {
+    let items = if args.pos.len() == 1 {
+        ctx.iterate_all(&args.pos[0])?
+    } else {
+        args.pos
+    };
+    let mut best: Option<Value> = None;
+    for item in items {
+        best = Some(match best {
+            None => item,
+            Some(b) => {
+                let ord = py_cmp(&item, &b).ok_or_else(|| ctx.error("TypeError", "values cannot be compared"))?;
+                if ord == want {
+                    item
+                } else {
+                    b
+                }
+            }
+        });
+    }
+    best.ok_or_else(|| ctx.error("ValueError", "arg is an empty sequence"))
+}
+
+fn round_half_even(x: f64) -> f64 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
+}
+
+pub(super) fn sort_values(ctx: &Ctx, items: &mut [Value]) -> R<()> {
+    let mut failed = false;
+    items.sort_by(|a, b| {
+        py_cmp(a, b).unwrap_or_else(|| {
+            failed = true;
+            std::cmp::Ordering::Equal
+        })
+    });
+    if failed {
+        return Err(ctx.error("TypeError", "'<' not supported between these values"));
+    }
+    Ok(())
+}
+
+/// The positional arguments of a call that takes exactly N and no keywords.
+pub(crate) fn exactly<const N: usize>(ctx: &Ctx, name: &str, args: Args) -> R<[Value; N]> {
+    no_kw(ctx, name, &args)?;
+    let given = args.pos.len();
+    args.pos.try_into().map_err(|_| {
+        ctx.error(
+            "TypeError",
+            format!("{name}() takes exactly {N} argument{} ({given} given)", if N == 1 { "" } else { "s" }),
+        )
+    })
+}
+
+pub(crate) fn no_kw(ctx: &Ctx, name: &str, args: &Args) -> R<()> {
+    match args.kw.first() {
+        Some((k, _)) => Err(ctx.error("TypeError", format!("{name}() got an unexpected keyword argument '{k}'"))),
+        None => Ok(()),
+    }
+}
+
+/// An argument given by keyword or at position `pos`.
+pub(crate) fn kw_or_pos(args: &Args, name: &str, pos: usize) -> Option<Value> {
+    args.kw
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .or_else(|| args.pos.get(pos).cloned())
+}
+
+/// A timeout argument in seconds: `None` waits for ever.
+pub(crate) fn timeout_arg(ctx: &Ctx, v: Option<Value>) -> R<Option<f64>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Int(n)) => Ok(Some(n as f64)),
+        Some(Value::Float(x)) if !x.is_nan() => Ok(Some(x)),
+        Some(other) => Err(ctx.error("TypeError", format!("timeout must be a number, not {}", other.type_name()))),
+    }
+}
+
+pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
+    Ok(match v {
+        Value::Str(s) => s.chars().count(),
+        Value::Tuple(t) => t.len(),
+        Value::List(l) => lock(l).len(),
+        Value::Dict(d) => lock(d).entries.len(),
+        Value::Object(o) => match o.as_any().downcast_ref::<Range>() {
+            Some(r) => r.len(),
+            None => match o.call_method(ctx, v, "__len__", Args::default())? {
+                Value::Int(n) => n as usize,
+                _ => 0,
+            },
+        },
+        other => return Err(ctx.error("TypeError", format!("object of type '{}' has no len()", other.type_name()))),
+    })
+}
+
+// ----- operators -----
+
+pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
+    use Value::*;
+    let overflow = || ctx.error("OverflowError", "integer overflow (futurelab's integers are 64-bit)");
+    let as_f = |v: &Value| match v {
+        Int(n) => Some(*n as f64),
+        Bool(b) => Some(*b as i64 as f64),
+        Float(x) => Some(*x),
+        _ => Option::None,
+    };
+    match (l, r) {
+        (Int(_) | Bool(_), Int(_) | Bool(_)) => {
+            let a = match l {
+                Int(n) => *n,
+                Bool(b) => *b as i64,
+                _ => 0,
+            };
+            let b = match r {
+                Int(n) => *n,
+                Bool(b) => *b as i64,
+                _ => 0,
+            };
+            let zero = || ctx.error("ZeroDivisionError", if op == BinOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" });
+            return Ok(match op {
+                BinOp::Add => Int(a.checked_add(b).ok_or_else(overflow)?),
+                BinOp::Sub => Int(a.checked_sub(b).ok_or_else(overflow)?),
+                BinOp::Mul => Int(a.checked_mul(b).ok_or_else(overflow)?),
+                BinOp::Div => {
+                    if b == 0 {
+                        return Err(ctx.error("ZeroDivisionError", "division by zero"));
+                    }
+                    Float(a as f64 / b as f64)
+                }
+                BinOp::FloorDiv => {
+                    if b == 0 {
+                        return Err(zero());
+                    }
+                    let q = a.checked_div(b).ok_or_else(overflow)?;
+                    Int(if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q })
+                }
+                BinOp::Mod => {
+                    if b == 0 {
+                        return Err(zero());
+                    }
+                    let m = a.checked_rem(b).ok_or_else(overflow)?;
+                    Int(if m != 0 && ((m < 0) != (b < 0)) { m + b } else { m })
+                }
+                BinOp::Pow => {
+                    if b < 0 {
+                        Float((a as f64).powf(b as f64))
+                    } else {
+                        Int(a.checked_pow(u32::try_from(b).map_err(|_| overflow())?).ok_or_else(overflow)?)
+                    }
+                }
+            });
+        }
+        (Int(_) | Bool(_) | Float(_), Int(_) | Bool(_) | Float(_)) => {
+            let (a, b) = (as_f(l).unwrap_or(0.0), as_f(r).unwrap_or(0.0));
+            if b == 0.0 && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
+                return Err(ctx.error("ZeroDivisionError", "float division by zero"));
+            }
+            return Ok(Float(match op {
+                BinOp::Add => a + b,
+                BinOp::Sub => a - b,
+                BinOp::Mul => a * b,
+                BinOp::Div => a / b,
+                BinOp::FloorDiv => (a / b).floor(),
+                BinOp::Mod => a - b * (a / b).floor(),
+                BinOp::Pow => a.powf(b),
+            }));
+        }
+        (Str(a), Str(b)) if op == BinOp::Add => {
+            ctx.check_size(a.len() + b.len())?;
+            return Ok(Value::str(format!("{a}{b}")));
+        }
+        (Str(s), Int(n)) | (Int(n), Str(s)) if op == BinOp::Mul => {
+            let n = (*n).max(0) as usize;
+            ctx.check_size(s.len().saturating_mul(n))?;
+            return Ok(Value::str(s.repeat(n)));
+        }
+        (Str(s), _) if op == BinOp::Mod => return format::percent(ctx, s, r).map(Value::str),
+        (List(a), List(b)) if op == BinOp::Add => {
+            let mut items = lock(a).clone();
+            items.extend(lock(b).iter().cloned());
+            ctx.check_size(items.len())?;
+            return Ok(Value::list(items));
+        }
+        (Tuple(a), Tuple(b)) if op == BinOp::Add => {
+            return Ok(Value::tuple(a.iter().chain(b.iter()).cloned().collect()));
+        }
+        (List(a), Int(n)) if op == BinOp::Mul => {
+            let items = lock(a).clone();
+            let n = (*n).max(0) as usize;
+            ctx.check_size(items.len().saturating_mul(n))?;
+            return Ok(Value::list(items.iter().cloned().cycle().take(items.len() * n).collect()));
+        }
+        _ => {}
+    }
+    Err(ctx.error(
+        "TypeError",
+        format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            l.type_name(),
+            r.type_name()
+        ),
+    ))
+}
+
+/// `item in container`.
+pub(super) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
+    Ok(match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => s.contains(sub.as_ref()),
+            other => return Err(ctx.error("TypeError", format!("'in <string>' requires string as left operand, not {}", other.type_name()))),
+        },
+        Value::Tuple(t) => t.iter().any(|v| py_eq(v, item)),
+        Value::List(l) => lock(l).iter().any(|v| py_eq(v, item)),
+        Value::Dict(d) => lock(d).get(item).is_some(),
+        Value::Object(o) => match o.as_any().downcast_ref::<Range>() {
+            Some(r) => matches!(item, Value::Int(n) if r.contains(*n)),
+            None => ctx.iterate_all(container)?.iter().any(|v| py_eq(v, item)),
+        },
+        other => return Err(ctx.error("TypeError", format!("argument of type '{}' is not iterable", other.type_name()))),
+    })
+}
+
+fn index_of(ctx: &Ctx, len: usize, i: &Value, what: &str) -> R<usize> {
+    let Value::Int(n) = i else {
+        return Err(ctx.error("TypeError", format!("{what} indices must be integers, not {}", i.type_name())));
+    };
+    let n = if *n < 0 { *n + len as i64 } else { *n };
+    if n < 0 || n as usize >= len {
+        return Err(ctx.error("IndexError", format!("{what} index out of range")));
+    }
+    Ok(n as usize)
+}
+
+pub(super) fn get_item(ctx: &Ctx, v: &Value, i: &Value) -> R<Value> {
+    match v {
+        Value::List(l) => {
+            let l = lock(l);
+            let n = index_of(ctx, l.len(), i, "list")?;
+            Ok(l[n].clone())
+        }
+        Value::Tuple(t) => Ok(t[index_of(ctx, t.len(), i, "tuple")?].clone()),
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            Ok(Value::str(chars[index_of(ctx, chars.len(), i, "string")?].to_string()))
+        }
+        Value::Dict(d) => lock(d).get(i).cloned().ok_or_else(|| Flow::Raise(ctx.exception("KeyError", vec![i.clone()]), 0)),
+        other => Err(ctx.error("TypeError", format!("'{}' object is not subscriptable", other.type_name()))),
+    }
+}
+
+pub(super) fn set_item(ctx: &Ctx, v: &Value, i: Value, value: Value) -> R<()> {
+    match v {
+        Value::List(l) => {
+            let mut l = lock(l);
+            let n = index_of(ctx, l.len(), &i, "list assignment")?;
+            l[n] = value;
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let mut d = lock(d);
+            d.insert(i, value);
+            let n = d.entries.len();
+            drop(d);
+            ctx.check_size(n)
+        }
+        other => Err(ctx.error("TypeError", format!("'{}' object does not support item assignment", other.type_name()))),
+    }
+}
+
+pub(super) fn slice(ctx: &Ctx, v: &Value, lower: Option<Value>, upper: Option<Value>) -> R<Value> {
+    let bound = |b: Option<Value>, len: usize, default: usize| -> R<usize> {
+        match b {
+            None | Some(Value::None) => Ok(default),
+            Some(Value::Int(n)) => {
+                let n = if n < 0 { (n + len as i64).max(0) } else { n };
+                Ok((n as usize).min(len))
+            }
+            Some(other) => Err(ctx.error("TypeError", format!("slice indices must be integers or None, not {}", other.type_name()))),
+        }
+    };
+    let items: Vec<Value> = match v {
+        Value::List(l) => lock(l).clone(),
+        Value::Tuple(t) => t.to_vec(),
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            let (a, b) = (bound(lower, chars.len(), 0)?, bound(upper, chars.len(), chars.len())?);
+            return Ok(Value::str(chars[a..b.max(a)].iter().collect::<String>()));
+        }
+        other => return Err(ctx.error("TypeError", format!("'{}' object is not subscriptable", other.type_name()))),
+    };
+    let (a, b) = (bound(lower, items.len(), 0)?, bound(upper, items.len(), items.len())?);
+    let part = items[a..b.max(a)].to_vec();
+    Ok(match v {
+        Value::Tuple(_) => Value::tuple(part),
+        _ => Value::list(part),
+    })
+}
+
+// ----- iteration -----
+
+/// Iterates a snapshot of a list, tuple, string or dict's keys.
+struct SeqIter {
+    items: Mutex<VecDeque<Value>>,
+    type_name: &'static str,
+}
+
+impl Object for SeqIter {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+    fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
+        lock(&self.items).pop_front().map(Ok)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
+    let (items, type_name): (VecDeque<Value>, &'static str) = match v {
+        Value::List(l) => (lock(l).iter().cloned().collect(), "list_iterator"),
+        Value::Tuple(t) => (t.iter().cloned().collect(), "tuple_iterator"),
+        Value::Str(s) => (s.chars().map(|c| Value::str(c.to_string())).collect(), "str_ascii_iterator"),
+        Value::Dict(d) => (lock(d).entries.iter().map(|(k, _)| k.clone()).collect(), "dict_keyiterator"),
+        Value::Object(o) => return o.iter(ctx, v),
+        other => return Err(ctx.error("TypeError", format!("'{}' object is not iterable", other.type_name()))),
+    };
+    Ok(Value::object(SeqIter {
+        items: Mutex::new(items),
+        type_name,
+    }))
+}
+
+/// `range(start, stop, step)`.
+pub(crate) struct Range {
+    start: i64,
+    stop: i64,
+    step: i64,
+}
+
+impl Range {
+    fn len(&self) -> usize {
+        let span = if self.step > 0 { self.stop - self.start } else { self.start - self.stop };
+        if span <= 0 {
+            0
+        } else {
+            ((span - 1) / self.step.abs() + 1) as usize
+        }
+    }
+
+    fn contains(&self, n: i64) -> bool {
+        let in_span = if self.step > 0 { n >= self.start && n < self.stop } else { n <= self.start && n > self.stop };
+        in_span && (n - self.start) % self.step == 0
+    }
+}
+
+impl Object for Range {
+    fn type_name(&self) -> &'static str {
+        "range"
+    }
+    fn repr(&self) -> String {
+        if self.step == 1 {
+            format!("range({}, {})", self.start, self.stop)
+        } else {
+            format!("range({}, {}, {})", self.start, self.stop, self.step)
+        }
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::object(RangeIter {
+            next: Mutex::new(self.start),
+            stop: self.stop,
+            step: self.step,
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct RangeIter {
+    next: Mutex<i64>,
+    stop: i64,
+    step: i64,
+}
+
+impl Object for RangeIter {
+    fn type_name(&self) -> &'static str {
+        "range_iterator"
+    }
+    fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
+        let mut n = lock(&self.next);
+        let more = if self.step > 0 { *n < self.stop } else { *n > self.stop };
+        if !more {
+            return None;
+        }
+        let v = *n;
+        *n = n.saturating_add(self.step);
+        Some(Ok(Value::Int(v)))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct Enumerate {
+    inner: Value,
+    count: Mutex<i64>,
+}
+
+impl Object for Enumerate {
+    fn type_name(&self) -> &'static str {
+        "enumerate"
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        match ctx.next(&self.inner) {
+            Ok(Some(v)) => {
+                let mut c = lock(&self.count);
+                let i = *c;
+                *c += 1;
+                Some(Ok(Value::tuple(vec![Value::Int(i), v])))
+            }
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct Zip {
+    inners: Vec<Value>,
+}
+
+impl Object for Zip {
+    fn type_name(&self) -> &'static str {
+        "zip"
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        if self.inners.is_empty() {
+            return None;
+        }
+        let mut items = Vec::with_capacity(self.inners.len());
+        for it in &self.inners {
+            match ctx.next(it) {
+                Ok(Some(v)) => items.push(v),
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(Value::tuple(items)))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+// ----- methods of str, list, tuple, dict -----
+
+pub(super) fn has_method(v: &Value, name: &str) -> bool {
+    match v {
+        Value::Str(_) => matches!(
+            name,
+            "format" | "join" | "split" | "strip" | "lstrip" | "rstrip" | "lower" | "upper" | "startswith"
+                | "endswith" | "replace" | "ljust" | "rjust" | "center" | "zfill" | "find" | "count" | "title"
+        ),
+        Value::List(_) => matches!(
+            name,
+            "append" | "extend" | "pop" | "insert" | "remove" | "index" | "count" | "sort" | "reverse" | "copy" | "clear"
+        ),
+        Value::Tuple(_) => matches!(name, "index" | "count"),
+        Value::Dict(_) => matches!(
+            name,
+            "get" | "items" | "keys" | "values" | "pop" | "setdefault" | "update" | "copy" | "clear"
+        ),
+        Value::Instance(i) if i.class.is_exception() => false,
+        _ => false,
+    }
+}
+
+/// Calls method `name` of a runtime value.
+pub(super) fn call_method(ctx: &Ctx, recv: &Value, name: &str, args: Args) -> R<Value> {
+    match recv {
+        Value::Object(o) => o.call_method(ctx, recv, name, args),
+        Value::Str(s) => str_method(ctx, s, name, args),
+        Value::List(l) => list_method(ctx, l, name, args),
+        Value::Tuple(t) => {
+            let l = Arc::new(Mutex::new(t.to_vec()));
+            list_method(ctx, &l, name, args)
+        }
+        Value::Dict(d) => dict_method(ctx, d, name, args),
+        other => Err(ctx.error("AttributeError", format!("'{}' object has no attribute '{name}'", other.type_name()))),
+    }
+}
+
+fn str_arg(ctx: &Ctx, args: &Args, i: usize, method: &str) -> R<Option<String>> {
+    match args.pos.get(i) {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(s.to_string())),
+        Some(other) => Err(ctx.error("TypeError", format!("{method}() argument must be str, not {}", other.type_name()))),
+    }
+}
+
+fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
+    let text = s.as_ref();
+    Ok(match name {
+        "format" => Value::str(format::str_format(ctx, text, &args)?),
+        "join" => {
+            let [items] = exactly(ctx, "join", args)?;
+            let mut parts = Vec::new();
+            for (i, item) in ctx.iterate_all(&items)?.into_iter().enumerate() {
+                match item {
+                    Value::Str(p) => parts.push(p.to_string()),
+                    other => {
+                        return Err(ctx.error(
+                            "TypeError",
+                            format!("sequence item {i}: expected str instance, {} found", other.type_name()),
+                        ))
+                    }
+                }
+            }
+            let joined = parts.join(text);
+            ctx.check_size(joined.len())?;
+            Value::str(joined)
+        }
+        "split" => {
+            let parts: Vec<Value> = match str_arg(ctx, &args, 0, "split")? {
+                None => text.split_whitespace().map(|p| Value::str(p)).collect(),
+                Some(sep) if sep.is_empty() => return Err(ctx.error("ValueError", "empty separator")),
+                Some(sep) => text.split(sep.as_str()).map(|p| Value::str(p)).collect(),
+            };
+            Value::list(parts)
+        }
+        "strip" | "lstrip" | "rstrip" => {
+            let chars = str_arg(ctx, &args, 0, name)?;
+            let pred = |c: char| match &chars {
+                Some(set) => set.contains(c),
+                None => c.is_whitespace(),
+            };
+            Value::str(match name {
+                "strip" => text.trim_matches(pred),
+                "lstrip" => text.trim_start_matches(pred),
+                _ => text.trim_end_matches(pred),
+            })
+        }
+        "lower" => Value::str(text.to_lowercase()),
+        "upper" => Value::str(text.to_uppercase()),
+        "title" => Value::str(
+            text.split(' ')
+                .map(|w| {
+                    let mut c = w.chars();
+                    match c.next() {
+                        Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                        None => String::new(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        "startswith" | "endswith" => {
+            let prefixes = match args.pos.first() {
+                Some(Value::Tuple(t)) => t.to_vec(),
+                Some(v) => vec![v.clone()],
+                None => return Err(ctx.error("TypeError", format!("{name}() takes at least 1 argument (0 given)"))),
+            };
+            let hit = prefixes.iter().any(|p| match p {
+                Value::Str(p) if name == "startswith" => text.starts_with(p.as_ref()),
+                Value::Str(p) => text.ends_with(p.as_ref()),
+                _ => false,
+            });
+            Value::Bool(hit)
+        }
+        "replace" => {
+            let (Some(old), Some(new)) = (str_arg(ctx, &args, 0, "replace")?, str_arg(ctx, &args, 1, "replace")?) else {
+                return Err(ctx.error("TypeError", "replace expected 2 arguments"));
+            };
+            let out = text.replace(&old, &new);
+            ctx.check_size(out.len())?;
+            Value::str(out)
+        }
+        "find" => {
+            let sub = str_arg(ctx, &args, 0, "find")?.unwrap_or_default();
+            Value::Int(text.find(&sub).map(|b| text[..b].chars().count() as i64).unwrap_or(-1))
+        }
+        "count" => {
+            let sub = str_arg(ctx, &args, 0, "count")?.unwrap_or_default();
+            Value::Int(if sub.is_empty() { text.chars().count() as i64 + 1 } else { text.matches(&sub).count() as i64 })
+        }
+        "ljust" | "rjust" | "center" | "zfill" => {
+            let width = match args.pos.first() {
+                Some(Value::Int(n)) => (*n).clamp(0, ctx.rt.limits.max_items as i64) as usize,
+                _ => return Err(ctx.error("TypeError", format!("{name}() needs an integer width"))),
+            };
+            let fill = if name == "zfill" { '0' } else { str_arg(ctx, &args, 1, name)?.and_then(|f| f.chars().next()).unwrap_or(' ') };
+            let align = match name {
+                "ljust" => '<',
+                "center" => '^',
+                _ => '>',
+            };
+            Value::str(format::pad(text, width, fill, align))
+        }
+        _ => return Err(ctx.error("AttributeError", format!("'str' object has no attribute '{name}'"))),
+    })
+}
+
+fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) -> R<Value> {
+    Ok(match name {
+        "append" => {
+            let [v] = exactly(ctx, "append", args)?;
+            let mut items = lock(l);
+            items.push(v);
+            let n = items.len();
+            drop(items);
+            ctx.check_size(n)?;
+            Value::None
+        }
+        "extend" => {
+            let [v] = exactly(ctx, "extend", args)?;
+            let more = ctx.iterate_all(&v)?;
+            let mut items = lock(l);
+            items.extend(more);
+            let n = items.len();
+            drop(items);
+            ctx.check_size(n)?;
+            Value::None
+        }
+        "insert" => {
+            let [i, v] = exactly(ctx, "insert", args)?;
+            let mut items = lock(l);
+            let i = match i {
+                Value::Int(n) if n < 0 => (n + items.len() as i64).max(0) as usize,
+                Value::Int(n) => (n as usize).min(items.len()),
+                _ => return Err(ctx.error("TypeError", "list indices must be integers")),
+            };
+            items.insert(i, v);
+            Value::None
+        }
+        "pop" => {
+            let mut items = lock(l);
+            if items.is_empty() {
+                return Err(ctx.error("IndexError", "pop from empty list"));
+            }
+            let i = match args.pos.first() {
+                Some(i) => index_of(ctx, items.len(), i, "pop")?,
+                None => items.len() - 1,
+            };
+            items.remove(i)
+        }
+        "remove" => {
+            let [v] = exactly(ctx, "remove", args)?;
+            let mut items = lock(l);
+            match items.iter().position(|x| py_eq(x, &v)) {
+                Some(i) => {
+                    items.remove(i);
+                    Value::None
+                }
+                None => return Err(ctx.error("ValueError", "list.remove(x): x not in list")),
+            }
+        }
+        "index" => {
+            let [v] = exactly(ctx, "index", args)?;
+            match lock(l).iter().position(|x| py_eq(x, &v)) {
+                Some(i) => Value::Int(i as i64),
+                None => return Err(ctx.error("ValueError", format!("{} is not in list", repr(&v)))),
+            }
+        }
+        "count" => {
+            let [v] = exactly(ctx, "count", args)?;
+            Value::Int(lock(l).iter().filter(|x| py_eq(x, &v)).count() as i64)
+        }
+        "sort" => {
+            let mut items = lock(l).clone();
+            sort_values(ctx, &mut items)?;
+            if args.kw.iter().any(|(k, v)| k == "reverse" && v.truthy()) {
+                items.reverse();
+            }
+            *lock(l) = items;
+            Value::None
+        }
+        "reverse" => {
+            lock(l).reverse();
+            Value::None
+        }
+        "copy" => Value::list(lock(l).clone()),
+        "clear" => {
+            lock(l).clear();
+            Value::None
+        }
+        _ => return Err(ctx.error("AttributeError", format!("'list' object has no attribute '{name}'"))),
+    })
+}
+
+fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
+    Ok(match name {
+        "get" => {
+            let key = args.pos.first().cloned().ok_or_else(|| ctx.error("TypeError", "get expected at least 1 argument, got 0"))?;
+            lock(d).get(&key).cloned().unwrap_or_else(|| args.pos.get(1).cloned().unwrap_or(Value::None))
+        }
+        "items" => Value::list(lock(d).entries.iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()),
+        "keys" => Value::list(lock(d).entries.iter().map(|(k, _)| k.clone()).collect()),
+        "values" => Value::list(lock(d).entries.iter().map(|(_, v)| v.clone()).collect()),
+        "pop" => {
+            let key = args.pos.first().cloned().ok_or_else(|| ctx.error("TypeError", "pop expected at least 1 argument, got 0"))?;
+            let mut dict = lock(d);
+            match dict.entries.iter().position(|(k, _)| py_eq(k, &key)) {
+                Some(i) => dict.entries.remove(i).1,
+                None => match args.pos.get(1) {
+                    Some(default) => default.clone(),
+                    None => return Err(Flow::Raise(ctx.exception("KeyError", vec![key]), 0)),
+                },
+            }
+        }
+        "setdefault" => {
+            let key = args.pos.first().cloned().ok_or_else(|| ctx.error("TypeError", "setdefault expected at least 1 argument"))?;
+            let default = args.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut dict = lock(d);
+            match dict.get(&key) {
+                Some(v) => v.clone(),
+                None => {
+                    dict.insert(key, default.clone());
+                    default
+                }
+            }
+        }
+        "update" => {
+            if let Some(Value::Dict(other)) = args.pos.first() {
+                let entries = lock(other).entries.clone();
+                let mut dict = lock(d);
+                for (k, v) in entries {
+                    dict.insert(k, v);
+                }
+            }
+            for (k, v) in args.kw {
+                lock(d).insert(Value::str(k), v);
+            }
+            Value::None
+        }
+        "copy" => Value::Dict(Arc::new(Mutex::new(lock(d).clone()))),
+        "clear" => {
+            lock(d).entries.clear();
+            Value::None
+        }
+        _ => return Err(ctx.error("AttributeError", format!("'dict' object has no attribute '{name}'"))),
+    })
+}

@@ -1,0 +1,83 @@
+//! The runtime's exception classes: Python's built-in hierarchy, as far as the programs meet it.
+
+use crate::value::{Class, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Every built-in exception class, by name.
+pub(crate) struct ExceptionClasses {
+    by_name: HashMap<&'static str, Arc<Class>>,
+}
+
+/// (class, base, module) in an order where each base comes before its subclasses.
+const HIERARCHY: &[(&str, &str, &str)] = &[
+    ("BaseException", "", "builtins"),
+    ("Exception", "BaseException", "builtins"),
+    ("KeyboardInterrupt", "BaseException", "builtins"),
+    ("SystemExit", "BaseException", "builtins"),
+    ("ArithmeticError", "Exception", "builtins"),
+    ("ZeroDivisionError", "ArithmeticError", "builtins"),
+    ("OverflowError", "ArithmeticError", "builtins"),
+    ("LookupError", "Exception", "builtins"),
+    ("IndexError", "LookupError", "builtins"),
+    ("KeyError", "LookupError", "builtins"),
+    ("TypeError", "Exception", "builtins"),
+    ("ValueError", "Exception", "builtins"),
+    ("NameError", "Exception", "builtins"),
+    ("UnboundLocalError", "NameError", "builtins"),
+    ("AttributeError", "Exception", "builtins"),
+    ("RuntimeError", "Exception", "builtins"),
+    ("NotImplementedError", "RuntimeError", "builtins"),
+    ("RecursionError", "RuntimeError", "builtins"),
+    ("OSError", "Exception", "builtins"),
+    ("TimeoutError", "OSError", "builtins"),
+    ("ConnectionError", "OSError", "builtins"),
+    ("ImportError", "Exception", "builtins"),
+    ("ModuleNotFoundError", "ImportError", "builtins"),
+    ("StopIteration", "Exception", "builtins"),
+    ("AssertionError", "Exception", "builtins"),
+    ("MemoryError", "Exception", "builtins"),
+    ("SyntaxError", "Exception", "builtins"),
+    // concurrent.futures
+    ("Error", "Exception", "concurrent.futures._base"),
+    ("CancelledError", "Error", "concurrent.futures._base"),
+    ("InvalidStateError", "Error", "concurrent.futures._base"),
+    ("BrokenExecutor", "RuntimeError", "concurrent.futures._base"),
+    ("BrokenThreadPool", "BrokenExecutor", "concurrent.futures.thread"),
+    // queue
+    ("Empty", "Exception", "_queue"),
+    ("Full", "Exception", "queue"),
+];
+
+impl ExceptionClasses {
+    pub(crate) fn new() -> Self {
+        let mut by_name: HashMap<&'static str, Arc<Class>> = HashMap::new();
+        for (name, base, module) in HIERARCHY {
+            let bases = by_name.get(base).cloned().into_iter().collect();
+            by_name.insert(
+                name,
+                Arc::new(Class {
+                    name: name.to_string(),
+                    module: module.to_string(),
+                    bases,
+                    attrs: Mutex::new(HashMap::new()),
+                }),
+            );
+        }
+        ExceptionClasses { by_name }
+    }
+
+    /// The class named `name` (a runtime bug names one that does not exist: then `RuntimeError`).
+    pub(crate) fn get(&self, name: &str) -> Arc<Class> {
+        self.by_name
+            .get(name)
+            .or_else(|| self.by_name.get("RuntimeError"))
+            .cloned()
+            .expect("RuntimeError is in the hierarchy")
+    }
+
+    /// The class as a value, if it is a built-in exception.
+    pub(crate) fn value(&self, name: &str) -> Option<Value> {
+        self.by_name.get(name).cloned().map(Value::Class)
+    }
+}

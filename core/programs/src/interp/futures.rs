@@ -1,0 +1,522 @@
+//! `concurrent.futures` on futurelab's own executor: `ThreadPoolExecutor` (`submit`, `map`, `shutdown`,
+//! `with`), `Future`, `as_completed` and `wait`.
+//!
+//! A program's future is a `futurelab::Future<Outcome>`: the task's value, or the exception it raised.
+//! Its state and repr are the executor's own; an exception shows as `raised ValueError`.
+
+use super::builtins::{kw_or_pos, no_kw, timeout_arg};
+use super::{Ctx, Flow, R};
+use crate::value::*;
+use futurelab::FutureError;
+use std::any::Any;
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc, Mutex};
+
+/// What a program's task ended with: its value, or the exception it raised.
+pub(crate) type Outcome = Result<Value, Value>;
+
+/// A `concurrent.futures.Future`.
+pub(crate) struct PyFuture {
+    pub(crate) inner: futurelab::Future<Outcome>,
+}
+
+fn future_value(inner: futurelab::Future<Outcome>) -> Value {
+    Value::object(PyFuture { inner })
+}
+
+fn as_future<'a>(ctx: &Ctx, v: &'a Value) -> R<&'a PyFuture> {
+    v.downcast::<PyFuture>()
+        .ok_or_else(|| ctx.error("TypeError", format!("expected a Future, got {}", v.type_name())))
+}
+
+/// A finished future's outcome as the program sees it: the value, or the exception raised.
+fn deliver(ctx: &Ctx, r: Result<Outcome, FutureError>) -> R<Value> {
+    match r {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(exc)) => Err(Flow::Raise(exc, 0)),
+        Err(FutureError::Cancelled) => Err(Flow::Raise(ctx.exception("CancelledError", Vec::new()), 0)),
+        Err(FutureError::Timeout) => Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0)),
+        Err(other) => Err(ctx.error("RuntimeError", other.to_string())),
+    }
+}
+
+impl PyFuture {
+    /// `result(timeout)`: waits in slices, so that a stopped run ends the wait.
+    fn result(&self, ctx: &Ctx, timeout: Option<f64>) -> R<Value> {
+        let got = ctx.wait_for(timeout, |slice| match self.inner.result_timeout(slice) {
+            Err(FutureError::Timeout) if !self.inner.done() => None,
+            other => Some(other),
+        })?;
+        match got {
+            Some(r) => deliver(ctx, r),
+            None => Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0)),
+        }
+    }
+}
+
+impl Object for PyFuture {
+    fn type_name(&self) -> &'static str {
+        "Future"
+    }
+    fn repr(&self) -> String {
+        self.inner.repr_with(|outcome| match outcome {
+            Ok(v) => format!("returned {}", v.type_name()),
+            Err(exc) => format!("raised {}", exc.type_name()),
+        })
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "result"
+                | "exception"
+                | "done"
+                | "running"
+                | "cancelled"
+                | "cancel"
+                | "add_done_callback"
+                | "set_result"
+                | "set_exception"
+                | "set_running_or_notify_cancel"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            "result" => {
+                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+                self.result(ctx, timeout)
+            }
+            "exception" => {
+                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+                match self.result(ctx, timeout) {
+                    Ok(_) => Ok(Value::None),
+                    Err(Flow::Raise(exc, _)) if self.inner.done() && !self.inner.cancelled() => Ok(exc),
+                    Err(other) => Err(other),
+                }
+            }
+            "done" => Ok(Value::Bool(self.inner.done())),
+            "running" => Ok(Value::Bool(self.inner.running())),
+            "cancelled" => Ok(Value::Bool(self.inner.cancelled())),
+            "cancel" => Ok(Value::Bool(self.inner.cancel())),
+            "add_done_callback" => {
+                let Some(callback) = args.pos.into_iter().next() else {
+                    return Err(ctx.error("TypeError", "add_done_callback() missing 1 required positional argument: 'fn'"));
+                };
+                let rt = ctx.rt.clone();
+                let me = this.clone();
+                self.inner.add_done_callback(move |_| {
+                    let ctx = Ctx::new(rt);
+                    let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
+                    if let Err(Flow::Raise(exc, line)) = ctx.call(&callback, Args { pos: vec![me.clone()], kw: Vec::new() }) {
+                        eprintln!("exception calling callback for {}\n{}", repr(&me), crate::traceback(&exc, line));
+                    }
+                });
+                Ok(Value::None)
+            }
+            "set_running_or_notify_cancel" => self
+                .inner
+                .set_running_or_notify_cancel()
+                .map(Value::Bool)
+                .map_err(|e| ctx.error("RuntimeError", e.to_string())),
+            "set_result" | "set_exception" => {
+                no_kw(ctx, name, &args)?;
+                let v = args.pos.into_iter().next().unwrap_or(Value::None);
+                let r = if name == "set_result" { self.inner.set_result(Ok(v)) } else { self.inner.set_result(Err(v)) };
+                r.map(|_| Value::None).map_err(|e| ctx.error("InvalidStateError", e.0))
+            }
+            _ => Err(ctx.error("AttributeError", format!("'Future' object has no attribute '{name}'"))),
+        }
+    }
+    fn identity(&self) -> usize {
+        self.inner.id() as usize
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `concurrent.futures.Future()`: a future no executor runs; the program sets it.
+pub(super) fn new_future(ctx: &Ctx, a: Args) -> R<Value> {
+    if !a.pos.is_empty() || !a.kw.is_empty() {
+        return Err(ctx.error("TypeError", "Future() takes no arguments"));
+    }
+    Ok(future_value(futurelab::Future::new()))
+}
+
+/// A `ThreadPoolExecutor`.
+pub(crate) struct PyExecutor {
+    executor: Arc<futurelab::ThreadPoolExecutor>,
+}
+
+/// `ThreadPoolExecutor(max_workers=None, thread_name_prefix='')`.
+pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
+    for (k, _) in &a.kw {
+        if !matches!(k.as_str(), "max_workers" | "thread_name_prefix" | "initializer" | "initargs") {
+            return Err(ctx.error("TypeError", format!("ThreadPoolExecutor.__init__() got an unexpected keyword argument '{k}'")));
+        }
+    }
+    if kw_or_pos(&a, "initializer", 2).is_some_and(|i| !matches!(i, Value::None)) {
+        return Err(ctx.error("NotImplementedError", "initializer is not yet part of futurelab's program engine"));
+    }
+    let max_workers = match kw_or_pos(&a, "max_workers", 0) {
+        None | Some(Value::None) => futurelab::default_max_workers(),
+        Some(Value::Int(n)) if n <= 0 => return Err(ctx.error("ValueError", "max_workers must be greater than 0")),
+        Some(Value::Int(n)) => n as usize,
+        Some(other) => return Err(ctx.error("TypeError", format!("max_workers must be an integer, not {}", other.type_name()))),
+    };
+    if max_workers > ctx.rt.limits.max_threads {
+        return Err(ctx.error(
+            "ValueError",
+            format!("max_workers is over futurelab's limit of {} threads", ctx.rt.limits.max_threads),
+        ));
+    }
+    let prefix = match kw_or_pos(&a, "thread_name_prefix", 1) {
+        Some(Value::Str(p)) if !p.is_empty() => p.to_string(),
+        _ => format!("ThreadPoolExecutor-{}", ctx.rt.executor_counter.fetch_add(1, Ordering::SeqCst)),
+    };
+    let executor = futurelab::ThreadPoolExecutor::builder()
+        .max_workers(max_workers)
+        .thread_name_prefix(prefix)
+        .build()
+        .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
+    let executor = Arc::new(executor);
+    lock(&ctx.rt.executors).push(executor.clone());
+    Ok(Value::object(PyExecutor { executor }))
+}
+
+impl PyExecutor {
+    fn submit(&self, ctx: &Ctx, f: Value, args: Vec<Value>, kw: Vec<(String, Value)>) -> R<Value> {
+        let rt = ctx.rt.clone();
+        let submitted = self.executor.submit(move || {
+            let ctx = Ctx::new(rt);
+            let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
+            match ctx.call(&f, Args { pos: args, kw }) {
+                Ok(v) => Ok(v),
+                Err(Flow::Raise(exc, _)) => Err(exc),
+                Err(Flow::Stopped(reason)) => Err(ctx.exception("RuntimeError", vec![Value::str(format!("run stopped: {reason}"))])),
+                Err(Flow::Return(v)) => Ok(v),
+                Err(Flow::Break | Flow::Continue) => Ok(Value::None),
+            }
+        });
+        match submitted {
+            Ok(inner) => Ok(future_value(inner)),
+            Err(futurelab::ExecutorError::Shutdown) => {
+                Err(ctx.error("RuntimeError", "cannot schedule new futures after shutdown"))
+            }
+            Err(e) => Err(ctx.error("RuntimeError", e.to_string())),
+        }
+    }
+}
+
+impl Object for PyExecutor {
+    fn type_name(&self) -> &'static str {
+        "ThreadPoolExecutor"
+    }
+    fn repr(&self) -> String {
+        format!("<concurrent.futures.thread.ThreadPoolExecutor object at {:#x}>", self as *const Self as usize)
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "submit" | "map" | "shutdown" | "__enter__" | "__exit__")
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            "submit" => {
+                let mut pos = args.pos.into_iter();
+                let Some(f) = pos.next() else {
+                    return Err(ctx.error("TypeError", "submit() missing 1 required positional argument: 'fn'"));
+                };
+                self.submit(ctx, f, pos.collect(), args.kw)
+            }
+            "map" => {
+                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", usize::MAX))?;
+                let mut pos = args.pos.into_iter();
+                let Some(f) = pos.next() else {
+                    return Err(ctx.error("TypeError", "map() missing 1 required positional argument: 'fn'"));
+                };
+                let iterators = pos.map(|v| ctx.iter(&v)).collect::<R<Vec<_>>>()?;
+                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+                let mut futures = VecDeque::new();
+                'items: loop {
+                    let mut call_args = Vec::with_capacity(iterators.len());
+                    for it in &iterators {
+                        match ctx.next(it)? {
+                            Some(v) => call_args.push(v),
+                            None => break 'items,
+                        }
+                    }
+                    if iterators.is_empty() {
+                        break;
+                    }
+                    futures.push_back(self.submit(ctx, f.clone(), call_args, Vec::new())?);
+                    ctx.check_size(futures.len())?;
+                }
+                Ok(Value::object(MapResults {
+                    futures: Mutex::new(futures),
+                    deadline,
+                }))
+            }
+            "shutdown" => {
+                let wait = kw_or_pos(&args, "wait", 0).map_or(true, |w| w.truthy());
+                let cancel = kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
+                ctx.rt.gil.released(|| self.executor.shutdown(wait, cancel));
+                Ok(Value::None)
+            }
+            "__enter__" => Ok(this.clone()),
+            "__exit__" => {
+                ctx.rt.gil.released(|| self.executor.shutdown(true, false));
+                Ok(Value::Bool(false))
+            }
+            _ => Err(ctx.error("AttributeError", format!("'ThreadPoolExecutor' object has no attribute '{name}'"))),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The generator `Executor.map` returns: results in input order; on an error, the rest are cancelled.
+struct MapResults {
+    futures: Mutex<VecDeque<Value>>,
+    /// On the run's clock, in program seconds.
+    deadline: Option<f64>,
+}
+
+impl Object for MapResults {
+    fn type_name(&self) -> &'static str {
+        "generator"
+    }
+    fn repr(&self) -> String {
+        format!(
+            "<generator object Executor.map.<locals>.result_iterator at {:#x}>",
+            self as *const Self as usize
+        )
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        let next = lock(&self.futures).pop_front()?;
+        let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
+        let result = as_future(ctx, &next).and_then(|f| f.result(ctx, timeout));
+        if result.is_err() {
+            for rest in lock(&self.futures).drain(..) {
+                if let Some(f) = rest.downcast::<PyFuture>() {
+                    f.inner.cancel();
+                }
+            }
+        }
+        Some(result)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Distinct futures of an iterable, in order, with their indexes into a completion channel.
+fn distinct_futures(ctx: &Ctx, fs: &Value) -> R<Vec<Value>> {
+    let mut out: Vec<Value> = Vec::new();
+    for f in ctx.iterate_all(fs)? {
+        let id = as_future(ctx, &f)?.identity();
+        if !out.iter().any(|g| g.downcast::<PyFuture>().is_some_and(|g| g.identity() == id)) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// A channel that receives each future's index when it completes (at once for those already done).
+fn completions(futures: &[Value]) -> mpsc::Receiver<usize> {
+    let (tx, rx) = mpsc::channel();
+    for (i, f) in futures.iter().enumerate() {
+        let tx = tx.clone();
+        if let Some(f) = f.downcast::<PyFuture>() {
+            f.inner.add_done_callback(move |_| {
+                let _ = tx.send(i);
+            });
+        }
+    }
+    rx
+}
+
+/// `as_completed(fs, timeout=None)`: each future as it completes, those already done first.
+pub(super) fn as_completed(ctx: &Ctx, a: Args) -> R<Value> {
+    let fs = kw_or_pos(&a, "fs", 0).ok_or_else(|| ctx.error("TypeError", "as_completed() missing 1 required positional argument: 'fs'"))?;
+    let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
+    let futures = distinct_futures(ctx, &fs)?;
+    let rx = completions(&futures);
+    Ok(Value::object(AsCompleted {
+        total: futures.len(),
+        futures,
+        rx: Mutex::new(rx),
+        yielded: Mutex::new(0),
+        deadline: timeout.map(|t| ctx.rt.clock.elapsed() + t),
+    }))
+}
+
+struct AsCompleted {
+    futures: Vec<Value>,
+    total: usize,
+    rx: Mutex<mpsc::Receiver<usize>>,
+    yielded: Mutex<usize>,
+    deadline: Option<f64>,
+}
+
+impl Object for AsCompleted {
+    fn type_name(&self) -> &'static str {
+        "generator"
+    }
+    fn repr(&self) -> String {
+        format!("<generator object as_completed at {:#x}>", self as *const Self as usize)
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        let mut yielded = lock(&self.yielded);
+        if *yielded == self.total {
+            return None;
+        }
+        let rx = lock(&self.rx);
+        let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
+        let got = ctx.wait_for(timeout, |slice| rx.recv_timeout(slice).ok());
+        match got {
+            Ok(Some(i)) => {
+                *yielded += 1;
+                Some(Ok(self.futures[i].clone()))
+            }
+            Ok(None) => Some(Err(Flow::Raise(
+                ctx.exception(
+                    "TimeoutError",
+                    vec![Value::str(format!("{} (of {}) futures unfinished", self.total - *yielded, self.total))],
+                ),
+                0,
+            ))),
+            Err(stop) => Some(Err(stop)),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `wait(fs, timeout=None, return_when=ALL_COMPLETED)`: `DoneAndNotDoneFutures(done, not_done)`.
+pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
+    let fs = kw_or_pos(&a, "fs", 0).ok_or_else(|| ctx.error("TypeError", "wait() missing 1 required positional argument: 'fs'"))?;
+    let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
+    let when = match kw_or_pos(&a, "return_when", 2) {
+        None => "ALL_COMPLETED".to_string(),
+        Some(Value::Str(s)) if matches!(s.as_ref(), "ALL_COMPLETED" | "FIRST_COMPLETED" | "FIRST_EXCEPTION") => s.to_string(),
+        Some(other) => return Err(ctx.error("ValueError", format!("Invalid return condition: {}", repr(&other)))),
+    };
+    let futures = distinct_futures(ctx, &fs)?;
+    let rx = completions(&futures);
+    let mut done = vec![false; futures.len()];
+    let raised = |i: usize| {
+        futures[i]
+            .downcast::<PyFuture>()
+            .and_then(|f| f.inner.try_result())
+            .is_some_and(|r| matches!(r, Ok(Err(_))) || matches!(r, Err(ref e) if e.is_raised()))
+    };
+    let mut count = 0;
+    let total = done.len();
+    let finished = |count: usize, last: Option<usize>| match when.as_str() {
+        "FIRST_COMPLETED" => count > 0,
+        "FIRST_EXCEPTION" => last.is_some_and(raised) || count == total,
+        _ => count == total,
+    };
+    // Those already done count first (a FIRST_EXCEPTION wait returns at once if one of them raised).
+    let mut any_raised = false;
+    while let Ok(i) = rx.try_recv() {
+        done[i] = true;
+        count += 1;
+        any_raised |= raised(i);
+    }
+    let satisfied = match when.as_str() {
+        "FIRST_EXCEPTION" => any_raised || count == total,
+        _ => finished(count, None),
+    };
+    if !satisfied {
+        let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+        loop {
+            let left = deadline.map(|d| d - ctx.rt.clock.elapsed());
+            match ctx.wait_for(left, |slice| rx.recv_timeout(slice).ok())? {
+                Some(i) => {
+                    done[i] = true;
+                    count += 1;
+                    if finished(count, Some(i)) {
+                        break;
+                    }
+                }
+                None => break,
+            }
+        }
+    }
+    let (d, n): (Vec<_>, Vec<_>) = futures.into_iter().zip(done).partition(|(_, d)| *d);
+    Ok(Value::object(DoneAndNotDone {
+        done: Value::object(PySet(d.into_iter().map(|(f, _)| f).collect())),
+        not_done: Value::object(PySet(n.into_iter().map(|(f, _)| f).collect())),
+    }))
+}
+
+/// A set of futures, as `wait` returns them.
+pub(crate) struct PySet(pub(crate) Vec<Value>);
+
+impl Object for PySet {
+    fn type_name(&self) -> &'static str {
+        "set"
+    }
+    fn repr(&self) -> String {
+        if self.0.is_empty() {
+            return "set()".into();
+        }
+        format!("{{{}}}", self.0.iter().map(repr).collect::<Vec<_>>().join(", "))
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::object(SetIter(Mutex::new(self.0.iter().cloned().collect()))))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "__len__"
+    }
+    fn call_method(&self, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+        Ok(Value::Int(self.0.len() as i64))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct SetIter(Mutex<VecDeque<Value>>);
+
+impl Object for SetIter {
+    fn type_name(&self) -> &'static str {
+        "set_iterator"
+    }
+    fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
+        lock(&self.0).pop_front().map(Ok)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `DoneAndNotDoneFutures(done, not_done)`: a named 2-tuple.
+struct DoneAndNotDone {
+    done: Value,
+    not_done: Value,
+}
+
+impl Object for DoneAndNotDone {
+    fn type_name(&self) -> &'static str {
+        "DoneAndNotDoneFutures"
+    }
+    fn repr(&self) -> String {
+        format!("DoneAndNotDoneFutures(done={}, not_done={})", repr(&self.done), repr(&self.not_done))
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match name {
+            "done" => Some(self.done.clone()),
+            "not_done" => Some(self.not_done.clone()),
+            _ => None,
+        }
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::object(SetIter(Mutex::new(VecDeque::from([self.done.clone(), self.not_done.clone()])))))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,135 @@
+//! The run's global interpreter lock, as CPython's: one thread runs program code at a time.
+//!
+//! - A thread takes the GIL before it runs program code (the main program, a `Thread`'s target, an
+//!   executor task, a done-callback) and gives it back when that code returns.
+//! - Every wait gives it back for its length: `time.sleep`, joins, lock, queue and future waits, an
+//!   executor's shutdown. That is where threads overlap, as they do in CPython.
+//! - A thread that has held it for the switch interval (5 ms, CPython's default) while others wait
+//!   hands it over at its next statement, and waits until another thread has taken it.
+//!
+//! Without it, the engine's threads would run truly in parallel, and a read-modify-write such as
+//! `account.balance -= amount` would race where CPython's never does.
+
+use crate::value::lock;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// CPython's `sys.getswitchinterval()`.
+const SWITCH_INTERVAL: Duration = Duration::from_millis(5);
+
+thread_local! {
+    /// Whether this thread holds its run's GIL (a thread belongs to one run at a time).
+    static HELD: Cell<bool> = const { Cell::new(false) };
+}
+
+#[derive(Default)]
+struct State {
+    held: bool,
+    /// Bumped at every acquisition: a thread handing over waits for it to change.
+    generation: u64,
+    since: Option<Instant>,
+}
+
+/// One run's GIL.
+#[derive(Default)]
+pub(crate) struct Gil {
+    state: Mutex<State>,
+    changed: Condvar,
+    waiting: AtomicUsize,
+}
+
+impl Gil {
+    /// Takes the GIL for this thread, unless it holds it already. Returns whether it took it.
+    pub(crate) fn acquire(&self) -> bool {
+        if HELD.with(Cell::get) {
+            return false;
+        }
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut s = lock(&self.state);
+        while s.held {
+            s = self.changed.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+        s.held = true;
+        s.generation += 1;
+        s.since = Some(Instant::now());
+        drop(s);
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.changed.notify_all();
+        HELD.with(|h| h.set(true));
+        true
+    }
+
+    /// Gives the GIL back (if this thread holds it).
+    pub(crate) fn release(&self) {
+        if !HELD.with(Cell::get) {
+            return;
+        }
+        HELD.with(|h| h.set(false));
+        lock(&self.state).held = false;
+        self.changed.notify_all();
+    }
+
+    /// Runs `f` without the GIL (a wait), taking it back afterwards if this thread held it.
+    pub(crate) fn released<T>(&self, f: impl FnOnce() -> T) -> T {
+        let held = HELD.with(Cell::get);
+        if held {
+            self.release();
+        }
+        let out = f();
+        if held {
+            self.acquire();
+        }
+        out
+    }
+
+    /// At a statement: hands the GIL over if others wait and this thread has held it for the interval.
+    pub(crate) fn tick(&self) {
+        if self.waiting.load(Ordering::Relaxed) == 0 || !HELD.with(Cell::get) {
+            return;
+        }
+        let generation = {
+            let s = lock(&self.state);
+            match s.since {
+                Some(since) if since.elapsed() >= SWITCH_INTERVAL => s.generation,
+                _ => return,
+            }
+        };
+        HELD.with(|h| h.set(false));
+        let mut s = lock(&self.state);
+        s.held = false;
+        self.changed.notify_all();
+        // Forced switching: wait until another thread has taken it (or nobody wants it any more).
+        while s.generation == generation && self.waiting.load(Ordering::SeqCst) > 0 {
+            s = self
+                .changed
+                .wait_timeout(s, SWITCH_INTERVAL)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        drop(s);
+        self.acquire();
+    }
+}
+
+/// Holds the GIL for a scope: taken on creation (unless already held), given back on drop.
+pub(crate) struct GilGuard<'a> {
+    gil: &'a Gil,
+    took: bool,
+}
+
+impl<'a> GilGuard<'a> {
+    pub(crate) fn new(gil: &'a Gil) -> Self {
+        let took = gil.acquire();
+        GilGuard { gil, took }
+    }
+}
+
+impl Drop for GilGuard<'_> {
+    fn drop(&mut self) {
+        if self.took {
+            self.gil.release();
+        }
+    }
+}

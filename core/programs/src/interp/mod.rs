@@ -1,0 +1,1226 @@
+//! The interpreter: walks a [`Program`]'s tree, on as many threads as the program starts.
+//!
+//! - One [`Runtime`] per run holds what every thread shares: the module's globals, the console, the
+//!   clock, the cancel flag, and the threads and executors the program started.
+//! - A [`Ctx`] is one thread's handle on it. Frames hold a function call's local variables.
+//! - Python's exceptions travel as [`Flow::Raise`]; `return`, `break` and `continue` travel as
+//!   [`Flow`] too. [`Flow::Stopped`] ends a run (its time limit, or a cancel) and no `except` catches it.
+//! - Program code never runs while the runtime holds one of its locks.
+
+mod builtins;
+mod exceptions;
+pub(crate) mod gil;
+pub(crate) mod format;
+pub(crate) mod futures;
+mod modules;
+mod queue;
+pub(crate) mod threading;
+pub(crate) use threading::PyThread;
+
+use crate::ast::*;
+use crate::value::*;
+pub(crate) use exceptions::ExceptionClasses;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// How a statement or expression did not simply finish.
+pub enum Flow {
+    /// A Python exception (an instance of an exception class), with the line it was raised on.
+    Raise(Value, u32),
+    Return(Value),
+    Break,
+    Continue,
+    /// The run was stopped (time limit or cancel); nothing catches this.
+    Stopped(String),
+}
+
+/// A result in the interpreter.
+pub type R<T> = Result<T, Flow>;
+
+/// Where a program's output goes: each `print` call's whole text, atomically, with the printing thread.
+pub type Sink = Arc<dyn Fn(&str, &str) + Send + Sync>;
+
+/// What every thread of one run shares.
+pub struct Runtime {
+    globals: Mutex<HashMap<String, Value>>,
+    sink: Sink,
+    console_open: AtomicBool,
+    pub(crate) clock: crate::clock::Clock,
+    cancel: Cancel,
+    pub(crate) exceptions: ExceptionClasses,
+    /// `Thread-N` numbers, from 1 as in a fresh CPython process.
+    pub(crate) thread_counter: AtomicUsize,
+    /// `ThreadPoolExecutor-N` numbers, from 0.
+    pub(crate) executor_counter: AtomicUsize,
+    /// Threads the program started that are not daemons: joined when the main program ends.
+    pub(crate) threads: Mutex<Vec<Arc<dyn Object>>>,
+    /// Executors the program made: shut down (waiting) when the main program ends, as CPython's atexit does.
+    pub(crate) executors: Mutex<Vec<Arc<futurelab::ThreadPoolExecutor>>>,
+    pub(crate) limits: crate::Limits,
+    pub(crate) gil: gil::Gil,
+}
+
+/// The run's cancel flag, with a condition variable so that sleeping threads wake at once.
+struct Cancel {
+    stopped: AtomicBool,
+    reason: Mutex<Option<String>>,
+    wake: Condvar,
+}
+
+thread_local! {
+    /// The Python name of the thread running program code here (`MainThread`, `Thread-1 (craw)`).
+    static THREAD_NAME: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Names the current thread for `threading.current_thread().name`.
+pub(crate) fn set_thread_name(name: Arc<str>) {
+    THREAD_NAME.with(|n| *n.borrow_mut() = Some(name));
+}
+
+/// `threading.current_thread().name`: a program thread's name, an executor worker's name, or `MainThread`.
+pub(crate) fn current_thread_name() -> Arc<str> {
+    THREAD_NAME
+        .with(|n| n.borrow().clone())
+        .or_else(|| futurelab::current_worker_name().map(Arc::from))
+        .unwrap_or_else(|| Arc::from("MainThread"))
+}
+
+/// One thread's handle on the run.
+#[derive(Clone)]
+pub struct Ctx {
+    pub(crate) rt: Arc<Runtime>,
+}
+
+/// A call's variables.
+pub(crate) struct Frame {
+    locals: HashMap<String, Value>,
+    func: Option<Arc<Function>>,
+    /// A class body: its names become the class's attributes.
+    class_body: bool,
+}
+
+impl Frame {
+    pub(crate) fn module() -> Self {
+        Frame {
+            locals: HashMap::new(),
+            func: None,
+            class_body: false,
+        }
+    }
+}
+
+impl Runtime {
+    pub(crate) fn new(sink: Sink, clock: crate::clock::Clock, limits: crate::Limits) -> Arc<Self> {
+        let rt = Arc::new(Runtime {
+            globals: Mutex::new(HashMap::new()),
+            sink,
+            console_open: AtomicBool::new(true),
+            clock,
+            cancel: Cancel {
+                stopped: AtomicBool::new(false),
+                reason: Mutex::new(None),
+                wake: Condvar::new(),
+            },
+            exceptions: ExceptionClasses::new(),
+            thread_counter: AtomicUsize::new(1),
+            executor_counter: AtomicUsize::new(0),
+            threads: Mutex::new(Vec::new()),
+            executors: Mutex::new(Vec::new()),
+            limits,
+            gil: gil::Gil::default(),
+        });
+        lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));
+        rt
+    }
+
+    /// Stops the run: every thread ends at its next statement or wait.
+    pub(crate) fn stop(&self, reason: impl Into<String>) {
+        let mut r = lock(&self.cancel.reason);
+        if r.is_none() {
+            *r = Some(reason.into());
+        }
+        self.cancel.stopped.store(true, Ordering::SeqCst);
+        self.cancel.wake.notify_all();
+    }
+
+    pub(crate) fn stopped(&self) -> Option<String> {
+        if self.cancel.stopped.load(Ordering::Relaxed) {
+            Some(lock(&self.cancel.reason).clone().unwrap_or_default())
+        } else {
+            None
+        }
+    }
+
+    /// Closes the console: output after the run ended (a daemon thread's) is dropped.
+    pub(crate) fn close_console(&self) {
+        self.console_open.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Ctx {
+    pub(crate) fn new(rt: Arc<Runtime>) -> Self {
+        Ctx { rt }
+    }
+
+    /// An exception of one of the runtime's classes, raised.
+    pub fn error(&self, class: &str, message: impl Into<String>) -> Flow {
+        Flow::Raise(self.exception(class, vec![Value::str(message.into())]), 0)
+    }
+
+    /// An instance of one of the runtime's exception classes.
+    pub(crate) fn exception(&self, class: &str, args: Vec<Value>) -> Value {
+        let class = self.rt.exceptions.get(class);
+        let instance = Instance {
+            class,
+            attrs: Mutex::new(HashMap::new()),
+        };
+        lock(&instance.attrs).insert("args".into(), Value::tuple(args));
+        Value::Instance(Arc::new(instance))
+    }
+
+    /// `Err(Flow::Stopped)` once the run is stopped: checked at every statement and in every wait.
+    pub(crate) fn check(&self) -> R<()> {
+        match self.rt.stopped() {
+            Some(reason) => Err(Flow::Stopped(reason)),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes a `print` call's whole text.
+    pub(crate) fn write(&self, text: &str) {
+        if self.rt.console_open.load(Ordering::SeqCst) {
+            (self.rt.sink)(&current_thread_name(), text);
+        }
+    }
+
+    /// `time.sleep(seconds)` on the run's clock (scaled), woken early only by a stop.
+    pub(crate) fn sleep(&self, seconds: f64) -> R<()> {
+        if !(seconds >= 0.0) {
+            return Err(self.error("ValueError", "sleep length must be non-negative"));
+        }
+        let real = self.rt.clock.real_duration(seconds);
+        let deadline = std::time::Instant::now() + real;
+        self.rt.gil.released(|| self.sleep_until(deadline))
+    }
+
+    fn sleep_until(&self, deadline: std::time::Instant) -> R<()> {
+        let mut reason = lock(&self.rt.cancel.reason);
+        loop {
+            if reason.is_some() {
+                return Err(Flow::Stopped(reason.clone().unwrap_or_default()));
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return Ok(());
+            }
+            reason = self
+                .rt
+                .cancel
+                .wake
+                .wait_timeout(reason, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    /// Waits until `ready` gives a value, polling it in short slices so that a stop ends the wait.
+    /// `timeout` is in program seconds; `Ok(None)` when it ran out.
+    pub(crate) fn wait_for<T>(
+        &self,
+        timeout: Option<f64>,
+        mut ready: impl FnMut(Duration) -> Option<T>,
+    ) -> R<Option<T>> {
+        let deadline = timeout.map(|t| std::time::Instant::now() + self.rt.clock.real_duration(t.max(0.0)));
+        self.rt.gil.released(|| loop {
+            self.check()?;
+            let slice = Duration::from_millis(20);
+            let slice = match deadline {
+                Some(d) => {
+                    let now = std::time::Instant::now();
+                    if now >= d {
+                        return Ok(ready(Duration::ZERO));
+                    }
+                    slice.min(d - now)
+                }
+                None => slice,
+            };
+            if let Some(v) = ready(slice) {
+                return Ok(Some(v));
+            }
+        })
+    }
+
+    // ----- names -----
+
+    pub(crate) fn global(&self, name: &str) -> Option<Value> {
+        lock(&self.rt.globals).get(name).cloned()
+    }
+
+    pub(crate) fn set_global(&self, name: &str, value: Value) {
+        lock(&self.rt.globals).insert(name.to_string(), value);
+    }
+
+    fn load(&self, frame: &Frame, name: &str) -> R<Value> {
+        if let Some(func) = &frame.func {
+            if func.locals.contains(name) {
+                return frame.locals.get(name).cloned().ok_or_else(|| {
+                    self.error(
+                        "UnboundLocalError",
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    )
+                });
+            }
+            if let Some(v) = func.captured.get(name) {
+                return Ok(v.clone());
+            }
+        } else if frame.class_body {
+            if let Some(v) = frame.locals.get(name) {
+                return Ok(v.clone());
+            }
+        }
+        if let Some(v) = self.global(name) {
+            return Ok(v);
+        }
+        builtins::builtin(self, name).ok_or_else(|| self.error("NameError", format!("name '{name}' is not defined")))
+    }
+
+    fn store(&self, frame: &mut Frame, name: &str, value: Value) {
+        let local = match &frame.func {
+            Some(func) => func.locals.contains(name),
+            None => frame.class_body,
+        };
+        if local {
+            frame.locals.insert(name.to_string(), value);
+        } else {
+            self.set_global(name, value);
+        }
+    }
+
+    fn assign(&self, frame: &mut Frame, target: &Expr, value: Value) -> R<()> {
+        match target {
+            Expr::Name(name) => {
+                self.store(frame, name, value);
+                Ok(())
+            }
+            Expr::Tuple(targets) | Expr::List(targets) => {
+                let items = self.iterate_all(&value)?;
+                if items.len() != targets.len() {
+                    let message = if items.len() > targets.len() {
+                        format!("too many values to unpack (expected {})", targets.len())
+                    } else {
+                        format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len())
+                    };
+                    return Err(self.error("ValueError", message));
+                }
+                for (t, v) in targets.iter().zip(items) {
+                    self.assign(frame, t, v)?;
+                }
+                Ok(())
+            }
+            Expr::Attribute { value: object, attr } => {
+                let object = self.eval(frame, object)?;
+                self.set_attr(&object, attr, value)
+            }
+            Expr::Subscript { value: object, index } => {
+                let object = self.eval(frame, object)?;
+                let index = self.eval(frame, index)?;
+                builtins::set_item(self, &object, index, value)
+            }
+            _ => Err(self.error("SyntaxError", "cannot assign to this expression")),
+        }
+    }
+
+    // ----- statements -----
+
+    pub(crate) fn exec_block(&self, frame: &mut Frame, body: &[Stmt]) -> R<()> {
+        for stmt in body {
+            self.exec(frame, stmt).map_err(|flow| match flow {
+                Flow::Raise(exc, 0) => Flow::Raise(exc, stmt.line),
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn exec(&self, frame: &mut Frame, stmt: &Stmt) -> R<()> {
+        self.check()?;
+        self.rt.gil.tick();
+        match &stmt.kind {
+            StmtKind::Comment { .. } | StmtKind::Pass | StmtKind::Global { .. } => Ok(()),
+            StmtKind::Expr { value } => self.eval(frame, value).map(drop),
+            StmtKind::Assign { targets, value } => {
+                let value = self.eval(frame, value)?;
+                for target in targets {
+                    self.assign(frame, target, value.clone())?;
+                }
+                Ok(())
+            }
+            StmtKind::AnnAssign { target, value, .. } => match value {
+                Some(value) => {
+                    let value = self.eval(frame, value)?;
+                    self.assign(frame, target, value)
+                }
+                None => Ok(()),
+            },
+            StmtKind::AugAssign { target, op, value } => {
+                let current = self.eval(frame, target)?;
+                let rhs = self.eval(frame, value)?;
+                let result = self.binop(*op, &current, &rhs)?;
+                self.assign(frame, target, result)
+            }
+            StmtKind::FunctionDef(def) => {
+                let f = self.make_function(frame, def)?;
+                self.store(frame, &def.name, f);
+                Ok(())
+            }
+            StmtKind::ClassDef { name, bases, body } => {
+                let mut base_classes = Vec::new();
+                for b in bases {
+                    match self.eval(frame, b)? {
+                        Value::Class(c) => base_classes.push(c),
+                        other => {
+                            return Err(self.error("TypeError", format!("bases must be classes, not {}", other.type_name())))
+                        }
+                    }
+                }
+                let mut class_frame = Frame {
+                    locals: HashMap::new(),
+                    func: None,
+                    class_body: true,
+                };
+                self.exec_block(&mut class_frame, body)?;
+                let class = Class {
+                    name: name.clone(),
+                    module: "__main__".into(),
+                    bases: base_classes,
+                    attrs: Mutex::new(class_frame.locals),
+                };
+                self.store(frame, name, Value::Class(Arc::new(class)));
+                Ok(())
+            }
+            StmtKind::Return { value } => {
+                let v = match value {
+                    Some(e) => self.eval(frame, e)?,
+                    None => Value::None,
+                };
+                Err(Flow::Return(v))
+            }
+            StmtKind::Raise { exc, cause: _ } => match exc {
+                None => Err(self.error("RuntimeError", "No active exception to reraise")),
+                Some(e) => {
+                    let v = self.eval(frame, e)?;
+                    Err(Flow::Raise(self.to_exception(v)?, stmt.line))
+                }
+            },
+            StmtKind::If { test, body, orelse } => {
+                if self.eval(frame, test)?.truthy() {
+                    self.exec_block(frame, body)
+                } else {
+                    self.exec_block(frame, orelse)
+                }
+            }
+            StmtKind::While { test, body } => {
+                while self.eval(frame, test)?.truthy() {
+                    match self.exec_block(frame, body) {
+                        Err(Flow::Break) => break,
+                        Err(Flow::Continue) | Ok(()) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(())
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+                is_async,
+            } => {
+                if *is_async {
+                    return Err(self.error("NotImplementedError", "async for is not yet part of futurelab's engine"));
+                }
+                let iterable = self.eval(frame, iter)?;
+                let iterator = self.iter(&iterable)?;
+                while let Some(item) = self.next(&iterator)? {
+                    self.assign(frame, target, item)?;
+                    match self.exec_block(frame, body) {
+                        Err(Flow::Break) => return Ok(()),
+                        Err(Flow::Continue) | Ok(()) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                self.exec_block(frame, orelse)
+            }
+            StmtKind::With { items, body, is_async } => {
+                if *is_async {
+                    return Err(self.error("NotImplementedError", "async with is not yet part of futurelab's engine"));
+                }
+                self.exec_with(frame, items, body)
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                let mut outcome = self.exec_block(frame, body);
+                if let Err(Flow::Raise(exc, line)) = outcome {
+                    outcome = Err(Flow::Raise(exc.clone(), line));
+                    for handler in handlers {
+                        if self.handler_matches(frame, handler, &exc)? {
+                            if let Some(name) = &handler.name {
+                                self.store(frame, name, exc.clone());
+                            }
+                            outcome = self.exec_block(frame, &handler.body);
+                            break;
+                        }
+                    }
+                } else if outcome.is_ok() {
+                    outcome = self.exec_block(frame, orelse);
+                }
+                if !finalbody.is_empty() {
+                    self.exec_block(frame, finalbody)?;
+                }
+                outcome
+            }
+            StmtKind::Import { names } => {
+                for alias in names {
+                    let module = modules::import(self, &alias.name)?;
+                    match &alias.asname {
+                        Some(asname) => self.store(frame, asname, module),
+                        // `import concurrent.futures` binds `concurrent`.
+                        None => {
+                            let top = alias.name.split('.').next().unwrap_or(&alias.name);
+                            let bound = if top == alias.name {
+                                module
+                            } else {
+                                modules::import(self, top)?
+                            };
+                            self.store(frame, top, bound);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            StmtKind::ImportFrom { module, names } => {
+                let m = modules::import(self, module)?;
+                for alias in names {
+                    let value = match self.get_attr(&m, &alias.name) {
+                        Ok(v) => v,
+                        Err(Flow::Raise(..)) => {
+                            // `from concurrent import futures` names a submodule.
+                            modules::import(self, &format!("{module}.{}", alias.name)).map_err(|_| {
+                                self.error(
+                                    "ImportError",
+                                    format!("cannot import name '{}' from '{module}'", alias.name),
+                                )
+                            })?
+                        }
+                        Err(other) => return Err(other),
+                    };
+                    self.store(frame, alias.asname.as_ref().unwrap_or(&alias.name), value);
+                }
+                Ok(())
+            }
+            StmtKind::Break => Err(Flow::Break),
+            StmtKind::Continue => Err(Flow::Continue),
+        }
+    }
+
+    fn exec_with(&self, frame: &mut Frame, items: &[WithItem], body: &[Stmt]) -> R<()> {
+        let Some((first, rest)) = items.split_first() else {
+            return self.exec_block(frame, body);
+        };
+        let manager = self.eval(frame, &first.context)?;
+        let entered = self.call_method(&manager, "__enter__", Args::default())?;
+        if let Some(target) = &first.target {
+            self.assign(frame, target, entered)?;
+        }
+        let outcome = self.exec_with(frame, rest, body);
+        let exit_args = match &outcome {
+            Err(Flow::Raise(exc, _)) => vec![self.class_of(exc), exc.clone(), Value::None],
+            _ => vec![Value::None, Value::None, Value::None],
+        };
+        let suppress = self.call_method(
+            &manager,
+            "__exit__",
+            Args {
+                pos: exit_args,
+                kw: Vec::new(),
+            },
+        )?;
+        match outcome {
+            Err(Flow::Raise(..)) if suppress.truthy() => Ok(()),
+            other => other,
+        }
+    }
+
+    fn handler_matches(&self, frame: &mut Frame, handler: &Handler, exc: &Value) -> R<bool> {
+        let Some(type_) = &handler.type_ else {
+            return Ok(true);
+        };
+        let classes = match self.eval(frame, type_)? {
+            Value::Tuple(t) => t.to_vec(),
+            one => vec![one],
+        };
+        for class in classes {
+            match class {
+                Value::Class(c) if c.is_exception() => {
+                    if let Value::Instance(i) = exc {
+                        if i.class.derives_from(&c.name) {
+                            return Ok(true);
+                        }
+                    }
+                }
+                other => {
+                    return Err(self.error(
+                        "TypeError",
+                        format!("catching classes that do not inherit from BaseException is not allowed ({})", repr(&other)),
+                    ))
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// `raise X` or `raise X(...)`: an exception instance.
+    fn to_exception(&self, v: Value) -> R<Value> {
+        match &v {
+            Value::Instance(i) if i.class.is_exception() => Ok(v),
+            Value::Class(c) if c.is_exception() => self.call(&v, Args::default()),
+            _ => Err(self.error("TypeError", "exceptions must derive from BaseException")),
+        }
+    }
+
+    fn class_of(&self, v: &Value) -> Value {
+        match v {
+            Value::Instance(i) => Value::Class(i.class.clone()),
+            _ => Value::None,
+        }
+    }
+
+    fn make_function(&self, frame: &mut Frame, def: &FunctionDef) -> R<Value> {
+        let mut defaults = Vec::new();
+        for p in &def.params {
+            defaults.push(match &p.default {
+                Some(d) => Some(self.eval(frame, d)?),
+                None => None,
+            });
+        }
+        let mut locals: HashSet<String> = def.params.iter().map(|p| p.name.clone()).collect();
+        locals.extend(def.star.clone());
+        let mut globals = HashSet::new();
+        assigned_names(&def.body, &mut locals, &mut globals);
+        locals.retain(|n| !globals.contains(n));
+        let qualname = match &frame.func {
+            Some(outer) => format!("{}.<locals>.{}", outer.qualname, def.name),
+            None => def.name.clone(),
+        };
+        Ok(Value::Function(Arc::new(Function {
+            name: def.name.clone(),
+            qualname,
+            params: def.params.clone(),
+            star: def.star.clone(),
+            defaults,
+            body: FunctionBody::Def(Arc::new(def.clone())),
+            is_async: def.is_async,
+            locals: Arc::new(locals),
+            captured: captured(frame),
+        })))
+    }
+
+    // ----- expressions -----
+
+    pub(crate) fn eval(&self, frame: &mut Frame, expr: &Expr) -> R<Value> {
+        Ok(match expr {
+            Expr::None => Value::None,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Int(n) => Value::Int(*n),
+            Expr::Float(x) => Value::Float(*x),
+            Expr::Str(s) => Value::str(s.as_str()),
+            Expr::FString(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        FPart::Lit(s) => out.push_str(s),
+                        FPart::Value { expr, conversion, spec } => {
+                            let v = self.eval(frame, expr)?;
+                            let v = match conversion {
+                                Some('r') | Some('a') => Value::str(repr(&v)),
+                                Some(_) => Value::str(to_str(&v)),
+                                None => v,
+                            };
+                            out.push_str(&format::format_value(self, &v, spec.as_deref().unwrap_or(""))?);
+                        }
+                    }
+                }
+                Value::str(out)
+            }
+            Expr::Name(name) => self.load(frame, name)?,
+            Expr::Attribute { value, attr } => {
+                let v = self.eval(frame, value)?;
+                self.get_attr(&v, attr)?
+            }
+            Expr::Call { func, args } => {
+                let f = self.eval(frame, func)?;
+                let args = self.eval_args(frame, args)?;
+                self.call(&f, args)?
+            }
+            Expr::Subscript { value, index } => {
+                let v = self.eval(frame, value)?;
+                if let Expr::Slice { lower, upper } = index.as_ref() {
+                    let lower = lower.as_ref().map(|e| self.eval(frame, e)).transpose()?;
+                    let upper = upper.as_ref().map(|e| self.eval(frame, e)).transpose()?;
+                    return builtins::slice(self, &v, lower, upper);
+                }
+                let i = self.eval(frame, index)?;
+                builtins::get_item(self, &v, &i)?
+            }
+            Expr::Slice { .. } => return Err(self.error("SyntaxError", "a slice stands only inside [ ]")),
+            Expr::BinOp { op, left, right } => {
+                let l = self.eval(frame, left)?;
+                let r = self.eval(frame, right)?;
+                self.binop(*op, &l, &r)?
+            }
+            Expr::Unary { op, operand } => {
+                let v = self.eval(frame, operand)?;
+                match (op, &v) {
+                    (UnaryOp::Not, _) => Value::Bool(!v.truthy()),
+                    (UnaryOp::Neg, Value::Int(n)) => Value::Int(
+                        n.checked_neg().ok_or_else(|| self.error("OverflowError", "integer overflow"))?,
+                    ),
+                    (UnaryOp::Neg, Value::Float(x)) => Value::Float(-x),
+                    (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => v,
+                    _ => {
+                        return Err(self.error(
+                            "TypeError",
+                            format!("bad operand type for unary operator: '{}'", v.type_name()),
+                        ))
+                    }
+                }
+            }
+            Expr::Compare { left, ops } => {
+                let mut l = self.eval(frame, left)?;
+                for (op, right) in ops {
+                    let r = self.eval(frame, right)?;
+                    if !self.compare(*op, &l, &r)? {
+                        return Ok(Value::Bool(false));
+                    }
+                    l = r;
+                }
+                Value::Bool(true)
+            }
+            Expr::BoolOp { op, values } => {
+                let mut last = Value::None;
+                for e in values {
+                    last = self.eval(frame, e)?;
+                    match op {
+                        BoolOp::And if !last.truthy() => return Ok(last),
+                        BoolOp::Or if last.truthy() => return Ok(last),
+                        _ => {}
+                    }
+                }
+                last
+            }
+            Expr::IfExp { test, body, orelse } => {
+                if self.eval(frame, test)?.truthy() {
+                    self.eval(frame, body)?
+                } else {
+                    self.eval(frame, orelse)?
+                }
+            }
+            Expr::Tuple(items) => Value::tuple(self.eval_items(frame, items)?),
+            Expr::List(items) => {
+                let items = self.eval_items(frame, items)?;
+                self.check_size(items.len())?;
+                Value::list(items)
+            }
+            Expr::Dict(pairs) => {
+                let mut d = Dict::default();
+                for (k, v) in pairs {
+                    let k = self.eval(frame, k)?;
+                    let v = self.eval(frame, v)?;
+                    d.insert(k, v);
+                }
+                Value::Dict(Arc::new(Mutex::new(d)))
+            }
+            Expr::ListComp { elt, target, iter, cond } => {
+                let iterable = self.eval(frame, iter)?;
+                let iterator = self.iter(&iterable)?;
+                let mut out = Vec::new();
+                while let Some(item) = self.next(&iterator)? {
+                    self.assign(frame, target, item)?;
+                    if let Some(c) = cond {
+                        if !self.eval(frame, c)?.truthy() {
+                            continue;
+                        }
+                    }
+                    out.push(self.eval(frame, elt)?);
+                    self.check_size(out.len())?;
+                }
+                Value::list(out)
+            }
+            Expr::DictComp { key, value, target, iter } => {
+                let iterable = self.eval(frame, iter)?;
+                let iterator = self.iter(&iterable)?;
+                let mut d = Dict::default();
+                while let Some(item) = self.next(&iterator)? {
+                    self.assign(frame, target, item)?;
+                    let k = self.eval(frame, key)?;
+                    let v = self.eval(frame, value)?;
+                    d.insert(k, v);
+                    self.check_size(d.entries.len())?;
+                }
+                Value::Dict(Arc::new(Mutex::new(d)))
+            }
+            Expr::Lambda { params, body } => {
+                let mut defaults = Vec::new();
+                for p in params {
+                    defaults.push(p.default.as_ref().map(|d| self.eval(frame, d)).transpose()?);
+                }
+                let locals: HashSet<String> = params.iter().map(|p| p.name.clone()).collect();
+                Value::Function(Arc::new(Function {
+                    name: "<lambda>".into(),
+                    qualname: match &frame.func {
+                        Some(outer) => format!("{}.<locals>.<lambda>", outer.qualname),
+                        None => "<lambda>".into(),
+                    },
+                    params: params.clone(),
+                    star: None,
+                    defaults,
+                    body: FunctionBody::Lambda(Arc::new((**body).clone())),
+                    is_async: false,
+                    locals: Arc::new(locals),
+                    captured: captured(frame),
+                }))
+            }
+            Expr::Await(_) => {
+                return Err(self.error("NotImplementedError", "await is not yet part of futurelab's engine"))
+            }
+            Expr::Starred(_) => return Err(self.error("SyntaxError", "can't use starred expression here")),
+        })
+    }
+
+    /// Items of a display, with `*iterable` spread.
+    fn eval_items(&self, frame: &mut Frame, items: &[Expr]) -> R<Vec<Value>> {
+        let mut out = Vec::with_capacity(items.len());
+        for e in items {
+            match e {
+                Expr::Starred(inner) => {
+                    let v = self.eval(frame, inner)?;
+                    out.extend(self.iterate_all(&v)?);
+                }
+                e => out.push(self.eval(frame, e)?),
+            }
+        }
+        Ok(out)
+    }
+
+    fn eval_args(&self, frame: &mut Frame, args: &[Arg]) -> R<Args> {
+        let mut out = Args::default();
+        for a in args {
+            match (&a.keyword, &a.value) {
+                (Some(k), e) => {
+                    let v = self.eval(frame, e)?;
+                    out.kw.push((k.clone(), v));
+                }
+                (None, Expr::Starred(inner)) => {
+                    let v = self.eval(frame, inner)?;
+                    out.pos.extend(self.iterate_all(&v)?);
+                }
+                (None, e) => out.pos.push(self.eval(frame, e)?),
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn check_size(&self, n: usize) -> R<()> {
+        if n > self.rt.limits.max_items {
+            return Err(self.error(
+                "MemoryError",
+                format!("more than {} items in one value (futurelab's limit)", self.rt.limits.max_items),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn binop(&self, op: BinOp, l: &Value, r: &Value) -> R<Value> {
+        builtins::binop(self, op, l, r)
+    }
+
+    fn compare(&self, op: CmpOp, l: &Value, r: &Value) -> R<bool> {
+        use std::cmp::Ordering::*;
+        Ok(match op {
+            CmpOp::Eq => py_eq(l, r),
+            CmpOp::NotEq => !py_eq(l, r),
+            CmpOp::Is => is_same(l, r),
+            CmpOp::IsNot => !is_same(l, r),
+            CmpOp::In => builtins::contains(self, r, l)?,
+            CmpOp::NotIn => !builtins::contains(self, r, l)?,
+            CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE => {
+                let ord = py_cmp(l, r).ok_or_else(|| {
+                    self.error(
+                        "TypeError",
+                        format!(
+                            "'{}' not supported between instances of '{}' and '{}'",
+                            op.symbol(),
+                            l.type_name(),
+                            r.type_name()
+                        ),
+                    )
+                })?;
+                match op {
+                    CmpOp::Lt => ord == Less,
+                    CmpOp::LtE => ord != Greater,
+                    CmpOp::Gt => ord == Greater,
+                    _ => ord != Less,
+                }
+            }
+        })
+    }
+
+    // ----- calls and attributes -----
+
+    /// Calls any callable value.
+    pub fn call(&self, f: &Value, args: Args) -> R<Value> {
+        match f {
+            Value::Function(func) => self.call_function(func, args),
+            Value::Builtin(b) => (b.call)(self, args),
+            Value::Method(m) => builtins::call_method(self, &m.0, &m.1, args),
+            Value::BoundMethod(m) => {
+                let mut args = args;
+                args.pos.insert(0, m.0.clone());
+                self.call_function(&m.1, args)
+            }
+            Value::Class(c) if c.is_exception() => {
+                let instance = Value::Instance(Arc::new(Instance {
+                    class: c.clone(),
+                    attrs: Mutex::new(HashMap::new()),
+                }));
+                if let Some(init) = c.lookup("__init__") {
+                    self.call(&bind(&instance, init), args)?;
+                } else {
+                    self.set_attr(&instance, "args", Value::tuple(args.pos))?;
+                }
+                Ok(instance)
+            }
+            Value::Class(c) => {
+                let instance = Value::Instance(Arc::new(Instance {
+                    class: c.clone(),
+                    attrs: Mutex::new(HashMap::new()),
+                }));
+                match c.lookup("__init__") {
+                    Some(init) => {
+                        self.call(&bind(&instance, init), args)?;
+                    }
+                    None if !args.pos.is_empty() || !args.kw.is_empty() => {
+                        return Err(self.error("TypeError", format!("{}() takes no arguments", c.name)))
+                    }
+                    None => {}
+                }
+                Ok(instance)
+            }
+            other => Err(self.error("TypeError", format!("'{}' object is not callable", other.type_name()))),
+        }
+    }
+
+    fn call_function(&self, func: &Arc<Function>, args: Args) -> R<Value> {
+        if func.is_async {
+            return Err(self.error("NotImplementedError", "async functions are not yet part of futurelab's engine"));
+        }
+        let mut frame = Frame {
+            locals: HashMap::new(),
+            func: Some(func.clone()),
+            class_body: false,
+        };
+        self.bind_args(func, args, &mut frame.locals)?;
+        match &func.body {
+            FunctionBody::Lambda(body) => self.eval(&mut frame, body),
+            FunctionBody::Def(def) => match self.exec_block(&mut frame, &def.body) {
+                Ok(()) => Ok(Value::None),
+                Err(Flow::Return(v)) => Ok(v),
+                Err(Flow::Break | Flow::Continue) => Err(self.error("SyntaxError", "'break' outside loop")),
+                Err(other) => Err(other),
+            },
+        }
+    }
+
+    fn bind_args(&self, func: &Function, args: Args, locals: &mut HashMap<String, Value>) -> R<()> {
+        let name = &func.name;
+        let mut pos = args.pos.into_iter();
+        for p in &func.params {
+            match pos.next() {
+                Some(v) => {
+                    locals.insert(p.name.clone(), v);
+                }
+                None => break,
+            }
+        }
+        let extra: Vec<Value> = pos.collect();
+        match &func.star {
+            Some(star) => {
+                locals.insert(star.clone(), Value::tuple(extra));
+            }
+            None if !extra.is_empty() => {
+                return Err(self.error(
+                    "TypeError",
+                    format!(
+                        "{name}() takes {} positional argument{} but {} were given",
+                        func.params.len(),
+                        if func.params.len() == 1 { "" } else { "s" },
+                        func.params.len() + extra.len()
+                    ),
+                ))
+            }
+            None => {}
+        }
+        for (k, v) in args.kw {
+            if !func.params.iter().any(|p| p.name == k) {
+                return Err(self.error("TypeError", format!("{name}() got an unexpected keyword argument '{k}'")));
+            }
+            if locals.insert(k.clone(), v).is_some() {
+                return Err(self.error("TypeError", format!("{name}() got multiple values for argument '{k}'")));
+            }
+        }
+        let mut missing = Vec::new();
+        for (p, default) in func.params.iter().zip(&func.defaults) {
+            if !locals.contains_key(&p.name) {
+                match default {
+                    Some(d) => {
+                        locals.insert(p.name.clone(), d.clone());
+                    }
+                    None => missing.push(format!("'{}'", p.name)),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(self.error(
+                "TypeError",
+                format!(
+                    "{name}() missing {} required positional argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(" and ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `obj.name(args)`.
+    pub(crate) fn call_method(&self, obj: &Value, name: &str, args: Args) -> R<Value> {
+        let m = self.get_attr(obj, name).map_err(|e| match e {
+            Flow::Raise(..) if name == "__enter__" || name == "__exit__" => self.error(
+                "TypeError",
+                format!("'{}' object does not support the context manager protocol", obj.type_name()),
+            ),
+            other => other,
+        })?;
+        self.call(&m, args)
+    }
+
+    pub(crate) fn get_attr(&self, v: &Value, name: &str) -> R<Value> {
+        let missing = || {
+            self.error("AttributeError", format!("'{}' object has no attribute '{name}'", v.type_name()))
+        };
+        match v {
+            Value::Instance(i) => {
+                if let Some(a) = lock(&i.attrs).get(name) {
+                    return Ok(a.clone());
+                }
+                match i.class.lookup(name) {
+                    Some(f @ Value::Function(_)) => Ok(bind(v, f)),
+                    Some(other) => Ok(other),
+                    None => Err(missing()),
+                }
+            }
+            Value::Class(c) => match name {
+                "__name__" => Ok(Value::str(c.name.as_str())),
+                _ => c.lookup(name).ok_or_else(missing),
+            },
+            Value::Module(m) => modules::attr(self, m.name, name).ok_or_else(|| {
+                self.error("AttributeError", format!("module '{}' has no attribute '{name}'", m.name))
+            }),
+            Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
+            Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
+            Value::Object(o) => {
+                if let Some(a) = o.attr(self, name) {
+                    return Ok(a);
+                }
+                if o.has_method(name) {
+                    return Ok(Value::Method(Arc::new((v.clone(), Arc::from(name)))));
+                }
+                Err(missing())
+            }
+            _ if builtins::has_method(v, name) => Ok(Value::Method(Arc::new((v.clone(), Arc::from(name))))),
+            _ => Err(missing()),
+        }
+    }
+
+    fn set_attr(&self, object: &Value, name: &str, value: Value) -> R<()> {
+        match object {
+            Value::Instance(i) => {
+                lock(&i.attrs).insert(name.to_string(), value);
+                Ok(())
+            }
+            Value::Class(c) => {
+                lock(&c.attrs).insert(name.to_string(), value);
+                Ok(())
+            }
+            Value::Object(o) if o.has_method("__setattr__") => o.call_method(
+                self,
+                object,
+                "__setattr__",
+                Args {
+                    pos: vec![Value::str(name), value],
+                    kw: Vec::new(),
+                },
+            )
+            .map(drop),
+            other => Err(self.error(
+                "AttributeError",
+                format!("'{}' object attribute '{name}' is read-only", other.type_name()),
+            )),
+        }
+    }
+
+    // ----- iteration -----
+
+    /// `iter(x)`: an iterator value.
+    pub(crate) fn iter(&self, v: &Value) -> R<Value> {
+        builtins::iter(self, v)
+    }
+
+    /// `next(it)`, with `None` at the end.
+    pub(crate) fn next(&self, it: &Value) -> R<Option<Value>> {
+        self.check()?;
+        match it {
+            Value::Object(o) => match o.next(self) {
+                None => Ok(None),
+                Some(r) => r.map(Some),
+            },
+            other => Err(self.error("TypeError", format!("'{}' object is not an iterator", other.type_name()))),
+        }
+    }
+
+    /// Every item of an iterable, bounded by the run's item limit.
+    pub(crate) fn iterate_all(&self, v: &Value) -> R<Vec<Value>> {
+        match v {
+            Value::Tuple(t) => return Ok(t.to_vec()),
+            Value::List(l) => return Ok(lock(l).clone()),
+            _ => {}
+        }
+        let it = self.iter(v)?;
+        let mut out = Vec::new();
+        while let Some(item) = self.next(&it)? {
+            out.push(item);
+            self.check_size(out.len())?;
+        }
+        Ok(out)
+    }
+}
+
+/// A function found on a class, bound to `instance`.
+fn bind(instance: &Value, f: Value) -> Value {
+    match f {
+        Value::Function(func) => Value::BoundMethod(Arc::new((instance.clone(), func))),
+        other => other,
+    }
+}
+
+/// Python's `is`.
+fn is_same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        (Value::Object(x), Value::Object(y)) => x.identity() == y.identity(),
+        _ => a.address() != 0 && a.address() == b.address(),
+    }
+}
+
+/// The variables a nested function or lambda sees from the function it is defined in.
+fn captured(frame: &Frame) -> HashMap<String, Value> {
+    match &frame.func {
+        Some(outer) => {
+            let mut all = outer.captured.clone();
+            all.extend(frame.locals.iter().map(|(k, v)| (k.clone(), v.clone())));
+            all
+        }
+        None => HashMap::new(),
+    }
+}
+
+/// The names a function body assigns (its locals), and those it declares `global`.
+fn assigned_names(body: &[Stmt], locals: &mut HashSet<String>, globals: &mut HashSet<String>) {
+    fn targets(e: &Expr, locals: &mut HashSet<String>) {
+        match e {
+            Expr::Name(n) => {
+                locals.insert(n.clone());
+            }
+            Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|i| targets(i, locals)),
+            _ => {}
+        }
+    }
+    for stmt in body {
+        match &stmt.kind {
+            StmtKind::Assign { targets: ts, .. } => ts.iter().for_each(|t| targets(t, locals)),
+            StmtKind::AugAssign { target, .. } | StmtKind::AnnAssign { target, .. } => targets(target, locals),
+            StmtKind::FunctionDef(def) => {
+                locals.insert(def.name.clone());
+            }
+            StmtKind::ClassDef { name, .. } => {
+                locals.insert(name.clone());
+            }
+            StmtKind::For { target, body, orelse, .. } => {
+                targets(target, locals);
+                assigned_names(body, locals, globals);
+                assigned_names(orelse, locals, globals);
+            }
+            StmtKind::While { body, .. } => assigned_names(body, locals, globals),
+            StmtKind::If { body, orelse, .. } => {
+                assigned_names(body, locals, globals);
+                assigned_names(orelse, locals, globals);
+            }
+            StmtKind::With { items, body, .. } => {
+                for item in items {
+                    if let Some(t) = &item.target {
+                        targets(t, locals);
+                    }
+                }
+                assigned_names(body, locals, globals);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                assigned_names(body, locals, globals);
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        locals.insert(n.clone());
+                    }
+                    assigned_names(&h.body, locals, globals);
+                }
+                assigned_names(orelse, locals, globals);
+                assigned_names(finalbody, locals, globals);
+            }
+            StmtKind::Import { names } => {
+                for a in names {
+                    let bound = a.asname.clone().unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
+                    locals.insert(bound);
+                }
+            }
+            StmtKind::ImportFrom { names, .. } => {
+                for a in names {
+                    locals.insert(a.asname.clone().unwrap_or_else(|| a.name.clone()));
+                }
+            }
+            StmtKind::Global { names } => globals.extend(names.iter().cloned()),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The modules a program can import, and their attributes.
+
+use super::builtins::{exactly, kw_or_pos, no_kw};
+use super::{futures, queue, threading, Ctx, R};
+use crate::value::*;
+use std::any::Any;
+use std::sync::Arc;
+
+/// Every module the engine provides.
+const MODULES: &[&str] = &[
+    "time",
+    "threading",
+    "concurrent",
+    "concurrent.futures",
+    "queue",
+    "os",
+    "multiprocessing",
+    "math",
+    "sys",
+];
+
+/// Modules of the seed programs that the engine does not provide yet, with what to say.
+const NOT_YET: &[(&str, &str)] = &[
+    ("asyncio", "asyncio is not yet part of futurelab's program engine"),
+    ("requests", "HTTP requests are not yet part of futurelab's program engine"),
+    ("aiohttp", "HTTP requests are not yet part of futurelab's program engine"),
+    ("tqdm", "tqdm is not yet part of futurelab's program engine"),
+    ("collections", "collections is not yet part of futurelab's program engine"),
+];
+
+/// `import name`.
+pub(super) fn import(ctx: &Ctx, name: &str) -> R<Value> {
+    if let Some(&static_name) = MODULES.iter().find(|m| **m == name) {
+        return Ok(Value::Module(Arc::new(Module { name: static_name })));
+    }
+    if let Some((_, why)) = NOT_YET.iter().find(|(m, _)| *m == name || name.starts_with(&format!("{m}."))) {
+        return Err(ctx.error("ModuleNotFoundError", format!("No module named '{name}' ({why})")));
+    }
+    Err(ctx.error(
+        "ModuleNotFoundError",
+        format!("No module named '{name}' (futurelab's programs can import: {})", MODULES.join(", ")),
+    ))
+}
+
+
+/// `module.name`.
+pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
+    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| Some(Value::Builtin(Arc::new(Builtin { name, call })));
+    let exc = |class: &str| ctx.rt.exceptions.value(class);
+    match (module, name) {
+        ("time", "sleep") => f("sleep", |ctx, a| {
+            let [secs] = exactly(ctx, "sleep", a)?;
+            let secs = match secs {
+                Value::Int(n) => n as f64,
+                Value::Float(x) => x,
+                other => return Err(ctx.error("TypeError", format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+            };
+            ctx.sleep(secs)?;
+            Ok(Value::None)
+        }),
+        ("time", "time") => f("time", |ctx, _| Ok(Value::Float(ctx.rt.clock.time()))),
+        ("time", "perf_counter" | "monotonic") => f("perf_counter", |ctx, _| Ok(Value::Float(ctx.rt.clock.elapsed()))),
+        ("time", "strftime") => f("strftime", |ctx, a| {
+            let Some(Value::Str(fmt)) = a.pos.first() else {
+                return Err(ctx.error("TypeError", "strftime() argument 1 must be str"));
+            };
+            Ok(Value::str(strftime(fmt, ctx.rt.clock.time())))
+        }),
+        ("threading", "Thread") => f("Thread", threading::new_thread),
+        ("threading", "Lock" | "RLock") => f("Lock", |ctx, a| {
+            no_kw(ctx, "Lock", &a)?;
+            Ok(Value::object(threading::PyLock::default()))
+        }),
+        ("threading", "Event") => f("Event", |_, _| Ok(Value::object(threading::PyEvent::default()))),
+        ("threading", "Semaphore" | "BoundedSemaphore") => f("Semaphore", |ctx, a| {
+            let n = match kw_or_pos(&a, "value", 0) {
+                None => 1,
+                Some(Value::Int(n)) if n >= 0 => n,
+                _ => return Err(ctx.error("ValueError", "semaphore initial value must be >= 0")),
+            };
+            Ok(Value::object(threading::PySemaphore::new(n)))
+        }),
+        ("threading", "current_thread" | "currentThread") => f("current_thread", threading::current_thread),
+        ("threading", "active_count") => f("active_count", |ctx, _| {
+            let live = lock(&ctx.rt.threads)
+                .iter()
+                .filter(|t| t.as_any().downcast_ref::<threading::PyThread>().is_some_and(|t| t.is_alive()))
+                .count();
+            Ok(Value::Int(1 + live as i64))
+        }),
+        ("concurrent", "futures") => Some(Value::Module(Arc::new(Module { name: "concurrent.futures" }))),
+        ("concurrent.futures", "ThreadPoolExecutor") => f("ThreadPoolExecutor", futures::new_executor),
+        ("concurrent.futures", "ProcessPoolExecutor") => f("ProcessPoolExecutor", |ctx, _| {
+            Err(ctx.error("NotImplementedError", "ProcessPoolExecutor is not yet part of futurelab's program engine"))
+        }),
+        ("concurrent.futures", "as_completed") => f("as_completed", futures::as_completed),
+        ("concurrent.futures", "wait") => f("wait", futures::wait),
+        ("concurrent.futures", "Future") => f("Future", futures::new_future),
+        ("concurrent.futures", "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED") => Some(Value::str(name)),
+        ("concurrent.futures", "CancelledError" | "InvalidStateError" | "BrokenExecutor") => exc(name),
+        ("concurrent.futures", "TimeoutError") => exc("TimeoutError"),
+        ("queue", "Queue") => f("Queue", queue::new_queue),
+        ("queue", "Empty" | "Full") => exc(name),
+        ("os", "getpid") => f("getpid", |_, _| Ok(Value::Int(std::process::id() as i64))),
+        ("os" | "multiprocessing", "cpu_count") => f("cpu_count", |_, _| Ok(Value::Int(futurelab::default_max_workers().saturating_sub(4).max(1) as i64))),
+        ("multiprocessing", "current_process") => f("current_process", |_, _| Ok(Value::object(CurrentProcess))),
+        ("math", "sqrt") => f("sqrt", |ctx, a| {
+            let [x] = exactly(ctx, "sqrt", a)?;
+            match x {
+                Value::Int(n) if n >= 0 => Ok(Value::Float((n as f64).sqrt())),
+                Value::Float(x) if x >= 0.0 => Ok(Value::Float(x.sqrt())),
+                Value::Int(_) | Value::Float(_) => Err(ctx.error("ValueError", "math domain error")),
+                other => Err(ctx.error("TypeError", format!("must be real number, not {}", other.type_name()))),
+            }
+        }),
+        ("math", "floor" | "ceil") => {
+            if name == "floor" {
+                f("floor", |ctx, a| round_with(ctx, a, f64::floor))
+            } else {
+                f("ceil", |ctx, a| round_with(ctx, a, f64::ceil))
+            }
+        }
+        ("sys", "stdout") => Some(Value::object(Stdout)),
+        _ => None,
+    }
+}
+
+fn round_with(ctx: &Ctx, a: Args, how: fn(f64) -> f64) -> R<Value> {
+    let [x] = exactly(ctx, "floor", a)?;
+    match x {
+        Value::Int(n) => Ok(Value::Int(n)),
+        Value::Float(x) if x.is_finite() => Ok(Value::Int(how(x) as i64)),
+        other => Err(ctx.error("TypeError", format!("must be real number, not {}", other.type_name()))),
+    }
+}
+
+/// `time.strftime` over the run's clock, in UTC: `%H %M %S %Y %m %d %%`.
+fn strftime(fmt: &str, epoch: f64) -> String {
+    let secs = epoch.max(0.0) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut out = String::new();
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('H') => out.push_str(&format!("{h:02}")),
+            Some('M') => out.push_str(&format!("{m:02}")),
+            Some('S') => out.push_str(&format!("{s:02}")),
+            Some('Y') => out.push_str(&format!("{year}")),
+            Some('m') => out.push_str(&format!("{month:02}")),
+            Some('d') => out.push_str(&format!("{day:02}")),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+/// `multiprocessing.current_process()` in the program's own process.
+struct CurrentProcess;
+
+impl Object for CurrentProcess {
+    fn type_name(&self) -> &'static str {
+        "_MainProcess"
+    }
+    fn repr(&self) -> String {
+        "<_MainProcess name='MainProcess' parent=None started>".into()
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match name {
+            "name" => Some(Value::str("MainProcess")),
+            "pid" => Some(Value::Int(std::process::id() as i64)),
+            _ => None,
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `sys.stdout`: `write` and `flush` (every print reaches the console whole, so flush does nothing).
+struct Stdout;
+
+impl Object for Stdout {
+    fn type_name(&self) -> &'static str {
+        "TextIOWrapper"
+    }
+    fn repr(&self) -> String {
+        "<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>".into()
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "write" | "flush")
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            "write" => {
+                let [text] = exactly(ctx, "write", args)?;
+                let Value::Str(text) = text else {
+                    return Err(ctx.error("TypeError", format!("write() argument must be str, not {}", text.type_name())));
+                };
+                ctx.write(&text);
+                Ok(Value::Int(text.chars().count() as i64))
+            }
+            _ => Ok(Value::None),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

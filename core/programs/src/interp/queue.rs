@@ -1,0 +1,151 @@
+//! `queue.Queue`: a FIFO with `maxsize`, blocking `put`/`get` with timeouts, and `task_done`/`join`.
+
+use super::builtins::{kw_or_pos, timeout_arg};
+use super::threading::wait_on;
+use super::{Ctx, Flow, R};
+use crate::value::*;
+use std::any::Any;
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex};
+
+#[derive(Default)]
+struct State {
+    items: VecDeque<Value>,
+    unfinished: usize,
+}
+
+/// A `queue.Queue`.
+pub(crate) struct PyQueue {
+    maxsize: usize,
+    state: Mutex<State>,
+    not_empty: Condvar,
+    not_full: Condvar,
+    all_done: Condvar,
+}
+
+/// `queue.Queue(maxsize=0)` (0 or less: unbounded, up to the run's item limit).
+pub(super) fn new_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    let maxsize = match kw_or_pos(&a, "maxsize", 0) {
+        None => 0,
+        Some(Value::Int(n)) => n.max(0) as usize,
+        Some(other) => return Err(ctx.error("TypeError", format!("maxsize must be an integer, not {}", other.type_name()))),
+    };
+    Ok(Value::object(PyQueue {
+        maxsize,
+        state: Mutex::new(State::default()),
+        not_empty: Condvar::new(),
+        not_full: Condvar::new(),
+        all_done: Condvar::new(),
+    }))
+}
+
+impl PyQueue {
+    fn capacity(&self, ctx: &Ctx) -> usize {
+        if self.maxsize == 0 {
+            ctx.rt.limits.max_items
+        } else {
+            self.maxsize
+        }
+    }
+
+    /// `block` and `timeout` of `put`/`get`, at positions `at` and `at + 1`.
+    fn blocking(ctx: &Ctx, args: &Args, at: usize) -> R<(bool, Option<f64>)> {
+        let block = kw_or_pos(args, "block", at).map_or(true, |b| b.truthy());
+        let timeout = timeout_arg(ctx, kw_or_pos(args, "timeout", at + 1))?;
+        if timeout.is_some_and(|t| t < 0.0) {
+            return Err(ctx.error("ValueError", "'timeout' must be a non-negative number"));
+        }
+        Ok((block, timeout))
+    }
+}
+
+impl Object for PyQueue {
+    fn type_name(&self) -> &'static str {
+        "Queue"
+    }
+    fn repr(&self) -> String {
+        format!("<queue.Queue object at {:#x}>", self as *const Self as usize)
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "put" | "get" | "put_nowait" | "get_nowait" | "qsize" | "empty" | "full" | "task_done" | "join"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            "put" | "put_nowait" => {
+                let item = args
+                    .pos
+                    .first()
+                    .cloned()
+                    .or_else(|| kw_or_pos(&args, "item", usize::MAX))
+                    .ok_or_else(|| ctx.error("TypeError", "put() missing 1 required positional argument: 'item'"))?;
+                let (block, timeout) = if name == "put" { Self::blocking(ctx, &args, 1)? } else { (false, None) };
+                let capacity = self.capacity(ctx);
+                let mut item = Some(item);
+                let mut push = |s: &mut State| {
+                    if s.items.len() < capacity {
+                        s.items.push_back(item.take().expect("pushed once"));
+                        s.unfinished += 1;
+                        true
+                    } else {
+                        false
+                    }
+                };
+                let pushed = if block {
+                    wait_on(ctx, &self.state, &self.not_full, timeout, push)?
+                } else {
+                    push(&mut lock(&self.state))
+                };
+                if !pushed {
+                    return Err(Flow::Raise(ctx.exception("Full", Vec::new()), 0));
+                }
+                self.not_empty.notify_one();
+                Ok(Value::None)
+            }
+            "get" | "get_nowait" => {
+                let (block, timeout) = if name == "get" { Self::blocking(ctx, &args, 0)? } else { (false, None) };
+                let mut got = None;
+                let mut pop = |s: &mut State| {
+                    got = s.items.pop_front();
+                    got.is_some()
+                };
+                if block {
+                    wait_on(ctx, &self.state, &self.not_empty, timeout, &mut pop)?;
+                } else {
+                    pop(&mut lock(&self.state));
+                }
+                match got {
+                    Some(v) => {
+                        self.not_full.notify_one();
+                        Ok(v)
+                    }
+                    None => Err(Flow::Raise(ctx.exception("Empty", Vec::new()), 0)),
+                }
+            }
+            "qsize" => Ok(Value::Int(lock(&self.state).items.len() as i64)),
+            "empty" => Ok(Value::Bool(lock(&self.state).items.is_empty())),
+            "full" => Ok(Value::Bool(self.maxsize > 0 && lock(&self.state).items.len() >= self.maxsize)),
+            "task_done" => {
+                let mut s = lock(&self.state);
+                if s.unfinished == 0 {
+                    return Err(ctx.error("ValueError", "task_done() called too many times"));
+                }
+                s.unfinished -= 1;
+                if s.unfinished == 0 {
+                    self.all_done.notify_all();
+                }
+                Ok(Value::None)
+            }
+            "join" => {
+                wait_on(ctx, &self.state, &self.all_done, None, |s| s.unfinished == 0)?;
+                Ok(Value::None)
+            }
+            _ => Err(ctx.error("AttributeError", format!("'Queue' object has no attribute '{name}'"))),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,201 @@
+//! # futurelab-programs
+//!
+//! The seed programs as programs: a typed tree of the part of Python that they use ([`ast`]), read from
+//! Python source ([`parse_program`]), and run ([`run`]) on futurelab's own executor, printing what
+//! CPython prints.
+//!
+//! This crate is kept apart from the executor library: a program that adds `futurelab` for its
+//! executor gets no interpreter.
+//!
+//! ```
+//! use futurelab_programs::{parse_program, run, RunOptions};
+//! use std::sync::{Arc, Mutex};
+//!
+//! let program = parse_program(r#"
+//! from concurrent.futures import ThreadPoolExecutor
+//!
+//! def square(n):
+//!     return n * n
+//!
+//! with ThreadPoolExecutor(max_workers=3) as executor:
+//!     for result in executor.map(square, range(5)):
+//!         print(result, end=' ')
+//! print()
+//! "#).unwrap();
+//! let out = Arc::new(Mutex::new(String::new()));
+//! let sink = out.clone();
+//! let report = run(&program, RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
+//!     sink.lock().unwrap().push_str(text)
+//! })));
+//! assert!(report.error.is_none());
+//! assert_eq!(*out.lock().unwrap(), "0 1 4 9 16 \n");
+//! ```
+//!
+//! ## How it differs from CPython
+//! - A `print` call reaches the console whole: another thread's output never lands inside it. (CPython
+//!   writes a print's pieces one by one, so two threads can tear each other's lines.)
+//! - Integers are 64-bit: a result beyond that raises `OverflowError`.
+//! - Closures capture the enclosing function's variables as they were when the inner function was made.
+//! - `time.time()` and `time.perf_counter()` run on the run's clock: with a time scale below 1 (tests),
+//!   sleeps are shorter and the clock runs faster by the same factor, so printed durations read as at
+//!   full speed. `time.strftime` formats that clock in UTC.
+
+pub mod ast;
+mod clock;
+mod interp;
+pub mod parse;
+pub mod presets;
+mod python;
+mod value;
+
+pub use ast::{Program, PROGRAM_VERSION};
+pub use clock::Clock;
+pub use interp::Sink;
+pub use parse::{parse_expression, parse_program, SyntaxError};
+pub use python::to_python;
+
+use interp::{Ctx, Flow, Frame, Runtime};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+use value::{exception_str, Value};
+
+/// What a run may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The most items in one list, dict, string or queue.
+    pub max_items: usize,
+    /// The most threads a program may start (its own and its executors' workers).
+    pub max_threads: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_items: 1_000_000,
+            max_threads: 256,
+        }
+    }
+}
+
+/// How to run a program.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// Every sleep lasts this many times its length (tests run programs faster; 1 is real time).
+    pub time_scale: f64,
+    /// The run is stopped after this long (real time): every thread ends at its next statement or wait.
+    pub time_limit: Option<Duration>,
+    pub limits: Limits,
+    /// Where each `print` goes, whole: `(thread name, text)`.
+    pub sink: Sink,
+}
+
+impl RunOptions {
+    /// Real time, no time limit, the default limits.
+    pub fn new(sink: Sink) -> Self {
+        RunOptions {
+            time_scale: 1.0,
+            time_limit: None,
+            limits: Limits::default(),
+            sink,
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    /// The traceback of an exception the main program did not catch (CPython prints it to stderr).
+    pub error: Option<String>,
+    /// Why the run was stopped before the program ended (its time limit).
+    pub stopped: Option<String>,
+    pub elapsed: Duration,
+}
+
+/// Python's last traceback line, after where it was raised: what CPython prints for an uncaught exception.
+pub(crate) fn traceback(exc: &Value, line: u32) -> String {
+    let message = exception_str(exc);
+    let head = format!("Traceback (most recent call last):\n  File \"<program>\", line {line}\n");
+    if message.is_empty() {
+        format!("{head}{}", exc.type_name())
+    } else {
+        format!("{head}{}: {message}", exc.type_name())
+    }
+}
+
+/// Runs a program to its end, or until its time limit: the main program on a thread named
+/// `MainThread`, then, as CPython does at exit, it joins the threads that are not daemons and shuts
+/// down the executors (their queued tasks still run).
+pub fn run(program: &Program, options: RunOptions) -> RunReport {
+    let started = Instant::now();
+    let rt = Runtime::new(options.sink.clone(), Clock::new(options.time_scale), options.limits);
+    let body = Arc::new(program.body.clone());
+    let (done_tx, done_rx) = mpsc::channel();
+    let main_rt = rt.clone();
+    let spawned = std::thread::Builder::new().name("MainThread".into()).spawn(move || {
+        interp::set_thread_name(Arc::from("MainThread"));
+        let ctx = Ctx::new(main_rt);
+        let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
+        let outcome = ctx.exec_block(&mut Frame::module(), &body);
+        let error = match outcome {
+            Err(Flow::Raise(exc, line)) => Some(traceback(&exc, line)),
+            Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
+            Err(Flow::Break | Flow::Continue) => Some("SyntaxError: 'break' outside loop".into()),
+            Err(Flow::Stopped(_)) | Ok(()) => None,
+        };
+        let _ = finish(&ctx);
+        drop(gil);
+        let _ = done_tx.send(error);
+    });
+    if let Err(e) = spawned {
+        return RunReport {
+            error: Some(format!("RuntimeError: can't start the main thread: {e}")),
+            stopped: None,
+            elapsed: started.elapsed(),
+        };
+    }
+    let waited = match options.time_limit {
+        Some(limit) => done_rx.recv_timeout(limit).map_err(|_| ()),
+        None => done_rx.recv().map_err(|_| ()),
+    };
+    let error = match waited {
+        Ok(error) => error,
+        Err(()) => {
+            if let Some(limit) = options.time_limit {
+                rt.stop(format!("the run reached its time limit of {:.1} s", limit.as_secs_f64()));
+            }
+            // Every wait of the program checks the stop at least every 20 ms.
+            done_rx.recv_timeout(Duration::from_secs(5)).ok().flatten()
+        }
+    };
+    let stopped = rt.stopped();
+    rt.stop("the program ended");
+    rt.close_console();
+    RunReport {
+        error,
+        stopped,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// CPython's interpreter exit: join the threads that are not daemons, then shut the executors down.
+fn finish(ctx: &Ctx) -> Result<(), Flow> {
+    loop {
+        let threads: Vec<_> = value::lock(&ctx.rt.threads).clone();
+        let waiting: Vec<_> = threads
+            .iter()
+            .filter_map(|t| t.as_any().downcast_ref::<interp::PyThread>())
+            .filter(|t| !t.is_daemon() && t.is_alive())
+            .collect();
+        if waiting.is_empty() {
+            break;
+        }
+        for t in waiting {
+            t.join(ctx, None)?;
+        }
+    }
+    let executors: Vec<_> = value::lock(&ctx.rt.executors).clone();
+    for e in executors {
+        ctx.rt.gil.released(|| e.shutdown(true, false));
+    }
+    Ok(())
+}

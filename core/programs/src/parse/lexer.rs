@@ -1,0 +1,353 @@
+//! Python's tokens for the subset: names, numbers, strings (with `f`, `r`, `b` prefixes and triple
+//! quotes), operators, comments, and the NEWLINE / INDENT / DEDENT structure of indented blocks.
+
+use super::SyntaxError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Tok {
+    Name(String),
+    Int(i64),
+    Float(f64),
+    /// A string literal's value; `f` strings keep their raw text for the f-string parser.
+    Str { value: String, fstring: bool },
+    Op(&'static str),
+    /// A comment; `own_line` when nothing else stands on its line.
+    Comment { text: String, own_line: bool },
+    Newline,
+    Indent,
+    Dedent,
+    Eof,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Token {
+    pub tok: Tok,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Longest first, so that `**=` wins over `**` and `*`.
+const OPS: &[&str] = &[
+    "**=", "//=", "...", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", ":=",
+    "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "|",
+    "&", "^", "~",
+];
+
+pub(super) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
+    let mut lexer = Lexer {
+        chars: src.chars().collect(),
+        pos: 0,
+        line: 1,
+        col: 1,
+        tokens: Vec::new(),
+        indents: vec![0],
+        depth: 0,
+    };
+    lexer.run()?;
+    Ok(lexer.tokens)
+}
+
+struct Lexer {
+    chars: Vec<char>,
+    pos: usize,
+    line: u32,
+    col: u32,
+    tokens: Vec<Token>,
+    indents: Vec<usize>,
+    /// Bracket depth: inside brackets, newlines and indentation mean nothing.
+    depth: usize,
+}
+
+impl Lexer {
+    fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.pos + ahead).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.chars.get(self.pos).copied()?;
+        self.pos += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn push(&mut self, tok: Tok, line: u32, col: u32) {
+        self.tokens.push(Token { tok, line, col });
+    }
+
+    fn error(&self, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            line: self.line,
+            col: self.col,
+            message: message.into(),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), SyntaxError> {
+        let mut at_line_start = true;
+        loop {
+            if at_line_start && self.depth == 0 {
+                at_line_start = false;
+                if self.line_indentation()? {
+                    at_line_start = true; // a blank or comment-only line: the next line starts afresh
+                    continue;
+                }
+            }
+            let (line, col) = (self.line, self.col);
+            let Some(c) = self.peek(0) else { break };
+            match c {
+                ' ' | '\t' | '\r' => {
+                    self.bump();
+                }
+                '\\' if self.peek(1) == Some('\n') => {
+                    self.bump();
+                    self.bump();
+                }
+                '\n' => {
+                    self.bump();
+                    if self.depth == 0 {
+                        self.push(Tok::Newline, line, col);
+                        at_line_start = true;
+                    }
+                }
+                '#' if self.depth > 0 => {
+                    self.comment(); // a comment inside brackets is dropped
+                }
+                '#' => {
+                    let text = self.comment();
+                    self.push(
+                        Tok::Comment {
+                            text,
+                            own_line: false,
+                        },
+                        line,
+                        col,
+                    );
+                }
+                c if c.is_ascii_digit() || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) => {
+                    let tok = self.number()?;
+                    self.push(tok, line, col);
+                }
+                c if c.is_alphabetic() || c == '_' => {
+                    let mut name = String::new();
+                    while let Some(c) = self.peek(0).filter(|c| c.is_alphanumeric() || *c == '_') {
+                        name.push(c);
+                        self.bump();
+                    }
+                    let lower = name.to_ascii_lowercase();
+                    let is_prefix = lower.len() <= 2 && lower.chars().all(|c| "rfbu".contains(c));
+                    if is_prefix && matches!(self.peek(0), Some('\'' | '"')) {
+                        let tok = self.string(&lower)?;
+                        self.push(tok, line, col);
+                    } else {
+                        self.push(Tok::Name(name), line, col);
+                    }
+                }
+                '\'' | '"' => {
+                    let tok = self.string("")?;
+                    self.push(tok, line, col);
+                }
+                _ => {
+                    let rest: String = self.chars[self.pos..self.chars.len().min(self.pos + 3)].iter().collect();
+                    let Some(op) = OPS.iter().find(|op| rest.starts_with(**op)) else {
+                        return Err(self.error(format!("unexpected character {c:?}")));
+                    };
+                    for _ in 0..op.chars().count() {
+                        self.bump();
+                    }
+                    match *op {
+                        "(" | "[" | "{" => self.depth += 1,
+                        ")" | "]" | "}" => {
+                            self.depth = self.depth.checked_sub(1).ok_or_else(|| {
+                                SyntaxError {
+                                    line,
+                                    col,
+                                    message: format!("unmatched '{op}'"),
+                                }
+                            })?
+                        }
+                        _ => {}
+                    }
+                    self.push(Tok::Op(op), line, col);
+                }
+            }
+        }
+        if self.depth > 0 {
+            return Err(self.error("unexpected end of program inside brackets"));
+        }
+        if !matches!(self.tokens.last().map(|t| &t.tok), None | Some(Tok::Newline)) {
+            self.push(Tok::Newline, self.line, self.col);
+        }
+        while self.indents.len() > 1 {
+            self.indents.pop();
+            self.push(Tok::Dedent, self.line, self.col);
+        }
+        self.push(Tok::Eof, self.line, self.col);
+        Ok(())
+    }
+
+    /// Reads the indentation of a new line. Blank lines are skipped; a comment-only line becomes a
+    /// comment token with no effect on indentation. Returns true when the line was consumed.
+    fn line_indentation(&mut self) -> Result<bool, SyntaxError> {
+        let mut width = 0;
+        while let Some(c) = self.peek(0) {
+            match c {
+                ' ' => width += 1,
+                '\t' => width = (width / 8 + 1) * 8,
+                '\r' | '\x0c' => {}
+                _ => break,
+            }
+            self.bump();
+        }
+        let (line, col) = (self.line, self.col);
+        match self.peek(0) {
+            None => return Ok(false),
+            Some('\n') => {
+                self.bump();
+                return Ok(true);
+            }
+            Some('#') => {
+                let text = self.comment();
+                self.push(
+                    Tok::Comment {
+                        text,
+                        own_line: true,
+                    },
+                    line,
+                    col,
+                );
+                self.push(Tok::Newline, line, col);
+                if self.peek(0) == Some('\n') {
+                    self.bump();
+                }
+                return Ok(true);
+            }
+            _ => {}
+        }
+        let current = *self.indents.last().expect("the indent stack starts with 0");
+        if width > current {
+            self.indents.push(width);
+            self.push(Tok::Indent, line, 1);
+        } else {
+            while width < *self.indents.last().expect("the indent stack starts with 0") {
+                self.indents.pop();
+                self.push(Tok::Dedent, line, 1);
+            }
+            if width != *self.indents.last().expect("the indent stack starts with 0") {
+                return Err(SyntaxError {
+                    line,
+                    col,
+                    message: "unindent does not match any outer indentation level".into(),
+                });
+            }
+        }
+        Ok(false)
+    }
+
+    fn comment(&mut self) -> String {
+        self.bump(); // '#'
+        let mut text = String::new();
+        while let Some(c) = self.peek(0).filter(|c| *c != '\n') {
+            text.push(c);
+            self.bump();
+        }
+        text.trim_end().to_string()
+    }
+
+    fn number(&mut self) -> Result<Tok, SyntaxError> {
+        let mut text = String::new();
+        let mut float = false;
+        while let Some(c) = self.peek(0) {
+            if c.is_ascii_digit() || c == '_' {
+                text.push(c);
+            } else if c == '.' && !float {
+                float = true;
+                text.push(c);
+            } else if (c == 'e' || c == 'E') && !text.contains('e') {
+                float = true;
+                text.push('e');
+                self.bump();
+                if let Some(sign) = self.peek(0).filter(|s| *s == '+' || *s == '-') {
+                    text.push(sign);
+                    self.bump();
+                }
+                continue;
+            } else {
+                break;
+            }
+            self.bump();
+        }
+        let clean: String = text.chars().filter(|c| *c != '_').collect();
+        if float {
+            clean
+                .parse()
+                .map(Tok::Float)
+                .map_err(|_| self.error(format!("invalid number {text}")))
+        } else {
+            clean
+                .parse()
+                .map(Tok::Int)
+                .map_err(|_| self.error(format!("integer {text} is larger than this engine's 64 bits")))
+        }
+    }
+
+    fn string(&mut self, prefix: &str) -> Result<Tok, SyntaxError> {
+        let quote = self.bump().expect("called at a quote");
+        let triple = self.peek(0) == Some(quote) && self.peek(1) == Some(quote);
+        if triple {
+            self.bump();
+            self.bump();
+        }
+        let raw = prefix.contains('r');
+        let fstring = prefix.contains('f');
+        let mut value = String::new();
+        loop {
+            let Some(c) = self.bump() else {
+                return Err(self.error("unterminated string"));
+            };
+            if c == quote {
+                if !triple {
+                    break;
+                }
+                if self.peek(0) == Some(quote) && self.peek(1) == Some(quote) {
+                    self.bump();
+                    self.bump();
+                    break;
+                }
+                value.push(c);
+            } else if c == '\n' && !triple {
+                return Err(self.error("unterminated string"));
+            } else if c == '\\' {
+                let Some(next) = self.bump() else {
+                    return Err(self.error("unterminated string"));
+                };
+                if raw {
+                    value.push('\\');
+                    value.push(next);
+                    continue;
+                }
+                match next {
+                    'n' => value.push('\n'),
+                    't' => value.push('\t'),
+                    'r' => value.push('\r'),
+                    '0' => value.push('\0'),
+                    '\\' => value.push('\\'),
+                    '\'' => value.push('\''),
+                    '"' => value.push('"'),
+                    '\n' => {}
+                    other => {
+                        value.push('\\');
+                        value.push(other);
+                    }
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        Ok(Tok::Str { value, fstring })
+    }
+}

@@ -1,0 +1,1 @@
+pub fn to_python(_p: &crate::Program) -> String { String::new() }

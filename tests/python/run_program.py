@@ -1,0 +1,51 @@
+"""Runs a seed program under CPython the way futurelab's differential test compares it.
+
+Usage: python3 run_program.py PROGRAM.py TIME_SCALE
+
+- time.sleep lasts TIME_SCALE times as long, and time.time / time.perf_counter run 1/TIME_SCALE as fast,
+  exactly as futurelab's engine does with the same scale (printed durations read as at full speed);
+- each print call writes its whole text at once (futurelab's console does; CPython may otherwise tear a
+  line between a print's pieces when threads print at the same time).
+Nothing else about the program changes: it runs as __main__ with the real threading and concurrent.futures.
+"""
+import builtins
+import runpy
+import sys
+import threading
+import time
+
+path, scale = sys.argv[1], float(sys.argv[2])
+
+_real_sleep, _real_time, _real_perf = time.sleep, time.time, time.perf_counter
+_start_perf, _start_epoch = _real_perf(), _real_time()
+
+
+def _sleep(seconds):
+    _real_sleep(seconds * scale)
+
+
+def _perf_counter():
+    return (_real_perf() - _start_perf) / scale
+
+
+def _time():
+    return _start_epoch + _perf_counter()
+
+
+time.sleep, time.time, time.perf_counter = _sleep, _time, _perf_counter
+
+_print, _lock = builtins.print, threading.Lock()
+
+
+def _whole_print(*args, sep=' ', end='\n', file=None, flush=False):
+    if file is not None and file is not sys.stdout:
+        return _print(*args, sep=sep, end=end, file=file, flush=flush)
+    text = (' ' if sep is None else sep).join(map(str, args)) + ('\n' if end is None else end)
+    with _lock:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+builtins.print = _whole_print
+sys.argv = [path]
+runpy.run_path(path, run_name='__main__')
