@@ -86,7 +86,8 @@ fn parse_http_url(text: &str) -> Result<String, String> {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// A preset id (see --list) or a scenario JSON file.
+    /// A seed program's id (A4, C6, …: see --list), a Python file (`.py`), a scenario preset or a
+    /// scenario JSON file.
     #[arg(required_unless_present = "list")]
     pub scenario: Option<String>,
     /// List the presets and exit.
@@ -110,6 +111,9 @@ pub struct RunArgs {
     /// The futurelab server that fetch tasks download from (start one with `futurelab serve`).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub server: String,
+    /// Stop a program after this many seconds (programs only; default 600).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,

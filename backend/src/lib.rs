@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod download;
+pub mod program;
 pub mod run;
 pub mod server;
 mod tqdm;

@@ -78,8 +78,19 @@ fn problems(e: &scenario::ScenarioError) -> String {
 /// Runs it, printing each line as the program prints it; writes the trace if asked.
 pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     if args.list {
-        print!("{}", list());
+        print!(
+            "Seed programs (the inventory's ids; they print what CPython prints):\n{}",
+            crate::program::list()
+        );
+        print!("\nScenarios:\n{}", list());
         return Ok(());
+    }
+    if args
+        .scenario
+        .as_deref()
+        .is_some_and(crate::program::is_program)
+    {
+        return crate::program::main(args);
     }
     let scenario = load(args)?;
     let style = match args.timestamps {

@@ -43,13 +43,24 @@ pub struct Stmt {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StmtKind {
     /// A line holding only a comment (kept so that the program reads as written).
-    Comment { text: String },
+    Comment {
+        text: String,
+    },
     /// An expression evaluated for its effect: `print(x)`, a docstring.
-    Expr { value: Expr },
+    Expr {
+        value: Expr,
+    },
     /// `a = b = value`, `x, y = value`, `self.balance = value`, `d[k] = value`.
-    Assign { targets: Vec<Expr>, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
     /// `target op= value`.
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     /// `x: T = value` (the annotation is kept for display only).
     AnnAssign {
         target: Expr,
@@ -64,7 +75,9 @@ pub enum StmtKind {
         bases: Vec<Expr>,
         body: Vec<Stmt>,
     },
-    Return { value: Option<Expr> },
+    Return {
+        value: Option<Expr>,
+    },
     /// `raise`, `raise exc`, `raise exc from cause`.
     Raise {
         exc: Option<Expr>,
@@ -105,10 +118,17 @@ pub enum StmtKind {
         finalbody: Vec<Stmt>,
     },
     /// `import a, b as c`.
-    Import { names: Vec<Alias> },
+    Import {
+        names: Vec<Alias>,
+    },
     /// `from module import a, b as c`.
-    ImportFrom { module: String, names: Vec<Alias> },
-    Global { names: Vec<String> },
+    ImportFrom {
+        module: String,
+        names: Vec<Alias>,
+    },
+    Global {
+        names: Vec<String>,
+    },
     Pass,
     Break,
     Continue,

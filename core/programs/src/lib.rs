@@ -45,14 +45,12 @@ mod clock;
 mod interp;
 pub mod parse;
 pub mod presets;
-mod python;
 mod value;
 
 pub use ast::{Program, PROGRAM_VERSION};
 pub use clock::Clock;
 pub use interp::Sink;
 pub use parse::{parse_expression, parse_program, SyntaxError};
-pub use python::to_python;
 
 use interp::{Ctx, Flow, Frame, Runtime};
 use std::sync::{mpsc, Arc};
@@ -127,25 +125,33 @@ pub(crate) fn traceback(exc: &Value, line: u32) -> String {
 /// down the executors (their queued tasks still run).
 pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let started = Instant::now();
-    let rt = Runtime::new(options.sink.clone(), Clock::new(options.time_scale), options.limits);
+    let rt = Runtime::new(
+        options.sink.clone(),
+        Clock::new(options.time_scale),
+        options.limits,
+    );
     let body = Arc::new(program.body.clone());
     let (done_tx, done_rx) = mpsc::channel();
     let main_rt = rt.clone();
-    let spawned = std::thread::Builder::new().name("MainThread".into()).spawn(move || {
-        interp::set_thread_name(Arc::from("MainThread"));
-        let ctx = Ctx::new(main_rt);
-        let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
-        let outcome = ctx.exec_block(&mut Frame::module(), &body);
-        let error = match outcome {
-            Err(Flow::Raise(exc, line)) => Some(traceback(&exc, line)),
-            Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
-            Err(Flow::Break | Flow::Continue) => Some("SyntaxError: 'break' outside loop".into()),
-            Err(Flow::Stopped(_)) | Ok(()) => None,
-        };
-        let _ = finish(&ctx);
-        drop(gil);
-        let _ = done_tx.send(error);
-    });
+    let spawned = std::thread::Builder::new()
+        .name("MainThread".into())
+        .spawn(move || {
+            interp::set_thread_name(Arc::from("MainThread"));
+            let ctx = Ctx::new(main_rt);
+            let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
+            let outcome = ctx.exec_block(&mut Frame::module(), &body);
+            let error = match outcome {
+                Err(Flow::Raise(exc, line)) => Some(traceback(&exc, line)),
+                Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
+                Err(Flow::Break | Flow::Continue) => {
+                    Some("SyntaxError: 'break' outside loop".into())
+                }
+                Err(Flow::Stopped(_)) | Ok(()) => None,
+            };
+            let _ = finish(&ctx);
+            drop(gil);
+            let _ = done_tx.send(error);
+        });
     if let Err(e) = spawned {
         return RunReport {
             error: Some(format!("RuntimeError: can't start the main thread: {e}")),
@@ -161,7 +167,10 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         Ok(error) => error,
         Err(()) => {
             if let Some(limit) = options.time_limit {
-                rt.stop(format!("the run reached its time limit of {:.1} s", limit.as_secs_f64()));
+                rt.stop(format!(
+                    "the run reached its time limit of {:.1} s",
+                    limit.as_secs_f64()
+                ));
             }
             // Every wait of the program checks the stop at least every 20 ms.
             done_rx.recv_timeout(Duration::from_secs(5)).ok().flatten()

@@ -45,7 +45,10 @@ pub struct Dict {
 
 impl Dict {
     pub fn get(&self, key: &Value) -> Option<&Value> {
-        self.entries.iter().find(|(k, _)| py_eq(k, key)).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| py_eq(k, key))
+            .map(|(_, v)| v)
     }
 
     pub fn insert(&mut self, key: Value, value: Value) {
@@ -116,7 +119,11 @@ pub trait Object: Send + Sync + Any {
     fn type_name(&self) -> &'static str;
     /// Python's repr (the default names the type and the address, as `object.__repr__` does).
     fn repr(&self) -> String {
-        format!("<{} object at {:#x}>", self.type_name(), self as *const Self as *const () as usize)
+        format!(
+            "<{} object at {:#x}>",
+            self.type_name(),
+            self as *const Self as *const () as usize
+        )
     }
     /// A data attribute (`thread.name`).
     fn attr(&self, _ctx: &Ctx, _name: &str) -> Option<Value> {
@@ -129,11 +136,17 @@ pub trait Object: Send + Sync + Any {
     /// Calls the method `name`; `this` is the object itself, as a value.
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         let _ = (ctx, this, args);
-        Err(ctx.error("AttributeError", format!("'{}' object has no attribute '{name}'", self.type_name())))
+        Err(ctx.error(
+            "AttributeError",
+            format!("'{}' object has no attribute '{name}'", self.type_name()),
+        ))
     }
     /// The next item, for iterators; `None` when exhausted. Objects that are not iterators return an error.
     fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
-        Some(Err(ctx.error("TypeError", format!("'{}' object is not an iterator", self.type_name()))))
+        Some(Err(ctx.error(
+            "TypeError",
+            format!("'{}' object is not an iterator", self.type_name()),
+        )))
     }
     /// Whether iterating the object iterates the object itself (an iterator) or a fresh iterator.
     fn iter(&self, _ctx: &Ctx, this: &Value) -> R<Value> {
@@ -357,7 +370,13 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
             let _ = write!(out, "<built-in function {}>", b.name);
         }
         Value::Method(m) => {
-            let _ = write!(out, "<built-in method {} of {} object at {:#x}>", m.1, m.0.type_name(), m.0.address());
+            let _ = write!(
+                out,
+                "<built-in method {} of {} object at {:#x}>",
+                m.1,
+                m.0.type_name(),
+                m.0.address()
+            );
         }
         Value::BoundMethod(m) => {
             let _ = write!(out, "<bound method {} of {}>", m.1.qualname, repr(&m.0));
@@ -381,7 +400,13 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
             out.push(')');
         }
         Value::Instance(i) => {
-            let _ = write!(out, "<{}.{} object at {:#x}>", i.class.module, i.class.name, v.address());
+            let _ = write!(
+                out,
+                "<{}.{} object at {:#x}>",
+                i.class.module,
+                i.class.name,
+                v.address()
+            );
         }
         Value::Module(m) => {
             let _ = write!(out, "<module '{}'>", m.name);
@@ -392,7 +417,11 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
 
 /// Python's `repr` of a str: single quotes unless the text has one and no double quote.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -425,7 +454,11 @@ pub fn float_repr(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{x:e}"); // shortest round-trip digits: "-1.2345e-5"
     let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
@@ -440,7 +473,11 @@ pub fn float_repr(x: f64) -> String {
         } else if point as usize >= digits.len() {
             format!("{}{}.0", digits, "0".repeat(point as usize - digits.len()))
         } else {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+            format!(
+                "{}.{}",
+                &digits[..point as usize],
+                &digits[point as usize..]
+            )
         };
         format!("{sign}{body}")
     } else {
@@ -449,7 +486,11 @@ pub fn float_repr(x: f64) -> String {
         } else {
             digits
         };
-        format!("{sign}{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+        format!(
+            "{sign}{m}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
     }
 }
 
@@ -460,10 +501,16 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(_) | Value::Bool(_), Value::Int(_) | Value::Bool(_)) => as_int(a) == as_int(b),
         (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::Int(_) | Value::Bool(_), Value::Float(y)) => as_int(a).map(|n| n as f64) == Some(*y),
-        (Value::Float(x), Value::Int(_) | Value::Bool(_)) => as_int(b).map(|n| n as f64) == Some(*x),
+        (Value::Int(_) | Value::Bool(_), Value::Float(y)) => {
+            as_int(a).map(|n| n as f64) == Some(*y)
+        }
+        (Value::Float(x), Value::Int(_) | Value::Bool(_)) => {
+            as_int(b).map(|n| n as f64) == Some(*x)
+        }
         (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::Tuple(x), Value::Tuple(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| py_eq(a, b)),
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| py_eq(a, b))
+        }
         (Value::List(x), Value::List(y)) => {
             if Arc::ptr_eq(x, y) {
                 return true;

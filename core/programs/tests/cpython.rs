@@ -36,7 +36,9 @@ fn cpython_output(preset: &Preset) -> String {
 }
 
 fn futurelab_output(preset: &Preset) -> String {
-    let program = preset.program().unwrap_or_else(|e| panic!("{} does not parse: {e}", preset.id));
+    let program = preset
+        .program()
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", preset.id));
     let out = Arc::new(Mutex::new(String::new()));
     let sink = out.clone();
     let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
@@ -60,9 +62,9 @@ fn normalise(output: &str, comparison: &Comparison) -> Vec<String> {
     output
         .lines()
         .map(|line| {
-            rewrites
-                .iter()
-                .fold(line.to_string(), |l, (re, to)| re.replace_all(&l, *to).into_owned())
+            rewrites.iter().fold(line.to_string(), |l, (re, to)| {
+                re.replace_all(&l, *to).into_owned()
+            })
         })
         .collect()
 }
@@ -73,7 +75,11 @@ fn compare(preset: &Preset, python: &str, ours: &str) -> Result<(), String> {
     let (p, o) = (normalise(python, c), normalise(ours, c));
     if c.in_order {
         if p != o {
-            return Err(format!("lines differ\nCPython:\n{}\nfuturelab:\n{}", p.join("\n"), o.join("\n")));
+            return Err(format!(
+                "lines differ\nCPython:\n{}\nfuturelab:\n{}",
+                p.join("\n"),
+                o.join("\n")
+            ));
         }
         return Ok(());
     }
@@ -81,11 +87,21 @@ fn compare(preset: &Preset, python: &str, ours: &str) -> Result<(), String> {
     ps.sort();
     os.sort();
     if ps != os {
-        return Err(format!("the lines differ as multisets\nCPython:\n{}\nfuturelab:\n{}", p.join("\n"), o.join("\n")));
+        return Err(format!(
+            "the lines differ as multisets\nCPython:\n{}\nfuturelab:\n{}",
+            p.join("\n"),
+            o.join("\n")
+        ));
     }
     for pattern in c.ordered {
         let re = Regex::new(pattern).expect("a valid order pattern");
-        let pick = |lines: &[String]| lines.iter().filter(|l| re.is_match(l)).cloned().collect::<Vec<_>>();
+        let pick = |lines: &[String]| {
+            lines
+                .iter()
+                .filter(|l| re.is_match(l))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
         if pick(&p) != pick(&o) {
             return Err(format!(
                 "the lines matching {pattern} come in another order\nCPython: {:?}\nfuturelab: {:?}",
@@ -103,7 +119,11 @@ fn every_preset_prints_what_cpython_prints() {
     for preset in presets::all() {
         let python = cpython_output(preset);
         let ours = futurelab_output(preset);
-        assert!(!python.is_empty(), "{} printed nothing under CPython", preset.id);
+        assert!(
+            !python.is_empty(),
+            "{} printed nothing under CPython",
+            preset.id
+        );
         if let Err(why) = compare(preset, &python, &ours) {
             failures.push(format!("{}: {why}", preset.id));
         }
@@ -122,5 +142,8 @@ fn the_comparison_catches_a_changed_line() {
         lines.swap(0, 1);
         lines.join("\n") + "\n"
     };
-    assert!(compare(preset, &python, &reordered).is_err(), "C7 compares in order");
+    assert!(
+        compare(preset, &python, &reordered).is_err(),
+        "C7 compares in order"
+    );
 }

@@ -38,7 +38,9 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
         }),
         "int" => builtin_fn("int", int),
         "float" => builtin_fn("float", float),
-        "bool" => builtin_fn("bool", |_, a| Ok(Value::Bool(a.pos.first().is_some_and(Value::truthy)))),
+        "bool" => builtin_fn("bool", |_, a| {
+            Ok(Value::Bool(a.pos.first().is_some_and(Value::truthy)))
+        }),
         "list" => builtin_fn("list", |ctx, a| {
             let items = match a.pos.first() {
                 Some(v) => ctx.iterate_all(v)?,
@@ -59,7 +61,10 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
                 for pair in ctx.iterate_all(v)? {
                     let kv = ctx.iterate_all(&pair)?;
                     if kv.len() != 2 {
-                        return Err(ctx.error("ValueError", "dictionary update sequence element has the wrong length"));
+                        return Err(ctx.error(
+                            "ValueError",
+                            "dictionary update sequence element has the wrong length",
+                        ));
                     }
                     d.insert(kv[0].clone(), kv[1].clone());
                 }
@@ -75,7 +80,10 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
                 _ => 0,
             };
             let Some(v) = a.pos.first() else {
-                return Err(ctx.error("TypeError", "enumerate() missing required argument 'iterable'"));
+                return Err(ctx.error(
+                    "TypeError",
+                    "enumerate() missing required argument 'iterable'",
+                ));
             };
             let inner = ctx.iter(v)?;
             Ok(Value::object(Enumerate {
@@ -122,7 +130,10 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
         }
         "sum" => builtin_fn("sum", |ctx, a| {
             let Some(v) = a.pos.first() else {
-                return Err(ctx.error("TypeError", "sum() takes at least 1 positional argument (0 given)"));
+                return Err(ctx.error(
+                    "TypeError",
+                    "sum() takes at least 1 positional argument (0 given)",
+                ));
             };
             let mut total = a.pos.get(1).cloned().unwrap_or(Value::Int(0));
             for item in ctx.iterate_all(v)? {
@@ -133,15 +144,23 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
         "abs" => builtin_fn("abs", |ctx, a| {
             let [v] = exactly(ctx, "abs", a)?;
             match v {
-                Value::Int(n) => n.checked_abs().map(Value::Int).ok_or_else(|| ctx.error("OverflowError", "integer overflow")),
+                Value::Int(n) => n
+                    .checked_abs()
+                    .map(Value::Int)
+                    .ok_or_else(|| ctx.error("OverflowError", "integer overflow")),
                 Value::Float(x) => Ok(Value::Float(x.abs())),
-                other => Err(ctx.error("TypeError", format!("bad operand type for abs(): '{}'", other.type_name()))),
+                other => Err(ctx.error(
+                    "TypeError",
+                    format!("bad operand type for abs(): '{}'", other.type_name()),
+                )),
             }
         }),
         "round" => builtin_fn("round", |ctx, a| {
             let digits = a.pos.get(1).cloned();
             match (a.pos.first(), digits) {
-                (Some(Value::Float(x)), None | Some(Value::None)) => Ok(Value::Int(round_half_even(*x) as i64)),
+                (Some(Value::Float(x)), None | Some(Value::None)) => {
+                    Ok(Value::Int(round_half_even(*x) as i64))
+                }
                 (Some(Value::Float(x)), Some(Value::Int(d))) => {
                     let p = 10f64.powi(d as i32);
                     Ok(Value::Float(round_half_even(x * p) / p))
@@ -193,9 +212,17 @@ fn print(ctx: &Ctx, args: Args) -> R<Value> {
             ("end", Value::None) => {}
             ("flush", _) => {}
             ("sep" | "end", other) => {
-                return Err(ctx.error("TypeError", format!("{k} must be None or a string, not {}", other.type_name())))
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("{k} must be None or a string, not {}", other.type_name()),
+                ))
             }
-            _ => return Err(ctx.error("TypeError", format!("'{k}' is an invalid keyword argument for print()"))),
+            _ => {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("'{k}' is an invalid keyword argument for print()"),
+                ))
+            }
         }
     }
     let mut text = args.pos.iter().map(to_str).collect::<Vec<_>>().join(&sep);
@@ -212,14 +239,25 @@ fn range(ctx: &Ctx, args: Args) -> R<Value> {
         .map(|v| match v {
             Value::Int(n) => Ok(*n),
             Value::Bool(b) => Ok(*b as i64),
-            other => Err(ctx.error("TypeError", format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+            other => Err(ctx.error(
+                "TypeError",
+                format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    other.type_name()
+                ),
+            )),
         })
         .collect::<R<Vec<i64>>>()?;
     let (start, stop, step) = match ints.as_slice() {
         [stop] => (0, *stop, 1),
         [start, stop] => (*start, *stop, 1),
         [start, stop, step] => (*start, *stop, *step),
-        _ => return Err(ctx.error("TypeError", format!("range expected at most 3 arguments, got {}", ints.len()))),
+        _ => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("range expected at most 3 arguments, got {}", ints.len()),
+            ))
+        }
     };
     if step == 0 {
         return Err(ctx.error("ValueError", "range() arg 3 must not be zero"));
@@ -232,14 +270,29 @@ fn int(ctx: &Ctx, args: Args) -> R<Value> {
         None => Ok(Value::Int(0)),
         Some(Value::Int(n)) => Ok(Value::Int(*n)),
         Some(Value::Bool(b)) => Ok(Value::Int(*b as i64)),
-        Some(Value::Float(x)) if x.is_finite() && x.abs() < 9.2e18 => Ok(Value::Int(x.trunc() as i64)),
-        Some(Value::Float(_)) => Err(ctx.error("OverflowError", "cannot convert float to a 64-bit integer")),
-        Some(Value::Str(s)) => s.trim().replace('_', "").parse().map(Value::Int).map_err(|_| {
-            ctx.error("ValueError", format!("invalid literal for int() with base 10: {}", str_repr(s)))
-        }),
+        Some(Value::Float(x)) if x.is_finite() && x.abs() < 9.2e18 => {
+            Ok(Value::Int(x.trunc() as i64))
+        }
+        Some(Value::Float(_)) => {
+            Err(ctx.error("OverflowError", "cannot convert float to a 64-bit integer"))
+        }
+        Some(Value::Str(s)) => s
+            .trim()
+            .replace('_', "")
+            .parse()
+            .map(Value::Int)
+            .map_err(|_| {
+                ctx.error(
+                    "ValueError",
+                    format!("invalid literal for int() with base 10: {}", str_repr(s)),
+                )
+            }),
         Some(other) => Err(ctx.error(
             "TypeError",
-            format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", other.type_name()),
+            format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                other.type_name()
+            ),
         )),
     }
 }
@@ -250,9 +303,18 @@ fn float(ctx: &Ctx, args: Args) -> R<Value> {
         Some(Value::Int(n)) => Ok(Value::Float(*n as f64)),
         Some(Value::Float(x)) => Ok(Value::Float(*x)),
         Some(Value::Str(s)) => s.trim().parse().map(Value::Float).map_err(|_| {
-            ctx.error("ValueError", format!("could not convert string to float: {}", str_repr(s)))
+            ctx.error(
+                "ValueError",
+                format!("could not convert string to float: {}", str_repr(s)),
+            )
         }),
-        Some(other) => Err(ctx.error("TypeError", format!("float() argument must be a string or a real number, not '{}'", other.type_name()))),
+        Some(other) => Err(ctx.error(
+            "TypeError",
+            format!(
+                "float() argument must be a string or a real number, not '{}'",
+                other.type_name()
+            ),
+        )),
     }
 }
 
@@ -267,7 +329,8 @@ fn extreme(ctx: &Ctx, args: Args, want: std::cmp::Ordering) -> R<Value> {
         best = Some(match best {
             None => item,
             Some(b) => {
-                let ord = py_cmp(&item, &b).ok_or_else(|| ctx.error("TypeError", "values cannot be compared"))?;
+                let ord = py_cmp(&item, &b)
+                    .ok_or_else(|| ctx.error("TypeError", "values cannot be compared"))?;
                 if ord == want {
                     item
                 } else {
@@ -309,14 +372,20 @@ pub(crate) fn exactly<const N: usize>(ctx: &Ctx, name: &str, args: Args) -> R<[V
     args.pos.try_into().map_err(|_| {
         ctx.error(
             "TypeError",
-            format!("{name}() takes exactly {N} argument{} ({given} given)", if N == 1 { "" } else { "s" }),
+            format!(
+                "{name}() takes exactly {N} argument{} ({given} given)",
+                if N == 1 { "" } else { "s" }
+            ),
         )
     })
 }
 
 pub(crate) fn no_kw(ctx: &Ctx, name: &str, args: &Args) -> R<()> {
     match args.kw.first() {
-        Some((k, _)) => Err(ctx.error("TypeError", format!("{name}() got an unexpected keyword argument '{k}'"))),
+        Some((k, _)) => Err(ctx.error(
+            "TypeError",
+            format!("{name}() got an unexpected keyword argument '{k}'"),
+        )),
         None => Ok(()),
     }
 }
@@ -336,7 +405,10 @@ pub(crate) fn timeout_arg(ctx: &Ctx, v: Option<Value>) -> R<Option<f64>> {
         None | Some(Value::None) => Ok(None),
         Some(Value::Int(n)) => Ok(Some(n as f64)),
         Some(Value::Float(x)) if !x.is_nan() => Ok(Some(x)),
-        Some(other) => Err(ctx.error("TypeError", format!("timeout must be a number, not {}", other.type_name()))),
+        Some(other) => Err(ctx.error(
+            "TypeError",
+            format!("timeout must be a number, not {}", other.type_name()),
+        )),
     }
 }
 
@@ -353,7 +425,12 @@ pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
                 _ => 0,
             },
         },
-        other => return Err(ctx.error("TypeError", format!("object of type '{}' has no len()", other.type_name()))),
+        other => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("object of type '{}' has no len()", other.type_name()),
+            ))
+        }
     })
 }
 
@@ -361,7 +438,12 @@ pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
 
 pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
     use Value::*;
-    let overflow = || ctx.error("OverflowError", "integer overflow (futurelab's integers are 64-bit)");
+    let overflow = || {
+        ctx.error(
+            "OverflowError",
+            "integer overflow (futurelab's integers are 64-bit)",
+        )
+    };
     let as_f = |v: &Value| match v {
         Int(n) => Some(*n as f64),
         Bool(b) => Some(*b as i64 as f64),
@@ -380,7 +462,16 @@ pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
                 Bool(b) => *b as i64,
                 _ => 0,
             };
-            let zero = || ctx.error("ZeroDivisionError", if op == BinOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" });
+            let zero = || {
+                ctx.error(
+                    "ZeroDivisionError",
+                    if op == BinOp::Mod {
+                        "integer modulo by zero"
+                    } else {
+                        "integer division or modulo by zero"
+                    },
+                )
+            };
             return Ok(match op {
                 BinOp::Add => Int(a.checked_add(b).ok_or_else(overflow)?),
                 BinOp::Sub => Int(a.checked_sub(b).ok_or_else(overflow)?),
@@ -396,20 +487,30 @@ pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
                         return Err(zero());
                     }
                     let q = a.checked_div(b).ok_or_else(overflow)?;
-                    Int(if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q })
+                    Int(if a % b != 0 && ((a < 0) != (b < 0)) {
+                        q - 1
+                    } else {
+                        q
+                    })
                 }
                 BinOp::Mod => {
                     if b == 0 {
                         return Err(zero());
                     }
                     let m = a.checked_rem(b).ok_or_else(overflow)?;
-                    Int(if m != 0 && ((m < 0) != (b < 0)) { m + b } else { m })
+                    Int(if m != 0 && ((m < 0) != (b < 0)) {
+                        m + b
+                    } else {
+                        m
+                    })
                 }
                 BinOp::Pow => {
                     if b < 0 {
                         Float((a as f64).powf(b as f64))
                     } else {
-                        Int(a.checked_pow(u32::try_from(b).map_err(|_| overflow())?).ok_or_else(overflow)?)
+                        Int(a
+                            .checked_pow(u32::try_from(b).map_err(|_| overflow())?)
+                            .ok_or_else(overflow)?)
                     }
                 }
             });
@@ -452,7 +553,14 @@ pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
             let items = lock(a).clone();
             let n = (*n).max(0) as usize;
             ctx.check_size(items.len().saturating_mul(n))?;
-            return Ok(Value::list(items.iter().cloned().cycle().take(items.len() * n).collect()));
+            return Ok(Value::list(
+                items
+                    .iter()
+                    .cloned()
+                    .cycle()
+                    .take(items.len() * n)
+                    .collect(),
+            ));
         }
         _ => {}
     }
@@ -472,7 +580,15 @@ pub(super) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
     Ok(match container {
         Value::Str(s) => match item {
             Value::Str(sub) => s.contains(sub.as_ref()),
-            other => return Err(ctx.error("TypeError", format!("'in <string>' requires string as left operand, not {}", other.type_name()))),
+            other => {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        other.type_name()
+                    ),
+                ))
+            }
         },
         Value::Tuple(t) => t.iter().any(|v| py_eq(v, item)),
         Value::List(l) => lock(l).iter().any(|v| py_eq(v, item)),
@@ -481,13 +597,21 @@ pub(super) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
             Some(r) => matches!(item, Value::Int(n) if r.contains(*n)),
             None => ctx.iterate_all(container)?.iter().any(|v| py_eq(v, item)),
         },
-        other => return Err(ctx.error("TypeError", format!("argument of type '{}' is not iterable", other.type_name()))),
+        other => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("argument of type '{}' is not iterable", other.type_name()),
+            ))
+        }
     })
 }
 
 fn index_of(ctx: &Ctx, len: usize, i: &Value, what: &str) -> R<usize> {
     let Value::Int(n) = i else {
-        return Err(ctx.error("TypeError", format!("{what} indices must be integers, not {}", i.type_name())));
+        return Err(ctx.error(
+            "TypeError",
+            format!("{what} indices must be integers, not {}", i.type_name()),
+        ));
     };
     let n = if *n < 0 { *n + len as i64 } else { *n };
     if n < 0 || n as usize >= len {
@@ -506,10 +630,18 @@ pub(super) fn get_item(ctx: &Ctx, v: &Value, i: &Value) -> R<Value> {
         Value::Tuple(t) => Ok(t[index_of(ctx, t.len(), i, "tuple")?].clone()),
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
-            Ok(Value::str(chars[index_of(ctx, chars.len(), i, "string")?].to_string()))
+            Ok(Value::str(
+                chars[index_of(ctx, chars.len(), i, "string")?].to_string(),
+            ))
         }
-        Value::Dict(d) => lock(d).get(i).cloned().ok_or_else(|| Flow::Raise(ctx.exception("KeyError", vec![i.clone()]), 0)),
-        other => Err(ctx.error("TypeError", format!("'{}' object is not subscriptable", other.type_name()))),
+        Value::Dict(d) => lock(d)
+            .get(i)
+            .cloned()
+            .ok_or_else(|| Flow::Raise(ctx.exception("KeyError", vec![i.clone()]), 0)),
+        other => Err(ctx.error(
+            "TypeError",
+            format!("'{}' object is not subscriptable", other.type_name()),
+        )),
     }
 }
 
@@ -528,7 +660,13 @@ pub(super) fn set_item(ctx: &Ctx, v: &Value, i: Value, value: Value) -> R<()> {
             drop(d);
             ctx.check_size(n)
         }
-        other => Err(ctx.error("TypeError", format!("'{}' object does not support item assignment", other.type_name()))),
+        other => Err(ctx.error(
+            "TypeError",
+            format!(
+                "'{}' object does not support item assignment",
+                other.type_name()
+            ),
+        )),
     }
 }
 
@@ -540,7 +678,13 @@ pub(super) fn slice(ctx: &Ctx, v: &Value, lower: Option<Value>, upper: Option<Va
                 let n = if n < 0 { (n + len as i64).max(0) } else { n };
                 Ok((n as usize).min(len))
             }
-            Some(other) => Err(ctx.error("TypeError", format!("slice indices must be integers or None, not {}", other.type_name()))),
+            Some(other) => Err(ctx.error(
+                "TypeError",
+                format!(
+                    "slice indices must be integers or None, not {}",
+                    other.type_name()
+                ),
+            )),
         }
     };
     let items: Vec<Value> = match v {
@@ -548,12 +692,23 @@ pub(super) fn slice(ctx: &Ctx, v: &Value, lower: Option<Value>, upper: Option<Va
         Value::Tuple(t) => t.to_vec(),
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
-            let (a, b) = (bound(lower, chars.len(), 0)?, bound(upper, chars.len(), chars.len())?);
+            let (a, b) = (
+                bound(lower, chars.len(), 0)?,
+                bound(upper, chars.len(), chars.len())?,
+            );
             return Ok(Value::str(chars[a..b.max(a)].iter().collect::<String>()));
         }
-        other => return Err(ctx.error("TypeError", format!("'{}' object is not subscriptable", other.type_name()))),
+        other => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("'{}' object is not subscriptable", other.type_name()),
+            ))
+        }
     };
-    let (a, b) = (bound(lower, items.len(), 0)?, bound(upper, items.len(), items.len())?);
+    let (a, b) = (
+        bound(lower, items.len(), 0)?,
+        bound(upper, items.len(), items.len())?,
+    );
     let part = items[a..b.max(a)].to_vec();
     Ok(match v {
         Value::Tuple(_) => Value::tuple(part),
@@ -585,10 +740,21 @@ pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
     let (items, type_name): (VecDeque<Value>, &'static str) = match v {
         Value::List(l) => (lock(l).iter().cloned().collect(), "list_iterator"),
         Value::Tuple(t) => (t.iter().cloned().collect(), "tuple_iterator"),
-        Value::Str(s) => (s.chars().map(|c| Value::str(c.to_string())).collect(), "str_ascii_iterator"),
-        Value::Dict(d) => (lock(d).entries.iter().map(|(k, _)| k.clone()).collect(), "dict_keyiterator"),
+        Value::Str(s) => (
+            s.chars().map(|c| Value::str(c.to_string())).collect(),
+            "str_ascii_iterator",
+        ),
+        Value::Dict(d) => (
+            lock(d).entries.iter().map(|(k, _)| k.clone()).collect(),
+            "dict_keyiterator",
+        ),
         Value::Object(o) => return o.iter(ctx, v),
-        other => return Err(ctx.error("TypeError", format!("'{}' object is not iterable", other.type_name()))),
+        other => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("'{}' object is not iterable", other.type_name()),
+            ))
+        }
     };
     Ok(Value::object(SeqIter {
         items: Mutex::new(items),
@@ -605,7 +771,11 @@ pub(crate) struct Range {
 
 impl Range {
     fn len(&self) -> usize {
-        let span = if self.step > 0 { self.stop - self.start } else { self.start - self.stop };
+        let span = if self.step > 0 {
+            self.stop - self.start
+        } else {
+            self.start - self.stop
+        };
         if span <= 0 {
             0
         } else {
@@ -614,7 +784,11 @@ impl Range {
     }
 
     fn contains(&self, n: i64) -> bool {
-        let in_span = if self.step > 0 { n >= self.start && n < self.stop } else { n <= self.start && n > self.stop };
+        let in_span = if self.step > 0 {
+            n >= self.start && n < self.stop
+        } else {
+            n <= self.start && n > self.stop
+        };
         in_span && (n - self.start) % self.step == 0
     }
 }
@@ -654,7 +828,11 @@ impl Object for RangeIter {
     }
     fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
         let mut n = lock(&self.next);
-        let more = if self.step > 0 { *n < self.stop } else { *n > self.stop };
+        let more = if self.step > 0 {
+            *n < self.stop
+        } else {
+            *n > self.stop
+        };
         if !more {
             return None;
         }
@@ -726,17 +904,51 @@ pub(super) fn has_method(v: &Value, name: &str) -> bool {
     match v {
         Value::Str(_) => matches!(
             name,
-            "format" | "join" | "split" | "strip" | "lstrip" | "rstrip" | "lower" | "upper" | "startswith"
-                | "endswith" | "replace" | "ljust" | "rjust" | "center" | "zfill" | "find" | "count" | "title"
+            "format"
+                | "join"
+                | "split"
+                | "strip"
+                | "lstrip"
+                | "rstrip"
+                | "lower"
+                | "upper"
+                | "startswith"
+                | "endswith"
+                | "replace"
+                | "ljust"
+                | "rjust"
+                | "center"
+                | "zfill"
+                | "find"
+                | "count"
+                | "title"
         ),
         Value::List(_) => matches!(
             name,
-            "append" | "extend" | "pop" | "insert" | "remove" | "index" | "count" | "sort" | "reverse" | "copy" | "clear"
+            "append"
+                | "extend"
+                | "pop"
+                | "insert"
+                | "remove"
+                | "index"
+                | "count"
+                | "sort"
+                | "reverse"
+                | "copy"
+                | "clear"
         ),
         Value::Tuple(_) => matches!(name, "index" | "count"),
         Value::Dict(_) => matches!(
             name,
-            "get" | "items" | "keys" | "values" | "pop" | "setdefault" | "update" | "copy" | "clear"
+            "get"
+                | "items"
+                | "keys"
+                | "values"
+                | "pop"
+                | "setdefault"
+                | "update"
+                | "copy"
+                | "clear"
         ),
         Value::Instance(i) if i.class.is_exception() => false,
         _ => false,
@@ -754,7 +966,10 @@ pub(super) fn call_method(ctx: &Ctx, recv: &Value, name: &str, args: Args) -> R<
             list_method(ctx, &l, name, args)
         }
         Value::Dict(d) => dict_method(ctx, d, name, args),
-        other => Err(ctx.error("AttributeError", format!("'{}' object has no attribute '{name}'", other.type_name()))),
+        other => Err(ctx.error(
+            "AttributeError",
+            format!("'{}' object has no attribute '{name}'", other.type_name()),
+        )),
     }
 }
 
@@ -762,7 +977,10 @@ fn str_arg(ctx: &Ctx, args: &Args, i: usize, method: &str) -> R<Option<String>> 
     match args.pos.get(i) {
         None | Some(Value::None) => Ok(None),
         Some(Value::Str(s)) => Ok(Some(s.to_string())),
-        Some(other) => Err(ctx.error("TypeError", format!("{method}() argument must be str, not {}", other.type_name()))),
+        Some(other) => Err(ctx.error(
+            "TypeError",
+            format!("{method}() argument must be str, not {}", other.type_name()),
+        )),
     }
 }
 
@@ -779,7 +997,10 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
                     other => {
                         return Err(ctx.error(
                             "TypeError",
-                            format!("sequence item {i}: expected str instance, {} found", other.type_name()),
+                            format!(
+                                "sequence item {i}: expected str instance, {} found",
+                                other.type_name()
+                            ),
                         ))
                     }
                 }
@@ -790,9 +1011,11 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
         }
         "split" => {
             let parts: Vec<Value> = match str_arg(ctx, &args, 0, "split")? {
-                None => text.split_whitespace().map(|p| Value::str(p)).collect(),
-                Some(sep) if sep.is_empty() => return Err(ctx.error("ValueError", "empty separator")),
-                Some(sep) => text.split(sep.as_str()).map(|p| Value::str(p)).collect(),
+                None => text.split_whitespace().map(Value::str).collect(),
+                Some(sep) if sep.is_empty() => {
+                    return Err(ctx.error("ValueError", "empty separator"))
+                }
+                Some(sep) => text.split(sep.as_str()).map(Value::str).collect(),
             };
             Value::list(parts)
         }
@@ -815,7 +1038,9 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
                 .map(|w| {
                     let mut c = w.chars();
                     match c.next() {
-                        Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                        Some(f) => {
+                            f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()
+                        }
                         None => String::new(),
                     }
                 })
@@ -826,7 +1051,12 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             let prefixes = match args.pos.first() {
                 Some(Value::Tuple(t)) => t.to_vec(),
                 Some(v) => vec![v.clone()],
-                None => return Err(ctx.error("TypeError", format!("{name}() takes at least 1 argument (0 given)"))),
+                None => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("{name}() takes at least 1 argument (0 given)"),
+                    ))
+                }
             };
             let hit = prefixes.iter().any(|p| match p {
                 Value::Str(p) if name == "startswith" => text.starts_with(p.as_ref()),
@@ -836,7 +1066,10 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             Value::Bool(hit)
         }
         "replace" => {
-            let (Some(old), Some(new)) = (str_arg(ctx, &args, 0, "replace")?, str_arg(ctx, &args, 1, "replace")?) else {
+            let (Some(old), Some(new)) = (
+                str_arg(ctx, &args, 0, "replace")?,
+                str_arg(ctx, &args, 1, "replace")?,
+            ) else {
                 return Err(ctx.error("TypeError", "replace expected 2 arguments"));
             };
             let out = text.replace(&old, &new);
@@ -845,18 +1078,32 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
         }
         "find" => {
             let sub = str_arg(ctx, &args, 0, "find")?.unwrap_or_default();
-            Value::Int(text.find(&sub).map(|b| text[..b].chars().count() as i64).unwrap_or(-1))
+            Value::Int(
+                text.find(&sub)
+                    .map(|b| text[..b].chars().count() as i64)
+                    .unwrap_or(-1),
+            )
         }
         "count" => {
             let sub = str_arg(ctx, &args, 0, "count")?.unwrap_or_default();
-            Value::Int(if sub.is_empty() { text.chars().count() as i64 + 1 } else { text.matches(&sub).count() as i64 })
+            Value::Int(if sub.is_empty() {
+                text.chars().count() as i64 + 1
+            } else {
+                text.matches(&sub).count() as i64
+            })
         }
         "ljust" | "rjust" | "center" | "zfill" => {
             let width = match args.pos.first() {
                 Some(Value::Int(n)) => (*n).clamp(0, ctx.rt.limits.max_items as i64) as usize,
                 _ => return Err(ctx.error("TypeError", format!("{name}() needs an integer width"))),
             };
-            let fill = if name == "zfill" { '0' } else { str_arg(ctx, &args, 1, name)?.and_then(|f| f.chars().next()).unwrap_or(' ') };
+            let fill = if name == "zfill" {
+                '0'
+            } else {
+                str_arg(ctx, &args, 1, name)?
+                    .and_then(|f| f.chars().next())
+                    .unwrap_or(' ')
+            };
             let align = match name {
                 "ljust" => '<',
                 "center" => '^',
@@ -864,7 +1111,12 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             };
             Value::str(format::pad(text, width, fill, align))
         }
-        _ => return Err(ctx.error("AttributeError", format!("'str' object has no attribute '{name}'"))),
+        _ => {
+            return Err(ctx.error(
+                "AttributeError",
+                format!("'str' object has no attribute '{name}'"),
+            ))
+        }
     })
 }
 
@@ -951,21 +1203,41 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
             lock(l).clear();
             Value::None
         }
-        _ => return Err(ctx.error("AttributeError", format!("'list' object has no attribute '{name}'"))),
+        _ => {
+            return Err(ctx.error(
+                "AttributeError",
+                format!("'list' object has no attribute '{name}'"),
+            ))
+        }
     })
 }
 
 fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
     Ok(match name {
         "get" => {
-            let key = args.pos.first().cloned().ok_or_else(|| ctx.error("TypeError", "get expected at least 1 argument, got 0"))?;
-            lock(d).get(&key).cloned().unwrap_or_else(|| args.pos.get(1).cloned().unwrap_or(Value::None))
+            let key =
+                args.pos.first().cloned().ok_or_else(|| {
+                    ctx.error("TypeError", "get expected at least 1 argument, got 0")
+                })?;
+            lock(d)
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| args.pos.get(1).cloned().unwrap_or(Value::None))
         }
-        "items" => Value::list(lock(d).entries.iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()),
+        "items" => Value::list(
+            lock(d)
+                .entries
+                .iter()
+                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                .collect(),
+        ),
         "keys" => Value::list(lock(d).entries.iter().map(|(k, _)| k.clone()).collect()),
         "values" => Value::list(lock(d).entries.iter().map(|(_, v)| v.clone()).collect()),
         "pop" => {
-            let key = args.pos.first().cloned().ok_or_else(|| ctx.error("TypeError", "pop expected at least 1 argument, got 0"))?;
+            let key =
+                args.pos.first().cloned().ok_or_else(|| {
+                    ctx.error("TypeError", "pop expected at least 1 argument, got 0")
+                })?;
             let mut dict = lock(d);
             match dict.entries.iter().position(|(k, _)| py_eq(k, &key)) {
                 Some(i) => dict.entries.remove(i).1,
@@ -976,7 +1248,10 @@ fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Val
             }
         }
         "setdefault" => {
-            let key = args.pos.first().cloned().ok_or_else(|| ctx.error("TypeError", "setdefault expected at least 1 argument"))?;
+            let key =
+                args.pos.first().cloned().ok_or_else(|| {
+                    ctx.error("TypeError", "setdefault expected at least 1 argument")
+                })?;
             let default = args.pos.get(1).cloned().unwrap_or(Value::None);
             let mut dict = lock(d);
             match dict.get(&key) {
@@ -1005,6 +1280,11 @@ fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Val
             lock(d).entries.clear();
             Value::None
         }
-        _ => return Err(ctx.error("AttributeError", format!("'dict' object has no attribute '{name}'"))),
+        _ => {
+            return Err(ctx.error(
+                "AttributeError",
+                format!("'dict' object has no attribute '{name}'"),
+            ))
+        }
     })
 }

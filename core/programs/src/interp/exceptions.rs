@@ -43,7 +43,11 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     ("CancelledError", "Error", "concurrent.futures._base"),
     ("InvalidStateError", "Error", "concurrent.futures._base"),
     ("BrokenExecutor", "RuntimeError", "concurrent.futures._base"),
-    ("BrokenThreadPool", "BrokenExecutor", "concurrent.futures.thread"),
+    (
+        "BrokenThreadPool",
+        "BrokenExecutor",
+        "concurrent.futures.thread",
+    ),
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),

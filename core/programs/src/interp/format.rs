@@ -16,7 +16,7 @@ pub(crate) fn pad(text: &str, width: usize, fill: char, align: char) -> String {
         '^' => (gap / 2, gap - gap / 2),
         _ => (gap, 0),
     };
-    let fill = |n| std::iter::repeat(fill).take(n).collect::<String>();
+    let fill = |n| std::iter::repeat_n(fill, n).collect::<String>();
     format!("{}{text}{}", fill(left), fill(right))
 }
 
@@ -124,41 +124,77 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
             Some('g') | None if !is_int => match s.precision {
                 Some(p) => {
                     let p = p.max(1);
-                    let exp = if a == 0.0 { 0 } else { a.log10().floor() as i32 };
+                    let exp = if a == 0.0 {
+                        0
+                    } else {
+                        a.log10().floor() as i32
+                    };
                     if exp < -4 || exp >= p as i32 {
                         format!("{:.*e}", p - 1, a)
                     } else {
                         let t = format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, a);
-                        if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+                        if t.contains('.') {
+                            t.trim_end_matches('0').trim_end_matches('.').to_string()
+                        } else {
+                            t
+                        }
                     }
                 }
                 None => float_repr(a),
             },
             Some('d') | None => format!("{}", a as i128),
-            Some(k) => return Err(ctx.error("ValueError", format!("Unknown format code '{k}' for a number"))),
+            Some(k) => {
+                return Err(ctx.error(
+                    "ValueError",
+                    format!("Unknown format code '{k}' for a number"),
+                ))
+            }
         };
-        let body = if s.comma { group_thousands(&body) } else { body };
+        let body = if s.comma {
+            group_thousands(&body)
+        } else {
+            body
+        };
         Ok((negative, body))
     };
     let (negative, body, numeric) = match v {
         Value::Int(n) => {
             if matches!(s.kind, Some('s')) {
-                return Err(ctx.error("ValueError", "Unknown format code 's' for object of type 'int'"));
+                return Err(ctx.error(
+                    "ValueError",
+                    "Unknown format code 's' for object of type 'int'",
+                ));
             }
             if matches!(s.kind, Some('x')) {
                 (*n < 0, format!("{:x}", n.unsigned_abs()), true)
             } else if s.kind.is_none() || s.kind == Some('d') {
                 let body = n.unsigned_abs().to_string();
-                (*n < 0, if s.comma { group_thousands(&body) } else { body }, true)
+                (
+                    *n < 0,
+                    if s.comma {
+                        group_thousands(&body)
+                    } else {
+                        body
+                    },
+                    true,
+                )
             } else {
                 let (neg, b) = number(*n as f64, false)?;
                 (neg, b, true)
             }
         }
-        Value::Bool(b) if s.kind.is_none() => (false, if *b { "True" } else { "False" }.to_string(), false),
+        Value::Bool(b) if s.kind.is_none() => {
+            (false, if *b { "True" } else { "False" }.to_string(), false)
+        }
         Value::Float(x) => {
             if matches!(s.kind, Some('d') | Some('s')) {
-                return Err(ctx.error("ValueError", format!("Unknown format code '{}' for object of type 'float'", s.kind.unwrap_or('d'))));
+                return Err(ctx.error(
+                    "ValueError",
+                    format!(
+                        "Unknown format code '{}' for object of type 'float'",
+                        s.kind.unwrap_or('d')
+                    ),
+                ));
             }
             let (neg, b) = number(*x, false)?;
             (neg, b, true)
@@ -167,7 +203,11 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
             if s.kind.is_some_and(|k| k != 's') {
                 return Err(ctx.error(
                     "ValueError",
-                    format!("Unknown format code '{}' for object of type '{}'", s.kind.unwrap_or('s'), other.type_name()),
+                    format!(
+                        "Unknown format code '{}' for object of type '{}'",
+                        s.kind.unwrap_or('s'),
+                        other.type_name()
+                    ),
                 ));
             }
             let mut text = to_str(other);
@@ -184,11 +224,20 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
         _ => "",
     };
     if numeric && (s.zero || s.align == Some('=')) {
-        let fill = if s.zero && s.align.is_none() { '0' } else { s.fill };
+        let fill = if s.zero && s.align.is_none() {
+            '0'
+        } else {
+            s.fill
+        };
         let width = s.width.saturating_sub(sign.len());
         return Ok(format!("{sign}{}", pad(&body, width, fill, '>')));
     }
-    Ok(pad(&format!("{sign}{body}"), s.width, s.fill, s.align.unwrap_or('>')))
+    Ok(pad(
+        &format!("{sign}{body}"),
+        s.width,
+        s.fill,
+        s.align.unwrap_or('>'),
+    ))
 }
 
 /// `template.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{name.attr}`, with `!r` and `:spec`.
@@ -210,7 +259,9 @@ pub(crate) fn str_format(ctx: &Ctx, template: &str, args: &Args) -> R<String> {
             '{' => {
                 let end = (i + 1..chars.len())
                     .find(|&j| chars[j] == '}')
-                    .ok_or_else(|| ctx.error("ValueError", "Single '{' encountered in format string"))?;
+                    .ok_or_else(|| {
+                        ctx.error("ValueError", "Single '{' encountered in format string")
+                    })?;
                 let field: String = chars[i + 1..end].iter().collect();
                 let (head, spec) = field.split_once(':').unwrap_or((&field, ""));
                 let (name, conversion) = match head.split_once('!') {
@@ -224,17 +275,30 @@ pub(crate) fn str_format(ctx: &Ctx, template: &str, args: &Args) -> R<String> {
                 let mut value = if base.is_empty() {
                     let v = args.pos.get(auto).cloned();
                     auto += 1;
-                    v.ok_or_else(|| ctx.error("IndexError", format!("Replacement index {} out of range for positional args tuple", auto - 1)))?
+                    v.ok_or_else(|| {
+                        ctx.error(
+                            "IndexError",
+                            format!(
+                                "Replacement index {} out of range for positional args tuple",
+                                auto - 1
+                            ),
+                        )
+                    })?
                 } else if let Ok(n) = base.parse::<usize>() {
                     args.pos.get(n).cloned().ok_or_else(|| {
-                        ctx.error("IndexError", format!("Replacement index {n} out of range for positional args tuple"))
+                        ctx.error(
+                            "IndexError",
+                            format!("Replacement index {n} out of range for positional args tuple"),
+                        )
                     })?
                 } else {
                     args.kw
                         .iter()
                         .find(|(k, _)| k == base)
                         .map(|(_, v)| v.clone())
-                        .ok_or_else(|| super::Flow::Raise(ctx.exception("KeyError", vec![Value::str(base)]), 0))?
+                        .ok_or_else(|| {
+                            super::Flow::Raise(ctx.exception("KeyError", vec![Value::str(base)]), 0)
+                        })?
                 };
                 if let Some(attrs) = attrs {
                     for attr in attrs.split('.') {
@@ -278,7 +342,9 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
         }
         let start = i + 1;
         let mut j = start;
-        while j < chars.len() && (chars[j].is_ascii_digit() || matches!(chars[j], '.' | '-' | '+' | ' ' | '0')) {
+        while j < chars.len()
+            && (chars[j].is_ascii_digit() || matches!(chars[j], '.' | '-' | '+' | ' ' | '0'))
+        {
             j += 1;
         }
         let Some(&kind) = chars.get(j) else {
@@ -290,7 +356,9 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
             continue;
         }
         let flags: String = chars[start..j].iter().collect();
-        let v = next.next().ok_or_else(|| ctx.error("TypeError", "not enough arguments for format string"))?;
+        let v = next
+            .next()
+            .ok_or_else(|| ctx.error("TypeError", "not enough arguments for format string"))?;
         let (align, flags) = match flags.strip_prefix('-') {
             Some(rest) => ("<", rest.to_string()),
             None => ("", flags),
@@ -300,7 +368,12 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
             'r' => format!("{align}{flags}"),
             'd' | 'i' => format!("{align}{flags}d"),
             'f' | 'e' | 'g' | 'x' => format!("{align}{flags}{kind}"),
-            other => return Err(ctx.error("ValueError", format!("unsupported format character '{other}'"))),
+            other => {
+                return Err(ctx.error(
+                    "ValueError",
+                    format!("unsupported format character '{other}'"),
+                ))
+            }
         };
         let v = match (kind, &v) {
             ('r', _) => Value::str(repr(&v)),
@@ -312,7 +385,10 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
         i = j + 1;
     }
     if next.next().is_some() {
-        return Err(ctx.error("TypeError", "not all arguments converted during string formatting"));
+        return Err(ctx.error(
+            "TypeError",
+            "not all arguments converted during string formatting",
+        ));
     }
     Ok(out)
 }

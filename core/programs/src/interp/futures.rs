@@ -26,8 +26,12 @@ fn future_value(inner: futurelab::Future<Outcome>) -> Value {
 }
 
 fn as_future<'a>(ctx: &Ctx, v: &'a Value) -> R<&'a PyFuture> {
-    v.downcast::<PyFuture>()
-        .ok_or_else(|| ctx.error("TypeError", format!("expected a Future, got {}", v.type_name())))
+    v.downcast::<PyFuture>().ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            format!("expected a Future, got {}", v.type_name()),
+        )
+    })
 }
 
 /// A finished future's outcome as the program sees it: the value, or the exception raised.
@@ -35,7 +39,9 @@ fn deliver(ctx: &Ctx, r: Result<Outcome, FutureError>) -> R<Value> {
     match r {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(exc)) => Err(Flow::Raise(exc, 0)),
-        Err(FutureError::Cancelled) => Err(Flow::Raise(ctx.exception("CancelledError", Vec::new()), 0)),
+        Err(FutureError::Cancelled) => {
+            Err(Flow::Raise(ctx.exception("CancelledError", Vec::new()), 0))
+        }
         Err(FutureError::Timeout) => Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0)),
         Err(other) => Err(ctx.error("RuntimeError", other.to_string())),
     }
@@ -90,7 +96,9 @@ impl Object for PyFuture {
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
                 match self.result(ctx, timeout) {
                     Ok(_) => Ok(Value::None),
-                    Err(Flow::Raise(exc, _)) if self.inner.done() && !self.inner.cancelled() => Ok(exc),
+                    Err(Flow::Raise(exc, _)) if self.inner.done() && !self.inner.cancelled() => {
+                        Ok(exc)
+                    }
                     Err(other) => Err(other),
                 }
             }
@@ -100,15 +108,28 @@ impl Object for PyFuture {
             "cancel" => Ok(Value::Bool(self.inner.cancel())),
             "add_done_callback" => {
                 let Some(callback) = args.pos.into_iter().next() else {
-                    return Err(ctx.error("TypeError", "add_done_callback() missing 1 required positional argument: 'fn'"));
+                    return Err(ctx.error(
+                        "TypeError",
+                        "add_done_callback() missing 1 required positional argument: 'fn'",
+                    ));
                 };
                 let rt = ctx.rt.clone();
                 let me = this.clone();
                 self.inner.add_done_callback(move |_| {
                     let ctx = Ctx::new(rt);
                     let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
-                    if let Err(Flow::Raise(exc, line)) = ctx.call(&callback, Args { pos: vec![me.clone()], kw: Vec::new() }) {
-                        eprintln!("exception calling callback for {}\n{}", repr(&me), crate::traceback(&exc, line));
+                    if let Err(Flow::Raise(exc, line)) = ctx.call(
+                        &callback,
+                        Args {
+                            pos: vec![me.clone()],
+                            kw: Vec::new(),
+                        },
+                    ) {
+                        eprintln!(
+                            "exception calling callback for {}\n{}",
+                            repr(&me),
+                            crate::traceback(&exc, line)
+                        );
                     }
                 });
                 Ok(Value::None)
@@ -121,10 +142,18 @@ impl Object for PyFuture {
             "set_result" | "set_exception" => {
                 no_kw(ctx, name, &args)?;
                 let v = args.pos.into_iter().next().unwrap_or(Value::None);
-                let r = if name == "set_result" { self.inner.set_result(Ok(v)) } else { self.inner.set_result(Err(v)) };
-                r.map(|_| Value::None).map_err(|e| ctx.error("InvalidStateError", e.0))
+                let r = if name == "set_result" {
+                    self.inner.set_result(Ok(v))
+                } else {
+                    self.inner.set_result(Err(v))
+                };
+                r.map(|_| Value::None)
+                    .map_err(|e| ctx.error("InvalidStateError", e.0))
             }
-            _ => Err(ctx.error("AttributeError", format!("'Future' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'Future' object has no attribute '{name}'"),
+            )),
         }
     }
     fn identity(&self) -> usize {
@@ -146,33 +175,57 @@ pub(super) fn new_future(ctx: &Ctx, a: Args) -> R<Value> {
 /// A `ThreadPoolExecutor`.
 pub(crate) struct PyExecutor {
     executor: Arc<futurelab::ThreadPoolExecutor>,
+    /// Tasks that have started running (taken the GIL), with a condition variable for `submit`.
+    starts: Arc<(Mutex<u64>, std::sync::Condvar)>,
 }
 
 /// `ThreadPoolExecutor(max_workers=None, thread_name_prefix='')`.
 pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
     for (k, _) in &a.kw {
-        if !matches!(k.as_str(), "max_workers" | "thread_name_prefix" | "initializer" | "initargs") {
-            return Err(ctx.error("TypeError", format!("ThreadPoolExecutor.__init__() got an unexpected keyword argument '{k}'")));
+        if !matches!(
+            k.as_str(),
+            "max_workers" | "thread_name_prefix" | "initializer" | "initargs"
+        ) {
+            return Err(ctx.error(
+                "TypeError",
+                format!("ThreadPoolExecutor.__init__() got an unexpected keyword argument '{k}'"),
+            ));
         }
     }
     if kw_or_pos(&a, "initializer", 2).is_some_and(|i| !matches!(i, Value::None)) {
-        return Err(ctx.error("NotImplementedError", "initializer is not yet part of futurelab's program engine"));
+        return Err(ctx.error(
+            "NotImplementedError",
+            "initializer is not yet part of futurelab's program engine",
+        ));
     }
     let max_workers = match kw_or_pos(&a, "max_workers", 0) {
         None | Some(Value::None) => futurelab::default_max_workers(),
-        Some(Value::Int(n)) if n <= 0 => return Err(ctx.error("ValueError", "max_workers must be greater than 0")),
+        Some(Value::Int(n)) if n <= 0 => {
+            return Err(ctx.error("ValueError", "max_workers must be greater than 0"))
+        }
         Some(Value::Int(n)) => n as usize,
-        Some(other) => return Err(ctx.error("TypeError", format!("max_workers must be an integer, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("max_workers must be an integer, not {}", other.type_name()),
+            ))
+        }
     };
     if max_workers > ctx.rt.limits.max_threads {
         return Err(ctx.error(
             "ValueError",
-            format!("max_workers is over futurelab's limit of {} threads", ctx.rt.limits.max_threads),
+            format!(
+                "max_workers is over futurelab's limit of {} threads",
+                ctx.rt.limits.max_threads
+            ),
         ));
     }
     let prefix = match kw_or_pos(&a, "thread_name_prefix", 1) {
         Some(Value::Str(p)) if !p.is_empty() => p.to_string(),
-        _ => format!("ThreadPoolExecutor-{}", ctx.rt.executor_counter.fetch_add(1, Ordering::SeqCst)),
+        _ => format!(
+            "ThreadPoolExecutor-{}",
+            ctx.rt.executor_counter.fetch_add(1, Ordering::SeqCst)
+        ),
     };
     let executor = futurelab::ThreadPoolExecutor::builder()
         .max_workers(max_workers)
@@ -181,23 +234,40 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
         .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
     let executor = Arc::new(executor);
     lock(&ctx.rt.executors).push(executor.clone());
-    Ok(Value::object(PyExecutor { executor }))
+    Ok(Value::object(PyExecutor {
+        executor,
+        starts: Arc::default(),
+    }))
 }
 
 impl PyExecutor {
     fn submit(&self, ctx: &Ctx, f: Value, args: Vec<Value>, kw: Vec<(String, Value)>) -> R<Value> {
         let rt = ctx.rt.clone();
+        let starts = self.starts.clone();
+        let starts_before = *lock(&starts.0);
+        let workers_before = self.executor.worker_count();
         let submitted = self.executor.submit(move || {
             let ctx = Ctx::new(rt);
             let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
+            *lock(&starts.0) += 1;
+            starts.1.notify_all();
             match ctx.call(&f, Args { pos: args, kw }) {
                 Ok(v) => Ok(v),
                 Err(Flow::Raise(exc, _)) => Err(exc),
-                Err(Flow::Stopped(reason)) => Err(ctx.exception("RuntimeError", vec![Value::str(format!("run stopped: {reason}"))])),
+                Err(Flow::Stopped(reason)) => Err(ctx.exception(
+                    "RuntimeError",
+                    vec![Value::str(format!("run stopped: {reason}"))],
+                )),
                 Err(Flow::Return(v)) => Ok(v),
                 Err(Flow::Break | Flow::Continue) => Ok(Value::None),
             }
         });
+        // CPython starts a new worker with Thread.start(), which waits until the thread runs: the new
+        // worker takes its first task before submit returns.
+        if submitted.is_ok() && self.executor.worker_count() > workers_before {
+            let (count, cv) = &*self.starts;
+            super::threading::wait_on(ctx, count, cv, None, |n| *n > starts_before)?;
+        }
         match submitted {
             Ok(inner) => Ok(future_value(inner)),
             Err(futurelab::ExecutorError::Shutdown) => {
@@ -213,17 +283,26 @@ impl Object for PyExecutor {
         "ThreadPoolExecutor"
     }
     fn repr(&self) -> String {
-        format!("<concurrent.futures.thread.ThreadPoolExecutor object at {:#x}>", self as *const Self as usize)
+        format!(
+            "<concurrent.futures.thread.ThreadPoolExecutor object at {:#x}>",
+            self as *const Self as usize
+        )
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "submit" | "map" | "shutdown" | "__enter__" | "__exit__")
+        matches!(
+            name,
+            "submit" | "map" | "shutdown" | "__enter__" | "__exit__"
+        )
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
             "submit" => {
                 let mut pos = args.pos.into_iter();
                 let Some(f) = pos.next() else {
-                    return Err(ctx.error("TypeError", "submit() missing 1 required positional argument: 'fn'"));
+                    return Err(ctx.error(
+                        "TypeError",
+                        "submit() missing 1 required positional argument: 'fn'",
+                    ));
                 };
                 self.submit(ctx, f, pos.collect(), args.kw)
             }
@@ -231,7 +310,10 @@ impl Object for PyExecutor {
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", usize::MAX))?;
                 let mut pos = args.pos.into_iter();
                 let Some(f) = pos.next() else {
-                    return Err(ctx.error("TypeError", "map() missing 1 required positional argument: 'fn'"));
+                    return Err(ctx.error(
+                        "TypeError",
+                        "map() missing 1 required positional argument: 'fn'",
+                    ));
                 };
                 let iterators = pos.map(|v| ctx.iter(&v)).collect::<R<Vec<_>>>()?;
                 let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
@@ -256,8 +338,9 @@ impl Object for PyExecutor {
                 }))
             }
             "shutdown" => {
-                let wait = kw_or_pos(&args, "wait", 0).map_or(true, |w| w.truthy());
-                let cancel = kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
+                let wait = kw_or_pos(&args, "wait", 0).is_none_or(|w| w.truthy());
+                let cancel =
+                    kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
                 ctx.rt.gil.released(|| self.executor.shutdown(wait, cancel));
                 Ok(Value::None)
             }
@@ -266,7 +349,10 @@ impl Object for PyExecutor {
                 ctx.rt.gil.released(|| self.executor.shutdown(true, false));
                 Ok(Value::Bool(false))
             }
-            _ => Err(ctx.error("AttributeError", format!("'ThreadPoolExecutor' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'ThreadPoolExecutor' object has no attribute '{name}'"),
+            )),
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -314,7 +400,10 @@ fn distinct_futures(ctx: &Ctx, fs: &Value) -> R<Vec<Value>> {
     let mut out: Vec<Value> = Vec::new();
     for f in ctx.iterate_all(fs)? {
         let id = as_future(ctx, &f)?.identity();
-        if !out.iter().any(|g| g.downcast::<PyFuture>().is_some_and(|g| g.identity() == id)) {
+        if !out
+            .iter()
+            .any(|g| g.downcast::<PyFuture>().is_some_and(|g| g.identity() == id))
+        {
             out.push(f);
         }
     }
@@ -337,7 +426,12 @@ fn completions(futures: &[Value]) -> mpsc::Receiver<usize> {
 
 /// `as_completed(fs, timeout=None)`: each future as it completes, those already done first.
 pub(super) fn as_completed(ctx: &Ctx, a: Args) -> R<Value> {
-    let fs = kw_or_pos(&a, "fs", 0).ok_or_else(|| ctx.error("TypeError", "as_completed() missing 1 required positional argument: 'fs'"))?;
+    let fs = kw_or_pos(&a, "fs", 0).ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            "as_completed() missing 1 required positional argument: 'fs'",
+        )
+    })?;
     let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
     let futures = distinct_futures(ctx, &fs)?;
     let rx = completions(&futures);
@@ -363,7 +457,10 @@ impl Object for AsCompleted {
         "generator"
     }
     fn repr(&self) -> String {
-        format!("<generator object as_completed at {:#x}>", self as *const Self as usize)
+        format!(
+            "<generator object as_completed at {:#x}>",
+            self as *const Self as usize
+        )
     }
     fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
         let mut yielded = lock(&self.yielded);
@@ -381,7 +478,11 @@ impl Object for AsCompleted {
             Ok(None) => Some(Err(Flow::Raise(
                 ctx.exception(
                     "TimeoutError",
-                    vec![Value::str(format!("{} (of {}) futures unfinished", self.total - *yielded, self.total))],
+                    vec![Value::str(format!(
+                        "{} (of {}) futures unfinished",
+                        self.total - *yielded,
+                        self.total
+                    ))],
                 ),
                 0,
             ))),
@@ -395,12 +496,29 @@ impl Object for AsCompleted {
 
 /// `wait(fs, timeout=None, return_when=ALL_COMPLETED)`: `DoneAndNotDoneFutures(done, not_done)`.
 pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
-    let fs = kw_or_pos(&a, "fs", 0).ok_or_else(|| ctx.error("TypeError", "wait() missing 1 required positional argument: 'fs'"))?;
+    let fs = kw_or_pos(&a, "fs", 0).ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            "wait() missing 1 required positional argument: 'fs'",
+        )
+    })?;
     let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
     let when = match kw_or_pos(&a, "return_when", 2) {
         None => "ALL_COMPLETED".to_string(),
-        Some(Value::Str(s)) if matches!(s.as_ref(), "ALL_COMPLETED" | "FIRST_COMPLETED" | "FIRST_EXCEPTION") => s.to_string(),
-        Some(other) => return Err(ctx.error("ValueError", format!("Invalid return condition: {}", repr(&other)))),
+        Some(Value::Str(s))
+            if matches!(
+                s.as_ref(),
+                "ALL_COMPLETED" | "FIRST_COMPLETED" | "FIRST_EXCEPTION"
+            ) =>
+        {
+            s.to_string()
+        }
+        Some(other) => {
+            return Err(ctx.error(
+                "ValueError",
+                format!("Invalid return condition: {}", repr(&other)),
+            ))
+        }
     };
     let futures = distinct_futures(ctx, &fs)?;
     let rx = completions(&futures);
@@ -463,10 +581,15 @@ impl Object for PySet {
         if self.0.is_empty() {
             return "set()".into();
         }
-        format!("{{{}}}", self.0.iter().map(repr).collect::<Vec<_>>().join(", "))
+        format!(
+            "{{{}}}",
+            self.0.iter().map(repr).collect::<Vec<_>>().join(", ")
+        )
     }
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
-        Ok(Value::object(SetIter(Mutex::new(self.0.iter().cloned().collect()))))
+        Ok(Value::object(SetIter(Mutex::new(
+            self.0.iter().cloned().collect(),
+        ))))
     }
     fn has_method(&self, name: &str) -> bool {
         name == "__len__"
@@ -504,7 +627,11 @@ impl Object for DoneAndNotDone {
         "DoneAndNotDoneFutures"
     }
     fn repr(&self) -> String {
-        format!("DoneAndNotDoneFutures(done={}, not_done={})", repr(&self.done), repr(&self.not_done))
+        format!(
+            "DoneAndNotDoneFutures(done={}, not_done={})",
+            repr(&self.done),
+            repr(&self.not_done)
+        )
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         match name {
@@ -514,7 +641,10 @@ impl Object for DoneAndNotDone {
         }
     }
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
-        Ok(Value::object(SetIter(Mutex::new(VecDeque::from([self.done.clone(), self.not_done.clone()])))))
+        Ok(Value::object(SetIter(Mutex::new(VecDeque::from([
+            self.done.clone(),
+            self.not_done.clone(),
+        ])))))
     }
     fn as_any(&self) -> &dyn Any {
         self

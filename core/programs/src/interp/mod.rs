@@ -9,9 +9,9 @@
 
 mod builtins;
 mod exceptions;
-pub(crate) mod gil;
 pub(crate) mod format;
 pub(crate) mod futures;
+pub(crate) mod gil;
 mod modules;
 mod queue;
 pub(crate) mod threading;
@@ -197,7 +197,7 @@ impl Ctx {
 
     /// `time.sleep(seconds)` on the run's clock (scaled), woken early only by a stop.
     pub(crate) fn sleep(&self, seconds: f64) -> R<()> {
-        if !(seconds >= 0.0) {
+        if seconds.is_nan() || seconds < 0.0 {
             return Err(self.error("ValueError", "sleep length must be non-negative"));
         }
         let real = self.rt.clock.real_duration(seconds);
@@ -232,7 +232,8 @@ impl Ctx {
         timeout: Option<f64>,
         mut ready: impl FnMut(Duration) -> Option<T>,
     ) -> R<Option<T>> {
-        let deadline = timeout.map(|t| std::time::Instant::now() + self.rt.clock.real_duration(t.max(0.0)));
+        let deadline =
+            timeout.map(|t| std::time::Instant::now() + self.rt.clock.real_duration(t.max(0.0)));
         self.rt.gil.released(|| loop {
             self.check()?;
             let slice = Duration::from_millis(20);
@@ -283,7 +284,8 @@ impl Ctx {
         if let Some(v) = self.global(name) {
             return Ok(v);
         }
-        builtins::builtin(self, name).ok_or_else(|| self.error("NameError", format!("name '{name}' is not defined")))
+        builtins::builtin(self, name)
+            .ok_or_else(|| self.error("NameError", format!("name '{name}' is not defined")))
     }
 
     fn store(&self, frame: &mut Frame, name: &str, value: Value) {
@@ -310,7 +312,11 @@ impl Ctx {
                     let message = if items.len() > targets.len() {
                         format!("too many values to unpack (expected {})", targets.len())
                     } else {
-                        format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len())
+                        format!(
+                            "not enough values to unpack (expected {}, got {})",
+                            targets.len(),
+                            items.len()
+                        )
                     };
                     return Err(self.error("ValueError", message));
                 }
@@ -319,11 +325,17 @@ impl Ctx {
                 }
                 Ok(())
             }
-            Expr::Attribute { value: object, attr } => {
+            Expr::Attribute {
+                value: object,
+                attr,
+            } => {
                 let object = self.eval(frame, object)?;
                 self.set_attr(&object, attr, value)
             }
-            Expr::Subscript { value: object, index } => {
+            Expr::Subscript {
+                value: object,
+                index,
+            } => {
                 let object = self.eval(frame, object)?;
                 let index = self.eval(frame, index)?;
                 builtins::set_item(self, &object, index, value)
@@ -381,7 +393,10 @@ impl Ctx {
                     match self.eval(frame, b)? {
                         Value::Class(c) => base_classes.push(c),
                         other => {
-                            return Err(self.error("TypeError", format!("bases must be classes, not {}", other.type_name())))
+                            return Err(self.error(
+                                "TypeError",
+                                format!("bases must be classes, not {}", other.type_name()),
+                            ))
                         }
                     }
                 }
@@ -439,7 +454,10 @@ impl Ctx {
                 is_async,
             } => {
                 if *is_async {
-                    return Err(self.error("NotImplementedError", "async for is not yet part of futurelab's engine"));
+                    return Err(self.error(
+                        "NotImplementedError",
+                        "async for is not yet part of futurelab's engine",
+                    ));
                 }
                 let iterable = self.eval(frame, iter)?;
                 let iterator = self.iter(&iterable)?;
@@ -453,9 +471,16 @@ impl Ctx {
                 }
                 self.exec_block(frame, orelse)
             }
-            StmtKind::With { items, body, is_async } => {
+            StmtKind::With {
+                items,
+                body,
+                is_async,
+            } => {
                 if *is_async {
-                    return Err(self.error("NotImplementedError", "async with is not yet part of futurelab's engine"));
+                    return Err(self.error(
+                        "NotImplementedError",
+                        "async with is not yet part of futurelab's engine",
+                    ));
                 }
                 self.exec_with(frame, items, body)
             }
@@ -511,12 +536,17 @@ impl Ctx {
                         Ok(v) => v,
                         Err(Flow::Raise(..)) => {
                             // `from concurrent import futures` names a submodule.
-                            modules::import(self, &format!("{module}.{}", alias.name)).map_err(|_| {
-                                self.error(
-                                    "ImportError",
-                                    format!("cannot import name '{}' from '{module}'", alias.name),
-                                )
-                            })?
+                            modules::import(self, &format!("{module}.{}", alias.name)).map_err(
+                                |_| {
+                                    self.error(
+                                        "ImportError",
+                                        format!(
+                                            "cannot import name '{}' from '{module}'",
+                                            alias.name
+                                        ),
+                                    )
+                                },
+                            )?
                         }
                         Err(other) => return Err(other),
                     };
@@ -645,14 +675,22 @@ impl Ctx {
                 for part in parts {
                     match part {
                         FPart::Lit(s) => out.push_str(s),
-                        FPart::Value { expr, conversion, spec } => {
+                        FPart::Value {
+                            expr,
+                            conversion,
+                            spec,
+                        } => {
                             let v = self.eval(frame, expr)?;
                             let v = match conversion {
                                 Some('r') | Some('a') => Value::str(repr(&v)),
                                 Some(_) => Value::str(to_str(&v)),
                                 None => v,
                             };
-                            out.push_str(&format::format_value(self, &v, spec.as_deref().unwrap_or(""))?);
+                            out.push_str(&format::format_value(
+                                self,
+                                &v,
+                                spec.as_deref().unwrap_or(""),
+                            )?);
                         }
                     }
                 }
@@ -678,7 +716,9 @@ impl Ctx {
                 let i = self.eval(frame, index)?;
                 builtins::get_item(self, &v, &i)?
             }
-            Expr::Slice { .. } => return Err(self.error("SyntaxError", "a slice stands only inside [ ]")),
+            Expr::Slice { .. } => {
+                return Err(self.error("SyntaxError", "a slice stands only inside [ ]"))
+            }
             Expr::BinOp { op, left, right } => {
                 let l = self.eval(frame, left)?;
                 let r = self.eval(frame, right)?;
@@ -689,7 +729,8 @@ impl Ctx {
                 match (op, &v) {
                     (UnaryOp::Not, _) => Value::Bool(!v.truthy()),
                     (UnaryOp::Neg, Value::Int(n)) => Value::Int(
-                        n.checked_neg().ok_or_else(|| self.error("OverflowError", "integer overflow"))?,
+                        n.checked_neg()
+                            .ok_or_else(|| self.error("OverflowError", "integer overflow"))?,
                     ),
                     (UnaryOp::Neg, Value::Float(x)) => Value::Float(-x),
                     (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => v,
@@ -746,7 +787,12 @@ impl Ctx {
                 }
                 Value::Dict(Arc::new(Mutex::new(d)))
             }
-            Expr::ListComp { elt, target, iter, cond } => {
+            Expr::ListComp {
+                elt,
+                target,
+                iter,
+                cond,
+            } => {
                 let iterable = self.eval(frame, iter)?;
                 let iterator = self.iter(&iterable)?;
                 let mut out = Vec::new();
@@ -762,7 +808,12 @@ impl Ctx {
                 }
                 Value::list(out)
             }
-            Expr::DictComp { key, value, target, iter } => {
+            Expr::DictComp {
+                key,
+                value,
+                target,
+                iter,
+            } => {
                 let iterable = self.eval(frame, iter)?;
                 let iterator = self.iter(&iterable)?;
                 let mut d = Dict::default();
@@ -778,7 +829,12 @@ impl Ctx {
             Expr::Lambda { params, body } => {
                 let mut defaults = Vec::new();
                 for p in params {
-                    defaults.push(p.default.as_ref().map(|d| self.eval(frame, d)).transpose()?);
+                    defaults.push(
+                        p.default
+                            .as_ref()
+                            .map(|d| self.eval(frame, d))
+                            .transpose()?,
+                    );
                 }
                 let locals: HashSet<String> = params.iter().map(|p| p.name.clone()).collect();
                 Value::Function(Arc::new(Function {
@@ -797,9 +853,14 @@ impl Ctx {
                 }))
             }
             Expr::Await(_) => {
-                return Err(self.error("NotImplementedError", "await is not yet part of futurelab's engine"))
+                return Err(self.error(
+                    "NotImplementedError",
+                    "await is not yet part of futurelab's engine",
+                ))
             }
-            Expr::Starred(_) => return Err(self.error("SyntaxError", "can't use starred expression here")),
+            Expr::Starred(_) => {
+                return Err(self.error("SyntaxError", "can't use starred expression here"))
+            }
         })
     }
 
@@ -840,7 +901,10 @@ impl Ctx {
         if n > self.rt.limits.max_items {
             return Err(self.error(
                 "MemoryError",
-                format!("more than {} items in one value (futurelab's limit)", self.rt.limits.max_items),
+                format!(
+                    "more than {} items in one value (futurelab's limit)",
+                    self.rt.limits.max_items
+                ),
             ));
         }
         Ok(())
@@ -916,19 +980,27 @@ impl Ctx {
                         self.call(&bind(&instance, init), args)?;
                     }
                     None if !args.pos.is_empty() || !args.kw.is_empty() => {
-                        return Err(self.error("TypeError", format!("{}() takes no arguments", c.name)))
+                        return Err(
+                            self.error("TypeError", format!("{}() takes no arguments", c.name))
+                        )
                     }
                     None => {}
                 }
                 Ok(instance)
             }
-            other => Err(self.error("TypeError", format!("'{}' object is not callable", other.type_name()))),
+            other => Err(self.error(
+                "TypeError",
+                format!("'{}' object is not callable", other.type_name()),
+            )),
         }
     }
 
     fn call_function(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         if func.is_async {
-            return Err(self.error("NotImplementedError", "async functions are not yet part of futurelab's engine"));
+            return Err(self.error(
+                "NotImplementedError",
+                "async functions are not yet part of futurelab's engine",
+            ));
         }
         let mut frame = Frame {
             locals: HashMap::new(),
@@ -941,7 +1013,9 @@ impl Ctx {
             FunctionBody::Def(def) => match self.exec_block(&mut frame, &def.body) {
                 Ok(()) => Ok(Value::None),
                 Err(Flow::Return(v)) => Ok(v),
-                Err(Flow::Break | Flow::Continue) => Err(self.error("SyntaxError", "'break' outside loop")),
+                Err(Flow::Break | Flow::Continue) => {
+                    Err(self.error("SyntaxError", "'break' outside loop"))
+                }
                 Err(other) => Err(other),
             },
         }
@@ -978,10 +1052,16 @@ impl Ctx {
         }
         for (k, v) in args.kw {
             if !func.params.iter().any(|p| p.name == k) {
-                return Err(self.error("TypeError", format!("{name}() got an unexpected keyword argument '{k}'")));
+                return Err(self.error(
+                    "TypeError",
+                    format!("{name}() got an unexpected keyword argument '{k}'"),
+                ));
             }
             if locals.insert(k.clone(), v).is_some() {
-                return Err(self.error("TypeError", format!("{name}() got multiple values for argument '{k}'")));
+                return Err(self.error(
+                    "TypeError",
+                    format!("{name}() got multiple values for argument '{k}'"),
+                ));
             }
         }
         let mut missing = Vec::new();
@@ -1014,7 +1094,10 @@ impl Ctx {
         let m = self.get_attr(obj, name).map_err(|e| match e {
             Flow::Raise(..) if name == "__enter__" || name == "__exit__" => self.error(
                 "TypeError",
-                format!("'{}' object does not support the context manager protocol", obj.type_name()),
+                format!(
+                    "'{}' object does not support the context manager protocol",
+                    obj.type_name()
+                ),
             ),
             other => other,
         })?;
@@ -1023,7 +1106,10 @@ impl Ctx {
 
     pub(crate) fn get_attr(&self, v: &Value, name: &str) -> R<Value> {
         let missing = || {
-            self.error("AttributeError", format!("'{}' object has no attribute '{name}'", v.type_name()))
+            self.error(
+                "AttributeError",
+                format!("'{}' object has no attribute '{name}'", v.type_name()),
+            )
         };
         match v {
             Value::Instance(i) => {
@@ -1041,7 +1127,10 @@ impl Ctx {
                 _ => c.lookup(name).ok_or_else(missing),
             },
             Value::Module(m) => modules::attr(self, m.name, name).ok_or_else(|| {
-                self.error("AttributeError", format!("module '{}' has no attribute '{name}'", m.name))
+                self.error(
+                    "AttributeError",
+                    format!("module '{}' has no attribute '{name}'", m.name),
+                )
             }),
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
@@ -1054,7 +1143,9 @@ impl Ctx {
                 }
                 Err(missing())
             }
-            _ if builtins::has_method(v, name) => Ok(Value::Method(Arc::new((v.clone(), Arc::from(name))))),
+            _ if builtins::has_method(v, name) => {
+                Ok(Value::Method(Arc::new((v.clone(), Arc::from(name)))))
+            }
             _ => Err(missing()),
         }
     }
@@ -1069,19 +1160,23 @@ impl Ctx {
                 lock(&c.attrs).insert(name.to_string(), value);
                 Ok(())
             }
-            Value::Object(o) if o.has_method("__setattr__") => o.call_method(
-                self,
-                object,
-                "__setattr__",
-                Args {
-                    pos: vec![Value::str(name), value],
-                    kw: Vec::new(),
-                },
-            )
-            .map(drop),
+            Value::Object(o) if o.has_method("__setattr__") => o
+                .call_method(
+                    self,
+                    object,
+                    "__setattr__",
+                    Args {
+                        pos: vec![Value::str(name), value],
+                        kw: Vec::new(),
+                    },
+                )
+                .map(drop),
             other => Err(self.error(
                 "AttributeError",
-                format!("'{}' object attribute '{name}' is read-only", other.type_name()),
+                format!(
+                    "'{}' object attribute '{name}' is read-only",
+                    other.type_name()
+                ),
             )),
         }
     }
@@ -1101,7 +1196,10 @@ impl Ctx {
                 None => Ok(None),
                 Some(r) => r.map(Some),
             },
-            other => Err(self.error("TypeError", format!("'{}' object is not an iterator", other.type_name()))),
+            other => Err(self.error(
+                "TypeError",
+                format!("'{}' object is not an iterator", other.type_name()),
+            )),
         }
     }
 
@@ -1167,14 +1265,21 @@ fn assigned_names(body: &[Stmt], locals: &mut HashSet<String>, globals: &mut Has
     for stmt in body {
         match &stmt.kind {
             StmtKind::Assign { targets: ts, .. } => ts.iter().for_each(|t| targets(t, locals)),
-            StmtKind::AugAssign { target, .. } | StmtKind::AnnAssign { target, .. } => targets(target, locals),
+            StmtKind::AugAssign { target, .. } | StmtKind::AnnAssign { target, .. } => {
+                targets(target, locals)
+            }
             StmtKind::FunctionDef(def) => {
                 locals.insert(def.name.clone());
             }
             StmtKind::ClassDef { name, .. } => {
                 locals.insert(name.clone());
             }
-            StmtKind::For { target, body, orelse, .. } => {
+            StmtKind::For {
+                target,
+                body,
+                orelse,
+                ..
+            } => {
                 targets(target, locals);
                 assigned_names(body, locals, globals);
                 assigned_names(orelse, locals, globals);
@@ -1210,7 +1315,10 @@ fn assigned_names(body: &[Stmt], locals: &mut HashSet<String>, globals: &mut Has
             }
             StmtKind::Import { names } => {
                 for a in names {
-                    let bound = a.asname.clone().unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
+                    let bound = a
+                        .asname
+                        .clone()
+                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
                     locals.insert(bound);
                 }
             }

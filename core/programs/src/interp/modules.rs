@@ -21,11 +21,23 @@ const MODULES: &[&str] = &[
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
 const NOT_YET: &[(&str, &str)] = &[
-    ("asyncio", "asyncio is not yet part of futurelab's program engine"),
-    ("requests", "HTTP requests are not yet part of futurelab's program engine"),
-    ("aiohttp", "HTTP requests are not yet part of futurelab's program engine"),
+    (
+        "asyncio",
+        "asyncio is not yet part of futurelab's program engine",
+    ),
+    (
+        "requests",
+        "HTTP requests are not yet part of futurelab's program engine",
+    ),
+    (
+        "aiohttp",
+        "HTTP requests are not yet part of futurelab's program engine",
+    ),
     ("tqdm", "tqdm is not yet part of futurelab's program engine"),
-    ("collections", "collections is not yet part of futurelab's program engine"),
+    (
+        "collections",
+        "collections is not yet part of futurelab's program engine",
+    ),
 ];
 
 /// `import name`.
@@ -33,19 +45,29 @@ pub(super) fn import(ctx: &Ctx, name: &str) -> R<Value> {
     if let Some(&static_name) = MODULES.iter().find(|m| **m == name) {
         return Ok(Value::Module(Arc::new(Module { name: static_name })));
     }
-    if let Some((_, why)) = NOT_YET.iter().find(|(m, _)| *m == name || name.starts_with(&format!("{m}."))) {
-        return Err(ctx.error("ModuleNotFoundError", format!("No module named '{name}' ({why})")));
+    if let Some((_, why)) = NOT_YET
+        .iter()
+        .find(|(m, _)| *m == name || name.starts_with(&format!("{m}.")))
+    {
+        return Err(ctx.error(
+            "ModuleNotFoundError",
+            format!("No module named '{name}' ({why})"),
+        ));
     }
     Err(ctx.error(
         "ModuleNotFoundError",
-        format!("No module named '{name}' (futurelab's programs can import: {})", MODULES.join(", ")),
+        format!(
+            "No module named '{name}' (futurelab's programs can import: {})",
+            MODULES.join(", ")
+        ),
     ))
 }
 
-
 /// `module.name`.
 pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
-    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| Some(Value::Builtin(Arc::new(Builtin { name, call })));
+    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| {
+        Some(Value::Builtin(Arc::new(Builtin { name, call })))
+    };
     let exc = |class: &str| ctx.rt.exceptions.value(class);
     match (module, name) {
         ("time", "sleep") => f("sleep", |ctx, a| {
@@ -53,13 +75,23 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             let secs = match secs {
                 Value::Int(n) => n as f64,
                 Value::Float(x) => x,
-                other => return Err(ctx.error("TypeError", format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+                other => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        ),
+                    ))
+                }
             };
             ctx.sleep(secs)?;
             Ok(Value::None)
         }),
         ("time", "time") => f("time", |ctx, _| Ok(Value::Float(ctx.rt.clock.time()))),
-        ("time", "perf_counter" | "monotonic") => f("perf_counter", |ctx, _| Ok(Value::Float(ctx.rt.clock.elapsed()))),
+        ("time", "perf_counter" | "monotonic") => f("perf_counter", |ctx, _| {
+            Ok(Value::Float(ctx.rt.clock.elapsed()))
+        }),
         ("time", "strftime") => f("strftime", |ctx, a| {
             let Some(Value::Str(fmt)) = a.pos.first() else {
                 return Err(ctx.error("TypeError", "strftime() argument 1 must be str"));
@@ -71,7 +103,9 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             no_kw(ctx, "Lock", &a)?;
             Ok(Value::object(threading::PyLock::default()))
         }),
-        ("threading", "Event") => f("Event", |_, _| Ok(Value::object(threading::PyEvent::default()))),
+        ("threading", "Event") => f("Event", |_, _| {
+            Ok(Value::object(threading::PyEvent::default()))
+        }),
         ("threading", "Semaphore" | "BoundedSemaphore") => f("Semaphore", |ctx, a| {
             let n = match kw_or_pos(&a, "value", 0) {
                 None => 1,
@@ -80,37 +114,65 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             };
             Ok(Value::object(threading::PySemaphore::new(n)))
         }),
-        ("threading", "current_thread" | "currentThread") => f("current_thread", threading::current_thread),
+        ("threading", "current_thread" | "currentThread") => {
+            f("current_thread", threading::current_thread)
+        }
         ("threading", "active_count") => f("active_count", |ctx, _| {
             let live = lock(&ctx.rt.threads)
                 .iter()
-                .filter(|t| t.as_any().downcast_ref::<threading::PyThread>().is_some_and(|t| t.is_alive()))
+                .filter(|t| {
+                    t.as_any()
+                        .downcast_ref::<threading::PyThread>()
+                        .is_some_and(|t| t.is_alive())
+                })
                 .count();
             Ok(Value::Int(1 + live as i64))
         }),
-        ("concurrent", "futures") => Some(Value::Module(Arc::new(Module { name: "concurrent.futures" }))),
-        ("concurrent.futures", "ThreadPoolExecutor") => f("ThreadPoolExecutor", futures::new_executor),
+        ("concurrent", "futures") => Some(Value::Module(Arc::new(Module {
+            name: "concurrent.futures",
+        }))),
+        ("concurrent.futures", "ThreadPoolExecutor") => {
+            f("ThreadPoolExecutor", futures::new_executor)
+        }
         ("concurrent.futures", "ProcessPoolExecutor") => f("ProcessPoolExecutor", |ctx, _| {
-            Err(ctx.error("NotImplementedError", "ProcessPoolExecutor is not yet part of futurelab's program engine"))
+            Err(ctx.error(
+                "NotImplementedError",
+                "ProcessPoolExecutor is not yet part of futurelab's program engine",
+            ))
         }),
         ("concurrent.futures", "as_completed") => f("as_completed", futures::as_completed),
         ("concurrent.futures", "wait") => f("wait", futures::wait),
         ("concurrent.futures", "Future") => f("Future", futures::new_future),
-        ("concurrent.futures", "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED") => Some(Value::str(name)),
-        ("concurrent.futures", "CancelledError" | "InvalidStateError" | "BrokenExecutor") => exc(name),
+        ("concurrent.futures", "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED") => {
+            Some(Value::str(name))
+        }
+        ("concurrent.futures", "CancelledError" | "InvalidStateError" | "BrokenExecutor") => {
+            exc(name)
+        }
         ("concurrent.futures", "TimeoutError") => exc("TimeoutError"),
         ("queue", "Queue") => f("Queue", queue::new_queue),
         ("queue", "Empty" | "Full") => exc(name),
         ("os", "getpid") => f("getpid", |_, _| Ok(Value::Int(std::process::id() as i64))),
-        ("os" | "multiprocessing", "cpu_count") => f("cpu_count", |_, _| Ok(Value::Int(futurelab::default_max_workers().saturating_sub(4).max(1) as i64))),
-        ("multiprocessing", "current_process") => f("current_process", |_, _| Ok(Value::object(CurrentProcess))),
+        ("os" | "multiprocessing", "cpu_count") => f("cpu_count", |_, _| {
+            Ok(Value::Int(
+                futurelab::default_max_workers().saturating_sub(4).max(1) as i64,
+            ))
+        }),
+        ("multiprocessing", "current_process") => {
+            f("current_process", |_, _| Ok(Value::object(CurrentProcess)))
+        }
         ("math", "sqrt") => f("sqrt", |ctx, a| {
             let [x] = exactly(ctx, "sqrt", a)?;
             match x {
                 Value::Int(n) if n >= 0 => Ok(Value::Float((n as f64).sqrt())),
                 Value::Float(x) if x >= 0.0 => Ok(Value::Float(x.sqrt())),
-                Value::Int(_) | Value::Float(_) => Err(ctx.error("ValueError", "math domain error")),
-                other => Err(ctx.error("TypeError", format!("must be real number, not {}", other.type_name()))),
+                Value::Int(_) | Value::Float(_) => {
+                    Err(ctx.error("ValueError", "math domain error"))
+                }
+                other => Err(ctx.error(
+                    "TypeError",
+                    format!("must be real number, not {}", other.type_name()),
+                )),
             }
         }),
         ("math", "floor" | "ceil") => {
@@ -130,7 +192,10 @@ fn round_with(ctx: &Ctx, a: Args, how: fn(f64) -> f64) -> R<Value> {
     match x {
         Value::Int(n) => Ok(Value::Int(n)),
         Value::Float(x) if x.is_finite() => Ok(Value::Int(how(x) as i64)),
-        other => Err(ctx.error("TypeError", format!("must be real number, not {}", other.type_name()))),
+        other => Err(ctx.error(
+            "TypeError",
+            format!("must be real number, not {}", other.type_name()),
+        )),
     }
 }
 
@@ -214,7 +279,10 @@ impl Object for Stdout {
             "write" => {
                 let [text] = exactly(ctx, "write", args)?;
                 let Value::Str(text) = text else {
-                    return Err(ctx.error("TypeError", format!("write() argument must be str, not {}", text.type_name())));
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("write() argument must be str, not {}", text.type_name()),
+                    ));
                 };
                 ctx.write(&text);
                 Ok(Value::Int(text.chars().count() as i64))

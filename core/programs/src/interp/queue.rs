@@ -28,7 +28,12 @@ pub(super) fn new_queue(ctx: &Ctx, a: Args) -> R<Value> {
     let maxsize = match kw_or_pos(&a, "maxsize", 0) {
         None => 0,
         Some(Value::Int(n)) => n.max(0) as usize,
-        Some(other) => return Err(ctx.error("TypeError", format!("maxsize must be an integer, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("maxsize must be an integer, not {}", other.type_name()),
+            ))
+        }
     };
     Ok(Value::object(PyQueue {
         maxsize,
@@ -50,7 +55,7 @@ impl PyQueue {
 
     /// `block` and `timeout` of `put`/`get`, at positions `at` and `at + 1`.
     fn blocking(ctx: &Ctx, args: &Args, at: usize) -> R<(bool, Option<f64>)> {
-        let block = kw_or_pos(args, "block", at).map_or(true, |b| b.truthy());
+        let block = kw_or_pos(args, "block", at).is_none_or(|b| b.truthy());
         let timeout = timeout_arg(ctx, kw_or_pos(args, "timeout", at + 1))?;
         if timeout.is_some_and(|t| t < 0.0) {
             return Err(ctx.error("ValueError", "'timeout' must be a non-negative number"));
@@ -64,12 +69,23 @@ impl Object for PyQueue {
         "Queue"
     }
     fn repr(&self) -> String {
-        format!("<queue.Queue object at {:#x}>", self as *const Self as usize)
+        format!(
+            "<queue.Queue object at {:#x}>",
+            self as *const Self as usize
+        )
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(
             name,
-            "put" | "get" | "put_nowait" | "get_nowait" | "qsize" | "empty" | "full" | "task_done" | "join"
+            "put"
+                | "get"
+                | "put_nowait"
+                | "get_nowait"
+                | "qsize"
+                | "empty"
+                | "full"
+                | "task_done"
+                | "join"
         )
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
@@ -80,8 +96,17 @@ impl Object for PyQueue {
                     .first()
                     .cloned()
                     .or_else(|| kw_or_pos(&args, "item", usize::MAX))
-                    .ok_or_else(|| ctx.error("TypeError", "put() missing 1 required positional argument: 'item'"))?;
-                let (block, timeout) = if name == "put" { Self::blocking(ctx, &args, 1)? } else { (false, None) };
+                    .ok_or_else(|| {
+                        ctx.error(
+                            "TypeError",
+                            "put() missing 1 required positional argument: 'item'",
+                        )
+                    })?;
+                let (block, timeout) = if name == "put" {
+                    Self::blocking(ctx, &args, 1)?
+                } else {
+                    (false, None)
+                };
                 let capacity = self.capacity(ctx);
                 let mut item = Some(item);
                 let mut push = |s: &mut State| {
@@ -105,7 +130,11 @@ impl Object for PyQueue {
                 Ok(Value::None)
             }
             "get" | "get_nowait" => {
-                let (block, timeout) = if name == "get" { Self::blocking(ctx, &args, 0)? } else { (false, None) };
+                let (block, timeout) = if name == "get" {
+                    Self::blocking(ctx, &args, 0)?
+                } else {
+                    (false, None)
+                };
                 let mut got = None;
                 let mut pop = |s: &mut State| {
                     got = s.items.pop_front();
@@ -126,7 +155,9 @@ impl Object for PyQueue {
             }
             "qsize" => Ok(Value::Int(lock(&self.state).items.len() as i64)),
             "empty" => Ok(Value::Bool(lock(&self.state).items.is_empty())),
-            "full" => Ok(Value::Bool(self.maxsize > 0 && lock(&self.state).items.len() >= self.maxsize)),
+            "full" => Ok(Value::Bool(
+                self.maxsize > 0 && lock(&self.state).items.len() >= self.maxsize,
+            )),
             "task_done" => {
                 let mut s = lock(&self.state);
                 if s.unfinished == 0 {
@@ -139,10 +170,15 @@ impl Object for PyQueue {
                 Ok(Value::None)
             }
             "join" => {
-                wait_on(ctx, &self.state, &self.all_done, None, |s| s.unfinished == 0)?;
+                wait_on(ctx, &self.state, &self.all_done, None, |s| {
+                    s.unfinished == 0
+                })?;
                 Ok(Value::None)
             }
-            _ => Err(ctx.error("AttributeError", format!("'Queue' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'Queue' object has no attribute '{name}'"),
+            )),
         }
     }
     fn as_any(&self) -> &dyn Any {

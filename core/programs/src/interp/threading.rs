@@ -27,7 +27,10 @@ pub(crate) fn wait_on<T>(
         if slice.is_zero() {
             return None;
         }
-        let mut guard = cv.wait_timeout(guard, slice).unwrap_or_else(|p| p.into_inner()).0;
+        let mut guard = cv
+            .wait_timeout(guard, slice)
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
         ready(&mut guard).then_some(())
     })?;
     Ok(outcome.is_some())
@@ -39,27 +42,34 @@ pub(crate) struct PyThread {
     target: Value,
     args: Vec<Value>,
     daemon: AtomicBool,
-    state: Mutex<(bool, bool)>, // (started, finished)
-    finished: Condvar,
+    /// (started, running, finished): `running` once the thread has taken the GIL.
+    state: Mutex<(bool, bool, bool)>,
+    changed: Condvar,
 }
 
 impl PyThread {
     pub(crate) fn is_alive(&self) -> bool {
         let s = lock(&self.state);
-        s.0 && !s.1
+        s.0 && !s.2
     }
 
     /// Waits for the thread to end (a stop ends the wait).
     pub(crate) fn join(&self, ctx: &Ctx, timeout: Option<f64>) -> R<()> {
-        wait_on(ctx, &self.state, &self.finished, timeout, |s| !s.0 || s.1).map(drop)
+        wait_on(ctx, &self.state, &self.changed, timeout, |s| !s.0 || s.2).map(drop)
     }
 }
 
 /// `threading.Thread(target=None, name=None, args=(), daemon=None)`.
 pub(super) fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
     for (k, _) in &a.kw {
-        if !matches!(k.as_str(), "target" | "name" | "args" | "daemon" | "kwargs" | "group") {
-            return Err(ctx.error("TypeError", format!("Thread.__init__() got an unexpected keyword argument '{k}'")));
+        if !matches!(
+            k.as_str(),
+            "target" | "name" | "args" | "daemon" | "kwargs" | "group"
+        ) {
+            return Err(ctx.error(
+                "TypeError",
+                format!("Thread.__init__() got an unexpected keyword argument '{k}'"),
+            ));
         }
     }
     let target = kw_or_pos(&a, "target", 1).unwrap_or(Value::None);
@@ -83,8 +93,8 @@ pub(super) fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
         target,
         args,
         daemon: AtomicBool::new(daemon),
-        state: Mutex::new((false, false)),
-        finished: Condvar::new(),
+        state: Mutex::new((false, false, false)),
+        changed: Condvar::new(),
     }))
 }
 
@@ -93,13 +103,17 @@ impl Object for PyThread {
         "Thread"
     }
     fn repr(&self) -> String {
-        let (started, finished) = *lock(&self.state);
+        let (started, _, finished) = *lock(&self.state);
         let status = match (started, finished) {
             (false, _) => "initial",
             (true, false) => "started",
             (true, true) => "stopped",
         };
-        let daemon = if self.daemon.load(Ordering::SeqCst) { " daemon" } else { "" };
+        let daemon = if self.daemon.load(Ordering::SeqCst) {
+            " daemon"
+        } else {
+            ""
+        };
         format!("<Thread({}, {status}{daemon})>", self.name)
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
@@ -110,7 +124,10 @@ impl Object for PyThread {
         }
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "start" | "join" | "is_alive" | "__setattr__" | "setDaemon")
+        matches!(
+            name,
+            "start" | "join" | "is_alive" | "__setattr__" | "setDaemon"
+        )
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
@@ -122,40 +139,68 @@ impl Object for PyThread {
                     }
                     s.0 = true;
                 }
-                let Value::Object(obj) = this else { unreachable!("a thread is an object") };
+                let Value::Object(obj) = this else {
+                    unreachable!("a thread is an object")
+                };
                 let thread = obj.clone();
                 let started = lock(&ctx.rt.threads).len();
                 if started >= ctx.rt.limits.max_threads {
                     return Err(ctx.error(
                         "RuntimeError",
-                        format!("can't start new thread (futurelab's limit is {} threads)", ctx.rt.limits.max_threads),
+                        format!(
+                            "can't start new thread (futurelab's limit is {} threads)",
+                            ctx.rt.limits.max_threads
+                        ),
                     ));
                 }
                 lock(&ctx.rt.threads).push(obj.clone());
                 let rt = ctx.rt.clone();
-                let spawned = std::thread::Builder::new().name(self.name.clone()).spawn(move || {
-                    let me = thread.as_any().downcast_ref::<PyThread>().expect("started from a PyThread");
-                    set_thread_name(Arc::from(me.name.as_str()));
-                    let ctx = Ctx::new(rt);
-                    let gil = super::gil::GilGuard::new(&ctx.rt.gil);
-                    if !matches!(me.target, Value::None) {
-                        if let Err(Flow::Raise(exc, line)) = ctx.call(&me.target, Args { pos: me.args.clone(), kw: Vec::new() }) {
-                            eprintln!("Exception in thread {}:\n{}", me.name, super::super::traceback(&exc, line));
-                        }
-                    }
-                    drop(gil);
-                    lock(&me.state).1 = true;
-                    me.finished.notify_all();
-                });
+                let spawned =
+                    std::thread::Builder::new()
+                        .name(self.name.clone())
+                        .spawn(move || {
+                            let me = thread
+                                .as_any()
+                                .downcast_ref::<PyThread>()
+                                .expect("started from a PyThread");
+                            set_thread_name(Arc::from(me.name.as_str()));
+                            let ctx = Ctx::new(rt);
+                            let gil = super::gil::GilGuard::new(&ctx.rt.gil);
+                            lock(&me.state).1 = true;
+                            me.changed.notify_all();
+                            if !matches!(me.target, Value::None) {
+                                if let Err(Flow::Raise(exc, line)) = ctx.call(
+                                    &me.target,
+                                    Args {
+                                        pos: me.args.clone(),
+                                        kw: Vec::new(),
+                                    },
+                                ) {
+                                    eprintln!(
+                                        "Exception in thread {}:\n{}",
+                                        me.name,
+                                        super::super::traceback(&exc, line)
+                                    );
+                                }
+                            }
+                            drop(gil);
+                            lock(&me.state).2 = true;
+                            me.changed.notify_all();
+                        });
                 if let Err(e) = spawned {
-                    lock(&self.state).1 = true;
+                    lock(&self.state).2 = true;
                     return Err(ctx.error("RuntimeError", format!("can't start new thread: {e}")));
                 }
+                // As CPython's start(): wait until the new thread runs (it then holds the GIL until it
+                // first waits, so it runs before the starting thread goes on).
+                wait_on(ctx, &self.state, &self.changed, None, |s| s.1 || s.2)?;
                 Ok(Value::None)
             }
             "join" => {
                 if !lock(&self.state).0 {
-                    return Err(ctx.error("RuntimeError", "cannot join thread before it is started"));
+                    return Err(
+                        ctx.error("RuntimeError", "cannot join thread before it is started")
+                    );
                 }
                 if current_thread_name().as_ref() == self.name {
                     return Err(ctx.error("RuntimeError", "cannot join current thread"));
@@ -166,17 +211,31 @@ impl Object for PyThread {
             }
             "is_alive" => Ok(Value::Bool(self.is_alive())),
             "setDaemon" | "__setattr__" => {
-                let value = if name == "setDaemon" { args.pos.first() } else { args.pos.get(1) };
-                if name == "__setattr__" && !matches!(args.pos.first(), Some(Value::Str(n)) if n.as_ref() == "daemon") {
-                    return Err(ctx.error("AttributeError", "only a thread's daemon flag can be set"));
+                let value = if name == "setDaemon" {
+                    args.pos.first()
+                } else {
+                    args.pos.get(1)
+                };
+                if name == "__setattr__"
+                    && !matches!(args.pos.first(), Some(Value::Str(n)) if n.as_ref() == "daemon")
+                {
+                    return Err(
+                        ctx.error("AttributeError", "only a thread's daemon flag can be set")
+                    );
                 }
                 if lock(&self.state).0 {
-                    return Err(ctx.error("RuntimeError", "cannot set daemon status of active thread"));
+                    return Err(
+                        ctx.error("RuntimeError", "cannot set daemon status of active thread")
+                    );
                 }
-                self.daemon.store(value.is_some_and(Value::truthy), Ordering::SeqCst);
+                self.daemon
+                    .store(value.is_some_and(Value::truthy), Ordering::SeqCst);
                 Ok(Value::None)
             }
-            _ => Err(ctx.error("AttributeError", format!("'Thread' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'Thread' object has no attribute '{name}'"),
+            )),
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -242,7 +301,9 @@ impl PyLock {
             let mut l = lock(&self.locked);
             return Ok(!std::mem::replace(&mut *l, true));
         }
-        wait_on(ctx, &self.locked, &self.released, timeout, |l| !std::mem::replace(l, true))
+        wait_on(ctx, &self.locked, &self.released, timeout, |l| {
+            !std::mem::replace(l, true)
+        })
     }
 
     fn release(&self, ctx: &Ctx) -> R<()> {
@@ -258,7 +319,7 @@ impl PyLock {
 
 /// `acquire(blocking=True, timeout=-1)`'s arguments.
 fn acquire_args(ctx: &Ctx, args: &Args) -> R<(bool, Option<f64>)> {
-    let blocking = kw_or_pos(args, "blocking", 0).map_or(true, |b| b.truthy());
+    let blocking = kw_or_pos(args, "blocking", 0).is_none_or(|b| b.truthy());
     let timeout = match kw_or_pos(args, "timeout", 1) {
         Some(Value::Int(-1)) | None => None,
         t => timeout_arg(ctx, t)?,
@@ -271,21 +332,44 @@ impl Object for PyLock {
         "lock"
     }
     fn repr(&self) -> String {
-        let state = if *lock(&self.locked) { "locked" } else { "unlocked" };
-        format!("<{state} _thread.lock object at {:#x}>", self as *const Self as usize)
+        let state = if *lock(&self.locked) {
+            "locked"
+        } else {
+            "unlocked"
+        };
+        format!(
+            "<{state} _thread.lock object at {:#x}>",
+            self as *const Self as usize
+        )
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "acquire" | "release" | "locked" | "__enter__" | "__exit__")
+        matches!(
+            name,
+            "acquire" | "release" | "locked" | "__enter__" | "__exit__"
+        )
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
             "acquire" | "__enter__" => {
-                let (blocking, timeout) = if name == "acquire" { acquire_args(ctx, &args)? } else { (true, None) };
+                let (blocking, timeout) = if name == "acquire" {
+                    acquire_args(ctx, &args)?
+                } else {
+                    (true, None)
+                };
                 self.acquire(ctx, blocking, timeout).map(Value::Bool)
             }
-            "release" | "__exit__" => self.release(ctx).map(|_| if name == "__exit__" { Value::Bool(false) } else { Value::None }),
+            "release" | "__exit__" => self.release(ctx).map(|_| {
+                if name == "__exit__" {
+                    Value::Bool(false)
+                } else {
+                    Value::None
+                }
+            }),
             "locked" => Ok(Value::Bool(*lock(&self.locked))),
-            _ => Err(ctx.error("AttributeError", format!("'lock' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'lock' object has no attribute '{name}'"),
+            )),
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -306,7 +390,10 @@ impl Object for PyEvent {
     }
     fn repr(&self) -> String {
         let state = if *lock(&self.flag) { "set" } else { "unset" };
-        format!("<threading.Event at {:#x}: {state}>", self as *const Self as usize)
+        format!(
+            "<threading.Event at {:#x}: {state}>",
+            self as *const Self as usize
+        )
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(name, "set" | "clear" | "is_set" | "wait")
@@ -327,7 +414,10 @@ impl Object for PyEvent {
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
                 wait_on(ctx, &self.flag, &self.changed, timeout, |f| *f).map(Value::Bool)
             }
-            _ => Err(ctx.error("AttributeError", format!("'Event' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'Event' object has no attribute '{name}'"),
+            )),
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -355,7 +445,11 @@ impl Object for PySemaphore {
         "Semaphore"
     }
     fn repr(&self) -> String {
-        format!("<threading.Semaphore at {:#x}: value={}>", self as *const Self as usize, *lock(&self.count))
+        format!(
+            "<threading.Semaphore at {:#x}: value={}>",
+            self as *const Self as usize,
+            *lock(&self.count)
+        )
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(name, "acquire" | "release" | "__enter__" | "__exit__")
@@ -363,7 +457,11 @@ impl Object for PySemaphore {
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
             "acquire" | "__enter__" => {
-                let (blocking, timeout) = if name == "acquire" { acquire_args(ctx, &args)? } else { (true, None) };
+                let (blocking, timeout) = if name == "acquire" {
+                    acquire_args(ctx, &args)?
+                } else {
+                    (true, None)
+                };
                 let take = |c: &mut i64| {
                     if *c > 0 {
                         *c -= 1;
@@ -380,9 +478,16 @@ impl Object for PySemaphore {
             "release" | "__exit__" => {
                 *lock(&self.count) += 1;
                 self.released.notify_one();
-                Ok(if name == "__exit__" { Value::Bool(false) } else { Value::None })
+                Ok(if name == "__exit__" {
+                    Value::Bool(false)
+                } else {
+                    Value::None
+                })
             }
-            _ => Err(ctx.error("AttributeError", format!("'Semaphore' object has no attribute '{name}'"))),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'Semaphore' object has no attribute '{name}'"),
+            )),
         }
     }
     fn as_any(&self) -> &dyn Any {

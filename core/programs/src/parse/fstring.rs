@@ -96,7 +96,8 @@ fn field(field: &str) -> Result<FPart, String> {
     if expr_text.trim().is_empty() {
         return Err("f-string: empty expression not allowed".into());
     }
-    let expr = super::parse_expression(expr_text.trim()).map_err(|e| format!("in an f-string: {}", e.message))?;
+    let expr = super::parse_expression(expr_text.trim())
+        .map_err(|e| format!("in an f-string: {}", e.message))?;
     Ok(FPart::Value {
         expr,
         conversion,

@@ -9,10 +9,16 @@ pub(super) enum Tok {
     Int(i64),
     Float(f64),
     /// A string literal's value; `f` strings keep their raw text for the f-string parser.
-    Str { value: String, fstring: bool },
+    Str {
+        value: String,
+        fstring: bool,
+    },
     Op(&'static str),
     /// A comment; `own_line` when nothing else stands on its line.
-    Comment { text: String, own_line: bool },
+    Comment {
+        text: String,
+        own_line: bool,
+    },
     Newline,
     Indent,
     Dedent,
@@ -28,9 +34,9 @@ pub(super) struct Token {
 
 /// Longest first, so that `**=` wins over `**` and `*`.
 const OPS: &[&str] = &[
-    "**=", "//=", "...", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", ":=",
-    "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "|",
-    "&", "^", "~",
+    "**=", "//=", "...", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
+    ":=", "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";",
+    "@", "|", "&", "^", "~",
 ];
 
 pub(super) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
@@ -128,7 +134,9 @@ impl Lexer {
                         col,
                     );
                 }
-                c if c.is_ascii_digit() || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) => {
+                c if c.is_ascii_digit()
+                    || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) =>
+                {
                     let tok = self.number()?;
                     self.push(tok, line, col);
                 }
@@ -152,7 +160,9 @@ impl Lexer {
                     self.push(tok, line, col);
                 }
                 _ => {
-                    let rest: String = self.chars[self.pos..self.chars.len().min(self.pos + 3)].iter().collect();
+                    let rest: String = self.chars[self.pos..self.chars.len().min(self.pos + 3)]
+                        .iter()
+                        .collect();
                     let Some(op) = OPS.iter().find(|op| rest.starts_with(**op)) else {
                         return Err(self.error(format!("unexpected character {c:?}")));
                     };
@@ -162,12 +172,10 @@ impl Lexer {
                     match *op {
                         "(" | "[" | "{" => self.depth += 1,
                         ")" | "]" | "}" => {
-                            self.depth = self.depth.checked_sub(1).ok_or_else(|| {
-                                SyntaxError {
-                                    line,
-                                    col,
-                                    message: format!("unmatched '{op}'"),
-                                }
+                            self.depth = self.depth.checked_sub(1).ok_or_else(|| SyntaxError {
+                                line,
+                                col,
+                                message: format!("unmatched '{op}'"),
                             })?
                         }
                         _ => {}
@@ -179,7 +187,10 @@ impl Lexer {
         if self.depth > 0 {
             return Err(self.error("unexpected end of program inside brackets"));
         }
-        if !matches!(self.tokens.last().map(|t| &t.tok), None | Some(Tok::Newline)) {
+        if !matches!(
+            self.tokens.last().map(|t| &t.tok),
+            None | Some(Tok::Newline)
+        ) {
             self.push(Tok::Newline, self.line, self.col);
         }
         while self.indents.len() > 1 {
@@ -288,10 +299,11 @@ impl Lexer {
                 .map(Tok::Float)
                 .map_err(|_| self.error(format!("invalid number {text}")))
         } else {
-            clean
-                .parse()
-                .map(Tok::Int)
-                .map_err(|_| self.error(format!("integer {text} is larger than this engine's 64 bits")))
+            clean.parse().map(Tok::Int).map_err(|_| {
+                self.error(format!(
+                    "integer {text} is larger than this engine's 64 bits"
+                ))
+            })
         }
     }
 

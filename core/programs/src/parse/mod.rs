@@ -21,7 +21,11 @@ pub struct SyntaxError {
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.col, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.col, self.message
+        )
     }
 }
 
@@ -181,7 +185,10 @@ impl Parser {
         if self.eat(&Tok::Newline) || self.at(&Tok::Eof) || self.at(&Tok::Dedent) {
             Ok(comment)
         } else {
-            Err(self.error(format!("expected the end of the line, found {}", describe(self.peek()))))
+            Err(self.error(format!(
+                "expected the end of the line, found {}",
+                describe(self.peek())
+            )))
         }
     }
 
@@ -651,7 +658,9 @@ impl Parser {
     fn check_target(&self, target: &Expr) -> Parsed<()> {
         match target {
             Expr::Name(_) | Expr::Attribute { .. } | Expr::Subscript { .. } => Ok(()),
-            Expr::Tuple(items) | Expr::List(items) => items.iter().try_for_each(|t| self.check_target(t)),
+            Expr::Tuple(items) | Expr::List(items) => {
+                items.iter().try_for_each(|t| self.check_target(t))
+            }
             _ => Err(self.error("cannot assign to this expression")),
         }
     }
@@ -751,7 +760,12 @@ impl Parser {
         self.bool_chain("and", BoolOp::And, Self::not_test)
     }
 
-    fn bool_chain(&mut self, word: &str, op: BoolOp, next: fn(&mut Self) -> Parsed<Expr>) -> Parsed<Expr> {
+    fn bool_chain(
+        &mut self,
+        word: &str,
+        op: BoolOp,
+        next: fn(&mut Self) -> Parsed<Expr>,
+    ) -> Parsed<Expr> {
         let first = next(self)?;
         if !self.at_name(word) {
             return Ok(first);
@@ -796,7 +810,9 @@ impl Parser {
                         CmpOp::Is
                     }
                 }
-                Tok::Name(n) if n == "not" && matches!(self.peek_at(1), Tok::Name(m) if m == "in") => {
+                Tok::Name(n)
+                    if n == "not" && matches!(self.peek_at(1), Tok::Name(m) if m == "in") =>
+                {
                     self.advance();
                     CmpOp::NotIn
                 }
@@ -957,7 +973,7 @@ impl Parser {
             } else {
                 self.test()?
             };
-            if keyword.is_none() && args.len() == 0 && self.at_name("for") {
+            if keyword.is_none() && args.is_empty() && self.at_name("for") {
                 let comp = self.comprehension_rest(value)?;
                 self.expect_op(")")?;
                 return Ok(vec![Arg {
@@ -1086,11 +1102,16 @@ impl Parser {
                     self.expect_op(":")?;
                     let value = self.test()?;
                     if pairs.is_empty() && self.at_name("for") {
-                        let Expr::ListComp { target, iter, cond, .. } = self.comprehension_rest(Expr::None)? else {
+                        let Expr::ListComp {
+                            target, iter, cond, ..
+                        } = self.comprehension_rest(Expr::None)?
+                        else {
                             unreachable!("comprehension_rest makes a ListComp")
                         };
                         if cond.is_some() {
-                            return Err(self.error("a condition in a dict comprehension is not part of the subset"));
+                            return Err(self.error(
+                                "a condition in a dict comprehension is not part of the subset",
+                            ));
                         }
                         self.expect_op("}")?;
                         return Ok(Expr::DictComp {
@@ -1121,7 +1142,11 @@ impl Parser {
             self.advance();
             if fstring {
                 any_f = true;
-                parts.extend(fstring::parse(&value).map_err(|message| SyntaxError { line, col, message })?);
+                parts.extend(fstring::parse(&value).map_err(|message| SyntaxError {
+                    line,
+                    col,
+                    message,
+                })?);
             } else {
                 parts.push(FPart::Lit(value));
             }
@@ -1151,10 +1176,40 @@ impl Parser {
 fn is_keyword(name: &str) -> bool {
     matches!(
         name,
-        "and" | "as" | "async" | "await" | "break" | "class" | "continue" | "def" | "del" | "elif" | "else"
-            | "except" | "finally" | "for" | "from" | "global" | "if" | "import" | "in" | "is" | "lambda"
-            | "nonlocal" | "not" | "or" | "pass" | "raise" | "return" | "try" | "while" | "with" | "yield"
-            | "None" | "True" | "False"
+        "and"
+            | "as"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "None"
+            | "True"
+            | "False"
     )
 }
 

@@ -1,0 +1,139 @@
+use super::*;
+
+fn err(src: &str) -> SyntaxError {
+    parse_program(src).expect_err("the source is not in the subset")
+}
+
+#[test]
+fn a_program_keeps_its_lines_comments_and_docstrings() {
+    let p = parse_program("import time\n\n# a comment\ndef f(n):  # trailing\n    \"\"\"doc\"\"\"\n    return n * 10\n").unwrap();
+    assert_eq!(p.body.len(), 3);
+    assert_eq!(
+        p.body[1].kind,
+        StmtKind::Comment {
+            text: " a comment".into()
+        }
+    );
+    let StmtKind::FunctionDef(def) = &p.body[2].kind else {
+        panic!("a def")
+    };
+    assert_eq!(
+        (p.body[2].line, p.body[2].comment.as_deref()),
+        (4, Some(" trailing"))
+    );
+    assert_eq!(
+        def.body[0].kind,
+        StmtKind::Expr {
+            value: Expr::Str("doc".into())
+        }
+    );
+}
+
+#[test]
+fn f_strings_split_into_literals_and_fields() {
+    let Expr::FString(parts) = parse_expression("f'{name!r:>5} 在执行任务 {i}{{x}}'").unwrap()
+    else {
+        panic!("an f-string")
+    };
+    assert_eq!(parts.len(), 4);
+    assert_eq!(
+        parts[0],
+        FPart::Value {
+            expr: Expr::Name("name".into()),
+            conversion: Some('r'),
+            spec: Some(">5".into())
+        }
+    );
+    assert_eq!(parts[1], FPart::Lit(" 在执行任务 ".into()));
+    assert_eq!(parts[3], FPart::Lit("{x}".into()));
+}
+
+#[test]
+fn for_targets_stop_before_in() {
+    let p = parse_program("for i, result in enumerate(results):\n    pass\n").unwrap();
+    let StmtKind::For { target, .. } = &p.body[0].kind else {
+        panic!("a for")
+    };
+    assert_eq!(
+        target,
+        &Expr::Tuple(vec![Expr::Name("i".into()), Expr::Name("result".into())])
+    );
+}
+
+#[test]
+fn adjacent_strings_join() {
+    assert_eq!(
+        parse_expression("('CN IN ' 'US')").unwrap(),
+        Expr::Str("CN IN US".into())
+    );
+}
+
+#[test]
+fn problems_name_their_line_and_column() {
+    let e = err("x = 1\nif x:\nprint(x)\n");
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (3, "expected an indented block")
+    );
+    let e = err("x = (1,\n");
+    assert!(e.message.contains("brackets"), "{e}");
+    let e = err("@decorator\ndef f():\n    pass\n");
+    assert_eq!(e.line, 1);
+    assert!(e.message.contains("decorators"));
+    assert!(err("x = 99999999999999999999\n")
+        .message
+        .contains("64 bits"));
+    assert_eq!(
+        err("def f(:):\n    pass\n").to_string(),
+        "line 1, column 7: expected a name, found ':'"
+    );
+    assert!(err("print(f'{}')\n").message.contains("empty expression"));
+    assert!(err("  x = 1\n").message.contains("indent"));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(err(&deep).message.contains("nested"));
+    let deep_not = format!("x = {}True\n", "not ".repeat(10_000));
+    assert!(err(&deep_not).message.contains("nested"));
+    let mut blocks = String::new();
+    for depth in 0..200 {
+        blocks.push_str(&" ".repeat(depth));
+        blocks.push_str("if True:\n");
+    }
+    blocks.push_str(&" ".repeat(200));
+    blocks.push_str("pass\n");
+    assert!(err(&blocks).message.contains("nested"));
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    // A small deterministic fuzz: every prefix of a real program, and mangled variants of it.
+    let src = include_str!("../presets/programs/A4.py");
+    let chars: Vec<char> = src.chars().collect();
+    for end in 0..chars.len() {
+        let prefix: String = chars[..end].iter().collect();
+        let _ = parse_program(&prefix);
+    }
+    for (i, c) in ['(', ')', ':', '"', '\'', '{', '}', '\\', '\t', '#']
+        .iter()
+        .enumerate()
+    {
+        let mangled: String = chars
+            .iter()
+            .enumerate()
+            .map(|(j, &d)| if j % (7 + i) == 0 { *c } else { d })
+            .collect();
+        let _ = parse_program(&mangled);
+    }
+}
+
+#[test]
+fn a_program_round_trips_through_json() {
+    let p = parse_program(include_str!("../presets/programs/C8.py")).unwrap();
+    let json = serde_json::to_string(&p).unwrap();
+    let back: Program = serde_json::from_str(&json).unwrap();
+    assert_eq!(p, back);
+    assert_eq!(p.version, PROGRAM_VERSION);
+}

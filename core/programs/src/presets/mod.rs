@@ -37,10 +37,12 @@ pub struct Comparison {
 }
 
 /// Every run: addresses and `[HH:MM:SS]` stamps differ between runs.
-pub const COMMON_REWRITES: &[(&str, &str)] = &[(r"0x[0-9a-f]+", "0x…"), (r"\[\d\d:\d\d:\d\d\] ?", "")];
+pub const COMMON_REWRITES: &[(&str, &str)] =
+    &[(r"0x[0-9a-f]+", "0x…"), (r"\[\d\d:\d\d:\d\d\] ?", "")];
 
 /// Which worker runs a task is up to the scheduler.
-const WORKER_NAMES: &[(&str, &str)] = &[(r"ThreadPoolExecutor-(\d+)_\d+", "ThreadPoolExecutor-${1}_N")];
+const WORKER_NAMES: &[(&str, &str)] =
+    &[(r"ThreadPoolExecutor-(\d+)_\d+", "ThreadPoolExecutor-${1}_N")];
 
 /// Which of two threads wins a race is up to the scheduler.
 const RACERS: &[(&str, &str)] = &[(r"^t[ab] ", "t? ")];

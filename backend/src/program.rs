@@ -1,0 +1,155 @@
+//! `futurelab run <program>`: a seed program by its inventory id (`A4`), or a Python file, run by the
+//! program engine. Standard output gets exactly what the program prints (with `--timestamps none`);
+//! what futurelab says about the run goes to standard error.
+
+use crate::cli::{RunArgs, TimestampArg};
+use crate::run::RunFailure;
+use futurelab_programs::{parse_program, presets, run, Program, RunOptions};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The time limit of a program run from the command line, unless `--time-limit` says otherwise.
+const DEFAULT_TIME_LIMIT_S: f64 = 600.0;
+
+/// Whether `name` is for the program engine: a preset id of the inventory, or a `.py` file.
+pub fn is_program(name: &str) -> bool {
+    presets::get(name).is_some() || name.ends_with(".py")
+}
+
+/// The program presets, one per line: id and title.
+pub fn list() -> String {
+    presets::all()
+        .iter()
+        .map(|p| format!("{:<32} {}\n", p.id, p.title))
+        .collect()
+}
+
+fn load(name: &str) -> Result<(String, Program), RunFailure> {
+    if let Some(preset) = presets::get(name) {
+        let program = preset
+            .program()
+            .map_err(|e| RunFailure(format!("preset {} does not parse: {e}", preset.id)))?;
+        return Ok((preset.id.to_string(), program));
+    }
+    let text = std::fs::read_to_string(name)
+        .map_err(|e| RunFailure(format!("cannot read {name}: {e}")))?;
+    let program = parse_program(&text).map_err(|e| RunFailure(format!("{name}: {e}")))?;
+    Ok((name.to_string(), program))
+}
+
+/// Refuses the options that shape scenarios, which a program states for itself.
+fn check_options(args: &RunArgs) -> Result<(), RunFailure> {
+    let given: Vec<&str> = [
+        ("--workers", args.workers.is_some()),
+        ("--style", args.style.is_some()),
+        ("--gil", args.gil),
+        ("--trace", args.trace.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, set)| set.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        Ok(())
+    } else {
+        Err(RunFailure(format!(
+            "{} shape{} scenarios; a program says it in its own code",
+            given.join(", "),
+            if given.len() == 1 { "s" } else { "" }
+        )))
+    }
+}
+
+/// Prefixes each line of the output with its time, as `--timestamps` asks.
+struct Stamper {
+    style: TimestampArg,
+    started: Instant,
+    at_line_start: bool,
+}
+
+impl Stamper {
+    fn stamp(&mut self, text: &str) -> String {
+        if matches!(self.style, TimestampArg::None) {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        for piece in text.split_inclusive('\n') {
+            if self.at_line_start {
+                out.push_str(&self.prefix());
+            }
+            out.push_str(piece);
+            self.at_line_start = piece.ends_with('\n');
+        }
+        out
+    }
+
+    fn prefix(&self) -> String {
+        match self.style {
+            TimestampArg::Relative => format!("[{:.3}] ", self.started.elapsed().as_secs_f64()),
+            TimestampArg::Clock => {
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                format!(
+                    "[{:02}:{:02}:{:02}] ",
+                    secs / 3600 % 24,
+                    secs / 60 % 60,
+                    secs % 60
+                )
+            }
+            TimestampArg::None => String::new(),
+        }
+    }
+}
+
+/// Runs the program, printing what it prints as it prints it.
+pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
+    check_options(args)?;
+    let name = args.scenario.as_deref().unwrap_or_default();
+    let (label, program) = load(name)?;
+    let time_scale = args.time_scale.unwrap_or(1.0);
+    if !(time_scale.is_finite() && time_scale > 0.0 && time_scale <= 100.0) {
+        return Err(RunFailure(
+            "--time-scale must be above 0 and at most 100".into(),
+        ));
+    }
+    let limit = args.time_limit.unwrap_or(DEFAULT_TIME_LIMIT_S);
+    if !(limit.is_finite() && limit > 0.0 && limit <= 86_400.0) {
+        return Err(RunFailure(
+            "--time-limit must be above 0 and at most 86400 seconds".into(),
+        ));
+    }
+    let stamper = Mutex::new(Stamper {
+        style: args.timestamps,
+        started: Instant::now(),
+        at_line_start: true,
+    });
+    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
+        let stamped = stamper
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .stamp(text);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(stamped.as_bytes());
+        let _ = out.flush();
+    }));
+    options.time_scale = time_scale;
+    options.time_limit = Some(Duration::from_secs_f64(limit));
+    let report = run(&program, options);
+    if let Some(traceback) = &report.error {
+        eprintln!("{traceback}");
+    }
+    eprintln!(
+        "futurelab: {label} ran for {:.2} s",
+        report.elapsed.as_secs_f64()
+    );
+    if let Some(why) = report.stopped {
+        return Err(RunFailure(format!("{label} was stopped: {why}")));
+    }
+    if report.error.is_some() {
+        return Err(RunFailure(format!(
+            "{label} ended with an uncaught exception"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `futurelab run` with the seed programs: standard output is what the program prints, nothing more.
+
+use std::process::{Command, Output};
+
+fn futurelab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_futurelab"))
+        .args(args)
+        .output()
+        .expect("run futurelab")
+}
+
+#[test]
+fn a_seed_program_prints_only_its_own_lines() {
+    let out = futurelab(&["run", "C7", "--timestamps", "none", "--time-scale", "0.01"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 40, "{stdout}");
+    for (i, pair) in lines.chunks(2).enumerate() {
+        assert!(pair[0].starts_with("ThreadPoolExecutor-0_"), "{stdout}");
+        assert!(pair[0].ends_with(&format!(" 在执行任务 {i}")), "{stdout}");
+        assert_eq!(pair[1], (i * i).to_string());
+    }
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("futurelab: C7 ran for "),
+        "run statistics go to standard error: {stderr}"
+    );
+}
+
+#[test]
+fn the_list_names_every_program_by_its_id() {
+    let out = futurelab(&["run", "--list"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for id in ["A4", "C6", "C7", "C8", "D5", "D6"] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&format!("{id} "))),
+            "{id} in {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_python_file_runs_and_its_problems_name_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.py");
+    std::fs::write(
+        &good,
+        "for i in range(3):\n    print(i, end=' ')\nprint()\n",
+    )
+    .unwrap();
+    let out = futurelab(&["run", good.to_str().unwrap(), "--timestamps", "none"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "0 1 2 \n");
+
+    let bad = dir.path().join("bad.py");
+    std::fs::write(&bad, "x = 1\nif x:\nprint(x)\n").unwrap();
+    let out = futurelab(&["run", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("bad.py: line 3, column 1: expected an indented block"),
+        "{stderr}"
+    );
+
+    let raises = dir.path().join("raises.py");
+    std::fs::write(&raises, "print('before')\nraise ValueError('bad value')\n").unwrap();
+    let out = futurelab(&["run", raises.to_str().unwrap(), "--timestamps", "none"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "before\n");
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("ValueError: bad value"));
+}
+
+#[test]
+fn a_hanging_program_ends_at_its_time_limit_and_scenario_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let hang = dir.path().join("hang.py");
+    std::fs::write(&hang, "import threading\nthreading.Event().wait()\n").unwrap();
+    let out = futurelab(&["run", hang.to_str().unwrap(), "--time-limit", "0.3"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("time limit"));
+
+    let out = futurelab(&["run", "A4", "--style", "threads"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("--style shapes scenarios"));
+    let out = futurelab(&["run", "A4", "--time-scale", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -1,1 +1,0 @@
-pub fn to_python(_p: &crate::Program) -> String { String::new() }

@@ -1,0 +1,149 @@
+//! The engine on small programs: Python's semantics where the seeds rely on them, and the limits.
+
+use futurelab_programs::{parse_program, run, Limits, RunOptions, RunReport};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn run_source(src: &str, tweak: impl FnOnce(&mut RunOptions)) -> (String, RunReport) {
+    let program = parse_program(src).unwrap_or_else(|e| panic!("{e}"));
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    let mut options = RunOptions::new(Arc::new(move |_t: &str, text: &str| {
+        sink.lock().unwrap().push_str(text)
+    }));
+    options.time_limit = Some(Duration::from_secs(30));
+    tweak(&mut options);
+    let report = run(&program, options);
+    let text = out.lock().unwrap().clone();
+    (text, report)
+}
+
+fn output(src: &str) -> String {
+    let (out, report) = run_source(src, |_| {});
+    assert_eq!(report.error, None);
+    out
+}
+
+#[test]
+fn values_print_as_python_prints_them() {
+    let out = output(
+        "print(1/4, 10/2, 1e16, 0.00001, -7 // 2, -7 % 3, 2**10, 'it''s', (1,), [1, 'a'], {'k': None}, True)\n\
+         print('{:>5}|{:<4}|{:.2f}|{:,}'.format('ab', 'c', 3.14159, 1234567), f'{3!r:>3}', '%s-%d' % ('x', 4))\n",
+    );
+    assert_eq!(
+        out,
+        "0.25 5.0 1e+16 1e-05 -4 2 1024 its (1,) [1, 'a'] {'k': None} True\n   ab|c   |3.14|1,234,567   3 x-4\n"
+    );
+}
+
+#[test]
+fn exceptions_are_caught_by_class_and_reported_when_not() {
+    let out = output(
+        "try:\n    {}['missing']\nexcept LookupError as e:\n    print('caught', repr(e))\n\
+         class Mine(Exception):\n    pass\ntry:\n    raise Mine('boom')\nexcept Exception as e:\n    print(type(e) if False else e)\n",
+    );
+    assert_eq!(out, "caught KeyError('missing')\nboom\n");
+    let (_, report) = run_source("x = 1\nraise ValueError('bad value')\n", |_| {});
+    let error = report.error.expect("an uncaught exception");
+    assert!(error.ends_with("line 2\nValueError: bad value"), "{error}");
+}
+
+#[test]
+fn a_future_raises_what_its_task_raised() {
+    let out = output(
+        "from concurrent.futures import ThreadPoolExecutor, wait, FIRST_EXCEPTION\n\
+         def fail(n):\n    raise ValueError(n)\n\
+         with ThreadPoolExecutor(2) as ex:\n    f = ex.submit(fail, 7)\n    done, not_done = wait([f], return_when=FIRST_EXCEPTION)\n\
+         print(repr(f.exception()), len(done), len(not_done))\n\
+         print(str(f).split(' state=')[1])\n\
+         try:\n    f.result()\nexcept ValueError as e:\n    print('raised', e)\n",
+    );
+    assert_eq!(
+        out,
+        "ValueError(7) 1 0\nfinished raised ValueError>\nraised 7\n"
+    );
+}
+
+#[test]
+fn as_completed_yields_in_completion_order_and_times_out_as_cpython_says() {
+    let out = output(
+        "import time\nfrom concurrent.futures import ThreadPoolExecutor, as_completed\n\
+         def nap(s):\n    time.sleep(s)\n    return s\n\
+         ex = ThreadPoolExecutor(4)\nfs = [ex.submit(nap, s) for s in (0.3, 0.1, 0.2)]\n\
+         print([f.result() for f in as_completed(fs)])\n\
+         slow = [ex.submit(nap, 5), ex.submit(nap, 0)]\n\
+         try:\n    for f in as_completed(slow, timeout=0.5):\n        print('done', f.result())\nexcept TimeoutError as e:\n    print(e)\n\
+         ex.shutdown(wait=False, cancel_futures=True)\n",
+    );
+    assert_eq!(
+        out,
+        "[0.1, 0.2, 0.3]\ndone 0\n1 (of 2) futures unfinished\n"
+    );
+}
+
+#[test]
+fn queues_and_events_hand_work_between_threads() {
+    let out = output(
+        "import queue, threading\nq = queue.Queue()\nready = threading.Event()\n\
+         def consumer():\n    ready.set()\n    while True:\n        item = q.get()\n        if item is None:\n            break\n        print('got', item)\n        q.task_done()\n\
+         t = threading.Thread(target=consumer)\nt.start()\nready.wait()\n\
+         for i in range(3):\n    q.put(i)\nq.join()\nq.put(None)\nt.join()\nprint(t.name, t.is_alive())\n\
+         try:\n    q.get(timeout=0.01)\nexcept queue.Empty:\n    print('empty')\n",
+    );
+    assert_eq!(
+        out,
+        "got 0\ngot 1\ngot 2\nThread-1 (consumer) False\nempty\n"
+    );
+}
+
+#[test]
+fn a_program_that_never_ends_is_stopped_by_its_time_limit() {
+    let started = Instant::now();
+    let (_, report) = run_source(
+        "import threading\ndef spin():\n    while True:\n        pass\n\
+         threading.Thread(target=spin).start()\nlock = threading.Lock()\nlock.acquire()\nlock.acquire()\n",
+        |o| o.time_limit = Some(Duration::from_millis(300)),
+    );
+    assert!(report.stopped.expect("stopped").contains("time limit"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the stop reached every thread"
+    );
+}
+
+#[test]
+fn values_cannot_grow_past_the_item_limit() {
+    let (_, report) = run_source("x = list(range(1000000000))\n", |o| {
+        o.limits = Limits {
+            max_items: 10_000,
+            ..Limits::default()
+        }
+    });
+    assert!(report.error.expect("MemoryError").contains("MemoryError"));
+    let (_, report) = run_source("s = 'x' * 100000000\n", |o| {
+        o.limits = Limits {
+            max_items: 10_000,
+            ..Limits::default()
+        }
+    });
+    assert!(report.error.expect("MemoryError").contains("MemoryError"));
+    let (_, report) = run_source("n = 2 ** 64\n", |_| {});
+    assert!(report
+        .error
+        .expect("OverflowError")
+        .contains("OverflowError"));
+}
+
+#[test]
+fn unknown_modules_and_names_are_python_errors() {
+    let (_, report) = run_source("import socket\n", |_| {});
+    assert!(report
+        .error
+        .unwrap()
+        .contains("ModuleNotFoundError: No module named 'socket'"));
+    let (_, report) = run_source("print(undefined)\n", |_| {});
+    assert!(report
+        .error
+        .unwrap()
+        .contains("NameError: name 'undefined' is not defined"));
+}
