@@ -45,12 +45,14 @@ mod clock;
 mod interp;
 pub mod parse;
 pub mod presets;
+mod python;
 mod value;
 
 pub use ast::{Program, PROGRAM_VERSION};
 pub use clock::Clock;
 pub use interp::Sink;
 pub use parse::{parse_expression, parse_program, SyntaxError};
+pub use python::to_python;
 
 use interp::{Ctx, Flow, Frame, Runtime};
 use std::sync::{mpsc, Arc};
