@@ -42,6 +42,8 @@
 
 pub mod ast;
 mod clock;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cpython;
 mod interp;
 pub mod parse;
 pub mod presets;

@@ -3,6 +3,8 @@
 //! Each preset is Python source, parsed into a [`Program`]; the differential test runs the same source
 //! under CPython and compares the two outputs as [`Comparison`] says.
 
+mod compare;
+
 use crate::{parse_program, Program, SyntaxError};
 
 /// One seed program.
@@ -18,6 +20,8 @@ pub struct Preset {
     pub source: &'static str,
     /// The time scale the tests run it at (1 where the program's own timing is what it shows).
     pub test_time_scale: f64,
+    /// It fetches from the futurelab server (the local flag server and blog pages).
+    pub needs_server: bool,
     /// How its output compares with CPython's.
     pub comparison: Comparison,
 }
@@ -55,6 +59,7 @@ const ALL: &[Preset] = &[
                       their results in input order, while the calls finish in their own order.",
         source: include_str!("programs/A4.py"),
         test_time_scale: 0.1,
+        needs_server: false,
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -70,6 +75,7 @@ const ALL: &[Preset] = &[
                       print in submission order.",
         source: include_str!("programs/C6.py"),
         test_time_scale: 0.02,
+        needs_server: false,
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
@@ -85,6 +91,7 @@ const ALL: &[Preset] = &[
                       time: the seed's point that this turns asynchronous work back into serial work.",
         source: include_str!("programs/C7.py"),
         test_time_scale: 0.02,
+        needs_server: false,
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: true,
@@ -99,6 +106,7 @@ const ALL: &[Preset] = &[
                       as it is done.",
         source: include_str!("programs/C8.py"),
         test_time_scale: 0.02,
+        needs_server: false,
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
@@ -113,6 +121,7 @@ const ALL: &[Preset] = &[
                       and act lets the other run): the account ends at -600.",
         source: include_str!("programs/D5.py"),
         test_time_scale: 1.0,
+        needs_server: false,
         comparison: Comparison {
             rewrites: RACERS,
             in_order: false,
@@ -126,6 +135,7 @@ const ALL: &[Preset] = &[
         description: "The lock makes check-then-act one step: the second withdrawal is refused.",
         source: include_str!("programs/D6.py"),
         test_time_scale: 0.2,
+        needs_server: false,
         comparison: Comparison {
             rewrites: RACERS,
             in_order: true,

@@ -1,6 +1,6 @@
 """Runs a seed program under CPython the way futurelab's differential test compares it.
 
-Usage: python3 run_program.py PROGRAM.py TIME_SCALE
+Usage: python3 cpython_runner.py PROGRAM.py TIME_SCALE   (FUTURELAB_SERVER: where http://127.0.0.1:8080 goes)
 
 - time.sleep lasts TIME_SCALE times as long, and time.time / time.perf_counter run 1/TIME_SCALE as fast,
   exactly as futurelab's engine does with the same scale (printed durations read as at full speed);
@@ -9,6 +9,7 @@ Usage: python3 run_program.py PROGRAM.py TIME_SCALE
 Nothing else about the program changes: it runs as __main__ with the real threading and concurrent.futures.
 """
 import builtins
+import os
 import runpy
 import sys
 import threading
@@ -47,5 +48,20 @@ def _whole_print(*args, sep=' ', end='\n', file=None, flush=False):
 
 
 builtins.print = _whole_print
+
+_server = os.environ.get('FUTURELAB_SERVER')
+if _server:
+    # The presets fetch from futurelab's default address; send that to the server of this run.
+    import requests.sessions
+
+    _request = requests.sessions.Session.request
+
+    def _to_server(self, method, url, *args, **kwargs):
+        if isinstance(url, str) and url.startswith('http://127.0.0.1:8080'):
+            url = _server + url[len('http://127.0.0.1:8080'):]
+        return _request(self, method, url, *args, **kwargs)
+
+    requests.sessions.Session.request = _to_server
+
 sys.argv = [path]
 runpy.run_path(path, run_name='__main__')
