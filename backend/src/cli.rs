@@ -108,7 +108,8 @@ pub struct RunArgs {
     /// How each line's time is shown.
     #[arg(long, value_enum, default_value = "relative")]
     pub timestamps: TimestampArg,
-    /// The futurelab server that fetch tasks download from (start one with `futurelab serve`).
+    /// The futurelab server that fetch tasks and programs' `requests.get` download from (start one with
+    /// `futurelab serve`).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub server: String,
     /// Stop a program after this many seconds (programs only; default 600).

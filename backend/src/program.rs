@@ -135,6 +135,7 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     }));
     options.time_scale = time_scale;
     options.time_limit = Some(Duration::from_secs_f64(limit));
+    options.server = Some(args.server.clone());
     let report = run(&program, options);
     if let Some(traceback) = &report.error {
         eprintln!("{traceback}");

@@ -89,6 +89,9 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Where each `print` goes, whole: `(thread name, text)`.
     pub sink: Sink,
+    /// The futurelab server that `requests.get` reaches: the presets' `http://127.0.0.1:8080/…` URLs
+    /// go there, and no other host is reachable. `None`: programs cannot fetch.
+    pub server: Option<String>,
 }
 
 impl RunOptions {
@@ -99,6 +102,7 @@ impl RunOptions {
             time_limit: None,
             limits: Limits::default(),
             sink,
+            server: None,
         }
     }
 }
@@ -133,6 +137,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         options.sink.clone(),
         Clock::new(options.time_scale),
         options.limits,
+        options.server.clone(),
     );
     let body = Arc::new(program.body.clone());
     let (done_tx, done_rx) = mpsc::channel();

@@ -260,6 +260,11 @@ impl Class {
         self.name == name || self.bases.iter().any(|b| b.derives_from(name))
     }
 
+    /// Whether this class is `other` or derives from it (by identity, as `issubclass`).
+    pub fn is_subclass_of(&self, other: &Class) -> bool {
+        std::ptr::eq(self, other) || self.bases.iter().any(|b| b.is_subclass_of(other))
+    }
+
     /// An attribute of the class or, in order, of its bases.
     pub fn lookup(&self, name: &str) -> Option<Value> {
         if let Some(v) = lock(&self.attrs).get(name) {

@@ -20,6 +20,7 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
     }
     Some(match name {
         "print" => builtin_fn("print", print),
+        "open" => builtin_fn("open", super::files::open),
         "range" => builtin_fn("range", range),
         "len" => builtin_fn("len", |ctx, a| {
             let [v] = exactly(ctx, "len", a)?;

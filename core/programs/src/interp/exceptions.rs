@@ -9,7 +9,8 @@ pub(crate) struct ExceptionClasses {
     by_name: HashMap<&'static str, Arc<Class>>,
 }
 
-/// (class, base, module) in an order where each base comes before its subclasses.
+/// (key, base key, module) in an order where each base comes before its subclasses. A class's name is
+/// its key's last part (`requests.HTTPError` is named `HTTPError`).
 const HIERARCHY: &[(&str, &str, &str)] = &[
     ("BaseException", "", "builtins"),
     ("Exception", "BaseException", "builtins"),
@@ -51,15 +52,39 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),
+    ("FileNotFoundError", "OSError", "builtins"),
+    ("FileExistsError", "OSError", "builtins"),
+    // requests
+    (
+        "requests.RequestException",
+        "OSError",
+        "requests.exceptions",
+    ),
+    (
+        "requests.HTTPError",
+        "requests.RequestException",
+        "requests.exceptions",
+    ),
+    (
+        "requests.ConnectionError",
+        "requests.RequestException",
+        "requests.exceptions",
+    ),
+    (
+        "requests.Timeout",
+        "requests.RequestException",
+        "requests.exceptions",
+    ),
 ];
 
 impl ExceptionClasses {
     pub(crate) fn new() -> Self {
         let mut by_name: HashMap<&'static str, Arc<Class>> = HashMap::new();
-        for (name, base, module) in HIERARCHY {
+        for (key, base, module) in HIERARCHY {
             let bases = by_name.get(base).cloned().into_iter().collect();
+            let name = key.rsplit('.').next().unwrap_or(key);
             by_name.insert(
-                name,
+                key,
                 Arc::new(Class {
                     name: name.to_string(),
                     module: module.to_string(),

@@ -9,9 +9,11 @@
 
 mod builtins;
 mod exceptions;
+mod files;
 pub(crate) mod format;
 pub(crate) mod futures;
 pub(crate) mod gil;
+mod http;
 mod modules;
 mod queue;
 pub(crate) mod threading;
@@ -60,6 +62,10 @@ pub struct Runtime {
     pub(crate) executors: Mutex<Vec<Arc<futurelab::ThreadPoolExecutor>>>,
     pub(crate) limits: crate::Limits,
     pub(crate) gil: gil::Gil,
+    /// The run's own folder (`open`, `os.path`).
+    pub(crate) files: Mutex<files::VirtualFs>,
+    /// The futurelab server that `requests.get` reaches (`http://127.0.0.1:PORT`).
+    pub(crate) server: Option<String>,
 }
 
 /// The run's cancel flag, with a condition variable so that sleeping threads wake at once.
@@ -112,7 +118,12 @@ impl Frame {
 }
 
 impl Runtime {
-    pub(crate) fn new(sink: Sink, clock: crate::clock::Clock, limits: crate::Limits) -> Arc<Self> {
+    pub(crate) fn new(
+        sink: Sink,
+        clock: crate::clock::Clock,
+        limits: crate::Limits,
+        server: Option<String>,
+    ) -> Arc<Self> {
         let rt = Arc::new(Runtime {
             globals: Mutex::new(HashMap::new()),
             sink,
@@ -130,8 +141,14 @@ impl Runtime {
             executors: Mutex::new(Vec::new()),
             limits,
             gil: gil::Gil::default(),
+            files: Mutex::new(files::VirtualFs::default()),
+            server,
         });
         lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));
+        lock(&rt.globals).insert(
+            "__file__".into(),
+            Value::str(format!("{}/program.py", files::CWD)),
+        );
         rt
     }
 
@@ -599,7 +616,7 @@ impl Ctx {
             match class {
                 Value::Class(c) if c.is_exception() => {
                     if let Value::Instance(i) = exc {
-                        if i.class.derives_from(&c.name) {
+                        if i.class.is_subclass_of(&c) {
                             return Ok(true);
                         }
                     }

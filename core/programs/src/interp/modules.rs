@@ -1,7 +1,7 @@
 //! The modules a program can import, and their attributes.
 
 use super::builtins::{exactly, kw_or_pos, no_kw};
-use super::{futures, queue, threading, Ctx, R};
+use super::{files, futures, http, queue, threading, Ctx, R};
 use crate::value::*;
 use std::any::Any;
 use std::sync::Arc;
@@ -17,6 +17,9 @@ const MODULES: &[&str] = &[
     "multiprocessing",
     "math",
     "sys",
+    "os.path",
+    "requests",
+    "requests.exceptions",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -183,6 +186,15 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             }
         }
         ("sys", "stdout") => Some(Value::object(Stdout)),
+        ("requests", "get") => f("get", http::get),
+        ("requests", "exceptions") => Some(Value::Module(Arc::new(Module {
+            name: "requests.exceptions",
+        }))),
+        (
+            "requests" | "requests.exceptions",
+            "HTTPError" | "ConnectionError" | "RequestException" | "Timeout",
+        ) => exc(&format!("requests.{name}")),
+        ("os" | "os.path", _) => files::os_attr(module, name),
         _ => None,
     }
 }

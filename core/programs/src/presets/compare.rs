@@ -30,7 +30,23 @@ impl Comparison {
     /// the first difference.
     pub fn check(&self, python: &str, ours: &str) -> Result<(), String> {
         let (p, o) = (self.normalise(python), self.normalise(ours));
-        if self.in_order {
+        if self.by_words {
+            let words = |lines: &[String]| {
+                let mut w: Vec<String> = lines
+                    .iter()
+                    .flat_map(|l| l.split_whitespace().map(str::to_string))
+                    .collect();
+                w.sort();
+                w
+            };
+            if words(&p) != words(&o) {
+                return Err(format!(
+                    "the words differ\nCPython:\n{}\nfuturelab:\n{}",
+                    p.join("\n"),
+                    o.join("\n")
+                ));
+            }
+        } else if self.in_order {
             if p != o {
                 return Err(format!(
                     "lines differ\nCPython:\n{}\nfuturelab:\n{}",
@@ -38,17 +54,17 @@ impl Comparison {
                     o.join("\n")
                 ));
             }
-            return Ok(());
-        }
-        let (mut ps, mut os) = (p.clone(), o.clone());
-        ps.sort();
-        os.sort();
-        if ps != os {
-            return Err(format!(
-                "the lines differ as multisets\nCPython:\n{}\nfuturelab:\n{}",
-                p.join("\n"),
-                o.join("\n")
-            ));
+        } else {
+            let (mut ps, mut os) = (p.clone(), o.clone());
+            ps.sort();
+            os.sort();
+            if ps != os {
+                return Err(format!(
+                    "the lines differ as multisets\nCPython:\n{}\nfuturelab:\n{}",
+                    p.join("\n"),
+                    o.join("\n")
+                ));
+            }
         }
         for pattern in self.ordered {
             let re = Regex::new(pattern).expect("the presets' order patterns are valid regexes");

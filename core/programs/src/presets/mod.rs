@@ -34,6 +34,9 @@ pub struct Comparison {
     pub rewrites: &'static [(&'static str, &'static str)],
     /// True: the lines must match one by one, in order. False: as a multiset, plus `ordered`.
     pub in_order: bool,
+    /// Compare the multiset of words instead of lines: for programs whose threads print pieces of one
+    /// line (`print(cc, end=' ')`) in an order the scheduler picks.
+    pub by_words: bool,
     /// Regexes: the lines matching each one must come in the same order in both outputs.
     pub ordered: &'static [&'static str],
     /// Why the comparison is what it is.
@@ -41,8 +44,12 @@ pub struct Comparison {
 }
 
 /// Every run: addresses and `[HH:MM:SS]` stamps differ between runs.
-pub const COMMON_REWRITES: &[(&str, &str)] =
-    &[(r"0x[0-9a-f]+", "0x…"), (r"\[\d\d:\d\d:\d\d\] ?", "")];
+pub const COMMON_REWRITES: &[(&str, &str)] = &[
+    (r"0x[0-9a-f]+", "0x…"),
+    (r"\[\d\d:\d\d:\d\d\] ?", ""),
+    // Elapsed times (`in 2.51s`) differ between any two runs.
+    (r"\b\d+\.\d+s\b", "…s"),
+];
 
 /// Which worker runs a task is up to the scheduler.
 const WORKER_NAMES: &[(&str, &str)] =
@@ -52,6 +59,55 @@ const WORKER_NAMES: &[(&str, &str)] =
 const RACERS: &[(&str, &str)] = &[(r"^t[ab] ", "t? ")];
 
 const ALL: &[Preset] = &[
+    Preset {
+        id: "A1",
+        title: "按照顺序下载: 20 flags, one after the other",
+        description: "Each download waits for the one before: the total is the sum of every request's \
+                      latency. The flags come from futurelab's own flag server (the seed used flupy.org).",
+        source: include_str!("programs/A1.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one thread: every line is in program order (only the elapsed time differs)",
+        },
+    },
+    Preset {
+        id: "A2",
+        title: "多线程下载: the same 20 flags on a ThreadPoolExecutor with map",
+        description: "All 20 requests wait at once, so the whole run takes about one request's latency. \
+                      The codes print in the order the downloads finish.",
+        source: include_str!("programs/A2.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: true,
+            ordered: &[],
+            why: "the codes print in completion order, on one line",
+        },
+    },
+    Preset {
+        id: "A3",
+        title: "一窥神秘的future: submit, the futures' states, as_completed",
+        description: "Five submits to three workers: the first three futures are running when printed, the \
+                      last two pending. as_completed then hands each back as it finishes.",
+        source: include_str!("programs/A3.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: true,
+            ordered: &[r"^[A-Z]{2}: <Future"],
+            why: "the scheduled futures print in submission order with their states; the downloads finish in \
+                  any order and their codes print in pieces of lines",
+        },
+    },
     Preset {
         id: "A4",
         title: "实验Executor.map: the loiter demo",
@@ -63,6 +119,7 @@ const ALL: &[Preset] = &[
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
+            by_words: false,
             ordered: &[r"^(Script starting|results :|waiting for|result \d)", r"^\tloiter\(1\)", r"^\t\t\t\tloiter\(4\)"],
             why: "the workers' lines interleave by timing; the main program's lines, and each loiter's \
                   start before its end, are in program order",
@@ -79,6 +136,7 @@ const ALL: &[Preset] = &[
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
+            by_words: false,
             ordered: &[r"^\d+$"],
             why: "which worker takes which task, and the order the tasks start in, are up to the \
                   scheduler; the results print in submission order",
@@ -95,6 +153,7 @@ const ALL: &[Preset] = &[
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: true,
+            by_words: false,
             ordered: &[],
             why: "every line is in program order; only which idle worker is reused varies",
         },
@@ -110,6 +169,7 @@ const ALL: &[Preset] = &[
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
+            by_words: false,
             ordered: &[],
             why: "tasks and their callbacks run on three workers at once",
         },
@@ -125,6 +185,7 @@ const ALL: &[Preset] = &[
         comparison: Comparison {
             rewrites: RACERS,
             in_order: false,
+            by_words: false,
             ordered: &[],
             why: "which thread subtracts first is up to the scheduler; both always withdraw",
         },
@@ -139,9 +200,43 @@ const ALL: &[Preset] = &[
         comparison: Comparison {
             rewrites: RACERS,
             in_order: true,
+            by_words: false,
             ordered: &[],
             why: "which thread takes the lock first is up to the scheduler; the winner's two lines then \
                   the loser's refusal are in order",
+        },
+    },
+    Preset {
+        id: "E1",
+        title: "004: ThreadPoolExecutor.map over four flags",
+        description: "with ThreadPoolExecutor(4) as executor: executor.map(download_one, CC_LIST). The program \
+                      prints nothing: watch the timeline (the flags come from futurelab's flag server).",
+        source: include_str!("programs/E1.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "it prints nothing",
+        },
+    },
+    Preset {
+        id: "E2",
+        title: "004: submit each, print the futures, then as_completed",
+        description: "Broken as written: the seed calls futures.as_completed without importing futures; this \
+                      preset adds `from concurrent import futures`. Five workers for four codes: every future \
+                      is running when printed.",
+        source: include_str!("programs/E2.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: false,
+            ordered: &[r"^[A-Z]{2} <Future at 0x… state=running>"],
+            why: "the futures print in submission order; they finish in any order",
         },
     },
 ];

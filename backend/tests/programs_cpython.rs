@@ -1,0 +1,84 @@
+//! The differential test of the presets that fetch: each runs under the machine's python3 (with the
+//! seed's `requests`) and under futurelab's engine, against one real flag server on loopback with 100 ms
+//! of latency, and the outputs compare as the preset says. (The others: core/programs/tests/cpython.rs.)
+
+mod support;
+
+use futurelab_programs::cpython::run_under_cpython;
+use futurelab_programs::presets::{self, Preset};
+use futurelab_programs::{run, RunOptions};
+use futurelab_server::server::flags::FlagOptions;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+fn futurelab_output(preset: &Preset, server: &str) -> String {
+    let program = preset
+        .program()
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", preset.id));
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
+        sink.lock().unwrap().push_str(text)
+    }));
+    options.time_scale = preset.test_time_scale;
+    options.time_limit = Some(Duration::from_secs(60));
+    options.server = Some(server.to_string());
+    let report = run(&program, options);
+    assert_eq!(report.error, None, "{} raised", preset.id);
+    assert_eq!(report.stopped, None, "{} was stopped", preset.id);
+    let text = out.lock().unwrap().clone();
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_preset_that_fetches_prints_what_cpython_prints() {
+    let flags = FlagOptions {
+        delay_ms: 100,
+        jitter_ms: 0,
+        error_rate: 0.0,
+    };
+    let (_dist, server) = support::flag_server(flags).await;
+    let failures = tokio::task::spawn_blocking(move || {
+        let mut failures = Vec::new();
+        for preset in presets::all().iter().filter(|p| p.needs_server) {
+            let python = run_under_cpython(
+                preset.source,
+                preset.id,
+                preset.test_time_scale,
+                Some(&server),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", preset.id));
+            let ours = futurelab_output(preset, &server);
+            if let Err(why) = preset.comparison.check(&python, &ours) {
+                failures.push(format!("{}: {why}", preset.id));
+            }
+        }
+        failures
+    })
+    .await
+    .expect("the comparisons ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_program_cannot_fetch_from_another_host() {
+    let program = futurelab_programs::parse_program(
+        "import requests\ntry:\n    requests.get('http://example.com/')\nexcept requests.exceptions.ConnectionError as e:\n    print(e)\n",
+    )
+    .unwrap();
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    let mut options = RunOptions::new(Arc::new(move |_t: &str, text: &str| {
+        sink.lock().unwrap().push_str(text)
+    }));
+    options.server = Some("http://127.0.0.1:1".into());
+    let report = run(&program, options);
+    assert_eq!(report.error, None);
+    assert!(
+        out.lock()
+            .unwrap()
+            .contains("fetch only from the futurelab server"),
+        "{}",
+        out.lock().unwrap()
+    );
+}

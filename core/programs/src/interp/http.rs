@@ -1,0 +1,219 @@
+//! `requests.get` against the futurelab server, and the `bytes` a response carries.
+//!
+//! Programs fetch only from the futurelab server: a URL on `http://127.0.0.1:8080` (the server's
+//! default address, which the presets name) goes to the run's server, and any other host is refused
+//! with a `ConnectionError`. No redirect is followed, a body is at most [`MAX_BODY`] bytes, and the wait
+//! gives the GIL back, as CPython's socket reads do.
+
+use super::builtins::{exactly, kw_or_pos};
+use super::{Ctx, Flow, R};
+use crate::value::*;
+use std::any::Any;
+use std::sync::Arc;
+
+/// The address the presets write; a run's server takes its place.
+pub(crate) const PRESET_SERVER: &str = "http://127.0.0.1:8080";
+
+/// The largest response body a program may fetch.
+const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+/// `requests.get(url, timeout=None)`.
+pub(super) fn get(ctx: &Ctx, a: Args) -> R<Value> {
+    let url = match kw_or_pos(&a, "url", 0) {
+        Some(Value::Str(u)) => u.to_string(),
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("url must be a str, not {}", other.type_name()),
+            ))
+        }
+        None => {
+            return Err(ctx.error(
+                "TypeError",
+                "get() missing 1 required positional argument: 'url'",
+            ))
+        }
+    };
+    let target = resolve(ctx, &url)?;
+    let fetched = ctx.rt.gil.released(|| fetch(&target));
+    ctx.check()?;
+    let (status, body) = fetched.map_err(|why| {
+        let server = ctx.rt.server.as_deref().unwrap_or_default();
+        let message = format!("cannot reach the futurelab server at {server} (start one with `futurelab serve`): {why}");
+        Flow::Raise(ctx.exception("requests.ConnectionError", vec![Value::str(message)]), 0)
+    })?;
+    Ok(Value::object(Response {
+        url,
+        status,
+        body: Arc::from(body),
+    }))
+}
+
+/// Where a program's URL really goes, or the `ConnectionError` that refuses it.
+fn resolve(ctx: &Ctx, url: &str) -> R<String> {
+    let refuse = |why: String| {
+        Flow::Raise(
+            ctx.exception("requests.ConnectionError", vec![Value::str(why)]),
+            0,
+        )
+    };
+    let rest = url
+        .strip_prefix(PRESET_SERVER)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+        .ok_or_else(|| {
+            refuse(format!(
+                "futurelab programs fetch only from the futurelab server ({PRESET_SERVER}/…), not {url}"
+            ))
+        })?;
+    let server = ctx.rt.server.as_deref().ok_or_else(|| {
+        refuse(
+            "this run has no futurelab server to fetch from (start one with `futurelab serve`)"
+                .into(),
+        )
+    })?;
+    Ok(format!("{}{rest}", server.trim_end_matches('/')))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
+    use std::io::Read;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .build()
+        .into();
+    let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(MAX_BODY + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| e.to_string())?;
+    if body.len() as u64 > MAX_BODY {
+        return Err(format!(
+            "the response is larger than futurelab's limit of {MAX_BODY} bytes"
+        ));
+    }
+    Ok((status, body))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn fetch(_url: &str) -> Result<(u16, Vec<u8>), String> {
+    Err("HTTP from programs in the browser is not yet part of futurelab's engine".into())
+}
+
+/// The reason phrase requests prints for a status.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// A `requests.Response`.
+struct Response {
+    url: String,
+    status: u16,
+    body: Arc<[u8]>,
+}
+
+impl Object for Response {
+    fn type_name(&self) -> &'static str {
+        "Response"
+    }
+    fn repr(&self) -> String {
+        format!("<Response [{}]>", self.status)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        Some(match name {
+            "status_code" => Value::Int(i64::from(self.status)),
+            "content" => Value::object(Bytes(self.body.clone())),
+            "text" => Value::str(String::from_utf8_lossy(&self.body).into_owned()),
+            "ok" => Value::Bool(self.status < 400),
+            "reason" => Value::str(reason(self.status)),
+            "url" => Value::str(self.url.as_str()),
+            _ => return None,
+        })
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "raise_for_status"
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+        let [] = exactly(ctx, "raise_for_status", args)?;
+        let kind = match self.status {
+            400..=499 => "Client",
+            500..=599 => "Server",
+            _ => return Ok(Value::None),
+        };
+        let message = format!(
+            "{} {kind} Error: {} for url: {}",
+            self.status,
+            reason(self.status),
+            self.url
+        );
+        let exc = ctx.exception("requests.HTTPError", vec![Value::str(message)]);
+        if let Value::Instance(i) = &exc {
+            lock(&i.attrs).insert("response".into(), this.clone());
+        }
+        Err(Flow::Raise(exc, 0))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `bytes`: what a response's `content` is and what a file opened with `'wb'` takes.
+pub(crate) struct Bytes(pub(crate) Arc<[u8]>);
+
+impl Object for Bytes {
+    fn type_name(&self) -> &'static str {
+        "bytes"
+    }
+    fn repr(&self) -> String {
+        let mut out = String::from("b'");
+        for &b in self.0.iter() {
+            match b {
+                b'\\' => out.push_str("\\\\"),
+                b'\'' => out.push_str("\\'"),
+                b'\n' => out.push_str("\\n"),
+                b'\t' => out.push_str("\\t"),
+                b'\r' => out.push_str("\\r"),
+                0x20..=0x7e => out.push(b as char),
+                _ => out.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        out.push('\'');
+        out
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "__len__" | "decode")
+    }
+    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+        Ok(match name {
+            "decode" => Value::str(String::from_utf8_lossy(&self.0).into_owned()),
+            _ => Value::Int(self.0.len() as i64),
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
