@@ -106,14 +106,17 @@ impl Stamper {
 pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     check_options(args)?;
     let name = args.scenario.as_deref().unwrap_or_default();
-    let (label, program) = load(name)?;
+    let (label, program, hangs_for) = load(name)?;
     let time_scale = args.time_scale.unwrap_or(1.0);
     if !(time_scale.is_finite() && time_scale > 0.0 && time_scale <= 100.0) {
         return Err(RunFailure(
             "--time-scale must be above 0 and at most 100".into(),
         ));
     }
-    let limit = args.time_limit.unwrap_or(DEFAULT_TIME_LIMIT_S);
+    let limit = args
+        .time_limit
+        .or(hangs_for)
+        .unwrap_or(DEFAULT_TIME_LIMIT_S);
     if !(limit.is_finite() && limit > 0.0 && limit <= 86_400.0) {
         return Err(RunFailure(
             "--time-limit must be above 0 and at most 86400 seconds".into(),
@@ -145,7 +148,12 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         report.elapsed.as_secs_f64()
     );
     if let Some(why) = report.stopped {
-        return Err(RunFailure(format!("{label} was stopped: {why}")));
+        let by_design = if hangs_for.is_some() {
+            " (it hangs by design)"
+        } else {
+            ""
+        };
+        return Err(RunFailure(format!("{label} was stopped: {why}{by_design}")));
     }
     if report.error.is_some() {
         return Err(RunFailure(format!(

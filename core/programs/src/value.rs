@@ -63,6 +63,8 @@ impl Dict {
 /// variables as they were then (closures capture values, not cells).
 pub struct Function {
     pub name: String,
+    /// The line of its `def` (0 for a lambda).
+    pub line: u32,
     pub qualname: String,
     pub params: Vec<Param>,
     pub star: Option<String>,

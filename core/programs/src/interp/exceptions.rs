@@ -49,6 +49,11 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
         "BrokenExecutor",
         "concurrent.futures.thread",
     ),
+    (
+        "asyncio.CancelledError",
+        "BaseException",
+        "asyncio.exceptions",
+    ),
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),

@@ -7,6 +7,7 @@
 //!   [`Flow`] too. [`Flow::Stopped`] ends a run (its time limit, or a cancel) and no `except` catches it.
 //! - Program code never runs while the runtime holds one of its locks.
 
+pub(crate) mod asyncio;
 mod builtins;
 mod exceptions;
 mod files;
@@ -66,6 +67,10 @@ pub struct Runtime {
     pub(crate) files: Mutex<files::VirtualFs>,
     /// The futurelab server that `requests.get` reaches (`http://127.0.0.1:PORT`).
     pub(crate) server: Option<String>,
+    /// `Task-N` numbers, from 1.
+    pub(crate) task_counter: AtomicUsize,
+    /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
+    pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
 }
 
 /// The run's cancel flag, with a condition variable so that sleeping threads wake at once.
@@ -143,6 +148,8 @@ impl Runtime {
             gil: gil::Gil::default(),
             files: Mutex::new(files::VirtualFs::default()),
             server,
+            task_counter: AtomicUsize::new(1),
+            event_loop: Mutex::new(None),
         });
         lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));
         lock(&rt.globals).insert(
@@ -400,7 +407,7 @@ impl Ctx {
                 self.assign(frame, target, result)
             }
             StmtKind::FunctionDef(def) => {
-                let f = self.make_function(frame, def)?;
+                let f = self.make_function(frame, def, stmt.line)?;
                 self.store(frame, &def.name, f);
                 Ok(())
             }
@@ -648,7 +655,7 @@ impl Ctx {
         }
     }
 
-    fn make_function(&self, frame: &mut Frame, def: &FunctionDef) -> R<Value> {
+    fn make_function(&self, frame: &mut Frame, def: &FunctionDef, line: u32) -> R<Value> {
         let mut defaults = Vec::new();
         for p in &def.params {
             defaults.push(match &p.default {
@@ -667,6 +674,7 @@ impl Ctx {
         };
         Ok(Value::Function(Arc::new(Function {
             name: def.name.clone(),
+            line,
             qualname,
             params: def.params.clone(),
             star: def.star.clone(),
@@ -856,6 +864,7 @@ impl Ctx {
                 let locals: HashSet<String> = params.iter().map(|p| p.name.clone()).collect();
                 Value::Function(Arc::new(Function {
                     name: "<lambda>".into(),
+                    line: 0,
                     qualname: match &frame.func {
                         Some(outer) => format!("{}.<locals>.<lambda>", outer.qualname),
                         None => "<lambda>".into(),
@@ -869,11 +878,9 @@ impl Ctx {
                     captured: captured(frame),
                 }))
             }
-            Expr::Await(_) => {
-                return Err(self.error(
-                    "NotImplementedError",
-                    "await is not yet part of futurelab's engine",
-                ))
+            Expr::Await(inner) => {
+                let v = self.eval(frame, inner)?;
+                asyncio::await_value(self, &v)?
             }
             Expr::Starred(_) => {
                 return Err(self.error("SyntaxError", "can't use starred expression here"))
@@ -1014,11 +1021,17 @@ impl Ctx {
 
     fn call_function(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         if func.is_async {
-            return Err(self.error(
-                "NotImplementedError",
-                "async functions are not yet part of futurelab's engine",
-            ));
+            // Calling an async function makes a coroutine; its body runs when it is awaited.
+            return Ok(Value::object(asyncio::Coroutine {
+                func: func.clone(),
+                args: Mutex::new(Some(args)),
+            }));
         }
+        self.run_function_body(func, args)
+    }
+
+    /// Runs a function's body with these arguments (a coroutine's, when it is awaited).
+    pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         let mut frame = Frame {
             locals: HashMap::new(),
             func: Some(func.clone()),

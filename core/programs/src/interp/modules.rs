@@ -1,7 +1,7 @@
 //! The modules a program can import, and their attributes.
 
 use super::builtins::{exactly, kw_or_pos, no_kw};
-use super::{files, futures, http, queue, threading, Ctx, R};
+use super::{asyncio, files, futures, http, queue, threading, Ctx, R};
 use crate::value::*;
 use std::any::Any;
 use std::sync::Arc;
@@ -20,6 +20,9 @@ const MODULES: &[&str] = &[
     "os.path",
     "requests",
     "requests.exceptions",
+    "asyncio",
+    "concurrent.futures.thread",
+    "concurrent.futures.process",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -134,15 +137,23 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("concurrent", "futures") => Some(Value::Module(Arc::new(Module {
             name: "concurrent.futures",
         }))),
-        ("concurrent.futures", "ThreadPoolExecutor") => {
+        ("concurrent.futures", "thread") => Some(Value::Module(Arc::new(Module {
+            name: "concurrent.futures.thread",
+        }))),
+        ("concurrent.futures", "process") => Some(Value::Module(Arc::new(Module {
+            name: "concurrent.futures.process",
+        }))),
+        ("concurrent.futures" | "concurrent.futures.thread", "ThreadPoolExecutor") => {
             f("ThreadPoolExecutor", futures::new_executor)
         }
-        ("concurrent.futures", "ProcessPoolExecutor") => f("ProcessPoolExecutor", |ctx, _| {
-            Err(ctx.error(
-                "NotImplementedError",
-                "ProcessPoolExecutor is not yet part of futurelab's program engine",
-            ))
-        }),
+        ("concurrent.futures" | "concurrent.futures.process", "ProcessPoolExecutor") => {
+            f("ProcessPoolExecutor", |ctx, _| {
+                Err(ctx.error(
+                    "NotImplementedError",
+                    "ProcessPoolExecutor is not yet part of futurelab's program engine",
+                ))
+            })
+        }
         ("concurrent.futures", "as_completed") => f("as_completed", futures::as_completed),
         ("concurrent.futures", "wait") => f("wait", futures::wait),
         ("concurrent.futures", "Future") => f("Future", futures::new_future),
@@ -195,6 +206,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             "HTTPError" | "ConnectionError" | "RequestException" | "Timeout",
         ) => exc(&format!("requests.{name}")),
         ("os" | "os.path", _) => files::os_attr(module, name),
+        ("asyncio", _) => asyncio::attr(ctx, name),
         _ => None,
     }
 }

@@ -22,6 +22,9 @@ pub struct Preset {
     pub test_time_scale: f64,
     /// It fetches from the futurelab server (the local flag server and blog pages).
     pub needs_server: bool,
+    /// A program that never ends by design runs with this limit, in seconds (D23 awaits a future that
+    /// nothing sets): its end is the limit, and the comparison is of what it printed until then.
+    pub hangs_for: Option<f64>,
     /// How its output compares with CPython's.
     pub comparison: Comparison,
 }
@@ -49,6 +52,8 @@ pub const COMMON_REWRITES: &[(&str, &str)] = &[
     (r"\[\d\d:\d\d:\d\d\] ?", ""),
     // Elapsed times (`in 2.51s`) differ between any two runs.
     (r"\b\d+\.\d+s\b", "…s"),
+    // A coroutine's file (`defined at /tmp/…/D22.py:4`) is wherever the program was run from.
+    (r"defined at \S+:(\d+)", "defined at …:${1}"),
 ];
 
 /// Which worker runs a task is up to the scheduler.
@@ -67,6 +72,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A1.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -83,6 +89,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A2.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -99,6 +106,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A3.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -116,6 +124,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A4.py"),
         test_time_scale: 0.1,
         needs_server: false,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -133,6 +142,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C6.py"),
         test_time_scale: 0.02,
         needs_server: false,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
@@ -150,6 +160,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C7.py"),
         test_time_scale: 0.02,
         needs_server: false,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: true,
@@ -166,6 +177,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C8.py"),
         test_time_scale: 0.02,
         needs_server: false,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
@@ -182,6 +194,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D5.py"),
         test_time_scale: 1.0,
         needs_server: false,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: RACERS,
             in_order: false,
@@ -197,6 +210,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D6.py"),
         test_time_scale: 0.2,
         needs_server: false,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: RACERS,
             in_order: true,
@@ -207,6 +221,198 @@ const ALL: &[Preset] = &[
         },
     },
     Preset {
+        id: "D14",
+        title: "asyncio: the skeleton with get_event_loop and run_until_complete",
+        description: "Broken as written: the seed uses `loop` before it makes it, and leaves get_url and urls undefined. This preset makes the loop first and gives get_url a one-second wait; the three tasks wait at once.",
+        source: include_str!("programs/D14.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one thread: the tasks wake in the order their timers were set",
+        },
+    },
+    Preset {
+        id: "D15",
+        title: "asyncio: @asyncio.coroutine and yield from",
+        description: "Broken as written: generator coroutines (@asyncio.coroutine, yield from) were removed in Python 3.11; this preset is the same program with async def and await, which is what D16 shows next.",
+        source: include_str!("programs/D15.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one thread: tasks switch only at await",
+        },
+    },
+    Preset {
+        id: "D16",
+        title: "asyncio: two coroutines with await asyncio.sleep, asyncio.wait",
+        description: "Both coroutines start, both sleep at once, both finish: 1 3 2 4, in about two seconds, not four.",
+        source: include_str!("programs/D16.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one thread: tasks switch only at await",
+        },
+    },
+    Preset {
+        id: "D18",
+        title: "asyncio: a coroutine object runs only when the loop runs it",
+        description: "Calling an async def function runs none of its body; asyncio.run does.",
+        source: include_str!("programs/D18.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one line",
+        },
+    },
+    Preset {
+        id: "D19",
+        title: "asyncio: await example 1",
+        description: "await asyncio.sleep(2) suspends the coroutine; the sleep's result is None.",
+        source: include_str!("programs/D19.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one coroutine",
+        },
+    },
+    Preset {
+        id: "D20",
+        title: "asyncio: await example 2, one coroutine awaiting another",
+        description: "Awaiting a coroutine runs it to its end, inside the awaiting task, and hands back its return value.",
+        source: include_str!("programs/D20.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one task",
+        },
+    },
+    Preset {
+        id: "D21",
+        title: "asyncio: two create_task calls overlap",
+        description: "create_task schedules both at once: their sleeps overlap and main's awaits collect both results.",
+        source: include_str!("programs/D21.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one thread: tasks switch only at await, in the order they were scheduled",
+        },
+    },
+    Preset {
+        id: "D22",
+        title: "asyncio: named tasks and asyncio.wait",
+        description: "asyncio.wait returns the sets of done and pending tasks; the done set prints each task's repr with its name and result.",
+        source: include_str!("programs/D22.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: true,
+            ordered: &[],
+            why: "a set prints its tasks in an order of its own",
+        },
+    },
+    Preset {
+        id: "D23",
+        title: "asyncio: awaiting a future nothing sets",
+        description: "Hangs by design: the future never gets a result, so the await never ends. The preset runs it with a 3-second limit to make the hang visible.",
+        source: include_str!("programs/D23.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: Some(3.0),
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "it prints nothing before the limit",
+        },
+    },
+    Preset {
+        id: "D24",
+        title: "asyncio: a future set by another task after 2 s",
+        description: "set_after sets the future's result; the task awaiting the future then gets 666.",
+        source: include_str!("programs/D24.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one line",
+        },
+    },
+    Preset {
+        id: "D25",
+        title: "concurrent.futures.Future objects and their reprs",
+        description: "Broken as written: the seed imports from concurrent.futrues (a typo); this preset imports from concurrent.futures. Five workers: the first five futures print running, the next five pending.",
+        source: include_str!("programs/D25.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: false,
+            ordered: &[r"^<Future"],
+            why: "the futures print in submission order with their states; the values print as the workers finish",
+        },
+    },
+    Preset {
+        id: "D26",
+        title: "asyncio: run_in_executor on the default thread pool",
+        description: "A blocking function runs on the loop's default ThreadPoolExecutor; awaiting its wrapped future gives 'SB'.",
+        source: include_str!("programs/D26.py"),
+        test_time_scale: 0.05,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one line",
+        },
+    },
+    Preset {
         id: "E1",
         title: "004: ThreadPoolExecutor.map over four flags",
         description: "with ThreadPoolExecutor(4) as executor: executor.map(download_one, CC_LIST). The program \
@@ -214,6 +420,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/E1.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -231,6 +438,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/E2.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        hangs_for: None,
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
