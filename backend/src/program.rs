@@ -25,17 +25,18 @@ pub fn list() -> String {
         .collect()
 }
 
-fn load(name: &str) -> Result<(String, Program), RunFailure> {
+/// The program, its label, and the time limit its preset runs with (a program that hangs by design).
+fn load(name: &str) -> Result<(String, Program, Option<f64>), RunFailure> {
     if let Some(preset) = presets::get(name) {
         let program = preset
             .program()
             .map_err(|e| RunFailure(format!("preset {} does not parse: {e}", preset.id)))?;
-        return Ok((preset.id.to_string(), program));
+        return Ok((preset.id.to_string(), program, preset.hangs_for));
     }
     let text = std::fs::read_to_string(name)
         .map_err(|e| RunFailure(format!("cannot read {name}: {e}")))?;
     let program = parse_program(&text).map_err(|e| RunFailure(format!("{name}: {e}")))?;
-    Ok((name.to_string(), program))
+    Ok((name.to_string(), program, None))
 }
 
 /// Refuses the options that shape scenarios, which a program states for itself.

@@ -46,6 +46,7 @@ async fn every_preset_that_fetches_prints_what_cpython_prints() {
                 preset.id,
                 preset.test_time_scale,
                 Some(&server),
+                preset.hangs_for,
             )
             .unwrap_or_else(|e| panic!("{}: {e}", preset.id));
             let ours = futurelab_output(preset, &server);

@@ -362,7 +362,8 @@ impl Task {
         let outcome = {
             let _gil = GilGuard::new(&ctx.rt.gil);
             let body = lock(&self.body).take();
-            let result = match body {
+
+            match body {
                 _ if self.cancel_requested.load(Ordering::SeqCst) => Err(Flow::Raise(
                     ctx.exception("asyncio.CancelledError", Vec::new()),
                     0,
@@ -370,8 +371,7 @@ impl Task {
                 Some(Body::Coroutine(c)) => await_value(ctx, &c),
                 Some(Body::Awaitable(a)) => await_value(ctx, &a),
                 None => Ok(Value::None),
-            };
-            result
+            }
         };
         match outcome {
             Ok(v) => {
