@@ -304,3 +304,22 @@ fn an_argument_that_does_not_fit_fails_its_own_future_only() {
     assert!(matches!(e, FutureError::Serialization(_)), "{e:?}");
     assert_eq!(pool.submit(&b.is_prime, 97).unwrap().result(), Ok(true));
 }
+
+#[test]
+fn each_worker_knows_its_number_and_a_replacement_gets_the_next() {
+    let b = builtins();
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .max_tasks_per_child(1)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .build()
+        .unwrap();
+    let first = pool.submit(&b.worker_number, ()).unwrap().result();
+    let second = pool.submit(&b.worker_number, ()).unwrap().result();
+    assert_eq!((first, second), (Ok(Some(1)), Ok(Some(2))));
+    assert_eq!(
+        futurelab::process::worker_number(),
+        None,
+        "this test is no worker"
+    );
+}

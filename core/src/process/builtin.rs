@@ -13,6 +13,8 @@ pub struct Builtins {
     pub sleep_ms: Remote<u64, ()>,
     /// `os.getpid()`.
     pub pid: Remote<(), u32>,
+    /// The worker's number in its pool ([`worker_number`](super::worker_number)).
+    pub worker_number: Remote<(), Option<usize>>,
     /// Returns its argument.
     pub echo: Remote<serde_json::Value, serde_json::Value>,
     /// `a + b`, for `starmap`.
@@ -38,6 +40,7 @@ pub fn builtin_registry() -> (Registry, Builtins) {
             std::thread::sleep(std::time::Duration::from_millis(ms))
         }),
         pid: r.register("pid", |(): ()| std::process::id()),
+        worker_number: r.register("worker_number", |(): ()| super::worker_number()),
         echo: r.register("echo", |v: serde_json::Value| v),
         add: r.register("add", |(a, b): (i64, i64)| a.wrapping_add(b)),
         panic: r.register("panic", |message: String| -> () { panic!("{message}") }),

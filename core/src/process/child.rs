@@ -1,7 +1,7 @@
 //! One worker process as the parent sees it: started from the worker program, connected over its own Unix
 //! socket, its output relayed line by line, its exit described in words.
 
-use super::protocol::{receive, send, FromWorker, ToWorker, WORKER_ENV};
+use super::protocol::{receive, send, FromWorker, ToWorker, WORKER_ENV, WORKER_NUMBER_ENV};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::ExitStatusExt;
@@ -23,11 +23,13 @@ pub(crate) struct WorkerProcess {
 }
 
 impl WorkerProcess {
-    /// Starts `program` as a worker listening at `socket` (a fresh path in the pool's private folder).
+    /// Starts `program` as a worker listening at `socket` (a fresh path in the pool's private folder);
+    /// it is the pool's `number`th worker process (see [`worker_number`](super::worker_number)).
     pub(crate) fn start(
         program: &Path,
         socket: &Path,
         on_output: Option<&OutputSink>,
+        number: usize,
     ) -> Result<Self, String> {
         let _ = std::fs::remove_file(socket);
         let listener = UnixListener::bind(socket)
@@ -37,6 +39,7 @@ impl WorkerProcess {
             .map_err(|e| format!("cannot listen at {}: {e}", socket.display()))?;
         let mut child = Command::new(program)
             .env(WORKER_ENV, socket)
+            .env(WORKER_NUMBER_ENV, number.to_string())
             // Kept open and never written: the worker exits when it reads end-of-file (this process gone).
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

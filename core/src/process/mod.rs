@@ -35,3 +35,13 @@ pub use pool::{
 };
 pub use registry::{Registry, Remote};
 pub use worker::{serve_if_worker, INITIALIZER_FAILED};
+
+/// In a worker process, its number within its pool, from 1 in the order the pool started its workers
+/// (a replacement gets the next number), as CPython numbers `ForkProcess-1`, `ForkProcess-2`. `None`
+/// outside a worker process.
+pub fn worker_number() -> Option<usize> {
+    std::env::var(protocol::WORKER_NUMBER_ENV)
+        .ok()?
+        .parse()
+        .ok()
+}

@@ -97,6 +97,8 @@ struct Config {
     on_output: Option<OutputSink>,
     /// A private folder (mode 0700) for the workers' sockets.
     dir: PathBuf,
+    /// Worker processes started so far: each is told its number.
+    processes_started: std::sync::atomic::AtomicUsize,
 }
 
 struct Shared {
@@ -204,6 +206,7 @@ impl ProcessPoolExecutorBuilder {
                     trace: self.trace,
                     on_output: self.on_output,
                     dir: private_dir().map_err(ExecutorError::Spawn)?,
+                    processes_started: std::sync::atomic::AtomicUsize::new(0),
                 },
                 state: Mutex::new(State::default()),
                 work_ready: Condvar::new(),
@@ -622,8 +625,12 @@ fn drive(shared: Arc<Shared>, index: usize) {
         }
         let socket = config.dir.join(format!("w{index}-{started}.sock"));
         started += 1;
+        let number = 1 + config
+            .processes_started
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let mut worker =
-            match WorkerProcess::start(&config.program, &socket, config.on_output.as_ref()) {
+            match WorkerProcess::start(&config.program, &socket, config.on_output.as_ref(), number)
+            {
                 Ok(w) => w,
                 Err(e) => {
                     break_pool(

@@ -8,6 +8,8 @@ use std::io::{BufRead, Write};
 
 /// The environment variable that makes a program a worker: the socket path to connect to.
 pub(crate) const WORKER_ENV: &str = "FUTURELAB_PROCESS_WORKER";
+/// Which worker process of its pool this is, counting from 1 (replacements get the next numbers).
+pub(crate) const WORKER_NUMBER_ENV: &str = "FUTURELAB_WORKER_NUMBER";
 
 /// Parent to worker.
 #[derive(Debug, Serialize, Deserialize)]
