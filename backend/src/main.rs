@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Process pools re-run this program as their workers: serve them before anything else.
-    futurelab::process::serve_if_worker(&futurelab::process::builtin_registry().0);
+    let mut registry = futurelab::process::builtin_registry().0;
+    futurelab_programs::register_process_functions(&mut registry);
+    futurelab::process::serve_if_worker(&registry);
     let cli = Cli::parse();
     match &cli.command {
         Command::Run(args) => {

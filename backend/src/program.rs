@@ -140,6 +140,8 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     options.time_scale = time_scale;
     options.time_limit = Some(Duration::from_secs_f64(limit));
     options.server = Some(args.server.clone());
+    // Process pools re-run this binary as their workers (main serves them first).
+    options.process_worker = std::env::current_exe().ok();
     let report = run(&program, options);
     if let Some(traceback) = &report.error {
         eprintln!("{traceback}");

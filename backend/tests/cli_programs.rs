@@ -96,3 +96,28 @@ fn a_hanging_program_ends_at_its_time_limit_and_scenario_options_are_refused() {
     let out = futurelab(&["run", "A4", "--time-scale", "0"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_stopped_run_ends_its_worker_processes() {
+    let dir = tempfile::tempdir().unwrap();
+    let slow = dir.path().join("slow.py");
+    std::fs::write(
+        &slow,
+        "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
+         def nap(s):\n    time.sleep(s)\n\
+         if __name__ == '__main__':\n    pool = ProcessPoolExecutor(2)\n    f = pool.submit(nap, 600)\n    f.result()\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = futurelab(&["run", slow.to_str().unwrap(), "--time-limit", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("time limit"));
+    // Waiting for the 600 s call would take 600 s: the worker was killed with the run.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -1,6 +1,7 @@
-//! The differential test of the presets that fetch: each runs under the machine's python3 (with the
-//! seed's `requests`) and under futurelab's engine, against one real flag server on loopback with 100 ms
-//! of latency, and the outputs compare as the preset says. (The others: core/programs/tests/cpython.rs.)
+//! The differential test of the presets that fetch or start processes: each runs under the machine's
+//! python3 (with the seed's `requests`) and under futurelab's engine (its process pools start the
+//! futurelab binary), against one real flag server on loopback with 100 ms of latency, and the outputs
+//! compare as the preset says. (The others: core/programs/tests/cpython.rs.)
 
 mod support;
 
@@ -23,6 +24,8 @@ fn futurelab_output(preset: &Preset, server: &str) -> String {
     options.time_scale = preset.test_time_scale;
     options.time_limit = Some(Duration::from_secs(60));
     options.server = Some(server.to_string());
+    // Process pools start the futurelab binary as their workers.
+    options.process_worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
     let report = run(&program, options);
     assert_eq!(report.error, None, "{} raised", preset.id);
     assert_eq!(report.stopped, None, "{} was stopped", preset.id);
@@ -31,7 +34,7 @@ fn futurelab_output(preset: &Preset, server: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_preset_that_fetches_prints_what_cpython_prints() {
+async fn every_preset_that_fetches_or_starts_processes_prints_what_cpython_prints() {
     let flags = FlagOptions {
         delay_ms: 100,
         jitter_ms: 0,

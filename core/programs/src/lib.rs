@@ -52,6 +52,8 @@ mod value;
 
 pub use ast::{Program, PROGRAM_VERSION};
 pub use clock::Clock;
+#[cfg(unix)]
+pub use interp::processes::register as register_process_functions;
 pub use interp::Sink;
 pub use parse::{parse_expression, parse_program, SyntaxError};
 pub use python::to_python;
@@ -92,6 +94,10 @@ pub struct RunOptions {
     /// The futurelab server that `requests.get` reaches: the presets' `http://127.0.0.1:8080/…` URLs
     /// go there, and no other host is reachable. `None`: programs cannot fetch.
     pub server: Option<String>,
+    /// The program that process pools start as their workers: one whose `main` serves
+    /// [`register_process_functions`]'s functions first (the `futurelab` binary does). `None`: a
+    /// program's `ProcessPoolExecutor` and `multiprocessing.Pool` raise.
+    pub process_worker: Option<std::path::PathBuf>,
 }
 
 impl RunOptions {
@@ -103,6 +109,7 @@ impl RunOptions {
             limits: Limits::default(),
             sink,
             server: None,
+            process_worker: None,
         }
     }
 }
@@ -134,10 +141,9 @@ pub(crate) fn traceback(exc: &Value, line: u32) -> String {
 pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let started = Instant::now();
     let rt = Runtime::new(
-        options.sink.clone(),
-        Clock::new(options.time_scale),
-        options.limits,
-        options.server.clone(),
+        &options,
+        Some(Arc::new(program.clone())),
+        "MainProcess".into(),
     );
     let body = Arc::new(program.body.clone());
     let (done_tx, done_rx) = mpsc::channel();
@@ -188,6 +194,9 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let stopped = rt.stopped();
     rt.stop("the program ended");
     rt.close_console();
+    // A run stopped by its limit may not have reached `finish`: its worker processes end here.
+    #[cfg(unix)]
+    interp::processes::finish(&Ctx::new(rt.clone()), true);
     RunReport {
         error,
         stopped,
@@ -215,5 +224,7 @@ fn finish(ctx: &Ctx) -> Result<(), Flow> {
     for e in executors {
         ctx.rt.gil.released(|| e.shutdown(true, false));
     }
+    #[cfg(unix)]
+    interp::processes::finish(ctx, ctx.rt.stopped().is_some());
     Ok(())
 }

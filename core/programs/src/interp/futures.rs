@@ -21,7 +21,7 @@ pub(crate) struct PyFuture {
     pub(crate) inner: futurelab::Future<Outcome>,
 }
 
-fn future_value(inner: futurelab::Future<Outcome>) -> Value {
+pub(crate) fn future_value(inner: futurelab::Future<Outcome>) -> Value {
     Value::object(PyFuture { inner })
 }
 
@@ -361,10 +361,20 @@ impl Object for PyExecutor {
 }
 
 /// The generator `Executor.map` returns: results in input order; on an error, the rest are cancelled.
-struct MapResults {
+pub(crate) struct MapResults {
     futures: Mutex<VecDeque<Value>>,
     /// On the run's clock, in program seconds.
     deadline: Option<f64>,
+}
+
+impl MapResults {
+    /// The generator over these futures, with `map`'s timeout (seconds from now) if any.
+    pub(crate) fn new(ctx: &Ctx, futures: VecDeque<Value>, timeout: Option<f64>) -> Self {
+        MapResults {
+            futures: Mutex::new(futures),
+            deadline: timeout.map(|t| ctx.rt.clock.elapsed() + t),
+        }
+    }
 }
 
 impl Object for MapResults {

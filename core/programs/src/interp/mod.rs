@@ -16,6 +16,8 @@ pub(crate) mod futures;
 pub(crate) mod gil;
 mod http;
 mod modules;
+#[cfg(unix)]
+pub(crate) mod processes;
 mod queue;
 pub(crate) mod threading;
 pub(crate) use threading::PyThread;
@@ -47,7 +49,7 @@ pub type Sink = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
 /// What every thread of one run shares.
 pub struct Runtime {
-    globals: Mutex<HashMap<String, Value>>,
+    pub(crate) globals: Mutex<HashMap<String, Value>>,
     sink: Sink,
     console_open: AtomicBool,
     pub(crate) clock: crate::clock::Clock,
@@ -61,12 +63,19 @@ pub struct Runtime {
     pub(crate) threads: Mutex<Vec<Arc<dyn Object>>>,
     /// Executors the program made: shut down (waiting) when the main program ends, as CPython's atexit does.
     pub(crate) executors: Mutex<Vec<Arc<futurelab::ThreadPoolExecutor>>>,
+    /// Process pools the program made: ended with the run (see `processes::finish`).
+    pub(crate) process_pools: Mutex<Vec<Value>>,
     pub(crate) limits: crate::Limits,
     pub(crate) gil: gil::Gil,
     /// The run's own folder (`open`, `os.path`).
     pub(crate) files: Mutex<files::VirtualFs>,
     /// The futurelab server that `requests.get` reaches (`http://127.0.0.1:PORT`).
     pub(crate) server: Option<String>,
+    /// `multiprocessing.current_process().name`: `MainProcess`, or in a worker `ForkProcess-1`.
+    pub(crate) process_name: String,
+    /// The program being run (worker processes get it with each call) and the worker program to start.
+    pub(crate) program: Option<Arc<crate::Program>>,
+    pub(crate) process_worker: Option<std::path::PathBuf>,
     /// `Task-N` numbers, from 1.
     pub(crate) task_counter: AtomicUsize,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
@@ -123,17 +132,17 @@ impl Frame {
 }
 
 impl Runtime {
+    /// The runtime of one run of `program` (in a worker process, `process_name` is its own name).
     pub(crate) fn new(
-        sink: Sink,
-        clock: crate::clock::Clock,
-        limits: crate::Limits,
-        server: Option<String>,
+        options: &crate::RunOptions,
+        program: Option<Arc<crate::Program>>,
+        process_name: String,
     ) -> Arc<Self> {
         let rt = Arc::new(Runtime {
             globals: Mutex::new(HashMap::new()),
-            sink,
+            sink: options.sink.clone(),
             console_open: AtomicBool::new(true),
-            clock,
+            clock: crate::clock::Clock::new(options.time_scale),
             cancel: Cancel {
                 stopped: AtomicBool::new(false),
                 reason: Mutex::new(None),
@@ -144,11 +153,15 @@ impl Runtime {
             executor_counter: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
             executors: Mutex::new(Vec::new()),
-            limits,
+            process_pools: Mutex::new(Vec::new()),
+            limits: options.limits,
             gil: gil::Gil::default(),
             files: Mutex::new(files::VirtualFs::default()),
-            server,
+            server: options.server.clone(),
             task_counter: AtomicUsize::new(1),
+            process_name,
+            program,
+            process_worker: options.process_worker.clone(),
             event_loop: Mutex::new(None),
         });
         lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));

@@ -147,13 +147,9 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             f("ThreadPoolExecutor", futures::new_executor)
         }
         ("concurrent.futures" | "concurrent.futures.process", "ProcessPoolExecutor") => {
-            f("ProcessPoolExecutor", |ctx, _| {
-                Err(ctx.error(
-                    "NotImplementedError",
-                    "ProcessPoolExecutor is not yet part of futurelab's program engine",
-                ))
-            })
+            process_pool("ProcessPoolExecutor")
         }
+        ("multiprocessing", "Pool") => process_pool("Pool"),
         ("concurrent.futures", "as_completed") => f("as_completed", futures::as_completed),
         ("concurrent.futures", "wait") => f("wait", futures::wait),
         ("concurrent.futures", "Future") => f("Future", futures::new_future),
@@ -172,9 +168,11 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
                 futurelab::default_max_workers().saturating_sub(4).max(1) as i64,
             ))
         }),
-        ("multiprocessing", "current_process") => {
-            f("current_process", |_, _| Ok(Value::object(CurrentProcess)))
-        }
+        ("multiprocessing", "current_process") => f("current_process", |ctx, _| {
+            Ok(Value::object(CurrentProcess {
+                name: ctx.rt.process_name.clone(),
+            }))
+        }),
         ("math", "sqrt") => f("sqrt", |ctx, a| {
             let [x] = exactly(ctx, "sqrt", a)?;
             match x {
@@ -223,6 +221,24 @@ fn round_with(ctx: &Ctx, a: Args, how: fn(f64) -> f64) -> R<Value> {
     }
 }
 
+/// `ProcessPoolExecutor` / `multiprocessing.Pool`: worker processes, on Unix.
+fn process_pool(name: &'static str) -> Option<Value> {
+    #[cfg(unix)]
+    let call: fn(&Ctx, Args) -> R<Value> = if name == "Pool" {
+        super::processes::new_mp_pool
+    } else {
+        super::processes::new_executor
+    };
+    #[cfg(not(unix))]
+    let call: fn(&Ctx, Args) -> R<Value> = |ctx, _| {
+        Err(ctx.error(
+            "NotImplementedError",
+            "process pools need an operating system with processes",
+        ))
+    };
+    Some(Value::Builtin(Arc::new(Builtin { name, call })))
+}
+
 /// `time.strftime` over the run's clock, in UTC: `%H %M %S %Y %m %d %%`.
 fn strftime(fmt: &str, epoch: f64) -> String {
     let secs = epoch.max(0.0) as i64;
@@ -263,19 +279,29 @@ fn strftime(fmt: &str, epoch: f64) -> String {
     out
 }
 
-/// `multiprocessing.current_process()` in the program's own process.
-struct CurrentProcess;
+/// `multiprocessing.current_process()`: `MainProcess`, or a worker's `ForkProcess-1`.
+struct CurrentProcess {
+    name: String,
+}
 
 impl Object for CurrentProcess {
     fn type_name(&self) -> &'static str {
-        "_MainProcess"
+        if self.name == "MainProcess" {
+            "_MainProcess"
+        } else {
+            "ForkProcess"
+        }
     }
     fn repr(&self) -> String {
-        "<_MainProcess name='MainProcess' parent=None started>".into()
+        format!(
+            "<{} name='{}' parent=None started>",
+            self.type_name(),
+            self.name
+        )
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         match name {
-            "name" => Some(Value::str("MainProcess")),
+            "name" => Some(Value::str(self.name.as_str())),
             "pid" => Some(Value::Int(std::process::id() as i64)),
             _ => None,
         }

@@ -20,7 +20,8 @@ pub struct Preset {
     pub source: &'static str,
     /// The time scale the tests run it at (1 where the program's own timing is what it shows).
     pub test_time_scale: f64,
-    /// It fetches from the futurelab server (the local flag server and blog pages).
+    /// It fetches from the futurelab server (the local flag server and blog pages), or starts worker
+    /// processes (which are the `futurelab` binary): it is compared with CPython in backend/tests.
     pub needs_server: bool,
     /// A program that never ends by design runs with this limit, in seconds (D23 awaits a future that
     /// nothing sets): its end is the limit, and the comparison is of what it printed until then.
@@ -59,6 +60,9 @@ pub const COMMON_REWRITES: &[(&str, &str)] = &[
 /// Which worker runs a task is up to the scheduler.
 const WORKER_NAMES: &[(&str, &str)] =
     &[(r"ThreadPoolExecutor-(\d+)_\d+", "ThreadPoolExecutor-${1}_N")];
+
+/// Which worker process runs a task is up to the scheduler.
+const PROCESS_NAMES: &[(&str, &str)] = &[(r"(ForkProcess|ForkPoolWorker)-\d+", "${1}-N")];
 
 /// Which of two threads wins a race is up to the scheduler.
 const RACERS: &[(&str, &str)] = &[(r"^t[ab] ", "t? ")];
@@ -132,6 +136,86 @@ const ALL: &[Preset] = &[
             ordered: &[r"^(Script starting|results :|waiting for|result \d)", r"^\tloiter\(1\)", r"^\t\t\t\tloiter\(4\)"],
             why: "the workers' lines interleave by timing; the main program's lines, and each loiter's \
                   start before its end, are in program order",
+        },
+    },
+    Preset {
+        id: "C1",
+        title: "3.1.1 Pool: apply, one call at a time",
+        description: "apply waits for each call: twenty one-second calls take twenty seconds on a pool of three processes. (The seed's fragment has no imports; this preset adds them.)",
+        source: include_str!("programs/C1.py"),
+        test_time_scale: 0.05,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: PROCESS_NAMES,
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "every call waits for the one before; which of the three processes takes it varies",
+        },
+    },
+    Preset {
+        id: "C2",
+        title: "3.1.1 Pool: apply_async with a callback",
+        description: "Broken as written: the seed calls close() and join() inside the loop, so the second apply_async fails with 'Pool not running'. This preset closes and joins after the loop: three calls at a time, each result printed by its callback.",
+        source: include_str!("programs/C2.py"),
+        test_time_scale: 0.05,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: PROCESS_NAMES,
+            in_order: false,
+            by_words: false,
+            ordered: &[],
+            why: "three processes run at once; the callbacks print as calls finish",
+        },
+    },
+    Preset {
+        id: "C3",
+        title: "4.3 方式1: ProcessPoolExecutor, submit all, then every result()",
+        description: "The same as 4.4 方式1 on processes: each task prints its process's name, and the results carry it.",
+        source: include_str!("programs/C3.py"),
+        test_time_scale: 0.05,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: PROCESS_NAMES,
+            in_order: false,
+            by_words: false,
+            ordered: &[r"^\(\d+, "],
+            why: "which process takes which task varies; the results print in submission order",
+        },
+    },
+    Preset {
+        id: "C4",
+        title: "4.3 方式2: result() right after each submit (serial)",
+        description: "Waiting on each future before the next submit runs one task at a time, on processes too.",
+        source: include_str!("programs/C4.py"),
+        test_time_scale: 0.05,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: PROCESS_NAMES,
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "every line is in program order; only which idle process is reused varies",
+        },
+    },
+    Preset {
+        id: "C5",
+        title: "4.3 方式3: add_done_callback on processes",
+        description: "The callbacks run in the main process, as each call's result arrives.",
+        source: include_str!("programs/C5.py"),
+        test_time_scale: 0.05,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: PROCESS_NAMES,
+            in_order: false,
+            by_words: false,
+            ordered: &[],
+            why: "three processes run at once",
         },
     },
     Preset {

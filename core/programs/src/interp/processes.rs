@@ -1,0 +1,724 @@
+//! `ProcessPoolExecutor` and `multiprocessing.Pool` for programs, on futurelab's process pool.
+//!
+//! - A call ships the whole program, the function's name and its arguments to a worker process, the way
+//!   CPython pickles a function by reference: only functions defined at the top of the module can be
+//!   sent, and arguments and results must be plain data (None, bool, int, float, str, tuple, list,
+//!   dict), or the call fails with `PicklingError`.
+//! - A forked child starts with the parent's module as it is, and runs none of its code again. So the
+//!   worker runs only the module's imports, `def`s and `class`es (once), and each call brings the
+//!   parent's globals that are plain data, as they are at the call; then it calls the function. Its
+//!   prints reach the run's console through the pool's output relay, in whole lines.
+//! - Workers are named as CPython's on Linux (fork): `ForkProcess-N` for a `ProcessPoolExecutor`,
+//!   `ForkPoolWorker-N` for a `Pool`, N counting the pool's worker processes from 1.
+
+use super::builtins::{kw_or_pos, timeout_arg};
+use super::futures::{future_value, MapResults, Outcome, PyFuture};
+use super::gil::GilGuard;
+use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
+use crate::value::*;
+use crate::{Program, RunOptions};
+use futurelab::process::{ProcessPoolExecutor, Registry, Remote};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use std::any::Any;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// One call of a program's function in a worker process.
+#[derive(Serialize, Deserialize)]
+pub struct CallRequest {
+    program: Program,
+    function: String,
+    args: Vec<Json>,
+    time_scale: f64,
+    server: Option<String>,
+    /// `ForkProcess` or `ForkPoolWorker`.
+    name_prefix: String,
+    /// The parent's globals that are plain data (lists, numbers, strings…), as they are now.
+    globals: Vec<(String, Json)>,
+}
+
+/// The function's result, or the exception it raised: (class name, `str(exc)`).
+pub type CallResult = Result<Json, (String, String)>;
+
+const CALL: &str = "futurelab_programs.call";
+
+/// Registers the function that worker processes serve for programs' process pools. A program whose
+/// `main` calls `futurelab::process::serve_if_worker` with this registry can be their worker program.
+pub fn register(registry: &mut Registry) -> Remote<CallRequest, CallResult> {
+    registry.register(CALL, serve_call)
+}
+
+/// The typed handle, without a registry of one's own (the parent only needs the name).
+fn remote() -> Remote<CallRequest, CallResult> {
+    register(&mut Registry::new())
+}
+
+// ----- values on the wire -----
+
+fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
+    let pickling =
+        |what: String| ctx.error("PicklingError", format!("cannot pickle '{what}' object"));
+    Ok(match v {
+        Value::None => Json::Null,
+        Value::Bool(b) => json!(b),
+        Value::Int(n) => json!(n),
+        Value::Float(x) => json!({ "__float__": x.to_string() }),
+        Value::Str(s) => json!(s.as_ref()),
+        Value::Tuple(items) => {
+            json!({ "__tuple__": items.iter().map(|i| to_wire(ctx, i)).collect::<R<Vec<_>>>()? })
+        }
+        Value::List(items) => {
+            let items = lock(items).clone();
+            Json::Array(
+                items
+                    .iter()
+                    .map(|i| to_wire(ctx, i))
+                    .collect::<R<Vec<_>>>()?,
+            )
+        }
+        Value::Dict(d) => {
+            let entries = lock(d).entries.clone();
+            let pairs = entries
+                .iter()
+                .map(|(k, v)| Ok(json!([to_wire(ctx, k)?, to_wire(ctx, v)?])))
+                .collect::<R<Vec<_>>>()?;
+            json!({ "__dict__": pairs })
+        }
+        other => return Err(pickling(other.type_name())),
+    })
+}
+
+fn from_wire(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::None,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Int)
+            .unwrap_or(Value::Float(n.as_f64().unwrap_or(0.0))),
+        Json::String(s) => Value::str(s.as_str()),
+        Json::Array(items) => Value::list(items.iter().map(from_wire).collect()),
+        Json::Object(o) => {
+            if let Some(Json::Array(items)) = o.get("__tuple__") {
+                Value::tuple(items.iter().map(from_wire).collect())
+            } else if let Some(Json::String(x)) = o.get("__float__") {
+                Value::Float(x.parse().unwrap_or(f64::NAN))
+            } else if let Some(Json::Array(pairs)) = o.get("__dict__") {
+                let mut d = Dict::default();
+                for pair in pairs {
+                    if let Json::Array(kv) = pair {
+                        if let [k, v] = kv.as_slice() {
+                            d.insert(from_wire(k), from_wire(v));
+                        }
+                    }
+                }
+                Value::Dict(Arc::new(Mutex::new(d)))
+            } else {
+                Value::None
+            }
+        }
+    }
+}
+
+/// The exception a worker's call ended with, rebuilt in this process (a class the runtime does not
+/// know is made, deriving from `Exception`).
+fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
+    let known = ctx.rt.exceptions.value(class).and_then(|c| match c {
+        Value::Class(c) => Some(c),
+        _ => None,
+    });
+    let class = known.unwrap_or_else(|| {
+        Arc::new(Class {
+            name: class.to_string(),
+            module: "__main__".into(),
+            bases: vec![ctx.rt.exceptions.get("Exception")],
+            attrs: Mutex::new(HashMap::new()),
+        })
+    });
+    let instance = Instance {
+        class,
+        attrs: Mutex::new(HashMap::new()),
+    };
+    lock(&instance.attrs).insert("args".into(), Value::tuple(vec![Value::str(message)]));
+    Value::Instance(Arc::new(instance))
+}
+
+// ----- the worker's side -----
+
+/// A worker's module: the program's JSON text, and the runtime holding its definitions.
+type WorkerModule = Option<(String, Arc<Runtime>)>;
+
+/// The program whose definitions this worker process holds (calls of the same program reuse them).
+static WORKER_MODULE: OnceLock<Mutex<WorkerModule>> = OnceLock::new();
+
+fn serve_call(req: CallRequest) -> CallResult {
+    let number = futurelab::process::worker_number().unwrap_or(1);
+    let name = format!("{}-{number}", req.name_prefix);
+    let key = serde_json::to_string(&req.program).unwrap_or_default();
+    let rt = {
+        let mut slot = WORKER_MODULE
+            .get_or_init(|| Mutex::new(None))
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match &*slot {
+            Some((k, rt)) if *k == key => rt.clone(),
+            _ => {
+                let rt = worker_runtime(&req, name)?;
+                *slot = Some((key, rt.clone()));
+                rt
+            }
+        }
+    };
+    set_thread_name(Arc::from("MainThread"));
+    let ctx = Ctx::new(rt);
+    let _gil = GilGuard::new(&ctx.rt.gil);
+    for (name, value) in &req.globals {
+        ctx.set_global(name, from_wire(value));
+    }
+    let function = ctx.global(&req.function).ok_or_else(|| {
+        (
+            "AttributeError".to_string(),
+            format!(
+                "Can't get attribute '{}' on <module '__mp_main__'>",
+                req.function
+            ),
+        )
+    })?;
+    let args = req.args.iter().map(from_wire).collect();
+    match ctx.call(
+        &function,
+        Args {
+            pos: args,
+            kw: Vec::new(),
+        },
+    ) {
+        Ok(v) => to_wire(&ctx, &v).map_err(|_| {
+            (
+                "PicklingError".into(),
+                format!("cannot pickle '{}' object", v.type_name()),
+            )
+        }),
+        Err(Flow::Raise(exc, _)) => Err((exc.type_name(), exception_str(&exc))),
+        Err(Flow::Stopped(why)) => Err(("RuntimeError".into(), why)),
+        Err(Flow::Return(v)) => to_wire(&ctx, &v)
+            .map_err(|_| ("PicklingError".into(), "cannot pickle the result".into())),
+        Err(Flow::Break | Flow::Continue) => Ok(Json::Null),
+    }
+}
+
+/// The module as a forked child has it: its imports, functions and classes (no other code runs).
+fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (String, String)> {
+    let muted = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let gate = muted.clone();
+    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
+        if !gate.load(std::sync::atomic::Ordering::SeqCst) {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }));
+    options.time_scale = req.time_scale;
+    options.server = req.server.clone();
+    let rt = Runtime::new(&options, Some(Arc::new(req.program.clone())), name);
+    let ctx = Ctx::new(rt.clone());
+    ctx.set_global("__name__", Value::str("__mp_main__"));
+    set_thread_name(Arc::from("MainThread"));
+    let _gil = GilGuard::new(&ctx.rt.gil);
+    let definitions: Vec<crate::ast::Stmt> = req
+        .program
+        .body
+        .iter()
+        .filter(|s| {
+            use crate::ast::StmtKind::*;
+            matches!(
+                s.kind,
+                Import { .. } | ImportFrom { .. } | FunctionDef(_) | ClassDef { .. }
+            )
+        })
+        .cloned()
+        .collect();
+    let ran = ctx.exec_block(&mut Frame::module(), &definitions);
+    muted.store(false, std::sync::atomic::Ordering::SeqCst);
+    match ran {
+        Err(Flow::Raise(exc, _)) => Err((exc.type_name(), exception_str(&exc))),
+        _ => Ok(rt),
+    }
+}
+
+// ----- the parent's side -----
+
+/// The globals that cross to a worker: plain data only (functions, classes and modules are defined
+/// again by the worker; objects such as locks and pools stay in this process, as after a fork they
+/// would be copies nobody shares).
+fn plain_globals(ctx: &Ctx) -> Vec<(String, Json)> {
+    let globals: Vec<(String, Value)> = lock(&ctx.rt.globals)
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    globals
+        .into_iter()
+        .filter(|(k, _)| k != "__name__")
+        .filter_map(|(k, v)| to_wire(ctx, &v).ok().map(|j| (k, j)))
+        .collect()
+}
+
+/// What a program's pool of processes is.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Executor,
+    Pool,
+}
+
+/// A program's `ProcessPoolExecutor` or `multiprocessing.Pool`.
+pub(crate) struct ProcessPool {
+    pool: ProcessPoolExecutor,
+    kind: Kind,
+    remote: Remote<CallRequest, CallResult>,
+    closed: Mutex<bool>,
+    /// Every call submitted (a Pool's `join` waits for them).
+    submitted: Mutex<Vec<Value>>,
+}
+
+fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
+    let key = if kind == Kind::Pool {
+        "processes"
+    } else {
+        "max_workers"
+    };
+    let workers = match kw_or_pos(a, key, 0) {
+        None | Some(Value::None) => futurelab::default_max_workers().saturating_sub(4).max(1),
+        Some(Value::Int(n)) if n <= 0 => {
+            let what = if kind == Kind::Pool {
+                "Number of processes must be at least 1"
+            } else {
+                "max_workers must be greater than 0"
+            };
+            return Err(ctx.error("ValueError", what));
+        }
+        Some(Value::Int(n)) => n as usize,
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("{key} must be an integer, not {}", other.type_name()),
+            ))
+        }
+    };
+    if workers > 61 {
+        return Err(ctx.error(
+            "ValueError",
+            "futurelab runs at most 61 worker processes in a pool",
+        ));
+    }
+    let Some(program) = ctx.rt.process_worker.clone() else {
+        return Err(ctx.error(
+            "NotImplementedError",
+            "process pools need futurelab's worker program: run this program with the futurelab binary",
+        ));
+    };
+    let sink = ctx.rt.sink.clone();
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(workers)
+        .program(program)
+        .on_output(move |pid, line| sink(&format!("process {pid}"), &format!("{line}\n")))
+        .build()
+        .map_err(|e| ctx.error("OSError", e.to_string()))?;
+    let value = Value::object(ProcessPool {
+        pool,
+        kind,
+        remote: remote(),
+        closed: Mutex::new(false),
+        submitted: Mutex::new(Vec::new()),
+    });
+    lock(&ctx.rt.process_pools).push(value.clone());
+    Ok(value)
+}
+
+/// At the end of a run, as CPython's exit does: an executor finishes its queued calls, a `Pool` still
+/// open is terminated; a run that was stopped (`forced`) kills every worker. No worker process outlives
+/// its run.
+pub(crate) fn finish(ctx: &Ctx, forced: bool) {
+    let pools: Vec<Value> = lock(&ctx.rt.process_pools).drain(..).collect();
+    for pool in pools {
+        if let Some(p) = pool.downcast::<ProcessPool>() {
+            match p.kind {
+                Kind::Executor if !forced => p.shutdown(ctx, true, false),
+                _ => {
+                    p.pool.kill_workers();
+                    p.shutdown(ctx, false, true);
+                }
+            }
+        }
+    }
+}
+
+/// `ProcessPoolExecutor(max_workers=None)`.
+pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
+    new_pool(ctx, &a, Kind::Executor)
+}
+
+/// `multiprocessing.Pool(processes=None)`.
+pub(super) fn new_mp_pool(ctx: &Ctx, a: Args) -> R<Value> {
+    new_pool(ctx, &a, Kind::Pool)
+}
+
+impl ProcessPool {
+    /// Sends one call; its future is a program future, settled when the worker answers.
+    fn submit(&self, ctx: &Ctx, f: &Value, args: Vec<Value>) -> R<Value> {
+        if *lock(&self.closed) {
+            let message = match self.kind {
+                Kind::Executor => "cannot schedule new futures after shutdown",
+                Kind::Pool => "Pool not running",
+            };
+            return Err(ctx.error(
+                if self.kind == Kind::Pool {
+                    "ValueError"
+                } else {
+                    "RuntimeError"
+                },
+                message,
+            ));
+        }
+        let function =
+            match f {
+                Value::Function(func)
+                    if func.name != "<lambda>"
+                        && ctx.global(&func.name).is_some_and(|g| py_eq(&g, f)) =>
+                {
+                    func.name.clone()
+                }
+                other => return Err(ctx.error(
+                    "PicklingError",
+                    format!(
+                        "Can't pickle {}: it is not a function defined at the top of the program",
+                        repr(other)
+                    ),
+                )),
+            };
+        let program = ctx
+            .rt
+            .program
+            .as_ref()
+            .map(|p| (**p).clone())
+            .unwrap_or(Program {
+                version: crate::PROGRAM_VERSION,
+                body: Vec::new(),
+            });
+        let request = CallRequest {
+            program,
+            function,
+            args: args
+                .iter()
+                .map(|a| to_wire(ctx, a))
+                .collect::<R<Vec<_>>>()?,
+            time_scale: ctx.rt.clock.scale(),
+            server: ctx.rt.server.clone(),
+            name_prefix: match self.kind {
+                Kind::Executor => "ForkProcess".into(),
+                Kind::Pool => "ForkPoolWorker".into(),
+            },
+            globals: plain_globals(ctx),
+        };
+        let call = self
+            .pool
+            .submit(&self.remote, request)
+            .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
+        let bridge = futurelab::Future::<Outcome>::new();
+        let settled = bridge.clone();
+        let rt = ctx.rt.clone();
+        call.add_done_callback(move |done| {
+            let ctx = Ctx::new(rt);
+            let outcome = match done.try_result() {
+                Some(Ok(Ok(json))) => Ok(from_wire(&json)),
+                Some(Ok(Err((class, message)))) => Err(exception_from(&ctx, &class, &message)),
+                Some(Err(futurelab::FutureError::Cancelled)) => {
+                    Err(ctx.exception("CancelledError", Vec::new()))
+                }
+                Some(Err(e)) => Err(exception_from(&ctx, e.python_name(), &e.to_string())),
+                None => Err(ctx.exception(
+                    "RuntimeError",
+                    vec![Value::str("the call ended without a result")],
+                )),
+            };
+            if settled.set_running_or_notify_cancel().unwrap_or(false) {
+                let _ = settled.set_result(outcome);
+            }
+        });
+        let future = future_value(bridge);
+        lock(&self.submitted).push(future.clone());
+        Ok(future)
+    }
+
+    fn shutdown(&self, ctx: &Ctx, wait: bool, cancel: bool) {
+        *lock(&self.closed) = true;
+        ctx.rt.gil.released(|| self.pool.shutdown(wait, cancel));
+    }
+}
+
+impl Object for ProcessPool {
+    fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Executor => "ProcessPoolExecutor",
+            Kind::Pool => "Pool",
+        }
+    }
+    fn repr(&self) -> String {
+        match self.kind {
+            Kind::Executor => format!(
+                "<concurrent.futures.process.ProcessPoolExecutor object at {:#x}>",
+                self as *const Self as usize
+            ),
+            Kind::Pool => {
+                let state = if *lock(&self.closed) { "CLOSE" } else { "RUN" };
+                format!(
+                    "<multiprocessing.pool.Pool state={state} pool_size={}>",
+                    self.pool.max_workers()
+                )
+            }
+        }
+    }
+    fn has_method(&self, name: &str) -> bool {
+        match self.kind {
+            Kind::Executor => matches!(
+                name,
+                "submit" | "map" | "shutdown" | "__enter__" | "__exit__"
+            ),
+            Kind::Pool => matches!(
+                name,
+                "apply"
+                    | "apply_async"
+                    | "map"
+                    | "imap"
+                    | "close"
+                    | "join"
+                    | "terminate"
+                    | "__enter__"
+                    | "__exit__"
+            ),
+        }
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        match (self.kind, name) {
+            (Kind::Executor, "submit") => {
+                let mut pos = args.pos.into_iter();
+                let f = pos.next().ok_or_else(|| {
+                    ctx.error(
+                        "TypeError",
+                        "submit() missing 1 required positional argument: 'fn'",
+                    )
+                })?;
+                self.submit(ctx, &f, pos.collect())
+            }
+            (_, "map" | "imap") => {
+                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", usize::MAX))?;
+                let mut pos = args.pos.into_iter();
+                let f = pos.next().ok_or_else(|| {
+                    ctx.error("TypeError", "map() missing 1 required positional argument")
+                })?;
+                let iterables: Vec<Value> = if self.kind == Kind::Pool {
+                    pos.take(1).collect()
+                } else {
+                    pos.collect()
+                };
+                let iterators = iterables
+                    .iter()
+                    .map(|v| ctx.iter(v))
+                    .collect::<R<Vec<_>>>()?;
+                let mut futures = VecDeque::new();
+                'items: while !iterators.is_empty() {
+                    let mut call = Vec::with_capacity(iterators.len());
+                    for it in &iterators {
+                        match ctx.next(it)? {
+                            Some(v) => call.push(v),
+                            None => break 'items,
+                        }
+                    }
+                    futures.push_back(self.submit(ctx, &f, call)?);
+                    ctx.check_size(futures.len())?;
+                }
+                let results = Value::object(MapResults::new(ctx, futures, timeout));
+                if self.kind == Kind::Pool && name == "map" {
+                    return Ok(Value::list(ctx.iterate_all(&results)?));
+                }
+                Ok(results)
+            }
+            (Kind::Pool, "apply" | "apply_async") => {
+                let f = kw_or_pos(&args, "func", 0).ok_or_else(|| {
+                    ctx.error(
+                        "TypeError",
+                        "apply() missing 1 required positional argument: 'func'",
+                    )
+                })?;
+                let call_args = match kw_or_pos(&args, "args", 1) {
+                    None | Some(Value::None) => Vec::new(),
+                    Some(v) => ctx.iterate_all(&v)?,
+                };
+                let future = self.submit(ctx, &f, call_args)?;
+                if name == "apply" {
+                    let handle = future
+                        .downcast::<PyFuture>()
+                        .expect("submit makes a future");
+                    let got =
+                        ctx.wait_for(None, |slice| match handle.inner.result_timeout(slice) {
+                            Err(futurelab::FutureError::Timeout) if !handle.inner.done() => None,
+                            other => Some(other),
+                        })?;
+                    return match got {
+                        Some(Ok(Ok(v))) => Ok(v),
+                        Some(Ok(Err(exc))) => Err(Flow::Raise(exc, 0)),
+                        _ => Err(ctx.error("RuntimeError", "the call did not finish")),
+                    };
+                }
+                let callback =
+                    kw_or_pos(&args, "callback", 3).filter(|c| !matches!(c, Value::None));
+                let error_callback =
+                    kw_or_pos(&args, "error_callback", 4).filter(|c| !matches!(c, Value::None));
+                if callback.is_some() || error_callback.is_some() {
+                    let handle = future
+                        .downcast::<PyFuture>()
+                        .expect("submit makes a future");
+                    let rt = ctx.rt.clone();
+                    handle.inner.add_done_callback(move |done| {
+                        let ctx = Ctx::new(rt);
+                        let _gil = GilGuard::new(&ctx.rt.gil);
+                        let call = match done.try_result() {
+                            Some(Ok(Ok(v))) => callback.map(|c| (c, v)),
+                            Some(Ok(Err(exc))) => error_callback.map(|c| (c, exc)),
+                            _ => None,
+                        };
+                        if let Some((f, v)) = call {
+                            if let Err(Flow::Raise(exc, line)) = ctx.call(
+                                &f,
+                                Args {
+                                    pos: vec![v],
+                                    kw: Vec::new(),
+                                },
+                            ) {
+                                eprintln!("{}", crate::traceback(&exc, line));
+                            }
+                        }
+                    });
+                }
+                Ok(Value::object(AsyncResult(future)))
+            }
+            (Kind::Pool, "close") => {
+                *lock(&self.closed) = true;
+                Ok(Value::None)
+            }
+            (Kind::Pool, "join") => {
+                if !*lock(&self.closed) {
+                    return Err(ctx.error("ValueError", "Pool is still running"));
+                }
+                let pending: Vec<Value> = lock(&self.submitted).clone();
+                for f in pending {
+                    if let Some(f) = f.downcast::<PyFuture>() {
+                        ctx.wait_for(None, |slice| {
+                            f.inner
+                                .result_timeout(slice)
+                                .ok()
+                                .or_else(|| f.inner.done().then(|| Ok(Value::None)))
+                        })?;
+                    }
+                }
+                self.shutdown(ctx, true, false);
+                Ok(Value::None)
+            }
+            (Kind::Pool, "terminate") => {
+                *lock(&self.closed) = true;
+                self.pool.kill_workers();
+                self.shutdown(ctx, false, true);
+                Ok(Value::None)
+            }
+            (Kind::Executor, "shutdown") => {
+                let wait = kw_or_pos(&args, "wait", 0).is_none_or(|w| w.truthy());
+                let cancel =
+                    kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
+                self.shutdown(ctx, wait, cancel);
+                Ok(Value::None)
+            }
+            (_, "__enter__") => Ok(this.clone()),
+            (Kind::Executor, "__exit__") => {
+                self.shutdown(ctx, true, false);
+                Ok(Value::Bool(false))
+            }
+            (Kind::Pool, "__exit__") => {
+                // Leaving `with Pool()` terminates it, as CPython does.
+                *lock(&self.closed) = true;
+                self.pool.kill_workers();
+                self.shutdown(ctx, false, true);
+                Ok(Value::Bool(false))
+            }
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'{}' object has no attribute '{name}'", self.type_name()),
+            )),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `multiprocessing.pool.AsyncResult`.
+struct AsyncResult(Value);
+
+impl Object for AsyncResult {
+    fn type_name(&self) -> &'static str {
+        "ApplyResult"
+    }
+    fn repr(&self) -> String {
+        format!(
+            "<multiprocessing.pool.ApplyResult object at {:#x}>",
+            self as *const Self as usize
+        )
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "get" | "wait" | "ready" | "successful")
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        let f = self
+            .0
+            .downcast::<PyFuture>()
+            .expect("an AsyncResult holds a future");
+        match name {
+            "get" => {
+                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+                ctx.call_method(
+                    &self.0,
+                    "result",
+                    Args {
+                        pos: timeout.map(Value::Float).into_iter().collect(),
+                        kw: Vec::new(),
+                    },
+                )
+                .map_err(|e| match e {
+                    Flow::Raise(exc, line) if exc.is_instance_of("TimeoutError") => {
+                        Flow::Raise(ctx.exception("TimeoutError", Vec::new()), line)
+                    }
+                    other => other,
+                })
+            }
+            "wait" => {
+                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+                let _ = ctx.call_method(
+                    &self.0,
+                    "exception",
+                    Args {
+                        pos: timeout.map(Value::Float).into_iter().collect(),
+                        kw: Vec::new(),
+                    },
+                );
+                Ok(Value::None)
+            }
+            "ready" => Ok(Value::Bool(f.inner.done())),
+            _ => match f.inner.try_result() {
+                Some(Ok(outcome)) => Ok(Value::Bool(outcome.is_ok())),
+                _ => Err(ctx.error("ValueError", "result is not ready")),
+            },
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
