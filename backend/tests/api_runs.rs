@@ -5,55 +5,7 @@ mod support;
 use futurelab::scenario::{presets, Consume, Scenario, Style, Task, Work};
 use serde_json::Value;
 use std::net::SocketAddr;
-
-/// One server-sent event: its name and its JSON.
-#[derive(Debug)]
-struct Sse {
-    event: String,
-    data: Value,
-}
-
-/// Reads server-sent events from a streaming response as they arrive.
-struct EventReader {
-    response: reqwest::Response,
-    buffer: String,
-}
-
-impl EventReader {
-    /// The next event, or `None` at the end of the stream. Keep-alive comments are skipped.
-    async fn next(&mut self) -> Option<Sse> {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let mut event = String::new();
-                let mut data = String::new();
-                for line in block.lines() {
-                    if let Some(name) = line.strip_prefix("event:") {
-                        event = name.trim().to_string();
-                    } else if let Some(d) = line.strip_prefix("data:") {
-                        data.push_str(d.trim_start());
-                    }
-                }
-                if event.is_empty() {
-                    continue; // a keep-alive comment
-                }
-                let data = serde_json::from_str(&data).expect("each event's data is JSON");
-                return Some(Sse { event, data });
-            }
-            let chunk = self.response.chunk().await.expect("stream")?;
-            self.buffer
-                .push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
-        }
-    }
-
-    async fn all(mut self) -> Vec<Sse> {
-        let mut events = Vec::new();
-        while let Some(e) = self.next().await {
-            events.push(e);
-        }
-        events
-    }
-}
+use support::{EventReader, Sse};
 
 async fn post(addr: SocketAddr, body: impl Into<reqwest::Body>) -> reqwest::Response {
     reqwest::Client::new()
@@ -72,10 +24,7 @@ async fn stream(addr: SocketAddr, scenario: &Scenario) -> EventReader {
         response.headers()["content-type"].to_str().unwrap(),
         "text/event-stream"
     );
-    EventReader {
-        response,
-        buffer: String::new(),
-    }
+    EventReader::new(response)
 }
 
 async fn running(addr: SocketAddr) -> u64 {

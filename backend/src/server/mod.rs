@@ -3,6 +3,7 @@
 pub mod flags;
 mod page;
 pub mod pages;
+pub mod program_runs;
 pub mod runs;
 pub mod seed_services;
 

@@ -30,12 +30,13 @@ use tokio::sync::{mpsc, Semaphore};
 /// Runs going at once, at most.
 pub const MAX_RUNS: usize = 4;
 
-struct Runs {
-    slots: Arc<Semaphore>,
+/// What every run shares: the slots, this server's address, and the worker program.
+pub(crate) struct Runs {
+    pub(crate) slots: Arc<Semaphore>,
     /// Where the runs' `Fetch` tasks download from: this server.
-    base_url: String,
+    pub(crate) base_url: String,
     /// The program process pools start as workers.
-    process_worker: Option<PathBuf>,
+    pub(crate) process_worker: Option<PathBuf>,
 }
 
 pub(super) fn routes(base_url: String, process_worker: Option<PathBuf>) -> Router {
@@ -46,6 +47,10 @@ pub(super) fn routes(base_url: String, process_worker: Option<PathBuf>) -> Route
     });
     Router::new()
         .route("/api/runs", get(running).post(start))
+        .route(
+            "/api/programs",
+            axum::routing::post(super::program_runs::start),
+        )
         .layer(DefaultBodyLimit::max(limits::MAX_JSON_BYTES))
         .with_state(runs)
 }

@@ -45,3 +45,59 @@ pub async fn flag_server(flags: FlagOptions) -> (TempDir, String) {
     let addr = start_with(dist.path(), flags).await;
     (dist, format!("http://{addr}"))
 }
+
+/// One server-sent event: its name and its JSON.
+#[derive(Debug)]
+pub struct Sse {
+    pub event: String,
+    pub data: serde_json::Value,
+}
+
+/// Reads server-sent events from a streaming response as they arrive.
+pub struct EventReader {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl EventReader {
+    pub fn new(response: reqwest::Response) -> Self {
+        EventReader {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event, or `None` at the end of the stream. Keep-alive comments are skipped.
+    pub async fn next(&mut self) -> Option<Sse> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = String::new();
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(name) = line.strip_prefix("event:") {
+                        event = name.trim().to_string();
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        data.push_str(d.trim_start());
+                    }
+                }
+                if event.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                let data = serde_json::from_str(&data).expect("each event's data is JSON");
+                return Some(Sse { event, data });
+            }
+            let chunk = self.response.chunk().await.expect("stream")?;
+            self.buffer
+                .push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+        }
+    }
+
+    pub async fn all(mut self) -> Vec<Sse> {
+        let mut events = Vec::new();
+        while let Some(e) = self.next().await {
+            events.push(e);
+        }
+        events
+    }
+}

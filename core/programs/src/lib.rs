@@ -98,6 +98,45 @@ pub struct RunOptions {
     /// [`register_process_functions`]'s functions first (the `futurelab` binary does). `None`: a
     /// program's `ProcessPoolExecutor` and `multiprocessing.Pool` raise.
     pub process_worker: Option<std::path::PathBuf>,
+    /// Stops the run from another thread (a server whose client left).
+    pub stop: StopHandle,
+}
+
+/// Stops a run from outside: every thread of the program ends at its next statement or wait, and its
+/// worker processes are killed. Stopping before the run starts stops it as it starts.
+#[derive(Clone, Default)]
+pub struct StopHandle(Arc<std::sync::Mutex<StopState>>);
+
+#[derive(Default)]
+struct StopState {
+    runtime: Option<std::sync::Weak<Runtime>>,
+    reason: Option<String>,
+}
+
+impl std::fmt::Debug for StopHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StopHandle")
+    }
+}
+
+impl StopHandle {
+    /// Stops the run, saying why (the run's report gives the reason).
+    pub fn stop(&self, reason: impl Into<String>) {
+        let mut s = value::lock(&self.0);
+        let reason = reason.into();
+        if let Some(rt) = s.runtime.as_ref().and_then(std::sync::Weak::upgrade) {
+            rt.stop(reason.clone());
+        }
+        s.reason.get_or_insert(reason);
+    }
+
+    fn attach(&self, rt: &Arc<Runtime>) {
+        let mut s = value::lock(&self.0);
+        s.runtime = Some(Arc::downgrade(rt));
+        if let Some(reason) = &s.reason {
+            rt.stop(reason.clone());
+        }
+    }
 }
 
 impl RunOptions {
@@ -110,6 +149,7 @@ impl RunOptions {
             sink,
             server: None,
             process_worker: None,
+            stop: StopHandle::default(),
         }
     }
 }
@@ -145,6 +185,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         Some(Arc::new(program.clone())),
         "MainProcess".into(),
     );
+    options.stop.attach(&rt);
     let body = Arc::new(program.body.clone());
     let (done_tx, done_rx) = mpsc::channel();
     let main_rt = rt.clone();
@@ -178,6 +219,8 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         Some(limit) => done_rx.recv_timeout(limit).map_err(|_| ()),
         None => done_rx.recv().map_err(|_| ()),
     };
+    // A stop from outside ends the wait above only through the program ending; it does (every wait of
+    // the program checks the stop at least every 20 ms).
     let error = match waited {
         Ok(error) => error,
         Err(()) => {

@@ -147,3 +147,15 @@ fn unknown_modules_and_names_are_python_errors() {
         .unwrap()
         .contains("NameError: name 'undefined' is not defined"));
 }
+
+#[test]
+fn a_stop_from_outside_ends_the_run_at_once() {
+    let program = parse_program("import threading\nthreading.Event().wait()\n").unwrap();
+    let stop = futurelab_programs::StopHandle::default();
+    let mut options = RunOptions::new(Arc::new(|_: &str, _: &str| {}));
+    options.stop = stop.clone();
+    let runner = std::thread::spawn(move || run(&program, options));
+    stop.stop("the client left");
+    let report = runner.join().unwrap();
+    assert_eq!(report.stopped.as_deref(), Some("the client left"));
+}

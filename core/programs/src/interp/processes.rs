@@ -380,22 +380,23 @@ impl ProcessPool {
                 message,
             ));
         }
-        let function =
-            match f {
-                Value::Function(func)
-                    if func.name != "<lambda>"
-                        && ctx.global(&func.name).is_some_and(|g| py_eq(&g, f)) =>
-                {
-                    func.name.clone()
-                }
-                other => return Err(ctx.error(
+        let function = match f {
+            Value::Function(func)
+                if func.name != "<lambda>"
+                    && ctx.global(&func.name).is_some_and(|g| py_eq(&g, f)) =>
+            {
+                func.name.clone()
+            }
+            other => {
+                return Err(ctx.error(
                     "PicklingError",
                     format!(
                         "Can't pickle {}: it is not a function defined at the top of the program",
                         repr(other)
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let program = ctx
             .rt
             .program

@@ -1,0 +1,206 @@
+//! `POST /api/programs`: a seed program, or a program's source, run by the program engine and streamed
+//! to the page as server-sent events.
+//!
+//! - The body is `{"id": "A4"}` (a preset of the inventory) or `{"source": "…python…"}`, with an
+//!   optional `"time_scale"` between 0.01 and 1. An unknown id, a source outside the engine's subset (with
+//!   its line and column), a bad scale or a body that is not such JSON gets 400 and `{"error", …}`.
+//! - Runs share the scenario runs' slots: at most [`MAX_RUNS`] at once, then 429 with `Retry-After`.
+//! - Every run has a wall-clock limit of [`TIME_LIMIT`] (a preset that hangs by design, its own).
+//! - The answer is `text/event-stream`: `print` events (`{"thread", "text"}`: each print call's whole
+//!   text) in order, then one `done` (`{"elapsed_ms", "error", "stopped"}`: the uncaught exception's
+//!   traceback, or why the run was stopped, or both null).
+//! - A client that leaves, or that stops reading while [`BUFFERED_EVENTS`] events wait, stops the run;
+//!   its worker processes are killed.
+
+use super::error_response;
+use super::runs::{Runs, MAX_RUNS};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futurelab_programs::{parse_program, presets, run, Program, RunOptions, StopHandle};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The longest a program runs on the server (real time).
+pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Events that may wait for a slow client before its run is stopped.
+pub const BUFFERED_EVENTS: usize = 4096;
+
+/// The largest program source accepted.
+pub const MAX_SOURCE_BYTES: usize = 64 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgramRequest {
+    id: Option<String>,
+    source: Option<String>,
+    time_scale: Option<f64>,
+}
+
+/// What a run sends the page.
+enum ProgramEvent {
+    Print { thread: String, text: String },
+    Done(serde_json::Value),
+}
+
+fn bad(message: impl Into<String>) -> Response {
+    error_response(StatusCode::BAD_REQUEST, message)
+}
+
+/// The program a request names, and its own time limit if it hangs by design.
+fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Response> {
+    match (&request.id, &request.source) {
+        (Some(id), None) => {
+            let preset = presets::get(id).ok_or_else(|| {
+                let ids: Vec<&str> = presets::all().iter().map(|p| p.id).collect();
+                bad(format!(
+                    "no program {id:?}; the programs are {}",
+                    ids.join(", ")
+                ))
+            })?;
+            let program = preset
+                .program()
+                .map_err(|e| bad(format!("preset {} does not parse: {e}", preset.id)))?;
+            Ok((program, preset.hangs_for))
+        }
+        (None, Some(source)) => {
+            if source.len() > MAX_SOURCE_BYTES {
+                return Err(error_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the program is over {MAX_SOURCE_BYTES} bytes"),
+                ));
+            }
+            let program = parse_program(source).map_err(|e| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    Json(serde_json::json!({
+                        "error": format!("the program is not in futurelab's Python: {e}"),
+                        "problems": [{ "line": e.line, "column": e.col, "message": e.message }],
+                    })),
+                )
+                    .into_response()
+            })?;
+            Ok((program, None))
+        }
+        _ => Err(bad(
+            "give either \"id\" (a program such as \"A4\") or \"source\", not both",
+        )),
+    }
+}
+
+pub(crate) async fn start(
+    State(runs): State<Arc<Runs>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return error_response(rejection.status(), rejection.body_text()),
+    };
+    let request: ProgramRequest =
+        match serde_json::from_slice(&body) {
+            Ok(r) => r,
+            Err(e) => return bad(format!(
+                "the body is not a program request ({{\"id\": \"A4\"}} or {{\"source\": …}}): {e}"
+            )),
+        };
+    let time_scale = request.time_scale.unwrap_or(1.0);
+    if !(0.01..=1.0).contains(&time_scale) {
+        return bad("time_scale must be between 0.01 and 1");
+    }
+    let (program, hangs_for) = match program_of(&request) {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let Ok(slot) = Arc::clone(&runs.slots).try_acquire_owned() else {
+        let mut response = error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("{MAX_RUNS} runs are going already; try again when one ends"),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        return response;
+    };
+    let (tx, rx) = mpsc::channel::<ProgramEvent>(BUFFERED_EVENTS);
+    let stop = StopHandle::default();
+    let print_tx = tx.clone();
+    let print_stop = stop.clone();
+    let mut options = RunOptions::new(Arc::new(move |thread: &str, text: &str| {
+        let event = ProgramEvent::Print {
+            thread: thread.to_string(),
+            text: text.to_string(),
+        };
+        if print_tx.try_send(event).is_err() {
+            print_stop.stop("the client is not reading the run's events");
+        }
+    }));
+    options.time_scale = time_scale;
+    options.time_limit = Some(
+        hangs_for
+            .map_or(TIME_LIMIT, Duration::from_secs_f64)
+            .min(TIME_LIMIT),
+    );
+    options.server = Some(runs.base_url.clone());
+    options.process_worker = runs.process_worker.clone();
+    options.stop = stop.clone();
+    let spawned = std::thread::Builder::new()
+        .name("program run".into())
+        .spawn(move || {
+            let _slot = slot;
+            let report = run(&program, options);
+            let done = serde_json::json!({
+                "elapsed_ms": report.elapsed.as_millis() as u64,
+                "error": report.error,
+                "stopped": report.stopped,
+            });
+            let _ = tx.blocking_send(ProgramEvent::Done(done));
+        });
+    if let Err(e) = spawned {
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("cannot start a thread for the run: {e}"),
+        );
+    }
+    Sse::new(event_stream(rx, StopOnDrop(stop)))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(1)))
+        .into_response()
+}
+
+/// Stops the run when the response stream is dropped: the client left (or the run ended, when stopping
+/// does nothing).
+struct StopOnDrop(StopHandle);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop("the client left");
+    }
+}
+
+fn event_stream(
+    mut rx: mpsc::Receiver<ProgramEvent>,
+    guard: StopOnDrop,
+) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::poll_fn(move |cx| {
+        let _keep = &guard;
+        rx.poll_recv(cx).map(|next| {
+            next.map(|event| {
+                Ok(match event {
+                    ProgramEvent::Print { thread, text } => Event::default()
+                        .event("print")
+                        .data(serde_json::json!({ "thread": thread, "text": text }).to_string()),
+                    ProgramEvent::Done(done) => {
+                        Event::default().event("done").data(done.to_string())
+                    }
+                })
+            })
+        })
+    })
+}

@@ -1,0 +1,119 @@
+//! `POST /api/programs`: a seed program streamed as it prints; bad requests; a client that leaves.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use support::EventReader;
+
+async fn post(addr: SocketAddr, body: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("http://{addr}/api/programs"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+async fn server() -> (tempfile::TempDir, SocketAddr) {
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    (dist, addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seed_program_streams_each_print_then_done() {
+    let (_dist, addr) = server().await;
+    let response = post(addr, &json!({ "id": "C7", "time_scale": 0.02 })).await;
+    assert_eq!(response.status(), 200);
+    let events = EventReader::new(response).all().await;
+    let (done, prints) = events.split_last().expect("events");
+    assert_eq!(done.event, "done");
+    assert_eq!(done.data["error"], Value::Null);
+    assert_eq!(done.data["stopped"], Value::Null);
+    let text: String = prints
+        .iter()
+        .map(|e| e.data["text"].as_str().unwrap().to_string())
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 40, "{text}");
+    for (i, pair) in lines.chunks(2).enumerate() {
+        assert!(pair[0].ends_with(&format!(" 在执行任务 {i}")), "{text}");
+        assert_eq!(pair[1], (i * i).to_string());
+    }
+    assert!(prints.iter().all(|e| e.event == "print"));
+    assert!(prints.iter().any(|e| e.data["thread"] == "MainThread"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_400_with_the_reason() {
+    let (_dist, addr) = server().await;
+    let cases = [
+        (json!({ "id": "ZZ" }), "no program \"ZZ\""),
+        (json!({ "source": "x = (\n" }), "line 2, column 1"),
+        (json!({ "id": "A4", "source": "print(1)\n" }), "not both"),
+        (json!({ "id": "A4", "time_scale": 5 }), "time_scale"),
+        (json!({ "id": "A4", "extra": 1 }), "unknown field"),
+        (json!("A4"), "not a program request"),
+    ];
+    for (body, says) in cases {
+        let response = post(addr, &body).await;
+        assert_eq!(response.status(), 400, "{body}");
+        let answer: Value = response.json().await.unwrap();
+        assert!(
+            answer["error"].as_str().unwrap().contains(says),
+            "{body}: {answer}"
+        );
+    }
+    let huge = json!({ "source": "#".repeat(70_000) });
+    assert_eq!(post(addr, &huge).await.status(), 413);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_that_raises_ends_with_its_traceback() {
+    let (_dist, addr) = server().await;
+    let body = json!({ "source": "print('before')\nraise ValueError('bad value')\n" });
+    let events = EventReader::new(post(addr, &body).await).all().await;
+    assert_eq!(events[0].data["text"], "before\n");
+    let done = events.last().unwrap();
+    assert!(
+        done.data["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("ValueError: bad value"),
+        "{:?}",
+        done.data
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_leaves_stops_its_run_and_frees_its_slot() {
+    let (_dist, addr) = server().await;
+    let body =
+        json!({ "source": "import threading\nprint('waiting')\nthreading.Event().wait()\n" });
+    let mut reader = EventReader::new(post(addr, &body).await);
+    let first = reader.next().await.expect("the first print");
+    assert_eq!(first.data["text"], "waiting\n");
+    let running = || async {
+        let v: Value = reqwest::get(format!("http://{addr}/api/runs"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["running"].as_u64().unwrap()
+    };
+    assert_eq!(running().await, 1);
+    drop(reader);
+    // The slot frees once the run has seen the stop (its wait checks every 20 ms).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while running().await != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the run went on after its client left"
+        );
+        tokio::task::yield_now().await;
+    }
+}
