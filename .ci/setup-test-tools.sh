@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the build tools. Idempotent: every step checks first.
 #   - Debian's chromium (the browser tests drive /usr/bin/chromium; nothing downloads a browser of its own)
+#   - a Chinese font (fonts-wqy-microhei, 1.6 MB), so that screenshots show the seeds' Chinese, not boxes
 #   - playwright-core from npm, pinned by tests/e2e/package-lock.json
 #   - the seed's Python modules (requests, tqdm), pinned by tests/python/requirements.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[setup-test] %s\n' "$*"; }
 
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian's ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # npm ci only when the installed packages do not match the lock file.

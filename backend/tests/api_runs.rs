@@ -5,7 +5,7 @@ mod support;
 use futurelab::scenario::{presets, Consume, Scenario, Style, Task, Work};
 use serde_json::Value;
 use std::net::SocketAddr;
-use support::{EventReader, Sse};
+use support::EventReader;
 
 async fn post(addr: SocketAddr, body: impl Into<reqwest::Body>) -> reqwest::Response {
     reqwest::Client::new()

@@ -19,9 +19,14 @@ pub fn app(props: &AppProps) -> Html {
         <main class={classes!(props.pool.is_ok().then_some("wide"))}>
             <header>
                 <h1>{ "futurelab" }</h1>
-                <p class="tagline">{ "Python's concurrent.futures, re-created in Rust, running on Web Worker threads." }</p>
+                <p class="tagline">
+                    { "Python's concurrent.futures, re-created in Rust, running on Web Worker threads. " }
+                    <a href="/?programs" data-testid="programs-link">{ "The seed programs, as written (A1 … E2)" }</a>
+                </p>
             </header>
             { match &props.pool {
+                // The programs run on the server: they need no worker threads in this page.
+                _ if runtime::query_flag("programs") => html! { <crate::programs::Programs /> },
                 Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
                 Ok(_) if runtime::query_flag("bench") => html! { <crate::bench::Bench /> },
                 Ok(pool) if runtime::query_flag("demo") => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },

@@ -4,6 +4,7 @@ mod app;
 mod bench;
 mod demo;
 mod playground;
+mod programs;
 mod runtime;
 mod smoke;
 

@@ -56,7 +56,7 @@ fn bad(message: impl Into<String>) -> Response {
 }
 
 /// The program a request names, and its own time limit if it hangs by design.
-fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Response> {
+fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Box<Response>> {
     match (&request.id, &request.source) {
         (Some(id), None) => {
             let preset = presets::get(id).ok_or_else(|| {
@@ -73,26 +73,28 @@ fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Respon
         }
         (None, Some(source)) => {
             if source.len() > MAX_SOURCE_BYTES {
-                return Err(error_response(
+                return Err(Box::new(error_response(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     format!("the program is over {MAX_SOURCE_BYTES} bytes"),
-                ));
+                )));
             }
             let program = parse_program(source).map_err(|e| {
-                (
-                    StatusCode::BAD_REQUEST,
-                    Json(serde_json::json!({
-                        "error": format!("the program is not in futurelab's Python: {e}"),
-                        "problems": [{ "line": e.line, "column": e.col, "message": e.message }],
-                    })),
+                Box::new(
+                    (
+                        StatusCode::BAD_REQUEST,
+                        Json(serde_json::json!({
+                            "error": format!("the program is not in futurelab's Python: {e}"),
+                            "problems": [{ "line": e.line, "column": e.col, "message": e.message }],
+                        })),
+                    )
+                        .into_response(),
                 )
-                    .into_response()
             })?;
             Ok((program, None))
         }
-        _ => Err(bad(
+        _ => Err(Box::new(bad(
             "give either \"id\" (a program such as \"A4\") or \"source\", not both",
-        )),
+        ))),
     }
 }
 
@@ -104,20 +106,21 @@ pub(crate) async fn start(
         Ok(body) => body,
         Err(rejection) => return error_response(rejection.status(), rejection.body_text()),
     };
-    let request: ProgramRequest =
-        match serde_json::from_slice(&body) {
-            Ok(r) => r,
-            Err(e) => return bad(format!(
+    let request: ProgramRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad(format!(
                 "the body is not a program request ({{\"id\": \"A4\"}} or {{\"source\": …}}): {e}"
-            )),
-        };
+            ))
+        }
+    };
     let time_scale = request.time_scale.unwrap_or(1.0);
     if !(0.01..=1.0).contains(&time_scale) {
         return bad("time_scale must be between 0.01 and 1");
     }
     let (program, hangs_for) = match program_of(&request) {
         Ok(p) => p,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Ok(slot) = Arc::clone(&runs.slots).try_acquire_owned() else {
         let mut response = error_response(

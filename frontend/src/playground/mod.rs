@@ -7,7 +7,7 @@ pub mod model;
 mod panels;
 mod runner;
 pub mod share;
-mod sse;
+pub(crate) mod sse;
 mod state;
 mod timeline;
 

@@ -9,8 +9,16 @@ pub struct SseParser {
 }
 
 impl SseParser {
-    /// Feeds a chunk; returns the events it completed. A malformed event becomes `Failed`, naming it.
+    /// Feeds a chunk; returns the run events it completed. A malformed event becomes `Failed`, naming it.
     pub fn push(&mut self, text: &str) -> Vec<RunEvent> {
+        self.push_raw(text)
+            .into_iter()
+            .map(|(name, data)| run_event(&name, data))
+            .collect()
+    }
+
+    /// Feeds a chunk; returns each event it completed as (name, data), keep-alive comments left out.
+    pub fn push_raw(&mut self, text: &str) -> Vec<(String, String)> {
         self.buffer.push_str(&text.replace("\r\n", "\n"));
         let mut events = Vec::new();
         while let Some(end) = self.buffer.find("\n\n") {
@@ -23,7 +31,7 @@ impl SseParser {
     }
 }
 
-fn parse_block(block: &str) -> Option<RunEvent> {
+fn parse_block(block: &str) -> Option<(String, String)> {
     let mut name = "";
     let mut data = String::new();
     for line in block.lines() {
@@ -39,10 +47,14 @@ fn parse_block(block: &str) -> Option<RunEvent> {
     if name.is_empty() {
         return None; // a keep-alive comment
     }
+    Some((name.to_string(), data))
+}
+
+fn run_event(name: &str, data: String) -> RunEvent {
     let bad = |e: serde_json::Error| RunEvent::Failed {
         message: format!("the server sent an unreadable {name} event: {e}"),
     };
-    Some(match name {
+    match name {
         "trace" => serde_json::from_str(&data)
             .map(RunEvent::Trace)
             .unwrap_or_else(bad),
@@ -61,7 +73,7 @@ fn parse_block(block: &str) -> Option<RunEvent> {
         other => RunEvent::Failed {
             message: format!("the server sent an unknown event {other:?}"),
         },
-    })
+    }
 }
 
 #[cfg(test)]

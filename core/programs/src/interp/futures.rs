@@ -369,6 +369,7 @@ pub(crate) struct MapResults {
 
 impl MapResults {
     /// The generator over these futures, with `map`'s timeout (seconds from now) if any.
+    #[cfg_attr(not(unix), allow(dead_code))] // used by the process pools, on Unix
     pub(crate) fn new(ctx: &Ctx, futures: VecDeque<Value>, timeout: Option<f64>) -> Self {
         MapResults {
             futures: Mutex::new(futures),

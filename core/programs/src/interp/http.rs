@@ -15,6 +15,7 @@ use std::sync::Arc;
 pub(crate) const PRESET_SERVER: &str = "http://127.0.0.1:8080";
 
 /// The largest response body a program may fetch.
+#[cfg(not(target_arch = "wasm32"))]
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// `requests.get(url, timeout=None)`.

@@ -64,6 +64,7 @@ pub struct Runtime {
     /// Executors the program made: shut down (waiting) when the main program ends, as CPython's atexit does.
     pub(crate) executors: Mutex<Vec<Arc<futurelab::ThreadPoolExecutor>>>,
     /// Process pools the program made: ended with the run (see `processes::finish`).
+    #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) process_pools: Mutex<Vec<Value>>,
     pub(crate) limits: crate::Limits,
     pub(crate) gil: gil::Gil,
@@ -74,7 +75,9 @@ pub struct Runtime {
     /// `multiprocessing.current_process().name`: `MainProcess`, or in a worker `ForkProcess-1`.
     pub(crate) process_name: String,
     /// The program being run (worker processes get it with each call) and the worker program to start.
+    #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) program: Option<Arc<crate::Program>>,
+    #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) process_worker: Option<std::path::PathBuf>,
     /// `Task-N` numbers, from 1.
     pub(crate) task_counter: AtomicUsize,

@@ -1,0 +1,230 @@
+//! `/?programs`: the seed programs as they are written. Pick one by its inventory id, read its Python,
+//! run it on the server and watch its console fill as it prints.
+//!
+//! The programs run on the server only for now (the engine does not run in the browser yet); the page
+//! says so, and says plainly when no server answers.
+
+use crate::playground::sse::SseParser;
+use crate::runtime;
+use futurelab_programs::presets::{self, Preset};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The program shown first.
+const FIRST: &str = "A4";
+
+/// What the view shows.
+#[derive(Clone, PartialEq)]
+struct View {
+    id: &'static str,
+    /// The run's time scale: 1 is real time, 0.1 ten times faster.
+    time_scale: f64,
+    console: String,
+    status: Status,
+    /// Counts runs, so that a run's late events never reach the next one's console.
+    generation: u32,
+}
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Idle,
+    Running,
+    Ended(String),
+    Failed(String),
+}
+
+/// What happens to the view: plain data.
+enum Action {
+    Pick(&'static str),
+    Speed(f64),
+    Start,
+    Print { generation: u32, text: String },
+    Ended { generation: u32, summary: String },
+    Failed { generation: u32, reason: String },
+}
+
+impl Reducible for View {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut v = (*self).clone();
+        match action {
+            Action::Speed(scale) => v.time_scale = scale,
+            Action::Pick(id) => {
+                v = View {
+                    id,
+                    time_scale: v.time_scale,
+                    console: String::new(),
+                    status: Status::Idle,
+                    generation: v.generation + 1,
+                }
+            }
+            Action::Start => {
+                v.console.clear();
+                v.status = Status::Running;
+                v.generation += 1;
+            }
+            Action::Print { generation, text } if generation == v.generation => {
+                v.console.push_str(&text)
+            }
+            Action::Ended {
+                generation,
+                summary,
+            } if generation == v.generation => v.status = Status::Ended(summary),
+            Action::Failed { generation, reason } if generation == v.generation => {
+                v.status = Status::Failed(reason)
+            }
+            _ => return self,
+        }
+        Rc::new(v)
+    }
+}
+
+/// What the server's `done` event says, in words.
+fn summary(done: &serde_json::Value) -> String {
+    let elapsed = done["elapsed_ms"].as_u64().unwrap_or(0) as f64 / 1000.0;
+    if let Some(stopped) = done["stopped"].as_str() {
+        return format!("Stopped after {elapsed:.2} s: {stopped}.");
+    }
+    match done["error"].as_str() {
+        Some(traceback) => {
+            format!("Ended after {elapsed:.2} s with an uncaught exception:\n{traceback}")
+        }
+        None => format!("Finished in {elapsed:.2} s."),
+    }
+}
+
+#[function_component(Programs)]
+pub fn programs() -> Html {
+    let view = use_reducer(|| View {
+        id: FIRST,
+        time_scale: 1.0,
+        console: String::new(),
+        status: Status::Idle,
+        generation: 0,
+    });
+    let stream = use_mut_ref(|| None::<runtime::StreamHandle>);
+    let preset: &Preset = presets::get(view.id).unwrap_or(&presets::all()[0]);
+
+    let pick = {
+        let (view, stream) = (view.clone(), stream.clone());
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(p) = presets::get(&select.value()) {
+                if let Some(mut s) = stream.borrow_mut().take() {
+                    s.abort();
+                }
+                view.dispatch(Action::Pick(p.id));
+            }
+        })
+    };
+
+    let speed = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(scale) = select.value().parse::<f64>() {
+                view.dispatch(Action::Speed(scale));
+            }
+        })
+    };
+
+    let run = {
+        let (view, stream) = (view.clone(), stream.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(mut s) = stream.borrow_mut().take() {
+                s.abort();
+            }
+            view.dispatch(Action::Start);
+            let generation = view.generation + 1;
+            let parser = RefCell::new(SseParser::default());
+            let (on_print, on_end) = (view.clone(), view.clone());
+            let body =
+                serde_json::json!({ "id": view.id, "time_scale": view.time_scale }).to_string();
+            let handle = runtime::post_event_stream(
+                "/api/programs",
+                body,
+                move |text| {
+                    for (name, data) in parser.borrow_mut().push_raw(&text) {
+                        let json: serde_json::Value =
+                            serde_json::from_str(&data).unwrap_or_default();
+                        match name.as_str() {
+                            "print" => on_print.dispatch(Action::Print {
+                                generation,
+                                text: json["text"].as_str().unwrap_or_default().to_string(),
+                            }),
+                            "done" => on_print.dispatch(Action::Ended {
+                                generation,
+                                summary: summary(&json),
+                            }),
+                            _ => {}
+                        }
+                    }
+                },
+                move |end| {
+                    if let Err(reason) = end {
+                        on_end.dispatch(Action::Failed { generation, reason });
+                    }
+                },
+            );
+            *stream.borrow_mut() = Some(handle);
+        })
+    };
+
+    let status = match &view.status {
+        Status::Idle => {
+            html! { <p class="muted" data-testid="program-status" data-state="idle">{ "Not run yet." }</p> }
+        }
+        Status::Running => {
+            html! { <p data-testid="program-status" data-state="running" aria-live="polite">{ "Running on the server…" }</p> }
+        }
+        Status::Ended(s) => {
+            html! { <pre class="muted" data-testid="program-status" data-state="ended" aria-live="polite">{ s }</pre> }
+        }
+        Status::Failed(r) => html! {
+            <p class="problem" role="alert" data-testid="program-status" data-state="failed">
+                { format!("The run could not be made: {r}. Programs run on a futurelab server (start one with `futurelab serve`).") }
+            </p>
+        },
+    };
+
+    html! {
+        <div class="programs" data-testid="programs">
+            <h2>{ "The seed programs, as written" }</h2>
+            <p class="tagline">
+                { "Each program of the seeds, by its id, runs on futurelab's engine and prints what CPython prints (a test compares them). " }
+                <a href="/">{ "Back to the playground" }</a>
+            </p>
+            <section>
+                <label>
+                    { "Program " }
+                    <select data-testid="program-select" onchange={pick}>
+                        { for presets::all().iter().map(|p| html! {
+                            <option value={p.id} selected={p.id == view.id}>{ format!("{} — {}", p.id, p.title) }</option>
+                        }) }
+                    </select>
+                </label>
+                <p data-testid="program-description">{ preset.description }</p>
+                <pre class="code" data-testid="program-source" tabindex="0">{ preset.source }</pre>
+                <p class="actions">
+                    <button data-testid="program-run" onclick={run} disabled={view.status == Status::Running}>{ "Run on the server" }</button>
+                    <label>
+                        { " at " }
+                        <select data-testid="program-speed" onchange={speed}>
+                            { for [(1.0, "real time"), (0.1, "10× speed"), (0.02, "50× speed")].into_iter().map(|(scale, label)| html! {
+                                <option value={scale.to_string()} selected={view.time_scale == scale}>{ label }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <span class="muted">{ " The engine does not run in the browser yet: programs run on the server." }</span>
+                </p>
+            </section>
+            <section>
+                <h3>{ "Console" }</h3>
+                { status }
+                <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">{ &view.console }</pre>
+            </section>
+        </div>
+    }
+}
