@@ -6,32 +6,10 @@
 mod support;
 
 use futurelab_programs::cpython::run_under_cpython;
-use futurelab_programs::presets::{self, Preset};
+use futurelab_programs::presets;
 use futurelab_programs::{run, RunOptions};
 use futurelab_server::server::flags::FlagOptions;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-fn futurelab_output(preset: &Preset, server: &str) -> String {
-    let program = preset
-        .program()
-        .unwrap_or_else(|e| panic!("{} does not parse: {e}", preset.id));
-    let out = Arc::new(Mutex::new(String::new()));
-    let sink = out.clone();
-    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
-        sink.lock().unwrap().push_str(text)
-    }));
-    options.time_scale = preset.test_time_scale;
-    options.time_limit = Some(Duration::from_secs(60));
-    options.server = Some(server.to_string());
-    // Process pools start the futurelab binary as their workers.
-    options.process_worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
-    let report = run(&program, options);
-    assert_eq!(report.error, None, "{} raised", preset.id);
-    assert_eq!(report.stopped, None, "{} was stopped", preset.id);
-    let text = out.lock().unwrap().clone();
-    text
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_preset_that_fetches_or_starts_processes_prints_what_cpython_prints() {
@@ -52,7 +30,11 @@ async fn every_preset_that_fetches_or_starts_processes_prints_what_cpython_print
                 preset.hangs_for,
             )
             .unwrap_or_else(|e| panic!("{}: {e}", preset.id));
-            let ours = futurelab_output(preset, &server);
+            // Process pools start the futurelab binary as their workers.
+            let worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
+            let ours = preset
+                .run_for_comparison(Some(server.clone()), worker)
+                .unwrap_or_else(|e| panic!("{e}"));
             if let Err(why) = preset.comparison.check(&python, &ours) {
                 failures.push(format!("{}: {why}", preset.id));
             }

@@ -4,34 +4,6 @@
 
 use futurelab_programs::cpython::run_under_cpython;
 use futurelab_programs::presets::{self, Preset};
-use futurelab_programs::{run, RunOptions};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-fn futurelab_output(preset: &Preset) -> String {
-    let program = preset
-        .program()
-        .unwrap_or_else(|e| panic!("{} does not parse: {e}", preset.id));
-    let out = Arc::new(Mutex::new(String::new()));
-    let sink = out.clone();
-    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
-        sink.lock().unwrap().push_str(text)
-    }));
-    options.time_scale = preset.test_time_scale;
-    options.time_limit = Some(Duration::from_secs_f64(preset.hangs_for.unwrap_or(60.0)));
-    let report = run(&program, options);
-    assert_eq!(report.error, None, "{} raised", preset.id);
-    match preset.hangs_for {
-        Some(_) => assert!(
-            report.stopped.is_some(),
-            "{} hangs by design, but ended",
-            preset.id
-        ),
-        None => assert_eq!(report.stopped, None, "{} was stopped", preset.id),
-    }
-    let text = out.lock().unwrap().clone();
-    text
-}
 
 fn cpython_output(preset: &Preset) -> String {
     run_under_cpython(
@@ -49,7 +21,10 @@ fn every_preset_without_a_server_prints_what_cpython_prints() {
     let mut failures = Vec::new();
     for preset in presets::all().iter().filter(|p| !p.needs_server) {
         let python = cpython_output(preset);
-        if let Err(why) = preset.comparison.check(&python, &futurelab_output(preset)) {
+        let ours = preset
+            .run_for_comparison(None, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Err(why) = preset.comparison.check(&python, &ours) {
             failures.push(format!("{}: {why}", preset.id));
         }
     }

@@ -1010,6 +1010,20 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             ctx.check_size(joined.len())?;
             Value::str(joined)
         }
+        "rsplit" => {
+            let parts: Vec<Value> = match str_arg(ctx, &args, 0, "rsplit")? {
+                None => text.split_whitespace().map(Value::str).collect(),
+                Some(sep) if sep.is_empty() => {
+                    return Err(ctx.error("ValueError", "empty separator"))
+                }
+                Some(sep) => {
+                    let mut parts: Vec<Value> = text.rsplit(sep.as_str()).map(Value::str).collect();
+                    parts.reverse();
+                    parts
+                }
+            };
+            Value::list(parts)
+        }
         "split" => {
             let parts: Vec<Value> = match str_arg(ctx, &args, 0, "split")? {
                 None => text.split_whitespace().map(Value::str).collect(),

@@ -106,7 +106,7 @@ pub(super) fn open(ctx: &Ctx, a: Args) -> R<Value> {
     if fs.dirs.contains(&abs) {
         return Err(os_error(ctx, "OSError", 21, "Is a directory", &path));
     }
-    let (writing, start) = match mode.replace('b', "").as_str() {
+    let (writing, start) = match mode.replace(['b', '+', 't'], "").as_str() {
         "r" => match fs.files.get(&abs) {
             Some(data) => (false, data.clone()),
             None => {

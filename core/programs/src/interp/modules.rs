@@ -23,6 +23,7 @@ const MODULES: &[&str] = &[
     "asyncio",
     "concurrent.futures.thread",
     "concurrent.futures.process",
+    "random",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -205,6 +206,24 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ) => exc(&format!("requests.{name}")),
         ("os" | "os.path", _) => files::os_attr(module, name),
         ("asyncio", _) => asyncio::attr(ctx, name),
+        ("random", "randint") => f("randint", |ctx, a| {
+            let [lo, hi] = exactly(ctx, "randint", a)?;
+            match (lo, hi) {
+                (Value::Int(lo), Value::Int(hi)) if lo <= hi => Ok(Value::Int(
+                    lo + (random_u64() % (hi - lo + 1) as u64) as i64,
+                )),
+                (Value::Int(lo), Value::Int(hi)) => Err(ctx.error(
+                    "ValueError",
+                    format!("empty range in randrange({lo}, {})", hi + 1),
+                )),
+                _ => Err(ctx.error("TypeError", "randint() takes two integers")),
+            }
+        }),
+        ("random", "random") => f("random", |_, _| {
+            Ok(Value::Float(
+                (random_u64() >> 11) as f64 / (1u64 << 53) as f64,
+            ))
+        }),
         _ => None,
     }
 }
@@ -219,6 +238,21 @@ fn round_with(ctx: &Ctx, a: Args, how: fn(f64) -> f64) -> R<Value> {
             format!("must be real number, not {}", other.type_name()),
         )),
     }
+}
+
+/// A random number for the `random` module (not reproducible, as CPython's unseeded `random` is not):
+/// a hash of a per-process seed and a counter.
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let mut h = SEED
+        .get_or_init(std::collections::hash_map::RandomState::new)
+        .build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.finish()
 }
 
 /// `ProcessPoolExecutor` / `multiprocessing.Pool`: worker processes, on Unix.

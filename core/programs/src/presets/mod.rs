@@ -64,6 +64,12 @@ const WORKER_NAMES: &[(&str, &str)] =
 /// Which worker process runs a task is up to the scheduler.
 const PROCESS_NAMES: &[(&str, &str)] = &[(r"(ForkProcess|ForkPoolWorker)-\d+", "${1}-N")];
 
+/// How long a crawl took (`consume: 5.03…`) differs between runs.
+const CRAWL_TIMES: &[(&str, &str)] = &[(r"consume: \d+\.\d+(e-\d+)?", "consume: …")];
+
+/// Which producer or consumer takes an item, and the queue sizes it then sees, depend on timing.
+const PIPELINE: &[(&str, &str)] = &[(r"^(craw|parse)\d", "${1}N"), (r"size = \d+", "size = N")];
+
 /// Which of two threads wins a race is up to the scheduler.
 const RACERS: &[(&str, &str)] = &[(r"^t[ab] ", "t? ")];
 
@@ -271,6 +277,70 @@ const ALL: &[Preset] = &[
         },
     },
     Preset {
+        id: "D1",
+        title: "创建多线程: Thread(target, args), start, join",
+        description: "Broken as written: the seed's Thread(...) call misses its closing parenthesis, and my_func calls a do_craw it does not define. This preset closes the call and gives do_craw a body that prints its arguments.",
+        source: include_str!("programs/D1.py"),
+        test_time_scale: 1.0,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "one thread at a time",
+        },
+    },
+    Preset {
+        id: "D2",
+        title: "多线程爬虫: 50 pages on one thread, then on 50 threads",
+        description: "One thread waits for each page in turn; fifty threads wait for all of them at once, so the second crawl takes about one page's latency. The pages come from futurelab's server (the seed crawled cnblogs.com).",
+        source: include_str!("programs/D2.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: CRAWL_TIMES,
+            in_order: false,
+            by_words: false,
+            ordered: &[r"^(start|end|consume)"],
+            why: "the fifty threads print in the order their pages arrive",
+        },
+    },
+    Preset {
+        id: "D3",
+        title: "Queue: put, get, qsize, empty, full",
+        description: "The queue.Queue calls, as the seed lists them (it leaves `item` undefined; here it is a URL). It prints nothing.",
+        source: include_str!("programs/D3.py"),
+        test_time_scale: 1.0,
+        needs_server: false,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "it prints nothing",
+        },
+    },
+    Preset {
+        id: "D4",
+        title: "生产者-消费者: 3 crawling threads and 2 parsing threads over two queues",
+        description: "Three producers take URLs from url_queue and put pages on html_queue; two consumers parse them. Nothing ends the threads' loops, so the program never exits by itself: the preset stops it after 8 seconds. The seed does not show its parse; this one reads the post links with string methods.",
+        source: include_str!("programs/D4.py"),
+        test_time_scale: 0.01,
+        needs_server: true,
+        hangs_for: Some(8.0),
+        comparison: Comparison {
+            rewrites: PIPELINE,
+            in_order: false,
+            by_words: false,
+            ordered: &[],
+            why: "the threads take items in any order, and the queue sizes they print depend on timing",
+        },
+    },
+    Preset {
         id: "D5",
         title: "线程安全: two withdrawals without a lock",
         description: "Both threads pass the balance check before either subtracts (the sleep between check \
@@ -302,6 +372,54 @@ const ALL: &[Preset] = &[
             ordered: &[],
             why: "which thread takes the lock first is up to the scheduler; the winner's two lines then \
                   the loser's refusal are in order",
+        },
+    },
+    Preset {
+        id: "D7",
+        title: "线程池用法1: pool.map(craw, urls)",
+        description: "Broken as written: the seed writes `for result im results`; this preset writes `in`. craw prints each page's size and returns None, so map hands back fifty Nones, in order.",
+        source: include_str!("programs/D7.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: false,
+            ordered: &[],
+            why: "the pages arrive in any order",
+        },
+    },
+    Preset {
+        id: "D8",
+        title: "线程池用法2: submit each, results in order, then as_completed",
+        description: "Each future's result in submission order, then again in completion order (craw returns None).",
+        source: include_str!("programs/D8.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: false,
+            ordered: &[],
+            why: "the pages arrive in any order",
+        },
+    },
+    Preset {
+        id: "D9",
+        title: "thread_pool.py: crawl with map, parse with submit and a {future: url} dict",
+        description: "map hands the pages back in URL order; the {future: url} dict then gives each page's posts in submission order.",
+        source: include_str!("programs/D9.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "map and the dict both keep submission order",
         },
     },
     Preset {
@@ -497,6 +615,22 @@ const ALL: &[Preset] = &[
         },
     },
     Preset {
+        id: "D27",
+        title: "asyncio + requests: blocking downloads through run_in_executor",
+        description: "Broken as written: Python 3.11 refuses asyncio.wait of bare coroutines; this preset makes them tasks first. The downloads run on the loop's default thread pool and overlap. The pages come from futurelab's server.",
+        source: include_str!("programs/D27.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: false,
+            ordered: &[r"^开始下载"],
+            why: "the downloads finish in any order",
+        },
+    },
+    Preset {
         id: "E1",
         title: "004: ThreadPoolExecutor.map over four flags",
         description: "with ThreadPoolExecutor(4) as executor: executor.map(download_one, CC_LIST). The program \
@@ -547,5 +681,41 @@ impl Preset {
     /// The program (every shipped preset parses: the tests check it).
     pub fn program(&self) -> Result<Program, SyntaxError> {
         parse_program(self.source)
+    }
+
+    /// Runs the preset as the differential tests compare it: at its test time scale, with its own limit
+    /// if it hangs by design (60 s otherwise), collecting what it prints. `Err` says what went wrong: it
+    /// does not parse, it raised, it was stopped, or it ended although it hangs by design.
+    pub fn run_for_comparison(
+        &self,
+        server: Option<String>,
+        process_worker: Option<std::path::PathBuf>,
+    ) -> Result<String, String> {
+        let program = self
+            .program()
+            .map_err(|e| format!("{} does not parse: {e}", self.id))?;
+        let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = out.clone();
+        let mut options =
+            crate::RunOptions::new(std::sync::Arc::new(move |_thread: &str, text: &str| {
+                crate::value::lock(&sink).push_str(text)
+            }));
+        options.time_scale = self.test_time_scale;
+        options.time_limit = Some(std::time::Duration::from_secs_f64(
+            self.hangs_for.unwrap_or(60.0),
+        ));
+        options.server = server;
+        options.process_worker = process_worker;
+        let report = crate::run(&program, options);
+        if let Some(error) = report.error {
+            return Err(format!("{} raised:\n{error}", self.id));
+        }
+        match (self.hangs_for, report.stopped) {
+            (Some(_), None) => return Err(format!("{} hangs by design, but it ended", self.id)),
+            (None, Some(why)) => return Err(format!("{} was stopped: {why}", self.id)),
+            _ => {}
+        }
+        let text = crate::value::lock(&out).clone();
+        Ok(text)
     }
 }
