@@ -127,6 +127,10 @@ pub trait Object: Send + Sync + Any {
             self as *const Self as *const () as usize
         )
     }
+    /// Python's `str(x)` (the repr unless the type says otherwise).
+    fn to_str(&self) -> String {
+        self.repr()
+    }
     /// A data attribute (`thread.name`).
     fn attr(&self, _ctx: &Ctx, _name: &str) -> Option<Value> {
         None
@@ -292,6 +296,7 @@ pub fn to_str(v: &Value) -> String {
     match v {
         Value::Str(s) => s.to_string(),
         Value::Instance(i) if i.class.is_exception() => exception_str(v),
+        Value::Object(o) => o.to_str(),
         _ => repr(v),
     }
 }

@@ -639,6 +639,15 @@ pub(super) fn get_item(ctx: &Ctx, v: &Value, i: &Value) -> R<Value> {
             .get(i)
             .cloned()
             .ok_or_else(|| Flow::Raise(ctx.exception("KeyError", vec![i.clone()]), 0)),
+        Value::Object(o) if o.has_method("__getitem__") => o.call_method(
+            ctx,
+            v,
+            "__getitem__",
+            Args {
+                pos: vec![i.clone()],
+                kw: Vec::new(),
+            },
+        ),
         other => Err(ctx.error(
             "TypeError",
             format!("'{}' object is not subscriptable", other.type_name()),
@@ -661,6 +670,17 @@ pub(super) fn set_item(ctx: &Ctx, v: &Value, i: Value, value: Value) -> R<()> {
             drop(d);
             ctx.check_size(n)
         }
+        Value::Object(o) if o.has_method("__setitem__") => o
+            .call_method(
+                ctx,
+                v,
+                "__setitem__",
+                Args {
+                    pos: vec![i, value],
+                    kw: Vec::new(),
+                },
+            )
+            .map(drop),
         other => Err(ctx.error(
             "TypeError",
             format!(

@@ -9,6 +9,7 @@
 
 pub(crate) mod asyncio;
 mod builtins;
+mod collections;
 mod exceptions;
 mod files;
 pub(crate) mod format;
@@ -1027,6 +1028,9 @@ impl Ctx {
                     None => {}
                 }
                 Ok(instance)
+            }
+            Value::Object(o) if o.has_method("__call__") => {
+                o.call_method(self, f, "__call__", args)
             }
             other => Err(self.error(
                 "TypeError",

@@ -24,26 +24,24 @@ const MODULES: &[&str] = &[
     "concurrent.futures.thread",
     "concurrent.futures.process",
     "random",
+    "collections",
+    "enum",
+    "tqdm",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
 const NOT_YET: &[(&str, &str)] = &[
     (
-        "asyncio",
-        "asyncio is not yet part of futurelab's program engine",
-    ),
-    (
-        "requests",
-        "HTTP requests are not yet part of futurelab's program engine",
-    ),
-    (
         "aiohttp",
-        "HTTP requests are not yet part of futurelab's program engine",
+        "aiohttp, an async HTTP client, is not yet part of futurelab's program engine",
     ),
-    ("tqdm", "tqdm is not yet part of futurelab's program engine"),
     (
-        "collections",
-        "collections is not yet part of futurelab's program engine",
+        "flask",
+        "Flask apps are not programs of the engine: `futurelab serve` serves the seed's services",
+    ),
+    (
+        "urllib2",
+        "urllib2 is Python 2's; Python 3 has urllib.request",
     ),
 ];
 
@@ -206,6 +204,10 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ) => exc(&format!("requests.{name}")),
         ("os" | "os.path", _) => files::os_attr(module, name),
         ("asyncio", _) => asyncio::attr(ctx, name),
+        ("collections", "Counter") => f("Counter", super::collections::new_counter),
+        ("collections", "namedtuple") => f("namedtuple", super::collections::namedtuple),
+        ("enum", "Enum") => f("Enum", super::collections::new_enum),
+        ("tqdm", "tqdm") => f("tqdm", super::collections::tqdm),
         ("random", "randint") => f("randint", |ctx, a| {
             let [lo, hi] = exactly(ctx, "randint", a)?;
             match (lo, hi) {

@@ -1,0 +1,358 @@
+//! `collections.Counter`, `collections.namedtuple`, the functional `enum.Enum('Status', 'ok error')`,
+//! and `tqdm`, which hands its iterable through (its bar goes to standard error in CPython, never to
+//! the program's output).
+
+use super::builtins::{exactly, kw_or_pos};
+use super::{Ctx, Flow, R};
+use crate::value::*;
+use std::any::Any;
+use std::sync::Mutex;
+
+/// `collections.Counter()`: a dict whose missing keys count 0.
+pub(crate) struct Counter(Mutex<Dict>);
+
+pub(super) fn new_counter(ctx: &Ctx, a: Args) -> R<Value> {
+    let mut d = Dict::default();
+    if let Some(items) = a.pos.first() {
+        for item in ctx.iterate_all(items)? {
+            let n = match d.get(&item) {
+                Some(Value::Int(n)) => *n,
+                _ => 0,
+            };
+            d.insert(item, Value::Int(n + 1));
+        }
+    }
+    Ok(Value::object(Counter(Mutex::new(d))))
+}
+
+impl Counter {
+    /// Entries by count, highest first (ties keep insertion order), as `most_common()` and the repr order them.
+    fn most_common(&self) -> Vec<(Value, Value)> {
+        let mut entries = lock(&self.0).entries.clone();
+        entries.sort_by(|a, b| py_cmp(&b.1, &a.1).unwrap_or(std::cmp::Ordering::Equal));
+        entries
+    }
+}
+
+impl Object for Counter {
+    fn type_name(&self) -> &'static str {
+        "Counter"
+    }
+    fn repr(&self) -> String {
+        let entries = self.most_common();
+        if entries.is_empty() {
+            return "Counter()".into();
+        }
+        let body: Vec<String> = entries
+            .iter()
+            .map(|(k, v)| format!("{}: {}", repr(k), repr(v)))
+            .collect();
+        format!("Counter({{{}}})", body.join(", "))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "__getitem__" | "__setitem__" | "most_common" | "items" | "keys" | "values" | "__len__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            "__getitem__" => {
+                let [key] = exactly(ctx, "__getitem__", args)?;
+                Ok(lock(&self.0).get(&key).cloned().unwrap_or(Value::Int(0)))
+            }
+            "__setitem__" => {
+                let [key, value] = exactly(ctx, "__setitem__", args)?;
+                lock(&self.0).insert(key, value);
+                Ok(Value::None)
+            }
+            "most_common" => Ok(Value::list(
+                self.most_common()
+                    .into_iter()
+                    .map(|(k, v)| Value::tuple(vec![k, v]))
+                    .collect(),
+            )),
+            "items" => Ok(Value::list(
+                lock(&self.0)
+                    .entries
+                    .iter()
+                    .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                    .collect(),
+            )),
+            "keys" => Ok(Value::list(
+                lock(&self.0)
+                    .entries
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            )),
+            "values" => Ok(Value::list(
+                lock(&self.0)
+                    .entries
+                    .iter()
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+            )),
+            _ => Ok(Value::Int(lock(&self.0).entries.len() as i64)),
+        }
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(
+            lock(&self.0)
+                .entries
+                .iter()
+                .map(|(k, _)| k.clone())
+                .collect(),
+        ))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The field names of `namedtuple('Result', 'status cc')` or `namedtuple('Result', ['status', 'cc'])`.
+fn field_names(ctx: &Ctx, v: &Value) -> R<Vec<String>> {
+    let names: Vec<String> = match v {
+        Value::Str(s) => s
+            .replace(',', " ")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        other => ctx.iterate_all(other)?.iter().map(to_str).collect(),
+    };
+    if names.is_empty()
+        || names
+            .iter()
+            .any(|n| !n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    {
+        return Err(ctx.error("ValueError", "names must be valid identifiers"));
+    }
+    Ok(names)
+}
+
+/// `namedtuple(typename, field_names)`: a type whose instances are tuples with named fields.
+pub(crate) struct TupleType {
+    name: String,
+    fields: Vec<String>,
+}
+
+pub(super) fn namedtuple(ctx: &Ctx, a: Args) -> R<Value> {
+    let name = match kw_or_pos(&a, "typename", 0) {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => return Err(ctx.error("TypeError", "namedtuple() needs a type name")),
+    };
+    let fields = field_names(ctx, &kw_or_pos(&a, "field_names", 1).unwrap_or(Value::None))?;
+    Ok(Value::object(TupleType { name, fields }))
+}
+
+impl Object for TupleType {
+    fn type_name(&self) -> &'static str {
+        "type"
+    }
+    fn repr(&self) -> String {
+        format!("<class '__main__.{}'>", self.name)
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "__call__"
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+        let mut values: Vec<Option<Value>> = vec![None; self.fields.len()];
+        if args.pos.len() > self.fields.len() {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "{}() takes {} positional arguments but {} were given",
+                    self.name,
+                    self.fields.len() + 1,
+                    args.pos.len() + 1
+                ),
+            ));
+        }
+        for (slot, v) in values.iter_mut().zip(args.pos) {
+            *slot = Some(v);
+        }
+        for (k, v) in args.kw {
+            let i = self.fields.iter().position(|f| *f == k).ok_or_else(|| {
+                ctx.error(
+                    "TypeError",
+                    format!("{}() got an unexpected keyword argument '{k}'", self.name),
+                )
+            })?;
+            values[i] = Some(v);
+        }
+        let missing: Vec<String> = self
+            .fields
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(f, _)| format!("'{f}'"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "{}() missing required arguments: {}",
+                    self.name,
+                    missing.join(", ")
+                ),
+            ));
+        }
+        Ok(Value::object(NamedTuple {
+            kind: this.clone(),
+            values: values
+                .into_iter()
+                .map(|v| v.unwrap_or(Value::None))
+                .collect(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// An instance of a `namedtuple` type.
+struct NamedTuple {
+    kind: Value,
+    values: Vec<Value>,
+}
+
+impl NamedTuple {
+    fn kind(&self) -> &TupleType {
+        self.kind
+            .downcast::<TupleType>()
+            .expect("made by a TupleType")
+    }
+}
+
+impl Object for NamedTuple {
+    fn type_name(&self) -> &'static str {
+        "namedtuple"
+    }
+    fn repr(&self) -> String {
+        let kind = self.kind();
+        let fields: Vec<String> = kind
+            .fields
+            .iter()
+            .zip(&self.values)
+            .map(|(f, v)| format!("{f}={}", repr(v)))
+            .collect();
+        format!("{}({})", kind.name, fields.join(", "))
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        let i = self.kind().fields.iter().position(|f| f == name)?;
+        Some(self.values[i].clone())
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(self.values.clone()))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "__getitem__" | "__len__")
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        if name == "__len__" {
+            return Ok(Value::Int(self.values.len() as i64));
+        }
+        let [i] = exactly(ctx, "__getitem__", args)?;
+        super::builtins::get_item(ctx, &Value::tuple(self.values.clone()), &i)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `Enum('Status', 'ok not_found error')`: members numbered from 1.
+pub(crate) struct EnumType {
+    name: String,
+    members: Vec<Value>,
+}
+
+pub(super) fn new_enum(ctx: &Ctx, a: Args) -> R<Value> {
+    let name = match kw_or_pos(&a, "value", 0) {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => {
+            return Err(ctx.error(
+                "TypeError",
+                "Enum() needs a name (the functional form: Enum('Status', 'ok error'))",
+            ))
+        }
+    };
+    let names = field_names(ctx, &kw_or_pos(&a, "names", 1).unwrap_or(Value::None))?;
+    let members = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, member)| {
+            Value::object(EnumMember {
+                enum_name: name.clone(),
+                name: member,
+                value: i as i64 + 1,
+            })
+        })
+        .collect();
+    Ok(Value::object(EnumType { name, members }))
+}
+
+impl Object for EnumType {
+    fn type_name(&self) -> &'static str {
+        "EnumType"
+    }
+    fn repr(&self) -> String {
+        format!("<enum '{}'>", self.name)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        self.members
+            .iter()
+            .find(|m| m.downcast::<EnumMember>().is_some_and(|m| m.name == name))
+            .cloned()
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(self.members.clone()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A member of an `Enum`: `<Status.ok: 1>`, `str()` `Status.ok`.
+struct EnumMember {
+    enum_name: String,
+    name: String,
+    value: i64,
+}
+
+impl Object for EnumMember {
+    fn type_name(&self) -> &'static str {
+        "Status"
+    }
+    fn repr(&self) -> String {
+        format!("<{}.{}: {}>", self.enum_name, self.name, self.value)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match name {
+            "name" => Some(Value::str(self.name.as_str())),
+            "value" => Some(Value::Int(self.value)),
+            _ => None,
+        }
+    }
+    fn to_str(&self) -> String {
+        format!("{}.{}", self.enum_name, self.name)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `tqdm(iterable, total=None, …)`: the iterable itself (CPython's tqdm draws its bar on standard error).
+pub(super) fn tqdm(ctx: &Ctx, a: Args) -> R<Value> {
+    match a.pos.into_iter().next() {
+        Some(iterable) => ctx.iter(&iterable),
+        None => Err(Flow::Raise(
+            ctx.exception(
+                "NotImplementedError",
+                vec![Value::str(
+                    "tqdm() without an iterable is not part of futurelab's engine",
+                )],
+            ),
+            0,
+        )),
+    }
+}
