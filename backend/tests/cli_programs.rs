@@ -121,3 +121,23 @@ fn a_stopped_run_ends_its_worker_processes() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_process_pool_refuses_what_cannot_be_pickled() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pickle.py");
+    std::fs::write(
+        &file,
+        "from concurrent.futures import ProcessPoolExecutor\n\
+         if __name__ == '__main__':\n    with ProcessPoolExecutor(1) as pool:\n        try:\n            pool.submit(lambda: 1)\n\
+         \x20       except Exception as e:\n            print(type(e).__name__)\n",
+    )
+    .unwrap();
+    let out = futurelab(&["run", file.to_str().unwrap(), "--timestamps", "none"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "PicklingError\n");
+}

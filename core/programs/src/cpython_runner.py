@@ -4,6 +4,7 @@ Usage: python3 cpython_runner.py PROGRAM.py TIME_SCALE   (FUTURELAB_SERVER: wher
 
 - time.sleep lasts TIME_SCALE times as long, and time.time / time.perf_counter run 1/TIME_SCALE as fast,
   exactly as futurelab's engine does with the same scale (printed durations read as at full speed);
+- requests and urllib send what the presets address to http://127.0.0.1:8080 to FUTURELAB_SERVER;
 - each print call writes its whole text at once (futurelab's console does; CPython may otherwise tear a
   line between a print's pieces when threads print at the same time).
 Nothing else about the program changes: it runs as __main__ with the real threading and concurrent.futures.
@@ -62,6 +63,19 @@ if _server:
         return _request(self, method, url, *args, **kwargs)
 
     requests.sessions.Session.request = _to_server
+
+    import urllib.request
+
+    _urlopen = urllib.request.urlopen
+
+    def _urlopen_to_server(url, *args, **kwargs):
+        if isinstance(url, urllib.request.Request) and url.full_url.startswith('http://127.0.0.1:8080'):
+            url.full_url = _server + url.full_url[len('http://127.0.0.1:8080'):]
+        elif isinstance(url, str) and url.startswith('http://127.0.0.1:8080'):
+            url = _server + url[len('http://127.0.0.1:8080'):]
+        return _urlopen(url, *args, **kwargs)
+
+    urllib.request.urlopen = _urlopen_to_server
 
 sys.argv = [path]
 runpy.run_path(path, run_name='__main__')

@@ -68,7 +68,7 @@ use value::{exception_str, Value};
 pub struct Limits {
     /// The most items in one list, dict, string or queue.
     pub max_items: usize,
-    /// The most threads a program may start (its own and its executors' workers).
+    /// The most threads of a program alive at once (and the most workers one executor may have).
     pub max_threads: usize,
 }
 
@@ -76,7 +76,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_items: 1_000_000,
-            max_threads: 256,
+            max_threads: 1000,
         }
     }
 }

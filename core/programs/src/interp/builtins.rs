@@ -184,6 +184,13 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
                 _ => false,
             })))
         }),
+        "type" => builtin_fn("type", |ctx, a| {
+            let [v] = exactly(ctx, "type", a)?;
+            Ok(match &v {
+                Value::Instance(i) => Value::Class(i.class.clone()),
+                other => Value::object(TypeObject(other.type_name())),
+            })
+        }),
         "id" => builtin_fn("id", |ctx, a| {
             let [v] = exactly(ctx, "id", a)?;
             Ok(Value::Int(v.address() as i64))
@@ -781,6 +788,24 @@ pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
         items: Mutex::new(items),
         type_name,
     }))
+}
+
+/// `type(x)` of a value that is not an instance of a class: its name and repr.
+struct TypeObject(String);
+
+impl Object for TypeObject {
+    fn type_name(&self) -> &'static str {
+        "type"
+    }
+    fn repr(&self) -> String {
+        format!("<class '{}'>", self.0)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        (name == "__name__").then(|| Value::str(self.0.as_str()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// `range(start, stop, step)`.

@@ -80,6 +80,15 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
         "requests.RequestException",
         "requests.exceptions",
     ),
+    (
+        "BrokenProcessPool",
+        "BrokenExecutor",
+        "concurrent.futures.process",
+    ),
+    ("PicklingError", "Exception", "_pickle"),
+    // urllib
+    ("urllib.URLError", "OSError", "urllib.error"),
+    ("urllib.HTTPError", "urllib.URLError", "urllib.error"),
 ];
 
 impl ExceptionClasses {

@@ -50,6 +50,85 @@ pub(super) fn get(ctx: &Ctx, a: Args) -> R<Value> {
     }))
 }
 
+/// `urllib.request.Request(url)`: the URL, kept for `urlopen`.
+pub(super) fn request(ctx: &Ctx, a: Args) -> R<Value> {
+    match kw_or_pos(&a, "url", 0) {
+        Some(Value::Str(url)) => Ok(Value::object(UrlRequest(url.to_string()))),
+        _ => Err(ctx.error("TypeError", "Request() needs a URL string")),
+    }
+}
+
+/// A `urllib.request.Request`.
+struct UrlRequest(String);
+
+impl Object for UrlRequest {
+    fn type_name(&self) -> &'static str {
+        "Request"
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        (name == "full_url").then(|| Value::str(self.0.as_str()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `urllib.request.urlopen(url or Request)`: the response, or `HTTPError` for a status of 400 or more and
+/// `URLError` when the server cannot be reached or the host is not the futurelab server.
+pub(super) fn urlopen(ctx: &Ctx, a: Args) -> R<Value> {
+    let url = match kw_or_pos(&a, "url", 0) {
+        Some(Value::Str(u)) => u.to_string(),
+        Some(v) => match v.downcast::<UrlRequest>() {
+            Some(r) => r.0.clone(),
+            None => return Err(ctx.error("TypeError", "urlopen() needs a URL or a Request")),
+        },
+        None => {
+            return Err(ctx.error(
+                "TypeError",
+                "urlopen() missing 1 required positional argument: 'url'",
+            ))
+        }
+    };
+    let url_error = |reason: String| {
+        let exc = ctx.exception(
+            "urllib.URLError",
+            vec![Value::str(format!("<urlopen error {reason}>"))],
+        );
+        if let Value::Instance(i) = &exc {
+            lock(&i.attrs).insert("reason".into(), Value::str(reason));
+        }
+        Flow::Raise(exc, 0)
+    };
+    let target = resolve(ctx, &url).map_err(|_| {
+        url_error(format!(
+            "futurelab programs fetch only from the futurelab server, not {url}"
+        ))
+    })?;
+    let fetched = ctx.rt.gil.released(|| fetch(&target));
+    ctx.check()?;
+    let (status, body) = fetched.map_err(url_error)?;
+    if status >= 400 {
+        let exc = ctx.exception(
+            "urllib.HTTPError",
+            vec![Value::str(format!(
+                "HTTP Error {status}: {}",
+                reason(status)
+            ))],
+        );
+        if let Value::Instance(i) = &exc {
+            let mut attrs = lock(&i.attrs);
+            attrs.insert("code".into(), Value::Int(i64::from(status)));
+            attrs.insert("reason".into(), Value::str(reason(status)));
+        }
+        return Err(Flow::Raise(exc, 0));
+    }
+    Ok(Value::object(Response {
+        url,
+        status,
+        body: Arc::from(body),
+    }))
+}
+
 /// Where a program's URL really goes, or the `ConnectionError` that refuses it.
 fn resolve(ctx: &Ctx, url: &str) -> R<String> {
     let refuse = |why: String| {
@@ -156,9 +235,15 @@ impl Object for Response {
         })
     }
     fn has_method(&self, name: &str) -> bool {
-        name == "raise_for_status"
+        matches!(name, "raise_for_status" | "read" | "getcode")
     }
-    fn call_method(&self, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            // urllib's response
+            "read" => return Ok(Value::object(Bytes(self.body.clone()))),
+            "getcode" => return Ok(Value::Int(i64::from(self.status))),
+            _ => {}
+        }
         let [] = exactly(ctx, "raise_for_status", args)?;
         let kind = match self.status {
             400..=499 => "Client",

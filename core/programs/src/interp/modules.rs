@@ -27,6 +27,9 @@ const MODULES: &[&str] = &[
     "collections",
     "enum",
     "tqdm",
+    "urllib",
+    "urllib.request",
+    "urllib.error",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -208,6 +211,16 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("collections", "namedtuple") => f("namedtuple", super::collections::namedtuple),
         ("enum", "Enum") => f("Enum", super::collections::new_enum),
         ("tqdm", "tqdm") => f("tqdm", super::collections::tqdm),
+        ("urllib", "request" | "error") => Some(Value::Module(Arc::new(Module {
+            name: if name == "request" {
+                "urllib.request"
+            } else {
+                "urllib.error"
+            },
+        }))),
+        ("urllib.request", "Request") => f("Request", http::request),
+        ("urllib.request", "urlopen") => f("urlopen", http::urlopen),
+        ("urllib.error", "URLError" | "HTTPError") => exc(&format!("urllib.{name}")),
         ("random", "randint") => f("randint", |ctx, a| {
             let [lo, hi] = exactly(ctx, "randint", a)?;
             match (lo, hi) {

@@ -143,12 +143,21 @@ impl Object for PyThread {
                     unreachable!("a thread is an object")
                 };
                 let thread = obj.clone();
-                let started = lock(&ctx.rt.threads).len();
-                if started >= ctx.rt.limits.max_threads {
+                // The limit is on threads alive at once; finished ones leave the list.
+                let alive = {
+                    let mut threads = lock(&ctx.rt.threads);
+                    threads.retain(|t| {
+                        t.as_any()
+                            .downcast_ref::<PyThread>()
+                            .is_some_and(PyThread::is_alive)
+                    });
+                    threads.len()
+                };
+                if alive >= ctx.rt.limits.max_threads {
                     return Err(ctx.error(
                         "RuntimeError",
                         format!(
-                            "can't start new thread (futurelab's limit is {} threads)",
+                            "can't start new thread (futurelab's limit is {} threads alive at once)",
                             ctx.rt.limits.max_threads
                         ),
                     ));

@@ -209,6 +209,22 @@ const ALL: &[Preset] = &[
         },
     },
     Preset {
+        id: "B3",
+        title: "简单的并发: bursts of threads opening one URL",
+        description: "Broken as written: it is Python 2 (urllib2), its URL is empty, and it writes couldn/'t for couldn\\'t. This preset takes the Python 3 imports its own comments give, opens futurelab's health check, and fixes the quote. 500 threads start at once, 30 more a second later; each prints the answer and how long it took.",
+        source: include_str!("programs/B3.py"),
+        test_time_scale: 0.1,
+        needs_server: true,
+        hangs_for: None,
+        comparison: Comparison {
+            rewrites: &[(r"runned for \d+\.\d+(e-\d+)?s", "runned for …s")],
+            in_order: false,
+            by_words: false,
+            ordered: &[],
+            why: "530 threads answer in any order",
+        },
+    },
+    Preset {
         id: "C1",
         title: "3.1.1 Pool: apply, one call at a time",
         description: "apply waits for each call: twenty one-second calls take twenty seconds on a pool of three processes. (The seed's fragment has no imports; this preset adds them.)",
