@@ -4,7 +4,8 @@
 //! - The body is `{"id": "A4"}` (a preset of the inventory) or `{"source": "…python…"}`, with an
 //!   optional `"time_scale"` between 0.01 and 1. An unknown id, a source outside the engine's subset (with
 //!   its line and column), a bad scale or a body that is not such JSON gets 400 and `{"error", …}`.
-//! - Runs share the scenario runs' slots: at most [`MAX_RUNS`] at once, then 429 with `Retry-After`.
+//! - Runs share the scenario runs' slots: at most [`MAX_RUNS`](super::runs::MAX_RUNS) at once, then 429
+//!   with `Retry-After`.
 //! - Every run has a wall-clock limit of [`TIME_LIMIT`] (a preset that hangs by design, its own).
 //! - The answer is `text/event-stream`: `print` events (`{"thread", "text"}`: each print call's whole
 //!   text) in order, then one `done` (`{"elapsed_ms", "error", "stopped"}`: the uncaught exception's
@@ -13,11 +14,11 @@
 //!   its worker processes are killed.
 
 use super::error_response;
-use super::runs::{Runs, MAX_RUNS};
+use super::runs::Runs;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -122,15 +123,9 @@ pub(crate) async fn start(
         Ok(p) => p,
         Err(response) => return *response,
     };
-    let Ok(slot) = Arc::clone(&runs.slots).try_acquire_owned() else {
-        let mut response = error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("{MAX_RUNS} runs are going already; try again when one ends"),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        return response;
+    let slot = match runs.take_slot() {
+        Ok(slot) => slot,
+        Err(response) => return *response,
     };
     let (tx, rx) = mpsc::channel::<ProgramEvent>(BUFFERED_EVENTS);
     let stop = StopHandle::default();

@@ -39,6 +39,22 @@ pub(crate) struct Runs {
     pub(crate) process_worker: Option<PathBuf>,
 }
 
+impl Runs {
+    /// A run's slot, or the 429 (with `Retry-After`) that says all are taken.
+    pub(crate) fn take_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Box<Response>> {
+        Arc::clone(&self.slots).try_acquire_owned().map_err(|_| {
+            let mut response = error_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("{MAX_RUNS} runs are going already; try again when one ends"),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            Box::new(response)
+        })
+    }
+}
+
 pub(super) fn routes(base_url: String, process_worker: Option<PathBuf>) -> Router {
     let runs = Arc::new(Runs {
         slots: Arc::new(Semaphore::new(MAX_RUNS)),
@@ -80,15 +96,9 @@ async fn start(State(runs): State<Arc<Runs>>, body: Result<Bytes, BytesRejection
                 .into_response()
         }
     };
-    let Ok(slot) = Arc::clone(&runs.slots).try_acquire_owned() else {
-        let mut response = error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("{MAX_RUNS} runs are going already; try again when one ends"),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        return response;
+    let slot = match runs.take_slot() {
+        Ok(slot) => slot,
+        Err(response) => return *response,
     };
     let (tx, rx) = mpsc::unbounded_channel::<RunEvent>();
     let cancel = CancelToken::new();
