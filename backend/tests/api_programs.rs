@@ -117,3 +117,31 @@ async fn a_client_that_leaves_stops_its_run_and_frees_its_slot() {
         tokio::task::yield_now().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_programs_end_their_own_run_not_the_server() {
+    let (_dist, addr) = server().await;
+    let cases = [
+        ("def f(n):\n    return f(n + 1)\nf(0)\n", "RecursionError"),
+        ("x = [0] * 2000000000\n", "MemoryError"),
+        ("s = 'x' * 10\nwhile True:\n    s = s + s\n", "MemoryError"),
+        ("n = 2 ** 70\n", "OverflowError"),
+        ("import os\nos.system('true')\n", "AttributeError"),
+        ("open('/etc/passwd').read()\n", "FileNotFoundError"),
+        ("import socket\n", "ModuleNotFoundError"),
+        ("a = []\nb = [a]\na.append(b)\nprint(a == b)\n", ""),
+    ];
+    for (source, raises) in cases {
+        let events = EventReader::new(post(addr, &json!({ "source": source })).await)
+            .all()
+            .await;
+        let done = events.last().expect("a done event");
+        assert_eq!(done.event, "done", "{source}");
+        let error = done.data["error"].as_str().unwrap_or_default();
+        assert!(error.contains(raises), "{source}: {error}");
+    }
+    let health = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}

@@ -48,6 +48,7 @@ mod interp;
 pub mod parse;
 pub mod presets;
 mod python;
+mod stack;
 mod value;
 
 pub use ast::{Program, PROGRAM_VERSION};

@@ -506,8 +506,21 @@ pub fn float_repr(x: f64) -> String {
     }
 }
 
+/// How deep `==` and `<` look into nested lists and tuples: past this (a list that contains itself,
+/// through others), they answer "not equal" / "not ordered" instead of recursing for ever. (CPython
+/// raises `RecursionError` there; a program of the seeds never gets near.)
+const MAX_COMPARE_DEPTH: usize = 200;
+
 /// Python's `==`.
 pub fn py_eq(a: &Value, b: &Value) -> bool {
+    eq_at(a, b, 0)
+}
+
+fn eq_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_COMPARE_DEPTH {
+        return false;
+    }
+    let py_eq = |x: &Value, y: &Value| eq_at(x, y, depth + 1);
     match (a, b) {
         (Value::None, Value::None) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -545,7 +558,16 @@ fn as_int(v: &Value) -> Option<i64> {
 
 /// Python's ordering (`<`) for numbers, strings, tuples and lists; `None` when the types do not order.
 pub fn py_cmp(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    cmp_at(a, b, 0)
+}
+
+fn cmp_at(a: &Value, b: &Value, depth: usize) -> Option<std::cmp::Ordering> {
     use Value::*;
+    if depth > MAX_COMPARE_DEPTH {
+        return Option::None;
+    }
+    let py_cmp = |x: &Value, y: &Value| cmp_at(x, y, depth + 1);
+    let py_eq = |x: &Value, y: &Value| eq_at(x, y, depth + 1);
     match (a, b) {
         (Int(_) | Bool(_), Int(_) | Bool(_)) => as_int(a)?.partial_cmp(&as_int(b)?),
         (Float(x), Float(y)) => x.partial_cmp(y),

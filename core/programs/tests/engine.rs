@@ -159,3 +159,24 @@ fn a_stop_from_outside_ends_the_run_at_once() {
     let report = runner.join().unwrap();
     assert_eq!(report.stopped.as_deref(), Some("the client left"));
 }
+
+#[test]
+fn runaway_recursion_is_a_recursion_error_not_a_crash() {
+    let (out, report) = run_source(
+        "def f(n):\n    return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError as e:\n    print('caught:', e)\n\
+         def g(n):\n    return n if n == 0 else g(n - 1)\nprint(g(900))\n",
+        |_| {},
+    );
+    assert_eq!(report.error, None);
+    assert_eq!(out, "caught: maximum recursion depth exceeded\n0\n");
+}
+
+#[test]
+fn lists_that_contain_themselves_print_and_compare_without_crashing() {
+    let (out, report) = run_source(
+        "a = []\nb = []\na.append(b)\nb.append(a)\nprint(a == b, len(repr(a)) > 0)\nc = [1]\nc.append(c)\nprint(c == c)\n",
+        |_| {},
+    );
+    assert_eq!(report.error, None);
+    assert_eq!(out, "False True\nTrue\n");
+}

@@ -111,6 +111,14 @@ pub(crate) fn current_thread_name() -> Arc<str> {
         .unwrap_or_else(|| Arc::from("MainThread"))
 }
 
+/// How deep program calls may nest on one thread: CPython's default recursion limit.
+pub(crate) const RECURSION_LIMIT: usize = 1000;
+
+thread_local! {
+    /// Program calls under way on this thread.
+    static CALL_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// One thread's handle on the run.
 #[derive(Clone)]
 pub struct Ctx {
@@ -1050,8 +1058,23 @@ impl Ctx {
         self.run_function_body(func, args)
     }
 
-    /// Runs a function's body with these arguments (a coroutine's, when it is awaited).
+    /// Runs a function's body with these arguments (a coroutine's, when it is awaited), at most
+    /// [`RECURSION_LIMIT`] calls deep on a thread (then `RecursionError`, as CPython's default limit).
     pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
+        let depth = CALL_DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let outcome = if depth > RECURSION_LIMIT {
+            Err(self.error("RecursionError", "maximum recursion depth exceeded"))
+        } else {
+            crate::stack::with_room(|| self.run_body(func, args))
+        };
+        CALL_DEPTH.with(|d| d.set(d.get() - 1));
+        outcome
+    }
+
+    fn run_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         let mut frame = Frame {
             locals: HashMap::new(),
             func: Some(func.clone()),
