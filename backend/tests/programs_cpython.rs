@@ -23,7 +23,7 @@ async fn every_preset_that_fetches_or_starts_processes_prints_what_cpython_print
         let mut failures = Vec::new();
         for preset in presets::all().iter().filter(|p| p.needs_server) {
             let python = run_under_cpython(
-                preset.source,
+                &preset.test_source(),
                 preset.id,
                 preset.test_time_scale,
                 Some(&server),

@@ -7,7 +7,7 @@ use futurelab_programs::presets::{self, Preset};
 
 fn cpython_output(preset: &Preset) -> String {
     run_under_cpython(
-        preset.source,
+        &preset.test_source(),
         preset.id,
         preset.test_time_scale,
         None,
@@ -50,4 +50,17 @@ fn the_comparison_catches_a_changed_line() {
         c6.comparison.check(&python, &results_swapped).is_err(),
         "a multiset still counts lines"
     );
+}
+
+#[test]
+fn every_test_edit_finds_its_text() {
+    for preset in presets::all() {
+        for (from, _) in preset.test_edits {
+            assert!(
+                preset.source.contains(from),
+                "{}: {from:?} is not in the source",
+                preset.id
+            );
+        }
+    }
 }

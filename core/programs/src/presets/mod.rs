@@ -26,6 +26,10 @@ pub struct Preset {
     /// A program that never ends by design runs with this limit, in seconds (D23 awaits a future that
     /// nothing sets): its end is the limit, and the comparison is of what it printed until then.
     pub hangs_for: Option<f64>,
+    /// Edits (text, replacement) made to the source for the differential tests only, where the program
+    /// as written computes for minutes (D12's hundred 15-digit primes); the same edited program runs
+    /// under CPython and the engine.
+    pub test_edits: &'static [(&'static str, &'static str)],
     /// How its output compares with CPython's.
     pub comparison: Comparison,
 }
@@ -83,6 +87,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -100,6 +105,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -117,6 +123,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -135,6 +142,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.1,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -152,6 +160,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.01,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -168,6 +177,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -184,6 +194,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -200,6 +211,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -216,6 +228,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.1,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[(r"runned for \d+\.\d+(e-\d+)?s", "runned for …s")],
             in_order: false,
@@ -232,6 +245,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: PROCESS_NAMES,
             in_order: true,
@@ -248,6 +262,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: PROCESS_NAMES,
             in_order: false,
@@ -264,6 +279,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: PROCESS_NAMES,
             in_order: false,
@@ -280,6 +296,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: PROCESS_NAMES,
             in_order: true,
@@ -296,6 +313,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: PROCESS_NAMES,
             in_order: false,
@@ -313,6 +331,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.02,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
@@ -331,6 +350,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.02,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: true,
@@ -348,6 +368,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.02,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: WORKER_NAMES,
             in_order: false,
@@ -364,6 +385,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -380,6 +402,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: CRAWL_TIMES,
             in_order: false,
@@ -396,6 +419,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -412,6 +436,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.01,
         needs_server: true,
         hangs_for: Some(8.0),
+        test_edits: &[],
         comparison: Comparison {
             rewrites: PIPELINE,
             in_order: false,
@@ -429,6 +454,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: RACERS,
             in_order: false,
@@ -445,6 +471,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.2,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: RACERS,
             in_order: true,
@@ -462,6 +489,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -478,6 +506,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -494,12 +523,30 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
             by_words: false,
             ordered: &[],
             why: "map and the dict both keep submission order",
+        },
+    },
+    Preset {
+        id: "D12",
+        title: "CPU: is_prime on one thread, on threads, on processes",
+        description: "CPU work: threads take turns holding the GIL, so they are no faster than one thread; processes compute at once, one per core. (The program as written checks a hundred 15-digit primes and takes minutes; its tests check twenty 7-digit ones.)",
+        source: include_str!("programs/D12.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        test_edits: &[("[112272535095293] * 100", "[1000003] * 20")],
+        comparison: Comparison {
+            rewrites: CRAWL_TIMES,
+            in_order: true,
+            by_words: false,
+            ordered: &[],
+            why: "the three benchmarks run one after the other; only their times differ",
         },
     },
     Preset {
@@ -510,6 +557,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -526,6 +574,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -542,6 +591,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -558,6 +608,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -574,6 +625,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -590,6 +642,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -606,6 +659,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -622,6 +676,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -638,6 +693,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: Some(3.0),
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -654,6 +710,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -670,6 +727,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -686,6 +744,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 0.05,
         needs_server: false,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -702,6 +761,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -719,6 +779,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: true,
@@ -737,6 +798,7 @@ const ALL: &[Preset] = &[
         test_time_scale: 1.0,
         needs_server: true,
         hangs_for: None,
+        test_edits: &[],
         comparison: Comparison {
             rewrites: &[],
             in_order: false,
@@ -763,6 +825,15 @@ impl Preset {
         parse_program(self.source)
     }
 
+    /// The source the differential tests run: the program with its [`Preset::test_edits`] made.
+    pub fn test_source(&self) -> String {
+        self.test_edits
+            .iter()
+            .fold(self.source.to_string(), |src, (from, to)| {
+                src.replace(from, to)
+            })
+    }
+
     /// Runs the preset as the differential tests compare it: at its test time scale, with its own limit
     /// if it hangs by design (60 s otherwise), collecting what it prints. `Err` says what went wrong: it
     /// does not parse, it raised, it was stopped, or it ended although it hangs by design.
@@ -771,8 +842,7 @@ impl Preset {
         server: Option<String>,
         process_worker: Option<std::path::PathBuf>,
     ) -> Result<String, String> {
-        let program = self
-            .program()
+        let program = parse_program(&self.test_source())
             .map_err(|e| format!("{} does not parse: {e}", self.id))?;
         let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let sink = out.clone();
