@@ -159,7 +159,8 @@ pub(crate) async fn start(
                 "error": report.error,
                 "stopped": report.stopped,
             });
-            let _ = tx.blocking_send(ProgramEvent::Done(done));
+            // A client that does not read misses the end; the stream closes when the run's senders are gone.
+            let _ = tx.try_send(ProgramEvent::Done(done));
         });
     if let Err(e) = spawned {
         return error_response(

@@ -51,7 +51,8 @@ impl PyFuture {
     /// `result(timeout)`: waits in slices, so that a stopped run ends the wait.
     fn result(&self, ctx: &Ctx, timeout: Option<f64>) -> R<Value> {
         let got = ctx.wait_for(timeout, |slice| match self.inner.result_timeout(slice) {
-            Err(FutureError::Timeout) if !self.inner.done() => None,
+            // The slice ran out; the future may have finished just after: its own outcome, if so.
+            Err(FutureError::Timeout) => self.inner.try_result(),
             other => Some(other),
         })?;
         match got {

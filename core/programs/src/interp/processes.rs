@@ -562,7 +562,8 @@ impl Object for ProcessPool {
                         .expect("submit makes a future");
                     let got =
                         ctx.wait_for(None, |slice| match handle.inner.result_timeout(slice) {
-                            Err(futurelab::FutureError::Timeout) if !handle.inner.done() => None,
+                            // The slice ran out; the future may have finished just after: its own outcome, if so.
+                            Err(futurelab::FutureError::Timeout) => handle.inner.try_result(),
                             other => Some(other),
                         })?;
                     return match got {
