@@ -143,6 +143,9 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     // Process pools re-run this binary as their workers (main serves them first).
     options.process_worker = std::env::current_exe().ok();
     let report = run(&program, options);
+    for error in &report.background_errors {
+        eprintln!("{error}");
+    }
     if let Some(traceback) = &report.error {
         eprintln!("{traceback}");
     }

@@ -145,3 +145,30 @@ async fn hostile_programs_end_their_own_run_not_the_server() {
         .unwrap();
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exception_in_a_thread_is_reported_as_cpython_writes_it_on_stderr() {
+    let (_dist, addr) = server().await;
+    let source = "import threading\ndef boom():\n    raise ValueError('in a thread')\nt = threading.Thread(target=boom)\nt.start()\nt.join()\nprint('main goes on')\n";
+    let events = EventReader::new(post(addr, &json!({ "source": source })).await)
+        .all()
+        .await;
+    let done = events.last().unwrap();
+    assert_eq!(done.data["error"], Value::Null);
+    let errors = done.data["background_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .as_str()
+            .unwrap()
+            .starts_with("Exception in thread Thread-1 (boom):"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0]
+            .as_str()
+            .unwrap()
+            .ends_with("ValueError: in a thread"),
+        "{errors:?}"
+    );
+}

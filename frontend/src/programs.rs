@@ -84,15 +84,19 @@ impl Reducible for View {
 /// What the server's `done` event says, in words.
 fn summary(done: &serde_json::Value) -> String {
     let elapsed = done["elapsed_ms"].as_u64().unwrap_or(0) as f64 / 1000.0;
-    if let Some(stopped) = done["stopped"].as_str() {
-        return format!("Stopped after {elapsed:.2} s: {stopped}.");
-    }
-    match done["error"].as_str() {
-        Some(traceback) => {
+    let mut text = match (done["stopped"].as_str(), done["error"].as_str()) {
+        (Some(stopped), _) => format!("Stopped after {elapsed:.2} s: {stopped}."),
+        (None, Some(traceback)) => {
             format!("Ended after {elapsed:.2} s with an uncaught exception:\n{traceback}")
         }
-        None => format!("Finished in {elapsed:.2} s."),
+        (None, None) => format!("Finished in {elapsed:.2} s."),
+    };
+    // What CPython would have written on standard error as the program ran.
+    for error in done["background_errors"].as_array().into_iter().flatten() {
+        text.push_str("\n\n");
+        text.push_str(error.as_str().unwrap_or_default());
     }
+    text
 }
 
 #[function_component(Programs)]

@@ -8,8 +8,9 @@
 //!   with `Retry-After`.
 //! - Every run has a wall-clock limit of [`TIME_LIMIT`] (a preset that hangs by design, its own).
 //! - The answer is `text/event-stream`: `print` events (`{"thread", "text"}`: each print call's whole
-//!   text) in order, then one `done` (`{"elapsed_ms", "error", "stopped"}`: the uncaught exception's
-//!   traceback, or why the run was stopped, or both null).
+//!   text) in order, then one `done` (`{"elapsed_ms", "error", "stopped", "background_errors"}`: the
+//!   uncaught exception's traceback, why the run was stopped, and what CPython would have written on
+//!   standard error meanwhile, such as an exception in a thread).
 //! - A client that leaves, or that stops reading while [`BUFFERED_EVENTS`] events wait, stops the run;
 //!   its worker processes are killed.
 
@@ -158,6 +159,7 @@ pub(crate) async fn start(
                 "elapsed_ms": report.elapsed.as_millis() as u64,
                 "error": report.error,
                 "stopped": report.stopped,
+                "background_errors": report.background_errors,
             });
             // A client that does not read misses the end; the stream closes when the run's senders are gone.
             let _ = tx.try_send(ProgramEvent::Done(done));

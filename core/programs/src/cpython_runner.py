@@ -4,7 +4,7 @@ Usage: python3 cpython_runner.py PROGRAM.py TIME_SCALE   (FUTURELAB_SERVER: wher
 
 - time.sleep lasts TIME_SCALE times as long, and time.time / time.perf_counter run 1/TIME_SCALE as fast,
   exactly as futurelab's engine does with the same scale (printed durations read as at full speed);
-- requests and urllib send what the presets address to http://127.0.0.1:8080 to FUTURELAB_SERVER;
+- requests, urllib and aiohttp send what the presets address to http://127.0.0.1:8080 to FUTURELAB_SERVER;
 - each print call writes its whole text at once (futurelab's console does; CPython may otherwise tear a
   line between a print's pieces when threads print at the same time).
 Nothing else about the program changes: it runs as __main__ with the real threading and concurrent.futures.
@@ -76,6 +76,21 @@ if _server:
         return _urlopen(url, *args, **kwargs)
 
     urllib.request.urlopen = _urlopen_to_server
+
+    try:
+        import aiohttp
+    except ImportError:
+        aiohttp = None
+    if aiohttp is not None:
+        _aio_request = aiohttp.ClientSession._request
+
+        def _aio_to_server(self, method, str_or_url, *args, **kwargs):
+            url = str(str_or_url)
+            if url.startswith('http://127.0.0.1:8080'):
+                str_or_url = _server + url[len('http://127.0.0.1:8080'):]
+            return _aio_request(self, method, str_or_url, *args, **kwargs)
+
+        aiohttp.ClientSession._request = _aio_to_server
 
 sys.argv = [path]
 runpy.run_path(path, run_name='__main__')

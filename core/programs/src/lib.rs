@@ -162,6 +162,9 @@ pub struct RunReport {
     pub error: Option<String>,
     /// Why the run was stopped before the program ended (its time limit).
     pub stopped: Option<String>,
+    /// What CPython would have written on standard error meanwhile: an exception in a thread, in a done
+    /// callback, or in a task nobody awaited, each with its traceback.
+    pub background_errors: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -213,6 +216,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         return RunReport {
             error: Some(format!("RuntimeError: can't start the main thread: {e}")),
             stopped: None,
+            background_errors: Vec::new(),
             elapsed: started.elapsed(),
         };
     }
@@ -241,9 +245,11 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     // A run stopped by its limit may not have reached `finish`: its worker processes end here.
     #[cfg(unix)]
     interp::processes::finish(&Ctx::new(rt.clone()), true);
+    let background_errors = value::lock(&rt.errors).clone();
     RunReport {
         error,
         stopped,
+        background_errors,
         elapsed: started.elapsed(),
     }
 }
@@ -270,5 +276,6 @@ fn finish(ctx: &Ctx) -> Result<(), Flow> {
     }
     #[cfg(unix)]
     interp::processes::finish(ctx, ctx.rt.stopped().is_some());
+    interp::asyncio::finish(ctx);
     Ok(())
 }

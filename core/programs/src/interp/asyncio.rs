@@ -156,6 +156,32 @@ impl EventLoop {
         Ok(())
     }
 
+    /// Reports, on standard error, each task that ended with an exception nobody took.
+    fn report_unretrieved(&self, ctx: &Ctx) {
+        if ctx.rt.stopped().is_some() {
+            return; // the tasks ended with the stop, not with an error of the program
+        }
+        let tasks: Vec<Arc<Task>> = lock(&self.state)
+            .tasks
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        for task in tasks {
+            if task.future.retrieved.load(Ordering::SeqCst) {
+                continue;
+            }
+            if let FutState::Done(Err(exc)) = &*lock(&task.future.state) {
+                ctx.rt.report_error(format!(
+                    "Task exception was never retrieved
+future: <Task finished name='{}' coro=<{}> exception={}>",
+                    task.name,
+                    task.coro_name,
+                    repr(exc)
+                ));
+            }
+        }
+    }
+
     /// `asyncio.run`'s ending: cancel the tasks still pending, let them finish, close.
     fn cancel_remaining(self: &Arc<Self>, ctx: &Ctx) -> R<()> {
         let pending: Vec<Arc<Task>> = lock(&self.state)
@@ -172,6 +198,7 @@ impl EventLoop {
             self.run_until(ctx, &task.future)?;
         }
         lock(&self.state).closed = true;
+        self.report_unretrieved(ctx);
         Ok(())
     }
 }
@@ -186,6 +213,9 @@ enum FutState {
 /// An `asyncio.Future`.
 pub(crate) struct AFuture {
     state: Mutex<FutState>,
+    /// Whether anyone took its outcome (`await`, `result()`, `exception()`): an exception nobody took is
+    /// reported on standard error when the loop ends, as CPython's "Task exception was never retrieved".
+    retrieved: AtomicBool,
     waiters: Mutex<Vec<(Arc<Task>, u64)>>,
     lp: Arc<EventLoop>,
 }
@@ -194,6 +224,7 @@ impl AFuture {
     fn new(lp: Arc<EventLoop>) -> Arc<Self> {
         Arc::new(AFuture {
             state: Mutex::new(FutState::Pending),
+            retrieved: AtomicBool::new(false),
             waiters: Mutex::new(Vec::new()),
             lp,
         })
@@ -224,6 +255,7 @@ impl AFuture {
 
     /// The outcome as `await` delivers it.
     fn deliver(&self, ctx: &Ctx) -> R<Value> {
+        self.retrieved.store(true, Ordering::SeqCst);
         match &*lock(&self.state) {
             FutState::Done(Ok(v)) => Ok(v.clone()),
             FutState::Done(Err(e)) => Err(Flow::Raise(e.clone(), 0)),
@@ -451,6 +483,44 @@ impl Object for Coroutine {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+/// An asyncio future already settled with `v` (what a coroutine that never waits gives back).
+pub(crate) fn ready(ctx: &Ctx, v: Value) -> R<Value> {
+    let lp = running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))?;
+    let f = AFuture::new(lp);
+    f.settle(Ok(v));
+    Ok(Value::object(FutureValue(f)))
+}
+
+/// An asyncio future settled by `work`, which runs on a thread of its own while the loop goes on.
+pub(crate) fn spawn_blocking(
+    ctx: &Ctx,
+    work: impl FnOnce() -> Outcome + Send + 'static,
+) -> R<Value> {
+    let lp = running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))?;
+    let f = AFuture::new(lp.clone());
+    let target = f.clone();
+    std::thread::Builder::new()
+        .name("asyncio blocking".into())
+        .spawn(move || {
+            let outcome = work();
+            lp.call_soon(Step::Settle(target, outcome));
+        })
+        .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
+    Ok(Value::object(FutureValue(f)))
+}
+
+/// `await v` when `v` is awaitable, else `v` itself (`async with` on managers whose methods are plain).
+pub(crate) fn await_if_awaitable(ctx: &Ctx, v: Value) -> R<Value> {
+    let awaitable = v.downcast::<Coroutine>().is_some()
+        || v.downcast::<Awaitable>().is_some()
+        || as_afuture(&v).is_some();
+    if awaitable {
+        await_value(ctx, &v)
+    } else {
+        Ok(v)
     }
 }
 
@@ -788,6 +858,15 @@ fn body_of(ctx: &Ctx, v: Value) -> R<Body> {
         "TypeError",
         format!("a coroutine was expected, got {}", repr(&v)),
     ))
+}
+
+/// At the end of a run: the main thread's loop (`get_event_loop()`) reports its tasks' exceptions
+/// that nobody took, as `asyncio.run` does for its own loop.
+pub(crate) fn finish(ctx: &Ctx) {
+    let main_loop = lock(&ctx.rt.event_loop).take();
+    if let Some(lp) = main_loop {
+        lp.report_unretrieved(ctx);
+    }
 }
 
 /// The loop for code outside a task: the running one, or the main thread's current loop.

@@ -951,6 +951,7 @@ pub(super) fn has_method(v: &Value, name: &str) -> bool {
         Value::Str(_) => matches!(
             name,
             "format"
+                | "rsplit"
                 | "join"
                 | "split"
                 | "strip"

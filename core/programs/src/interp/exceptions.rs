@@ -86,6 +86,17 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
         "concurrent.futures.process",
     ),
     ("PicklingError", "Exception", "_pickle"),
+    // aiohttp
+    (
+        "aiohttp.ClientError",
+        "Exception",
+        "aiohttp.client_exceptions",
+    ),
+    (
+        "aiohttp.ClientConnectorError",
+        "aiohttp.ClientError",
+        "aiohttp.client_exceptions",
+    ),
     // urllib
     ("urllib.URLError", "OSError", "urllib.error"),
     ("urllib.HTTPError", "urllib.URLError", "urllib.error"),

@@ -126,11 +126,12 @@ impl Object for PyFuture {
                             kw: Vec::new(),
                         },
                     ) {
-                        eprintln!(
-                            "exception calling callback for {}\n{}",
+                        ctx.rt.report_error(format!(
+                            "exception calling callback for {}
+{}",
                             repr(&me),
                             crate::traceback(&exc, line)
-                        );
+                        ));
                     }
                 });
                 Ok(Value::None)

@@ -130,7 +130,7 @@ pub(super) fn urlopen(ctx: &Ctx, a: Args) -> R<Value> {
 }
 
 /// Where a program's URL really goes, or the `ConnectionError` that refuses it.
-fn resolve(ctx: &Ctx, url: &str) -> R<String> {
+pub(super) fn resolve(ctx: &Ctx, url: &str) -> R<String> {
     let refuse = |why: String| {
         Flow::Raise(
             ctx.exception("requests.ConnectionError", vec![Value::str(why)]),
@@ -155,7 +155,7 @@ fn resolve(ctx: &Ctx, url: &str) -> R<String> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
+pub(super) fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
     use std::io::Read;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -181,7 +181,7 @@ fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn fetch(_url: &str) -> Result<(u16, Vec<u8>), String> {
+pub(super) fn fetch(_url: &str) -> Result<(u16, Vec<u8>), String> {
     Err("HTTP from programs in the browser is not yet part of futurelab's engine".into())
 }
 

@@ -7,6 +7,7 @@
 //!   [`Flow`] too. [`Flow::Stopped`] ends a run (its time limit, or a cancel) and no `except` catches it.
 //! - Program code never runs while the runtime holds one of its locks.
 
+mod aiohttp;
 pub(crate) mod asyncio;
 mod builtins;
 mod collections;
@@ -80,6 +81,9 @@ pub struct Runtime {
     pub(crate) program: Option<Arc<crate::Program>>,
     #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) process_worker: Option<std::path::PathBuf>,
+    /// What CPython would write on standard error as the program runs: exceptions in threads, in done
+    /// callbacks, and in tasks nobody awaited (at most [`MAX_REPORTED_ERRORS`]).
+    pub(crate) errors: Mutex<Vec<String>>,
     /// `Task-N` numbers, from 1.
     pub(crate) task_counter: AtomicUsize,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
@@ -110,6 +114,9 @@ pub(crate) fn current_thread_name() -> Arc<str> {
         .or_else(|| futurelab::current_worker_name().map(Arc::from))
         .unwrap_or_else(|| Arc::from("MainThread"))
 }
+
+/// The most background errors a run's report keeps.
+pub(crate) const MAX_REPORTED_ERRORS: usize = 100;
 
 /// How deep program calls may nest on one thread: CPython's default recursion limit.
 pub(crate) const RECURSION_LIMIT: usize = 1000;
@@ -171,6 +178,7 @@ impl Runtime {
             files: Mutex::new(files::VirtualFs::default()),
             server: options.server.clone(),
             task_counter: AtomicUsize::new(1),
+            errors: Mutex::new(Vec::new()),
             process_name,
             program,
             process_worker: options.process_worker.clone(),
@@ -199,6 +207,14 @@ impl Runtime {
             Some(lock(&self.cancel.reason).clone().unwrap_or_default())
         } else {
             None
+        }
+    }
+
+    /// Keeps an error that CPython would print on standard error (the run's report lists them).
+    pub(crate) fn report_error(&self, text: String) {
+        let mut errors = lock(&self.errors);
+        if errors.len() < MAX_REPORTED_ERRORS {
+            errors.push(text);
         }
     }
 
@@ -524,15 +540,7 @@ impl Ctx {
                 items,
                 body,
                 is_async,
-            } => {
-                if *is_async {
-                    return Err(self.error(
-                        "NotImplementedError",
-                        "async with is not yet part of futurelab's engine",
-                    ));
-                }
-                self.exec_with(frame, items, body)
-            }
+            } => self.exec_with(frame, items, body, *is_async),
             StmtKind::Try {
                 body,
                 handlers,
@@ -608,28 +616,47 @@ impl Ctx {
         }
     }
 
-    fn exec_with(&self, frame: &mut Frame, items: &[WithItem], body: &[Stmt]) -> R<()> {
+    /// `with` (or `async with`, whose `__aenter__`/`__aexit__` results are awaited) over each item in turn.
+    fn exec_with(
+        &self,
+        frame: &mut Frame,
+        items: &[WithItem],
+        body: &[Stmt],
+        is_async: bool,
+    ) -> R<()> {
         let Some((first, rest)) = items.split_first() else {
             return self.exec_block(frame, body);
         };
+        let (enter, exit) = if is_async {
+            ("__aenter__", "__aexit__")
+        } else {
+            ("__enter__", "__exit__")
+        };
+        let settle = |v: Value| {
+            if is_async {
+                asyncio::await_if_awaitable(self, v)
+            } else {
+                Ok(v)
+            }
+        };
         let manager = self.eval(frame, &first.context)?;
-        let entered = self.call_method(&manager, "__enter__", Args::default())?;
+        let entered = settle(self.call_method(&manager, enter, Args::default())?)?;
         if let Some(target) = &first.target {
             self.assign(frame, target, entered)?;
         }
-        let outcome = self.exec_with(frame, rest, body);
+        let outcome = self.exec_with(frame, rest, body, is_async);
         let exit_args = match &outcome {
             Err(Flow::Raise(exc, _)) => vec![self.class_of(exc), exc.clone(), Value::None],
             _ => vec![Value::None, Value::None, Value::None],
         };
-        let suppress = self.call_method(
+        let suppress = settle(self.call_method(
             &manager,
-            "__exit__",
+            exit,
             Args {
                 pos: exit_args,
                 kw: Vec::new(),
             },
-        )?;
+        )?)?;
         match outcome {
             Err(Flow::Raise(..)) if suppress.truthy() => Ok(()),
             other => other,
@@ -1165,13 +1192,17 @@ impl Ctx {
     /// `obj.name(args)`.
     pub(crate) fn call_method(&self, obj: &Value, name: &str, args: Args) -> R<Value> {
         let m = self.get_attr(obj, name).map_err(|e| match e {
-            Flow::Raise(..) if name == "__enter__" || name == "__exit__" => self.error(
-                "TypeError",
-                format!(
-                    "'{}' object does not support the context manager protocol",
-                    obj.type_name()
-                ),
-            ),
+            Flow::Raise(..)
+                if matches!(name, "__enter__" | "__exit__" | "__aenter__" | "__aexit__") =>
+            {
+                self.error(
+                    "TypeError",
+                    format!(
+                        "'{}' object does not support the context manager protocol",
+                        obj.type_name()
+                    ),
+                )
+            }
             other => other,
         })?;
         self.call(&m, args)

@@ -30,14 +30,11 @@ const MODULES: &[&str] = &[
     "urllib",
     "urllib.request",
     "urllib.error",
+    "aiohttp",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
 const NOT_YET: &[(&str, &str)] = &[
-    (
-        "aiohttp",
-        "aiohttp, an async HTTP client, is not yet part of futurelab's program engine",
-    ),
     (
         "flask",
         "Flask apps are not programs of the engine: `futurelab serve` serves the seed's services",
@@ -218,6 +215,8 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
                 "urllib.error"
             },
         }))),
+        ("aiohttp", "ClientSession") => f("ClientSession", super::aiohttp::new_session),
+        ("aiohttp", "ClientError" | "ClientConnectorError") => exc(&format!("aiohttp.{name}")),
         ("urllib.request", "Request") => f("Request", http::request),
         ("urllib.request", "urlopen") => f("urlopen", http::urlopen),
         ("urllib.error", "URLError" | "HTTPError") => exc(&format!("urllib.{name}")),

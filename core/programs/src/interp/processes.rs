@@ -597,7 +597,7 @@ impl Object for ProcessPool {
                                     kw: Vec::new(),
                                 },
                             ) {
-                                eprintln!("{}", crate::traceback(&exc, line));
+                                ctx.rt.report_error(crate::traceback(&exc, line));
                             }
                         }
                     });

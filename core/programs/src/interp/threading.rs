@@ -185,11 +185,11 @@ impl Object for PyThread {
                                         kw: Vec::new(),
                                     },
                                 ) {
-                                    eprintln!(
+                                    ctx.rt.report_error(format!(
                                         "Exception in thread {}:\n{}",
                                         me.name,
                                         super::super::traceback(&exc, line)
-                                    );
+                                    ));
                                 }
                             }
                             drop(gil);

@@ -601,6 +601,23 @@ const ALL: &[Preset] = &[
         },
     },
     Preset {
+        id: "D17",
+        title: "asyncio + aiohttp: three pages downloaded at once",
+        description: "Each task sends its request and awaits the answer, so the three downloads overlap and finish in any order. The pages come from futurelab's server (the seed downloaded dailybing.com pages).",
+        source: include_str!("programs/D17.py"),
+        test_time_scale: 1.0,
+        needs_server: true,
+        hangs_for: None,
+        test_edits: &[],
+        comparison: Comparison {
+            rewrites: &[],
+            in_order: false,
+            by_words: false,
+            ordered: &[r"^发送请求"],
+            why: "the requests go out in task order; the pages arrive in any order",
+        },
+    },
+    Preset {
         id: "D18",
         title: "asyncio: a coroutine object runs only when the loop runs it",
         description: "Calling an async def function runs none of its body; asyncio.run does.",
@@ -859,6 +876,13 @@ impl Preset {
         let report = crate::run(&program, options);
         if let Some(error) = report.error {
             return Err(format!("{} raised:\n{error}", self.id));
+        }
+        if !report.background_errors.is_empty() {
+            return Err(format!(
+                "{} raised in the background:\n{}",
+                self.id,
+                report.background_errors.join("\n")
+            ));
         }
         match (self.hangs_for, report.stopped) {
             (Some(_), None) => return Err(format!("{} hangs by design, but it ended", self.id)),
