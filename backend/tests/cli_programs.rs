@@ -141,3 +141,43 @@ fn a_process_pool_refuses_what_cannot_be_pickled() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "PicklingError\n");
 }
+
+/// CPython's `Pool.join()` and `ProcessPoolExecutor.shutdown()` return only after the callbacks of their
+/// calls have run (they join the thread that runs them). Callbacks that take a while show it: every
+/// callback line comes before the line printed after `join` / `shutdown`.
+#[test]
+fn join_and_shutdown_wait_for_the_callbacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("callbacks.py");
+    std::fs::write(
+        &file,
+        "import time\nfrom multiprocessing import Pool\nfrom concurrent.futures import ProcessPoolExecutor\n\
+         def square(n):\n    return n * n\n\
+         def slow_print(v):\n    time.sleep(0.2)\n    print('callback', v)\n\
+         def slow_done(f):\n    time.sleep(0.2)\n    print('done', f.result())\n\
+         if __name__ == '__main__':\n    p = Pool(2)\n    for i in range(3):\n        p.apply_async(square, (i,), callback=slow_print)\n\
+         \x20   p.close()\n    p.join()\n    print('joined')\n\
+         \x20   ex = ProcessPoolExecutor(2)\n    for i in range(3):\n        ex.submit(square, i).add_done_callback(slow_done)\n\
+         \x20   ex.shutdown()\n    print('shut down')\n",
+    )
+    .unwrap();
+    let out = futurelab(&["run", file.to_str().unwrap(), "--timestamps", "none"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 8, "{stdout}");
+    assert!(
+        lines[..3].iter().all(|l| l.starts_with("callback ")),
+        "{stdout}"
+    );
+    assert_eq!(lines[3], "joined", "{stdout}");
+    assert!(
+        lines[4..7].iter().all(|l| l.starts_with("done ")),
+        "{stdout}"
+    );
+    assert_eq!(lines[7], "shut down", "{stdout}");
+}

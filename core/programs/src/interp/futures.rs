@@ -19,10 +19,43 @@ pub(crate) type Outcome = Result<Value, Value>;
 /// A `concurrent.futures.Future`.
 pub(crate) struct PyFuture {
     pub(crate) inner: futurelab::Future<Outcome>,
+    /// For a process pool's future: the pool's count of callbacks still to run, which its `shutdown`
+    /// and `join` wait for (CPython runs them on a thread those calls join).
+    pub(crate) gate: Option<Arc<CallbackGate>>,
 }
 
 pub(crate) fn future_value(inner: futurelab::Future<Outcome>) -> Value {
-    Value::object(PyFuture { inner })
+    Value::object(PyFuture { inner, gate: None })
+}
+
+/// Callbacks registered and not yet run.
+#[derive(Default)]
+pub(crate) struct CallbackGate {
+    pending: Mutex<usize>,
+    finished: std::sync::Condvar,
+}
+
+impl CallbackGate {
+    /// A callback is registered: the returned guard counts it until dropped (after it ran).
+    pub(crate) fn enter(self: &Arc<Self>) -> CallbackGuard {
+        *lock(&self.pending) += 1;
+        CallbackGuard(self.clone())
+    }
+
+    /// Waits until every registered callback has run.
+    pub(crate) fn wait(&self, ctx: &Ctx) -> R<()> {
+        super::threading::wait_on(ctx, &self.pending, &self.finished, None, |n| *n == 0).map(drop)
+    }
+}
+
+/// Counts one callback in its gate until dropped.
+pub(crate) struct CallbackGuard(Arc<CallbackGate>);
+
+impl Drop for CallbackGuard {
+    fn drop(&mut self) {
+        *lock(&self.0.pending) -= 1;
+        self.0.finished.notify_all();
+    }
 }
 
 fn as_future<'a>(ctx: &Ctx, v: &'a Value) -> R<&'a PyFuture> {
@@ -116,7 +149,9 @@ impl Object for PyFuture {
                 };
                 let rt = ctx.rt.clone();
                 let me = this.clone();
+                let counted = self.gate.as_ref().map(CallbackGate::enter);
                 self.inner.add_done_callback(move |_| {
+                    let _counted = counted;
                     let ctx = Ctx::new(rt);
                     let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
                     if let Err(Flow::Raise(exc, line)) = ctx.call(

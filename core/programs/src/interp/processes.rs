@@ -12,7 +12,7 @@
 //!   `ForkPoolWorker-N` for a `Pool`, N counting the pool's worker processes from 1.
 
 use super::builtins::{kw_or_pos, timeout_arg};
-use super::futures::{future_value, MapResults, Outcome, PyFuture};
+use super::futures::{CallbackGate, MapResults, Outcome, PyFuture};
 use super::gil::GilGuard;
 use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
 use crate::value::*;
@@ -279,6 +279,9 @@ pub(crate) struct ProcessPool {
     closed: Mutex<bool>,
     /// Every call submitted (a Pool's `join` waits for them).
     submitted: Mutex<Vec<Value>>,
+    /// Callbacks of its futures (and of `apply_async`) still to run: `shutdown` and `join` wait for
+    /// them, as CPython's do by joining the thread that runs them.
+    callbacks: Arc<CallbackGate>,
 }
 
 fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
@@ -330,6 +333,7 @@ fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
         remote: remote(),
         closed: Mutex::new(false),
         submitted: Mutex::new(Vec::new()),
+        callbacks: Arc::default(),
     });
     lock(&ctx.rt.process_pools).push(value.clone());
     Ok(value)
@@ -446,7 +450,10 @@ impl ProcessPool {
                 let _ = settled.set_result(outcome);
             }
         });
-        let future = future_value(bridge);
+        let future = Value::object(PyFuture {
+            inner: bridge,
+            gate: Some(self.callbacks.clone()),
+        });
         lock(&self.submitted).push(future.clone());
         Ok(future)
     }
@@ -454,6 +461,10 @@ impl ProcessPool {
     fn shutdown(&self, ctx: &Ctx, wait: bool, cancel: bool) {
         *lock(&self.closed) = true;
         ctx.rt.gil.released(|| self.pool.shutdown(wait, cancel));
+        if wait {
+            // A stop ends this wait too; the run is ending then anyway.
+            let _ = self.callbacks.wait(ctx);
+        }
     }
 }
 
@@ -581,7 +592,9 @@ impl Object for ProcessPool {
                         .downcast::<PyFuture>()
                         .expect("submit makes a future");
                     let rt = ctx.rt.clone();
+                    let counted = self.callbacks.enter();
                     handle.inner.add_done_callback(move |done| {
+                        let _counted = counted;
                         let ctx = Ctx::new(rt);
                         let _gil = GilGuard::new(&ctx.rt.gil);
                         let call = match done.try_result() {
