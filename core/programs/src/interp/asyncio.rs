@@ -11,7 +11,7 @@
 //! runs it inside the awaiting task.
 
 use super::builtins::{kw_or_pos, timeout_arg};
-use super::futures::{Outcome, PyFuture, PySet};
+use super::futures::{done_outcome, Outcome, PyFuture, PySet};
 use super::gil::GilGuard;
 use super::{current_thread_name, set_thread_name, Ctx, Flow, R};
 use crate::value::*;
@@ -931,7 +931,7 @@ fn wrap_future(ctx: &Ctx, lp: &Arc<EventLoop>, cf: &Value) -> R<Value> {
     let (target, lp) = (af.clone(), lp.clone());
     let exception = ctx.exception("CancelledError", Vec::new());
     inner.add_done_callback(move |f| {
-        let outcome = match f.try_result() {
+        let outcome = match done_outcome(f) {
             Some(Ok(outcome)) => outcome,
             _ => Err(exception),
         };

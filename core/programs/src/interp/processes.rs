@@ -12,7 +12,7 @@
 //!   `ForkPoolWorker-N` for a `Pool`, N counting the pool's worker processes from 1.
 
 use super::builtins::{kw_or_pos, timeout_arg};
-use super::futures::{CallbackGate, MapResults, Outcome, PyFuture};
+use super::futures::{done_outcome, CallbackGate, MapResults, Outcome, PyFuture};
 use super::gil::GilGuard;
 use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
 use crate::value::*;
@@ -434,7 +434,7 @@ impl ProcessPool {
         let rt = ctx.rt.clone();
         call.add_done_callback(move |done| {
             let ctx = Ctx::new(rt);
-            let outcome = match done.try_result() {
+            let outcome = match done_outcome(done) {
                 Some(Ok(Ok(json))) => Ok(from_wire(&json)),
                 Some(Ok(Err((class, message)))) => Err(exception_from(&ctx, &class, &message)),
                 Some(Err(futurelab::FutureError::Cancelled)) => {
@@ -574,7 +574,7 @@ impl Object for ProcessPool {
                     let got =
                         ctx.wait_for(None, |slice| match handle.inner.result_timeout(slice) {
                             // The slice ran out; the future may have finished just after: its own outcome, if so.
-                            Err(futurelab::FutureError::Timeout) => handle.inner.try_result(),
+                            Err(futurelab::FutureError::Timeout) => done_outcome(&handle.inner),
                             other => Some(other),
                         })?;
                     return match got {
@@ -597,7 +597,7 @@ impl Object for ProcessPool {
                         let _counted = counted;
                         let ctx = Ctx::new(rt);
                         let _gil = GilGuard::new(&ctx.rt.gil);
-                        let call = match done.try_result() {
+                        let call = match done_outcome(done) {
                             Some(Ok(Ok(v))) => callback.map(|c| (c, v)),
                             Some(Ok(Err(exc))) => error_callback.map(|c| (c, exc)),
                             _ => None,
@@ -727,7 +727,7 @@ impl Object for AsyncResult {
                 Ok(Value::None)
             }
             "ready" => Ok(Value::Bool(f.inner.done())),
-            _ => match f.inner.try_result() {
+            _ => match done_outcome(&f.inner) {
                 Some(Ok(outcome)) => Ok(Value::Bool(outcome.is_ok())),
                 _ => Err(ctx.error("ValueError", "result is not ready")),
             },
