@@ -9,6 +9,17 @@ fn futurelab(args: &[&str]) -> Output {
         .expect("run futurelab")
 }
 
+/// What a run that must succeed printed on standard output (its standard error shows if it fails).
+fn stdout_of(args: &[&str]) -> String {
+    let out = futurelab(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 #[test]
 fn a_seed_program_prints_only_its_own_lines() {
     let out = futurelab(&["run", "C7", "--timestamps", "none", "--time-scale", "0.01"]);
@@ -53,9 +64,10 @@ fn a_python_file_runs_and_its_problems_name_their_place() {
         "for i in range(3):\n    print(i, end=' ')\nprint()\n",
     )
     .unwrap();
-    let out = futurelab(&["run", good.to_str().unwrap(), "--timestamps", "none"]);
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "0 1 2 \n");
+    assert_eq!(
+        stdout_of(&["run", good.to_str().unwrap(), "--timestamps", "none"]),
+        "0 1 2 \n"
+    );
 
     let bad = dir.path().join("bad.py");
     std::fs::write(&bad, "x = 1\nif x:\nprint(x)\n").unwrap();
@@ -133,13 +145,10 @@ fn a_process_pool_refuses_what_cannot_be_pickled() {
          \x20       except Exception as e:\n            print(type(e).__name__)\n",
     )
     .unwrap();
-    let out = futurelab(&["run", file.to_str().unwrap(), "--timestamps", "none"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        stdout_of(&["run", file.to_str().unwrap(), "--timestamps", "none"]),
+        "PicklingError\n"
     );
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "PicklingError\n");
 }
 
 /// CPython's `Pool.join()` and `ProcessPoolExecutor.shutdown()` return only after the callbacks of their
@@ -161,13 +170,7 @@ fn join_and_shutdown_wait_for_the_callbacks() {
          \x20   ex.shutdown()\n    print('shut down')\n",
     )
     .unwrap();
-    let out = futurelab(&["run", file.to_str().unwrap(), "--timestamps", "none"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = stdout_of(&["run", file.to_str().unwrap(), "--timestamps", "none"]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 8, "{stdout}");
     assert!(

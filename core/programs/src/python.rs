@@ -3,7 +3,7 @@
 //! so what the pane shows is real Python and is the program that runs.
 
 use crate::ast::*;
-use crate::value::{float_repr, str_repr};
+use crate::value::{float_repr, push_escaped, str_repr};
 
 /// The program as Python source, four spaces per level, comments kept.
 pub fn to_python(program: &Program) -> String {
@@ -452,15 +452,7 @@ fn fstring(parts: &[FPart]) -> String {
                     match c {
                         '{' => out.push_str("{{"),
                         '}' => out.push_str("}}"),
-                        '\\' => out.push_str("\\\\"),
-                        '\n' => out.push_str("\\n"),
-                        '\t' => out.push_str("\\t"),
-                        '\r' => out.push_str("\\r"),
-                        c if c == quote => {
-                            out.push('\\');
-                            out.push(c);
-                        }
-                        c => out.push(c),
+                        c => push_escaped(&mut out, c, quote),
                     }
                 }
             }

@@ -84,6 +84,17 @@ fn os_error(ctx: &Ctx, class: &str, errno: i64, text: &str, path: &str) -> Flow 
     Flow::Raise(ctx.exception(class, vec![Value::str(message)]), 0)
 }
 
+/// `FileNotFoundError: [Errno 2] No such file or directory: 'path'`.
+fn no_such_file(ctx: &Ctx, path: &str) -> Flow {
+    os_error(
+        ctx,
+        "FileNotFoundError",
+        2,
+        "No such file or directory",
+        path,
+    )
+}
+
 /// `open(file, mode='r')`.
 pub(super) fn open(ctx: &Ctx, a: Args) -> R<Value> {
     let path = str_arg(ctx, kw_or_pos(&a, "file", 0), "file")?;
@@ -95,13 +106,7 @@ pub(super) fn open(ctx: &Ctx, a: Args) -> R<Value> {
     let binary = mode.contains('b');
     let mut fs = lock(&ctx.rt.files);
     if !fs.dirs.contains(&parent(&abs)) {
-        return Err(os_error(
-            ctx,
-            "FileNotFoundError",
-            2,
-            "No such file or directory",
-            &path,
-        ));
+        return Err(no_such_file(ctx, &path));
     }
     if fs.dirs.contains(&abs) {
         return Err(os_error(ctx, "OSError", 21, "Is a directory", &path));
@@ -109,15 +114,7 @@ pub(super) fn open(ctx: &Ctx, a: Args) -> R<Value> {
     let (writing, start) = match mode.replace(['b', '+', 't'], "").as_str() {
         "r" => match fs.files.get(&abs) {
             Some(data) => (false, data.clone()),
-            None => {
-                return Err(os_error(
-                    ctx,
-                    "FileNotFoundError",
-                    2,
-                    "No such file or directory",
-                    &path,
-                ))
-            }
+            None => return Err(no_such_file(ctx, &path)),
         },
         "w" => {
             fs.files.insert(abs.clone(), Vec::new());
@@ -255,13 +252,7 @@ pub(super) fn os_attr(module: &str, name: &str) -> Option<Value> {
                 };
             }
             if !fs.dirs.contains(&parent(&abs)) {
-                return Err(os_error(
-                    ctx,
-                    "FileNotFoundError",
-                    2,
-                    "No such file or directory",
-                    &path,
-                ));
+                return Err(no_such_file(ctx, &path));
             }
             fs.dirs.insert(abs);
             Ok(Value::None)
