@@ -4,6 +4,7 @@
 
 use crate::cli::{RunArgs, TimestampArg};
 use crate::run::RunFailure;
+use futurelab::Trace;
 use futurelab_programs::{parse_program, presets, run, Program, RunOptions};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -45,7 +46,6 @@ fn check_options(args: &RunArgs) -> Result<(), RunFailure> {
         ("--workers", args.workers.is_some()),
         ("--style", args.style.is_some()),
         ("--gil", args.gil),
-        ("--trace", args.trace.is_some()),
     ]
     .into_iter()
     .filter_map(|(flag, set)| set.then_some(flag))
@@ -103,6 +103,9 @@ impl Stamper {
     }
 }
 
+/// Trace events written for one run at most (`--trace`): a busy program records many.
+const MAX_TRACE_EVENTS: usize = 1_000_000;
+
 /// Runs the program, printing what it prints as it prints it.
 pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     check_options(args)?;
@@ -142,7 +145,22 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     options.server = Some(args.server.clone());
     // Process pools re-run this binary as their workers (main serves them first).
     options.process_worker = std::env::current_exe().ok();
+    let trace = args.trace.as_ref().map(|_| Trace::new().limited(MAX_TRACE_EVENTS));
+    options.trace = trace.clone();
     let report = run(&program, options);
+    if let (Some(path), Some(trace)) = (&args.trace, &trace) {
+        std::fs::write(path, trace.to_chrome_json()).map_err(|e| {
+            RunFailure(format!("cannot write the trace to {}: {e}", path.display()))
+        })?;
+        let dropped = match trace.dropped() {
+            0 => String::new(),
+            n => format!("; {n} later events left out"),
+        };
+        eprintln!(
+            "futurelab: trace written to {} (open it in Perfetto){dropped}",
+            path.display()
+        );
+    }
     for error in &report.background_errors {
         eprintln!("{error}");
     }

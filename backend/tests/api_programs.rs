@@ -29,10 +29,31 @@ async fn a_seed_program_streams_each_print_then_done() {
     let response = post(addr, &json!({ "id": "C7", "time_scale": 0.02 })).await;
     assert_eq!(response.status(), 200);
     let events = EventReader::new(response).all().await;
-    let (done, prints) = events.split_last().expect("events");
+    let (done, events) = events.split_last().expect("events");
     assert_eq!(done.event, "done");
     assert_eq!(done.data["error"], Value::Null);
     assert_eq!(done.data["stopped"], Value::Null);
+    assert_eq!(done.data["trace_dropped"], 0);
+    let (traces, prints): (Vec<_>, Vec<_>) = events.iter().partition(|e| e.event == "trace");
+    let trace: Vec<&Value> = traces
+        .iter()
+        .flat_map(|e| e.data.as_array().expect("a trace event is an array"))
+        .collect();
+    let of_kind = |kind: &str| trace.iter().filter(|e| e["kind"] == kind).count();
+    // C7: 20 tasks on 3 workers, each future's result read by the main thread in turn.
+    assert_eq!(of_kind("submitted"), 20);
+    assert_eq!(of_kind("returned"), 20);
+    assert_eq!(of_kind("labelled"), 20);
+    // Each result is read before the next submit, so the idle worker is reused, as in CPython.
+    assert!(of_kind("worker_started") >= 1);
+    assert!(trace
+        .iter()
+        .filter(|e| e["kind"] == "started")
+        .all(|e| e["thread"].as_str().unwrap().starts_with("ThreadPoolExecutor-0_")));
+    assert!(trace.iter().any(|e| e["kind"] == "thread_started" && e["thread"] == "MainThread"));
+    assert!(of_kind("gil_acquired") >= 20);
+    let times: Vec<u64> = trace.iter().map(|e| e["t_us"].as_u64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "batches arrive in recording order");
     let text: String = prints
         .iter()
         .map(|e| e.data["text"].as_str().unwrap().to_string())
@@ -43,7 +64,7 @@ async fn a_seed_program_streams_each_print_then_done() {
         assert!(pair[0].ends_with(&format!(" 在执行任务 {i}")), "{text}");
         assert_eq!(pair[1], (i * i).to_string());
     }
-    assert!(prints.iter().all(|e| e.event == "print"));
+    assert!(prints.iter().all(|e| e.event == "print" && e.data["t_us"].is_u64()));
     assert!(prints.iter().any(|e| e.data["thread"] == "MainThread"));
 }
 
@@ -76,7 +97,8 @@ async fn a_program_that_raises_ends_with_its_traceback() {
     let (_dist, addr) = server().await;
     let body = json!({ "source": "print('before')\nraise ValueError('bad value')\n" });
     let events = EventReader::new(post(addr, &body).await).all().await;
-    assert_eq!(events[0].data["text"], "before\n");
+    let first_print = events.iter().find(|e| e.event == "print").expect("a print");
+    assert_eq!(first_print.data["text"], "before\n");
     let done = events.last().unwrap();
     assert!(
         done.data["error"]
@@ -94,7 +116,12 @@ async fn a_client_that_leaves_stops_its_run_and_frees_its_slot() {
     let body =
         json!({ "source": "import threading\nprint('waiting')\nthreading.Event().wait()\n" });
     let mut reader = EventReader::new(post(addr, &body).await);
-    let first = reader.next().await.expect("the first print");
+    let first = loop {
+        let event = reader.next().await.expect("the first print");
+        if event.event == "print" {
+            break event;
+        }
+    };
     assert_eq!(first.data["text"], "waiting\n");
     let running = || async {
         let v: Value = reqwest::get(format!("http://{addr}/api/runs"))

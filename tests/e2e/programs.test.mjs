@@ -77,6 +77,69 @@ test("an asyncio program and a process pool run on the server too", async () => 
   await page.close();
 });
 
+/** Runs program `id` at `speed` and waits for its end; returns the lanes' thread names and the futures' states. */
+async function runProgram(page, id, speed = "0.02") {
+  await page.getByTestId("program-select").selectOption(id);
+  await page.getByTestId("program-speed").selectOption(speed);
+  await page.getByTestId("program-run").click();
+  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  const lanes = await page.locator('[data-testid="program-timeline"] [data-testid="lane"]')
+    .evaluateAll((gs) => gs.map((g) => g.getAttribute("data-thread")));
+  const futures = await page.locator('[data-testid="future-row"]')
+    .evaluateAll((rs) => rs.map((r) => ({ state: r.dataset.state, call: r.children[1].textContent })));
+  const gilHolds = await page.locator('[data-testid="program-timeline"] rect.gil').count();
+  return { lanes, futures, gilHolds };
+}
+
+test("every kind of program draws a lane per thread, named as Python names it, and its futures", async () => {
+  const { page, errors } = await open();
+
+  // Executor.map: the main thread and three workers; five labelled futures, all returned.
+  let run = await runProgram(page, "A4");
+  assert.deepEqual(run.lanes, ["MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"]);
+  assert.deepEqual(run.futures.map((f) => f.call), ["loiter(0)", "loiter(1)", "loiter(2)", "loiter(3)", "loiter(4)"]);
+  assert.ok(run.futures.every((f) => f.state === "finished"));
+  assert.ok(run.gilHolds >= 5, `the GIL is drawn: ${run.gilHolds} holds`);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-a4-timeline.png"), fullPage: true });
+
+  // submit + as_completed over the crawler's pages.
+  run = await runProgram(page, "D8");
+  assert.ok(run.futures.length >= 50 && run.futures.every((f) => f.state === "finished"), JSON.stringify(run.futures));
+  assert.ok(run.lanes.includes("MainThread") && run.lanes.some((l) => l.startsWith("ThreadPoolExecutor-")));
+
+  // Raw threads with queues: three crawlers and two parsers, each with its own lane (D4 hangs by design).
+  run = await runProgram(page, "D4");
+  for (const name of ["MainThread", "craw0", "craw1", "craw2", "parse0", "parse1"]) {
+    assert.ok(run.lanes.includes(name), `${name} in ${run.lanes}`);
+  }
+  assert.equal(run.futures.length, 0);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-d4-threads.png"), fullPage: true });
+
+  // The lock race: the two named threads that withdraw, taking turns with the GIL.
+  run = await runProgram(page, "D5");
+  assert.deepEqual(run.lanes, ["MainThread", "ta", "tb"]);
+
+  // multiprocessing.Pool with apply_async: the pool's calls are futures of the run.
+  run = await runProgram(page, "C2");
+  assert.ok(run.futures.length > 0 && run.futures.every((f) => f.state === "finished"), JSON.stringify(run.futures));
+  assert.ok(run.futures.every((f) => /^\w+\(\d+\)$/.test(f.call)), JSON.stringify(run.futures));
+  assert.ok(run.lanes.length > 1 && run.lanes.slice(1).every((l) => /^ForkPoolWorker-\d+$/.test(l)), `${run.lanes}`);
+
+  // asyncio with run_in_executor: a lane per task, and the default executor's workers.
+  run = await runProgram(page, "D26");
+  // The default executor's worker is named as CPython names it: asyncio_0.
+  assert.deepEqual(run.lanes, ["MainThread", "Task-1 (asyncio task)", "asyncio_0"]);
+  assert.ok(run.futures.length > 0 && run.futures.every((f) => f.state === "finished"), JSON.stringify(run.futures));
+
+  // A process pool on the server.
+  run = await runProgram(page, "C3");
+  assert.ok(run.futures.length > 0 && run.futures.every((f) => f.state === "finished"), JSON.stringify(run.futures));
+  assert.ok(run.lanes.length > 1 && run.lanes.slice(1).every((l) => /^ForkProcess-\d+$/.test(l)), `${run.lanes}`);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-c3-processes.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a server that cannot be reached is said in plain words", async () => {
   const { page } = await open();
   await page.route("**/api/programs", (route) => route.abort());

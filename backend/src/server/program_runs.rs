@@ -7,10 +7,14 @@
 //! - Runs share the scenario runs' slots: at most [`MAX_RUNS`](super::runs::MAX_RUNS) at once, then 429
 //!   with `Retry-After`.
 //! - Every run has a wall-clock limit of [`TIME_LIMIT`] (a preset that hangs by design, its own).
-//! - The answer is `text/event-stream`: `print` events (`{"thread", "text"}`: each print call's whole
-//!   text) in order, then one `done` (`{"elapsed_ms", "error", "stopped", "background_errors"}`: the
-//!   uncaught exception's traceback, why the run was stopped, and what CPython would have written on
-//!   standard error meanwhile, such as an exception in a thread).
+//! - The answer is `text/event-stream`: `print` events (`{"thread", "text", "t_us"}`: each print call's
+//!   whole text, and when, on the trace's clock) in order; `trace` events, each a JSON array of
+//!   [`TraceEvent`]s in recording order (the futures, the waits, every thread's start and end, who
+//!   holds the GIL: what the page draws), batched as the client reads them; then one `done`
+//!   (`{"elapsed_ms", "error", "stopped", "background_errors", "trace_dropped"}`: the uncaught
+//!   exception's traceback, why the run was stopped, what CPython would have written on standard
+//!   error meanwhile, such as an exception in a thread, and how many trace events went over
+//!   [`MAX_TRACE_EVENTS`]). Every event recorded before the run ended is sent before `done`.
 //! - A client that leaves, or that stops reading while [`BUFFERED_EVENTS`] events wait, stops the run;
 //!   its worker processes are killed.
 
@@ -23,7 +27,9 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{parse_program, presets, run, Program, RunOptions, StopHandle};
+use std::task::Poll;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -35,6 +41,10 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// Events that may wait for a slow client before its run is stopped.
 pub const BUFFERED_EVENTS: usize = 4096;
+
+/// Trace events kept for one run; later ones are counted in `done`'s `trace_dropped` (a busy program
+/// still runs to its end, its drawing stops there).
+pub const MAX_TRACE_EVENTS: usize = 200_000;
 
 /// The largest program source accepted.
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024;
@@ -49,8 +59,22 @@ struct ProgramRequest {
 
 /// What a run sends the page.
 enum ProgramEvent {
-    Print { thread: String, text: String },
+    Print {
+        thread: String,
+        text: String,
+        t_us: u64,
+    },
+    /// Trace events wait in the run's [`TraceBuffer`]: the stream sends them all as one batch.
+    TraceReady,
     Done(serde_json::Value),
+}
+
+/// Trace events recorded and not yet sent. The run's trace bounds it ([`MAX_TRACE_EVENTS`]), so a slow
+/// client gets larger batches instead of stopping a run that only draws.
+type TraceBuffer = Arc<std::sync::Mutex<Vec<TraceEvent>>>;
+
+fn take_all(buffer: &TraceBuffer) -> Vec<TraceEvent> {
+    std::mem::take(&mut *buffer.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 fn bad(message: impl Into<String>) -> Response {
@@ -130,17 +154,33 @@ pub(crate) async fn start(
     };
     let (tx, rx) = mpsc::channel::<ProgramEvent>(BUFFERED_EVENTS);
     let stop = StopHandle::default();
+    let buffer = TraceBuffer::default();
+    let trace = {
+        let (tx, stop, buffer) = (tx.clone(), stop.clone(), buffer.clone());
+        Trace::with_listener(move |event| {
+            let mut waiting = buffer.lock().unwrap_or_else(|p| p.into_inner());
+            waiting.push(event.clone());
+            // One wake-up per batch: the stream takes everything waiting when it gets it.
+            if waiting.len() == 1 && tx.try_send(ProgramEvent::TraceReady).is_err() {
+                stop.stop("the client is not reading the run's events");
+            }
+        })
+        .limited(MAX_TRACE_EVENTS)
+    };
     let print_tx = tx.clone();
     let print_stop = stop.clone();
+    let origin = trace.origin();
     let mut options = RunOptions::new(Arc::new(move |thread: &str, text: &str| {
         let event = ProgramEvent::Print {
             thread: thread.to_string(),
             text: text.to_string(),
+            t_us: origin.elapsed().as_micros() as u64,
         };
         if print_tx.try_send(event).is_err() {
             print_stop.stop("the client is not reading the run's events");
         }
     }));
+    options.trace = Some(trace.clone());
     options.time_scale = time_scale;
     options.time_limit = Some(
         hangs_for
@@ -160,6 +200,7 @@ pub(crate) async fn start(
                 "error": report.error,
                 "stopped": report.stopped,
                 "background_errors": report.background_errors,
+                "trace_dropped": trace.dropped(),
             });
             // A client that does not read misses the end; the stream closes when the run's senders are gone.
             let _ = tx.try_send(ProgramEvent::Done(done));
@@ -170,7 +211,7 @@ pub(crate) async fn start(
             format!("cannot start a thread for the run: {e}"),
         );
     }
-    Sse::new(event_stream(rx, StopOnDrop(stop)))
+    Sse::new(event_stream(rx, buffer, StopOnDrop(stop)))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(1)))
         .into_response()
 }
@@ -187,21 +228,42 @@ impl Drop for StopOnDrop {
 
 fn event_stream(
     mut rx: mpsc::Receiver<ProgramEvent>,
+    buffer: TraceBuffer,
     guard: StopOnDrop,
 ) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
+    let mut done: Option<serde_json::Value> = None;
     futures_util::stream::poll_fn(move |cx| {
         let _keep = &guard;
+        // `done` goes out only after every trace event still waiting.
+        if let Some(report) = done.take() {
+            return Poll::Ready(Some(Ok(Event::default().event("done").data(report.to_string()))));
+        }
         rx.poll_recv(cx).map(|next| {
             next.map(|event| {
                 Ok(match event {
-                    ProgramEvent::Print { thread, text } => Event::default()
+                    ProgramEvent::Print { thread, text, t_us } => Event::default()
                         .event("print")
-                        .data(serde_json::json!({ "thread": thread, "text": text }).to_string()),
-                    ProgramEvent::Done(done) => {
-                        Event::default().event("done").data(done.to_string())
+                        .data(serde_json::json!({ "thread": thread, "text": text, "t_us": t_us }).to_string()),
+                    ProgramEvent::TraceReady => trace_batch(take_all(&buffer)),
+                    ProgramEvent::Done(report) => {
+                        let rest = take_all(&buffer);
+                        if rest.is_empty() {
+                            Event::default().event("done").data(report.to_string())
+                        } else {
+                            done = Some(report);
+                            cx.waker().wake_by_ref();
+                            trace_batch(rest)
+                        }
                     }
                 })
             })
         })
     })
+}
+
+/// One `trace` event: the batch as a JSON array (empty when an earlier batch took its events).
+fn trace_batch(events: Vec<TraceEvent>) -> Event {
+    Event::default()
+        .event("trace")
+        .data(serde_json::to_string(&events).unwrap_or_else(|_| "[]".into()))
 }

@@ -101,6 +101,10 @@ pub struct RunOptions {
     pub process_worker: Option<std::path::PathBuf>,
     /// Stops the run from another thread (a server whose client left).
     pub stop: StopHandle,
+    /// Where the run's life is recorded, for drawing it: the executors' futures and waits, every
+    /// thread's start and end, who holds the GIL, and each submitted call's label (`loiter(3)`). Bound
+    /// it with [`Trace::limited`](futurelab::Trace::limited): a busy program records many events.
+    pub trace: Option<futurelab::Trace>,
 }
 
 /// Stops a run from outside: every thread of the program ends at its next statement or wait, and its
@@ -151,6 +155,7 @@ impl RunOptions {
             server: None,
             process_worker: None,
             stop: StopHandle::default(),
+            trace: None,
         }
     }
 }
@@ -198,6 +203,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         .spawn(move || {
             interp::set_thread_name(Arc::from("MainThread"));
             let ctx = Ctx::new(main_rt);
+            let lifetime = ctx.rt.thread_lifetime();
             let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
             let outcome = ctx.exec_block(&mut Frame::module(), &body);
             let error = match outcome {
@@ -210,6 +216,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
             };
             let _ = finish(&ctx);
             drop(gil);
+            drop(lifetime);
             let _ = done_tx.send(error);
         });
     if let Err(e) = spawned {

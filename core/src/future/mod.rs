@@ -381,6 +381,16 @@ impl<T: Send + 'static> Future<T> {
         self.exception_within(Some(Instant::now() + timeout))
     }
 
+    /// Waits until the future is done or `timeout` has passed; returns whether it is done. It consumes
+    /// nothing and records nothing in the trace: for callers that wait in slices and record their own
+    /// waits (an interpreter that must notice a stop request between slices).
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        // A timeout too long for the clock waits without one.
+        self.wait_done(Instant::now().checked_add(timeout))
+            .state()
+            .is_done()
+    }
+
     fn exception_within(
         &self,
         deadline: Option<Instant>,
@@ -427,6 +437,15 @@ impl<T: Clone + Send + 'static> Future<T> {
     /// What `result` returns, without recording anything in the trace (for `map`, which records its own).
     pub(crate) fn outcome_within(&self, deadline: Option<Instant>) -> Result<T, FutureError> {
         outcome_of(&self.wait_done(deadline))
+    }
+
+    /// The outcome if the future is done (`None` if not), without waiting for it to finish and
+    /// without recording anything in the trace. It may block for an instant on the future's own lock,
+    /// so unlike [`try_result`](Self::try_result) a done future always gives its outcome: this is the
+    /// call for done-callbacks and for anything that drives its own waits.
+    pub fn outcome(&self) -> Option<Result<T, FutureError>> {
+        let cell = self.cell();
+        cell.state().is_done().then(|| outcome_of(&cell))
     }
 
     /// The outcome if the future is done, without waiting and without ever blocking on a lock

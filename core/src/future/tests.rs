@@ -331,3 +331,30 @@ fn run_skips_a_cancelled_future() {
     assert_eq!(ran.load(Ordering::SeqCst), 0);
     assert_eq!(f.state(), State::Cancelled);
 }
+
+#[test]
+fn wait_timeout_and_outcome_observe_without_consuming_or_recording() {
+    let trace = crate::Trace::new();
+    let f = Future::<u64>::traced(Some(trace.clone()));
+    assert!(!f.wait_timeout(Duration::from_millis(1)), "pending: not done");
+    assert_eq!(f.outcome(), None);
+    let setter = f.clone();
+    let (go, gate) = mpsc::channel::<()>();
+    let t = thread::spawn(move || {
+        gate.recv().unwrap();
+        setter.set_result(7).unwrap();
+    });
+    go.send(()).unwrap();
+    assert!(f.wait_timeout(Duration::MAX), "a timeout past the clock's range waits without one");
+    assert_eq!(f.outcome(), Some(Ok(7)));
+    assert_eq!(f.outcome(), Some(Ok(7)), "reading it consumes nothing");
+    assert!(cancelled().outcome() == Some(Err(FutureError::Cancelled)));
+    let waits: Vec<_> = trace
+        .events()
+        .into_iter()
+        .filter(|e| matches!(e.kind, EventKind::WaitBegan { .. } | EventKind::WaitEnded { .. }))
+        .collect();
+    assert!(waits.is_empty(), "neither call records a wait: {waits:?}");
+    assert!(!trace.is_empty(), "the future itself is traced (its Returned)");
+    t.join().unwrap();
+}

@@ -95,6 +95,8 @@ struct Config {
     initializer: Option<(String, Value)>,
     trace: Option<Trace>,
     on_output: Option<OutputSink>,
+    /// The worker slots' thread names (the trace's lanes): `{prefix}-1`, `{prefix}-2`, …
+    name_prefix: String,
     /// A private folder (mode 0700) for the workers' sockets.
     dir: PathBuf,
     /// Worker processes started so far: each is told its number.
@@ -131,9 +133,17 @@ pub struct ProcessPoolExecutorBuilder {
     initializer: Option<(String, Result<Value, String>)>,
     trace: Option<Trace>,
     on_output: Option<OutputSink>,
+    name_prefix: Option<String>,
 }
 
 impl ProcessPoolExecutorBuilder {
+    /// Names the threads that drive the worker processes `{prefix}-1`, `{prefix}-2`, … (default
+    /// `SpawnProcess`, as CPython names a spawned worker): the trace's lane for each process.
+    pub fn name_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.name_prefix = Some(prefix.into());
+        self
+    }
+
     /// At most this many worker processes (default: the number of cores).
     pub fn max_workers(mut self, n: usize) -> Self {
         self.max_workers = Some(n);
@@ -204,6 +214,7 @@ impl ProcessPoolExecutorBuilder {
                     program,
                     initializer,
                     trace: self.trace,
+                    name_prefix: self.name_prefix.unwrap_or_else(|| "SpawnProcess".into()),
                     on_output: self.on_output,
                     dir: private_dir().map_err(ExecutorError::Spawn)?,
                     processes_started: std::sync::atomic::AtomicUsize::new(0),
@@ -402,7 +413,7 @@ impl ProcessPoolExecutor {
             state.next_driver += 1;
             let driver_shared = Arc::clone(shared);
             let spawned = std::thread::Builder::new()
-                .name(format!("SpawnProcess-{}", index + 1))
+                .name(format!("{}-{}", shared.config.name_prefix, index + 1))
                 .spawn(move || drive(driver_shared, index));
             match spawned {
                 Ok(handle) => state.drivers.push(handle),

@@ -1,5 +1,6 @@
 //! Chrome trace-event format (the JSON Perfetto opens): `M` metadata names each track, `X` complete
-//! events are slices (a task on its worker, a wait on the consuming thread), `i` instants mark the rest.
+//! events are slices (a task on its worker, a wait on the consuming thread, a hold of the GIL), `i`
+//! instants mark the rest. A task's slice is named by its label when it has one (`loiter(3)`).
 
 use super::{EventKind, TraceEvent, WaitOp};
 use serde_json::{json, Value};
@@ -20,10 +21,29 @@ pub(super) fn to_chrome_json(events: &[TraceEvent]) -> String {
         vec![json!({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "futurelab"}})];
     let mut started: HashMap<u64, (u64, usize)> = HashMap::new();
     let mut waiting: HashMap<(usize, WaitOp), u64> = HashMap::new();
+    let mut labels: HashMap<u64, &str> = HashMap::new();
+    let mut holding: HashMap<usize, u64> = HashMap::new();
     for (event, thread) in events.iter().map(|e| (e, e.thread.clone())) {
         let t = tid(&event.thread, &mut tracks);
-        let future = event.future.map(|f| format!("future #{f}"));
+        let future = event.future.map(|f| match labels.get(&f) {
+            Some(label) => format!("{label} (future #{f})"),
+            None => format!("future #{f}"),
+        });
         match &event.kind {
+            EventKind::Labelled { label } => {
+                if let Some(f) = event.future {
+                    labels.insert(f, label);
+                }
+            }
+            EventKind::GilAcquired => {
+                holding.insert(t, event.t_us);
+            }
+            EventKind::GilReleased => {
+                if let Some(begin) = holding.remove(&t) {
+                    out.push(json!({"ph": "X", "pid": 1, "tid": t, "ts": begin, "dur": event.t_us - begin,
+                        "name": "holds the GIL", "cat": "gil"}));
+                }
+            }
             EventKind::Started => {
                 if let Some(f) = event.future {
                     started.insert(f, (event.t_us, t));

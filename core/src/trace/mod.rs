@@ -17,6 +17,7 @@ mod chrome;
 
 use crate::platform::{lock, Instant};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The consuming call that waited.
@@ -30,8 +31,13 @@ pub enum WaitOp {
 }
 
 /// What happened.
+///
+/// The executors record the worker, future and wait events. The thread and GIL events are recorded by
+/// whoever runs threads of their own on the trace's clock (futurelab's program engine records a
+/// program's threads and its simulated GIL), so that one trace draws every thread of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EventKind {
     /// A worker thread started (lazily, on a submit that found no idle worker).
     WorkerStarted,
@@ -56,6 +62,16 @@ pub enum EventKind {
     /// The consuming thread got the future at `position` (0-based, in the order this call yields) from `op`,
     /// or gave up (`position: None`, a timeout).
     WaitEnded { op: WaitOp, position: Option<usize> },
+    /// The future's call in its program's words (`loiter(3)`), recorded once, after `Submitted`.
+    Labelled { label: String },
+    /// A thread that is not an executor's worker began (a program's main thread, a `threading.Thread`).
+    ThreadStarted,
+    /// That thread ended.
+    ThreadStopped,
+    /// The thread took a simulated global interpreter lock.
+    GilAcquired,
+    /// The thread gave the lock back (to wait, or to let another thread run).
+    GilReleased,
 }
 
 /// One recorded event.
@@ -77,6 +93,9 @@ struct Inner {
     origin: Instant,
     events: Mutex<Vec<TraceEvent>>,
     listener: Option<Listener>,
+    /// Events kept at most; later ones are counted in `dropped` and otherwise ignored.
+    limit: AtomicUsize,
+    dropped: AtomicU64,
 }
 
 /// A shared, append-only event log. Cloning gives another handle to the same log.
@@ -118,8 +137,23 @@ impl Trace {
                 origin: Instant::now(),
                 events: Mutex::new(Vec::new()),
                 listener,
+                limit: AtomicUsize::new(usize::MAX),
+                dropped: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// Keeps at most `max_events` events: later ones are not stored, not given to the listener, and
+    /// only counted ([`dropped`](Self::dropped)). A trace is unbounded until this is called, and the
+    /// limit holds for every handle of it.
+    pub fn limited(self, max_events: usize) -> Self {
+        self.inner.limit.store(max_events, Ordering::Relaxed);
+        self
+    }
+
+    /// How many events the limit turned away.
+    pub fn dropped(&self) -> u64 {
+        self.inner.dropped.load(Ordering::Relaxed)
     }
 
     /// When the trace's clock started.
@@ -131,6 +165,10 @@ impl Trace {
     pub fn record(&self, future: Option<u64>, kind: EventKind) {
         let thread = crate::executor::current_thread_label();
         let mut events = lock(&self.inner.events);
+        if events.len() >= self.inner.limit.load(Ordering::Relaxed) {
+            self.inner.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let t_us = self.inner.origin.elapsed().as_micros() as u64;
         let event = TraceEvent {
             t_us,

@@ -1,5 +1,7 @@
 use super::*;
 use crate::ThreadPoolExecutor;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 #[test]
 fn an_executor_without_a_trace_records_nothing_and_one_with_a_trace_records_its_runs() {
@@ -87,4 +89,53 @@ fn events_serialize_with_their_kind_flattened() {
         serde_json::to_value(&e).unwrap(),
         serde_json::json!({"t_us": 5, "future": 1, "thread": "w_0", "kind": "wait_ended", "op": "map", "position": 2})
     );
+}
+
+#[test]
+fn a_limited_trace_keeps_its_first_events_and_counts_the_rest() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&seen);
+    let trace = Trace::with_listener(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    })
+    .limited(3);
+    let other_handle = trace.clone();
+    for _ in 0..5 {
+        other_handle.record(None, EventKind::GilAcquired);
+    }
+    assert_eq!(trace.len(), 3);
+    assert_eq!(trace.dropped(), 2);
+    assert_eq!(seen.load(Ordering::SeqCst), 3, "the listener hears only what is kept");
+}
+
+#[test]
+fn chrome_json_draws_gil_holds_and_names_tasks_by_label() {
+    let event = |t_us, future, thread: &str, kind| TraceEvent {
+        t_us,
+        future,
+        thread: thread.into(),
+        kind,
+    };
+    let events = [
+        event(0, None, "MainThread", EventKind::GilAcquired),
+        event(1, Some(7), "MainThread", EventKind::Submitted),
+        event(2, Some(7), "MainThread", EventKind::Labelled { label: "loiter(3)".into() }),
+        event(4, None, "MainThread", EventKind::GilReleased),
+        event(5, Some(7), "w_0", EventKind::Started),
+        event(9, Some(7), "w_0", EventKind::Returned),
+    ];
+    let json: serde_json::Value = serde_json::from_str(&chrome_json(&events)).unwrap();
+    let slices: Vec<&serde_json::Value> = json["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X")
+        .collect();
+    assert_eq!(slices.len(), 2, "{slices:?}");
+    assert!(slices
+        .iter()
+        .any(|e| e["cat"] == "gil" && e["ts"] == 0 && e["dur"] == 4));
+    assert!(slices
+        .iter()
+        .any(|e| e["cat"] == "task" && e["name"] == "loiter(3) (future #7)"));
 }

@@ -11,7 +11,7 @@
 //! runs it inside the awaiting task.
 
 use super::builtins::{kw_or_pos, timeout_arg};
-use super::futures::{done_outcome, Outcome, PyFuture, PySet};
+use super::futures::{Outcome, PyFuture, PySet};
 use super::gil::GilGuard;
 use super::{current_thread_name, set_thread_name, Ctx, Flow, R};
 use crate::value::*;
@@ -365,12 +365,14 @@ impl Task {
             let lp = self.future.lp.clone();
             let name = lock(&lp.thread_name).clone();
             let spawned = std::thread::Builder::new()
-                .name(format!("task {}", self.name))
+                // The trace's lane for the task: Python runs every task on the main thread.
+                .name(format!("{} (asyncio task)", self.name))
                 .spawn(move || {
                     set_thread_name(name);
                     CURRENT_TASK.with(|t| *t.borrow_mut() = Some(me.clone()));
                     RUNNING_LOOP.with(|l| *l.borrow_mut() = Some(lp));
                     let ctx = Ctx::new(rt);
+                    let _lifetime = ctx.rt.thread_lifetime();
                     me.run_on_own_thread(&ctx);
                 });
             if let Err(e) = spawned {
@@ -931,7 +933,7 @@ fn wrap_future(ctx: &Ctx, lp: &Arc<EventLoop>, cf: &Value) -> R<Value> {
     let (target, lp) = (af.clone(), lp.clone());
     let exception = ctx.exception("CancelledError", Vec::new());
     inner.add_done_callback(move |f| {
-        let outcome = match done_outcome(f) {
+        let outcome = match f.outcome() {
             Some(Ok(outcome)) => outcome,
             _ => Err(exception),
         };

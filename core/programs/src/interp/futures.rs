@@ -7,7 +7,7 @@
 use super::builtins::{kw_or_pos, no_kw, timeout_arg};
 use super::{Ctx, Flow, R};
 use crate::value::*;
-use futurelab::FutureError;
+use futurelab::{EventKind, FutureError, WaitOp};
 use std::any::Any;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -22,10 +22,17 @@ pub(crate) struct PyFuture {
     /// For a process pool's future: the pool's count of callbacks still to run, which its `shutdown`
     /// and `join` wait for (CPython runs them on a thread those calls join).
     pub(crate) gate: Option<Arc<CallbackGate>>,
+    /// The id the run's trace knows this future by, when that is not `inner`'s: a process pool's
+    /// future is settled from the pool's own (traced) future of the call.
+    pub(crate) traced_as: Option<u64>,
 }
 
 pub(crate) fn future_value(inner: futurelab::Future<Outcome>) -> Value {
-    Value::object(PyFuture { inner, gate: None })
+    Value::object(PyFuture {
+        inner,
+        gate: None,
+        traced_as: None,
+    })
 }
 
 /// Callbacks registered and not yet run.
@@ -43,6 +50,7 @@ impl CallbackGate {
     }
 
     /// Waits until every registered callback has run.
+    #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) fn wait(&self, ctx: &Ctx) -> R<()> {
         super::threading::wait_on(ctx, &self.pending, &self.finished, None, |n| *n == 0).map(drop)
     }
@@ -67,17 +75,17 @@ fn as_future<'a>(ctx: &Ctx, v: &'a Value) -> R<&'a PyFuture> {
     })
 }
 
-/// A future's outcome if it is done, `None` if not. (Not `Future::try_result`, which also gives `None`
-/// in the instant another thread holds the future's lock: a done-callback that used it lost its
-/// outcome about once in 150 runs of C2, while the main thread was polling the same future.)
-pub(crate) fn done_outcome<T: Clone + Send + 'static>(
+/// Waits up to `slice` for `f` to finish: its outcome if it did, `None` if not. Nothing is recorded in
+/// the run's trace: the engine records its waits whole, not slice by slice.
+pub(crate) fn outcome_within<T: Clone + Send + 'static>(
     f: &futurelab::Future<T>,
+    slice: std::time::Duration,
 ) -> Option<Result<T, FutureError>> {
-    f.done()
-        .then(|| match f.result_timeout(std::time::Duration::ZERO) {
-            Err(FutureError::Timeout) => Err(FutureError::Cancelled),
-            other => other,
-        })
+    if f.wait_timeout(slice) {
+        f.outcome()
+    } else {
+        None
+    }
 }
 
 /// A finished future's outcome as the program sees it: the value, or the exception raised.
@@ -94,14 +102,25 @@ fn deliver(ctx: &Ctx, r: Result<Outcome, FutureError>) -> R<Value> {
 }
 
 impl PyFuture {
+    /// The id of this future in the run's trace.
+    pub(crate) fn trace_id(&self) -> u64 {
+        self.traced_as.unwrap_or_else(|| self.inner.id())
+    }
+
     /// `result(timeout)`: waits in slices, so that a stopped run ends the wait.
     fn result(&self, ctx: &Ctx, timeout: Option<f64>) -> R<Value> {
-        let got = ctx.wait_for(timeout, |slice| match self.inner.result_timeout(slice) {
-            // The slice ran out; the future may have finished just after: its own outcome, if so.
-            Err(FutureError::Timeout) => done_outcome(&self.inner),
-            other => Some(other),
-        })?;
-        match got {
+        self.result_in(ctx, timeout, WaitOp::Result, 0)
+    }
+
+    /// `result(timeout)` as the `position`th result of `op` (`map` hands out results this way), recorded
+    /// in the run's trace as one wait.
+    fn result_in(&self, ctx: &Ctx, timeout: Option<f64>, op: WaitOp, position: usize) -> R<Value> {
+        let id = Some(self.trace_id());
+        ctx.rt.record(id, EventKind::WaitBegan { op });
+        let got = ctx.wait_for(timeout, |slice| outcome_within(&self.inner, slice));
+        let received = matches!(got, Ok(Some(_))).then_some(position);
+        ctx.rt.record(id, EventKind::WaitEnded { op, position: received });
+        match got? {
             Some(r) => deliver(ctx, r),
             None => Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0)),
         }
@@ -277,9 +296,13 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
             ctx.rt.executor_counter.fetch_add(1, Ordering::SeqCst)
         ),
     };
-    let executor = futurelab::ThreadPoolExecutor::builder()
+    let mut builder = futurelab::ThreadPoolExecutor::builder()
         .max_workers(max_workers)
-        .thread_name_prefix(prefix)
+        .thread_name_prefix(prefix);
+    if let Some(trace) = &ctx.rt.trace {
+        builder = builder.trace(trace);
+    }
+    let executor = builder
         .build()
         .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
     let executor = Arc::new(executor);
@@ -292,6 +315,7 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
 
 impl PyExecutor {
     fn submit(&self, ctx: &Ctx, f: Value, args: Vec<Value>, kw: Vec<(String, Value)>) -> R<Value> {
+        let label = ctx.rt.trace.as_ref().map(|_| call_label(&f, &args, &kw));
         let rt = ctx.rt.clone();
         let starts = self.starts.clone();
         let starts_before = *lock(&starts.0);
@@ -319,7 +343,12 @@ impl PyExecutor {
             super::threading::wait_on(ctx, count, cv, None, |n| *n > starts_before)?;
         }
         match submitted {
-            Ok(inner) => Ok(future_value(inner)),
+            Ok(inner) => {
+                if let Some(label) = label {
+                    ctx.rt.record(Some(inner.id()), EventKind::Labelled { label });
+                }
+                Ok(future_value(inner))
+            }
             Err(futurelab::ExecutorError::Shutdown) => {
                 Err(ctx.error("RuntimeError", "cannot schedule new futures after shutdown"))
             }
@@ -384,6 +413,7 @@ impl Object for PyExecutor {
                 }
                 Ok(Value::object(MapResults {
                     futures: Mutex::new(futures),
+                    yielded: Default::default(),
                     deadline,
                 }))
             }
@@ -413,6 +443,8 @@ impl Object for PyExecutor {
 /// The generator `Executor.map` returns: results in input order; on an error, the rest are cancelled.
 pub(crate) struct MapResults {
     futures: Mutex<VecDeque<Value>>,
+    /// Results handed out so far.
+    yielded: std::sync::atomic::AtomicUsize,
     /// On the run's clock, in program seconds.
     deadline: Option<f64>,
 }
@@ -423,6 +455,7 @@ impl MapResults {
     pub(crate) fn new(ctx: &Ctx, futures: VecDeque<Value>, timeout: Option<f64>) -> Self {
         MapResults {
             futures: Mutex::new(futures),
+            yielded: Default::default(),
             deadline: timeout.map(|t| ctx.rt.clock.elapsed() + t),
         }
     }
@@ -441,7 +474,9 @@ impl Object for MapResults {
     fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
         let next = lock(&self.futures).pop_front()?;
         let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
-        let result = as_future(ctx, &next).and_then(|f| f.result(ctx, timeout));
+        let position = self.yielded.fetch_add(1, Ordering::SeqCst);
+        let result = as_future(ctx, &next)
+            .and_then(|f| f.result_in(ctx, timeout, WaitOp::Map, position));
         if result.is_err() {
             for rest in lock(&self.futures).drain(..) {
                 if let Some(f) = rest.downcast::<PyFuture>() {
@@ -455,6 +490,25 @@ impl Object for MapResults {
         self
     }
 }
+
+/// A submitted call in the program's words, for the trace: `loiter(3)`, `get_flag('CN')`. Long
+/// argument lists are cut to [`LABEL_CHARS`] characters.
+pub(crate) fn call_label(f: &Value, args: &[Value], kw: &[(String, Value)]) -> String {
+    let name = match f {
+        Value::Function(func) => func.name.to_string(),
+        other => other.type_name().to_string(),
+    };
+    let mut parts: Vec<String> = args.iter().map(repr).collect();
+    parts.extend(kw.iter().map(|(k, v)| format!("{k}={}", repr(v))));
+    let mut label = format!("{name}({})", parts.join(", "));
+    if label.chars().count() > LABEL_CHARS {
+        label = label.chars().take(LABEL_CHARS - 1).collect::<String>() + "…";
+    }
+    label
+}
+
+/// The longest label [`call_label`] makes.
+const LABEL_CHARS: usize = 60;
 
 /// Distinct futures of an iterable, in order, with their indexes into a completion channel.
 fn distinct_futures(ctx: &Ctx, fs: &Value) -> R<Vec<Value>> {
@@ -530,7 +584,17 @@ impl Object for AsCompleted {
         }
         let rx = lock(&self.rx);
         let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
+        let op = WaitOp::AsCompleted;
+        ctx.rt.record(None, EventKind::WaitBegan { op });
         let got = ctx.wait_for(timeout, |slice| rx.recv_timeout(slice).ok());
+        let future = |i: usize| self.futures[i].downcast::<PyFuture>().map(PyFuture::trace_id);
+        match &got {
+            Ok(Some(i)) => ctx.rt.record(
+                future(*i),
+                EventKind::WaitEnded { op, position: Some(*yielded) },
+            ),
+            _ => ctx.rt.record(None, EventKind::WaitEnded { op, position: None }),
+        }
         match got {
             Ok(Some(i)) => {
                 *yielded += 1;
@@ -587,7 +651,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
     let raised = |i: usize| {
         futures[i]
             .downcast::<PyFuture>()
-            .and_then(|f| done_outcome(&f.inner))
+            .and_then(|f| f.inner.outcome())
             .is_some_and(|r| matches!(r, Ok(Err(_))) || matches!(r, Err(ref e) if e.is_raised()))
     };
     let mut count = 0;
@@ -609,6 +673,8 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         _ => finished(count, None),
     };
     if !satisfied {
+        let op = WaitOp::Wait;
+        ctx.rt.record(None, EventKind::WaitBegan { op });
         let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
         loop {
             let left = deadline.map(|d| d - ctx.rt.clock.elapsed());
@@ -623,6 +689,8 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
                 None => break,
             }
         }
+        // As core's `wait`: the call hands out no future of its own, so no position.
+        ctx.rt.record(None, EventKind::WaitEnded { op, position: None });
     }
     let (d, n): (Vec<_>, Vec<_>) = futures.into_iter().zip(done).partition(|(_, d)| *d);
     Ok(Value::object(DoneAndNotDone {

@@ -11,6 +11,7 @@
 //! `account.balance -= amount` would race where CPython's never does.
 
 use crate::value::lock;
+use futurelab::{EventKind, Trace};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -33,14 +34,30 @@ struct State {
 }
 
 /// One run's GIL.
-#[derive(Default)]
 pub(crate) struct Gil {
     state: Mutex<State>,
     changed: Condvar,
     waiting: AtomicUsize,
+    /// Records every acquisition and release, on the thread that makes it.
+    trace: Option<Trace>,
 }
 
 impl Gil {
+    pub(crate) fn new(trace: Option<Trace>) -> Self {
+        Gil {
+            state: Mutex::default(),
+            changed: Condvar::new(),
+            waiting: AtomicUsize::new(0),
+            trace,
+        }
+    }
+
+    fn record(&self, kind: EventKind) {
+        if let Some(trace) = &self.trace {
+            trace.record(None, kind);
+        }
+    }
+
     /// Takes the GIL for this thread, unless it holds it already. Returns whether it took it.
     pub(crate) fn acquire(&self) -> bool {
         if HELD.with(Cell::get) {
@@ -54,6 +71,8 @@ impl Gil {
         s.held = true;
         s.generation += 1;
         s.since = Some(Instant::now());
+        // Recorded while the state lock is held, so the trace never shows two holders at once.
+        self.record(EventKind::GilAcquired);
         drop(s);
         self.waiting.fetch_sub(1, Ordering::SeqCst);
         self.changed.notify_all();
@@ -67,7 +86,10 @@ impl Gil {
             return;
         }
         HELD.with(|h| h.set(false));
-        lock(&self.state).held = false;
+        let mut s = lock(&self.state);
+        self.record(EventKind::GilReleased);
+        s.held = false;
+        drop(s);
         self.changed.notify_all();
     }
 
@@ -98,6 +120,7 @@ impl Gil {
         };
         HELD.with(|h| h.set(false));
         let mut s = lock(&self.state);
+        self.record(EventKind::GilReleased);
         s.held = false;
         self.changed.notify_all();
         // Forced switching: wait until another thread has taken it (or nobody wants it any more).

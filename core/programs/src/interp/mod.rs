@@ -88,6 +88,19 @@ pub struct Runtime {
     pub(crate) task_counter: AtomicUsize,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
     pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
+    /// Where the run is recorded (see [`RunOptions::trace`](crate::RunOptions::trace)).
+    pub(crate) trace: Option<futurelab::Trace>,
+}
+
+/// Records its thread's end in the run's trace when dropped (see [`Runtime::thread_lifetime`]).
+pub(crate) struct ThreadLifetime(Option<futurelab::Trace>);
+
+impl Drop for ThreadLifetime {
+    fn drop(&mut self) {
+        if let Some(trace) = &self.0 {
+            trace.record(None, futurelab::EventKind::ThreadStopped);
+        }
+    }
 }
 
 /// The run's cancel flag, with a condition variable so that sleeping threads wake at once.
@@ -174,7 +187,8 @@ impl Runtime {
             executors: Mutex::new(Vec::new()),
             process_pools: Mutex::new(Vec::new()),
             limits: options.limits,
-            gil: gil::Gil::default(),
+            gil: gil::Gil::new(options.trace.clone()),
+            trace: options.trace.clone(),
             files: Mutex::new(files::VirtualFs::default()),
             server: options.server.clone(),
             task_counter: AtomicUsize::new(1),
@@ -190,6 +204,22 @@ impl Runtime {
             Value::str(format!("{}/program.py", files::CWD)),
         );
         rt
+    }
+
+    /// Records an event in the run's trace, if it has one.
+    pub(crate) fn record(&self, future: Option<u64>, kind: futurelab::EventKind) {
+        if let Some(trace) = &self.trace {
+            trace.record(future, kind);
+        }
+    }
+
+    /// Records this thread's start now and its end when the returned guard drops: every thread the
+    /// engine runs program code on (the main program, a `Thread`, an asyncio task) but the executors'
+    /// workers, which record their own.
+    #[must_use]
+    pub(crate) fn thread_lifetime(&self) -> ThreadLifetime {
+        self.record(None, futurelab::EventKind::ThreadStarted);
+        ThreadLifetime(self.trace.clone())
     }
 
     /// Stops the run: every thread ends at its next statement or wait.

@@ -12,7 +12,8 @@
 //!   `ForkPoolWorker-N` for a `Pool`, N counting the pool's worker processes from 1.
 
 use super::builtins::{kw_or_pos, timeout_arg};
-use super::futures::{done_outcome, CallbackGate, MapResults, Outcome, PyFuture};
+use super::futures::{call_label, outcome_within, CallbackGate, MapResults, Outcome, PyFuture};
+use futurelab::EventKind;
 use super::gil::GilGuard;
 use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
 use crate::value::*;
@@ -321,10 +322,19 @@ fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
         ));
     };
     let sink = ctx.rt.sink.clone();
-    let pool = ProcessPoolExecutor::builder()
+    let mut builder = ProcessPoolExecutor::builder()
         .max_workers(workers)
         .program(program)
-        .on_output(move |pid, line| sink(&format!("process {pid}"), &format!("{line}\n")))
+        // The trace's lane for each worker process, named as the process names itself.
+        .name_prefix(match kind {
+            Kind::Executor => "ForkProcess",
+            Kind::Pool => "ForkPoolWorker",
+        })
+        .on_output(move |pid, line| sink(&format!("process {pid}"), &format!("{line}\n")));
+    if let Some(trace) = &ctx.rt.trace {
+        builder = builder.trace(trace);
+    }
+    let pool = builder
         .build()
         .map_err(|e| ctx.error("OSError", e.to_string()))?;
     let value = Value::object(ProcessPool {
@@ -425,16 +435,21 @@ impl ProcessPool {
             },
             globals: plain_globals(ctx),
         };
+        let label = ctx.rt.trace.as_ref().map(|_| call_label(f, &args, &[]));
         let call = self
             .pool
             .submit(&self.remote, request)
             .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
+        if let Some(label) = label {
+            ctx.rt.record(Some(call.id()), EventKind::Labelled { label });
+        }
+        let traced_as = Some(call.id());
         let bridge = futurelab::Future::<Outcome>::new();
         let settled = bridge.clone();
         let rt = ctx.rt.clone();
         call.add_done_callback(move |done| {
             let ctx = Ctx::new(rt);
-            let outcome = match done_outcome(done) {
+            let outcome = match done.outcome() {
                 Some(Ok(Ok(json))) => Ok(from_wire(&json)),
                 Some(Ok(Err((class, message)))) => Err(exception_from(&ctx, &class, &message)),
                 Some(Err(futurelab::FutureError::Cancelled)) => {
@@ -453,6 +468,7 @@ impl ProcessPool {
         let future = Value::object(PyFuture {
             inner: bridge,
             gate: Some(self.callbacks.clone()),
+            traced_as,
         });
         lock(&self.submitted).push(future.clone());
         Ok(future)
@@ -571,12 +587,7 @@ impl Object for ProcessPool {
                     let handle = future
                         .downcast::<PyFuture>()
                         .expect("submit makes a future");
-                    let got =
-                        ctx.wait_for(None, |slice| match handle.inner.result_timeout(slice) {
-                            // The slice ran out; the future may have finished just after: its own outcome, if so.
-                            Err(futurelab::FutureError::Timeout) => done_outcome(&handle.inner),
-                            other => Some(other),
-                        })?;
+                    let got = ctx.wait_for(None, |slice| outcome_within(&handle.inner, slice))?;
                     return match got {
                         Some(Ok(Ok(v))) => Ok(v),
                         Some(Ok(Err(exc))) => Err(Flow::Raise(exc, 0)),
@@ -597,7 +608,7 @@ impl Object for ProcessPool {
                         let _counted = counted;
                         let ctx = Ctx::new(rt);
                         let _gil = GilGuard::new(&ctx.rt.gil);
-                        let call = match done_outcome(done) {
+                        let call = match done.outcome() {
                             Some(Ok(Ok(v))) => callback.map(|c| (c, v)),
                             Some(Ok(Err(exc))) => error_callback.map(|c| (c, exc)),
                             _ => None,
@@ -628,12 +639,7 @@ impl Object for ProcessPool {
                 let pending: Vec<Value> = lock(&self.submitted).clone();
                 for f in pending {
                     if let Some(f) = f.downcast::<PyFuture>() {
-                        ctx.wait_for(None, |slice| {
-                            f.inner
-                                .result_timeout(slice)
-                                .ok()
-                                .or_else(|| f.inner.done().then(|| Ok(Value::None)))
-                        })?;
+                        ctx.wait_for(None, |slice| f.inner.wait_timeout(slice).then_some(()))?;
                     }
                 }
                 self.shutdown(ctx, true, false);
@@ -727,7 +733,7 @@ impl Object for AsyncResult {
                 Ok(Value::None)
             }
             "ready" => Ok(Value::Bool(f.inner.done())),
-            _ => match done_outcome(&f.inner) {
+            _ => match f.inner.outcome() {
                 Some(Ok(outcome)) => Ok(Value::Bool(outcome.is_ok())),
                 _ => Err(ctx.error("ValueError", "result is not ready")),
             },

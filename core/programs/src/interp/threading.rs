@@ -174,6 +174,7 @@ impl Object for PyThread {
                                 .expect("started from a PyThread");
                             set_thread_name(Arc::from(me.name.as_str()));
                             let ctx = Ctx::new(rt);
+                            let lifetime = ctx.rt.thread_lifetime();
                             let gil = super::gil::GilGuard::new(&ctx.rt.gil);
                             lock(&me.state).1 = true;
                             me.changed.notify_all();
@@ -193,6 +194,8 @@ impl Object for PyThread {
                                 }
                             }
                             drop(gil);
+                            // Recorded before a join can return, so a joined thread's lane is closed.
+                            drop(lifetime);
                             lock(&me.state).2 = true;
                             me.changed.notify_all();
                         });

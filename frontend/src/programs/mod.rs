@@ -1,10 +1,17 @@
 //! `/?programs`: the seed programs as they are written. Pick one by its inventory id, read its Python,
-//! run it on the server and watch its console fill as it prints.
+//! run it on the server and watch it live: its console, a timeline with a lane per thread (who holds
+//! the GIL, the tasks, the waits) and its futures.
 //!
 //! The programs run on the server only for now (the engine does not run in the browser yet); the page
 //! says so, and says plainly when no server answers.
 
+mod futures;
+mod model;
+mod timeline;
+
 use crate::playground::sse::SseParser;
+use futurelab::TraceEvent;
+use model::ProgramRun;
 use crate::runtime;
 use futurelab_programs::presets::{self, Preset};
 use std::cell::RefCell;
@@ -21,6 +28,8 @@ struct View {
     /// The run's time scale: 1 is real time, 0.1 ten times faster.
     time_scale: f64,
     console: String,
+    /// The run drawn from its trace.
+    run: Rc<ProgramRun>,
     status: Status,
     /// Counts runs, so that a run's late events never reach the next one's console.
     generation: u32,
@@ -39,8 +48,9 @@ enum Action {
     Pick(&'static str),
     Speed(f64),
     Start,
-    Print { generation: u32, text: String },
-    Ended { generation: u32, summary: String },
+    Print { generation: u32, text: String, t_us: u64 },
+    Trace { generation: u32, events: Vec<TraceEvent> },
+    Ended { generation: u32, summary: String, elapsed_us: u64 },
     Failed { generation: u32, reason: String },
 }
 
@@ -56,22 +66,36 @@ impl Reducible for View {
                     id,
                     time_scale: v.time_scale,
                     console: String::new(),
+                    run: Rc::default(),
                     status: Status::Idle,
                     generation: v.generation + 1,
                 }
             }
             Action::Start => {
                 v.console.clear();
+                v.run = Rc::default();
                 v.status = Status::Running;
                 v.generation += 1;
             }
-            Action::Print { generation, text } if generation == v.generation => {
-                v.console.push_str(&text)
+            Action::Print {
+                generation,
+                text,
+                t_us,
+            } if generation == v.generation => {
+                v.console.push_str(&text);
+                Rc::make_mut(&mut v.run).advance(t_us);
+            }
+            Action::Trace { generation, events } if generation == v.generation => {
+                Rc::make_mut(&mut v.run).apply_all(events)
             }
             Action::Ended {
                 generation,
                 summary,
-            } if generation == v.generation => v.status = Status::Ended(summary),
+                elapsed_us,
+            } if generation == v.generation => {
+                Rc::make_mut(&mut v.run).end(elapsed_us);
+                v.status = Status::Ended(summary);
+            }
             Action::Failed { generation, reason } if generation == v.generation => {
                 v.status = Status::Failed(reason)
             }
@@ -91,6 +115,11 @@ fn summary(done: &serde_json::Value) -> String {
         }
         (None, None) => format!("Finished in {elapsed:.2} s."),
     };
+    if let Some(dropped) = done["trace_dropped"].as_u64().filter(|n| *n > 0) {
+        text.push_str(&format!(
+            " The timeline stops early: {dropped} later events were over the server's limit."
+        ));
+    }
     // What CPython would have written on standard error as the program ran.
     for error in done["background_errors"].as_array().into_iter().flatten() {
         text.push_str("\n\n");
@@ -105,6 +134,7 @@ pub fn programs() -> Html {
         id: FIRST,
         time_scale: 1.0,
         console: String::new(),
+        run: Rc::default(),
         status: Status::Idle,
         generation: 0,
     });
@@ -157,10 +187,19 @@ pub fn programs() -> Html {
                             "print" => on_print.dispatch(Action::Print {
                                 generation,
                                 text: json["text"].as_str().unwrap_or_default().to_string(),
+                                t_us: json["t_us"].as_u64().unwrap_or_default(),
                             }),
+                            "trace" => match serde_json::from_value::<Vec<TraceEvent>>(json) {
+                                Ok(events) => on_print.dispatch(Action::Trace { generation, events }),
+                                Err(e) => on_print.dispatch(Action::Failed {
+                                    generation,
+                                    reason: format!("the server sent an unreadable trace event: {e}"),
+                                }),
+                            },
                             "done" => on_print.dispatch(Action::Ended {
                                 generation,
                                 summary: summary(&json),
+                                elapsed_us: json["elapsed_ms"].as_u64().unwrap_or_default() * 1000,
                             }),
                             _ => {}
                         }
@@ -229,6 +268,16 @@ pub fn programs() -> Html {
                 { status }
                 <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">{ &view.console }</pre>
             </section>
+            if view.status != Status::Idle {
+                <section>
+                    <h3>{ "Timeline: a lane per thread" }</h3>
+                    <timeline::ProgramTimeline run={view.run.clone()} live={view.status == Status::Running} />
+                </section>
+                <section>
+                    <h3>{ format!("Futures: {} of {} finished", view.run.finished(), view.run.futures.len()) }</h3>
+                    <futures::ProgramFutures run={view.run.clone()} />
+                </section>
+            }
         </div>
     }
 }
