@@ -37,7 +37,7 @@ test("C7 shows its own Python and prints what CPython prints, in order", async (
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("C7");
   await page.getByTestId("program-speed").selectOption("0.02");
-  const source = await page.getByTestId("program-source").textContent();
+  const source = await page.getByTestId("program-source").inputValue();
   assert.match(source, /future = pool\.submit\(task, i\)/);
   assert.match(source, /print\(f'\{currentThread\(\)\.name\} 在执行任务 \{i\}'\)/);
   await page.getByTestId("program-run").click();
@@ -136,6 +136,39 @@ test("every kind of program draws a lane per thread, named as Python names it, a
   assert.ok(run.futures.length > 0 && run.futures.every((f) => f.state === "finished"), JSON.stringify(run.futures));
   assert.ok(run.lanes.length > 1 && run.lanes.slice(1).every((l) => /^ForkProcess-\d+$/.test(l)), `${run.lanes}`);
   await page.screenshot({ path: join(ARTIFACTS, "programs-c3-processes.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the editor changes a value and removes a task; a syntax error is named and never sent", async () => {
+  const { page, errors } = await open();
+  await page.getByTestId("program-select").selectOption("A4");
+  await page.getByTestId("program-speed").selectOption("0.02");
+  const editor = page.getByTestId("program-source");
+  const seed = await editor.inputValue();
+  assert.match(seed, /executor\.map\(loiter, range\(5\)\)/);
+  // Three tasks instead of five, on two workers instead of three (loiter(1) and loiter(2) overlap, so
+  // both workers start whichever way loiter(0)'s instant return races the next submit).
+  await editor.fill(seed.replace("range(5)", "range(3)").replace("max_workers=3", "max_workers=2"));
+  await page.getByTestId("program-reset").waitFor();
+  await page.getByTestId("program-run").click();
+  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  const results = (await page.getByTestId("program-console").textContent()).split("\n").filter((l) => /result \d: /.test(l));
+  assert.deepEqual(results.map((l) => l.replace(/^\[[\d:]+\] /, "")), ["result 0: 0", "result 1: 10", "result 2: 20"]);
+  const calls = await page.locator('[data-testid="future-row"]').evaluateAll((rs) => rs.map((r) => r.children[1].textContent));
+  assert.deepEqual(calls, ["loiter(0)", "loiter(1)", "loiter(2)"]);
+  const lanes = await page.locator('[data-testid="lane"]').evaluateAll((gs) => gs.map((g) => g.dataset.thread));
+  assert.deepEqual(lanes, ["MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1"]);
+
+  // A syntax error: named with its line and column, and Run is disabled.
+  await editor.fill(seed.replace("def loiter(n):", "def loiter(n)"));
+  await page.locator('[data-testid="program-problem"].problem').filter({ hasText: /line \d+, column \d+/ }).waitFor();
+  assert.equal(await page.getByTestId("program-run").isDisabled(), true);
+  // Back to the seed's text.
+  await page.getByTestId("program-reset").click();
+  assert.equal(await editor.inputValue(), seed);
+  assert.equal(await page.getByTestId("program-run").isDisabled(), false);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-editor.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -25,6 +25,8 @@ const FIRST: &str = "A4";
 #[derive(Clone, PartialEq)]
 struct View {
     id: &'static str,
+    /// The program's text in the editor: the preset's own until edited.
+    source: String,
     /// The run's time scale: 1 is real time, 0.1 ten times faster.
     time_scale: f64,
     console: String,
@@ -46,6 +48,10 @@ enum Status {
 /// What happens to the view: plain data.
 enum Action {
     Pick(&'static str),
+    /// The editor's text changed.
+    Edit(String),
+    /// Back to the preset's own text.
+    Reset,
     Speed(f64),
     Start,
     Print { generation: u32, text: String, t_us: u64 },
@@ -61,9 +67,12 @@ impl Reducible for View {
         let mut v = (*self).clone();
         match action {
             Action::Speed(scale) => v.time_scale = scale,
+            Action::Edit(text) => v.source = text,
+            Action::Reset => v.source = preset_of(v.id).source.to_string(),
             Action::Pick(id) => {
                 v = View {
                     id,
+                    source: preset_of(id).source.to_string(),
                     time_scale: v.time_scale,
                     console: String::new(),
                     run: Rc::default(),
@@ -128,10 +137,27 @@ fn summary(done: &serde_json::Value) -> String {
     text
 }
 
+/// The preset `id`, or the first one.
+fn preset_of(id: &str) -> &'static Preset {
+    presets::get(id).unwrap_or(&presets::all()[0])
+}
+
+/// What the server is asked to run: the preset by its id while its text is untouched (it keeps the
+/// preset's own time limit), else the edited text.
+fn request_body(view: &View) -> String {
+    let preset = preset_of(view.id);
+    if view.source == preset.source {
+        serde_json::json!({ "id": view.id, "time_scale": view.time_scale }).to_string()
+    } else {
+        serde_json::json!({ "source": view.source, "time_scale": view.time_scale }).to_string()
+    }
+}
+
 #[function_component(Programs)]
 pub fn programs() -> Html {
     let view = use_reducer(|| View {
         id: FIRST,
+        source: preset_of(FIRST).source.to_string(),
         time_scale: 1.0,
         console: String::new(),
         run: Rc::default(),
@@ -139,7 +165,26 @@ pub fn programs() -> Html {
         generation: 0,
     });
     let stream = use_mut_ref(|| None::<runtime::StreamHandle>);
-    let preset: &Preset = presets::get(view.id).unwrap_or(&presets::all()[0]);
+    let preset: &Preset = preset_of(view.id);
+    // Parsed here as it is typed: the same parser the server runs, so a program with a syntax error
+    // is never sent.
+    let problem = use_memo(view.source.clone(), |source| {
+        futurelab_programs::parse_program(source)
+            .err()
+            .map(|e| e.to_string())
+    });
+    let edited = view.source != preset.source;
+    let edit = {
+        let view = view.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            view.dispatch(Action::Edit(area.value()));
+        })
+    };
+    let reset = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.dispatch(Action::Reset))
+    };
 
     let pick = {
         let (view, stream) = (view.clone(), stream.clone());
@@ -174,8 +219,7 @@ pub fn programs() -> Html {
             let generation = view.generation + 1;
             let parser = RefCell::new(SseParser::default());
             let (on_print, on_end) = (view.clone(), view.clone());
-            let body =
-                serde_json::json!({ "id": view.id, "time_scale": view.time_scale }).to_string();
+            let body = request_body(&view);
             let handle = runtime::post_event_stream(
                 "/api/programs",
                 body,
@@ -249,9 +293,22 @@ pub fn programs() -> Html {
                     </select>
                 </label>
                 <p data-testid="program-description">{ preset.description }</p>
-                <pre class="code" data-testid="program-source" tabindex="0">{ preset.source }</pre>
+                <label class="sr-only" for="program-source">{ "The program's Python (editable)" }</label>
+                <textarea id="program-source" class="code program-editor" data-testid="program-source" spellcheck="false"
+                    rows={(view.source.lines().count() + 1).clamp(8, 40).to_string()} value={view.source.clone()} oninput={edit}
+                    aria-invalid={problem.is_some().to_string()} aria-describedby="program-problem" />
+                <p id="program-problem" class={if problem.is_some() { "problem" } else { "muted" }} data-testid="program-problem" aria-live="polite">
+                    { match (&*problem, edited) {
+                        (Some(p), _) => format!("Not in futurelab's Python: {p}"),
+                        (None, true) => "Edited: the run uses your text (the server's general limits apply).".into(),
+                        (None, false) => "The seed's program as written. Edit it freely: change values, add or remove tasks.".into(),
+                    } }
+                    if edited {
+                        { " " }<button class="small" data-testid="program-reset" onclick={reset}>{ "Back to the seed's text" }</button>
+                    }
+                </p>
                 <p class="actions">
-                    <button data-testid="program-run" onclick={run} disabled={view.status == Status::Running}>{ "Run on the server" }</button>
+                    <button data-testid="program-run" onclick={run} disabled={view.status == Status::Running || problem.is_some()}>{ "Run on the server" }</button>
                     <label>
                         { " at " }
                         <select data-testid="program-speed" onchange={speed}>
