@@ -145,7 +145,10 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     options.server = Some(args.server.clone());
     // Process pools re-run this binary as their workers (main serves them first).
     options.process_worker = std::env::current_exe().ok();
-    let trace = args.trace.as_ref().map(|_| Trace::new().limited(MAX_TRACE_EVENTS));
+    let trace = args
+        .trace
+        .as_ref()
+        .map(|_| Trace::new().limited(MAX_TRACE_EVENTS));
     options.trace = trace.clone();
     let report = run(&program, options);
     if let (Some(path), Some(trace)) = (&args.trace, &trace) {

@@ -49,11 +49,19 @@ async fn a_seed_program_streams_each_print_then_done() {
     assert!(trace
         .iter()
         .filter(|e| e["kind"] == "started")
-        .all(|e| e["thread"].as_str().unwrap().starts_with("ThreadPoolExecutor-0_")));
-    assert!(trace.iter().any(|e| e["kind"] == "thread_started" && e["thread"] == "MainThread"));
+        .all(|e| e["thread"]
+            .as_str()
+            .unwrap()
+            .starts_with("ThreadPoolExecutor-0_")));
+    assert!(trace
+        .iter()
+        .any(|e| e["kind"] == "thread_started" && e["thread"] == "MainThread"));
     assert!(of_kind("gil_acquired") >= 20);
     let times: Vec<u64> = trace.iter().map(|e| e["t_us"].as_u64().unwrap()).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "batches arrive in recording order");
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "batches arrive in recording order"
+    );
     let text: String = prints
         .iter()
         .map(|e| e.data["text"].as_str().unwrap().to_string())
@@ -64,7 +72,9 @@ async fn a_seed_program_streams_each_print_then_done() {
         assert!(pair[0].ends_with(&format!(" 在执行任务 {i}")), "{text}");
         assert_eq!(pair[1], (i * i).to_string());
     }
-    assert!(prints.iter().all(|e| e.event == "print" && e.data["t_us"].is_u64()));
+    assert!(prints
+        .iter()
+        .all(|e| e.event == "print" && e.data["t_us"].is_u64()));
     assert!(prints.iter().any(|e| e.data["thread"] == "MainThread"));
 }
 

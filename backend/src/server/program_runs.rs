@@ -29,10 +29,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{parse_program, presets, run, Program, RunOptions, StopHandle};
-use std::task::Poll;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -236,14 +236,19 @@ fn event_stream(
         let _keep = &guard;
         // `done` goes out only after every trace event still waiting.
         if let Some(report) = done.take() {
-            return Poll::Ready(Some(Ok(Event::default().event("done").data(report.to_string()))));
+            return Poll::Ready(Some(Ok(Event::default()
+                .event("done")
+                .data(report.to_string()))));
         }
         rx.poll_recv(cx).map(|next| {
             next.map(|event| {
                 Ok(match event {
-                    ProgramEvent::Print { thread, text, t_us } => Event::default()
-                        .event("print")
-                        .data(serde_json::json!({ "thread": thread, "text": text, "t_us": t_us }).to_string()),
+                    ProgramEvent::Print { thread, text, t_us } => {
+                        Event::default().event("print").data(
+                            serde_json::json!({ "thread": thread, "text": text, "t_us": t_us })
+                                .to_string(),
+                        )
+                    }
                     ProgramEvent::TraceReady => trace_batch(take_all(&buffer)),
                     ProgramEvent::Done(report) => {
                         let rest = take_all(&buffer);

@@ -149,6 +149,9 @@ pub struct FunctionDef {
     pub body: Vec<Stmt>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub is_async: bool,
+    /// `@decorator` lines above the `def`, top first: applied bottom first, as Python does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decorators: Vec<Expr>,
 }
 
 /// A parameter: `name`, `name=default`, `name: annotation`.

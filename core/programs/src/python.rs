@@ -109,6 +109,9 @@ impl Writer {
                     params.push(format!("*{star}"));
                 }
                 let kw = if def.is_async { "async def" } else { "def" };
+                for decorator in &def.decorators {
+                    self.line(depth, &format!("@{}", top_expr(decorator)), &None);
+                }
                 self.header(
                     depth,
                     format!("{kw} {}({})", def.name, params.join(", ")),

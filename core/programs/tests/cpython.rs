@@ -64,3 +64,80 @@ fn every_test_edit_finds_its_text() {
         }
     }
 }
+
+/// What the Flask presets rely on, and the edges around it, printed by python3 and by the engine.
+#[test]
+fn decorators_sets_json_and_flask_behave_as_in_cpython() {
+    let source = r#"import json, flask
+
+def tag(label):
+    def wrap(f):
+        print('decorating', f.__name__, 'with', label)
+        return f
+    return wrap
+
+@tag('outer')
+@tag('inner')
+def hello():
+    return 'hello'
+
+print(hello())
+print(json.dumps({1: False, 'a': [1, 2.5, None, True], 'é': '中\n"x"', 2.0: 1e16, None: -0.0, 'n': (1, 2)}))
+s = set()
+s.add(3)
+s.add(3)
+s.add('x')
+print(len(s), 3 in s, 4 in s, sorted(str(v) for v in s))
+s.discard(3)
+print(len(s), set([1, 1, 2]) == set([1, 1, 2]) if False else len(set([1, 1, 2])))
+
+app = flask.Flask(__name__)
+
+@app.route('/')
+def index():
+    return 'index'
+
+@app.route('/n/<numbers>')
+def numbers(numbers):
+    return json.dumps(numbers.split(','))
+
+@app.route('/sq/<int:n>')
+def square(n):
+    return str(n * n)
+
+@app.route('/made')
+def made():
+    return 'made', 201
+
+@app.route('/boom')
+def boom():
+    raise ValueError('bad')
+
+client = app.test_client()
+for path in ['/', '/n/1,2', '/sq/12', '/sq/x', '/made', '/boom', '/missing', '/n/', '/?q=1']:
+    r = client.get(path)
+    print(repr(path), r.status_code, r.status, repr(r.get_data(as_text=True)), r.text == r.get_data(as_text=True))
+"#;
+    let python =
+        run_under_cpython(source, "flask_probe", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
+    let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
+    let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = out.clone();
+    let report = futurelab_programs::run(
+        &program,
+        futurelab_programs::RunOptions::new(std::sync::Arc::new(move |_: &str, text: &str| {
+            sink.lock().unwrap().push_str(text)
+        })),
+    );
+    assert_eq!(report.error, None);
+    assert_eq!(*out.lock().unwrap(), python);
+    // Flask logs the view's exception; so does the engine, as a background error.
+    assert!(
+        report
+            .background_errors
+            .iter()
+            .any(|e| e.contains("Exception on /boom [GET]") && e.ends_with("ValueError: bad")),
+        "{:?}",
+        report.background_errors
+    );
+}

@@ -32,12 +32,20 @@ fn assert_one_holder_at_a_time(events: &[TraceEvent]) -> usize {
     for e in events {
         match e.kind {
             EventKind::GilAcquired => {
-                assert_eq!(holder, None, "{} took the GIL while {holder:?} held it", e.thread);
+                assert_eq!(
+                    holder, None,
+                    "{} took the GIL while {holder:?} held it",
+                    e.thread
+                );
                 holder = Some(&e.thread);
                 handovers += 1;
             }
             EventKind::GilReleased => {
-                assert_eq!(holder, Some(e.thread.as_str()), "released by a thread that did not hold it");
+                assert_eq!(
+                    holder,
+                    Some(e.thread.as_str()),
+                    "released by a thread that did not hold it"
+                );
                 holder = None;
             }
             _ => {}
@@ -56,24 +64,49 @@ fn executor_map_traces_labelled_futures_on_named_workers_received_in_input_order
             _ => None,
         })
         .collect();
-    assert_eq!(labels, ["loiter(0)", "loiter(1)", "loiter(2)", "loiter(3)", "loiter(4)"]);
+    assert_eq!(
+        labels,
+        [
+            "loiter(0)",
+            "loiter(1)",
+            "loiter(2)",
+            "loiter(3)",
+            "loiter(4)"
+        ]
+    );
     let workers: Vec<&str> = events
         .iter()
         .filter(|e| e.kind == EventKind::WorkerStarted)
         .map(|e| e.thread.as_str())
         .collect();
-    assert_eq!(workers, ["ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"]);
+    assert_eq!(
+        workers,
+        [
+            "ThreadPoolExecutor-0_0",
+            "ThreadPoolExecutor-0_1",
+            "ThreadPoolExecutor-0_2"
+        ]
+    );
     let received: Vec<(usize, &str)> = events
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::WaitEnded { op: WaitOp::Map, position: Some(p) } => Some((p, e.thread.as_str())),
+            EventKind::WaitEnded {
+                op: WaitOp::Map,
+                position: Some(p),
+            } => Some((p, e.thread.as_str())),
             _ => None,
         })
         .collect();
-    assert_eq!(received, (0..5).map(|p| (p, "MainThread")).collect::<Vec<_>>());
+    assert_eq!(
+        received,
+        (0..5).map(|p| (p, "MainThread")).collect::<Vec<_>>()
+    );
     let main: Vec<&EventKind> = events
         .iter()
-        .filter(|e| e.thread == "MainThread" && matches!(e.kind, EventKind::ThreadStarted | EventKind::ThreadStopped))
+        .filter(|e| {
+            e.thread == "MainThread"
+                && matches!(e.kind, EventKind::ThreadStarted | EventKind::ThreadStopped)
+        })
         .map(|e| &e.kind)
         .collect();
     assert_eq!(main, [&EventKind::ThreadStarted, &EventKind::ThreadStopped]);
@@ -93,7 +126,10 @@ fn raw_threads_get_lanes_under_their_python_names_and_the_gil_changes_hands() {
     let mut lifetimes: HashMap<&str, Vec<&EventKind>> = HashMap::new();
     for e in &events {
         if matches!(e.kind, EventKind::ThreadStarted | EventKind::ThreadStopped) {
-            lifetimes.entry(e.thread.as_str()).or_default().push(&e.kind);
+            lifetimes
+                .entry(e.thread.as_str())
+                .or_default()
+                .push(&e.kind);
         }
     }
     let mut names: Vec<&str> = lifetimes.keys().copied().collect();
@@ -110,7 +146,12 @@ fn raw_threads_get_lanes_under_their_python_names_and_the_gil_changes_hands() {
             .filter(|e| e.thread == name && e.kind == EventKind::GilAcquired)
             .count()
     };
-    assert!(holds("ta") >= 2 && holds("Thread-1 (count)") >= 2, "ta {} tb {}", holds("ta"), holds("Thread-1 (count)"));
+    assert!(
+        holds("ta") >= 2 && holds("Thread-1 (count)") >= 2,
+        "ta {} tb {}",
+        holds("ta"),
+        holds("Thread-1 (count)")
+    );
 }
 
 #[test]
@@ -129,7 +170,10 @@ fn as_completed_records_each_receipt_with_its_future_in_completion_order() {
     let received: Vec<(Option<u64>, Option<usize>)> = events
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::WaitEnded { op: WaitOp::AsCompleted, position } => Some((e.future, position)),
+            EventKind::WaitEnded {
+                op: WaitOp::AsCompleted,
+                position,
+            } => Some((e.future, position)),
             _ => None,
         })
         .collect();
@@ -155,7 +199,14 @@ fn asyncio_tasks_get_lanes_of_their_own() {
         .map(|e| e.thread.as_str())
         .collect();
     assert!(started.contains(&"napper (asyncio task)"), "{started:?}");
-    assert!(started.iter().filter(|s| s.ends_with("(asyncio task)")).count() >= 4, "{started:?}");
+    assert!(
+        started
+            .iter()
+            .filter(|s| s.ends_with("(asyncio task)"))
+            .count()
+            >= 4,
+        "{started:?}"
+    );
     assert_one_holder_at_a_time(&events);
 }
 

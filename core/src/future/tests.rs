@@ -336,7 +336,10 @@ fn run_skips_a_cancelled_future() {
 fn wait_timeout_and_outcome_observe_without_consuming_or_recording() {
     let trace = crate::Trace::new();
     let f = Future::<u64>::traced(Some(trace.clone()));
-    assert!(!f.wait_timeout(Duration::from_millis(1)), "pending: not done");
+    assert!(
+        !f.wait_timeout(Duration::from_millis(1)),
+        "pending: not done"
+    );
     assert_eq!(f.outcome(), None);
     let setter = f.clone();
     let (go, gate) = mpsc::channel::<()>();
@@ -345,16 +348,27 @@ fn wait_timeout_and_outcome_observe_without_consuming_or_recording() {
         setter.set_result(7).unwrap();
     });
     go.send(()).unwrap();
-    assert!(f.wait_timeout(Duration::MAX), "a timeout past the clock's range waits without one");
+    assert!(
+        f.wait_timeout(Duration::MAX),
+        "a timeout past the clock's range waits without one"
+    );
     assert_eq!(f.outcome(), Some(Ok(7)));
     assert_eq!(f.outcome(), Some(Ok(7)), "reading it consumes nothing");
     assert!(cancelled().outcome() == Some(Err(FutureError::Cancelled)));
     let waits: Vec<_> = trace
         .events()
         .into_iter()
-        .filter(|e| matches!(e.kind, EventKind::WaitBegan { .. } | EventKind::WaitEnded { .. }))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::WaitBegan { .. } | EventKind::WaitEnded { .. }
+            )
+        })
         .collect();
     assert!(waits.is_empty(), "neither call records a wait: {waits:?}");
-    assert!(!trace.is_empty(), "the future itself is traced (its Returned)");
+    assert!(
+        !trace.is_empty(),
+        "the future itself is traced (its Returned)"
+    );
     t.join().unwrap();
 }

@@ -105,7 +105,11 @@ fn a_limited_trace_keeps_its_first_events_and_counts_the_rest() {
     }
     assert_eq!(trace.len(), 3);
     assert_eq!(trace.dropped(), 2);
-    assert_eq!(seen.load(Ordering::SeqCst), 3, "the listener hears only what is kept");
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        3,
+        "the listener hears only what is kept"
+    );
 }
 
 #[test]
@@ -119,7 +123,14 @@ fn chrome_json_draws_gil_holds_and_names_tasks_by_label() {
     let events = [
         event(0, None, "MainThread", EventKind::GilAcquired),
         event(1, Some(7), "MainThread", EventKind::Submitted),
-        event(2, Some(7), "MainThread", EventKind::Labelled { label: "loiter(3)".into() }),
+        event(
+            2,
+            Some(7),
+            "MainThread",
+            EventKind::Labelled {
+                label: "loiter(3)".into(),
+            },
+        ),
         event(4, None, "MainThread", EventKind::GilReleased),
         event(5, Some(7), "w_0", EventKind::Started),
         event(9, Some(7), "w_0", EventKind::Returned),

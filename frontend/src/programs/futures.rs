@@ -25,7 +25,11 @@ fn state_text(state: &FutureState) -> String {
 pub fn program_futures(props: &FuturesProps) -> Html {
     let all = use_state(|| false);
     let run = &props.run;
-    let shown = if *all { run.futures.len() } else { ROWS_SHOWN.min(run.futures.len()) };
+    let shown = if *all {
+        run.futures.len()
+    } else {
+        ROWS_SHOWN.min(run.futures.len())
+    };
     let show_all = {
         let all = all.clone();
         Callback::from(move |_: MouseEvent| all.set(true))
@@ -75,7 +79,15 @@ fn ordinal(n: usize) -> String {
 mod tests {
     #[test]
     fn ordinals_read_as_english() {
-        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(super::ordinal).into();
-        assert_eq!(got, ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]);
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .map(super::ordinal)
+            .into();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
     }
 }

@@ -10,10 +10,10 @@ mod model;
 mod timeline;
 
 use crate::playground::sse::SseParser;
-use futurelab::TraceEvent;
-use model::ProgramRun;
 use crate::runtime;
+use futurelab::TraceEvent;
 use futurelab_programs::presets::{self, Preset};
+use model::ProgramRun;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -54,10 +54,24 @@ enum Action {
     Reset,
     Speed(f64),
     Start,
-    Print { generation: u32, text: String, t_us: u64 },
-    Trace { generation: u32, events: Vec<TraceEvent> },
-    Ended { generation: u32, summary: String, elapsed_us: u64 },
-    Failed { generation: u32, reason: String },
+    Print {
+        generation: u32,
+        text: String,
+        t_us: u64,
+    },
+    Trace {
+        generation: u32,
+        events: Vec<TraceEvent>,
+    },
+    Ended {
+        generation: u32,
+        summary: String,
+        elapsed_us: u64,
+    },
+    Failed {
+        generation: u32,
+        reason: String,
+    },
 }
 
 impl Reducible for View {
@@ -234,10 +248,14 @@ pub fn programs() -> Html {
                                 t_us: json["t_us"].as_u64().unwrap_or_default(),
                             }),
                             "trace" => match serde_json::from_value::<Vec<TraceEvent>>(json) {
-                                Ok(events) => on_print.dispatch(Action::Trace { generation, events }),
+                                Ok(events) => {
+                                    on_print.dispatch(Action::Trace { generation, events })
+                                }
                                 Err(e) => on_print.dispatch(Action::Failed {
                                     generation,
-                                    reason: format!("the server sent an unreadable trace event: {e}"),
+                                    reason: format!(
+                                        "the server sent an unreadable trace event: {e}"
+                                    ),
                                 }),
                             },
                             "done" => on_print.dispatch(Action::Ended {

@@ -140,7 +140,11 @@ impl ProgramRun {
         let now = self.now_us;
         for lane in &mut self.lanes {
             lane.life.end_us.get_or_insert(now);
-            for span in lane.gil.iter_mut().chain(lane.waits.iter_mut().map(|w| &mut w.span)) {
+            for span in lane
+                .gil
+                .iter_mut()
+                .chain(lane.waits.iter_mut().map(|w| &mut w.span))
+            {
                 span.end_us.get_or_insert(now);
             }
         }
@@ -199,7 +203,11 @@ impl ProgramRun {
                 self.lanes[lane].gil.push(Span::open(t));
             }
             EventKind::GilReleased => {
-                if let Some(open) = self.lanes[lane].gil.last_mut().filter(|s| s.end_us.is_none()) {
+                if let Some(open) = self.lanes[lane]
+                    .gil
+                    .last_mut()
+                    .filter(|s| s.end_us.is_none())
+                {
                     open.end_us = Some(t);
                 }
             }
@@ -304,17 +312,38 @@ mod tests {
         let names: Vec<&str> = m.lanes.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(
             names,
-            ["MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"]
+            [
+                "MainThread",
+                "ThreadPoolExecutor-0_0",
+                "ThreadPoolExecutor-0_1",
+                "ThreadPoolExecutor-0_2"
+            ]
         );
         assert_eq!(m.lanes[0].kind, LaneKind::Thread);
         assert!(m.lanes[1..].iter().all(|l| l.kind == LaneKind::Worker));
         let labels: Vec<String> = m.futures.iter().map(FutureRow::name).collect();
-        assert_eq!(labels, ["loiter(0)", "loiter(1)", "loiter(2)", "loiter(3)", "loiter(4)"]);
+        assert_eq!(
+            labels,
+            [
+                "loiter(0)",
+                "loiter(1)",
+                "loiter(2)",
+                "loiter(3)",
+                "loiter(4)"
+            ]
+        );
         assert_eq!(m.finished(), 5);
         let received: Vec<Option<usize>> = m.futures.iter().map(|f| f.received_as).collect();
-        assert_eq!(received, [Some(0), Some(1), Some(2), Some(3), Some(4)], "map: input order");
+        assert_eq!(
+            received,
+            [Some(0), Some(1), Some(2), Some(3), Some(4)],
+            "map: input order"
+        );
         assert!(m.futures.iter().all(|f| f.worker.is_some_and(|w| w >= 1)));
-        assert!(!m.lanes[0].waits.is_empty(), "the main thread waited in map");
+        assert!(
+            !m.lanes[0].waits.is_empty(),
+            "the main thread waited in map"
+        );
         assert!(m
             .lanes
             .iter()
@@ -331,10 +360,16 @@ mod tests {
             1.0,
         );
         let names: Vec<&str> = m.lanes.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(names, ["MainThread", "Thread-1 (count)", "Thread-2 (count)"]);
+        assert_eq!(
+            names,
+            ["MainThread", "Thread-1 (count)", "Thread-2 (count)"]
+        );
         let mut holds: Vec<Span> = m.lanes.iter().flat_map(|l| l.gil.clone()).collect();
         holds.sort_by_key(|s| s.start_us);
-        assert!(holds.windows(2).all(|w| w[0].end_or(0) <= w[1].start_us), "{holds:?}");
+        assert!(
+            holds.windows(2).all(|w| w[0].end_or(0) <= w[1].start_us),
+            "{holds:?}"
+        );
         assert!(m.gil_acquisitions >= 4);
     }
 }

@@ -11,7 +11,8 @@
 //! runs it inside the awaiting task.
 
 use super::builtins::{kw_or_pos, timeout_arg};
-use super::futures::{Outcome, PyFuture, PySet};
+use super::collections::PySet;
+use super::futures::{Outcome, PyFuture};
 use super::gil::GilGuard;
 use super::{current_thread_name, set_thread_name, Ctx, Flow, R};
 use crate::value::*;
@@ -622,8 +623,8 @@ impl Awaitable {
                     .cloned()
                     .partition(|v| as_afuture(v).is_some_and(|f| f.done()));
                 Ok(Value::tuple(vec![
-                    Value::object(PySet(done)),
-                    Value::object(PySet(pending)),
+                    Value::object(PySet::of(done)),
+                    Value::object(PySet::of(pending)),
                 ]))
             }
             Awaitable::Gather { fs } => {

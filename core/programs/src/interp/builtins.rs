@@ -49,6 +49,7 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             };
             Ok(Value::list(items))
         }),
+        "set" => builtin_fn("set", super::collections::new_set),
         "tuple" => builtin_fn("tuple", |ctx, a| {
             let items = match a.pos.first() {
                 Some(v) => ctx.iterate_all(v)?,

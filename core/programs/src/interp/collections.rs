@@ -356,3 +356,102 @@ pub(super) fn tqdm(ctx: &Ctx, a: Args) -> R<Value> {
         )),
     }
 }
+
+/// A `set`: `set()`, `set(iterable)`, and the sets `wait` returns. Items are kept in insertion order
+/// (CPython's order follows hashes, which for futures are addresses: no program can rely on it).
+pub(crate) struct PySet(Mutex<Vec<Value>>);
+
+impl PySet {
+    /// A set of `items`, duplicates (by `==`) dropped.
+    pub(crate) fn of(items: Vec<Value>) -> Self {
+        let set = PySet(Mutex::new(Vec::with_capacity(items.len())));
+        for item in items {
+            set.add(item);
+        }
+        set
+    }
+
+    fn add(&self, item: Value) {
+        let mut items = lock(&self.0);
+        if !items.iter().any(|v| py_eq(v, &item)) {
+            items.push(item);
+        }
+    }
+}
+
+/// `set(iterable=())`.
+pub(super) fn new_set(ctx: &Ctx, a: Args) -> R<Value> {
+    let items = match a.pos.first() {
+        Some(v) => ctx.iterate_all(v)?,
+        None => Vec::new(),
+    };
+    ctx.check_size(items.len())?;
+    Ok(Value::object(PySet::of(items)))
+}
+
+impl Object for PySet {
+    fn type_name(&self) -> &'static str {
+        "set"
+    }
+    fn repr(&self) -> String {
+        let items = lock(&self.0);
+        if items.is_empty() {
+            return "set()".into();
+        }
+        format!(
+            "{{{}}}",
+            items.iter().map(repr).collect::<Vec<_>>().join(", ")
+        )
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::object(SetIter(Mutex::new(
+            lock(&self.0).iter().cloned().collect(),
+        ))))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "__len__" | "add" | "discard" | "remove" | "clear")
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        if name == "__len__" {
+            return Ok(Value::Int(lock(&self.0).len() as i64));
+        }
+        if name == "clear" {
+            lock(&self.0).clear();
+            return Ok(Value::None);
+        }
+        let [item] = exactly(ctx, name, args)?;
+        match name {
+            "add" => {
+                self.add(item);
+                ctx.check_size(lock(&self.0).len())?;
+            }
+            _ => {
+                let mut items = lock(&self.0);
+                let before = items.len();
+                items.retain(|v| !py_eq(v, &item));
+                if name == "remove" && items.len() == before {
+                    drop(items);
+                    return Err(Flow::Raise(ctx.exception("KeyError", vec![item]), 0));
+                }
+            }
+        }
+        Ok(Value::None)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct SetIter(Mutex<std::collections::VecDeque<Value>>);
+
+impl Object for SetIter {
+    fn type_name(&self) -> &'static str {
+        "set_iterator"
+    }
+    fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
+        lock(&self.0).pop_front().map(Ok)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -5,6 +5,7 @@
 //! Its state and repr are the executor's own; an exception shows as `raised ValueError`.
 
 use super::builtins::{kw_or_pos, no_kw, timeout_arg};
+use super::collections::PySet;
 use super::{Ctx, Flow, R};
 use crate::value::*;
 use futurelab::{EventKind, FutureError, WaitOp};
@@ -119,7 +120,13 @@ impl PyFuture {
         ctx.rt.record(id, EventKind::WaitBegan { op });
         let got = ctx.wait_for(timeout, |slice| outcome_within(&self.inner, slice));
         let received = matches!(got, Ok(Some(_))).then_some(position);
-        ctx.rt.record(id, EventKind::WaitEnded { op, position: received });
+        ctx.rt.record(
+            id,
+            EventKind::WaitEnded {
+                op,
+                position: received,
+            },
+        );
         match got? {
             Some(r) => deliver(ctx, r),
             None => Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0)),
@@ -345,7 +352,8 @@ impl PyExecutor {
         match submitted {
             Ok(inner) => {
                 if let Some(label) = label {
-                    ctx.rt.record(Some(inner.id()), EventKind::Labelled { label });
+                    ctx.rt
+                        .record(Some(inner.id()), EventKind::Labelled { label });
                 }
                 Ok(future_value(inner))
             }
@@ -475,8 +483,8 @@ impl Object for MapResults {
         let next = lock(&self.futures).pop_front()?;
         let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
         let position = self.yielded.fetch_add(1, Ordering::SeqCst);
-        let result = as_future(ctx, &next)
-            .and_then(|f| f.result_in(ctx, timeout, WaitOp::Map, position));
+        let result =
+            as_future(ctx, &next).and_then(|f| f.result_in(ctx, timeout, WaitOp::Map, position));
         if result.is_err() {
             for rest in lock(&self.futures).drain(..) {
                 if let Some(f) = rest.downcast::<PyFuture>() {
@@ -587,13 +595,22 @@ impl Object for AsCompleted {
         let op = WaitOp::AsCompleted;
         ctx.rt.record(None, EventKind::WaitBegan { op });
         let got = ctx.wait_for(timeout, |slice| rx.recv_timeout(slice).ok());
-        let future = |i: usize| self.futures[i].downcast::<PyFuture>().map(PyFuture::trace_id);
+        let future = |i: usize| {
+            self.futures[i]
+                .downcast::<PyFuture>()
+                .map(PyFuture::trace_id)
+        };
         match &got {
             Ok(Some(i)) => ctx.rt.record(
                 future(*i),
-                EventKind::WaitEnded { op, position: Some(*yielded) },
+                EventKind::WaitEnded {
+                    op,
+                    position: Some(*yielded),
+                },
             ),
-            _ => ctx.rt.record(None, EventKind::WaitEnded { op, position: None }),
+            _ => ctx
+                .rt
+                .record(None, EventKind::WaitEnded { op, position: None }),
         }
         match got {
             Ok(Some(i)) => {
@@ -690,59 +707,14 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
             }
         }
         // As core's `wait`: the call hands out no future of its own, so no position.
-        ctx.rt.record(None, EventKind::WaitEnded { op, position: None });
+        ctx.rt
+            .record(None, EventKind::WaitEnded { op, position: None });
     }
     let (d, n): (Vec<_>, Vec<_>) = futures.into_iter().zip(done).partition(|(_, d)| *d);
     Ok(Value::object(DoneAndNotDone {
-        done: Value::object(PySet(d.into_iter().map(|(f, _)| f).collect())),
-        not_done: Value::object(PySet(n.into_iter().map(|(f, _)| f).collect())),
+        done: Value::object(PySet::of(d.into_iter().map(|(f, _)| f).collect())),
+        not_done: Value::object(PySet::of(n.into_iter().map(|(f, _)| f).collect())),
     }))
-}
-
-/// A set of futures, as `wait` returns them.
-pub(crate) struct PySet(pub(crate) Vec<Value>);
-
-impl Object for PySet {
-    fn type_name(&self) -> &'static str {
-        "set"
-    }
-    fn repr(&self) -> String {
-        if self.0.is_empty() {
-            return "set()".into();
-        }
-        format!(
-            "{{{}}}",
-            self.0.iter().map(repr).collect::<Vec<_>>().join(", ")
-        )
-    }
-    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
-        Ok(Value::object(SetIter(Mutex::new(
-            self.0.iter().cloned().collect(),
-        ))))
-    }
-    fn has_method(&self, name: &str) -> bool {
-        name == "__len__"
-    }
-    fn call_method(&self, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-        Ok(Value::Int(self.0.len() as i64))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-struct SetIter(Mutex<VecDeque<Value>>);
-
-impl Object for SetIter {
-    fn type_name(&self) -> &'static str {
-        "set_iterator"
-    }
-    fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
-        lock(&self.0).pop_front().map(Ok)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// `DoneAndNotDoneFutures(done, not_done)`: a named 2-tuple.
@@ -769,11 +741,11 @@ impl Object for DoneAndNotDone {
             _ => None,
         }
     }
-    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
-        Ok(Value::object(SetIter(Mutex::new(VecDeque::from([
+    fn iter(&self, ctx: &Ctx, _this: &Value) -> R<Value> {
+        ctx.iter(&Value::tuple(vec![
             self.done.clone(),
             self.not_done.clone(),
-        ])))))
+        ]))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -186,7 +186,7 @@ pub(super) fn fetch(_url: &str) -> Result<(u16, Vec<u8>), String> {
 }
 
 /// The reason phrase requests prints for a status.
-fn reason(status: u16) -> &'static str {
+pub(crate) fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",

@@ -13,10 +13,12 @@ mod builtins;
 mod collections;
 mod exceptions;
 mod files;
+mod flask;
 pub(crate) mod format;
 pub(crate) mod futures;
 pub(crate) mod gil;
 mod http;
+mod json;
 mod modules;
 #[cfg(unix)]
 pub(crate) mod processes;
@@ -478,7 +480,23 @@ impl Ctx {
                 self.assign(frame, target, result)
             }
             StmtKind::FunctionDef(def) => {
-                let f = self.make_function(frame, def, stmt.line)?;
+                // Decorators are evaluated top first, before the function is made, and applied
+                // bottom first, as Python does.
+                let decorators = def
+                    .decorators
+                    .iter()
+                    .map(|d| self.eval(frame, d))
+                    .collect::<R<Vec<_>>>()?;
+                let mut f = self.make_function(frame, def, stmt.line)?;
+                for decorator in decorators.iter().rev() {
+                    f = self.call(
+                        decorator,
+                        Args {
+                            pos: vec![f],
+                            kw: Vec::new(),
+                        },
+                    )?;
+                }
                 self.store(frame, &def.name, f);
                 Ok(())
             }

@@ -31,19 +31,15 @@ const MODULES: &[&str] = &[
     "urllib.request",
     "urllib.error",
     "aiohttp",
+    "json",
+    "flask",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
-const NOT_YET: &[(&str, &str)] = &[
-    (
-        "flask",
-        "Flask apps are not programs of the engine: `futurelab serve` serves the seed's services",
-    ),
-    (
-        "urllib2",
-        "urllib2 is Python 2's; Python 3 has urllib.request",
-    ),
-];
+const NOT_YET: &[(&str, &str)] = &[(
+    "urllib2",
+    "urllib2 is Python 2's; Python 3 has urllib.request",
+)];
 
 /// `import name`.
 pub(super) fn import(ctx: &Ctx, name: &str) -> R<Value> {
@@ -208,6 +204,8 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("collections", "namedtuple") => f("namedtuple", super::collections::namedtuple),
         ("enum", "Enum") => f("Enum", super::collections::new_enum),
         ("tqdm", "tqdm") => f("tqdm", super::collections::tqdm),
+        ("json", "dumps") => f("dumps", super::json::dumps),
+        ("flask", "Flask") => f("Flask", super::flask::new_app),
         ("urllib", "request" | "error") => Some(Value::Module(Arc::new(Module {
             name: if name == "request" {
                 "urllib.request"

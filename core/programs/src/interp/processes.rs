@@ -13,12 +13,12 @@
 
 use super::builtins::{kw_or_pos, timeout_arg};
 use super::futures::{call_label, outcome_within, CallbackGate, MapResults, Outcome, PyFuture};
-use futurelab::EventKind;
 use super::gil::GilGuard;
 use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
 use crate::value::*;
 use crate::{Program, RunOptions};
 use futurelab::process::{ProcessPoolExecutor, Registry, Remote};
+use futurelab::EventKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use std::any::Any;
@@ -239,6 +239,14 @@ fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (Stri
             )
         })
         .cloned()
+        .map(|mut s| {
+            // A worker defines functions without their decorators: a forked worker would carry the
+            // decorated ones, but a decorator's objects (a Flask app, say) stay in the parent.
+            if let crate::ast::StmtKind::FunctionDef(def) = &mut s.kind {
+                def.decorators.clear();
+            }
+            s
+        })
         .collect();
     let ran = ctx.exec_block(&mut Frame::module(), &definitions);
     muted.store(false, std::sync::atomic::Ordering::SeqCst);
@@ -441,7 +449,8 @@ impl ProcessPool {
             .submit(&self.remote, request)
             .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
         if let Some(label) = label {
-            ctx.rt.record(Some(call.id()), EventKind::Labelled { label });
+            ctx.rt
+                .record(Some(call.id()), EventKind::Labelled { label });
         }
         let traced_as = Some(call.id());
         let bridge = futurelab::Future::<Outcome>::new();

@@ -274,10 +274,18 @@ impl Parser {
     }
 
     fn compound(&mut self, line: u32) -> Parsed<Option<Stmt>> {
-        let Tok::Name(word) = self.peek().clone() else {
-            if self.at_op("@") {
-                return Err(self.error("decorators are not part of the subset"));
+        let mut decorators = Vec::new();
+        while self.eat_op("@") {
+            decorators.push(self.test()?);
+            // A comment after a decorator is not kept (the tree keeps one per statement).
+            if matches!(self.peek(), Tok::Comment { .. }) {
+                self.advance();
             }
+            if !self.eat(&Tok::Newline) {
+                return Err(self.error("expected the end of the line after a decorator"));
+            }
+        }
+        let Tok::Name(word) = self.peek().clone() else {
             return Ok(None);
         };
         let is_async = word == "async";
@@ -289,6 +297,9 @@ impl Parser {
         } else {
             word
         };
+        if !decorators.is_empty() && word != "def" {
+            return Err(self.error("futurelab's Python decorates functions (def) only"));
+        }
         if !matches!(
             word.as_str(),
             "def" | "class" | "if" | "for" | "while" | "with" | "try"
@@ -316,6 +327,7 @@ impl Parser {
                         star,
                         body,
                         is_async,
+                        decorators,
                     }),
                     comment,
                 )

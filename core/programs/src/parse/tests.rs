@@ -77,9 +77,12 @@ fn problems_name_their_line_and_column() {
     );
     let e = err("x = (1,\n");
     assert!(e.message.contains("brackets"), "{e}");
-    let e = err("@decorator\ndef f():\n    pass\n");
-    assert_eq!(e.line, 1);
-    assert!(e.message.contains("decorators"));
+    let e = err("@decorator\nclass C:\n    pass\n");
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("decorates functions"), "{e}");
+    assert!(err("@decorator x\ndef f():\n    pass\n")
+        .message
+        .contains("after a decorator"));
     assert!(err("x = 99999999999999999999\n")
         .message
         .contains("64 bits"));
