@@ -110,6 +110,7 @@ mod platform;
 #[cfg(unix)]
 pub mod process;
 pub mod scenario;
+mod thread;
 mod trace;
 mod wait;
 pub mod work;
@@ -125,5 +126,8 @@ pub use map::{MapIter, MapOptions};
 #[cfg(unix)]
 pub use mp_pool::{AsyncResult, Pool, PoolBuilder, PoolError};
 pub use platform::Instant;
+#[cfg(target_arch = "wasm32")]
+pub use thread::install_thread_spawner;
+pub use thread::spawn_thread;
 pub use trace::{chrome_json, EventKind, Trace, TraceEvent, WaitOp};
 pub use wait::{wait, DoneAndNotDone, ReturnWhen};

@@ -25,7 +25,8 @@ pub fn app(props: &AppProps) -> Html {
                 </p>
             </header>
             { match &props.pool {
-                // The programs run on the server: they need no worker threads in this page.
+                // Programs start threads of their own (a Web Worker each), not the pool's; and run on the
+                // server even where the page cannot start threads.
                 _ if runtime::query_flag("programs") => html! { <crate::programs::Programs /> },
                 Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
                 Ok(_) if runtime::query_flag("bench") => html! { <crate::bench::Bench /> },

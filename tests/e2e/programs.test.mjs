@@ -173,6 +173,76 @@ test("the editor changes a value and removes a task; a syntax error is named and
   await page.close();
 });
 
+/** Runs the shown program in this page and waits for its end; returns the console lines and the lanes. */
+async function runInPage(page, speed = "0.1") {
+  await page.getByTestId("program-speed").selectOption(speed);
+  await page.getByTestId("program-run-page").click();
+  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  const lines = (await page.getByTestId("program-console").textContent()).trim().split("\n");
+  const lanes = await page.locator('[data-testid="lane"]').evaluateAll((gs) => gs.map((g) => g.dataset.thread));
+  return { lines, lanes };
+}
+
+test("programs run in this page, each thread a Web Worker of its own", async () => {
+  const { page, errors } = await open();
+
+  // Executor.map, with CPython's worker names; the results in input order.
+  await page.getByTestId("program-select").selectOption("A4");
+  let run = await runInPage(page);
+  // Lanes come in the order threads first ran, which a new Web Worker's start can shuffle.
+  assert.deepEqual(run.lanes.toSorted(), ["MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"]);
+  assert.deepEqual(run.lines.filter((l) => /result \d/.test(l)).map((l) => l.replace(/^\[[\d:]+\] /, "")),
+    ["result 0: 0", "result 1: 10", "result 2: 20", "result 3: 30", "result 4: 40"]);
+  assert.match(await page.getByTestId("program-status").textContent(), /Finished in/);
+
+  // The race without a lock: both withdrawals pass the check while the other sleeps, as in CPython.
+  await page.getByTestId("program-select").selectOption("D5");
+  run = await runInPage(page);
+  assert.deepEqual(run.lanes, ["MainThread", "ta", "tb"]);
+  assert.equal(run.lines.filter((l) => /withdraw money successfully$/.test(l)).length, 2, run.lines.join("\n"));
+  assert.ok(run.lines.includes("tb balance -600") || run.lines.includes("ta balance -600"), run.lines.join("\n"));
+
+  // asyncio with run_in_executor: the default executor's worker is asyncio_0.
+  await page.getByTestId("program-select").selectOption("D26");
+  run = await runInPage(page);
+  assert.deepEqual(run.lines, ["default thread pool SB"]);
+  assert.deepEqual(run.lanes, ["MainThread", "Task-1 (asyncio task)", "asyncio_0"]);
+
+  // More threads than the page has cores: fifty, each on its own Web Worker; and recursion deeper than
+  // a browser thread's stack is Python's RecursionError, not a dead thread.
+  await page.getByTestId("program-source").fill([
+    "import threading",
+    "done = []",
+    "def work(i):",
+    "    done.append(i)",
+    "ts = [threading.Thread(target=work, args=(i,)) for i in range(50)]",
+    "for t in ts:",
+    "    t.start()",
+    "for t in ts:",
+    "    t.join()",
+    "print(len(done), sorted(done) == list(range(50)))",
+    "def down(n):",
+    "    return 0 if n == 0 else 1 + down(n - 1)",
+    "print(down(100))",
+    "try:",
+    "    down(100000)",
+    "except RecursionError:",
+    "    print('RecursionError')",
+  ].join("\n") + "\n");
+  run = await runInPage(page, "1");
+  assert.deepEqual(run.lines, ["50 True", "100", "RecursionError"]);
+  assert.equal(run.lanes.length, 51);
+  assert.ok(run.lanes.slice(1).every((l) => /^Thread-\d+ \(work\)$/.test(l)), `${run.lanes}`);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-in-page-50-threads.png"), fullPage: true });
+
+  // What the page's engine cannot do: processes and the server's pages. The button says so.
+  await page.getByTestId("program-select").selectOption("C3");
+  assert.equal(await page.getByTestId("program-run-page").isDisabled(), true);
+  assert.match(await page.getByTestId("program-place-note").textContent(), /runs on the server/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a server that cannot be reached is said in plain words", async () => {
   const { page } = await open();
   await page.route("**/api/programs", (route) => route.abort());

@@ -2,7 +2,8 @@
 //! time), and `time.time()` / `time.perf_counter()` advance at 1/scale of real time, so that a program
 //! that prints its elapsed time prints what it would print at full speed.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+use web_time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// One run's clock.
 #[derive(Debug, Clone)]

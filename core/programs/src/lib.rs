@@ -45,6 +45,7 @@ mod clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cpython;
 mod interp;
+mod mailbox;
 pub mod parse;
 pub mod presets;
 mod python;
@@ -60,9 +61,10 @@ pub use parse::{parse_expression, parse_program, SyntaxError};
 pub use python::to_python;
 
 use interp::{Ctx, Flow, Frame, Runtime};
-use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 use value::{exception_str, Value};
+use web_time::Instant;
 
 /// What a run may use.
 #[derive(Debug, Clone, Copy)]
@@ -196,29 +198,26 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     );
     options.stop.attach(&rt);
     let body = Arc::new(program.body.clone());
-    let (done_tx, done_rx) = mpsc::channel();
+    let done = Arc::new(mailbox::Mailbox::default());
+    let done_tx = done.clone();
     let main_rt = rt.clone();
-    let spawned = std::thread::Builder::new()
-        .name("MainThread".into())
-        .spawn(move || {
-            interp::set_thread_name(Arc::from("MainThread"));
-            let ctx = Ctx::new(main_rt);
-            let lifetime = ctx.rt.thread_lifetime();
-            let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
-            let outcome = ctx.exec_block(&mut Frame::module(), &body);
-            let error = match outcome {
-                Err(Flow::Raise(exc, line)) => Some(traceback(&exc, line)),
-                Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
-                Err(Flow::Break | Flow::Continue) => {
-                    Some("SyntaxError: 'break' outside loop".into())
-                }
-                Err(Flow::Stopped(_)) | Ok(()) => None,
-            };
-            let _ = finish(&ctx);
-            drop(gil);
-            drop(lifetime);
-            let _ = done_tx.send(error);
-        });
+    let spawned = futurelab::spawn_thread("MainThread", move || {
+        interp::set_thread_name(Arc::from("MainThread"));
+        let ctx = Ctx::new(main_rt);
+        let lifetime = ctx.rt.thread_lifetime();
+        let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
+        let outcome = ctx.exec_block(&mut Frame::module(), &body);
+        let error = match outcome {
+            Err(Flow::Raise(exc, line)) => Some(traceback(&exc, line)),
+            Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
+            Err(Flow::Break | Flow::Continue) => Some("SyntaxError: 'break' outside loop".into()),
+            Err(Flow::Stopped(_)) | Ok(()) => None,
+        };
+        let _ = finish(&ctx);
+        drop(gil);
+        drop(lifetime);
+        done_tx.send(error);
+    });
     if let Err(e) = spawned {
         return RunReport {
             error: Some(format!("RuntimeError: can't start the main thread: {e}")),
@@ -228,8 +227,12 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         };
     }
     let waited = match options.time_limit {
-        Some(limit) => done_rx.recv_timeout(limit).map_err(|_| ()),
-        None => done_rx.recv().map_err(|_| ()),
+        Some(limit) => done.recv_timeout(limit).ok_or(()),
+        None => loop {
+            if let Some(error) = done.recv_timeout(Duration::from_secs(3600)) {
+                break Ok(error);
+            }
+        },
     };
     // A stop from outside ends the wait above only through the program ending; it does (every wait of
     // the program checks the stop at least every 20 ms).
@@ -243,7 +246,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
                 ));
             }
             // Every wait of the program checks the stop at least every 20 ms.
-            done_rx.recv_timeout(Duration::from_secs(5)).ok().flatten()
+            done.recv_timeout(Duration::from_secs(5)).flatten()
         }
     };
     let stopped = rt.stopped();

@@ -2,7 +2,8 @@
 //!
 //! | need | native | browser (wasm32 with atomics) |
 //! |---|---|---|
-//! | a worker thread | `std::thread` with a name | a long-running job on the rayon pool of `wasm-bindgen-rayon` |
+//! | a worker thread | `std::thread` with a name | a Web Worker of its own once the page installed the thread spawner, else a long-running job on the rayon pool of `wasm-bindgen-rayon` |
+//! | a thread of its own ([`spawn_thread`]) | `std::thread` with a name | a Web Worker of its own, started by the page's main thread (`web_thread.js`) |
 //! | joining it | `JoinHandle::join` | a latch the job sets when it returns |
 //! | the clock | `web_time::Instant` (re-exports `std::time::Instant`) | `web_time::Instant` (`performance.now()`) |
 //! | reporting a swallowed error | standard error | `console.error` |
@@ -22,8 +23,11 @@ use wasm as imp;
 #[allow(unused_imports)] // cpu_count is used only by the browser's default_max_workers
 pub(crate) use imp::{
     cpu_count, current_thread_name, default_max_workers, http_get, release_current_worker,
-    report_error, spawn_worker, WorkerHandle,
+    report_error, spawn_thread, spawn_worker, WorkerHandle,
 };
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) use imp::install_thread_spawner;
 
 /// Whether panics unwind here. Natively they do, and `catch_unwind` turns a task's panic into its future's
 /// error. The browser build is `panic=abort` (wasm32's default; unwinding needs every dependency to be

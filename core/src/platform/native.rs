@@ -71,3 +71,15 @@ pub(crate) fn http_get(url: &str) -> Result<(u16, Vec<u8>), String> {
         .map_err(|e| e.to_string())?;
     Ok((status, body))
 }
+
+/// A thread of its own, named `name`.
+pub(crate) fn spawn_thread(
+    name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> Result<(), String> {
+    std::thread::Builder::new()
+        .name(name)
+        .spawn(body)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}

@@ -48,20 +48,27 @@ impl WorkerHandle {
     }
 }
 
+/// An executor's worker: a Web Worker of its own once the page installed the thread spawner (a worker
+/// that blocks then holds no pool thread), else a long-running job on the rayon pool.
 pub(crate) fn spawn_worker(
-    _name: String,
+    name: String,
     body: impl FnOnce() + Send + 'static,
 ) -> Result<WorkerHandle, String> {
     let job = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
     let finished = Arc::new((Mutex::new(false), Condvar::new()));
     let signal = Arc::clone(&finished);
-    rayon::spawn(move || {
+    let run = move || {
         CURRENT_JOB.with(|c| c.set(job));
         CURRENT_LATCH.with(|l| *l.borrow_mut() = Some(Arc::clone(&signal)));
         body();
         CURRENT_JOB.with(|c| c.set(0));
         release_current_worker();
-    });
+    };
+    if thread_spawner_installed() {
+        spawn_thread(name, run)?;
+    } else {
+        rayon::spawn(run);
+    }
     Ok(WorkerHandle { job, finished })
 }
 
@@ -74,6 +81,9 @@ pub(crate) fn cpu_count() -> usize {
 }
 
 pub(crate) fn current_thread_name() -> String {
+    if let Some(name) = own_thread_name() {
+        return name;
+    }
     match rayon::current_thread_index() {
         Some(i) => format!("rayon-{i}"),
         None => "main".to_string(),
@@ -101,4 +111,88 @@ pub(crate) fn http_get(url: &str) -> Result<(u16, Vec<u8>), String> {
         .map(|b| js_sys::Uint8Array::new(&b).to_vec())
         .map_err(describe)?;
     Ok((status, body))
+}
+
+// ----- threads of their own: a Web Worker each -----
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/platform/web_thread.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = installSpawner)]
+    fn install_spawner_js(
+        module: wasm_bindgen::JsValue,
+        memory: wasm_bindgen::JsValue,
+        main_js: js_sys::JsString,
+        stack_size: u32,
+    );
+    #[wasm_bindgen(js_name = requestThread)]
+    fn request_thread(task: f64);
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The URL of the page's JS module (the one that loads this wasm), read where it is evaluated.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static MAIN_JS: js_sys::JsString;
+}
+
+/// The stack of each thread of its own: room for deep interpreter recursion.
+const THREAD_STACK_BYTES: u32 = 4 << 20;
+
+static SPAWNER_INSTALLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+thread_local! {
+    /// The name given to this thread by `spawn_thread`.
+    static THREAD_NAME: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs the thread spawner; must be called on the page's main thread, which then starts every
+/// thread that `spawn_thread` asks for.
+pub(crate) fn install_thread_spawner() {
+    install_spawner_js(
+        wasm_bindgen::module(),
+        wasm_bindgen::memory(),
+        MAIN_JS.with(Clone::clone),
+        THREAD_STACK_BYTES,
+    );
+    SPAWNER_INSTALLED.store(true, Ordering::SeqCst);
+}
+
+pub(crate) fn thread_spawner_installed() -> bool {
+    SPAWNER_INSTALLED.load(Ordering::SeqCst)
+}
+
+type Task = Box<dyn FnOnce() + Send>;
+
+/// Runs `body` on a Web Worker of its own, named `name`.
+pub(crate) fn spawn_thread(
+    name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> Result<(), String> {
+    if !thread_spawner_installed() {
+        return Err(
+            "this page starts no threads of its own (install_thread_spawner was not called)".into(),
+        );
+    }
+    let task: Box<Task> = Box::new(Box::new(move || {
+        THREAD_NAME.with(|n| *n.borrow_mut() = Some(name));
+        body();
+    }));
+    // The pointer travels to the new worker as a number; `thread_entry` takes the box back.
+    request_thread(Box::into_raw(task) as usize as f64);
+    Ok(())
+}
+
+/// A thread's first call in its new Web Worker.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = futurelabThreadEntry)]
+pub fn thread_entry(task: f64) {
+    // SAFETY: `task` is the address `spawn_thread` got from `Box::into_raw` on a `Box<Task>`, in the
+    // memory every worker of the page shares. The main thread's spawner starts exactly one worker per
+    // request, and that worker calls this exactly once, so the box is taken back exactly once.
+    let task = unsafe { Box::from_raw(task as usize as *mut Task) };
+    task();
+}
+
+/// The name `spawn_thread` gave this thread, if it was started so.
+pub(crate) fn own_thread_name() -> Option<String> {
+    THREAD_NAME.with(|n| n.borrow().clone())
 }

@@ -1,22 +1,32 @@
-//! `/?programs`: the seed programs as they are written. Pick one by its inventory id, read its Python,
-//! run it on the server and watch it live: its console, a timeline with a lane per thread (who holds
-//! the GIL, the tasks, the waits) and its futures.
+//! `/?programs`: the seed programs as they are written. Pick one by its inventory id, read and edit
+//! its Python, run it in this page (the engine on Web Worker threads, one per thread the program starts)
+//! or on the server, and watch it live: its console, a timeline with a lane per thread (who holds the
+//! GIL, the tasks, the waits) and its futures.
 //!
-//! The programs run on the server only for now (the engine does not run in the browser yet); the page
-//! says so, and says plainly when no server answers.
+//! Programs that fetch from the futurelab server or start processes run on the server only: the page
+//! says so. A run that cannot be made is said in plain words.
 
 mod futures;
 mod model;
+mod runner;
 mod timeline;
 
-use crate::playground::sse::SseParser;
-use crate::runtime;
-use futurelab::TraceEvent;
 use futurelab_programs::presets::{self, Preset};
+use gloo_timers::callback::Interval;
 use model::ProgramRun;
-use std::cell::RefCell;
+use runner::{Incoming, Launched};
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// How often the page takes in what a run reported.
+const DRAIN_MS: u32 = 50;
+
+/// Where a run happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Page,
+    Server,
+}
 
 /// The program shown first.
 const FIRST: &str = "A4";
@@ -40,7 +50,7 @@ struct View {
 #[derive(Clone, PartialEq)]
 enum Status {
     Idle,
-    Running,
+    Running(Place),
     Ended(String),
     Failed(String),
 }
@@ -53,24 +63,11 @@ enum Action {
     /// Back to the preset's own text.
     Reset,
     Speed(f64),
-    Start,
-    Print {
+    Start(Place),
+    /// What the current run reported since the last batch.
+    Batch {
         generation: u32,
-        text: String,
-        t_us: u64,
-    },
-    Trace {
-        generation: u32,
-        events: Vec<TraceEvent>,
-    },
-    Ended {
-        generation: u32,
-        summary: String,
-        elapsed_us: u64,
-    },
-    Failed {
-        generation: u32,
-        reason: String,
+        items: Vec<Incoming>,
     },
 }
 
@@ -94,61 +91,36 @@ impl Reducible for View {
                     generation: v.generation + 1,
                 }
             }
-            Action::Start => {
+            Action::Start(place) => {
                 v.console.clear();
                 v.run = Rc::default();
-                v.status = Status::Running;
+                v.status = Status::Running(place);
                 v.generation += 1;
             }
-            Action::Print {
-                generation,
-                text,
-                t_us,
-            } if generation == v.generation => {
-                v.console.push_str(&text);
-                Rc::make_mut(&mut v.run).advance(t_us);
-            }
-            Action::Trace { generation, events } if generation == v.generation => {
-                Rc::make_mut(&mut v.run).apply_all(events)
-            }
-            Action::Ended {
-                generation,
-                summary,
-                elapsed_us,
-            } if generation == v.generation => {
-                Rc::make_mut(&mut v.run).end(elapsed_us);
-                v.status = Status::Ended(summary);
-            }
-            Action::Failed { generation, reason } if generation == v.generation => {
-                v.status = Status::Failed(reason)
+            Action::Batch { generation, items } if generation == v.generation => {
+                let run = Rc::make_mut(&mut v.run);
+                for item in items {
+                    match item {
+                        Incoming::Print { text, t_us } => {
+                            v.console.push_str(&text);
+                            run.advance(t_us);
+                        }
+                        Incoming::Trace(events) => run.apply_all(events),
+                        Incoming::Ended {
+                            summary,
+                            elapsed_us,
+                        } => {
+                            run.end(elapsed_us);
+                            v.status = Status::Ended(summary);
+                        }
+                        Incoming::Failed(reason) => v.status = Status::Failed(reason),
+                    }
+                }
             }
             _ => return self,
         }
         Rc::new(v)
     }
-}
-
-/// What the server's `done` event says, in words.
-fn summary(done: &serde_json::Value) -> String {
-    let elapsed = done["elapsed_ms"].as_u64().unwrap_or(0) as f64 / 1000.0;
-    let mut text = match (done["stopped"].as_str(), done["error"].as_str()) {
-        (Some(stopped), _) => format!("Stopped after {elapsed:.2} s: {stopped}."),
-        (None, Some(traceback)) => {
-            format!("Ended after {elapsed:.2} s with an uncaught exception:\n{traceback}")
-        }
-        (None, None) => format!("Finished in {elapsed:.2} s."),
-    };
-    if let Some(dropped) = done["trace_dropped"].as_u64().filter(|n| *n > 0) {
-        text.push_str(&format!(
-            " The timeline stops early: {dropped} later events were over the server's limit."
-        ));
-    }
-    // What CPython would have written on standard error as the program ran.
-    for error in done["background_errors"].as_array().into_iter().flatten() {
-        text.push_str("\n\n");
-        text.push_str(error.as_str().unwrap_or_default());
-    }
-    text
 }
 
 /// The preset `id`, or the first one.
@@ -178,7 +150,25 @@ pub fn programs() -> Html {
         status: Status::Idle,
         generation: 0,
     });
-    let stream = use_mut_ref(|| None::<runtime::StreamHandle>);
+    // The run under way; replacing it (or leaving the page) stops the old one.
+    // With the generation its reports belong to (the poll below sees the view as it was first drawn).
+    let current = use_mut_ref(|| None::<(u32, Launched)>);
+    {
+        // Takes in what the current run reported, a batch at a time.
+        let (view, current) = (view.clone(), current.clone());
+        use_effect_with((), move |_| {
+            let poll = Interval::new(DRAIN_MS, move || {
+                let taken = current
+                    .borrow()
+                    .as_ref()
+                    .map(|(generation, l): &(u32, Launched)| (*generation, runner::take(&l.inbox)));
+                if let Some((generation, items)) = taken.filter(|(_, items)| !items.is_empty()) {
+                    view.dispatch(Action::Batch { generation, items });
+                }
+            });
+            move || drop(poll)
+        });
+    }
     let preset: &Preset = preset_of(view.id);
     // Parsed here as it is typed: the same parser the server runs, so a program with a syntax error
     // is never sent.
@@ -201,13 +191,11 @@ pub fn programs() -> Html {
     };
 
     let pick = {
-        let (view, stream) = (view.clone(), stream.clone());
+        let (view, current) = (view.clone(), current.clone());
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             if let Some(p) = presets::get(&select.value()) {
-                if let Some(mut s) = stream.borrow_mut().take() {
-                    s.abort();
-                }
+                current.borrow_mut().take();
                 view.dispatch(Action::Pick(p.id));
             }
         })
@@ -223,73 +211,49 @@ pub fn programs() -> Html {
         })
     };
 
-    let run = {
-        let (view, stream) = (view.clone(), stream.clone());
+    let start = |place: Place| {
+        let (view, current) = (view.clone(), current.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(mut s) = stream.borrow_mut().take() {
-                s.abort();
-            }
-            view.dispatch(Action::Start);
+            current.borrow_mut().take();
+            let launched = match place {
+                Place::Server => Ok(runner::on_server(request_body(&view))),
+                Place::Page => futurelab_programs::parse_program(&view.source)
+                    .map_err(|e| e.to_string())
+                    .and_then(|program| runner::in_page(program, view.time_scale)),
+            };
+            view.dispatch(Action::Start(place));
             let generation = view.generation + 1;
-            let parser = RefCell::new(SseParser::default());
-            let (on_print, on_end) = (view.clone(), view.clone());
-            let body = request_body(&view);
-            let handle = runtime::post_event_stream(
-                "/api/programs",
-                body,
-                move |text| {
-                    for (name, data) in parser.borrow_mut().push_raw(&text) {
-                        let json: serde_json::Value =
-                            serde_json::from_str(&data).unwrap_or_default();
-                        match name.as_str() {
-                            "print" => on_print.dispatch(Action::Print {
-                                generation,
-                                text: json["text"].as_str().unwrap_or_default().to_string(),
-                                t_us: json["t_us"].as_u64().unwrap_or_default(),
-                            }),
-                            "trace" => match serde_json::from_value::<Vec<TraceEvent>>(json) {
-                                Ok(events) => {
-                                    on_print.dispatch(Action::Trace { generation, events })
-                                }
-                                Err(e) => on_print.dispatch(Action::Failed {
-                                    generation,
-                                    reason: format!(
-                                        "the server sent an unreadable trace event: {e}"
-                                    ),
-                                }),
-                            },
-                            "done" => on_print.dispatch(Action::Ended {
-                                generation,
-                                summary: summary(&json),
-                                elapsed_us: json["elapsed_ms"].as_u64().unwrap_or_default() * 1000,
-                            }),
-                            _ => {}
-                        }
-                    }
-                },
-                move |end| {
-                    if let Err(reason) = end {
-                        on_end.dispatch(Action::Failed { generation, reason });
-                    }
-                },
-            );
-            *stream.borrow_mut() = Some(handle);
+            match launched {
+                Ok(l) => *current.borrow_mut() = Some((generation, l)),
+                Err(reason) => view.dispatch(Action::Batch {
+                    generation,
+                    items: vec![Incoming::Failed(reason)],
+                }),
+            }
         })
     };
+    // What the page's engine cannot do yet: reach the server, start processes.
+    let page_can_run = !preset.needs_server || edited;
+    let running = matches!(view.status, Status::Running(_));
 
     let status = match &view.status {
         Status::Idle => {
             html! { <p class="muted" data-testid="program-status" data-state="idle">{ "Not run yet." }</p> }
         }
-        Status::Running => {
-            html! { <p data-testid="program-status" data-state="running" aria-live="polite">{ "Running on the server…" }</p> }
+        Status::Running(place) => {
+            let where_ = if *place == Place::Page {
+                "in this page"
+            } else {
+                "on the server"
+            };
+            html! { <p data-testid="program-status" data-state="running" aria-live="polite">{ format!("Running {where_}…") }</p> }
         }
         Status::Ended(s) => {
             html! { <pre class="muted" data-testid="program-status" data-state="ended" aria-live="polite">{ s }</pre> }
         }
         Status::Failed(r) => html! {
             <p class="problem" role="alert" data-testid="program-status" data-state="failed">
-                { format!("The run could not be made: {r}. Programs run on a futurelab server (start one with `futurelab serve`).") }
+                { format!("The run could not be made: {r}.") }
             </p>
         },
     };
@@ -326,7 +290,8 @@ pub fn programs() -> Html {
                     }
                 </p>
                 <p class="actions">
-                    <button data-testid="program-run" onclick={run} disabled={view.status == Status::Running || problem.is_some()}>{ "Run on the server" }</button>
+                    <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ "Run in this page" }</button>
+                    <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some()}>{ "Run on the server" }</button>
                     <label>
                         { " at " }
                         <select data-testid="program-speed" onchange={speed}>
@@ -335,7 +300,11 @@ pub fn programs() -> Html {
                             }) }
                         </select>
                     </label>
-                    <span class="muted">{ " The engine does not run in the browser yet: programs run on the server." }</span>
+                    <span class="muted" data-testid="program-place-note">{ if page_can_run {
+                        " In this page, each thread the program starts is a Web Worker of its own."
+                    } else {
+                        " This program fetches from the futurelab server or starts processes: it runs on the server."
+                    } }</span>
                 </p>
             </section>
             <section>
@@ -346,7 +315,7 @@ pub fn programs() -> Html {
             if view.status != Status::Idle {
                 <section>
                     <h3>{ "Timeline: a lane per thread" }</h3>
-                    <timeline::ProgramTimeline run={view.run.clone()} live={view.status == Status::Running} />
+                    <timeline::ProgramTimeline run={view.run.clone()} live={running} />
                 </section>
                 <section>
                     <h3>{ format!("Futures: {} of {} finished", view.run.finished(), view.run.futures.len()) }</h3>

@@ -82,6 +82,27 @@ async fn start_pool() -> Result<PoolInfo, String> {
     Ok(pool)
 }
 
+/// Lets the page start threads of its own (a Web Worker per thread, see `futurelab::spawn_thread`),
+/// once; the reason when it cannot (the page is not cross-origin isolated).
+pub fn start_own_threads() -> Result<(), String> {
+    thread_local! {
+        static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if STARTED.with(|s| s.get()) {
+        return Ok(());
+    }
+    let isolated =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
+            .ok()
+            .and_then(|v| v.as_bool());
+    if isolated != Some(true) {
+        return Err(no_shared_memory("the page is not cross-origin isolated"));
+    }
+    futurelab::install_thread_spawner();
+    STARTED.with(|s| s.set(true));
+    Ok(())
+}
+
 fn no_shared_memory(why: &str) -> String {
     format!(
         "The playground cannot start its worker threads: {why}. Threads in the browser share memory through \

@@ -48,7 +48,7 @@ pub fn run_off_main_thread<R: Send + 'static>(
 
 pub use imp::{
     copy_page_link, download, location_hash, origin, post_event_stream, query_flag,
-    set_location_hash, start, thread_index, StreamHandle,
+    set_location_hash, start, start_own_threads, thread_index, StreamHandle,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -365,10 +365,9 @@ impl Task {
             let rt = ctx.rt.clone();
             let lp = self.future.lp.clone();
             let name = lock(&lp.thread_name).clone();
-            let spawned = std::thread::Builder::new()
-                // The trace's lane for the task: Python runs every task on the main thread.
-                .name(format!("{} (asyncio task)", self.name))
-                .spawn(move || {
+            // The trace's lane for the task: Python runs every task on the main thread.
+            let spawned =
+                futurelab::spawn_thread(format!("{} (asyncio task)", self.name), move || {
                     set_thread_name(name);
                     CURRENT_TASK.with(|t| *t.borrow_mut() = Some(me.clone()));
                     RUNNING_LOOP.with(|l| *l.borrow_mut() = Some(lp));
@@ -505,13 +504,11 @@ pub(crate) fn spawn_blocking(
     let lp = running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))?;
     let f = AFuture::new(lp.clone());
     let target = f.clone();
-    std::thread::Builder::new()
-        .name("asyncio blocking".into())
-        .spawn(move || {
-            let outcome = work();
-            lp.call_soon(Step::Settle(target, outcome));
-        })
-        .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
+    futurelab::spawn_thread("asyncio blocking", move || {
+        let outcome = work();
+        lp.call_soon(Step::Settle(target, outcome));
+    })
+    .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
     Ok(Value::object(FutureValue(f)))
 }
 

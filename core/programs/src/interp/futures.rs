@@ -7,12 +7,13 @@
 use super::builtins::{kw_or_pos, no_kw, timeout_arg};
 use super::collections::PySet;
 use super::{Ctx, Flow, R};
+use crate::mailbox::Mailbox;
 use crate::value::*;
 use futurelab::{EventKind, FutureError, WaitOp};
 use std::any::Any;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 
 /// What a program's task ended with: its value, or the exception it raised.
 pub(crate) type Outcome = Result<Value, Value>;
@@ -534,17 +535,15 @@ fn distinct_futures(ctx: &Ctx, fs: &Value) -> R<Vec<Value>> {
 }
 
 /// A channel that receives each future's index when it completes (at once for those already done).
-fn completions(futures: &[Value]) -> mpsc::Receiver<usize> {
-    let (tx, rx) = mpsc::channel();
+fn completions(futures: &[Value]) -> Arc<Mailbox<usize>> {
+    let done = Arc::new(Mailbox::default());
     for (i, f) in futures.iter().enumerate() {
-        let tx = tx.clone();
+        let done = done.clone();
         if let Some(f) = f.downcast::<PyFuture>() {
-            f.inner.add_done_callback(move |_| {
-                let _ = tx.send(i);
-            });
+            f.inner.add_done_callback(move |_| done.send(i));
         }
     }
-    rx
+    done
 }
 
 /// `as_completed(fs, timeout=None)`: each future as it completes, those already done first.
@@ -561,7 +560,7 @@ pub(super) fn as_completed(ctx: &Ctx, a: Args) -> R<Value> {
     Ok(Value::object(AsCompleted {
         total: futures.len(),
         futures,
-        rx: Mutex::new(rx),
+        rx,
         yielded: Mutex::new(0),
         deadline: timeout.map(|t| ctx.rt.clock.elapsed() + t),
     }))
@@ -570,7 +569,7 @@ pub(super) fn as_completed(ctx: &Ctx, a: Args) -> R<Value> {
 struct AsCompleted {
     futures: Vec<Value>,
     total: usize,
-    rx: Mutex<mpsc::Receiver<usize>>,
+    rx: Arc<Mailbox<usize>>,
     yielded: Mutex<usize>,
     deadline: Option<f64>,
 }
@@ -590,11 +589,11 @@ impl Object for AsCompleted {
         if *yielded == self.total {
             return None;
         }
-        let rx = lock(&self.rx);
+        let rx = &self.rx;
         let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
         let op = WaitOp::AsCompleted;
         ctx.rt.record(None, EventKind::WaitBegan { op });
-        let got = ctx.wait_for(timeout, |slice| rx.recv_timeout(slice).ok());
+        let got = ctx.wait_for(timeout, |slice| rx.recv_timeout(slice));
         let future = |i: usize| {
             self.futures[i]
                 .downcast::<PyFuture>()
@@ -680,7 +679,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
     };
     // Those already done count first (a FIRST_EXCEPTION wait returns at once if one of them raised).
     let mut any_raised = false;
-    while let Ok(i) = rx.try_recv() {
+    while let Some(i) = rx.try_recv() {
         done[i] = true;
         count += 1;
         any_raised |= raised(i);
@@ -695,7 +694,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
         loop {
             let left = deadline.map(|d| d - ctx.rt.clock.elapsed());
-            match ctx.wait_for(left, |slice| rx.recv_timeout(slice).ok())? {
+            match ctx.wait_for(left, |slice| rx.recv_timeout(slice))? {
                 Some(i) => {
                     done[i] = true;
                     count += 1;

@@ -15,7 +15,8 @@ use futurelab::{EventKind, Trace};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 /// CPython's `sys.getswitchinterval()`.
 const SWITCH_INTERVAL: Duration = Duration::from_millis(5);

@@ -298,17 +298,17 @@ impl Ctx {
             return Err(self.error("ValueError", "sleep length must be non-negative"));
         }
         let real = self.rt.clock.real_duration(seconds);
-        let deadline = std::time::Instant::now() + real;
+        let deadline = web_time::Instant::now() + real;
         self.rt.gil.released(|| self.sleep_until(deadline))
     }
 
-    fn sleep_until(&self, deadline: std::time::Instant) -> R<()> {
+    fn sleep_until(&self, deadline: web_time::Instant) -> R<()> {
         let mut reason = lock(&self.rt.cancel.reason);
         loop {
             if reason.is_some() {
                 return Err(Flow::Stopped(reason.clone().unwrap_or_default()));
             }
-            let now = std::time::Instant::now();
+            let now = web_time::Instant::now();
             if now >= deadline {
                 return Ok(());
             }
@@ -330,13 +330,13 @@ impl Ctx {
         mut ready: impl FnMut(Duration) -> Option<T>,
     ) -> R<Option<T>> {
         let deadline =
-            timeout.map(|t| std::time::Instant::now() + self.rt.clock.real_duration(t.max(0.0)));
+            timeout.map(|t| web_time::Instant::now() + self.rt.clock.real_duration(t.max(0.0)));
         self.rt.gil.released(|| loop {
             self.check()?;
             let slice = Duration::from_millis(20);
             let slice = match deadline {
                 Some(d) => {
-                    let now = std::time::Instant::now();
+                    let now = web_time::Instant::now();
                     if now >= d {
                         return Ok(ready(Duration::ZERO));
                     }
@@ -788,7 +788,20 @@ impl Ctx {
 
     // ----- expressions -----
 
+    /// Evaluates an expression: in the browser within [`crate::stack::nested`]'s budget.
     pub(crate) fn eval(&self, frame: &mut Frame, expr: &Expr) -> R<Value> {
+        crate::stack::nested(
+            || self.eval_expr(frame, expr),
+            || {
+                Err(self.error(
+                    "RecursionError",
+                    "maximum recursion depth exceeded (a browser thread's stack holds fewer calls than a native one)",
+                ))
+            },
+        )
+    }
+
+    fn eval_expr(&self, frame: &mut Frame, expr: &Expr) -> R<Value> {
         Ok(match expr {
             Expr::None => Value::None,
             Expr::Bool(b) => Value::Bool(*b),

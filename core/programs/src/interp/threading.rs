@@ -164,41 +164,38 @@ impl Object for PyThread {
                 }
                 lock(&ctx.rt.threads).push(obj.clone());
                 let rt = ctx.rt.clone();
-                let spawned =
-                    std::thread::Builder::new()
-                        .name(self.name.clone())
-                        .spawn(move || {
-                            let me = thread
-                                .as_any()
-                                .downcast_ref::<PyThread>()
-                                .expect("started from a PyThread");
-                            set_thread_name(Arc::from(me.name.as_str()));
-                            let ctx = Ctx::new(rt);
-                            let lifetime = ctx.rt.thread_lifetime();
-                            let gil = super::gil::GilGuard::new(&ctx.rt.gil);
-                            lock(&me.state).1 = true;
-                            me.changed.notify_all();
-                            if !matches!(me.target, Value::None) {
-                                if let Err(Flow::Raise(exc, line)) = ctx.call(
-                                    &me.target,
-                                    Args {
-                                        pos: me.args.clone(),
-                                        kw: Vec::new(),
-                                    },
-                                ) {
-                                    ctx.rt.report_error(format!(
-                                        "Exception in thread {}:\n{}",
-                                        me.name,
-                                        super::super::traceback(&exc, line)
-                                    ));
-                                }
-                            }
-                            drop(gil);
-                            // Recorded before a join can return, so a joined thread's lane is closed.
-                            drop(lifetime);
-                            lock(&me.state).2 = true;
-                            me.changed.notify_all();
-                        });
+                let spawned = futurelab::spawn_thread(self.name.clone(), move || {
+                    let me = thread
+                        .as_any()
+                        .downcast_ref::<PyThread>()
+                        .expect("started from a PyThread");
+                    set_thread_name(Arc::from(me.name.as_str()));
+                    let ctx = Ctx::new(rt);
+                    let lifetime = ctx.rt.thread_lifetime();
+                    let gil = super::gil::GilGuard::new(&ctx.rt.gil);
+                    lock(&me.state).1 = true;
+                    me.changed.notify_all();
+                    if !matches!(me.target, Value::None) {
+                        if let Err(Flow::Raise(exc, line)) = ctx.call(
+                            &me.target,
+                            Args {
+                                pos: me.args.clone(),
+                                kw: Vec::new(),
+                            },
+                        ) {
+                            ctx.rt.report_error(format!(
+                                "Exception in thread {}:\n{}",
+                                me.name,
+                                super::super::traceback(&exc, line)
+                            ));
+                        }
+                    }
+                    drop(gil);
+                    // Recorded before a join can return, so a joined thread's lane is closed.
+                    drop(lifetime);
+                    lock(&me.state).2 = true;
+                    me.changed.notify_all();
+                });
                 if let Err(e) = spawned {
                     lock(&self.state).2 = true;
                     return Err(ctx.error("RuntimeError", format!("can't start new thread: {e}")));
