@@ -243,6 +243,36 @@ test("programs run in this page, each thread a Web Worker of its own", async () 
   await page.close();
 });
 
+test("links: an edit survives a reload, and a version 1 scenario link opens as its program", async () => {
+  const { page, errors } = await open("/?programs#program=D5");
+  assert.match(await page.getByTestId("program-source").inputValue(), /def draw\(account, amount\)/);
+  const edited = (await page.getByTestId("program-source").inputValue()).replace("Account(1000)", "Account(2000)");
+  await page.getByTestId("program-source").fill(edited);
+  await page.waitForFunction(() => location.hash.startsWith("#source="));
+  await page.reload();
+  await page.getByTestId("program-source").waitFor();
+  assert.equal(await page.getByTestId("program-source").inputValue(), edited);
+
+  // The playground's Python pane is the scenario's program; "Open as a program" opens it here.
+  const playground = await browser.newPage();
+  await playground.goto(`${server.url}/#preset=loiter-map`);
+  await playground.getByTestId("open-as-program").waitFor({ timeout: 30_000 });
+  assert.match(await playground.getByTestId("code-python").textContent(), /with ThreadPoolExecutor\(max_workers=3\) as executor:/);
+  await playground.getByTestId("open-as-program").click();
+  await playground.getByTestId("program-source").waitFor({ timeout: 30_000 });
+  assert.match(await playground.getByTestId("program-source").inputValue(), /def loiter_1\(\):/);
+  const run = await runInPage(playground, "0.1");
+  assert.deepEqual(run.lines.filter((l) => /^\d+$/.test(l)), ["0", "10", "20", "30", "40"]);
+  await playground.close();
+
+  // A link that cannot be opened says so.
+  const { page: broken } = await open("/?programs#scenario=%7B");
+  assert.match(await broken.getByTestId("link-problem").textContent(), /cannot be opened.*not valid/);
+  assert.deepEqual(errors, []);
+  await broken.close();
+  await page.close();
+});
+
 test("a server that cannot be reached is said in plain words", async () => {
   const { page } = await open();
   await page.route("**/api/programs", (route) => route.abort());

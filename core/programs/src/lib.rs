@@ -39,9 +39,18 @@
 //! - `time.time()` and `time.perf_counter()` run on the run's clock: with a time scale below 1 (tests),
 //!   sleeps are shorter and the clock runs faster by the same factor, so printed durations read as at
 //!   full speed. `time.strftime` formats that clock in UTC.
+//! - Worker processes define the program's functions without their decorators (a forked worker would
+//!   carry the decorated ones; the seeds decorate only Flask views, which no worker calls).
+//! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's
+//!   `get`. `app.run()` raises: a program cannot open a port (`futurelab serve` serves the seeds' services).
+//! - In the browser: each thread is a Web Worker of its own, whose stack is the JS engine's (about
+//!   1 MB), so nested evaluation is budgeted and a simple recursive function reaches a depth of about
+//!   230 before `RecursionError` (natively, CPython's 1,000). Programs that fetch or start processes run
+//!   on the server only.
 
 pub mod ast;
 mod clock;
+pub mod convert;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cpython;
 mod interp;

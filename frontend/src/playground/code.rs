@@ -1,4 +1,6 @@
-//! The equivalent programs, generated from the scenario.
+//! The equivalent programs, generated from the scenario: in Python, the program the scenario converts
+//! to (`futurelab_programs::convert`), which opens in the programs view to edit and run; in Rust,
+//! against futurelab's API.
 
 use futurelab::scenario::{code, Scenario};
 use yew::prelude::*;
@@ -21,7 +23,13 @@ pub fn code_pane(props: &CodeProps) -> Html {
                 <button role="tab" aria-selected={(!*rust).to_string()} class={classes!((!*rust).then_some("on"))} onclick={show(false)}>{ "Python" }</button>
                 <button role="tab" aria-selected={rust.to_string()} class={classes!(rust.then_some("on"))} onclick={show(true)}>{ "Rust (futurelab)" }</button>
             </div>
-            <pre class="code" data-testid="code-python" hidden={*rust} tabindex="0">{ code::python(&props.scenario) }</pre>
+            <div hidden={*rust}>
+                <pre class="code" data-testid="code-python" tabindex="0">{ futurelab_programs::convert::scenario_source(&props.scenario) }</pre>
+                <p class="muted">
+                    <a data-testid="open-as-program" href={format!("/?programs#{}", super::share::fragment(&props.scenario, None))}>{ "Open as a program" }</a>
+                    { ": edit this Python and run it on futurelab's engine." }
+                </p>
+            </div>
             <pre class="code" data-testid="code-rust" hidden={!*rust} tabindex="0">{ code::rust(&props.scenario) }</pre>
         </div>
     }

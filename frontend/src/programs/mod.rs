@@ -7,10 +7,12 @@
 //! says so. A run that cannot be made is said in plain words.
 
 mod futures;
+mod link;
 mod model;
 mod runner;
 mod timeline;
 
+use crate::runtime;
 use futurelab_programs::presets::{self, Preset};
 use gloo_timers::callback::Interval;
 use model::ProgramRun;
@@ -141,15 +143,29 @@ fn request_body(view: &View) -> String {
 
 #[function_component(Programs)]
 pub fn programs() -> Html {
-    let view = use_reducer(|| View {
-        id: FIRST,
-        source: preset_of(FIRST).source.to_string(),
-        time_scale: 1.0,
-        console: String::new(),
-        run: Rc::default(),
-        status: Status::Idle,
-        generation: 0,
+    // The link opens a preset, an edited program, or a version 1 scenario converted to a program.
+    let opened = use_memo((), |_| link::parse(&runtime::location_hash()));
+    let view = use_reducer(|| {
+        let (id, source) = match &*opened {
+            Ok(Some(link::Opened::Preset(id))) => (*id, preset_of(id).source.to_string()),
+            Ok(Some(link::Opened::Source(text))) => (FIRST, text.clone()),
+            _ => (FIRST, preset_of(FIRST).source.to_string()),
+        };
+        View {
+            id,
+            source,
+            time_scale: 1.0,
+            console: String::new(),
+            run: Rc::default(),
+            status: Status::Idle,
+            generation: 0,
+        }
     });
+    {
+        // The URL follows the program shown, so a reload or a copied link opens it again.
+        let fragment = link::fragment(view.id, &view.source);
+        use_effect_with(fragment, |fragment| runtime::set_location_hash(fragment));
+    }
     // The run under way; replacing it (or leaving the page) stops the old one.
     // With the generation its reports belong to (the poll below sees the view as it was first drawn).
     let current = use_mut_ref(|| None::<(u32, Launched)>);
@@ -261,6 +277,9 @@ pub fn programs() -> Html {
     html! {
         <div class="programs" data-testid="programs">
             <h2>{ "The seed programs, as written" }</h2>
+            if let Err(problem) = &*opened {
+                <p class="problem" role="alert" data-testid="link-problem">{ format!("The link cannot be opened: {problem}. Showing {FIRST} instead.") }</p>
+            }
             <p class="tagline">
                 { "Each program of the seeds, by its id, runs on futurelab's engine and prints what CPython prints (a test compares them). " }
                 <a href="/">{ "Back to the playground" }</a>

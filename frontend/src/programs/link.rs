@@ -1,0 +1,82 @@
+//! The program in the URL's fragment, so a reload or a pasted link opens it again:
+//! `#program=A4` for a preset untouched, `#source=<percent-encoded Python>` for an edited program. A
+//! version 1 link of the playground (`#preset=loiter-map`, `#scenario=<JSON>`) opens too: its scenario
+//! is converted on load into the program it describes.
+
+use crate::playground::share::{self, Shared};
+use futurelab_programs::convert::scenario_source;
+use futurelab_programs::presets;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+
+/// What a fragment opens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    /// A preset as the seed wrote it.
+    Preset(&'static str),
+    /// A program's text: edited, or converted from a version 1 scenario.
+    Source(String),
+}
+
+/// The fragment for the program shown: the preset's id while its text is untouched.
+pub fn fragment(id: &str, source: &str) -> String {
+    match presets::get(id) {
+        Some(p) if p.source == source => format!("program={id}"),
+        _ => format!("source={}", utf8_percent_encode(source, NON_ALPHANUMERIC)),
+    }
+}
+
+/// Reads a fragment; `Err` says why a link cannot be opened.
+pub fn parse(fragment: &str) -> Result<Option<Opened>, String> {
+    if let Some(id) = fragment.strip_prefix("program=") {
+        return presets::get(id)
+            .map(|p| Some(Opened::Preset(p.id)))
+            .ok_or_else(|| format!("the link names a program that does not exist: {id:?}"));
+    }
+    if let Some(encoded) = fragment.strip_prefix("source=") {
+        return percent_decode_str(encoded)
+            .decode_utf8()
+            .map(|text| Some(Opened::Source(text.into_owned())))
+            .map_err(|_| "the link's program is not valid text".to_string());
+    }
+    // A version 1 link: the scenario it holds, as a program.
+    Ok(match share::parse(fragment)? {
+        None => None,
+        Some(Shared::Preset(id)) => futurelab::scenario::presets::get(&id)
+            .map(|p| Opened::Source(scenario_source(&p.scenario))),
+        Some(Shared::Scenario(scenario)) => Some(Opened::Source(scenario_source(&scenario))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_and_edits_round_trip_through_the_fragment() {
+        let seed = presets::get("A4").unwrap().source;
+        assert_eq!(fragment("A4", seed), "program=A4");
+        assert_eq!(parse("program=A4"), Ok(Some(Opened::Preset("A4"))));
+        let edited = seed.replace("range(5)", "range(3)");
+        let f = fragment("A4", &edited);
+        assert!(f.starts_with("source="), "{f}");
+        assert_eq!(parse(&f), Ok(Some(Opened::Source(edited))));
+        assert!(parse("program=Z9").unwrap_err().contains("does not exist"));
+        assert_eq!(parse(""), Ok(None));
+    }
+
+    #[test]
+    fn every_v1_link_opens_as_the_program_its_scenario_describes() {
+        for preset in futurelab::scenario::presets::all() {
+            let by_id = format!("preset={}", preset.id);
+            let by_json = share::fragment(&preset.scenario, None);
+            for link in [by_id, by_json] {
+                let Ok(Some(Opened::Source(source))) = parse(&link) else {
+                    panic!("{}: {link} did not open", preset.id)
+                };
+                futurelab_programs::parse_program(&source)
+                    .unwrap_or_else(|e| panic!("{}: {e}\n{source}", preset.id));
+            }
+        }
+        assert!(parse("scenario=%7B").unwrap_err().contains("not valid"));
+    }
+}
