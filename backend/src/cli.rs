@@ -115,6 +115,13 @@ pub struct RunArgs {
     /// Stop a program after this many seconds (programs only; default 600).
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
+    /// Run a scenario (a preset or a JSON file, after --workers and --style) as the Python program it
+    /// converts to, on the program engine; with --print-python, print that program and exit.
+    #[arg(long)]
+    pub as_program: bool,
+    /// With --as-program: print the converted program instead of running it.
+    #[arg(long, requires = "as_program")]
+    pub print_python: bool,
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,

@@ -111,6 +111,17 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     check_options(args)?;
     let name = args.scenario.as_deref().unwrap_or_default();
     let (label, program, hangs_for) = load(name)?;
+    run_program(args, &label, &program, hangs_for)
+}
+
+/// Runs `program` (called `label` in what futurelab says about it) with the command line's options;
+/// `hangs_for` is its own time limit if it hangs by design.
+pub fn run_program(
+    args: &RunArgs,
+    label: &str,
+    program: &Program,
+    hangs_for: Option<f64>,
+) -> Result<(), RunFailure> {
     let time_scale = args.time_scale.unwrap_or(1.0);
     if !(time_scale.is_finite() && time_scale > 0.0 && time_scale <= 100.0) {
         return Err(RunFailure(
@@ -150,7 +161,7 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         .as_ref()
         .map(|_| Trace::new().limited(MAX_TRACE_EVENTS));
     options.trace = trace.clone();
-    let report = run(&program, options);
+    let report = run(program, options);
     if let (Some(path), Some(trace)) = (&args.trace, &trace) {
         std::fs::write(path, trace.to_chrome_json()).map_err(|e| {
             RunFailure(format!("cannot write the trace to {}: {e}", path.display()))

@@ -82,8 +82,28 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
             "Seed programs (the inventory's ids; they print what CPython prints):\n{}",
             crate::program::list()
         );
-        print!("\nScenarios:\n{}", list());
+        print!(
+            "\nScenarios (version 1; `--as-program` runs the Python program each converts to):\n{}",
+            list()
+        );
         return Ok(());
+    }
+    if args.as_program {
+        let mut scenario = load(args)?;
+        // The program's clock takes --time-scale; its sleeps stay as the scenario wrote them.
+        scenario.time_scale = 1.0;
+        if args.gil {
+            return Err(RunFailure(
+                "--gil shapes scenarios; a program always runs with the GIL, as CPython does".into(),
+            ));
+        }
+        if args.print_python {
+            print!("{}", futurelab_programs::convert::scenario_source(&scenario));
+            return Ok(());
+        }
+        let program = futurelab_programs::convert::from_scenario(&scenario).map_err(RunFailure)?;
+        let label = args.scenario.clone().unwrap_or_default();
+        return crate::program::run_program(args, &label, &program, None);
     }
     if args
         .scenario

@@ -184,3 +184,21 @@ fn join_and_shutdown_wait_for_the_callbacks() {
     );
     assert_eq!(lines[7], "shut down", "{stdout}");
 }
+
+#[test]
+fn a_version_1_scenario_runs_as_the_program_it_converts_to() {
+    let python = stdout_of(&["run", "loiter-map", "--as-program", "--print-python"]);
+    assert!(python.contains("def loiter_1():"), "{python}");
+    assert!(python.contains("with ThreadPoolExecutor(max_workers=3) as executor:"), "{python}");
+    // --workers reshapes the scenario before it converts.
+    let two = stdout_of(&["run", "loiter-map", "--as-program", "--print-python", "--workers", "2"]);
+    assert!(two.contains("ThreadPoolExecutor(max_workers=2)"), "{two}");
+    let out = stdout_of(&[
+        "run", "loiter-map", "--as-program", "--time-scale", "0.02", "--timestamps", "none",
+    ]);
+    let results: Vec<&str> = out.lines().filter(|l| l.parse::<u32>().is_ok()).collect();
+    assert_eq!(results, ["0", "10", "20", "30", "40"], "{out}");
+    let refused = futurelab(&["run", "loiter-map", "--as-program", "--gil"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("always runs with the GIL"));
+}
