@@ -135,8 +135,10 @@ extern "C" {
     static MAIN_JS: js_sys::JsString;
 }
 
-/// The stack of each thread of its own: room for deep interpreter recursion.
-const THREAD_STACK_BYTES: u32 = 4 << 20;
+/// The shadow stack (in the shared memory) of each thread of its own. The JS engine's own stack
+/// (about 1 MB) runs out first for deep recursion, so this need not be larger; at 1 MiB a thousand
+/// threads fit in the page's memory beside its heap.
+const THREAD_STACK_BYTES: u32 = 1 << 20;
 
 static SPAWNER_INSTALLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

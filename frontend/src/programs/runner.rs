@@ -36,6 +36,10 @@ pub const PAGE_TIME_LIMIT: Duration = Duration::from_secs(120);
 /// Trace events kept for a run in this page.
 pub const PAGE_TRACE_EVENTS: usize = 200_000;
 
+/// Threads alive at once in a run in this page: each is a Web Worker with its own stack in the page's
+/// memory (at most 1 GiB), so the page allows fewer than the server's 1,000.
+pub const PAGE_MAX_THREADS: usize = 256;
+
 /// A run under way, and how to stop it.
 pub struct Launched {
     pub inbox: Inbox,
@@ -200,6 +204,7 @@ pub fn in_page(program: Program, time_scale: f64) -> Result<Launched, String> {
     }));
     options.time_scale = time_scale;
     options.time_limit = Some(PAGE_TIME_LIMIT);
+    options.limits.max_threads = PAGE_MAX_THREADS;
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
     futurelab::spawn_thread("futurelab run", move || {
