@@ -122,6 +122,11 @@ pub struct RunArgs {
     /// With --as-program: print the converted program instead of running it.
     #[arg(long, requires = "as_program")]
     pub print_python: bool,
+    /// For a seed program: check that FILE (what python3 printed, or a run in the page) says what the
+    /// program determines, by the preset's own comparison with a fresh run of the engine at the
+    /// preset's test speed. Exits with an error naming the first difference.
+    #[arg(long, value_name = "FILE")]
+    pub compare_with: Option<std::path::PathBuf>,
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,

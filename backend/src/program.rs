@@ -110,8 +110,38 @@ const MAX_TRACE_EVENTS: usize = 1_000_000;
 pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     check_options(args)?;
     let name = args.scenario.as_deref().unwrap_or_default();
+    if let Some(file) = &args.compare_with {
+        return compare_with(args, name, file);
+    }
     let (label, program, hangs_for) = load(name)?;
     run_program(args, &label, &program, hangs_for)
+}
+
+/// `--compare-with FILE`: whether FILE says what preset `name` prints, as its comparison with CPython
+/// judges (the preset's rewrites and order rules), against a fresh run of the engine.
+fn compare_with(args: &RunArgs, name: &str, file: &std::path::Path) -> Result<(), RunFailure> {
+    let preset = presets::get(name).ok_or_else(|| {
+        RunFailure(format!(
+            "--compare-with needs a seed program's id (A4, C7, …: see --list), not {name:?}"
+        ))
+    })?;
+    let theirs = std::fs::read_to_string(file)
+        .map_err(|e| RunFailure(format!("cannot read {}: {e}", file.display())))?;
+    let ours = preset
+        .run_for_comparison(Some(args.server.clone()), std::env::current_exe().ok())
+        .map_err(RunFailure)?;
+    preset.comparison.check(&theirs, &ours).map_err(|why| {
+        RunFailure(format!(
+            "{} does not say what {name} prints: {why}",
+            file.display()
+        ))
+    })?;
+    eprintln!(
+        "futurelab: {} says what {name} prints (compared as its preset says: {})",
+        file.display(),
+        preset.comparison.why
+    );
+    Ok(())
 }
 
 /// Runs `program` (called `label` in what futurelab says about it) with the command line's options;

@@ -10,7 +10,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ARTIFACTS = join(ROOT, "tests/e2e/artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
-const BINARY = process.env.FUTURELAB_BIN ?? join(ROOT, "target/debug/futurelab");
+export const BINARY = process.env.FUTURELAB_BIN ?? join(ROOT, "target/debug/futurelab");
 const DIST = process.env.FUTURELAB_DIST ?? join(ROOT, "dist");
 
 /** Starts `futurelab serve` on 127.0.0.1:0 and resolves with { url, stop } once it prints its address. */

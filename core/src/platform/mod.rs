@@ -3,7 +3,7 @@
 //! | need | native | browser (wasm32 with atomics) |
 //! |---|---|---|
 //! | a worker thread | `std::thread` with a name | a Web Worker of its own once the page installed the thread spawner, else a long-running job on the rayon pool of `wasm-bindgen-rayon` |
-//! | a thread of its own ([`spawn_thread`]) | `std::thread` with a name | a Web Worker of its own, started by the page's main thread (`web_thread.js`) |
+//! | a thread of its own ([`spawn_thread`]) | `std::thread` with a name | a Web Worker of its own, started by a spawner worker that does nothing else (`web_thread.js`) |
 //! | joining it | `JoinHandle::join` | a latch the job sets when it returns |
 //! | the clock | `web_time::Instant` (re-exports `std::time::Instant`) | `web_time::Instant` (`performance.now()`) |
 //! | reporting a swallowed error | standard error | `console.error` |

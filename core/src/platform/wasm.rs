@@ -147,8 +147,8 @@ thread_local! {
     static THREAD_NAME: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Installs the thread spawner; must be called on the page's main thread, which then starts every
-/// thread that `spawn_thread` asks for.
+/// Installs the thread spawner: called on the page's main thread, it starts the spawner worker, which
+/// then starts every thread that `spawn_thread` asks for.
 pub(crate) fn install_thread_spawner() {
     install_spawner_js(
         wasm_bindgen::module(),

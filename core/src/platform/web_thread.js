@@ -1,27 +1,42 @@
 // futurelab's threads in the browser: one Web Worker per thread, sharing the page's WebAssembly memory.
 //
-// Only the page's main thread creates them: it never blocks, while the thread that asks for one usually
-// does (Thread.start() waits until the new thread runs, and a worker created by a blocked worker may
-// never start). So a thread is asked for on a BroadcastChannel, and the main thread, which listens on it
-// from installSpawner on, hands the task to a worker. A few workers are kept started and loaded ahead
-// (SPARES), so that a thread starts in about a millisecond instead of the tens a new worker takes to
-// load the module: as in CPython, a started thread is running almost at once.
+// The thread that asks for a thread usually blocks right after (Thread.start() waits until the new
+// thread runs), and a worker created by a blocked worker may never start; the page's main thread does
+// not block, but it is often busy drawing. So one worker of its own, the spawner, does nothing but
+// start threads: any thread asks it over a BroadcastChannel, and it hands the task to a worker. It
+// keeps a few workers loaded ahead (SPARES), so that a thread starts in about a millisecond instead of
+// the tens a new worker takes to load the module: as in CPython, a started thread runs almost at once.
 //
-// This file is also each worker's own script: it loads the page's module into the shared memory, waits
-// for its one task, runs it, frees its stack and ends.
+// This file is also the script of the spawner and of each thread's worker: a thread's worker loads
+// the page's module into the shared memory, waits for its one task, runs it, frees its stack and ends.
 
 const CHANNEL = "futurelab-threads";
 const SPARES = 4;
 
-// The main thread's spawner, once installed (undefined in workers).
+// The spawner's function, in the spawner only.
 let spawnHere;
-// A worker's channel for asking, made on first use.
+// This thread's channel for asking, made on first use.
 let askChannel;
-// Keeps the Worker objects alive until their thread ends (some browsers collect unrooted workers).
+// On the page's main thread: the spawner worker (kept referenced: some browsers collect unrooted
+// workers), and the requests made before it listens.
+let spawner;
+let spawnerReady = false;
+const early = [];
+// In the spawner: the thread workers, kept until their thread ends.
 const live = new Set();
 
 export function installSpawner(module, memory, mainJS, stackSize) {
-  if (spawnHere) return;
+  if (spawner) return;
+  spawner = new Worker(new URL(import.meta.url), { type: "module", name: "futurelab spawner" });
+  spawner.addEventListener("message", ({ data }) => {
+    if (!data || data.type !== "futurelab_spawner_ready") return;
+    spawnerReady = true;
+    for (const task of early.splice(0)) spawner.postMessage({ type: "futurelab_spawn", task });
+  });
+  spawner.postMessage({ type: "futurelab_spawner_init", module, memory, mainJS, stackSize });
+}
+
+function startSpawning({ module, memory, mainJS, stackSize }) {
   const spares = [];
   const load = () => {
     const worker = new Worker(new URL(import.meta.url), { type: "module", name: "futurelab thread" });
@@ -39,11 +54,15 @@ export function installSpawner(module, memory, mainJS, stackSize) {
   };
   while (spares.length < SPARES) spares.push(load());
   new BroadcastChannel(CHANNEL).onmessage = ({ data }) => spawnHere(data.task);
+  postMessage({ type: "futurelab_spawner_ready" });
 }
 
 export function requestThread(task) {
-  if (spawnHere) {
-    spawnHere(task);
+  if (spawner) {
+    // The page's main thread talks to its spawner directly (a channel would lose what it posts
+    // before the spawner listens).
+    if (spawnerReady) spawner.postMessage({ type: "futurelab_spawn", task });
+    else early.push(task);
     return;
   }
   askChannel ??= new BroadcastChannel(CHANNEL);
@@ -56,6 +75,14 @@ const task = new Promise((resolve) => (taskArrived = resolve));
 
 self.addEventListener("message", async ({ data }) => {
   if (!data) return;
+  if (data.type === "futurelab_spawner_init") {
+    startSpawning(data);
+    return;
+  }
+  if (data.type === "futurelab_spawn") {
+    spawnHere(data.task);
+    return;
+  }
   if (data.type === "futurelab_thread_task") {
     taskArrived(data.task);
     return;

@@ -233,9 +233,17 @@ pub fn programs() -> Html {
             current.borrow_mut().take();
             let launched = match place {
                 Place::Server => Ok(runner::on_server(request_body(&view))),
-                Place::Page => futurelab_programs::parse_program(&view.source)
-                    .map_err(|e| e.to_string())
-                    .and_then(|program| runner::in_page(program, view.time_scale)),
+                Place::Page => {
+                    // A preset that hangs by design stops at its own limit, as on the server.
+                    let preset = preset_of(view.id);
+                    let limit = (view.source == preset.source)
+                        .then_some(preset.hangs_for)
+                        .flatten()
+                        .map_or(runner::PAGE_TIME_LIMIT, std::time::Duration::from_secs_f64);
+                    futurelab_programs::parse_program(&view.source)
+                        .map_err(|e| e.to_string())
+                        .and_then(|program| runner::in_page(program, view.time_scale, limit))
+                }
             };
             view.dispatch(Action::Start(place));
             let generation = view.generation + 1;
@@ -289,7 +297,9 @@ pub fn programs() -> Html {
                     { "Program " }
                     <select data-testid="program-select" onchange={pick}>
                         { for presets::all().iter().map(|p| html! {
-                            <option value={p.id} selected={p.id == view.id}>{ format!("{} — {}", p.id, p.title) }</option>
+                            // data-local: it runs in the page; data-test-speed: the speed its comparison with CPython uses.
+                            <option value={p.id} selected={p.id == view.id} data-local={(!p.needs_server).to_string()}
+                                data-test-speed={p.test_time_scale.to_string()}>{ format!("{} — {}", p.id, p.title) }</option>
                         }) }
                     </select>
                 </label>
@@ -314,7 +324,7 @@ pub fn programs() -> Html {
                     <label>
                         { " at " }
                         <select data-testid="program-speed" onchange={speed}>
-                            { for [(1.0, "real time"), (0.1, "10× speed"), (0.02, "50× speed")].into_iter().map(|(scale, label)| html! {
+                            { for [(1.0, "real time"), (0.2, "5× speed"), (0.1, "10× speed"), (0.05, "20× speed"), (0.02, "50× speed"), (0.01, "100× speed")].into_iter().map(|(scale, label)| html! {
                                 <option value={scale.to_string()} selected={view.time_scale == scale}>{ label }</option>
                             }) }
                         </select>

@@ -30,7 +30,7 @@ fn put(inbox: &Inbox, item: Incoming) {
     inbox.lock().unwrap_or_else(|p| p.into_inner()).push(item);
 }
 
-/// The longest a run in this page lasts (real time).
+/// The longest a run in this page lasts (real time), unless its preset hangs by design for less.
 pub const PAGE_TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// Trace events kept for a run in this page.
@@ -163,7 +163,11 @@ pub fn on_server(body: String) -> Launched {
 
 /// Runs `program` in this page: the engine on Web Worker threads of the page's own, one per thread the
 /// program starts (so a program that starts 50 threads gets 50).
-pub fn in_page(program: Program, time_scale: f64) -> Result<Launched, String> {
+pub fn in_page(
+    program: Program,
+    time_scale: f64,
+    time_limit: Duration,
+) -> Result<Launched, String> {
     runtime::start_own_threads()?;
     let inbox = Inbox::default();
     let stop = StopHandle::default();
@@ -203,7 +207,7 @@ pub fn in_page(program: Program, time_scale: f64) -> Result<Launched, String> {
         );
     }));
     options.time_scale = time_scale;
-    options.time_limit = Some(PAGE_TIME_LIMIT);
+    options.time_limit = Some(time_limit.min(PAGE_TIME_LIMIT));
     options.limits.max_threads = PAGE_MAX_THREADS;
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
@@ -241,7 +245,7 @@ mod tests {
              with ThreadPoolExecutor(2) as ex:\n    print(list(ex.map(abs, [-1, -2, -3])))\n",
         )
         .unwrap();
-        let launched = in_page(program, 1.0).unwrap();
+        let launched = in_page(program, 1.0, PAGE_TIME_LIMIT).unwrap();
         let mut got = Vec::new();
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while !matches!(got.last(), Some(Incoming::Ended { .. })) {
