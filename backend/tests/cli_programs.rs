@@ -202,3 +202,21 @@ fn a_version_1_scenario_runs_as_the_program_it_converts_to() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("always runs with the GIL"));
 }
+
+#[test]
+fn compare_with_accepts_what_the_program_determines_and_names_a_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout_of(&["run", "C7", "--timestamps", "none", "--time-scale", "0.02"]);
+    let same = dir.path().join("same.txt");
+    std::fs::write(&same, &out).unwrap();
+    let ok = futurelab(&["run", "C7", "--compare-with", same.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("says what C7 prints"));
+    let changed = dir.path().join("changed.txt");
+    std::fs::write(&changed, out.replacen("\n4\n", "\n5\n", 1)).unwrap();
+    let bad = futurelab(&["run", "C7", "--compare-with", changed.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("does not say what C7 prints"));
+    let not_a_preset = futurelab(&["run", "loiter-map", "--compare-with", same.to_str().unwrap()]);
+    assert!(!not_a_preset.status.success());
+}
