@@ -125,7 +125,7 @@ pub struct RunArgs {
     /// For a seed program: check that FILE (what python3 printed, or a run in the page) says what the
     /// program determines, by the preset's own comparison with a fresh run of the engine at the
     /// preset's test speed. Exits with an error naming the first difference.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "as_program")]
     pub compare_with: Option<std::path::PathBuf>,
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]

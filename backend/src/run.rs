@@ -88,12 +88,6 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         );
         return Ok(());
     }
-    if args.compare_with.is_some() {
-        return Err(RunFailure(format!(
-            "--compare-with needs a seed program's id (A4, C7, …: see --list), not {:?}",
-            args.scenario.as_deref().unwrap_or_default()
-        )));
-    }
     if args.as_program {
         let mut scenario = load(args)?;
         // The program's clock takes --time-scale; its sleeps stay as the scenario wrote them.
@@ -117,6 +111,12 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         .is_some_and(crate::program::is_program)
     {
         return crate::program::main(args);
+    }
+    if args.compare_with.is_some() {
+        return Err(RunFailure(format!(
+            "--compare-with needs a seed program's id (A4, C7, …: see --list), not {:?}",
+            args.scenario.as_deref().unwrap_or_default()
+        )));
     }
     let scenario = load(args)?;
     let style = match args.timestamps {
