@@ -94,11 +94,15 @@ pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
         scenario.time_scale = 1.0;
         if args.gil {
             return Err(RunFailure(
-                "--gil shapes scenarios; a program always runs with the GIL, as CPython does".into(),
+                "--gil shapes scenarios; a program always runs with the GIL, as CPython does"
+                    .into(),
             ));
         }
         if args.print_python {
-            print!("{}", futurelab_programs::convert::scenario_source(&scenario));
+            print!(
+                "{}",
+                futurelab_programs::convert::scenario_source(&scenario)
+            );
             return Ok(());
         }
         let program = futurelab_programs::convert::from_scenario(&scenario).map_err(RunFailure)?;

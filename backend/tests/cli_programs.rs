@@ -189,12 +189,28 @@ fn join_and_shutdown_wait_for_the_callbacks() {
 fn a_version_1_scenario_runs_as_the_program_it_converts_to() {
     let python = stdout_of(&["run", "loiter-map", "--as-program", "--print-python"]);
     assert!(python.contains("def loiter_1():"), "{python}");
-    assert!(python.contains("with ThreadPoolExecutor(max_workers=3) as executor:"), "{python}");
+    assert!(
+        python.contains("with ThreadPoolExecutor(max_workers=3) as executor:"),
+        "{python}"
+    );
     // --workers reshapes the scenario before it converts.
-    let two = stdout_of(&["run", "loiter-map", "--as-program", "--print-python", "--workers", "2"]);
+    let two = stdout_of(&[
+        "run",
+        "loiter-map",
+        "--as-program",
+        "--print-python",
+        "--workers",
+        "2",
+    ]);
     assert!(two.contains("ThreadPoolExecutor(max_workers=2)"), "{two}");
     let out = stdout_of(&[
-        "run", "loiter-map", "--as-program", "--time-scale", "0.02", "--timestamps", "none",
+        "run",
+        "loiter-map",
+        "--as-program",
+        "--time-scale",
+        "0.02",
+        "--timestamps",
+        "none",
     ]);
     let results: Vec<&str> = out.lines().filter(|l| l.parse::<u32>().is_ok()).collect();
     assert_eq!(results, ["0", "10", "20", "30", "40"], "{out}");
@@ -210,13 +226,22 @@ fn compare_with_accepts_what_the_program_determines_and_names_a_difference() {
     let same = dir.path().join("same.txt");
     std::fs::write(&same, &out).unwrap();
     let ok = futurelab(&["run", "C7", "--compare-with", same.to_str().unwrap()]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stderr).contains("says what C7 prints"));
     let changed = dir.path().join("changed.txt");
     std::fs::write(&changed, out.replacen("\n4\n", "\n5\n", 1)).unwrap();
     let bad = futurelab(&["run", "C7", "--compare-with", changed.to_str().unwrap()]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("does not say what C7 prints"));
-    let not_a_preset = futurelab(&["run", "loiter-map", "--compare-with", same.to_str().unwrap()]);
+    let not_a_preset = futurelab(&[
+        "run",
+        "loiter-map",
+        "--compare-with",
+        same.to_str().unwrap(),
+    ]);
     assert!(!not_a_preset.status.success());
 }

@@ -240,7 +240,13 @@ test("programs run in this page, each thread a Web Worker of its own", async () 
   assert.ok(run.lanes.slice(1).every((l) => /^Thread-\d+ \(work\)$/.test(l)), `${run.lanes}`);
   await page.screenshot({ path: join(ARTIFACTS, "programs-in-page-50-threads.png"), fullPage: true });
 
-  // What the page's engine cannot do: processes and the server's pages. The button says so.
+  // Fetching from the page's own server: the crawler, one thread and then fifty.
+  await page.getByTestId("program-select").selectOption("D2");
+  run = await runInPage(page, "0.1");
+  assert.equal(run.lines.filter((l) => /^http:\/\/127\.0\.0\.1:8080\/pages\/\d+ \d+$/.test(l)).length, 100, run.lines.join("\n"));
+  assert.ok(run.lanes.filter((l) => /^Thread-\d+ \(craw\)$/.test(l)).length === 50, `${run.lanes}`);
+
+  // What the page's engine cannot do: processes. The button says so.
   await page.getByTestId("program-select").selectOption("C3");
   assert.equal(await page.getByTestId("program-run-page").isDisabled(), true);
   assert.match(await page.getByTestId("program-place-note").textContent(), /runs on the server/);

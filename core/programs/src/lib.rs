@@ -45,8 +45,9 @@
 //!   `get`. `app.run()` raises: a program cannot open a port (`futurelab serve` serves the seeds' services).
 //! - In the browser: each thread is a Web Worker of its own, whose stack is the JS engine's (about
 //!   1 MB), so nested evaluation is budgeted and a simple recursive function reaches a depth of about
-//!   230 before `RecursionError` (natively, CPython's 1,000). Programs that fetch or start processes run
-//!   on the server only.
+//!   230 before `RecursionError` (natively, CPython's 1,000). `requests.get` there is a synchronous
+//!   request to the page's own server (the browser follows redirects itself). Programs that start
+//!   processes run on the server only.
 
 pub mod ast;
 mod clock;

@@ -3,8 +3,8 @@
 //! or on the server, and watch it live: its console, a timeline with a lane per thread (who holds the
 //! GIL, the tasks, the waits) and its futures.
 //!
-//! Programs that fetch from the futurelab server or start processes run on the server only: the page
-//! says so. A run that cannot be made is said in plain words.
+//! Programs that start processes run on the server only: the page says so. Programs that fetch reach
+//! the page's own server from the page. A run that cannot be made is said in plain words.
 
 mod futures;
 mod link;
@@ -256,8 +256,8 @@ pub fn programs() -> Html {
             }
         })
     };
-    // What the page's engine cannot do yet: reach the server, start processes.
-    let page_can_run = !preset.needs_server || edited;
+    // What the page's engine cannot do: start processes (a browser has none).
+    let page_can_run = !preset.starts_processes || edited;
     let running = matches!(view.status, Status::Running(_));
 
     let status = match &view.status {
@@ -332,7 +332,7 @@ pub fn programs() -> Html {
                     <span class="muted" data-testid="program-place-note">{ if page_can_run {
                         " In this page, each thread the program starts is a Web Worker of its own."
                     } else {
-                        " This program fetches from the futurelab server or starts processes: it runs on the server."
+                        " This program starts processes, which a browser has not: it runs on the server."
                     } }</span>
                 </p>
             </section>

@@ -211,6 +211,8 @@ pub fn in_page(
     options.limits.max_threads = PAGE_MAX_THREADS;
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
+    // The presets' http://127.0.0.1:8080 is the page's own server.
+    options.server = runtime::origin();
     futurelab::spawn_thread("futurelab run", move || {
         let report: RunReport = run(&program, options);
         flush(&ended);

@@ -15,7 +15,6 @@ use std::sync::Arc;
 pub(crate) const PRESET_SERVER: &str = "http://127.0.0.1:8080";
 
 /// The largest response body a program may fetch.
-#[cfg(not(target_arch = "wasm32"))]
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// `requests.get(url, timeout=None)`.
@@ -180,9 +179,27 @@ pub(super) fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
     Ok((status, body))
 }
 
+/// In the browser: a synchronous GET (program threads are Web Workers, where that is allowed). The
+/// browser follows redirects itself; the futurelab server sends none.
 #[cfg(target_arch = "wasm32")]
-pub(super) fn fetch(_url: &str) -> Result<(u16, Vec<u8>), String> {
-    Err("HTTP from programs in the browser is not yet part of futurelab's engine".into())
+pub(super) fn fetch(url: &str) -> Result<(u16, Vec<u8>), String> {
+    let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let xhr = web_sys::XmlHttpRequest::new().map_err(describe)?;
+    xhr.open_with_async("GET", url, false).map_err(describe)?;
+    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
+    xhr.send().map_err(|_| format!("no answer from {url}"))?;
+    let status = xhr.status().map_err(describe)?;
+    if status == 0 {
+        return Err(format!("no answer from {url}"));
+    }
+    let body = xhr.response().map_err(describe)?;
+    let body = js_sys::Uint8Array::new(&body);
+    if u64::from(body.length()) > MAX_BODY {
+        return Err(format!(
+            "the response is larger than futurelab's limit of {MAX_BODY} bytes"
+        ));
+    }
+    Ok((status, body.to_vec()))
 }
 
 /// The reason phrase requests prints for a status.

@@ -23,6 +23,9 @@ pub struct Preset {
     /// It fetches from the futurelab server (the local flag server and blog pages), or starts worker
     /// processes (which are the `futurelab` binary): it is compared with CPython in backend/tests.
     pub needs_server: bool,
+    /// It starts worker processes (`ProcessPoolExecutor`, `multiprocessing.Pool`): it runs on the
+    /// server only, since a browser has no processes.
+    pub starts_processes: bool,
     /// A program that never ends by design runs with this limit, in seconds (D23 awaits a future that
     /// nothing sets): its end is the limit, and the comparison is of what it printed until then.
     pub hangs_for: Option<f64>,
@@ -86,6 +89,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A1.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -104,6 +108,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A2.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -122,6 +127,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A3.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -141,6 +147,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A4.py"),
         test_time_scale: 0.1,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -159,6 +166,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A5.py"),
         test_time_scale: 0.01,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -176,6 +184,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A6.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -193,6 +202,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A7.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -210,6 +220,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/A8.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -227,6 +238,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/B2.py"),
         test_time_scale: 0.2,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -244,6 +256,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/B3.py"),
         test_time_scale: 0.1,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -261,6 +274,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C1.py"),
         test_time_scale: 0.05,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -278,6 +292,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C2.py"),
         test_time_scale: 0.05,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -295,6 +310,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C3.py"),
         test_time_scale: 0.05,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -312,6 +328,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C4.py"),
         test_time_scale: 0.05,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -329,6 +346,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C5.py"),
         test_time_scale: 0.05,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -347,6 +365,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C6.py"),
         test_time_scale: 0.02,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -366,6 +385,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C7.py"),
         test_time_scale: 0.02,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -384,6 +404,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/C8.py"),
         test_time_scale: 0.02,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -401,6 +422,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D1.py"),
         test_time_scale: 1.0,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -418,6 +440,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D2.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -435,6 +458,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D3.py"),
         test_time_scale: 1.0,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -452,6 +476,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D4.py"),
         test_time_scale: 0.01,
         needs_server: true,
+        starts_processes: false,
         hangs_for: Some(8.0),
         test_edits: &[],
         comparison: Comparison {
@@ -470,6 +495,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D5.py"),
         test_time_scale: 1.0,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -487,6 +513,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D6.py"),
         test_time_scale: 0.2,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -505,6 +532,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D7.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -522,6 +550,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D8.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -539,6 +568,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D9.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -556,6 +586,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D10.py"),
         test_time_scale: 1.0,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -573,6 +604,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D11.py"),
         test_time_scale: 1.0,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -590,6 +622,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D12.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[("[112272535095293] * 100", "[1000003] * 20")],
         comparison: Comparison {
@@ -607,6 +640,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D13.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: true,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -624,6 +658,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D14.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -641,6 +676,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D15.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -658,6 +694,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D16.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -675,6 +712,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D17.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -692,6 +730,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D18.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -709,6 +748,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D19.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -726,6 +766,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D20.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -743,6 +784,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D21.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -760,6 +802,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D22.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -777,6 +820,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D23.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: Some(3.0),
         test_edits: &[],
         comparison: Comparison {
@@ -794,6 +838,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D24.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -811,6 +856,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D25.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -828,6 +874,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D26.py"),
         test_time_scale: 0.05,
         needs_server: false,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -845,6 +892,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/D27.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -863,6 +911,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/E1.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
@@ -882,6 +931,7 @@ const ALL: &[Preset] = &[
         source: include_str!("programs/E2.py"),
         test_time_scale: 1.0,
         needs_server: true,
+        starts_processes: false,
         hangs_for: None,
         test_edits: &[],
         comparison: Comparison {
