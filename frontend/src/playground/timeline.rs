@@ -217,8 +217,8 @@ fn bar(p: &BarProps) -> Html {
     }
 }
 
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-fn nice_step(raw: f64) -> f64 {
+/// 1, 2 or 5 times a power of ten, at least `raw`: the step between a time axis's ticks.
+pub(crate) fn nice_step(raw: f64) -> f64 {
     let raw = raw.max(1e-4);
     let power = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 5.0, 10.0]

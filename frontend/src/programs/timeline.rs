@@ -3,6 +3,7 @@
 //! `map`, `as_completed`, `wait`), and a band under the lane while the thread holds the GIL.
 
 use super::model::{FutureState, LaneKind, ProgramRun};
+use crate::playground::nice_step;
 use futurelab::WaitOp;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -39,17 +40,6 @@ fn state_class(state: &FutureState) -> &'static str {
         FutureState::Cancelled => "bar cancelled",
         FutureState::Pending => "bar",
     }
-}
-
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-fn nice_step(raw: f64) -> f64 {
-    let raw = raw.max(1e-4);
-    let power = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * power)
 }
 
 #[function_component(ProgramTimeline)]
