@@ -279,6 +279,35 @@ test("in the page, every program that needs no server says what the engine's nat
   await page.close();
 });
 
+test("in the page, every program that fetches says what the engine's native run says, against a server with latency", async () => {
+  // As the CPython differential runs them: a flag server with 100 ms of latency.
+  const slow = await startServer(["--flag-delay-ms", "100", "--flag-jitter-ms", "0"]);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = collectErrors(page);
+  await page.goto(`${slow.url}/?programs`);
+  await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+  const presets = await page.getByTestId("program-select").locator("option")
+    .evaluateAll((os) => os.map((o) => ({ id: o.value, local: o.dataset.local === "true", inPage: o.dataset.inPage === "true", speed: o.dataset.testSpeed })));
+  const fetching = presets.filter((p) => !p.local && p.inPage);
+  assert.ok(fetching.length >= 15, `${fetching.length} fetching programs run in the page`);
+  const dir = mkdtempSync(join(tmpdir(), "futurelab-page-fetch-"));
+  const failures = [];
+  for (const preset of fetching) {
+    await page.getByTestId("program-select").selectOption(preset.id);
+    await page.getByTestId("program-speed").selectOption(preset.speed);
+    await page.getByTestId("program-run-page").click();
+    await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+    const file = join(dir, `${preset.id}.txt`);
+    writeFileSync(file, await page.getByTestId("program-console").textContent());
+    const check = spawnSync(BINARY, ["run", preset.id, "--server", slow.url, "--compare-with", file], { encoding: "utf8" });
+    if (check.status !== 0) failures.push(`${preset.id}: ${check.stderr}`);
+  }
+  assert.deepEqual(failures, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+  await slow.stop();
+});
+
 test("links: an edit survives a reload, and a version 1 scenario link opens as its program", async () => {
   const { page, errors } = await open("/?programs#program=D5");
   assert.match(await page.getByTestId("program-source").inputValue(), /def draw\(account, amount\)/);

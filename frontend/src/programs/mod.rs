@@ -297,8 +297,10 @@ pub fn programs() -> Html {
                     { "Program " }
                     <select data-testid="program-select" onchange={pick}>
                         { for presets::all().iter().map(|p| html! {
-                            // data-local: it runs in the page; data-test-speed: the speed its comparison with CPython uses.
+                            // data-local: it needs no server; data-in-page: it can run in the page;
+                            // data-test-speed: the speed its comparison with CPython uses.
                             <option value={p.id} selected={p.id == view.id} data-local={(!p.needs_server).to_string()}
+                                data-in-page={(!p.starts_processes).to_string()}
                                 data-test-speed={p.test_time_scale.to_string()}>{ format!("{} — {}", p.id, p.title) }</option>
                         }) }
                     </select>
