@@ -36,7 +36,13 @@ fn load(name: &str) -> Result<(String, Program, Option<f64>), RunFailure> {
     }
     let text = std::fs::read_to_string(name)
         .map_err(|e| RunFailure(format!("cannot read {name}: {e}")))?;
-    let program = parse_program(&text).map_err(|e| RunFailure(format!("{name}: {e}")))?;
+    let program = parse_program(&text).map_err(|_| {
+        let problems: Vec<String> = futurelab_programs::check_program(&text)
+            .iter()
+            .map(|p| format!("{name}: {p}"))
+            .collect();
+        RunFailure(problems.join("\n"))
+    })?;
     Ok((name.to_string(), program, None))
 }
 

@@ -98,6 +98,17 @@ async fn bad_requests_get_400_with_the_reason() {
             "{body}: {answer}"
         );
     }
+    // Every problem is listed, each with its place.
+    let two = post(addr, &json!({ "source": "x = = 1\nprint(x)\ny = = 2\n" })).await;
+    assert_eq!(two.status(), 400);
+    let answer: Value = two.json().await.unwrap();
+    let lines: Vec<u64> = answer["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 3], "{answer}");
     let huge = json!({ "source": "#".repeat(70_000) });
     assert_eq!(post(addr, &huge).await.status(), 413);
 }

@@ -168,6 +168,11 @@ test("the editor changes a value and removes a task; a syntax error is named and
   await editor.fill(seed.replace("def loiter(n):", "def loiter(n)"));
   await page.locator('[data-testid="program-problem"].problem').filter({ hasText: /line \d+, column \d+/ }).waitFor();
   assert.equal(await page.getByTestId("program-run").isDisabled(), true);
+  // Two: both listed, each with its place.
+  await editor.fill(seed.replace("def loiter(n):", "def loiter(n)").replace("def main():", "def main()"));
+  const problems = await page.getByTestId("program-problems").locator("li").allTextContents();
+  assert.equal(problems.length, 2, problems.join("\n"));
+  assert.ok(problems.every((p) => /^line \d+, column \d+: /.test(p)), problems.join("\n"));
   // Back to the seed's text.
   await page.getByTestId("program-reset").click();
   assert.equal(await editor.inputValue(), seed);

@@ -28,7 +28,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futurelab::{Trace, TraceEvent};
-use futurelab_programs::{parse_program, presets, run, Program, RunOptions, StopHandle};
+use futurelab_programs::{
+    check_program, parse_program, presets, run, Program, RunOptions, StopHandle,
+};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -105,12 +107,17 @@ fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Box<Re
                 )));
             }
             let program = parse_program(source).map_err(|e| {
+                // Every problem, each with its place (the first is `e`).
+                let problems: Vec<serde_json::Value> = check_program(source)
+                    .iter()
+                    .map(|p| serde_json::json!({ "line": p.line, "column": p.col, "message": p.message }))
+                    .collect();
                 Box::new(
                     (
                         StatusCode::BAD_REQUEST,
                         Json(serde_json::json!({
                             "error": format!("the program is not in futurelab's Python: {e}"),
-                            "problems": [{ "line": e.line, "column": e.col, "message": e.message }],
+                            "problems": problems,
                         })),
                     )
                         .into_response(),

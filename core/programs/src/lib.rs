@@ -67,7 +67,7 @@ pub use clock::Clock;
 #[cfg(unix)]
 pub use interp::processes::register as register_process_functions;
 pub use interp::Sink;
-pub use parse::{parse_expression, parse_program, SyntaxError};
+pub use parse::{check_program, parse_expression, parse_program, SyntaxError};
 pub use python::to_python;
 
 use interp::{Ctx, Flow, Frame, Runtime};

@@ -188,11 +188,13 @@ pub fn programs() -> Html {
     let preset: &Preset = preset_of(view.id);
     // Parsed here as it is typed: the same parser the server runs, so a program with a syntax error
     // is never sent.
-    let problem = use_memo(view.source.clone(), |source| {
-        futurelab_programs::parse_program(source)
-            .err()
-            .map(|e| e.to_string())
+    let problems = use_memo(view.source.clone(), |source| {
+        futurelab_programs::check_program(source)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
     });
+    let problem = problems.first().cloned();
     let edited = view.source != preset.source;
     let edit = {
         let view = view.clone();
@@ -311,7 +313,8 @@ pub fn programs() -> Html {
                     rows={(view.source.lines().count() + 1).clamp(8, 40).to_string()} value={view.source.clone()} oninput={edit}
                     aria-invalid={problem.is_some().to_string()} aria-describedby="program-problem" />
                 <p id="program-problem" class={if problem.is_some() { "problem" } else { "muted" }} data-testid="program-problem" aria-live="polite">
-                    { match (&*problem, edited) {
+                    { match (&problem, edited) {
+                        (Some(_), _) if problems.len() > 1 => format!("Not in futurelab's Python ({} problems):", problems.len()),
                         (Some(p), _) => format!("Not in futurelab's Python: {p}"),
                         (None, true) => "Edited: the run uses your text (the server's general limits apply).".into(),
                         (None, false) => "The seed's program as written. Edit it freely: change values, add or remove tasks.".into(),
@@ -320,6 +323,11 @@ pub fn programs() -> Html {
                         { " " }<button class="small" data-testid="program-reset" onclick={reset}>{ "Back to the seed's text" }</button>
                     }
                 </p>
+                if problems.len() > 1 {
+                    <ul class="problem" data-testid="program-problems">
+                        { for problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                    </ul>
+                }
                 <p class="actions">
                     <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ "Run in this page" }</button>
                     <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some()}>{ "Run on the server" }</button>

@@ -50,6 +50,33 @@ pub fn parse_program(src: &str) -> Result<Program, SyntaxError> {
     })
 }
 
+/// The most problems [`check_program`] lists.
+pub const MAX_PROBLEMS: usize = 20;
+
+/// Every problem of a program, in order (at most [`MAX_PROBLEMS`]); empty when it parses. After a
+/// problem, checking resumes at the next top-level statement, so each top-level statement (a `def` with
+/// its body, say) reports its first problem. A problem of the text itself (an unclosed string, a bad
+/// indent) stops the check there.
+pub fn check_program(src: &str) -> Vec<SyntaxError> {
+    let toks = match lexer::tokenize(src) {
+        Ok(toks) => toks,
+        Err(e) => return vec![e],
+    };
+    let mut parser = Parser::new(toks);
+    let mut problems = Vec::new();
+    while !parser.at(&Tok::Eof) && problems.len() < MAX_PROBLEMS {
+        if parser.eat(&Tok::Newline) {
+            continue;
+        }
+        parser.depth = 0;
+        if let Err(e) = parser.statement() {
+            problems.push(e);
+            parser.skip_to_top_level();
+        }
+    }
+    problems
+}
+
 /// Parses one expression (an f-string's `{…}`, a value typed in the editor).
 pub fn parse_expression(src: &str) -> Result<Expr, SyntaxError> {
     let mut parser = Parser::new(lexer::tokenize(src)?);
@@ -100,6 +127,22 @@ impl Parser {
 
     fn at_name(&self, name: &str) -> bool {
         matches!(self.peek(), Tok::Name(n) if n == name)
+    }
+
+    /// Skips past the statement a problem was found in: to the next token that starts a line at the
+    /// left margin (a top-level statement), or the end.
+    fn skip_to_top_level(&mut self) {
+        loop {
+            let was_line_end = matches!(self.advance(), Tok::Newline | Tok::Dedent);
+            let next = &self.toks[self.pos.min(self.toks.len() - 1)];
+            if matches!(next.tok, Tok::Eof)
+                || (was_line_end
+                    && next.col == 1
+                    && !matches!(next.tok, Tok::Indent | Tok::Dedent | Tok::Newline))
+            {
+                return;
+            }
+        }
     }
 
     fn advance(&mut self) -> Tok {

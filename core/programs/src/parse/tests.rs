@@ -140,3 +140,20 @@ fn a_program_round_trips_through_json() {
     assert_eq!(p, back);
     assert_eq!(p.version, PROGRAM_VERSION);
 }
+
+#[test]
+fn every_problem_is_listed_with_its_place_and_checking_resumes_at_the_next_statement() {
+    use super::check_program;
+    let src = "def f(x y):\n    pass\n\nx = = 1\ny = 2\nprint(x)\nclass C:\n    def g(self)\n        pass\nz = 3 +\n";
+    let problems = check_program(src);
+    let lines: Vec<u32> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [1, 4, 8, 10], "{problems:?}");
+    assert!(problems.iter().all(|p| p.col >= 1 && !p.message.is_empty()));
+    assert!(check_program("x = 1\nprint(x)\n").is_empty());
+    // A problem of the text itself stops the check there.
+    assert_eq!(check_program("x = 'open\ny = (\n").len(), 1);
+    // Every listed problem is the one parse_program reports when it is the first.
+    for p in &problems[..1] {
+        assert_eq!(super::parse_program(src).unwrap_err(), *p);
+    }
+}
