@@ -11,7 +11,9 @@
 // the page's module into the shared memory, waits for its one task, runs it, frees its stack and ends.
 
 const CHANNEL = "futurelab-threads";
-const SPARES = 4;
+// Enough for a typical program at once (its main thread, the run's host thread and a few workers):
+// when they run out, a thread waits for a new worker to load, tens of milliseconds.
+const SPARES = 8;
 
 // The spawner's function, in the spawner only.
 let spawnHere;
