@@ -245,6 +245,22 @@ test("programs run in this page, each thread a Web Worker of its own", async () 
   assert.ok(run.lanes.slice(1).every((l) => /^Thread-\d+ \(work\)$/.test(l)), `${run.lanes}`);
   await page.screenshot({ path: join(ARTIFACTS, "programs-in-page-50-threads.png"), fullPage: true });
 
+  // The machine as Python sees it: os.cpu_count() is the browser's hardwareConcurrency, and an executor
+  // made without max_workers gets CPython's min(32, cpus + 4) workers.
+  await page.getByTestId("program-source").fill([
+    "import os, threading, time",
+    "from concurrent.futures import ThreadPoolExecutor",
+    "def nap(i):",
+    "    time.sleep(0.2)",
+    "    return threading.current_thread().name",
+    "with ThreadPoolExecutor() as ex:",
+    "    names = set(ex.map(nap, range(40)))",
+    "print(os.cpu_count(), len(names))",
+  ].join("\n") + "\n");
+  run = await runInPage(page, "1");
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.deepEqual(run.lines, [`${cpus} ${Math.min(32, cpus + 4)}`]);
+
   // Fetching from the page's own server: the crawler, one thread and then fifty.
   await page.getByTestId("program-select").selectOption("D2");
   run = await runInPage(page, "0.1");

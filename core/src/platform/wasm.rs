@@ -90,9 +90,26 @@ pub(crate) fn current_thread_name() -> String {
     }
 }
 
-/// The rayon pool size minus one: one pool thread is left for the program that consumes results.
+/// With threads of their own (the spawner installed), Python's `min(32, cpus + 4)`, counting the
+/// browser's `navigator.hardwareConcurrency`; on the rayon pool, its size minus one (one pool thread is
+/// left for the program that consumes results).
 pub(crate) fn default_max_workers() -> usize {
-    cpu_count().saturating_sub(1).max(1)
+    if thread_spawner_installed() {
+        (hardware_concurrency() + 4).min(32)
+    } else {
+        cpu_count().saturating_sub(1).max(1)
+    }
+}
+
+/// `navigator.hardwareConcurrency`, on the page's main thread or in a worker (1 if unknown).
+fn hardware_concurrency() -> usize {
+    let get = |target: &wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(target, &wasm_bindgen::JsValue::from_str(key)).ok()
+    };
+    get(&js_sys::global().into(), "navigator")
+        .and_then(|navigator| get(&navigator, "hardwareConcurrency"))
+        .and_then(|n| n.as_f64())
+        .map_or(1, |n| (n as usize).max(1))
 }
 
 /// A synchronous GET on a Web Worker (browsers forbid synchronous requests on the main thread).
