@@ -114,11 +114,3 @@ fn a_map_scenario_prints_its_results_in_input_order_and_names_its_functions_afte
         "as_completed: fastest first"
     );
 }
-
-#[test]
-#[ignore = "prints every conversion, for reading"]
-fn print_every_conversion() {
-    for preset in presets::all() {
-        println!("===== {}\n{}", preset.id, scenario_source(&preset.scenario));
-    }
-}

@@ -10,7 +10,7 @@ pub mod share;
 pub(crate) mod sse;
 mod state;
 mod timeline;
-pub(crate) use timeline::nice_step;
+pub(crate) use timeline::axis_ticks;
 
 use crate::runtime;
 use editor::{Editor, PresetList};

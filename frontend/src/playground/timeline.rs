@@ -51,16 +51,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let height = queue_y + LANE_H + 8.0;
     let peak = m.queued.iter().map(|q| q.1).max().unwrap_or(0).max(1) as f64;
 
-    let ticks = {
-        let step = nice_step(span / 1e6 / f64::from(*zoom) / 6.0);
-        let mut out = Vec::new();
-        let mut s = 0.0;
-        while s * 1e6 <= span {
-            out.push(s);
-            s += step;
-        }
-        out
-    };
+    let ticks = axis_ticks(span, *zoom);
     let label = |y: f64, text: String| {
         html! { <text x="4" y={format!("{}", y + 18.0)} class="lane-label">{ text }</text> }
     };
@@ -217,8 +208,21 @@ fn bar(p: &BarProps) -> Html {
     }
 }
 
+/// The ticks of a time axis `span_us` long at `zoom`, in seconds: about six per screen width, at 1, 2 or
+/// 5 times a power of ten.
+pub(crate) fn axis_ticks(span_us: f64, zoom: u32) -> Vec<f64> {
+    let step = nice_step(span_us / 1e6 / f64::from(zoom) / 6.0);
+    let mut out = Vec::new();
+    let mut s = 0.0;
+    while s * 1e6 <= span_us {
+        out.push(s);
+        s += step;
+    }
+    out
+}
+
 /// 1, 2 or 5 times a power of ten, at least `raw`: the step between a time axis's ticks.
-pub(crate) fn nice_step(raw: f64) -> f64 {
+fn nice_step(raw: f64) -> f64 {
     let raw = raw.max(1e-4);
     let power = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 5.0, 10.0]

@@ -3,7 +3,7 @@
 //! `map`, `as_completed`, `wait`), and a band under the lane while the thread holds the GIL.
 
 use super::model::{FutureState, LaneKind, ProgramRun};
-use crate::playground::nice_step;
+use crate::playground::axis_ticks;
 use futurelab::WaitOp;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -59,16 +59,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     let lane_y = |i: usize| TOP + LANE_H * i as f64;
     let height = lane_y(run.lanes.len()) + 6.0;
 
-    let ticks = {
-        let step = nice_step(span / 1e6 / f64::from(*zoom) / 6.0);
-        let mut out = Vec::new();
-        let mut s = 0.0;
-        while s * 1e6 <= span {
-            out.push(s);
-            s += step;
-        }
-        out
-    };
+    let ticks = axis_ticks(span, *zoom);
     let lanes = run.lanes.iter().enumerate().map(|(i, lane)| {
         let y = lane_y(i);
         let life = {

@@ -60,17 +60,25 @@ pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
     wasm_bindgen_futures::spawn_local(async move { render(start_pool().await) });
 }
 
-async fn start_pool() -> Result<PoolInfo, String> {
+/// Why this page cannot share memory between threads, if it cannot.
+fn shared_memory_problem() -> Option<String> {
     let global = js_sys::global();
     let has = |name: &str| js_sys::Reflect::get(&global, &JsValue::from_str(name)).ok();
     // Isolation first: a page that is not isolated also lacks SharedArrayBuffer, and isolation is the cause.
     if has("crossOriginIsolated").and_then(|v| v.as_bool()) != Some(true) {
-        return Err(no_shared_memory("the page is not cross-origin isolated"));
+        return Some(no_shared_memory("the page is not cross-origin isolated"));
     }
     if has("SharedArrayBuffer").is_none_or(|v| v.is_undefined()) {
-        return Err(no_shared_memory(
+        return Some(no_shared_memory(
             "this browser does not provide SharedArrayBuffer",
         ));
+    }
+    None
+}
+
+async fn start_pool() -> Result<PoolInfo, String> {
+    if let Some(problem) = shared_memory_problem() {
+        return Err(problem);
     }
     let hardware = web_sys::window()
         .map(|w| w.navigator().hardware_concurrency() as usize)
@@ -91,12 +99,8 @@ pub fn start_own_threads() -> Result<(), String> {
     if STARTED.with(|s| s.get()) {
         return Ok(());
     }
-    let isolated =
-        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
-            .ok()
-            .and_then(|v| v.as_bool());
-    if isolated != Some(true) {
-        return Err(no_shared_memory("the page is not cross-origin isolated"));
+    if let Some(problem) = shared_memory_problem() {
+        return Err(problem);
     }
     futurelab::install_thread_spawner();
     STARTED.with(|s| s.set(true));

@@ -1,5 +1,5 @@
 //! `json.dumps`, as CPython's `json` writes with its defaults: `", "` and `": "` separators, keys made
-//! strings (`1` -> `"1"`, `None` -> `"null"`), non-ASCII escaped as `\uXXXX` (`ensure_ascii`), floats
+//! strings (`1` -> `"1"`, `None` -> `"null"`), non-ASCII escaped as `\u` and four hex digits (`ensure_ascii`: `é` is `\u00e9`), floats
 //! as their repr, `NaN` and `Infinity` allowed.
 
 use super::{Ctx, R};
@@ -107,7 +107,7 @@ fn float_text(x: f64) -> String {
     }
 }
 
-/// A JSON string with `ensure_ascii`: every character outside ASCII as `\uXXXX` (surrogate pairs
+/// A JSON string with `ensure_ascii`: every character outside ASCII as `\u` and four hex digits (surrogate pairs
 /// beyond the BMP).
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
