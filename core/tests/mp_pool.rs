@@ -240,3 +240,13 @@ fn an_initializer_runs_in_every_worker() {
         Some(PoolError::InvalidChunkSize(0))
     );
 }
+
+#[test]
+fn a_pool_worker_process_is_named_as_cpython_names_a_spawned_one() {
+    let b = builtins();
+    let pool = processes(1);
+    assert_eq!(
+        pool.apply(&b.process_name, ()),
+        Ok("SpawnPoolWorker-1".to_string())
+    );
+}

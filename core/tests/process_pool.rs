@@ -317,6 +317,9 @@ fn each_worker_knows_its_number_and_a_replacement_gets_the_next() {
     let first = pool.submit(&b.worker_number, ()).unwrap().result();
     let second = pool.submit(&b.worker_number, ()).unwrap().result();
     assert_eq!((first, second), (Ok(Some(1)), Ok(Some(2))));
+    let third = pool.submit(&b.process_name, ()).unwrap().result();
+    assert_eq!(third.as_deref(), Ok("SpawnProcess-3"));
+    assert_eq!(futurelab::process::current_process_name(), "MainProcess");
     assert_eq!(
         futurelab::process::worker_number(),
         None,

@@ -60,6 +60,25 @@ test("C7 shows its own Python and prints what CPython prints, in order", async (
   await page.close();
 });
 
+test("the Rust tab shows the same program against futurelab's API, with the files it borrows", async () => {
+  const { page, errors } = await open("/?programs#program=A8");
+  await page.getByTestId("program-tab-rust").click();
+  const files = page.getByTestId("program-rust-file");
+  assert.deepEqual(await files.evaluateAll((fs) => fs.map((f) => f.dataset.file)), ["a8.rs", "a6.rs", "a7.rs", "seed.rs"]);
+  assert.match(await files.first().textContent(), /for future in as_completed\(&futures, None\)/);
+  assert.equal(await page.getByTestId("program-source").isVisible(), false);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-rust-a8.png"), fullPage: false });
+  // An edit of the Python leaves the Rust the seed's, and says so.
+  await page.getByTestId("program-tab-python").click();
+  await page.getByTestId("program-source").fill((await page.getByTestId("program-source").inputValue()).replace("FR ZZ", "FR XX"));
+  await page.getByTestId("program-tab-rust").click();
+  assert.match(await page.getByTestId("program-rust").textContent(), /This is the seed's program, not your edit/);
+  await page.getByTestId("program-select").selectOption("D26");
+  assert.match(await files.first().textContent(), /let result = fut\.await\?;/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("an asyncio program and a process pool run on the server too", async () => {
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("D21");

@@ -30,6 +30,19 @@ pub struct MapIter<'a, T: Send + 'static> {
     trace: Option<Trace>,
 }
 
+/// `<MapIter at 0x… pending=3>`: the iterator's address, as Python's repr of the generator `map`
+/// returns, and how many results it has yet to hand back from the futures it holds.
+impl<T: Send + 'static> std::fmt::Debug for MapIter<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<MapIter at {:#x} pending={}>",
+            self as *const Self as usize,
+            self.pending.len()
+        )
+    }
+}
+
 impl ThreadPoolExecutor {
     /// `f` applied to every item, run on the pool, as Python's `Executor.map`.
     ///

@@ -265,3 +265,14 @@ fn map_records_each_result_with_its_position() {
         .collect();
     assert_eq!(positions, [0, 1, 2]);
 }
+
+#[test]
+fn a_map_iterator_prints_as_an_object_with_what_it_has_yet_to_hand_back() {
+    let ex = ThreadPoolExecutor::new(2).unwrap();
+    let mut results = ex.map(|n: u32| n, 0..3).unwrap();
+    let shown = format!("{results:?}");
+    assert!(shown.starts_with("<MapIter at 0x"), "{shown}");
+    assert!(shown.ends_with(" pending=3>"), "{shown}");
+    assert_eq!(results.next(), Some(Ok(0)));
+    assert!(format!("{results:?}").ends_with(" pending=2>"));
+}

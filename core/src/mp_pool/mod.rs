@@ -162,7 +162,12 @@ impl PoolBuilder {
             }
             Backend::Threads(builder.build()?)
         } else {
-            Backend::Processes(self.processes.max_workers(size).build()?)
+            Backend::Processes(
+                self.processes
+                    .max_workers(size)
+                    .name_prefix("SpawnPoolWorker")
+                    .build()?,
+            )
         };
         Ok(Pool {
             backend,

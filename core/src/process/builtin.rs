@@ -15,6 +15,8 @@ pub struct Builtins {
     pub pid: Remote<(), u32>,
     /// The worker's number in its pool ([`worker_number`](super::worker_number)).
     pub worker_number: Remote<(), Option<usize>>,
+    /// The worker's name ([`current_process_name`](super::current_process_name)).
+    pub process_name: Remote<(), String>,
     /// Returns its argument.
     pub echo: Remote<serde_json::Value, serde_json::Value>,
     /// `a + b`, for `starmap`.
@@ -41,6 +43,7 @@ pub fn builtin_registry() -> (Registry, Builtins) {
         }),
         pid: r.register("pid", |(): ()| std::process::id()),
         worker_number: r.register("worker_number", |(): ()| super::worker_number()),
+        process_name: r.register("process_name", |(): ()| super::current_process_name()),
         echo: r.register("echo", |v: serde_json::Value| v),
         add: r.register("add", |(a, b): (i64, i64)| a.wrapping_add(b)),
         panic: r.register("panic", |message: String| -> () { panic!("{message}") }),

@@ -1,7 +1,9 @@
 //! One worker process as the parent sees it: started from the worker program, connected over its own Unix
 //! socket, its output relayed line by line, its exit described in words.
 
-use super::protocol::{receive, send, FromWorker, ToWorker, WORKER_ENV, WORKER_NUMBER_ENV};
+use super::protocol::{
+    receive, send, FromWorker, ToWorker, WORKER_ENV, WORKER_NAME_ENV, WORKER_NUMBER_ENV,
+};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::ExitStatusExt;
@@ -30,6 +32,7 @@ impl WorkerProcess {
         socket: &Path,
         on_output: Option<&OutputSink>,
         number: usize,
+        name: &str,
     ) -> Result<Self, String> {
         let _ = std::fs::remove_file(socket);
         let listener = UnixListener::bind(socket)
@@ -40,6 +43,7 @@ impl WorkerProcess {
         let mut child = Command::new(program)
             .env(WORKER_ENV, socket)
             .env(WORKER_NUMBER_ENV, number.to_string())
+            .env(WORKER_NAME_ENV, name)
             // Kept open and never written: the worker exits when it reads end-of-file (this process gone).
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -45,3 +45,11 @@ pub fn worker_number() -> Option<usize> {
         .parse()
         .ok()
 }
+
+/// Python's `multiprocessing.current_process().name`: in a worker process, its pool's name prefix and
+/// its [`worker_number`] (`SpawnProcess-1` for a [`ProcessPoolExecutor`] by default, `SpawnPoolWorker-1`
+/// for a [`Pool`](crate::Pool)'s, as CPython names workers that start as a new program); `MainProcess`
+/// in any other process.
+pub fn current_process_name() -> String {
+    std::env::var(protocol::WORKER_NAME_ENV).unwrap_or_else(|_| "MainProcess".to_string())
+}

@@ -639,18 +639,23 @@ fn drive(shared: Arc<Shared>, index: usize) {
         let number = 1 + config
             .processes_started
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let mut worker =
-            match WorkerProcess::start(&config.program, &socket, config.on_output.as_ref(), number)
-            {
-                Ok(w) => w,
-                Err(e) => {
-                    break_pool(
-                        &shared,
-                        &format!("a worker process could not be started: {e}"),
-                    );
-                    break 'process;
-                }
-            };
+        let name = format!("{}-{number}", config.name_prefix);
+        let mut worker = match WorkerProcess::start(
+            &config.program,
+            &socket,
+            config.on_output.as_ref(),
+            number,
+            &name,
+        ) {
+            Ok(w) => w,
+            Err(e) => {
+                break_pool(
+                    &shared,
+                    &format!("a worker process could not be started: {e}"),
+                );
+                break 'process;
+            }
+        };
         lock(&shared.state).pids.insert(index, worker.pid);
         if let Some((f, arg)) = &config.initializer {
             let init = ToWorker::Init {

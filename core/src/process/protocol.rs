@@ -10,6 +10,8 @@ use std::io::{BufRead, Write};
 pub(crate) const WORKER_ENV: &str = "FUTURELAB_PROCESS_WORKER";
 /// Which worker process of its pool this is, counting from 1 (replacements get the next numbers).
 pub(crate) const WORKER_NUMBER_ENV: &str = "FUTURELAB_WORKER_NUMBER";
+/// Its name, as `multiprocessing.current_process().name` gives it: `SpawnProcess-1`.
+pub(crate) const WORKER_NAME_ENV: &str = "FUTURELAB_WORKER_NAME";
 
 /// Parent to worker.
 #[derive(Debug, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ mod futures;
 mod link;
 mod model;
 mod runner;
+mod rust_pane;
 mod timeline;
 
 use crate::runtime;
@@ -196,6 +197,11 @@ pub fn programs() -> Html {
     });
     let problem = problems.first().cloned();
     let edited = view.source != preset.source;
+    let show_rust = use_state(|| false);
+    let tab = |rust: bool| {
+        let show_rust = show_rust.clone();
+        Callback::from(move |_| show_rust.set(rust))
+    };
     let edit = {
         let view = view.clone();
         Callback::from(move |e: InputEvent| {
@@ -308,6 +314,14 @@ pub fn programs() -> Html {
                     </select>
                 </label>
                 <p data-testid="program-description">{ preset.description }</p>
+                <div class="tabs" role="tablist">
+                    <button role="tab" data-testid="program-tab-python" aria-selected={(!*show_rust).to_string()} class={classes!((!*show_rust).then_some("on"))} onclick={tab(false)}>{ "Python" }</button>
+                    <button role="tab" data-testid="program-tab-rust" aria-selected={show_rust.to_string()} class={classes!(show_rust.then_some("on"))} onclick={tab(true)}>{ "Rust (futurelab)" }</button>
+                </div>
+                if *show_rust {
+                    <rust_pane::RustPane id={view.id} edited={edited} />
+                }
+                <div hidden={*show_rust}>
                 <label class="sr-only" for="program-source">{ "The program's Python (editable)" }</label>
                 <textarea id="program-source" class="code program-editor" data-testid="program-source" spellcheck="false"
                     rows={(view.source.lines().count() + 1).clamp(8, 40).to_string()} value={view.source.clone()} oninput={edit}
@@ -328,6 +342,7 @@ pub fn programs() -> Html {
                         { for problems.iter().map(|p| html! { <li>{ p }</li> }) }
                     </ul>
                 }
+                </div>
                 <p class="actions">
                     <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ "Run in this page" }</button>
                     <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some()}>{ "Run on the server" }</button>

@@ -86,3 +86,120 @@ impl Comparison {
         Ok(())
     }
 }
+
+impl Comparison {
+    /// `Ok` when a Rust program's output says what CPython's run of the seed says, as [`Comparison::check`]
+    /// compares them, after [`rust_neutral`] on both: where Python and Rust name things differently.
+    pub fn check_rust(&self, python: &str, rust: &str) -> Result<(), String> {
+        self.check(&rust_neutral(python), &rust_neutral(rust))
+    }
+}
+
+/// What may differ between a seed's Python and its Rust translation, made alike:
+/// - the repr of any object but a future compares as `<…>` (`<generator object …>` and futurelab's
+///   `<MapIter at 0x…>`, `<Task finished …>` and a tokio task's);
+/// - in a future's repr, the type after `returned` or `raised` compares as `…` (`returned int` and
+///   `returned u64`); the state is compared;
+/// - worker processes started as a new program are `SpawnProcess-N` / `SpawnPoolWorker-N` (CPython's
+///   names under its spawn start method); the seeds ran under fork, `ForkProcess-N` / `ForkPoolWorker-N`.
+pub fn rust_neutral(output: &str) -> String {
+    let spawned = Regex::new(r"Spawn(Process|PoolWorker)-").expect("valid regex");
+    let mut out = String::with_capacity(output.len());
+    for line in output.split_inclusive('\n') {
+        out.push_str(&object_reprs_neutral(
+            &spawned.replace_all(line, "Fork${1}-"),
+        ));
+    }
+    out
+}
+
+/// Every `<Name …>` span (balanced angle brackets, a letter after the `<`) that is not a future's repr
+/// becomes `<…>`; in a future's, what follows `returned` or `raised` becomes `…`.
+fn object_reprs_neutral(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let span = &rest[start..];
+        let starts_a_name = span[1..].starts_with(|c: char| c.is_alphabetic());
+        match starts_a_name.then(|| balanced_end(span)).flatten() {
+            Some(end) if span.starts_with("<Future at ") => {
+                let repr = &span[..end];
+                let outcome = [" returned ", " raised "]
+                    .iter()
+                    .find_map(|word| repr.find(word).map(|i| i + word.len()));
+                match outcome {
+                    Some(i) => {
+                        out.push_str(&repr[..i]);
+                        out.push_str("…>");
+                    }
+                    None => out.push_str(repr),
+                }
+                rest = &span[end..];
+            }
+            Some(end) => {
+                out.push_str("<…>");
+                rest = &span[end..];
+            }
+            None => {
+                out.push('<');
+                rest = &span[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte just past the `>` that closes the `<` at the start of `span`.
+fn balanced_end(span: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in span.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rust_neutral;
+
+    #[test]
+    fn reprs_of_other_objects_compare_as_objects_and_futures_keep_their_state() {
+        assert_eq!(
+            rust_neutral(
+                "results : <generator object Executor.map.<locals>.result_iterator at 0x7f>\n"
+            ),
+            "results : <…>\n"
+        );
+        assert_eq!(rust_neutral("results : <MapIter at 0x5a>"), "results : <…>");
+        assert_eq!(
+            rust_neutral("CN <Future at 0x1 state=finished returned str> {<Task pending>, 2 < 3}"),
+            "CN <Future at 0x1 state=finished returned …> {<…>, 2 < 3}"
+        );
+        assert_eq!(
+            rust_neutral("<Future at 0x1 state=running>"),
+            "<Future at 0x1 state=running>"
+        );
+        assert_eq!(
+            rust_neutral(
+                "<Future at 0x1 state=finished returned Result<&str, String>> result: 'CN'"
+            ),
+            "<Future at 0x1 state=finished returned …> result: 'CN'"
+        );
+        assert_eq!(
+            rust_neutral("(4, 'SpawnPoolWorker-2')"),
+            "(4, 'ForkPoolWorker-2')"
+        );
+        assert_eq!(rust_neutral("a <b"), "a <b");
+    }
+}

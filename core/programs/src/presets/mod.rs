@@ -4,6 +4,10 @@
 //! under CPython and compares the two outputs as [`Comparison`] says.
 
 mod compare;
+mod rust;
+
+pub use compare::rust_neutral;
+pub use rust::SEED_MODULE;
 
 use crate::{parse_program, Program, SyntaxError};
 

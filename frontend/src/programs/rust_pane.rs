@@ -1,0 +1,40 @@
+//! The Rust tab: the preset's program written against futurelab's public API, as files to read in
+//! order (its own, those it borrows from, then `seed.rs`). A test compiles and runs each one and
+//! compares what it prints with CPython's run of the seed (core/programs/rust/tests/cpython.rs).
+
+use futurelab_programs::presets;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RustProps {
+    /// The preset's id.
+    pub id: &'static str,
+    /// The Python was edited: the Rust stays the seed's program.
+    pub edited: bool,
+}
+
+#[function_component(RustPane)]
+pub fn rust_pane(props: &RustProps) -> Html {
+    let files = presets::get(props.id)
+        .map(|p| p.rust_files())
+        .unwrap_or_default();
+    html! {
+        <div data-testid="program-rust">
+            <p class="muted">
+                if props.edited {
+                    <strong>{ "This is the seed's program, not your edit. " }</strong>
+                }
+                { "The same program in Rust, against futurelab's API: a test runs it and compares what it \
+                   prints with CPython's run of the seed. " }
+                <code>{ "seed::sleep" }</code>{ " and " }<code>{ "seed::get" }</code>
+                { " stand in for time.sleep and requests.get (the tests scale time and choose the server through them)." }
+            </p>
+            { for files.into_iter().map(|(name, text)| html! {
+                <figure class="rust-file">
+                    <figcaption><code>{ name.clone() }</code></figcaption>
+                    <pre class="code" data-testid="program-rust-file" data-file={name} tabindex="0">{ text }</pre>
+                </figure>
+            }) }
+        </div>
+    }
+}
