@@ -68,3 +68,75 @@ fn a_program_cannot_fetch_from_another_host() {
         out.lock().unwrap()
     );
 }
+
+/// B1's race (CPython's `Queue.put` returns before the item is in the pipe) is not futurelab's: the
+/// queue lives in the parent, a worker's put is in it when it returns, and every result prints once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b1_prints_every_page_once() {
+    let (_dist, server) = support::flag_server(FlagOptions::default()).await;
+    let out = tokio::task::spawn_blocking(move || {
+        let worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
+        presets::get("B1")
+            .unwrap()
+            .run_for_comparison(Some(server), worker)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let mut pages: Vec<u32> = out
+        .lines()
+        .map(|l| {
+            let url = l.split(' ').next().unwrap();
+            url.rsplit('/').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    pages.sort();
+    assert_eq!(pages, (1..=10).collect::<Vec<_>>(), "{out}");
+}
+
+/// `multiprocessing.Process` with a `Queue` and a `JoinableQueue`, printed by python3 and by the
+/// engine: names, what crosses, `Empty` after a timeout, a `Queue` without `task_done`, `join`,
+/// `is_alive`, and the daemon flag.
+#[test]
+fn processes_and_their_queues_behave_as_in_cpython() {
+    let source = r#"import multiprocessing
+
+def f(q, jq, n):
+    print(multiprocessing.current_process().name, 'got', jq.get(), n)
+    jq.task_done()
+    q.put(('done', 2.5, [1, None], {'k': (n,)}))
+    try:
+        jq.get(timeout=0.05)
+    except Exception as e:
+        print(type(e).__name__)
+    try:
+        q.task_done()
+    except AttributeError as e:
+        print('AttributeError', e)
+
+if __name__ == '__main__':
+    q, jq = multiprocessing.Queue(), multiprocessing.JoinableQueue()
+    print(q.empty(), jq.qsize())
+    jq.put('work')
+    p = multiprocessing.Process(target=f, args=(q, jq, 7))
+    print(p.name, p.daemon, p.is_alive())
+    p.start()
+    jq.join()
+    print(q.get())
+    p.join()
+    print(p.is_alive(), q.empty())
+    d = multiprocessing.Process(target=f, args=(q, jq, 8), daemon=True)
+    print(d.name, d.daemon)
+"#;
+    let python = run_under_cpython(source, "processes", 1.0, None, None).unwrap();
+    let program = futurelab_programs::parse_program(source).unwrap();
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    let mut options = RunOptions::new(Arc::new(move |_t: &str, text: &str| {
+        sink.lock().unwrap().push_str(text)
+    }));
+    options.process_worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
+    let report = run(&program, options);
+    assert_eq!(report.error, None);
+    assert_eq!(*out.lock().unwrap(), python);
+}

@@ -326,3 +326,62 @@ fn each_worker_knows_its_number_and_a_replacement_gets_the_next() {
         "this test is no worker"
     );
 }
+
+#[test]
+fn a_call_asks_its_parent_and_the_pool_answers_in_order() {
+    let b = builtins();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
+    let answering = ProcessPoolExecutor::builder()
+        .max_workers(2)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .answer_with(move |q| {
+            log.lock().unwrap().push(q.clone());
+            match q.as_i64() {
+                Some(n) => Ok(serde_json::json!(n * 10)),
+                None => Err(format!("not a number: {q}")),
+            }
+        })
+        .build()
+        .unwrap();
+    let questions = vec![
+        serde_json::json!(1),
+        serde_json::json!("x"),
+        serde_json::json!(3),
+    ];
+    let answers = answering
+        .submit(&b.ask_parent, questions)
+        .unwrap()
+        .result()
+        .unwrap();
+    assert_eq!(
+        answers,
+        [
+            Ok(serde_json::json!(10)),
+            Err("not a number: \"x\"".to_string()),
+            Ok(serde_json::json!(30))
+        ]
+    );
+    assert_eq!(asked.lock().unwrap().len(), 3);
+    // The worker goes on serving calls after its questions.
+    assert_eq!(
+        answering.submit(&b.is_prime, 97).unwrap().result(),
+        Ok(true)
+    );
+    // A pool without a handler answers every question with an error; a process that is no worker
+    // cannot ask.
+    let plain = pool(1);
+    let answers = plain
+        .submit(&b.ask_parent, vec![serde_json::json!(1)])
+        .unwrap()
+        .result()
+        .unwrap();
+    assert!(
+        answers[0]
+            .as_ref()
+            .unwrap_err()
+            .contains("answers no questions"),
+        "{answers:?}"
+    );
+    assert!(futurelab::process::ask_parent(serde_json::json!(1)).is_err());
+}

@@ -290,6 +290,9 @@ fn finish(ctx: &Ctx) -> Result<(), Flow> {
             t.join(ctx, None)?;
         }
     }
+    // multiprocessing's exit handler: join the processes that are not daemons.
+    #[cfg(unix)]
+    interp::mp_process::join_children(ctx)?;
     let executors: Vec<_> = value::lock(&ctx.rt.executors).clone();
     for e in executors {
         ctx.rt.gil.released(|| e.shutdown(true, false));

@@ -17,6 +17,8 @@ pub struct Builtins {
     pub worker_number: Remote<(), Option<usize>>,
     /// The worker's name ([`current_process_name`](super::current_process_name)).
     pub process_name: Remote<(), String>,
+    /// Asks the parent each question in turn ([`ask_parent`](super::ask_parent)) and returns the answers.
+    pub ask_parent: Remote<Vec<serde_json::Value>, Vec<Result<serde_json::Value, String>>>,
     /// Returns its argument.
     pub echo: Remote<serde_json::Value, serde_json::Value>,
     /// `a + b`, for `starmap`.
@@ -44,6 +46,9 @@ pub fn builtin_registry() -> (Registry, Builtins) {
         pid: r.register("pid", |(): ()| std::process::id()),
         worker_number: r.register("worker_number", |(): ()| super::worker_number()),
         process_name: r.register("process_name", |(): ()| super::current_process_name()),
+        ask_parent: r.register("ask_parent", |questions: Vec<serde_json::Value>| {
+            questions.into_iter().map(super::ask_parent).collect()
+        }),
         echo: r.register("echo", |v: serde_json::Value| v),
         add: r.register("add", |(a, b): (i64, i64)| a.wrapping_add(b)),
         panic: r.register("panic", |message: String| -> () { panic!("{message}") }),

@@ -22,6 +22,7 @@
 //! }
 //! ```
 
+mod ask;
 mod builtin;
 mod child;
 mod pool;
@@ -29,6 +30,7 @@ mod protocol;
 mod registry;
 mod worker;
 
+pub use ask::{ask_parent, Answerer};
 pub use builtin::{builtin_registry, Builtins};
 pub use pool::{
     ProcessMap, ProcessPoolExecutor, ProcessPoolExecutorBuilder, BROKEN_FUTURE, BROKEN_POOL,

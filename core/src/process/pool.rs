@@ -13,6 +13,7 @@
 //!   reap them, and a worker whose parent dies sees its socket close and exits at once.
 //! - Like CPython, a call handed to a worker is `RUNNING` and can no longer be cancelled.
 
+use super::ask::Answerer;
 use super::child::{OutputSink, WorkerProcess};
 use super::protocol::{CallOutcome, FromWorker, ToWorker};
 use super::registry::Remote;
@@ -95,6 +96,7 @@ struct Config {
     initializer: Option<(String, Value)>,
     trace: Option<Trace>,
     on_output: Option<OutputSink>,
+    answerer: Option<Answerer>,
     /// The worker slots' thread names (the trace's lanes): `{prefix}-1`, `{prefix}-2`, …
     name_prefix: String,
     /// A private folder (mode 0700) for the workers' sockets.
@@ -134,6 +136,7 @@ pub struct ProcessPoolExecutorBuilder {
     trace: Option<Trace>,
     on_output: Option<OutputSink>,
     name_prefix: Option<String>,
+    answerer: Option<Answerer>,
 }
 
 impl ProcessPoolExecutorBuilder {
@@ -178,6 +181,18 @@ impl ProcessPoolExecutorBuilder {
         self
     }
 
+    /// Answers the questions that calls running in the workers ask with
+    /// [`ask_parent`](super::ask_parent): on the thread that drives the asking worker, one question at
+    /// a time per worker, while the call waits (see the `ask` module's guarantees). Without a handler,
+    /// every question gets an `Err`.
+    pub fn answer_with(
+        mut self,
+        handler: impl Fn(serde_json::Value) -> Result<serde_json::Value, String> + Send + Sync + 'static,
+    ) -> Self {
+        self.answerer = Some(Arc::new(handler));
+        self
+    }
+
     /// Record every future's life in `trace`.
     pub fn trace(mut self, trace: &Trace) -> Self {
         self.trace = Some(trace.clone());
@@ -216,6 +231,7 @@ impl ProcessPoolExecutorBuilder {
                     trace: self.trace,
                     name_prefix: self.name_prefix.unwrap_or_else(|| "SpawnProcess".into()),
                     on_output: self.on_output,
+                    answerer: self.answerer,
                     dir: private_dir().map_err(ExecutorError::Spawn)?,
                     processes_started: std::sync::atomic::AtomicUsize::new(0),
                 },
@@ -662,7 +678,9 @@ fn drive(shared: Arc<Shared>, index: usize) {
                 f: f.clone(),
                 arg: arg.clone(),
             };
-            let ready = worker.send(&init).and_then(|_| worker.receive());
+            let ready = worker
+                .send(&init)
+                .and_then(|_| receive_answering(&mut worker, config.answerer.as_ref()));
             if !matches!(ready, Ok(FromWorker::Ready)) {
                 lock(&shared.state).pids.remove(&index);
                 let pid = worker.pid;
@@ -700,7 +718,9 @@ fn drive(shared: Arc<Shared>, index: usize) {
                 f: job.f.to_string(),
                 args,
             };
-            let reply = worker.send(&call).and_then(|_| worker.receive());
+            let reply = worker
+                .send(&call)
+                .and_then(|_| receive_answering(&mut worker, config.answerer.as_ref()));
             match reply {
                 Ok(FromWorker::Results { id: got, results })
                     if got == id && results.len() == pending.len() =>
@@ -749,4 +769,20 @@ fn drive(shared: Arc<Shared>, index: usize) {
     state.live -= 1;
     drop(state);
     shared.stopped.notify_all();
+}
+
+/// The worker's next message that is not a question: its questions are answered as they come.
+fn receive_answering(
+    worker: &mut WorkerProcess,
+    answerer: Option<&Answerer>,
+) -> std::io::Result<FromWorker> {
+    loop {
+        match worker.receive()? {
+            FromWorker::Ask { question } => {
+                let answer = super::ask::answer(answerer, question);
+                worker.send(&ToWorker::Answer { answer })?;
+            }
+            other => return Ok(other),
+        }
+    }
 }

@@ -27,6 +27,8 @@ pub(crate) enum ToWorker {
     },
     /// Leave (after `max_tasks_per_child` calls, or at shutdown).
     Exit,
+    /// The answer to the running call's question ([`FromWorker::Ask`]).
+    Answer { answer: Result<Value, String> },
 }
 
 /// Worker to parent.
@@ -41,6 +43,11 @@ pub(crate) enum FromWorker {
     Results {
         id: u64,
         results: Vec<CallOutcome>,
+    },
+    /// A running call asks the parent something ([`ask_parent`](super::ask_parent)); the next message
+    /// to the worker is the [`ToWorker::Answer`].
+    Ask {
+        question: Value,
     },
 }
 

@@ -1,6 +1,7 @@
 //! The worker side: a program started by a process pool connects back, runs calls, and leaves when told
 //! to or when the parent goes away.
 
+use super::ask::{ParentLink, PARENT};
 use super::protocol::{receive, send, CallOutcome, FromWorker, ToWorker, WORKER_ENV};
 use super::registry::Registry;
 use std::io::{BufReader, BufWriter};
@@ -44,9 +45,13 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
     let Ok(read_half) = stream.try_clone() else {
         return PROTOCOL_FAILED;
     };
-    let mut out = BufWriter::new(stream);
+    let mut link = ParentLink {
+        input: BufReader::new(read_half),
+        output: BufWriter::new(stream),
+        line: String::new(),
+    };
     if send(
-        &mut out,
+        &mut link.output,
         &FromWorker::Hello {
             pid: std::process::id(),
         },
@@ -55,6 +60,7 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
     {
         return PROTOCOL_FAILED;
     }
+    *parent() = Some(link);
     // The parent holds this process's standard input open and never writes to it: when the parent goes
     // away (exits, is killed, drops the pool), it reads end-of-file and the worker exits at once, even in
     // the middle of a long call, instead of lingering as an orphan.
@@ -63,16 +69,23 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
         while matches!(std::io::Read::read(&mut std::io::stdin(), &mut sink), Ok(n) if n > 0) {}
         std::process::exit(0);
     });
-    let mut input = BufReader::new(read_half);
-    let mut line = String::new();
-    while let Ok(Some(message)) = receive::<ToWorker>(&mut input, &mut line) {
-        match message {
+    // The connection is locked for each message, never during a call: a call's questions use it.
+    loop {
+        let message = {
+            let mut guard = parent();
+            let Some(link) = guard.as_mut() else {
+                return PROTOCOL_FAILED;
+            };
+            match receive::<ToWorker>(&mut link.input, &mut link.line) {
+                Ok(Some(message)) => message,
+                _ => return 0,
+            }
+        };
+        let reply = match message {
             ToWorker::Init { f, arg } => {
                 let outcome = call(registry, &f, arg);
                 if let CallOutcome::Ok(_) = outcome {
-                    if send(&mut out, &FromWorker::Ready).is_err() {
-                        return PROTOCOL_FAILED;
-                    }
+                    FromWorker::Ready
                 } else {
                     eprintln!("futurelab worker: Exception in initializer: {outcome:?}");
                     return INITIALIZER_FAILED;
@@ -80,14 +93,22 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
             }
             ToWorker::Call { id, f, args } => {
                 let results = args.into_iter().map(|a| call(registry, &f, a)).collect();
-                if send(&mut out, &FromWorker::Results { id, results }).is_err() {
-                    return PROTOCOL_FAILED;
-                }
+                FromWorker::Results { id, results }
             }
             ToWorker::Exit => return 0,
+            // An answer when no question was asked: the parent broke the protocol.
+            ToWorker::Answer { .. } => return PROTOCOL_FAILED,
+        };
+        let mut guard = parent();
+        let sent = guard.as_mut().map(|link| send(&mut link.output, &reply));
+        if !matches!(sent, Some(Ok(()))) {
+            return PROTOCOL_FAILED;
         }
     }
-    0
+}
+
+fn parent() -> std::sync::MutexGuard<'static, Option<ParentLink>> {
+    PARENT.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn call(registry: &Registry, name: &str, arg: serde_json::Value) -> CallOutcome {

@@ -21,8 +21,10 @@ mod http;
 mod json;
 mod modules;
 #[cfg(unix)]
+pub(crate) mod mp_process;
+#[cfg(unix)]
 pub(crate) mod processes;
-mod queue;
+pub(crate) mod queue;
 pub(crate) mod threading;
 pub(crate) use threading::PyThread;
 
@@ -70,6 +72,15 @@ pub struct Runtime {
     /// Process pools the program made: ended with the run (see `processes::finish`).
     #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) process_pools: Mutex<Vec<Value>>,
+    /// The `multiprocessing.Process`es the program made (joined at its end unless daemons).
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) processes: Mutex<Vec<Value>>,
+    /// `Process-N` numbers, from 1.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) process_counter: AtomicUsize,
+    /// The `multiprocessing` queues that crossed to a worker process, by the id they crossed as.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) shared_queues: Mutex<Vec<Value>>,
     pub(crate) limits: crate::Limits,
     pub(crate) gil: gil::Gil,
     /// The run's own folder (`open`, `os.path`).
@@ -188,6 +199,9 @@ impl Runtime {
             threads: Mutex::new(Vec::new()),
             executors: Mutex::new(Vec::new()),
             process_pools: Mutex::new(Vec::new()),
+            processes: Mutex::new(Vec::new()),
+            process_counter: AtomicUsize::new(0),
+            shared_queues: Mutex::new(Vec::new()),
             limits: options.limits,
             gil: gil::Gil::new(options.trace.clone()),
             trace: options.trace.clone(),

@@ -145,6 +145,9 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             process_pool("ProcessPoolExecutor")
         }
         ("multiprocessing", "Pool") => process_pool("Pool"),
+        ("multiprocessing", "Process") => process_pool("Process"),
+        ("multiprocessing", "Queue") => f("Queue", queue::new_mp_queue),
+        ("multiprocessing", "JoinableQueue") => f("JoinableQueue", queue::new_joinable_queue),
         ("concurrent.futures", "as_completed") => f("as_completed", futures::as_completed),
         ("concurrent.futures", "wait") => f("wait", futures::wait),
         ("concurrent.futures", "Future") => f("Future", futures::new_future),
@@ -267,19 +270,19 @@ fn random_u64() -> u64 {
     h.finish()
 }
 
-/// `ProcessPoolExecutor` / `multiprocessing.Pool`: worker processes, on Unix.
+/// `ProcessPoolExecutor`, `multiprocessing.Pool` and `multiprocessing.Process`: worker processes, on Unix.
 fn process_pool(name: &'static str) -> Option<Value> {
     #[cfg(unix)]
-    let call: fn(&Ctx, Args) -> R<Value> = if name == "Pool" {
-        super::processes::new_mp_pool
-    } else {
-        super::processes::new_executor
+    let call: fn(&Ctx, Args) -> R<Value> = match name {
+        "Pool" => super::processes::new_mp_pool,
+        "Process" => super::mp_process::new_process,
+        _ => super::processes::new_executor,
     };
     #[cfg(not(unix))]
     let call: fn(&Ctx, Args) -> R<Value> = |ctx, _| {
         Err(ctx.error(
             "NotImplementedError",
-            "process pools need an operating system with processes",
+            "processes need an operating system with processes",
         ))
     };
     Some(Value::Builtin(Arc::new(Builtin { name, call })))

@@ -9,7 +9,10 @@
 //!   parent's globals that are plain data, as they are at the call; then it calls the function. Its
 //!   prints reach the run's console through the pool's output relay, in whole lines.
 //! - Workers are named as CPython's on Linux (fork): `ForkProcess-N` for a `ProcessPoolExecutor`,
-//!   `ForkPoolWorker-N` for a `Pool`, N counting the pool's worker processes from 1.
+//!   `ForkPoolWorker-N` for a `Pool`, N counting the pool's worker processes from 1; and
+//!   `Process-N` for a `multiprocessing.Process` (see `mp_process`), each a worker process of its own.
+//! - A `multiprocessing.Queue` or `JoinableQueue` crosses as a reference: it stays in this process, and
+//!   the worker's calls of its methods are questions its pool answers here (`mp_process`).
 
 use super::builtins::{kw_or_pos, timeout_arg};
 use super::futures::{call_label, outcome_within, CallbackGate, MapResults, Outcome, PyFuture};
@@ -37,6 +40,9 @@ pub struct CallRequest {
     name_prefix: String,
     /// The parent's globals that are plain data (lists, numbers, strings…), as they are now.
     globals: Vec<(String, Json)>,
+    /// The process's name, where the parent gave it one (`multiprocessing.Process`'s `Process-N`).
+    #[serde(default)]
+    name: Option<String>,
 }
 
 /// The function's result, or the exception it raised: (class name, `str(exc)`).
@@ -57,7 +63,7 @@ fn remote() -> Remote<CallRequest, CallResult> {
 
 // ----- values on the wire -----
 
-fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
+pub(super) fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
     let pickling =
         |what: String| ctx.error("PicklingError", format!("cannot pickle '{what}' object"));
     Ok(match v {
@@ -86,11 +92,14 @@ fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
                 .collect::<R<Vec<_>>>()?;
             json!({ "__dict__": pairs })
         }
-        other => return Err(pickling(other.type_name())),
+        other => match super::mp_process::share_queue(ctx, other) {
+            Some(reference) => reference,
+            None => return Err(pickling(other.type_name())),
+        },
     })
 }
 
-fn from_wire(j: &Json) -> Value {
+pub(super) fn from_wire(j: &Json) -> Value {
     match j {
         Json::Null => Value::None,
         Json::Bool(b) => Value::Bool(*b),
@@ -105,6 +114,8 @@ fn from_wire(j: &Json) -> Value {
                 Value::tuple(items.iter().map(from_wire).collect())
             } else if let Some(Json::String(x)) = o.get("__float__") {
                 Value::Float(x.parse().unwrap_or(f64::NAN))
+            } else if let Some(queue) = super::mp_process::queue_reference(o) {
+                queue
             } else if let Some(Json::Array(pairs)) = o.get("__dict__") {
                 let mut d = Dict::default();
                 for pair in pairs {
@@ -124,7 +135,7 @@ fn from_wire(j: &Json) -> Value {
 
 /// The exception a worker's call ended with, rebuilt in this process (a class the runtime does not
 /// know is made, deriving from `Exception`).
-fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
+pub(super) fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
     let known = ctx.rt.exceptions.value(class).and_then(|c| match c {
         Value::Class(c) => Some(c),
         _ => None,
@@ -155,7 +166,10 @@ static WORKER_MODULE: OnceLock<Mutex<WorkerModule>> = OnceLock::new();
 
 fn serve_call(req: CallRequest) -> CallResult {
     let number = futurelab::process::worker_number().unwrap_or(1);
-    let name = format!("{}-{number}", req.name_prefix);
+    let name = req
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{}-{number}", req.name_prefix));
     let key = serde_json::to_string(&req.program).unwrap_or_default();
     let rt = {
         let mut slot = WORKER_MODULE
@@ -275,15 +289,17 @@ fn plain_globals(ctx: &Ctx) -> Vec<(String, Json)> {
 
 /// What a program's pool of processes is.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Executor,
     Pool,
+    /// The worker processes of the run's `multiprocessing.Process`es: one call each.
+    Process,
 }
 
 /// A program's `ProcessPoolExecutor` or `multiprocessing.Pool`.
 pub(crate) struct ProcessPool {
     pool: ProcessPoolExecutor,
-    kind: Kind,
+    pub(super) kind: Kind,
     remote: Remote<CallRequest, CallResult>,
     closed: Mutex<bool>,
     /// Every call submitted (a Pool's `join` waits for them).
@@ -293,13 +309,15 @@ pub(crate) struct ProcessPool {
     callbacks: Arc<CallbackGate>,
 }
 
-fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
+pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
     let key = if kind == Kind::Pool {
         "processes"
     } else {
         "max_workers"
     };
     let workers = match kw_or_pos(a, key, 0) {
+        // A process of its own for each `multiprocessing.Process`.
+        _ if kind == Kind::Process => 61,
         None | Some(Value::None) => futurelab::default_max_workers().saturating_sub(4).max(1),
         Some(Value::Int(n)) if n <= 0 => {
             let what = if kind == Kind::Pool {
@@ -337,8 +355,14 @@ fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
         .name_prefix(match kind {
             Kind::Executor => "ForkProcess",
             Kind::Pool => "ForkPoolWorker",
+            Kind::Process => "Process",
         })
-        .on_output(move |pid, line| sink(&format!("process {pid}"), &format!("{line}\n")));
+        .on_output(move |pid, line| sink(&format!("process {pid}"), &format!("{line}\n")))
+        // Calls of a shared queue's methods in the workers.
+        .answer_with(super::mp_process::answerer(Arc::downgrade(&ctx.rt)));
+    if kind == Kind::Process {
+        builder = builder.max_tasks_per_child(1);
+    }
     if let Some(trace) = &ctx.rt.trace {
         builder = builder.trace(trace);
     }
@@ -360,8 +384,23 @@ fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
 /// At the end of a run, as CPython's exit does: an executor finishes its queued calls, a `Pool` still
 /// open is terminated; a run that was stopped (`forced`) kills every worker. No worker process outlives
 /// its run.
+///
+/// The `multiprocessing.Process`es' pool is left to the forced finish after the run's stop: its
+/// processes that are not daemons were joined (see `mp_process::join_children`), and its daemons may be
+/// waiting for an answer (a `get` on an empty queue) that only the stop ends; they are killed then,
+/// after the console closed, as CPython kills daemon processes at exit.
 pub(crate) fn finish(ctx: &Ctx, forced: bool) {
-    let pools: Vec<Value> = lock(&ctx.rt.process_pools).drain(..).collect();
+    let pools: Vec<Value> = {
+        let mut all = lock(&ctx.rt.process_pools);
+        let (ended, kept) = all.drain(..).partition(|pool: &Value| {
+            forced
+                || pool
+                    .downcast::<ProcessPool>()
+                    .is_none_or(|p| p.kind != Kind::Process)
+        });
+        *all = kept;
+        ended
+    };
     for pool in pools {
         if let Some(p) = pool.downcast::<ProcessPool>() {
             match p.kind {
@@ -387,11 +426,23 @@ pub(super) fn new_mp_pool(ctx: &Ctx, a: Args) -> R<Value> {
 
 impl ProcessPool {
     /// Sends one call; its future is a program future, settled when the worker answers.
-    fn submit(&self, ctx: &Ctx, f: &Value, args: Vec<Value>) -> R<Value> {
+    pub(super) fn submit(&self, ctx: &Ctx, f: &Value, args: Vec<Value>) -> R<Value> {
+        self.submit_named(ctx, f, args, None)
+    }
+
+    /// `submit`, the worker process named `name` where it is given.
+    pub(super) fn submit_named(
+        &self,
+        ctx: &Ctx,
+        f: &Value,
+        args: Vec<Value>,
+        name: Option<String>,
+    ) -> R<Value> {
         if *lock(&self.closed) {
             let message = match self.kind {
                 Kind::Executor => "cannot schedule new futures after shutdown",
                 Kind::Pool => "Pool not running",
+                Kind::Process => "the program has ended: no process can start",
             };
             return Err(ctx.error(
                 if self.kind == Kind::Pool {
@@ -440,8 +491,10 @@ impl ProcessPool {
             name_prefix: match self.kind {
                 Kind::Executor => "ForkProcess".into(),
                 Kind::Pool => "ForkPoolWorker".into(),
+                Kind::Process => "Process".into(),
             },
             globals: plain_globals(ctx),
+            name,
         };
         let label = ctx.rt.trace.as_ref().map(|_| call_label(f, &args, &[]));
         let call = self
@@ -498,6 +551,7 @@ impl Object for ProcessPool {
         match self.kind {
             Kind::Executor => "ProcessPoolExecutor",
             Kind::Pool => "Pool",
+            Kind::Process => "Processes",
         }
     }
     fn repr(&self) -> String {
@@ -513,6 +567,7 @@ impl Object for ProcessPool {
                     self.pool.max_workers()
                 )
             }
+            Kind::Process => "<the run's processes>".into(),
         }
     }
     fn has_method(&self, name: &str) -> bool {
@@ -533,6 +588,8 @@ impl Object for ProcessPool {
                     | "__enter__"
                     | "__exit__"
             ),
+            // Never a program's value: `multiprocessing.Process` uses it.
+            Kind::Process => false,
         }
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {

@@ -1,4 +1,6 @@
-//! `queue.Queue`: a FIFO with `maxsize`, blocking `put`/`get` with timeouts, and `task_done`/`join`.
+//! `queue.Queue`: a FIFO with `maxsize`, blocking `put`/`get` with timeouts, and `task_done`/`join`;
+//! and `multiprocessing.Queue` / `JoinableQueue`, the same FIFO living in the parent process, which
+//! worker processes reach through their pool (see `mp_process`).
 
 use super::builtins::{kw_or_pos, timeout_arg};
 use super::threading::wait_on;
@@ -14,8 +16,20 @@ struct State {
     unfinished: usize,
 }
 
-/// A `queue.Queue`.
+/// Which queue the program made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueueKind {
+    /// `queue.Queue`: for threads of one process.
+    Thread,
+    /// `multiprocessing.Queue`: no `task_done` / `join`.
+    Process,
+    /// `multiprocessing.JoinableQueue`.
+    JoinableProcess,
+}
+
+/// A `queue.Queue`, `multiprocessing.Queue` or `multiprocessing.JoinableQueue`.
 pub(crate) struct PyQueue {
+    pub(crate) kind: QueueKind,
     maxsize: usize,
     state: Mutex<State>,
     not_empty: Condvar,
@@ -25,6 +39,20 @@ pub(crate) struct PyQueue {
 
 /// `queue.Queue(maxsize=0)` (0 or less: unbounded, up to the run's item limit).
 pub(super) fn new_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    new_of_kind(ctx, a, QueueKind::Thread)
+}
+
+/// `multiprocessing.Queue(maxsize=0)`.
+pub(super) fn new_mp_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    new_of_kind(ctx, a, QueueKind::Process)
+}
+
+/// `multiprocessing.JoinableQueue(maxsize=0)`.
+pub(super) fn new_joinable_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    new_of_kind(ctx, a, QueueKind::JoinableProcess)
+}
+
+fn new_of_kind(ctx: &Ctx, a: Args, kind: QueueKind) -> R<Value> {
     let maxsize = match kw_or_pos(&a, "maxsize", 0) {
         None => 0,
         Some(Value::Int(n)) => n.max(0) as usize,
@@ -36,6 +64,7 @@ pub(super) fn new_queue(ctx: &Ctx, a: Args) -> R<Value> {
         }
     };
     Ok(Value::object(PyQueue {
+        kind,
         maxsize,
         state: Mutex::new(State::default()),
         not_empty: Condvar::new(),
@@ -64,31 +93,40 @@ impl PyQueue {
     }
 }
 
+/// The methods a queue of this kind has.
+pub(crate) fn queue_has_method(kind: QueueKind, name: &str) -> bool {
+    match name {
+        "put" | "get" | "put_nowait" | "get_nowait" | "qsize" | "empty" | "full" => true,
+        "task_done" | "join" => kind != QueueKind::Process,
+        _ => false,
+    }
+}
+
 impl Object for PyQueue {
     fn type_name(&self) -> &'static str {
-        "Queue"
+        match self.kind {
+            QueueKind::JoinableProcess => "JoinableQueue",
+            _ => "Queue",
+        }
     }
     fn repr(&self) -> String {
-        format!(
-            "<queue.Queue object at {:#x}>",
-            self as *const Self as usize
-        )
+        let class = match self.kind {
+            QueueKind::Thread => "queue.Queue",
+            QueueKind::Process => "multiprocessing.queues.Queue",
+            QueueKind::JoinableProcess => "multiprocessing.queues.JoinableQueue",
+        };
+        format!("<{class} object at {:#x}>", self as *const Self as usize)
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "put"
-                | "get"
-                | "put_nowait"
-                | "get_nowait"
-                | "qsize"
-                | "empty"
-                | "full"
-                | "task_done"
-                | "join"
-        )
+        queue_has_method(self.kind, name)
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        if !self.has_method(name) {
+            return Err(ctx.error(
+                "AttributeError",
+                format!("'{}' object has no attribute '{name}'", self.type_name()),
+            ));
+        }
         match name {
             "put" | "put_nowait" => {
                 let item = args

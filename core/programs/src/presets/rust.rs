@@ -14,6 +14,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("A6", include_str!("../../rust/src/programs/a6.rs")),
     ("A7", include_str!("../../rust/src/programs/a7.rs")),
     ("A8", include_str!("../../rust/src/programs/a8.rs")),
+    ("B1", include_str!("../../rust/src/programs/b1.rs")),
     ("B2", include_str!("../../rust/src/programs/b2.rs")),
     ("B3", include_str!("../../rust/src/programs/b3.rs")),
     ("C1", include_str!("../../rust/src/programs/c1.rs")),

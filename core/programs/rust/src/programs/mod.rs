@@ -12,6 +12,7 @@ mod a5;
 mod a6;
 mod a7;
 mod a8;
+mod b1;
 mod b2;
 mod b3;
 mod c1;
@@ -65,6 +66,7 @@ pub const ALL: &[(&str, Main)] = &[
     ("A6", a6::main),
     ("A7", a7::main),
     ("A8", a8::main),
+    ("B1", b1::main),
     ("B2", b2::main),
     ("B3", b3::main),
     ("C1", c1::main),
@@ -110,6 +112,7 @@ pub const ALL: &[(&str, Main)] = &[
 /// starts it as a worker.
 pub fn worker_functions() -> Registry {
     let mut registry = Registry::new();
+    registry.extend(&b1::worker_functions().0);
     registry.extend(&b2::worker_functions().0);
     registry.extend(&c1::worker_functions().0);
     registry.extend(&c2::worker_functions().0);
