@@ -159,6 +159,13 @@ test("every kind of program draws a lane per thread, named as Python names it, a
   assert.ok(run.futures.length > 0 && run.futures.every((f) => f.state === "finished"), JSON.stringify(run.futures));
   assert.ok(run.lanes.length > 1 && run.lanes.slice(1).every((l) => /^ForkProcess-\d+$/.test(l)), `${run.lanes}`);
   await page.screenshot({ path: join(ARTIFACTS, "programs-c3-processes.png"), fullPage: true });
+
+  // multiprocessing.Process workers sharing a JoinableQueue (B1): a lane per process, every page once.
+  run = await runProgram(page, "B1", "1");
+  assert.ok(run.lanes.includes("MainThread") && run.lanes.some((l) => /^Process-\d+$/.test(l)), `${run.lanes}`);
+  const pages = (await page.getByTestId("program-console").textContent()).trim().split("\n")
+    .map((l) => Number(l.split(" ")[0].split("/").pop())).toSorted((a, b) => a - b);
+  assert.deepEqual(pages, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.deepEqual(errors, []);
   await page.close();
 });
