@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, collectErrors, launchBrowser, startServer } from "./support.mjs";
+import { ARTIFACTS, collectErrors, launchBrowser, startServer, streamText } from "./support.mjs";
 
 let server, browser;
 before(async () => {
@@ -223,9 +223,3 @@ test("a server that cannot be reached is said in plain words", async () => {
   assert.match(await error.innerText(), /could not be reached/);
   await page.close();
 });
-
-async function streamText(stream) {
-  const chunks = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks).toString("utf8");
-}

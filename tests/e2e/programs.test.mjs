@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, BINARY, collectErrors, launchBrowser, startServer } from "./support.mjs";
+import { ARTIFACTS, BINARY, collectErrors, launchBrowser, startServer, streamText } from "./support.mjs";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,6 +75,33 @@ test("the Rust tab shows the same program against futurelab's API, with the file
   assert.match(await page.getByTestId("program-rust").textContent(), /This is the seed's program, not your edit/);
   await page.getByTestId("program-select").selectOption("D26");
   assert.match(await files.first().textContent(), /let result = fut\.await\?;/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a run stops when asked, in the page and on the server; its trace and console export", async () => {
+  const { page, errors } = await open();
+  // A program that would run until the run's limit.
+  await page.getByTestId("program-source").fill("import time\nwhile True:\n    time.sleep(0.05)\n");
+  for (const [button, said] of [["program-run-page", /stopped from the page/], ["program-run", /Stopped from the page/]]) {
+    await page.getByTestId(button).click();
+    await page.locator('[data-testid="program-status"][data-state="running"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="lane"]').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId("program-stop").click();
+    await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId("program-status").textContent(), said);
+    assert.equal(await page.getByTestId("program-stop").isDisabled(), true);
+  }
+  await page.getByTestId("program-select").selectOption("A4");
+  await page.getByTestId("program-speed").selectOption("0.01");
+  await page.getByTestId("program-run-page").click();
+  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  const [trace] = await Promise.all([page.waitForEvent("download"), page.getByTestId("program-export-trace").click()]);
+  const json = JSON.parse(await streamText(await trace.createReadStream()));
+  const events = json.traceEvents ?? json;
+  assert.ok(Array.isArray(events) && events.some((e) => e.ph === "X"), "complete slices for the tasks");
+  const [text] = await Promise.all([page.waitForEvent("download"), page.getByTestId("program-export-console").click()]);
+  assert.match(await streamText(await text.createReadStream()), /result 4: 40/);
   assert.deepEqual(errors, []);
   await page.close();
 });

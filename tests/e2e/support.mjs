@@ -58,3 +58,10 @@ export function collectErrors(page) {
   page.on("pageerror", (err) => errors.push(String(err)));
   return errors;
 }
+
+/** The whole text of a download's stream. */
+export async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}

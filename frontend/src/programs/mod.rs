@@ -18,6 +18,7 @@ use futurelab_programs::presets::{self, Preset};
 use gloo_timers::callback::Interval;
 use model::ProgramRun;
 use runner::{Incoming, Launched};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -45,9 +46,21 @@ struct View {
     console: String,
     /// The run drawn from its trace.
     run: Rc<ProgramRun>,
+    /// Every trace event of the run, for the export.
+    trace: TraceLog,
     status: Status,
     /// Counts runs, so that a run's late events never reach the next one's console.
     generation: u32,
+}
+
+/// The run's trace events as they arrived: shared, not copied, as batches come (the export reads it).
+#[derive(Clone, Default)]
+struct TraceLog(Rc<RefCell<Vec<futurelab::TraceEvent>>>);
+
+impl PartialEq for TraceLog {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -67,6 +80,8 @@ enum Action {
     Reset,
     Speed(f64),
     Start(Place),
+    /// The learner stopped the run.
+    Stop,
     /// What the current run reported since the last batch.
     Batch {
         generation: u32,
@@ -90,6 +105,7 @@ impl Reducible for View {
                     time_scale: v.time_scale,
                     console: String::new(),
                     run: Rc::default(),
+                    trace: TraceLog::default(),
                     status: Status::Idle,
                     generation: v.generation + 1,
                 }
@@ -97,6 +113,7 @@ impl Reducible for View {
             Action::Start(place) => {
                 v.console.clear();
                 v.run = Rc::default();
+                v.trace = TraceLog::default();
                 v.status = Status::Running(place);
                 v.generation += 1;
             }
@@ -108,7 +125,10 @@ impl Reducible for View {
                             v.console.push_str(&text);
                             run.advance(t_us);
                         }
-                        Incoming::Trace(events) => run.apply_all(events),
+                        Incoming::Trace(events) => {
+                            v.trace.0.borrow_mut().extend(events.iter().cloned());
+                            run.apply_all(events)
+                        }
                         Incoming::Ended {
                             summary,
                             elapsed_us,
@@ -119,6 +139,16 @@ impl Reducible for View {
                         Incoming::Failed(reason) => v.status = Status::Failed(reason),
                     }
                 }
+            }
+            // A run in the page reports its own end (stopped); a stream from the server just closes.
+            Action::Stop if v.status == Status::Running(Place::Server) => {
+                let elapsed_us = v.run.now_us;
+                Rc::make_mut(&mut v.run).end(elapsed_us);
+                v.status = Status::Ended(format!(
+                    "Stopped from the page after {:.2} s: the server stops the run when its stream closes.",
+                    elapsed_us as f64 / 1e6
+                ));
+                v.generation += 1;
             }
             _ => return self,
         }
@@ -158,6 +188,7 @@ pub fn programs() -> Html {
             time_scale: 1.0,
             console: String::new(),
             run: Rc::default(),
+            trace: TraceLog::default(),
             status: Status::Idle,
             generation: 0,
         }
@@ -222,6 +253,37 @@ pub fn programs() -> Html {
                 current.borrow_mut().take();
                 view.dispatch(Action::Pick(p.id));
             }
+        })
+    };
+
+    let stop = {
+        let (view, current) = (view.clone(), current.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some((_, launched)) = current.borrow_mut().as_mut() {
+                launched.stop();
+            }
+            view.dispatch(Action::Stop);
+        })
+    };
+    let export_trace = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| {
+            let json = futurelab::chrome_json(&view.trace.0.borrow());
+            let _ = runtime::download(
+                &format!("futurelab-{}-trace.json", view.id),
+                "application/json",
+                &json,
+            );
+        })
+    };
+    let export_console = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = runtime::download(
+                &format!("futurelab-{}-console.txt", view.id),
+                "text/plain",
+                &view.console,
+            );
         })
     };
 
@@ -346,6 +408,7 @@ pub fn programs() -> Html {
                 <p class="actions">
                     <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ "Run in this page" }</button>
                     <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some()}>{ "Run on the server" }</button>
+                    <button data-testid="program-stop" onclick={stop} disabled={!running}>{ "Stop" }</button>
                     <label>
                         { " at " }
                         <select data-testid="program-speed" onchange={speed}>
@@ -365,6 +428,12 @@ pub fn programs() -> Html {
                 <h3>{ "Console" }</h3>
                 { status }
                 <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">{ &view.console }</pre>
+                if matches!(view.status, Status::Ended(_)) {
+                    <p class="actions">
+                        <button class="small" data-testid="program-export-trace" onclick={export_trace}>{ "Export trace (Perfetto / chrome://tracing)" }</button>
+                        <button class="small" data-testid="program-export-console" onclick={export_console}>{ "Export console" }</button>
+                    </p>
+                }
             </section>
             if view.status != Status::Idle {
                 <section>

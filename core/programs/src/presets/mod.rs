@@ -923,7 +923,7 @@ const ALL: &[Preset] = &[
         title: "concurrent.futures.Future objects and their reprs",
         description: "Broken as written: the seed imports from concurrent.futrues (a typo); this preset imports from concurrent.futures. Five workers: the first five futures print running, the next five pending.",
         source: include_str!("programs/D25.py"),
-        test_time_scale: 0.05,
+        test_time_scale: 0.2,
         needs_server: false,
         starts_processes: false,
         hangs_for: None,
