@@ -15,24 +15,34 @@ pub struct AppProps {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
+    // The playground is the seed programs (the program model); the version 1 scenario playground, with
+    // its side-by-side comparison, is at `/?scenarios`, and its old links (`/#preset=…`) open as programs.
+    let scenarios = runtime::query_flag("scenarios");
+    let page_of_its_own = ["smoke", "bench", "demo"]
+        .iter()
+        .any(|flag| runtime::query_flag(flag));
     html! {
         <main class={classes!(props.pool.is_ok().then_some("wide"))}>
             <header>
                 <h1>{ "futurelab" }</h1>
                 <p class="tagline">
                     { "Python's concurrent.futures, re-created in Rust, running on Web Worker threads. " }
-                    <a href="/?programs" data-testid="programs-link">{ "The seed programs, as written (A1 … E2)" }</a>
+                    if scenarios {
+                        <a href="/" data-testid="programs-link">{ "The seed programs, as written (A1 … E2)" }</a>
+                    } else {
+                        <a href="/?scenarios" data-testid="scenarios-link">{ "Scenarios (version 1): map versus as_completed side by side, GIL on and off" }</a>
+                    }
                 </p>
             </header>
             { match &props.pool {
-                // Programs start threads of their own (a Web Worker each), not the pool's; and run on the
-                // server even where the page cannot start threads.
-                _ if runtime::query_flag("programs") => html! { <crate::programs::Programs /> },
                 Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
                 Ok(_) if runtime::query_flag("bench") => html! { <crate::bench::Bench /> },
                 Ok(pool) if runtime::query_flag("demo") => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },
-                Ok(pool) => html! { <Playground threads={pool.threads} /> },
-                Err(reason) => html! { <Unsupported reason={reason.clone()} /> },
+                Ok(pool) if scenarios => html! { <Playground threads={pool.threads} /> },
+                Err(reason) if scenarios || page_of_its_own => html! { <Unsupported reason={reason.clone()} /> },
+                // Programs start threads of their own (a Web Worker each), not the pool's; and run on the
+                // server even where the page cannot start threads (a run in the page then says why not).
+                _ => html! { <crate::programs::Programs /> },
             } }
         </main>
     }

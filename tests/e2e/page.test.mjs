@@ -38,7 +38,8 @@ test("the page is cross-origin isolated and runs the demonstration on at least 2
 test("a page served without the isolation headers says so in plain words", async () => {
   // A plain static server over the same built page, without COOP/COEP.
   const plain = createServer(async (req, res) => {
-    const path = join(ROOT, "dist", req.url === "/" ? "index.html" : req.url.split("?")[0]);
+    const file = req.url.split("?")[0];
+    const path = join(ROOT, "dist", file === "/" ? "index.html" : file);
     try {
       const body = await readFile(path);
       const type = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" }[extname(path)];
@@ -49,12 +50,18 @@ test("a page served without the isolation headers says so in plain words", async
   });
   await new Promise((r) => plain.listen(0, "127.0.0.1", r));
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${plain.address().port}/`);
+  await page.goto(`http://127.0.0.1:${plain.address().port}/?scenarios`);
   const message = page.getByTestId("unsupported");
   await message.waitFor({ timeout: 20_000 });
   assert.match(await message.innerText(), /not cross-origin isolated/);
   assert.match(await message.innerText(), /Cross-Origin-Opener-Policy: same-origin/);
   await page.screenshot({ path: join(ARTIFACTS, "not-isolated.png") });
+  // The programs still open; a run in this page says why it cannot be made.
+  await page.goto(`http://127.0.0.1:${plain.address().port}/`);
+  await page.getByTestId("program-run-page").click();
+  const status = page.locator('[data-testid="program-status"][data-state="failed"]');
+  await status.waitFor({ timeout: 20_000 });
+  assert.match(await status.innerText(), /not cross-origin isolated/);
   await page.close();
   plain.close();
 });

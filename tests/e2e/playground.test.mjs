@@ -32,7 +32,7 @@ const values = (page, testid) =>
   page.getByTestId(testid).getByTestId("result").evaluateAll((els) => els.map((e) => e.dataset.value));
 
 test("loiter: map gives 0, 10, 20, 30, 40 in order; as_completed in completion order", async () => {
-  const { page, errors } = await open("/#preset=loiter-map");
+  const { page, errors } = await open("/?scenarios#preset=loiter-map");
   await page.getByTestId("run").click();
   // Live: the futures table shows running futures before the end.
   await page.locator('[data-testid="future-row"][data-state="running"]').first().waitFor({ timeout: 10_000 });
@@ -62,7 +62,7 @@ test("loiter: map gives 0, 10, 20, 30, 40 in order; as_completed in completion o
 });
 
 test("map versus as_completed: as_completed receives the fastest first", async () => {
-  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  const { page, errors } = await open("/?scenarios#preset=map-vs-as-completed");
   await page.getByTestId("compare").click();
   await until(page, '[data-testid="compare-map-column"]', "done");
   await until(page, '[data-testid="compare-as-completed-column"]', "done");
@@ -77,7 +77,7 @@ test("map versus as_completed: as_completed receives the fastest first", async (
 });
 
 test("is_prime: threads without a GIL beat threads with one; processes give the same answers", async () => {
-  const { page, errors } = await open("/#preset=is-prime-threads-gil");
+  const { page, errors } = await open("/?scenarios#preset=is-prime-threads-gil");
   await page.getByTestId("compare-gil-button").click();
   for (const id of ["compare-sequential", "compare-gil", "compare-no-gil", "compare-processes"]) {
     await until(page, `[data-testid="${id}-column"]`, "done", 60_000);
@@ -99,7 +99,7 @@ test("is_prime: threads without a GIL beat threads with one; processes give the 
 });
 
 test("browser versus server: the same scenario gives the same results in both", async () => {
-  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  const { page, errors } = await open("/?scenarios#preset=map-vs-as-completed");
   await page.getByTestId("compare-place-button").click();
   await until(page, '[data-testid="compare-browser-column"]', "done");
   await until(page, '[data-testid="compare-server-column"]', "done");
@@ -110,7 +110,7 @@ test("browser versus server: the same scenario gives the same results in both", 
 });
 
 test("flags with injected 404s: the counter shows them", async () => {
-  const { page, errors } = await open("/");
+  const { page, errors } = await open("/?scenarios");
   await page.getByText("downloading flags").click();
   await page.getByTestId("preset-flags-not-found-counter").click();
   await page.waitForFunction(() => location.hash === "#preset=flags-not-found-counter");
@@ -126,7 +126,7 @@ test("flags with injected 404s: the counter shows them", async () => {
 });
 
 test("cancel stops a run: unstarted futures end cancelled", async () => {
-  const { page, errors } = await open("/#preset=loiter-map");
+  const { page, errors } = await open("/?scenarios#preset=loiter-map");
   await page.getByTestId("max-workers").fill("1");
   await page.getByTestId("max-workers").press("Enter");
   await page.getByTestId("run").click();
@@ -142,7 +142,7 @@ test("cancel stops a run: unstarted futures end cancelled", async () => {
 });
 
 test("the URL holds the scenario: an edit survives a reload and a pasted link", async () => {
-  const { page, errors } = await open("/#preset=loiter-map");
+  const { page, errors } = await open("/?scenarios#preset=loiter-map");
   await page.getByTestId("max-workers").fill("2");
   await page.getByTestId("max-workers").press("Enter");
   await page.getByTestId("consume-mode").selectOption("as_completed");
@@ -163,7 +163,7 @@ test("the URL holds the scenario: an edit survives a reload and a pasted link", 
 });
 
 test("a run on the server streams into the same views", async () => {
-  const { page, errors } = await open("/#preset=loiter-map");
+  const { page, errors } = await open("/?scenarios#preset=loiter-map");
   await page.getByTestId("place-server").check();
   await page.getByTestId("run").click();
   await page.locator('[data-testid="future-row"][data-state="running"]').first().waitFor({ timeout: 10_000 });
@@ -176,7 +176,7 @@ test("a run on the server streams into the same views", async () => {
 });
 
 test("readable on a 400-pixel-wide screen", async () => {
-  const { page, errors } = await open("/#preset=loiter-map", { width: 400, height: 800 });
+  const { page, errors } = await open("/?scenarios#preset=loiter-map", { width: 400, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await page.screenshot({ path: join(ARTIFACTS, "playground-narrow.png"), fullPage: true });
@@ -185,7 +185,7 @@ test("readable on a 400-pixel-wide screen", async () => {
 });
 
 test("export: the trace is Chrome trace JSON and the console is text", async () => {
-  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  const { page, errors } = await open("/?scenarios#preset=map-vs-as-completed");
   await page.getByTestId("run").click();
   await until(page, '[data-testid="run-view"]', "done");
   const [trace] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-trace").click()]);
@@ -199,7 +199,7 @@ test("export: the trace is Chrome trace JSON and the console is text", async () 
 });
 
 test("keyboard: a bar reached with Tab shows its future and times", async () => {
-  const { page, errors } = await open("/#preset=map-vs-as-completed");
+  const { page, errors } = await open("/?scenarios#preset=map-vs-as-completed");
   await page.getByTestId("run").click();
   await until(page, '[data-testid="run-view"]', "done");
   await page.getByRole("button", { name: "Fit" }).focus();
@@ -213,7 +213,7 @@ test("keyboard: a bar reached with Tab shows its future and times", async () => 
 test("a server that cannot be reached is said in plain words", async () => {
   const own = await startServer();
   const page = await browser.newPage();
-  await page.goto(`${own.url}/#preset=loiter-map`);
+  await page.goto(`${own.url}/?scenarios#preset=loiter-map`);
   await page.getByTestId("run").waitFor({ timeout: 30_000 });
   await own.stop();
   await page.getByTestId("place-server").check();

@@ -26,10 +26,13 @@ async function open(path = "/?programs", ready = "program-select") {
   return { page, errors };
 }
 
-test("the playground links to the programs, and every inventory id is listed", async () => {
-  const { page, errors } = await open("/", "programs-link");
+test("the page opens on the programs; the version 1 scenarios link back; every inventory id is listed", async () => {
+  const { page, errors } = await open("/", "program-select");
+  await page.getByTestId("scenarios-link").click();
+  await page.getByTestId("run").waitFor({ timeout: 30_000 });
   await page.getByTestId("programs-link").click();
   await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+  assert.equal(new URL(page.url()).search, "");
   const ids = await page.getByTestId("program-select").locator("option").evaluateAll((os) => os.map((o) => o.value));
   for (const id of ["A1", "A4", "C3", "C7", "D5", "D16", "D26", "E2"]) assert.ok(ids.includes(id), `${id} in ${ids}`);
   assert.deepEqual(errors, []);
@@ -394,7 +397,7 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
 
   // The playground's Python pane is the scenario's program; "Open as a program" opens it here.
   const playground = await browser.newPage();
-  await playground.goto(`${server.url}/#preset=loiter-map`);
+  await playground.goto(`${server.url}/?scenarios#preset=loiter-map`);
   await playground.getByTestId("open-as-program").waitFor({ timeout: 30_000 });
   assert.match(await playground.getByTestId("code-python").textContent(), /with ThreadPoolExecutor\(max_workers=3\) as executor:/);
   await playground.getByTestId("open-as-program").click();
@@ -403,6 +406,11 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
   const run = await runInPage(playground, "0.1");
   assert.deepEqual(run.lines.filter((l) => /^\d+$/.test(l)), ["0", "10", "20", "30", "40"]);
   await playground.close();
+
+  // A version 1 link shared before the page opened on programs (`/#preset=…`) opens as its program.
+  const { page: shared } = await open("/#preset=loiter-map");
+  assert.match(await shared.getByTestId("program-source").inputValue(), /def loiter_1\(\):/);
+  await shared.close();
 
   // A link that cannot be opened says so.
   const { page: broken } = await open("/?programs#scenario=%7B");

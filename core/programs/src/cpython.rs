@@ -39,41 +39,16 @@ pub fn run_under_cpython(
         .arg(&program)
         .arg(time_scale.to_string())
         .current_dir(dir)
-        .env("PYTHONWARNINGS", "ignore")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("PYTHONWARNINGS", "ignore");
     if let Some(server) = server {
         command.env("FUTURELAB_SERVER", server);
     }
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot run python3: {e}"))?;
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut out = Vec::new();
-            let _ = pipe.read_to_end(&mut out);
-            out
-        })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().expect("piped")));
-    let stderr = read_all(Box::new(child.stderr.take().expect("piped")));
     let limit = Duration::from_secs_f64(hangs_for.unwrap_or(120.0));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break Some(status);
-        }
-        if started.elapsed() >= limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        // Polling a child for its exit: there is no portable wait with a deadline in std.
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    let Captured {
+        status,
+        stdout,
+        stderr,
+    } = run_captured(&mut command, limit).map_err(|e| format!("cannot run python3: {e}"))?;
     match (status, hangs_for) {
         (Some(status), _) if !status.success() => {
             return Err(format!(
@@ -90,4 +65,62 @@ pub fn run_under_cpython(
         _ => {}
     }
     String::from_utf8(stdout).map_err(|_| "CPython printed something that is not UTF-8".into())
+}
+
+/// What a program run by [`run_captured`] wrote, and how it ended: `status` is `None` when it was
+/// killed at the limit.
+#[derive(Debug)]
+pub struct Captured {
+    pub status: Option<std::process::ExitStatus>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs `command` with its standard output and error captured, killing it if it is still running
+/// after `limit` (then what it wrote until then is kept). Its standard input is closed.
+pub fn run_captured(command: &mut Command, limit: Duration) -> std::io::Result<Captured> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let read_all = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut out);
+            }
+            out
+        })
+    };
+    let stdout = read_all(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read_all(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if started.elapsed() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        // Polling a child for its exit: there is no portable wait with a deadline in std.
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Ok(Captured {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
 }

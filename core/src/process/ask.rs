@@ -8,6 +8,8 @@
 //! - A question is answered on the thread that drives that worker, before the worker's call can go
 //!   on: the call waits for its answer. One worker's questions are answered one at a time, in order.
 //! - A worker process asks one question at a time: threads of one call that ask at once take turns.
+//!   A thread that a call left running, and that asks between calls, waits until the worker's next
+//!   call begins, and is answered during it.
 //! - A handler that blocks (a `get` on an empty queue) holds only its own worker; stopping the pool
 //!   (`terminate_workers`, `kill_workers`) does not interrupt a handler, so handlers that can block
 //!   should have a way to give up (the program engine's check the run's stop every 20 ms).

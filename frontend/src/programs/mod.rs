@@ -1,4 +1,4 @@
-//! `/?programs`: the seed programs as they are written. Pick one by its inventory id, read and edit
+//! `/` (and `/?programs`): the seed programs as they are written. Pick one by its inventory id, read and edit
 //! its Python, run it in this page (the engine on Web Worker threads, one per thread the program starts)
 //! or on the server, and watch it live: its console, a timeline with a lane per thread (who holds the
 //! GIL, the tasks, the waits) and its futures.
@@ -359,8 +359,7 @@ pub fn programs() -> Html {
                 <p class="problem" role="alert" data-testid="link-problem">{ format!("The link cannot be opened: {problem}. Showing {FIRST} instead.") }</p>
             }
             <p class="tagline">
-                { "Each program of the seeds, by its id, runs on futurelab's engine and prints what CPython prints (a test compares them). " }
-                <a href="/">{ "Back to the playground" }</a>
+                { "Each program of the seeds, by its id, runs on futurelab's engine and prints what CPython prints (a test compares them)." }
             </p>
             <section>
                 <label>

@@ -6,11 +6,10 @@
 //! Both run at the preset's test time scale, against one flag server with 100 ms of latency, as the
 //! Python differential tests run them. `FUTURELAB_ONLY=A4,C6` runs only those.
 
-use futurelab_programs::cpython::run_under_cpython;
+use futurelab_programs::cpython::{run_captured, run_under_cpython, Captured};
 use futurelab_programs::presets::{self, Preset};
 use futurelab_server::server::flags::FlagOptions;
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PROGRAMS: &str = env!("CARGO_BIN_EXE_futurelab-rust-programs");
@@ -100,49 +99,28 @@ fn rust_ids() -> Vec<String> {
 fn run_rust(preset: &Preset, server: &str) -> Result<String, String> {
     let dir = tempfile_dir();
     std::fs::create_dir_all(dir.join("downloads")).unwrap();
-    let mut child = Command::new(PROGRAMS)
+    let mut command = Command::new(PROGRAMS);
+    command
         .arg(preset.id)
         .current_dir(&dir)
         .env("FUTURELAB_TIME_SCALE", preset.test_time_scale.to_string())
-        .env("FUTURELAB_SERVER", server)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
+        .env("FUTURELAB_SERVER", server);
     let limit = Duration::from_secs_f64(preset.hangs_for.unwrap_or(120.0));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break Some(status);
-        }
-        if started.elapsed() >= limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        // Polling a child for its exit: std has no wait with a deadline.
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    let ran = run_captured(&mut command, limit).map_err(|e| e.to_string());
     let _ = std::fs::remove_dir_all(&dir);
+    let Captured {
+        status,
+        stdout,
+        stderr,
+    } = ran?;
     match (status, preset.hangs_for) {
-        (Some(s), _) if !s.success() => Err(format!("exited with {s}: {err}")),
+        (Some(s), _) if !s.success() => Err(format!(
+            "exited with {s}: {}",
+            String::from_utf8_lossy(&stderr)
+        )),
         (Some(_), Some(_)) => Err("it hangs by design, but it ended".into()),
         (None, None) => Err("still running after 120 s".into()),
-        _ => Ok(out),
+        _ => String::from_utf8(stdout).map_err(|_| "it printed something that is not UTF-8".into()),
     }
 }
 
