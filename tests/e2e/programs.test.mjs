@@ -109,6 +109,32 @@ test("a run stops when asked, in the page and on the server; its trace and conso
   await page.close();
 });
 
+test("two programs side by side: both run at once, each with its console and timeline", async () => {
+  const { page, errors } = await open();
+  const sides = page.getByTestId("compare-side");
+  // The race and the lock, in this page.
+  await page.locator('[data-testid="compare-pair"][data-pair="D5 D6"]').click();
+  await page.getByTestId("compare-speed").selectOption("0.1");
+  await page.getByTestId("compare-run-page").click();
+  await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(1).waitFor({ timeout: 60_000 });
+  assert.deepEqual(await sides.evaluateAll((s) => s.map((e) => e.dataset.program)), ["D5", "D6"]);
+  const [race, locked] = await page.getByTestId("compare-console").allTextContents();
+  assert.match(race, /balance -600/);
+  assert.match(locked, /withdrawal failure insuffcient balance/);
+  assert.doesNotMatch(locked, /-600/);
+  assert.equal(await sides.nth(0).locator('[data-testid="lane"]').count(), 3, "MainThread, ta, tb");
+  // map against as_completed, on the server.
+  await page.locator('[data-testid="compare-pair"][data-pair="D7 D8"]').click();
+  await page.getByTestId("compare-run").click();
+  await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(1).waitFor({ timeout: 60_000 });
+  for (const side of [0, 1]) {
+    assert.ok(await sides.nth(side).locator('[data-testid="future-row"]').count() >= 50);
+  }
+  await page.getByTestId("compare").screenshot({ path: join(ARTIFACTS, "programs-compare.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("an asyncio program and a process pool run on the server too", async () => {
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("D21");

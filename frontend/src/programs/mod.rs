@@ -6,6 +6,7 @@
 //! Programs that start processes run on the server only: the page says so. Programs that fetch reach
 //! the page's own server from the page. A run that cannot be made is said in plain words.
 
+mod compare;
 mod futures;
 mod link;
 mod model;
@@ -444,6 +445,7 @@ pub fn programs() -> Html {
                     <futures::ProgramFutures run={view.run.clone()} />
                 </section>
             }
+            <compare::Compare />
         </div>
     }
 }
