@@ -156,7 +156,7 @@ fn launch(id: &str, time_scale: f64, place: Place) -> Result<Launched, String> {
 pub fn compare() -> Html {
     let state = use_reducer(|| Comparison {
         sides: [Side::new(PAIRS[0].0), Side::new(PAIRS[0].1)],
-        time_scale: 0.1,
+        time_scale: 1.0,
         generation: 0,
     });
     // Both runs under way, with the generation their reports belong to.

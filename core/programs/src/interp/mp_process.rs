@@ -105,13 +105,14 @@ impl PyProcess {
             return Err(ctx.error("AssertionError", "cannot start a process twice"));
         }
         if matches!(self.target, Value::None) {
-            // CPython's `run()` with no target does nothing.
+            // CPython's `run()` with no target does nothing: the process starts and ends.
+            *lock(&self.started) = Some(Value::None);
             return Ok(());
         }
         let pool = the_runs_processes(ctx)?;
-        let pool_ref = pool
-            .downcast::<ProcessPool>()
-            .expect("the run's processes are a process pool");
+        let Some(pool_ref) = pool.downcast::<ProcessPool>() else {
+            return Err(ctx.error("RuntimeError", "the run's processes could not be started"));
+        };
         let name = lock(&self.name).clone();
         let future =
             pool_ref.submit_named(ctx, &self.target, self.args.clone(), Some(name.clone()))?;
