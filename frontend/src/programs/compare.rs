@@ -4,7 +4,7 @@
 
 use super::model::ProgramRun;
 use super::runner::{self, Incoming, Launched};
-use super::{futures, preset_of, timeline, Place, DRAIN_MS};
+use super::{futures, preset_of, timeline, Place, DRAIN_MS, SPEEDS};
 use futurelab_programs::presets;
 use gloo_timers::callback::Interval;
 use std::rc::Rc;
@@ -106,27 +106,18 @@ impl Reducible for Comparison {
                 items,
             } if generation == c.generation => {
                 let s = &mut c.sides[side];
-                let run = Rc::make_mut(&mut s.run);
-                for item in items {
-                    match item {
-                        Incoming::Print { text, t_us } => {
-                            s.console.push_str(&text);
-                            run.advance(t_us);
-                        }
-                        Incoming::Trace(events) => run.apply_all(events),
-                        Incoming::Ended {
-                            summary,
-                            elapsed_us,
-                        } => {
-                            run.end(elapsed_us);
-                            s.ended = Some(summary);
-                            s.running = false;
-                        }
-                        Incoming::Failed(reason) => {
-                            s.ended = Some(format!("The run could not be made: {reason}."));
-                            s.running = false;
-                        }
+                let ending =
+                    runner::absorb(items, &mut s.console, Rc::make_mut(&mut s.run), |_| {});
+                match ending {
+                    Some(runner::Ending::Ended(summary)) => {
+                        s.ended = Some(summary);
+                        s.running = false;
                     }
+                    Some(runner::Ending::Failed(reason)) => {
+                        s.ended = Some(format!("The run could not be made: {reason}."));
+                        s.running = false;
+                    }
+                    None => {}
                 }
             }
             _ => return self,
@@ -143,11 +134,8 @@ fn launch(id: &str, time_scale: f64, place: Place) -> Result<Launched, String> {
             serde_json::json!({ "id": preset.id, "time_scale": time_scale }).to_string(),
         )),
         Place::Page => {
-            let limit = preset
-                .hangs_for
-                .map_or(runner::PAGE_TIME_LIMIT, std::time::Duration::from_secs_f64);
             let program = preset.program().map_err(|e| e.to_string())?;
-            runner::in_page(program, time_scale, limit)
+            runner::in_page(program, time_scale, runner::page_limit(preset.hangs_for))
         }
     }
 }
@@ -256,7 +244,7 @@ pub fn compare() -> Html {
                 <label>
                     { " at " }
                     <select data-testid="compare-speed" onchange={speed}>
-                        { for [(1.0, "real time"), (0.2, "5× speed"), (0.1, "10× speed"), (0.05, "20× speed"), (0.02, "50× speed")].into_iter().map(|(scale, label)| html! {
+                        { for SPEEDS.iter().map(|&(scale, label)| html! {
                             <option value={scale.to_string()} selected={state.time_scale == scale}>{ label }</option>
                         }) }
                     </select>

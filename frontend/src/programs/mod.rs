@@ -33,6 +33,16 @@ enum Place {
     Server,
 }
 
+/// The speeds a run can go at: (time scale, label). 1 is real time, 0.1 ten times faster.
+const SPEEDS: &[(f64, &str)] = &[
+    (1.0, "real time"),
+    (0.2, "5× speed"),
+    (0.1, "10× speed"),
+    (0.05, "20× speed"),
+    (0.02, "50× speed"),
+    (0.01, "100× speed"),
+];
+
 /// The program shown first.
 const FIRST: &str = "A4";
 
@@ -119,26 +129,15 @@ impl Reducible for View {
                 v.generation += 1;
             }
             Action::Batch { generation, items } if generation == v.generation => {
-                let run = Rc::make_mut(&mut v.run);
-                for item in items {
-                    match item {
-                        Incoming::Print { text, t_us } => {
-                            v.console.push_str(&text);
-                            run.advance(t_us);
-                        }
-                        Incoming::Trace(events) => {
-                            v.trace.0.borrow_mut().extend(events.iter().cloned());
-                            run.apply_all(events)
-                        }
-                        Incoming::Ended {
-                            summary,
-                            elapsed_us,
-                        } => {
-                            run.end(elapsed_us);
-                            v.status = Status::Ended(summary);
-                        }
-                        Incoming::Failed(reason) => v.status = Status::Failed(reason),
-                    }
+                let trace = v.trace.clone();
+                let ending =
+                    runner::absorb(items, &mut v.console, Rc::make_mut(&mut v.run), |events| {
+                        trace.0.borrow_mut().extend_from_slice(events)
+                    });
+                match ending {
+                    Some(runner::Ending::Ended(summary)) => v.status = Status::Ended(summary),
+                    Some(runner::Ending::Failed(reason)) => v.status = Status::Failed(reason),
+                    None => {}
                 }
             }
             // A run in the page reports its own end (stopped); a stream from the server just closes.
@@ -307,10 +306,11 @@ pub fn programs() -> Html {
                 Place::Page => {
                     // A preset that hangs by design stops at its own limit, as on the server.
                     let preset = preset_of(view.id);
-                    let limit = (view.source == preset.source)
-                        .then_some(preset.hangs_for)
-                        .flatten()
-                        .map_or(runner::PAGE_TIME_LIMIT, std::time::Duration::from_secs_f64);
+                    let limit = runner::page_limit(
+                        (view.source == preset.source)
+                            .then_some(preset.hangs_for)
+                            .flatten(),
+                    );
                     futurelab_programs::parse_program(&view.source)
                         .map_err(|e| e.to_string())
                         .and_then(|program| runner::in_page(program, view.time_scale, limit))
@@ -412,7 +412,7 @@ pub fn programs() -> Html {
                     <label>
                         { " at " }
                         <select data-testid="program-speed" onchange={speed}>
-                            { for [(1.0, "real time"), (0.2, "5× speed"), (0.1, "10× speed"), (0.05, "20× speed"), (0.02, "50× speed"), (0.01, "100× speed")].into_iter().map(|(scale, label)| html! {
+                            { for SPEEDS.iter().map(|&(scale, label)| html! {
                                 <option value={scale.to_string()} selected={view.time_scale == scale}>{ label }</option>
                             }) }
                         </select>

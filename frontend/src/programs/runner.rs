@@ -21,6 +21,47 @@ pub enum Incoming {
 
 pub type Inbox = Arc<Mutex<Vec<Incoming>>>;
 
+/// How a run ended, as its reports said.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ending {
+    /// It ran to its end or was stopped: the summary in words.
+    Ended(String),
+    /// It could not be made: why.
+    Failed(String),
+}
+
+/// Takes one batch of a run's reports into its console and its drawing (each trace batch is also
+/// handed to `on_trace`); returns how the run ended, if the batch says so.
+pub fn absorb(
+    items: Vec<Incoming>,
+    console: &mut String,
+    run: &mut super::model::ProgramRun,
+    mut on_trace: impl FnMut(&[TraceEvent]),
+) -> Option<Ending> {
+    let mut ending = None;
+    for item in items {
+        match item {
+            Incoming::Print { text, t_us } => {
+                console.push_str(&text);
+                run.advance(t_us);
+            }
+            Incoming::Trace(events) => {
+                on_trace(&events);
+                run.apply_all(events);
+            }
+            Incoming::Ended {
+                summary,
+                elapsed_us,
+            } => {
+                run.end(elapsed_us);
+                ending = Some(Ending::Ended(summary));
+            }
+            Incoming::Failed(reason) => ending = Some(Ending::Failed(reason)),
+        }
+    }
+    ending
+}
+
 /// Everything that arrived since the last call.
 pub fn take(inbox: &Inbox) -> Vec<Incoming> {
     std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()))
@@ -32,6 +73,12 @@ fn put(inbox: &Inbox, item: Incoming) {
 
 /// The longest a run in this page lasts (real time), unless its preset hangs by design for less.
 pub const PAGE_TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// The time limit of a run in this page: a preset that hangs by design stops at its own limit, as on
+/// the server; any other run at [`PAGE_TIME_LIMIT`].
+pub fn page_limit(hangs_for: Option<f64>) -> Duration {
+    hangs_for.map_or(PAGE_TIME_LIMIT, Duration::from_secs_f64)
+}
 
 /// Trace events kept for a run in this page.
 pub const PAGE_TRACE_EVENTS: usize = 200_000;

@@ -97,17 +97,16 @@ fn rust_ids() -> Vec<String> {
 /// `downloads/`, at `time_scale`, against `server`; killed after `hangs_for` (then what it printed is
 /// its output), or an error after 120 s.
 fn run_rust(preset: &Preset, server: &str) -> Result<String, String> {
-    let dir = tempfile_dir();
-    std::fs::create_dir_all(dir.join("downloads")).unwrap();
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.path().join("downloads")).map_err(|e| e.to_string())?;
     let mut command = Command::new(PROGRAMS);
     command
         .arg(preset.id)
-        .current_dir(&dir)
+        .current_dir(dir.path())
         .env("FUTURELAB_TIME_SCALE", preset.test_time_scale.to_string())
         .env("FUTURELAB_SERVER", server);
     let limit = Duration::from_secs_f64(preset.hangs_for.unwrap_or(120.0));
     let ran = run_captured(&mut command, limit).map_err(|e| e.to_string());
-    let _ = std::fs::remove_dir_all(&dir);
     let Captured {
         status,
         stdout,
@@ -122,15 +121,6 @@ fn run_rust(preset: &Preset, server: &str) -> Result<String, String> {
         (None, None) => Err("still running after 120 s".into()),
         _ => String::from_utf8(stdout).map_err(|_| "it printed something that is not UTF-8".into()),
     }
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("futurelab-rust-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
