@@ -19,7 +19,7 @@ pub struct Cli {
 pub enum Command {
     /// Serve the playground page (and its API) on a local address.
     Serve(ServeArgs),
-    /// Run a scenario natively and print what the Python program would print, as it happens.
+    /// Run a seed program (or a Python file) natively: standard output gets what the program prints.
     Run(RunArgs),
     /// Download flags like the seed's flags2 programs: save the images, count ok / not found / error.
     Flags(FlagsArgs),
@@ -86,58 +86,41 @@ fn parse_http_url(text: &str) -> Result<String, String> {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// A seed program's id (A4, C6, …: see --list), a Python file (`.py`), a scenario preset or a
-    /// scenario JSON file.
+    /// A seed program's id (A4, C6, …: see --list), a Python file (`.py`), or a version 1 scenario (a
+    /// preset's name or a `.json` file), run as the program it converts to.
     #[arg(required_unless_present = "list")]
-    pub scenario: Option<String>,
-    /// List the presets and exit.
+    pub program: Option<String>,
+    /// List the seed programs (and the version 1 scenario names) and exit.
     #[arg(long)]
     pub list: bool,
-    /// Override the number of workers (thread pool).
+    /// Run without a GIL, as CPython's free-threaded build (`python3.13t`) does: threads run Python code
+    /// at once, on every core.
     #[arg(long)]
-    pub workers: Option<usize>,
-    /// Override how the tasks run.
-    #[arg(long, value_enum)]
-    pub style: Option<StyleArg>,
-    /// Simulate the GIL (CPU work on threads takes turns).
-    #[arg(long)]
-    pub gil: bool,
+    pub free_threaded: bool,
     /// Multiply every sleep by this (0.1 runs ten times faster).
     #[arg(long)]
     pub time_scale: Option<f64>,
     /// How each line's time is shown.
     #[arg(long, value_enum, default_value = "relative")]
     pub timestamps: TimestampArg,
-    /// The futurelab server that fetch tasks and programs' `requests.get` download from (start one with
+    /// The futurelab server that programs' `requests.get` download from (start one with
     /// `futurelab serve`).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub server: String,
-    /// Stop a program after this many seconds (programs only; default 600).
+    /// Stop the program after this many seconds (default 600).
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
-    /// Run a scenario (a preset or a JSON file, after --workers and --style) as the Python program it
-    /// converts to, on the program engine; with --print-python, print that program and exit.
+    /// Print the program's Python (a version 1 scenario's: the program it converts to) and exit.
     #[arg(long)]
-    pub as_program: bool,
-    /// With --as-program: print the converted program instead of running it.
-    #[arg(long, requires = "as_program")]
     pub print_python: bool,
     /// For a seed program: check that FILE (what python3 printed, or a run in the page) says what the
     /// program determines, by the preset's own comparison with a fresh run of the engine at the
     /// preset's test speed. Exits with an error naming the first difference.
-    #[arg(long, value_name = "FILE", conflicts_with = "as_program")]
+    #[arg(long, value_name = "FILE", conflicts_with = "print_python")]
     pub compare_with: Option<std::path::PathBuf>,
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum StyleArg {
-    Sequential,
-    Threads,
-    Processes,
-    Async,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

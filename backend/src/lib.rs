@@ -5,7 +5,6 @@
 
 pub mod cli;
 pub mod download;
-pub mod program;
 pub mod run;
 pub mod server;
 mod tqdm;

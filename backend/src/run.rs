@@ -1,201 +1,275 @@
-//! `futurelab run`: a scenario played natively, its console lines printed live.
+//! `futurelab run <program>`: a seed program by its inventory id (`A4`), or a Python file, run by the
+//! program engine. Standard output gets exactly what the program prints (with `--timestamps none`);
+//! what futurelab says about the run goes to standard error.
+//!
+//! A version 1 scenario (a preset's name such as `loiter-map`, or a `.json` file) runs as the program
+//! it converts to ([`futurelab_programs::convert`]).
 
-use crate::cli::{RunArgs, StyleArg, TimestampArg};
-use futurelab::scenario::{
-    self, presets, ConsoleLine, Consume, RunOptions, Scenario, Style, Timestamps, Work,
-};
-use futurelab::{EventKind, Trace, WaitOp};
-use indicatif::ProgressBar;
+use crate::cli::{RunArgs, TimestampArg};
+use futurelab::Trace;
+use futurelab_programs::{convert, parse_program, presets, run, v1, Program, RunOptions};
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The time limit of a program run from the command line, unless `--time-limit` says otherwise.
+const DEFAULT_TIME_LIMIT_S: f64 = 600.0;
 
 /// Why `futurelab run` stopped; printed as is after `futurelab: `.
 #[derive(Debug)]
 pub struct RunFailure(pub String);
 
-/// Lists the presets, one per line: id, lesson, title.
+/// The seed programs, one per line: id and title; then the version 1 scenario names.
 pub fn list() -> String {
-    presets::all()
-        .iter()
-        .map(|p| format!("{:<32} {:<38} {}\n", p.id, p.lesson, p.title))
-        .collect()
-}
-
-/// Reads a preset id or a JSON file into a scenario, then applies the command-line overrides.
-pub fn load(args: &RunArgs) -> Result<Scenario, RunFailure> {
-    let name = args.scenario.as_deref().unwrap_or_default();
-    let mut scenario = match presets::get(name) {
-        Some(preset) => preset.scenario,
-        None if std::path::Path::new(name).is_file() => {
-            let text = std::fs::read_to_string(name)
-                .map_err(|e| RunFailure(format!("cannot read {name}: {e}")))?;
-            Scenario::from_json(&text).map_err(|e| RunFailure(problems(&e)))?
-        }
-        None => {
-            return Err(RunFailure(format!(
-                "no preset or file named {name:?} (`futurelab run --list` shows the presets)"
-            )))
-        }
-    };
-    let workers = args.workers.or(match scenario.style {
-        Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers } => Some(max_workers),
-        _ => None,
-    });
-    if let Some(style) = args.style {
-        scenario.style = match style {
-            StyleArg::Sequential => Style::Sequential,
-            StyleArg::Threads => Style::ThreadPool {
-                max_workers: workers.unwrap_or(4),
-            },
-            StyleArg::Processes => Style::ProcessPool {
-                max_workers: workers.unwrap_or(4),
-            },
-            StyleArg::Async => Style::AsyncLoop,
-        };
-    } else if let (
-        Some(n),
-        Style::ThreadPool { max_workers } | Style::ProcessPool { max_workers },
-    ) = (args.workers, &mut scenario.style)
-    {
-        *max_workers = n;
+    let mut text =
+        String::from("Seed programs (the inventory's ids; they print what CPython prints):\n");
+    for p in presets::all() {
+        text.push_str(&format!("{:<8} {}\n", p.id, p.title));
     }
-    scenario.gil |= args.gil;
-    if let Some(scale) = args.time_scale {
-        scenario.time_scale = scale;
-    }
-    scenario.validate().map_err(|e| RunFailure(problems(&e)))?;
-    Ok(scenario)
-}
-
-fn problems(e: &scenario::ScenarioError) -> String {
-    let mut text = format!("invalid scenario, {} problem(s):", e.problems.len());
-    for p in &e.problems {
-        text.push_str(&format!("\n  {}: {}", p.field, p.message));
+    text.push_str("\nVersion 1 scenarios (each runs as the Python program it converts to):\n");
+    for p in v1::presets::all() {
+        text.push_str(&format!("{:<32} {}\n", p.id, p.title));
     }
     text
 }
 
-/// Runs it, printing each line as the program prints it; writes the trace if asked.
+/// A program to run: its text, what it is called, and the time limit its preset runs with (a program
+/// that hangs by design).
+struct Loaded {
+    label: String,
+    source: String,
+    hangs_for: Option<f64>,
+}
+
+/// A seed program by id, a version 1 preset by name, a `.json` scenario file, or a Python file.
+fn load(name: &str) -> Result<Loaded, RunFailure> {
+    if let Some(preset) = presets::get(name) {
+        return Ok(Loaded {
+            label: preset.id.to_string(),
+            source: preset.source.to_string(),
+            hangs_for: preset.hangs_for,
+        });
+    }
+    if let Some(preset) = v1::presets::get(name) {
+        eprintln!(
+            "futurelab: {name} is a version 1 scenario; it runs as the program it converts to"
+        );
+        return Ok(Loaded {
+            label: name.to_string(),
+            source: convert::scenario_source(&preset.scenario),
+            hangs_for: None,
+        });
+    }
+    let text = std::fs::read_to_string(name).map_err(|e| {
+        RunFailure(format!(
+            "no seed program or file named {name:?} ({e}; `futurelab run --list` shows the programs)"
+        ))
+    })?;
+    let source = if name.ends_with(".json") {
+        let scenario = v1::Scenario::from_json(&text).map_err(|e| {
+            let mut why = format!("{name}: {e}");
+            for p in &e.problems {
+                why.push_str(&format!("\n  {}: {}", p.field, p.message));
+            }
+            RunFailure(why)
+        })?;
+        convert::scenario_source(&scenario)
+    } else {
+        text
+    };
+    Ok(Loaded {
+        label: name.to_string(),
+        source,
+        hangs_for: None,
+    })
+}
+
+/// The program in `loaded`, or every problem in it, each with its place.
+fn parse(loaded: &Loaded) -> Result<Program, RunFailure> {
+    parse_program(&loaded.source).map_err(|_| {
+        let problems: Vec<String> = futurelab_programs::check_program(&loaded.source)
+            .iter()
+            .map(|p| format!("{}: {p}", loaded.label))
+            .collect();
+        RunFailure(problems.join("\n"))
+    })
+}
+
+/// Prefixes each line of the output with its time, as `--timestamps` asks.
+struct Stamper {
+    style: TimestampArg,
+    started: Instant,
+    at_line_start: bool,
+}
+
+impl Stamper {
+    fn stamp(&mut self, text: &str) -> String {
+        if matches!(self.style, TimestampArg::None) {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        for piece in text.split_inclusive('\n') {
+            if self.at_line_start {
+                out.push_str(&self.prefix());
+            }
+            out.push_str(piece);
+            self.at_line_start = piece.ends_with('\n');
+        }
+        out
+    }
+
+    fn prefix(&self) -> String {
+        match self.style {
+            TimestampArg::Relative => format!("[{:.3}] ", self.started.elapsed().as_secs_f64()),
+            TimestampArg::Clock => {
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                format!(
+                    "[{:02}:{:02}:{:02}] ",
+                    secs / 3600 % 24,
+                    secs / 60 % 60,
+                    secs % 60
+                )
+            }
+            TimestampArg::None => String::new(),
+        }
+    }
+}
+
+/// Trace events written for one run at most (`--trace`): a busy program records many.
+const MAX_TRACE_EVENTS: usize = 1_000_000;
+
+/// Runs the program, printing what it prints as it prints it.
 pub fn main(args: &RunArgs) -> Result<(), RunFailure> {
     if args.list {
-        print!(
-            "Seed programs (the inventory's ids; they print what CPython prints):\n{}",
-            crate::program::list()
-        );
-        print!(
-            "\nScenarios (version 1; `--as-program` runs the Python program each converts to):\n{}",
-            list()
-        );
+        print!("{}", list());
         return Ok(());
     }
-    if args.as_program {
-        let mut scenario = load(args)?;
-        // The program's clock takes --time-scale; its sleeps stay as the scenario wrote them.
-        scenario.time_scale = 1.0;
-        if args.gil {
-            return Err(RunFailure(
-                "--gil shapes scenarios; a program always runs with the GIL, as CPython does"
-                    .into(),
-            ));
-        }
-        if args.print_python {
-            print!(
-                "{}",
-                futurelab_programs::convert::scenario_source(&scenario)
-            );
-            return Ok(());
-        }
-        let program = futurelab_programs::convert::from_scenario(&scenario).map_err(RunFailure)?;
-        let label = args.scenario.clone().unwrap_or_default();
-        return crate::program::run_program(args, &label, &program, None);
+    let name = args.program.as_deref().unwrap_or_default();
+    if let Some(file) = &args.compare_with {
+        return compare_with(args, name, file);
     }
-    if args
-        .scenario
-        .as_deref()
-        .is_some_and(crate::program::is_program)
-    {
-        return crate::program::main(args);
+    let loaded = load(name)?;
+    if args.print_python {
+        print!("{}", loaded.source);
+        return Ok(());
     }
-    if args.compare_with.is_some() {
-        return Err(RunFailure(format!(
-            "--compare-with needs a seed program's id (A4, C7, …: see --list), not {:?}",
-            args.scenario.as_deref().unwrap_or_default()
-        )));
-    }
-    let scenario = load(args)?;
-    let style = match args.timestamps {
-        TimestampArg::Relative => Timestamps::Relative,
-        TimestampArg::Clock => Timestamps::WallClock,
-        TimestampArg::None => Timestamps::None,
-    };
-    let started_unix_ms = web_time_unix_ms();
-    let bar = tqdm_bar(&scenario);
-    let line_bar = bar.clone();
-    let on_line = Arc::new(move |line: &ConsoleLine| {
-        line_bar.suspend(|| {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", line.render(style, started_unix_ms));
-            let _ = out.flush();
-        })
-    });
-    let trace_bar = bar.clone();
-    let trace = Trace::with_listener(move |event| {
-        if let EventKind::WaitEnded {
-            op: WaitOp::AsCompleted,
-            position: Some(_),
-        } = event.kind
-        {
-            trace_bar.inc(1);
-        }
-    });
-    // Tasks that panic on purpose: the executor turns the panic into the task's error; keep the
-    // terminal to what the program prints.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if futurelab::current_worker_name().is_none() {
-            default_hook(info);
-        }
-    }));
-    let options = RunOptions {
-        on_line: Some(on_line),
-        server: Some(args.server.clone()),
-        trace,
-        process_worker: std::env::current_exe().ok(),
-        ..RunOptions::default()
-    };
-    let report = scenario::run(&scenario, options);
-    bar.finish_and_clear();
-    let report = report.map_err(|e| RunFailure(e.to_string()))?;
-    if let Some(path) = &args.trace {
-        std::fs::write(path, report.trace.to_chrome_json()).map_err(|e| {
-            RunFailure(format!("cannot write the trace to {}: {e}", path.display()))
-        })?;
-        eprintln!(
-            "futurelab: trace written to {} (open it in Perfetto)",
-            path.display()
-        );
-    }
+    let program = parse(&loaded)?;
+    run_program(args, &loaded.label, &program, loaded.hangs_for)
+}
+
+/// `--compare-with FILE`: whether FILE says what preset `name` prints, as its comparison with CPython
+/// judges (the preset's rewrites and order rules), against a fresh run of the engine.
+fn compare_with(args: &RunArgs, name: &str, file: &std::path::Path) -> Result<(), RunFailure> {
+    let preset = presets::get(name).ok_or_else(|| {
+        RunFailure(format!(
+            "--compare-with needs a seed program's id (A4, C7, …: see --list), not {name:?}"
+        ))
+    })?;
+    let theirs = std::fs::read_to_string(file)
+        .map_err(|e| RunFailure(format!("cannot read {}: {e}", file.display())))?;
+    let ours = preset
+        .run_for_comparison(Some(args.server.clone()), std::env::current_exe().ok())
+        .map_err(RunFailure)?;
+    preset.comparison.check(&theirs, &ours).map_err(|why| {
+        RunFailure(format!(
+            "{} does not say what {name} prints: {why}",
+            file.display()
+        ))
+    })?;
+    eprintln!(
+        "futurelab: {} says what {name} prints (compared as its preset says: {})",
+        file.display(),
+        preset.comparison.why
+    );
     Ok(())
 }
 
-/// A live bar (on standard error, only when it is a terminal) where the seed wraps its loop in tqdm: the
-/// flags downloader's `tqdm(as_completed(...), total=len(cc_list))`. It moves as `as_completed` yields.
-fn tqdm_bar(scenario: &Scenario) -> ProgressBar {
-    let fetches = scenario
-        .tasks
-        .iter()
-        .any(|t| matches!(t.work, Work::Fetch { .. }));
-    let tqdm = fetches
-        && matches!(scenario.style, Style::ThreadPool { .. })
-        && scenario.consume == Consume::AsCompleted;
-    if !tqdm {
-        return ProgressBar::hidden();
+/// Runs `program` (called `label` in what futurelab says about it) with the command line's options;
+/// `hangs_for` is its own time limit if it hangs by design.
+fn run_program(
+    args: &RunArgs,
+    label: &str,
+    program: &Program,
+    hangs_for: Option<f64>,
+) -> Result<(), RunFailure> {
+    let time_scale = args.time_scale.unwrap_or(1.0);
+    if !(time_scale.is_finite() && time_scale > 0.0 && time_scale <= 100.0) {
+        return Err(RunFailure(
+            "--time-scale must be above 0 and at most 100".into(),
+        ));
     }
-    crate::tqdm::bar(scenario.tasks.len())
-}
-
-fn web_time_unix_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    let limit = args
+        .time_limit
+        .or(hangs_for)
+        .unwrap_or(DEFAULT_TIME_LIMIT_S);
+    if !(limit.is_finite() && limit > 0.0 && limit <= 86_400.0) {
+        return Err(RunFailure(
+            "--time-limit must be above 0 and at most 86400 seconds".into(),
+        ));
+    }
+    let stamper = Mutex::new(Stamper {
+        style: args.timestamps,
+        started: Instant::now(),
+        at_line_start: true,
+    });
+    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
+        let stamped = stamper
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .stamp(text);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(stamped.as_bytes());
+        let _ = out.flush();
+    }));
+    options.time_scale = time_scale;
+    options.free_threaded = args.free_threaded;
+    options.time_limit = Some(Duration::from_secs_f64(limit));
+    options.server = Some(args.server.clone());
+    // Process pools re-run this binary as their workers (main serves them first).
+    options.process_worker = std::env::current_exe().ok();
+    let trace = args
+        .trace
+        .as_ref()
+        .map(|_| Trace::new().limited(MAX_TRACE_EVENTS));
+    options.trace = trace.clone();
+    let report = run(program, options);
+    if let (Some(path), Some(trace)) = (&args.trace, &trace) {
+        std::fs::write(path, trace.to_chrome_json()).map_err(|e| {
+            RunFailure(format!("cannot write the trace to {}: {e}", path.display()))
+        })?;
+        let dropped = match trace.dropped() {
+            0 => String::new(),
+            n => format!("; {n} later events left out"),
+        };
+        eprintln!(
+            "futurelab: trace written to {} (open it in Perfetto){dropped}",
+            path.display()
+        );
+    }
+    for error in &report.background_errors {
+        eprintln!("{error}");
+    }
+    if let Some(traceback) = &report.error {
+        eprintln!("{traceback}");
+    }
+    eprintln!(
+        "futurelab: {label} ran for {:.2} s",
+        report.elapsed.as_secs_f64()
+    );
+    if let Some(why) = report.stopped {
+        let by_design = if hangs_for.is_some() {
+            " (it hangs by design)"
+        } else {
+            ""
+        };
+        return Err(RunFailure(format!("{label} was stopped: {why}{by_design}")));
+    }
+    if report.error.is_some() {
+        return Err(RunFailure(format!(
+            "{label} ended with an uncaught exception"
+        )));
+    }
+    Ok(())
 }

@@ -131,12 +131,14 @@ async fn a_program_that_raises_ends_with_its_traceback() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_leaves_stops_its_run_and_frees_its_slot() {
-    let (_dist, addr) = server().await;
-    let body =
-        json!({ "source": "import threading\nprint('waiting')\nthreading.Event().wait()\n" });
-    let mut reader = EventReader::new(post(addr, &body).await);
+/// A program that prints `waiting` and then waits for ever.
+fn waiting_forever() -> Value {
+    json!({ "source": "import threading\nprint('waiting')\nthreading.Event().wait()\n" })
+}
+
+/// A started run of [`waiting_forever`], read up to its first print.
+async fn waiting_run(addr: SocketAddr) -> EventReader {
+    let mut reader = EventReader::new(post(addr, &waiting_forever()).await);
     let first = loop {
         let event = reader.next().await.expect("the first print");
         if event.event == "print" {
@@ -144,26 +146,61 @@ async fn a_client_that_leaves_stops_its_run_and_frees_its_slot() {
         }
     };
     assert_eq!(first.data["text"], "waiting\n");
-    let running = || async {
-        let v: Value = reqwest::get(format!("http://{addr}/api/runs"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["running"].as_u64().unwrap()
-    };
-    assert_eq!(running().await, 1);
-    drop(reader);
-    // The slot frees once the run has seen the stop (its wait checks every 20 ms).
+    reader
+}
+
+/// `GET /api/programs`: how many runs are going.
+async fn running(addr: SocketAddr) -> u64 {
+    let v: Value = reqwest::get(format!("http://{addr}/api/programs"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["limit"], 4);
+    v["running"].as_u64().unwrap()
+}
+
+/// Waits until `want` runs are going; the runs see a stop at their next wait slice (20 ms).
+async fn until_running(addr: SocketAddr, want: u64) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while running().await != 0 {
+    while running(addr).await != want {
         assert!(
             Instant::now() < deadline,
-            "the run went on after its client left"
+            "{} runs going, not {want}",
+            running(addr).await
         );
         tokio::task::yield_now().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_leaves_stops_its_run_and_frees_its_slot() {
+    let (_dist, addr) = server().await;
+    let reader = waiting_run(addr).await;
+    assert_eq!(running(addr).await, 1);
+    drop(reader);
+    until_running(addr, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifth_run_at_once_gets_429_and_a_freed_slot_is_reused() {
+    let (_dist, addr) = server().await;
+    let mut readers = Vec::new();
+    for _ in 0..4 {
+        readers.push(waiting_run(addr).await);
+    }
+    let refused = post(addr, &waiting_forever()).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("4 runs"), "{body}");
+    readers.pop(); // one client leaves: its run stops and its slot frees
+    until_running(addr, 3).await;
+    readers.push(waiting_run(addr).await);
+    assert_eq!(running(addr).await, 4);
+    readers.clear();
+    until_running(addr, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,22 +11,6 @@ fn futurelab(args: &[&str]) -> Output {
         .expect("run futurelab")
 }
 
-/// The loiter program's `result i: ...` lines, in input order as `map` yields them.
-fn assert_loiter_results_in_order(out: &str) {
-    let results: Vec<&str> = out.lines().filter(|l| l.starts_with("result ")).collect();
-    assert_eq!(
-        results,
-        [
-            "result 0: 0",
-            "result 1: 10",
-            "result 2: 20",
-            "result 3: 30",
-            "result 4: 40"
-        ],
-        "{out}"
-    );
-}
-
 fn one_line_error(output: &Output) -> String {
     assert!(
         !output.status.success(),
@@ -101,112 +85,15 @@ fn stdout(output: &Output) -> String {
 }
 
 #[test]
-fn run_list_shows_every_preset() {
+fn run_list_shows_every_program_and_every_version_1_scenario() {
     let listed = stdout(&futurelab(&["run", "--list"]));
-    for preset in futurelab::scenario::presets::all() {
-        assert!(
-            listed.contains(preset.id),
-            "{} missing from\n{listed}",
-            preset.id
-        );
+    let ids = futurelab_programs::presets::all().iter().map(|p| p.id);
+    let names = futurelab_programs::v1::presets::all()
+        .into_iter()
+        .map(|p| p.id);
+    for id in ids.chain(names) {
+        assert!(listed.contains(id), "{id} missing from\n{listed}");
     }
-}
-
-#[test]
-fn run_prints_the_loiter_programs_lines_with_results_in_order() {
-    let out = stdout(&futurelab(&[
-        "run",
-        "loiter-map",
-        "--time-scale",
-        "0.02",
-        "--timestamps",
-        "none",
-    ]));
-    assert_loiter_results_in_order(&out);
-    assert!(
-        out.contains("\tloiter(1): doing nothing for 1s..."),
-        "{out}"
-    );
-    assert!(
-        out.lines().last().unwrap().starts_with("5 tasks in "),
-        "{out}"
-    );
-}
-
-#[test]
-fn run_writes_a_chrome_trace() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trace.json");
-    stdout(&futurelab(&[
-        "run",
-        "fanout-concurrent",
-        "--time-scale",
-        "0.05",
-        "--trace",
-        path.to_str().unwrap(),
-    ]));
-    let trace: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let slices = trace["traceEvents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["ph"] == "X" && e["cat"] == "task")
-        .count();
-    assert_eq!(slices, 3);
-}
-
-#[test]
-fn run_with_an_unknown_preset_says_how_to_list_them() {
-    let stderr = one_line_error(&futurelab(&["run", "no-such-preset"]));
-    assert!(
-        stderr.contains("no preset or file named \"no-such-preset\""),
-        "{stderr}"
-    );
-    assert!(stderr.contains("futurelab run --list"), "{stderr}");
-}
-
-#[test]
-fn run_with_an_invalid_scenario_file_lists_every_problem() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.json");
-    std::fs::write(
-        &path,
-        r#"{"style": {"kind": "thread_pool", "max_workers": 0}, "tasks": [{"kind": "sleep", "ms": 70000}, {"kind": "cpu", "n": 1000000000000000}]}"#,
-    )
-    .unwrap();
-    let output = futurelab(&["run", path.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("futurelab: invalid scenario, 3 problem(s):"),
-        "{stderr}"
-    );
-    for field in ["style.max_workers", "tasks[0].ms", "tasks[1].n"] {
-        assert!(stderr.contains(field), "{field} missing: {stderr}");
-    }
-    assert!(!stderr.contains("panicked"));
-}
-
-#[test]
-fn run_runs_a_scenario_on_worker_processes() {
-    let output = futurelab(&[
-        "run",
-        "loiter-map",
-        "--style",
-        "processes",
-        "--time-scale",
-        "0.01",
-        "--timestamps",
-        "none",
-    ]);
-    assert!(output.status.success(), "{output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_loiter_results_in_order(&stdout);
-    assert!(
-        stdout.contains("loiter(4): done."),
-        "the workers' prints reach the console: {stdout}"
-    );
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn a_python_file_runs_and_its_problems_name_their_place() {
 }
 
 #[test]
-fn a_hanging_program_ends_at_its_time_limit_and_scenario_options_are_refused() {
+fn a_hanging_program_ends_at_its_time_limit_and_bad_options_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let hang = dir.path().join("hang.py");
     std::fs::write(&hang, "import threading\nthreading.Event().wait()\n").unwrap();
@@ -100,13 +100,22 @@ fn a_hanging_program_ends_at_its_time_limit_and_scenario_options_are_refused() {
         .unwrap()
         .contains("time limit"));
 
+    // The version 1 runner's options are gone: clap names the unknown one.
     let out = futurelab(&["run", "A4", "--style", "threads"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr)
         .unwrap()
-        .contains("--style shapes scenarios"));
+        .contains("unexpected argument '--style'"));
     let out = futurelab(&["run", "A4", "--time-scale", "0"]);
     assert_eq!(out.status.code(), Some(1));
+    let out = futurelab(&["run", "no-such-program"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        said.contains("no seed program or file named \"no-such-program\"")
+            && said.contains("futurelab run --list"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -187,36 +196,58 @@ fn join_and_shutdown_wait_for_the_callbacks() {
 
 #[test]
 fn a_version_1_scenario_runs_as_the_program_it_converts_to() {
-    let python = stdout_of(&["run", "loiter-map", "--as-program", "--print-python"]);
+    let python = stdout_of(&["run", "loiter-map", "--print-python"]);
     assert!(python.contains("def loiter_1():"), "{python}");
     assert!(
         python.contains("with ThreadPoolExecutor(max_workers=3) as executor:"),
         "{python}"
     );
-    // --workers reshapes the scenario before it converts.
-    let two = stdout_of(&[
+    let out = futurelab(&[
         "run",
         "loiter-map",
-        "--as-program",
-        "--print-python",
-        "--workers",
-        "2",
-    ]);
-    assert!(two.contains("ThreadPoolExecutor(max_workers=2)"), "{two}");
-    let out = stdout_of(&[
-        "run",
-        "loiter-map",
-        "--as-program",
         "--time-scale",
         "0.02",
         "--timestamps",
         "none",
     ]);
-    let results: Vec<&str> = out.lines().filter(|l| l.parse::<u32>().is_ok()).collect();
-    assert_eq!(results, ["0", "10", "20", "30", "40"], "{out}");
-    let refused = futurelab(&["run", "loiter-map", "--as-program", "--gil"]);
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("always runs with the GIL"));
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let results: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.parse::<u32>().is_ok())
+        .collect();
+    assert_eq!(results, ["0", "10", "20", "30", "40"], "{printed}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loiter-map is a version 1 scenario"));
+
+    // A scenario file converts the same way; a broken one lists every problem with its field.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("two.json");
+    std::fs::write(
+        &good,
+        r#"{"version": 1, "style": {"kind": "thread_pool", "max_workers": 2},
+            "tasks": [{"kind": "sleep", "ms": 10, "label": "nap", "returns": 7}]}"#,
+    )
+    .unwrap();
+    let python = stdout_of(&["run", good.to_str().unwrap(), "--print-python"]);
+    assert!(
+        python.contains("ThreadPoolExecutor(max_workers=2)"),
+        "{python}"
+    );
+    let printed = stdout_of(&["run", good.to_str().unwrap(), "--timestamps", "none"]);
+    assert_eq!(printed.lines().collect::<Vec<_>>(), ["7"], "{printed}");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"style": {"kind": "thread_pool", "max_workers": 0}, "tasks": [{"kind": "sleep", "ms": 70000}, {"kind": "cpu", "n": 1000000000000000}]}"#,
+    )
+    .unwrap();
+    let out = futurelab(&["run", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    for field in ["style.max_workers", "tasks[0].ms", "tasks[1].n"] {
+        assert!(said.contains(field), "{field} missing: {said}");
+    }
+    assert!(!said.contains("panicked"), "{said}");
 }
 
 #[test]

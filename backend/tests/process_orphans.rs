@@ -1,5 +1,5 @@
 //! Worker processes never outlive their parent: killing `futurelab run` (SIGKILL, no clean-up at all)
-//! in the middle of a process-pool scenario leaves no worker behind.
+//! in the middle of a process-pool program leaves no worker behind.
 
 #![cfg(target_os = "linux")]
 

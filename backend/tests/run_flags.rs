@@ -1,103 +1,84 @@
-//! The flags scenarios, run natively against a real futurelab server on an ephemeral loopback port.
+//! The seed's flags2 downloader (A8) against a real futurelab flag server on an ephemeral loopback port:
+//! its `Counter` of ok, not found and error, as the server answers, fails or is not there at all.
 
 mod support;
 
-use futurelab::scenario::{presets, run, FetchCounter, Outcome, RunOptions};
+use futurelab_programs::{presets, run, RunOptions, RunReport};
 use futurelab_server::server::flags::FlagOptions;
+use std::sync::{Arc, Mutex};
 
-/// The seed's `Counter` as the runner reports it.
-fn counter(ok: usize, not_found: usize, error: usize) -> Option<FetchCounter> {
-    Some(FetchCounter {
-        ok,
-        not_found,
-        error,
-    })
+/// Runs A8 against `server`; what it printed, and its report.
+async fn run_a8(server: String) -> (String, RunReport) {
+    let program = presets::get("A8").unwrap().program().unwrap();
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
+        sink.lock().unwrap().push_str(text)
+    }));
+    options.server = Some(server);
+    // The engine blocks (it is the Python program): off the async runtime's threads.
+    let report = tokio::task::spawn_blocking(move || run(&program, options))
+        .await
+        .unwrap();
+    let printed = out.lock().unwrap().clone();
+    (printed, report)
 }
 
-/// True when every task of the run raised an error starting with `prefix`.
-fn all_raised(report: &futurelab::scenario::RunReport, prefix: &str) -> bool {
-    report
-        .received
-        .iter()
-        .all(|r| matches!(&r.outcome, Outcome::Raised(m) if m.starts_with(prefix)))
-}
-
-async fn run_preset(id: &'static str, server: String) -> futurelab::scenario::RunReport {
-    let scenario = presets::get(id).unwrap().scenario;
-    // The runner blocks (it is the Python program): off the async runtime's threads.
-    tokio::task::spawn_blocking(move || {
-        run(
-            &scenario,
-            RunOptions {
-                server: Some(server),
-                ..RunOptions::default()
-            },
-        )
-        .unwrap()
-    })
-    .await
-    .unwrap()
+/// The counts of the Counter A8 prints last: `Counter({<Status.ok: 1>: 20, …})`.
+fn counts(printed: &str) -> (u32, u32, u32) {
+    let last = printed.lines().last().unwrap_or_default();
+    assert!(last.starts_with("Counter({"), "{printed}");
+    let count = |status: &str| {
+        last.split(&format!("<Status.{status}: "))
+            .nth(1)
+            .and_then(|rest| rest.split(">: ").nth(1))
+            .and_then(|n| n.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    (count("ok"), count("not_found"), count("error"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_flags_downloader_counts_ok_and_not_found() {
+async fn the_counter_counts_every_flag_and_the_one_the_server_does_not_have() {
     let (_dist, server) = support::flag_server(FlagOptions {
         delay_ms: 20,
         jitter_ms: 10,
         error_rate: 0.0,
     })
     .await;
-    let report = run_preset("flags-not-found-counter", server.clone()).await;
-    assert_eq!(report.counter, counter(20, 2, 0));
-    assert_eq!(report.received.len(), 22);
-    let not_found: Vec<_> = report
-        .received
-        .iter()
-        .filter(|r| matches!(&r.outcome, Outcome::Raised(m) if m == "HTTP 404 - Not Found"))
-        .map(|r| r.label.as_str())
-        .collect();
-    assert_eq!(not_found.len(), 2);
-    assert!(not_found.contains(&"XX") && not_found.contains(&"ZZ"));
-    assert!(report
-        .console
-        .iter()
-        .any(|l| l.text == "ok: 20, not found: 2, error: 0"));
+    let (printed, report) = run_a8(server).await;
+    assert_eq!(report.error, None);
+    assert_eq!(counts(&printed), (20, 1, 0), "{printed}");
+    assert!(printed.contains("ZZ not found\n"), "{printed}");
+    assert_eq!(printed.matches(" ok\n").count(), 20, "{printed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn injected_server_errors_are_counted_as_errors() {
+async fn a_failing_server_makes_every_known_flag_an_error() {
     let (_dist, server) = support::flag_server(FlagOptions {
         error_rate: 1.0,
         ..FlagOptions::default()
     })
     .await;
-    let report = run_preset("flags-map-vs-as-completed", server.clone()).await;
-    assert_eq!(report.counter, counter(0, 0, 4));
-    assert!(all_raised(&report, "HTTP 50"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn twenty_flags_on_twenty_threads_take_about_one_download() {
-    let (_dist, server) = support::flag_server(FlagOptions {
-        delay_ms: 50,
-        ..FlagOptions::default()
-    })
-    .await;
-    let sequential = run_preset("flags-sequential", server.clone()).await;
-    let pooled = run_preset("flags-threadpool-map", server.clone()).await;
-    assert_eq!(sequential.counter, counter(20, 0, 0));
-    assert_eq!(pooled.counter, sequential.counter);
-    // map hands results back in list order.
-    let labels: Vec<_> = pooled.received.iter().map(|r| r.label.clone()).collect();
-    let mut sorted = labels.clone();
-    sorted.sort();
-    assert_eq!(labels, sorted);
-    assert!(
-        sequential.elapsed_ms / pooled.elapsed_ms > 4.0,
-        "sequential {:.0} ms, pooled {:.0} ms",
-        sequential.elapsed_ms,
-        pooled.elapsed_ms
-    );
+    let (printed, report) = run_a8(server).await;
+    assert_eq!(report.error, None);
+    assert_eq!(counts(&printed), (0, 1, 20), "{printed}");
+    // The server alternates 500 and 503; the downloader names each as requests does.
+    let errors: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.starts_with("*** Error for "))
+        .collect();
+    assert_eq!(errors.len(), 20, "{printed}");
+    assert!(errors
+        .iter()
+        .all(|l| l.ends_with(":HTTP 500 - Internal Server Error")
+            || l.ends_with(":HTTP 503 - Service Unavailable")));
+    assert!(errors
+        .iter()
+        .any(|l| l.ends_with("500 - Internal Server Error")));
+    assert!(errors
+        .iter()
+        .any(|l| l.ends_with("503 - Service Unavailable")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,92 +87,12 @@ async fn with_no_server_listening_every_download_is_a_connection_error() {
         .unwrap()
         .local_addr()
         .unwrap(); // bound, then dropped
-    let report = run_preset("flags-map-vs-as-completed", format!("http://{closed}")).await;
-    assert_eq!(report.counter, counter(0, 0, 4));
-    assert!(all_raised(&report, "Connection error"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn submit_then_as_completed_prints_pending_futures_and_yields_in_completion_order() {
-    let (_dist, server) = support::flag_server(FlagOptions {
-        delay_ms: 30,
-        jitter_ms: 60,
-        error_rate: 0.0,
-    })
-    .await;
-    let report = run_preset("submit-as-completed-states", server.clone()).await;
-    // Only 3 workers: the fourth and fifth futures cannot be running when scheduled.
-    for cc in ["IN", "US"] {
-        let line = report
-            .console
-            .iter()
-            .find(|l| l.text.starts_with(&format!("Scheduled for {cc}:")))
-            .unwrap();
-        assert!(line.text.ends_with("state=pending>"), "{}", line.text);
-    }
-    // Received in the order the downloads finished, as the trace recorded them.
-    let mut finished = Vec::new();
-    let mut submitted = Vec::new();
-    for e in report.trace.events() {
-        match e.kind {
-            futurelab::EventKind::Submitted => submitted.push(e.future),
-            futurelab::EventKind::Returned => finished.push(e.future),
-            _ => {}
-        }
-    }
-    let codes = ["BR", "CN", "ID", "IN", "US"];
-    let finish_order: Vec<_> = finished
-        .iter()
-        .map(|f| codes[submitted.iter().position(|s| s == f).unwrap()])
-        .collect();
-    let received: Vec<_> = report.received.iter().map(|r| r.label.as_str()).collect();
-    assert_eq!(received, finish_order);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_preset_runs_against_a_server_or_says_what_it_waits_for() {
-    let (_dist, server) = support::flag_server(FlagOptions {
-        delay_ms: 5,
-        ..FlagOptions::default()
-    })
-    .await;
-    for preset in presets::all() {
-        let mut scenario = preset.scenario.clone();
-        scenario.time_scale = 0.02;
-        let server = server.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            run(
-                &scenario,
-                RunOptions {
-                    server: Some(server),
-                    ..RunOptions::default()
-                },
-            )
-        })
-        .await
-        .unwrap();
-        match outcome {
-            Ok(report) => {
-                let expected = preset.scenario.tasks.len();
-                if !matches!(
-                    preset.scenario.consume,
-                    futurelab::scenario::Consume::Wait { .. }
-                ) {
-                    assert_eq!(report.received.len(), expected, "{}", preset.id);
-                }
-                assert!(!report.console.is_empty(), "{}", preset.id);
-            }
-            Err(futurelab::scenario::RunError::NotAvailable(why)) => {
-                assert!(
-                    matches!(
-                        preset.scenario.style,
-                        futurelab::scenario::Style::ProcessPool { .. }
-                    ),
-                    "{}: {why}",
-                    preset.id
-                );
-            }
-            Err(e) => panic!("{}: {e}", preset.id),
-        }
-    }
+    let (printed, report) = run_a8(format!("http://{closed}")).await;
+    assert_eq!(report.error, None);
+    assert_eq!(counts(&printed), (0, 0, 21), "{printed}");
+    assert_eq!(
+        printed.matches(":Connection error\n").count(),
+        21,
+        "{printed}"
+    );
 }

@@ -109,7 +109,6 @@ mod platform;
 /// Process pools exist natively on Unix only (the browser has no processes).
 #[cfg(unix)]
 pub mod process;
-pub mod scenario;
 mod thread;
 mod trace;
 mod wait;

@@ -1,7 +1,6 @@
 //! The page's components.
 
 use crate::demo::{self, Report};
-use crate::playground::Playground;
 use crate::runtime::{self, PoolInfo};
 use crate::smoke::{self, Check};
 use std::rc::Rc;
@@ -15,9 +14,8 @@ pub struct AppProps {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    // The playground is the seed programs (the program model); the version 1 scenario playground, with
-    // its side-by-side comparison, is at `/?scenarios`, and its old links (`/#preset=…`) open as programs.
-    let scenarios = runtime::query_flag("scenarios");
+    // The playground is the seed programs. Version 1 links (`/#preset=…`, `/?scenarios#scenario=…`)
+    // open as the programs their scenarios convert to.
     let page_of_its_own = ["smoke", "bench", "demo"]
         .iter()
         .any(|flag| runtime::query_flag(flag));
@@ -26,20 +24,14 @@ pub fn app(props: &AppProps) -> Html {
             <header>
                 <h1>{ "futurelab" }</h1>
                 <p class="tagline">
-                    { "Python's concurrent.futures, re-created in Rust, running on Web Worker threads. " }
-                    if scenarios {
-                        <a href="/" data-testid="programs-link">{ "The seed programs, as written (A1 … E2)" }</a>
-                    } else {
-                        <a href="/?scenarios" data-testid="scenarios-link">{ "Scenarios (version 1): map versus as_completed side by side, GIL on and off" }</a>
-                    }
+                    { "Python's concurrent.futures, re-created in Rust, running on Web Worker threads: the seed programs as written (A1 … E2)." }
                 </p>
             </header>
             { match &props.pool {
                 Ok(pool) if runtime::query_flag("smoke") => html! { <><PoolStatus pool={pool.clone()} /><SmokeTest pool={pool.clone()} /></> },
                 Ok(_) if runtime::query_flag("bench") => html! { <crate::bench::Bench /> },
                 Ok(pool) if runtime::query_flag("demo") => html! { <><PoolStatus pool={pool.clone()} /><Demo pool={pool.clone()} /></> },
-                Ok(pool) if scenarios => html! { <Playground threads={pool.threads} /> },
-                Err(reason) if scenarios || page_of_its_own => html! { <Unsupported reason={reason.clone()} /> },
+                Err(reason) if page_of_its_own => html! { <Unsupported reason={reason.clone()} /> },
                 // Programs start threads of their own (a Web Worker each), not the pool's; and run on the
                 // server even where the page cannot start threads (a run in the page then says why not).
                 _ => html! { <crate::programs::Programs /> },
@@ -165,11 +157,6 @@ fn smoke_test(props: &PoolProps) -> Html {
                 let mut all = runtime::run_off_main_thread(move || smoke::blocking_checks(workers))
                     .await
                     .unwrap_or_default();
-                all.extend(
-                    runtime::run_off_main_thread(smoke::scenario_checks)
-                        .await
-                        .unwrap_or_default(),
-                );
                 all.extend(smoke::main_thread_checks(workers).await);
                 all.extend(
                     runtime::run_off_main_thread(smoke::crash_checks)

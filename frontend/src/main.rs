@@ -3,7 +3,6 @@
 mod app;
 mod bench;
 mod demo;
-mod playground;
 mod programs;
 mod runtime;
 mod smoke;

@@ -1,5 +1,6 @@
-// /?programs: the seed programs as written: each one's own Python, run on the server, its console
-// filling as it prints; an unreachable server said in plain words.
+// The page (/): the seed programs as written: each one's own Python, run in the page or on the server,
+// its console filling as it prints; side by side; with and without the GIL; reached with the keyboard,
+// on a narrow screen; an unreachable server said in plain words.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -26,13 +27,11 @@ async function open(path = "/?programs", ready = "program-select") {
   return { page, errors };
 }
 
-test("the page opens on the programs; the version 1 scenarios link back; every inventory id is listed", async () => {
+test("the page opens on the programs, and so does the version 1 address; every inventory id is listed", async () => {
+  const { page: old } = await open("/?scenarios", "program-select");
+  assert.equal(await old.getByTestId("program-select").inputValue(), "A4");
+  await old.close();
   const { page, errors } = await open("/", "program-select");
-  await page.getByTestId("scenarios-link").click();
-  await page.getByTestId("run").waitFor({ timeout: 30_000 });
-  await page.getByTestId("programs-link").click();
-  await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
-  assert.equal(new URL(page.url()).search, "");
   const ids = await page.getByTestId("program-select").locator("option").evaluateAll((os) => os.map((o) => o.value));
   for (const id of ["A1", "A4", "C3", "C7", "D5", "D16", "D26", "E2"]) assert.ok(ids.includes(id), `${id} in ${ids}`);
   assert.deepEqual(errors, []);
@@ -422,14 +421,11 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
   await page.getByTestId("program-source").waitFor();
   assert.equal(await page.getByTestId("program-source").inputValue(), edited);
 
-  // The playground's Python pane is the scenario's program; "Open as a program" opens it here.
-  const playground = await browser.newPage();
-  await playground.goto(`${server.url}/?scenarios#preset=loiter-map`);
-  await playground.getByTestId("open-as-program").waitFor({ timeout: 30_000 });
-  assert.match(await playground.getByTestId("code-python").textContent(), /with ThreadPoolExecutor\(max_workers=3\) as executor:/);
-  await playground.getByTestId("open-as-program").click();
-  await playground.getByTestId("program-source").waitFor({ timeout: 30_000 });
-  assert.match(await playground.getByTestId("program-source").inputValue(), /def loiter_1\(\):/);
+  // A version 1 playground link opens as the program its scenario converts to, and runs.
+  const { page: playground } = await open("/?scenarios#preset=loiter-map");
+  const converted = await playground.getByTestId("program-source").inputValue();
+  assert.match(converted, /def loiter_1\(\):/);
+  assert.match(converted, /with ThreadPoolExecutor\(max_workers=3\) as executor:/);
   const run = await runInPage(playground, "0.1");
   assert.deepEqual(run.lines.filter((l) => /^\d+$/.test(l)), ["0", "10", "20", "30", "40"]);
   await playground.close();
@@ -454,5 +450,66 @@ test("a server that cannot be reached is said in plain words", async () => {
   const status = page.locator('[data-testid="program-status"][data-state="failed"]');
   await status.waitFor({ timeout: 10_000 });
   assert.match(await status.textContent(), /could not be made.*futurelab serve/);
+  await page.close();
+});
+
+test("free-threaded: the same program without a GIL; D12 side by side with and without it", async () => {
+  const { page, errors } = await open();
+  // In the page: A4 without a GIL prints the same and nobody takes a GIL.
+  await page.getByTestId("program-select").selectOption("A4");
+  await page.getByTestId("program-free-threaded").check();
+  const run = await runInPage(page, "0.05");
+  assert.deepEqual(run.lines.filter((l) => /result \d/.test(l)).map((l) => l.replace(/^\[[\d:]+\] /, "")),
+    ["result 0: 0", "result 1: 10", "result 2: 20", "result 3: 30", "result 4: 40"]);
+  assert.match(await page.getByTestId("timeline-summary").textContent(), /the GIL taken 0 times/);
+  await page.getByTestId("program-free-threaded").uncheck();
+  await runInPage(page, "0.05");
+  assert.doesNotMatch(await page.getByTestId("timeline-summary").textContent(), /the GIL taken 0 times/);
+
+  // On the server: D12 (four numbers) with the GIL and free-threaded, at once.
+  await page.locator('[data-testid="compare-pair"][data-pair="D12 D12t"]').click();
+  const sides = page.getByTestId("compare-side");
+  assert.deepEqual(await sides.evaluateAll((s) => s.map((e) => e.dataset.freeThreaded)), ["false", "true"]);
+  await page.getByTestId("compare-run").click();
+  await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(1).waitFor({ timeout: 120_000 });
+  for (const side of [0, 1]) {
+    const text = await sides.nth(side).getByTestId("compare-console").textContent();
+    assert.deepEqual(text.match(/^(single thread|multi thread|multi process)$/gm), ["single thread", "multi thread", "multi process"], text);
+    assert.equal(text.match(/^consume: \d+\.\d+$/gm)?.length, 3, text);
+  }
+  const summaries = await sides.getByTestId("timeline-summary").allTextContents();
+  assert.doesNotMatch(summaries[0], /the GIL taken 0 times/);
+  assert.match(summaries[1], /the GIL taken 0 times/);
+  await page.getByTestId("compare").screenshot({ path: join(ARTIFACTS, "programs-compare-gil.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("keyboard: a task's bar reached with Tab says its future and times", async () => {
+  const { page, errors } = await open();
+  await page.getByTestId("program-select").selectOption("A4");
+  await runInPage(page, "0.05");
+  const timeline = page.getByTestId("program-timeline").locator("..").locator("..");
+  await timeline.getByRole("button", { name: "Fit" }).focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");
+  assert.match(await page.getByTestId("timeline-details").textContent(),
+    /^loiter\(\d\): <Future state=finished returned>, submitted \d+\.\d{3} s, started \d+\.\d{3} s, ended \d+\.\d{3} s, on ThreadPoolExecutor-0_\d$/);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("readable on a 400-pixel-wide screen", async () => {
+  const page = await browser.newPage({ viewport: { width: 400, height: 800 } });
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}/`);
+  await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+  await runInPage(page, "0.05");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: join(ARTIFACTS, "programs-narrow.png"), fullPage: true });
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -44,7 +44,7 @@ impl fmt::Display for ServeError {
 impl std::error::Error for ServeError {}
 
 /// Every route of the server. `base_url` is the server's own address (`http://127.0.0.1:8080`), where
-/// the scenarios it runs download their flags from.
+/// the programs it runs download their flags from.
 pub fn router(
     dist: &Path,
     flags: flags::FlagOptions,

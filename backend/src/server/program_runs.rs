@@ -2,9 +2,10 @@
 //! to the page as server-sent events.
 //!
 //! - The body is `{"id": "A4"}` (a preset of the inventory) or `{"source": "…python…"}`, with an
-//!   optional `"time_scale"` between 0.01 and 1. An unknown id, a source outside the engine's subset (with
+//!   optional `"time_scale"` between 0.01 and 1 and an optional `"free_threaded": true` (no GIL, as
+//!   `python3.13t`). An unknown id, a source outside the engine's subset (with
 //!   its line and column), a bad scale or a body that is not such JSON gets 400 and `{"error", …}`.
-//! - Runs share the scenario runs' slots: at most [`MAX_RUNS`](super::runs::MAX_RUNS) at once, then 429
+//! - At most [`MAX_RUNS`](super::runs::MAX_RUNS) runs at once, then 429
 //!   with `Retry-After`.
 //! - Every run has a wall-clock limit of [`TIME_LIMIT`] (a preset that hangs by design, its own).
 //! - The answer is `text/event-stream`: `print` events (`{"thread", "text", "t_us"}`: each print call's
@@ -57,6 +58,9 @@ struct ProgramRequest {
     id: Option<String>,
     source: Option<String>,
     time_scale: Option<f64>,
+    /// Run without a GIL, as CPython's free-threaded build does.
+    #[serde(default)]
+    free_threaded: bool,
 }
 
 /// What a run sends the page.
@@ -189,6 +193,7 @@ pub(crate) async fn start(
     }));
     options.trace = Some(trace.clone());
     options.time_scale = time_scale;
+    options.free_threaded = request.free_threaded;
     options.time_limit = Some(
         hangs_for
             .map_or(TIME_LIMIT, Duration::from_secs_f64)

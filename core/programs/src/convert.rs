@@ -1,4 +1,4 @@
-//! Version 1 scenarios (`futurelab::scenario::Scenario`, the playground's forms and its shared links)
+//! Version 1 scenarios (`crate::v1::Scenario`, the playground's forms and its shared links)
 //! as version 2 programs: the Python program that does what the scenario describes, written the way
 //! the seeds write theirs, then parsed like any other program.
 //!
@@ -14,8 +14,8 @@
 //! - What a program always has: a GIL. A scenario's `gil: false` (threads computing at once) has no
 //!   Python equivalent; its program runs with the GIL, as CPython would.
 
+use crate::v1::{Consume, Scenario, Style, Task, Work};
 use crate::{parse_program, Program};
-use futurelab::scenario::{Consume, Scenario, Style, Task, Work};
 use std::fmt::Write;
 
 /// The program a scenario describes.

@@ -60,6 +60,7 @@ pub mod parse;
 pub mod presets;
 mod python;
 mod stack;
+pub mod v1;
 mod value;
 
 pub use ast::{Program, PROGRAM_VERSION};
@@ -117,6 +118,11 @@ pub struct RunOptions {
     /// thread's start and end, who holds the GIL, and each submitted call's label (`loiter(3)`). Bound
     /// it with [`Trace::limited`](futurelab::Trace::limited): a busy program records many events.
     pub trace: Option<futurelab::Trace>,
+    /// Run without a global interpreter lock, as CPython 3.13's free-threaded build (`python3.13t`)
+    /// does: the program's threads run its code truly in parallel, so CPU-bound work on threads uses
+    /// every core, and an unguarded read-modify-write can lose updates. Off by default, as in the
+    /// CPython the seeds were written for.
+    pub free_threaded: bool,
 }
 
 /// Stops a run from outside: every thread of the program ends at its next statement or wait, and its
@@ -168,6 +174,7 @@ impl RunOptions {
             process_worker: None,
             stop: StopHandle::default(),
             trace: None,
+            free_threaded: false,
         }
     }
 }

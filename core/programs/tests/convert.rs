@@ -2,13 +2,13 @@
 //! to the same tree, and, where it needs neither the server nor processes, runs to its end with a
 //! result for every task.
 
-use futurelab::scenario::{presets, Style, Work};
 use futurelab_programs::convert::{from_scenario, scenario_source};
+use futurelab_programs::v1::{presets, Style, Work};
 use futurelab_programs::{parse_program, run, to_python, RunOptions};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn needs_server_or_processes(s: &futurelab::scenario::Scenario) -> bool {
+fn needs_server_or_processes(s: &futurelab_programs::v1::Scenario) -> bool {
     matches!(s.style, Style::ProcessPool { .. })
         || s.tasks.iter().any(|t| matches!(t.work, Work::Fetch { .. }))
 }
@@ -99,7 +99,7 @@ fn a_map_scenario_prints_its_results_in_input_order_and_names_its_functions_afte
     );
     assert_eq!(report.error, None);
     assert_eq!(*out.lock().unwrap(), "CN\nBR\nUS\nIN\n");
-    scenario.consume = futurelab::scenario::Consume::AsCompleted;
+    scenario.consume = futurelab_programs::v1::Consume::AsCompleted;
     let out = Arc::new(Mutex::new(String::new()));
     let sink = out.clone();
     run(

@@ -120,17 +120,9 @@ for path in ['/', '/n/1,2', '/sq/12', '/sq/x', '/made', '/boom', '/missing', '/n
 "#;
     let python =
         run_under_cpython(source, "flask_probe", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
-    let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
-    let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let sink = out.clone();
-    let report = futurelab_programs::run(
-        &program,
-        futurelab_programs::RunOptions::new(std::sync::Arc::new(move |_: &str, text: &str| {
-            sink.lock().unwrap().push_str(text)
-        })),
-    );
+    let (printed, report) = engine_output(source);
     assert_eq!(report.error, None);
-    assert_eq!(*out.lock().unwrap(), python);
+    assert_eq!(printed, python);
     // Flask logs the view's exception; so does the engine, as a background error.
     assert!(
         report
@@ -140,4 +132,72 @@ for path in ['/', '/n/1,2', '/sq/12', '/sq/x', '/made', '/boom', '/missing', '/n
         "{:?}",
         report.background_errors
     );
+}
+
+/// What `source` prints under the engine, and its report.
+fn engine_output(source: &str) -> (String, futurelab_programs::RunReport) {
+    let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
+    let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = out.clone();
+    let report = futurelab_programs::run(
+        &program,
+        futurelab_programs::RunOptions::new(std::sync::Arc::new(move |_: &str, text: &str| {
+            sink.lock().unwrap().push_str(text)
+        })),
+    );
+    let printed = out.lock().unwrap().clone();
+    (printed, report)
+}
+
+#[test]
+fn a_bare_raise_re_raises_the_exception_being_handled_as_in_cpython() {
+    // flags2's download_one: `raise` in an `except` block passes anything but a 404 to the caller.
+    let source = r#"from concurrent import futures
+
+def inner(n):
+    try:
+        if n % 2:
+            raise ValueError('odd %d' % n)
+        raise KeyError(n)
+    except KeyError:
+        return 'even'
+    except ValueError as exc:
+        try:
+            raise
+        except ValueError as again:
+            print('caught again:', again is exc)
+        raise
+
+def nested():
+    try:
+        raise TypeError('outer')
+    except TypeError:
+        try:
+            raise IndexError('inner')
+        except IndexError:
+            pass
+        raise
+
+for n in range(3):
+    try:
+        print(n, inner(n))
+    except ValueError as exc:
+        print(n, 'raised', repr(exc))
+with futures.ThreadPoolExecutor(2) as pool:
+    future = pool.submit(inner, 3)
+    print('future:', repr(future.exception()))
+try:
+    nested()
+except Exception as exc:
+    print('nested:', repr(exc))
+try:
+    raise
+except RuntimeError as exc:
+    print('outside:', exc)
+"#;
+    let python =
+        run_under_cpython(source, "bare_raise", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
+    let (printed, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    assert_eq!(printed, python);
 }

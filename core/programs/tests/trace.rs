@@ -8,16 +8,27 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn traced(source: &str, time_scale: f64) -> Vec<TraceEvent> {
+    traced_with(source, time_scale, false).0
+}
+
+/// The run's trace events and what it printed, with or without the GIL.
+fn traced_with(source: &str, time_scale: f64, free_threaded: bool) -> (Vec<TraceEvent>, String) {
     let program = parse_program(source).unwrap_or_else(|e| panic!("{e}"));
     let trace = Trace::new().limited(100_000);
-    let mut options = RunOptions::new(Arc::new(|_: &str, _: &str| {}));
+    let printed = Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = printed.clone();
+    let mut options = RunOptions::new(Arc::new(move |_: &str, text: &str| {
+        sink.lock().unwrap().push_str(text)
+    }));
+    options.free_threaded = free_threaded;
     options.time_scale = time_scale;
     options.time_limit = Some(Duration::from_secs(60));
     options.trace = Some(trace.clone());
     let report = run(&program, options);
     assert_eq!(report.error, None);
     assert_eq!(trace.dropped(), 0);
-    trace.events()
+    let printed = printed.lock().unwrap().clone();
+    (trace.events(), printed)
 }
 
 fn preset(id: &str) -> String {
@@ -152,6 +163,33 @@ fn raw_threads_get_lanes_under_their_python_names_and_the_gil_changes_hands() {
         holds("ta"),
         holds("Thread-1 (count)")
     );
+}
+
+#[test]
+fn a_free_threaded_run_has_no_gil_and_prints_the_same() {
+    let source = "import threading\n\
+         def count(n):\n    total = 0\n    for i in range(n):\n        total += i\n    print(threading.current_thread().name, total)\n\
+         threads = [threading.Thread(target=count, args=(100000,), name=name) for name in ['ta', 'tb']]\n\
+         for t in threads:\n    t.start()\n\
+         for t in threads:\n    t.join()\n\
+         print('done')\n";
+    let (with_gil, printed_with) = traced_with(source, 1.0, false);
+    let (free, printed_free) = traced_with(source, 1.0, true);
+    let gil_events = |events: &[TraceEvent]| {
+        events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::GilAcquired | EventKind::GilReleased))
+            .count()
+    };
+    assert!(gil_events(&with_gil) > 0);
+    assert_eq!(gil_events(&free), 0, "nobody holds a GIL that is not there");
+    let sorted = |text: &str| {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted(&printed_free), sorted(&printed_with));
+    assert!(printed_free.ends_with("done\n"), "{printed_free}");
 }
 
 #[test]

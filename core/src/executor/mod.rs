@@ -142,20 +142,6 @@ impl Shared {
         }
     }
 
-    /// Cancels every queued task, leaving the executor running.
-    fn cancel_queued(&self) {
-        let cancelled: Vec<_> = {
-            let mut state = lock(&self.state);
-            let drained = state.queue.drain(..).collect();
-            self.queued_hint.store(0, Ordering::SeqCst);
-            drained
-        };
-        self.room.notify_all();
-        for job in cancelled {
-            job.cancel();
-        }
-    }
-
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
         let (cancelled, handles): (Vec<_>, Vec<_>) = {
             let mut state = lock(&self.state);
@@ -350,18 +336,6 @@ impl ThreadPoolExecutor {
     /// from one of this executor's own tasks.
     pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
         self.shared.shutdown(wait, cancel_futures);
-    }
-
-    /// A function that cancels every task still queued (not started) at the time it is called, and
-    /// does nothing once the executor is gone. It does not shut the executor down: for a run that is
-    /// being cancelled from outside (a scenario's Cancel button) while its program may still submit.
-    pub(crate) fn queue_canceller(&self) -> impl Fn() + Send + Sync + 'static {
-        let shared = Arc::downgrade(&self.shared);
-        move || {
-            if let Some(shared) = shared.upgrade() {
-                shared.cancel_queued();
-            }
-        }
     }
 
     pub fn max_workers(&self) -> usize {

@@ -8,7 +8,6 @@
 //! | the clock | `web_time::Instant` (re-exports `std::time::Instant`) | `web_time::Instant` (`performance.now()`) |
 //! | reporting a swallowed error | standard error | `console.error` |
 //! | number of cores | `available_parallelism` | the rayon pool's size |
-//! | an HTTP GET (fetch tasks) | `ureq`, blocking | a synchronous `XMLHttpRequest` (allowed on workers only) |
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
@@ -22,8 +21,8 @@ use wasm as imp;
 
 #[allow(unused_imports)] // cpu_count is used only by the browser's default_max_workers
 pub(crate) use imp::{
-    cpu_count, current_thread_name, default_max_workers, http_get, release_current_worker,
-    report_error, spawn_thread, spawn_worker, WorkerHandle,
+    cpu_count, current_thread_name, default_max_workers, release_current_worker, report_error,
+    spawn_thread, spawn_worker, WorkerHandle,
 };
 
 #[cfg(target_arch = "wasm32")]

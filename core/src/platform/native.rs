@@ -55,23 +55,6 @@ pub(crate) fn default_max_workers() -> usize {
 /// Nothing to do natively: panics unwind and the worker's thread returns normally.
 pub(crate) fn release_current_worker() {}
 
-/// A blocking GET: the status and the body. 4xx and 5xx are answers, not errors; only a failure to get an
-/// answer at all (refused, timed out) is an `Err`.
-pub(crate) fn http_get(url: &str) -> Result<(u16, Vec<u8>), String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(30)))
-        .build()
-        .into();
-    let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
-    Ok((status, body))
-}
-
 /// A thread of its own, named `name`.
 pub(crate) fn spawn_thread(
     name: String,

@@ -112,24 +112,6 @@ fn hardware_concurrency() -> usize {
         .map_or(1, |n| (n as usize).max(1))
 }
 
-/// A synchronous GET on a Web Worker (browsers forbid synchronous requests on the main thread).
-pub(crate) fn http_get(url: &str) -> Result<(u16, Vec<u8>), String> {
-    let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let xhr = web_sys::XmlHttpRequest::new().map_err(describe)?;
-    xhr.open_with_async("GET", url, false).map_err(describe)?;
-    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
-    xhr.send().map_err(describe)?;
-    let status = xhr.status().map_err(describe)?;
-    if status == 0 {
-        return Err("no answer from the server".to_string());
-    }
-    let body = xhr
-        .response()
-        .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-        .map_err(describe)?;
-    Ok((status, body))
-}
-
 // ----- threads of their own: a Web Worker each -----
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/platform/web_thread.js")]

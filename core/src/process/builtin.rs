@@ -1,8 +1,7 @@
-//! Functions every futurelab worker program serves: what the scenarios, the tests and the benchmarks run
+//! Functions every futurelab worker program serves: what the tests, the benchmarks and the examples run
 //! in worker processes.
 
 use super::registry::{Registry, Remote};
-use crate::scenario::Task;
 
 /// Typed handles to the built-in functions.
 #[derive(Clone, Debug)]
@@ -31,8 +30,6 @@ pub struct Builtins {
     pub exit: Remote<i32, ()>,
     /// `print(text)` in the worker.
     pub print: Remote<String, ()>,
-    /// A scenario task, run as the scenario runner runs it on a thread: (task, time scale, server URL).
-    pub scenario_task: Remote<(Task, f64, Option<String>), Result<serde_json::Value, String>>,
 }
 
 /// The built-in registry and its typed handles.
@@ -55,12 +52,6 @@ pub fn builtin_registry() -> (Registry, Builtins) {
         abort: r.register("abort", |(): ()| std::process::abort()),
         exit: r.register("exit", |code: i32| std::process::exit(code)),
         print: r.register("print", |text: String| println!("{text}")),
-        scenario_task: r.register(
-            "scenario_task",
-            |(task, scale, server): (Task, f64, Option<String>)| {
-                crate::scenario::perform_standalone(&task, scale, server)
-            },
-        ),
     };
     (r, builtins)
 }

@@ -451,21 +451,6 @@ impl ProcessPoolExecutor {
         Ok(futures)
     }
 
-    /// A function that cancels every call still queued when it is called (the pool goes on), and does
-    /// nothing once the pool is gone: for a run cancelled from outside.
-    pub(crate) fn queue_canceller(&self) -> impl Fn() + Send + Sync + 'static {
-        let shared = Arc::downgrade(&self.shared);
-        move || {
-            if let Some(shared) = shared.upgrade() {
-                let queued: Vec<Job> = lock(&shared.state).queue.drain(..).collect();
-                queued
-                    .iter()
-                    .flat_map(|job| job.items.iter())
-                    .for_each(|(_, p)| p.cancel());
-            }
-        }
-    }
-
     /// The pids of the worker processes now running (for tests and tools).
     pub fn worker_pids(&self) -> Vec<u32> {
         lock(&self.shared.state).pids.values().copied().collect()

@@ -1,6 +1,7 @@
 //! Two seed programs side by side: both start at once (in this page or on the server), and each has its
 //! console, its timeline and its futures, so the difference shows as it happens: `map` against
-//! `submit` + `as_completed` (D7 and D8), a race against a lock (D5 and D6), one thread against many.
+//! `submit` + `as_completed` (D7 and D8), a race against a lock (D5 and D6), one thread against many,
+//! and one program with the GIL against the same program free-threaded (D12: CPU work on threads).
 
 use super::model::ProgramRun;
 use super::runner::{self, Incoming, Launched};
@@ -10,35 +11,89 @@ use gloo_timers::callback::Interval;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// What one side runs: a seed program, with the GIL (as CPython) or free-threaded (as `python3.13t`),
+/// as written or with one edit.
+#[derive(Clone, Copy, PartialEq)]
+struct Choice {
+    id: &'static str,
+    free_threaded: bool,
+    /// Replace this text of the program by that one (a program that computes for minutes as written).
+    edit: Option<(&'static str, &'static str)>,
+}
+
+/// D12 computes 100 fifteen-digit primes three times: minutes. Four show the same.
+const D12_FEWER: Option<(&str, &str)> = Some(("[112272535095293] * 100", "[112272535095293] * 4"));
+
+impl Choice {
+    const fn gil(id: &'static str) -> Self {
+        Choice {
+            id,
+            free_threaded: false,
+            edit: None,
+        }
+    }
+
+    /// The program's text: the preset's own, or edited.
+    fn source(self) -> String {
+        let own = preset_of(self.id).source;
+        match self.edit {
+            Some((from, to)) => own.replace(from, to),
+            None => own.to_string(),
+        }
+    }
+
+    /// `D12`, or `D12t` free-threaded (as CPython names its free-threaded build `python3.13t`).
+    fn short(self) -> String {
+        format!("{}{}", self.id, if self.free_threaded { "t" } else { "" })
+    }
+}
+
 /// The pairs offered first: what each pair shows.
-const PAIRS: &[(&str, &str, &str)] = &[
+const PAIRS: &[(Choice, Choice, &str)] = &[
     (
-        "D7",
-        "D8",
+        Choice::gil("D7"),
+        Choice::gil("D8"),
         "map hands results back in order; as_completed as they finish",
     ),
     (
-        "E1",
-        "E2",
+        Choice::gil("E1"),
+        Choice::gil("E2"),
         "the flags with map, and with submit and as_completed",
     ),
-    ("D5", "D6", "two withdrawals without a lock, and with one"),
     (
-        "A1",
-        "A2",
+        Choice::gil("D5"),
+        Choice::gil("D6"),
+        "two withdrawals without a lock, and with one",
+    ),
+    (
+        Choice::gil("A1"),
+        Choice::gil("A2"),
         "twenty flags one after the other, and on twenty threads",
     ),
     (
-        "C6",
-        "C7",
+        Choice::gil("C6"),
+        Choice::gil("C7"),
         "submit all then wait, and wait after each submit",
+    ),
+    (
+        Choice {
+            id: "D12",
+            free_threaded: false,
+            edit: D12_FEWER,
+        },
+        Choice {
+            id: "D12",
+            free_threaded: true,
+            edit: D12_FEWER,
+        },
+        "is_prime on threads takes turns with the GIL; without it (D12t, free-threaded) the threads use every core, as the processes do. Both with 4 numbers instead of the seed's 100, which take minutes",
     ),
 ];
 
 /// One side: its program and its run.
 #[derive(Clone, PartialEq)]
 struct Side {
-    id: &'static str,
+    choice: Choice,
     console: String,
     run: Rc<ProgramRun>,
     /// `None` before a run; the summary (or why it could not run) after.
@@ -47,9 +102,9 @@ struct Side {
 }
 
 impl Side {
-    fn new(id: &'static str) -> Self {
+    fn new(choice: Choice) -> Self {
         Side {
-            id,
+            choice,
             console: String::new(),
             run: Rc::default(),
             ended: None,
@@ -68,7 +123,8 @@ struct Comparison {
 
 enum Action {
     Pick(usize, &'static str),
-    Pair(&'static str, &'static str),
+    FreeThreaded(usize, bool),
+    Pair(Choice, Choice),
     Speed(f64),
     Start,
     Batch {
@@ -85,7 +141,18 @@ impl Reducible for Comparison {
         let mut c = (*self).clone();
         match action {
             Action::Pick(side, id) => {
-                c.sides[side] = Side::new(id);
+                c.sides[side] = Side::new(Choice {
+                    id,
+                    edit: None,
+                    ..c.sides[side].choice
+                });
+                c.generation += 1;
+            }
+            Action::FreeThreaded(side, free_threaded) => {
+                c.sides[side] = Side::new(Choice {
+                    free_threaded,
+                    ..c.sides[side].choice
+                });
                 c.generation += 1;
             }
             Action::Pair(a, b) => {
@@ -96,7 +163,7 @@ impl Reducible for Comparison {
             Action::Start => {
                 c.generation += 1;
                 for side in &mut c.sides {
-                    *side = Side::new(side.id);
+                    *side = Side::new(side.choice);
                     side.running = true;
                 }
             }
@@ -126,16 +193,25 @@ impl Reducible for Comparison {
     }
 }
 
-/// Starts one side's preset, as written, at `time_scale`.
-fn launch(id: &str, time_scale: f64, place: Place) -> Result<Launched, String> {
-    let preset = preset_of(id);
+/// Starts one side's program at `time_scale`.
+fn launch(choice: Choice, time_scale: f64, place: Place) -> Result<Launched, String> {
+    let preset = preset_of(choice.id);
+    let settings = runner::Settings {
+        time_scale,
+        free_threaded: choice.free_threaded,
+    };
+    let source = choice.source();
     match place {
-        Place::Server => Ok(runner::on_server(
-            serde_json::json!({ "id": preset.id, "time_scale": time_scale }).to_string(),
-        )),
+        Place::Server => Ok(runner::on_server(settings.request(
+            if choice.edit.is_some() {
+                serde_json::json!({ "source": source })
+            } else {
+                serde_json::json!({ "id": preset.id })
+            },
+        ))),
         Place::Page => {
-            let program = preset.program().map_err(|e| e.to_string())?;
-            runner::in_page(program, time_scale, runner::page_limit(preset.hangs_for))
+            let program = futurelab_programs::parse_program(&source).map_err(|e| e.to_string())?;
+            runner::in_page(program, settings, runner::page_limit(preset.hangs_for))
         }
     }
 }
@@ -180,7 +256,7 @@ pub fn compare() -> Html {
     let both_in_page = state
         .sides
         .iter()
-        .all(|s| !preset_of(s.id).starts_processes);
+        .all(|s| !preset_of(s.choice.id).starts_processes);
     let start = |place: Place| {
         let (state, current) = (state.clone(), current.clone());
         Callback::from(move |_: MouseEvent| {
@@ -189,7 +265,7 @@ pub fn compare() -> Html {
             let generation = state.generation + 1;
             let mut runs = [None, None];
             for (side, slot) in runs.iter_mut().enumerate() {
-                match launch(state.sides[side].id, state.time_scale, place) {
+                match launch(state.sides[side].choice, state.time_scale, place) {
                     Ok(l) => *slot = Some(l),
                     Err(reason) => state.dispatch(Action::Batch {
                         generation,
@@ -211,7 +287,15 @@ pub fn compare() -> Html {
             }
         })
     };
-    let pair = |a: &'static str, b: &'static str| {
+    let free_threaded = |side: usize| {
+        let (state, current) = (state.clone(), current.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            current.borrow_mut().take();
+            state.dispatch(Action::FreeThreaded(side, input.checked()));
+        })
+    };
+    let pair = |a: Choice, b: Choice| {
         let (state, current) = (state.clone(), current.clone());
         Callback::from(move |_: MouseEvent| {
             current.borrow_mut().take();
@@ -231,11 +315,11 @@ pub fn compare() -> Html {
         <section class="compare" data-testid="compare">
             <h3>{ "Two programs side by side" }</h3>
             <p class="actions">
-                { for PAIRS.iter().map(|(a, b, what)| html! {
-                    <button class="small" data-testid="compare-pair" data-pair={format!("{a} {b}")} title={*what} onclick={pair(a, b)}>{ format!("{a} ↔ {b}") }</button>
+                { for PAIRS.iter().map(|&(a, b, what)| html! {
+                    <button class="small" data-testid="compare-pair" data-pair={format!("{} {}", a.short(), b.short())} title={what} onclick={pair(a, b)}>{ format!("{} ↔ {}", a.short(), b.short()) }</button>
                 }) }
             </p>
-            if let Some((_, _, what)) = PAIRS.iter().find(|(a, b, _)| *a == state.sides[0].id && *b == state.sides[1].id) {
+            if let Some((_, _, what)) = PAIRS.iter().find(|(a, b, _)| *a == state.sides[0].choice && *b == state.sides[1].choice) {
                 <p class="muted" data-testid="compare-what">{ *what }</p>
             }
             <p class="actions">
@@ -252,13 +336,22 @@ pub fn compare() -> Html {
             </p>
             <div class="compare-columns">
                 { for state.sides.iter().enumerate().map(|(i, side)| html! {
-                    <div class="compare-column" data-testid="compare-side" data-program={side.id}
+                    <div class="compare-column" data-testid="compare-side" data-program={side.choice.id}
+                        data-free-threaded={side.choice.free_threaded.to_string()}
                         data-state={if side.running { "running" } else if side.ended.is_some() { "ended" } else { "idle" }}>
                         <select data-testid="compare-select" onchange={pick(i)}>
                             { for presets::all().iter().map(|p| html! {
-                                <option value={p.id} selected={p.id == side.id}>{ format!("{} — {}", p.id, p.title) }</option>
+                                <option value={p.id} selected={p.id == side.choice.id}>{ format!("{} — {}", p.id, p.title) }</option>
                             }) }
                         </select>
+                        <label class="block" title="Run without a GIL, as CPython's free-threaded build (python3.13t) does">
+                            <input type="checkbox" data-testid="compare-free-threaded" checked={side.choice.free_threaded}
+                                onchange={free_threaded(i)} disabled={running} />
+                            { " free-threaded (no GIL)" }
+                        </label>
+                        if let Some((from, to)) = side.choice.edit {
+                            <p class="muted" data-testid="compare-edit">{ "Edited: " }<code>{ from }</code>{ " → " }<code>{ to }</code></p>
+                        }
                         if let Some(summary) = &side.ended {
                             <pre class="muted" data-testid="compare-status">{ summary }</pre>
                         }
@@ -274,5 +367,25 @@ pub fn compare() -> Html {
                 }) }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pair_edit_changes_its_program_and_still_parses() {
+        for (a, b, _) in PAIRS {
+            for choice in [a, b] {
+                let source = choice.source();
+                if let Some((from, _)) = choice.edit {
+                    assert!(preset_of(choice.id).source.contains(from), "{}", choice.id);
+                    assert_ne!(source, preset_of(choice.id).source);
+                }
+                futurelab_programs::parse_program(&source)
+                    .unwrap_or_else(|e| panic!("{}: {e}", choice.id));
+            }
+        }
     }
 }

@@ -3,9 +3,8 @@
 //! version 1 link of the playground (`#preset=loiter-map`, `#scenario=<JSON>`) opens too: its scenario
 //! is converted on load into the program it describes.
 
-use crate::playground::share::{self, Shared};
 use futurelab_programs::convert::scenario_source;
-use futurelab_programs::presets;
+use futurelab_programs::{presets, v1};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 
 /// What a fragment opens.
@@ -39,12 +38,20 @@ pub fn parse(fragment: &str) -> Result<Option<Opened>, String> {
             .map_err(|_| "the link's program is not valid text".to_string());
     }
     // A version 1 link: the scenario it holds, as a program.
-    Ok(match share::parse(fragment)? {
-        None => None,
-        Some(Shared::Preset(id)) => futurelab::scenario::presets::get(&id)
-            .map(|p| Opened::Source(scenario_source(&p.scenario))),
-        Some(Shared::Scenario(scenario)) => Some(Opened::Source(scenario_source(&scenario))),
-    })
+    if let Some(id) = fragment.strip_prefix("preset=") {
+        return v1::presets::get(id)
+            .map(|p| Some(Opened::Source(scenario_source(&p.scenario))))
+            .ok_or_else(|| format!("the link names a preset that does not exist: {id:?}"));
+    }
+    if let Some(encoded) = fragment.strip_prefix("scenario=") {
+        let json = percent_decode_str(encoded)
+            .decode_utf8()
+            .map_err(|_| "the link's scenario is not valid text".to_string())?;
+        return v1::Scenario::from_json(&json)
+            .map(|s| Some(Opened::Source(scenario_source(&s))))
+            .map_err(|e| format!("the link's scenario is not valid: {e}"));
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -66,9 +73,13 @@ mod tests {
 
     #[test]
     fn every_v1_link_opens_as_the_program_its_scenario_describes() {
-        for preset in futurelab::scenario::presets::all() {
+        for preset in v1::presets::all() {
             let by_id = format!("preset={}", preset.id);
-            let by_json = share::fragment(&preset.scenario, None);
+            // As the version 1 page wrote an edited scenario.
+            let by_json = format!(
+                "scenario={}",
+                utf8_percent_encode(&preset.scenario.to_json(), NON_ALPHANUMERIC)
+            );
             for link in [by_id, by_json] {
                 let Ok(Some(Opened::Source(source))) = parse(&link) else {
                     panic!("{}: {link} did not open", preset.id)
@@ -78,5 +89,7 @@ mod tests {
             }
         }
         assert!(parse("scenario=%7B").unwrap_err().contains("not valid"));
+        assert!(parse("scenario=%FF").is_err());
+        assert!(parse("preset=nope").unwrap_err().contains("does not exist"));
     }
 }

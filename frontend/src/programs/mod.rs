@@ -12,6 +12,7 @@ mod link;
 mod model;
 mod runner;
 mod rust_pane;
+mod sse;
 mod timeline;
 
 use crate::runtime;
@@ -52,8 +53,8 @@ struct View {
     id: &'static str,
     /// The program's text in the editor: the preset's own until edited.
     source: String,
-    /// The run's time scale: 1 is real time, 0.1 ten times faster.
-    time_scale: f64,
+    /// The run's time scale and whether it has a GIL.
+    settings: runner::Settings,
     console: String,
     /// The run drawn from its trace.
     run: Rc<ProgramRun>,
@@ -90,6 +91,7 @@ enum Action {
     /// Back to the preset's own text.
     Reset,
     Speed(f64),
+    FreeThreaded(bool),
     Start(Place),
     /// The learner stopped the run.
     Stop,
@@ -106,14 +108,15 @@ impl Reducible for View {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut v = (*self).clone();
         match action {
-            Action::Speed(scale) => v.time_scale = scale,
+            Action::Speed(scale) => v.settings.time_scale = scale,
+            Action::FreeThreaded(on) => v.settings.free_threaded = on,
             Action::Edit(text) => v.source = text,
             Action::Reset => v.source = preset_of(v.id).source.to_string(),
             Action::Pick(id) => {
                 v = View {
                     id,
                     source: preset_of(id).source.to_string(),
-                    time_scale: v.time_scale,
+                    settings: v.settings,
                     console: String::new(),
                     run: Rc::default(),
                     trace: TraceLog::default(),
@@ -165,11 +168,11 @@ fn preset_of(id: &str) -> &'static Preset {
 /// preset's own time limit), else the edited text.
 fn request_body(view: &View) -> String {
     let preset = preset_of(view.id);
-    if view.source == preset.source {
-        serde_json::json!({ "id": view.id, "time_scale": view.time_scale }).to_string()
+    view.settings.request(if view.source == preset.source {
+        serde_json::json!({ "id": view.id })
     } else {
-        serde_json::json!({ "source": view.source, "time_scale": view.time_scale }).to_string()
-    }
+        serde_json::json!({ "source": view.source })
+    })
 }
 
 #[function_component(Programs)]
@@ -185,7 +188,10 @@ pub fn programs() -> Html {
         View {
             id,
             source,
-            time_scale: 1.0,
+            settings: runner::Settings {
+                time_scale: 1.0,
+                free_threaded: false,
+            },
             console: String::new(),
             run: Rc::default(),
             trace: TraceLog::default(),
@@ -297,6 +303,14 @@ pub fn programs() -> Html {
         })
     };
 
+    let free_threaded = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            view.dispatch(Action::FreeThreaded(input.checked()));
+        })
+    };
+
     let start = |place: Place| {
         let (view, current) = (view.clone(), current.clone());
         Callback::from(move |_: MouseEvent| {
@@ -313,7 +327,7 @@ pub fn programs() -> Html {
                     );
                     futurelab_programs::parse_program(&view.source)
                         .map_err(|e| e.to_string())
-                        .and_then(|program| runner::in_page(program, view.time_scale, limit))
+                        .and_then(|program| runner::in_page(program, view.settings, limit))
                 }
             };
             view.dispatch(Action::Start(place));
@@ -398,6 +412,8 @@ pub fn programs() -> Html {
                     if edited {
                         { " " }<button class="small" data-testid="program-reset" onclick={reset}>{ "Back to the seed's text" }</button>
                     }
+                    { " " }<button class="small" data-testid="program-copy-link" title="The link holds the program (your edits too)"
+                        onclick={Callback::from(|_: MouseEvent| runtime::copy_page_link())}>{ "Copy link" }</button>
                 </p>
                 if problems.len() > 1 {
                     <ul class="problem" data-testid="program-problems">
@@ -413,9 +429,14 @@ pub fn programs() -> Html {
                         { " at " }
                         <select data-testid="program-speed" onchange={speed}>
                             { for SPEEDS.iter().map(|&(scale, label)| html! {
-                                <option value={scale.to_string()} selected={view.time_scale == scale}>{ label }</option>
+                                <option value={scale.to_string()} selected={view.settings.time_scale == scale}>{ label }</option>
                             }) }
                         </select>
+                    </label>
+                    <label title="Run without a GIL, as CPython's free-threaded build (python3.13t) does: threads run Python code at once, on every core">
+                        <input type="checkbox" data-testid="program-free-threaded" checked={view.settings.free_threaded}
+                            onchange={free_threaded} disabled={running} />
+                        { " free-threaded (no GIL)" }
                     </label>
                     <span class="muted" data-testid="program-place-note">{ if page_can_run {
                         " In this page, each thread the program starts is a Web Worker of its own."

@@ -59,7 +59,27 @@ pub struct Lane {
     pub waits: Vec<Wait>,
 }
 
-pub use crate::playground::model::FutureState;
+/// A future's state, as Python's repr names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FutureState {
+    Pending,
+    Running,
+    Returned,
+    Raised(String),
+    Cancelled,
+}
+
+impl FutureState {
+    /// `pending`, `running`, `finished` or `cancelled`: the word in `<Future at 0x... state=...>`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            FutureState::Pending => "pending",
+            FutureState::Running => "running",
+            FutureState::Returned | FutureState::Raised(_) => "finished",
+            FutureState::Cancelled => "cancelled",
+        }
+    }
+}
 
 /// One future of the run, in the order they were submitted.
 #[derive(Debug, Clone, PartialEq)]

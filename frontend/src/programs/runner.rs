@@ -2,7 +2,7 @@
 //! threads of the page's own), and collecting what it reports in an inbox that the view drains a few
 //! times a second, so a busy run does not re-render per event.
 
-use crate::playground::sse::SseParser;
+use super::sse::SseParser;
 use crate::runtime;
 use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{run, Program, RunOptions, RunReport, StopHandle};
@@ -143,7 +143,27 @@ pub fn summary(
     text
 }
 
-/// Asks the server to run `body` (`{"id"}` or `{"source"}`, with the time scale).
+/// How a run goes, wherever it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    /// Every sleep lasts this many times its length (1 is real time).
+    pub time_scale: f64,
+    /// No GIL, as CPython's free-threaded build (`python3.13t`).
+    pub free_threaded: bool,
+}
+
+impl Settings {
+    /// The body of `POST /api/programs`: `what` (`{"id"}` or `{"source"}`) with these settings.
+    pub fn request(self, mut what: serde_json::Value) -> String {
+        what["time_scale"] = self.time_scale.into();
+        if self.free_threaded {
+            what["free_threaded"] = true.into();
+        }
+        what.to_string()
+    }
+}
+
+/// Asks the server to run `body` ([`Settings::request`]).
 pub fn on_server(body: String) -> Launched {
     let inbox = Inbox::default();
     let parser = RefCell::new(SseParser::default());
@@ -152,7 +172,7 @@ pub fn on_server(body: String) -> Launched {
         "/api/programs",
         body,
         move |text| {
-            for (name, data) in parser.borrow_mut().push_raw(&text) {
+            for (name, data) in parser.borrow_mut().push(&text) {
                 let json: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
                 let item = match name.as_str() {
                     "print" => Incoming::Print {
@@ -212,7 +232,7 @@ pub fn on_server(body: String) -> Launched {
 /// program starts (so a program that starts 50 threads gets 50).
 pub fn in_page(
     program: Program,
-    time_scale: f64,
+    settings: Settings,
     time_limit: Duration,
 ) -> Result<Launched, String> {
     runtime::start_own_threads()?;
@@ -253,7 +273,8 @@ pub fn in_page(
             },
         );
     }));
-    options.time_scale = time_scale;
+    options.time_scale = settings.time_scale;
+    options.free_threaded = settings.free_threaded;
     options.time_limit = Some(time_limit.min(PAGE_TIME_LIMIT));
     options.limits.max_threads = PAGE_MAX_THREADS;
     options.trace = Some(trace.clone());
@@ -294,7 +315,11 @@ mod tests {
              with ThreadPoolExecutor(2) as ex:\n    print(list(ex.map(abs, [-1, -2, -3])))\n",
         )
         .unwrap();
-        let launched = in_page(program, 1.0, PAGE_TIME_LIMIT).unwrap();
+        let settings = Settings {
+            time_scale: 1.0,
+            free_threaded: false,
+        };
+        let launched = in_page(program, settings, PAGE_TIME_LIMIT).unwrap();
         let mut got = Vec::new();
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while !matches!(got.last(), Some(Incoming::Ended { .. })) {

@@ -1,9 +1,11 @@
 //! A program run's timeline (SVG): one lane per thread, named as Python names it. On each lane: the
 //! thread's life, the tasks it ran as bars coloured by outcome, the waits of the program (`result()`,
 //! `map`, `as_completed`, `wait`), and a band under the lane while the thread holds the GIL.
+//!
+//! Every task bar can be reached with Tab (or hovered): the line under the drawing then says its
+//! future, its state and its times, for a screen reader too.
 
 use super::model::{FutureState, LaneKind, ProgramRun};
-use crate::playground::axis_ticks;
 use futurelab::WaitOp;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -42,9 +44,32 @@ fn state_class(state: &FutureState) -> &'static str {
     }
 }
 
+/// What the details line says of future row `row`.
+fn details(run: &ProgramRun, row: usize) -> Option<String> {
+    let f = run.futures.get(row)?;
+    let at = |t: Option<u64>| t.map_or("–".to_string(), seconds);
+    let state = match &f.state {
+        FutureState::Returned => "finished returned".to_string(),
+        FutureState::Raised(error) => format!("finished raised {error}"),
+        other => other.word().to_string(),
+    };
+    Some(format!(
+        "{}: <Future state={state}>, submitted {}, started {}, ended {}, on {}",
+        f.name(),
+        at(f.submitted_us),
+        at(f.started_us),
+        at(f.ended_us),
+        f.worker
+            .and_then(|w| run.lanes.get(w))
+            .map_or("–", |l| l.name.as_str())
+    ))
+}
+
 #[function_component(ProgramTimeline)]
 pub fn program_timeline(props: &TimelineProps) -> Html {
     let zoom = use_state(|| 1u32);
+    // The future row of the bar last focused or hovered.
+    let focused = use_state(|| None::<usize>);
     let run = &props.run;
     let now = run.now_us;
     let span = (now.max(1_000) as f64) * if props.live { 1.15 } else { 1.02 };
@@ -90,7 +115,8 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
             );
             Some(html! {
                 <rect class={state_class(&f.state)} data-testid="task-bar" data-future={row.to_string()} data-state={f.state.word()}
-                    x={ms(start)} y={format!("{}", y + 5.0)} width={ms(end - start)} height={format!("{}", LANE_H - 14.0)}>
+                    x={ms(start)} y={format!("{}", y + 5.0)} width={ms(end - start)} height={format!("{}", LANE_H - 14.0)}
+                    tabindex="0" role="img" aria-label={tip.clone()}>
                     <title>{ tip }</title>
                 </rect>
             })
@@ -113,6 +139,29 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
         let zoom = zoom.clone();
         Callback::from(move |_| zoom.set(z))
     };
+    // One listener for every bar (a busy run has thousands): the bar's `data-future` says which.
+    let pick = |e: &web_sys::Event, focused: &UseStateHandle<Option<usize>>| {
+        let row = e
+            .target_dyn_into::<web_sys::Element>()
+            .and_then(|el| el.get_attribute("data-future"))
+            .and_then(|row| row.parse::<usize>().ok());
+        if row.is_some() {
+            focused.set(row);
+        }
+    };
+    let on_focus = {
+        let focused = focused.clone();
+        Callback::from(move |e: FocusEvent| pick(&e, &focused))
+    };
+    let on_hover = {
+        let focused = focused.clone();
+        Callback::from(move |e: MouseEvent| pick(&e, &focused))
+    };
+    let said = focused
+        .and_then(|row| details(run, row))
+        .unwrap_or_else(|| {
+            "Hover over a task's bar, or reach it with Tab, to see its future.".into()
+        });
     html! {
         <div class="timeline-wrap">
             <div class="toolbar" role="group" aria-label="Zoom">
@@ -123,8 +172,8 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                     seconds(now), run.lanes.len(), run.futures.len(), run.gil_acquisitions) }</span>
             </div>
             <div class="timeline-scroll">
-                <svg data-testid="program-timeline" width={format!("{width}")} height={format!("{height}")}
-                    viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Timeline of the run: a lane per thread">
+                <svg data-testid="program-timeline" onfocusin={on_focus} onmouseover={on_hover} width={format!("{width}")} height={format!("{height}")}
+                    viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Timeline of the run: a lane per thread">
                     { for ticks.iter().map(|s| {
                         let x = LABEL_W + s * 1e6 / span * inner;
                         html! {
@@ -138,6 +187,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                     <g transform={group}>{ for lanes }</g>
                 </svg>
             </div>
+            <p class="timeline-details" data-testid="timeline-details" aria-live="polite">{ said }</p>
             <p class="legend">
                 <span class="key life"></span>{ "thread alive " }<span class="key gil"></span>{ "holds the GIL " }
                 <span class="key running"></span>{ "task running " }<span class="key returned"></span>{ "returned " }
@@ -145,5 +195,47 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                 <span class="key wait"></span>{ "waiting for a future" }
             </p>
         </div>
+    }
+}
+
+/// The ticks of a time axis `span_us` long at `zoom`, in seconds: about six per screen width, at 1, 2 or
+/// 5 times a power of ten.
+fn axis_ticks(span_us: f64, zoom: u32) -> Vec<f64> {
+    let step = nice_step(span_us / 1e6 / f64::from(zoom) / 6.0);
+    let mut out = Vec::new();
+    let mut s = 0.0;
+    while s * 1e6 <= span_us {
+        out.push(s);
+        s += step;
+    }
+    out
+}
+
+/// 1, 2 or 5 times a power of ten, at least `raw`: the step between a time axis's ticks.
+fn nice_step(raw: f64) -> f64 {
+    let raw = raw.max(1e-4);
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_fall_on_round_steps_and_cover_the_span() {
+        assert_eq!(nice_step(0.13), 0.2);
+        assert_eq!(nice_step(0.3), 0.5);
+        assert_eq!(nice_step(7.0), 10.0);
+        let ticks = axis_ticks(3_000_000.0, 1);
+        assert_eq!(ticks.first(), Some(&0.0));
+        assert!(ticks.len() >= 5 && ticks.len() <= 12, "{ticks:?}");
+        assert!(ticks.last().unwrap() * 1e6 <= 3_000_000.0);
+        // Zooming in makes the steps finer.
+        assert!(axis_ticks(3_000_000.0, 4).len() > ticks.len());
     }
 }

@@ -125,7 +125,7 @@ pub fn location_hash() -> String {
         .to_string()
 }
 
-/// Replaces the URL's fragment without adding a history entry (a shared link restores the scenario).
+/// Replaces the URL's fragment without adding a history entry (a shared link opens the program again).
 pub fn set_location_hash(hash: &str) {
     let Some(window) = web_sys::window() else {
         return;
@@ -262,7 +262,7 @@ impl Utf8Decoder {
     }
 }
 
-/// Copies the page's URL (which holds the scenario) to the clipboard, where the browser allows it.
+/// Copies the page's URL (which holds the program) to the clipboard, where the browser allows it.
 pub fn copy_page_link() {
     if let Some(w) = web_sys::window() {
         if let Ok(href) = w.location().href() {

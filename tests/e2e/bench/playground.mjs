@@ -1,6 +1,6 @@
 // Browser figures for frontend/BENCHMARKS.md, each beside its baseline measured in the same run:
-//   1. frames per second while a 1,000-task run draws live, beside the idle page's;
-//   2. time until the playground is interactive (Run enabled, worker pool started), beside DOMContentLoaded;
+//   1. frames per second while a 1,000-task program draws live in the page, beside the idle page's;
+//   2. time until the page is interactive ("Run in this page" enabled), beside DOMContentLoaded;
 //   3. the wasm size (raw and gzip);
 //   4. is_prime throughput on 1 and 2 workers in Chromium, beside the same function native.
 // Usage (after `make frontend` and `cargo build -p futurelab-server`): node tests/e2e/bench/playground.mjs
@@ -20,21 +20,33 @@ try {
   let best = Infinity, dcl = Infinity;
   for (let i = 0; i < 3; i++) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/#preset=loiter-map`);
-    await page.locator('[data-testid="run"]:enabled').waitFor({ timeout: 30_000 });
+    await page.goto(`${server.url}/#program=A4`);
+    await page.locator('[data-testid="program-run-page"]:enabled').waitFor({ timeout: 30_000 });
     const t = await page.evaluate(() => performance.now());
     const d = await page.evaluate(() => performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd);
     best = Math.min(best, t); dcl = Math.min(dcl, d);
     await page.close();
   }
-  say(`interactive (Run enabled, ${"pool started"}): ${best.toFixed(0)} ms  | baseline DOMContentLoaded: ${dcl.toFixed(0)} ms`);
+  say(`interactive ("Run in this page" enabled): ${best.toFixed(0)} ms  | baseline DOMContentLoaded: ${dcl.toFixed(0)} ms`);
 
   // 1. Frames per second during a live 1,000-task run.
-  const tasks = Array.from({ length: 1000 }, (_, i) => ({ kind: "sleep", ms: 30, label: `t${i}` }));
-  const scenario = { version: 1, name: "1000 tasks", style: { kind: "thread_pool", max_workers: 8 }, tasks, consume: { kind: "as_completed" } };
+  const program = [
+    "import time",
+    "from concurrent.futures import ThreadPoolExecutor, as_completed",
+    "",
+    "def t(i):",
+    "    time.sleep(0.03)",
+    "    return i",
+    "",
+    "with ThreadPoolExecutor(max_workers=8) as executor:",
+    "    futures = [executor.submit(t, i) for i in range(1000)]",
+    "    for future in as_completed(futures):",
+    "        print(future.result())",
+    "",
+  ].join("\n");
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${server.url}/#scenario=${encodeURIComponent(JSON.stringify(scenario))}`);
-  await page.locator('[data-testid="run"]:enabled').waitFor({ timeout: 30_000 });
+  await page.goto(`${server.url}/#source=${encodeURIComponent(program)}`);
+  await page.locator('[data-testid="program-run-page"]:enabled').waitFor({ timeout: 30_000 });
   const countFrames = (ms) => page.evaluate((ms) => new Promise((resolve) => {
     let frames = 0; const t0 = performance.now(); let worst = 0; let last = t0;
     const tick = (now) => { frames++; worst = Math.max(worst, now - last); last = now;
@@ -42,9 +54,10 @@ try {
     requestAnimationFrame(tick);
   }), ms);
   const idle = await countFrames(2000);
-  await page.getByTestId("run").click();
+  await page.getByTestId("program-speed").selectOption("1");
+  await page.getByTestId("program-run-page").click();
   const live = await countFrames(3000);
-  await page.locator('[data-testid="run-view"][data-status="done"]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
   const bars = await page.getByTestId("task-bar").count();
   say(`1,000-task live run: ${live.fps.toFixed(1)} fps (longest frame ${live.worst.toFixed(0)} ms), ${bars} bars drawn  | baseline idle page: ${idle.fps.toFixed(1)} fps`);
   await page.close();

@@ -7,6 +7,9 @@
 //! - A thread that has held it for the switch interval (5 ms, CPython's default) while others wait
 //!   hands it over at its next statement, and waits until another thread has taken it.
 //!
+//! A free-threaded run (`RunOptions::free_threaded`) has a GIL that is never taken: `acquire` does
+//! nothing, so no thread ever holds it and `release`, `released` and `tick` have nothing to give back.
+//!
 //! Without it, the engine's threads would run truly in parallel, and a read-modify-write such as
 //! `account.balance -= amount` would race where CPython's never does.
 
@@ -41,15 +44,19 @@ pub(crate) struct Gil {
     waiting: AtomicUsize,
     /// Records every acquisition and release, on the thread that makes it.
     trace: Option<Trace>,
+    /// False for a free-threaded run: nothing is ever held, waited for or recorded.
+    enabled: bool,
 }
 
 impl Gil {
-    pub(crate) fn new(trace: Option<Trace>) -> Self {
+    /// A run's GIL; `enabled` false makes it a no-op (a free-threaded run).
+    pub(crate) fn new(trace: Option<Trace>, enabled: bool) -> Self {
         Gil {
             state: Mutex::default(),
             changed: Condvar::new(),
             waiting: AtomicUsize::new(0),
             trace,
+            enabled,
         }
     }
 
@@ -61,7 +68,7 @@ impl Gil {
 
     /// Takes the GIL for this thread, unless it holds it already. Returns whether it took it.
     pub(crate) fn acquire(&self) -> bool {
-        if HELD.with(Cell::get) {
+        if !self.enabled || HELD.with(Cell::get) {
             return false;
         }
         self.waiting.fetch_add(1, Ordering::SeqCst);

@@ -164,6 +164,11 @@ pub(crate) struct Frame {
     func: Option<Arc<Function>>,
     /// A class body: its names become the class's attributes.
     class_body: bool,
+    /// The exceptions being handled, innermost last, with the line that raised each: what a bare
+    /// `raise` in an `except` block raises again. (CPython keeps this per thread, so a function called
+    /// from an `except` block could re-raise its caller's exception; the seed programs re-raise only in
+    /// the block itself.)
+    handling: Vec<(Value, u32)>,
 }
 
 impl Frame {
@@ -172,6 +177,7 @@ impl Frame {
             locals: HashMap::new(),
             func: None,
             class_body: false,
+            handling: Vec::new(),
         }
     }
 }
@@ -203,7 +209,7 @@ impl Runtime {
             process_counter: AtomicUsize::new(0),
             shared_queues: Mutex::new(Vec::new()),
             limits: options.limits,
-            gil: gil::Gil::new(options.trace.clone()),
+            gil: gil::Gil::new(options.trace.clone(), !options.free_threaded),
             trace: options.trace.clone(),
             files: Mutex::new(files::VirtualFs::default()),
             server: options.server.clone(),
@@ -531,6 +537,7 @@ impl Ctx {
                     locals: HashMap::new(),
                     func: None,
                     class_body: true,
+                    handling: Vec::new(),
                 };
                 self.exec_block(&mut class_frame, body)?;
                 let class = Class {
@@ -550,7 +557,10 @@ impl Ctx {
                 Err(Flow::Return(v))
             }
             StmtKind::Raise { exc, cause: _ } => match exc {
-                None => Err(self.error("RuntimeError", "No active exception to reraise")),
+                None => match frame.handling.last() {
+                    Some((exc, line)) => Err(Flow::Raise(exc.clone(), *line)),
+                    None => Err(self.error("RuntimeError", "No active exception to reraise")),
+                },
                 Some(e) => {
                     let v = self.eval(frame, e)?;
                     Err(Flow::Raise(self.to_exception(v)?, stmt.line))
@@ -617,7 +627,9 @@ impl Ctx {
                             if let Some(name) = &handler.name {
                                 self.store(frame, name, exc.clone());
                             }
+                            frame.handling.push((exc.clone(), line));
                             outcome = self.exec_block(frame, &handler.body);
+                            frame.handling.pop();
                             break;
                         }
                     }
@@ -1181,6 +1193,7 @@ impl Ctx {
             locals: HashMap::new(),
             func: Some(func.clone()),
             class_body: false,
+            handling: Vec::new(),
         };
         self.bind_args(func, args, &mut frame.locals)?;
         match &func.body {

@@ -7,7 +7,7 @@
 //!  "consume": {"kind": "map"}}
 //! ```
 
-use crate::ReturnWhen;
+use futurelab::ReturnWhen;
 use serde::{Deserialize, Serialize};
 
 /// The model version this crate reads and writes.

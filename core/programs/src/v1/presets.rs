@@ -2,7 +2,7 @@
 //! futurelab server; process-pool presets need worker processes (natively, or on the server).
 
 use super::model::{Consume, Scenario, Style, Task, Work};
-use crate::work::{POP20_CC, PRIMES};
+use futurelab::work::{POP20_CC, PRIMES};
 
 /// A seed program, ready to run.
 #[derive(Debug, Clone)]
@@ -228,7 +228,7 @@ pub fn all() -> Vec<Preset> {
                 "asyncio with wait",
                 Style::AsyncLoop,
                 [("read_api", 300), ("read_file", 100), ("read_db", 200)].into_iter().map(|(l, ms)| sleep(ms).label(l).returns(l)).collect(),
-                Consume::Wait { return_when: crate::ReturnWhen::AllCompleted, timeout_ms: None },
+                Consume::Wait { return_when: futurelab::ReturnWhen::AllCompleted, timeout_ms: None },
             ),
         },
         Preset {
