@@ -11,8 +11,9 @@
 //!   (`map`, `result()` in order, `as_completed`, `wait`, callbacks, or `submit(...).result()`).
 //! - A result that raised prints `raised` and the exception's repr, so the program goes on to the end,
 //!   as the scenario did.
-//! - What a program always has: a GIL. A scenario's `gil: false` (threads computing at once) has no
-//!   Python equivalent; its program runs with the GIL, as CPython would.
+//! - A scenario's `gil: false` (threads computing at once) is not in the program: its program runs with
+//!   the GIL, as CPython would. Running it free-threaded (`RunOptions::free_threaded`, the page's box,
+//!   `futurelab run --free-threaded`) gives the run without one.
 
 use crate::v1::{Consume, Scenario, Style, Task, Work};
 use crate::{parse_program, Program};
