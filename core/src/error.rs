@@ -9,7 +9,8 @@ use std::fmt;
 /// | variant | Python |
 /// |---|---|
 /// | `Cancelled` | `CancelledError` |
-/// | `Timeout` | `TimeoutError` (from `result(timeout)`, `map(timeout=)`, `as_completed(timeout=)`) |
+/// | `Timeout` | `TimeoutError` (from `result(timeout)`, `map(timeout=)`) |
+/// | `Unfinished { unfinished, total }` | `TimeoutError('2 (of 4) futures unfinished')` (from `as_completed(timeout=)`) |
 /// | `Panicked(msg)` | the exception raised by the callable (here: the task panicked) |
 /// | `Broken(msg)` | `BrokenThreadPool` / `BrokenExecutor` |
 /// | `BrokenProcessPool(msg)` | `BrokenProcessPool`: a worker process died; the message names its exit code or signal |
@@ -22,8 +23,10 @@ use std::fmt;
 pub enum FutureError {
     /// The future was cancelled before it started running.
     Cancelled,
-    /// The wait ran out of time before the future (or, for `as_completed`, every future) was done.
+    /// The wait ran out of time before the future was done.
     Timeout,
+    /// `as_completed`'s timeout passed with `unfinished` of its `total` distinct futures not yielded.
+    Unfinished { unfinished: usize, total: usize },
     /// The task panicked; the message is the panic's payload when it was a string.
     Panicked(String),
     /// The executor broke before running the task (for example its initializer panicked).
@@ -41,7 +44,7 @@ impl FutureError {
     pub fn python_name(&self) -> &'static str {
         match self {
             FutureError::Cancelled => "CancelledError",
-            FutureError::Timeout => "TimeoutError",
+            FutureError::Timeout | FutureError::Unfinished { .. } => "TimeoutError",
             FutureError::Panicked(_) => "Panicked",
             FutureError::Broken(_) => "BrokenThreadPool",
             FutureError::Rejected(_) => "RuntimeError",
@@ -52,7 +55,10 @@ impl FutureError {
 
     /// True for an error that a `wait(FIRST_EXCEPTION)` counts as "raised": everything but cancellation and timeout.
     pub fn is_raised(&self) -> bool {
-        !matches!(self, FutureError::Cancelled | FutureError::Timeout)
+        !matches!(
+            self,
+            FutureError::Cancelled | FutureError::Timeout | FutureError::Unfinished { .. }
+        )
     }
 }
 
@@ -61,6 +67,9 @@ impl fmt::Display for FutureError {
         match self {
             FutureError::Cancelled => f.write_str("the future was cancelled"),
             FutureError::Timeout => f.write_str("timed out waiting for the future"),
+            FutureError::Unfinished { unfinished, total } => {
+                write!(f, "{unfinished} (of {total}) futures unfinished")
+            }
             FutureError::Panicked(msg) => write!(f, "the task panicked: {msg}"),
             FutureError::Broken(msg) => f.write_str(msg),
             FutureError::Rejected(e) => write!(f, "{e}"),

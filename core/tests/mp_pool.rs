@@ -250,3 +250,74 @@ fn a_pool_worker_process_is_named_as_cpython_names_a_spawned_one() {
         Ok("SpawnPoolWorker-1".to_string())
     );
 }
+
+#[test]
+fn map_async_over_nothing_is_ready_with_an_empty_list_and_calls_no_callback() {
+    // CPython's test_empty_iterable and its MapResult: chunksize 0, the event set, no callback.
+    let b = builtins();
+    for (kind, pool) in both(2) {
+        let called = Arc::new(AtomicUsize::new(0));
+        let (ok, err) = (called.clone(), called.clone());
+        let result = pool
+            .map_async_with(
+                &b.add,
+                Vec::<(i64, i64)>::new(),
+                None,
+                move |_| {
+                    ok.fetch_add(1, Ordering::SeqCst);
+                },
+                move |_| {
+                    err.fetch_add(1, Ordering::SeqCst);
+                },
+            )
+            .unwrap();
+        assert_eq!(result.get(None), Ok(Vec::new()), "{kind}");
+        assert_eq!(called.load(Ordering::SeqCst), 0, "{kind}");
+        assert_eq!(
+            pool.map(&b.add, Vec::<(i64, i64)>::new(), None),
+            Ok(Vec::new())
+        );
+    }
+}
+
+#[test]
+fn a_callback_that_panics_is_reported_and_get_still_returns() {
+    // CPython's result-handler thread dies on a raising callback and get() waits for ever; here the
+    // panic is reported (standard error) and the result becomes ready all the same.
+    let b = builtins();
+    for (kind, pool) in both(1) {
+        let applied = pool
+            .apply_async_with(&b.add, (2, 3), |_| panic!("callback on purpose"), |_| ())
+            .unwrap();
+        assert_eq!(applied.get(Some(Duration::from_secs(60))), Ok(5), "{kind}");
+        let failed = pool
+            .apply_async_with(
+                &b.panic,
+                "task on purpose".to_string(),
+                |_| (),
+                |_| panic!("error callback on purpose"),
+            )
+            .unwrap();
+        assert!(
+            matches!(
+                failed.get(Some(Duration::from_secs(60))),
+                Err(PoolError::Task(_))
+            ),
+            "{kind}"
+        );
+        let mapped = pool
+            .map_async_with(
+                &b.add,
+                [(1, 1), (2, 2)],
+                None,
+                |_| panic!("map callback"),
+                |_| (),
+            )
+            .unwrap();
+        assert_eq!(
+            mapped.get(Some(Duration::from_secs(60))),
+            Ok(vec![2, 4]),
+            "{kind}"
+        );
+    }
+}

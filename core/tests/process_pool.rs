@@ -385,3 +385,99 @@ fn a_call_asks_its_parent_and_the_pool_answers_in_order() {
     );
     assert!(futurelab::process::ask_parent(serde_json::json!(1)).is_err());
 }
+
+#[test]
+fn a_map_with_the_longest_timeout_waits_as_long_as_it_takes() {
+    let b = builtins();
+    let pool = pool(1);
+    let sums: Vec<i64> = pool
+        .map(&b.add, [(1, 2), (3, 4)], 1)
+        .unwrap()
+        .with_timeout(Duration::MAX)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(sums, [3, 7]);
+}
+
+#[test]
+fn a_burst_after_an_idle_spell_starts_a_worker_for_each_call_the_idle_one_cannot_take() {
+    // Each call asks its parent a question; the parent answers only when all four have asked, so the
+    // four must run at once, on four processes. Counting the one idle worker for every submit of the
+    // burst queued calls behind it, where they waited for ever for each other.
+    const BURST: usize = 4;
+    let b = builtins();
+    let all_asked = std::sync::Arc::new(std::sync::Barrier::new(BURST));
+    let barrier = all_asked.clone();
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(BURST)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        .answer_with(move |q| {
+            barrier.wait();
+            Ok(q)
+        })
+        .build()
+        .unwrap();
+    // The idle spell: one worker, done with its call, waiting for work.
+    assert_eq!(pool.submit(&b.is_prime, 97).unwrap().result(), Ok(true));
+    assert_eq!(pool.worker_pids().len(), 1);
+    let burst: Vec<_> = (0..BURST)
+        .map(|i| {
+            pool.submit(&b.ask_parent, vec![serde_json::json!(i)])
+                .unwrap()
+        })
+        .collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let answers: Vec<_> = burst.iter().map(|f| f.result()).collect();
+        let _ = tx.send(answers);
+    });
+    // A hang shows as no answer; the bound is far beyond any machine's slowness.
+    let answers = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the burst queued calls behind the one idle worker");
+    let expected: Vec<_> = (0..BURST)
+        .map(|i| Ok(vec![Ok(serde_json::json!(i))]))
+        .collect();
+    assert_eq!(answers, expected);
+    assert_eq!(pool.worker_pids().len(), BURST);
+    pool.kill_workers();
+}
+
+#[test]
+fn a_callback_that_shuts_its_own_pool_down_does_not_wait_for_itself() {
+    // The callback runs on the thread that drives the worker. shutdown(wait=true) there cannot wait
+    // for that thread (CPython raises "cannot join current thread"); it waits for the others, and the
+    // calling thread's worker ends once the callback returns.
+    let b = builtins();
+    let (open, gate) = std::sync::mpsc::channel::<()>();
+    let gate = std::sync::Mutex::new(gate);
+    let pool = std::sync::Arc::new(
+        ProcessPoolExecutor::builder()
+            .max_workers(2)
+            .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+            .answer_with(move |q| {
+                gate.lock().unwrap().recv().unwrap();
+                Ok(q)
+            })
+            .build()
+            .unwrap(),
+    );
+    let f = pool
+        .submit(&b.ask_parent, vec![serde_json::json!(1)])
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let own = std::sync::Arc::clone(&pool);
+    // Added while the call waits for its answer, so the driving thread runs it.
+    f.add_done_callback(move |_| {
+        own.shutdown(true, false);
+        let _ = tx.send(std::thread::current().name().map(str::to_string));
+    });
+    open.send(()).unwrap();
+    let ran_on = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("shutdown(wait=true) in the pool's own callback waited for itself");
+    assert_ne!(ran_on, std::thread::current().name().map(str::to_string));
+    assert_eq!(f.result(), Ok(vec![Ok(serde_json::json!(1))]));
+    pool.shutdown(true, false);
+    assert!(pool.worker_pids().is_empty());
+}

@@ -58,8 +58,8 @@ pub struct AsCompleted<T: Send + 'static> {
 /// - A cancelled future counts as done at once (CPython waits until a worker dequeues it and can hang for
 ///   ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
 /// - With a timeout, once it passes with futures still unfinished, the iterator yields one
-///   `Err(FutureError::Timeout)` and ends; [`AsCompleted::timeout_message`] gives CPython's text
-///   `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
+///   `Err(FutureError::Unfinished { unfinished, total })` and ends; it displays as CPython's
+///   `TimeoutError` says, `"2 (of 4) futures unfinished"`. The timeout is counted from the call, as Python's documentation says
 ///   (CPython's code counts it from the first `next()`).
 /// - The iterator drops its handle to each future as it yields it.
 ///
@@ -68,7 +68,7 @@ pub fn as_completed<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     timeout: Option<Duration>,
 ) -> AsCompleted<T> {
-    let deadline = timeout.map(|t| Instant::now() + t);
+    let deadline = timeout.and_then(crate::platform::deadline_after);
     let waiter = Waiter::new();
     let (futures, done) = register_distinct(futures, &waiter);
     let ready: VecDeque<usize> = done
@@ -100,13 +100,17 @@ impl<T: Send + 'static> AsCompleted<T> {
         self.slots.len()
     }
 
-    /// CPython's timeout message: `"2 (of 4) futures unfinished"`.
+    /// CPython's timeout message: `"2 (of 4) futures unfinished"` (the text of the error the iterator
+    /// yields on a timeout).
     pub fn timeout_message(&self) -> String {
-        format!(
-            "{} (of {}) futures unfinished",
-            self.remaining,
-            self.total()
-        )
+        self.unfinished().to_string()
+    }
+
+    fn unfinished(&self) -> FutureError {
+        FutureError::Unfinished {
+            unfinished: self.remaining,
+            total: self.total(),
+        }
     }
 
     fn record(&self, kind: EventKind, future: Option<u64>) {
@@ -139,7 +143,7 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
                     },
                     None,
                 );
-                return Some(Err(FutureError::Timeout));
+                return Some(Err(self.unfinished()));
             }
         }
         let slot = self.ready.pop_front()?;

@@ -44,7 +44,18 @@ fn a_zero_timeout_yields_the_done_ones_then_timeout_with_pythons_message() {
     let first = it.next().unwrap().unwrap();
     assert_eq!(first, cancelled);
     assert_eq!(it.next().unwrap().unwrap().result(), Ok(3));
-    assert_eq!(it.next().unwrap().unwrap_err(), FutureError::Timeout);
+    let timeout = it.next().unwrap().unwrap_err();
+    assert_eq!(
+        timeout,
+        FutureError::Unfinished {
+            unfinished: 2,
+            total: 4
+        }
+    );
+    // What a loop that prints the error shows: CPython's TimeoutError text.
+    assert_eq!(timeout.to_string(), "2 (of 4) futures unfinished");
+    assert_eq!(timeout.python_name(), "TimeoutError");
+    assert!(!timeout.is_raised());
     assert_eq!(it.timeout_message(), "2 (of 4) futures unfinished");
     assert!(it.next().is_none());
 }

@@ -5,7 +5,8 @@ use crate::{Future, FutureError};
 pub(crate) trait Job: Send {
     /// Run the task on this worker (skipped if its future was cancelled meanwhile); `before_finish` is
     /// called once the task returned, before its result is published.
-    fn run(self: Box<Self>, before_finish: &dyn Fn());
+    /// Run it; `idle` follows the worker's idle count ([`Future::run`](crate::Future)).
+    fn run(self: Box<Self>, idle: &dyn Fn(bool));
     /// Cancel its future (`shutdown(cancel_futures=true)`).
     fn cancel(self: Box<Self>);
     /// Fail its future without running it (the executor broke).
@@ -20,8 +21,8 @@ pub(crate) struct Task<T, F> {
 }
 
 impl<T: Send + 'static, F: FnOnce() -> T + Send> Job for Task<T, F> {
-    fn run(self: Box<Self>, before_finish: &dyn Fn()) {
-        self.future.run(self.work, before_finish);
+    fn run(self: Box<Self>, idle: &dyn Fn(bool)) {
+        self.future.run(self.work, idle);
     }
 
     fn cancel(self: Box<Self>) {

@@ -191,7 +191,9 @@ impl Shared {
 ///   So sequential `submit(..).result()` uses one thread, and `15 * max_workers` blocked tasks use exactly
 ///   `max_workers`. A worker counts as idle from the moment its task returns, before the task's result is
 ///   visible, so the sequential case holds on any machine (CPython's idle semaphore is released only when
-///   the worker is back at the queue; the GIL makes that happen first there, in practice).
+///   the worker is back at the queue; the GIL makes that happen first there, in practice). It is busy
+///   again while it runs the future's done-callbacks, as CPython's is: a callback that submits to this
+///   executor and waits for the result gets another worker.
 /// - Worker `i` (from 0) is named `{prefix}_{i}`; the default prefix is `ThreadPoolExecutor-{n}` with `n`
 ///   counted per process over executors built without a prefix.
 /// - A panicking task fails only its own future (`FutureError::Panicked`); the worker goes on.

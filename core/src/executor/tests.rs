@@ -122,6 +122,33 @@ fn sequential_submit_and_result_reuse_one_idle_thread() {
 }
 
 #[test]
+fn a_done_callback_that_submits_and_waits_gets_a_second_worker() {
+    // CPython's worker is idle only once its callbacks have run, so a callback's submit starts a
+    // second thread. Here too: the one warm worker is busy while it runs the callback.
+    let ex = Arc::new(ThreadPoolExecutor::new(2).unwrap());
+    assert_eq!(ex.submit(|| ()).unwrap().result(), Ok(()));
+    assert_eq!(ex.worker_count(), 1);
+    let gate = Gate::new();
+    let task_gate = gate.clone();
+    let outer = ex.submit(move || task_gate.wait()).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let inner_ex = Arc::clone(&ex);
+    // Added while the task is held, so the worker runs it when the task ends.
+    outer.add_done_callback(move |_| {
+        let inner = inner_ex.submit(|| 2).unwrap();
+        let _ = tx.send((current_worker_name(), inner.result()));
+    });
+    gate.open();
+    // A deadlock shows as no answer: the bound is far beyond any machine's slowness.
+    let (ran_on, result) = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the callback's own submit never ran");
+    assert_eq!(result, Ok(2));
+    assert!(ran_on.is_some_and(|name| name.ends_with("_0")));
+    assert_eq!(ex.worker_count(), 2);
+}
+
+#[test]
 fn three_blocked_tasks_start_exactly_three_threads() {
     let ex = ThreadPoolExecutor::new(8).unwrap();
     let (gate, (tx, rx)) = (Gate::new(), mpsc::channel());

@@ -63,7 +63,8 @@ pub(crate) fn current_thread_label() -> String {
 /// Runs the initializer, then takes tasks until the executor is shut down (and its queue drained) or broken.
 ///
 /// Idle accounting: a worker is idle from the moment its task returns (before the result is published)
-/// until it takes the next task, and while it waits for work.
+/// until it takes the next task, and while it waits for work; but not while it runs the future's
+/// done-callbacks.
 pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
     CURRENT.with(|c| *c.borrow_mut() = Some((shared.id, name)));
     shared.record(EventKind::WorkerStarted);
@@ -134,8 +135,12 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
                     let handle = (Arc::clone(&shared), job.crash_handle());
                     CRASH.with(|c| *c.borrow_mut() = Some(handle));
                 }
-                job.run(&|| {
-                    become_idle();
+                job.run(&|now_idle| {
+                    if now_idle {
+                        become_idle();
+                    } else {
+                        shared.idle.fetch_sub(1, Ordering::SeqCst);
+                    }
                 });
                 if !PANICS_UNWIND {
                     CRASH.with(|c| c.borrow_mut().take());

@@ -9,7 +9,7 @@ pub use poll::ResultFuture;
 pub use state::State;
 
 use crate::panic::{panic_message, short_type_name};
-use crate::platform::{lock, report_error, time_left, try_lock, Instant};
+use crate::platform::{deadline_after, lock, report_error, time_left, try_lock, Instant};
 use crate::trace::{EventKind, Trace, WaitOp};
 use crate::FutureError;
 use cell::{Cell, Completion};
@@ -214,6 +214,16 @@ impl<T: Send + 'static> Future<T> {
     }
 
     pub(crate) fn finish(&self, outcome: Result<T, FutureError>) -> Result<(), InvalidStateError> {
+        self.finish_counting(outcome, &|_| {})
+    }
+
+    /// [`finish`](Self::finish), telling `idle` when the finishing thread is busy again with this
+    /// future's callbacks (`idle(false)`) and when it is done with them (`idle(true)`).
+    fn finish_counting(
+        &self,
+        outcome: Result<T, FutureError>,
+        idle: &dyn Fn(bool),
+    ) -> Result<(), InvalidStateError> {
         let event = match &outcome {
             Ok(_) => EventKind::Returned,
             Err(e) => EventKind::Raised {
@@ -224,7 +234,7 @@ impl<T: Send + 'static> Future<T> {
         match completion {
             Ok(completion) => {
                 self.record(event);
-                self.complete(completion);
+                self.complete_counting(completion, idle);
                 Ok(())
             }
             Err((state, _rejected)) => Err(InvalidStateError(format!(
@@ -236,23 +246,35 @@ impl<T: Send + 'static> Future<T> {
     }
 
     /// Runs `task` as this future's work: marks it running (or skips it if cancelled), catches a panic,
-    /// calls `before_finish` once the task has returned, and finishes the future with the outcome. The
-    /// executor uses `before_finish` to count its worker idle before anyone can see the result.
-    pub(crate) fn run(&self, task: impl FnOnce() -> T, before_finish: impl FnOnce()) {
+    /// and finishes the future with the outcome. `idle(true)` is called once the task has returned,
+    /// before anyone can see the result: the executor counts its worker idle from there. If the future
+    /// has callbacks, this thread runs them, and `idle(false)` before them and `idle(true)` after them
+    /// say that it is busy meanwhile (as CPython's worker is until its callbacks return): a callback that
+    /// submits to the same executor and waits then gets a worker of its own.
+    pub(crate) fn run(&self, task: impl FnOnce() -> T, idle: &dyn Fn(bool)) {
         if !matches!(self.set_running_or_notify_cancel(), Ok(true)) {
-            before_finish();
+            idle(true);
             return;
         }
         let outcome = catch_unwind(AssertUnwindSafe(task))
             .map_err(|p| FutureError::Panicked(panic_message(&*p)));
-        before_finish();
+        idle(true);
         // Cannot be refused: only this worker moves a running future on.
-        let _ = self.finish(outcome);
+        let _ = self.finish_counting(outcome, idle);
     }
 
     /// Everything that follows reaching a terminal state, with the lock released: wake `result` waiters,
     /// tell `wait`/`as_completed`/async listeners, then run the callbacks in the order they were added.
     fn complete(&self, completion: Completion<Callback<T>, Listener>) {
+        self.complete_counting(completion, &|_| {})
+    }
+
+    /// [`complete`](Self::complete), with `idle(false)` before the callbacks and `idle(true)` after them.
+    fn complete_counting(
+        &self,
+        completion: Completion<Callback<T>, Listener>,
+        idle: &dyn Fn(bool),
+    ) {
         if self.inner.blocked.load(Ordering::SeqCst) > 0 {
             self.inner.done.notify_all();
         }
@@ -260,9 +282,14 @@ impl<T: Send + 'static> Future<T> {
         for listener in listeners {
             listener.notify();
         }
+        if callbacks.is_empty() {
+            return;
+        }
+        idle(false);
         for callback in callbacks {
             self.run_callback(callback);
         }
+        idle(true);
     }
 
     fn run_callback(&self, callback: Callback<T>) {
@@ -378,17 +405,14 @@ impl<T: Send + 'static> Future<T> {
 
     /// As [`exception`](Self::exception), giving up with `Err(Timeout)` after `timeout`.
     pub fn exception_timeout(&self, timeout: Duration) -> Result<Option<FutureError>, FutureError> {
-        self.exception_within(Some(Instant::now() + timeout))
+        self.exception_within(deadline_after(timeout))
     }
 
     /// Waits until the future is done or `timeout` has passed; returns whether it is done. It consumes
     /// nothing and records nothing in the trace: for callers that wait in slices and record their own
     /// waits (an interpreter that must notice a stop request between slices).
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        // A timeout too long for the clock waits without one.
-        self.wait_done(Instant::now().checked_add(timeout))
-            .state()
-            .is_done()
+        self.wait_done(deadline_after(timeout)).state().is_done()
     }
 
     fn exception_within(
@@ -416,7 +440,7 @@ impl<T: Clone + Send + 'static> Future<T> {
     /// As [`result`](Self::result), giving up with `Err(Timeout)` once `timeout` has passed. The timeout is
     /// one budget for the whole call (`Duration::ZERO` only looks).
     pub fn result_timeout(&self, timeout: Duration) -> Result<T, FutureError> {
-        self.result_within(Some(Instant::now() + timeout))
+        self.result_within(deadline_after(timeout))
     }
 
     pub(crate) fn result_within(&self, deadline: Option<Instant>) -> Result<T, FutureError> {

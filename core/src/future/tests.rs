@@ -309,7 +309,7 @@ fn awaiting_a_future_resolves_when_another_thread_completes_it() {
 #[test]
 fn a_task_panic_becomes_panicked_with_its_message() {
     let f: Future<u64> = Future::new();
-    f.run(|| panic!("task failed: {}", 3), || ());
+    f.run(|| panic!("task failed: {}", 3), &|_| ());
     assert_eq!(
         f.result(),
         Err(FutureError::Panicked("task failed: 3".into()))
@@ -326,7 +326,7 @@ fn run_skips_a_cancelled_future() {
             ran.fetch_add(1, Ordering::SeqCst);
             1
         },
-        || (),
+        &|_| (),
     );
     assert_eq!(ran.load(Ordering::SeqCst), 0);
     assert_eq!(f.state(), State::Cancelled);

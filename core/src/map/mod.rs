@@ -89,7 +89,7 @@ impl ThreadPoolExecutor {
         if options.buffersize == Some(0) {
             return Err(ExecutorError::InvalidBufferSize);
         }
-        let deadline = options.timeout.map(|t| Instant::now() + t);
+        let deadline = options.timeout.and_then(crate::platform::deadline_after);
         let f = Arc::new(f);
         let submitter = self.submitter();
         let mut inputs = items.into_iter();

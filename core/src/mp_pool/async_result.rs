@@ -1,7 +1,7 @@
 //! `AsyncResult`: what `apply_async` and `map_async` return.
 
 use super::PoolError;
-use crate::platform::{lock, time_left, Instant};
+use crate::platform::{lock, time_left};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -64,7 +64,7 @@ impl<R: Clone> AsyncResult<R> {
 
     /// `wait(timeout)`: waits until ready or the timeout passes; never fails.
     pub fn wait(&self, timeout: Option<Duration>) {
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = timeout.and_then(crate::platform::deadline_after);
         let mut value = lock(&self.slot.value);
         while value.is_none() {
             value = match deadline {

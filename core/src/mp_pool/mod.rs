@@ -270,10 +270,7 @@ impl Pool {
         let done = result.clone();
         future.add_done_callback(move |f| {
             let outcome = f.result().map_err(PoolError::Task);
-            match &outcome {
-                Ok(v) => callback(v),
-                Err(e) => error_callback(e),
-            }
+            call_back(&outcome, callback, error_callback, &done);
             done.complete(outcome);
         });
         Ok(result)
@@ -345,7 +342,7 @@ impl Pool {
         let futures = Arc::new(self.submit_all(f, items, chunksize)?);
         let result = AsyncResult::pending();
         if futures.is_empty() {
-            callback(&Vec::new());
+            // As CPython's MapResult of nothing: ready at once, and no callback runs.
             result.complete(Ok(Vec::new()));
             return Ok(result);
         }
@@ -368,10 +365,7 @@ impl Pool {
                     .iter()
                     .map(|f| f.result().map_err(PoolError::Task))
                     .collect();
-                match &outcome {
-                    Ok(values) => callback(values),
-                    Err(e) => error_callback(e),
-                }
+                call_back(&outcome, callback, error_callback, &result);
                 result.complete(outcome);
             });
         }
@@ -458,5 +452,26 @@ impl Drop for Pool {
         if *lock(&self.state) != PoolState::Terminate {
             self.terminate();
         }
+    }
+}
+
+/// Runs the callback that `outcome` calls for. One that panics is reported (standard error, as CPython
+/// reports an exception in its result-handler thread) and the result still becomes ready: CPython's
+/// handler thread dies there, and `get()` then waits for ever.
+fn call_back<R>(
+    outcome: &Result<R, PoolError>,
+    callback: impl FnOnce(&R),
+    error_callback: impl FnOnce(&PoolError),
+    result: &AsyncResult<R>,
+) {
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match outcome {
+        Ok(value) => callback(value),
+        Err(e) => error_callback(e),
+    }));
+    if let Err(payload) = ran {
+        crate::platform::report_error(&format!(
+            "exception calling callback for {result:?}: {}",
+            crate::panic::panic_message(&*payload)
+        ));
     }
 }

@@ -39,6 +39,12 @@ pub use web_time::Instant;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+/// The deadline `timeout` from now, or `None` when the clock cannot hold it (`Duration::MAX`): such a
+/// wait has no deadline, which is what a timeout that long means. Every timed wait starts here.
+pub(crate) fn deadline_after(timeout: Duration) -> Option<Instant> {
+    Instant::now().checked_add(timeout)
+}
+
 /// How long until `deadline`, or `None` once it has passed: what every timed wait in the crate loops on.
 pub(crate) fn time_left(deadline: Instant) -> Option<Duration> {
     deadline

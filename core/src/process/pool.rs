@@ -22,6 +22,7 @@ use crate::{EventKind, ExecutorError, Future, FutureError, Trace};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::cell::Cell;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -275,7 +276,7 @@ pub struct ProcessMap<R: Send + 'static> {
 impl<R: Send + 'static> ProcessMap<R> {
     /// The same map, giving up (`FutureError::Timeout`, then the end) once `timeout` has passed since now.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.deadline = Some(crate::Instant::now() + timeout);
+        self.deadline = crate::platform::deadline_after(timeout);
         self
     }
 }
@@ -418,8 +419,10 @@ impl ProcessPoolExecutor {
         }
         let n = jobs.len();
         state.queue.extend(jobs);
-        // Start a worker for each job no idle worker will take, up to max_workers.
-        let wanted = n.saturating_sub(state.idle);
+        // Start a worker for each queued job no idle worker will take, up to max_workers. Every queued
+        // job counts, not only this submit's: an idle driver that has not woken yet takes one job of a
+        // burst, not all of them.
+        let wanted = state.queue.len().saturating_sub(state.idle);
         for _ in 0..wanted {
             if state.live >= shared.config.max_workers {
                 break;
@@ -457,7 +460,10 @@ impl ProcessPoolExecutor {
     }
 
     /// `shutdown(wait, cancel_futures)`: no new work; with `cancel_futures`, queued calls are cancelled;
-    /// with `wait`, returns once every worker process has ended and been reaped.
+    /// with `wait`, returns once every worker process has ended and been reaped. From a done-callback of
+    /// this pool's futures (which runs on the thread that drives a worker) it waits for every other
+    /// worker, and the callback's own worker ends as soon as the callback returns. (CPython raises
+    /// `RuntimeError: cannot join current thread` there.)
     pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
         let cancelled = {
             let mut state = lock(&self.shared.state);
@@ -478,10 +484,14 @@ impl ProcessPoolExecutor {
         }
     }
 
+    /// Waits until every driver thread has ended and reaped its worker. Called on one of this pool's
+    /// own driver threads (from a done-callback), it cannot wait for that thread: it waits for the
+    /// others, and that one ends its worker once the callback returns.
     fn wait_for_workers(&self) {
+        let own = DRIVING.with(Cell::get) == Arc::as_ptr(&self.shared) as usize;
         let handles = {
             let mut state = lock(&self.shared.state);
-            while state.live > 0 {
+            while state.live > usize::from(own) {
                 state = self
                     .shared
                     .stopped
@@ -490,8 +500,11 @@ impl ProcessPoolExecutor {
             }
             std::mem::take(&mut state.drivers)
         };
+        let me = std::thread::current().id();
         for handle in handles {
-            let _ = handle.join();
+            if handle.thread().id() != me {
+                let _ = handle.join();
+            }
         }
     }
 
@@ -623,8 +636,15 @@ fn next_job(shared: &Shared, counted: bool) -> Next {
     next
 }
 
+thread_local! {
+    /// On a driver thread: the address of its pool's `Shared` (0 elsewhere), so that a shutdown from a
+    /// done-callback knows not to wait for the thread it runs on.
+    static DRIVING: Cell<usize> = const { Cell::new(0) };
+}
+
 /// One driver thread: starts a worker process, feeds it calls, replaces it after `max_tasks_per_child`.
 fn drive(shared: Arc<Shared>, index: usize) {
+    DRIVING.with(|d| d.set(Arc::as_ptr(&shared) as usize));
     let config = &shared.config;
     let mut started = 0usize;
     'process: loop {

@@ -2,7 +2,6 @@
 
 use crate::as_completed::register_distinct;
 use crate::future::waiter::Waiter;
-use crate::platform::Instant;
 use crate::trace::{EventKind, WaitOp};
 use crate::Future;
 use std::collections::{HashSet, VecDeque};
@@ -45,7 +44,7 @@ pub fn wait<'f, T: Send + 'static>(
     timeout: Option<Duration>,
     return_when: ReturnWhen,
 ) -> DoneAndNotDone<T> {
-    let deadline = timeout.map(|t| Instant::now() + t);
+    let deadline = timeout.and_then(crate::platform::deadline_after);
     let waiter = Waiter::new();
     let (futures, already_done) = register_distinct(futures, &waiter);
     let mut done_count = already_done.iter().filter(|d| **d).count();
