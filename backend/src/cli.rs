@@ -137,9 +137,17 @@ pub struct ServeArgs {
     /// Address to listen on. Loopback by default: nothing outside this machine can reach it.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Folder with the built page (trunk's output).
+    /// Folder with the built page (trunk's output). Without one, every API route still answers and `/`
+    /// says how to build the page.
     #[arg(long, default_value = "dist", env = "FUTURELAB_DIST")]
     pub dist: PathBuf,
+    /// Also answer to this host name (the loopback names and the listening address always work); for a
+    /// server reached by a name, such as behind a proxy. Repeat for several.
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = parse_host_name)]
+    pub allow_hosts: Vec<String>,
+    /// How much the server logs on standard error: a line per request at `info`.
+    #[arg(long, value_enum, default_value = "info")]
+    pub log: LogLevel,
     /// The flag server waits this long before every answer (milliseconds).
     #[arg(long, default_value_t = 0)]
     pub flag_delay_ms: u64,
@@ -158,6 +166,53 @@ impl ServeArgs {
             jitter_ms: self.flag_jitter_ms,
             error_rate: self.flag_error_rate,
         }
+    }
+
+    /// The server's options from the command line.
+    pub fn serve_options(&self) -> crate::server::ServeOptions {
+        let mut options = crate::server::ServeOptions::new(&self.dist);
+        options.flags = self.flag_options();
+        options.allowed_hosts = self.allow_hosts.clone();
+        options
+    }
+}
+
+/// `--log`: the most detailed level written.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+impl LogLevel {
+    pub fn filter(self) -> tracing::level_filters::LevelFilter {
+        use tracing::level_filters::LevelFilter;
+        match self {
+            LogLevel::Off => LevelFilter::OFF,
+            LogLevel::Error => LevelFilter::ERROR,
+            LogLevel::Warn => LevelFilter::WARN,
+            LogLevel::Info => LevelFilter::INFO,
+            LogLevel::Debug => LevelFilter::DEBUG,
+        }
+    }
+}
+
+/// A host name for `--allow-host`: letters, digits, dots and dashes (no port, no scheme).
+fn parse_host_name(text: &str) -> Result<String, String> {
+    let ok = !text.is_empty()
+        && text.len() <= 253
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if ok {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "{text:?} is not a host name (letters, digits, dots and dashes; no port)"
+        ))
     }
 }
 

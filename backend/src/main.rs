@@ -33,10 +33,21 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => {
-                let listener = server::bind(args.addr, &args.dist).await?;
+                tracing_subscriber::fmt()
+                    .with_writer(std::io::stderr)
+                    .with_max_level(args.log.filter())
+                    .with_target(false)
+                    .init();
+                let listener = server::bind(args.addr).await?;
                 let local = listener.local_addr().map_err(server::ServeError::Io)?;
+                if !server::has_page(&args.dist) {
+                    eprintln!(
+                        "futurelab: no built page in {} (build it with `make run`, or pass --dist DIR); the API routes answer meanwhile",
+                        args.dist.display()
+                    );
+                }
                 println!("futurelab: serving the playground at http://{local}");
-                server::serve(listener, &args.dist, args.flag_options()).await
+                server::serve(listener, args.serve_options()).await
             }
             Command::Run(_) | Command::Flags(_) => {
                 unreachable!("handled above, with their own runtimes")

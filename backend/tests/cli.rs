@@ -48,19 +48,109 @@ fn a_busy_port_gives_a_one_line_error() {
     assert!(stderr.to_lowercase().contains("in use"), "{stderr}");
 }
 
+/// A `futurelab serve` child on an ephemeral port, and its address once it says it.
+fn serve_child(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_futurelab"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start futurelab serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("the address")
+        .to_string();
+    (child, addr)
+}
+
+/// A plain HTTP/1.1 GET: the status line and the body.
+fn get(addr: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (
+        head.lines().next().unwrap_or_default().to_string(),
+        body.to_string(),
+    )
+}
+
 #[test]
-fn a_missing_built_page_gives_a_one_line_error() {
+fn without_a_built_page_the_api_answers_and_the_page_says_how_to_build_it() {
     let empty = tempfile::tempdir().unwrap();
-    let output = futurelab(&[
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--dist",
-        empty.path().to_str().unwrap(),
-    ]);
-    let stderr = one_line_error(&output);
-    assert!(stderr.contains("no built page at"), "{stderr}");
-    assert!(stderr.contains("make run"), "{stderr}");
+    let (mut child, addr) =
+        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let (status, body) = get(&addr, "/");
+    assert!(status.contains(" 503 "), "{status}");
+    assert!(
+        body.contains("make run") && body.contains("--dist"),
+        "{body}"
+    );
+    assert!(get(&addr, "/healthz").0.contains(" 200 "));
+    let (status, body) = get(&addr, "/is_prime/7");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(body.contains("\"7\":true"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn sigterm_ends_the_server_with_its_runs() {
+    let empty = tempfile::tempdir().unwrap();
+    let (mut child, addr) =
+        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    // A run that waits for ever, its stream open.
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    let body = r#"{"source": "import threading\nprint('waiting')\nthreading.Event().wait()\n"}"#;
+    {
+        use std::io::Write;
+        write!(
+            stream,
+            "POST /api/programs HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+    }
+    let mut reader = std::io::BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.contains("waiting") {
+        use std::io::BufRead;
+        let mut line = String::new();
+        assert_ne!(reader.read_line(&mut line).unwrap(), 0, "{seen}");
+        seen.push_str(&line);
+    }
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // The run is stopped and its stream ends with `done` saying why; then the server exits.
+    let mut rest = String::new();
+    {
+        use std::io::Read;
+        let _ = reader.read_to_string(&mut rest);
+    }
+    assert!(rest.contains("event: done"), "{rest}");
+    assert!(rest.contains("the server is shutting down"), "{rest}");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    // A lower bound on the machine's speed is not what this says: the run would never end by itself.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
 
 #[test]

@@ -86,3 +86,58 @@ async fn fanout_answers_the_seeds_json_concurrently_and_sequentially() {
         "{body}"
     );
 }
+
+/// `GET /is_prime`: the trial divisions waiting or running.
+async fn queued_work(addr: std::net::SocketAddr) -> u64 {
+    let (_, _, body) = get(addr, "/is_prime").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["queued_work"].as_u64().unwrap()
+}
+
+async fn until_queued(addr: std::net::SocketAddr, want: u64) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while queued_work(addr).await != want {
+        assert!(
+            Instant::now() < deadline,
+            "queued work stayed at {}",
+            queued_work(addr).await
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn is_prime_work_is_bounded_per_request_and_in_all_and_a_leaving_client_gives_it_back() {
+    use futurelab_server::server::seed_services::{
+        is_prime_work, MAX_QUEUED_WORK, MAX_REQUEST_WORK,
+    };
+    let dist = support::fake_dist();
+    let addr = support::start(dist.path()).await;
+    let big = 999_999_999_999_999_989u64;
+    // Three of the largest numbers are over one request's budget.
+    let (status, _, body) = get(addr, &format!("/is_prime/{big},{big},{big}")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("trial divisions"), "{body}");
+    // Two are within it: four such requests fill the queue, and a fifth is told to come back.
+    let two = format!("/is_prime/{big},{big}");
+    let per_request = 2 * is_prime_work(big);
+    assert!(per_request <= MAX_REQUEST_WORK && 4 * per_request <= MAX_QUEUED_WORK);
+    let full = MAX_QUEUED_WORK / per_request;
+    let clients: Vec<_> = (0..full)
+        .map(|_| {
+            let url = format!("http://{addr}{two}");
+            tokio::spawn(async move { reqwest::get(url).await })
+        })
+        .collect();
+    until_queued(addr, full * per_request).await;
+    let refused = reqwest::get(format!("http://{addr}{two}")).await.unwrap();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    // The clients leave: their work is given back (calls not started are cancelled).
+    for client in &clients {
+        client.abort();
+    }
+    until_queued(addr, 0).await;
+    let (status, _, body) = get(addr, "/is_prime/7").await;
+    assert_eq!((status, body.as_str()), (200, r#"{"7":true}"#));
+}

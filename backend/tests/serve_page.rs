@@ -111,6 +111,7 @@ async fn unknown_paths_and_wrong_methods_get_a_json_4xx() {
     );
     let post = reqwest::Client::new()
         .post(format!("http://{addr}/healthz"))
+        .header("content-type", "application/json")
         .send()
         .await
         .unwrap();

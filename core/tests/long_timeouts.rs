@@ -37,10 +37,11 @@ fn wait_as_completed_and_map_take_the_longest_timeout() {
     let futures: Vec<_> = (0..3).map(|i| ex.submit(move || i).unwrap()).collect();
     let r = wait(&futures, Some(FOREVER), ReturnWhen::AllCompleted);
     assert_eq!((r.done.len(), r.not_done.len()), (3, 0));
-    let yielded = as_completed(&futures, Some(FOREVER))
+    let mut yielded: Vec<i32> = as_completed(&futures, Some(FOREVER))
         .map(|f| f.unwrap().result().unwrap())
-        .count();
-    assert_eq!(yielded, 3);
+        .collect();
+    yielded.sort();
+    assert_eq!(yielded, [0, 1, 2]);
     let options = MapOptions {
         timeout: Some(FOREVER),
         buffersize: None,

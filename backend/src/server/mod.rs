@@ -1,6 +1,7 @@
 //! The HTTP server: axum on tokio.
 
 pub mod flags;
+pub mod guard;
 mod page;
 pub mod pages;
 pub mod program_runs;
@@ -14,13 +15,12 @@ use axum::{Json, Router};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Why the server could not start. Each is one line for the user.
 #[derive(Debug)]
 pub enum ServeError {
-    /// `dist/index.html` is not there.
-    MissingPage(PathBuf),
     /// The address could not be bound (busy port, no permission, bad interface).
     Bind(SocketAddr, std::io::Error),
     /// The server failed while running.
@@ -30,11 +30,6 @@ pub enum ServeError {
 impl fmt::Display for ServeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ServeError::MissingPage(dir) => write!(
-                f,
-                "no built page at {}: build it first with `make run` (or `trunk build --release`), or pass --dist DIR",
-                dir.join("index.html").display()
-            ),
             ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             ServeError::Io(e) => write!(f, "server error: {e}"),
         }
@@ -43,24 +38,61 @@ impl fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
-/// Every route of the server. `base_url` is the server's own address (`http://127.0.0.1:8080`), where
-/// the programs it runs download their flags from.
-pub fn router(
-    dist: &Path,
-    flags: flags::FlagOptions,
-    base_url: String,
-    process_worker: Option<PathBuf>,
-) -> Router {
+/// How `futurelab serve` serves.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The built page (trunk's output). Without `index.html` there, every API route still answers and
+    /// `/` says how to build the page.
+    pub dist: PathBuf,
+    pub flags: flags::FlagOptions,
+    /// The program process pools start as their workers (one whose `main` calls
+    /// `futurelab::process::serve_if_worker` first): this one, in the `futurelab` binary.
+    pub process_worker: Option<PathBuf>,
+    /// Host names the server answers to besides the loopback names and its own address.
+    pub allowed_hosts: Vec<String>,
+}
+
+impl ServeOptions {
+    /// The page in `dist`, a flag server without delays or errors, this program as the worker program.
+    pub fn new(dist: impl Into<PathBuf>) -> Self {
+        ServeOptions {
+            dist: dist.into(),
+            flags: flags::FlagOptions::default(),
+            process_worker: std::env::current_exe().ok(),
+            allowed_hosts: Vec::new(),
+        }
+    }
+}
+
+/// Every route of the server, behind the [`guard`] and with a log line per request. `runs` is what the
+/// program runs share (`base_url` in it is where they download their flags from: this server).
+fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::AllowedHosts) -> Router {
     let routes = Router::new()
         .route(
             "/healthz",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
         )
-        .merge(stand_in_routes(flags))
-        .merge(runs::routes(base_url, process_worker))
+        .merge(stand_in_routes(options.flags))
+        .merge(runs::routes(runs))
         .merge(seed_services::routes())
-        .merge(page::routes(dist))
-        .method_not_allowed_fallback(method_not_allowed);
+        .merge(page::routes(&options.dist))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(hosts),
+            guard::check,
+        ))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(
+                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
+                )
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        );
     page::with_isolation_headers(routes)
 }
 
@@ -80,41 +112,63 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     )
 }
 
-/// Checks the page exists and binds the address; the listener then goes to [`serve`].
-pub async fn bind(addr: SocketAddr, dist: &Path) -> Result<TcpListener, ServeError> {
-    if !dist.join("index.html").is_file() {
-        return Err(ServeError::MissingPage(dist.to_path_buf()));
-    }
+/// Binds the address; the listener then goes to [`serve`].
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServeError> {
     TcpListener::bind(addr)
         .await
         .map_err(|e| ServeError::Bind(addr, e))
 }
 
-/// Serves until Ctrl-C (or the future is dropped). Process pools use this program as their worker
-/// program (its `main` calls `futurelab::process::serve_if_worker` first).
-pub async fn serve(
-    listener: TcpListener,
-    dist: &Path,
-    flags: flags::FlagOptions,
-) -> Result<(), ServeError> {
-    serve_with(listener, dist, flags, std::env::current_exe().ok()).await
+/// Whether `dist` holds a built page.
+pub fn has_page(dist: &Path) -> bool {
+    dist.join("index.html").is_file()
 }
 
-/// [`serve`], naming the worker program for process pools.
-pub async fn serve_with(
+/// Serves until SIGTERM or Ctrl-C (SIGINT), or until the future is dropped. On a signal it stops
+/// accepting, stops every run (its stream ends with `done` saying why, and its worker processes are
+/// killed), and returns once the open connections have closed.
+pub async fn serve(listener: TcpListener, options: ServeOptions) -> Result<(), ServeError> {
+    serve_until(listener, options, shutdown_signal()).await
+}
+
+/// [`serve`], until `shutdown` completes instead of a signal.
+pub async fn serve_until(
     listener: TcpListener,
-    dist: &Path,
-    flags: flags::FlagOptions,
-    process_worker: Option<PathBuf>,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Io)?;
     let base_url = format!("http://{}", loopback_if_unspecified(local));
-    axum::serve(listener, router(dist, flags, base_url, process_worker))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+    let runs = runs::Runs::new(base_url, options.process_worker.clone());
+    let hosts = guard::AllowedHosts::new(local.ip(), &options.allowed_hosts);
+    let stopping = Arc::clone(&runs);
+    axum::serve(listener, router(&options, runs, hosts))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: stopping every run");
+            stopping.stop_all("the server is shutting down");
         })
         .await
         .map_err(ServeError::Io)
+}
+
+/// SIGTERM or Ctrl-C (SIGINT), whichever comes first.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
 }
 
 /// The local stand-ins for the seeds' remote servers: the flags and the blog pages.

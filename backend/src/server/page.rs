@@ -14,6 +14,11 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub(super) fn routes(dist: &Path) -> Router {
+    if !super::has_page(dist) {
+        return Router::new()
+            .route("/", axum::routing::get(no_page))
+            .route("/index.html", axum::routing::get(no_page));
+    }
     let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(
         super::not_found,
     ));
@@ -26,6 +31,38 @@ pub(super) fn routes(dist: &Path) -> Router {
     Router::new()
         .fallback_service(cached)
         .layer(axum::middleware::from_fn(cache_headers))
+        .layer(axum::middleware::from_fn(only_reads))
+}
+
+/// The page's files are read, never written: any other method gets the API's JSON 405.
+async fn only_reads(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    super::method_not_allowed(request.method().clone(), request.uri().clone()).await
+}
+
+/// `/` when the server has no built page: what to do about it. Every API route still answers.
+async fn no_page() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        axum::response::Html(
+            "<!doctype html><meta charset=\"utf-8\"><title>futurelab: no page built</title>\n\
+             <h1>futurelab is running, but it has no page to show</h1>\n\
+             <p>The playground page is built separately. In the futurelab repository, run \
+             <code>make run</code> (it builds the page, then serves it), or build it with \
+             <code>trunk build --release</code> and start the server with \
+             <code>futurelab serve --dist DIR</code> pointing at the built folder.</p>\n\
+             <p>Meanwhile every API route answers: <code>/healthz</code>, <code>/is_prime/7</code>, \
+             <code>/flags/cn/cn.gif</code>, <code>POST /api/programs</code>.</p>\n",
+        ),
+    )
+        .into_response()
 }
 
 /// `text/javascript` is the registered type for JavaScript (RFC 9239); older tables say `application/javascript`.

@@ -202,10 +202,12 @@ pub(crate) async fn start(
     options.server = Some(runs.base_url.clone());
     options.process_worker = runs.process_worker.clone();
     options.stop = stop.clone();
+    let going = runs.enter(&stop);
     let spawned = std::thread::Builder::new()
         .name("program run".into())
         .spawn(move || {
             let _slot = slot;
+            let _going = going;
             let report = run(&program, options);
             let done = serde_json::json!({
                 "elapsed_ms": report.elapsed.as_millis() as u64,

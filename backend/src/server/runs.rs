@@ -12,8 +12,11 @@ use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use futurelab_programs::StopHandle;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// Runs going at once, at most.
@@ -23,16 +26,71 @@ pub const MAX_RUNS: usize = 4;
 /// worst), with room for the other fields.
 pub const MAX_BODY_BYTES: usize = 6 * MAX_SOURCE_BYTES + 1024;
 
-/// What every run shares: the slots, this server's address, and the worker program.
+/// What every run shares: the slots, this server's address, the worker program, and a way to stop
+/// every run going (at shutdown).
 pub(crate) struct Runs {
     pub(crate) slots: Arc<Semaphore>,
     /// Where the programs' `requests.get` downloads from: this server.
     pub(crate) base_url: String,
     /// The program process pools start as workers.
     pub(crate) process_worker: Option<PathBuf>,
+    /// The runs going, by number.
+    going: Mutex<HashMap<u64, StopHandle>>,
+    next: AtomicU64,
+    /// Set once the server is shutting down: a run that starts then is stopped at once.
+    stopping: Mutex<Option<String>>,
+}
+
+/// A run's place among the runs going: it leaves when this is dropped (the run ended).
+pub(crate) struct Going {
+    runs: Arc<Runs>,
+    number: u64,
+}
+
+impl Drop for Going {
+    fn drop(&mut self) {
+        lock(&self.runs.going).remove(&self.number);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Runs {
+    pub(crate) fn new(base_url: String, process_worker: Option<PathBuf>) -> Arc<Self> {
+        Arc::new(Runs {
+            slots: Arc::new(Semaphore::new(MAX_RUNS)),
+            base_url,
+            process_worker,
+            going: Mutex::default(),
+            next: AtomicU64::new(0),
+            stopping: Mutex::default(),
+        })
+    }
+
+    /// Counts a run as going until the returned value is dropped; [`stop_all`](Self::stop_all) stops it.
+    pub(crate) fn enter(self: &Arc<Self>, stop: &StopHandle) -> Going {
+        let number = self.next.fetch_add(1, Ordering::Relaxed);
+        let stopping = lock(&self.stopping).clone();
+        lock(&self.going).insert(number, stop.clone());
+        if let Some(reason) = stopping {
+            stop.stop(reason);
+        }
+        Going {
+            runs: Arc::clone(self),
+            number,
+        }
+    }
+
+    /// Stops every run going, and every run that starts from now on, saying `reason`.
+    pub(crate) fn stop_all(&self, reason: &str) {
+        *lock(&self.stopping) = Some(reason.to_string());
+        for stop in lock(&self.going).values() {
+            stop.stop(reason);
+        }
+    }
+
     /// A run's slot, or the 429 (with `Retry-After`) that says all are taken.
     pub(crate) fn take_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Box<Response>> {
         Arc::clone(&self.slots).try_acquire_owned().map_err(|_| {
@@ -48,12 +106,7 @@ impl Runs {
     }
 }
 
-pub(super) fn routes(base_url: String, process_worker: Option<PathBuf>) -> Router {
-    let runs = Arc::new(Runs {
-        slots: Arc::new(Semaphore::new(MAX_RUNS)),
-        base_url,
-        process_worker,
-    });
+pub(super) fn routes(runs: Arc<Runs>) -> Router {
     Router::new()
         .route(
             "/api/programs",

@@ -1,6 +1,11 @@
 //! The seed's Flask web services, served natively on futurelab's executors:
 //! - `GET /is_prime/{numbers}`: `{"1": false, "2": true, ...}` for a comma-separated list, computed on a pool
 //!   sized to the cores (the seed used a ProcessPoolExecutor to get past the GIL; threads do here).
+//!   Its cost is bounded: a request may ask for at most [`MAX_REQUEST_WORK`] trial divisions (about
+//!   √n / 2 for each number, so at most two of the largest numbers allowed), else 400; while
+//!   [`MAX_QUEUED_WORK`] divisions wait or run for all clients together, a new request gets 503 with
+//!   `Retry-After`; and the calls of a client that leaves are cancelled if they have not started.
+//!   `GET /is_prime` says `{"queued_work", "limit"}`.
 //! - `GET /fanout`: `read_file`, `read_db`, `read_api` (100 / 200 / 300 ms of I/O) at once on a thread
 //!   pool, about 300 ms; `?mode=sequential` one after the other, about 600 ms.
 //!
@@ -14,6 +19,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use futurelab::{work::is_prime, ThreadPoolExecutor};
 use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,10 +27,22 @@ use std::time::Duration;
 pub const MAX_NUMBERS: usize = 1_000;
 /// The largest number `/is_prime/` accepts.
 pub const MAX_NUMBER: u64 = 1_000_000_000_000_000_000;
+/// The most trial divisions one `/is_prime/` request may ask for: two of the largest numbers, about
+/// two seconds of one core.
+pub const MAX_REQUEST_WORK: u64 = 1_000_000_000;
+/// The most trial divisions waiting or running for every `/is_prime/` request together: beyond it, 503.
+pub const MAX_QUEUED_WORK: u64 = 4 * MAX_REQUEST_WORK;
 
 struct Pools {
     cpu: ThreadPoolExecutor,
     io: ThreadPoolExecutor,
+    /// Trial divisions asked for by the `/is_prime/` requests being answered.
+    queued_work: AtomicU64,
+}
+
+/// About how many trial divisions `is_prime(n)` makes: the odd numbers up to √n.
+pub fn is_prime_work(n: u64) -> u64 {
+    n.isqrt() / 2 + 1
 }
 
 pub(super) fn routes() -> Router {
@@ -41,9 +59,11 @@ pub(super) fn routes() -> Router {
             .thread_name_prefix("fanout")
             .build()
             .expect("256 > 0"),
+        queued_work: AtomicU64::new(0),
     });
     Router::new()
         .route("/is_prime/{numbers}", get(is_prime_route))
+        .route("/is_prime", get(is_prime_load))
         .route("/fanout", get(fanout))
         .with_state(pools)
 }
@@ -72,20 +92,72 @@ fn parse_numbers(text: &str) -> Result<Vec<u64>, String> {
         .collect()
 }
 
+/// A request's share of the queued work and its calls: dropped when the answer is sent or the client
+/// leaves (axum drops the handler), it gives the work back and cancels the calls not started.
+struct Claim<'p> {
+    pools: &'p Pools,
+    work: u64,
+    futures: Vec<futurelab::Future<bool>>,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        for f in &self.futures {
+            f.cancel();
+        }
+        self.pools
+            .queued_work
+            .fetch_sub(self.work, Ordering::SeqCst);
+    }
+}
+
+/// `GET /is_prime`: the trial divisions waiting or running now, and the limit.
+async fn is_prime_load(State(pools): State<Arc<Pools>>) -> Json<Value> {
+    Json(serde_json::json!({
+        "queued_work": pools.queued_work.load(Ordering::SeqCst),
+        "limit": MAX_QUEUED_WORK,
+    }))
+}
+
 async fn is_prime_route(State(pools): State<Arc<Pools>>, Path(numbers): Path<String>) -> Response {
     let numbers = match parse_numbers(&numbers) {
         Ok(numbers) => numbers,
         Err(problem) => return error_response(StatusCode::BAD_REQUEST, problem),
     };
-    let mut futures = Vec::with_capacity(numbers.len());
+    let work: u64 = numbers.iter().map(|&n| is_prime_work(n)).sum();
+    if work > MAX_REQUEST_WORK {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "these numbers need about {work} trial divisions; one request may ask for {MAX_REQUEST_WORK}"
+            ),
+        );
+    }
+    let queued = pools.queued_work.fetch_add(work, Ordering::SeqCst);
+    let mut claim = Claim {
+        pools: &pools,
+        work,
+        futures: Vec::with_capacity(numbers.len()),
+    };
+    if queued + work > MAX_QUEUED_WORK {
+        let mut busy = error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the prime checker is busy with other requests; try again in a second",
+        );
+        busy.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+        return busy;
+    }
     for &n in &numbers {
         match pools.cpu.submit(move || is_prime(n)) {
-            Ok(f) => futures.push(f),
+            Ok(f) => claim.futures.push(f),
             Err(e) => return error_response(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         }
     }
     let mut answer = Map::new();
-    for (n, f) in numbers.iter().zip(futures) {
+    for (n, f) in numbers.iter().zip(claim.futures.clone()) {
         match f.await {
             Ok(prime) => answer.insert(n.to_string(), Value::Bool(prime)),
             Err(e) => return error_response(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),

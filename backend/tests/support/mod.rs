@@ -26,16 +26,19 @@ pub async fn start(dist: &Path) -> SocketAddr {
 
 /// The same, with the flag server's delays and errors set.
 pub async fn start_with(dist: &Path, flags: FlagOptions) -> SocketAddr {
-    let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap(), dist)
+    let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");
     let addr = listener.local_addr().unwrap();
-    let dist = dist.to_path_buf();
+    let mut options = futurelab_server::server::ServeOptions::new(dist);
+    options.flags = flags;
     // Process pools start the real binary as their workers (this test program is not one).
-    let worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
-    tokio::spawn(async move {
-        futurelab_server::server::serve_with(listener, &dist, flags, worker).await
-    });
+    options.process_worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
+    tokio::spawn(futurelab_server::server::serve_until(
+        listener,
+        options,
+        std::future::pending(),
+    ));
     addr
 }
 

@@ -1,0 +1,244 @@
+//! Who may ask this server for what, checked before any route runs.
+//!
+//! - **Host** (DNS rebinding): the `Host` header must name this server: a loopback name (`localhost`,
+//!   `127.0.0.1`, `[::1]`), the address it listens on, or a name given with `--allow-host`. Any port.
+//!   Otherwise 403. A request without a `Host` gets 400.
+//! - **Writes** (every method but GET, HEAD and OPTIONS) must say `Content-Type: application/json`
+//!   (415 otherwise), so a page elsewhere cannot send one as a "simple" no-cors request; and when they
+//!   carry `Origin` or `Sec-Fetch-Site`, those must say this server's own page (403 otherwise). Tools such
+//!   as curl send neither and stay allowed.
+//! - **Reads** from another site's page (`Sec-Fetch-Site: cross-site` or `same-site` on a request that is
+//!   not a navigation: an `<img>`, a `fetch`) get 403, so no page elsewhere can spend this server's CPU on
+//!   `/is_prime`. Following a link to the playground from elsewhere (a navigation) is allowed.
+//!
+//! Every refusal is JSON: `{"error": "..."}`.
+
+use super::error_response;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::sync::Arc;
+
+/// The host names this server answers to (without ports, lower case).
+#[derive(Debug, Clone)]
+pub struct AllowedHosts(Vec<String>);
+
+impl AllowedHosts {
+    /// The loopback names, `listening` (unless it is every interface), and `extra`.
+    pub fn new(listening: std::net::IpAddr, extra: &[String]) -> Self {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        if !listening.is_unspecified() {
+            names.push(match listening {
+                std::net::IpAddr::V4(ip) => ip.to_string(),
+                std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            });
+        }
+        names.extend(extra.iter().map(|h| h.to_ascii_lowercase()));
+        AllowedHosts(names)
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        let name = host_name(host).to_ascii_lowercase();
+        self.0.contains(&name)
+    }
+}
+
+/// `example.org:8080` → `example.org`; `[::1]:8080` → `[::1]`.
+fn host_name(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    host.split(':').next().unwrap_or(host)
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &header::HeaderName) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The middleware: refuses what the module docs say, passes the rest on.
+pub async fn check(
+    State(hosts): State<Arc<AllowedHosts>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match refusal(&hosts, request.method(), request.headers()) {
+        Some((status, why)) => error_response(status, why),
+        None => next.run(request).await,
+    }
+}
+
+fn refusal(
+    hosts: &AllowedHosts,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Option<(StatusCode, String)> {
+    let Some(host) = header(headers, &header::HOST) else {
+        return Some((
+            StatusCode::BAD_REQUEST,
+            "the request has no Host header".into(),
+        ));
+    };
+    if !hosts.allows(host) {
+        return Some((
+            StatusCode::FORBIDDEN,
+            format!(
+                "this server does not answer to the host {:?} (start it with --allow-host {} to allow it)",
+                host,
+                host_name(host)
+            ),
+        ));
+    }
+    let fetch_site = header(headers, &header::HeaderName::from_static("sec-fetch-site"));
+    let write = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if write {
+        let json = header(headers, &header::CONTENT_TYPE)
+            .and_then(|t| t.split(';').next())
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return Some((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("a {method} must be Content-Type: application/json"),
+            ));
+        }
+        if let Some(origin) = header(headers, &header::ORIGIN) {
+            if origin != format!("http://{host}") {
+                return Some((
+                    StatusCode::FORBIDDEN,
+                    format!("a {method} from the page at {origin:?} is not this server's own page"),
+                ));
+            }
+        }
+        if fetch_site.is_some_and(|site| site != "same-origin" && site != "none") {
+            return Some((
+                StatusCode::FORBIDDEN,
+                format!("a {method} from another site's page is refused"),
+            ));
+        }
+        return None;
+    }
+    let navigation =
+        header(headers, &header::HeaderName::from_static("sec-fetch-mode")) == Some("navigate");
+    if !navigation && matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return Some((
+            StatusCode::FORBIDDEN,
+            "a request from another site's page is refused (open this server's own page)".into(),
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(*name, HeaderValue::from_static(value));
+        }
+        h
+    }
+
+    fn status(method: Method, pairs: &[(&'static str, &'static str)]) -> Option<StatusCode> {
+        let hosts = AllowedHosts::new([127, 0, 0, 1].into(), &["lab.example".to_string()]);
+        refusal(&hosts, &method, &headers(pairs)).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn hosts_are_loopback_names_the_listening_address_and_the_allowed_ones() {
+        for host in [
+            "localhost:8080",
+            "127.0.0.1",
+            "[::1]:9",
+            "LAB.example:80",
+            "Localhost",
+        ] {
+            assert_eq!(status(Method::GET, &[("host", host)]), None, "{host}");
+        }
+        for host in [
+            "evil.example",
+            "127.0.0.1.evil.example:8080",
+            "[::2]:8080",
+            "",
+        ] {
+            assert_eq!(
+                status(Method::GET, &[("host", host)]),
+                Some(StatusCode::FORBIDDEN),
+                "{host}"
+            );
+        }
+        assert_eq!(status(Method::GET, &[]), Some(StatusCode::BAD_REQUEST));
+    }
+
+    #[test]
+    fn writes_must_be_json_from_this_page_or_a_tool() {
+        let json = ("content-type", "application/json; charset=utf-8");
+        let host = ("host", "127.0.0.1:8080");
+        assert_eq!(status(Method::POST, &[host, json]), None, "curl");
+        assert_eq!(
+            status(
+                Method::POST,
+                &[
+                    host,
+                    json,
+                    ("origin", "http://127.0.0.1:8080"),
+                    ("sec-fetch-site", "same-origin")
+                ]
+            ),
+            None,
+            "the page"
+        );
+        assert_eq!(
+            status(Method::POST, &[host, ("content-type", "text/plain")]),
+            Some(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        );
+        assert_eq!(
+            status(Method::POST, &[host]),
+            Some(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        );
+        assert_eq!(
+            status(
+                Method::POST,
+                &[host, json, ("origin", "http://evil.example")]
+            ),
+            Some(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            status(
+                Method::POST,
+                &[host, json, ("sec-fetch-site", "cross-site")]
+            ),
+            Some(StatusCode::FORBIDDEN)
+        );
+    }
+
+    #[test]
+    fn another_sites_page_may_link_here_but_not_fetch() {
+        let host = ("host", "127.0.0.1:8080");
+        let cross = ("sec-fetch-site", "cross-site");
+        assert_eq!(
+            status(Method::GET, &[host, cross, ("sec-fetch-mode", "navigate")]),
+            None
+        );
+        assert_eq!(
+            status(Method::GET, &[host, cross, ("sec-fetch-mode", "no-cors")]),
+            Some(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            status(
+                Method::GET,
+                &[
+                    host,
+                    ("sec-fetch-site", "same-origin"),
+                    ("sec-fetch-mode", "cors")
+                ]
+            ),
+            None
+        );
+    }
+}
