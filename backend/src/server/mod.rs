@@ -2,6 +2,7 @@
 
 pub mod flags;
 pub mod guard;
+pub mod listen;
 mod page;
 pub mod pages;
 pub mod program_runs;
@@ -124,9 +125,10 @@ pub fn has_page(dist: &Path) -> bool {
     dist.join("index.html").is_file()
 }
 
-/// Serves until SIGTERM or Ctrl-C (SIGINT), or until the future is dropped. On a signal it stops
-/// accepting, stops every run (its stream ends with `done` saying why, and its worker processes are
-/// killed), and returns once the open connections have closed.
+/// Serves until SIGTERM or Ctrl-C (SIGINT), or until the future is dropped, within the bounds of
+/// [`listen`]. On a signal it stops accepting, stops every run (its stream ends with `done` saying why,
+/// and its worker processes are killed), and returns once the open connections have closed (at most
+/// [`listen::SHUTDOWN_GRACE`] later).
 pub async fn serve(listener: TcpListener, options: ServeOptions) -> Result<(), ServeError> {
     serve_until(listener, options, shutdown_signal()).await
 }
@@ -142,14 +144,13 @@ pub async fn serve_until(
     let runs = runs::Runs::new(base_url, options.process_worker.clone());
     let hosts = guard::AllowedHosts::new(local.ip(), &options.allowed_hosts);
     let stopping = Arc::clone(&runs);
-    axum::serve(listener, router(&options, runs, hosts))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: stopping every run");
-            stopping.stop_all("the server is shutting down");
-        })
-        .await
-        .map_err(ServeError::Io)
+    listen::serve_connections(listener, router(&options, runs, hosts), async move {
+        shutdown.await;
+        tracing::info!("shutting down: stopping every run");
+        stopping.stop_all("the server is shutting down");
+    })
+    .await;
+    Ok(())
 }
 
 /// SIGTERM or Ctrl-C (SIGINT), whichever comes first.
