@@ -33,8 +33,11 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => {
+                // Log lines go through a bounded buffer to a thread of their own, and are dropped when it
+                // is full: a standard error nobody reads (a full pipe) must never stall the server.
+                let (writer, _flush_at_exit) = tracing_appender::non_blocking(std::io::stderr());
                 tracing_subscriber::fmt()
-                    .with_writer(std::io::stderr)
+                    .with_writer(writer)
                     .with_max_level(args.log.filter())
                     .with_target(false)
                     .init();

@@ -50,12 +50,17 @@ fn a_busy_port_gives_a_one_line_error() {
 
 /// A `futurelab serve` child on an ephemeral port, and its address once it says it.
 fn serve_child(args: &[&str]) -> (std::process::Child, String) {
+    serve_child_with(args, std::process::Stdio::null())
+}
+
+/// The same, its standard error going to `stderr`.
+fn serve_child_with(args: &[&str], stderr: std::process::Stdio) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_futurelab"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start futurelab serve");
     let mut line = String::new();
@@ -104,6 +109,23 @@ fn without_a_built_page_the_api_answers_and_the_page_says_how_to_build_it() {
     let (status, body) = get(&addr, "/is_prime/7");
     assert!(status.contains(" 200 "), "{status}");
     assert!(body.contains("\"7\":true"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_log_nobody_reads_never_stalls_the_server() {
+    // Standard error is a pipe that is never read: after 64 KiB of log lines it is full. Every request
+    // is still answered (the log drops lines instead of waiting).
+    let empty = tempfile::tempdir().unwrap();
+    let (mut child, addr) = serve_child_with(
+        &["--dist", empty.path().to_str().unwrap(), "--log", "debug"],
+        std::process::Stdio::piped(),
+    );
+    for i in 0..3000 {
+        let (status, _) = get(&addr, &format!("/healthz?request={i}"));
+        assert!(status.contains(" 200 "), "request {i}: {status}");
+    }
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -44,9 +44,7 @@ async fn pages_take_the_flag_servers_delay() {
         }
         t0.elapsed().as_secs_f64()
     };
-    let (quick, delayed) = (time(fast).await, time(slow).await);
-    assert!(
-        delayed / quick > 5.0,
-        "delayed {delayed:.3} s vs {quick:.3} s"
-    );
+    // Lower bounds only: a busy machine makes anything slower, never faster.
+    let (_quick, delayed) = (time(fast).await, time(slow).await);
+    assert!(delayed >= 3.0 * 0.150, "delayed {delayed:.3} s");
 }

@@ -19,8 +19,11 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-/// Connections served at once.
-pub const MAX_CONNECTIONS: usize = 512;
+/// Connections served at once. Well above what the seed programs open (B3's bursts: 500 threads
+/// requesting at once, then 30 more while those connections stay open in the client's pool), and well
+/// below the file descriptors a process has (an idle keep-alive connection is closed after
+/// [`HEADER_READ_TIMEOUT`]).
+pub const MAX_CONNECTIONS: usize = 2048;
 /// How long a client may take to send a request's headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for open connections to finish.

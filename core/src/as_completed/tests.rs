@@ -83,18 +83,37 @@ fn a_future_cancelled_during_the_wait_is_yielded() {
 
 #[test]
 fn yields_in_the_order_tasks_finish_on_an_executor() {
+    // Each task waits at its own gate; a driver opens them in the order 10, 20, 30, 40, each only once
+    // the previous future is done, while the iterator (made first) waits.
     let ex = ThreadPoolExecutor::new(4).unwrap();
-    let fs: Vec<_> = [40u64, 10, 30, 20]
+    let values_in_input_order = [40u32, 10, 30, 20];
+    let mut opens = Vec::new();
+    let fs: Vec<_> = values_in_input_order
         .into_iter()
-        .map(|ms| {
+        .map(|v| {
+            let (open, gate) = std::sync::mpsc::channel::<()>();
+            opens.push(open);
             ex.submit(move || {
-                thread::sleep(Duration::from_millis(ms));
-                ms as u32
+                gate.recv().unwrap();
+                v
             })
             .unwrap()
         })
         .collect();
-    assert_eq!(values(as_completed(&fs, None)), [10, 20, 30, 40]);
+    let it = as_completed(&fs, None);
+    let driven = fs.clone();
+    let driver = thread::spawn(move || {
+        for want in [10u32, 20, 30, 40] {
+            let i = values_in_input_order
+                .iter()
+                .position(|&v| v == want)
+                .unwrap();
+            opens[i].send(()).unwrap();
+            assert_eq!(driven[i].result(), Ok(want));
+        }
+    });
+    assert_eq!(values(it), [10, 20, 30, 40]);
+    driver.join().unwrap();
 }
 
 #[test]

@@ -2,7 +2,6 @@ use super::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Mutex;
-use std::thread::sleep;
 
 fn counter() -> Arc<AtomicUsize> {
     Arc::new(AtomicUsize::new(0))
@@ -10,14 +9,24 @@ fn counter() -> Arc<AtomicUsize> {
 
 #[test]
 fn results_come_back_in_input_order_while_tasks_finish_in_reverse() {
+    // Task n may finish only once task n + 1 has: gates, not sleep gaps, make the reverse order.
     let ex = ThreadPoolExecutor::new(5).unwrap();
     let finish_order = Arc::new(Mutex::new(Vec::new()));
     let fo = Arc::clone(&finish_order);
+    let gates: Vec<_> = (0..5).map(|_| mpsc::channel::<()>()).collect();
+    let (opens, waits): (Vec<_>, Vec<_>) = gates.into_iter().unzip();
+    let waits: Vec<_> = waits.into_iter().map(Mutex::new).collect();
+    let waits = Arc::new(waits);
+    let opens = Arc::new(opens);
+    opens[4].send(()).unwrap();
     let results: Vec<_> = ex
         .map(
             move |n: u64| {
-                sleep(Duration::from_millis(10 * (5 - n)));
+                waits[n as usize].lock().unwrap().recv().unwrap();
                 fo.lock().unwrap().push(n);
+                if n > 0 {
+                    opens[n as usize - 1].send(()).unwrap();
+                }
                 n * 10
             },
             0..5,

@@ -70,16 +70,20 @@ fn first_exception_without_an_exception_waits_for_all_and_cancellation_is_not_on
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let c = pending();
     c.cancel();
+    let (open, gate) = std::sync::mpsc::channel::<()>();
     let fs = [
         ex.submit(|| 1).unwrap(),
-        ex.submit(|| {
-            thread::sleep(Duration::from_millis(20));
+        ex.submit(move || {
+            gate.recv().unwrap();
             2
         })
         .unwrap(),
     ];
     let all: Vec<_> = fs.iter().cloned().chain([c]).collect();
+    // The second task ends whenever the opener runs: before or during the wait, it must be waited for.
+    let opener = thread::spawn(move || open.send(()).unwrap());
     let r = wait(&all, None, ReturnWhen::FirstException);
+    opener.join().unwrap();
     assert_eq!(r.done.len(), 3);
     assert!(r.not_done.is_empty());
 }
