@@ -3,25 +3,20 @@
 
 mod support;
 
-use futurelab_programs::{presets, run, RunOptions, RunReport};
+use futurelab_programs::{presets, run, Printed, RunOptions, RunReport};
 use futurelab_server::server::flags::FlagOptions;
-use std::sync::{Arc, Mutex};
 
 /// Runs A8 against `server`; what it printed, and its report.
 async fn run_a8(server: String) -> (String, RunReport) {
     let program = presets::get("A8").unwrap().program().unwrap();
-    let out = Arc::new(Mutex::new(String::new()));
-    let sink = out.clone();
-    let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
-        sink.lock().unwrap().push_str(text)
-    }));
+    let (printed, sink) = Printed::new();
+    let mut options = RunOptions::new(sink);
     options.server = Some(server);
     // The engine blocks (it is the Python program): off the async runtime's threads.
     let report = tokio::task::spawn_blocking(move || run(&program, options))
         .await
         .unwrap();
-    let printed = out.lock().unwrap().clone();
-    (printed, report)
+    (printed.text(), report)
 }
 
 /// The counts of the Counter A8 prints last: `Counter({<Status.ok: 1>: 20, …})`.

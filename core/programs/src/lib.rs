@@ -162,6 +162,26 @@ impl StopHandle {
     }
 }
 
+/// What a run printed, collected by the sink [`Printed::new`] gives (tests, comparisons).
+#[derive(Clone, Default)]
+pub struct Printed(Arc<std::sync::Mutex<String>>);
+
+impl Printed {
+    /// An empty collection and the sink that fills it.
+    pub fn new() -> (Printed, Sink) {
+        let printed = Printed::default();
+        let into = printed.0.clone();
+        let sink: Sink =
+            Arc::new(move |_thread: &str, text: &str| value::lock(&into).push_str(text));
+        (printed, sink)
+    }
+
+    /// Everything printed so far.
+    pub fn text(&self) -> String {
+        value::lock(&self.0).clone()
+    }
+}
+
 impl RunOptions {
     /// Real time, no time limit, the default limits.
     pub fn new(sink: Sink) -> Self {

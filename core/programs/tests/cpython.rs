@@ -137,16 +137,9 @@ for path in ['/', '/n/1,2', '/sq/12', '/sq/x', '/made', '/boom', '/missing', '/n
 /// What `source` prints under the engine, and its report.
 fn engine_output(source: &str) -> (String, futurelab_programs::RunReport) {
     let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
-    let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let sink = out.clone();
-    let report = futurelab_programs::run(
-        &program,
-        futurelab_programs::RunOptions::new(std::sync::Arc::new(move |_: &str, text: &str| {
-            sink.lock().unwrap().push_str(text)
-        })),
-    );
-    let printed = out.lock().unwrap().clone();
-    (printed, report)
+    let (printed, sink) = futurelab_programs::Printed::new();
+    let report = futurelab_programs::run(&program, futurelab_programs::RunOptions::new(sink));
+    (printed.text(), report)
 }
 
 #[test]

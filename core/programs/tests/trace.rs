@@ -15,11 +15,8 @@ fn traced(source: &str, time_scale: f64) -> Vec<TraceEvent> {
 fn traced_with(source: &str, time_scale: f64, free_threaded: bool) -> (Vec<TraceEvent>, String) {
     let program = parse_program(source).unwrap_or_else(|e| panic!("{e}"));
     let trace = Trace::new().limited(100_000);
-    let printed = Arc::new(std::sync::Mutex::new(String::new()));
-    let sink = printed.clone();
-    let mut options = RunOptions::new(Arc::new(move |_: &str, text: &str| {
-        sink.lock().unwrap().push_str(text)
-    }));
+    let (printed, sink) = futurelab_programs::Printed::new();
+    let mut options = RunOptions::new(sink);
     options.free_threaded = free_threaded;
     options.time_scale = time_scale;
     options.time_limit = Some(Duration::from_secs(60));
@@ -27,8 +24,7 @@ fn traced_with(source: &str, time_scale: f64, free_threaded: bool) -> (Vec<Trace
     let report = run(&program, options);
     assert_eq!(report.error, None);
     assert_eq!(trace.dropped(), 0);
-    let printed = printed.lock().unwrap().clone();
-    (trace.events(), printed)
+    (trace.events(), printed.text())
 }
 
 fn preset(id: &str) -> String {

@@ -33,6 +33,17 @@ impl Choice {
         }
     }
 
+    const fn without_gil(self) -> Self {
+        Choice {
+            free_threaded: true,
+            ..self
+        }
+    }
+
+    const fn edited(self, edit: Option<(&'static str, &'static str)>) -> Self {
+        Choice { edit, ..self }
+    }
+
     /// The program's text: the preset's own, or edited.
     fn source(self) -> String {
         let own = preset_of(self.id).source;
@@ -76,16 +87,8 @@ const PAIRS: &[(Choice, Choice, &str)] = &[
         "submit all then wait, and wait after each submit",
     ),
     (
-        Choice {
-            id: "D12",
-            free_threaded: false,
-            edit: D12_FEWER,
-        },
-        Choice {
-            id: "D12",
-            free_threaded: true,
-            edit: D12_FEWER,
-        },
+        Choice::gil("D12").edited(D12_FEWER),
+        Choice::gil("D12").edited(D12_FEWER).without_gil(),
         "is_prime on threads takes turns with the GIL; without it (D12t, free-threaded) the threads use every core, as the processes do. Both with 4 numbers instead of the seed's 100, which take minutes",
     ),
 ];

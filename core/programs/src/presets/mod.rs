@@ -1053,12 +1053,8 @@ impl Preset {
     ) -> Result<String, String> {
         let program = parse_program(&self.test_source())
             .map_err(|e| format!("{} does not parse: {e}", self.id))?;
-        let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let sink = out.clone();
-        let mut options =
-            crate::RunOptions::new(std::sync::Arc::new(move |_thread: &str, text: &str| {
-                crate::value::lock(&sink).push_str(text)
-            }));
+        let (out, sink) = crate::Printed::new();
+        let mut options = crate::RunOptions::new(sink);
         options.time_scale = self.test_time_scale;
         options.time_limit = Some(std::time::Duration::from_secs_f64(
             self.hangs_for.unwrap_or(60.0),
@@ -1081,7 +1077,7 @@ impl Preset {
             (None, Some(why)) => return Err(format!("{} was stopped: {why}", self.id)),
             _ => {}
         }
-        let text = crate::value::lock(&out).clone();
+        let text = out.text();
         Ok(text)
     }
 }
