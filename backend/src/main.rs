@@ -39,6 +39,7 @@ fn main() -> ExitCode {
                 tracing_subscriber::fmt()
                     .with_writer(writer)
                     .with_max_level(args.log.filter())
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                     .with_target(false)
                     .init();
                 let listener = server::bind(args.addr).await?;
