@@ -79,6 +79,21 @@
 //! - A `map` with `buffersize` whose refill is refused after shutdown yields the buffered results and then
 //!   one `Err(FutureError::Rejected(..))` (CPython raises and loses them: gh-146392).
 //!
+//! ## Your code, and the locks it runs under
+//! Code you hand the crate runs in one of these places. Only the last two run under a lock of the
+//! crate's, and each says what it must not do there.
+//!
+//! | your code | runs on | locks held |
+//! |---|---|---|
+//! | a task (`submit`, `map`) | a worker thread | none |
+//! | an executor's `initializer` | each new worker thread, before its first task | none |
+//! | a done-callback ([`Future::add_done_callback`]) | the thread that completes the future (the worker, or whoever calls `set_result`/`cancel`), or the caller at once if the future is done | none: the future's lock is released first; a worker running callbacks counts as busy, so a callback may submit to its own executor and wait |
+//! | a process pool's `answer_with` handler | the thread that drives the asking worker | none |
+//! | a process pool's `on_output` sink | a thread that reads that worker's output | none |
+//! | a `multiprocessing.Pool` callback or error callback | the thread that completes the last call of the result | none |
+//! | a [`Trace`] listener ([`Trace::with_listener`]) | the thread recording the event | the trace's lock; for `submitted`, also the executor's queue lock (so that `submitted` always precedes `started`). It must be quick, and must not record into the same trace, submit to the recording executor or wait for its futures: send the event down a channel instead |
+//! | the `describe` closure of [`Future::repr_with`] | the caller | that future's lock: it must not call methods of the same future |
+//!
 //! ## In the browser
 //! Workers are long-running jobs on the rayon pool that `wasm-bindgen-rayon` starts; the pool must be
 //! initialised first, and its size bounds how many workers really run at once (leave one pool thread for

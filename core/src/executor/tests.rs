@@ -161,6 +161,7 @@ fn three_blocked_tasks_start_exactly_three_threads() {
     assert!(fs.iter().all(|f| f.result().is_ok()));
 }
 
+/// CPython: test_thread_pool.py test_saturation (the warm-pool case is in tests/cpython_ported.rs).
 #[test]
 fn saturation_never_starts_more_than_max_workers() {
     let max = 4;

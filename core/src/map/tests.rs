@@ -105,6 +105,7 @@ fn the_timeout_counts_from_the_call_yields_timeout_and_ends() {
     assert_eq!(ran.load(Ordering::SeqCst), 3);
 }
 
+/// CPython: test_map_close (closing a started map cancels what has not started).
 #[test]
 fn dropping_a_started_iterator_cancels_what_has_not_started() {
     let ex = ThreadPoolExecutor::new(1).unwrap();

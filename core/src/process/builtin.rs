@@ -30,6 +30,9 @@ pub struct Builtins {
     pub exit: Remote<i32, ()>,
     /// `print(text)` in the worker.
     pub print: Remote<String, ()>,
+    /// Returns a value JSON cannot hold (a map whose keys are pairs), as CPython's deadlock tests return
+    /// an object that fails to pickle: the call fails with a serialisation error, the worker goes on.
+    pub unserialisable: Remote<(), std::collections::BTreeMap<(u8, u8), u8>>,
 }
 
 /// The built-in registry and its typed handles.
@@ -52,6 +55,9 @@ pub fn builtin_registry() -> (Registry, Builtins) {
         abort: r.register("abort", |(): ()| std::process::abort()),
         exit: r.register("exit", |code: i32| std::process::exit(code)),
         print: r.register("print", |text: String| println!("{text}")),
+        unserialisable: r.register("unserialisable", |(): ()| {
+            std::collections::BTreeMap::from([((1, 2), 3)])
+        }),
     };
     (r, builtins)
 }

@@ -57,6 +57,7 @@ fn first_completed_waits_for_one_completion() {
     assert!(r.not_done.contains(&b));
 }
 
+/// CPython: test_first_exception_one_already_failed.
 #[test]
 fn first_exception_returns_at_once_when_one_already_failed() {
     let (bad, p) = (failed(), pending());
