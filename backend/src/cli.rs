@@ -157,6 +157,9 @@ pub struct ServeArgs {
     /// The fraction of flag requests that fail with 500 or 503, from 0 to 1.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub flag_error_rate: f64,
+    /// The longest a program run goes on before the server stops it (seconds, 1 to 3600).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub run_time_limit: u64,
 }
 
 impl ServeArgs {
@@ -173,6 +176,7 @@ impl ServeArgs {
         let mut options = crate::server::ServeOptions::new(&self.dist);
         options.flags = self.flag_options();
         options.allowed_hosts = self.allow_hosts.clone();
+        options.run_time_limit = std::time::Duration::from_secs(self.run_time_limit);
         options
     }
 }

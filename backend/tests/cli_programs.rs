@@ -144,6 +144,34 @@ fn a_stopped_run_ends_its_worker_processes() {
 }
 
 #[test]
+fn a_with_block_over_spinning_worker_processes_ends_at_the_limit() {
+    // The limit stops the main thread inside `list(executor.map(...))`; leaving the `with` block then
+    // shuts the pool down with wait=True. The workers cannot see the stop, so before they were killed
+    // at the stop, that wait lasted the run's whole 5 s grace.
+    let dir = tempfile::tempdir().unwrap();
+    let spin = dir.path().join("spin.py");
+    std::fs::write(
+        &spin,
+        "from concurrent.futures import ProcessPoolExecutor\n\
+         def spin(n):\n    while True:\n        n += 1\n\
+         if __name__ == '__main__':\n    with ProcessPoolExecutor(2) as executor:\n        list(executor.map(spin, range(2)))\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = futurelab(&["run", spin.to_str().unwrap(), "--time-limit", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("time limit"));
+    // Not a speed claim: the old path could not end before 1 s + the 5 s grace.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn a_process_pool_refuses_what_cannot_be_pickled() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pickle.py");

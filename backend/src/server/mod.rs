@@ -51,6 +51,8 @@ pub struct ServeOptions {
     pub process_worker: Option<PathBuf>,
     /// Host names the server answers to besides the loopback names and its own address.
     pub allowed_hosts: Vec<String>,
+    /// The longest a program runs (real time) before the server stops it.
+    pub run_time_limit: std::time::Duration,
 }
 
 impl ServeOptions {
@@ -61,6 +63,7 @@ impl ServeOptions {
             flags: flags::FlagOptions::default(),
             process_worker: std::env::current_exe().ok(),
             allowed_hosts: Vec::new(),
+            run_time_limit: program_runs::TIME_LIMIT,
         }
     }
 }
@@ -141,7 +144,11 @@ pub async fn serve_until(
 ) -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Io)?;
     let base_url = format!("http://{}", loopback_if_unspecified(local));
-    let runs = runs::Runs::new(base_url, options.process_worker.clone());
+    let runs = runs::Runs::new(
+        base_url,
+        options.process_worker.clone(),
+        options.run_time_limit,
+    );
     let hosts = guard::AllowedHosts::new(local.ip(), &options.allowed_hosts);
     let stopping = Arc::clone(&runs);
     listen::serve_connections(listener, router(&options, runs, hosts), async move {

@@ -7,7 +7,8 @@
 //!   its line and column), a bad scale or a body that is not such JSON gets 400 and `{"error", …}`.
 //! - At most [`MAX_RUNS`](super::runs::MAX_RUNS) runs at once, then 429
 //!   with `Retry-After`.
-//! - Every run has a wall-clock limit of [`TIME_LIMIT`] (a preset that hangs by design, its own).
+//! - Every run has a wall-clock limit: [`TIME_LIMIT`] unless `futurelab serve --run-time-limit` says
+//!   otherwise (a preset that hangs by design, its own if shorter).
 //! - The answer is `text/event-stream`: `print` events (`{"thread", "text", "t_us"}`: each print call's
 //!   whole text, and when, on the trace's clock) in order; `trace` events, each a JSON array of
 //!   [`TraceEvent`]s in recording order (the futures, the waits, every thread's start and end, who
@@ -16,8 +17,9 @@
 //!   exception's traceback, why the run was stopped, what CPython would have written on standard
 //!   error meanwhile, such as an exception in a thread, and how many trace events went over
 //!   [`MAX_TRACE_EVENTS`]). Every event recorded before the run ended is sent before `done`.
-//! - A client that leaves, or that stops reading while [`BUFFERED_EVENTS`] events wait, stops the run;
-//!   its worker processes are killed.
+//! - A client that leaves stops the run; its worker processes are killed. A client slower than the
+//!   program slows it down: when [`BUFFERED_EVENTS`] events wait, a `print` waits for room; one that
+//!   waits [`SLOW_CLIENT`] stops the run (the client is not reading).
 
 use super::error_response;
 use super::runs::Runs;
@@ -34,16 +36,22 @@ use futurelab_programs::{
 };
 use serde::Deserialize;
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
 
-/// The longest a program runs on the server (real time).
+/// The longest a program runs on the server (real time), by default.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
-/// Events that may wait for a slow client before its run is stopped.
+/// Events that may wait for a slow client: when they are all waiting, a `print` waits for room (the
+/// program slows to the client's pace).
 pub const BUFFERED_EVENTS: usize = 4096;
+
+/// How long a `print` waits for room before the client counts as not reading, and its run is stopped.
+pub const SLOW_CLIENT: Duration = Duration::from_secs(10);
 
 /// Trace events kept for one run; later ones are counted in `done`'s `trace_dropped` (a busy program
 /// still runs to its end, its drawing stops there).
@@ -167,19 +175,25 @@ pub(crate) async fn start(
     let stop = StopHandle::default();
     let buffer = TraceBuffer::default();
     let trace = {
-        let (tx, stop, buffer) = (tx.clone(), stop.clone(), buffer.clone());
+        let (tx, buffer) = (tx.clone(), buffer.clone());
+        let wake_missed = AtomicBool::new(false);
         Trace::with_listener(move |event| {
             let mut waiting = buffer.lock().unwrap_or_else(|p| p.into_inner());
             waiting.push(event.clone());
-            // One wake-up per batch: the stream takes everything waiting when it gets it.
-            if waiting.len() == 1 && tx.try_send(ProgramEvent::TraceReady).is_err() {
-                stop.stop("the client is not reading the run's events");
+            // One wake-up per batch: the stream takes everything waiting when it gets it. When the
+            // channel is full, the stream has events to send already: the next event tries again,
+            // and `done` takes whatever is left.
+            if waiting.len() == 1 || wake_missed.load(Ordering::Relaxed) {
+                let missed = tx.try_send(ProgramEvent::TraceReady).is_err();
+                wake_missed.store(missed, Ordering::Relaxed);
             }
         })
         .limited(MAX_TRACE_EVENTS)
     };
     let print_tx = tx.clone();
     let print_stop = stop.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let done_runtime = runtime.clone();
     let origin = trace.origin();
     let mut options = RunOptions::new(Arc::new(move |thread: &str, text: &str| {
         let event = ProgramEvent::Print {
@@ -187,7 +201,7 @@ pub(crate) async fn start(
             text: text.to_string(),
             t_us: origin.elapsed().as_micros() as u64,
         };
-        if print_tx.try_send(event).is_err() {
+        if !send_waiting_for_room(&print_tx, event, || print_stop.is_stopped(), &runtime) {
             print_stop.stop("the client is not reading the run's events");
         }
     }));
@@ -196,8 +210,8 @@ pub(crate) async fn start(
     options.free_threaded = request.free_threaded;
     options.time_limit = Some(
         hangs_for
-            .map_or(TIME_LIMIT, Duration::from_secs_f64)
-            .min(TIME_LIMIT),
+            .map_or(runs.time_limit, Duration::from_secs_f64)
+            .min(runs.time_limit),
     );
     options.server = Some(runs.base_url.clone());
     options.process_worker = runs.process_worker.clone();
@@ -216,8 +230,9 @@ pub(crate) async fn start(
                 "background_errors": report.background_errors,
                 "trace_dropped": trace.dropped(),
             });
-            // A client that does not read misses the end; the stream closes when the run's senders are gone.
-            let _ = tx.try_send(ProgramEvent::Done(done));
+            // A client that does not read for SLOW_CLIENT misses the end; the stream closes when the
+            // run's senders are gone.
+            send_waiting_for_room(&tx, ProgramEvent::Done(done), || false, &done_runtime);
         });
     if let Err(e) = spawned {
         return error_response(
@@ -228,6 +243,36 @@ pub(crate) async fn start(
     Sse::new(event_stream(rx, buffer, StopOnDrop(stop)))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(1)))
         .into_response()
+}
+
+/// Sends `event`, waiting while the channel is full (the client is slower than the program), in slices
+/// that notice `give_up`; false after [`SLOW_CLIENT`] of waiting (the client is not reading) or once
+/// `give_up` says so. A closed channel (the client left) drops the event: the run is being stopped.
+fn send_waiting_for_room(
+    tx: &mpsc::Sender<ProgramEvent>,
+    event: ProgramEvent,
+    give_up: impl Fn() -> bool,
+    runtime: &tokio::runtime::Handle,
+) -> bool {
+    let mut event = match tx.try_send(event) {
+        Ok(()) | Err(TrySendError::Closed(_)) => return true,
+        Err(TrySendError::Full(event)) => event,
+    };
+    let deadline = std::time::Instant::now() + SLOW_CLIENT;
+    while !give_up() && std::time::Instant::now() < deadline {
+        let sent = runtime.block_on(async {
+            match tokio::time::timeout(Duration::from_millis(100), tx.reserve()).await {
+                Ok(Ok(permit)) => Ok(permit.send(event)),
+                Ok(Err(_closed)) => Ok(()),
+                Err(_elapsed) => Err(event),
+            }
+        });
+        match sent {
+            Ok(()) => return true,
+            Err(back) => event = back,
+        }
+    }
+    false
 }
 
 /// Stops the run when the response stream is dropped: the client left (or the run ended, when stopping

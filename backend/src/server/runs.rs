@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// Runs going at once, at most.
@@ -34,6 +35,8 @@ pub(crate) struct Runs {
     pub(crate) base_url: String,
     /// The program process pools start as workers.
     pub(crate) process_worker: Option<PathBuf>,
+    /// The longest a run goes on (real time).
+    pub(crate) time_limit: Duration,
     /// The runs going, by number.
     going: Mutex<HashMap<u64, StopHandle>>,
     next: AtomicU64,
@@ -58,11 +61,16 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Runs {
-    pub(crate) fn new(base_url: String, process_worker: Option<PathBuf>) -> Arc<Self> {
+    pub(crate) fn new(
+        base_url: String,
+        process_worker: Option<PathBuf>,
+        time_limit: Duration,
+    ) -> Arc<Self> {
         Arc::new(Runs {
             slots: Arc::new(Semaphore::new(MAX_RUNS)),
             base_url,
             process_worker,
+            time_limit,
             going: Mutex::default(),
             next: AtomicU64::new(0),
             stopping: Mutex::default(),

@@ -5,11 +5,13 @@
 //!   √n / 2 for each number, so at most two of the largest numbers allowed), else 400; while
 //!   [`MAX_QUEUED_WORK`] divisions wait or run for all clients together, a new request gets 503 with
 //!   `Retry-After`; and the calls of a client that leaves are cancelled if they have not started.
-//!   `GET /is_prime` says `{"queued_work", "limit"}`.
+//!   `GET /is_prime` says `{"queued_work", "limit"}`. A request of at most [`INLINE_WORK`] divisions
+//!   (`/is_prime/7`) is answered at once, never queued behind costly ones.
 //! - `GET /fanout`: `read_file`, `read_db`, `read_api` (100 / 200 / 300 ms of I/O) at once on a thread
 //!   pool, about 300 ms; `?mode=sequential` one after the other, about 600 ms.
 //!
-//! The handlers `.await` the executor's futures, so no async worker thread ever blocks.
+//! The handlers `.await` the executor's futures, so no async worker thread ever blocks (beyond the
+//! bounded inline work).
 
 use super::error_response;
 use axum::extract::{Path, Query, State};
@@ -32,6 +34,10 @@ pub const MAX_NUMBER: u64 = 1_000_000_000_000_000_000;
 pub const MAX_REQUEST_WORK: u64 = 1_000_000_000;
 /// The most trial divisions waiting or running for every `/is_prime/` request together: beyond it, 503.
 pub const MAX_QUEUED_WORK: u64 = 4 * MAX_REQUEST_WORK;
+/// A request asking for at most this many trial divisions (a few hundred microseconds of one core) is
+/// answered at once, without queueing behind costly ones: `/is_prime/7` stays fast however busy the
+/// pool is.
+pub const INLINE_WORK: u64 = 20_000;
 
 struct Pools {
     cpu: ThreadPoolExecutor,
@@ -132,6 +138,13 @@ async fn is_prime_route(State(pools): State<Arc<Pools>>, Path(numbers): Path<Str
                 "these numbers need about {work} trial divisions; one request may ask for {MAX_REQUEST_WORK}"
             ),
         );
+    }
+    if work <= INLINE_WORK {
+        let answer: Map<String, Value> = numbers
+            .iter()
+            .map(|&n| (n.to_string(), Value::Bool(is_prime(n))))
+            .collect();
+        return Json(Value::Object(answer)).into_response();
     }
     let queued = pools.queued_work.fetch_add(work, Ordering::SeqCst);
     let mut claim = Claim {

@@ -143,6 +143,16 @@ impl std::fmt::Debug for StopHandle {
 }
 
 impl StopHandle {
+    /// True once the run is stopped: by this handle, or by its time limit.
+    pub fn is_stopped(&self) -> bool {
+        let s = value::lock(&self.0);
+        s.reason.is_some()
+            || s.runtime
+                .as_ref()
+                .and_then(std::sync::Weak::upgrade)
+                .is_some_and(|rt| rt.stopped().is_some())
+    }
+
     /// Stops the run, saying why (the run's report gives the reason).
     pub fn stop(&self, reason: impl Into<String>) {
         let mut s = value::lock(&self.0);

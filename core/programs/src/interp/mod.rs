@@ -244,14 +244,24 @@ impl Runtime {
         ThreadLifetime(self.trace.clone())
     }
 
-    /// Stops the run: every thread ends at its next statement or wait.
+    /// Stops the run: every thread ends at its next statement or wait, and the worker processes of
+    /// its process pools are killed (they cannot see the stop, and a wait for their calls, such as a
+    /// `with` block's shutdown, would otherwise outlast the run's limit).
     pub(crate) fn stop(&self, reason: impl Into<String>) {
-        let mut r = lock(&self.cancel.reason);
-        if r.is_none() {
-            *r = Some(reason.into());
-        }
+        let first = {
+            let mut r = lock(&self.cancel.reason);
+            let first = r.is_none();
+            if first {
+                *r = Some(reason.into());
+            }
+            first
+        };
         self.cancel.stopped.store(true, Ordering::SeqCst);
         self.cancel.wake.notify_all();
+        #[cfg(unix)]
+        if first {
+            processes::kill_workers_soon(lock(&self.process_pools).clone());
+        }
     }
 
     pub(crate) fn stopped(&self) -> Option<String> {

@@ -414,6 +414,26 @@ pub(crate) fn finish(ctx: &Ctx, forced: bool) {
     }
 }
 
+/// Kills the worker processes of `pools` on a thread of its own (killing waits for the pools' drivers
+/// to see the deaths; the caller may be an async task or a driver itself). Calls they were running fail
+/// with `BrokenProcessPool`.
+pub(crate) fn kill_workers_soon(pools: Vec<Value>) {
+    if pools.is_empty() {
+        return;
+    }
+    let killing = std::thread::Builder::new()
+        .name("stop worker processes".into())
+        .spawn(move || {
+            for pool in pools {
+                if let Some(p) = pool.downcast::<ProcessPool>() {
+                    p.pool.kill_workers();
+                }
+            }
+        });
+    // Without a thread, the run's end kills them (`finish` with `forced`), after its grace.
+    drop(killing);
+}
+
 /// `ProcessPoolExecutor(max_workers=None)`.
 pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
     new_pool(ctx, &a, Kind::Executor)
