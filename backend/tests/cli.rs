@@ -61,6 +61,12 @@ fn without_a_built_page_the_api_answers_and_the_page_says_how_to_build_it() {
         "{body}"
     );
     assert!(get(&addr, "/healthz").0.contains(" 200 "));
+    let (status, body) = get(&addr, "/no/such/thing");
+    assert!(status.contains(" 404 "), "{status}");
+    assert!(
+        body.contains("\"error\":\"nothing at /no/such/thing\""),
+        "{body}"
+    );
     let (status, body) = get(&addr, "/is_prime/7");
     assert!(status.contains(" 200 "), "{status}");
     assert!(body.contains("\"7\":true"), "{body}");

@@ -100,7 +100,8 @@ fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::AllowedHo
     page::with_isolation_headers(routes)
 }
 
-/// An error as the API reports every one: its status and `{"error": "..."}`.
+/// An error as the API reports every one: its status and `{"error": "..."}`. Extractors' rejections
+/// (a path that is not UTF-8, a query that does not parse) go through it too, not axum's plain text.
 pub fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }

@@ -17,7 +17,8 @@ pub(super) fn routes(dist: &Path) -> Router {
     if !super::has_page(dist) {
         return Router::new()
             .route("/", axum::routing::get(no_page))
-            .route("/index.html", axum::routing::get(no_page));
+            .route("/index.html", axum::routing::get(no_page))
+            .fallback(super::not_found);
     }
     let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(
         super::not_found,
@@ -34,16 +35,22 @@ pub(super) fn routes(dist: &Path) -> Router {
         .layer(axum::middleware::from_fn(only_reads))
 }
 
-/// The page's files are read, never written: any other method gets the API's JSON 405.
+/// The page's files are read, never written: any other method gets the API's JSON 405. A path the file
+/// system refuses (`/x%00`: a NUL byte) is a JSON 404, not the file service's bare 500.
 async fn only_reads(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::Method;
-    if matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return super::method_not_allowed(request.method().clone(), request.uri().clone()).await;
     }
-    super::method_not_allowed(request.method().clone(), request.uri().clone()).await
+    let uri = request.uri().clone();
+    let response = next.run(request).await;
+    if response.status().is_server_error() {
+        return super::not_found(uri).await;
+    }
+    response
 }
 
 /// `/` when the server has no built page: what to do about it. Every API route still answers.

@@ -8,6 +8,7 @@
 
 use super::error_response;
 use super::flags::{simulated_latency, FlagOptions};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +27,14 @@ pub(super) fn routes(options: FlagOptions) -> Router {
         .with_state(options)
 }
 
-async fn page(State(options): State<FlagOptions>, Path(n): Path<String>) -> Response {
+async fn page(
+    State(options): State<FlagOptions>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Path(n) = match path {
+        Ok(path) => path,
+        Err(r) => return super::error_response(r.status(), r.body_text()),
+    };
     simulated_latency(options.delay_ms, options.jitter_ms).await;
     match n.parse::<u32>() {
         Ok(n) if (1..=PAGE_COUNT).contains(&n) => (

@@ -262,7 +262,10 @@ fn send_waiting_for_room(
     while !give_up() && std::time::Instant::now() < deadline {
         let sent = runtime.block_on(async {
             match tokio::time::timeout(Duration::from_millis(100), tx.reserve()).await {
-                Ok(Ok(permit)) => Ok(permit.send(event)),
+                Ok(Ok(permit)) => {
+                    permit.send(event);
+                    Ok(())
+                }
                 Ok(Err(_closed)) => Ok(()),
                 Err(_elapsed) => Err(event),
             }
