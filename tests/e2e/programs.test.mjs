@@ -513,3 +513,37 @@ test("readable on a 400-pixel-wide screen", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("as_completed hands futures back in the order they finish, not the order they were submitted", async () => {
+  // Each task waits until the one before it has finished (a done-callback opens its gate), so the
+  // finishing order 1, 2, 3, 4 is forced by gates, and differs from the submission order 4, 1, 3, 2.
+  const source = [
+    "import threading",
+    "from concurrent.futures import ThreadPoolExecutor, as_completed",
+    "",
+    "done_before = [threading.Event() for _ in range(6)]",
+    "done_before[1].set()",
+    "",
+    "def step(n):",
+    "    done_before[n].wait()",
+    "    return n",
+    "",
+    "def let_next_go(future):",
+    "    done_before[future.result() + 1].set()",
+    "",
+    "with ThreadPoolExecutor(max_workers=4) as executor:",
+    "    futures = [executor.submit(step, n) for n in (4, 1, 3, 2)]",
+    "    for future in futures:",
+    "        future.add_done_callback(let_next_go)",
+    "    print([future.result() for future in as_completed(futures)])",
+    "",
+  ].join("\n");
+  const { page, errors } = await open(`/?programs#source=${encodeURIComponent(source)}`);
+  const { lines } = await runInPage(page, "1");
+  assert.deepEqual(lines, ["[1, 2, 3, 4]"], "in this page");
+  await page.getByTestId("program-run").click();
+  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  assert.deepEqual((await page.getByTestId("program-console").textContent()).trim().split("\n"), ["[1, 2, 3, 4]"], "on the server");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -320,3 +320,42 @@ impl Object for Bytes {
         self
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::fetch;
+    use std::io::{Read, Write};
+
+    /// A server on a loopback port that answers one request with `answer`.
+    fn answering(answer: Vec<u8>) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(&answer);
+        });
+        format!("http://{addr}/flags/cn/cn.gif")
+    }
+
+    #[test]
+    fn a_redirect_is_not_followed_off_the_server() {
+        // Followed, it would leave the futurelab server for another host: the program gets the 302.
+        let url = answering(
+            b"HTTP/1.1 302 Found\r\nLocation: http://example.invalid/secret\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+        );
+        assert_eq!(fetch(&url), Ok((302, Vec::new())));
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_refused() {
+        let size = super::MAX_BODY as usize + 1;
+        let mut answer =
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n")
+                .into_bytes();
+        answer.resize(answer.len() + size, b'x');
+        let refused = fetch(&answering(answer)).unwrap_err();
+        assert!(refused.contains("limit of 16777216 bytes"), "{refused}");
+    }
+}
