@@ -34,6 +34,8 @@ frontend: fetch-wasm-deps
 test-rust:
 	cargo test --workspace
 	./.ci/check-no-workers.sh
+	# The loom models of the executor (core/src/executor/loom_models.rs), in a target folder of their own.
+	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p futurelab --lib --release loom_models
 
 test-e2e:
 	cargo build -p futurelab-server

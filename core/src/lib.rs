@@ -117,13 +117,14 @@ mod executor;
 mod future;
 mod map;
 /// `multiprocessing.Pool`: native, Unix (its process workers are a process pool's).
-#[cfg(unix)]
+#[cfg(all(unix, not(loom)))]
 mod mp_pool;
 mod panic;
 mod platform;
 /// Process pools exist natively on Unix only (the browser has no processes).
-#[cfg(unix)]
+#[cfg(all(unix, not(loom)))]
 pub mod process;
+mod sync;
 mod thread;
 mod trace;
 mod wait;
@@ -137,7 +138,7 @@ pub use executor::{
 };
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};
-#[cfg(unix)]
+#[cfg(all(unix, not(loom)))]
 pub use mp_pool::{AsyncResult, Pool, PoolBuilder, PoolError};
 pub use platform::Instant;
 #[cfg(target_arch = "wasm32")]

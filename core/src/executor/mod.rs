@@ -7,19 +7,19 @@ pub(crate) use worker::current_thread_label;
 pub use worker::{current_worker_name, report_aborting_panic};
 
 use crate::platform::{self, lock, WorkerHandle};
+use crate::sync::{AtomicUsize, Condvar, Mutex, Ordering};
 use crate::trace::{EventKind, Trace};
 use crate::{ExecutorError, Future, FutureError};
 use job::{Job, Task};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 
 /// CPython's message for an executor whose initializer failed.
 pub const BROKEN_BY_INITIALIZER: &str =
     "A thread initializer failed, the thread pool is not usable anymore";
 
-static NEXT_DEFAULT_PREFIX: AtomicUsize = AtomicUsize::new(0);
-static NEXT_POOL_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_DEFAULT_PREFIX: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static NEXT_POOL_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 type Initializer = Arc<dyn Fn() + Send + Sync>;
 
@@ -402,3 +402,6 @@ impl Drop for ThreadPoolExecutor {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, loom))]
+mod loom_models;

@@ -3,19 +3,27 @@
 use super::{Shared, BROKEN_BY_INITIALIZER};
 use crate::panic::panic_message;
 use crate::platform::{lock, report_error, PANICS_UNWIND};
+use crate::sync::Ordering;
 use crate::trace::EventKind;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 type CrashHandle = (Arc<Shared>, Box<dyn FnOnce(crate::FutureError) + Send>);
 
+#[cfg(not(loom))]
 thread_local! {
     /// The executor (by id) and name of the worker running on this thread, if any.
     static CURRENT: RefCell<Option<(u64, Arc<str>)>> = const { RefCell::new(None) };
     /// Where panics abort: how to fail the task running on this thread, and its executor.
     static CRASH: RefCell<Option<CrashHandle>> = const { RefCell::new(None) };
+}
+
+// Loom's threads share one OS thread: each needs loom's own thread-locals.
+#[cfg(loom)]
+loom::thread_local! {
+    static CURRENT: RefCell<Option<(u64, Arc<str>)>> = RefCell::new(None);
+    static CRASH: RefCell<Option<CrashHandle>> = RefCell::new(None);
 }
 
 /// For a panic hook on a platform where panics abort instead of unwinding (the browser build): if the
@@ -174,9 +182,10 @@ fn spin_for_work(shared: &Shared) {
         if round < SPIN_ROUNDS / 2 {
             std::hint::spin_loop();
         } else {
-            std::thread::yield_now();
+            crate::sync::yield_now();
         }
     }
 }
 
-const SPIN_ROUNDS: u32 = 64;
+/// (Two under loom: the spin only delays, and each round multiplies the interleavings.)
+const SPIN_ROUNDS: u32 = if cfg!(loom) { 2 } else { 64 };

@@ -10,6 +10,7 @@ pub use state::State;
 
 use crate::panic::{panic_message, short_type_name};
 use crate::platform::{deadline_after, lock, report_error, time_left, try_lock, Instant};
+use crate::sync::{AtomicUsize, Condvar, Mutex, MutexGuard, Ordering};
 use crate::trace::{EventKind, Trace, WaitOp};
 use crate::FutureError;
 use cell::{Cell, Completion};
@@ -17,15 +18,14 @@ use state::ToRunning;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 use waiter::{Listener, Waiter};
 
 type Callback<T> = Box<dyn FnOnce(&Future<T>) + Send>;
 type FutureCell<T> = Cell<T, Callback<T>, Listener>;
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 struct Inner<T> {
     id: u64,

@@ -8,9 +8,9 @@
 //! after releasing their own lock), so the two can never deadlock.
 
 use crate::platform::{lock, time_left, try_lock, Instant};
+use crate::sync::{Condvar, Mutex, Ordering};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 #[derive(Default)]
@@ -30,7 +30,7 @@ pub(crate) struct Waiter {
     cond: Condvar,
 }
 
-static NEXT_WAITER: AtomicUsize = AtomicUsize::new(1);
+static NEXT_WAITER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
 impl Waiter {
     pub(crate) fn new() -> Arc<Self> {

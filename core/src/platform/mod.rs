@@ -36,7 +36,7 @@ pub(crate) const PANICS_UNWIND: bool = cfg!(panic = "unwind");
 /// The one clock of the crate: monotonic, and usable on the browser's main thread and in its workers.
 pub use web_time::Instant;
 
-use std::sync::{Mutex, MutexGuard};
+use crate::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The deadline `timeout` from now, or `None` when the clock cannot hold it (`Duration::MAX`): such a

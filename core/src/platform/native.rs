@@ -1,5 +1,8 @@
 //! Native threads.
 
+#[cfg(loom)]
+use loom::thread::JoinHandle;
+#[cfg(not(loom))]
 use std::thread::JoinHandle;
 
 pub(crate) struct WorkerHandle {
@@ -15,10 +18,14 @@ impl WorkerHandle {
 
     /// True when called from this worker itself (which must not join itself).
     pub(crate) fn is_current(&self) -> bool {
-        self.handle.thread().id() == std::thread::current().id()
+        #[cfg(loom)]
+        return self.handle.thread().id() == loom::thread::current().id();
+        #[cfg(not(loom))]
+        return self.handle.thread().id() == std::thread::current().id();
     }
 }
 
+#[cfg(not(loom))]
 pub(crate) fn spawn_worker(
     name: String,
     body: impl FnOnce() + Send + 'static,
@@ -28,6 +35,17 @@ pub(crate) fn spawn_worker(
         .spawn(body)
         .map(|handle| WorkerHandle { handle })
         .map_err(|e| e.to_string())
+}
+
+/// Under loom, workers are loom's threads (its models run the real executor).
+#[cfg(loom)]
+pub(crate) fn spawn_worker(
+    _name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> Result<WorkerHandle, String> {
+    Ok(WorkerHandle {
+        handle: loom::thread::spawn(body),
+    })
 }
 
 pub(crate) fn report_error(message: &str) {

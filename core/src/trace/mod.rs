@@ -16,9 +16,9 @@
 mod chrome;
 
 use crate::platform::{lock, Instant};
+use crate::sync::{AtomicU64, AtomicUsize, Mutex, Ordering};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The consuming call that waited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
