@@ -172,6 +172,30 @@ fn a_with_block_over_spinning_worker_processes_ends_at_the_limit() {
 }
 
 #[test]
+fn a_program_cannot_open_pool_after_pool_of_worker_processes() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = dir.path().join("many.py");
+    std::fs::write(
+        &many,
+        "from concurrent.futures import ProcessPoolExecutor\n\
+         for _ in range(5):\n    with ProcessPoolExecutor(61) as pool:\n        pass\n\
+         print('one after the other is fine')\n\
+         pools = [ProcessPoolExecutor(61) for _ in range(3)]\n",
+    )
+    .unwrap();
+    let out = futurelab(&["run", many.to_str().unwrap(), "--timestamps", "none"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "one after the other is fine\n"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("ValueError: futurelab runs at most 128 worker processes at once in a program; its pools already may use 122"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_process_pool_refuses_what_cannot_be_pickled() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pickle.py");

@@ -152,3 +152,38 @@ fn a_program_that_prints_faster_than_the_client_reads_is_slowed_not_stopped() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn sigterm_with_a_process_pool_run_in_flight_ends_the_server_and_its_workers() {
+    let empty = tempfile::tempdir().unwrap();
+    let (mut server, addr) =
+        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let mut stream = post_run(
+        &addr,
+        "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
+         def nap(s):\n    print('napping')\n    time.sleep(s)\n\
+         if __name__ == '__main__':\n    with ProcessPoolExecutor(2) as executor:\n        list(executor.map(nap, [600, 600]))\n",
+    );
+    read_until(&mut stream, "napping");
+    let workers = children(server.id());
+    assert!(!workers.is_empty());
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut rest = String::new();
+    let _ = stream.read_to_string(&mut rest);
+    assert!(rest.contains("the server is shutting down"), "{rest}");
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    // No worker outlives the server (one killed but not yet reaped by init shows as a zombie).
+    for pid in workers {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = state.rsplit(')').next().unwrap_or("").trim_start();
+        assert!(
+            state.is_empty() || state.starts_with('Z') || state.starts_with('X'),
+            "worker {pid} outlived the server: {state}"
+        );
+    }
+}

@@ -127,6 +127,10 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
         })
     };
 
+    // The baseline, in the same run: the idle server.
+    let idle_healthz = latencies(&addr, "/healthz", 200);
+    let idle_small_prime = latencies(&addr, "/is_prime/7", 200);
+
     // Four runs at the most they may cost: two of spinning, printing threads, two of spinning processes.
     let started = Instant::now();
     let runs: Vec<_> = [
@@ -210,6 +214,13 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
         under_load.as_secs_f64()
     );
     eprintln!(
+        "idle baseline: /healthz p99 {:?} (max {:?}), /is_prime/7 p99 {:?} (max {:?})",
+        p99(&idle_healthz),
+        idle_healthz.last().unwrap(),
+        p99(&idle_small_prime),
+        idle_small_prime.last().unwrap(),
+    );
+    eprintln!(
         "hostile load: {} costly /is_prime requests answered, {} refused with 503; server RSS peak {peak_mib:.1} MiB",
         answered.load(Ordering::SeqCst),
         busy.load(Ordering::SeqCst)
@@ -233,6 +244,8 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
             done.contains("the run reached its time limit"),
             "a run did not end by its limit: {done}"
         );
+        // What the stop did (killing the worker processes) is not reported as the program's error.
+        assert!(done.contains("\"error\":null"), "{done}");
         // Lower bound: nothing cut a run short of its limit.
         assert!(*elapsed >= Duration::from_secs(RUN_LIMIT_S), "{elapsed:?}");
     }

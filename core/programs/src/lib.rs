@@ -212,7 +212,8 @@ impl RunOptions {
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunReport {
-    /// The traceback of an exception the main program did not catch (CPython prints it to stderr).
+    /// The traceback of an exception the main program did not catch (CPython prints it to stderr);
+    /// `None` when the run was stopped (`stopped` says why).
     pub error: Option<String>,
     /// Why the run was stopped before the program ended (its time limit).
     pub stopped: Option<String>,
@@ -297,6 +298,9 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         }
     };
     let stopped = rt.stopped();
+    // What the main thread raised once the run was stopped is the stop's doing (its worker processes
+    // were killed, say), not the program's: the report gives the reason instead.
+    let error = if stopped.is_some() { None } else { error };
     rt.stop("the program ended");
     rt.close_console();
     // A run stopped by its limit may not have reached `finish`: its worker processes end here.

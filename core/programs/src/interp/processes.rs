@@ -309,6 +309,28 @@ pub(crate) struct ProcessPool {
     callbacks: Arc<CallbackGate>,
 }
 
+/// The most worker processes one program's pools may use at once: a program that opens pool after pool
+/// without shutting them down is refused, not allowed to fill the machine with processes. (Its
+/// `multiprocessing.Process` objects have a pool of their own, of at most 61.)
+pub(crate) const MAX_WORKER_PROCESSES: usize = 128;
+
+/// The worker processes the program's pools may use now: an open pool may start up to its
+/// `max_workers`; a shut-down one keeps the workers it still has until they end; the processes of
+/// `multiprocessing.Process` objects count as they run.
+fn worker_processes_in_use(ctx: &Ctx) -> usize {
+    lock(&ctx.rt.process_pools)
+        .iter()
+        .filter_map(|pool| pool.downcast::<ProcessPool>())
+        .map(|p| {
+            if p.kind == Kind::Process || *lock(&p.closed) {
+                p.pool.worker_pids().len()
+            } else {
+                p.pool.max_workers()
+            }
+        })
+        .sum()
+}
+
 pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
     let key = if kind == Kind::Pool {
         "processes"
@@ -339,6 +361,16 @@ pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
         return Err(ctx.error(
             "ValueError",
             "futurelab runs at most 61 worker processes in a pool",
+        ));
+    }
+    let in_use = worker_processes_in_use(ctx);
+    if kind != Kind::Process && in_use + workers > MAX_WORKER_PROCESSES {
+        return Err(ctx.error(
+            "ValueError",
+            format!(
+                "futurelab runs at most {MAX_WORKER_PROCESSES} worker processes at once in a program; \
+                 its pools already may use {in_use} (shut one down first)"
+            ),
         ));
     }
     let Some(program) = ctx.rt.process_worker.clone() else {
