@@ -189,7 +189,7 @@ proptest! {
         if (400..500).contains(&status) {
             let json = head
                 .lines()
-                .any(|l| l.to_ascii_lowercase() == "content-type: application/json");
+                .any(|l| l.eq_ignore_ascii_case("content-type: application/json"));
             prop_assert!(json, "a {status} that is not JSON for {r:?}\n{head}");
         }
     }
