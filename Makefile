@@ -7,15 +7,15 @@ ADDR ?= 127.0.0.1:8080
 # The wasm build: nightly, std rebuilt with atomics (for threads), trunk never downloading anything.
 WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true
 
-.PHONY: run test setup setup-test frontend fetch-wasm-deps test-rust test-e2e dev bench clean
+.PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev bench clean
 
 ## make run: install what is missing, build the page (release), serve it at http://$(ADDR)
 run: setup frontend
 	cargo build --release -p futurelab-server
 	./target/release/futurelab serve --addr $(ADDR) --dist dist
 
-## make test: install what the tests need, then every test (cargo and browser); non-zero on any failure
-test: setup setup-test frontend test-rust test-e2e
+## make test: install what the tests need, then the checks and every test (cargo and browser); non-zero on any failure
+test: setup setup-test frontend lint test-rust test-e2e
 
 setup:
 	./.ci/setup-tools.sh
@@ -30,7 +30,17 @@ fetch-wasm-deps:
 frontend: fetch-wasm-deps
 	$(WASM_ENV) trunk build --release
 
-# Every crate natively, the page's included (its models and parsers are plain Rust).
+# Formatting, clippy with warnings denied (natively, and on wasm32 for what the page builds), and the
+# docs with warnings denied. All incremental.
+lint: fetch-wasm-deps
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	$(WASM_ENV) cargo clippy -p futurelab --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+	$(WASM_ENV) cargo clippy -p futurelab-programs --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+	$(WASM_ENV) cargo clippy -p futurelab-web --target wasm32-unknown-unknown --quiet -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc -p futurelab -p futurelab-programs --no-deps --quiet
+
+# Every crate natively, the page's included (its models and parsers are plain Rust); the doctests too.
 test-rust:
 	cargo test --workspace
 	./.ci/check-no-workers.sh

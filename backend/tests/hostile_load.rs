@@ -7,15 +7,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{get, serve_child};
-
-/// Far beyond any machine's slowness: reaching it means something hung.
-const HANG: Duration = Duration::from_secs(120);
+use support::{get, get_json, post_program, read_head, runs_going, serve_child, until};
 
 /// The runs' wall-clock limit in this suite (`--run-time-limit`).
 const RUN_LIMIT_S: u64 = 6;
@@ -33,44 +29,6 @@ for t in threads:\n    t.start()\nfor t in threads:\n    t.join()\n";
 const SPINNING_PROCESSES: &str = "from concurrent.futures import ProcessPoolExecutor\n\
 def spin(n):\n    while True:\n        n += 1\n\
 if __name__ == '__main__':\n    with ProcessPoolExecutor() as executor:\n        list(executor.map(spin, range(4)))\n";
-
-/// Sends a program run and returns the connection, positioned after the response's head, and its
-/// status line.
-fn start_run(addr: &str, source: &str) -> (String, BufReader<TcpStream>) {
-    let body = serde_json::json!({ "source": source }).to_string();
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "POST /api/programs HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut reader = BufReader::new(stream);
-    let mut status = String::new();
-    reader.read_line(&mut status).unwrap();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-    }
-    (status, reader)
-}
-
-/// What `GET {path}` answers with, as JSON.
-fn get_json(addr: &str, path: &str) -> serde_json::Value {
-    serde_json::from_str(&get(addr, path).1).unwrap_or(serde_json::Value::Null)
-}
-
-/// Calls `check` until it is true, failing after [`HANG`].
-fn until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + HANG;
-    while !check() {
-        assert!(Instant::now() < deadline, "waited too long for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// The resident memory of process `pid`, in KiB.
 fn rss_kib(pid: u32) -> u64 {
@@ -143,7 +101,8 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
     .map(|source| {
         let addr = addr.clone();
         std::thread::spawn(move || {
-            let (status, mut stream) = start_run(&addr, source);
+            let mut stream = post_program(&addr, source);
+            let status = read_head(&mut stream);
             assert!(status.contains(" 200 "), "{status}");
             let mut events = Vec::new();
             stream.read_to_end(&mut events).unwrap();
@@ -156,9 +115,7 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
         })
     })
     .collect();
-    until("four runs going", || {
-        get_json(&addr, "/api/programs")["running"] == 4
-    });
+    until("four runs going", || runs_going(&addr) == 4);
 
     // Four clients asking for the most work one request may ask, again and again.
     let answered = Arc::new(AtomicU64::new(0));
@@ -190,7 +147,7 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
     });
 
     // A fifth run is refused while four go.
-    let (status, _) = start_run(&addr, "print('fifth')\n");
+    let status = read_head(&mut post_program(&addr, "print('fifth')\n"));
     assert!(status.contains(" 429 "), "{status}");
 
     let healthz = latencies(&addr, "/healthz", 200);
@@ -254,9 +211,7 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
         peak_mib < 1024.0,
         "the server's memory grew to {peak_mib} MiB"
     );
-    until("every run slot free", || {
-        get_json(&addr, "/api/programs")["running"] == 0
-    });
+    until("every run slot free", || runs_going(&addr) == 0);
     assert!(get(&addr, "/healthz").0.contains(" 200 "));
     server.kill().unwrap();
     server.wait().unwrap();

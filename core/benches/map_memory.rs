@@ -19,15 +19,10 @@ fn peak_rss_kib() -> u64 {
 fn child(n: u64, buffersize: Option<usize>) {
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let started = std::time::Instant::now();
+    let mut options = MapOptions::default();
+    options.buffersize = buffersize;
     let sum: u64 = ex
-        .map_with(
-            |i: u64| i & 1,
-            0..n,
-            MapOptions {
-                timeout: None,
-                buffersize,
-            },
-        )
+        .map_with(|i: u64| i & 1, 0..n, options)
         .unwrap()
         .map(Result::unwrap)
         .sum();

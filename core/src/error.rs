@@ -20,13 +20,19 @@ use std::fmt;
 /// Work that can fail in an ordinary way should return its own `Result` as the future's value;
 /// these variants are reserved for what the executor itself observed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FutureError {
     /// The future was cancelled before it started running.
     Cancelled,
     /// The wait ran out of time before the future was done.
     Timeout,
     /// `as_completed`'s timeout passed with `unfinished` of its `total` distinct futures not yielded.
-    Unfinished { unfinished: usize, total: usize },
+    Unfinished {
+        /// The futures not yet yielded.
+        unfinished: usize,
+        /// The distinct futures the call was given.
+        total: usize,
+    },
     /// The task panicked; the message is the panic's payload when it was a string.
     Panicked(String),
     /// The executor broke before running the task (for example its initializer panicked).
@@ -80,10 +86,19 @@ impl fmt::Display for FutureError {
     }
 }
 
-impl std::error::Error for FutureError {}
+impl std::error::Error for FutureError {
+    /// The executor's refusal that a `Rejected` wraps.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FutureError::Rejected(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Why an executor refused a call. The messages are CPython's, word for word.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExecutorError {
     /// `max_workers` was 0: "max_workers must be greater than 0".
     InvalidMaxWorkers,

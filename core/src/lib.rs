@@ -110,6 +110,7 @@
 // `Future` has interior mutability but hashes and compares by identity (the handle's address), so it
 // is a sound key for the `HashSet`s `wait` returns; clippy cannot see that.
 #![allow(clippy::mutable_key_type)]
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 mod as_completed;
 mod error;

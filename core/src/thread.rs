@@ -7,7 +7,7 @@ use crate::platform;
 ///
 /// Natively it is a `std::thread`. In the browser it is a Web Worker of its own, sharing the page's
 /// memory, so a thread that blocks holds no thread of the rayon pool. The page's main thread must have
-/// called [`install_thread_spawner`] first: it starts a spawner worker that does nothing but start
+/// called `install_thread_spawner` (in the browser build) first: it starts a spawner worker that does nothing but start
 /// threads (the asking thread is usually about to block, and a worker created by a blocked worker may
 /// never start), keeping a few loaded ahead so that a thread starts in about a millisecond. Joining is
 /// the caller's business (a channel or a condition variable set at the end of `body`).

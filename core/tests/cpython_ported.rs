@@ -14,40 +14,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-/// Far beyond any machine's slowness: reaching it means the call hung.
-const HANG: Duration = Duration::from_secs(60);
-
-/// Runs `f` on a thread of its own and returns its value, or fails the test if it takes longer than
-/// [`HANG`] (CPython's tests use `signal.alarm` or `support.SHORT_TIMEOUT` for the same purpose).
-fn within<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(HANG)
-        .unwrap_or_else(|_| panic!("{what} hung (no answer in {HANG:?})"))
-}
-
-/// A gate that tasks wait on until the test opens it.
-#[derive(Clone)]
-struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>);
-
-impl Gate {
-    fn new() -> Self {
-        Gate(Arc::new((Mutex::new(false), std::sync::Condvar::new())))
-    }
-    fn wait(&self) {
-        let (open, cond) = &*self.0;
-        let mut open = open.lock().unwrap();
-        while !*open {
-            open = cond.wait(open).unwrap();
-        }
-    }
-    fn open(&self) {
-        *self.0 .0.lock().unwrap() = true;
-        self.0 .1.notify_all();
-    }
-}
+mod common;
+use common::{within, Gate, HANG};
 
 fn failed_with(message: &str) -> Future<i32> {
     let f = Future::new();
@@ -147,10 +115,7 @@ fn test_executor_map_current_future_cancel() {
         pool.submit(move || f("first")).unwrap()
     };
     {
-        let options = MapOptions {
-            timeout: Some(Duration::ZERO),
-            ..MapOptions::default()
-        };
+        let options = MapOptions::default().timeout(Duration::ZERO);
         let mut gen = pool
             .map_with(log_n_wait, ["second", "third"], options)
             .unwrap();

@@ -9,57 +9,14 @@
 
 #![cfg(unix)]
 
-use futurelab::process::{builtin_registry, Builtins, ProcessPoolExecutor};
-use futurelab::{ExecutorError, FutureError, Pool, PoolError};
+use futurelab::process::ProcessPoolExecutor;
+use futurelab::{ExecutorError, FutureError, PoolError};
 use serde_json::json;
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
-/// Far beyond any machine's slowness: reaching it means the call hung.
-const HANG: Duration = Duration::from_secs(60);
-
-const WORKER: &str = env!("CARGO_BIN_EXE_futurelab-worker");
-
-fn builtins() -> Builtins {
-    builtin_registry().1
-}
-
-fn pool(workers: usize) -> ProcessPoolExecutor {
-    ProcessPoolExecutor::builder()
-        .max_workers(workers)
-        .program(WORKER)
-        .build()
-        .expect("a pool")
-}
-
-/// Runs `f` on a thread of its own and returns its value, or fails the test after [`HANG`].
-fn within<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(HANG)
-        .unwrap_or_else(|_| panic!("{what} hung (no answer in {HANG:?})"))
-}
-
-/// A gate the parent's answers wait on until the test opens it.
-#[derive(Clone, Default)]
-struct Gate(Arc<(Mutex<bool>, Condvar)>);
-
-impl Gate {
-    fn wait(&self) {
-        let (open, cond) = &*self.0;
-        let mut open = open.lock().unwrap();
-        while !*open {
-            open = cond.wait(open).unwrap();
-        }
-    }
-    fn open(&self) {
-        *self.0 .0.lock().unwrap() = true;
-        self.0 .1.notify_all();
-    }
-}
+mod common;
+use common::{alive, builtins, pool, processes, within, Gate, HANG, WORKER};
 
 /// A pool whose calls to `ask_parent` report that they asked, then wait for `gate`.
 fn gated_pool(workers: usize, gate: &Gate) -> (ProcessPoolExecutor, mpsc::Receiver<()>) {
@@ -77,16 +34,6 @@ fn gated_pool(workers: usize, gate: &Gate) -> (ProcessPoolExecutor, mpsc::Receiv
         .build()
         .unwrap();
     (pool, asked_rx)
-}
-
-/// True while a process with this pid exists and is not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| {
-            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-            !state.starts_with('Z') && !state.starts_with('X')
-        })
-        .unwrap_or(false)
 }
 
 /// test_process_pool.py `test_saturation`, cold and warm: 15 × max_workers blocked calls start
@@ -345,14 +292,6 @@ fn test_hang_gh94440() {
         pool.submit(&b.pid, ()).unwrap().cancel();
         pool.shutdown(true, false);
     });
-}
-
-fn processes(n: usize) -> Pool {
-    Pool::builder()
-        .processes(n)
-        .program(WORKER)
-        .build()
-        .unwrap()
 }
 
 /// _test_multiprocessing.py `test_empty_iterable` (bpo-12157): map, imap, imap_unordered and

@@ -42,10 +42,7 @@ fn wait_as_completed_and_map_take_the_longest_timeout() {
         .collect();
     yielded.sort();
     assert_eq!(yielded, [0, 1, 2]);
-    let options = MapOptions {
-        timeout: Some(FOREVER),
-        buffersize: None,
-    };
+    let options = MapOptions::default().timeout(FOREVER);
     let mapped: Vec<i32> = ex
         .map_with(|i: i32| i * 2, 0..4, options)
         .unwrap()

@@ -2,23 +2,13 @@
 
 #![cfg(unix)]
 
-use futurelab::process::{builtin_registry, Builtins};
 use futurelab::{FutureError, Pool, PoolError};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn builtins() -> Builtins {
-    builtin_registry().1
-}
-
-fn processes(n: usize) -> Pool {
-    Pool::builder()
-        .processes(n)
-        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
-        .build()
-        .unwrap()
-}
+mod common;
+use common::{builtins, processes};
 
 /// Both kinds, for the behaviour they share.
 fn both(n: usize) -> [(&'static str, Pool); 2] {

@@ -2,34 +2,13 @@
 
 #![cfg(unix)]
 
-use futurelab::process::{
-    builtin_registry, Builtins, ProcessPoolExecutor, BROKEN_FUTURE, BROKEN_POOL,
-};
+use futurelab::process::{builtin_registry, ProcessPoolExecutor, BROKEN_FUTURE, BROKEN_POOL};
+
+mod common;
+use common::{alive, builtins, pool};
 use futurelab::{as_completed, wait, ExecutorError, FutureError, ReturnWhen};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-
-fn builtins() -> Builtins {
-    builtin_registry().1
-}
-
-fn pool(workers: usize) -> ProcessPoolExecutor {
-    ProcessPoolExecutor::builder()
-        .max_workers(workers)
-        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
-        .build()
-        .expect("a pool")
-}
-
-/// True while a process with this pid exists and is not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| {
-            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-            !state.starts_with('Z') && !state.starts_with('X')
-        })
-        .unwrap_or(false)
-}
 
 #[test]
 fn submit_map_as_completed_and_wait_work_across_processes() {

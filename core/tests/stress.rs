@@ -167,10 +167,8 @@ impl World {
                 self.retired.lock().unwrap().push(old);
             }
             _ => {
-                let options = MapOptions {
-                    timeout: None,
-                    buffersize: [None, Some(1), Some(3)][rng.below(3)],
-                };
+                let mut options = MapOptions::default();
+                options.buffersize = [None, Some(1), Some(3)][rng.below(3)];
                 let len = rng.below(20) as u64;
                 if let Ok(it) = self.executor(rng).map_with(|n: u64| n * 2, 0..len, options) {
                     let take = rng.below(25);

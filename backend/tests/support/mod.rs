@@ -153,3 +153,96 @@ pub fn get(addr: &str, path: &str) -> (String, String) {
         body.to_string(),
     )
 }
+
+/// Sends `POST /api/programs` with `source` on a connection of its own (blocking) and returns the
+/// connection, to read the response from.
+pub fn post_program(addr: &str, source: &str) -> std::io::BufReader<std::net::TcpStream> {
+    use std::io::Write;
+    let body = serde_json::json!({ "source": source }).to_string();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /api/programs HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    std::io::BufReader::new(stream)
+}
+
+/// Reads a response's head; returns its status line.
+pub fn read_head(reader: &mut std::io::BufReader<std::net::TcpStream>) -> String {
+    use std::io::BufRead;
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            return status;
+        }
+    }
+}
+
+/// Reads the stream until a line contains `text`; returns everything read.
+pub fn read_until(reader: &mut std::io::BufReader<std::net::TcpStream>, text: &str) -> String {
+    use std::io::BufRead;
+    let mut seen = String::new();
+    while !seen.contains(text) {
+        let mut line = String::new();
+        assert_ne!(
+            reader.read_line(&mut line).unwrap(),
+            0,
+            "ended early: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    seen
+}
+
+/// What `GET {path}` answers with, as JSON (`null` if it is not JSON).
+pub fn get_json(addr: &str, path: &str) -> serde_json::Value {
+    serde_json::from_str(&get(addr, path).1).unwrap_or(serde_json::Value::Null)
+}
+
+/// How many runs the server says are going.
+pub fn runs_going(addr: &str) -> u64 {
+    get_json(addr, "/api/programs")["running"].as_u64().unwrap()
+}
+
+/// Calls `check` every 20 ms until it is true; fails after two minutes (something hung).
+pub fn until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited too long for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The pids of the processes whose parent is `pid`.
+pub fn children(pid: u32) -> Vec<u32> {
+    let mut all = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .flatten()
+    {
+        if let Ok(list) = std::fs::read_to_string(task.path().join("children")) {
+            all.extend(
+                list.split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
+        }
+    }
+    all
+}
+
+/// Sends the signal `name` (`TERM`, `KILL`) to `pid` with `kill`.
+pub fn signal(pid: u32, name: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name} {pid}");
+}

@@ -34,25 +34,25 @@ pub fn scenario_source(s: &Scenario) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}", one_line(&s.name, "a scenario"));
     out.push_str("# Converted from a version 1 scenario of the futurelab playground.\n");
-    let mut imports = vec!["import time"];
+    let mut imports: Vec<std::borrow::Cow<'static, str>> = vec!["import time".into()];
     if is_async {
-        imports.push("import asyncio");
+        imports.push("import asyncio".into());
     }
     if matches!(s.style, Style::Pipeline { .. }) {
-        imports.push("import queue");
+        imports.push("import queue".into());
     }
     if matches!(s.style, Style::Pipeline { .. }) || uses(|w| matches!(w, Work::Withdraw { .. })) {
-        imports.push("import threading");
+        imports.push("import threading".into());
     }
     if uses(|w| matches!(w, Work::Fetch { .. })) {
-        imports.push("import requests");
+        imports.push("import requests".into());
     }
     match s.style {
         Style::ThreadPool { .. } => {
-            imports.push("from concurrent.futures import ThreadPoolExecutor")
+            imports.push("from concurrent.futures import ThreadPoolExecutor".into())
         }
         Style::ProcessPool { .. } => {
-            imports.push("from concurrent.futures import ProcessPoolExecutor")
+            imports.push("from concurrent.futures import ProcessPoolExecutor".into())
         }
         _ => {}
     }
@@ -61,18 +61,16 @@ pub fn scenario_source(s: &Scenario) -> String {
         Style::ThreadPool { .. } | Style::ProcessPool { .. }
     ) {
         match s.consume {
-            Consume::AsCompleted => imports.push("from concurrent.futures import as_completed"),
-            Consume::Wait { return_when, .. } => imports.push(match return_when {
-                futurelab::ReturnWhen::FirstCompleted => {
-                    "from concurrent.futures import wait, FIRST_COMPLETED"
-                }
-                futurelab::ReturnWhen::FirstException => {
-                    "from concurrent.futures import wait, FIRST_EXCEPTION"
-                }
-                futurelab::ReturnWhen::AllCompleted => {
-                    "from concurrent.futures import wait, ALL_COMPLETED"
-                }
-            }),
+            Consume::AsCompleted => {
+                imports.push("from concurrent.futures import as_completed".into())
+            }
+            Consume::Wait { return_when, .. } => imports.push(
+                format!(
+                    "from concurrent.futures import wait, {}",
+                    return_when.python_name()
+                )
+                .into(),
+            ),
             _ => {}
         }
     }
@@ -418,11 +416,7 @@ fn executor_main(s: &Scenario, class: &str, max_workers: usize, names: &[String]
         } => {
             out.push_str(&submit_all);
             out.push_str(cancel_later.as_deref().unwrap_or_default());
-            let when = match return_when {
-                futurelab::ReturnWhen::FirstCompleted => "FIRST_COMPLETED",
-                futurelab::ReturnWhen::FirstException => "FIRST_EXCEPTION",
-                futurelab::ReturnWhen::AllCompleted => "ALL_COMPLETED",
-            };
+            let when = return_when.python_name();
             let wait_timeout = timeout(timeout_ms)
                 .map(|t| format!(", {t}"))
                 .unwrap_or_default();

@@ -36,6 +36,7 @@ pub(crate) fn register_distinct<'f, T: Send + 'static>(
 }
 
 /// The iterator [`as_completed`] returns.
+#[must_use = "iterators are lazy: nothing is waited for until it is consumed"]
 pub struct AsCompleted<T: Send + 'static> {
     slots: Vec<Option<Future<T>>>,
     waiter: Arc<Waiter>,
@@ -86,6 +87,15 @@ pub fn as_completed<'f, T: Send + 'static>(
         timed_out: false,
         position: 0,
         trace,
+    }
+}
+
+impl<T: Send + 'static> std::fmt::Debug for AsCompleted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsCompleted")
+            .field("remaining", &self.remaining)
+            .field("total", &self.slots.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -192,12 +202,22 @@ pub fn as_completed_async<'f, T: Send + 'static>(
 }
 
 /// The stream [`as_completed_async`] returns. Waiters are registered on the first poll, without blocking.
+#[must_use = "iterators are lazy: nothing is waited for until it is consumed"]
 pub struct AsCompletedStream<T: Send + 'static> {
     slots: Vec<Option<Future<T>>>,
     waiter: Arc<Waiter>,
     ready: VecDeque<usize>,
     registered: usize,
     remaining: usize,
+}
+
+impl<T: Send + 'static> std::fmt::Debug for AsCompletedStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsCompletedStream")
+            .field("remaining", &self.remaining)
+            .field("total", &self.slots.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T: Send + 'static> AsCompletedStream<T> {

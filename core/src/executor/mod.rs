@@ -237,6 +237,17 @@ pub struct ThreadPoolExecutorBuilder {
     trace: Option<Trace>,
 }
 
+impl std::fmt::Debug for ThreadPoolExecutorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadPoolExecutorBuilder")
+            .field("max_workers", &self.max_workers)
+            .field("thread_name_prefix", &self.prefix)
+            .field("initializer", &self.initializer.is_some())
+            .field("max_pending", &self.max_pending)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ThreadPoolExecutorBuilder {
     /// At most this many worker threads (must be greater than 0). Default: `min(32, cpus + 4)` natively,
     /// the rayon pool size minus one in the browser.
@@ -270,6 +281,7 @@ impl ThreadPoolExecutorBuilder {
         self
     }
 
+    /// The executor; `ExecutorError::InvalidMaxWorkers` for 0 workers, `InvalidMaxPending` for a bound of 0.
     pub fn build(self) -> Result<ThreadPoolExecutor, ExecutorError> {
         let max_workers = self.max_workers.unwrap_or_else(default_max_workers);
         if max_workers == 0 {
@@ -340,10 +352,12 @@ impl ThreadPoolExecutor {
         self.shared.shutdown(wait, cancel_futures);
     }
 
+    /// The most worker threads this executor starts.
     pub fn max_workers(&self) -> usize {
         self.shared.config.max_workers
     }
 
+    /// The prefix of its workers' names (`ThreadPoolExecutor-0` names `ThreadPoolExecutor-0_0`, …).
     pub fn thread_name_prefix(&self) -> &str {
         &self.shared.config.prefix
     }

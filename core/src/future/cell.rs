@@ -17,7 +17,7 @@ use crate::FutureError;
 /// every callback added before it is in it exactly once, in the order added; every callback added
 /// after it is handed back to be run at once; the same holds for listeners.
 #[derive(Debug, Clone)]
-pub struct Completion<C, W> {
+pub(crate) struct Completion<C, W> {
     pub callbacks: Vec<C>,
     first_listener: Option<W>,
     more_listeners: Vec<W>,
@@ -25,7 +25,7 @@ pub struct Completion<C, W> {
 
 impl<C, W> Completion<C, W> {
     /// The listeners to tell, in the order they were added (no allocation for the usual single one).
-    pub fn listeners(self) -> (Vec<C>, impl Iterator<Item = W>) {
+    pub(crate) fn listeners(self) -> (Vec<C>, impl Iterator<Item = W>) {
         (
             self.callbacks,
             self.first_listener.into_iter().chain(self.more_listeners),
@@ -35,7 +35,7 @@ impl<C, W> Completion<C, W> {
 
 /// The lock-protected part of a future.
 #[derive(Debug, Clone)]
-pub struct Cell<T, C, W> {
+pub(crate) struct Cell<T, C, W> {
     state: State,
     outcome: Option<Result<T, FutureError>>,
     callbacks: Vec<C>,
@@ -51,7 +51,7 @@ pub struct Cell<T, C, W> {
 }
 
 /// What the cell needs to know of a listener: which waiter (a `wait`/`as_completed` call) it belongs to.
-pub trait Listener {
+pub(crate) trait Listener {
     fn waiter_id(&self) -> Option<usize>;
 }
 
@@ -70,19 +70,19 @@ impl<T, C, W> Default for Cell<T, C, W> {
 }
 
 impl<T, C, W> Cell<T, C, W> {
-    pub fn state(&self) -> State {
+    pub(crate) fn state(&self) -> State {
         self.state
     }
 
     /// The stored outcome: `Some` exactly when the state is `Finished`.
-    pub fn outcome(&self) -> Option<&Result<T, FutureError>> {
+    pub(crate) fn outcome(&self) -> Option<&Result<T, FutureError>> {
         self.outcome.as_ref()
     }
 }
 
 impl<T, C, W: Listener> Cell<T, C, W> {
     /// A worker is about to run the task.
-    pub fn set_running(&mut self) -> ToRunning {
+    pub(crate) fn set_running(&mut self) -> ToRunning {
         let answer = self.state.to_running();
         if answer == ToRunning::Run {
             self.state = State::Running;
@@ -91,7 +91,7 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     /// Cancel; on success the completion to carry out.
-    pub fn cancel(&mut self) -> (ToCancelled, Option<Completion<C, W>>) {
+    pub(crate) fn cancel(&mut self) -> (ToCancelled, Option<Completion<C, W>>) {
         let answer = self.state.to_cancelled();
         if answer == ToCancelled::Cancelled {
             self.state = State::Cancelled;
@@ -101,7 +101,7 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     /// Finish with an outcome; refused (outcome handed back) when already terminal.
-    pub fn finish(
+    pub(crate) fn finish(
         &mut self,
         outcome: Result<T, FutureError>,
     ) -> Result<Completion<C, W>, (State, Result<T, FutureError>)> {
@@ -116,7 +116,7 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     /// Keep a callback for completion, or hand it back to be run at once when already done.
-    pub fn add_callback(&mut self, callback: C) -> Option<C> {
+    pub(crate) fn add_callback(&mut self, callback: C) -> Option<C> {
         if self.state.is_done() {
             return Some(callback);
         }
@@ -125,7 +125,7 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     /// Keep a listener for completion, or hand it back when already done.
-    pub fn add_listener(&mut self, listener: W) -> Option<W> {
+    pub(crate) fn add_listener(&mut self, listener: W) -> Option<W> {
         if self.state.is_done() {
             return Some(listener);
         }
@@ -137,7 +137,7 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     /// Drop the listeners that `unwanted` picks (a waiter that stopped waiting).
-    pub fn remove_listeners(&mut self, mut unwanted: impl FnMut(&W) -> bool) {
+    pub(crate) fn remove_listeners(&mut self, mut unwanted: impl FnMut(&W) -> bool) {
         if self.first_listener.as_ref().is_some_and(&mut unwanted) {
             self.first_listener = None;
         }
@@ -145,7 +145,7 @@ impl<T, C, W: Listener> Cell<T, C, W> {
     }
 
     /// True when the waiter `id` listens now, or listened when the future completed.
-    pub fn knows_waiter(&self, id: usize) -> bool {
+    pub(crate) fn knows_waiter(&self, id: usize) -> bool {
         let listening = |w: &W| w.waiter_id() == Some(id);
         self.first_listener.as_ref().is_some_and(listening)
             || self.more_listeners.iter().any(listening)

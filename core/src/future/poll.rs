@@ -20,6 +20,14 @@ pub struct ResultFuture<T: Send + 'static> {
     key: u64,
 }
 
+impl<T: Send + 'static> std::fmt::Debug for ResultFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResultFuture")
+            .field("future", &self.future)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T: Clone + Send + 'static> IntoFuture for Future<T> {
     type Output = Result<T, FutureError>;
     type IntoFuture = ResultFuture<T>;

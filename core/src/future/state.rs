@@ -25,6 +25,7 @@ use serde::Serialize;
 /// Where a future is in its life. `Cancelled` and `Finished` are terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum State {
     /// Submitted, not yet picked up by a worker. Only here can `cancel()` succeed.
     Pending,
@@ -38,7 +39,8 @@ pub enum State {
 
 /// Result of asking to move to `Running` (a worker about to run the task).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToRunning {
+#[must_use = "the answer says what the caller must do next"]
+pub(crate) enum ToRunning {
     /// Was `Pending`: now `Running`; run the task.
     Run,
     /// Was `Cancelled`: skip the task.
@@ -49,7 +51,8 @@ pub enum ToRunning {
 
 /// Result of asking to cancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToCancelled {
+#[must_use = "the answer says what the caller must do next"]
+pub(crate) enum ToCancelled {
     /// Was `Pending`: now `Cancelled`; notify waiters and run the callbacks. `cancel()` returns true.
     Cancelled,
     /// Was already `Cancelled`: nothing to do, `cancel()` still returns true.
@@ -60,7 +63,8 @@ pub enum ToCancelled {
 
 /// Result of asking to finish with an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToFinished {
+#[must_use = "the answer says what the caller must do next"]
+pub(crate) enum ToFinished {
     /// Was `Pending` or `Running`: now `Finished`; store the outcome, notify, run the callbacks.
     Finish,
     /// Already terminal: the outcome is rejected and the stored one is kept (CPython's `InvalidStateError`).

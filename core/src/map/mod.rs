@@ -8,7 +8,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Python's keyword arguments of `map`. `Default` is `timeout=None, buffersize=None`.
+///
+/// Built with setters, so that new options do not break callers:
+///
+/// ```
+/// use futurelab::MapOptions;
+/// use std::time::Duration;
+///
+/// let options = MapOptions::default().buffersize(64).timeout(Duration::from_secs(5));
+/// assert_eq!(options.buffersize, Some(64));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MapOptions {
     /// Give up waiting this long after the call to `map`.
     pub timeout: Option<Duration>,
@@ -16,9 +27,24 @@ pub struct MapOptions {
     pub buffersize: Option<usize>,
 }
 
+impl MapOptions {
+    /// `timeout=`: give up waiting this long after the call to `map`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// `buffersize=`: keep at most `n` tasks submitted ahead of the consumer (0 is refused by `map`).
+    pub fn buffersize(mut self, n: usize) -> Self {
+        self.buffersize = Some(n);
+        self
+    }
+}
+
 type Refill<'a, T> = Box<dyn FnMut() -> Option<Result<Future<T>, ExecutorError>> + 'a>;
 
 /// The iterator `map` returns: one `Result` per input, in input order.
+#[must_use = "a map's iterator does nothing with the results until it is consumed; dropping it cancels what has not started"]
 pub struct MapIter<'a, T: Send + 'static> {
     pending: VecDeque<Future<T>>,
     refill: Option<Refill<'a, T>>,

@@ -88,10 +88,7 @@ fn the_timeout_counts_from_the_call_yields_timeout_and_ends() {
                 n
             },
             0..5,
-            MapOptions {
-                timeout: Some(Duration::from_millis(50)),
-                buffersize: None,
-            },
+            MapOptions::default().timeout(Duration::from_millis(50)),
         )
         .unwrap();
     assert_eq!(it.next(), Some(Ok(0)));
@@ -160,14 +157,7 @@ fn buffersize_takes_exactly_n_inputs_at_the_call_and_one_more_per_next() {
         t.fetch_add(1, Ordering::SeqCst);
     });
     let mut it = ex
-        .map_with(
-            |n| n * 2,
-            inputs,
-            MapOptions {
-                timeout: None,
-                buffersize: Some(2),
-            },
-        )
+        .map_with(|n| n * 2, inputs, MapOptions::default().buffersize(2))
         .unwrap();
     assert_eq!(taken.load(Ordering::SeqCst), 2);
     assert_eq!(it.next(), Some(Ok(0)));
@@ -184,14 +174,7 @@ fn buffersize_takes_exactly_n_inputs_at_the_call_and_one_more_per_next() {
 fn buffersize_works_with_an_infinite_input() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let it = ex
-        .map_with(
-            |n: u64| n + 1,
-            0..,
-            MapOptions {
-                timeout: None,
-                buffersize: Some(4),
-            },
-        )
+        .map_with(|n: u64| n + 1, 0.., MapOptions::default().buffersize(4))
         .unwrap();
     let first: Vec<_> = it.take(10).map(Result::unwrap).collect();
     assert_eq!(first, (1..=10).collect::<Vec<_>>());
@@ -201,14 +184,7 @@ fn buffersize_works_with_an_infinite_input() {
 fn buffersize_zero_is_refused_by_map_itself() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
     let err = ex
-        .map_with(
-            |n: u32| n,
-            0..3,
-            MapOptions {
-                timeout: None,
-                buffersize: Some(0),
-            },
-        )
+        .map_with(|n: u32| n, 0..3, MapOptions::default().buffersize(0))
         .err()
         .unwrap();
     assert_eq!(err.to_string(), "buffersize must be None or > 0");
@@ -218,14 +194,7 @@ fn buffersize_zero_is_refused_by_map_itself() {
 fn a_refill_refused_after_shutdown_keeps_the_buffered_results_then_says_so() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
     let mut it = ex
-        .map_with(
-            |n: u32| n,
-            0..10,
-            MapOptions {
-                timeout: None,
-                buffersize: Some(2),
-            },
-        )
+        .map_with(|n: u32| n, 0..10, MapOptions::default().buffersize(2))
         .unwrap();
     ex.shutdown(true, false);
     assert_eq!(it.next(), Some(Ok(0)));

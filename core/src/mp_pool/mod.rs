@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex};
 
 /// Why a pool call failed. Messages are CPython's where it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PoolError {
     /// "Pool not running": a call after `close` or `terminate`.
     NotRunning,
@@ -31,7 +32,7 @@ pub enum PoolError {
     StillRunning,
     /// `multiprocessing.TimeoutError`: `get(timeout)` ran out of time.
     Timeout,
-    /// "<AsyncResult> not ready": `successful()` before the result is ready.
+    /// "\<AsyncResult> not ready": `successful()` before the result is ready.
     NotReady(String),
     /// "Number of processes must be at least 1".
     InvalidProcesses,
@@ -148,6 +149,7 @@ impl PoolBuilder {
         self
     }
 
+    /// The pool; its workers start lazily, as the process pool's do.
     pub fn build(self) -> Result<Pool, PoolError> {
         let size = self.size.unwrap_or_else(crate::platform::cpu_count);
         if size == 0 {
@@ -177,7 +179,18 @@ impl PoolBuilder {
     }
 }
 
+impl std::fmt::Debug for PoolBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolBuilder")
+            .field("size", &self.size)
+            .field("threads", &self.threads)
+            .field("processes", &self.processes)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Pool {
+    /// Settings beyond the size: threads instead of processes, the worker program, an initializer, …
     pub fn builder() -> PoolBuilder {
         PoolBuilder::default()
     }

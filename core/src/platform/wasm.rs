@@ -185,6 +185,7 @@ pub(crate) fn spawn_thread(
 
 /// A thread's first call in its new Web Worker.
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = futurelabThreadEntry)]
+#[allow(unreachable_pub)] // exported to JavaScript by wasm-bindgen, not to Rust
 pub fn thread_entry(task: f64) {
     // SAFETY: `task` is the address `spawn_thread` got from `Box::into_raw` on a `Box<Task>`, in the
     // memory every worker of the page shares. The main thread's spawner starts exactly one worker per

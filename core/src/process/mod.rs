@@ -2,7 +2,8 @@
 //!
 //! Tasks are registered functions addressed by name, with serde-serialised arguments and results, the way
 //! Python pickles a function by reference. The worker processes run a program (by default this one) whose
-//! `main` calls [`serve_if_worker`] first with the same [`Registry`].
+//! `main` calls [`serve_if_worker`](crate::process::serve_if_worker) first with the same
+//! [`Registry`](crate::process::Registry).
 //!
 //! ```no_run
 //! use futurelab::process::{ProcessPoolExecutor, Registry, serve_if_worker};

@@ -200,6 +200,7 @@ impl ProcessPoolExecutorBuilder {
         self
     }
 
+    /// The pool (no process starts until the first call); `ExecutorError::InvalidMaxWorkers` for 0.
     pub fn build(self) -> Result<ProcessPoolExecutor, ExecutorError> {
         let max_workers = self.max_workers.unwrap_or_else(crate::platform::cpu_count);
         if max_workers == 0 {
@@ -267,6 +268,7 @@ fn private_dir() -> Result<PathBuf, String> {
 
 /// The `map` of a process pool: results in input order, one `Result` per item; dropping it cancels the
 /// items not handed to a worker yet.
+#[must_use = "dropping a map cancels the items not handed to a worker yet"]
 pub struct ProcessMap<R: Send + 'static> {
     futures: VecDeque<Future<R>>,
     /// `map(timeout=...)`: counted from the call.
@@ -309,7 +311,26 @@ impl<R: Send + 'static> Drop for ProcessMap<R> {
     }
 }
 
+impl std::fmt::Debug for ProcessPoolExecutorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessPoolExecutorBuilder")
+            .field("max_workers", &self.max_workers)
+            .field("max_tasks_per_child", &self.max_tasks_per_child)
+            .field("program", &self.program)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Send + 'static> std::fmt::Debug for ProcessMap<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessMap")
+            .field("remaining", &self.futures.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl ProcessPoolExecutor {
+    /// Settings beyond `max_workers`: the worker program, `max_tasks_per_child`, an initializer, …
     pub fn builder() -> ProcessPoolExecutorBuilder {
         ProcessPoolExecutorBuilder::default()
     }
@@ -319,6 +340,7 @@ impl ProcessPoolExecutor {
         Self::builder().max_workers(max_workers).build()
     }
 
+    /// The most worker processes this pool starts.
     pub fn max_workers(&self) -> usize {
         self.shared.config.max_workers
     }

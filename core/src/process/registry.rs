@@ -65,6 +65,7 @@ impl<A, R> Remote<A, R> {
 }
 
 impl Registry {
+    /// An empty registry.
     pub fn new() -> Self {
         Self::default()
     }
@@ -105,6 +106,7 @@ impl Registry {
         self.functions.get(name)
     }
 
+    /// Whether a function of this name is registered.
     pub fn contains(&self, name: &str) -> bool {
         self.functions.contains_key(name)
     }

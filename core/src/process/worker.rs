@@ -11,7 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// Exit code of a worker whose initializer failed (the pool reports it as broken).
 pub const INITIALIZER_FAILED: i32 = 3;
 /// Exit code of a worker that could not talk to its parent.
-pub const PROTOCOL_FAILED: i32 = 4;
+pub(super) const PROTOCOL_FAILED: i32 = 4;
 
 /// Call this first thing in `main` of a program that process pools start (by default the program itself,
 /// as Python's spawn start method re-runs the main module). When the program was started as a pool's

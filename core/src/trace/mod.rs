@@ -23,10 +23,15 @@ use std::sync::Arc;
 /// The consuming call that waited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaitOp {
+    /// `Future::result` (and `exception`).
     Result,
+    /// `map`'s iterator.
     Map,
+    /// `as_completed`.
     AsCompleted,
+    /// `wait`.
     Wait,
 }
 
@@ -50,20 +55,37 @@ pub enum EventKind {
     /// The task returned a value.
     Returned,
     /// The task failed (panicked, or the executor broke).
-    Raised { error: String },
+    Raised {
+        /// What the error says.
+        error: String,
+    },
     /// The future was cancelled before it ran.
     Cancelled,
     /// A done-callback ran.
     CallbackRan,
     /// A done-callback panicked; the other callbacks still ran.
-    CallbackRaised { error: String },
+    CallbackRaised {
+        /// The panic's message.
+        error: String,
+    },
     /// The consuming thread began waiting in `op`.
-    WaitBegan { op: WaitOp },
+    WaitBegan {
+        /// The call that waited.
+        op: WaitOp,
+    },
     /// The consuming thread got the future at `position` (0-based, in the order this call yields) from `op`,
     /// or gave up (`position: None`, a timeout).
-    WaitEnded { op: WaitOp, position: Option<usize> },
+    WaitEnded {
+        /// The call that waited.
+        op: WaitOp,
+        /// What it handed back, in its own order; `None` when it gave up.
+        position: Option<usize>,
+    },
     /// The future's call in its program's words (`loiter(3)`), recorded once, after `Submitted`.
-    Labelled { label: String },
+    Labelled {
+        /// The call, as the program wrote it.
+        label: String,
+    },
     /// A thread that is not an executor's worker began (a program's main thread, a `threading.Thread`).
     ThreadStarted,
     /// That thread ended.
@@ -83,6 +105,7 @@ pub struct TraceEvent {
     pub future: Option<u64>,
     /// The thread it happened on: the worker's name (`flags_0`) or the consuming thread's.
     pub thread: String,
+    /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
 }

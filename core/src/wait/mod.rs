@@ -13,17 +13,34 @@ use std::time::Duration;
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum ReturnWhen {
+    /// Return when any future finishes or is cancelled.
     FirstCompleted,
+    /// Return when any future fails (a panic, a broken pool: not a cancellation), or when all are done.
     FirstException,
+    /// Return when every future is done (the default).
     #[default]
     AllCompleted,
+}
+
+impl ReturnWhen {
+    /// The constant's name in `concurrent.futures`: `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
+    pub fn python_name(self) -> &'static str {
+        match self {
+            ReturnWhen::FirstCompleted => "FIRST_COMPLETED",
+            ReturnWhen::FirstException => "FIRST_EXCEPTION",
+            ReturnWhen::AllCompleted => "ALL_COMPLETED",
+        }
+    }
 }
 
 /// What `wait` returns: Python's `DoneAndNotDoneFutures` named tuple of two sets.
 #[derive(Debug, Clone)]
 pub struct DoneAndNotDone<T> {
+    /// The futures that were done when `wait` returned.
     pub done: HashSet<Future<T>>,
+    /// The others.
     pub not_done: HashSet<Future<T>>,
 }
 

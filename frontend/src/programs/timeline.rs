@@ -27,6 +27,8 @@ fn op_name(op: WaitOp) -> &'static str {
         WaitOp::Map => "map: next result",
         WaitOp::AsCompleted => "as_completed: next",
         WaitOp::Wait => "wait()",
+        // A wait of a kind this page does not know yet.
+        _ => "a wait",
     }
 }
 

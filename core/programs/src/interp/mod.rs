@@ -262,6 +262,8 @@ impl Runtime {
         if first {
             processes::kill_workers_soon(lock(&self.process_pools).clone());
         }
+        #[cfg(not(unix))]
+        let _ = first; // no worker processes outside Unix
     }
 
     pub(crate) fn stopped(&self) -> Option<String> {
