@@ -127,6 +127,7 @@ mod platform;
 pub mod process;
 mod sync;
 mod thread;
+mod thread_name;
 mod trace;
 mod wait;
 pub mod work;
@@ -134,8 +135,8 @@ pub mod work;
 pub use as_completed::{as_completed, as_completed_async, AsCompleted, AsCompletedStream};
 pub use error::{ExecutorError, FutureError};
 pub use executor::{
-    current_worker_name, default_max_workers, report_aborting_panic, ThreadPoolExecutor,
-    ThreadPoolExecutorBuilder, BROKEN_BY_INITIALIZER,
+    default_max_workers, report_aborting_panic, ThreadPoolExecutor, ThreadPoolExecutorBuilder,
+    BROKEN_BY_INITIALIZER,
 };
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};
@@ -145,5 +146,6 @@ pub use platform::Instant;
 #[cfg(target_arch = "wasm32")]
 pub use thread::install_thread_spawner;
 pub use thread::spawn_thread;
+pub use thread_name::current_worker_name;
 pub use trace::{chrome_json, EventKind, Trace, TraceEvent, WaitOp};
 pub use wait::{wait, DoneAndNotDone, ReturnWhen};

@@ -3,8 +3,7 @@
 mod job;
 mod worker;
 
-pub(crate) use worker::current_thread_label;
-pub use worker::{current_worker_name, report_aborting_panic};
+pub use worker::report_aborting_panic;
 
 use crate::platform::{self, lock, WorkerHandle};
 use crate::sync::{AtomicUsize, Condvar, Mutex, Ordering};
@@ -87,7 +86,7 @@ impl Shared {
             }
             match self.config.max_pending {
                 Some(bound) if state.queue.len() >= bound => {
-                    state = self.room.wait(state).unwrap_or_else(|p| p.into_inner());
+                    state = platform::wait(&self.room, state, None);
                 }
                 _ => break,
             }
@@ -168,10 +167,10 @@ impl Shared {
             return;
         }
         // A worker shutting down its own executor (from a task or callback) must not wait for itself.
-        let me = usize::from(worker::current_pool() == Some(self.id));
+        let me = usize::from(crate::thread_name::current_pool() == Some(self.id));
         let mut state = lock(&self.state);
         while state.live > me {
-            state = self.stopped.wait(state).unwrap_or_else(|p| p.into_inner());
+            state = platform::wait(&self.stopped, state, None);
         }
         drop(state);
         for handle in handles {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::{as_completed, wait, ReturnWhen, State};
+use crate::{as_completed, current_worker_name, wait, ReturnWhen, State};
 use std::collections::HashSet;
 use std::sync::mpsc;
 use std::sync::Barrier;

@@ -4,6 +4,7 @@ use super::{Shared, BROKEN_BY_INITIALIZER};
 use crate::panic::panic_message;
 use crate::platform::{lock, report_error, PANICS_UNWIND};
 use crate::sync::Ordering;
+use crate::thread_name::set_current_worker;
 use crate::trace::EventKind;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -13,8 +14,6 @@ type CrashHandle = (Arc<Shared>, Box<dyn FnOnce(crate::FutureError) + Send>);
 
 #[cfg(not(loom))]
 thread_local! {
-    /// The executor (by id) and name of the worker running on this thread, if any.
-    static CURRENT: RefCell<Option<(u64, Arc<str>)>> = const { RefCell::new(None) };
     /// Where panics abort: how to fail the task running on this thread, and its executor.
     static CRASH: RefCell<Option<CrashHandle>> = const { RefCell::new(None) };
 }
@@ -22,7 +21,6 @@ thread_local! {
 // Loom's threads share one OS thread: each needs loom's own thread-locals.
 #[cfg(loom)]
 loom::thread_local! {
-    static CURRENT: RefCell<Option<(u64, Arc<str>)>> = RefCell::new(None);
     static CRASH: RefCell<Option<CrashHandle>> = RefCell::new(None);
 }
 
@@ -38,7 +36,7 @@ pub fn report_aborting_panic(message: &str) -> bool {
     // Retire the dying worker before anyone can learn of the failure: a program woken by the failed
     // future may submit at once, and must then see room for a new worker.
     shared.record(EventKind::WorkerStopped);
-    CURRENT.with(|c| *c.borrow_mut() = None);
+    set_current_worker(None);
     {
         let mut state = lock(&shared.state);
         state.live -= 1;
@@ -53,28 +51,13 @@ pub fn report_aborting_panic(message: &str) -> bool {
     true
 }
 
-/// The name of the executor worker this code runs on (`ThreadPoolExecutor-0_1`, `flags_0`), or `None`
-/// outside a worker: Python's `threading.current_thread().name` inside a task.
-pub fn current_worker_name() -> Option<String> {
-    CURRENT.with(|c| c.borrow().as_ref().map(|(_, name)| name.to_string()))
-}
-
-pub(super) fn current_pool() -> Option<u64> {
-    CURRENT.with(|c| c.borrow().as_ref().map(|(pool, _)| *pool))
-}
-
-/// The worker's name, or the platform's name for this thread (`main`): how traces label threads.
-pub(crate) fn current_thread_label() -> String {
-    current_worker_name().unwrap_or_else(crate::platform::current_thread_name)
-}
-
 /// Runs the initializer, then takes tasks until the executor is shut down (and its queue drained) or broken.
 ///
 /// Idle accounting: a worker is idle from the moment its task returns (before the result is published)
 /// until it takes the next task, and while it waits for work; but not while it runs the future's
 /// done-callbacks.
 pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
-    CURRENT.with(|c| *c.borrow_mut() = Some((shared.id, name)));
+    set_current_worker(Some((shared.id, name)));
     shared.record(EventKind::WorkerStarted);
     let initialized = match &shared.config.initializer {
         None => true,
@@ -130,10 +113,7 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
                     continue;
                 }
                 state.sleeping += 1;
-                state = shared
-                    .work_ready
-                    .wait(state)
-                    .unwrap_or_else(|p| p.into_inner());
+                state = crate::platform::wait(&shared.work_ready, state, None);
                 state.sleeping -= 1;
             }
         };
@@ -164,7 +144,7 @@ pub(super) fn run(shared: Arc<Shared>, name: Arc<str>) {
 /// The worker's last act: it no longer counts as live (or idle), and anyone waiting in shutdown hears of it.
 fn retire(shared: &Shared, idle: bool) {
     shared.record(EventKind::WorkerStopped);
-    CURRENT.with(|c| *c.borrow_mut() = None);
+    set_current_worker(None);
     let mut state = lock(&shared.state);
     if idle {
         shared.idle.fetch_sub(1, Ordering::SeqCst);

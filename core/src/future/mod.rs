@@ -373,20 +373,7 @@ impl<T: Send + 'static> Future<T> {
                 },
             };
             self.inner.blocked.fetch_add(1, Ordering::SeqCst);
-            cell = match timeout {
-                None => self
-                    .inner
-                    .done
-                    .wait(cell)
-                    .unwrap_or_else(|p| p.into_inner()),
-                Some(left) => {
-                    self.inner
-                        .done
-                        .wait_timeout(cell, left)
-                        .unwrap_or_else(|p| p.into_inner())
-                        .0
-                }
-            };
+            cell = crate::platform::wait(&self.inner.done, cell, timeout);
             self.inner.blocked.fetch_sub(1, Ordering::SeqCst);
         }
         cell

@@ -74,15 +74,7 @@ impl Waiter {
                 },
             };
             queue.sleeping = true;
-            queue = match timeout {
-                None => self.cond.wait(queue).unwrap_or_else(|p| p.into_inner()),
-                Some(left) => {
-                    self.cond
-                        .wait_timeout(queue, left)
-                        .unwrap_or_else(|p| p.into_inner())
-                        .0
-                }
-            };
+            queue = crate::platform::wait(&self.cond, queue, timeout);
             queue.sleeping = false;
         }
         out.extend(queue.completed.drain(..));

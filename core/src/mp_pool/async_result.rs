@@ -67,23 +67,14 @@ impl<R: Clone> AsyncResult<R> {
         let deadline = timeout.and_then(crate::platform::deadline_after);
         let mut value = lock(&self.slot.value);
         while value.is_none() {
-            value = match deadline {
-                None => self
-                    .slot
-                    .ready
-                    .wait(value)
-                    .unwrap_or_else(|p| p.into_inner()),
+            let timeout = match deadline {
+                None => None,
                 Some(d) => match time_left(d) {
-                    Some(left) => {
-                        self.slot
-                            .ready
-                            .wait_timeout(value, left)
-                            .unwrap_or_else(|p| p.into_inner())
-                            .0
-                    }
+                    Some(left) => Some(left),
                     None => return,
                 },
             };
+            value = crate::platform::wait(&self.slot.ready, value, timeout);
         }
     }
 

@@ -36,7 +36,7 @@ pub(crate) const PANICS_UNWIND: bool = cfg!(panic = "unwind");
 /// The one clock of the crate: monotonic, and usable on the browser's main thread and in its workers.
 pub use web_time::Instant;
 
-use crate::sync::{Mutex, MutexGuard};
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The deadline `timeout` from now, or `None` when the clock cannot hold it (`Duration::MAX`): such a
@@ -59,6 +59,24 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Waits on `cond` with `guard`'s lock released, for at most `timeout` when one is given (the caller
+/// loops on its own condition: a wake-up may be spurious or late), ignoring poisoning as [`lock`] does.
+/// Every condition-variable wait of the crate goes through here.
+pub(crate) fn wait<'a, T>(
+    cond: &Condvar,
+    guard: MutexGuard<'a, T>,
+    timeout: Option<Duration>,
+) -> MutexGuard<'a, T> {
+    match timeout {
+        None => cond.wait(guard).unwrap_or_else(|p| p.into_inner()),
+        Some(left) => {
+            cond.wait_timeout(guard, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0
+        }
+    }
 }
 
 /// Like [`lock`] but never blocks: `None` when another thread holds the lock. The async paths use this so

@@ -39,7 +39,7 @@ impl WorkerHandle {
         let (lock, cond) = &*self.finished;
         let mut done = super::lock(lock);
         while !*done {
-            done = cond.wait(done).unwrap_or_else(|p| p.into_inner());
+            done = super::wait(cond, done, None);
         }
     }
 

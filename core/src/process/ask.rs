@@ -38,7 +38,7 @@ pub(crate) static PARENT: Mutex<Option<ParentLink>> = Mutex::new(None);
 /// `Err` when this is no worker process, when the pool has no handler, when the handler says why it
 /// cannot answer, or when the parent is gone.
 pub fn ask_parent(question: Value) -> Result<Value, String> {
-    let mut guard = PARENT.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = crate::platform::lock(&PARENT);
     let link = guard
         .as_mut()
         .ok_or("this is no worker process of a futurelab pool")?;

@@ -25,7 +25,6 @@ use serde_json::Value;
 use std::cell::Cell;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -101,7 +100,7 @@ struct Config {
     /// The worker slots' thread names (the trace's lanes): `{prefix}-1`, `{prefix}-2`, …
     name_prefix: String,
     /// A private folder (mode 0700) for the workers' sockets.
-    dir: PathBuf,
+    dir: tempfile::TempDir,
     /// Worker processes started so far: each is told its number.
     processes_started: std::sync::atomic::AtomicUsize,
 }
@@ -245,25 +244,13 @@ impl ProcessPoolExecutorBuilder {
     }
 }
 
-/// A fresh folder only this user can enter, for the sockets.
-fn private_dir() -> Result<PathBuf, String> {
-    use std::os::unix::fs::DirBuilderExt;
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let base = std::env::temp_dir();
-    for _ in 0..100 {
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = base.join(format!("futurelab-{}-{n}", std::process::id()));
-        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(format!(
-                    "cannot create a folder for the workers' sockets: {e}"
-                ))
-            }
-        }
-    }
-    Err("cannot create a folder for the workers' sockets".into())
+/// A fresh folder only this user can enter (tempfile makes it 0700), for the sockets; it is removed
+/// when the pool's last handle goes.
+fn private_dir() -> Result<tempfile::TempDir, String> {
+    tempfile::Builder::new()
+        .prefix("futurelab-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a folder for the workers' sockets: {e}"))
 }
 
 /// The `map` of a process pool: results in input order, one `Result` per item; dropping it cancels the
@@ -514,11 +501,7 @@ impl ProcessPoolExecutor {
         let handles = {
             let mut state = lock(&self.shared.state);
             while state.live > usize::from(own) {
-                state = self
-                    .shared
-                    .stopped
-                    .wait(state)
-                    .unwrap_or_else(|p| p.into_inner());
+                state = crate::platform::wait(&self.shared.stopped, state, None);
             }
             std::mem::take(&mut state.drivers)
         };
@@ -569,10 +552,10 @@ fn signal_pid(pid: u32, signal: rustix::process::Signal) {
 }
 
 impl Drop for ProcessPoolExecutor {
-    /// `shutdown(wait=True)`, like leaving Python's `with` block; then the sockets' folder goes.
+    /// `shutdown(wait=True)`, like leaving Python's `with` block. (The sockets' folder goes with the
+    /// pool's last handle.)
     fn drop(&mut self) {
         self.shutdown(true, false);
-        let _ = std::fs::remove_dir_all(&self.shared.config.dir);
     }
 }
 
@@ -648,11 +631,7 @@ fn next_job(shared: &Shared, counted: bool) -> Next {
             state = lock(&shared.state);
             continue;
         }
-        state = shared
-            .work_ready
-            .wait_timeout(state, Duration::from_secs(1))
-            .map(|(s, _)| s)
-            .unwrap_or_else(|p| p.into_inner().0);
+        state = crate::platform::wait(&shared.work_ready, state, Some(Duration::from_secs(1)));
     };
     state.idle -= 1;
     next
@@ -677,7 +656,7 @@ fn drive(shared: Arc<Shared>, index: usize) {
                 break 'process;
             }
         }
-        let socket = config.dir.join(format!("w{index}-{started}.sock"));
+        let socket = config.dir.path().join(format!("w{index}-{started}.sock"));
         started += 1;
         let number = 1 + config
             .processes_started

@@ -108,7 +108,7 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
 }
 
 fn parent() -> std::sync::MutexGuard<'static, Option<ParentLink>> {
-    PARENT.lock().unwrap_or_else(|p| p.into_inner())
+    crate::platform::lock(&PARENT)
 }
 
 fn call(registry: &Registry, name: &str, arg: serde_json::Value) -> CallOutcome {

@@ -186,7 +186,7 @@ impl Trace {
 
     /// Records an event on the current thread.
     pub fn record(&self, future: Option<u64>, kind: EventKind) {
-        let thread = crate::executor::current_thread_label();
+        let thread = crate::thread_name::current_thread_label();
         let mut events = lock(&self.inner.events);
         if events.len() >= self.inner.limit.load(Ordering::Relaxed) {
             self.inner.dropped.fetch_add(1, Ordering::Relaxed);

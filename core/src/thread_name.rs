@@ -1,0 +1,40 @@
+//! The name a thread goes by in traces, and as Python's `threading.current_thread().name` inside a
+//! task: an executor worker's own (`ThreadPoolExecutor-0_1`), or the platform's name for the thread.
+//! The executor sets it on its workers; the trace reads it. (Kept apart from both so that neither
+//! depends on the other for it.)
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+#[cfg(not(loom))]
+thread_local! {
+    /// The executor (by id) and name of the worker running on this thread, if any.
+    static CURRENT: RefCell<Option<(u64, Arc<str>)>> = const { RefCell::new(None) };
+}
+
+// Loom's threads share one OS thread: each needs loom's own thread-locals.
+#[cfg(loom)]
+loom::thread_local! {
+    static CURRENT: RefCell<Option<(u64, Arc<str>)>> = RefCell::new(None);
+}
+
+/// Marks this thread as worker `name` of executor `pool` (`None`: no longer a worker).
+pub(crate) fn set_current_worker(worker: Option<(u64, Arc<str>)>) {
+    CURRENT.with(|c| *c.borrow_mut() = worker);
+}
+
+/// The name of the executor worker this code runs on (`ThreadPoolExecutor-0_1`, `flags_0`), or `None`
+/// outside a worker: Python's `threading.current_thread().name` inside a task.
+pub fn current_worker_name() -> Option<String> {
+    CURRENT.with(|c| c.borrow().as_ref().map(|(_, name)| name.to_string()))
+}
+
+/// The executor (by id) whose worker this thread is, if any.
+pub(crate) fn current_pool() -> Option<u64> {
+    CURRENT.with(|c| c.borrow().as_ref().map(|(pool, _)| *pool))
+}
+
+/// The worker's name, or the platform's name for this thread (`main`): how traces label threads.
+pub(crate) fn current_thread_label() -> String {
+    current_worker_name().unwrap_or_else(crate::platform::current_thread_name)
+}
