@@ -39,6 +39,7 @@ lint: fetch-wasm-deps
 	$(WASM_ENV) cargo clippy -p futurelab-programs --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 	$(WASM_ENV) cargo clippy -p futurelab-web --target wasm32-unknown-unknown --quiet -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc -p futurelab -p futurelab-programs --no-deps --quiet
+	./.ci/check-default-build.sh
 
 # Every crate natively, the page's included (its models and parsers are plain Rust); the doctests too.
 test-rust:
@@ -57,7 +58,7 @@ dev: setup fetch-wasm-deps
 
 ## make bench: the figures of core/, backend/ and frontend/BENCHMARKS.md (timing: not part of `make test`)
 bench: setup setup-test frontend
-	cargo bench -p futurelab
+	cargo bench -p futurelab --features process
 	backend/bench/http.sh 10
 	cargo build -p futurelab-server
 	node tests/e2e/bench/playground.mjs

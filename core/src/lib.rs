@@ -79,6 +79,17 @@
 //! - A `map` with `buffersize` whose refill is refused after shutdown yields the buffered results and then
 //!   one `Err(FutureError::Rejected(..))` (CPython raises and loses them: gh-146392).
 //!
+//! ## Features
+//! The default build is the executor alone: [`Future`], [`ThreadPoolExecutor`] (`submit`, `map`,
+//! `shutdown`), [`as_completed`], [`wait`] and the [`Trace`], natively and in the browser, with no HTTP
+//! client and no process support in its dependencies (`make test` checks both).
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `process` | `process::ProcessPoolExecutor` and `Pool` (`multiprocessing.Pool`): worker processes, natively on Unix. Your program's `main` calls `process::serve_if_worker` first; the crate's own worker program is the `futurelab-worker` binary. |
+//!
+//! The program engine that runs the seeds' Python is a crate of its own (`futurelab-programs`).
+//!
 //! ## Your code, and the locks it runs under
 //! Code you hand the crate runs in one of these places. Only the last two run under a lock of the
 //! crate's, and each says what it must not do there.
@@ -118,12 +129,12 @@ mod executor;
 mod future;
 mod map;
 /// `multiprocessing.Pool`: native, Unix (its process workers are a process pool's).
-#[cfg(all(unix, not(loom)))]
+#[cfg(all(unix, feature = "process", not(loom)))]
 mod mp_pool;
 mod panic;
 mod platform;
 /// Process pools exist natively on Unix only (the browser has no processes).
-#[cfg(all(unix, not(loom)))]
+#[cfg(all(unix, feature = "process", not(loom)))]
 pub mod process;
 mod sync;
 mod thread;
@@ -140,7 +151,7 @@ pub use executor::{
 };
 pub use future::{Future, InvalidStateError, ResultFuture, State};
 pub use map::{MapIter, MapOptions};
-#[cfg(all(unix, not(loom)))]
+#[cfg(all(unix, feature = "process", not(loom)))]
 pub use mp_pool::{AsyncResult, Pool, PoolBuilder, PoolError};
 pub use platform::Instant;
 #[cfg(target_arch = "wasm32")]

@@ -51,7 +51,7 @@ fn wait_as_completed_and_map_take_the_longest_timeout() {
     assert_eq!(mapped, [0, 2, 4, 6]);
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "process"))]
 #[test]
 fn a_pool_async_result_waits_with_the_longest_timeout() {
     let b = futurelab::process::builtin_registry().1;

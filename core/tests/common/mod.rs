@@ -43,10 +43,10 @@ impl Gate {
     }
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "process"))]
 pub use processes::*;
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "process"))]
 mod processes {
     use futurelab::process::{builtin_registry, Builtins, ProcessPoolExecutor};
     use futurelab::Pool;
