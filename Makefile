@@ -44,9 +44,13 @@ lint: fetch-wasm-deps
 # Every crate natively, the page's included (its models and parsers are plain Rust); the doctests too.
 test-rust:
 	cargo test --workspace
-	./.ci/check-no-workers.sh
+	# The crate's examples (the README's, and one per lesson) run to their end.
+	for example in loiter flags_as_completed embedding is_prime_processes pool_apply_async; do \
+	  cargo run --quiet -p futurelab --features process --example $$example > /dev/null; \
+	done
 	# The loom models of the executor (core/src/executor/loom_models.rs), in a target folder of their own.
 	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p futurelab --lib --release loom_models
+	./.ci/check-no-workers.sh
 
 test-e2e:
 	cargo build -p futurelab-server
