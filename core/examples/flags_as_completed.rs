@@ -15,7 +15,13 @@ fn download_one(cc: &'static str, ms: u64) -> String {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let executor = ThreadPoolExecutor::new(3)?;
-    let flags = [("BR", 300), ("CH", 100), ("CN", 250), ("ID", 50), ("IN", 200)];
+    let flags = [
+        ("BR", 300),
+        ("CH", 100),
+        ("CN", 250),
+        ("ID", 50),
+        ("IN", 200),
+    ];
     let mut to_do = Vec::new();
     for (cc, ms) in flags {
         let future = executor.submit(move || download_one(cc, ms))?;
@@ -28,6 +34,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{future} result: {:?}", future.result()?);
         count += 1;
     }
-    println!("\n{count} flags downloaded in {:.2}s", started.elapsed().as_secs_f64());
+    println!(
+        "\n{count} flags downloaded in {:.2}s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
