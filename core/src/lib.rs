@@ -124,6 +124,7 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 mod as_completed;
+mod backoff;
 mod error;
 mod executor;
 mod future;

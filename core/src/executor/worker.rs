@@ -1,6 +1,7 @@
 //! The loop each worker thread runs.
 
 use super::{Shared, BROKEN_BY_INITIALIZER};
+use crate::backoff::Backoff;
 use crate::panic::panic_message;
 use crate::platform::{lock, report_error, PANICS_UNWIND};
 use crate::sync::Ordering;
@@ -153,19 +154,11 @@ fn retire(shared: &Shared, idle: bool) {
     shared.stopped.notify_all();
 }
 
-/// Returns as soon as the queue looks non-empty, or after a short bounded spin (then the caller sleeps).
+/// Returns as soon as the queue looks non-empty, or after the idle spell's spin (then the caller
+/// sleeps): see [`crate::backoff`].
 fn spin_for_work(shared: &Shared) {
-    for round in 0..SPIN_ROUNDS {
-        if shared.queued_hint.load(Ordering::SeqCst) > 0 {
-            return;
-        }
-        if round < SPIN_ROUNDS / 2 {
-            std::hint::spin_loop();
-        } else {
-            crate::sync::yield_now();
-        }
+    let mut backoff = Backoff::new();
+    while shared.queued_hint.load(Ordering::SeqCst) == 0 && !backoff.is_over() {
+        backoff.snooze();
     }
 }
-
-/// (Two under loom: the spin only delays, and each round multiplies the interleavings.)
-const SPIN_ROUNDS: u32 = if cfg!(loom) { 2 } else { 64 };
