@@ -3,7 +3,7 @@
 mod support;
 
 use std::process::{Command, Output};
-use support::{get, serve_child, serve_child_with};
+use support::{get, serve_child_with, signal, PagelessServer};
 
 fn futurelab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_futurelab"))
@@ -51,9 +51,8 @@ fn a_busy_port_gives_a_one_line_error() {
 
 #[test]
 fn without_a_built_page_the_api_answers_and_the_page_says_how_to_build_it() {
-    let empty = tempfile::tempdir().unwrap();
-    let (mut child, addr) =
-        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
     let (status, body) = get(&addr, "/");
     assert!(status.contains(" 503 "), "{status}");
     assert!(
@@ -70,8 +69,6 @@ fn without_a_built_page_the_api_answers_and_the_page_says_how_to_build_it() {
     let (status, body) = get(&addr, "/is_prime/7");
     assert!(status.contains(" 200 "), "{status}");
     assert!(body.contains("\"7\":true"), "{body}");
-    child.kill().unwrap();
-    child.wait().unwrap();
 }
 
 #[test]
@@ -93,9 +90,8 @@ fn a_log_nobody_reads_never_stalls_the_server() {
 
 #[test]
 fn sigterm_ends_the_server_with_its_runs() {
-    let empty = tempfile::tempdir().unwrap();
-    let (mut child, addr) =
-        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let mut server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
     // A run that waits for ever, its stream open.
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     let body = r#"{"source": "import threading\nprint('waiting')\nthreading.Event().wait()\n"}"#;
@@ -117,11 +113,7 @@ fn sigterm_ends_the_server_with_its_runs() {
         seen.push_str(&line);
     }
     let started = std::time::Instant::now();
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    signal(server.pid(), "TERM");
     // The run is stopped and its stream ends with `done` saying why; then the server exits.
     let mut rest = String::new();
     {
@@ -130,7 +122,7 @@ fn sigterm_ends_the_server_with_its_runs() {
     }
     assert!(rest.contains("event: done"), "{rest}");
     assert!(rest.contains("the server is shutting down"), "{rest}");
-    let status = child.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     // A lower bound on the machine's speed is not what this says: the run would never end by itself.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));

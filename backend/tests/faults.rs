@@ -7,13 +7,12 @@ mod support;
 
 use std::io::Read;
 use std::time::{Duration, Instant};
-use support::{children, get, post_program, read_until, runs_going, serve_child, signal, until};
+use support::{children, get, post_program, read_until, runs_going, signal, until, PagelessServer};
 
 #[test]
 fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works() {
-    let empty = tempfile::tempdir().unwrap();
-    let (mut server, addr) =
-        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
     let mut stream = post_program(
         &addr,
         "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
@@ -21,7 +20,7 @@ fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works(
          if __name__ == '__main__':\n    with ProcessPoolExecutor(1) as executor:\n        executor.submit(nap, 600).result()\n",
     );
     read_until(&mut stream, "napping");
-    let workers = children(server.id());
+    let workers = children(server.pid());
     assert_eq!(workers.len(), 1, "one worker process: {workers:?}");
     signal(workers[0], "KILL");
     let mut rest = String::new();
@@ -41,15 +40,12 @@ fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works(
     next.read_to_string(&mut all).unwrap();
     assert!(all.contains("[0, 1, 4, 9, 16]"), "{all}");
     assert!(all.contains("\"error\":null"), "{all}");
-    server.kill().unwrap();
-    server.wait().unwrap();
 }
 
 #[test]
 fn a_client_that_stops_reading_has_its_run_stopped_and_the_server_goes_on() {
-    let empty = tempfile::tempdir().unwrap();
-    let (mut server, addr) =
-        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
     // Prints for ever; the client reads the head and then nothing, so the socket's buffers fill, then
     // the run's bounded queue of events, and the run is stopped.
     let stream = post_program(
@@ -69,17 +65,14 @@ fn a_client_that_stops_reading_has_its_run_stopped_and_the_server_goes_on() {
     );
     assert!(get(&addr, "/healthz").0.contains(" 200 "));
     drop(stream);
-    server.kill().unwrap();
-    server.wait().unwrap();
 }
 
 #[test]
 fn a_program_that_prints_faster_than_the_client_reads_is_slowed_not_stopped() {
     // 200,000 prints in a tight loop outrun any stream; before the prints waited for room, the run
     // was stopped within milliseconds as "not reading" while the client read as fast as it could.
-    let empty = tempfile::tempdir().unwrap();
-    let (mut server, addr) =
-        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
     let mut stream = post_program(&addr, "for i in range(200000):\n    print(i)\n");
     let mut all = String::new();
     stream.read_to_string(&mut all).unwrap();
@@ -87,15 +80,12 @@ fn a_program_that_prints_faster_than_the_client_reads_is_slowed_not_stopped() {
     assert!(done.contains("\"stopped\":null"), "{done}");
     assert_eq!(all.matches("event: print").count(), 200_000);
     assert!(all.contains("\"text\":\"199999\\n\""));
-    server.kill().unwrap();
-    server.wait().unwrap();
 }
 
 #[test]
 fn sigterm_with_a_process_pool_run_in_flight_ends_the_server_and_its_workers() {
-    let empty = tempfile::tempdir().unwrap();
-    let (mut server, addr) =
-        serve_child(&["--dist", empty.path().to_str().unwrap(), "--log", "off"]);
+    let mut server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
     let mut stream = post_program(
         &addr,
         "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
@@ -103,13 +93,13 @@ fn sigterm_with_a_process_pool_run_in_flight_ends_the_server_and_its_workers() {
          if __name__ == '__main__':\n    with ProcessPoolExecutor(2) as executor:\n        list(executor.map(nap, [600, 600]))\n",
     );
     read_until(&mut stream, "napping");
-    let workers = children(server.id());
+    let workers = children(server.pid());
     assert!(!workers.is_empty());
-    signal(server.id(), "TERM");
+    signal(server.pid(), "TERM");
     let mut rest = String::new();
     let _ = stream.read_to_string(&mut rest);
     assert!(rest.contains("the server is shutting down"), "{rest}");
-    let status = server.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     // No worker outlives the server (one killed but not yet reaped by init shows as a zombie).
     for pid in workers {

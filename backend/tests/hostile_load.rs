@@ -11,7 +11,7 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{get, get_json, post_program, read_head, runs_going, serve_child, until};
+use support::{get, get_json, post_program, read_head, runs_going, until, PagelessServer};
 
 /// The runs' wall-clock limit in this suite (`--run-time-limit`).
 const RUN_LIMIT_S: u64 = 6;
@@ -63,20 +63,13 @@ fn p99(sorted: &[Duration]) -> Duration {
 
 #[test]
 fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_its_limit() {
-    let empty = tempfile::tempdir().unwrap();
     let limit = RUN_LIMIT_S.to_string();
-    let (mut server, addr) = serve_child(&[
-        "--dist",
-        empty.path().to_str().unwrap(),
-        "--log",
-        "off",
-        "--run-time-limit",
-        &limit,
-    ]);
+    let server = PagelessServer::start(&["--run-time-limit", &limit]);
+    let addr = server.addr.clone();
     let peak_rss = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = {
-        let (peak, stop, pid) = (peak_rss.clone(), stop.clone(), server.id());
+        let (peak, stop, pid) = (peak_rss.clone(), stop.clone(), server.pid());
         std::thread::spawn(move || {
             while !stop.load(Ordering::SeqCst) {
                 peak.fetch_max(rss_kib(pid), Ordering::SeqCst);
@@ -213,6 +206,4 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
     );
     until("every run slot free", || runs_going(&addr) == 0);
     assert!(get(&addr, "/healthz").0.contains(" 200 "));
-    server.kill().unwrap();
-    server.wait().unwrap();
 }

@@ -9,7 +9,6 @@
 //! - Unknown codes get 404 (the seed's downloader counts those as "not found").
 
 use super::error_response;
-use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -50,12 +49,8 @@ pub(super) fn routes(options: FlagOptions) -> Router {
 
 async fn flag(
     State(state): State<Arc<FlagState>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    Path((cc, file)): Path<(String, String)>,
 ) -> Response {
-    let Path((cc, file)) = match path {
-        Ok(path) => path,
-        Err(r) => return super::error_response(r.status(), r.body_text()),
-    };
     let FlagOptions {
         delay_ms,
         jitter_ms,

@@ -81,6 +81,7 @@ fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::AllowedHo
         .merge(seed_services::routes())
         .merge(page::routes(&options.dist))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response(json_client_errors))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(hosts),
             guard::check,
@@ -101,9 +102,27 @@ fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::AllowedHo
 }
 
 /// An error as the API reports every one: its status and `{"error": "..."}`. Extractors' rejections
-/// (a path that is not UTF-8, a query that does not parse) go through it too, not axum's plain text.
+/// (a path that is not UTF-8, a query that does not parse) become one too ([`json_client_errors`]).
 pub fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+}
+
+/// Turns a client error that axum answered in plain text (an extractor's rejection: a path that is not
+/// UTF-8, a query that does not parse) into the API's JSON error, for every route at once. Such bodies
+/// are a line of text; more than 4 KiB of one is cut.
+async fn json_client_errors(response: Response) -> Response {
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/plain"));
+    if !(plain && response.status().is_client_error()) {
+        return response;
+    }
+    let status = response.status();
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .unwrap_or_default();
+    error_response(status, String::from_utf8_lossy(&text).into_owned())
 }
 
 async fn not_found(uri: Uri) -> Response {

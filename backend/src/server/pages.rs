@@ -8,7 +8,6 @@
 
 use super::error_response;
 use super::flags::{simulated_latency, FlagOptions};
-use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,14 +26,7 @@ pub(super) fn routes(options: FlagOptions) -> Router {
         .with_state(options)
 }
 
-async fn page(
-    State(options): State<FlagOptions>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let Path(n) = match path {
-        Ok(path) => path,
-        Err(r) => return super::error_response(r.status(), r.body_text()),
-    };
+async fn page(State(options): State<FlagOptions>, Path(n): Path<String>) -> Response {
     simulated_latency(options.delay_ms, options.jitter_ms).await;
     match n.parse::<u32>() {
         Ok(n) if (1..=PAGE_COUNT).contains(&n) => (

@@ -14,7 +14,6 @@
 //! bounded inline work).
 
 use super::error_response;
-use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -126,14 +125,7 @@ async fn is_prime_load(State(pools): State<Arc<Pools>>) -> Json<Value> {
     }))
 }
 
-async fn is_prime_route(
-    State(pools): State<Arc<Pools>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let Path(numbers) = match path {
-        Ok(path) => path,
-        Err(r) => return super::error_response(r.status(), r.body_text()),
-    };
+async fn is_prime_route(State(pools): State<Arc<Pools>>, Path(numbers): Path<String>) -> Response {
     let numbers = match parse_numbers(&numbers) {
         Ok(numbers) => numbers,
         Err(problem) => return error_response(StatusCode::BAD_REQUEST, problem),
@@ -192,14 +184,7 @@ struct FanoutQuery {
     mode: Option<String>,
 }
 
-async fn fanout(
-    State(pools): State<Arc<Pools>>,
-    query: Result<Query<FanoutQuery>, QueryRejection>,
-) -> Response {
-    let Query(query) = match query {
-        Ok(query) => query,
-        Err(r) => return super::error_response(r.status(), r.body_text()),
-    };
+async fn fanout(State(pools): State<Arc<Pools>>, Query(query): Query<FanoutQuery>) -> Response {
     let sequential = match query.mode.as_deref() {
         None | Some("concurrent") => false,
         Some("sequential") => true,

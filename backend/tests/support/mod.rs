@@ -246,3 +246,36 @@ pub fn signal(pid: u32, name: &str) {
         .unwrap();
     assert!(sent.success(), "kill -{name} {pid}");
 }
+
+/// A `futurelab serve` child with no built page and no request log, on an ephemeral port, with
+/// `extra` options; killed (if still running) when dropped.
+pub struct PagelessServer {
+    pub child: std::process::Child,
+    pub addr: String,
+    _dist: TempDir,
+}
+
+impl PagelessServer {
+    pub fn start(extra: &[&str]) -> Self {
+        let dist = tempfile::tempdir().expect("temp dir");
+        let mut args = vec!["--dist", dist.path().to_str().unwrap(), "--log", "off"];
+        args.extend_from_slice(extra);
+        let (child, addr) = serve_child(&args);
+        PagelessServer {
+            child,
+            addr,
+            _dist: dist,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for PagelessServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

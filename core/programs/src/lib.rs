@@ -301,7 +301,8 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     // What the main thread raised once the run was stopped is the stop's doing (its worker processes
     // were killed, say), not the program's: the report gives the reason instead.
     let error = if stopped.is_some() { None } else { error };
-    rt.stop("the program ended");
+    // Its worker processes end just below, in `finish`.
+    rt.stop_threads("the program ended");
     rt.close_console();
     // A run stopped by its limit may not have reached `finish`: its worker processes end here.
     #[cfg(unix)]

@@ -248,6 +248,18 @@ impl Runtime {
     /// its process pools are killed (they cannot see the stop, and a wait for their calls, such as a
     /// `with` block's shutdown, would otherwise outlast the run's limit).
     pub(crate) fn stop(&self, reason: impl Into<String>) {
+        let first = self.stop_threads(reason);
+        #[cfg(unix)]
+        if first {
+            processes::kill_workers_soon(lock(&self.process_pools).clone());
+        }
+        #[cfg(not(unix))]
+        let _ = first; // no worker processes outside Unix
+    }
+
+    /// Stops the run's threads only (at the run's own end, whose `finish` ends the worker processes
+    /// itself); true if this is the first stop.
+    pub(crate) fn stop_threads(&self, reason: impl Into<String>) -> bool {
         let first = {
             let mut r = lock(&self.cancel.reason);
             let first = r.is_none();
@@ -258,12 +270,7 @@ impl Runtime {
         };
         self.cancel.stopped.store(true, Ordering::SeqCst);
         self.cancel.wake.notify_all();
-        #[cfg(unix)]
-        if first {
-            processes::kill_workers_soon(lock(&self.process_pools).clone());
-        }
-        #[cfg(not(unix))]
-        let _ = first; // no worker processes outside Unix
+        first
     }
 
     pub(crate) fn stopped(&self) -> Option<String> {
