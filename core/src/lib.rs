@@ -144,7 +144,9 @@ mod trace;
 mod wait;
 pub mod work;
 
-pub use as_completed::{as_completed, as_completed_async, AsCompleted, AsCompletedStream};
+pub use as_completed::{
+    as_completed, as_completed_async, AsCompleted, AsCompletedStream, CompletionWatch,
+};
 pub use error::{ExecutorError, FutureError};
 pub use executor::{
     default_max_workers, report_aborting_panic, ThreadPoolExecutor, ThreadPoolExecutorBuilder,

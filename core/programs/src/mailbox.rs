@@ -29,11 +29,6 @@ impl<T> Mailbox<T> {
         self.arrived.notify_all();
     }
 
-    /// The oldest item, if one is there.
-    pub(crate) fn try_recv(&self) -> Option<T> {
-        lock(&self.items).pop_front()
-    }
-
     /// The oldest item, waiting up to `timeout` for one; `None` if none came.
     pub(crate) fn recv_timeout(&self, timeout: Duration) -> Option<T> {
         let deadline = Instant::now().checked_add(timeout);
@@ -74,7 +69,7 @@ mod tests {
             .map(|_| mailbox.recv_timeout(Duration::from_secs(30)).expect("sent"))
             .collect();
         assert_eq!(got, [0, 1, 2]);
-        assert_eq!(mailbox.try_recv(), None);
+        assert_eq!(mailbox.recv_timeout(Duration::ZERO), None);
         t.join().unwrap();
     }
 }

@@ -194,3 +194,74 @@ except RuntimeError as exc:
     assert_eq!(report.error, None);
     assert_eq!(printed, python);
 }
+
+/// A wait hears of a completion before the future's done-callbacks run, as CPython's waiters do: a
+/// callback that blocks cannot hold up `as_completed`, and a callback that lets the next task finish
+/// cannot overtake its own future in the completion order. The gates make both orders forced, so the
+/// output is the same on every run, under python3 as under the engine (which, when it listened with a
+/// done-callback of its own queued behind the program's, hung on the first and reordered the second).
+#[test]
+fn as_completed_hears_of_a_completion_before_its_callbacks_run_as_in_cpython() {
+    let source = r#"import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+# A callback that blocks until the main thread has seen its future come back.
+released = threading.Event()
+go = threading.Event()
+
+def hold(future):
+    released.wait()
+
+with ThreadPoolExecutor(max_workers=2) as executor:
+    starter = executor.submit(len, 'abc')
+    held = executor.submit(go.wait)
+    held.add_done_callback(hold)
+    for future in as_completed([starter, held]):
+        if future is starter:
+            go.set()
+        else:
+            print('back while its callback still runs:', future.result(), released.is_set())
+    released.set()
+
+# Each task waits for the one before it; a done-callback opens the next gate. Whatever the timing,
+# as_completed hands them back in the order they finished, not the order they were submitted.
+for attempt in range(20):
+    done_before = [threading.Event() for _ in range(6)]
+    done_before[0].set()
+
+    def step(n):
+        done_before[n].wait()
+        return n
+
+    def let_next_go(future):
+        done_before[future.result() + 1].set()
+
+    with ThreadPoolExecutor(max_workers=5) as executor:
+        starter = executor.submit(step, 0)
+        futures = [executor.submit(step, n) for n in (4, 1, 3, 2)]
+        for future in futures:
+            future.add_done_callback(let_next_go)
+        order = []
+        for future in as_completed([starter] + futures):
+            if future is starter:
+                done_before[1].set()
+            else:
+                order.append(future.result())
+        if order != [1, 2, 3, 4]:
+            print('attempt', attempt, 'came back as', order)
+print('done')
+"#;
+    let python = run_under_cpython(source, "waiters_before_callbacks", 1.0, None, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
+    let (printed, sink) = futurelab_programs::Printed::new();
+    let mut options = futurelab_programs::RunOptions::new(sink);
+    options.time_limit = Some(std::time::Duration::from_secs(30));
+    let report = futurelab_programs::run(&program, options);
+    assert_eq!(report.error, None);
+    assert_eq!(printed.text(), python);
+    assert_eq!(
+        python,
+        "back while its callback still runs: True False\ndone\n"
+    );
+}

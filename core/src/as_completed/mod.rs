@@ -1,8 +1,12 @@
 //! `as_completed`: futures in the order they complete, blocking ([`as_completed`]) or async
 
+mod watch;
+
+pub use watch::CompletionWatch;
+
 use crate::future::waiter::Waiter;
 use crate::future::Registration;
-use crate::platform::Instant;
+use crate::platform::{time_left, Instant};
 use crate::trace::{EventKind, Trace, WaitOp};
 use crate::{Future, FutureError};
 use std::collections::{HashSet, VecDeque};
@@ -38,10 +42,7 @@ pub(crate) fn register_distinct<'f, T: Send + 'static>(
 /// The iterator [`as_completed`] returns.
 #[must_use = "iterators are lazy: nothing is waited for until it is consumed"]
 pub struct AsCompleted<T: Send + 'static> {
-    slots: Vec<Option<Future<T>>>,
-    waiter: Arc<Waiter>,
-    ready: VecDeque<usize>,
-    remaining: usize,
+    watch: CompletionWatch<T>,
     deadline: Option<Instant>,
     timed_out: bool,
     position: usize,
@@ -56,6 +57,10 @@ pub struct AsCompleted<T: Send + 'static> {
 /// - Each distinct future is yielded once, however often it appears in the input.
 /// - Futures already done when the call is made come first, in input order; then the others in the
 ///   order they completed.
+/// - A future tells the iterator that it completed before it runs its done-callbacks (as CPython's
+///   waiters are told first): a callback that blocks cannot hold the iterator up, and one that lets
+///   another future finish cannot overtake its own future. [`CompletionWatch`] is the same order for
+///   callers that wait in their own way.
 /// - A cancelled future counts as done at once (CPython waits until a worker dequeues it and can hang for
 ///   ever on futures cancelled by `shutdown(cancel_futures=True)`: gh-87893, gh-92001).
 /// - With a timeout, once it passes with futures still unfinished, the iterator yields one
@@ -70,19 +75,10 @@ pub fn as_completed<'f, T: Send + 'static>(
     timeout: Option<Duration>,
 ) -> AsCompleted<T> {
     let deadline = timeout.and_then(crate::platform::deadline_after);
-    let waiter = Waiter::new();
-    let (futures, done) = register_distinct(futures, &waiter);
-    let ready: VecDeque<usize> = done
-        .iter()
-        .enumerate()
-        .filter_map(|(slot, done)| done.then_some(slot))
-        .collect();
-    let trace = futures.first().and_then(|f| f.trace().cloned());
+    let mut futures = futures.into_iter().peekable();
+    let trace = futures.peek().and_then(|f| f.trace().cloned());
     AsCompleted {
-        remaining: futures.len(),
-        slots: futures.into_iter().map(Some).collect(),
-        waiter,
-        ready,
+        watch: CompletionWatch::new(futures),
         deadline,
         timed_out: false,
         position: 0,
@@ -93,8 +89,8 @@ pub fn as_completed<'f, T: Send + 'static>(
 impl<T: Send + 'static> std::fmt::Debug for AsCompleted<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsCompleted")
-            .field("remaining", &self.remaining)
-            .field("total", &self.slots.len())
+            .field("remaining", &self.remaining())
+            .field("total", &self.total())
             .finish_non_exhaustive()
     }
 }
@@ -102,12 +98,12 @@ impl<T: Send + 'static> std::fmt::Debug for AsCompleted<T> {
 impl<T: Send + 'static> AsCompleted<T> {
     /// Futures not yielded yet.
     pub fn remaining(&self) -> usize {
-        self.remaining
+        self.watch.remaining()
     }
 
     /// Distinct futures the call was given.
     pub fn total(&self) -> usize {
-        self.slots.len()
+        self.watch.len()
     }
 
     /// CPython's timeout message: `"2 (of 4) futures unfinished"` (the text of the error the iterator
@@ -118,7 +114,7 @@ impl<T: Send + 'static> AsCompleted<T> {
 
     fn unfinished(&self) -> FutureError {
         FutureError::Unfinished {
-            unfinished: self.remaining,
+            unfinished: self.remaining(),
             total: self.total(),
         }
     }
@@ -134,17 +130,23 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
     type Item = Result<Future<T>, FutureError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.timed_out || self.remaining == 0 {
+        if self.timed_out || self.remaining() == 0 {
             return None;
         }
-        if self.ready.is_empty() {
+        // Already done, or just completed: no wait to record.
+        let mut next = self.watch.next_within(Some(Duration::ZERO));
+        if next.is_none() {
             self.record(
                 EventKind::WaitBegan {
                     op: WaitOp::AsCompleted,
                 },
                 None,
             );
-            if !self.waiter.wait_drain(self.deadline, &mut self.ready) {
+            let limit = self
+                .deadline
+                .map(|deadline| time_left(deadline).unwrap_or(Duration::ZERO));
+            next = self.watch.next_within(limit);
+            if next.is_none() {
                 self.timed_out = true;
                 self.record(
                     EventKind::WaitEnded {
@@ -156,9 +158,7 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
                 return Some(Err(self.unfinished()));
             }
         }
-        let slot = self.ready.pop_front()?;
-        let future = self.slots[slot].take()?;
-        self.remaining -= 1;
+        let (_, future) = next?;
         let position = self.position;
         self.position += 1;
         self.record(
@@ -169,14 +169,6 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
             Some(future.id()),
         );
         Some(Ok(future))
-    }
-}
-
-impl<T: Send + 'static> Drop for AsCompleted<T> {
-    fn drop(&mut self) {
-        for future in self.slots.iter().flatten() {
-            let _ = future.remove_waiter(&self.waiter);
-        }
     }
 }
 

@@ -124,7 +124,7 @@ fn the_iterator_lets_go_of_each_future_it_yields() {
     let got = it.next().unwrap().unwrap();
     assert_eq!(got, a);
     assert_eq!(it.remaining(), 1);
-    assert!(it.slots.iter().flatten().all(|f| *f != a));
+    assert!(it.watch.slots.iter().flatten().all(|f| *f != a));
     drop(it);
     b.set_result(2).unwrap(); // the dropped iterator's listener was removed; nothing to notify
 }
@@ -195,4 +195,53 @@ fn a_duplicate_that_completes_between_its_occurrences_is_yielded_once() {
     let it = as_completed(input, None);
     assert_eq!(it.total(), 1);
     assert_eq!(values(it), [5]);
+}
+
+#[test]
+fn a_watch_hands_out_indexes_in_completion_order_and_never_blocks_on_a_zero_limit() {
+    let (f0, f1, f2) = (pending(), finished(1), pending());
+    let mut watch = CompletionWatch::new([&f0, &f1, &f2, &f1]);
+    assert_eq!((watch.len(), watch.remaining()), (3, 3));
+    assert_eq!(watch.next_within(Some(Duration::ZERO)), Some((1, f1)));
+    assert_eq!(watch.next_within(Some(Duration::ZERO)), None);
+    f2.set_result(2).unwrap();
+    f0.set_result(0).unwrap();
+    assert_eq!(watch.next_within(None), Some((2, f2)));
+    assert_eq!(watch.next_within(Some(Duration::ZERO)), Some((0, f0)));
+    assert_eq!(watch.remaining(), 0);
+    assert_eq!(watch.next_within(None), None, "all handed out: no wait");
+}
+
+#[test]
+fn a_watch_hears_of_a_completion_before_the_futures_callbacks_run() {
+    // The callback blocks until the watcher has the future: CPython tells its waiters before it runs
+    // the callbacks, so this must not hang (a watch that listened with a callback of its own, queued
+    // behind this one, would).
+    let future = pending();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    future.add_done_callback(move |_| released.recv().unwrap());
+    let mut watch = CompletionWatch::new([&future]);
+    let finisher = {
+        let future = future.clone();
+        thread::spawn(move || future.set_result(5).unwrap())
+    };
+    let (slot, got) = watch.next_within(None).unwrap();
+    assert_eq!((slot, got.result()), (0, Ok(5)));
+    release.send(()).unwrap();
+    finisher.join().unwrap();
+}
+
+#[test]
+fn a_callback_that_lets_the_next_future_finish_cannot_overtake_its_own() {
+    let (first, second) = (pending(), pending());
+    {
+        let second = second.clone();
+        first.add_done_callback(move |_| second.set_result(2).unwrap());
+    }
+    let mut watch = CompletionWatch::new([&second, &first]);
+    first.set_result(1).unwrap();
+    let order: Vec<u32> = std::iter::from_fn(|| watch.next_within(None))
+        .map(|(_, f)| f.result().unwrap())
+        .collect();
+    assert_eq!(order, [1, 2]);
 }

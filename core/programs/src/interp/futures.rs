@@ -7,13 +7,13 @@
 use super::builtins::{kw_or_pos, no_kw, timeout_arg};
 use super::collections::PySet;
 use super::{Ctx, Flow, R};
-use crate::mailbox::Mailbox;
 use crate::value::*;
-use futurelab::{EventKind, FutureError, WaitOp};
+use futurelab::{CompletionWatch, EventKind, FutureError, WaitOp};
 use std::any::Any;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// What a program's task ended with: its value, or the exception it raised.
 pub(crate) type Outcome = Result<Value, Value>;
@@ -534,16 +534,17 @@ fn distinct_futures(ctx: &Ctx, fs: &Value) -> R<Vec<Value>> {
     Ok(out)
 }
 
-/// A channel that receives each future's index when it completes (at once for those already done).
-fn completions(futures: &[Value]) -> Arc<Mailbox<usize>> {
-    let done = Arc::new(Mailbox::default());
-    for (i, f) in futures.iter().enumerate() {
-        let done = done.clone();
-        if let Some(f) = f.downcast::<PyFuture>() {
-            f.inner.add_done_callback(move |_| done.send(i));
-        }
-    }
-    done
+/// A watch over the distinct futures `futures`: their indexes there, in the order they complete.
+///
+/// Core's watch hears of a completion before the future's done-callbacks run, as CPython's waiters do:
+/// a callback that blocks, or that lets another task finish first, cannot hold up or reorder a `wait`
+/// or an `as_completed` (a done-callback of our own, queued behind the program's, could).
+fn completion_watch(ctx: &Ctx, futures: &[Value]) -> R<CompletionWatch<Outcome>> {
+    let inner = futures
+        .iter()
+        .map(|f| as_future(ctx, f).map(|f| &f.inner))
+        .collect::<R<Vec<_>>>()?;
+    Ok(CompletionWatch::new(inner))
 }
 
 /// `as_completed(fs, timeout=None)`: each future as it completes, those already done first.
@@ -556,22 +557,26 @@ pub(super) fn as_completed(ctx: &Ctx, a: Args) -> R<Value> {
     })?;
     let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
     let futures = distinct_futures(ctx, &fs)?;
-    let rx = completions(&futures);
+    let watch = completion_watch(ctx, &futures)?;
     Ok(Value::object(AsCompleted {
-        total: futures.len(),
-        futures,
-        rx,
-        yielded: Mutex::new(0),
+        state: Mutex::new(AsCompletedState {
+            watch,
+            futures: futures.into_iter().map(Some).collect(),
+        }),
         deadline: timeout.map(|t| ctx.rt.clock.elapsed() + t),
     }))
 }
 
 struct AsCompleted {
-    futures: Vec<Value>,
-    total: usize,
-    rx: Arc<Mailbox<usize>>,
-    yielded: Mutex<usize>,
+    state: Mutex<AsCompletedState>,
     deadline: Option<f64>,
+}
+
+/// The watch and the futures it has not handed out (each is dropped as it is yielded, as CPython's
+/// generator drops its references).
+struct AsCompletedState {
+    watch: CompletionWatch<Outcome>,
+    futures: Vec<Option<Value>>,
 }
 
 impl Object for AsCompleted {
@@ -585,26 +590,25 @@ impl Object for AsCompleted {
         )
     }
     fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
-        let mut yielded = lock(&self.yielded);
-        if *yielded == self.total {
+        let mut state = lock(&self.state);
+        let AsCompletedState { watch, futures } = &mut *state;
+        let total = watch.len();
+        if watch.remaining() == 0 {
             return None;
         }
-        let rx = &self.rx;
+        let yielded = total - watch.remaining();
         let timeout = self.deadline.map(|d| d - ctx.rt.clock.elapsed());
         let op = WaitOp::AsCompleted;
         ctx.rt.record(None, EventKind::WaitBegan { op });
-        let got = ctx.wait_for(timeout, |slice| rx.recv_timeout(slice));
-        let future = |i: usize| {
-            self.futures[i]
-                .downcast::<PyFuture>()
-                .map(PyFuture::trace_id)
-        };
+        let got = ctx
+            .wait_for(timeout, |slice| watch.next_within(Some(slice)))
+            .map(|next| next.and_then(|(i, _)| futures[i].take()));
         match &got {
-            Ok(Some(i)) => ctx.rt.record(
-                future(*i),
+            Ok(Some(future)) => ctx.rt.record(
+                future.downcast::<PyFuture>().map(PyFuture::trace_id),
                 EventKind::WaitEnded {
                     op,
-                    position: Some(*yielded),
+                    position: Some(yielded),
                 },
             ),
             _ => ctx
@@ -612,17 +616,14 @@ impl Object for AsCompleted {
                 .record(None, EventKind::WaitEnded { op, position: None }),
         }
         match got {
-            Ok(Some(i)) => {
-                *yielded += 1;
-                Some(Ok(self.futures[i].clone()))
-            }
+            Ok(Some(future)) => Some(Ok(future)),
             Ok(None) => Some(Err(Flow::Raise(
                 ctx.exception(
                     "TimeoutError",
                     vec![Value::str(format!(
                         "{} (of {}) futures unfinished",
-                        self.total - *yielded,
-                        self.total
+                        total - yielded,
+                        total
                     ))],
                 ),
                 0,
@@ -662,7 +663,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         }
     };
     let futures = distinct_futures(ctx, &fs)?;
-    let rx = completions(&futures);
+    let mut watch = completion_watch(ctx, &futures)?;
     let mut done = vec![false; futures.len()];
     let raised = |i: usize| {
         futures[i]
@@ -679,7 +680,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
     };
     // Those already done count first (a FIRST_EXCEPTION wait returns at once if one of them raised).
     let mut any_raised = false;
-    while let Some(i) = rx.try_recv() {
+    while let Some((i, _)) = watch.next_within(Some(Duration::ZERO)) {
         done[i] = true;
         count += 1;
         any_raised |= raised(i);
@@ -694,8 +695,8 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
         loop {
             let left = deadline.map(|d| d - ctx.rt.clock.elapsed());
-            match ctx.wait_for(left, |slice| rx.recv_timeout(slice))? {
-                Some(i) => {
+            match ctx.wait_for(left, |slice| watch.next_within(Some(slice)))? {
+                Some((i, _)) => {
                     done[i] = true;
                     count += 1;
                     if finished(count, Some(i)) {
