@@ -30,8 +30,9 @@ fetch-wasm-deps:
 frontend: fetch-wasm-deps
 	$(WASM_ENV) trunk build --release
 
-# Formatting, clippy with warnings denied (natively, and on wasm32 for what the page builds), and the
-# docs with warnings denied. All incremental.
+# Formatting, clippy with warnings denied (natively, and on wasm32 for what the page builds), the
+# docs with warnings denied, the default build's contents, and futurelab's public API against its
+# snapshot (core/public-api.txt). All incremental.
 lint: fetch-wasm-deps
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
@@ -40,6 +41,7 @@ lint: fetch-wasm-deps
 	$(WASM_ENV) cargo clippy -p futurelab-web --target wasm32-unknown-unknown --quiet -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc -p futurelab -p futurelab-programs --no-deps --quiet
 	./.ci/check-default-build.sh
+	./.ci/check-public-api.sh
 
 # Every crate natively, the page's included (its models and parsers are plain Rust); the doctests too.
 test-rust:

@@ -4,6 +4,7 @@
 #   - a Chinese font (fonts-wqy-microhei, 1.6 MB), so that screenshots show the seeds' Chinese, not boxes
 #   - playwright-core from npm, pinned by tests/e2e/package-lock.json
 #   - the seed's Python modules (requests, tqdm), pinned by tests/python/requirements.txt
+#   - cargo-public-api, for the snapshot of futurelab's public API (.ci/check-public-api.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[setup-test] %s\n' "$*"; }
@@ -40,5 +41,11 @@ then
   say "installing the seed's Python modules (pip)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
     -r tests/python/requirements.txt
+fi
+# cargo-public-api reads nightly's rustdoc JSON; 0.52.0 reads this machine's nightly (format 57).
+PUBLIC_API_VERSION=0.52.0
+if ! cargo public-api --version 2>/dev/null | grep -q " $PUBLIC_API_VERSION$"; then
+  say "installing cargo-public-api $PUBLIC_API_VERSION (about 2 minutes on 2 cores)"
+  cargo install cargo-public-api --version "$PUBLIC_API_VERSION" --locked --quiet
 fi
 say "test tools ready: $(/usr/bin/chromium --version 2>/dev/null), playwright-core $(node -p "require('./tests/e2e/node_modules/playwright-core/package.json').version")"

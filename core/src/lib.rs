@@ -67,6 +67,58 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## From Python to futurelab
+//! The names are Python's wherever Rust allows; what a Python call takes as keyword arguments, a
+//! builder or an options value takes here.
+//!
+//! | Python | futurelab |
+//! |---|---|
+//! | `ThreadPoolExecutor(max_workers=3)` | [`ThreadPoolExecutor::new(3)?`](ThreadPoolExecutor::new) |
+//! | `ThreadPoolExecutor(3, thread_name_prefix='p', initializer=f)` | [`ThreadPoolExecutor::builder()`](ThreadPoolExecutor::builder)`.max_workers(3).thread_name_prefix("p").initializer(f).build()?` |
+//! | `executor.submit(fn, *args)` | [`executor.submit(move \|\| fn(args))?`](ThreadPoolExecutor::submit): a [`Future<T>`] of what the closure returns |
+//! | `executor.map(fn, items)` | [`executor.map(fn, items)?`](ThreadPoolExecutor::map): one `Result` per item, in input order |
+//! | `executor.map(fn, items, timeout=5, buffersize=64)` | [`executor.map_with(fn, items, MapOptions::default().timeout(t).buffersize(64))?`](ThreadPoolExecutor::map_with) |
+//! | `executor.shutdown(wait=True, cancel_futures=False)` | [`executor.shutdown(true, false)`](ThreadPoolExecutor::shutdown) |
+//! | `with ThreadPoolExecutor() as executor:` | the executor's scope: dropping it is `shutdown(wait=True)` |
+//! | `future.result()`, `future.result(timeout=1)` | [`future.result()`](Future::result), [`future.result_timeout(d)`](Future::result_timeout); `future.await` in async code |
+//! | `future.exception()` | [`future.exception()`](Future::exception): `Ok(None)`, `Ok(Some(error))`, or `Err` if cancelled or timed out |
+//! | `done()`, `running()`, `cancelled()`, `cancel()` | the same names on [`Future`]; [`state()`](Future::state) gives the [`State`] |
+//! | `future.add_done_callback(fn)` | [`future.add_done_callback(fn)`](Future::add_done_callback) |
+//! | `Future()`, `set_result`, `set_exception`, `set_running_or_notify_cancel` | [`Future::new()`](Future::new) and the same names |
+//! | `as_completed(fs, timeout=1)` | [`as_completed(&fs, Some(d))`](as_completed); [`as_completed_async`] in async code |
+//! | `wait(fs, timeout=None, return_when=FIRST_COMPLETED)` | [`wait(&fs, None, ReturnWhen::FirstCompleted)`](wait): a [`DoneAndNotDone`] |
+//! | an exception raised by the task | a panic caught as [`FutureError::Panicked`]; or return a `Result` from the task |
+//! | `CancelledError`, `TimeoutError` | [`FutureError::Cancelled`], [`FutureError::Timeout`] (and [`FutureError::Unfinished`] from `as_completed`) |
+//! | `BrokenThreadPool`, `BrokenProcessPool` | [`FutureError::Broken`], [`FutureError::BrokenProcessPool`] |
+//! | `RuntimeError('cannot schedule new futures after shutdown')` | [`ExecutorError::Shutdown`] from `submit` |
+//! | `InvalidStateError` | [`InvalidStateError`] |
+//! | `ProcessPoolExecutor(max_workers=4)` | `process::ProcessPoolExecutor::new(4)?` (feature `process`) |
+//! | a module-level function a worker process can find by name | a function registered in a `process::Registry`; `main` calls `process::serve_if_worker(&registry)` first, as Python guards with `if __name__ == '__main__'` |
+//! | `multiprocessing.Pool(4)`, `apply`, `apply_async(callback=, error_callback=)`, `map`, `map_async`, `imap`, `imap_unordered`, `starmap`, `close`, `join`, `terminate` | `Pool::new(4)?` and the same names; `apply_async_with` and `map_async_with` take the callbacks (feature `process`) |
+//! | `multiprocessing.pool.ThreadPool(4)` | `Pool::threads(4)?` (feature `process`) |
+//!
+//! ## Ordering guarantees, gathered
+//! Each item's own docs say more, and each guarantee has a test beside its code.
+//! - **Tasks start in submission order**, one FIFO queue, on at most `max_workers` threads
+//!   ([`ThreadPoolExecutor`]).
+//! - **`map` yields in input order**, whatever order the tasks finish in ([`ThreadPoolExecutor::map`]).
+//! - **`as_completed` yields the futures already done first, in input order, then the others in the
+//!   order they completed** ([`as_completed`], [`as_completed_async`], [`CompletionWatch`]).
+//! - **A completing future tells its waiters before it runs its callbacks**: whoever waits in
+//!   `result`, `wait`, `as_completed` or `.await` hears of it first, so a slow or blocking done-callback
+//!   delays no waiter, and a callback that lets another future finish cannot overtake its own future.
+//! - **Done-callbacks run in the order they were added**, on the thread that completes the future, or
+//!   at once on the caller's if it is already done ([`Future::add_done_callback`]). When a callback runs,
+//!   the future is done and `result()` returns without blocking.
+//! - **`wait` returns at once when its condition already holds** ([`wait`]).
+//! - **`shutdown(true, _)` returns after every task it did not cancel has finished**, and after their
+//!   callbacks; `shutdown(_, true)` cancels the queued tasks first ([`ThreadPoolExecutor::shutdown`]).
+//! - **`Pool::imap` yields in input order, `imap_unordered` in completion order**; `apply_async`'s
+//!   callback runs before the result becomes ready.
+//! - **A [`Trace`] keeps events in recording order with timestamps that never decrease**; for one
+//!   future, `submitted` precedes `started`, which precedes `returned`/`raised`, which precedes its
+//!   `callback_ran` events.
+//!
 //! ## Where this differs from CPython, on purpose
 //! - A cancelled future is done for [`wait`] and [`as_completed`] at once (CPython can hang: gh-92001).
 //! - `map` yields each item's own `Result` and goes on past a failed item (CPython `main`, gh-108518).

@@ -452,3 +452,36 @@ fn report_aborting_panic_does_nothing_where_panics_unwind_or_outside_a_task() {
         Ok(false)
     );
 }
+
+#[test]
+fn shutdown_with_wait_returns_only_after_the_done_callbacks_ran() {
+    let ex = ThreadPoolExecutor::new(1).unwrap();
+    let (task_gate, callback_gate) = (Gate::new(), Gate::new());
+    let (entered, callback_entered) = mpsc::channel();
+    let callback_finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let future = {
+        let task_gate = task_gate.clone();
+        ex.submit(move || task_gate.wait()).unwrap()
+    };
+    {
+        let (callback_gate, finished) = (callback_gate.clone(), callback_finished.clone());
+        future.add_done_callback(move |_| {
+            entered.send(()).unwrap();
+            callback_gate.wait();
+            finished.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+    }
+    task_gate.open();
+    callback_entered.recv().unwrap(); // the worker is inside the callback
+    std::thread::scope(|scope| {
+        let shutdown = scope.spawn(|| {
+            ex.shutdown(true, false);
+            callback_finished.load(std::sync::atomic::Ordering::SeqCst)
+        });
+        callback_gate.open();
+        assert!(
+            shutdown.join().unwrap(),
+            "shutdown(wait=True) returned while a done-callback was still running"
+        );
+    });
+}
