@@ -19,6 +19,21 @@ use std::fmt;
 ///
 /// Work that can fail in an ordinary way should return its own `Result` as the future's value;
 /// these variants are reserved for what the executor itself observed.
+///
+/// ```
+/// use futurelab::{FutureError, ThreadPoolExecutor};
+///
+/// # fn main() -> Result<(), futurelab::ExecutorError> {
+/// # std::panic::set_hook(Box::new(|_| {})); // keep the doctest's output quiet
+/// let executor = ThreadPoolExecutor::new(1)?;
+/// let future = executor.submit(|| -> u32 { panic!("no flag for XX") })?;
+/// match future.result() {
+///     Err(FutureError::Panicked(message)) => assert_eq!(message, "no flag for XX"),
+///     other => panic!("expected the task's panic, got {other:?}"),
+/// }
+/// assert!(executor.submit(|| 1)?.result().is_ok(), "the worker survived");
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FutureError {

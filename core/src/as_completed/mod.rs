@@ -175,6 +175,22 @@ impl<T: Send + 'static> Iterator for AsCompleted<T> {
 /// The async form of [`as_completed`]: a `Stream` of the futures in completion order (the same order
 /// guarantees, no timeout: combine it with a timer). Polling never blocks, so it is safe on the browser's
 /// main thread. Use [`AsCompletedStream::next`] or any `Stream` combinator.
+///
+/// ```
+/// use futurelab::{as_completed_async, Future};
+///
+/// let (a, b) = (Future::new(), Future::new());
+/// let mut stream = as_completed_async([&a, &b]);
+/// b.set_result(2).unwrap();
+/// futures::executor::block_on(async {
+///     let first = stream.next().await.unwrap();
+///     assert_eq!(first, b);
+///     a.set_result(1).unwrap();
+///     let second = stream.next().await.unwrap();
+///     assert_eq!(second.await, Ok(1)); // a done future's `.await` is ready at once
+///     assert!(stream.next().await.is_none());
+/// });
+/// ```
 pub fn as_completed_async<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
 ) -> AsCompletedStream<T> {

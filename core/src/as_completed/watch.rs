@@ -23,6 +23,27 @@ use std::time::Duration;
 /// - A cancelled future counts as done at once.
 /// - The watch drops its handle to each future as it hands it out, and stops listening to the others
 ///   when it is dropped.
+///
+/// Waiting in slices, as a caller that must check for a stop between them does:
+///
+/// ```
+/// use futurelab::{CompletionWatch, Future};
+/// use std::time::Duration;
+///
+/// let (a, b) = (Future::new(), Future::new());
+/// let mut watch = CompletionWatch::new([&a, &b]);
+/// assert_eq!(watch.next_within(Some(Duration::ZERO)), None, "nothing done yet");
+/// b.set_result("b").unwrap();
+/// a.set_result("a").unwrap();
+/// let mut order = Vec::new();
+/// while watch.remaining() > 0 {
+///     // (a real caller checks its stop flag here)
+///     if let Some((index, future)) = watch.next_within(Some(Duration::from_millis(20))) {
+///         order.push((index, future.result().unwrap()));
+///     }
+/// }
+/// assert_eq!(order, [(1, "b"), (0, "a")]);
+/// ```
 #[must_use = "a watch hands out nothing until it is asked"]
 pub struct CompletionWatch<T: Send + 'static> {
     /// The futures not handed out yet (visible to the tests beside `as_completed`).

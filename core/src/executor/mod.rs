@@ -213,6 +213,32 @@ impl Shared {
 ///
 /// Not `Clone`: it owns its workers and dropping it shuts them down (`shutdown(true, false)`), like leaving
 /// Python's `with` block. Share it by reference or in an `Arc`; it is `Send + Sync`.
+///
+/// Python's keyword arguments are the builder's methods:
+///
+/// ```
+/// use futurelab::{current_worker_name, ThreadPoolExecutor};
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let initialised = Arc::new(AtomicUsize::new(0));
+/// let executor = {
+///     let initialised = initialised.clone();
+///     ThreadPoolExecutor::builder()
+///         .max_workers(2)
+///         .thread_name_prefix("flags")
+///         .initializer(move || {
+///             initialised.fetch_add(1, Ordering::SeqCst);
+///         })
+///         .build()?
+/// };
+/// let name = executor.submit(current_worker_name)?.result()?;
+/// assert_eq!(name.as_deref(), Some("flags_0"));
+/// drop(executor); // shutdown(wait=True), as leaving `with` does
+/// assert_eq!(initialised.load(Ordering::SeqCst), 1, "one task: one worker started");
+/// # Ok(()) }
+/// ```
 pub struct ThreadPoolExecutor {
     shared: Arc<Shared>,
 }

@@ -47,6 +47,25 @@ struct Inner<T> {
 /// Blocking calls: `result`, `result_timeout`, `exception`, `exception_timeout` wait for the task and
 /// must not be called on the browser's main thread; there, `.await` the future instead (it never blocks).
 /// Every other method takes the future's lock only briefly.
+///
+/// A future made by hand, as a test or an adapter makes one (Python's `Future()` with `set_result`):
+///
+/// ```
+/// use futurelab::{Future, State};
+/// use std::sync::mpsc;
+///
+/// let future = Future::new();
+/// let (tx, rx) = mpsc::channel();
+/// future.add_done_callback(move |f: &Future<u32>| tx.send(f.result()).unwrap());
+/// assert_eq!(future.state(), State::Pending);
+/// assert!(future.set_running_or_notify_cancel().unwrap()); // not cancelled: the work may start
+/// assert!(!future.cancel(), "a running future cannot be cancelled");
+/// future.set_result(42).unwrap();
+/// assert_eq!(rx.recv().unwrap(), Ok(42)); // the callback ran, with the future done
+/// assert!(future.set_result(43).is_err(), "InvalidStateError: a future completes once");
+/// assert!(future.to_string().starts_with("<Future at 0x"));
+/// assert!(future.to_string().contains("state=finished"));
+/// ```
 pub struct Future<T> {
     inner: Arc<Inner<T>>,
 }

@@ -122,6 +122,30 @@ struct Inner {
 }
 
 /// A shared, append-only event log. Cloning gives another handle to the same log.
+///
+/// ```
+/// use futurelab::{EventKind, ThreadPoolExecutor, Trace};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let trace = Trace::new();
+/// let executor = ThreadPoolExecutor::builder().max_workers(1).trace(&trace).build()?;
+/// let future = executor.submit(|| 6 * 7)?;
+/// assert_eq!(future.result()?, 42);
+/// executor.shutdown(true, false);
+/// // This future's events, in the order they were recorded.
+/// let kinds: Vec<EventKind> = trace
+///     .events()
+///     .into_iter()
+///     .filter(|e| e.future == Some(future.id()))
+///     .map(|e| e.kind)
+///     .collect();
+/// let at = |kind: EventKind| kinds.iter().position(|k| *k == kind).unwrap();
+/// assert!(at(EventKind::Submitted) < at(EventKind::Started));
+/// assert!(at(EventKind::Started) < at(EventKind::Returned));
+/// let json = trace.to_chrome_json(); // opens in Perfetto or chrome://tracing
+/// assert!(json.starts_with('{') || json.starts_with('['));
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Trace {
     inner: Arc<Inner>,

@@ -56,6 +56,24 @@ pub struct DoneAndNotDone<T> {
 /// - Duplicates in the input are counted once.
 ///
 /// Blocks: not on the browser's main thread.
+///
+/// ```
+/// use futurelab::{wait, ReturnWhen, ThreadPoolExecutor};
+/// use std::sync::mpsc;
+///
+/// # fn main() -> Result<(), futurelab::ExecutorError> {
+/// let executor = ThreadPoolExecutor::new(2)?;
+/// let (release, gate) = mpsc::channel::<()>();
+/// let quick = executor.submit(|| true)?;
+/// let held = executor.submit(move || gate.recv().is_ok())?; // runs until released
+/// let first = wait([&quick, &held], None, ReturnWhen::FirstCompleted);
+/// assert!(first.done.contains(&quick));
+/// assert!(first.not_done.contains(&held));
+/// release.send(()).unwrap();
+/// let all = wait([&held], None, ReturnWhen::AllCompleted);
+/// assert!(all.not_done.is_empty());
+/// # Ok(()) }
+/// ```
 pub fn wait<'f, T: Send + 'static>(
     futures: impl IntoIterator<Item = &'f Future<T>>,
     timeout: Option<Duration>,
