@@ -79,12 +79,16 @@ impl<T: Send + 'static> CompletionWatch<T> {
             return None;
         }
         if self.ready.is_empty() {
-            let deadline = match limit {
-                None => None,
+            let got = match limit {
+                // No clock to read for a look without waiting.
+                Some(limit) if limit.is_zero() => self.waiter.drain_now(&mut self.ready),
                 // A limit too far away to represent is no limit.
-                Some(limit) => crate::platform::deadline_after(limit),
+                Some(limit) => self
+                    .waiter
+                    .wait_drain(crate::platform::deadline_after(limit), &mut self.ready),
+                None => self.waiter.wait_drain(None, &mut self.ready),
             };
-            if !self.waiter.wait_drain(deadline, &mut self.ready) {
+            if !got {
                 return None;
             }
         }

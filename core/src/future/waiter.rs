@@ -81,6 +81,13 @@ impl Waiter {
         true
     }
 
+    /// Moves every queued completion into `out` without waiting; false if there was none.
+    pub(crate) fn drain_now(&self, out: &mut VecDeque<usize>) -> bool {
+        let mut queue = lock(&self.queue);
+        out.extend(queue.completed.drain(..));
+        !out.is_empty()
+    }
+
     /// The non-blocking form for async callers: drains what is queued, or stores the waker and returns
     /// `Pending`. Never waits for a lock (a busy lock reschedules the task).
     pub(crate) fn poll_drain(&self, cx: &mut Context<'_>, out: &mut VecDeque<usize>) -> Poll<()> {
