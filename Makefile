@@ -47,7 +47,7 @@ lint: fetch-wasm-deps
 test-rust:
 	cargo test --workspace
 	# The crate's examples (the README's, and one per lesson) run to their end.
-	for example in loiter flags_as_completed embedding is_prime_processes pool_apply_async; do \
+	for example in loiter flags_as_completed embedding process_pools is_prime_processes pool_apply_async; do \
 	  cargo run --quiet -p futurelab --features process --example $$example > /dev/null; \
 	done
 	# The loom models of the executor (core/src/executor/loom_models.rs), in a target folder of their own.
