@@ -9,10 +9,10 @@ WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TR
 
 .PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev bench clean
 
-## make run: install what is missing, build the page (release), serve it at http://$(ADDR)
+## make run: install what is missing, build the page (release), then the binary that carries it; serve at http://$(ADDR)
 run: setup frontend
 	cargo build --release -p futurelab-server
-	./target/release/futurelab serve --addr $(ADDR) --dist dist
+	./target/release/futurelab serve --addr $(ADDR)
 
 ## make test: install what the tests need, then the checks and every test (cargo and browser); non-zero on any failure
 test: setup setup-test frontend lint test-rust test-e2e
@@ -28,7 +28,7 @@ fetch-wasm-deps:
 	$(WASM_ENV) cargo fetch --target wasm32-unknown-unknown --quiet
 
 frontend: fetch-wasm-deps
-	$(WASM_ENV) trunk build --release
+	$(WASM_ENV) trunk build --release --dist dist
 
 # Formatting, clippy with warnings denied (natively, and on wasm32 for what the page builds), the
 # docs with warnings denied, the default build's contents, and futurelab's public API against its
@@ -58,8 +58,13 @@ test-e2e:
 	cargo build -p futurelab-server
 	cd tests/e2e && npm test
 
-## make dev: trunk serve with live reload (frontend work); the page at http://127.0.0.1:8080
+## make dev: trunk serve with live reload (frontend work), the page at http://127.0.0.1:8080, with a
+## futurelab server on 127.0.0.1:8081 that trunk proxies the API routes to (Trunk.toml); Ctrl-C stops both
 dev: setup fetch-wasm-deps
+	cargo build -p futurelab-server
+	./target/debug/futurelab serve --addr 127.0.0.1:8081 --allow-origin http://127.0.0.1:8080 --log warn &
+	server=$$!
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT
 	$(WASM_ENV) trunk serve
 
 ## make bench: the figures of core/, backend/ and frontend/BENCHMARKS.md (timing: not part of `make test`)

@@ -4,10 +4,18 @@ use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// `0.1.0 (commit 1a2b3c4d5e6f)`: the version and the commit the binary was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FUTURELAB_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "futurelab",
-    version,
+    version = VERSION,
     about = "Python's concurrent.futures, re-created in Rust: the playground server and tools"
 )]
 pub struct Cli {
@@ -137,14 +145,20 @@ pub struct ServeArgs {
     /// Address to listen on. Loopback by default: nothing outside this machine can reach it.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Folder with the built page (trunk's output). Without one, every API route still answers and `/`
-    /// says how to build the page.
-    #[arg(long, default_value = "dist", env = "FUTURELAB_DIST")]
-    pub dist: PathBuf,
+    /// Serve the page in this folder (trunk's output) instead of the one built into the binary: for
+    /// frontend work. Without a page either way, every API route still answers and `/` says how to get
+    /// one.
+    #[arg(long, value_name = "DIR", env = "FUTURELAB_DIST")]
+    pub dist: Option<PathBuf>,
     /// Also answer to this host name (the loopback names and the listening address always work); for a
     /// server reached by a name, such as behind a proxy. Repeat for several.
     #[arg(long = "allow-host", value_name = "NAME", value_parser = parse_host_name)]
     pub allow_hosts: Vec<String>,
+    /// Also take writes (program runs) from the page at this origin, such as
+    /// `http://127.0.0.1:8080`: the page of `make dev`'s trunk serve, which proxies the API to this
+    /// server. Repeat for several.
+    #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    pub allow_origins: Vec<String>,
     /// How much the server logs on standard error: a line per request at `info`.
     #[arg(long, value_enum, default_value = "info")]
     pub log: LogLevel,
@@ -163,6 +177,14 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The page to serve: `--dist`'s folder, or the one built into the binary.
+    pub fn page(&self) -> crate::server::PageSource {
+        match &self.dist {
+            Some(dir) => crate::server::PageSource::Folder(dir.clone()),
+            None => crate::server::PageSource::Embedded,
+        }
+    }
+
     pub fn flag_options(&self) -> crate::server::flags::FlagOptions {
         crate::server::flags::FlagOptions {
             delay_ms: self.flag_delay_ms,
@@ -173,9 +195,10 @@ impl ServeArgs {
 
     /// The server's options from the command line.
     pub fn serve_options(&self) -> crate::server::ServeOptions {
-        let mut options = crate::server::ServeOptions::new(&self.dist);
+        let mut options = crate::server::ServeOptions::new(self.page());
         options.flags = self.flag_options();
         options.allowed_hosts = self.allow_hosts.clone();
+        options.allowed_page_origins = self.allow_origins.clone();
         options.run_time_limit = std::time::Duration::from_secs(self.run_time_limit);
         options
     }
@@ -220,9 +243,67 @@ fn parse_host_name(text: &str) -> Result<String, String> {
     }
 }
 
+/// `http://host[:port]` or `https://…`: an origin as browsers send it (no path, no trailing slash).
+fn parse_origin(text: &str) -> Result<String, String> {
+    let err =
+        || format!("{text:?} is not an origin (http://host or http://host:port, with no path)");
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))
+        .ok_or_else(err)?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host, Some(port))
+        }
+        _ => (rest, None),
+    };
+    let ipv6 = host.len() > 2
+        && host.starts_with('[')
+        && host.ends_with(']')
+        && host[1..host.len() - 1]
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok();
+    let host_ok = parse_host_name(host).is_ok() || ipv6;
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok());
+    if host_ok && port_ok {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err(err())
+    }
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err(format!("{text:?} is not a fraction from 0 to 1")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_origin;
+
+    #[test]
+    fn origins_are_a_scheme_a_host_and_maybe_a_port() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "https://lab.example",
+            "http://[::1]:8080",
+            "http://LOCALHOST:1",
+        ] {
+            assert_eq!(parse_origin(ok), Ok(ok.to_ascii_lowercase()), "{ok}");
+        }
+        for bad in [
+            "127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "http://host:99999",
+            "http://",
+            "ftp://host",
+            "http://a b",
+            "http://[::1",
+            "http://[zz]:80",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -44,10 +44,10 @@ fn main() -> ExitCode {
                     .init();
                 let listener = server::bind(args.addr).await?;
                 let local = listener.local_addr().map_err(server::ServeError::Io)?;
-                if !server::has_page(&args.dist) {
+                let page = args.page();
+                if !page.has_page() {
                     eprintln!(
-                        "futurelab: no built page in {} (build it with `make run`, or pass --dist DIR); the API routes answer meanwhile",
-                        args.dist.display()
+                        "futurelab: no page to serve: {page} has none (`make run` builds a binary that carries one; or pass --dist DIR); the API routes answer meanwhile"
                     );
                 }
                 println!("futurelab: serving the playground at http://{local}");

@@ -171,3 +171,20 @@ fn serve_refuses_an_error_rate_outside_0_to_1() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_version_names_the_commit_the_binary_was_built_from() {
+    let git = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git runs");
+    let commit = String::from_utf8(git.stdout).unwrap().trim().to_string();
+    assert_eq!(commit.len(), 12, "this test runs in a git checkout");
+    let output = futurelab(&["--version"]);
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("futurelab {} (commit {commit})", env!("CARGO_PKG_VERSION"))
+    );
+}

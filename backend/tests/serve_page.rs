@@ -141,3 +141,68 @@ async fn paths_outside_the_page_folder_are_not_served() {
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
     assert!(!answer.contains("TOP-SECRET-CONTENT"), "{answer}");
 }
+
+/// The page built into the binary (dist/ when this test was built): served with its MIME types, an
+/// ETag that answers 304, the cache headers, and JSON 404s. A build without a page (no dist/ yet) has
+/// `/` say how to get one instead; `make test` builds the page first, so there it is the page.
+#[tokio::test]
+async fn the_page_built_into_the_binary_is_served_from_anywhere() {
+    use futurelab_server::server::PageSource;
+    let addr = support::start_serving(PageSource::Embedded, Default::default()).await;
+    let client = reqwest::Client::new();
+    let index = client.get(format!("http://{addr}/")).send().await.unwrap();
+    if !PageSource::Embedded.has_page() {
+        assert_eq!(index.status(), 503);
+        assert!(index.text().await.unwrap().contains("make run"));
+        return;
+    }
+    assert_eq!(index.status(), 200);
+    assert_isolated(index.headers(), "/");
+    assert!(header(index.headers(), "content-type").starts_with("text/html"));
+    assert_eq!(header(index.headers(), "cache-control"), "no-cache");
+    let etag = header(index.headers(), "etag").to_string();
+    assert!(etag.len() == 66 && etag.starts_with('"'), "{etag}");
+    let html = index.text().await.unwrap();
+    let wasm = html
+        .split(['"', '\''])
+        .find(|s| s.ends_with("_bg.wasm"))
+        .expect("the page names its wasm")
+        .trim_start_matches('/')
+        .to_string();
+    let again = client
+        .get(format!("http://{addr}/index.html"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let module = client
+        .get(format!("http://{addr}/{wasm}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(module.status(), 200);
+    assert_eq!(header(module.headers(), "content-type"), "application/wasm");
+    assert_eq!(
+        header(module.headers(), "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(&module.bytes().await.unwrap()[..4], b"\0asm");
+    let missing = client
+        .get(format!("http://{addr}/no/such/file.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.text().await.unwrap(),
+        r#"{"error":"nothing at /no/such/file.js"}"#
+    );
+    let post = client
+        .post(format!("http://{addr}/index.html"))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405);
+}

@@ -6,6 +6,15 @@ use crate::smoke::{self, Check};
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// What `futurelab --version` prints: the version and the commit the page was built from (build.rs).
+const VERSION: &str = concat!(
+    "futurelab ",
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FUTURELAB_COMMIT"),
+    ")"
+);
+
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     /// The worker pool, or why the page cannot have one.
@@ -36,6 +45,7 @@ pub fn app(props: &AppProps) -> Html {
                 // server even where the page cannot start threads (a run in the page then says why not).
                 _ => html! { <crate::programs::Programs /> },
             } }
+            <footer class="version" data-testid="version">{ VERSION }</footer>
         </main>
     }
 }

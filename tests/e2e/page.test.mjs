@@ -5,11 +5,13 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { ARTIFACTS, ROOT, collectErrors, launchBrowser, startServer } from "./support.mjs";
+import { execFileSync } from "node:child_process";
+import { ARTIFACTS, BINARY, ROOT, collectErrors, launchBrowser, startServer } from "./support.mjs";
 
 let server, browser;
 before(async () => {
-  server = await startServer();
+  // The binary alone in an empty folder: the page must come from inside it.
+  server = await startServer([], { alone: true });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -30,6 +32,10 @@ test("the page is cross-origin isolated and runs the demonstration on at least 2
   assert.ok(webWorkers >= 2, `expected at least 2 distinct Web Worker threads, got ${webWorkers}`);
   const rows = await page.getByTestId("demo-row").count();
   assert.equal(rows, 8);
+  // The page and the binary that carries it name the same version and commit.
+  const version = execFileSync(BINARY, ["--version"], { encoding: "utf8" }).trim();
+  assert.match(version, /^futurelab \d+\.\d+\.\d+ \(commit [0-9a-f]{12}\)$/);
+  assert.equal(await page.getByTestId("version").innerText(), version);
   await page.screenshot({ path: join(ARTIFACTS, "demo.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

@@ -1,7 +1,8 @@
 // Shared plumbing for the browser tests: start the real backend binary on a free loopback port, and
 // launch Debian's Chromium through playwright-core.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -11,13 +12,24 @@ export const ARTIFACTS = join(ROOT, "tests/e2e/artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 export const BINARY = process.env.FUTURELAB_BIN ?? join(ROOT, "target/debug/futurelab");
-const DIST = process.env.FUTURELAB_DIST ?? join(ROOT, "dist");
+// The page the binary carries (dist/ when it was built), unless a folder is named.
+const DIST_ARGS = process.env.FUTURELAB_DIST ? ["--dist", process.env.FUTURELAB_DIST] : [];
 
-/** Starts `futurelab serve` on 127.0.0.1:0 and resolves with { url, stop } once it prints its address. */
-export function startServer(extraArgs = []) {
-  const child = spawn(BINARY, ["serve", "--addr", "127.0.0.1:0", "--dist", DIST, ...extraArgs], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * Starts `futurelab serve` on 127.0.0.1:0 and resolves with { url, stop } once it prints its address.
+ * With `{ alone: true }`, the binary is first copied alone into an empty folder and started there, as
+ * someone who copied it to another machine would: the page it serves is the one it carries.
+ */
+export function startServer(extraArgs = [], { alone = false } = {}) {
+  let binary = BINARY;
+  let cwd = ROOT;
+  if (alone) {
+    cwd = mkdtempSync(join(tmpdir(), "futurelab-alone-"));
+    binary = join(cwd, "futurelab");
+    copyFileSync(BINARY, binary);
+  }
+  const args = ["serve", "--addr", "127.0.0.1:0", ...(alone ? [] : DIST_ARGS), ...extraArgs];
+  const child = spawn(binary, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   return new Promise((resolvePromise, reject) => {
@@ -26,7 +38,13 @@ export function startServer(extraArgs = []) {
       stdout += d;
       const m = stdout.match(/serving the playground at (http:\/\/127\.0\.0\.1:\d+)/);
       if (m) {
-        const stop = () => new Promise((r) => { child.once("exit", r); child.kill("SIGINT"); });
+        const stop = () => new Promise((r) => {
+          child.once("exit", () => {
+            if (alone) rmSync(cwd, { recursive: true, force: true });
+            r();
+          });
+          child.kill("SIGINT");
+        });
         resolvePromise({ url: m[1], stop });
       }
     });

@@ -5,8 +5,9 @@
 //!   Otherwise 403. A request without a `Host` gets 400.
 //! - **Writes** (every method but GET, HEAD and OPTIONS) must say `Content-Type: application/json`
 //!   (415 otherwise), so a page elsewhere cannot send one as a "simple" no-cors request; and when they
-//!   carry `Origin` or `Sec-Fetch-Site`, those must say this server's own page (403 otherwise). Tools such
-//!   as curl send neither and stay allowed.
+//!   carry `Origin` or `Sec-Fetch-Site`, those must say this server's own page (403 otherwise), or a page
+//!   named with `--allow-origin` (the page of `make dev`'s trunk serve, which proxies to this server).
+//!   Tools such as curl send neither and stay allowed.
 //! - **Reads** from another site's page (`Sec-Fetch-Site: cross-site` or `same-site` on a request that is
 //!   not a navigation: an `<img>`, a `fetch`) get 403, so no page elsewhere can spend this server's CPU on
 //!   `/is_prime`. Following a link to the playground from elsewhere (a navigation) is allowed.
@@ -20,12 +21,16 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
 
-/// The host names this server answers to (without ports, lower case).
+/// Who may ask: the host names this server answers to (without ports, lower case), and the pages
+/// besides its own that may write to it (origins such as `http://127.0.0.1:8080`).
 #[derive(Debug, Clone)]
-pub struct AllowedHosts(Vec<String>);
+pub struct Allowed {
+    hosts: Vec<String>,
+    page_origins: Vec<String>,
+}
 
-impl AllowedHosts {
-    /// The loopback names, `listening` (unless it is every interface), and `extra`.
+impl Allowed {
+    /// The loopback names, `listening` (unless it is every interface), and `extra`; no other page.
     pub fn new(listening: std::net::IpAddr, extra: &[String]) -> Self {
         let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
             .iter()
@@ -38,12 +43,28 @@ impl AllowedHosts {
             });
         }
         names.extend(extra.iter().map(|h| h.to_ascii_lowercase()));
-        AllowedHosts(names)
+        Allowed {
+            hosts: names,
+            page_origins: Vec::new(),
+        }
+    }
+
+    /// Also lets the pages at `origins` write (each as `scheme://host[:port]`, lower case).
+    pub fn with_page_origins(mut self, origins: &[String]) -> Self {
+        self.page_origins
+            .extend(origins.iter().map(|o| o.to_ascii_lowercase()));
+        self
     }
 
     fn allows(&self, host: &str) -> bool {
         let name = host_name(host).to_ascii_lowercase();
-        self.0.contains(&name)
+        self.hosts.contains(&name)
+    }
+
+    /// Whether a write from the page at `origin` is allowed when it reached this server as `host`.
+    fn allows_page(&self, origin: &str, host: &str) -> bool {
+        origin == format!("http://{host}")
+            || self.page_origins.contains(&origin.to_ascii_lowercase())
     }
 }
 
@@ -60,22 +81,14 @@ fn header<'h>(headers: &'h HeaderMap, name: &header::HeaderName) -> Option<&'h s
 }
 
 /// The middleware: refuses what the module docs say, passes the rest on.
-pub async fn check(
-    State(hosts): State<Arc<AllowedHosts>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn check(State(hosts): State<Arc<Allowed>>, request: Request, next: Next) -> Response {
     match refusal(&hosts, request.method(), request.headers()) {
         Some((status, why)) => error_response(status, why),
         None => next.run(request).await,
     }
 }
 
-fn refusal(
-    hosts: &AllowedHosts,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Option<(StatusCode, String)> {
+fn refusal(hosts: &Allowed, method: &Method, headers: &HeaderMap) -> Option<(StatusCode, String)> {
     let Some(host) = header(headers, &header::HOST) else {
         return Some((
             StatusCode::BAD_REQUEST,
@@ -104,15 +117,21 @@ fn refusal(
                 format!("a {method} must be Content-Type: application/json"),
             ));
         }
-        if let Some(origin) = header(headers, &header::ORIGIN) {
-            if origin != format!("http://{host}") {
+        let origin = header(headers, &header::ORIGIN);
+        if let Some(origin) = origin {
+            if !hosts.allows_page(origin, host) {
                 return Some((
                     StatusCode::FORBIDDEN,
                     format!("a {method} from the page at {origin:?} is not this server's own page"),
                 ));
             }
         }
-        if fetch_site.is_some_and(|site| site != "same-origin" && site != "none") {
+        // A page allowed by its origin is another origin than this server's (Sec-Fetch-Site says so).
+        let allowed_elsewhere =
+            origin.is_some_and(|o| hosts.page_origins.contains(&o.to_ascii_lowercase()));
+        if !allowed_elsewhere
+            && fetch_site.is_some_and(|site| site != "same-origin" && site != "none")
+        {
             return Some((
                 StatusCode::FORBIDDEN,
                 format!("a {method} from another site's page is refused"),
@@ -145,7 +164,8 @@ mod tests {
     }
 
     fn status(method: Method, pairs: &[(&'static str, &'static str)]) -> Option<StatusCode> {
-        let hosts = AllowedHosts::new([127, 0, 0, 1].into(), &["lab.example".to_string()]);
+        let hosts = Allowed::new([127, 0, 0, 1].into(), &["lab.example".to_string()])
+            .with_page_origins(&["http://127.0.0.1:8080".to_string()]);
         refusal(&hosts, &method, &headers(pairs)).map(|(s, _)| s)
     }
 
@@ -215,6 +235,32 @@ mod tests {
             ),
             Some(StatusCode::FORBIDDEN)
         );
+    }
+
+    #[test]
+    fn a_page_named_with_allow_origin_may_write_through_its_proxy() {
+        // make dev: trunk serve's page at :8080 proxies to this server at :8081 (the Host it sends).
+        let dev_server = ("host", "127.0.0.1:8081");
+        let json = ("content-type", "application/json");
+        let from = |origin| {
+            status(
+                Method::POST,
+                &[
+                    dev_server,
+                    json,
+                    ("origin", origin),
+                    ("sec-fetch-site", "same-origin"),
+                ],
+            )
+        };
+        assert_eq!(from("http://127.0.0.1:8080"), None, "the allowed page");
+        assert_eq!(
+            from("HTTP://127.0.0.1:8080"),
+            None,
+            "origins compare without case"
+        );
+        assert_eq!(from("http://127.0.0.1:9999"), Some(StatusCode::FORBIDDEN));
+        assert_eq!(from("http://evil.example"), Some(StatusCode::FORBIDDEN));
     }
 
     #[test]

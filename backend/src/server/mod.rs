@@ -4,6 +4,8 @@ pub mod flags;
 pub mod guard;
 pub mod listen;
 mod page;
+
+pub use page::PageSource;
 pub mod pages;
 pub mod program_runs;
 pub mod runs;
@@ -15,7 +17,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -42,27 +44,30 @@ impl std::error::Error for ServeError {}
 /// How `futurelab serve` serves.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// The built page (trunk's output). Without `index.html` there, every API route still answers and
-    /// `/` says how to build the page.
-    pub dist: PathBuf,
+    /// Where the page comes from. Without one, every API route still answers and `/` says how to get
+    /// a page.
+    pub page: PageSource,
     pub flags: flags::FlagOptions,
     /// The program process pools start as their workers (one whose `main` calls
     /// `futurelab::process::serve_if_worker` first): this one, in the `futurelab` binary.
     pub process_worker: Option<PathBuf>,
     /// Host names the server answers to besides the loopback names and its own address.
     pub allowed_hosts: Vec<String>,
+    /// Pages besides the server's own that may write to it (`http://127.0.0.1:8080`): a dev proxy's.
+    pub allowed_page_origins: Vec<String>,
     /// The longest a program runs (real time) before the server stops it.
     pub run_time_limit: std::time::Duration,
 }
 
 impl ServeOptions {
-    /// The page in `dist`, a flag server without delays or errors, this program as the worker program.
-    pub fn new(dist: impl Into<PathBuf>) -> Self {
+    /// `page`, a flag server without delays or errors, this program as the worker program.
+    pub fn new(page: PageSource) -> Self {
         ServeOptions {
-            dist: dist.into(),
+            page,
             flags: flags::FlagOptions::default(),
             process_worker: std::env::current_exe().ok(),
             allowed_hosts: Vec::new(),
+            allowed_page_origins: Vec::new(),
             run_time_limit: program_runs::TIME_LIMIT,
         }
     }
@@ -70,7 +75,7 @@ impl ServeOptions {
 
 /// Every route of the server, behind the [`guard`] and with a log line per request. `runs` is what the
 /// program runs share (`base_url` in it is where they download their flags from: this server).
-fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::AllowedHosts) -> Router {
+fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::Allowed) -> Router {
     let routes = Router::new()
         .route(
             "/healthz",
@@ -79,7 +84,7 @@ fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::AllowedHo
         .merge(stand_in_routes(options.flags))
         .merge(runs::routes(runs))
         .merge(seed_services::routes())
-        .merge(page::routes(&options.dist))
+        .merge(page::routes(&options.page))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::map_response(json_client_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -143,11 +148,6 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServeError> {
         .map_err(|e| ServeError::Bind(addr, e))
 }
 
-/// Whether `dist` holds a built page.
-pub fn has_page(dist: &Path) -> bool {
-    dist.join("index.html").is_file()
-}
-
 /// Serves until SIGTERM or Ctrl-C (SIGINT), or until the future is dropped, within the bounds of
 /// [`listen`]. On a signal it stops accepting, stops every run (its stream ends with `done` saying why,
 /// and its worker processes are killed), and returns once the open connections have closed (at most
@@ -169,7 +169,8 @@ pub async fn serve_until(
         options.process_worker.clone(),
         options.run_time_limit,
     );
-    let hosts = guard::AllowedHosts::new(local.ip(), &options.allowed_hosts);
+    let hosts = guard::Allowed::new(local.ip(), &options.allowed_hosts)
+        .with_page_origins(&options.allowed_page_origins);
     let stopping = Arc::clone(&runs);
     listen::serve_connections(listener, router(&options, runs, hosts), async move {
         shutdown.await;

@@ -1,38 +1,110 @@
 //! The built page: static files with cross-origin isolation and cache headers.
 //!
+//! The page comes from the binary itself (dist/ as it was when the binary was built, embedded with
+//! rust-embed, so one copied file serves the playground) or, for frontend work, from a folder named with
+//! `--dist`. Without either, every API route still answers and `/` says how to get a page.
+//!
 //! Every response of the server carries `Cross-Origin-Opener-Policy: same-origin` and
 //! `Cross-Origin-Embedder-Policy: require-corp` (without both, browsers withhold `SharedArrayBuffer` and
 //! the page's Web Worker threads cannot share memory), plus `Cross-Origin-Resource-Policy: same-origin`.
 //! Files whose names trunk hashed (`futurelab-web-3f2a…_bg.wasm`) never change, so they are cached for a
 //! year; `index.html` is revalidated every time.
 
-use axum::http::{header, HeaderName, HeaderValue, Response};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Response, StatusCode, Uri};
 use axum::Router;
-use std::path::Path;
-use tower::ServiceBuilder;
+use std::path::PathBuf;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub(super) fn routes(dist: &Path) -> Router {
-    if !super::has_page(dist) {
+/// Where the server's page comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageSource {
+    /// The page built into this binary: dist/ as it was when the binary was built (none if it was built
+    /// without one).
+    Embedded,
+    /// A folder holding a built page (trunk's output), read on every request: for frontend work.
+    Folder(PathBuf),
+}
+
+impl PageSource {
+    /// Whether this source has a page to serve (an `index.html`).
+    pub fn has_page(&self) -> bool {
+        match self {
+            PageSource::Embedded => EmbeddedPage::get("index.html").is_some(),
+            PageSource::Folder(dir) => dir.join("index.html").is_file(),
+        }
+    }
+}
+
+impl std::fmt::Display for PageSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageSource::Embedded => f.write_str("the page built into this binary"),
+            PageSource::Folder(dir) => write!(f, "the page in {}", dir.display()),
+        }
+    }
+}
+
+/// dist/ when the binary was built. rust-embed embeds the files in debug builds too (`debug-embed`), and
+/// a build with no dist/ has none (`allow_missing`); build.rs makes cargo rebuild when dist/ changes.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "../dist"]
+#[allow_missing = true]
+struct EmbeddedPage;
+
+pub(super) fn routes(page: &PageSource) -> Router {
+    if !page.has_page() {
         return Router::new()
             .route("/", axum::routing::get(no_page))
             .route("/index.html", axum::routing::get(no_page))
             .fallback(super::not_found);
     }
-    let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(
-        super::not_found,
-    ));
-    let cached = ServiceBuilder::new()
-        .map_response(|mut response: Response<_>| {
-            fix_javascript_mime(&mut response);
-            response
-        })
-        .service(files);
-    Router::new()
-        .fallback_service(cached)
+    let files = match page {
+        PageSource::Embedded => Router::new().fallback(embedded_file),
+        PageSource::Folder(dir) => Router::new().fallback_service(ServeDir::new(dir).fallback(
+            axum::handler::HandlerWithoutStateExt::into_service(super::not_found),
+        )),
+    };
+    files
+        .layer(axum::middleware::map_response(fix_javascript_mime))
         .layer(axum::middleware::from_fn(cache_headers))
         .layer(axum::middleware::from_fn(only_reads))
+}
+
+/// A file of the embedded page: `/` is `index.html`. Answers `If-None-Match` with 304 (the ETag is the
+/// file's SHA-256, which rust-embed computed at build time).
+async fn embedded_file(uri: Uri, headers: HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = match uri.path().trim_start_matches('/') {
+        "" => "index.html",
+        path => path,
+    };
+    let Some(file) = EmbeddedPage::get(path) else {
+        return super::not_found(uri).await;
+    };
+    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()));
+    let etag_value = HeaderValue::from_str(&etag).expect("hex digits are a valid header value");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|given| given.as_bytes() == etag.as_bytes())
+    {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response();
+    }
+    let mime = HeaderValue::from_str(file.metadata.mimetype())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let body = match file.data {
+        std::borrow::Cow::Borrowed(bytes) => axum::body::Bytes::from_static(bytes),
+        std::borrow::Cow::Owned(bytes) => axum::body::Bytes::from(bytes),
+    };
+    (
+        [(header::CONTENT_TYPE, mime), (header::ETAG, etag_value)],
+        body,
+    )
+        .into_response()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The page's files are read, never written: any other method gets the API's JSON 405. A path the file
@@ -61,10 +133,12 @@ async fn no_page() -> axum::response::Response {
         axum::response::Html(
             "<!doctype html><meta charset=\"utf-8\"><title>futurelab: no page built</title>\n\
              <h1>futurelab is running, but it has no page to show</h1>\n\
-             <p>The playground page is built separately. In the futurelab repository, run \
-             <code>make run</code> (it builds the page, then serves it), or build it with \
-             <code>trunk build --release</code> and start the server with \
-             <code>futurelab serve --dist DIR</code> pointing at the built folder.</p>\n\
+             <p>This binary was built without the playground page, and no <code>--dist</code> folder \
+             with a built page was given. In the futurelab repository, <code>make run</code> builds the \
+             page first and then a binary that carries it (<code>cargo install --path backend</code> \
+             after that installs one); or build the page with <code>trunk build --release</code> and \
+             start the server with <code>futurelab serve --dist DIR</code> pointing at the built \
+             folder.</p>\n\
              <p>Meanwhile every API route answers: <code>/healthz</code>, <code>/is_prime/7</code>, \
              <code>/flags/cn/cn.gif</code>, <code>POST /api/programs</code>.</p>\n",
         ),
@@ -73,7 +147,7 @@ async fn no_page() -> axum::response::Response {
 }
 
 /// `text/javascript` is the registered type for JavaScript (RFC 9239); older tables say `application/javascript`.
-fn fix_javascript_mime<B>(response: &mut Response<B>) {
+async fn fix_javascript_mime<B>(mut response: Response<B>) -> Response<B> {
     let is_js = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -84,6 +158,7 @@ fn fix_javascript_mime<B>(response: &mut Response<B>) {
             HeaderValue::from_static("text/javascript; charset=utf-8"),
         );
     }
+    response
 }
 
 async fn cache_headers(

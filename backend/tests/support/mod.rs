@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use futurelab_server::server::flags::FlagOptions;
+use futurelab_server::server::PageSource;
 use std::net::SocketAddr;
 use std::path::Path;
 use tempfile::TempDir;
@@ -26,11 +27,16 @@ pub async fn start(dist: &Path) -> SocketAddr {
 
 /// The same, with the flag server's delays and errors set.
 pub async fn start_with(dist: &Path, flags: FlagOptions) -> SocketAddr {
+    start_serving(PageSource::Folder(dist.to_path_buf()), flags).await
+}
+
+/// Starts the server in this process with `page` (the embedded one, or a folder) on 127.0.0.1:0.
+pub async fn start_serving(page: PageSource, flags: FlagOptions) -> SocketAddr {
     let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");
     let addr = listener.local_addr().unwrap();
-    let mut options = futurelab_server::server::ServeOptions::new(dist);
+    let mut options = futurelab_server::server::ServeOptions::new(page);
     options.flags = flags;
     // Process pools start the real binary as their workers (this test program is not one).
     options.process_worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
