@@ -4,8 +4,9 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 ADDR ?= 127.0.0.1:8080
-# The wasm build: nightly, std rebuilt with atomics (for threads), trunk never downloading anything.
-WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true
+# The wasm build: nightly, std rebuilt with atomics (for threads), trunk never downloading anything, and
+# the release page shrunk by npm's wasm-opt (tools/wasm-opt, found first on PATH: Debian's is too old).
+WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true PATH="$(CURDIR)/tools/wasm-opt/node_modules/.bin:$$PATH"
 
 .PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev bench clean
 

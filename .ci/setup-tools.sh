@@ -3,6 +3,7 @@
 #   - nightly's rust-src and wasm32 target (threads in wasm need std rebuilt with atomics)
 #   - trunk 0.21.14 (0.22 needs a newer rustc than this machine's stable)
 #   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate pinned in Cargo.toml
+#   - wasm-opt for the release page: npm's binaryen, pinned by tools/wasm-opt/package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,4 +31,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\b"; th
   # No --locked: the registry mirror here lacks one crate version its lock file names.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
-say "build tools ready: $(trunk --version), $(wasm-bindgen --version)"
+# npm ci only when the installed package does not match the lock file.
+lock=tools/wasm-opt/package-lock.json
+stamp=tools/wasm-opt/node_modules/.installed-lock
+if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+  say "installing wasm-opt (npm's binaryen)"
+  (cd tools/wasm-opt && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$stamp"
+fi
+say "build tools ready: $(trunk --version), $(wasm-bindgen --version), $(tools/wasm-opt/node_modules/.bin/wasm-opt --version)"
