@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:8080
 # the release page shrunk by npm's wasm-opt (tools/wasm-opt, found first on PATH: Debian's is too old).
 WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true PATH="$(CURDIR)/tools/wasm-opt/node_modules/.bin:$$PATH"
 
-.PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev bench clean
+.PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev site bench clean
 
 ## make run: install what is missing, build the page (release), then the binary that carries it; serve at http://$(ADDR)
 run: setup frontend
@@ -59,6 +59,12 @@ test-e2e:
 	cargo build -p futurelab-server
 	cd tests/e2e && npm test
 
+## make site: the playground as a static site in site/, for any static host (no server, no headers)
+site: setup frontend
+	cargo build --release -p futurelab-server
+	rm -rf site
+	./target/release/futurelab site site
+
 ## make dev: trunk serve with live reload (frontend work), the page at http://127.0.0.1:8080, with a
 ## futurelab server on 127.0.0.1:8081 that trunk proxies the API routes to (Trunk.toml); Ctrl-C stops both
 dev: setup fetch-wasm-deps
@@ -77,4 +83,4 @@ bench: setup setup-test frontend
 
 clean:
 	cargo clean
-	rm -rf dist tests/e2e/artifacts
+	rm -rf dist site tests/e2e/artifacts

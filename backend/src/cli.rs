@@ -31,6 +31,16 @@ pub enum Command {
     Run(RunArgs),
     /// Download flags like the seed's flags2 programs: save the images, count ok / not found / error.
     Flags(FlagsArgs),
+    /// Write the playground as a static site (the page this binary carries, and the flag images) into a
+    /// new folder, for any static host: no server, no special headers needed.
+    Site(SiteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SiteArgs {
+    /// The folder to write: new, or empty.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

@@ -7,4 +7,5 @@ pub mod cli;
 pub mod download;
 pub mod run;
 pub mod server;
+pub mod site;
 mod tqdm;

@@ -24,6 +24,15 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e.0),
             }
         }
+        Command::Site(args) => {
+            return match futurelab_server::site::write(&args.dir) {
+                Ok(summary) => {
+                    println!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e.to_string()),
+            }
+        }
         Command::Serve(_) => {}
     }
     let runtime = match tokio::runtime::Runtime::new() {
@@ -53,7 +62,7 @@ fn main() -> ExitCode {
                 println!("futurelab: serving the playground at http://{local}");
                 server::serve(listener, args.serve_options()).await
             }
-            Command::Run(_) | Command::Flags(_) => {
+            Command::Run(_) | Command::Flags(_) | Command::Site(_) => {
                 unreachable!("handled above, with their own runtimes")
             }
         }

@@ -188,3 +188,35 @@ fn the_version_names_the_commit_the_binary_was_built_from() {
         format!("futurelab {} (commit {commit})", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn site_writes_the_page_and_the_flags_into_a_new_folder_and_never_over_anything() {
+    let root = tempfile::tempdir().unwrap();
+    let site = root.path().join("site");
+    let output = futurelab(&["site", site.to_str().unwrap()]);
+    if !futurelab_server::server::PageSource::Embedded.has_page() {
+        // A binary built before the page was has nothing to write, and says how to get one.
+        assert!(one_line_error(&output).contains("make site"));
+        return;
+    }
+    assert!(output.status.success(), "{output:?}");
+    assert!(site.join("index.html").is_file());
+    assert!(site.join("isolation-sw.js").is_file());
+    assert_eq!(&std::fs::read(site.join("flags/cn/cn.gif")).unwrap()[..6], b"GIF89a");
+    let flags = std::fs::read_dir(site.join("flags")).unwrap().count();
+    assert_eq!(flags, 20);
+    assert_eq!(
+        std::fs::read_to_string(site.join("healthz")).unwrap(),
+        futurelab_server::site::STATIC_HEALTHZ
+    );
+    // Again into the same (now full) folder: refused, and nothing changed.
+    let before = std::fs::read(site.join("index.html")).unwrap();
+    let again = futurelab(&["site", site.to_str().unwrap()]);
+    assert!(one_line_error(&again).contains("is not empty"));
+    assert_eq!(std::fs::read(site.join("index.html")).unwrap(), before);
+    // A path that is a file: a clear error, no panic.
+    let file = root.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let onto_file = futurelab(&["site", file.to_str().unwrap()]);
+    assert!(one_line_error(&onto_file).starts_with("futurelab: cannot write"));
+}

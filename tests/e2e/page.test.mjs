@@ -55,7 +55,9 @@ test("a page served without the isolation headers says so in plain words", async
     }
   });
   await new Promise((r) => plain.listen(0, "127.0.0.1", r));
-  const page = await browser.newPage();
+  // Service workers blocked: the page's own would add the headers (site.test.mjs tries that path).
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${plain.address().port}/?demo`);
   const message = page.getByTestId("unsupported");
   await message.waitFor({ timeout: 20_000 });
@@ -68,7 +70,7 @@ test("a page served without the isolation headers says so in plain words", async
   const status = page.locator('[data-testid="program-status"][data-state="failed"]');
   await status.waitFor({ timeout: 20_000 });
   assert.match(await status.innerText(), /not cross-origin isolated/);
-  await page.close();
+  await context.close();
   plain.close();
 });
 

@@ -93,6 +93,14 @@ pub(super) async fn simulated_latency(delay_ms: u64, jitter_ms: u64) {
     }
 }
 
+/// Every flag the server has, as the files a static host serves at the same paths:
+/// (`flags/cn/cn.gif`, its GIF bytes).
+pub fn flag_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    flags()
+        .iter()
+        .map(|(cc, gif)| (format!("flags/{cc}/{cc}.gif"), gif.as_slice()))
+}
+
 /// Every flag, made once: lower-case code to GIF bytes.
 fn flags() -> &'static HashMap<&'static str, Vec<u8>> {
     static FLAGS: OnceLock<HashMap<&'static str, Vec<u8>>> = OnceLock::new();

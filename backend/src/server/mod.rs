@@ -5,7 +5,7 @@ pub mod guard;
 pub mod listen;
 mod page;
 
-pub use page::PageSource;
+pub use page::{embedded_files, PageSource};
 pub mod pages;
 pub mod program_runs;
 pub mod runs;

@@ -52,6 +52,15 @@ impl std::fmt::Display for PageSource {
 #[allow_missing = true]
 struct EmbeddedPage;
 
+/// Every file of the page built into this binary, by its path in the page (`index.html`,
+/// `snippets/…/workerHelpers.no-bundler.js`); none if it was built without one.
+pub fn embedded_files() -> impl Iterator<Item = (String, std::borrow::Cow<'static, [u8]>)> {
+    EmbeddedPage::iter().filter_map(|path| {
+        let file = EmbeddedPage::get(&path)?;
+        Some((path.into_owned(), file.data))
+    })
+}
+
 pub(super) fn routes(page: &PageSource) -> Router {
     if !page.has_page() {
         return Router::new()

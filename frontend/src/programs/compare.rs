@@ -219,8 +219,14 @@ fn launch(choice: Choice, time_scale: f64, place: Place) -> Result<Launched, Str
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// No futurelab server serves the page (a static copy): runs on the server cannot be made.
+    pub no_server: bool,
+}
+
 #[function_component(Compare)]
-pub fn compare() -> Html {
+pub fn compare(props: &CompareProps) -> Html {
     let state = use_reducer(|| Comparison {
         sides: [Side::new(PAIRS[0].0), Side::new(PAIRS[0].1)],
         time_scale: 1.0,
@@ -327,7 +333,7 @@ pub fn compare() -> Html {
             }
             <p class="actions">
                 <button data-testid="compare-run-page" onclick={start(Place::Page)} disabled={running || !both_in_page}>{ "Run both in this page" }</button>
-                <button data-testid="compare-run" onclick={start(Place::Server)} disabled={running}>{ "Run both on the server" }</button>
+                <button data-testid="compare-run" onclick={start(Place::Server)} disabled={running || props.no_server}>{ "Run both on the server" }</button>
                 <label>
                     { " at " }
                     <select data-testid="compare-speed" onchange={speed}>

@@ -343,6 +343,15 @@ pub fn programs() -> Html {
     };
     // What the page's engine cannot do: start processes (a browser has none).
     let page_can_run = !preset.starts_processes || edited;
+    // Whether a futurelab server serves this page (not a static copy of it): asked once.
+    let server = use_state(|| None::<bool>);
+    {
+        let server = server.clone();
+        use_effect_with((), move |_| {
+            runtime::ask_for_server(move |found| server.set(Some(found)));
+        });
+    }
+    let no_server = *server == Some(false);
     let running = matches!(view.status, Status::Running(_));
 
     let status = match &view.status {
@@ -423,7 +432,8 @@ pub fn programs() -> Html {
                 </div>
                 <p class="actions">
                     <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ "Run in this page" }</button>
-                    <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some()}>{ "Run on the server" }</button>
+                    <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some() || no_server}
+                        title={no_server.then_some("No futurelab server serves this page")}>{ "Run on the server" }</button>
                     <button data-testid="program-stop" onclick={stop} disabled={!running}>{ "Stop" }</button>
                     <label>
                         { " at " }
@@ -438,12 +448,17 @@ pub fn programs() -> Html {
                             onchange={free_threaded} disabled={running} />
                         { " free-threaded (no GIL)" }
                     </label>
-                    <span class="muted" data-testid="program-place-note">{ if page_can_run {
-                        " In this page, each thread the program starts is a Web Worker of its own."
-                    } else {
-                        " This program starts processes, which a browser has not: it runs on the server."
+                    <span class="muted" data-testid="program-place-note">{ match (page_can_run, no_server) {
+                        (true, _) => " In this page, each thread the program starts is a Web Worker of its own.",
+                        (false, false) => " This program starts processes, which a browser has not: it runs on the server.",
+                        (false, true) => " This program starts processes, which a browser has not: it needs a futurelab server, and none serves this page.",
                     } }</span>
                 </p>
+                if no_server {
+                    <p class="notice" role="note" data-testid="no-server">
+                        { "This is a static copy of the playground: no futurelab server serves it. Every program runs here in the page,                            the flag downloads included (the flags are files beside the page). What needs the server cannot run here:                            runs on the server, process pools, the seed's web services (/is_prime) and the crawler's blog pages.                            `futurelab serve` (one binary, see the README) gives you all of it." }
+                    </p>
+                }
             </section>
             <section>
                 <h3>{ "Console" }</h3>
@@ -466,7 +481,7 @@ pub fn programs() -> Html {
                     <futures::ProgramFutures run={view.run.clone()} />
                 </section>
             }
-            <compare::Compare />
+            <compare::Compare no_server={no_server} />
         </div>
     }
 }

@@ -178,6 +178,33 @@ impl Drop for StreamHandle {
 /// POSTs `body` (JSON) to `path` on the page's own server and hands the answer's text to `on_text` chunk
 /// by chunk as it arrives; `on_end` gets `Ok` at the end of the stream, or why it failed (with the
 /// server's JSON `error` for a 4xx/5xx answer).
+/// Asks `GET /healthz` whether a futurelab server serves this page; calls `answer` with the finding:
+/// false on a static host (the file `futurelab site` writes there, or the host's 404, is no
+/// `{"status":"ok"}`) or when nothing answers.
+pub fn ask_for_server(answer: impl FnOnce(bool) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let found = async {
+            let window = web_sys::window()?;
+            let response = JsFuture::from(window.fetch_with_str("/healthz"))
+                .await
+                .ok()?;
+            let response: web_sys::Response = wasm_bindgen::JsCast::unchecked_into(response);
+            if !response.ok() {
+                return Some(false);
+            }
+            let text = JsFuture::from(response.text().ok()?)
+                .await
+                .ok()?
+                .as_string()?;
+            let body: serde_json::Value = serde_json::from_str(&text).ok()?;
+            Some(body["status"] == "ok")
+        }
+        .await
+        .unwrap_or(false);
+        answer(found);
+    });
+}
+
 pub fn post_event_stream(
     path: &str,
     body: String,

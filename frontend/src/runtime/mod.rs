@@ -47,7 +47,7 @@ pub fn run_off_main_thread<R: Send + 'static>(
 }
 
 pub use imp::{
-    copy_page_link, download, location_hash, origin, post_event_stream, query_flag,
+    ask_for_server, copy_page_link, download, location_hash, origin, post_event_stream, query_flag,
     set_location_hash, start, start_own_threads, thread_index, StreamHandle,
 };
 

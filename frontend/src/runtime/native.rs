@@ -41,6 +41,11 @@ impl StreamHandle {
     pub fn abort(&mut self) {}
 }
 
+/// Natively (the app's unit tests) there is no page to ask for: a server is assumed.
+pub fn ask_for_server(answer: impl FnOnce(bool) + 'static) {
+    answer(true);
+}
+
 pub fn post_event_stream(
     _path: &str,
     _body: String,
