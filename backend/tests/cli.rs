@@ -202,7 +202,10 @@ fn site_writes_the_page_and_the_flags_into_a_new_folder_and_never_over_anything(
     assert!(output.status.success(), "{output:?}");
     assert!(site.join("index.html").is_file());
     assert!(site.join("isolation-sw.js").is_file());
-    assert_eq!(&std::fs::read(site.join("flags/cn/cn.gif")).unwrap()[..6], b"GIF89a");
+    assert_eq!(
+        &std::fs::read(site.join("flags/cn/cn.gif")).unwrap()[..6],
+        b"GIF89a"
+    );
     let flags = std::fs::read_dir(site.join("flags")).unwrap().count();
     assert_eq!(flags, 20);
     assert_eq!(

@@ -187,7 +187,32 @@ async fn the_page_built_into_the_binary_is_served_from_anywhere() {
         header(module.headers(), "cache-control"),
         "public, max-age=31536000, immutable"
     );
-    assert_eq!(&module.bytes().await.unwrap()[..4], b"\0asm");
+    let module = module.bytes().await.unwrap();
+    assert_eq!(&module[..4], b"\0asm");
+    // Compressed as the browser asks (the page's files; never the API's answers).
+    for encoding in ["gzip", "br"] {
+        let compressed = client
+            .get(format!("http://{addr}/{wasm}"))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(compressed.headers(), "content-encoding"), encoding);
+        assert_isolated(compressed.headers(), encoding);
+        let size = compressed.bytes().await.unwrap().len();
+        assert!(
+            size < module.len() / 2,
+            "{encoding}: {size} of {}",
+            module.len()
+        );
+    }
+    let health = client
+        .get(format!("http://{addr}/healthz"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(health.headers(), "content-encoding"), "");
     let missing = client
         .get(format!("http://{addr}/no/such/file.js"))
         .send()
