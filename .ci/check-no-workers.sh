@@ -10,9 +10,15 @@ for environ in /proc/[0-9]*/environ; do
     [ "$state" = Z ] || [ "$state" = gone ] || left+=("$pid ($({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null))")
   fi
 done
+# Nor a cluster worker or a redis-server that a cluster test started (on a free loopback port; the
+# machine's own Redis, on 6379 if the package started one, is not the tests').
+for pid in $(pgrep -f 'futurelab-worker --redis' || true) $(pgrep -f '^redis-server 127\.0\.0\.1:' | grep -v "^$(pgrep -f '^redis-server 127\.0\.0\.1:6379$' || echo none)$" || true); do
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+  [ "$state" = Z ] || [ "$state" = gone ] || left+=("$pid ($({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null))")
+done
 if [ ${#left[@]} -gt 0 ]; then
   printf 'worker processes left after the tests:\n' >&2
   printf '  %s\n' "${left[@]}" >&2
   exit 1
 fi
-echo "[check] no worker processes left"
+echo "[check] no worker processes (nor cluster workers, nor test redis-servers) left"

@@ -2,6 +2,7 @@
 # Installs what the tests need beyond the build tools. Idempotent: every step checks first.
 #   - Debian's chromium (the browser tests drive /usr/bin/chromium; nothing downloads a browser of its own)
 #   - a Chinese font (fonts-wqy-microhei, 1.6 MB), so that screenshots show the seeds' Chinese, not boxes
+#   - Debian's redis-server, which the cluster executor's tests start on ports of their own
 #   - playwright-core from npm, pinned by tests/e2e/package-lock.json
 #   - the seed's Python modules (requests, tqdm), pinned by tests/python/requirements.txt
 #   - cargo-public-api, for the snapshot of futurelab's public API (.ci/check-public-api.sh)
@@ -12,6 +13,7 @@ say() { printf '[setup-test] %s\n' "$*"; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian's ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -31,9 +31,31 @@ pub enum Command {
     Run(RunArgs),
     /// Download flags like the seed's flags2 programs: save the images, count ok / not found / error.
     Flags(FlagsArgs),
+    /// Serve tasks of a cluster executor's queue on Redis: the built-in functions and the programs'
+    /// own, as the process pools' workers serve them. Stops on SIGTERM or Ctrl-C, after the task it runs.
+    Worker(WorkerArgs),
     /// Write the playground as a static site (the page this binary carries, and the flag images) into a
     /// new folder, for any static host: no server, no special headers needed.
     Site(SiteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// The Redis server: redis://host:6379 (redis://:password@host:6379/2).
+    #[arg(long, value_name = "URL")]
+    pub redis: String,
+    /// The queue to serve (letters, digits, '-', '_', '.').
+    #[arg(long, value_name = "NAME", default_value = "futurelab")]
+    pub queue: String,
+    /// Tasks run at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=256))]
+    pub concurrency: usize,
+    /// A task whose worker has not touched it for this long is claimed by another (seconds).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub visibility: u64,
+    /// Deliveries after which a task whose workers keep dying is failed instead of run again.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub max_deliveries: u64,
 }
 
 #[derive(Debug, clap::Args)]

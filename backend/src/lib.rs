@@ -9,3 +9,4 @@ pub mod run;
 pub mod server;
 pub mod site;
 mod tqdm;
+pub mod worker;

@@ -24,6 +24,15 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e.0),
             }
         }
+        Command::Worker(args) => {
+            return match futurelab_server::worker::main(args, &registry) {
+                Ok(report) => {
+                    println!("futurelab worker: stopped; {report:?}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e.to_string()),
+            }
+        }
         Command::Site(args) => {
             return match futurelab_server::site::write(&args.dir) {
                 Ok(summary) => {
@@ -62,7 +71,7 @@ fn main() -> ExitCode {
                 println!("futurelab: serving the playground at http://{local}");
                 server::serve(listener, args.serve_options()).await
             }
-            Command::Run(_) | Command::Flags(_) | Command::Site(_) => {
+            Command::Run(_) | Command::Flags(_) | Command::Site(_) | Command::Worker(_) => {
                 unreachable!("handled above, with their own runtimes")
             }
         }

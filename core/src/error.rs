@@ -131,6 +131,10 @@ pub enum ExecutorError {
     InvalidMaxTasksPerChild,
     /// A `chunksize` of 0: "chunksize must be >= 1.".
     InvalidChunkSize,
+    /// A cluster queue's name that cannot be one (the message says why).
+    InvalidQueueName(String),
+    /// The cluster's Redis server could not be reached, or its URL is not one (the message says why).
+    Unreachable(String),
 }
 
 impl fmt::Display for ExecutorError {
@@ -146,6 +150,8 @@ impl fmt::Display for ExecutorError {
                 f.write_str("max_tasks_per_child must be >= 1")
             }
             ExecutorError::InvalidChunkSize => f.write_str("chunksize must be >= 1."),
+            ExecutorError::InvalidQueueName(msg) => f.write_str(msg),
+            ExecutorError::Unreachable(msg) => write!(f, "cannot reach the cluster's Redis: {msg}"),
         }
     }
 }

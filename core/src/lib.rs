@@ -139,6 +139,7 @@
 //! | feature | what it adds |
 //! |---|---|
 //! | `process` | `process::ProcessPoolExecutor` and `Pool` (`multiprocessing.Pool`): worker processes, natively on Unix. Your program's `main` calls `process::serve_if_worker` first; the crate's own worker program is the `futurelab-worker` binary. |
+//! | `cluster` | `cluster::ClusterExecutor` and `cluster::serve_worker`: the process pool's registered functions run by workers on any machine, through Redis Streams (the `redis` crate; implies `process`). Delivery is at least once: see the module's docs. |
 //!
 //! The program engine that runs the seeds' Python is a crate of its own (`futurelab-programs`).
 //!
@@ -177,6 +178,9 @@
 
 mod as_completed;
 mod backoff;
+/// The cluster executor: natively, with the `cluster` feature.
+#[cfg(all(unix, feature = "cluster", not(loom)))]
+pub mod cluster;
 mod error;
 mod executor;
 mod future;

@@ -182,7 +182,7 @@ pub async fn serve_until(
 }
 
 /// SIGTERM or Ctrl-C (SIGINT), whichever comes first.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

@@ -26,10 +26,10 @@
 mod ask;
 mod builtin;
 mod child;
-mod pool;
-mod protocol;
+pub(crate) mod pool;
+pub(crate) mod protocol;
 mod registry;
-mod worker;
+pub(crate) mod worker;
 
 pub use ask::{ask_parent, Answerer};
 pub use builtin::{builtin_registry, Builtins};

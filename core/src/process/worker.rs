@@ -111,7 +111,8 @@ fn parent() -> std::sync::MutexGuard<'static, Option<ParentLink>> {
     crate::platform::lock(&PARENT)
 }
 
-fn call(registry: &Registry, name: &str, arg: serde_json::Value) -> CallOutcome {
+/// Calls the function `name` of `registry` with `arg`: its value, its panic, or why it could not be called.
+pub(crate) fn call(registry: &Registry, name: &str, arg: serde_json::Value) -> CallOutcome {
     let Some(function) = registry.get(name) else {
         return CallOutcome::Error(format!(
             "the worker program has no function named {name:?} (register it in the registry the worker serves)"

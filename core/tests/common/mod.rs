@@ -87,3 +87,9 @@ mod processes {
             .unwrap_or(false)
     }
 }
+
+#[cfg(all(unix, feature = "cluster"))]
+pub use redis_server::*;
+
+#[cfg(all(unix, feature = "cluster"))]
+mod redis_server;

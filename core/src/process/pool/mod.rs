@@ -46,15 +46,16 @@ pub const BROKEN_POOL: &str =
 pub const BROKEN_FUTURE: &str =
     "A process in the process pool was terminated abruptly while the future was running or pending.";
 
-/// A future of this pool, as the driver completes it.
-trait Pending: Send {
+/// A future of this pool (or of a cluster executor), as the driver completes it.
+pub(crate) trait Pending: Send {
     /// `set_running_or_notify_cancel`: false if the future was cancelled first.
     fn start(&self) -> bool;
     fn finish(self: Box<Self>, outcome: Result<Value, FutureError>);
-    fn cancel(&self);
+    /// `cancel`: false if the future was running or done already.
+    fn cancel(&self) -> bool;
 }
 
-struct Typed<R: Send + 'static>(Future<R>);
+pub(crate) struct Typed<R: Send + 'static>(pub(crate) Future<R>);
 
 impl<R: DeserializeOwned + Send + 'static> Pending for Typed<R> {
     fn start(&self) -> bool {
@@ -74,8 +75,8 @@ impl<R: DeserializeOwned + Send + 'static> Pending for Typed<R> {
         };
     }
 
-    fn cancel(&self) {
-        self.0.cancel();
+    fn cancel(&self) -> bool {
+        self.0.cancel()
     }
 }
 

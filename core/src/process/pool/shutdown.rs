@@ -24,7 +24,9 @@ impl ProcessPoolExecutor {
         cancelled
             .iter()
             .flat_map(|job: &Job| job.items.iter())
-            .for_each(|(_, p)| p.cancel());
+            .for_each(|(_, p)| {
+                p.cancel();
+            });
         if wait {
             self.wait_for_workers();
         }

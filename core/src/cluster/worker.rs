@@ -1,0 +1,493 @@
+//! The worker side: [`serve_worker`] takes tasks from the queue's consumer group and runs them.
+
+use super::executor::ALIVE_WINDOW;
+use super::keys::{Keys, Outcome, Report, GROUP};
+use super::redis_link::{ensure_group, host_name, now_ms, Link};
+use crate::process::protocol::CallOutcome;
+use crate::process::Registry;
+use crate::ExecutorError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// How often a worker says it is alive.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+/// How long one blocking read of the task stream waits (then the worker looks at its stop flag).
+const READ_BLOCK_MS: u64 = 500;
+
+/// How a worker serves: where, how many tasks at once, and when a task counts as abandoned.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WorkerOptions {
+    /// The Redis server's URL.
+    pub redis: String,
+    /// The queue served.
+    pub queue: String,
+    /// Tasks run at once (threads), 1 or more.
+    pub concurrency: usize,
+    /// A task taken by a worker that has not touched it for this long is claimed by another (a running
+    /// task is touched every third of it).
+    pub visibility: Duration,
+    /// Deliveries after which a task whose workers keep dying is not run again, but failed.
+    pub max_deliveries: u64,
+    /// This worker's name (its threads add `-0`, `-1`, …): `host-pid` by default.
+    pub name: String,
+    /// One line on standard error per task taken and finished.
+    pub log: bool,
+}
+
+impl WorkerOptions {
+    /// One task at a time, a 30 s visibility timeout, 3 deliveries at most, logging on.
+    pub fn new(redis: impl Into<String>, queue: impl Into<String>) -> Self {
+        WorkerOptions {
+            redis: redis.into(),
+            queue: queue.into(),
+            concurrency: 1,
+            visibility: Duration::from_secs(30),
+            max_deliveries: 3,
+            name: format!("{}-{}", host_name(), std::process::id()),
+            log: true,
+        }
+    }
+
+    /// Tasks run at once.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+
+    /// The visibility timeout.
+    pub fn visibility(mut self, timeout: Duration) -> Self {
+        self.visibility = timeout;
+        self
+    }
+
+    /// The most deliveries of one task.
+    pub fn max_deliveries(mut self, n: u64) -> Self {
+        self.max_deliveries = n;
+        self
+    }
+
+    /// Whether to log each task.
+    pub fn log(mut self, on: bool) -> Self {
+        self.log = on;
+        self
+    }
+}
+
+/// What a worker did, when it stops.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WorkerReport {
+    /// Tasks run to their end (whatever the function did).
+    pub completed: u64,
+    /// Of those, tasks taken over from a worker that stopped touching them (redeliveries).
+    pub redelivered: u64,
+    /// Tasks skipped because they were cancelled while pending.
+    pub skipped_cancelled: u64,
+    /// Tasks failed without running, after `max_deliveries`.
+    pub gave_up: u64,
+}
+
+impl std::ops::AddAssign for WorkerReport {
+    fn add_assign(&mut self, other: Self) {
+        self.completed += other.completed;
+        self.redelivered += other.redelivered;
+        self.skipped_cancelled += other.skipped_cancelled;
+        self.gave_up += other.gave_up;
+    }
+}
+
+/// Serves `registry`'s functions to the queue until `stop` turns true: the call a program that embeds
+/// futurelab makes to be a worker (`futurelab worker` makes it with the built-in functions and the
+/// programs' own). Returns at once with an error for a bad queue name or an unreachable Redis; after
+/// that, a Redis that goes away is waited for. On `stop`, each thread finishes the task it is running
+/// (it is never lost: until acknowledged it stays pending, and another worker would claim it).
+pub fn serve_worker(
+    registry: &Registry,
+    options: &WorkerOptions,
+    stop: &AtomicBool,
+) -> Result<WorkerReport, ExecutorError> {
+    if options.concurrency == 0 {
+        return Err(ExecutorError::InvalidMaxWorkers);
+    }
+    let keys = Keys::new(&options.queue)?;
+    let mut link = Link::open(&options.redis)?;
+    ensure_group(&mut link, &keys.tasks, || false)
+        .map_err(|e| ExecutorError::Unreachable(e.to_string()))?;
+    let mut links = vec![link];
+    for _ in 1..options.concurrency {
+        links.push(Link::open(&options.redis)?);
+    }
+    let reports = std::thread::scope(|scope| {
+        let threads: Vec<_> = links
+            .into_iter()
+            .enumerate()
+            .map(|(i, link)| {
+                let consumer = format!("{}-{i}", options.name);
+                let keys = &keys;
+                scope.spawn(move || {
+                    Consumer {
+                        registry,
+                        options,
+                        keys,
+                        name: consumer,
+                        link,
+                        stop,
+                        report: WorkerReport::default(),
+                    }
+                    .serve()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_default())
+            .collect::<Vec<_>>()
+    });
+    let mut total = WorkerReport::default();
+    for report in reports {
+        total += report;
+    }
+    Ok(total)
+}
+
+/// One thread of a worker: one consumer of the group.
+struct Consumer<'a> {
+    registry: &'a Registry,
+    options: &'a WorkerOptions,
+    keys: &'a Keys,
+    name: String,
+    link: Link,
+    stop: &'a AtomicBool,
+    report: WorkerReport,
+}
+
+/// One entry of the task stream.
+struct Task {
+    entry: String,
+    id: String,
+    function: String,
+    args: String,
+    reply: String,
+}
+
+impl Consumer<'_> {
+    fn going(&self) -> bool {
+        !self.stop.load(Ordering::SeqCst)
+    }
+
+    fn serve(mut self) -> WorkerReport {
+        let mut last_beat: Option<Instant> = None;
+        let claim_every = (self.options.visibility / 2).max(Duration::from_millis(50));
+        let mut last_claim = Instant::now();
+        while self.going() {
+            if last_beat.is_none_or(|t| t.elapsed() >= HEARTBEAT) {
+                self.heartbeat();
+                last_beat = Some(Instant::now());
+            }
+            if last_claim.elapsed() >= claim_every {
+                last_claim = Instant::now();
+                if let Some((task, deliveries)) = self.claim_abandoned() {
+                    if deliveries > self.options.max_deliveries {
+                        self.give_up(&task, deliveries);
+                    } else {
+                        self.report.redelivered += 1;
+                        self.run(task);
+                    }
+                    continue;
+                }
+            }
+            if let Some(task) = self.read_new() {
+                self.run(task);
+            }
+        }
+        let (workers, name) = (self.keys.workers.clone(), self.name.clone());
+        let _ = self.link.run(
+            |c| redis::cmd("ZREM").arg(&workers).arg(&name).query::<()>(c),
+            || false,
+        );
+        self.report
+    }
+
+    fn heartbeat(&mut self) {
+        let (workers, name) = (&self.keys.workers, &self.name);
+        let since = now_ms().saturating_sub(10 * ALIVE_WINDOW.as_millis() as u64);
+        let _ = self.link.run(
+            |c| {
+                redis::pipe()
+                    .cmd("ZADD")
+                    .arg(workers)
+                    .arg(now_ms())
+                    .arg(name)
+                    .ignore()
+                    // Names of workers long gone go too.
+                    .cmd("ZREMRANGEBYSCORE")
+                    .arg(workers)
+                    .arg("-inf")
+                    .arg(since)
+                    .ignore()
+                    .query::<()>(c)
+            },
+            || false,
+        );
+    }
+
+    fn read_new(&mut self) -> Option<Task> {
+        let stop = self.stop;
+        let (tasks, name) = (&self.keys.tasks, &self.name);
+        let reply = self
+            .link
+            .run(
+                |c| {
+                    redis::cmd("XREADGROUP")
+                        .arg("GROUP")
+                        .arg(GROUP)
+                        .arg(name)
+                        .arg("COUNT")
+                        .arg(1)
+                        .arg("BLOCK")
+                        .arg(READ_BLOCK_MS)
+                        .arg("STREAMS")
+                        .arg(tasks)
+                        .arg(">")
+                        .query::<Option<redis::streams::StreamReadReply>>(c)
+                },
+                || !stop.load(Ordering::SeqCst),
+            )
+            .ok()??;
+        let entry = reply.keys.into_iter().flat_map(|k| k.ids).next()?;
+        self.parse(entry)
+    }
+
+    /// Claims one task that its worker stopped touching, with how often it has been delivered.
+    fn claim_abandoned(&mut self) -> Option<(Task, u64)> {
+        let visibility = self.options.visibility.as_millis() as u64;
+        let (tasks, name) = (&self.keys.tasks, &self.name);
+        let claimed = self
+            .link
+            .run(
+                |c| {
+                    redis::cmd("XAUTOCLAIM")
+                        .arg(tasks)
+                        .arg(GROUP)
+                        .arg(name)
+                        .arg(visibility)
+                        .arg("0-0")
+                        .arg("COUNT")
+                        .arg(1)
+                        .query::<redis::streams::StreamAutoClaimReply>(c)
+                },
+                || false,
+            )
+            .ok()?;
+        let entry = claimed.claimed.into_iter().next()?;
+        let entry_id = entry.id.clone();
+        // XPENDING key group start end count: [[id, consumer, idle, deliveries]].
+        let deliveries = self
+            .link
+            .run(
+                |c| {
+                    redis::cmd("XPENDING")
+                        .arg(tasks)
+                        .arg(GROUP)
+                        .arg(&entry_id)
+                        .arg(&entry_id)
+                        .arg(1)
+                        .query::<Vec<(String, String, u64, u64)>>(c)
+                },
+                || false,
+            )
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .map_or(1, |(_, _, _, deliveries)| deliveries);
+        Some((self.parse(entry)?, deliveries))
+    }
+
+    /// A task from a stream entry; an entry that is not one is acknowledged and dropped.
+    fn parse(&mut self, entry: redis::streams::StreamId) -> Option<Task> {
+        let field = |name: &str| {
+            entry
+                .map
+                .get(name)
+                .and_then(|v| redis::from_redis_value_ref::<String>(v).ok())
+        };
+        match (
+            field("task"),
+            field("function"),
+            field("args"),
+            field("reply"),
+        ) {
+            (Some(id), Some(function), Some(args), Some(reply)) => Some(Task {
+                entry: entry.id,
+                id,
+                function,
+                args,
+                reply,
+            }),
+            _ => {
+                if self.options.log {
+                    eprintln!(
+                        "futurelab worker {}: dropped entry {} of {}: not a task",
+                        self.name, entry.id, self.keys.tasks
+                    );
+                }
+                self.acknowledge(&entry.id);
+                None
+            }
+        }
+    }
+
+    fn run(&mut self, task: Task) {
+        let cancelled = self
+            .link
+            .run(
+                |c| {
+                    redis::cmd("SREM")
+                        .arg(&self.keys.cancelled)
+                        .arg(&task.id)
+                        .query::<u64>(c)
+                },
+                || false,
+            )
+            .unwrap_or(0);
+        if cancelled > 0 {
+            self.report.skipped_cancelled += 1;
+            self.acknowledge(&task.entry);
+            return;
+        }
+        self.send(
+            &task.reply,
+            &Report::Started {
+                task: task.id.clone(),
+                worker: self.name.clone(),
+            },
+        );
+        if self.options.log {
+            eprintln!(
+                "futurelab worker {}: took {} ({})",
+                self.name, task.id, task.function
+            );
+        }
+        let started = Instant::now();
+        let outcome = self.call_keeping_claim(&task);
+        if self.options.log {
+            eprintln!(
+                "futurelab worker {}: finished {} in {} ms",
+                self.name,
+                task.id,
+                started.elapsed().as_millis()
+            );
+        }
+        self.send(
+            &task.reply,
+            &Report::Done {
+                task: task.id.clone(),
+                outcome,
+            },
+        );
+        self.report.completed += 1;
+        self.acknowledge(&task.entry);
+    }
+
+    /// Runs the function on a thread of its own while this one touches the task's claim every third of
+    /// the visibility timeout, so that no other worker takes a task that is still running.
+    fn call_keeping_claim(&mut self, task: &Task) -> Outcome {
+        let touch_every = (self.options.visibility / 3).max(Duration::from_millis(20));
+        let registry = self.registry;
+        std::thread::scope(|scope| {
+            let call =
+                scope.spawn(
+                    || match serde_json::from_str::<serde_json::Value>(&task.args) {
+                        Err(e) => Outcome::Error(format!("the argument is not JSON: {e}")),
+                        Ok(arg) => {
+                            match crate::process::worker::call(registry, &task.function, arg) {
+                                CallOutcome::Ok(value) => Outcome::Ok(value),
+                                CallOutcome::Panic(message) => Outcome::Panic(message),
+                                CallOutcome::Error(message) => Outcome::Error(message),
+                            }
+                        }
+                    },
+                );
+            let mut last_touch = Instant::now();
+            while !call.is_finished() {
+                std::thread::park_timeout(Duration::from_millis(10));
+                if last_touch.elapsed() >= touch_every {
+                    last_touch = Instant::now();
+                    let (tasks, name) = (&self.keys.tasks, &self.name);
+                    let _ = self.link.run(
+                        |c| {
+                            redis::cmd("XCLAIM")
+                                .arg(tasks)
+                                .arg(GROUP)
+                                .arg(name)
+                                .arg(0)
+                                .arg(&task.entry)
+                                .arg("JUSTID")
+                                .query::<Vec<String>>(c)
+                        },
+                        || false,
+                    );
+                }
+            }
+            call.join()
+                .unwrap_or_else(|_| Outcome::Panic("the worker's call thread panicked".into()))
+        })
+    }
+
+    fn give_up(&mut self, task: &Task, deliveries: u64) {
+        if self.options.log {
+            eprintln!(
+                "futurelab worker {}: gave up {} after {deliveries} deliveries",
+                self.name, task.id
+            );
+        }
+        self.send(
+            &task.reply,
+            &Report::Done {
+                task: task.id.clone(),
+                outcome: Outcome::GaveUp(deliveries),
+            },
+        );
+        self.report.gave_up += 1;
+        self.acknowledge(&task.entry);
+    }
+
+    fn send(&mut self, reply: &str, report: &Report) {
+        let Ok(message) = serde_json::to_string(report) else {
+            return;
+        };
+        let stop = self.stop;
+        // A result is worth waiting for Redis to come back (unless told to stop).
+        let _ = self.link.run(
+            |c| {
+                redis::cmd("XADD")
+                    .arg(reply)
+                    .arg("*")
+                    .arg("message")
+                    .arg(&message)
+                    .query::<String>(c)
+            },
+            || !stop.load(Ordering::SeqCst),
+        );
+    }
+
+    fn acknowledge(&mut self, entry: &str) {
+        let tasks = &self.keys.tasks;
+        let _ = self.link.run(
+            |c| {
+                redis::pipe()
+                    .cmd("XACK")
+                    .arg(tasks)
+                    .arg(GROUP)
+                    .arg(entry)
+                    .ignore()
+                    .cmd("XDEL")
+                    .arg(tasks)
+                    .arg(entry)
+                    .ignore()
+                    .query::<()>(c)
+            },
+            || false,
+        );
+    }
+}
