@@ -390,7 +390,8 @@ impl Consumer<'_> {
     }
 
     /// Runs the function on a thread of its own while this one touches the task's claim every third of
-    /// the visibility timeout, so that no other worker takes a task that is still running.
+    /// the visibility timeout, so that no other worker takes a task that is still running, and keeps
+    /// saying the worker is alive.
     fn call_keeping_claim(&mut self, task: &Task) -> Outcome {
         let touch_every = (self.options.visibility / 3).max(Duration::from_millis(20));
         let registry = self.registry;
@@ -408,9 +409,13 @@ impl Consumer<'_> {
                         }
                     },
                 );
-            let mut last_touch = Instant::now();
+            let (mut last_touch, mut last_beat) = (Instant::now(), Instant::now());
             while !call.is_finished() {
                 std::thread::park_timeout(Duration::from_millis(10));
+                if last_beat.elapsed() >= HEARTBEAT {
+                    last_beat = Instant::now();
+                    self.heartbeat();
+                }
                 if last_touch.elapsed() >= touch_every {
                     last_touch = Instant::now();
                     let (tasks, name) = (&self.keys.tasks, &self.name);
