@@ -21,6 +21,7 @@ pub fn main(args: &WorkerArgs, registry: &Registry) -> Result<WorkerReport, Exec
         .build()
         .map_err(|e| ExecutorError::Spawn(e.to_string()))?;
     let registry = registry.clone();
+    options.check()?;
     eprintln!(
         "futurelab worker {}: serving the queue {:?} on {} ({} at once)",
         options.name, options.queue, options.redis, options.concurrency

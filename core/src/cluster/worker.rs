@@ -72,6 +72,15 @@ impl WorkerOptions {
         self.log = on;
         self
     }
+
+    /// What [`serve_worker`] checks first: the queue's name, the concurrency, and that Redis answers.
+    pub fn check(&self) -> Result<(), ExecutorError> {
+        if self.concurrency == 0 {
+            return Err(ExecutorError::InvalidMaxWorkers);
+        }
+        Keys::new(&self.queue)?;
+        Link::open(&self.redis).map(drop)
+    }
 }
 
 /// What a worker did, when it stops.
