@@ -405,22 +405,23 @@ impl Consumer<'_> {
         let touch_every = (self.options.visibility / 3).max(Duration::from_millis(20));
         let registry = self.registry;
         std::thread::scope(|scope| {
-            let call =
-                scope.spawn(
-                    || match serde_json::from_str::<serde_json::Value>(&task.args) {
-                        Err(e) => Outcome::Error(format!("the argument is not JSON: {e}")),
-                        Ok(arg) => {
-                            match crate::process::worker::call(registry, &task.function, arg) {
-                                CallOutcome::Ok(value) => Outcome::Ok(value),
-                                CallOutcome::Panic(message) => Outcome::Panic(message),
-                                CallOutcome::Error(message) => Outcome::Error(message),
-                            }
-                        }
+            let (done, ended) = std::sync::mpsc::channel();
+            let call = scope.spawn(move || {
+                let outcome = match serde_json::from_str::<serde_json::Value>(&task.args) {
+                    Err(e) => Outcome::Error(format!("the argument is not JSON: {e}")),
+                    Ok(arg) => match crate::process::worker::call(registry, &task.function, arg) {
+                        CallOutcome::Ok(value) => Outcome::Ok(value),
+                        CallOutcome::Panic(message) => Outcome::Panic(message),
+                        CallOutcome::Error(message) => Outcome::Error(message),
                     },
-                );
+                };
+                let _ = done.send(());
+                outcome
+            });
             let (mut last_touch, mut last_beat) = (Instant::now(), Instant::now());
-            while !call.is_finished() {
-                std::thread::park_timeout(Duration::from_millis(10));
+            // Woken the moment the call ends; otherwise once per touch or heartbeat period.
+            let period = touch_every.min(HEARTBEAT);
+            while ended.recv_timeout(period).is_err() && !call.is_finished() {
                 if last_beat.elapsed() >= HEARTBEAT {
                     last_beat = Instant::now();
                     self.heartbeat();
