@@ -77,6 +77,8 @@ dev: setup fetch-wasm-deps
 ## make bench: the figures of core/, backend/ and frontend/BENCHMARKS.md (timing: not part of `make test`)
 bench: setup setup-test frontend
 	cargo bench -p futurelab --features process
+	python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r core/bench-cluster/requirements.txt
+	core/bench-cluster/run.sh 2000
 	backend/bench/http.sh 10
 	cargo build -p futurelab-server
 	node tests/e2e/bench/playground.mjs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cluster figures of core/BENCHMARKS.md, in one run: a redis-server of its own on a free port, then
 # for 1, 2 and 4 workers futurelab's cluster and local process pool (examples/cluster_throughput.rs)
-# and Python's RQ (rq_throughput.py, `pip install rq`) on the same Redis. TASKS defaults to 5000.
+# and Python's RQ (rq_throughput.py; `pip install -r core/bench-cluster/requirements.txt`) on the same
+# Redis. TASKS defaults to 5000 (RQ's forking worker makes 2000 the practical size). `make bench` runs it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tasks=${1:-5000}
