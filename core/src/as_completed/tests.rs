@@ -245,3 +245,26 @@ fn a_callback_that_lets_the_next_future_finish_cannot_overtake_its_own() {
         .collect();
     assert_eq!(order, [1, 2]);
 }
+
+#[test]
+fn a_future_seen_done_is_already_in_the_watch() {
+    // CPython adds a completing future to its waiters under the future's condition: whoever sees it
+    // done finds it there too. Here the completer is another thread, and the check follows the moment
+    // `done()` turns true (a window that lets a later future overtake it in as_completed, if it is open).
+    for _ in 0..2_000 {
+        let future = pending();
+        let mut watch = CompletionWatch::new([&future]);
+        let completer = {
+            let future = future.clone();
+            thread::spawn(move || future.set_result(1).unwrap())
+        };
+        while !future.done() {
+            std::hint::spin_loop();
+        }
+        assert!(
+            watch.next_within(Some(Duration::ZERO)).is_some(),
+            "done, but not yet in the watch"
+        );
+        completer.join().unwrap();
+    }
+}

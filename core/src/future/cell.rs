@@ -24,6 +24,16 @@ pub(crate) struct Completion<C, W> {
 }
 
 impl<C, W> Completion<C, W> {
+    /// Hands every listener to `now`, in the order they were added: it tells the listener at once and
+    /// returns `None`, or returns it to be told with the others later.
+    pub(crate) fn tell_some_now(&mut self, mut now: impl FnMut(W) -> Option<W>) {
+        self.first_listener = self.first_listener.take().and_then(&mut now);
+        self.more_listeners = std::mem::take(&mut self.more_listeners)
+            .into_iter()
+            .filter_map(now)
+            .collect();
+    }
+
     /// The listeners to tell, in the order they were added (no allocation for the usual single one).
     pub(crate) fn listeners(self) -> (Vec<C>, impl Iterator<Item = W>) {
         (

@@ -194,7 +194,11 @@ impl<T: Send + 'static> Future<T> {
     /// | cancelled | true | cancelled (callbacks do not run again) |
     /// | finished | false | finished |
     pub fn cancel(&self) -> bool {
-        let (answer, completion) = self.cell().cancel();
+        let (answer, completion) = {
+            let mut cell = self.cell();
+            let (answer, completion) = cell.cancel();
+            (answer, completion.map(tell_waiters))
+        };
         if let Some(completion) = completion {
             self.record(EventKind::Cancelled);
             self.complete(completion);
@@ -249,7 +253,10 @@ impl<T: Send + 'static> Future<T> {
                 error: e.to_string(),
             },
         };
-        let completion = self.cell().finish(outcome);
+        let completion = {
+            let mut cell = self.cell();
+            cell.finish(outcome).map(tell_waiters)
+        };
         match completion {
             Ok(completion) => {
                 self.record(event);
@@ -283,7 +290,8 @@ impl<T: Send + 'static> Future<T> {
     }
 
     /// Everything that follows reaching a terminal state, with the lock released: wake `result` waiters,
-    /// tell `wait`/`as_completed`/async listeners, then run the callbacks in the order they were added.
+    /// wake the async listeners (the `wait`/`as_completed` ones were told under the lock:
+    /// [`tell_waiters`]), then run the callbacks in the order they were added.
     fn complete(&self, completion: Completion<Callback<T>, Listener>) {
         self.complete_counting(completion, &|_| {})
     }
@@ -298,8 +306,8 @@ impl<T: Send + 'static> Future<T> {
             self.inner.done.notify_all();
         }
         let (callbacks, listeners) = completion.listeners();
-        for listener in listeners {
-            listener.notify();
+        for waker in listeners.filter_map(Listener::tell_waiter) {
+            waker.wake();
         }
         if callbacks.is_empty() {
             return;
@@ -538,5 +546,21 @@ impl<T> fmt::Debug for Future<T> {
 
 #[cfg(test)]
 mod model_check;
+/// Queues the completed future on each `wait`/`as_completed` waiter among `completion`'s listeners.
+/// Called with the future's lock held, right after the state changed, so that anyone who then sees
+/// the future done also finds it in those waiters' queues (CPython adds to its waiters under the
+/// future's condition). An async consumer's waker comes back as a listener of its own, woken after
+/// the lock with the async tasks awaiting the future.
+fn tell_waiters<C>(mut completion: Completion<C, Listener>) -> Completion<C, Listener> {
+    completion.tell_some_now(|listener| match listener {
+        Listener::Waiter { waiter, slot } => waiter.enqueue(slot).map(|waker| Listener::Task {
+            key: u64::MAX,
+            waker,
+        }),
+        task => Some(task),
+    });
+    completion
+}
+
 #[cfg(test)]
 mod tests;

@@ -4,8 +4,11 @@
 //! waiter with the future's slot (its index in the call's de-duplicated list) and, when it reaches a
 //! terminal state, pushes that slot onto the waiter's queue. The queue is therefore in completion order.
 //!
-//! Lock order: a future's lock is never held while a waiter's lock is taken (futures notify listeners
-//! after releasing their own lock), so the two can never deadlock.
+//! Lock order: a future's lock may be held while a waiter's queue lock is taken, never the reverse (a
+//! waiter's lock is a leaf: nothing is called under it). A completing future queues its slot on its
+//! waiters *under its own lock*, as CPython adds to its waiters under the future's condition: whoever
+//! sees the future done then also finds it in every waiter's queue, so `as_completed` can never hand
+//! back a later future first. Async wakers, which may run foreign code, are woken after the lock.
 
 use crate::platform::{lock, time_left, try_lock, Instant};
 use crate::sync::{Condvar, Mutex, Ordering};
@@ -46,8 +49,11 @@ impl Waiter {
         self.id
     }
 
-    /// Called by a future (with its own lock released) when it reached a terminal state.
-    pub(crate) fn notify(&self, slot: usize) {
+    /// Called by a future, under its own lock, when it reached a terminal state: queues `slot` and wakes
+    /// a blocked consumer. Returns the async consumer's waker, to be woken once the future's lock is
+    /// released.
+    #[must_use = "the returned waker must be woken"]
+    pub(crate) fn enqueue(&self, slot: usize) -> Option<Waker> {
         let (waker, sleeping) = {
             let mut queue = lock(&self.queue);
             queue.completed.push_back(slot);
@@ -56,9 +62,7 @@ impl Waiter {
         if sleeping {
             self.cond.notify_all();
         }
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        waker
     }
 
     /// Moves every queued completion into `out`, blocking until there is at least one or `deadline` passes
@@ -122,10 +126,12 @@ impl super::cell::Listener for Listener {
 }
 
 impl Listener {
-    pub(crate) fn notify(self) {
+    /// Tells a `wait`/`as_completed` waiter at once (call it under the future's lock) and returns what
+    /// must be woken after the lock: the waiter's async consumer, or an async task awaiting the future.
+    pub(crate) fn tell_waiter(self) -> Option<Waker> {
         match self {
-            Listener::Waiter { waiter, slot } => waiter.notify(slot),
-            Listener::Task { waker, .. } => waker.wake(),
+            Listener::Waiter { waiter, slot } => waiter.enqueue(slot),
+            Listener::Task { waker, .. } => Some(waker),
         }
     }
 
