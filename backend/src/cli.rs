@@ -58,6 +58,36 @@ pub struct WorkerArgs {
     pub max_deliveries: u64,
 }
 
+/// `--redis URL [--queue NAME]`: send programs' process pools to a cluster's workers.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClusterArgs {
+    /// Run programs' process pools (ProcessPoolExecutor, multiprocessing.Pool) on the workers of a
+    /// futurelab cluster on this Redis server (`futurelab worker --redis URL` starts them, anywhere)
+    /// instead of local worker processes: redis://host:6379.
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// The cluster's queue, with --redis.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "futurelab",
+        requires = "redis"
+    )]
+    pub queue: String,
+}
+
+impl ClusterArgs {
+    /// Where process pools go: the cluster, if `--redis` was given.
+    pub fn target(&self) -> Option<futurelab_programs::ClusterTarget> {
+        self.redis
+            .as_ref()
+            .map(|redis| futurelab_programs::ClusterTarget {
+                redis: redis.clone(),
+                queue: self.queue.clone(),
+            })
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct SiteArgs {
     /// The folder to write: new, or empty.
@@ -161,6 +191,8 @@ pub struct RunArgs {
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -206,6 +238,8 @@ pub struct ServeArgs {
     /// The longest a program run goes on before the server stops it (seconds, 1 to 3600).
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub run_time_limit: u64,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 impl ServeArgs {

@@ -4,6 +4,7 @@
 //! cross-origin isolated, so its wasm can share memory between Web Worker threads.
 
 pub mod cli;
+pub mod cluster;
 pub mod download;
 pub mod run;
 pub mod server;

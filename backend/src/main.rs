@@ -60,6 +60,12 @@ fn main() -> ExitCode {
                     .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                     .with_target(false)
                     .init();
+                let mut options = args.serve_options();
+                if let Some(target) = args.cluster.target() {
+                    let cluster = server::connect_cluster(target).await?;
+                    eprintln!("futurelab: {}", cluster.describe());
+                    options.cluster = Some(cluster);
+                }
                 let listener = server::bind(args.addr).await?;
                 let local = listener.local_addr().map_err(server::ServeError::Io)?;
                 let page = args.page();
@@ -69,7 +75,7 @@ fn main() -> ExitCode {
                     );
                 }
                 println!("futurelab: serving the playground at http://{local}");
-                server::serve(listener, args.serve_options()).await
+                server::serve(listener, options).await
             }
             Command::Run(_) | Command::Flags(_) | Command::Site(_) | Command::Worker(_) => {
                 unreachable!("handled above, with their own runtimes")

@@ -227,8 +227,14 @@ fn run_program(
     options.free_threaded = args.free_threaded;
     options.time_limit = Some(Duration::from_secs_f64(limit));
     options.server = Some(args.server.clone());
-    // Process pools re-run this binary as their workers (main serves them first).
+    // Process pools re-run this binary as their workers (main serves them first), or go to a cluster.
     options.process_worker = std::env::current_exe().ok();
+    if let Some(target) = args.cluster.target() {
+        let cluster = crate::cluster::Cluster::connect(target.clone())
+            .map_err(|e| RunFailure(format!("--redis: {e}")))?;
+        eprintln!("futurelab: {}", cluster.describe());
+        options.cluster = Some(target);
+    }
     let trace = args
         .trace
         .as_ref()

@@ -24,7 +24,10 @@ pub fn main(args: &WorkerArgs, registry: &Registry) -> Result<WorkerReport, Exec
     options.check()?;
     eprintln!(
         "futurelab worker {}: serving the queue {:?} on {} ({} at once)",
-        options.name, options.queue, options.redis, options.concurrency
+        options.name,
+        options.queue,
+        futurelab::cluster::redacted(&options.redis),
+        options.concurrency
     );
     runtime.block_on(async move {
         let serving = {

@@ -33,6 +33,7 @@ async fn a_seed_program_streams_each_print_then_done() {
     assert_eq!(done.event, "done");
     assert_eq!(done.data["error"], Value::Null);
     assert_eq!(done.data["stopped"], Value::Null);
+    assert_eq!(done.data["time_limit_s"], Value::Null);
     assert_eq!(done.data["trace_dropped"], 0);
     let (traces, prints): (Vec<_>, Vec<_>) = events.iter().partition(|e| e.event == "trace");
     let trace: Vec<&Value> = traces

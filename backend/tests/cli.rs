@@ -2,15 +2,8 @@
 
 mod support;
 
-use std::process::{Command, Output};
-use support::{get, serve_child_with, signal, PagelessServer};
-
-fn futurelab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_futurelab"))
-        .args(args)
-        .output()
-        .expect("run futurelab")
-}
+use std::process::Output;
+use support::{futurelab, get, serve_child_with, signal, PagelessServer};
 
 fn one_line_error(output: &Output) -> String {
     assert!(

@@ -1,13 +1,8 @@
 //! `futurelab run` with the seed programs: standard output is what the program prints, nothing more.
 
-use std::process::{Command, Output};
+mod support;
 
-fn futurelab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_futurelab"))
-        .args(args)
-        .output()
-        .expect("run futurelab")
-}
+use support::futurelab;
 
 /// What a run that must succeed printed on standard output (its standard error shows if it fails).
 fn stdout_of(args: &[&str]) -> String {
@@ -327,4 +322,64 @@ fn compare_with_accepts_what_the_program_determines_and_names_a_difference() {
         same.to_str().unwrap(),
     ]);
     assert!(!not_a_preset.status.success());
+}
+
+/// A process pool's futures are traced with the words their repr prints once done (`returned int`,
+/// `raised ValueError`), as a thread pool's are (core/programs/tests/trace.rs); the Chrome export
+/// carries them.
+#[test]
+fn a_process_pool_s_futures_are_traced_with_the_words_their_repr_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reprs.py");
+    let trace = dir.path().join("trace.json");
+    std::fs::write(
+        &file,
+        "from concurrent.futures import ProcessPoolExecutor, wait\n\
+         def task(n):\n    if n == 3:\n        raise ValueError(n)\n    return [n, 'n', n * 0.5][n]\n\
+         if __name__ == '__main__':\n    with ProcessPoolExecutor(2) as ex:\n        fs = [ex.submit(task, n) for n in range(4)]\n        wait(fs)\n        for f in fs:\n            print(repr(f).split('state=finished ')[1][:-1])\n",
+    )
+    .unwrap();
+    let printed = stdout_of(&[
+        "run",
+        file.to_str().unwrap(),
+        "--timestamps",
+        "none",
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        printed.lines().collect::<Vec<_>>(),
+        [
+            "returned int",
+            "returned str",
+            "returned float",
+            "raised ValueError"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).unwrap();
+    // The words, by the call they belong to: on the task's slice, or an instant of their own.
+    let mut said: Vec<(String, String)> = json["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let (call, words) = match (&e["args"]["finished"], &e["args"]["repr"]) {
+                (serde_json::Value::String(w), _) => (e["name"].as_str()?, w),
+                (_, serde_json::Value::String(w)) => (e["args"]["future"].as_str()?, w),
+                _ => return None,
+            };
+            Some((call.split(' ').next()?.to_string(), words.clone()))
+        })
+        .collect();
+    said.sort();
+    assert_eq!(
+        said,
+        [
+            ("task(0)".to_string(), "returned int".to_string()),
+            ("task(1)".into(), "returned str".into()),
+            ("task(2)".into(), "returned float".into()),
+            ("task(3)".into(), "raised ValueError".into()),
+        ]
+    );
 }

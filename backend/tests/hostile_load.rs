@@ -194,6 +194,11 @@ fn under_the_most_costly_load_the_server_stays_responsive_and_every_run_ends_by_
             done.contains("the run reached its time limit"),
             "a run did not end by its limit: {done}"
         );
+        // The limit itself, for the page to say in its language.
+        assert!(
+            done.contains(&format!("\"time_limit_s\":{RUN_LIMIT_S}.0")),
+            "{done}"
+        );
         // What the stop did (killing the worker processes) is not reported as the program's error.
         assert!(done.contains("\"error\":null"), "{done}");
         // Lower bound: nothing cut a run short of its limit.

@@ -38,3 +38,14 @@ pub(crate) fn current_pool() -> Option<u64> {
 pub(crate) fn current_thread_label() -> String {
     current_worker_name().unwrap_or_else(crate::platform::current_thread_name)
 }
+
+/// Runs `f` with this thread labelled as the worker `name` of no executor (pool id 0, which no
+/// executor has), then puts the label back: for events that happen elsewhere and are recorded here
+/// (a cluster worker's start and end of a task, seen on the executor's reader thread).
+#[cfg(feature = "cluster")]
+pub(crate) fn labelled_as<T>(name: Arc<str>, f: impl FnOnce() -> T) -> T {
+    let before = CURRENT.with(|c| c.borrow_mut().replace((0, name)));
+    let out = f();
+    CURRENT.with(|c| *c.borrow_mut() = before);
+    out
+}

@@ -7,7 +7,7 @@ mod common;
 use common::{builtins, within, RedisServer, WORKER};
 use futurelab::cluster::{serve_worker, ClusterExecutor, WorkerOptions, WorkerReport};
 use futurelab::process::{builtin_registry, Registry};
-use futurelab::{as_completed, ExecutorError, Future, FutureError};
+use futurelab::{as_completed, EventKind, ExecutorError, Future, FutureError, Trace};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -106,7 +106,7 @@ fn submit_and_map_run_on_a_worker_and_mix_with_local_futures() {
     });
     assert_eq!(done, [false, true], "the local future was done first");
     let sums: Vec<i64> = executor
-        .map(&b.add, (0..20).map(|i| (i, 100)), None)
+        .map(&b.add, (0..20).map(|i| (i, 100)), 1, None)
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -121,6 +121,76 @@ fn submit_and_map_run_on_a_worker_and_mix_with_local_futures() {
     let report = worker.stop();
     assert_eq!(report.completed, 22);
     assert_eq!(report.redelivered, 0);
+}
+
+#[test]
+fn a_chunked_map_runs_each_chunk_on_one_worker_thread_and_the_trace_has_a_lane_for_each() {
+    let redis = RedisServer::start();
+    let b = builtins();
+    let trace = Trace::new();
+    let executor = ClusterExecutor::builder()
+        .redis(redis.url())
+        .queue("chunks")
+        .trace(&trace)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        executor.map(&b.add, [(1, 1)], 0, None).map(drop),
+        Err(ExecutorError::InvalidChunkSize)
+    ));
+    // Queued before any worker serves: three entries wait on the stream (4 + 4 + 2 items).
+    let sums = executor
+        .map(&b.add, (0..10).map(|i| (i, 1)), 4, Some(common::HANG))
+        .unwrap();
+    let worker = InProcessWorker::start(&redis, "chunks", 2);
+    let sums: Vec<i64> = sums.map(Result::unwrap).collect();
+    assert_eq!(sums, (1..11).collect::<Vec<_>>());
+    executor.shutdown(true, false);
+    assert_eq!(worker.stop().completed, 10);
+
+    let events = trace.events();
+    let submitted: Vec<u64> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Submitted)
+        .filter_map(|e| e.future)
+        .collect();
+    assert_eq!(submitted.len(), 10);
+    let lane_of = |id: u64| {
+        events
+            .iter()
+            .find(|e| e.future == Some(id) && e.kind == EventKind::Started)
+            .map(|e| e.thread.clone())
+            .expect("every future started")
+    };
+    let worker_name = format!("-{}-", std::process::id());
+    for chunk in submitted.chunks(4) {
+        let lanes: std::collections::HashSet<String> =
+            chunk.iter().map(|&id| lane_of(id)).collect();
+        assert_eq!(lanes.len(), 1, "one chunk, one worker thread: {lanes:?}");
+        let lane = lanes.into_iter().next().unwrap();
+        assert!(lane.contains(&worker_name), "named by host and pid: {lane}");
+        // The lane appears once, before its first task starts.
+        let appeared: Vec<usize> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EventKind::WorkerStarted && e.thread == lane)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(appeared.len(), 1, "{lane} appears once");
+        let first_start = events
+            .iter()
+            .position(|e| e.kind == EventKind::Started && e.thread == lane)
+            .unwrap();
+        assert!(appeared[0] < first_start);
+        // Each future ends on the lane it started on.
+        for &id in chunk {
+            let ended = events
+                .iter()
+                .find(|e| e.future == Some(id) && e.kind == EventKind::Returned)
+                .expect("returned");
+            assert_eq!(ended.thread, lane);
+        }
+    }
 }
 
 #[test]

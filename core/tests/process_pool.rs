@@ -270,6 +270,40 @@ fn worker_output_arrives_in_whole_lines() {
 }
 
 #[test]
+fn a_calls_output_has_reached_the_sink_when_its_future_completes() {
+    // As a CPython worker's prints (straight to the shared terminal) come before its result: the
+    // relay reads the worker's standard output on a thread of its own, and the result comes over the
+    // socket, so without the output fence the future could complete first.
+    let b = builtins();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&lines);
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .program(env!("CARGO_BIN_EXE_futurelab-worker"))
+        // A slow sink: without the fence, the result would overtake the line still being handed over.
+        .on_output(move |_, line| {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            sink.lock().unwrap().push(line.to_string())
+        })
+        .build()
+        .unwrap();
+    for i in 0..50 {
+        let text = format!("call {i}");
+        pool.submit(&b.print, text.clone())
+            .unwrap()
+            .result()
+            .unwrap();
+        assert_eq!(
+            lines.lock().unwrap().last(),
+            Some(&text),
+            "call {i}'s line had not arrived when its future completed"
+        );
+    }
+    // The fence itself is never relayed.
+    assert_eq!(lines.lock().unwrap().len(), 50);
+}
+
+#[test]
 fn an_argument_that_does_not_fit_fails_its_own_future_only() {
     let (mut registry, b) = builtin_registry();
     // The same name with another signature on this side: the worker cannot read the argument.

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 #[function_component(Bench)]
 pub fn bench() -> Html {
+    let lang = crate::i18n::use_lang();
     let rates = use_state(|| None::<Vec<(usize, f64)>>);
     {
         let rates = rates.clone();
@@ -24,15 +25,15 @@ pub fn bench() -> Html {
     }
     match &*rates {
         None => {
-            html! { <section data-testid="bench"><p>{ "Measuring is_prime throughput on 1 and 2 workers…" }</p></section> }
+            html! { <section data-testid="bench"><p>{ lang.t("bench.measuring") }</p></section> }
         }
         Some(rates) => html! {
             <section data-testid="bench" data-done="true">
-                <h2>{ "is_prime throughput in this browser" }</h2>
+                <h2>{ lang.t("bench.heading") }</h2>
                 <ul>
                     { for rates.iter().map(|(w, r)| html! {
                         <li data-testid="bench-rate" data-workers={w.to_string()} data-rate={format!("{r:.3}")}>
-                            { format!("{w} worker(s): {r:.1} calls/s") }
+                            { lang.f("bench.rate", &[("workers", w), ("rate", &format!("{r:.1}"))]) }
                         </li>
                     }) }
                 </ul>

@@ -64,12 +64,27 @@ test("a page served without the isolation headers says so in plain words", async
   assert.match(await message.innerText(), /not cross-origin isolated/);
   assert.match(await message.innerText(), /Cross-Origin-Opener-Policy: same-origin/);
   await page.screenshot({ path: join(ARTIFACTS, "not-isolated.png") });
+  // The words written before the wasm starts (seen while it loads, or for good where it cannot run: here
+  // its download is refused) say the same, in the page's language.
+  for (const [query, said] of [["", /^The playground cannot start its worker threads: the page is not cross-origin isolated\./],
+    ["?lang=zh-CN", /^练习场无法启动工作线程：页面没有跨源隔离。/]]) {
+    const boot = await context.newPage();
+    await boot.route("**/*.wasm", (route) => route.abort());
+    await boot.goto(`http://127.0.0.1:${plain.address().port}/${query}`);
+    assert.match(await boot.getByTestId("unsupported-boot").textContent(), said);
+    await boot.close();
+  }
   // The programs still open; a run in this page says why it cannot be made.
   await page.goto(`http://127.0.0.1:${plain.address().port}/`);
   await page.getByTestId("program-run-page").click();
   const status = page.locator('[data-testid="program-status"][data-state="failed"]');
   await status.waitFor({ timeout: 20_000 });
   assert.match(await status.innerText(), /not cross-origin isolated/);
+  // In the page's language.
+  await page.goto(`http://127.0.0.1:${plain.address().port}/?lang=zh-CN`);
+  await page.getByTestId("program-run-page").click();
+  await status.waitFor({ timeout: 20_000 });
+  assert.match(await status.innerText(), /练习场无法启动工作线程：页面没有跨源隔离。/);
   await context.close();
   plain.close();
 });

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, BINARY, collectErrors, launchBrowser, startServer, streamText } from "./support.mjs";
+import { ARTIFACTS, BINARY, collectErrors, launchBrowser, startCluster, startServer, streamText, runToEnd } from "./support.mjs";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,8 +96,7 @@ test("a run stops when asked, in the page and on the server; its trace and conso
   }
   await page.getByTestId("program-select").selectOption("A4");
   await page.getByTestId("program-speed").selectOption("0.01");
-  await page.getByTestId("program-run-page").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run-page", 60_000);
   const [trace] = await Promise.all([page.waitForEvent("download"), page.getByTestId("program-export-trace").click()]);
   const json = JSON.parse(await streamText(await trace.createReadStream()));
   const events = json.traceEvents ?? json;
@@ -139,14 +138,12 @@ test("an asyncio program and a process pool run on the server too", async () => 
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("D21");
   await page.getByTestId("program-speed").selectOption("0.1");
-  await page.getByTestId("program-run").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run", 60_000);
   assert.deepEqual((await page.getByTestId("program-console").textContent()).trim().split("\n"),
     ["start", "end", "1", "1", "2", "2", "返回值 返回值"]);
   await page.getByTestId("program-select").selectOption("C4");
   assert.equal(await page.getByTestId("program-console").textContent(), "", "picking a program clears the console");
-  await page.getByTestId("program-run").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run", 60_000);
   const lines = (await page.getByTestId("program-console").textContent()).trim().split("\n");
   assert.equal(lines.length, 40);
   assert.match(lines[0], /^进程 ForkProcess-\d 在执行任务 0$/);
@@ -155,17 +152,269 @@ test("an asyncio program and a process pool run on the server too", async () => 
   await page.close();
 });
 
+test("a server started with --redis runs process pools on a cluster's workers, a lane for each; without, the page says none is configured", async () => {
+  // This file's server has no cluster: the page says so where a program starts processes.
+  {
+    const { page, errors } = await open();
+    await page.getByTestId("program-select").selectOption("C3");
+    const place = page.getByTestId("process-place");
+    assert.equal(await place.getAttribute("data-state"), "local");
+    assert.match(await place.textContent(), /no cluster is configured/);
+    await page.getByTestId("program-select").selectOption("A1");
+    assert.equal(await place.count(), 0, "a program with no process pool needs no such note");
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  const cluster = await startCluster({ queue: "e2e", concurrency: 2 });
+  const clustered = await startServer(["--redis", cluster.url, "--queue", cluster.queue]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = collectErrors(page);
+    await page.goto(`${clustered.url}/`);
+    await page.getByTestId("program-select").selectOption("C3");
+    const place = page.getByTestId("process-place");
+    await place.waitFor({ timeout: 30_000 });
+    assert.equal(await place.getAttribute("data-state"), "cluster");
+    assert.match(await place.textContent(), /queue "e2e", 2 worker threads alive now/);
+    const { lanes, futures } = await runProgram(page, "C3", "0.1");
+    const workerLanes = lanes.filter((name) => name.includes(`-${cluster.workerPid}-`));
+    assert.ok(workerLanes.length >= 1, `a lane per worker thread, by host and pid: ${lanes}`);
+    assert.ok(lanes.includes("MainThread"), `${lanes}`);
+    assert.equal(futures.length, 20);
+    assert.ok(futures.every((f) => f.state === "finished"), JSON.stringify(futures));
+    const lines = (await page.getByTestId("program-console").textContent()).trim().split("\n");
+    assert.equal(lines.filter((l) => /^进程 ForkProcess-1 在执行任务 \d+$/.test(l)).length, 20);
+    assert.equal(lines.at(-1), "(361, 'ForkProcess-1')");
+    await page.getByTestId("program-timeline").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, "cluster-lanes.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await clustered.stop();
+    await cluster.stop();
+  }
+});
+
+test("replay: the time cursor takes a loiter run back to 1.5 s, steps with ←/→, plays, and rides in the URL", async () => {
+  const { page, errors } = await open("/#program=A4");
+  await page.getByTestId("program-speed").selectOption("1");
+  await runToEnd(page, "program-run", 60_000);
+  const cursor = page.getByTestId("time-cursor");
+  const states = () => page.locator('[data-testid="future-row"]').evaluateAll((rs) => rs.map((r) => r.dataset.state));
+  const count = (list, state) => list.filter((s) => s === state).length;
+  assert.deepEqual(await states(), Array(5).fill("finished"), "followed to its end");
+  const whole = await page.getByTestId("program-console").textContent();
+  // The lesson's checklist, answered by this run: map handed the results back in submission order.
+  assert.equal(await page.getByTestId("lesson").getAttribute("data-lesson"), "map_as_completed");
+  const fact = (name) => page.locator(`[data-testid="lesson-fact"][data-fact="${name}"]`).textContent();
+  assert.equal(await fact("received-in-order"), "The program received the results in the order it submitted the calls: yes.");
+  assert.equal(await fact("running-at-once"), "Calls running at once, at most: 3.");
+  assert.match(await fact("first-received"), /^The first result received, loiter\(0\), was the first call to finish: yes, at \d+\.\d\d s\.$/);
+  // A task's flow, hovered: submitted on MainThread → started → ended on its worker → received.
+  await page.locator('[data-testid="task-bar"][data-future="2"]').hover();
+  assert.equal(await page.getByTestId("flow").count(), 3);
+  // Back to 1.5 s: loiter(0) and loiter(1) done; loiter(2), loiter(3) and loiter(4) running.
+  await cursor.evaluate((el) => { el.value = "1500"; el.dispatchEvent(new Event("input", { bubbles: true })); });
+  let at = await states();
+  assert.equal(count(at, "finished"), 2, JSON.stringify(at));
+  assert.equal(count(at, "running"), 3, JSON.stringify(at));
+  // Each future's repr as the program would have printed it then.
+  assert.deepEqual(await page.getByTestId("future-repr").allTextContents(), [
+    "<Future at 0x… state=finished returned int>", "<Future at 0x… state=finished returned int>",
+    "<Future at 0x… state=running>", "<Future at 0x… state=running>", "<Future at 0x… state=running>"]);
+  // The details of a bar speak of the instant too: loiter(2) is still running at 1.5 s.
+  await page.locator('[data-testid="task-bar"][data-future="2"]').focus();
+  assert.match(await page.getByTestId("timeline-details").textContent(), /^loiter\(2\): <Future at 0x… state=running>, .*ended –/);
+  assert.match(await page.getByTestId("cursor-state").textContent(), /^At 1\.500 s: 2 of 5 futures finished, 3 running; the program has received 2;/);
+  const then = await page.getByTestId("program-console").textContent();
+  assert.ok(whole.startsWith(then) && then.length < whole.length, "the console as it stood then");
+  assert.match(then, /loiter\(1\):done/);
+  assert.doesNotMatch(then, /loiter\(2\):done/);
+  assert.equal(await page.getByTestId("timeline-cursor").count(), 1);
+  assert.match(page.url(), /#program=A4&t=1500$/);
+  await page.getByTestId("program-timeline").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "replay-loiter-1500ms.png"), fullPage: true });
+  // → steps from moment to moment (a print, the GIL changing hands, a future ending): the first that
+  // finds a third future finished is loiter(2)'s end, at about 2 s; ← goes back to the one before it.
+  await cursor.focus();
+  let value = 1500;
+  for (let steps = 0; count(await states(), "finished") < 3; steps++) {
+    assert.ok(steps < 100, "stepped 100 times without loiter(2) ending");
+    await page.keyboard.press("ArrowRight");
+    const next = Number(await cursor.inputValue());
+    assert.ok(next >= value, `steps go forward: ${value} then ${next}`);
+    value = next;
+  }
+  assert.ok(value > 1500 && value <= 2300, `loiter(2) ended at ${value} ms`);
+  await page.keyboard.press("ArrowLeft");
+  assert.ok(Number(await cursor.inputValue()) <= value);
+  assert.equal(count(await states(), "finished"), 2, "the moment before loiter(2) ended");
+  await cursor.evaluate((el) => { el.value = "1400"; el.dispatchEvent(new Event("input", { bubbles: true })); });
+  await page.getByTestId("step-forward").click();
+  await page.getByTestId("step-back").click();
+  assert.ok(Number(await cursor.inputValue()) < 1500);
+  // Play from the start at 4×: the cursor moves on by itself; follow lets go of it.
+  await page.getByTestId("replay-follow").click();
+  await page.getByTestId("replay-speed").selectOption("4");
+  await page.getByTestId("replay-play").click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="time-cursor"]').value) > 500);
+  await page.getByTestId("replay-play").click();
+  const paused = Number(await cursor.inputValue());
+  assert.ok(paused > 500 && paused < 5_500, `${paused}`);
+  await page.getByTestId("replay-follow").click();
+  assert.deepEqual(await states(), Array(5).fill("finished"));
+  assert.equal(await page.getByTestId("program-console").textContent(), whole);
+  // A link with the cursor: the next run of the program stops its views at that instant.
+  await page.goto(`${server.url}/#program=A4&t=1500`);
+  await page.reload();
+  await runToEnd(page, "program-run", 60_000);
+  assert.equal(await page.getByTestId("time-cursor").inputValue(), "1500");
+  at = await states();
+  assert.equal(count(at, "finished"), 2, JSON.stringify(at));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the GIL as segments on each thread: two threads on is_prime take turns, one holding it while the other waits", async () => {
+  const { page, errors } = await open("/#preset=is-prime-threads-gil");
+  await runToEnd(page, "program-run", 120_000);
+  // Each lane's GIL marks: how many there are, and how many holds and waits they stand for (holds closer
+  // than a pixel are drawn as one half-tone band at the default zoom).
+  const marks = () => page.locator('[data-testid="program-timeline"] [data-testid="lane"]').evaluateAll((gs) =>
+    gs.map((g) => {
+      const spans = (sel) => [...g.querySelectorAll(sel)].reduce((n, r) => n + Number(r.dataset.spans), 0);
+      return { name: g.dataset.thread, drawn: g.querySelectorAll("rect.gil").length, holds: spans("rect.gil"), waits: spans("rect.gil-wait") };
+    }));
+  const lanes = await marks();
+  const workers = lanes.filter((l) => l.name !== "MainThread");
+  assert.equal(workers.length, 2, JSON.stringify(lanes));
+  for (const w of workers) {
+    assert.ok(w.holds >= 2 && w.waits >= 1, `${w.name} took turns: ${JSON.stringify(w)}`);
+  }
+  // Zoomed in to the most, the turns are drawn apart.
+  for (let i = 0; i < 4; i++) await page.getByTestId("zoom-in").click();
+  for (const w of (await marks()).filter((l) => l.name !== "MainThread")) {
+    assert.ok(w.drawn >= 2, `${w.name}'s turns drawn apart at 16x: ${JSON.stringify(w)}`);
+  }
+  // At some instant in the middle of the run, one of them holds the GIL and the other waits.
+  const cursor = page.getByTestId("time-cursor");
+  const middle = Math.floor(Number(await cursor.getAttribute("max")) / 2);
+  let said = "";
+  for (let ms = middle; ms < middle + 50 && !/held by .+, .+ waiting/.test(said); ms++) {
+    await cursor.evaluate((el, v) => { el.value = String(v); el.dispatchEvent(new Event("input", { bubbles: true })); }, ms);
+    said = await page.getByTestId("cursor-state").textContent();
+  }
+  const names = workers.map((w) => w.name);
+  const [, holder, waiter] = said.match(/held by (.+), (.+) waiting/) ?? [];
+  assert.ok(names.includes(holder) && names.includes(waiter) && holder !== waiter, said);
+  await page.getByTestId("program-timeline").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "gil-two-threads.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("colours pass WCAG AA contrast, in the light theme and in the dark one that follows the system", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/#program=A4`);
+    await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+    await runProgram(page, "A4", "0.02");
+    // Every element that shows text of its own: its colour against the background it is drawn on.
+    const pairs = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = getComputedStyle(e).backgroundColor;
+          if (rgb(c).length === 3 || rgb(c)[3] > 0) return c;
+        }
+        return "rgb(255, 255, 255)";
+      };
+      return [...document.querySelectorAll("main *")]
+        .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+        .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden")
+        .filter((el) => !el.closest(".sr-only") && !el.disabled && !el.closest("[disabled]"))
+        .map((el) => ({ what: `${el.tagName.toLowerCase()}.${el.className || ""}[${el.dataset.testid ?? ""}]`,
+          fg: getComputedStyle(el).color, bg: background(el) }));
+    });
+    const luminance = (c) => {
+      const [r, g, b] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+        const x = Number(v) / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = ({ fg, bg }) => {
+      const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    };
+    assert.ok(pairs.length > 50, `${pairs.length} text elements found`);
+    const poor = pairs.filter((p) => ratio(p) < 4.5).map((p) => `${p.what}: ${p.fg} on ${p.bg} (${ratio(p).toFixed(2)})`);
+    assert.deepEqual([...new Set(poor)], [], `${colorScheme} theme`);
+    if (colorScheme === "dark") {
+      assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(247, 248, 251)");
+      await page.screenshot({ path: join(ARTIFACTS, "dark-theme.png"), fullPage: true });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("the page in Simplified Chinese: from the browser's language or the URL, switched and kept in the URL; program output untranslated", async () => {
+  // The browser asks for Chinese: the page opens in it.
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}/#program=A4`);
+  await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-CN");
+  assert.equal(await page.getByTestId("language").inputValue(), "zh-CN");
+  assert.equal((await page.getByTestId("program-run").textContent()).trim(), "在服务器上运行");
+  assert.match(await page.locator("header .tagline").textContent(), /用 Rust 重新实现的 Python concurrent\.futures/);
+  assert.match(await page.getByTestId("program-description").textContent(), /^Executor\.map 把 5 个 loiter 调用/);
+  assert.equal(await page.locator('[data-testid="program-select"] option[value="A4"]').textContent(), "A4 — 实验Executor.map：loiter 演示");
+  assert.equal(await page.locator('[data-testid="lesson"] h3').textContent(), "看点：结果交回的顺序");
+  await page.getByTestId("program-speed").selectOption("0.1");
+  await runToEnd(page, "program-run", 60_000);
+  assert.match(await page.getByTestId("program-status").textContent(), /^运行完成，用时 \d+\.\d\d 秒。/);
+  // What the program prints is Python's, in any language; so are the future's state words.
+  const console_ = await page.getByTestId("program-console").textContent();
+  assert.match(console_, /loiter\(4\):doing nothing for 4s/);
+  assert.match(console_, /result 4: 40/);
+  const states = await page.getByTestId("future-repr").allTextContents();
+  assert.ok(states.length === 5 && states.every((s) => s === "<Future at 0x… state=finished returned int>"), JSON.stringify(states));
+  assert.match(await page.getByTestId("timeline-summary").textContent(), /个线程 · 5 个 future · GIL 被获取 \d+ 次/);
+  assert.equal(await page.locator('[data-testid="lesson-fact"][data-fact="received-in-order"]').textContent(), "程序按提交调用的顺序取得结果：是。");
+  assert.match(await page.getByTestId("cursor-state").textContent(), /^正在跟随运行/);
+  await page.screenshot({ path: join(ARTIFACTS, "page-zh-CN.png"), fullPage: true });
+  // Switched to English: every text follows, and the URL keeps the choice.
+  await page.getByTestId("language").selectOption("en");
+  assert.equal((await page.getByTestId("program-run").textContent()).trim(), "Run on the server");
+  assert.match(await page.getByTestId("program-status").textContent(), /^Finished in \d+\.\d\d s\./);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  assert.match(page.url(), /[?&]lang=en(&|#|$)/);
+  // The URL's language wins over the browser's.
+  await page.reload();
+  await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+  assert.equal((await page.getByTestId("program-run").textContent()).trim(), "Run on the server");
+  await page.goto(`${server.url}/?lang=zh-CN#program=A4`);
+  await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
+  assert.equal((await page.getByTestId("program-run-page").textContent()).trim(), "在本页面运行");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** Runs program `id` at `speed` and waits for its end; returns the lanes' thread names and the futures' states. */
 async function runProgram(page, id, speed = "0.02") {
   await page.getByTestId("program-select").selectOption(id);
   await page.getByTestId("program-speed").selectOption(speed);
-  await page.getByTestId("program-run").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run", 60_000);
   const lanes = await page.locator('[data-testid="program-timeline"] [data-testid="lane"]')
     .evaluateAll((gs) => gs.map((g) => g.getAttribute("data-thread")));
   const futures = await page.locator('[data-testid="future-row"]')
     .evaluateAll((rs) => rs.map((r) => ({ state: r.dataset.state, call: r.children[1].textContent })));
-  const gilHolds = await page.locator('[data-testid="program-timeline"] rect.gil').count();
+  const gilHolds = await page.locator('[data-testid="program-timeline"] rect.gil')
+    .evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.spans), 0));
   return { lanes, futures, gilHolds };
 }
 
@@ -192,6 +441,10 @@ test("every kind of program draws a lane per thread, named as Python names it, a
     assert.ok(run.lanes.includes(name), `${name} in ${run.lanes}`);
   }
   assert.equal(run.futures.length, 0);
+  // Its two queues, by their names: all 50 URLs were in url_queue at once before the threads began.
+  const queues = await page.getByTestId("queue").evaluateAll((qs) => qs.map((q) => ({ name: q.dataset.queue, text: q.textContent })));
+  assert.deepEqual(queues.map((q) => q.name), ["url_queue", "html_queue"]);
+  assert.match(queues[0].text, /50 at most/);
   await page.screenshot({ path: join(ARTIFACTS, "programs-d4-threads.png"), fullPage: true });
 
   // The lock race: the two named threads that withdraw, taking turns with the GIL.
@@ -237,8 +490,7 @@ test("the editor changes a value and removes a task; a syntax error is named and
   // both workers start whichever way loiter(0)'s instant return races the next submit).
   await editor.fill(seed.replace("range(5)", "range(3)").replace("max_workers=3", "max_workers=2"));
   await page.getByTestId("program-reset").waitFor();
-  await page.getByTestId("program-run").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run", 60_000);
   const results = (await page.getByTestId("program-console").textContent()).split("\n").filter((l) => /result \d: /.test(l));
   assert.deepEqual(results.map((l) => l.replace(/^\[[\d:]+\] /, "")), ["result 0: 0", "result 1: 10", "result 2: 20"]);
   const calls = await page.locator('[data-testid="future-row"]').evaluateAll((rs) => rs.map((r) => r.children[1].textContent));
@@ -267,8 +519,7 @@ test("the editor changes a value and removes a task; a syntax error is named and
 /** Runs the shown program in this page and waits for its end; returns the console lines and the lanes. */
 async function runInPage(page, speed = "0.1") {
   await page.getByTestId("program-speed").selectOption(speed);
-  await page.getByTestId("program-run-page").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run-page", 60_000);
   const lines = (await page.getByTestId("program-console").textContent()).trim().split("\n");
   const lanes = await page.locator('[data-testid="lane"]').evaluateAll((gs) => gs.map((g) => g.dataset.thread));
   return { lines, lanes };
@@ -368,8 +619,7 @@ test("in the page, every program that needs no server says what the engine's nat
   for (const preset of local) {
     await page.getByTestId("program-select").selectOption(preset.id);
     await page.getByTestId("program-speed").selectOption(preset.speed);
-    await page.getByTestId("program-run-page").click();
-    await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+    await runToEnd(page, "program-run-page", 60_000);
     const file = join(dir, `${preset.id}.txt`);
     writeFileSync(file, await page.getByTestId("program-console").textContent());
     // The preset's own comparison (its rewrites and order rules), against a native run of the engine,
@@ -377,8 +627,8 @@ test("in the page, every program that needs no server says what the engine's nat
     const check = spawnSync(BINARY, ["run", preset.id, "--compare-with", file], { encoding: "utf8" });
     if (check.status !== 0) failures.push(`${preset.id}: ${check.stderr}`);
   }
-  assert.deepEqual(failures, []);
-  assert.deepEqual(errors, []);
+  // Both at once: a page error (a panic in the page, say) explains the failures that follow it.
+  assert.deepEqual({ failures, errors }, { failures: [], errors: [] });
   await page.close();
 });
 
@@ -398,17 +648,81 @@ test("in the page, every program that fetches says what the engine's native run 
   for (const preset of fetching) {
     await page.getByTestId("program-select").selectOption(preset.id);
     await page.getByTestId("program-speed").selectOption(preset.speed);
-    await page.getByTestId("program-run-page").click();
-    await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+    await runToEnd(page, "program-run-page", 60_000);
     const file = join(dir, `${preset.id}.txt`);
     writeFileSync(file, await page.getByTestId("program-console").textContent());
     const check = spawnSync(BINARY, ["run", preset.id, "--server", slow.url, "--compare-with", file], { encoding: "utf8" });
     if (check.status !== 0) failures.push(`${preset.id}: ${check.stderr}`);
   }
-  assert.deepEqual(failures, []);
-  assert.deepEqual(errors, []);
+  // Both at once: a page error (a panic in the page, say) explains the failures that follow it.
+  assert.deepEqual({ failures, errors }, { failures: [], errors: [] });
   await page.close();
   await slow.stop();
+});
+
+test("the program editor adds, moves, edits and removes blocks, shows a problem beside its block, and its edit survives a reload", async () => {
+  const { page, errors } = await open("/?programs#program=A4");
+  const labels = () => page.locator('[data-testid="outline-block"] .outline-label').allTextContents();
+  const row = (text) => page.locator('[data-testid="outline-block"]', { has: page.locator(".outline-label", { hasText: text }) });
+  const add = (what) => page.locator(`[data-testid="outline-add"][data-addition="${what}"]`).click();
+  assert.deepEqual(await labels(), ["import time", "from concurrent import futures", "def display(*args):", "def loiter(n):",
+    "def main():", "if __name__ == '__main__':"]);
+
+  // Quick-fills go where their kind belongs: imports after the imports, a function after the last
+  // function, a loop at the end (calling the newest function).
+  await add("import");
+  await add("function");
+  await add("as_completed");
+  await add("print");
+  assert.deepEqual(await labels(), ["import time", "from concurrent import futures",
+    "from concurrent.futures import ThreadPoolExecutor, as_completed", "def display(*args):", "def loiter(n):",
+    "def main():", "def task(n):", "if __name__ == '__main__':", "with ThreadPoolExecutor(max_workers=3) as executor:", "print('done')"]);
+
+  // Remove the seed's main call; move the new function above main.
+  await row("if __name__").getByTestId("outline-remove").click();
+  await row("def task(n):").getByTestId("outline-up").click();
+  assert.deepEqual((await labels()).slice(5), ["def task(n):", "def main():", "with ThreadPoolExecutor(max_workers=3) as executor:", "print('done')"]);
+
+  // Edit a block as a whole: shorter sleeps.
+  await row("with ThreadPoolExecutor").getByTestId("outline-edit").click();
+  const draft = page.getByTestId("outline-text");
+  await draft.fill((await draft.inputValue()).replace("[3, 1, 2]", "[0.3, 0.1, 0.2]"));
+  await page.getByTestId("outline-apply").click();
+  assert.match(await page.getByTestId("program-source").inputValue(), /executor\.submit\(task, n\) for n in \[0\.3, 0\.1, 0\.2\]/);
+
+  // A problem is shown beside the block it is in, and the run waits until it is gone.
+  await row("print('done')").getByTestId("outline-edit").click();
+  await page.getByTestId("outline-text").fill("print('done'");
+  await page.getByTestId("outline-apply").click();
+  const problem = row("print('done'").getByTestId("outline-problem");
+  assert.match(await problem.textContent(), /^line \d+, column \d+: /);
+  assert.equal(await page.getByTestId("outline-problem").count(), 1);
+  assert.equal(await page.getByTestId("program-run-page").isDisabled(), true);
+  await page.screenshot({ path: join(ARTIFACTS, "program-editor-outline.png"), fullPage: true });
+  await row("print('done'").getByTestId("outline-remove").click();
+  assert.equal(await page.getByTestId("outline-problem").count(), 0);
+
+  // The edit is in the URL: a reload opens it as it was.
+  const source = await page.getByTestId("program-source").inputValue();
+  const shown = await labels();
+  await page.waitForFunction(() => location.hash.startsWith("#source="));
+  await page.reload();
+  await page.getByTestId("program-outline").waitFor();
+  assert.equal(await page.getByTestId("program-source").inputValue(), source);
+  assert.deepEqual(await labels(), shown);
+
+  // A block's draft belongs to the text it was begun on: typed over in the textarea, it is dropped.
+  await row("def task(n):").getByTestId("outline-edit").click();
+  assert.equal(await page.getByTestId("outline-text").count(), 1);
+  await page.getByTestId("program-source").fill(`${source}# the end\n`);
+  await page.getByTestId("outline-text").waitFor({ state: "detached" });
+
+  // And it runs: as_completed hands back the shortest sleep first.
+  await page.getByTestId("program-speed").selectOption("1");
+  await runToEnd(page, "program-run-page");
+  assert.deepEqual((await page.getByTestId("program-console").textContent()).trim().split("\n"), ["0.1", "0.2", "0.3"]);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test("links: an edit survives a reload, and a version 1 scenario link opens as its program", async () => {
@@ -449,7 +763,17 @@ test("a server that cannot be reached is said in plain words", async () => {
   await page.getByTestId("program-run").click();
   const status = page.locator('[data-testid="program-status"][data-state="failed"]');
   await status.waitFor({ timeout: 10_000 });
-  assert.match(await status.textContent(), /could not be made.*futurelab serve/);
+  assert.match(await status.textContent(), /could not be made: the server could not be reached.*futurelab serve/);
+  // A server that answers but refuses the run: its reason, and no word of starting a server.
+  await page.unroute("**/api/programs");
+  await page.route("**/api/programs", (route) => route.fulfill({ status: 429, contentType: "application/json",
+    body: JSON.stringify({ error: "every run slot is taken; try again in a moment" }) }));
+  await page.getByTestId("program-run").click();
+  // The second run's end (the status counts runs).
+  await page.locator('[data-testid="program-status"][data-state="failed"][data-generation="2"]').waitFor({ timeout: 10_000 });
+  const refused = await status.textContent();
+  assert.match(refused, /the server refused the run \(429\): every run slot is taken; try again in a moment/);
+  assert.doesNotMatch(refused, /futurelab serve/);
   await page.close();
 });
 
@@ -494,7 +818,7 @@ test("keyboard: a task's bar reached with Tab says its future and times", async 
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");
   assert.match(await page.getByTestId("timeline-details").textContent(),
-    /^loiter\(\d\): <Future state=finished returned>, submitted \d+\.\d{3} s, started \d+\.\d{3} s, ended \d+\.\d{3} s, on ThreadPoolExecutor-0_\d$/);
+    /^loiter\(\d\): <Future at 0x… state=finished returned int>, submitted \d+\.\d{3} s, started \d+\.\d{3} s, ended \d+\.\d{3} s, on ThreadPoolExecutor-0_\d$/);
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");
   assert.deepEqual(errors, []);
@@ -552,8 +876,7 @@ test("as_completed hands futures back in the order they finish, not the order th
   const { page, errors } = await open(`/?programs#source=${encodeURIComponent(source)}`);
   const { lines } = await runInPage(page, "1");
   assert.deepEqual(lines, ["[1, 2, 3, 4]"], "in this page");
-  await page.getByTestId("program-run").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run", 60_000);
   assert.deepEqual((await page.getByTestId("program-console").textContent()).trim().split("\n"), ["[1, 2, 3, 4]"], "on the server");
   assert.deepEqual(errors, []);
   await page.close();

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ARTIFACTS, BINARY, collectErrors, launchBrowser } from "./support.mjs";
+import { ARTIFACTS, BINARY, collectErrors, launchBrowser, runToEnd } from "./support.mjs";
 
 let dir, host, url, browser;
 before(async () => {
@@ -73,16 +73,14 @@ test("the static site runs loiter with map in order, downloads the flags, and sa
   assert.match(await page.getByTestId("no-server").innerText(), /process pools/);
 
   await page.getByTestId("program-speed").selectOption("0.1");
-  await page.getByTestId("program-run-page").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run-page", 60_000);
   const lines = (await page.getByTestId("program-console").textContent()).trim().split("\n");
   assert.deepEqual(lines.filter((l) => /result \d/.test(l)).map((l) => l.replace(/^\[[\d:]+\] /, "")),
     ["result 0: 0", "result 1: 10", "result 2: 20", "result 3: 30", "result 4: 40"]);
 
   // A1 downloads the 20 flags one after the other: from the files beside the page.
   await page.getByTestId("program-select").selectOption("A1");
-  await page.getByTestId("program-run-page").click();
-  await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
+  await runToEnd(page, "program-run-page", 60_000);
   const printed = await page.getByTestId("program-console").textContent();
   assert.match(printed, /BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN/);
   assert.match(printed, /20 flags download in \d+\.\d+s/);

@@ -2,6 +2,7 @@
 // launch Debian's Chromium through playwright-core.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,7 +54,93 @@ export function startServer(extraArgs = [], { alone = false } = {}) {
   });
 }
 
+/** A free loopback port (bound, then closed). */
+function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Resolves once `child`'s standard error has said `text`; rejects if it exits first. */
+function saying(child, text, what) {
+  return new Promise((resolvePromise, reject) => {
+    let said = "";
+    const listen = (d) => {
+      said += d;
+      if (said.includes(text)) {
+        child.stderr.off("data", listen);
+        resolvePromise();
+      }
+    };
+    child.stderr.on("data", listen);
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}: ${said}`)));
+    child.once("error", reject);
+  });
+}
+
+/**
+ * A cluster: Debian's redis-server on a free loopback port (nothing saved to disk), and one
+ * `futurelab worker` serving `queue` with `concurrency` threads. Resolves with { url, queue, workerPid,
+ * stop } once the worker serves.
+ */
+export async function startCluster({ queue = "e2e", concurrency = 2 } = {}) {
+  const port = await freePort();
+  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "",
+    "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const ready = new Promise((resolvePromise, reject) => {
+    let said = "";
+    redis.stdout.on("data", (d) => {
+      said += d;
+      if (said.includes("Ready to accept connections")) resolvePromise();
+    });
+    redis.once("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${said}`)));
+  });
+  await ready;
+  const url = `redis://127.0.0.1:${port}`;
+  const worker = spawn(BINARY, ["worker", "--redis", url, "--queue", queue, "--concurrency", String(concurrency)],
+    { stdio: ["ignore", "ignore", "pipe"] });
+  await saying(worker, "serving the queue", "futurelab worker");
+  const ended = (child, signal) => new Promise((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) return r();
+    child.once("exit", () => r());
+    child.kill(signal);
+  });
+  return {
+    url,
+    queue,
+    workerPid: worker.pid,
+    stop: async () => {
+      await ended(worker, "SIGTERM");
+      await ended(redis, "SIGTERM");
+    },
+  };
+}
+
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+/**
+ * Clicks a run button (`program-run` on the server, `program-run-page` here) and waits for that run to
+ * end: not for an earlier run's "ended", which the status still shows until the new run has begun.
+ * The status's data-generation counts picks, runs and stops, so the run's own end is the first
+ * "ended" or "failed" with a larger count. Fails with the status's words if the run failed.
+ */
+export async function runToEnd(page, button = "program-run", timeout = 60_000) {
+  const status = page.getByTestId("program-status");
+  const before = Number(await status.getAttribute("data-generation"));
+  await page.getByTestId(button).click();
+  await page.waitForFunction((before) => {
+    const s = document.querySelector('[data-testid="program-status"]');
+    return s !== null && Number(s.dataset.generation) > before && (s.dataset.state === "ended" || s.dataset.state === "failed");
+  }, before, { timeout });
+  if ((await status.getAttribute("data-state")) === "failed") {
+    throw new Error(`the run failed: ${await status.innerText()}`);
+  }
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

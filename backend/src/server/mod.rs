@@ -28,6 +28,20 @@ pub enum ServeError {
     Bind(SocketAddr, std::io::Error),
     /// The server failed while running.
     Io(std::io::Error),
+    /// `--redis`'s cluster cannot be reached.
+    Cluster(futurelab::ExecutorError),
+}
+
+/// Reaches `--redis`'s cluster (on a blocking thread: it may take seconds), saying where process pools
+/// will run.
+pub async fn connect_cluster(
+    target: futurelab_programs::ClusterTarget,
+) -> Result<Arc<crate::cluster::Cluster>, ServeError> {
+    let cluster = tokio::task::spawn_blocking(move || crate::cluster::Cluster::connect(target))
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e)))?
+        .map_err(ServeError::Cluster)?;
+    Ok(Arc::new(cluster))
 }
 
 impl fmt::Display for ServeError {
@@ -35,6 +49,7 @@ impl fmt::Display for ServeError {
         match self {
             ServeError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             ServeError::Io(e) => write!(f, "server error: {e}"),
+            ServeError::Cluster(e) => write!(f, "--redis: {e}"),
         }
     }
 }
@@ -57,6 +72,9 @@ pub struct ServeOptions {
     pub allowed_page_origins: Vec<String>,
     /// The longest a program runs (real time) before the server stops it.
     pub run_time_limit: std::time::Duration,
+    /// The cluster programs' process pools run on (`--redis`), instead of local worker processes:
+    /// reached before the server starts ([`Cluster::connect`](crate::cluster::Cluster::connect)).
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 impl ServeOptions {
@@ -69,6 +87,7 @@ impl ServeOptions {
             allowed_hosts: Vec::new(),
             allowed_page_origins: Vec::new(),
             run_time_limit: program_runs::TIME_LIMIT,
+            cluster: None,
         }
     }
 }
@@ -168,6 +187,7 @@ pub async fn serve_until(
         base_url,
         options.process_worker.clone(),
         options.run_time_limit,
+        options.cluster.clone(),
     );
     let hosts = guard::Allowed::new(local.ip(), &options.allowed_hosts)
         .with_page_origins(&options.allowed_page_origins);

@@ -13,8 +13,9 @@
 //!   whole text, and when, on the trace's clock) in order; `trace` events, each a JSON array of
 //!   [`TraceEvent`]s in recording order (the futures, the waits, every thread's start and end, who
 //!   holds the GIL: what the page draws), batched as the client reads them; then one `done`
-//!   (`{"elapsed_ms", "error", "stopped", "background_errors", "trace_dropped"}`: the uncaught
-//!   exception's traceback, why the run was stopped, what CPython would have written on standard
+//!   (`{"elapsed_ms", "error", "stopped", "time_limit_s", "background_errors", "trace_dropped"}`: the
+//!   uncaught exception's traceback, why the run was stopped (and the limit, when it was the run's time
+//!   limit, for the page to say in its language), what CPython would have written on standard
 //!   error meanwhile, such as an exception in a thread, and how many trace events went over
 //!   [`MAX_TRACE_EVENTS`]). Every event recorded before the run ended is sent before `done`.
 //! - A client that leaves stops the run; its worker processes are killed. A client slower than the
@@ -215,6 +216,7 @@ pub(crate) async fn start(
     );
     options.server = Some(runs.base_url.clone());
     options.process_worker = runs.process_worker.clone();
+    options.cluster = runs.cluster.as_ref().map(|c| c.target().clone());
     options.stop = stop.clone();
     let going = runs.enter(&stop);
     let spawned = std::thread::Builder::new()
@@ -227,6 +229,7 @@ pub(crate) async fn start(
                 "elapsed_ms": report.elapsed.as_millis() as u64,
                 "error": report.error,
                 "stopped": report.stopped,
+                "time_limit_s": report.time_limit_reached.map(|limit| limit.as_secs_f64()),
                 "background_errors": report.background_errors,
                 "trace_dropped": trace.dropped(),
             });

@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+use crate::cluster::Cluster;
+
 /// Runs going at once, at most.
 pub const MAX_RUNS: usize = 4;
 
@@ -37,6 +39,8 @@ pub(crate) struct Runs {
     pub(crate) process_worker: Option<PathBuf>,
     /// The longest a run goes on (real time).
     pub(crate) time_limit: Duration,
+    /// Where process pools run instead of local processes, if anywhere.
+    pub(crate) cluster: Option<Arc<Cluster>>,
     /// The runs going, by number.
     going: Mutex<HashMap<u64, StopHandle>>,
     next: AtomicU64,
@@ -65,12 +69,14 @@ impl Runs {
         base_url: String,
         process_worker: Option<PathBuf>,
         time_limit: Duration,
+        cluster: Option<Arc<Cluster>>,
     ) -> Arc<Self> {
         Arc::new(Runs {
             slots: Arc::new(Semaphore::new(MAX_RUNS)),
             base_url,
             process_worker,
             time_limit,
+            cluster,
             going: Mutex::default(),
             next: AtomicU64::new(0),
             stopping: Mutex::default(),
@@ -124,9 +130,23 @@ pub(super) fn routes(runs: Arc<Runs>) -> Router {
         .with_state(runs)
 }
 
+/// `{"running": 1, "limit": 4, "cluster": null}`; with `--redis`, `"cluster": {"queue": "q",
+/// "workers_alive": 2}` (`workers_alive` is null when Redis does not answer). The page shows it.
 async fn running(State(runs): State<Arc<Runs>>) -> Json<serde_json::Value> {
+    let cluster = match runs.cluster.clone() {
+        None => serde_json::Value::Null,
+        Some(cluster) => {
+            let queue = cluster.target().queue.clone();
+            let alive = tokio::task::spawn_blocking(move || cluster.workers_alive().ok())
+                .await
+                .ok()
+                .flatten();
+            serde_json::json!({ "queue": queue, "workers_alive": alive })
+        }
+    };
     Json(serde_json::json!({
         "running": MAX_RUNS - runs.slots.available_permits(),
         "limit": MAX_RUNS,
+        "cluster": cluster,
     }))
 }

@@ -8,6 +8,14 @@ use std::net::SocketAddr;
 use std::path::Path;
 use tempfile::TempDir;
 
+/// Runs the `futurelab` binary with `args` to its end.
+pub fn futurelab(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_futurelab"))
+        .args(args)
+        .output()
+        .expect("run futurelab")
+}
+
 /// A folder shaped like trunk's output.
 pub fn fake_dist() -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -112,6 +112,11 @@ pub struct RunOptions {
     /// [`register_process_functions`]'s functions first (the `futurelab` binary does). `None`: a
     /// program's `ProcessPoolExecutor` and `multiprocessing.Pool` raise.
     pub process_worker: Option<std::path::PathBuf>,
+    /// Where a program's `ProcessPoolExecutor` and `multiprocessing.Pool` run their calls: `None`, in
+    /// worker processes on this machine (`process_worker`); or on the workers of a futurelab cluster
+    /// (`futurelab worker --redis URL --queue NAME`, anywhere), with the `cluster` feature. See
+    /// [`ClusterTarget`].
+    pub cluster: Option<ClusterTarget>,
     /// Stops the run from another thread (a server whose client left).
     pub stop: StopHandle,
     /// Where the run's life is recorded, for drawing it: the executors' futures and waits, every
@@ -202,11 +207,34 @@ impl RunOptions {
             sink,
             server: None,
             process_worker: None,
+            cluster: None,
             stop: StopHandle::default(),
             trace: None,
             free_threaded: false,
         }
     }
+}
+
+/// A futurelab cluster that a program's process pools send their calls to.
+///
+/// Each pool becomes a [`ClusterExecutor`](https://docs.rs/futurelab) on the queue; its workers serve
+/// [`register_process_functions`]'s functions (the `futurelab worker` command does). What differs from
+/// local worker processes, and why:
+/// - A worker's prints reach the run's console when its call ends, all at once (they travel with the
+///   result), on the console line of the worker thread that ran it (`host-pid-0`).
+/// - The trace has a lane for each worker thread, named by its host and pid.
+/// - A `multiprocessing.Queue` cannot be passed to a call: it lives in this process, which the workers
+///   cannot reach (`PicklingError` says so). `multiprocessing.Process` still starts local processes.
+/// - Stopping the run cancels the calls no worker has taken; a call already running ends on its worker
+///   and its result is ignored (a worker's process is not this run's to kill).
+/// - `current_process().name` in a call is `ForkProcess-1` (or `ForkPoolWorker-1`): a cluster worker
+///   is no numbered child of this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterTarget {
+    /// The Redis server: `redis://host:6379`.
+    pub redis: String,
+    /// The queue the workers serve.
+    pub queue: String,
 }
 
 /// How a run ended.
@@ -215,8 +243,11 @@ pub struct RunReport {
     /// The traceback of an exception the main program did not catch (CPython prints it to stderr);
     /// `None` when the run was stopped (`stopped` says why).
     pub error: Option<String>,
-    /// Why the run was stopped before the program ended (its time limit).
+    /// Why the run was stopped before the program ended (its time limit), in English.
     pub stopped: Option<String>,
+    /// The time limit the run reached, when that is what stopped it: for saying so in other words
+    /// (the page says it in the reader's language).
+    pub time_limit_reached: Option<Duration>,
     /// What CPython would have written on standard error meanwhile: an exception in a thread, in a done
     /// callback, or in a task nobody awaited, each with its traceback.
     pub background_errors: Vec<String>,
@@ -270,6 +301,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         return RunReport {
             error: Some(format!("RuntimeError: can't start the main thread: {e}")),
             stopped: None,
+            time_limit_reached: None,
             background_errors: Vec::new(),
             elapsed: started.elapsed(),
         };
@@ -288,16 +320,17 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         Ok(error) => error,
         Err(()) => {
             if let Some(limit) = options.time_limit {
-                rt.stop(format!(
-                    "the run reached its time limit of {:.1} s",
-                    limit.as_secs_f64()
-                ));
+                rt.stop(limit_reason(limit));
             }
             // Every wait of the program checks the stop at least every 20 ms.
             done.recv_timeout(Duration::from_secs(5)).flatten()
         }
     };
     let stopped = rt.stopped();
+    // The limit's own stop, not one that came before it from elsewhere (the first reason stands).
+    let time_limit_reached = options
+        .time_limit
+        .filter(|&limit| stopped.as_deref() == Some(limit_reason(limit).as_str()));
     // What the main thread raised once the run was stopped is the stop's doing (its worker processes
     // were killed, say), not the program's: the report gives the reason instead.
     let error = if stopped.is_some() { None } else { error };
@@ -311,9 +344,18 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     RunReport {
         error,
         stopped,
+        time_limit_reached,
         background_errors,
         elapsed: started.elapsed(),
     }
+}
+
+/// Why a run that reached its time limit was stopped.
+fn limit_reason(limit: Duration) -> String {
+    format!(
+        "the run reached its time limit of {:.1} s",
+        limit.as_secs_f64()
+    )
 }
 
 /// CPython's interpreter exit: join the threads that are not daemons, then shut the executors down.

@@ -263,3 +263,49 @@ fn a_trace_limit_bounds_what_a_busy_program_records() {
     assert_eq!(trace.len(), 500);
     assert!(trace.dropped() > 0);
 }
+
+/// Each future's `FinishedAs` says what the engine's own repr of it says once it is done (the words
+/// CPython's differential tests hold the repr to), exactly once per future, whether the task ended
+/// before `submit` returned or after. (Process pools: backend/tests/cli_programs.rs, which has the
+/// worker program.)
+#[test]
+fn each_finished_future_is_traced_with_the_words_its_repr_prints() {
+    for pool in ["ThreadPoolExecutor"] {
+        let source = format!(
+            "from concurrent.futures import {pool}, wait\n\
+             def task(n):\n    if n == 3:\n        raise ValueError(n)\n    return [n, 'n', n * 0.5][n % 3]\n\
+             if __name__ == '__main__':\n    with {pool}(2) as ex:\n        fs = [ex.submit(task, n) for n in range(8)]\n        wait(fs)\n        for f in fs:\n            print(repr(f).split('state=')[1][:-1])\n"
+        );
+        let (events, printed) = traced_with(&source, 1.0, false);
+        let mut said: HashMap<u64, Vec<&str>> = HashMap::new();
+        let mut submitted = Vec::new();
+        for e in &events {
+            match &e.kind {
+                EventKind::FinishedAs { repr } => {
+                    said.entry(e.future.unwrap()).or_default().push(repr)
+                }
+                EventKind::Submitted => submitted.push(e.future.unwrap()),
+                _ => {}
+            }
+        }
+        let traced: Vec<String> = submitted
+            .iter()
+            .map(|f| match said.get(f).map(Vec::as_slice) {
+                Some([one]) => format!("finished {one}"),
+                other => panic!("{pool}: future {f} was said to finish as {other:?}"),
+            })
+            .collect();
+        let printed: Vec<&str> = printed.lines().collect();
+        assert_eq!(traced, printed, "{pool}");
+        assert_eq!(
+            printed[..4],
+            [
+                "finished returned int",
+                "finished returned str",
+                "finished returned float",
+                "finished raised ValueError"
+            ],
+            "{pool}"
+        );
+    }
+}

@@ -2,14 +2,14 @@
 //! result stream.
 
 use super::keys::{Keys, Outcome, Report};
-use super::redis_link::{ensure_group, host_name, now_ms, Link};
+use super::redis_link::{ensure_group, host_name, now_ms, redacted, Link};
 use crate::platform::lock;
 use crate::process::pool::{Pending, Typed};
 use crate::process::Remote;
-use crate::{ExecutorError, Future, FutureError};
+use crate::{EventKind, ExecutorError, Future, FutureError, Trace};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::Duration;
@@ -27,6 +27,7 @@ static CLIENTS: AtomicU64 = AtomicU64::new(0);
 pub struct ClusterExecutorBuilder {
     redis: Option<String>,
     queue: Option<String>,
+    trace: Option<Trace>,
 }
 
 impl ClusterExecutorBuilder {
@@ -43,6 +44,14 @@ impl ClusterExecutorBuilder {
         self
     }
 
+    /// Records each task's life into `trace`: `Submitted` on the submitting thread; `Started` and its
+    /// end on a lane for the worker thread that ran it, named as the worker names itself
+    /// (`host-pid-0`), which appears with a `WorkerStarted` the first time it takes a task.
+    pub fn trace(mut self, trace: &Trace) -> Self {
+        self.trace = Some(trace.clone());
+        self
+    }
+
     /// Reaches Redis (a wrong URL or an unreachable server fails here, within seconds), makes sure the
     /// queue's stream and consumer group exist, and starts the thread that reads this executor's
     /// results.
@@ -56,7 +65,7 @@ impl ClusterExecutorBuilder {
         let keys = Keys::new(self.queue.as_deref().unwrap_or("futurelab"))?;
         let mut link = Link::open(&url)?;
         ensure_group(&mut link, &keys.tasks, || false)
-            .map_err(|e| ExecutorError::Unreachable(format!("{url}: {e}")))?;
+            .map_err(|e| ExecutorError::Unreachable(format!("{}: {e}", redacted(&url))))?;
         let reader_link = Link::open(&url)?;
         let client = format!(
             "{}-{}-{}",
@@ -73,6 +82,8 @@ impl ClusterExecutorBuilder {
             settled: Condvar::new(),
             next_task: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
+            trace: self.trace,
+            workers_seen: Mutex::new(HashSet::new()),
         });
         let reader = {
             let shared = Arc::clone(&shared);
@@ -122,13 +133,16 @@ struct Shared {
     settled: Condvar,
     next_task: AtomicU64,
     shutdown: AtomicBool,
+    trace: Option<Trace>,
+    /// The worker threads that have taken one of this executor's tasks (each gets a lane once).
+    workers_seen: Mutex<HashSet<Arc<str>>>,
 }
 
-/// A task not settled yet: its future, and whether a worker said it started (a redelivered task is
-/// started again; its future turns running once).
+/// A task not settled yet: its future, and the worker that said it started it (a redelivered task
+/// is started again; its future turns running once).
 struct Task {
     future: Box<dyn Pending>,
-    started: bool,
+    worker: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for ClusterExecutor {
@@ -158,84 +172,32 @@ impl ClusterExecutor {
         A: Serialize,
         R: DeserializeOwned + Send + 'static,
     {
-        if self.shared.shutdown.load(Ordering::SeqCst) {
-            return Err(ExecutorError::Shutdown);
-        }
-        let future = Future::new();
-        let args = match serde_json::to_string(&arg) {
-            Ok(args) => args,
-            Err(e) => {
-                let _ = future.set_exception(FutureError::Serialization(format!(
-                    "the argument cannot be serialised: {e}"
-                )));
-                return Ok(future);
-            }
-        };
-        let task = format!(
-            "{}-{}",
-            self.shared.client,
-            self.shared.next_task.fetch_add(1, Ordering::Relaxed)
-        );
-        lock(&self.shared.pending).insert(
-            task.clone(),
-            Task {
-                future: Box::new(Typed(future.clone())),
-                started: false,
-            },
-        );
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        let added = lock(&self.shared.link).run(
-            |c| {
-                redis::cmd("XADD")
-                    .arg(&self.shared.keys.tasks)
-                    .arg("*")
-                    .arg("task")
-                    .arg(&task)
-                    .arg("function")
-                    .arg(f.name())
-                    .arg("args")
-                    .arg(&args)
-                    .arg("reply")
-                    .arg(&self.shared.results)
-                    .query::<String>(c)
-            },
-            || std::time::Instant::now() < deadline,
-        );
-        if let Err(e) = added {
-            lock(&self.shared.pending).remove(&task);
-            return Err(ExecutorError::Unreachable(e.to_string()));
-        }
-        // A future cancelled while pending is marked so that the worker that takes it skips it.
-        let shared = Arc::downgrade(&self.shared);
-        future.add_done_callback(move |done| {
-            if done.cancelled() {
-                if let Some(shared) = Weak::upgrade(&shared) {
-                    shared.forget_cancelled(&task);
-                }
-            }
-        });
-        Ok(future)
+        let mut futures = self.enqueue(f, std::iter::once(arg), 1)?;
+        Ok(futures.pop_front().expect("one item"))
     }
 
-    /// `f` over every item, one task each, results in input order; `timeout` counts from the call.
-    /// When it runs out, the iterator yields `Err(FutureError::Timeout)`, cancels the tasks not
-    /// started, and ends (as Python's `Executor.map`).
+    /// `f` over every item, results in input order, as Python's `Executor.map`: every item is put on
+    /// the queue now, `chunksize` items per stream entry (one worker takes a whole chunk and runs its
+    /// items in turn, each future turning running as its item starts: fewer round trips for many short
+    /// tasks). `timeout` counts from the call; when it runs out, the iterator yields
+    /// `Err(FutureError::Timeout)`, cancels the tasks not started, and ends. A `chunksize` of 0 is
+    /// `ExecutorError::InvalidChunkSize`.
     pub fn map<A, R>(
         &self,
         f: &Remote<A, R>,
         items: impl IntoIterator<Item = A>,
+        chunksize: usize,
         timeout: Option<Duration>,
     ) -> Result<impl Iterator<Item = Result<R, FutureError>>, ExecutorError>
     where
         A: Serialize,
         R: DeserializeOwned + Clone + Send + 'static,
     {
+        if chunksize == 0 {
+            return Err(ExecutorError::InvalidChunkSize);
+        }
         let deadline = timeout.map(|t| std::time::Instant::now() + t);
-        let futures = items
-            .into_iter()
-            .map(|item| self.submit(f, item))
-            .collect::<Result<std::collections::VecDeque<_>, _>>()?;
-        let mut futures = futures;
+        let mut futures = self.enqueue(f, items, chunksize)?;
         let mut ended = false;
         Ok(std::iter::from_fn(move || {
             if ended {
@@ -260,6 +222,60 @@ impl ClusterExecutor {
         }))
     }
 
+    /// One future per item, `chunksize` items per stream entry. An item whose argument does not
+    /// serialise fails its own future and travels not at all.
+    fn enqueue<A, R>(
+        &self,
+        f: &Remote<A, R>,
+        items: impl IntoIterator<Item = A>,
+        chunksize: usize,
+    ) -> Result<VecDeque<Future<R>>, ExecutorError>
+    where
+        A: Serialize,
+        R: DeserializeOwned + Send + 'static,
+    {
+        if self.shared.shutdown.load(Ordering::SeqCst) {
+            return Err(ExecutorError::Shutdown);
+        }
+        let mut futures = VecDeque::new();
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            let mut chunk: Vec<(String, serde_json::Value)> = Vec::new();
+            for arg in items.by_ref().take(chunksize) {
+                let future = Future::traced(self.shared.trace.clone());
+                if let Some(trace) = &self.shared.trace {
+                    trace.record(Some(future.id()), EventKind::Submitted);
+                }
+                match serde_json::to_value(&arg) {
+                    Ok(value) => {
+                        let task = self.shared.task_id();
+                        self.shared.track(&task, &future);
+                        chunk.push((task, value));
+                    }
+                    Err(e) => {
+                        let _ = future.set_running_or_notify_cancel();
+                        let _ = future.set_exception(FutureError::Serialization(format!(
+                            "the argument cannot be serialised: {e}"
+                        )));
+                    }
+                }
+                futures.push_back(future);
+            }
+            if chunk.is_empty() {
+                continue;
+            }
+            if let Err(e) = self.shared.add_entry(f.name(), &chunk) {
+                // This chunk and the ones not sent yet fail; the ones sent stay on the queue.
+                let mut pending = lock(&self.shared.pending);
+                for (task, _) in &chunk {
+                    pending.remove(task);
+                }
+                return Err(e);
+            }
+        }
+        Ok(futures)
+    }
+
     /// Workers of this queue alive now (a heartbeat in the last five seconds), on any machine.
     pub fn workers_alive(&self) -> Result<usize, ExecutorError> {
         let since = now_ms().saturating_sub(ALIVE_WINDOW.as_millis() as u64);
@@ -282,6 +298,28 @@ impl ClusterExecutor {
         lock(&self.shared.pending).len()
     }
 
+    /// Waits until every task submitted so far has settled, or `timeout` has passed: true if none is
+    /// pending. (To wait in slices while watching for something else: `shutdown(false, _)`, then this
+    /// with a short timeout, in a loop.)
+    pub fn wait_idle(&self, timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        let mut pending = lock(&self.shared.pending);
+        while !pending.is_empty() {
+            let left = match deadline {
+                None => None,
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        return false;
+                    }
+                    Some(left)
+                }
+            };
+            pending = crate::platform::wait(&self.shared.settled, pending, left);
+        }
+        true
+    }
+
     /// Stops accepting tasks. `cancel_futures` cancels those no worker has taken yet; `wait` returns
     /// once every other one has settled (with no worker alive, that is never: cancel first).
     pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
@@ -301,11 +339,7 @@ impl ClusterExecutor {
             }
         }
         if wait {
-            let mut pending = lock(&self.shared.pending);
-            while !pending.is_empty() {
-                pending = crate::platform::wait(&self.shared.settled, pending, None);
-            }
-            drop(pending);
+            self.wait_idle(None);
             if let Some(reader) = lock(&self.reader).take() {
                 let _ = reader.join();
             }
@@ -324,6 +358,70 @@ impl Drop for ClusterExecutor {
 }
 
 impl Shared {
+    fn task_id(&self) -> String {
+        format!(
+            "{}-{}",
+            self.client,
+            self.next_task.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    /// Keeps `future` until its result comes; a future cancelled while pending is marked so that the
+    /// worker that takes it skips it.
+    fn track<R: DeserializeOwned + Send + 'static>(
+        self: &Arc<Self>,
+        task: &str,
+        future: &Future<R>,
+    ) {
+        lock(&self.pending).insert(
+            task.to_string(),
+            Task {
+                future: Box::new(Typed(future.clone())),
+                worker: None,
+            },
+        );
+        let shared = Arc::downgrade(self);
+        let task = task.to_string();
+        future.add_done_callback(move |done| {
+            if done.cancelled() {
+                if let Some(shared) = Weak::upgrade(&shared) {
+                    shared.forget_cancelled(&task);
+                }
+            }
+        });
+    }
+
+    /// One stream entry: a single task (`task` and `args`), or a chunk of them (`chunk`: `[[task,
+    /// args], …]`). Waits up to about ten seconds for an unreachable Redis.
+    fn add_entry(
+        &self,
+        function: &str,
+        chunk: &[(String, serde_json::Value)],
+    ) -> Result<(), ExecutorError> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let fields: Vec<(&str, String)> = match chunk {
+            [(task, args)] => vec![("task", task.clone()), ("args", args.to_string())],
+            _ => vec![("chunk", serde_json::json!(chunk).to_string())],
+        };
+        lock(&self.link)
+            .run(
+                |c| {
+                    redis::cmd("XADD")
+                        .arg(&self.keys.tasks)
+                        .arg("*")
+                        .arg("function")
+                        .arg(function)
+                        .arg("reply")
+                        .arg(&self.results)
+                        .arg(&fields)
+                        .query::<String>(c)
+                },
+                || std::time::Instant::now() < deadline,
+            )
+            .map(drop)
+            .map_err(|e| ExecutorError::Unreachable(e.to_string()))
+    }
+
     /// A cancelled task: forgotten here, and marked for the worker that takes it to skip.
     fn forget_cancelled(&self, task: &str) {
         lock(&self.pending).remove(task);
@@ -341,28 +439,46 @@ impl Shared {
 
     fn apply(&self, report: Report) {
         match report {
-            Report::Started { task, .. } => {
+            Report::Started { task, worker } => {
                 // A task cancelled here before the worker took it stays cancelled (`start` says so, and
                 // its callback has forgotten it already).
-                if let Some(entry) = lock(&self.pending).get_mut(&task) {
-                    if !entry.started {
-                        entry.started = true;
-                        let _ = entry.future.start();
-                    }
+                let mut pending = lock(&self.pending);
+                let Some(entry) = pending.get_mut(&task) else {
+                    return;
+                };
+                if entry.worker.is_some() {
+                    return;
                 }
+                let worker: Arc<str> = worker.into();
+                entry.worker = Some(Arc::clone(&worker));
+                let first = lock(&self.workers_seen).insert(Arc::clone(&worker));
+                crate::thread_name::labelled_as(worker, || {
+                    if let (true, Some(trace)) = (first, &self.trace) {
+                        trace.record(None, EventKind::WorkerStarted);
+                    }
+                    let _ = entry.future.start();
+                });
             }
             Report::Done { task, outcome } => {
                 // A second result (a redelivered task that ran twice) finds nothing: ignored.
                 let entry = lock(&self.pending).remove(&task);
                 if let Some(entry) = entry {
-                    entry.future.finish(match outcome {
+                    let worker = entry.worker.clone();
+                    let outcome = match outcome {
                         Outcome::Ok(value) => Ok(value),
                         Outcome::Panic(message) => Err(FutureError::Panicked(message)),
                         Outcome::Error(message) => Err(FutureError::Serialization(message)),
                         Outcome::GaveUp(deliveries) => Err(FutureError::Broken(format!(
                             "the task was delivered {deliveries} times and every worker that took it died; it is not run again"
                         ))),
-                    });
+                    };
+                    match worker {
+                        Some(worker) => {
+                            crate::thread_name::labelled_as(worker, || entry.future.finish(outcome))
+                        }
+                        // Given up without running: no worker's lane.
+                        None => entry.future.finish(outcome),
+                    }
                 }
                 self.settled.notify_all();
             }

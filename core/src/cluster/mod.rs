@@ -7,8 +7,9 @@
 //! [`serve_worker`].
 //!
 //! How it travels (every key starts with `futurelab:{queue}:`):
-//! - `tasks`: a stream read by the consumer group `workers`. Each entry is one call: its task id, the
-//!   function's name, the argument as JSON, and the stream to answer on.
+//! - `tasks`: a stream read by the consumer group `workers`. Each entry is one call (its task id and
+//!   its argument as JSON), or a chunk of a `map`'s calls (`chunk`: `[[task id, argument], …]`, run in
+//!   turn by the worker that takes it), with the function's name and the stream to answer on.
 //! - `results:{client}`: one stream per executor. A worker adds `started` when it takes a task (the
 //!   future turns running, and can no longer be cancelled) and `done` with the outcome.
 //! - `cancelled`: the ids of tasks cancelled while pending; a worker that takes one skips it.
@@ -31,6 +32,9 @@
 //!   `build()`; an unknown function name or an argument that does not fit fails that future
 //!   ([`FutureError::Serialization`](crate::FutureError::Serialization)), as in a process pool.
 //! - **Redis restarts:** executors and workers reconnect, retrying with a growing pause.
+//! - **Traces** ([`ClusterExecutorBuilder::trace`]): each future's start and end are recorded on a lane
+//!   named after the worker thread that ran it (`host-pid-0`), as a process pool's are on its workers'.
+//! - **Passwords** in Redis URLs never appear in errors or logs ([`redacted`]).
 
 mod executor;
 mod keys;
@@ -38,4 +42,5 @@ mod redis_link;
 mod worker;
 
 pub use executor::{ClusterExecutor, ClusterExecutorBuilder};
+pub use redis_link::redacted;
 pub use worker::{serve_worker, WorkerOptions, WorkerReport};

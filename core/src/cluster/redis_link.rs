@@ -19,15 +19,16 @@ pub(crate) struct Link {
 impl Link {
     /// Checks the URL and reaches Redis once (`PING`), so that a wrong URL fails at once.
     pub(crate) fn open(url: &str) -> Result<Self, ExecutorError> {
-        let client = redis::Client::open(url)
-            .map_err(|e| ExecutorError::Unreachable(format!("{url:?} is not a Redis URL: {e}")))?;
+        let client = redis::Client::open(url).map_err(|e| {
+            ExecutorError::Unreachable(format!("{:?} is not a Redis URL: {e}", redacted(url)))
+        })?;
         let mut link = Link {
             client,
             connection: None,
         };
         link.connect()
             .and_then(|c| redis::cmd("PING").query::<String>(c))
-            .map_err(|e| ExecutorError::Unreachable(format!("{url}: {e}")))?;
+            .map_err(|e| ExecutorError::Unreachable(format!("{}: {e}", redacted(url))))?;
         Ok(link)
     }
 
@@ -106,6 +107,21 @@ pub(crate) fn now_ms() -> u64 {
 }
 
 /// The machine's name, for worker and client names: `/proc/sys/kernel/hostname`, `$HOSTNAME`, or `host`.
+/// `url` with its password (if any) replaced by `***`, for errors and logs: `redis://:***@host:6379`.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        None => url.to_string(),
+        Some(at) => {
+            let user = rest[..at].split_once(':').map_or("", |(user, _)| user);
+            format!("{scheme}://{user}:***{}", &rest[at..])
+        }
+    }
+}
+
 pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
@@ -113,4 +129,27 @@ pub(crate) fn host_name() -> String {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "host".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn a_password_never_shows_in_what_is_printed() {
+        assert_eq!(redacted("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert_eq!(
+            redacted("redis://:hunter2@h:6379/2"),
+            "redis://:***@h:6379/2"
+        );
+        assert_eq!(
+            redacted("redis://me:hunter2@h:6379"),
+            "redis://me:***@h:6379"
+        );
+        // A lone name may be a password written without its colon: hidden too.
+        assert_eq!(redacted("rediss://me@h"), "rediss://:***@h");
+        // An '@' after the host is a path's, not a password's.
+        assert_eq!(redacted("redis://h/0@x"), "redis://h/0@x");
+        assert_eq!(redacted("not a url"), "not a url");
+    }
 }

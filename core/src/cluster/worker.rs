@@ -171,13 +171,41 @@ struct Consumer<'a> {
     report: WorkerReport,
 }
 
-/// One entry of the task stream.
+/// One entry of the task stream: one task, or a chunk of a `map`'s tasks, run in turn.
 struct Task {
     entry: String,
-    id: String,
     function: String,
-    args: String,
     reply: String,
+    items: Vec<Item>,
+}
+
+/// One call: the task's id, and its argument (or why it is not one).
+struct Item {
+    id: String,
+    args: Result<serde_json::Value, String>,
+}
+
+/// The calls an entry holds: `task` and `args`, or `chunk` (`[[task, args], …]`); `None` if neither.
+fn items_of(
+    task: Option<String>,
+    args: Option<String>,
+    chunk: Option<String>,
+) -> Option<Vec<Item>> {
+    match (task, args, chunk) {
+        (Some(id), Some(args), None) => Some(vec![Item {
+            id,
+            args: serde_json::from_str(&args).map_err(|e| format!("the argument is not JSON: {e}")),
+        }]),
+        (None, None, Some(chunk)) => {
+            let pairs: Vec<(String, serde_json::Value)> = serde_json::from_str(&chunk).ok()?;
+            let items: Vec<Item> = pairs
+                .into_iter()
+                .map(|(id, args)| Item { id, args: Ok(args) })
+                .collect();
+            (!items.is_empty()).then_some(items)
+        }
+        _ => None,
+    }
 }
 
 impl Consumer<'_> {
@@ -320,18 +348,13 @@ impl Consumer<'_> {
                 .get(name)
                 .and_then(|v| redis::from_redis_value_ref::<String>(v).ok())
         };
-        match (
-            field("task"),
-            field("function"),
-            field("args"),
-            field("reply"),
-        ) {
-            (Some(id), Some(function), Some(args), Some(reply)) => Some(Task {
+        let items = items_of(field("task"), field("args"), field("chunk"));
+        match (items, field("function"), field("reply")) {
+            (Some(items), Some(function), Some(reply)) => Some(Task {
                 entry: entry.id,
-                id,
                 function,
-                args,
                 reply,
+                items,
             }),
             _ => {
                 if self.options.log {
@@ -346,78 +369,91 @@ impl Consumer<'_> {
         }
     }
 
+    /// Runs the entry's calls in turn (each skipped if cancelled while pending), then acknowledges
+    /// it. On a stop the chunk in hand is still finished: its entry is acknowledged whole or not at all.
     fn run(&mut self, task: Task) {
-        let cancelled = self
-            .link
-            .run(
-                |c| {
-                    redis::cmd("SREM")
-                        .arg(&self.keys.cancelled)
-                        .arg(&task.id)
-                        .query::<u64>(c)
+        for item in &task.items {
+            if self.take_cancelled(&item.id) {
+                self.report.skipped_cancelled += 1;
+                continue;
+            }
+            self.send(
+                &task.reply,
+                &Report::Started {
+                    task: item.id.clone(),
+                    worker: self.name.clone(),
                 },
+            );
+            if self.options.log {
+                eprintln!(
+                    "futurelab worker {}: took {} ({})",
+                    self.name, item.id, task.function
+                );
+            }
+            let started = Instant::now();
+            let outcome = self.call_keeping_claim(&task, item);
+            if self.options.log {
+                eprintln!(
+                    "futurelab worker {}: finished {} in {} ms",
+                    self.name,
+                    item.id,
+                    started.elapsed().as_millis()
+                );
+            }
+            self.send(
+                &task.reply,
+                &Report::Done {
+                    task: item.id.clone(),
+                    outcome,
+                },
+            );
+            self.report.completed += 1;
+        }
+        self.acknowledge(&task.entry);
+    }
+
+    /// Whether the task was cancelled while pending (the mark is taken: it is skipped once).
+    fn take_cancelled(&mut self, task: &str) -> bool {
+        let cancelled = &self.keys.cancelled;
+        self.link
+            .run(
+                |c| redis::cmd("SREM").arg(cancelled).arg(task).query::<u64>(c),
                 || false,
             )
-            .unwrap_or(0);
-        if cancelled > 0 {
-            self.report.skipped_cancelled += 1;
-            self.acknowledge(&task.entry);
-            return;
-        }
-        self.send(
-            &task.reply,
-            &Report::Started {
-                task: task.id.clone(),
-                worker: self.name.clone(),
-            },
-        );
-        if self.options.log {
-            eprintln!(
-                "futurelab worker {}: took {} ({})",
-                self.name, task.id, task.function
-            );
-        }
-        let started = Instant::now();
-        let outcome = self.call_keeping_claim(&task);
-        if self.options.log {
-            eprintln!(
-                "futurelab worker {}: finished {} in {} ms",
-                self.name,
-                task.id,
-                started.elapsed().as_millis()
-            );
-        }
-        self.send(
-            &task.reply,
-            &Report::Done {
-                task: task.id.clone(),
-                outcome,
-            },
-        );
-        self.report.completed += 1;
-        self.acknowledge(&task.entry);
+            .is_ok_and(|n| n > 0)
     }
 
     /// Runs the function on a thread of its own while this one touches the task's claim every third of
     /// the visibility timeout, so that no other worker takes a task that is still running, and keeps
     /// saying the worker is alive.
-    fn call_keeping_claim(&mut self, task: &Task) -> Outcome {
+    fn call_keeping_claim(&mut self, task: &Task, item: &Item) -> Outcome {
         let touch_every = (self.options.visibility / 3).max(Duration::from_millis(20));
         let registry = self.registry;
         std::thread::scope(|scope| {
             let (done, ended) = std::sync::mpsc::channel();
-            let call = scope.spawn(move || {
-                let outcome = match serde_json::from_str::<serde_json::Value>(&task.args) {
-                    Err(e) => Outcome::Error(format!("the argument is not JSON: {e}")),
-                    Ok(arg) => match crate::process::worker::call(registry, &task.function, arg) {
-                        CallOutcome::Ok(value) => Outcome::Ok(value),
-                        CallOutcome::Panic(message) => Outcome::Panic(message),
-                        CallOutcome::Error(message) => Outcome::Error(message),
-                    },
-                };
-                let _ = done.send(());
-                outcome
-            });
+            // The call's thread bears the consumer's name (`host-pid-0`): the function can say which
+            // worker ran it (the programs' calls do, with their output).
+            let call = std::thread::Builder::new()
+                .name(self.name.clone())
+                .spawn_scoped(scope, move || {
+                    let outcome = match &item.args {
+                        Err(e) => Outcome::Error(e.clone()),
+                        Ok(arg) => match crate::process::worker::call(
+                            registry,
+                            &task.function,
+                            arg.clone(),
+                        ) {
+                            CallOutcome::Ok(value) => Outcome::Ok(value),
+                            CallOutcome::Panic(message) => Outcome::Panic(message),
+                            CallOutcome::Error(message) => Outcome::Error(message),
+                        },
+                    };
+                    let _ = done.send(());
+                    outcome
+                });
+            let Ok(call) = call else {
+                return Outcome::Error("the worker could not start a thread for the call".into());
+            };
             let (mut last_touch, mut last_beat) = (Instant::now(), Instant::now());
             // Woken the moment the call ends; otherwise once per touch or heartbeat period.
             let period = touch_every.min(HEARTBEAT);
@@ -450,20 +486,22 @@ impl Consumer<'_> {
     }
 
     fn give_up(&mut self, task: &Task, deliveries: u64) {
-        if self.options.log {
-            eprintln!(
-                "futurelab worker {}: gave up {} after {deliveries} deliveries",
-                self.name, task.id
+        for item in &task.items {
+            if self.options.log {
+                eprintln!(
+                    "futurelab worker {}: gave up {} after {deliveries} deliveries",
+                    self.name, item.id
+                );
+            }
+            self.send(
+                &task.reply,
+                &Report::Done {
+                    task: item.id.clone(),
+                    outcome: Outcome::GaveUp(deliveries),
+                },
             );
+            self.report.gave_up += 1;
         }
-        self.send(
-            &task.reply,
-            &Report::Done {
-                task: task.id.clone(),
-                outcome: Outcome::GaveUp(deliveries),
-            },
-        );
-        self.report.gave_up += 1;
         self.acknowledge(&task.entry);
     }
 

@@ -13,6 +13,42 @@ use std::time::{Duration, Instant};
 
 /// How long a worker program may take to connect back.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a call's end waits for its output to be relayed. Only a call that took its process's
+/// standard output away (closed or redirected it) makes it wait this long: its fence never comes.
+const OUTPUT_WAIT: Duration = Duration::from_secs(2);
+
+/// How many output fences ([`OUTPUT_FENCE`](super::protocol::OUTPUT_FENCE)) the standard output relay
+/// of one worker has passed, and whether that output has ended.
+#[derive(Default)]
+pub(crate) struct Fences {
+    passed: std::sync::Mutex<(u64, bool)>,
+    moved: std::sync::Condvar,
+}
+
+impl Fences {
+    fn pass(&self) {
+        crate::platform::lock(&self.passed).0 += 1;
+        self.moved.notify_all();
+    }
+
+    fn close(&self) {
+        crate::platform::lock(&self.passed).1 = true;
+        self.moved.notify_all();
+    }
+
+    /// Waits until `n` fences have passed, the output ended, or `limit` ran out.
+    fn wait_for(&self, n: u64, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut passed = crate::platform::lock(&self.passed);
+        while passed.0 < n && !passed.1 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            passed = crate::platform::wait(&self.moved, passed, Some(left));
+        }
+    }
+}
 
 pub(crate) struct WorkerProcess {
     child: Child,
@@ -22,6 +58,7 @@ pub(crate) struct WorkerProcess {
     input: BufReader<UnixStream>,
     output: BufWriter<UnixStream>,
     line: String,
+    fences: std::sync::Arc<Fences>,
 }
 
 impl WorkerProcess {
@@ -51,10 +88,11 @@ impl WorkerProcess {
             .spawn()
             .map_err(|e| format!("cannot start the worker program {}: {e}", program.display()))?;
         let pid = child.id();
+        let fences = std::sync::Arc::new(Fences::default());
         relay(
             child.stdout.take(),
             pid,
-            Destination::Output(on_output.cloned()),
+            Destination::Output(on_output.cloned(), std::sync::Arc::clone(&fences)),
         );
         relay(child.stderr.take(), pid, Destination::Error);
         let deadline = Instant::now() + CONNECT_TIMEOUT;
@@ -94,6 +132,7 @@ impl WorkerProcess {
             input: BufReader::new(read_half),
             output: BufWriter::new(stream),
             line: String::new(),
+            fences,
         };
         match worker.receive() {
             Ok(FromWorker::Hello { pid }) if pid == worker.pid => Ok(worker),
@@ -116,6 +155,12 @@ impl WorkerProcess {
                 "the worker closed its socket",
             )
         })
+    }
+
+    /// Waits until everything the worker printed before its `calls`th answer has been relayed (bounded:
+    /// see [`OUTPUT_WAIT`]).
+    pub(crate) fn await_output(&self, calls: u64) {
+        self.fences.wait_for(calls, OUTPUT_WAIT);
     }
 
     /// Waits for the process to end (reaping it) and says how it ended.
@@ -145,8 +190,9 @@ pub(crate) type OutputSink = std::sync::Arc<dyn Fn(u32, &str) + Send + Sync>;
 
 /// Where a relayed stream goes.
 enum Destination {
-    /// The worker's standard output: to the sink if there is one, else the parent's standard output.
-    Output(Option<OutputSink>),
+    /// The worker's standard output: to the sink if there is one, else the parent's standard output;
+    /// its fences counted, not relayed.
+    Output(Option<OutputSink>, std::sync::Arc<Fences>),
     /// The worker's standard error: the parent's standard error.
     Error,
 }
@@ -157,18 +203,35 @@ fn relay(from: Option<impl std::io::Read + Send + 'static>, pid: u32, to: Destin
     std::thread::spawn(move || {
         let mut lines = BufReader::new(from);
         let mut line = Vec::new();
+        let fence = format!("{}\n", super::protocol::OUTPUT_FENCE).into_bytes();
         while matches!(lines.read_until(b'\n', &mut line), Ok(n) if n > 0) {
-            if !line.ends_with(b"\n") {
-                line.push(b'\n');
-            }
-            match &to {
-                Destination::Output(Some(sink)) => {
-                    sink(pid, String::from_utf8_lossy(&line).trim_end_matches('\n'))
+            // A fence ends a line of its own, or one a call left unfinished (`print(end='')`).
+            let fenced = match &to {
+                Destination::Output(_, fences) if line.ends_with(&fence) => {
+                    line.truncate(line.len() - fence.len());
+                    Some(fences)
                 }
-                Destination::Output(None) => drop(std::io::stdout().lock().write_all(&line)),
-                Destination::Error => drop(std::io::stderr().lock().write_all(&line)),
+                _ => None,
+            };
+            if !line.is_empty() {
+                if !line.ends_with(b"\n") {
+                    line.push(b'\n');
+                }
+                match &to {
+                    Destination::Output(Some(sink), _) => {
+                        sink(pid, String::from_utf8_lossy(&line).trim_end_matches('\n'))
+                    }
+                    Destination::Output(None, _) => drop(std::io::stdout().lock().write_all(&line)),
+                    Destination::Error => drop(std::io::stderr().lock().write_all(&line)),
+                }
+            }
+            if let Some(fences) = fenced {
+                fences.pass();
             }
             line.clear();
+        }
+        if let Destination::Output(_, fences) = &to {
+            fences.close();
         }
     });
 }

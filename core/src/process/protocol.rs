@@ -7,6 +7,12 @@ use serde_json::Value;
 use std::io::{BufRead, Write};
 
 /// The environment variable that makes a program a worker: the socket path to connect to.
+/// The line a worker writes on its standard output after a call's output and before the call's
+/// results: the parent's relay, on passing it, knows that everything the call printed has been relayed
+/// (the fence itself is not). So a call completes only after its prints reached the parent's sink, as
+/// a CPython worker's prints (written straight to the shared terminal) come before its result.
+pub(crate) const OUTPUT_FENCE: &str = "\u{1}futurelab-output-fence";
+
 pub(crate) const WORKER_ENV: &str = "FUTURELAB_PROCESS_WORKER";
 /// Which worker process of its pool this is, counting from 1 (replacements get the next numbers).
 pub(crate) const WORKER_NUMBER_ENV: &str = "FUTURELAB_WORKER_NUMBER";

@@ -4,7 +4,7 @@
 use super::ask::{ParentLink, PARENT};
 use super::protocol::{receive, send, CallOutcome, FromWorker, ToWorker, WORKER_ENV};
 use super::registry::Registry;
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Write};
 use std::os::unix::net::UnixStream;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -93,6 +93,10 @@ fn serve(stream: UnixStream, registry: &Registry) -> i32 {
             }
             ToWorker::Call { id, f, args } => {
                 let results = args.into_iter().map(|a| call(registry, &f, a)).collect();
+                // Everything the calls printed goes out before their results (see OUTPUT_FENCE).
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{}", super::protocol::OUTPUT_FENCE);
+                let _ = out.flush();
                 FromWorker::Results { id, results }
             }
             ToWorker::Exit => return 0,

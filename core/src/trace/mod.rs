@@ -86,6 +86,14 @@ pub enum EventKind {
         /// The call, as the program wrote it.
         label: String,
     },
+    /// How the future's repr ends once it is finished, in the words of a runner that knows more than
+    /// the executor does (`returned int`, `raised ValueError`: futurelab's program engine runs Python
+    /// calls whose exceptions are values to the executor). Recorded at most once, near its `Returned`,
+    /// before or after it; where it is present, it says what `Returned` or `Raised` cannot.
+    FinishedAs {
+        /// The words after `state=finished ` in the future's repr.
+        repr: String,
+    },
     /// A thread that is not an executor's worker began (a program's main thread, a `threading.Thread`).
     ThreadStarted,
     /// That thread ended.
@@ -94,6 +102,16 @@ pub enum EventKind {
     GilAcquired,
     /// The thread gave the lock back (to wait, or to let another thread run).
     GilReleased,
+    /// The thread began waiting for the simulated global interpreter lock, which another thread held
+    /// then; its next `GilAcquired` ends the wait.
+    GilWanted,
+    /// A queue of the program now holds `size` items (after a put or a get, on the thread that made it).
+    QueueSize {
+        /// The queue, as the program names it (`url_queue`), or `Queue #n` in the order queues were made.
+        queue: String,
+        /// Items in it now.
+        size: u64,
+    },
 }
 
 /// One recorded event.

@@ -112,14 +112,18 @@ fn a_limited_trace_keeps_its_first_events_and_counts_the_rest() {
     );
 }
 
-#[test]
-fn chrome_json_draws_gil_holds_and_names_tasks_by_label() {
-    let event = |t_us, future, thread: &str, kind| TraceEvent {
+/// One event, as the trace records it.
+fn event(t_us: u64, future: Option<u64>, thread: &str, kind: EventKind) -> TraceEvent {
+    TraceEvent {
         t_us,
         future,
         thread: thread.into(),
         kind,
-    };
+    }
+}
+
+#[test]
+fn chrome_json_draws_gil_holds_and_names_tasks_by_label() {
     let events = [
         event(0, None, "MainThread", EventKind::GilAcquired),
         event(1, Some(7), "MainThread", EventKind::Submitted),
@@ -149,4 +153,52 @@ fn chrome_json_draws_gil_holds_and_names_tasks_by_label() {
     assert!(slices
         .iter()
         .any(|e| e["cat"] == "task" && e["name"] == "loiter(3) (future #7)"));
+}
+
+#[test]
+fn chrome_json_draws_each_futures_life_as_a_flow_and_each_wait_for_the_gil() {
+    let events = [
+        event(0, None, "MainThread", EventKind::GilAcquired),
+        event(1, Some(7), "MainThread", EventKind::Submitted),
+        event(1, Some(8), "MainThread", EventKind::Submitted),
+        event(2, None, "w_0", EventKind::GilWanted),
+        event(2, Some(8), "MainThread", EventKind::Cancelled),
+        event(3, None, "MainThread", EventKind::GilReleased),
+        event(3, None, "w_0", EventKind::GilAcquired),
+        event(4, Some(7), "w_0", EventKind::Started),
+        event(9, Some(7), "w_0", EventKind::Returned),
+        event(
+            10,
+            Some(7),
+            "MainThread",
+            EventKind::WaitEnded {
+                op: WaitOp::Result,
+                position: Some(0),
+            },
+        ),
+    ];
+    let json: serde_json::Value = serde_json::from_str(&chrome_json(&events)).unwrap();
+    let all = json["traceEvents"].as_array().unwrap();
+    let flow = |id: u64| -> Vec<(String, u64)> {
+        all.iter()
+            .filter(|e| e["cat"] == "future" && e["id"] == id)
+            .map(|e| {
+                (
+                    e["ph"].as_str().unwrap().to_string(),
+                    e["ts"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let phases = |steps: &[(&str, u64)]| -> Vec<(String, u64)> {
+        steps.iter().map(|(p, t)| (p.to_string(), *t)).collect()
+    };
+    // Submitted, started, returned, received by the program.
+    assert_eq!(flow(7), phases(&[("s", 1), ("t", 4), ("t", 9), ("f", 10)]));
+    // Never received: the flow ends where the future did.
+    assert_eq!(flow(8), phases(&[("s", 1), ("f", 2)]));
+    assert!(all.iter().any(|e| e["ph"] == "X"
+        && e["name"] == "waits for the GIL"
+        && e["ts"] == 2
+        && e["dur"] == 1));
 }

@@ -3,9 +3,12 @@
 //! `submit` + `as_completed` (D7 and D8), a race against a lock (D5 and D6), one thread against many,
 //! and one program with the GIL against the same program free-threaded (D12: CPU work on threads).
 
+use super::console::Console;
 use super::model::ProgramRun;
+use super::runner::Ending;
 use super::runner::{self, Incoming, Launched};
 use super::{futures, preset_of, timeline, Place, DRAIN_MS, SPEEDS};
+use crate::i18n::{use_lang, Lang};
 use futurelab_programs::presets;
 use gloo_timers::callback::Interval;
 use std::rc::Rc;
@@ -59,37 +62,25 @@ impl Choice {
     }
 }
 
-/// The pairs offered first: what each pair shows.
+/// The pairs offered first: what each pair shows (its text's key).
 const PAIRS: &[(Choice, Choice, &str)] = &[
     (
         Choice::gil("D7"),
         Choice::gil("D8"),
-        "map hands results back in order; as_completed as they finish",
+        "pair.map_vs_as_completed",
     ),
-    (
-        Choice::gil("E1"),
-        Choice::gil("E2"),
-        "the flags with map, and with submit and as_completed",
-    ),
-    (
-        Choice::gil("D5"),
-        Choice::gil("D6"),
-        "two withdrawals without a lock, and with one",
-    ),
+    (Choice::gil("E1"), Choice::gil("E2"), "pair.flags"),
+    (Choice::gil("D5"), Choice::gil("D6"), "pair.lock"),
     (
         Choice::gil("A1"),
         Choice::gil("A2"),
-        "twenty flags one after the other, and on twenty threads",
+        "pair.sequential_vs_threads",
     ),
-    (
-        Choice::gil("C6"),
-        Choice::gil("C7"),
-        "submit all then wait, and wait after each submit",
-    ),
+    (Choice::gil("C6"), Choice::gil("C7"), "pair.wait"),
     (
         Choice::gil("D12").edited(D12_FEWER),
         Choice::gil("D12").edited(D12_FEWER).without_gil(),
-        "is_prime on threads takes turns with the GIL; without it (D12t, free-threaded) the threads use every core, as the processes do. Both with 4 numbers instead of the seed's 100, which take minutes",
+        "pair.gil",
     ),
 ];
 
@@ -97,10 +88,10 @@ const PAIRS: &[(Choice, Choice, &str)] = &[
 #[derive(Clone, PartialEq)]
 struct Side {
     choice: Choice,
-    console: String,
+    console: Console,
     run: Rc<ProgramRun>,
     /// `None` before a run; the summary (or why it could not run) after.
-    ended: Option<String>,
+    ended: Option<Ending>,
     running: bool,
 }
 
@@ -108,7 +99,7 @@ impl Side {
     fn new(choice: Choice) -> Self {
         Side {
             choice,
-            console: String::new(),
+            console: Console::default(),
             run: Rc::default(),
             ended: None,
             running: false,
@@ -178,16 +169,9 @@ impl Reducible for Comparison {
                 let s = &mut c.sides[side];
                 let ending =
                     runner::absorb(items, &mut s.console, Rc::make_mut(&mut s.run), |_| {});
-                match ending {
-                    Some(runner::Ending::Ended(summary)) => {
-                        s.ended = Some(summary);
-                        s.running = false;
-                    }
-                    Some(runner::Ending::Failed(reason)) => {
-                        s.ended = Some(format!("The run could not be made: {reason}."));
-                        s.running = false;
-                    }
-                    None => {}
+                if let Some(ending) = ending {
+                    s.ended = Some(ending);
+                    s.running = false;
                 }
             }
             _ => return self,
@@ -197,7 +181,7 @@ impl Reducible for Comparison {
 }
 
 /// Starts one side's program at `time_scale`.
-fn launch(choice: Choice, time_scale: f64, place: Place) -> Result<Launched, String> {
+fn launch(lang: Lang, choice: Choice, time_scale: f64, place: Place) -> Result<Launched, String> {
     let preset = preset_of(choice.id);
     let settings = runner::Settings {
         time_scale,
@@ -205,13 +189,14 @@ fn launch(choice: Choice, time_scale: f64, place: Place) -> Result<Launched, Str
     };
     let source = choice.source();
     match place {
-        Place::Server => Ok(runner::on_server(settings.request(
-            if choice.edit.is_some() {
+        Place::Server => Ok(runner::on_server(
+            lang,
+            settings.request(if choice.edit.is_some() {
                 serde_json::json!({ "source": source })
             } else {
                 serde_json::json!({ "id": preset.id })
-            },
-        ))),
+            }),
+        )),
         Place::Page => {
             let program = futurelab_programs::parse_program(&source).map_err(|e| e.to_string())?;
             runner::in_page(program, settings, runner::page_limit(preset.hangs_for))
@@ -227,6 +212,7 @@ pub struct CompareProps {
 
 #[function_component(Compare)]
 pub fn compare(props: &CompareProps) -> Html {
+    let lang = use_lang();
     let state = use_reducer(|| Comparison {
         sides: [Side::new(PAIRS[0].0), Side::new(PAIRS[0].1)],
         time_scale: 1.0,
@@ -274,7 +260,7 @@ pub fn compare(props: &CompareProps) -> Html {
             let generation = state.generation + 1;
             let mut runs = [None, None];
             for (side, slot) in runs.iter_mut().enumerate() {
-                match launch(state.sides[side].choice, state.time_scale, place) {
+                match launch(lang, state.sides[side].choice, state.time_scale, place) {
                     Ok(l) => *slot = Some(l),
                     Err(reason) => state.dispatch(Action::Batch {
                         generation,
@@ -322,23 +308,23 @@ pub fn compare(props: &CompareProps) -> Html {
     };
     html! {
         <section class="compare" data-testid="compare">
-            <h3>{ "Two programs side by side" }</h3>
+            <h3>{ lang.t("compare.heading") }</h3>
             <p class="actions">
                 { for PAIRS.iter().map(|&(a, b, what)| html! {
-                    <button class="small" data-testid="compare-pair" data-pair={format!("{} {}", a.short(), b.short())} title={what} onclick={pair(a, b)}>{ format!("{} ↔ {}", a.short(), b.short()) }</button>
+                    <button class="small" data-testid="compare-pair" data-pair={format!("{} {}", a.short(), b.short())} title={lang.t(what)} onclick={pair(a, b)}>{ format!("{} ↔ {}", a.short(), b.short()) }</button>
                 }) }
             </p>
             if let Some((_, _, what)) = PAIRS.iter().find(|(a, b, _)| *a == state.sides[0].choice && *b == state.sides[1].choice) {
-                <p class="muted" data-testid="compare-what">{ *what }</p>
+                <p class="muted" data-testid="compare-what">{ lang.t(what) }</p>
             }
             <p class="actions">
-                <button data-testid="compare-run-page" onclick={start(Place::Page)} disabled={running || !both_in_page}>{ "Run both in this page" }</button>
-                <button data-testid="compare-run" onclick={start(Place::Server)} disabled={running || props.no_server}>{ "Run both on the server" }</button>
+                <button data-testid="compare-run-page" onclick={start(Place::Page)} disabled={running || !both_in_page}>{ lang.t("compare.run_page") }</button>
+                <button data-testid="compare-run" onclick={start(Place::Server)} disabled={running || props.no_server}>{ lang.t("compare.run_server") }</button>
                 <label>
-                    { " at " }
+                    { lang.t("programs.at") }
                     <select data-testid="compare-speed" onchange={speed}>
                         { for SPEEDS.iter().map(|&(scale, label)| html! {
-                            <option value={scale.to_string()} selected={state.time_scale == scale}>{ label }</option>
+                            <option value={scale.to_string()} selected={state.time_scale == scale}>{ lang.t(label) }</option>
                         }) }
                     </select>
                 </label>
@@ -350,25 +336,28 @@ pub fn compare(props: &CompareProps) -> Html {
                         data-state={if side.running { "running" } else if side.ended.is_some() { "ended" } else { "idle" }}>
                         <select data-testid="compare-select" onchange={pick(i)}>
                             { for presets::all().iter().map(|p| html! {
-                                <option value={p.id} selected={p.id == side.choice.id}>{ format!("{} — {}", p.id, p.title) }</option>
+                                <option value={p.id} selected={p.id == side.choice.id}>{ format!("{} — {}", p.id, lang.preset_title(p)) }</option>
                             }) }
                         </select>
-                        <label class="block" title="Run without a GIL, as CPython's free-threaded build (python3.13t) does">
+                        <label class="block" title={lang.t("compare.free_threaded_title")}>
                             <input type="checkbox" data-testid="compare-free-threaded" checked={side.choice.free_threaded}
                                 onchange={free_threaded(i)} disabled={running} />
-                            { " free-threaded (no GIL)" }
+                            { lang.t("programs.free_threaded") }
                         </label>
                         if let Some((from, to)) = side.choice.edit {
-                            <p class="muted" data-testid="compare-edit">{ "Edited: " }<code>{ from }</code>{ " → " }<code>{ to }</code></p>
+                            <p class="muted" data-testid="compare-edit">{ lang.t("compare.edited") }<code>{ from }</code>{ " → " }<code>{ to }</code></p>
                         }
-                        if let Some(summary) = &side.ended {
-                            <pre class="muted" data-testid="compare-status">{ summary }</pre>
+                        if let Some(ending) = &side.ended {
+                            <pre class="muted" data-testid="compare-status">{ match ending {
+                                Ending::Ended(summary) => summary.words(lang),
+                                Ending::Failed(reason) => lang.f("status.failed", &[("reason", reason)]),
+                            } }</pre>
                         }
-                        <pre class="console" data-testid="compare-console" tabindex="0">{ &side.console }</pre>
+                        <pre class="console" data-testid="compare-console" tabindex="0">{ side.console.text() }</pre>
                         if side.running || side.ended.is_some() {
                             <timeline::ProgramTimeline run={side.run.clone()} live={side.running} />
                             <details>
-                                <summary>{ format!("Futures: {} of {} finished", side.run.finished(), side.run.futures.len()) }</summary>
+                                <summary>{ lang.f("futures.heading", &[("finished", &side.run.finished()), ("total", &side.run.futures.len())]) }</summary>
                                 <futures::ProgramFutures run={side.run.clone()} />
                             </details>
                         }

@@ -1,7 +1,8 @@
 //! A program run's futures, one row each in the order they were submitted: the call, its state as
 //! Python's repr words it, the worker that ran it, its times, and when the program received it.
 
-use super::model::{FutureState, ProgramRun};
+use super::model::ProgramRun;
+use crate::i18n::{use_lang, Lang};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -13,16 +14,9 @@ pub struct FuturesProps {
     pub run: Rc<ProgramRun>,
 }
 
-fn state_text(state: &FutureState) -> String {
-    match state {
-        FutureState::Raised(error) => format!("finished raised {error}"),
-        FutureState::Returned => "finished returned".into(),
-        other => other.word().into(),
-    }
-}
-
 #[function_component(ProgramFutures)]
 pub fn program_futures(props: &FuturesProps) -> Html {
+    let lang = use_lang();
     let all = use_state(|| false);
     let run = &props.run;
     let shown = if *all {
@@ -36,35 +30,35 @@ pub fn program_futures(props: &FuturesProps) -> Html {
     };
     let ms = |t: Option<u64>| t.map_or(String::from("–"), |t| format!("{:.0}", t as f64 / 1e3));
     if run.futures.is_empty() {
-        return html! { <p class="muted" data-testid="no-futures">{ "This run made no executor futures (yet)." }</p> };
+        return html! { <p class="muted" data-testid="no-futures">{ lang.t("futures.none") }</p> };
     }
     html! {
         <div class="table-scroll">
             <table data-testid="program-futures">
                 <thead><tr>
-                    <th>{ "#" }</th><th>{ "call" }</th><th>{ "state" }</th><th>{ "worker" }</th>
-                    <th>{ "submitted ms" }</th><th>{ "started ms" }</th><th>{ "ended ms" }</th><th>{ "received" }</th>
+                    <th>{ "#" }</th><th>{ lang.t("futures.col.call") }</th><th>{ lang.t("futures.col.state") }</th><th>{ lang.t("futures.col.worker") }</th>
+                    <th>{ lang.t("futures.col.submitted") }</th><th>{ lang.t("futures.col.started") }</th><th>{ lang.t("futures.col.ended") }</th><th>{ lang.t("futures.col.received") }</th>
                 </tr></thead>
                 <tbody>
                     { for run.futures.iter().take(shown).enumerate().map(|(i, f)| html! {
                         <tr data-testid="future-row" data-state={f.state.word()} class={f.state.word()}>
-                            <td>{ i }</td><td class="mono">{ f.name() }</td><td class="mono">{ state_text(&f.state) }</td>
+                            <td>{ i }</td><td class="mono">{ f.name() }</td><td class="mono" data-testid="future-repr">{ f.repr() }</td>
                             <td>{ f.worker.and_then(|w| run.lanes.get(w)).map(|l| l.name.clone()).unwrap_or_default() }</td>
                             <td>{ ms(f.submitted_us) }</td><td>{ ms(f.started_us) }</td><td>{ ms(f.ended_us) }</td>
-                            <td>{ f.received_as.map_or(String::from("–"), |n| format!("{} at {} ms", ordinal(n + 1), ms(f.received_us))) }</td>
+                            <td>{ f.received_as.map_or(String::from("–"), |n| lang.f("futures.received", &[("nth", &ordinal(lang, n + 1)), ("ms", &ms(f.received_us))])) }</td>
                         </tr>
                     }) }
                 </tbody>
             </table>
             if shown < run.futures.len() {
-                <p class="muted">{ format!("{} of {} futures shown. ", shown, run.futures.len()) }<button onclick={show_all}>{ "Show all" }</button></p>
+                <p class="muted">{ lang.f("futures.shown", &[("shown", &shown), ("total", &run.futures.len())]) }<button onclick={show_all}>{ lang.t("futures.show_all") }</button></p>
             }
         </div>
     }
 }
 
-/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `12th`, `13th`, `21st`.
-fn ordinal(n: usize) -> String {
+/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `12th`, `13th`, `21st`; `第 1 个` in Chinese.
+fn ordinal(lang: Lang, n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
@@ -72,7 +66,7 @@ fn ordinal(n: usize) -> String {
         (3, _) => "rd",
         _ => "th",
     };
-    format!("{n}{suffix}")
+    lang.f("futures.nth", &[("n", &n), ("suffix", &suffix)])
 }
 
 #[cfg(test)]
@@ -80,7 +74,7 @@ mod tests {
     #[test]
     fn ordinals_read_as_english() {
         let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
-            .map(super::ordinal)
+            .map(|n| super::ordinal(super::Lang::En, n))
             .into();
         assert_eq!(
             got,

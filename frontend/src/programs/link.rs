@@ -2,6 +2,9 @@
 //! `#program=A4` for a preset untouched, `#source=<percent-encoded Python>` for an edited program. A
 //! version 1 link of the playground (`#preset=loiter-map`, `#scenario=<JSON>`) opens too: its scenario
 //! is converted on load into the program it describes.
+//!
+//! A replay's time cursor rides along as `&t=<milliseconds>` (`#program=A4&t=1500`): a run of the program
+//! opened from the link stops its views at that instant.
 
 use futurelab_programs::convert::scenario_source;
 use futurelab_programs::{presets, v1};
@@ -16,16 +19,31 @@ pub enum Opened {
     Source(String),
 }
 
-/// The fragment for the program shown: the preset's id while its text is untouched.
-pub fn fragment(id: &str, source: &str) -> String {
-    match presets::get(id) {
+/// The fragment for the program shown: the preset's id while its text is untouched; with the replay's
+/// cursor (in microseconds), if it is set.
+pub fn fragment(id: &str, source: &str, cursor_us: Option<u64>) -> String {
+    let program = match presets::get(id) {
         Some(p) if p.source == source => format!("program={id}"),
         _ => format!("source={}", utf8_percent_encode(source, NON_ALPHANUMERIC)),
+    };
+    match cursor_us {
+        Some(t) => format!("{program}&t={}", t / 1000),
+        None => program,
     }
+}
+
+/// The replay cursor a fragment holds, in microseconds (`&t=1500` is 1.5 s).
+pub fn cursor(fragment: &str) -> Option<u64> {
+    let (_, ms) = fragment.rsplit_once("&t=")?;
+    ms.parse::<u64>().ok()?.checked_mul(1000)
 }
 
 /// Reads a fragment; `Err` says why a link cannot be opened.
 pub fn parse(fragment: &str) -> Result<Option<Opened>, String> {
+    // The program's own part: a percent-encoded source never holds a bare '&'.
+    let fragment = fragment
+        .rsplit_once("&t=")
+        .map_or(fragment, |(program, _)| program);
     if let Some(id) = fragment.strip_prefix("program=") {
         return presets::get(id)
             .map(|p| Some(Opened::Preset(p.id)))
@@ -61,14 +79,30 @@ mod tests {
     #[test]
     fn presets_and_edits_round_trip_through_the_fragment() {
         let seed = presets::get("A4").unwrap().source;
-        assert_eq!(fragment("A4", seed), "program=A4");
+        assert_eq!(fragment("A4", seed, None), "program=A4");
         assert_eq!(parse("program=A4"), Ok(Some(Opened::Preset("A4"))));
         let edited = seed.replace("range(5)", "range(3)");
-        let f = fragment("A4", &edited);
+        let f = fragment("A4", &edited, None);
         assert!(f.starts_with("source="), "{f}");
         assert_eq!(parse(&f), Ok(Some(Opened::Source(edited))));
         assert!(parse("program=Z9").unwrap_err().contains("does not exist"));
         assert_eq!(parse(""), Ok(None));
+        assert_eq!(cursor(&f), None);
+    }
+
+    #[test]
+    fn the_replay_cursor_rides_along_in_milliseconds() {
+        let seed = presets::get("A4").unwrap().source;
+        let f = fragment("A4", seed, Some(1_500_400));
+        assert_eq!(f, "program=A4&t=1500");
+        assert_eq!(parse(&f), Ok(Some(Opened::Preset("A4"))));
+        assert_eq!(cursor(&f), Some(1_500_000));
+        let edited = seed.replace("range(5)", "range(3) if 1 & 2 else []");
+        let f = fragment("A4", &edited, Some(20));
+        assert_eq!(parse(&f), Ok(Some(Opened::Source(edited))), "{f}");
+        assert_eq!(cursor(&f), Some(0));
+        assert_eq!(cursor("program=A4&t=soon"), None);
+        assert_eq!(cursor("program=A4&t=99999999999999999999"), None);
     }
 
     #[test]

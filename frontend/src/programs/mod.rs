@@ -7,19 +7,28 @@
 //! the page's own server from the page. A run that cannot be made is said in plain words.
 
 mod compare;
+mod console;
 mod futures;
+pub(crate) mod lesson;
 mod link;
 mod model;
+mod outline;
+mod queues;
+mod replay;
 mod runner;
 mod rust_pane;
+mod server_status;
 mod sse;
 mod timeline;
 
+use crate::i18n::{use_lang, Lang};
 use crate::runtime;
+use console::Console;
 use futurelab_programs::presets::{self, Preset};
 use gloo_timers::callback::Interval;
-use model::ProgramRun;
+use model::{ProgramRun, Replayer};
 use runner::{Incoming, Launched};
+use server_status::{ProcessPlace, ServerStatus};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -34,14 +43,14 @@ enum Place {
     Server,
 }
 
-/// The speeds a run can go at: (time scale, label). 1 is real time, 0.1 ten times faster.
+/// The speeds a run can go at: (time scale, its label's key). 1 is real time, 0.1 ten times faster.
 const SPEEDS: &[(f64, &str)] = &[
-    (1.0, "real time"),
-    (0.2, "5× speed"),
-    (0.1, "10× speed"),
-    (0.05, "20× speed"),
-    (0.02, "50× speed"),
-    (0.01, "100× speed"),
+    (1.0, "speed.real_time"),
+    (0.2, "speed.x5"),
+    (0.1, "speed.x10"),
+    (0.05, "speed.x20"),
+    (0.02, "speed.x50"),
+    (0.01, "speed.x100"),
 ];
 
 /// The program shown first.
@@ -55,7 +64,12 @@ struct View {
     source: String,
     /// The run's time scale and whether it has a GIL.
     settings: runner::Settings,
-    console: String,
+    console: Console,
+    /// The replay's cursor (µs since the run began): the views show the run as it stood then. `None`
+    /// follows the run.
+    cursor: Option<u64>,
+    /// The cursor a link held, set when the next run starts.
+    linked_cursor: Option<u64>,
     /// The run drawn from its trace.
     run: Rc<ProgramRun>,
     /// Every trace event of the run, for the export.
@@ -79,7 +93,9 @@ impl PartialEq for TraceLog {
 enum Status {
     Idle,
     Running(Place),
-    Ended(String),
+    Ended(runner::Summary),
+    /// Stopped from the page while it ran on the server, after this long (µs).
+    StoppedHere(u64),
     Failed(String),
 }
 
@@ -95,6 +111,8 @@ enum Action {
     Start(Place),
     /// The learner stopped the run.
     Stop,
+    /// The replay's cursor moved (`None`: follow the run).
+    Cursor(Option<u64>),
     /// What the current run reported since the last batch.
     Batch {
         generation: u32,
@@ -117,15 +135,19 @@ impl Reducible for View {
                     id,
                     source: preset_of(id).source.to_string(),
                     settings: v.settings,
-                    console: String::new(),
+                    console: Console::default(),
+                    cursor: None,
+                    linked_cursor: None,
                     run: Rc::default(),
                     trace: TraceLog::default(),
                     status: Status::Idle,
                     generation: v.generation + 1,
                 }
             }
+            Action::Cursor(at) => v.cursor = at,
             Action::Start(place) => {
-                v.console.clear();
+                v.console = Console::default();
+                v.cursor = v.linked_cursor.take();
                 v.run = Rc::default();
                 v.trace = TraceLog::default();
                 v.status = Status::Running(place);
@@ -147,15 +169,53 @@ impl Reducible for View {
             Action::Stop if v.status == Status::Running(Place::Server) => {
                 let elapsed_us = v.run.now_us;
                 Rc::make_mut(&mut v.run).end(elapsed_us);
-                v.status = Status::Ended(format!(
-                    "Stopped from the page after {:.2} s: the server stops the run when its stream closes.",
-                    elapsed_us as f64 / 1e6
-                ));
+                v.status = Status::StoppedHere(elapsed_us);
                 v.generation += 1;
             }
             _ => return self,
         }
         Rc::new(v)
+    }
+}
+
+/// The run at the replay's cursor, in words (or that the views follow the run, without one).
+fn cursor_words(lang: Lang, run: &ProgramRun, cursor: Option<u64>) -> String {
+    let Some(at) = cursor else {
+        return lang.t("replay.following").into();
+    };
+    let received = run
+        .futures
+        .iter()
+        .filter(|f| f.received_as.is_some())
+        .count();
+    lang.f(
+        "replay.at",
+        &[
+            ("seconds", &format!("{:.3}", at as f64 / 1e6)),
+            ("finished", &run.finished()),
+            ("futures", &run.futures.len()),
+            ("running", &run.running()),
+            ("received", &received),
+            ("gil", &gil_words(lang, run)),
+        ],
+    )
+}
+
+/// Who holds the GIL at the run's clock, and who waits for it.
+fn gil_words(lang: Lang, run: &ProgramRun) -> String {
+    let holder = run
+        .gil_holder()
+        .map_or(lang.t("gil.nobody").to_string(), |l| {
+            lang.f("gil.held_by", &[("name", &l.name)])
+        });
+    let waiting: Vec<&str> = run.gil_waiters().map(|l| l.name.as_str()).collect();
+    if waiting.is_empty() {
+        holder
+    } else {
+        lang.f(
+            "gil.waiting",
+            &[("holder", &holder), ("names", &waiting.join(", "))],
+        )
     }
 }
 
@@ -177,6 +237,7 @@ fn request_body(view: &View) -> String {
 
 #[function_component(Programs)]
 pub fn programs() -> Html {
+    let lang = use_lang();
     // The link opens a preset, an edited program, or a version 1 scenario converted to a program.
     let opened = use_memo((), |_| link::parse(&runtime::location_hash()));
     let view = use_reducer(|| {
@@ -192,7 +253,9 @@ pub fn programs() -> Html {
                 time_scale: 1.0,
                 free_threaded: false,
             },
-            console: String::new(),
+            console: Console::default(),
+            cursor: None,
+            linked_cursor: link::cursor(&runtime::location_hash()),
             run: Rc::default(),
             trace: TraceLog::default(),
             status: Status::Idle,
@@ -201,7 +264,7 @@ pub fn programs() -> Html {
     });
     {
         // The URL follows the program shown, so a reload or a copied link opens it again.
-        let fragment = link::fragment(view.id, &view.source);
+        let fragment = link::fragment(view.id, &view.source, view.cursor.or(view.linked_cursor));
         use_effect_with(fragment, |fragment| runtime::set_location_hash(fragment));
     }
     // The run under way; replacing it (or leaving the page) stops the old one.
@@ -226,12 +289,10 @@ pub fn programs() -> Html {
     let preset: &Preset = preset_of(view.id);
     // Parsed here as it is typed: the same parser the server runs, so a program with a syntax error
     // is never sent.
-    let problems = use_memo(view.source.clone(), |source| {
-        futurelab_programs::check_program(source)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
+    let found = use_memo(view.source.clone(), |source| {
+        Rc::new(futurelab_programs::check_program(source))
     });
+    let problems: Vec<String> = found.iter().map(ToString::to_string).collect();
     let problem = problems.first().cloned();
     let edited = view.source != preset.source;
     let show_rust = use_state(|| false);
@@ -266,7 +327,7 @@ pub fn programs() -> Html {
         let (view, current) = (view.clone(), current.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some((_, launched)) = current.borrow_mut().as_mut() {
-                launched.stop();
+                launched.stop(lang.t("run.stopped_from_page"));
             }
             view.dispatch(Action::Stop);
         })
@@ -288,7 +349,7 @@ pub fn programs() -> Html {
             let _ = runtime::download(
                 &format!("futurelab-{}-console.txt", view.id),
                 "text/plain",
-                &view.console,
+                view.console.text(),
             );
         })
     };
@@ -316,7 +377,7 @@ pub fn programs() -> Html {
         Callback::from(move |_: MouseEvent| {
             current.borrow_mut().take();
             let launched = match place {
-                Place::Server => Ok(runner::on_server(request_body(&view))),
+                Place::Server => Ok(runner::on_server(lang, request_body(&view))),
                 Place::Page => {
                     // A preset that hangs by design stops at its own limit, as on the server.
                     let preset = preset_of(view.id);
@@ -343,142 +404,213 @@ pub fn programs() -> Html {
     };
     // What the page's engine cannot do: start processes (a browser has none).
     let page_can_run = !preset.starts_processes || edited;
-    // Whether a futurelab server serves this page (not a static copy of it): asked once.
-    let server = use_state(|| None::<bool>);
+    // Whether a futurelab server serves this page (not a static copy of it), and where its process
+    // pools run: asked once.
+    let server = use_state(|| ServerStatus::Unknown);
     {
         let server = server.clone();
         use_effect_with((), move |_| {
-            runtime::ask_for_server(move |found| server.set(Some(found)));
+            server_status::ask(move |status| server.set(status));
         });
     }
-    let no_server = *server == Some(false);
+    let no_server = *server == ServerStatus::Absent;
+    // Replay: the moments something happened, and the run as it stood at the cursor.
+    let trace_len = view.trace.0.borrow().len();
+    let moments = {
+        let view = view.clone();
+        use_memo(
+            (view.generation, trace_len, view.console.times().count()),
+            move |_| {
+                let mut moments: Vec<u64> = view.trace.0.borrow().iter().map(|e| e.t_us).collect();
+                moments.extend(view.console.times());
+                moments.sort_unstable();
+                moments.dedup();
+                Rc::new(moments)
+            },
+        )
+    };
+    // The replayer of this run (by its generation) goes on from the cursor's last instant.
+    let replayer = use_mut_ref(|| (0u32, Replayer::default()));
+    let replayed = {
+        let view = view.clone();
+        use_memo(
+            (view.generation, view.cursor, trace_len),
+            move |&(generation, cursor, _)| {
+                cursor.map(|t| {
+                    let mut replayer = replayer.borrow_mut();
+                    if replayer.0 != generation {
+                        *replayer = (generation, Replayer::default());
+                    }
+                    Rc::new(replayer.1.at(&view.trace.0.borrow(), t))
+                })
+            },
+        )
+    };
+    let shown: Rc<ProgramRun> = replayed
+        .as_ref()
+        .clone()
+        .unwrap_or_else(|| view.run.clone());
+    let console_shown = match view.cursor {
+        Some(t) => view.console.until(t),
+        None => view.console.text(),
+    };
+    let on_cursor = {
+        let view = view.clone();
+        Callback::from(move |at: Option<u64>| view.dispatch(Action::Cursor(at)))
+    };
+    let mentions_processes =
+        view.source.contains("ProcessPoolExecutor") || view.source.contains("multiprocessing");
     let running = matches!(view.status, Status::Running(_));
 
+    // Tests tell one run's end from the last one's by it: it counts picks, runs and stops.
+    let generation = view.generation.to_string();
     let status = match &view.status {
         Status::Idle => {
-            html! { <p class="muted" data-testid="program-status" data-state="idle">{ "Not run yet." }</p> }
+            html! { <p class="muted" data-testid="program-status" data-generation={generation.clone()} data-state="idle">{ lang.t("status.idle") }</p> }
         }
         Status::Running(place) => {
-            let where_ = if *place == Place::Page {
-                "in this page"
+            let text = if *place == Place::Page {
+                lang.t("status.running_page")
             } else {
-                "on the server"
+                lang.t("status.running_server")
             };
-            html! { <p data-testid="program-status" data-state="running" aria-live="polite">{ format!("Running {where_}…") }</p> }
+            html! { <p data-testid="program-status" data-generation={generation.clone()} data-state="running" aria-live="polite">{ text }</p> }
         }
         Status::Ended(s) => {
-            html! { <pre class="muted" data-testid="program-status" data-state="ended" aria-live="polite">{ s }</pre> }
+            html! { <pre class="muted" data-testid="program-status" data-generation={generation.clone()} data-state="ended" aria-live="polite">{ s.words(lang) }</pre> }
+        }
+        Status::StoppedHere(after_us) => {
+            let text = lang.f(
+                "run.stopped_here",
+                &[("seconds", &format!("{:.2}", *after_us as f64 / 1e6))],
+            );
+            html! { <pre class="muted" data-testid="program-status" data-generation={generation.clone()} data-state="ended" aria-live="polite">{ text }</pre> }
         }
         Status::Failed(r) => html! {
-            <p class="problem" role="alert" data-testid="program-status" data-state="failed">
-                { format!("The run could not be made: {r}.") }
+            <p class="problem" role="alert" data-testid="program-status" data-generation={generation.clone()} data-state="failed">
+                { lang.f("status.failed", &[("reason", r)]) }
             </p>
         },
     };
 
     html! {
         <div class="programs" data-testid="programs">
-            <h2>{ "The seed programs, as written" }</h2>
+            <h2>{ lang.t("programs.heading") }</h2>
             if let Err(problem) = &*opened {
-                <p class="problem" role="alert" data-testid="link-problem">{ format!("The link cannot be opened: {problem}. Showing {FIRST} instead.") }</p>
+                <p class="problem" role="alert" data-testid="link-problem">{ lang.f("programs.link_problem", &[("problem", problem), ("first", &FIRST)]) }</p>
             }
             <p class="tagline">
-                { "Each program of the seeds, by its id, runs on futurelab's engine and prints what CPython prints (a test compares them)." }
+                { lang.t("programs.intro") }
             </p>
             <section>
                 <label>
-                    { "Program " }
+                    { lang.t("programs.pick") }
                     <select data-testid="program-select" onchange={pick}>
                         { for presets::all().iter().map(|p| html! {
                             // data-local: it needs no server; data-in-page: it can run in the page;
                             // data-test-speed: the speed its comparison with CPython uses.
                             <option value={p.id} selected={p.id == view.id} data-local={(!p.needs_server).to_string()}
                                 data-in-page={(!p.starts_processes).to_string()}
-                                data-test-speed={p.test_time_scale.to_string()}>{ format!("{} — {}", p.id, p.title) }</option>
+                                data-test-speed={p.test_time_scale.to_string()}>{ format!("{} — {}", p.id, lang.preset_title(p)) }</option>
                         }) }
                     </select>
                 </label>
-                <p data-testid="program-description">{ preset.description }</p>
+                <p data-testid="program-description">{ lang.preset_description(preset) }</p>
+                <lesson::LessonPanel program={view.id} run={(view.status != Status::Idle).then(|| shown.clone())} />
                 <div class="tabs" role="tablist">
-                    <button role="tab" data-testid="program-tab-python" aria-selected={(!*show_rust).to_string()} class={classes!((!*show_rust).then_some("on"))} onclick={tab(false)}>{ "Python" }</button>
-                    <button role="tab" data-testid="program-tab-rust" aria-selected={show_rust.to_string()} class={classes!(show_rust.then_some("on"))} onclick={tab(true)}>{ "Rust (futurelab)" }</button>
+                    <button role="tab" data-testid="program-tab-python" aria-selected={(!*show_rust).to_string()} class={classes!((!*show_rust).then_some("on"))} onclick={tab(false)}>{ lang.t("programs.tab_python") }</button>
+                    <button role="tab" data-testid="program-tab-rust" aria-selected={show_rust.to_string()} class={classes!(show_rust.then_some("on"))} onclick={tab(true)}>{ lang.t("programs.tab_rust") }</button>
                 </div>
                 if *show_rust {
                     <rust_pane::RustPane id={view.id} edited={edited} />
                 }
                 <div hidden={*show_rust}>
-                <label class="sr-only" for="program-source">{ "The program's Python (editable)" }</label>
+                <label class="sr-only" for="program-source">{ lang.t("programs.editor_label") }</label>
                 <textarea id="program-source" class="code program-editor" data-testid="program-source" spellcheck="false"
                     rows={(view.source.lines().count() + 1).clamp(8, 40).to_string()} value={view.source.clone()} oninput={edit}
                     aria-invalid={problem.is_some().to_string()} aria-describedby="program-problem" />
                 <p id="program-problem" class={if problem.is_some() { "problem" } else { "muted" }} data-testid="program-problem" aria-live="polite">
                     { match (&problem, edited) {
-                        (Some(_), _) if problems.len() > 1 => format!("Not in futurelab's Python ({} problems):", problems.len()),
-                        (Some(p), _) => format!("Not in futurelab's Python: {p}"),
-                        (None, true) => "Edited: the run uses your text (the server's general limits apply).".into(),
-                        (None, false) => "The seed's program as written. Edit it freely: change values, add or remove tasks.".into(),
+                        (Some(_), _) if problems.len() > 1 => lang.f("programs.problems", &[("count", &problems.len())]),
+                        (Some(p), _) => lang.f("programs.problem", &[("problem", p)]),
+                        (None, true) => lang.t("programs.edited").into(),
+                        (None, false) => lang.t("programs.as_written").into(),
                     } }
                     if edited {
-                        { " " }<button class="small" data-testid="program-reset" onclick={reset}>{ "Back to the seed's text" }</button>
+                        { " " }<button class="small" data-testid="program-reset" onclick={reset}>{ lang.t("programs.reset") }</button>
                     }
-                    { " " }<button class="small" data-testid="program-copy-link" title="The link holds the program (your edits too)"
-                        onclick={Callback::from(|_: MouseEvent| runtime::copy_page_link())}>{ "Copy link" }</button>
+                    { " " }<button class="small" data-testid="program-copy-link" title={lang.t("programs.copy_link_title")}
+                        onclick={Callback::from(|_: MouseEvent| runtime::copy_page_link())}>{ lang.t("programs.copy_link") }</button>
                 </p>
                 if problems.len() > 1 {
                     <ul class="problem" data-testid="program-problems">
                         { for problems.iter().map(|p| html! { <li>{ p }</li> }) }
                     </ul>
                 }
+                <outline::OutlineEditor source={AttrValue::from(view.source.clone())} problems={(*found).clone()}
+                    on_change={{ let view = view.clone(); Callback::from(move |text| view.dispatch(Action::Edit(text))) }}
+                    disabled={running} />
                 </div>
                 <p class="actions">
-                    <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ "Run in this page" }</button>
+                    <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ lang.t("programs.run_page") }</button>
                     <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some() || no_server}
-                        title={no_server.then_some("No futurelab server serves this page")}>{ "Run on the server" }</button>
-                    <button data-testid="program-stop" onclick={stop} disabled={!running}>{ "Stop" }</button>
+                        title={no_server.then_some(lang.t("programs.no_server_title"))}>{ lang.t("programs.run_server") }</button>
+                    <button data-testid="program-stop" onclick={stop} disabled={!running}>{ lang.t("programs.stop") }</button>
                     <label>
-                        { " at " }
+                        { lang.t("programs.at") }
                         <select data-testid="program-speed" onchange={speed}>
                             { for SPEEDS.iter().map(|&(scale, label)| html! {
-                                <option value={scale.to_string()} selected={view.settings.time_scale == scale}>{ label }</option>
+                                <option value={scale.to_string()} selected={view.settings.time_scale == scale}>{ lang.t(label) }</option>
                             }) }
                         </select>
                     </label>
-                    <label title="Run without a GIL, as CPython's free-threaded build (python3.13t) does: threads run Python code at once, on every core">
+                    <label title={lang.t("programs.free_threaded_title")}>
                         <input type="checkbox" data-testid="program-free-threaded" checked={view.settings.free_threaded}
                             onchange={free_threaded} disabled={running} />
-                        { " free-threaded (no GIL)" }
+                        { lang.t("programs.free_threaded") }
                     </label>
                     <span class="muted" data-testid="program-place-note">{ match (page_can_run, no_server) {
-                        (true, _) => " In this page, each thread the program starts is a Web Worker of its own.",
-                        (false, false) => " This program starts processes, which a browser has not: it runs on the server.",
-                        (false, true) => " This program starts processes, which a browser has not: it needs a futurelab server, and none serves this page.",
+                        (true, _) => lang.t("place.page"),
+                        (false, false) => lang.t("place.server"),
+                        (false, true) => lang.t("place.no_server"),
                     } }</span>
                 </p>
+                if let (ServerStatus::Serves { cluster }, true) = (&*server, mentions_processes) {
+                    <ProcessPlace cluster={cluster.clone()} />
+                }
                 if no_server {
                     <p class="notice" role="note" data-testid="no-server">
-                        { "This is a static copy of the playground: no futurelab server serves it. Every program runs here in the page,                            the flag downloads included (the flags are files beside the page). What needs the server cannot run here:                            runs on the server, process pools, the seed's web services (/is_prime) and the crawler's blog pages.                            `futurelab serve` (one binary, see the README) gives you all of it." }
+                        { lang.t("programs.static_copy") }
                     </p>
                 }
             </section>
             <section>
-                <h3>{ "Console" }</h3>
+                <h3>{ lang.t("console.heading") }</h3>
                 { status }
-                <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">{ &view.console }</pre>
-                if matches!(view.status, Status::Ended(_)) {
+                if view.status != Status::Idle {
+                    <replay::Replay moments={(*moments).clone()} end_us={view.run.now_us} cursor={view.cursor}
+                        on_cursor={on_cursor} said={cursor_words(lang, &shown, view.cursor)} />
+                }
+                <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">
+                    { for console::blocks(console_shown).map(|b| html! { <span class="console-block">{ b }</span> }) }
+                </pre>
+                if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
                     <p class="actions">
-                        <button class="small" data-testid="program-export-trace" onclick={export_trace}>{ "Export trace (Perfetto / chrome://tracing)" }</button>
-                        <button class="small" data-testid="program-export-console" onclick={export_console}>{ "Export console" }</button>
+                        <button class="small" data-testid="program-export-trace" onclick={export_trace}>{ lang.t("console.export_trace") }</button>
+                        <button class="small" data-testid="program-export-console" onclick={export_console}>{ lang.t("console.export_console") }</button>
                     </p>
                 }
             </section>
             if view.status != Status::Idle {
                 <section>
-                    <h3>{ "Timeline: a lane per thread" }</h3>
-                    <timeline::ProgramTimeline run={view.run.clone()} live={running} />
+                    <h3>{ lang.t("timeline.heading") }</h3>
+                    <timeline::ProgramTimeline run={view.run.clone()} live={running} cursor={view.cursor}
+                        at_cursor={(*replayed).clone()} />
                 </section>
+                <queues::ProgramQueues run={shown.clone()} end_us={view.run.now_us} />
                 <section>
-                    <h3>{ format!("Futures: {} of {} finished", view.run.finished(), view.run.futures.len()) }</h3>
-                    <futures::ProgramFutures run={view.run.clone()} />
+                    <h3>{ lang.f("futures.heading", &[("finished", &shown.finished()), ("total", &shown.futures.len())]) }</h3>
+                    <futures::ProgramFutures run={shown.clone()} />
                 </section>
             }
             <compare::Compare no_server={no_server} />

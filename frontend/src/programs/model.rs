@@ -56,6 +56,8 @@ pub struct Lane {
     pub life: Span,
     /// When it held the GIL.
     pub gil: Vec<Span>,
+    /// When it waited for the GIL while another thread held it.
+    pub gil_waits: Vec<Span>,
     pub waits: Vec<Wait>,
 }
 
@@ -70,6 +72,16 @@ pub enum FutureState {
 }
 
 impl FutureState {
+    /// What follows `state=` in the future's repr: `running`, `finished returned`, `finished raised
+    /// ValueError`… (Python's words: never translated).
+    pub fn repr_words(&self) -> String {
+        match self {
+            FutureState::Returned => "finished returned".into(),
+            FutureState::Raised(error) => format!("finished raised {error}"),
+            other => other.word().into(),
+        }
+    }
+
     /// `pending`, `running`, `finished` or `cancelled`: the word in `<Future at 0x... state=...>`.
     pub fn word(&self) -> &'static str {
         match self {
@@ -90,6 +102,9 @@ pub struct FutureRow {
     pub state: FutureState,
     /// The lane (index into `lanes`) of the worker that ran it.
     pub worker: Option<usize>,
+    /// The lane of the thread that submitted it, and of the one that first received it.
+    pub submitted_lane: Option<usize>,
+    pub received_lane: Option<usize>,
     pub submitted_us: Option<u64>,
     pub started_us: Option<u64>,
     pub ended_us: Option<u64>,
@@ -97,6 +112,8 @@ pub struct FutureRow {
     /// (0-based) of the futures it received.
     pub received_us: Option<u64>,
     pub received_as: Option<usize>,
+    /// How its repr ends once finished, as the engine said it (`returned int`, `raised ValueError`).
+    pub finished_as: Option<String>,
 }
 
 impl FutureRow {
@@ -105,6 +122,44 @@ impl FutureRow {
         self.label
             .clone()
             .unwrap_or_else(|| format!("future #{}", self.id))
+    }
+
+    /// What follows `state=` in its repr at this point of the run: `running`, `finished returned int`.
+    /// Python's words, never translated.
+    pub fn state_words(&self) -> String {
+        match (&self.state, &self.finished_as) {
+            (FutureState::Returned | FutureState::Raised(_), Some(words)) => {
+                format!("finished {words}")
+            }
+            (state, _) => state.repr_words(),
+        }
+    }
+
+    /// Its repr as the program would print it at this point of the run, but for the address, which
+    /// the trace does not hold: `<Future at 0x… state=finished returned int>`.
+    pub fn repr(&self) -> String {
+        format!("<Future at 0x… state={}>", self.state_words())
+    }
+}
+
+/// One queue of the program: its size after each put and get.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueTrack {
+    /// As the program names it (`url_queue`), or `Queue #n`.
+    pub name: String,
+    /// `(t_us, size)`, in time order.
+    pub sizes: Vec<(u64, u64)>,
+}
+
+impl QueueTrack {
+    /// Its size at the run's clock (its last change).
+    pub fn size(&self) -> u64 {
+        self.sizes.last().map_or(0, |&(_, size)| size)
+    }
+
+    /// The most it held.
+    pub fn peak(&self) -> u64 {
+        self.sizes.iter().map(|&(_, size)| size).max().unwrap_or(0)
     }
 }
 
@@ -118,6 +173,8 @@ pub struct ProgramRun {
     pub now_us: u64,
     /// Times the GIL was taken.
     pub gil_acquisitions: usize,
+    /// The program's queues, in the order they first changed size.
+    pub queues: Vec<QueueTrack>,
     received: usize,
 }
 
@@ -125,8 +182,90 @@ impl ProgramRun {
     /// Takes in one batch of trace events, in recording order.
     pub fn apply_all(&mut self, events: impl IntoIterator<Item = TraceEvent>) {
         for e in events {
-            self.apply(e);
+            self.apply(&e);
         }
+    }
+
+    /// The run as it stood at `until_us`: built from the events recorded then or before (`events` in
+    /// recording order), its clock at `until_us`. Spans still open then are drawn open. The page uses a
+    /// [`Replayer`], which must give the same; this is what the tests hold it to.
+    #[cfg(test)]
+    pub fn replayed(events: &[TraceEvent], until_us: u64) -> ProgramRun {
+        let mut run = ProgramRun::default();
+        for e in events.iter().take_while(|e| e.t_us <= until_us) {
+            run.apply(e);
+        }
+        run.now_us = until_us;
+        run
+    }
+}
+
+/// Events applied between two checkpoints of a [`Replayer`].
+const CHECKPOINT_EVERY: usize = 8_192;
+
+/// [`ProgramRun::replayed`] for a cursor that moves: it goes on from where the last instant left it when
+/// the cursor moves forward, and starts again from the nearest checkpoint (one every
+/// [`CHECKPOINT_EVERY`] events, kept as they are passed) when it moves back. Scrubbing a run of a
+/// hundred thousand events then costs what lies between two instants, not the whole run each time.
+#[derive(Default)]
+pub struct Replayer {
+    run: ProgramRun,
+    /// Events of the list applied to `run`.
+    applied: usize,
+    checkpoints: Vec<(usize, ProgramRun)>,
+}
+
+impl Replayer {
+    /// The run as it stood at `until_us`, as [`ProgramRun::replayed`] gives it. `events` is the same
+    /// list at every call, perhaps longer (a live run's); its times never decrease, as a trace's don't.
+    pub fn at(&mut self, events: &[TraceEvent], until_us: u64) -> ProgramRun {
+        let target = events.partition_point(|e| e.t_us <= until_us);
+        if target < self.applied {
+            let (at, run) = self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|(at, _)| *at <= target)
+                .cloned()
+                .unwrap_or_default();
+            self.run = run;
+            self.applied = at;
+        }
+        for e in &events[self.applied..target] {
+            self.run.apply(e);
+            self.applied += 1;
+            let passed = self.checkpoints.last().map_or(0, |(at, _)| *at);
+            if self.applied.is_multiple_of(CHECKPOINT_EVERY) && self.applied > passed {
+                self.checkpoints.push((self.applied, self.run.clone()));
+            }
+        }
+        let mut run = self.run.clone();
+        run.now_us = until_us;
+        run
+    }
+}
+
+impl ProgramRun {
+    /// The lane holding the GIL at the run's clock, if one does.
+    pub fn gil_holder(&self) -> Option<&Lane> {
+        self.lanes
+            .iter()
+            .find(|l| l.gil.last().is_some_and(|s| s.end_us.is_none()))
+    }
+
+    /// The lanes waiting for the GIL at the run's clock.
+    pub fn gil_waiters(&self) -> impl Iterator<Item = &Lane> {
+        self.lanes
+            .iter()
+            .filter(|l| l.gil_waits.last().is_some_and(|s| s.end_us.is_none()))
+    }
+
+    /// Futures running now.
+    pub fn running(&self) -> usize {
+        self.futures
+            .iter()
+            .filter(|f| f.state == FutureState::Running)
+            .count()
     }
 
     /// Moves the clock to `t` (a print, the run's end) without an event.
@@ -143,6 +282,7 @@ impl ProgramRun {
             for span in lane
                 .gil
                 .iter_mut()
+                .chain(lane.gil_waits.iter_mut())
                 .chain(lane.waits.iter_mut().map(|w| &mut w.span))
             {
                 span.end_us.get_or_insert(now);
@@ -160,6 +300,7 @@ impl ProgramRun {
             kind,
             life: Span::open(t),
             gil: Vec::new(),
+            gil_waits: Vec::new(),
             waits: Vec::new(),
         });
         self.lanes.len() - 1
@@ -175,17 +316,20 @@ impl ProgramRun {
                 label: None,
                 state: FutureState::Pending,
                 worker: None,
+                submitted_lane: None,
+                received_lane: None,
                 submitted_us: None,
                 started_us: None,
                 ended_us: None,
                 received_us: None,
                 received_as: None,
+                finished_as: None,
             });
         }
         &mut self.futures[i]
     }
 
-    pub fn apply(&mut self, e: TraceEvent) {
+    pub fn apply(&mut self, e: &TraceEvent) {
         let t = e.t_us;
         self.advance(t);
         let kind = match (&e.kind, e.thread.ends_with("(asyncio task)")) {
@@ -194,13 +338,27 @@ impl ProgramRun {
             _ => LaneKind::Thread,
         };
         let lane = self.lane(&e.thread, kind, t);
-        match e.kind {
+        match &e.kind {
             EventKind::ThreadStopped | EventKind::WorkerStopped => {
                 self.lanes[lane].life.end_us = Some(t);
             }
+            EventKind::GilWanted => self.lanes[lane].gil_waits.push(Span::open(t)),
+            EventKind::QueueSize { queue, size } => {
+                match self.queues.iter_mut().find(|q| q.name == *queue) {
+                    Some(track) => track.sizes.push((t, *size)),
+                    None => self.queues.push(QueueTrack {
+                        name: queue.clone(),
+                        sizes: vec![(t, *size)],
+                    }),
+                }
+            }
             EventKind::GilAcquired => {
                 self.gil_acquisitions += 1;
-                self.lanes[lane].gil.push(Span::open(t));
+                let lane = &mut self.lanes[lane];
+                if let Some(wait) = lane.gil_waits.last_mut().filter(|s| s.end_us.is_none()) {
+                    wait.end_us = Some(t);
+                }
+                lane.gil.push(Span::open(t));
             }
             EventKind::GilReleased => {
                 if let Some(open) = self.lanes[lane]
@@ -212,7 +370,7 @@ impl ProgramRun {
                 }
             }
             EventKind::WaitBegan { op } => self.lanes[lane].waits.push(Wait {
-                op,
+                op: *op,
                 span: Span::open(t),
             }),
             EventKind::WaitEnded { op, position } => {
@@ -220,7 +378,7 @@ impl ProgramRun {
                     .waits
                     .iter_mut()
                     .rev()
-                    .find(|w| w.op == op && w.span.end_us.is_none())
+                    .find(|w| w.op == *op && w.span.end_us.is_none())
                 {
                     w.span.end_us = Some(t);
                 }
@@ -232,18 +390,21 @@ impl ProgramRun {
                     if row.received_as.is_none() {
                         row.received_as = Some(received);
                         row.received_us = Some(t);
+                        row.received_lane = Some(lane);
                         self.received += 1;
                     }
                 }
             }
             EventKind::Submitted => {
                 if let Some(id) = e.future {
-                    self.row(id).submitted_us = Some(t);
+                    let row = self.row(id);
+                    row.submitted_us = Some(t);
+                    row.submitted_lane = Some(lane);
                 }
             }
             EventKind::Labelled { label } => {
                 if let Some(id) = e.future {
-                    self.row(id).label = Some(label);
+                    self.row(id).label = Some(label.clone());
                 }
             }
             EventKind::Started => {
@@ -255,8 +416,15 @@ impl ProgramRun {
                 }
             }
             EventKind::Returned => self.finish(e.future, t, FutureState::Returned),
-            EventKind::Raised { error } => self.finish(e.future, t, FutureState::Raised(error)),
+            EventKind::Raised { error } => {
+                self.finish(e.future, t, FutureState::Raised(error.clone()))
+            }
             EventKind::Cancelled => self.finish(e.future, t, FutureState::Cancelled),
+            EventKind::FinishedAs { repr } => {
+                if let Some(id) = e.future {
+                    self.row(id).finished_as = Some(repr.clone());
+                }
+            }
             _ => {}
         }
     }
@@ -287,22 +455,29 @@ impl ProgramRun {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use futurelab::Trace;
     use futurelab_programs::{parse_program, presets, run, RunOptions};
     use std::sync::Arc;
 
-    fn played(source: &str, time_scale: f64) -> ProgramRun {
+    /// `source` run natively at `time_scale` (it must not raise): its trace's events, and how long it ran.
+    fn traced(source: &str, time_scale: f64) -> (Vec<TraceEvent>, u64) {
         let trace = Trace::new();
         let mut options = RunOptions::new(Arc::new(|_: &str, _: &str| {}));
         options.time_scale = time_scale;
         options.trace = Some(trace.clone());
         let report = run(&parse_program(source).unwrap(), options);
         assert_eq!(report.error, None);
+        (trace.events(), report.elapsed.as_micros() as u64)
+    }
+
+    /// `source` run natively at `time_scale`, drawn from its trace (it must not raise).
+    pub(crate) fn played(source: &str, time_scale: f64) -> ProgramRun {
+        let (events, elapsed_us) = traced(source, time_scale);
         let mut model = ProgramRun::default();
-        model.apply_all(trace.events());
-        model.end(report.elapsed.as_micros() as u64);
+        model.apply_all(events);
+        model.end(elapsed_us);
         model
     }
 
@@ -354,6 +529,139 @@ mod tests {
     }
 
     #[test]
+    fn a_replay_shows_each_future_as_it_stood_at_the_instant() {
+        let (events, _) = traced(&presets::get("A4").unwrap().test_source(), 0.05);
+        let whole = {
+            let mut m = ProgramRun::default();
+            m.apply_all(events.clone());
+            m
+        };
+        for e in &events {
+            let t = e.t_us;
+            let then = ProgramRun::replayed(&events, t);
+            let ended_by_then = whole
+                .futures
+                .iter()
+                .filter(|f| f.ended_us.is_some_and(|end| end <= t))
+                .count();
+            let running_then = whole
+                .futures
+                .iter()
+                .filter(|f| {
+                    f.started_us.is_some_and(|s| s <= t) && f.ended_us.is_none_or(|end| end > t)
+                })
+                .count();
+            assert_eq!(then.finished(), ended_by_then, "at {t} µs");
+            assert_eq!(then.running(), running_then, "at {t} µs");
+            assert_eq!(then.now_us, t);
+            // At most one thread holds the GIL at any instant, and only a thread alive then.
+            assert!(
+                then.lanes
+                    .iter()
+                    .filter(|l| l.gil.last().is_some_and(|s| s.end_us.is_none()))
+                    .count()
+                    <= 1
+            );
+        }
+        // The loiter demo between its second and third ends (1.5 s of a real-time run): loiter(0) and
+        // loiter(1) done; loiter(2), loiter(3) and loiter(4), which took loiter(1)'s worker, running.
+        let mut ends: Vec<u64> = whole.futures.iter().filter_map(|f| f.ended_us).collect();
+        ends.sort_unstable();
+        let then = ProgramRun::replayed(&events, (ends[1] + ends[2]) / 2);
+        assert_eq!((then.finished(), then.running()), (2, 3));
+        // Each future's repr as it stood then, with the type of what the finished ones returned.
+        let mut reprs: Vec<String> = then.futures.iter().map(FutureRow::repr).collect();
+        reprs.sort();
+        assert_eq!(
+            reprs,
+            [
+                "<Future at 0x… state=finished returned int>",
+                "<Future at 0x… state=finished returned int>",
+                "<Future at 0x… state=running>",
+                "<Future at 0x… state=running>",
+                "<Future at 0x… state=running>",
+            ]
+        );
+    }
+
+    /// Wherever the cursor goes, forward, back, past a checkpoint or to the same instant again, the
+    /// replayer gives what a replay from the start gives.
+    #[test]
+    fn the_replayer_gives_what_a_replay_from_the_start_gives() {
+        let source = "from concurrent.futures import ThreadPoolExecutor, as_completed\n\
+                      def t(i):\n    return i\n\
+                      with ThreadPoolExecutor(4) as ex:\n    for f in as_completed([ex.submit(t, i) for i in range(3000)]):\n        f.result()\n";
+        let (events, _) = traced(source, 0.01);
+        assert!(
+            events.len() > 2 * CHECKPOINT_EVERY,
+            "{} events: the test must cross checkpoints",
+            events.len()
+        );
+        let end = events.last().unwrap().t_us;
+        let mut replayer = Replayer::default();
+        // Forward in steps, back to the start, forward past several checkpoints, back into the middle,
+        // the same instant twice, and past the end.
+        let steps: Vec<u64> = (0..=20)
+            .map(|k| end * k / 20)
+            .chain([0, end, end / 3, end / 3, end / 2, end / 7, end + 5])
+            .collect();
+        for t in steps {
+            assert_eq!(
+                replayer.at(&events, t),
+                ProgramRun::replayed(&events, t),
+                "at {t} µs"
+            );
+        }
+        // A live run: the list grows between calls.
+        let mut live = Replayer::default();
+        let half = events.len() / 2;
+        let t = events[half].t_us;
+        assert_eq!(
+            live.at(&events[..half], t),
+            ProgramRun::replayed(&events[..half], t)
+        );
+        assert_eq!(live.at(&events, end), ProgramRun::replayed(&events, end));
+    }
+
+    #[test]
+    fn a_future_whose_task_raised_says_so_in_its_repr() {
+        let m = played(
+            "from concurrent.futures import ThreadPoolExecutor, wait\n\
+             def task(n):\n    if n:\n        raise KeyError(n)\n    return 'ok'\n\
+             with ThreadPoolExecutor(2) as ex:\n    wait([ex.submit(task, n) for n in range(2)])\n",
+            0.1,
+        );
+        let reprs: Vec<String> = m.futures.iter().map(FutureRow::repr).collect();
+        assert_eq!(
+            reprs,
+            [
+                "<Future at 0x… state=finished returned str>",
+                "<Future at 0x… state=finished raised KeyError>"
+            ]
+        );
+    }
+
+    #[test]
+    fn each_queue_is_named_by_its_global_and_tracked_through_puts_and_gets() {
+        let m = played(
+            "import queue\n\
+             jobs = queue.Queue()\n\
+             for i in range(3):\n    jobs.put(i)\n\
+             jobs.get()\n\
+             make = lambda: queue.Queue()\n\
+             make().put('x')\n",
+            1.0,
+        );
+        let tracks: Vec<(&str, Vec<u64>)> = m
+            .queues
+            .iter()
+            .map(|q| (q.name.as_str(), q.sizes.iter().map(|&(_, s)| s).collect()))
+            .collect();
+        assert_eq!(tracks, [("jobs", vec![1, 2, 3, 2]), ("Queue #2", vec![1])]);
+        assert_eq!((m.queues[0].size(), m.queues[0].peak()), (2, 3));
+    }
+
+    #[test]
     fn raw_threads_get_lanes_and_their_gil_holds_never_overlap() {
         let m = played(
             "import threading\n\
@@ -374,5 +682,21 @@ mod tests {
             "{holds:?}"
         );
         assert!(m.gil_acquisitions >= 4);
+        // Each counting thread waited for the GIL while another held it, never while holding it, and
+        // each wait ended when it took the GIL.
+        for lane in &m.lanes[1..] {
+            assert!(!lane.gil_waits.is_empty(), "{} never waited", lane.name);
+            for wait in &lane.gil_waits {
+                let end = wait.end_us.expect("every wait ended");
+                assert!(
+                    lane.gil.iter().any(|h| h.start_us == end),
+                    "{wait:?} ends with a hold"
+                );
+                assert!(lane
+                    .gil
+                    .iter()
+                    .all(|h| h.end_or(0) <= wait.start_us || h.start_us >= end));
+            }
+        }
     }
 }

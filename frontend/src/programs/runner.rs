@@ -3,7 +3,8 @@
 //! times a second, so a busy run does not re-render per event.
 
 use super::sse::SseParser;
-use crate::runtime;
+use crate::i18n::Lang;
+use crate::runtime::{self, StreamError};
 use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{run, Program, RunOptions, RunReport, StopHandle};
 use std::cell::RefCell;
@@ -15,7 +16,7 @@ use std::time::Duration;
 pub enum Incoming {
     Print { text: String, t_us: u64 },
     Trace(Vec<TraceEvent>),
-    Ended { summary: String, elapsed_us: u64 },
+    Ended { summary: Summary, elapsed_us: u64 },
     Failed(String),
 }
 
@@ -24,8 +25,8 @@ pub type Inbox = Arc<Mutex<Vec<Incoming>>>;
 /// How a run ended, as its reports said.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ending {
-    /// It ran to its end or was stopped: the summary in words.
-    Ended(String),
+    /// It ran to its end or was stopped.
+    Ended(Summary),
     /// It could not be made: why.
     Failed(String),
 }
@@ -34,7 +35,7 @@ pub enum Ending {
 /// handed to `on_trace`); returns how the run ended, if the batch says so.
 pub fn absorb(
     items: Vec<Incoming>,
-    console: &mut String,
+    console: &mut super::console::Console,
     run: &mut super::model::ProgramRun,
     mut on_trace: impl FnMut(&[TraceEvent]),
 ) -> Option<Ending> {
@@ -42,7 +43,7 @@ pub fn absorb(
     for item in items {
         match item {
             Incoming::Print { text, t_us } => {
-                console.push_str(&text);
+                console.push(t_us, &text);
                 run.advance(t_us);
             }
             Incoming::Trace(events) => {
@@ -99,48 +100,67 @@ enum Stopper {
 }
 
 impl Launched {
-    /// Stops the run: the server's when its stream is closed, the page's at its next statement or wait.
-    pub fn stop(&mut self) {
+    /// Stops the run: the server's when its stream is closed, the page's at its next statement or wait,
+    /// its report saying `reason` (in the page's language).
+    pub fn stop(&mut self, reason: &str) {
         match &mut self.stop {
             Stopper::Server(stream) => stream.abort(),
-            Stopper::Page(stop) => stop.stop("stopped from the page"),
+            Stopper::Page(stop) => stop.stop(reason),
         }
     }
 }
 
 impl Drop for Launched {
     fn drop(&mut self) {
-        self.stop();
+        // A run replaced by the next: its report is never shown (its generation has passed).
+        self.stop("replaced by the next run");
     }
 }
 
-/// The run's end in words: how long it took, the uncaught exception or why it stopped, what CPython
-/// would have written on standard error, and whether the drawing stops early.
-pub fn summary(
-    elapsed: Duration,
-    error: Option<&str>,
-    stopped: Option<&str>,
-    background_errors: &[String],
-    trace_dropped: u64,
-) -> String {
-    let elapsed = elapsed.as_secs_f64();
-    let mut text = match (stopped, error) {
-        (Some(stopped), _) => format!("Stopped after {elapsed:.2} s: {stopped}."),
-        (None, Some(traceback)) => {
-            format!("Ended after {elapsed:.2} s with an uncaught exception:\n{traceback}")
+/// How a run ended: how long it took, the uncaught exception (its traceback, as CPython prints it) or
+/// why it stopped, what CPython would have written on standard error, and whether the drawing stops
+/// early. Kept as data: [`words`](Self::words) says it in the page's language of the moment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    pub elapsed: Duration,
+    pub error: Option<String>,
+    pub stopped: Option<String>,
+    /// The time limit that stopped it (s), if that is what did: said in the page's language.
+    pub time_limit_s: Option<f64>,
+    pub background_errors: Vec<String>,
+    pub trace_dropped: u64,
+}
+
+impl Summary {
+    pub fn words(&self, lang: Lang) -> String {
+        let seconds = format!("{:.2}", self.elapsed.as_secs_f64());
+        let mut text = match (&self.stopped, &self.error) {
+            (Some(_), _) if self.time_limit_s.is_some() => lang.f(
+                "summary.time_limit",
+                &[
+                    ("seconds", &seconds),
+                    (
+                        "limit",
+                        &format!("{:.1}", self.time_limit_s.unwrap_or_default()),
+                    ),
+                ],
+            ),
+            (Some(why), _) => lang.f("summary.stopped", &[("seconds", &seconds), ("why", why)]),
+            (None, Some(traceback)) => lang.f(
+                "summary.raised",
+                &[("seconds", &seconds), ("traceback", traceback)],
+            ),
+            (None, None) => lang.f("summary.finished", &[("seconds", &seconds)]),
+        };
+        if self.trace_dropped > 0 {
+            text.push_str(&lang.f("summary.trace_dropped", &[("dropped", &self.trace_dropped)]));
         }
-        (None, None) => format!("Finished in {elapsed:.2} s."),
-    };
-    if trace_dropped > 0 {
-        text.push_str(&format!(
-            " The timeline stops early: {trace_dropped} later events were over the limit."
-        ));
+        for error in &self.background_errors {
+            text.push_str("\n\n");
+            text.push_str(error);
+        }
+        text
     }
-    for error in background_errors {
-        text.push_str("\n\n");
-        text.push_str(error);
-    }
-    text
 }
 
 /// How a run goes, wherever it runs.
@@ -164,7 +184,7 @@ impl Settings {
 }
 
 /// Asks the server to run `body` ([`Settings::request`]).
-pub fn on_server(body: String) -> Launched {
+pub fn on_server(lang: Lang, body: String) -> Launched {
     let inbox = Inbox::default();
     let parser = RefCell::new(SseParser::default());
     let (events, end) = (inbox.clone(), inbox.clone());
@@ -181,9 +201,9 @@ pub fn on_server(body: String) -> Launched {
                     },
                     "trace" => match serde_json::from_value::<Vec<TraceEvent>>(json) {
                         Ok(batch) => Incoming::Trace(batch),
-                        Err(e) => Incoming::Failed(format!(
-                            "the server sent an unreadable trace event: {e}"
-                        )),
+                        Err(e) => {
+                            Incoming::Failed(lang.f("run.unreadable_trace", &[("error", &e)]))
+                        }
                     },
                     "done" => {
                         let strings = |key: &str| -> Vec<String> {
@@ -196,13 +216,14 @@ pub fn on_server(body: String) -> Launched {
                         };
                         let elapsed_ms = json["elapsed_ms"].as_u64().unwrap_or_default();
                         Incoming::Ended {
-                            summary: summary(
-                                Duration::from_millis(elapsed_ms),
-                                json["error"].as_str(),
-                                json["stopped"].as_str(),
-                                &strings("background_errors"),
-                                json["trace_dropped"].as_u64().unwrap_or_default(),
-                            ),
+                            summary: Summary {
+                                elapsed: Duration::from_millis(elapsed_ms),
+                                error: json["error"].as_str().map(str::to_string),
+                                stopped: json["stopped"].as_str().map(str::to_string),
+                                time_limit_s: json["time_limit_s"].as_f64(),
+                                background_errors: strings("background_errors"),
+                                trace_dropped: json["trace_dropped"].as_u64().unwrap_or_default(),
+                            },
                             elapsed_us: elapsed_ms * 1000,
                         }
                     }
@@ -215,9 +236,14 @@ pub fn on_server(body: String) -> Launched {
             if let Err(reason) = outcome {
                 put(
                     &end,
-                    Incoming::Failed(format!(
-                        "{reason} (runs on the server need a futurelab server: start one with `futurelab serve`)"
-                    )),
+                    Incoming::Failed(match reason {
+                        StreamError::Unreachable => lang.t("run.server_unreachable").to_string(),
+                        StreamError::Refused { status, reason } => {
+                            lang.f("run.refused", &[("status", &status), ("reason", &reason)])
+                        }
+                        StreamError::BrokeOff => lang.t("run.broke_off").to_string(),
+                        StreamError::Other(what) => what,
+                    }),
                 );
             }
         },
@@ -287,13 +313,14 @@ pub fn in_page(
         put(
             &ended,
             Incoming::Ended {
-                summary: summary(
-                    report.elapsed,
-                    report.error.as_deref(),
-                    report.stopped.as_deref(),
-                    &report.background_errors,
-                    trace.dropped(),
-                ),
+                summary: Summary {
+                    elapsed: report.elapsed,
+                    error: report.error.clone(),
+                    stopped: report.stopped.clone(),
+                    time_limit_s: report.time_limit_reached.map(|l| l.as_secs_f64()),
+                    background_errors: report.background_errors.clone(),
+                    trace_dropped: trace.dropped(),
+                },
                 elapsed_us: report.elapsed.as_micros() as u64,
             },
         );
@@ -307,6 +334,52 @@ pub fn in_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run stopped by its time limit says so in the page's language; a stop for another reason keeps
+    /// the reason's own words.
+    #[test]
+    fn a_run_that_reaches_its_time_limit_says_so_in_the_page_s_language() {
+        let program =
+            futurelab_programs::parse_program("import time\nwhile True:\n    time.sleep(0.01)\n")
+                .unwrap();
+        let settings = Settings {
+            time_scale: 1.0,
+            free_threaded: false,
+        };
+        let launched = in_page(program, settings, Duration::from_millis(300)).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let summary = loop {
+            assert!(std::time::Instant::now() < deadline, "the run ended");
+            if let Some(Incoming::Ended { summary, .. }) = take(&launched.inbox)
+                .into_iter()
+                .find(|i| matches!(i, Incoming::Ended { .. }))
+            {
+                break summary;
+            }
+            std::thread::yield_now();
+        };
+        assert_eq!(summary.time_limit_s, Some(0.3));
+        assert!(
+            summary
+                .words(Lang::En)
+                .contains("the run reached its time limit of 0.3 s."),
+            "{}",
+            summary.words(Lang::En)
+        );
+        assert!(
+            summary
+                .words(Lang::ZhCn)
+                .contains("达到了 0.3 秒的时间限制"),
+            "{}",
+            summary.words(Lang::ZhCn)
+        );
+        let asked = Summary {
+            time_limit_s: None,
+            stopped: Some("stopped from the page".into()),
+            ..summary
+        };
+        assert!(asked.words(Lang::En).contains(": stopped from the page."));
+    }
 
     #[test]
     fn a_run_in_the_page_reports_prints_its_trace_and_its_end_in_order() {
@@ -346,6 +419,7 @@ mod tests {
         let Some(Incoming::Ended { summary, .. }) = got.last() else {
             unreachable!()
         };
-        assert!(summary.starts_with("Finished in"), "{summary}");
+        let words = summary.words(Lang::En);
+        assert!(words.starts_with("Finished in"), "{words}");
     }
 }

@@ -15,6 +15,7 @@ pub struct RustProps {
 
 #[function_component(RustPane)]
 pub fn rust_pane(props: &RustProps) -> Html {
+    let lang = crate::i18n::use_lang();
     let files = presets::get(props.id)
         .map(|p| p.rust_files())
         .unwrap_or_default();
@@ -22,12 +23,11 @@ pub fn rust_pane(props: &RustProps) -> Html {
         <div data-testid="program-rust">
             <p class="muted">
                 if props.edited {
-                    <strong>{ "This is the seed's program, not your edit. " }</strong>
+                    <strong>{ lang.t("rust.not_your_edit") }</strong>
                 }
-                { "The same program in Rust, against futurelab's API: a test runs it and compares what it \
-                   prints with CPython's run of the seed. " }
-                <code>{ "seed::sleep" }</code>{ " and " }<code>{ "seed::get" }</code>
-                { " stand in for time.sleep and requests.get (the tests scale time and choose the server through them)." }
+                { lang.t("rust.about") }
+                <code>{ "seed::sleep" }</code>{ lang.t("rust.and") }<code>{ "seed::get" }</code>
+                { lang.t("rust.stand_in") }
             </p>
             { for files.into_iter().map(|(name, text)| html! {
                 <figure class="rust-file">

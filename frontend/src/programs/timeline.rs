@@ -1,11 +1,14 @@
 //! A program run's timeline (SVG): one lane per thread, named as Python names it. On each lane: the
 //! thread's life, the tasks it ran as bars coloured by outcome, the waits of the program (`result()`,
-//! `map`, `as_completed`, `wait`), and a band under the lane while the thread holds the GIL.
+//! `map`, `as_completed`, `wait`), and a band under the lane while the thread holds the GIL (dark) or
+//! waits for it (orange).
 //!
 //! Every task bar can be reached with Tab (or hovered): the line under the drawing then says its
-//! future, its state and its times, for a screen reader too.
+//! future, its state and its times, for a screen reader too, and arrows draw its flow: submitted (on
+//! the submitting thread) → started → ended (on its worker) → received (where the program got it).
 
 use super::model::{FutureState, LaneKind, ProgramRun};
+use crate::i18n::{use_lang, Lang};
 use futurelab::WaitOp;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,17 +22,23 @@ const TOP: f64 = 18.0;
 pub struct TimelineProps {
     pub run: Rc<ProgramRun>,
     pub live: bool,
+    /// The replay's cursor (µs), drawn as a line across the lanes.
+    #[prop_or_default]
+    pub cursor: Option<u64>,
+    /// The run as it stood at the cursor, which the details line speaks of (`run` itself without one).
+    #[prop_or_default]
+    pub at_cursor: Option<Rc<ProgramRun>>,
 }
 
-fn op_name(op: WaitOp) -> &'static str {
-    match op {
-        WaitOp::Result => "result()",
-        WaitOp::Map => "map: next result",
-        WaitOp::AsCompleted => "as_completed: next",
-        WaitOp::Wait => "wait()",
+fn op_name(lang: Lang, op: WaitOp) -> &'static str {
+    lang.t(match op {
+        WaitOp::Result => "wait.result",
+        WaitOp::Map => "wait.map",
+        WaitOp::AsCompleted => "wait.as_completed",
+        WaitOp::Wait => "wait.wait",
         // A wait of a kind this page does not know yet.
-        _ => "a wait",
-    }
+        _ => "wait.other",
+    })
 }
 
 fn seconds(us: u64) -> String {
@@ -47,28 +56,29 @@ fn state_class(state: &FutureState) -> &'static str {
 }
 
 /// What the details line says of future row `row`.
-fn details(run: &ProgramRun, row: usize) -> Option<String> {
+fn details(lang: Lang, run: &ProgramRun, row: usize) -> Option<String> {
     let f = run.futures.get(row)?;
     let at = |t: Option<u64>| t.map_or("–".to_string(), seconds);
-    let state = match &f.state {
-        FutureState::Returned => "finished returned".to_string(),
-        FutureState::Raised(error) => format!("finished raised {error}"),
-        other => other.word().to_string(),
-    };
-    Some(format!(
-        "{}: <Future state={state}>, submitted {}, started {}, ended {}, on {}",
-        f.name(),
-        at(f.submitted_us),
-        at(f.started_us),
-        at(f.ended_us),
-        f.worker
-            .and_then(|w| run.lanes.get(w))
-            .map_or("–", |l| l.name.as_str())
+    let worker = f
+        .worker
+        .and_then(|w| run.lanes.get(w))
+        .map_or("–", |l| l.name.as_str());
+    Some(lang.f(
+        "timeline.details",
+        &[
+            ("name", &f.name()),
+            ("repr", &f.repr()),
+            ("submitted", &at(f.submitted_us)),
+            ("started", &at(f.started_us)),
+            ("ended", &at(f.ended_us)),
+            ("worker", &worker),
+        ],
     ))
 }
 
 #[function_component(ProgramTimeline)]
 pub fn program_timeline(props: &TimelineProps) -> Html {
+    let lang = use_lang();
     let zoom = use_state(|| 1u32);
     // The future row of the bar last focused or hovered.
     let focused = use_state(|| None::<usize>);
@@ -80,59 +90,14 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     // Everything inside the lanes is drawn in milliseconds in one scaled group.
     let scale = inner / (span / 1e3);
     let group = format!("translate({LABEL_W} 0) scale({scale:.6} 1)");
-    let ms = |t: u64| format!("{:.3}", t as f64 / 1e3);
-    // A hold of the GIL shorter than a pixel is still drawn a pixel wide.
-    let pixel_us = (1e3 / scale) as u64;
     let lane_y = |i: usize| TOP + LANE_H * i as f64;
     let height = lane_y(run.lanes.len()) + 6.0;
 
     let ticks = axis_ticks(span, *zoom);
-    let lanes = run.lanes.iter().enumerate().map(|(i, lane)| {
-        let y = lane_y(i);
-        let life = {
-            let (x0, x1) = (lane.life.start_us, lane.life.end_or(now));
-            html! { <rect class="life" x={ms(x0)} y={format!("{}", y + 3.0)} width={ms(x1 - x0)} height={format!("{}", LANE_H - 6.0)} /> }
-        };
-        let gil = lane.gil.iter().map(|s| {
-            let (x0, x1) = (s.start_us, s.end_or(now));
-            html! { <rect class="gil" x={ms(x0)} y={format!("{}", y + LANE_H - 7.0)} width={ms((x1 - x0).max(pixel_us))} height="4" /> }
-        });
-        let waits = lane.waits.iter().map(|w| {
-            let (x0, x1) = (w.span.start_us, w.span.end_or(now));
-            html! {
-                <rect class="wait" x={ms(x0)} y={format!("{}", y + 8.0)} width={ms(x1 - x0)} height={format!("{}", LANE_H - 18.0)}>
-                    <title>{ format!("{} waits in {} from {} to {}", lane.name, op_name(w.op), seconds(x0), w.span.end_us.map_or("now".into(), seconds)) }</title>
-                </rect>
-            }
-        });
-        let tasks = run.ran_on(i).filter_map(|(row, f)| {
-            let start = f.started_us?;
-            let end = f.ended_us.unwrap_or(now).max(start);
-            let tip = format!(
-                "{}: started {}, {} on {}",
-                f.name(),
-                seconds(start),
-                f.ended_us.map_or("still running".into(), |e| format!("ended {}", seconds(e))),
-                lane.name
-            );
-            Some(html! {
-                <rect class={state_class(&f.state)} data-testid="task-bar" data-future={row.to_string()} data-state={f.state.word()}
-                    x={ms(start)} y={format!("{}", y + 5.0)} width={ms(end - start)} height={format!("{}", LANE_H - 14.0)}
-                    tabindex="0" role="img" aria-label={tip.clone()}>
-                    <title>{ tip }</title>
-                </rect>
-            })
-        });
-        html! {
-            <g data-testid="lane" data-thread={lane.name.clone()}>
-                { life }{ for gil }{ for waits }{ for tasks }
-            </g>
-        }
-    });
     let labels = run.lanes.iter().enumerate().map(|(i, lane)| {
         let kind = match lane.kind {
             LaneKind::Thread => "",
-            LaneKind::Worker => " · worker",
+            LaneKind::Worker => lang.t("timeline.worker"),
             LaneKind::Task => "",
         };
         html! { <text x="4" y={format!("{}", lane_y(i) + 19.0)} class="lane-label">{ format!("{}{kind}", lane.name) }</text> }
@@ -159,23 +124,45 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
         let focused = focused.clone();
         Callback::from(move |e: MouseEvent| pick(&e, &focused))
     };
+    // The focused future's flow: submitted → started → ended → received, as arrows between lanes.
+    let flow = focused.and_then(|row| run.futures.get(row)).map(|f| {
+        let point = |t: Option<u64>, lane: Option<usize>| {
+            Some((
+                LABEL_W + t? as f64 / 1e3 * scale,
+                lane_y(lane?) + LANE_H / 2.0,
+            ))
+        };
+        let steps = [
+            point(f.submitted_us, f.submitted_lane),
+            point(f.started_us, f.worker),
+            point(f.ended_us, f.worker),
+            point(f.received_us, f.received_lane),
+        ];
+        let known: Vec<(f64, f64)> = steps.into_iter().flatten().collect();
+        known
+            .windows(2)
+            .map(|w| {
+                let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+                html! { <line class="flow" data-testid="flow" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")}
+                    x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} marker-end="url(#flow-arrow)" /> }
+            })
+            .collect::<Html>()
+    });
     let said = focused
-        .and_then(|row| details(run, row))
-        .unwrap_or_else(|| {
-            "Hover over a task's bar, or reach it with Tab, to see its future.".into()
-        });
+        .and_then(|row| details(lang, props.at_cursor.as_deref().unwrap_or(run), row))
+        .unwrap_or_else(|| lang.t("timeline.hint").into());
     html! {
         <div class="timeline-wrap">
-            <div class="toolbar" role="group" aria-label="Zoom">
-                <button onclick={set_zoom((*zoom / 2).max(1))} disabled={*zoom == 1}>{ "Zoom out" }</button>
-                <button onclick={set_zoom((*zoom * 2).min(16))} disabled={*zoom == 16}>{ "Zoom in" }</button>
-                <button onclick={set_zoom(1)}>{ "Fit" }</button>
-                <span class="muted" data-testid="timeline-summary">{ format!("{} · {} threads · {} futures · the GIL taken {} times",
-                    seconds(now), run.lanes.len(), run.futures.len(), run.gil_acquisitions) }</span>
+            <div class="toolbar" role="group" aria-label={lang.t("timeline.zoom")}>
+                <button onclick={set_zoom((*zoom / 2).max(1))} disabled={*zoom == 1}>{ lang.t("timeline.zoom_out") }</button>
+                <button data-testid="zoom-in" onclick={set_zoom((*zoom * 2).min(16))} disabled={*zoom == 16}>{ lang.t("timeline.zoom_in") }</button>
+                <button onclick={set_zoom(1)}>{ lang.t("timeline.fit") }</button>
+                <span class="muted" data-testid="timeline-summary">{ lang.f("timeline.summary", &[("seconds", &seconds(now)),
+                    ("threads", &run.lanes.len()), ("futures", &run.futures.len()), ("gil", &run.gil_acquisitions)]) }</span>
             </div>
             <div class="timeline-scroll">
                 <svg data-testid="program-timeline" onfocusin={on_focus} onmouseover={on_hover} width={format!("{width}")} height={format!("{height}")}
-                    viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Timeline of the run: a lane per thread">
+                    viewBox={format!("0 0 {width} {height}")} role="group" aria-label={lang.t("timeline.label")}>
                     { for ticks.iter().map(|s| {
                         let x = LABEL_W + s * 1e6 / span * inner;
                         html! {
@@ -185,19 +172,169 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                             </g>
                         }
                     }) }
+                    <defs>
+                        <marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" class="flow-head" />
+                        </marker>
+                    </defs>
                     { for labels }
-                    <g transform={group}>{ for lanes }</g>
+                    <g transform={group}><LaneBars run={run.clone()} scale={scale} /></g>
+                    { flow.unwrap_or_default() }
                 </svg>
+                // The replay's cursor: over the drawing, not in it, and moved by a transform, so that
+                // moving it repaints nothing of the thousands of bars beneath (it is a layer of its own).
+                if let Some(t) = props.cursor {
+                    // What comes after the cursor, dimmed: it has not happened yet at that instant.
+                    <div class="timeline-after" aria-hidden="true"
+                        style={format!("transform: translateX({:.1}px); width: {:.1}px; height: {:.0}px",
+                            LABEL_W + t as f64 / 1e3 * scale, (width - LABEL_W - t as f64 / 1e3 * scale).max(0.0), height - 12.0)} />
+                    <div class="timeline-cursor" data-testid="timeline-cursor" aria-hidden="true"
+                        style={format!("transform: translateX({:.1}px); height: {:.0}px", LABEL_W + t as f64 / 1e3 * scale, height - 12.0)} />
+                }
             </div>
             <p class="timeline-details" data-testid="timeline-details" aria-live="polite">{ said }</p>
             <p class="legend">
-                <span class="key life"></span>{ "thread alive " }<span class="key gil"></span>{ "holds the GIL " }
-                <span class="key running"></span>{ "task running " }<span class="key returned"></span>{ "returned " }
-                <span class="key raised"></span>{ "raised " }<span class="key cancelled"></span>{ "cancelled " }
-                <span class="key wait"></span>{ "waiting for a future" }
+                <span class="key life"></span>{ lang.t("legend.alive") }<span class="key gil"></span>{ lang.t("legend.gil") }<span class="key gil-wait"></span>{ lang.t("legend.gil_wait") }
+                <span class="key running"></span>{ lang.t("legend.running") }<span class="key returned"></span>{ lang.t("legend.returned") }
+                <span class="key raised"></span>{ lang.t("legend.raised") }<span class="key cancelled"></span>{ lang.t("legend.cancelled") }
+                <span class="key wait"></span>{ lang.t("legend.wait") }
             </p>
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct LaneBarsProps {
+    run: Rc<ProgramRun>,
+    /// Pixels per millisecond.
+    scale: f64,
+}
+
+/// What is drawn on the lanes (lives, GIL holds and waits, the program's waits, the task bars): a
+/// component of its own, so that moving the replay's cursor or hovering a bar, which change nothing
+/// here, does not draw thousands of bars again.
+#[function_component(LaneBars)]
+fn lane_bars(props: &LaneBarsProps) -> Html {
+    let lang = use_lang();
+    let run = &props.run;
+    let now = run.now_us;
+    let ms = |t: u64| format!("{:.3}", t as f64 / 1e3);
+    // A hold of the GIL shorter than a pixel is still drawn a pixel wide.
+    let pixel_us = (1e3 / props.scale) as u64;
+    let lane_y = |i: usize| TOP + LANE_H * i as f64;
+    let lanes = run.lanes.iter().enumerate().map(|(i, lane)| {
+        let y = lane_y(i);
+        let life = {
+            let (x0, x1) = (lane.life.start_us, lane.life.end_or(now));
+            html! { <rect class="life" x={ms(x0)} y={format!("{}", y + 3.0)} width={ms(x1 - x0)} height={format!("{}", LANE_H - 6.0)} /> }
+        };
+        let band = |class: &'static str, m: Mark| html! {
+            <rect class={class} x={ms(m.start)} y={format!("{}", y + LANE_H - 7.0)} width={ms(m.end - m.start)} height="4"
+                fill-opacity={format!("{:.2}", m.opacity())} data-spans={m.count.to_string()} />
+        };
+        let gil = drawn(lane.gil.iter().map(|s| (s.start_us, s.end_or(now))), pixel_us).into_iter().map(|m| band("gil", m));
+        let gil_waits = drawn(lane.gil_waits.iter().map(|s| (s.start_us, s.end_or(now))), pixel_us).into_iter().map(|m| band("gil-wait", m));
+        let wait_spans = lane.waits.iter().map(|w| (w.span.start_us, w.span.end_or(now)));
+        let mut waits_left = lane.waits.iter();
+        let waits = drawn(wait_spans, pixel_us).into_iter().map(|Mark { start: x0, end: x1, count, .. }| {
+            // One wait drawn alone says its call and times; several drawn as one say how many.
+            let first = waits_left.next();
+            let rest = waits_left.by_ref().take(count - 1).count();
+            let tip = match first {
+                Some(w) if rest == 0 => lang.f("timeline.wait_tip", &[("lane", &lane.name), ("op", &op_name(lang, w.op)), ("from", &seconds(x0)),
+                    ("to", &w.span.end_us.map_or(lang.t("timeline.now").into(), seconds))]),
+                _ => lang.f("timeline.waits_tip", &[("lane", &lane.name), ("count", &count), ("from", &seconds(x0)), ("to", &seconds(x1))]),
+            };
+            html! {
+                <rect class="wait" x={ms(x0)} y={format!("{}", y + 8.0)} width={ms(x1 - x0)} height={format!("{}", LANE_H - 18.0)}>
+                    <title>{ tip }</title>
+                </rect>
+            }
+        });
+        let tasks = run.ran_on(i).filter_map(|(row, f)| {
+            let start = f.started_us?;
+            let end = f.ended_us.unwrap_or(now).max(start);
+            let end_words = f.ended_us.map_or(lang.t("timeline.still_running").into(), |e| {
+                lang.f("timeline.ended", &[("at", &seconds(e))])
+            });
+            let tip = lang.f(
+                "timeline.task_tip",
+                &[
+                    ("name", &f.name()),
+                    ("started", &seconds(start)),
+                    ("end", &end_words),
+                    ("lane", &lane.name),
+                ],
+            );
+            Some(html! {
+                <rect class={state_class(&f.state)} data-testid="task-bar" data-future={row.to_string()} data-state={f.state.word()}
+                    x={ms(start)} y={format!("{}", y + 5.0)} width={ms(end - start)} height={format!("{}", LANE_H - 14.0)}
+                    tabindex="0" role="img" aria-label={tip.clone()}>
+                    <title>{ tip }</title>
+                </rect>
+            })
+        });
+        html! {
+            <g data-testid="lane" data-thread={lane.name.clone()}>
+                { life }{ for gil }{ for gil_waits }{ for waits }{ for tasks }
+            </g>
+        }
+    });
+    html! { { for lanes } }
+}
+
+/// One mark on a lane, standing for one span or for several drawn as one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Mark {
+    start: u64,
+    end: u64,
+    /// The spans it stands for.
+    count: usize,
+    /// How much time those spans cover (µs), and where the last of them really ends (`end` may be
+    /// later: nothing is drawn narrower than a pixel).
+    covered: u64,
+    reach: u64,
+}
+
+impl Mark {
+    /// How opaque it is drawn: a mark for one span is solid; one for several is as opaque as the share
+    /// of its width they cover (at least 0.3, to be seen), so that two threads taking turns with the
+    /// GIL faster than a pixel show each as a half-tone band, not as a thread holding it throughout.
+    fn opacity(&self) -> f64 {
+        if self.count == 1 {
+            return 1.0;
+        }
+        let width = self.reach.saturating_sub(self.start).max(1);
+        (self.covered as f64 / width as f64).clamp(0.3, 1.0)
+    }
+}
+
+/// Spans `(start, end)` in µs, in time order, as they are drawn where a pixel is `pixel_us` wide: a span
+/// that begins within a pixel of the end of the one drawn before it is drawn with it, and nothing is
+/// drawn narrower than a pixel. (A busy lane holds the GIL thousands of times: as many elements, most
+/// narrower than a pixel and indistinguishable, slowed the page more than anything else it draws.)
+fn drawn(spans: impl Iterator<Item = (u64, u64)>, pixel_us: u64) -> Vec<Mark> {
+    let mut out: Vec<Mark> = Vec::new();
+    for (start, end) in spans {
+        let (covered, reach) = (end.saturating_sub(start), end);
+        let end = end.max(start + pixel_us);
+        match out.last_mut() {
+            Some(last) if start <= last.end + pixel_us => {
+                last.end = last.end.max(end);
+                last.count += 1;
+                last.covered += covered;
+                last.reach = last.reach.max(reach);
+            }
+            _ => out.push(Mark {
+                start,
+                end,
+                count: 1,
+                covered,
+                reach,
+            }),
+        }
+    }
+    out
 }
 
 /// The ticks of a time axis `span_us` long at `zoom`, in seconds: about six per screen width, at 1, 2 or
@@ -227,6 +364,55 @@ fn nice_step(raw: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_closer_than_a_pixel_are_drawn_as_one_and_none_narrower_than_a_pixel() {
+        // A pixel is 10 µs here.
+        let spans = [(0, 4), (12, 30), (45, 50), (100, 101), (200, 300)];
+        let marks: Vec<(u64, u64, usize, u64)> = drawn(spans.into_iter(), 10)
+            .iter()
+            .map(|m| (m.start, m.end, m.count, m.covered))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (0, 30, 2, 22),
+                (45, 55, 1, 5),
+                (100, 110, 1, 1),
+                (200, 300, 1, 100)
+            ]
+        );
+        // Thousands of holds a pixel apart make one band; a pixel and a half apart stay apart.
+        assert_eq!(drawn((0..5000).map(|i| (i * 10, i * 10 + 1)), 10).len(), 1);
+        assert_eq!(
+            drawn((0..5000).map(|i| (i * 25, i * 25 + 1)), 10).len(),
+            5000
+        );
+        assert!(drawn(std::iter::empty(), 10).is_empty());
+    }
+
+    #[test]
+    fn a_band_for_many_spans_is_as_opaque_as_the_time_they_cover() {
+        // Two threads taking turns every 5 ms, where a pixel is 7 ms: each holds half the time.
+        let turns =
+            |first: u64| (0..200).map(move |i| (first + i * 10_000, first + i * 10_000 + 5_000));
+        for first in [0, 5_000] {
+            let marks = drawn(turns(first), 7_000);
+            assert_eq!(marks.len(), 1);
+            assert!((marks[0].opacity() - 0.5).abs() < 0.01, "{marks:?}");
+        }
+        // One span alone is solid, however narrow; a lane that holds it throughout is solid too.
+        assert_eq!(drawn([(0, 1)].into_iter(), 7_000)[0].opacity(), 1.0);
+        assert_eq!(
+            drawn((0..100).map(|i| (i * 10, i * 10 + 10)), 7_000)[0].opacity(),
+            1.0
+        );
+        // Sparse holds merged are still seen.
+        assert_eq!(
+            drawn((0..100).map(|i| (i * 5_000, i * 5_000 + 1)), 7_000)[0].opacity(),
+            0.3
+        );
+    }
 
     #[test]
     fn ticks_fall_on_round_steps_and_cover_the_span() {

@@ -1,6 +1,7 @@
 //! The browser: rayon on Web Workers, the page's URL, fetch streams, downloads.
 
-use super::PoolInfo;
+use super::{PoolInfo, StreamError};
+use crate::i18n::Lang;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -32,6 +33,57 @@ pub fn query_flag(name: &str) -> bool {
         .any(|kv| kv.split('=').next() == Some(name))
 }
 
+/// The value of `?name=value` in the page's URL, percent-decoded.
+pub fn query_value(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name)
+}
+
+/// Sets `?name=value` in the page's URL (keeping the rest of the query and the fragment), without a
+/// new history entry.
+pub fn set_query_value(name: &str, value: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    params.set(name, value);
+    let query: String = params.to_string().into();
+    let hash = location.hash().unwrap_or_default();
+    // `?programs` and other bare flags come back as `programs=`: harmless, still flags.
+    let url = format!("?{query}{hash}");
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The languages the browser prefers, best first (`navigator.languages`).
+pub fn browser_languages() -> Vec<String> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    window
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect()
+}
+
+/// Sets `<html lang>`: screen readers read the page in that language.
+pub fn set_document_language(tag: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", tag);
+    }
+}
+
 /// Panics abort in this build, so a panic inside an executor task ends its Web Worker. The executor
 /// turns that into the task's `FutureError::Panicked` (information for the program, not a page error);
 /// any other panic is an error of the page. (Through Yew's API: `Renderer::render` would otherwise
@@ -54,10 +106,17 @@ fn install_panic_hook() {
     }));
 }
 
-/// Starts the worker pool (once per page), then calls `render` with it, or with the reason it cannot run.
-pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
+/// Calls `render`: at once with `None` for a page that needs no worker pool; for one that does, once the
+/// pool has started (once per page), with it or with the reason it cannot run. Starting the pool is a
+/// Web Worker per thread, each instantiating the whole wasm: a page that does not wait for it draws
+/// hundreds of milliseconds sooner.
+pub fn start(with_pool: bool, render: impl FnOnce(Option<Result<PoolInfo, String>>) + 'static) {
     install_panic_hook();
-    wasm_bindgen_futures::spawn_local(async move { render(start_pool().await) });
+    if with_pool {
+        wasm_bindgen_futures::spawn_local(async move { render(Some(start_pool().await)) });
+    } else {
+        render(None);
+    }
 }
 
 /// Why this page cannot share memory between threads, if it cannot.
@@ -66,12 +125,10 @@ fn shared_memory_problem() -> Option<String> {
     let has = |name: &str| js_sys::Reflect::get(&global, &JsValue::from_str(name)).ok();
     // Isolation first: a page that is not isolated also lacks SharedArrayBuffer, and isolation is the cause.
     if has("crossOriginIsolated").and_then(|v| v.as_bool()) != Some(true) {
-        return Some(no_shared_memory("the page is not cross-origin isolated"));
+        return Some(no_shared_memory("isolation.not_isolated"));
     }
     if has("SharedArrayBuffer").is_none_or(|v| v.is_undefined()) {
-        return Some(no_shared_memory(
-            "this browser does not provide SharedArrayBuffer",
-        ));
+        return Some(no_shared_memory("isolation.no_shared_array_buffer"));
     }
     None
 }
@@ -107,13 +164,21 @@ pub fn start_own_threads() -> Result<(), String> {
     Ok(())
 }
 
-fn no_shared_memory(why: &str) -> String {
-    format!(
-        "The playground cannot start its worker threads: {why}. Threads in the browser share memory through \
-         SharedArrayBuffer, which browsers only allow on pages served with the headers \
-         Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp. \
-         Open the page through `make run` (or `trunk serve`), which send them."
-    )
+/// Why the page cannot share memory (`why_key`: the message of the cause), in the page's language.
+fn no_shared_memory(why_key: &str) -> String {
+    let lang = page_language();
+    lang.f("isolation.problem", &[("why", &lang.t(why_key))])
+}
+
+/// The page's language now: its `<html lang>`, which index.html sets before the wasm starts and the
+/// app keeps as the language changes.
+fn page_language() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|root| root.get_attribute("lang"))
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default()
 }
 
 /// The URL's fragment without its `#`.
@@ -175,41 +240,37 @@ impl Drop for StreamHandle {
     }
 }
 
-/// POSTs `body` (JSON) to `path` on the page's own server and hands the answer's text to `on_text` chunk
-/// by chunk as it arrives; `on_end` gets `Ok` at the end of the stream, or why it failed (with the
-/// server's JSON `error` for a 4xx/5xx answer).
-/// Asks `GET /healthz` whether a futurelab server serves this page; calls `answer` with the finding:
-/// false on a static host (the file `futurelab site` writes there, or the host's 404, is no
-/// `{"status":"ok"}`) or when nothing answers.
-pub fn ask_for_server(answer: impl FnOnce(bool) + 'static) {
+/// `GET path` on the page's own server: calls `answer` with the JSON body of a 2xx answer, or `None`
+/// (an error status, a body that is not JSON, or nothing answering).
+pub fn get_json(path: &str, answer: impl FnOnce(Option<serde_json::Value>) + 'static) {
+    let path = path.to_string();
     wasm_bindgen_futures::spawn_local(async move {
-        let found = async {
+        let body = async {
             let window = web_sys::window()?;
-            let response = JsFuture::from(window.fetch_with_str("/healthz"))
-                .await
-                .ok()?;
+            let response = JsFuture::from(window.fetch_with_str(&path)).await.ok()?;
             let response: web_sys::Response = wasm_bindgen::JsCast::unchecked_into(response);
             if !response.ok() {
-                return Some(false);
+                return None;
             }
             let text = JsFuture::from(response.text().ok()?)
                 .await
                 .ok()?
                 .as_string()?;
-            let body: serde_json::Value = serde_json::from_str(&text).ok()?;
-            Some(body["status"] == "ok")
+            serde_json::from_str(&text).ok()
         }
-        .await
-        .unwrap_or(false);
-        answer(found);
+        .await;
+        answer(body);
     });
 }
 
+/// POSTs `body` (JSON) to `path` on the page's own server and hands the answer's text to `on_text` chunk
+/// by chunk as it arrives; `on_end` gets `Ok` at the end of the stream, or why it failed (with the
+/// server's JSON `error` for a 4xx/5xx answer).
 pub fn post_event_stream(
     path: &str,
     body: String,
     mut on_text: impl FnMut(String) + 'static,
-    on_end: impl FnOnce(Result<(), String>) + 'static,
+    on_end: impl FnOnce(Result<(), StreamError>) + 'static,
 ) -> StreamHandle {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
@@ -219,16 +280,17 @@ pub fn post_event_stream(
             let init = web_sys::RequestInit::new();
             init.set_method("POST");
             init.set_body(&JsValue::from_str(&body));
-            let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+            let other = |e: JsValue| StreamError::Other(format!("{e:?}"));
+            let headers = web_sys::Headers::new().map_err(other)?;
             let _ = headers.set("content-type", "application/json");
             init.set_headers(&headers);
             if let Some(signal) = &signal {
                 init.set_signal(Some(signal));
             }
-            let window = web_sys::window().ok_or("no window")?;
+            let window = web_sys::window().ok_or(StreamError::Other("no window".into()))?;
             let response = JsFuture::from(window.fetch_with_str_and_init(&path, &init))
                 .await
-                .map_err(|_| "the server could not be reached".to_string())?;
+                .map_err(|_| StreamError::Unreachable)?;
             let response: web_sys::Response = wasm_bindgen::JsCast::unchecked_into(response);
             if !response.ok() {
                 let status = response.status();
@@ -241,16 +303,21 @@ pub fn post_event_stream(
                     .ok()
                     .and_then(|v| v["error"].as_str().map(str::to_string))
                     .unwrap_or(text);
-                return Err(format!("the server answered {status}: {message}"));
+                return Err(StreamError::Refused {
+                    status,
+                    reason: message,
+                });
             }
-            let stream = response.body().ok_or("the answer has no body")?;
+            let stream = response
+                .body()
+                .ok_or(StreamError::Other("the answer has no body".into()))?;
             let reader: web_sys::ReadableStreamDefaultReader =
                 wasm_bindgen::JsCast::unchecked_into(stream.get_reader());
             let mut decoder = Utf8Decoder::default();
             loop {
                 let chunk = JsFuture::from(reader.read())
                     .await
-                    .map_err(|_| "the stream from the server broke off".to_string())?;
+                    .map_err(|_| StreamError::BrokeOff)?;
                 let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))
                     .ok()
                     .and_then(|d| d.as_bool())
@@ -258,8 +325,8 @@ pub fn post_event_stream(
                 if done {
                     return Ok(());
                 }
-                let value = js_sys::Reflect::get(&chunk, &JsValue::from_str("value"))
-                    .map_err(|e| format!("{e:?}"))?;
+                let value =
+                    js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(other)?;
                 let bytes = js_sys::Uint8Array::new(&value).to_vec();
                 on_text(decoder.push(&bytes));
             }

@@ -46,9 +46,24 @@ pub fn run_off_main_thread<R: Send + 'static>(
     async move { rx.await.ok() }
 }
 
+/// Why a stream from the server ended before its end. Data, so that the page words it in its language.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the browser build makes them all
+pub enum StreamError {
+    /// No answer at all: no futurelab server serves the page, or it is down.
+    Unreachable,
+    /// The server answered with an error status, and its reason in its own words.
+    Refused { status: u16, reason: String },
+    /// The stream began, then broke off.
+    BrokeOff,
+    /// Anything else the browser reported.
+    Other(String),
+}
+
 pub use imp::{
-    ask_for_server, copy_page_link, download, location_hash, origin, post_event_stream, query_flag,
-    set_location_hash, start, start_own_threads, thread_index, StreamHandle,
+    browser_languages, copy_page_link, download, get_json, location_hash, origin,
+    post_event_stream, query_flag, query_value, set_document_language, set_location_hash,
+    set_query_value, start, start_own_threads, thread_index, StreamHandle,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -18,11 +18,23 @@ pub fn origin() -> Option<String> {
     None
 }
 
-pub fn start(render: impl FnOnce(Result<PoolInfo, String>) + 'static) {
-    render(Err(
-        "the playground runs in a browser: build it with trunk".to_string()
-    ));
+pub fn start(with_pool: bool, render: impl FnOnce(Option<Result<PoolInfo, String>>) + 'static) {
+    render(
+        with_pool.then(|| Err("the playground runs in a browser: build it with trunk".to_string())),
+    );
 }
+
+pub fn query_value(_name: &str) -> Option<String> {
+    None
+}
+
+pub fn set_query_value(_name: &str, _value: &str) {}
+
+pub fn browser_languages() -> Vec<String> {
+    Vec::new()
+}
+
+pub fn set_document_language(_tag: &str) {}
 
 pub fn location_hash() -> String {
     String::new()
@@ -41,18 +53,25 @@ impl StreamHandle {
     pub fn abort(&mut self) {}
 }
 
-/// Natively (the app's unit tests) there is no page to ask for: a server is assumed.
-pub fn ask_for_server(answer: impl FnOnce(bool) + 'static) {
-    answer(true);
+/// Natively (the app's unit tests) there is no page server: a futurelab server without a cluster is
+/// assumed.
+pub fn get_json(path: &str, answer: impl FnOnce(Option<serde_json::Value>) + 'static) {
+    answer(match path {
+        "/healthz" => Some(serde_json::json!({ "status": "ok" })),
+        "/api/programs" => Some(serde_json::json!({ "running": 0, "limit": 4, "cluster": null })),
+        _ => None,
+    });
 }
 
 pub fn post_event_stream(
     _path: &str,
     _body: String,
     _on_text: impl FnMut(String) + 'static,
-    on_end: impl FnOnce(Result<(), String>) + 'static,
+    on_end: impl FnOnce(Result<(), super::StreamError>) + 'static,
 ) -> StreamHandle {
-    on_end(Err("streaming from the server needs a browser".into()));
+    on_end(Err(super::StreamError::Other(
+        "streaming from the server needs a browser".into(),
+    )));
     StreamHandle
 }
 

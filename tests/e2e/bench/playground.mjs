@@ -2,7 +2,9 @@
 //   1. frames per second while a 1,000-task program draws live in the page, beside the idle page's;
 //   2. time until the page is interactive ("Run in this page" enabled), beside DOMContentLoaded;
 //   3. the wasm size (raw and gzip);
-//   4. is_prime throughput on 1 and 2 workers in Chromium, beside the same function native.
+//   4. is_prime throughput on 1 and 2 workers in Chromium, beside the same function native;
+//   5. frames per second while a 10,000-task program draws live, and while the time cursor scrubs the
+//      finished run, beside the same scrub over the 1,000-task run.
 // Usage (after `make frontend` and `cargo build -p futurelab-server`): node tests/e2e/bench/playground.mjs
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -60,7 +62,41 @@ try {
   await page.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 60_000 });
   const bars = await page.getByTestId("task-bar").count();
   say(`1,000-task live run: ${live.fps.toFixed(1)} fps (longest frame ${live.worst.toFixed(0)} ms), ${bars} bars drawn  | baseline idle page: ${idle.fps.toFixed(1)} fps`);
+  // Scrubbing: the cursor moved to a new instant at every animation frame for 3 s.
+  const scrub = (p) => p.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector('[data-testid="time-cursor"]');
+    const max = Number(el.max);
+    let frames = 0; const t0 = performance.now(); let worst = 0; let last = t0;
+    const step = (now) => {
+      frames++; worst = Math.max(worst, now - last); last = now;
+      el.value = String(Math.floor((max * (frames % 97)) / 97));
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      if (now - t0 < 3000) requestAnimationFrame(step); else resolve({ fps: (frames * 1000) / (now - t0), worst });
+    };
+    requestAnimationFrame(step);
+  }));
+  const scrubSmall = await scrub(page);
   await page.close();
+
+  // 5. 10,000 tasks: live, then scrubbed.
+  const large = program.replace("range(1000)", "range(10000)").replace("time.sleep(0.03)", "time.sleep(0.005)");
+  const big = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await big.goto(`${server.url}/#source=${encodeURIComponent(large)}`);
+  await big.locator('[data-testid="program-run-page"]:enabled').waitFor({ timeout: 30_000 });
+  await big.getByTestId("program-speed").selectOption("1");
+  await big.getByTestId("program-run-page").click();
+  const bigLive = await big.evaluate((ms) => new Promise((resolve) => {
+    let frames = 0; const t0 = performance.now(); let worst = 0; let last = t0;
+    const tick = (now) => { frames++; worst = Math.max(worst, now - last); last = now;
+      if (now - t0 < ms) requestAnimationFrame(tick); else resolve({ fps: frames * 1000 / (now - t0), worst }); };
+    requestAnimationFrame(tick);
+  }), 3000);
+  await big.locator('[data-testid="program-status"][data-state="ended"]').waitFor({ timeout: 180_000 });
+  const bigRows = await big.locator('[data-testid="future-row"]').count();
+  say(`10,000-task live run: ${bigLive.fps.toFixed(1)} fps (longest frame ${bigLive.worst.toFixed(0)} ms); ${await big.getByTestId("timeline-summary").textContent()}  | baseline 1,000-task live run above`);
+  const scrubBig = await scrub(big);
+  say(`scrubbing the finished 10,000-task run: ${scrubBig.fps.toFixed(1)} fps (longest frame ${scrubBig.worst.toFixed(0)} ms)  | baseline the 1,000-task run: ${scrubSmall.fps.toFixed(1)} fps (longest ${scrubSmall.worst.toFixed(0)} ms); ${bigRows} rows shown`);
+  await big.close();
 
   // 3. The wasm.
   const dist = join(ROOT, "dist");

@@ -140,10 +140,7 @@ impl Object for PyFuture {
         "Future"
     }
     fn repr(&self) -> String {
-        self.inner.repr_with(|outcome| match outcome {
-            Ok(v) => format!("returned {}", v.type_name()),
-            Err(exc) => format!("raised {}", exc.type_name()),
-        })
+        self.inner.repr_with(outcome_words)
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(
@@ -321,6 +318,37 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
     }))
 }
 
+/// What follows `state=finished ` in a finished future's repr: `returned int`, `raised ValueError`.
+pub(super) fn outcome_words(outcome: &Result<Value, Value>) -> String {
+    match outcome {
+        Ok(v) => format!("returned {}", v.type_name()),
+        Err(exc) => format!("raised {}", exc.type_name()),
+    }
+}
+
+/// Where a task's outcome words ([`EventKind::FinishedAs`]) meet its future's id: the task may end
+/// before `submit` has the id, so whichever of the two comes second records the event.
+#[derive(Default)]
+struct FinishedAs(Mutex<(Option<u64>, Option<String>)>);
+
+impl FinishedAs {
+    fn id(&self, rt: &super::Runtime, id: u64) {
+        let mut slot = lock(&self.0);
+        slot.0 = Some(id);
+        if let Some(repr) = slot.1.take() {
+            rt.record(Some(id), EventKind::FinishedAs { repr });
+        }
+    }
+
+    fn words(&self, rt: &super::Runtime, repr: String) {
+        let mut slot = lock(&self.0);
+        match slot.0 {
+            Some(id) => rt.record(Some(id), EventKind::FinishedAs { repr }),
+            None => slot.1 = Some(repr),
+        }
+    }
+}
+
 impl PyExecutor {
     fn submit(&self, ctx: &Ctx, f: Value, args: Vec<Value>, kw: Vec<(String, Value)>) -> R<Value> {
         let label = ctx.rt.trace.as_ref().map(|_| call_label(&f, &args, &kw));
@@ -328,12 +356,15 @@ impl PyExecutor {
         let starts = self.starts.clone();
         let starts_before = *lock(&starts.0);
         let workers_before = self.executor.worker_count();
+        // Only a traced run pays for saying how its futures finished.
+        let finished_as = label.as_ref().map(|_| Arc::new(FinishedAs::default()));
+        let said = finished_as.clone();
         let submitted = self.executor.submit(move || {
             let ctx = Ctx::new(rt);
             let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
             *lock(&starts.0) += 1;
             starts.1.notify_all();
-            match ctx.call(&f, Args { pos: args, kw }) {
+            let outcome = match ctx.call(&f, Args { pos: args, kw }) {
                 Ok(v) => Ok(v),
                 Err(Flow::Raise(exc, _)) => Err(exc),
                 Err(Flow::Stopped(reason)) => Err(ctx.exception(
@@ -342,7 +373,11 @@ impl PyExecutor {
                 )),
                 Err(Flow::Return(v)) => Ok(v),
                 Err(Flow::Break | Flow::Continue) => Ok(Value::None),
+            };
+            if let Some(said) = said {
+                said.words(&ctx.rt, outcome_words(&outcome));
             }
+            outcome
         });
         // CPython starts a new worker with Thread.start(), which waits until the thread runs: the new
         // worker takes its first task before submit returns.
@@ -355,6 +390,9 @@ impl PyExecutor {
                 if let Some(label) = label {
                     ctx.rt
                         .record(Some(inner.id()), EventKind::Labelled { label });
+                    if let Some(finished_as) = finished_as {
+                        finished_as.id(&ctx.rt, inner.id());
+                    }
                 }
                 Ok(future_value(inner))
             }

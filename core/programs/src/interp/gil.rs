@@ -7,6 +7,9 @@
 //! - A thread that has held it for the switch interval (5 ms, CPython's default) while others wait
 //!   hands it over at its next statement, and waits until another thread has taken it.
 //!
+//! - The trace records each acquisition and release, and the start of each wait for the GIL
+//!   (`GilWanted`) when another thread holds it: who holds it, and who waits, at every instant.
+//!
 //! A free-threaded run (`RunOptions::free_threaded`) has a GIL that is never taken: `acquire` does
 //! nothing, so no thread ever holds it and `release`, `released` and `tick` have nothing to give back.
 //!
@@ -73,6 +76,10 @@ impl Gil {
         }
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let mut s = lock(&self.state);
+        if s.held {
+            // Another thread holds it: this one waits (the timeline draws the wait).
+            self.record(EventKind::GilWanted);
+        }
         while s.held {
             s = self.changed.wait(s).unwrap_or_else(|p| p.into_inner());
         }

@@ -23,6 +23,8 @@ mod modules;
 #[cfg(unix)]
 pub(crate) mod mp_process;
 #[cfg(unix)]
+mod process_backend;
+#[cfg(unix)]
 pub(crate) mod processes;
 pub(crate) mod queue;
 pub(crate) mod threading;
@@ -94,11 +96,16 @@ pub struct Runtime {
     pub(crate) program: Option<Arc<crate::Program>>,
     #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
     pub(crate) process_worker: Option<std::path::PathBuf>,
+    /// Where process pools send their calls instead, if anywhere (`RunOptions::cluster`).
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) cluster: Option<crate::ClusterTarget>,
     /// What CPython would write on standard error as the program runs: exceptions in threads, in done
     /// callbacks, and in tasks nobody awaited (at most [`MAX_REPORTED_ERRORS`]).
     pub(crate) errors: Mutex<Vec<String>>,
     /// `Task-N` numbers, from 1.
     pub(crate) task_counter: AtomicUsize,
+    /// Queues made so far (a queue the trace cannot name by a global is `Queue #n`).
+    pub(crate) queues_made: AtomicUsize,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
     pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
     /// Where the run is recorded (see [`RunOptions::trace`](crate::RunOptions::trace)).
@@ -214,10 +221,12 @@ impl Runtime {
             files: Mutex::new(files::VirtualFs::default()),
             server: options.server.clone(),
             task_counter: AtomicUsize::new(1),
+            queues_made: AtomicUsize::new(0),
             errors: Mutex::new(Vec::new()),
             process_name,
             program,
             process_worker: options.process_worker.clone(),
+            cluster: options.cluster.clone(),
             event_loop: Mutex::new(None),
         });
         lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));
@@ -1440,7 +1449,8 @@ fn bind(instance: &Value, f: Value) -> Value {
 }
 
 /// Python's `is`.
-fn is_same(a: &Value, b: &Value) -> bool {
+/// Python's `is`.
+pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::None, Value::None) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,

@@ -20,7 +20,7 @@ use crate::value::*;
 use serde_json::{json, Map, Value as Json};
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Mutex, Weak};
 
 /// A `multiprocessing.Process`.
 pub(crate) struct PyProcess {
@@ -253,7 +253,7 @@ pub(super) fn share_queue(ctx: &Ctx, v: &Value) -> Option<Json> {
         return None; // a queue.Queue holds a lock: CPython cannot pickle it either
     }
     let mut shared = lock(&ctx.rt.shared_queues);
-    let id = match shared.iter().position(|q| same_object(q, v)) {
+    let id = match shared.iter().position(|q| super::is_same(q, v)) {
         Some(id) => id,
         None => {
             shared.push(v.clone());
@@ -261,13 +261,6 @@ pub(super) fn share_queue(ctx: &Ctx, v: &Value) -> Option<Json> {
         }
     };
     Some(json!({ "__queue__": id, "joinable": queue.kind == QueueKind::JoinableProcess }))
-}
-
-fn same_object(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
-        _ => false,
-    }
 }
 
 /// In a worker: the queue a reference names.

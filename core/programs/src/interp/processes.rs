@@ -17,6 +17,7 @@
 use super::builtins::{kw_or_pos, timeout_arg};
 use super::futures::{call_label, outcome_within, CallbackGate, MapResults, Outcome, PyFuture};
 use super::gil::GilGuard;
+use super::process_backend::{Backend, Sent};
 use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
 use crate::value::*;
 use crate::{Program, RunOptions};
@@ -49,16 +50,37 @@ pub struct CallRequest {
 pub type CallResult = Result<Json, (String, String)>;
 
 const CALL: &str = "futurelab_programs.call";
+const CALL_ON_CLUSTER: &str = "futurelab_programs.call_on_cluster";
 
-/// Registers the function that worker processes serve for programs' process pools. A program whose
-/// `main` calls `futurelab::process::serve_if_worker` with this registry can be their worker program.
+/// A call's answer from a cluster's worker: its result, what it printed (a cluster's workers have no
+/// output relay to the run), and the worker thread that ran it (`host-pid-0`).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ClusterReply {
+    pub(super) worker: String,
+    pub(super) output: String,
+    pub(super) result: CallResult,
+}
+
+/// The most output one call on a cluster brings back; the rest is cut, saying so.
+const MAX_CLUSTER_OUTPUT: usize = 1 << 20;
+
+/// Registers the functions that serve programs' process pools: in worker processes (a program whose
+/// `main` calls `futurelab::process::serve_if_worker` with this registry can be their worker
+/// program), and on a cluster's workers (`futurelab::cluster::serve_worker` with it).
 pub fn register(registry: &mut Registry) -> Remote<CallRequest, CallResult> {
+    registry.register(CALL_ON_CLUSTER, serve_call_on_cluster);
     registry.register(CALL, serve_call)
 }
 
 /// The typed handle, without a registry of one's own (the parent only needs the name).
 fn remote() -> Remote<CallRequest, CallResult> {
     register(&mut Registry::new())
+}
+
+/// The typed handle of the cluster's call.
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+pub(super) fn cluster_remote() -> Remote<CallRequest, ClusterReply> {
+    Registry::new().register(CALL_ON_CLUSTER, serve_call_on_cluster)
 }
 
 // ----- values on the wire -----
@@ -158,6 +180,42 @@ pub(super) fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
 
 // ----- the worker's side -----
 
+thread_local! {
+    /// Where this thread's prints go while it serves a cluster's call (`None`: standard output, which
+    /// a local pool relays to the run).
+    static CAPTURED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+fn serve_call_on_cluster(req: CallRequest) -> ClusterReply {
+    CAPTURED.with(|c| *c.borrow_mut() = Some(String::new()));
+    let result = serve_call(req);
+    let output = CAPTURED.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    ClusterReply {
+        // The cluster's worker names the thread of each call after itself.
+        worker: std::thread::current()
+            .name()
+            .unwrap_or("a cluster worker")
+            .to_string(),
+        output,
+        result,
+    }
+}
+
+/// Keeps `text` for the cluster call this thread serves, if it serves one: false if it does not.
+fn capture(text: &str) -> bool {
+    CAPTURED.with(|c| match c.borrow_mut().as_mut() {
+        None => false,
+        Some(kept) if kept.len() >= MAX_CLUSTER_OUTPUT => true,
+        Some(kept) => {
+            kept.push_str(text);
+            if kept.len() >= MAX_CLUSTER_OUTPUT {
+                kept.push_str("\n[futurelab: the rest of this call's output is cut]\n");
+            }
+            true
+        }
+    })
+}
+
 /// A worker's module: the program's JSON text, and the runtime holding its definitions.
 type WorkerModule = Option<(String, Arc<Runtime>)>;
 
@@ -227,7 +285,7 @@ fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (Stri
     let muted = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let gate = muted.clone();
     let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
-        if !gate.load(std::sync::atomic::Ordering::SeqCst) {
+        if !gate.load(std::sync::atomic::Ordering::SeqCst) && !capture(text) {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(text.as_bytes());
@@ -272,6 +330,15 @@ fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (Stri
 
 // ----- the parent's side -----
 
+/// Whether a value on the wire holds a reference to one of this process's multiprocessing queues.
+fn holds_queue(j: &Json) -> bool {
+    match j {
+        Json::Array(items) => items.iter().any(holds_queue),
+        Json::Object(o) => o.contains_key("__queue__") || o.values().any(holds_queue),
+        _ => false,
+    }
+}
+
 /// The globals that cross to a worker: plain data only (functions, classes and modules are defined
 /// again by the worker; objects such as locks and pools stay in this process, as after a fork they
 /// would be copies nobody shares).
@@ -298,9 +365,8 @@ pub(super) enum Kind {
 
 /// A program's `ProcessPoolExecutor` or `multiprocessing.Pool`.
 pub(crate) struct ProcessPool {
-    pool: ProcessPoolExecutor,
+    pool: Backend,
     pub(super) kind: Kind,
-    remote: Remote<CallRequest, CallResult>,
     closed: Mutex<bool>,
     /// Every call submitted (a Pool's `join` waits for them).
     submitted: Mutex<Vec<Value>>,
@@ -322,11 +388,8 @@ fn worker_processes_in_use(ctx: &Ctx) -> usize {
         .iter()
         .filter_map(|pool| pool.downcast::<ProcessPool>())
         .map(|p| {
-            if p.kind == Kind::Process || *lock(&p.closed) {
-                p.pool.worker_pids().len()
-            } else {
-                p.pool.max_workers()
-            }
+            p.pool
+                .processes_here(p.kind != Kind::Process && !*lock(&p.closed))
         })
         .sum()
 }
@@ -380,6 +443,9 @@ pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
         ));
     };
     let sink = ctx.rt.sink.clone();
+    if let (Some(target), true) = (&ctx.rt.cluster, kind != Kind::Process) {
+        return on_cluster(ctx, target, workers, kind);
+    }
     let mut builder = ProcessPoolExecutor::builder()
         .max_workers(workers)
         .program(program)
@@ -401,16 +467,48 @@ pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
     let pool = builder
         .build()
         .map_err(|e| ctx.error("OSError", e.to_string()))?;
+    Ok(keep_pool(
+        ctx,
+        Backend::Local {
+            pool,
+            remote: remote(),
+        },
+        kind,
+    ))
+}
+
+/// A pool whose calls go to the cluster's workers.
+#[cfg(feature = "cluster")]
+fn on_cluster(ctx: &Ctx, target: &crate::ClusterTarget, workers: usize, kind: Kind) -> R<Value> {
+    let pool = super::process_backend::connect(
+        target,
+        workers,
+        ctx.rt.trace.as_ref(),
+        ctx.rt.sink.clone(),
+    )
+    .map_err(|e| ctx.error("OSError", format!("the cluster cannot be reached: {e}")))?;
+    Ok(keep_pool(ctx, pool, kind))
+}
+
+#[cfg(not(feature = "cluster"))]
+fn on_cluster(ctx: &Ctx, _: &crate::ClusterTarget, _: usize, _: Kind) -> R<Value> {
+    Err(ctx.error(
+        "NotImplementedError",
+        "this build of futurelab has no cluster support (the `cluster` feature)",
+    ))
+}
+
+/// The program's value for `pool`, kept among the run's pools (its end shuts them down).
+fn keep_pool(ctx: &Ctx, pool: Backend, kind: Kind) -> Value {
     let value = Value::object(ProcessPool {
         pool,
         kind,
-        remote: remote(),
         closed: Mutex::new(false),
         submitted: Mutex::new(Vec::new()),
         callbacks: Arc::default(),
     });
     lock(&ctx.rt.process_pools).push(value.clone());
-    Ok(value)
+    value
 }
 
 /// At the end of a run, as CPython's exit does: an executor finishes its queued calls, a `Pool` still
@@ -531,13 +629,25 @@ impl ProcessPool {
                 version: crate::PROGRAM_VERSION,
                 body: Vec::new(),
             });
+        let cluster = self.pool.is_cluster();
+        let args_on_wire = args
+            .iter()
+            .map(|a| to_wire(ctx, a))
+            .collect::<R<Vec<_>>>()?;
+        if cluster && args_on_wire.iter().any(holds_queue) {
+            return Err(ctx.error(
+                "PicklingError",
+                "a multiprocessing queue cannot travel to a cluster's workers: it lives in this process, which they cannot reach",
+            ));
+        }
+        let mut globals = plain_globals(ctx);
+        if cluster {
+            globals.retain(|(_, value)| !holds_queue(value));
+        }
         let request = CallRequest {
             program,
             function,
-            args: args
-                .iter()
-                .map(|a| to_wire(ctx, a))
-                .collect::<R<Vec<_>>>()?,
+            args: args_on_wire,
             time_scale: ctx.rt.clock.scale(),
             server: ctx.rt.server.clone(),
             name_prefix: match self.kind {
@@ -545,19 +655,20 @@ impl ProcessPool {
                 Kind::Pool => "ForkPoolWorker".into(),
                 Kind::Process => "Process".into(),
             },
-            globals: plain_globals(ctx),
+            globals,
             name,
         };
         let label = ctx.rt.trace.as_ref().map(|_| call_label(f, &args, &[]));
-        let call = self
+        let Sent { traced_as, call } = self
             .pool
-            .submit(&self.remote, request)
+            .submit(request)
             .map_err(|e| ctx.error("RuntimeError", e.to_string()))?;
         if let Some(label) = label {
             ctx.rt
-                .record(Some(call.id()), EventKind::Labelled { label });
+                .record(Some(traced_as), EventKind::Labelled { label });
         }
-        let traced_as = Some(call.id());
+        let call_id = traced_as;
+        let traced_as = Some(traced_as);
         let bridge = futurelab::Future::<Outcome>::new();
         let settled = bridge.clone();
         let rt = ctx.rt.clone();
@@ -575,6 +686,8 @@ impl ProcessPool {
                     vec![Value::str("the call ended without a result")],
                 )),
             };
+            let repr = super::futures::outcome_words(&outcome);
+            ctx.rt.record(Some(call_id), EventKind::FinishedAs { repr });
             if settled.set_running_or_notify_cancel().unwrap_or(false) {
                 let _ = settled.set_result(outcome);
             }
@@ -590,7 +703,9 @@ impl ProcessPool {
 
     fn shutdown(&self, ctx: &Ctx, wait: bool, cancel: bool) {
         *lock(&self.closed) = true;
-        ctx.rt.gil.released(|| self.pool.shutdown(wait, cancel));
+        let rt = &ctx.rt;
+        rt.gil
+            .released(|| self.pool.shutdown(wait, cancel, &|| rt.stopped().is_some()));
         if wait {
             // A stop ends this wait too; the run is ending then anyway.
             let _ = self.callbacks.wait(ctx);

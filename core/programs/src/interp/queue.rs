@@ -31,6 +31,10 @@ pub(crate) enum QueueKind {
 pub(crate) struct PyQueue {
     pub(crate) kind: QueueKind,
     maxsize: usize,
+    /// Its number among the run's queues, from 1.
+    number: usize,
+    /// How the trace names it: the global that holds it when it first changes size, else `Queue #n`.
+    trace_name: std::sync::OnceLock<String>,
     state: Mutex<State>,
     not_empty: Condvar,
     not_full: Condvar,
@@ -66,6 +70,11 @@ fn new_of_kind(ctx: &Ctx, a: Args, kind: QueueKind) -> R<Value> {
     Ok(Value::object(PyQueue {
         kind,
         maxsize,
+        number: 1 + ctx
+            .rt
+            .queues_made
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        trace_name: std::sync::OnceLock::new(),
         state: Mutex::new(State::default()),
         not_empty: Condvar::new(),
         not_full: Condvar::new(),
@@ -74,6 +83,35 @@ fn new_of_kind(ctx: &Ctx, a: Args, kind: QueueKind) -> R<Value> {
 }
 
 impl PyQueue {
+    /// Records the queue's new size in the run's trace (under the queue's lock, so that the sizes
+    /// recorded follow the order of the puts and gets).
+    fn record_size(&self, ctx: &Ctx, this: &Value, size: usize) {
+        if ctx.rt.trace.is_none() {
+            return;
+        }
+        let queue = self
+            .trace_name
+            .get_or_init(|| {
+                let globals = lock(&ctx.rt.globals);
+                let mut names: Vec<&String> = globals
+                    .iter()
+                    .filter(|(_, v)| super::is_same(v, this))
+                    .map(|(k, _)| k)
+                    .collect();
+                names.sort();
+                names
+                    .first()
+                    .map_or_else(|| format!("Queue #{}", self.number), |n| n.to_string())
+            })
+            .clone();
+        ctx.rt.record(
+            None,
+            futurelab::EventKind::QueueSize {
+                queue,
+                size: size as u64,
+            },
+        );
+    }
     fn capacity(&self, ctx: &Ctx) -> usize {
         if self.maxsize == 0 {
             ctx.rt.limits.max_items
@@ -120,7 +158,7 @@ impl Object for PyQueue {
     fn has_method(&self, name: &str) -> bool {
         queue_has_method(self.kind, name)
     }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if !self.has_method(name) {
             return Err(ctx.error(
                 "AttributeError",
@@ -151,6 +189,7 @@ impl Object for PyQueue {
                     if s.items.len() < capacity {
                         s.items.push_back(item.take().expect("pushed once"));
                         s.unfinished += 1;
+                        self.record_size(ctx, this, s.items.len());
                         true
                     } else {
                         false
@@ -176,6 +215,9 @@ impl Object for PyQueue {
                 let mut got = None;
                 let mut pop = |s: &mut State| {
                     got = s.items.pop_front();
+                    if got.is_some() {
+                        self.record_size(ctx, this, s.items.len());
+                    }
                     got.is_some()
                 };
                 if block {

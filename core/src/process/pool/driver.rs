@@ -138,6 +138,8 @@ pub(super) fn drive(shared: Arc<Shared>, index: usize) {
                 Ok(FromWorker::Results { id: got, results })
                     if got == id && results.len() == pending.len() =>
                 {
+                    // What the calls printed reaches the sink before their futures complete.
+                    worker.await_output(calls as u64 + 1);
                     // Idle before the results are visible: a program that submits again as soon as it
                     // has a result (`submit(...).result()` in a loop) finds this worker, as in CPython.
                     let replaced = config
