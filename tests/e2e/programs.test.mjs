@@ -296,17 +296,21 @@ test("the GIL as segments on each thread: two threads on is_prime take turns, on
   for (const w of (await marks()).filter((l) => l.name !== "MainThread")) {
     assert.ok(w.drawn >= 2, `${w.name}'s turns drawn apart at 16x: ${JSON.stringify(w)}`);
   }
-  // At some instant in the middle of the run, one of them holds the GIL and the other waits.
+  // At some instant in the middle of the run, one of them holds the GIL and the other waits (the main
+  // thread may be waiting too, to print a result).
   const cursor = page.getByTestId("time-cursor");
   const middle = Math.floor(Number(await cursor.getAttribute("max")) / 2);
+  const names = workers.map((w) => w.name);
+  const turnTaking = (said) => {
+    const [, holder, waiters] = said.match(/held by ([^;]+); waiting: ([^.]+)\./) ?? [];
+    return names.includes(holder) && (waiters ?? "").split(", ").some((w) => names.includes(w) && w !== holder);
+  };
   let said = "";
-  for (let ms = middle; ms < middle + 50 && !/held by .+, .+ waiting/.test(said); ms++) {
+  for (let ms = middle; ms < middle + 50 && !turnTaking(said); ms++) {
     await cursor.evaluate((el, v) => { el.value = String(v); el.dispatchEvent(new Event("input", { bubbles: true })); }, ms);
     said = await page.getByTestId("cursor-state").textContent();
   }
-  const names = workers.map((w) => w.name);
-  const [, holder, waiter] = said.match(/held by (.+), (.+) waiting/) ?? [];
-  assert.ok(names.includes(holder) && names.includes(waiter) && holder !== waiter, said);
+  assert.ok(turnTaking(said), said);
   await page.getByTestId("program-timeline").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "gil-two-threads.png"), fullPage: true });
   assert.deepEqual(errors, []);
