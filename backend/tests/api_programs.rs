@@ -84,7 +84,10 @@ async fn bad_requests_get_400_with_the_reason() {
     let (_dist, addr) = server().await;
     let cases = [
         (json!({ "id": "ZZ" }), "no program \"ZZ\""),
-        (json!({ "source": "x = (\n" }), "line 2, column 1"),
+        (
+            json!({ "source": "x = (\n" }),
+            "line 1, column 5: '(' was never closed",
+        ),
         (json!({ "id": "A4", "source": "print(1)\n" }), "not both"),
         (json!({ "id": "A4", "time_scale": 5 }), "time_scale"),
         (json!({ "id": "A4", "extra": 1 }), "unknown field"),

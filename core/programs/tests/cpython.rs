@@ -265,3 +265,39 @@ print('done')
         "back while its callback still runs: True False\ndone\n"
     );
 }
+
+/// Brackets left open, closed by the wrong kind or never opened: the engine's parser says what CPython's
+/// compiler says, at the same line and column (CPython 3.10's wording).
+#[test]
+fn bracket_errors_are_worded_and_placed_as_cpython_places_them() {
+    use futurelab_programs::cpython::run_captured;
+    let sources = [
+        "x = (1,\n",
+        "print((1, 2)\n",
+        "f([1,\n2\n",
+        "x = [1, 2)\n",
+        "x = [1,\n 2)\n",
+        "x = 1)\n",
+        "d = {'a': [1, 2}\n",
+        "def f():\n    return (1 +\n",
+    ];
+    let script = "import sys\n\
+        for src in sys.argv[1:]:\n\
+        \x20   try:\n\
+        \x20       compile(src, 'p', 'exec')\n\
+        \x20       print('compiles')\n\
+        \x20   except SyntaxError as e:\n\
+        \x20       print(f'line {e.lineno}, column {e.offset}: {e.msg}')\n";
+    let mut command = std::process::Command::new("python3");
+    command.args(["-X", "utf8", "-c", script]).args(sources);
+    let captured = run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
+    let python = String::from_utf8(captured.stdout).unwrap();
+    let ours: String = sources
+        .iter()
+        .map(|src| match futurelab_programs::parse_program(src) {
+            Ok(_) => "compiles\n".to_string(),
+            Err(e) => format!("{e}\n"),
+        })
+        .collect();
+    assert_eq!(ours, python);
+}

@@ -228,12 +228,14 @@ fn lane_bars(props: &LaneBarsProps) -> Html {
             let (x0, x1) = (lane.life.start_us, lane.life.end_or(now));
             html! { <rect class="life" x={ms(x0)} y={format!("{}", y + 3.0)} width={ms(x1 - x0)} height={format!("{}", LANE_H - 6.0)} /> }
         };
-        let band = |class: &'static str, m: Mark| html! {
-            <rect class={class} x={ms(m.start)} y={format!("{}", y + LANE_H - 7.0)} width={ms(m.end - m.start)} height="4"
+        // Holds and waits get a thin band each, holds above: merged half-tone marks of both at one height
+        // would mix into a third colour.
+        let band = |class: &'static str, top: f64, m: Mark| html! {
+            <rect class={class} x={ms(m.start)} y={format!("{}", y + top)} width={ms(m.end - m.start)} height="2.5"
                 fill-opacity={format!("{:.2}", m.opacity())} data-spans={m.count.to_string()} />
         };
-        let gil = drawn(lane.gil.iter().map(|s| (s.start_us, s.end_or(now))), pixel_us).into_iter().map(|m| band("gil", m));
-        let gil_waits = drawn(lane.gil_waits.iter().map(|s| (s.start_us, s.end_or(now))), pixel_us).into_iter().map(|m| band("gil-wait", m));
+        let gil = drawn(lane.gil.iter().map(|s| (s.start_us, s.end_or(now))), pixel_us).into_iter().map(|m| band("gil", LANE_H - 8.5, m));
+        let gil_waits = drawn(lane.gil_waits.iter().map(|s| (s.start_us, s.end_or(now))), pixel_us).into_iter().map(|m| band("gil-wait", LANE_H - 5.5, m));
         let wait_spans = lane.waits.iter().map(|w| (w.span.start_us, w.span.end_or(now)));
         let mut waits_left = lane.waits.iter();
         let waits = drawn(wait_spans, pixel_us).into_iter().map(|Mark { start: x0, end: x1, count, .. }| {

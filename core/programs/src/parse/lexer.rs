@@ -47,7 +47,7 @@ pub(super) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
         col: 1,
         tokens: Vec::new(),
         indents: vec![0],
-        depth: 0,
+        open: Vec::new(),
     };
     lexer.run()?;
     Ok(lexer.tokens)
@@ -60,8 +60,25 @@ struct Lexer {
     col: u32,
     tokens: Vec<Token>,
     indents: Vec<usize>,
-    /// Bracket depth: inside brackets, newlines and indentation mean nothing.
-    depth: usize,
+    /// The brackets open at this point, innermost last, with where each was opened: inside brackets,
+    /// newlines and indentation mean nothing.
+    open: Vec<OpenBracket>,
+}
+
+/// A bracket not yet closed, and where it stands.
+struct OpenBracket {
+    bracket: &'static str,
+    line: u32,
+    col: u32,
+}
+
+/// The closing bracket that matches `opening`.
+fn closing_of(opening: &str) -> &'static str {
+    match opening {
+        "(" => ")",
+        "[" => "]",
+        _ => "}",
+    }
 }
 
 impl Lexer {
@@ -96,7 +113,7 @@ impl Lexer {
     fn run(&mut self) -> Result<(), SyntaxError> {
         let mut at_line_start = true;
         loop {
-            if at_line_start && self.depth == 0 {
+            if at_line_start && self.open.is_empty() {
                 at_line_start = false;
                 if self.line_indentation()? {
                     at_line_start = true; // a blank or comment-only line: the next line starts afresh
@@ -115,12 +132,12 @@ impl Lexer {
                 }
                 '\n' => {
                     self.bump();
-                    if self.depth == 0 {
+                    if self.open.is_empty() {
                         self.push(Tok::Newline, line, col);
                         at_line_start = true;
                     }
                 }
-                '#' if self.depth > 0 => {
+                '#' if !self.open.is_empty() => {
                     self.comment(); // a comment inside brackets is dropped
                 }
                 '#' => {
@@ -170,22 +187,25 @@ impl Lexer {
                         self.bump();
                     }
                     match *op {
-                        "(" | "[" | "{" => self.depth += 1,
-                        ")" | "]" | "}" => {
-                            self.depth = self.depth.checked_sub(1).ok_or_else(|| SyntaxError {
-                                line,
-                                col,
-                                message: format!("unmatched '{op}'"),
-                            })?
-                        }
+                        "(" | "[" | "{" => self.open.push(OpenBracket {
+                            bracket: op,
+                            line,
+                            col,
+                        }),
+                        ")" | "]" | "}" => self.close(op, line, col)?,
                         _ => {}
                     }
                     self.push(Tok::Op(op), line, col);
                 }
             }
         }
-        if self.depth > 0 {
-            return Err(self.error("unexpected end of program inside brackets"));
+        if let Some(open) = self.open.last() {
+            // As CPython 3.10+ says it: at the innermost bracket still open.
+            return Err(SyntaxError {
+                line: open.line,
+                col: open.col,
+                message: format!("'{}' was never closed", open.bracket),
+            });
         }
         if !matches!(
             self.tokens.last().map(|t| &t.tok),
@@ -199,6 +219,26 @@ impl Lexer {
         }
         self.push(Tok::Eof, self.line, self.col);
         Ok(())
+    }
+
+    /// Closes the innermost open bracket with `op`, found at `line`:`col`, in CPython's words when it
+    /// does not match.
+    fn close(&mut self, op: &'static str, line: u32, col: u32) -> Result<(), SyntaxError> {
+        let error = |message| SyntaxError { line, col, message };
+        let Some(open) = self.open.pop() else {
+            return Err(error(format!("unmatched '{op}'")));
+        };
+        if closing_of(open.bracket) == op {
+            return Ok(());
+        }
+        let mut message = format!(
+            "closing parenthesis '{op}' does not match opening parenthesis '{}'",
+            open.bracket
+        );
+        if open.line != line {
+            message += &format!(" on line {}", open.line);
+        }
+        Err(error(message))
     }
 
     /// Reads the indentation of a new line. Blank lines are skipped; a comment-only line becomes a
