@@ -187,8 +187,10 @@ impl ProgramRun {
     }
 
     /// The run as it stood at `until_us`: built from the events recorded then or before (`events` in
-    /// recording order), its clock at `until_us`. Spans still open then are drawn open. The page uses a
-    /// [`Replayer`], which must give the same; this is what the tests hold it to.
+    /// recording order), its clock at `until_us`. Spans still open then are drawn open. A future's call
+    /// is named even if its `Labelled` event came later: the engine records it just after `submit`
+    /// returns, but the call was known when the future was made. The page uses a [`Replayer`], which
+    /// must give the same; this is what the tests hold it to.
     #[cfg(test)]
     pub fn replayed(events: &[TraceEvent], until_us: u64) -> ProgramRun {
         let mut run = ProgramRun::default();
@@ -196,7 +198,36 @@ impl ProgramRun {
             run.apply(e);
         }
         run.now_us = until_us;
+        let mut labels = Labels::default();
+        labels.read(events);
+        labels.name_unnamed(&mut run);
         run
+    }
+}
+
+/// Every future's call as the trace names it, read once as the list grows.
+#[derive(Default)]
+struct Labels {
+    by_future: HashMap<u64, String>,
+    /// Events of the list read so far.
+    read: usize,
+}
+
+impl Labels {
+    fn read(&mut self, events: &[TraceEvent]) {
+        for e in &events[self.read.min(events.len())..] {
+            if let (EventKind::Labelled { label }, Some(id)) = (&e.kind, e.future) {
+                self.by_future.insert(id, label.clone());
+            }
+        }
+        self.read = events.len();
+    }
+
+    /// Names the rows the trace names only later.
+    fn name_unnamed(&self, run: &mut ProgramRun) {
+        for row in run.futures.iter_mut().filter(|r| r.label.is_none()) {
+            row.label = self.by_future.get(&row.id).cloned();
+        }
     }
 }
 
@@ -213,6 +244,7 @@ pub struct Replayer {
     /// Events of the list applied to `run`.
     applied: usize,
     checkpoints: Vec<(usize, ProgramRun)>,
+    labels: Labels,
 }
 
 impl Replayer {
@@ -241,6 +273,8 @@ impl Replayer {
         }
         let mut run = self.run.clone();
         run.now_us = until_us;
+        self.labels.read(events);
+        self.labels.name_unnamed(&mut run);
         run
     }
 }
@@ -621,6 +655,35 @@ pub(crate) mod tests {
             ProgramRun::replayed(&events[..half], t)
         );
         assert_eq!(live.at(&events, end), ProgramRun::replayed(&events, end));
+    }
+
+    #[test]
+    fn a_future_is_named_from_the_instant_it_was_submitted() {
+        // The engine labels a future just after `submit` returns: a cursor between the two still
+        // names the call.
+        let event = |t_us, kind| TraceEvent {
+            t_us,
+            future: Some(7),
+            thread: "MainThread".into(),
+            kind,
+        };
+        let events = [
+            event(10, EventKind::Submitted),
+            event(
+                30,
+                EventKind::Labelled {
+                    label: "loiter(3)".into(),
+                },
+            ),
+        ];
+        let mut replayer = Replayer::default();
+        for t in [10, 20, 30] {
+            for run in [ProgramRun::replayed(&events, t), replayer.at(&events, t)] {
+                assert_eq!(run.futures[0].name(), "loiter(3)", "at {t} µs");
+            }
+        }
+        // Before its submit, there is no row to name.
+        assert!(replayer.at(&events, 5).futures.is_empty());
     }
 
     #[test]
