@@ -121,7 +121,6 @@ export async function startCluster({ queue = "e2e", concurrency = 2 } = {}) {
   };
 }
 
-/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 /**
  * Clicks a run button (`program-run` on the server, `program-run-page` here) and waits for that run to
  * end: not for an earlier run's "ended", which the status still shows until the new run has begun.
@@ -141,6 +140,7 @@ export async function runToEnd(page, button = "program-run", timeout = 60_000) {
   }
 }
 
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
