@@ -194,12 +194,16 @@ async fn cache_headers(
     response
 }
 
-/// trunk names built assets `name-<16 hex digits>.ext` (and `…_bg.wasm`).
+/// trunk names built assets `name-<hash>.ext` (and `…_bg.wasm`), the hash a 64-bit number in hex written
+/// without leading zeros (`{:x}`): 16 digits, or fewer for one build in sixteen. Eight digits at least,
+/// so that a name such as `sw-ad.js` is never taken for one; a hash that short comes once in 16^9 builds,
+/// and then the file is only revalidated rather than cached for good.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// Adds the three cross-origin headers to every response of `router`.
@@ -225,6 +229,11 @@ mod tests {
         assert!(is_hashed_asset("/futurelab-web-3f2a1b4c5d6e7f80_bg.wasm"));
         assert!(is_hashed_asset("/futurelab-web-3f2a1b4c5d6e7f80.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        // A hash with a leading zero digit: trunk writes 15 (the CI build that found this).
+        assert!(is_hashed_asset("/futurelab-web-bb82f2b41c45e24_bg.wasm"));
+        assert!(!is_hashed_asset("/isolation-sw.js"));
+        assert!(!is_hashed_asset("/fe-ad.js"));
+        assert!(!is_hashed_asset("/futurelab-web-0123456789abcdef0.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset(
