@@ -734,10 +734,14 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
   assert.match(await page.getByTestId("program-source").inputValue(), /def draw\(account, amount\)/);
   const edited = (await page.getByTestId("program-source").inputValue()).replace("Account(1000)", "Account(2000)");
   await page.getByTestId("program-source").fill(edited);
-  await page.waitForFunction(() => location.hash.startsWith("#source="));
+  await page.waitForFunction(() => location.hash.startsWith("#source=") && location.hash.endsWith("&from=D5"));
   await page.reload();
   await page.getByTestId("program-source").waitFor();
   assert.equal(await page.getByTestId("program-source").inputValue(), edited);
+  // It opens under the program it is an edit of: its lesson, and the way back to the seed's text.
+  assert.equal(await page.getByTestId("program-select").inputValue(), "D5");
+  assert.equal(await page.getByTestId("lesson").getAttribute("data-lesson"), "gil");
+  await page.getByTestId("program-reset").waitFor();
 
   // A version 1 playground link opens as the program its scenario converts to, and runs.
   const { page: playground } = await open("/?scenarios#preset=loiter-map");
@@ -748,9 +752,18 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
   assert.deepEqual(run.lines.filter((l) => /^\d+$/.test(l)), ["0", "10", "20", "30", "40"]);
   await playground.close();
 
-  // A version 1 link shared before the page opened on programs (`/#preset=…`) opens as its program.
+  // A version 1 link shared before the page opened on programs (`/#preset=…`) opens as its program: a
+  // program of its own, with no seed program's lesson or Rust beside it.
   const { page: shared } = await open("/#preset=loiter-map");
   assert.match(await shared.getByTestId("program-source").inputValue(), /def loiter_1\(\):/);
+  assert.equal(await shared.getByTestId("program-select").inputValue(), "");
+  assert.match(await shared.getByTestId("program-description").textContent(), /A program of your own/);
+  assert.equal(await shared.getByTestId("lesson").count(), 0);
+  await shared.getByTestId("program-tab-rust").click();
+  assert.match(await shared.getByTestId("program-rust").textContent(), /has no Rust version/);
+  // Picking a seed program leaves it.
+  await shared.getByTestId("program-select").selectOption("A4");
+  await shared.getByTestId("lesson").waitFor();
   await shared.close();
 
   // A link that cannot be opened says so.

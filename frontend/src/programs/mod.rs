@@ -59,7 +59,9 @@ const FIRST: &str = "A4";
 /// What the view shows.
 #[derive(Clone, PartialEq)]
 struct View {
-    id: &'static str,
+    /// The preset the program is, or is an edit of; `None` for a program of the learner's own (a link
+    /// to one, a version 1 scenario converted), which has no lesson and no Rust version.
+    id: Option<&'static str>,
     /// The program's text in the editor: the preset's own until edited.
     source: String,
     /// The run's time scale and whether it has a GIL.
@@ -129,10 +131,14 @@ impl Reducible for View {
             Action::Speed(scale) => v.settings.time_scale = scale,
             Action::FreeThreaded(on) => v.settings.free_threaded = on,
             Action::Edit(text) => v.source = text,
-            Action::Reset => v.source = preset_of(v.id).source.to_string(),
+            Action::Reset => {
+                if let Some(preset) = v.id.and_then(presets::get) {
+                    v.source = preset.source.to_string();
+                }
+            }
             Action::Pick(id) => {
                 v = View {
-                    id,
+                    id: Some(id),
                     source: preset_of(id).source.to_string(),
                     settings: v.settings,
                     console: Console::default(),
@@ -224,14 +230,19 @@ fn preset_of(id: &str) -> &'static Preset {
     presets::get(id).unwrap_or(&presets::all()[0])
 }
 
+/// The preset shown, untouched: its text is the editor's.
+fn untouched(view: &View) -> Option<&'static Preset> {
+    view.id
+        .and_then(presets::get)
+        .filter(|p| p.source == view.source)
+}
+
 /// What the server is asked to run: the preset by its id while its text is untouched (it keeps the
 /// preset's own time limit), else the edited text.
 fn request_body(view: &View) -> String {
-    let preset = preset_of(view.id);
-    view.settings.request(if view.source == preset.source {
-        serde_json::json!({ "id": view.id })
-    } else {
-        serde_json::json!({ "source": view.source })
+    view.settings.request(match untouched(view) {
+        Some(preset) => serde_json::json!({ "id": preset.id }),
+        None => serde_json::json!({ "source": view.source }),
     })
 }
 
@@ -242,9 +253,9 @@ pub fn programs() -> Html {
     let opened = use_memo((), |_| link::parse(&runtime::location_hash()));
     let view = use_reducer(|| {
         let (id, source) = match &*opened {
-            Ok(Some(link::Opened::Preset(id))) => (*id, preset_of(id).source.to_string()),
-            Ok(Some(link::Opened::Source(text))) => (FIRST, text.clone()),
-            _ => (FIRST, preset_of(FIRST).source.to_string()),
+            Ok(Some(link::Opened::Preset(id))) => (Some(*id), preset_of(id).source.to_string()),
+            Ok(Some(link::Opened::Source { text, from })) => (*from, text.clone()),
+            _ => (Some(FIRST), preset_of(FIRST).source.to_string()),
         };
         View {
             id,
@@ -286,7 +297,8 @@ pub fn programs() -> Html {
             move || drop(poll)
         });
     }
-    let preset: &Preset = preset_of(view.id);
+    // The preset shown, if the program is one or an edit of one.
+    let preset: Option<&Preset> = view.id.and_then(presets::get);
     // Parsed here as it is typed: the same parser the server runs, so a program with a syntax error
     // is never sent.
     let found = use_memo(view.source.clone(), |source| {
@@ -294,7 +306,7 @@ pub fn programs() -> Html {
     });
     let problems: Vec<String> = found.iter().map(ToString::to_string).collect();
     let problem = problems.first().cloned();
-    let edited = view.source != preset.source;
+    let edited = preset.is_some_and(|p| view.source != p.source);
     let show_rust = use_state(|| false);
     let tab = |rust: bool| {
         let show_rust = show_rust.clone();
@@ -337,7 +349,7 @@ pub fn programs() -> Html {
         Callback::from(move |_: MouseEvent| {
             let json = futurelab::chrome_json(&view.trace.0.borrow());
             let _ = runtime::download(
-                &format!("futurelab-{}-trace.json", view.id),
+                &format!("futurelab-{}-trace.json", view.id.unwrap_or("program")),
                 "application/json",
                 &json,
             );
@@ -347,7 +359,7 @@ pub fn programs() -> Html {
         let view = view.clone();
         Callback::from(move |_: MouseEvent| {
             let _ = runtime::download(
-                &format!("futurelab-{}-console.txt", view.id),
+                &format!("futurelab-{}-console.txt", view.id.unwrap_or("program")),
                 "text/plain",
                 view.console.text(),
             );
@@ -380,12 +392,7 @@ pub fn programs() -> Html {
                 Place::Server => Ok(runner::on_server(lang, request_body(&view))),
                 Place::Page => {
                     // A preset that hangs by design stops at its own limit, as on the server.
-                    let preset = preset_of(view.id);
-                    let limit = runner::page_limit(
-                        (view.source == preset.source)
-                            .then_some(preset.hangs_for)
-                            .flatten(),
-                    );
+                    let limit = runner::page_limit(untouched(&view).and_then(|p| p.hangs_for));
                     futurelab_programs::parse_program(&view.source)
                         .map_err(|e| e.to_string())
                         .and_then(|program| runner::in_page(program, view.settings, limit))
@@ -403,7 +410,7 @@ pub fn programs() -> Html {
         })
     };
     // What the page's engine cannot do: start processes (a browser has none).
-    let page_can_run = !preset.starts_processes || edited;
+    let page_can_run = untouched(&view).is_none_or(|p| !p.starts_processes);
     // Whether a futurelab server serves this page (not a static copy of it), and where its process
     // pools run: asked once.
     let server = use_state(|| ServerStatus::Unknown);
@@ -506,17 +513,25 @@ pub fn programs() -> Html {
                 <label>
                     { lang.t("programs.pick") }
                     <select data-testid="program-select" onchange={pick}>
+                        if view.id.is_none() {
+                            <option value="" selected=true disabled=true>{ lang.t("programs.own_option") }</option>
+                        }
                         { for presets::all().iter().map(|p| html! {
                             // data-local: it needs no server; data-in-page: it can run in the page;
                             // data-test-speed: the speed its comparison with CPython uses.
-                            <option value={p.id} selected={p.id == view.id} data-local={(!p.needs_server).to_string()}
+                            <option value={p.id} selected={Some(p.id) == view.id} data-local={(!p.needs_server).to_string()}
                                 data-in-page={(!p.starts_processes).to_string()}
                                 data-test-speed={p.test_time_scale.to_string()}>{ format!("{} — {}", p.id, lang.preset_title(p)) }</option>
                         }) }
                     </select>
                 </label>
-                <p data-testid="program-description">{ lang.preset_description(preset) }</p>
-                <lesson::LessonPanel program={view.id} run={(view.status != Status::Idle).then(|| shown.clone())} />
+                <p data-testid="program-description">{ match preset {
+                    Some(preset) => lang.preset_description(preset),
+                    None => lang.t("programs.own_description").into(),
+                } }</p>
+                if let Some(id) = view.id {
+                    <lesson::LessonPanel program={id} run={(view.status != Status::Idle).then(|| shown.clone())} />
+                }
                 <div class="tabs" role="tablist">
                     <button role="tab" data-testid="program-tab-python" aria-selected={(!*show_rust).to_string()} class={classes!((!*show_rust).then_some("on"))} onclick={tab(false)}>{ lang.t("programs.tab_python") }</button>
                     <button role="tab" data-testid="program-tab-rust" aria-selected={show_rust.to_string()} class={classes!(show_rust.then_some("on"))} onclick={tab(true)}>{ lang.t("programs.tab_rust") }</button>
@@ -534,6 +549,7 @@ pub fn programs() -> Html {
                         (Some(_), _) if problems.len() > 1 => lang.f("programs.problems", &[("count", &problems.len())]),
                         (Some(p), _) => lang.f("programs.problem", &[("problem", p)]),
                         (None, true) => lang.t("programs.edited").into(),
+                        (None, false) if preset.is_none() => lang.t("programs.own").into(),
                         (None, false) => lang.t("programs.as_written").into(),
                     } }
                     if edited {

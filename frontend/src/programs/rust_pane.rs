@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct RustProps {
-    /// The preset's id.
-    pub id: &'static str,
+    /// The preset's id; `None` for a program of the learner's own, which has no Rust version.
+    pub id: Option<&'static str>,
     /// The Python was edited: the Rust stays the seed's program.
     pub edited: bool,
 }
@@ -16,9 +16,14 @@ pub struct RustProps {
 #[function_component(RustPane)]
 pub fn rust_pane(props: &RustProps) -> Html {
     let lang = crate::i18n::use_lang();
-    let files = presets::get(props.id)
-        .map(|p| p.rust_files())
-        .unwrap_or_default();
+    let Some(preset) = props.id.and_then(presets::get) else {
+        return html! {
+            <div data-testid="program-rust">
+                <p class="muted">{ lang.t("rust.none_for_own") }</p>
+            </div>
+        };
+    };
+    let files = preset.rust_files();
     html! {
         <div data-testid="program-rust">
             <p class="muted">
