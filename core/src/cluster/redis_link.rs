@@ -106,7 +106,6 @@ pub(crate) fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-/// The machine's name, for worker and client names: `/proc/sys/kernel/hostname`, `$HOSTNAME`, or `host`.
 /// `url` with its password (if any) replaced by `***`, for errors and logs: `redis://:***@host:6379`.
 pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -122,6 +121,7 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
+/// The machine's name, for worker and client names: `/proc/sys/kernel/hostname`, `$HOSTNAME`, or `host`.
 pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
