@@ -28,8 +28,10 @@ setup-test:
 fetch-wasm-deps:
 	$(WASM_ENV) cargo fetch --target wasm32-unknown-unknown --quiet
 
+# The page's files are named relative to it (--public-url ./), so the same build serves from futurelab
+# serve's root and from a static host's folder (https://someone.github.io/futurelab/).
 frontend: fetch-wasm-deps
-	$(WASM_ENV) trunk build --release --dist dist
+	$(WASM_ENV) trunk build --release --dist dist --public-url ./
 
 # Formatting, clippy with warnings denied (natively, and on wasm32 for what the page builds), the
 # docs with warnings denied, the default build's contents, and futurelab's public API against its

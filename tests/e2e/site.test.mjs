@@ -1,6 +1,7 @@
 // The static site: `futurelab site DIR` writes it, and `python3 -m http.server` serves it with no special
-// headers (as GitHub Pages would). Its service worker adds the isolation headers, the page reloads once,
-// and then it runs worker threads, the programs, and the flag downloads, with no futurelab server.
+// headers, below a path (as GitHub Pages serves a project at https://someone.github.io/futurelab/). Its
+// service worker adds the isolation headers, the page reloads once, and then it runs worker threads, the
+// programs, and the flag downloads from the files beside it, with no futurelab server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -12,7 +13,8 @@ import { ARTIFACTS, BINARY, collectErrors, launchBrowser, runToEnd } from "./sup
 let dir, host, url, browser;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "futurelab-site-"));
-  execFileSync(BINARY, ["site", dir], { encoding: "utf8" });
+  // The host's root is `dir`; the site is its folder `futurelab/`.
+  execFileSync(BINARY, ["site", join(dir, "futurelab")], { encoding: "utf8" });
   host = spawn("python3", ["-u", "-m", "http.server", "--bind", "127.0.0.1", "0", "--directory", dir], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -21,7 +23,7 @@ before(async () => {
     host.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/Serving HTTP on 127\.0\.0\.1 port (\d+)/);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/futurelab/`);
     });
     host.once("exit", (code) => reject(new Error(`python3 -m http.server exited with ${code}`)));
   });
@@ -33,7 +35,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Opens `path` and waits until the page, after its one reload through the service worker, is isolated. */
+/** Opens `path` (below the site's folder) and waits until the page, after its one reload through the service worker, is isolated. */
 async function openIsolated(context, path, ready) {
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -55,7 +57,7 @@ async function openIsolated(context, path, ready) {
 
 test("served as plain files, the page isolates itself and runs on worker threads", async () => {
   const context = await browser.newContext();
-  const { page, errors } = await openIsolated(context, "/?demo", "demo-threads");
+  const { page, errors } = await openIsolated(context, "?demo", "demo-threads");
   const summary = page.getByTestId("demo-threads");
   assert.ok(Number(await summary.getAttribute("data-count")) >= 2);
   assert.ok(Number(await summary.getAttribute("data-web-workers")) >= 2);
@@ -66,7 +68,7 @@ test("served as plain files, the page isolates itself and runs on worker threads
 
 test("the static site runs loiter with map in order, downloads the flags, and says what needs a server", async () => {
   const context = await browser.newContext();
-  const { page, errors } = await openIsolated(context, "/#program=A4", "program-select");
+  const { page, errors } = await openIsolated(context, "#program=A4", "program-select");
   await page.getByTestId("no-server").waitFor({ timeout: 10_000 });
   assert.equal(await page.getByTestId("program-run").isDisabled(), true, "no server to run on");
   assert.equal(await page.getByTestId("compare-run").isDisabled(), true, "nor to compare on");

@@ -189,7 +189,7 @@ pub fn on_server(lang: Lang, body: String) -> Launched {
     let parser = RefCell::new(SseParser::default());
     let (events, end) = (inbox.clone(), inbox.clone());
     let stream = runtime::post_event_stream(
-        "/api/programs",
+        "api/programs",
         body,
         move |text| {
             for (name, data) in parser.borrow_mut().push(&text) {
@@ -305,8 +305,8 @@ pub fn in_page(
     options.limits.max_threads = PAGE_MAX_THREADS;
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
-    // The presets' http://127.0.0.1:8080 is the page's own server.
-    options.server = runtime::origin();
+    // The presets' http://127.0.0.1:8080 is the page's own server, or the static site's folder.
+    options.server = runtime::page_base();
     futurelab::spawn_thread("futurelab run", move || {
         let report: RunReport = run(&program, options);
         flush(&ended);

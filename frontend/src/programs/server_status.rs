@@ -26,12 +26,12 @@ pub struct ClusterInfo {
 /// `futurelab site` writes there, is no `{"status":"ok"}`), then `/api/programs` where its process
 /// pools run.
 pub fn ask(answer: impl FnOnce(ServerStatus) + 'static) {
-    runtime::get_json("/healthz", move |health| {
+    runtime::get_json("healthz", move |health| {
         if !health.is_some_and(|body| body["status"] == "ok") {
             answer(ServerStatus::Absent);
             return;
         }
-        runtime::get_json("/api/programs", move |status| {
+        runtime::get_json("api/programs", move |status| {
             answer(ServerStatus::Serves {
                 cluster: status.as_ref().and_then(cluster_of),
             })

@@ -14,12 +14,13 @@ pub fn thread_index() -> Option<usize> {
     rayon::current_thread_index()
 }
 
-/// The page's origin (`http://127.0.0.1:8080`), from the window or from a worker.
-pub fn origin() -> Option<String> {
-    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
-    js_sys::Reflect::get(&location, &JsValue::from_str("origin"))
-        .ok()?
-        .as_string()
+/// The folder the page was loaded from, with its trailing slash: `http://127.0.0.1:8080/` from
+/// `futurelab serve`, `https://someone.github.io/futurelab/` from a static host that serves the site
+/// below a path. The server's routes (and the static site's files) are under it. On the UI thread only
+/// (a worker's location is its own script's).
+pub fn page_base() -> Option<String> {
+    let base = web_sys::window()?.document()?.base_uri().ok()??;
+    Some(web_sys::Url::new_with_base(".", &base).ok()?.href())
 }
 
 /// True when the page's URL has `?name` (or `&name`) in its query.
@@ -240,7 +241,7 @@ impl Drop for StreamHandle {
     }
 }
 
-/// `GET path` on the page's own server: calls `answer` with the JSON body of a 2xx answer, or `None`
+/// `GET path` on the page's own server (`path` is relative to the page's folder, [`page_base`]): calls `answer` with the JSON body of a 2xx answer, or `None`
 /// (an error status, a body that is not JSON, or nothing answering).
 pub fn get_json(path: &str, answer: impl FnOnce(Option<serde_json::Value>) + 'static) {
     let path = path.to_string();
@@ -263,7 +264,7 @@ pub fn get_json(path: &str, answer: impl FnOnce(Option<serde_json::Value>) + 'st
     });
 }
 
-/// POSTs `body` (JSON) to `path` on the page's own server and hands the answer's text to `on_text` chunk
+/// POSTs `body` (JSON) to `path` on the page's own server (relative to the page's folder) and hands the answer's text to `on_text` chunk
 /// by chunk as it arrives; `on_end` gets `Ok` at the end of the stream, or why it failed (with the
 /// server's JSON `error` for a 4xx/5xx answer).
 pub fn post_event_stream(

@@ -61,7 +61,7 @@ pub enum StreamError {
 }
 
 pub use imp::{
-    browser_languages, copy_page_link, download, get_json, location_hash, origin,
+    browser_languages, copy_page_link, download, get_json, location_hash, page_base,
     post_event_stream, query_flag, query_value, set_document_language, set_location_hash,
     set_query_value, start, start_own_threads, thread_index, StreamHandle,
 };

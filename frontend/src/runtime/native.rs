@@ -14,7 +14,7 @@ pub fn query_flag(_name: &str) -> bool {
     false
 }
 
-pub fn origin() -> Option<String> {
+pub fn page_base() -> Option<String> {
     None
 }
 
@@ -57,8 +57,8 @@ impl StreamHandle {
 /// assumed.
 pub fn get_json(path: &str, answer: impl FnOnce(Option<serde_json::Value>) + 'static) {
     answer(match path {
-        "/healthz" => Some(serde_json::json!({ "status": "ok" })),
-        "/api/programs" => Some(serde_json::json!({ "running": 0, "limit": 4, "cluster": null })),
+        "healthz" => Some(serde_json::json!({ "status": "ok" })),
+        "api/programs" => Some(serde_json::json!({ "running": 0, "limit": 4, "cluster": null })),
         _ => None,
     });
 }
