@@ -135,6 +135,32 @@ async fn a_program_that_raises_ends_with_its_traceback() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_that_prints_without_end_is_stopped_at_the_output_limit() {
+    let (_dist, addr) = server().await;
+    let body = json!({ "source": "while True:\n    print('x' * 999)\n" });
+    let events = EventReader::new(post(addr, &body).await).all().await;
+    let (done, prints) = events.split_last().expect("events");
+    let printed: usize = prints
+        .iter()
+        .filter(|e| e.event == "print")
+        .map(|e| e.data["text"].as_str().expect("a print's text").len())
+        .sum();
+    let limit = futurelab_server::server::program_runs::MAX_OUTPUT_BYTES;
+    assert!(printed <= limit, "{printed} bytes passed the limit");
+    assert!(
+        printed > limit - 1000,
+        "only {printed} bytes came before the limit"
+    );
+    assert_eq!(done.event, "done");
+    assert_eq!(done.data["output_limit_bytes"], limit);
+    assert_eq!(done.data["time_limit_s"], Value::Null);
+    assert!(done.data["stopped"]
+        .as_str()
+        .expect("stopped")
+        .contains("printed more than 4 MiB"));
+}
+
 /// A program that prints `waiting` and then waits for ever.
 fn waiting_forever() -> Value {
     json!({ "source": "import threading\nprint('waiting')\nthreading.Event().wait()\n" })

@@ -13,9 +13,10 @@
 //!   whole text, and when, on the trace's clock) in order; `trace` events, each a JSON array of
 //!   [`TraceEvent`]s in recording order (the futures, the waits, every thread's start and end, who
 //!   holds the GIL: what the page draws), batched as the client reads them; then one `done`
-//!   (`{"elapsed_ms", "error", "stopped", "time_limit_s", "background_errors", "trace_dropped"}`: the
-//!   uncaught exception's traceback, why the run was stopped (and the limit, when it was the run's time
-//!   limit, for the page to say in its language), what CPython would have written on standard
+//!   (`{"elapsed_ms", "error", "stopped", "time_limit_s", "output_limit_bytes", "background_errors",
+//!   "trace_dropped"}`: the uncaught exception's traceback, why the run was stopped (and the limit,
+//!   when it was the run's time limit or [`MAX_OUTPUT_BYTES`] of output, for the page to say in its
+//!   language), what CPython would have written on standard
 //!   error meanwhile, such as an exception in a thread, and how many trace events went over
 //!   [`MAX_TRACE_EVENTS`]). Every event recorded before the run ended is sent before `done`.
 //! - A client that leaves stops the run; its worker processes are killed. A client slower than the
@@ -57,6 +58,11 @@ pub const SLOW_CLIENT: Duration = Duration::from_secs(10);
 /// Trace events kept for one run; later ones are counted in `done`'s `trace_dropped` (a busy program
 /// still runs to its end, its drawing stops there).
 pub const MAX_TRACE_EVENTS: usize = 200_000;
+
+/// The most a run may print (its `print` events' texts together): a print loop writes about 20 MB a
+/// second, all of which the page would keep. Past it the run is stopped, and `done` says
+/// `output_limit_bytes`.
+pub const MAX_OUTPUT_BYTES: usize = 4 << 20;
 
 /// The largest program source accepted.
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024;
@@ -214,6 +220,7 @@ pub(crate) async fn start(
             .map_or(runs.time_limit, Duration::from_secs_f64)
             .min(runs.time_limit),
     );
+    options.limits.max_output_bytes = Some(MAX_OUTPUT_BYTES);
     options.server = Some(runs.base_url.clone());
     options.process_worker = runs.process_worker.clone();
     options.cluster = runs.cluster.as_ref().map(|c| c.target().clone());
@@ -230,6 +237,7 @@ pub(crate) async fn start(
                 "error": report.error,
                 "stopped": report.stopped,
                 "time_limit_s": report.time_limit_reached.map(|limit| limit.as_secs_f64()),
+                "output_limit_bytes": report.output_limit_reached,
                 "background_errors": report.background_errors,
                 "trace_dropped": trace.dropped(),
             });

@@ -84,6 +84,11 @@ pub struct Limits {
     pub max_items: usize,
     /// The most threads of a program alive at once (and the most workers one executor may have).
     pub max_threads: usize,
+    /// The most bytes a run may print, its threads and its worker processes together; `None` (the
+    /// default) prints on, as CPython does. The print that would pass it is not written, and the run is
+    /// stopped saying so ([`RunReport::stopped`]). Whoever keeps a run's whole output (the server's
+    /// stream, the page's console) sets it: a loop of prints fills a gigabyte in a minute.
+    pub max_output_bytes: Option<usize>,
 }
 
 impl Default for Limits {
@@ -91,6 +96,7 @@ impl Default for Limits {
         Limits {
             max_items: 1_000_000,
             max_threads: 1000,
+            max_output_bytes: None,
         }
     }
 }
@@ -248,6 +254,8 @@ pub struct RunReport {
     /// The time limit the run reached, when that is what stopped it: for saying so in other words
     /// (the page says it in the reader's language).
     pub time_limit_reached: Option<Duration>,
+    /// The output limit ([`Limits::max_output_bytes`]) the run reached, when that is what stopped it.
+    pub output_limit_reached: Option<usize>,
     /// What CPython would have written on standard error meanwhile: an exception in a thread, in a done
     /// callback, or in a task nobody awaited, each with its traceback.
     pub background_errors: Vec<String>,
@@ -302,6 +310,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
             error: Some(format!("RuntimeError: can't start the main thread: {e}")),
             stopped: None,
             time_limit_reached: None,
+            output_limit_reached: None,
             background_errors: Vec::new(),
             elapsed: started.elapsed(),
         };
@@ -331,6 +340,10 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let time_limit_reached = options
         .time_limit
         .filter(|&limit| stopped.as_deref() == Some(limit_reason(limit).as_str()));
+    let output_limit_reached = options
+        .limits
+        .max_output_bytes
+        .filter(|&limit| stopped.as_deref() == Some(interp::output_limit_reason(limit).as_str()));
     // What the main thread raised once the run was stopped is the stop's doing (its worker processes
     // were killed, say), not the program's: the report gives the reason instead.
     let error = if stopped.is_some() { None } else { error };
@@ -345,6 +358,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         error,
         stopped,
         time_limit_reached,
+        output_limit_reached,
         background_errors,
         elapsed: started.elapsed(),
     }

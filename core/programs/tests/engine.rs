@@ -97,6 +97,44 @@ fn queues_and_events_hand_work_between_threads() {
 }
 
 #[test]
+fn a_run_that_prints_past_its_output_limit_is_stopped_saying_so() {
+    // Two threads print at once: the limit counts their prints together.
+    let (out, report) = run_source(
+        "import threading\ndef shout(name):\n    i = 0\n    while True:\n        print(name, i)\n        i += 1\n\
+         threading.Thread(target=shout, args=('b',)).start()\nshout('a')\n",
+        |o| {
+            o.limits = Limits {
+                max_output_bytes: Some(4096),
+                ..Limits::default()
+            }
+        },
+    );
+    let stopped = report
+        .stopped
+        .expect("stopped by the limit, not by the time limit");
+    assert!(stopped.contains("printed more than 4 KiB"), "{stopped}");
+    assert_eq!(report.output_limit_reached, Some(4096));
+    assert_eq!(report.time_limit_reached, None);
+    assert!(out.len() <= 4096, "{} bytes passed the limit", out.len());
+    assert!(
+        out.len() > 4096 - 16,
+        "the prints before the limit were all kept"
+    );
+    // Every print is whole, and each thread's are in order.
+    for name in ["a", "b"] {
+        let numbers: Vec<usize> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix(&format!("{name} ")))
+            .map(|n| n.parse().expect("a whole print"))
+            .collect();
+        assert!(
+            numbers.iter().enumerate().all(|(i, &n)| i == n),
+            "{name}: {numbers:?}"
+        );
+    }
+}
+
+#[test]
 fn a_program_that_never_ends_is_stopped_by_its_time_limit() {
     let started = Instant::now();
     let (_, report) = run_source(

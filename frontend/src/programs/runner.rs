@@ -88,6 +88,10 @@ pub const PAGE_TRACE_EVENTS: usize = 200_000;
 /// memory (at most 1 GiB), so the page allows fewer than the server's 1,000.
 pub const PAGE_MAX_THREADS: usize = 256;
 
+/// The most a run in this page may print: the console keeps all of it, and a print loop writes about
+/// 20 MB a second. Past it the run is stopped, saying so.
+pub const PAGE_MAX_OUTPUT_BYTES: usize = 4 << 20;
+
 /// A run under way, and how to stop it.
 pub struct Launched {
     pub inbox: Inbox,
@@ -127,6 +131,8 @@ pub struct Summary {
     pub stopped: Option<String>,
     /// The time limit that stopped it (s), if that is what did: said in the page's language.
     pub time_limit_s: Option<f64>,
+    /// The output limit that stopped it (bytes), if that is what did: likewise.
+    pub output_limit_bytes: Option<u64>,
     pub background_errors: Vec<String>,
     pub trace_dropped: u64,
 }
@@ -142,6 +148,16 @@ impl Summary {
                     (
                         "limit",
                         &format!("{:.1}", self.time_limit_s.unwrap_or_default()),
+                    ),
+                ],
+            ),
+            (Some(_), _) if self.output_limit_bytes.is_some() => lang.f(
+                "summary.output_limit",
+                &[
+                    ("seconds", &seconds),
+                    (
+                        "mib",
+                        &(self.output_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
                     ),
                 ],
             ),
@@ -221,6 +237,7 @@ pub fn on_server(lang: Lang, body: String) -> Launched {
                                 error: json["error"].as_str().map(str::to_string),
                                 stopped: json["stopped"].as_str().map(str::to_string),
                                 time_limit_s: json["time_limit_s"].as_f64(),
+                                output_limit_bytes: json["output_limit_bytes"].as_u64(),
                                 background_errors: strings("background_errors"),
                                 trace_dropped: json["trace_dropped"].as_u64().unwrap_or_default(),
                             },
@@ -303,6 +320,7 @@ pub fn in_page(
     options.free_threaded = settings.free_threaded;
     options.time_limit = Some(time_limit.min(PAGE_TIME_LIMIT));
     options.limits.max_threads = PAGE_MAX_THREADS;
+    options.limits.max_output_bytes = Some(PAGE_MAX_OUTPUT_BYTES);
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
     // The presets' http://127.0.0.1:8080 is the page's own server, or the static site's folder.
@@ -318,6 +336,7 @@ pub fn in_page(
                     error: report.error.clone(),
                     stopped: report.stopped.clone(),
                     time_limit_s: report.time_limit_reached.map(|l| l.as_secs_f64()),
+                    output_limit_bytes: report.output_limit_reached.map(|l| l as u64),
                     background_errors: report.background_errors.clone(),
                     trace_dropped: trace.dropped(),
                 },
@@ -379,6 +398,49 @@ mod tests {
             ..summary
         };
         assert!(asked.words(Lang::En).contains(": stopped from the page."));
+    }
+
+    /// A run that prints without end in the page is stopped at the page's output limit, and says so
+    /// in the page's language.
+    #[test]
+    fn a_print_loop_in_the_page_stops_at_the_output_limit_and_says_so() {
+        let program =
+            futurelab_programs::parse_program("while True:\n    print('x' * 999)\n").unwrap();
+        let settings = Settings {
+            time_scale: 1.0,
+            free_threaded: false,
+        };
+        let launched = in_page(program, settings, PAGE_TIME_LIMIT).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut printed = 0;
+        let summary = 'ended: loop {
+            assert!(std::time::Instant::now() < deadline, "the run ended");
+            for item in take(&launched.inbox) {
+                match item {
+                    Incoming::Print { text, .. } => printed += text.len(),
+                    Incoming::Ended { summary, .. } => break 'ended summary,
+                    _ => {}
+                }
+            }
+            std::thread::yield_now();
+        };
+        assert!(printed <= PAGE_MAX_OUTPUT_BYTES && printed > PAGE_MAX_OUTPUT_BYTES - 1000);
+        assert_eq!(
+            summary.output_limit_bytes,
+            Some(PAGE_MAX_OUTPUT_BYTES as u64)
+        );
+        assert!(
+            summary
+                .words(Lang::En)
+                .contains("the program printed more than 4 MiB"),
+            "{}",
+            summary.words(Lang::En)
+        );
+        assert!(
+            summary.words(Lang::ZhCn).contains("程序输出超过了 4 MiB"),
+            "{}",
+            summary.words(Lang::ZhCn)
+        );
     }
 
     #[test]

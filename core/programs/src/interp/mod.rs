@@ -55,6 +55,37 @@ pub type R<T> = Result<T, Flow>;
 /// Where a program's output goes: each `print` call's whole text, atomically, with the printing thread.
 pub type Sink = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
+/// `sink`, passing on at most `limit` bytes in all ([`crate::Limits::max_output_bytes`]): the print
+/// that would pass the limit is dropped, and `stop` stops the run, saying why, once.
+fn limit_output(sink: Sink, limit: usize, stop: crate::StopHandle) -> Sink {
+    let written = AtomicUsize::new(0);
+    Arc::new(move |thread: &str, text: &str| {
+        let before = written.fetch_add(text.len(), Ordering::Relaxed);
+        if before.saturating_add(text.len()) <= limit {
+            sink(thread, text);
+        } else if before <= limit {
+            stop.stop(output_limit_reason(limit));
+        }
+    })
+}
+
+/// Why a run that printed past `limit` bytes was stopped.
+pub(crate) fn output_limit_reason(limit: usize) -> String {
+    format!(
+        "the program printed more than {}, the most a run may print here",
+        describe_bytes(limit)
+    )
+}
+
+/// `4 MiB`, `1 KiB`, or `100 bytes`.
+fn describe_bytes(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
 /// What every thread of one run shares.
 pub struct Runtime {
     pub(crate) globals: Mutex<HashMap<String, Value>>,
@@ -198,7 +229,10 @@ impl Runtime {
     ) -> Arc<Self> {
         let rt = Arc::new(Runtime {
             globals: Mutex::new(HashMap::new()),
-            sink: options.sink.clone(),
+            sink: match options.limits.max_output_bytes {
+                Some(limit) => limit_output(options.sink.clone(), limit, options.stop.clone()),
+                None => options.sink.clone(),
+            },
             console_open: AtomicBool::new(true),
             clock: crate::clock::Clock::new(options.time_scale),
             cancel: Cancel {
