@@ -354,29 +354,36 @@ pub fn in_page(
 mod tests {
     use super::*;
 
-    /// A run stopped by its time limit says so in the page's language; a stop for another reason keeps
-    /// the reason's own words.
-    #[test]
-    fn a_run_that_reaches_its_time_limit_says_so_in_the_page_s_language() {
-        let program =
-            futurelab_programs::parse_program("import time\nwhile True:\n    time.sleep(0.01)\n")
-                .unwrap();
+    /// Runs `source` in the page, in real time with at most `limit`, until it ends: everything it
+    /// reported (its end last), and how it ended.
+    fn run_to_end(source: &str, limit: Duration) -> (Vec<Incoming>, Summary) {
+        let program = futurelab_programs::parse_program(source).unwrap();
         let settings = Settings {
             time_scale: 1.0,
             free_threaded: false,
         };
-        let launched = in_page(program, settings, Duration::from_millis(300)).unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        let summary = loop {
-            assert!(std::time::Instant::now() < deadline, "the run ended");
-            if let Some(Incoming::Ended { summary, .. }) = take(&launched.inbox)
-                .into_iter()
-                .find(|i| matches!(i, Incoming::Ended { .. }))
-            {
-                break summary;
+        let launched = in_page(program, settings, limit).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut got = Vec::new();
+        loop {
+            if let Some(Incoming::Ended { summary, .. }) = got.last() {
+                let summary = summary.clone();
+                return (got, summary);
             }
+            assert!(std::time::Instant::now() < deadline, "the run ended");
+            got.extend(take(&launched.inbox));
             std::thread::yield_now();
-        };
+        }
+    }
+
+    /// A run stopped by its time limit says so in the page's language; a stop for another reason keeps
+    /// the reason's own words.
+    #[test]
+    fn a_run_that_reaches_its_time_limit_says_so_in_the_page_s_language() {
+        let (_, summary) = run_to_end(
+            "import time\nwhile True:\n    time.sleep(0.01)\n",
+            Duration::from_millis(300),
+        );
         assert_eq!(summary.time_limit_s, Some(0.3));
         assert!(
             summary
@@ -404,26 +411,14 @@ mod tests {
     /// in the page's language.
     #[test]
     fn a_print_loop_in_the_page_stops_at_the_output_limit_and_says_so() {
-        let program =
-            futurelab_programs::parse_program("while True:\n    print('x' * 999)\n").unwrap();
-        let settings = Settings {
-            time_scale: 1.0,
-            free_threaded: false,
-        };
-        let launched = in_page(program, settings, PAGE_TIME_LIMIT).unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        let mut printed = 0;
-        let summary = 'ended: loop {
-            assert!(std::time::Instant::now() < deadline, "the run ended");
-            for item in take(&launched.inbox) {
-                match item {
-                    Incoming::Print { text, .. } => printed += text.len(),
-                    Incoming::Ended { summary, .. } => break 'ended summary,
-                    _ => {}
-                }
-            }
-            std::thread::yield_now();
-        };
+        let (got, summary) = run_to_end("while True:\n    print('x' * 999)\n", PAGE_TIME_LIMIT);
+        let printed: usize = got
+            .iter()
+            .map(|i| match i {
+                Incoming::Print { text, .. } => text.len(),
+                _ => 0,
+            })
+            .sum();
         assert!(printed <= PAGE_MAX_OUTPUT_BYTES && printed > PAGE_MAX_OUTPUT_BYTES - 1000);
         assert_eq!(
             summary.output_limit_bytes,
@@ -445,26 +440,11 @@ mod tests {
 
     #[test]
     fn a_run_in_the_page_reports_prints_its_trace_and_its_end_in_order() {
-        let program = futurelab_programs::parse_program(
+        let (got, summary) = run_to_end(
             "from concurrent.futures import ThreadPoolExecutor\n\
              with ThreadPoolExecutor(2) as ex:\n    print(list(ex.map(abs, [-1, -2, -3])))\n",
-        )
-        .unwrap();
-        let settings = Settings {
-            time_scale: 1.0,
-            free_threaded: false,
-        };
-        let launched = in_page(program, settings, PAGE_TIME_LIMIT).unwrap();
-        let mut got = Vec::new();
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while !matches!(got.last(), Some(Incoming::Ended { .. })) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the run ended: {got:?}"
-            );
-            got.extend(take(&launched.inbox));
-            std::thread::yield_now();
-        }
+            PAGE_TIME_LIMIT,
+        );
         assert!(
             got.iter()
                 .any(|i| matches!(i, Incoming::Print { text, .. } if text == "[1, 2, 3]\n")),
@@ -478,9 +458,6 @@ mod tests {
             })
             .sum();
         assert!(traced > 5, "{got:?}");
-        let Some(Incoming::Ended { summary, .. }) = got.last() else {
-            unreachable!()
-        };
         let words = summary.words(Lang::En);
         assert!(words.starts_with("Finished in"), "{words}");
     }
