@@ -92,6 +92,11 @@ async fn bad_requests_get_400_with_the_reason() {
         (json!({ "id": "A4", "time_scale": 5 }), "time_scale"),
         (json!({ "id": "A4", "extra": 1 }), "unknown field"),
         (json!("A4"), "not a program request"),
+        // 20,000 chained attributes once overflowed the run's stack and ended the server.
+        (
+            json!({ "source": format!("x = a{}\n", ".b".repeat(20_000)) }),
+            "more than 200 levels deep",
+        ),
     ];
     for (body, says) in cases {
         let response = post(addr, &body).await;
@@ -115,6 +120,10 @@ async fn bad_requests_get_400_with_the_reason() {
     assert_eq!(lines, [1, 3], "{answer}");
     let huge = json!({ "source": "#".repeat(70_000) });
     assert_eq!(post(addr, &huge).await.status(), 413);
+    let health = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,6 +254,8 @@ async fn hostile_programs_end_their_own_run_not_the_server() {
         ("open('/etc/passwd').read()\n", "FileNotFoundError"),
         ("import socket\n", "ModuleNotFoundError"),
         ("a = []\nb = [a]\na.append(b)\nprint(a == b)\n", ""),
+        // Dropped recursively, a list nested this deep once ended the server.
+        ("a = []\nfor i in range(300000):\n    a = [a]\n", ""),
     ];
     for (source, raises) in cases {
         let events = EventReader::new(post(addr, &json!({ "source": source })).await)

@@ -352,6 +352,76 @@ impl BinOp {
     }
 }
 
+impl Expr {
+    /// The expressions directly inside this one, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::None
+            | Expr::Bool(_)
+            | Expr::Int(_)
+            | Expr::Float(_)
+            | Expr::Str(_)
+            | Expr::Name(_) => Vec::new(),
+            Expr::FString(parts) => parts
+                .iter()
+                .filter_map(|part| match part {
+                    FPart::Value { expr, .. } => Some(expr),
+                    FPart::Lit(_) => None,
+                })
+                .collect(),
+            Expr::Attribute { value: e, .. }
+            | Expr::Unary { operand: e, .. }
+            | Expr::Await(e)
+            | Expr::Starred(e) => vec![e],
+            Expr::Call { func, args } => std::iter::once(&**func)
+                .chain(args.iter().map(|a| &a.value))
+                .collect(),
+            Expr::Subscript { value, index } => vec![value, index],
+            Expr::Slice { lower, upper } => lower.iter().chain(upper).map(|e| &**e).collect(),
+            Expr::BinOp { left, right, .. } => vec![left, right],
+            Expr::Compare { left, ops } => std::iter::once(&**left)
+                .chain(ops.iter().map(|(_, e)| e))
+                .collect(),
+            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
+                values.iter().collect()
+            }
+            Expr::IfExp { test, body, orelse } => vec![body, test, orelse],
+            Expr::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
+            Expr::ListComp {
+                elt,
+                target,
+                iter,
+                cond,
+            } => [&**elt, target, iter]
+                .into_iter()
+                .chain(cond.as_deref())
+                .collect(),
+            Expr::DictComp {
+                key,
+                value,
+                target,
+                iter,
+            } => vec![key, value, target, iter],
+            Expr::Lambda { params, body } => params
+                .iter()
+                .flat_map(|p| p.annotation.iter().chain(&p.default))
+                .chain(std::iter::once(&**body))
+                .collect(),
+        }
+    }
+
+    /// The depth of this expression's tree (a name or a literal is 1), if it is at most `budget`;
+    /// `None` if it is deeper. It recurses at most `budget` levels, so it is safe on any tree.
+    pub fn depth_within(&self, budget: usize) -> Option<usize> {
+        let below = budget.checked_sub(1)?;
+        let mut deepest = 0;
+        for child in self.children() {
+            deepest = deepest.max(child.depth_within(below)?);
+        }
+        Some(deepest + 1)
+    }
+}
+
 impl CmpOp {
     /// The operator as Python writes it.
     pub fn symbol(self) -> &'static str {

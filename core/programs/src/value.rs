@@ -37,6 +37,69 @@ pub enum Value {
     Object(Arc<dyn Object>),
 }
 
+/// Dropping a value drops what it holds, and a value can hold one that holds one… a million deep
+/// (`a = [a]` in a loop, a linked list of instances): dropped recursively, that overflowed the thread's
+/// stack and ended the process. So the last owner of a container takes its contents out and drops
+/// them from a list instead, one level at a time, as CPython's "trashcan" does. A value still shared
+/// elsewhere is left whole.
+impl Drop for Value {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.take_contents(&mut pending);
+        while let Some(mut value) = pending.pop() {
+            value.take_contents(&mut pending);
+            // `value` drops here with nothing left inside it: its own drop takes nothing and returns.
+        }
+    }
+}
+
+impl Value {
+    /// Moves what this value holds into `into`, if this is the container's last owner.
+    fn take_contents(&mut self, into: &mut Vec<Value>) {
+        let take = |value: &mut Value| std::mem::replace(value, Value::None);
+        match self {
+            Value::Tuple(items) => {
+                if let Some(items) = Arc::get_mut(items) {
+                    into.extend(items.iter_mut().map(take));
+                }
+            }
+            Value::List(items) => {
+                if let Some(items) = Arc::get_mut(items) {
+                    let items = items.get_mut().unwrap_or_else(|p| p.into_inner());
+                    if into.is_empty() {
+                        std::mem::swap(into, items); // the common case: no copy, no allocation
+                    } else {
+                        into.append(items);
+                    }
+                }
+            }
+            Value::Dict(dict) => {
+                if let Some(dict) = Arc::get_mut(dict) {
+                    let entries = &mut dict.get_mut().unwrap_or_else(|p| p.into_inner()).entries;
+                    into.extend(entries.drain(..).flat_map(|(k, v)| [k, v]));
+                }
+            }
+            Value::Method(pair) => {
+                if let Some(pair) = Arc::get_mut(pair) {
+                    into.push(take(&mut pair.0));
+                }
+            }
+            Value::BoundMethod(pair) => {
+                if let Some(pair) = Arc::get_mut(pair) {
+                    into.push(take(&mut pair.0));
+                }
+            }
+            Value::Instance(instance) => {
+                if let Some(instance) = Arc::get_mut(instance) {
+                    let attrs = instance.attrs.get_mut().unwrap_or_else(|p| p.into_inner());
+                    into.extend(attrs.drain().map(|(_, v)| v));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A dict in insertion order. Keys are compared with Python's `==` (programs use few keys).
 #[derive(Default, Clone)]
 pub struct Dict {

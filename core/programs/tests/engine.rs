@@ -97,6 +97,20 @@ fn queues_and_events_hand_work_between_threads() {
 }
 
 #[test]
+fn values_nested_a_million_deep_are_dropped_without_overflowing_the_stack() {
+    // Dropped recursively, each of these overflowed the thread's stack and ended the process.
+    let out = output(
+        "a = []\nt = ()\nd = {}\nfor i in range(1000000):\n    a = [a]\n    t = (t,)\n    d = {'k': d}\n\
+         class Node:\n    def __init__(self, next):\n        self.next = next\n\
+         n = None\nfor i in range(300000):\n    n = Node(n)\n\
+         m = [].append\nfor i in range(300000):\n    m = [m].append\n\
+         print(len(a), len(t), len(d), n.next is not None)\n\
+         a = t = d = n = m = None\nprint('dropped')\n",
+    );
+    assert_eq!(out, "1 1 1 True\ndropped\n");
+}
+
+#[test]
 fn a_run_that_prints_past_its_output_limit_is_stopped_saying_so() {
     // Two threads print at once: the limit counts their prints together.
     let (out, report) = run_source(

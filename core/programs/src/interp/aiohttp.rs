@@ -46,7 +46,7 @@ impl Object for Session {
                 if *lock(&self.closed) {
                     return Err(ctx.error("RuntimeError", "Session is closed"));
                 }
-                match kw_or_pos(&args, "url", 0) {
+                match &kw_or_pos(&args, "url", 0) {
                     Some(Value::Str(url)) => Ok(Value::object(RequestContext {
                         url: url.to_string(),
                     })),

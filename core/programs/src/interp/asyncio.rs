@@ -1044,7 +1044,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
                 ));
             }
             let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
-            let first = matches!(kw_or_pos(&a, "return_when", 2), Some(Value::Str(s)) if s.as_ref() != "ALL_COMPLETED");
+            let first = matches!(&kw_or_pos(&a, "return_when", 2), Some(Value::Str(s)) if s.as_ref() != "ALL_COMPLETED");
             Ok(Value::object(Awaitable::Wait { fs, timeout, first }))
         }),
         "gather" => f("gather", |ctx, a| {

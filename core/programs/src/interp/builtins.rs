@@ -1040,7 +1040,7 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             let [items] = exactly(ctx, "join", args)?;
             let mut parts = Vec::new();
             for (i, item) in ctx.iterate_all(&items)?.into_iter().enumerate() {
-                match item {
+                match &item {
                     Value::Str(p) => parts.push(p.to_string()),
                     other => {
                         return Err(ctx.error(

@@ -137,7 +137,7 @@ pub(crate) struct TupleType {
 }
 
 pub(super) fn namedtuple(ctx: &Ctx, a: Args) -> R<Value> {
-    let name = match kw_or_pos(&a, "typename", 0) {
+    let name = match &kw_or_pos(&a, "typename", 0) {
         Some(Value::Str(s)) => s.to_string(),
         _ => return Err(ctx.error("TypeError", "namedtuple() needs a type name")),
     };
@@ -267,7 +267,7 @@ pub(crate) struct EnumType {
 }
 
 pub(super) fn new_enum(ctx: &Ctx, a: Args) -> R<Value> {
-    let name = match kw_or_pos(&a, "value", 0) {
+    let name = match &kw_or_pos(&a, "value", 0) {
         Some(Value::Str(s)) => s.to_string(),
         _ => {
             return Err(ctx.error(

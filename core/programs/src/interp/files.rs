@@ -69,7 +69,7 @@ fn parent(path: &str) -> String {
 }
 
 fn str_arg(ctx: &Ctx, v: Option<Value>, what: &str) -> R<String> {
-    match v {
+    match &v {
         Some(Value::Str(s)) => Ok(s.to_string()),
         Some(other) => Err(ctx.error(
             "TypeError",

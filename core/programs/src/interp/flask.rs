@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 /// `flask.Flask(import_name)`.
 pub(super) fn new_app(ctx: &Ctx, a: Args) -> R<Value> {
-    let name = match kw_or_pos(&a, "import_name", 0) {
+    let name = match &kw_or_pos(&a, "import_name", 0) {
         Some(Value::Str(s)) => s.to_string(),
         _ => {
             return Err(ctx.error(
@@ -132,23 +132,25 @@ impl App {
             return Ok(TestResponse::new(404, error_page(404)));
         };
         let answered = match ctx.call(&view, Args { pos: Vec::new(), kw }) {
-            Ok(Value::Str(body)) => Ok(TestResponse::new(200, body.to_string())),
-            Ok(Value::Tuple(t)) => match &t[..] {
-                [Value::Str(body), Value::Int(status)] if (100..600).contains(status) => {
-                    Ok(TestResponse::new(*status as u16, body.to_string()))
-                }
-                _ => Err(ctx.exception(
+            Ok(answer) => match &answer {
+                Value::Str(body) => Ok(TestResponse::new(200, body.to_string())),
+                Value::Tuple(t) => match &t[..] {
+                    [Value::Str(body), Value::Int(status)] if (100..600).contains(status) => {
+                        Ok(TestResponse::new(*status as u16, body.to_string()))
+                    }
+                    _ => Err(ctx.exception(
+                        "TypeError",
+                        vec![Value::str("The view function did not return a valid response tuple.")],
+                    )),
+                },
+                other => Err(ctx.exception(
                     "TypeError",
-                    vec![Value::str("The view function did not return a valid response tuple.")],
+                    vec![Value::str(format!(
+                        "The view function did not return a valid response. The return type must be a string or a tuple, but it was a {}.",
+                        other.type_name()
+                    ))],
                 )),
             },
-            Ok(other) => Err(ctx.exception(
-                "TypeError",
-                vec![Value::str(format!(
-                    "The view function did not return a valid response. The return type must be a string or a tuple, but it was a {}.",
-                    other.type_name()
-                ))],
-            )),
             Err(Flow::Raise(exc, line)) => {
                 ctx.rt.report_error(format!(
                     "ERROR in app: Exception on {path} [GET]\n{}",
@@ -181,7 +183,7 @@ impl Object for App {
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
             "route" => {
-                let rule = match kw_or_pos(&args, "rule", 0) {
+                let rule = match &kw_or_pos(&args, "rule", 0) {
                     Some(Value::Str(rule)) => rule.to_string(),
                     _ => {
                         return Err(ctx.error(
@@ -267,7 +269,7 @@ impl Object for TestClient {
             "__enter__" => Ok(this.clone()),
             "__exit__" => Ok(Value::Bool(false)),
             _ => {
-                let path = match kw_or_pos(&args, "path", 0) {
+                let path = match &kw_or_pos(&args, "path", 0) {
                     None => "/".to_string(),
                     Some(Value::Str(p)) => p.to_string(),
                     Some(other) => {

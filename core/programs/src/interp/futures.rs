@@ -294,7 +294,7 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
             ),
         ));
     }
-    let prefix = match kw_or_pos(&a, "thread_name_prefix", 1) {
+    let prefix = match &kw_or_pos(&a, "thread_name_prefix", 1) {
         Some(Value::Str(p)) if !p.is_empty() => p.to_string(),
         _ => format!(
             "ThreadPoolExecutor-{}",
@@ -683,7 +683,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         )
     })?;
     let timeout = timeout_arg(ctx, kw_or_pos(&a, "timeout", 1))?;
-    let when = match kw_or_pos(&a, "return_when", 2) {
+    let when = match &kw_or_pos(&a, "return_when", 2) {
         None => "ALL_COMPLETED".to_string(),
         Some(Value::Str(s))
             if matches!(
@@ -696,7 +696,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         Some(other) => {
             return Err(ctx.error(
                 "ValueError",
-                format!("Invalid return condition: {}", repr(&other)),
+                format!("Invalid return condition: {}", repr(other)),
             ))
         }
     };

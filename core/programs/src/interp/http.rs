@@ -19,7 +19,7 @@ const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// `requests.get(url, timeout=None)`.
 pub(super) fn get(ctx: &Ctx, a: Args) -> R<Value> {
-    let url = match kw_or_pos(&a, "url", 0) {
+    let url = match &kw_or_pos(&a, "url", 0) {
         Some(Value::Str(u)) => u.to_string(),
         Some(other) => {
             return Err(ctx.error(
@@ -51,7 +51,7 @@ pub(super) fn get(ctx: &Ctx, a: Args) -> R<Value> {
 
 /// `urllib.request.Request(url)`: the URL, kept for `urlopen`.
 pub(super) fn request(ctx: &Ctx, a: Args) -> R<Value> {
-    match kw_or_pos(&a, "url", 0) {
+    match &kw_or_pos(&a, "url", 0) {
         Some(Value::Str(url)) => Ok(Value::object(UrlRequest(url.to_string()))),
         _ => Err(ctx.error("TypeError", "Request() needs a URL string")),
     }
@@ -75,7 +75,7 @@ impl Object for UrlRequest {
 /// `urllib.request.urlopen(url or Request)`: the response, or `HTTPError` for a status of 400 or more and
 /// `URLError` when the server cannot be reached or the host is not the futurelab server.
 pub(super) fn urlopen(ctx: &Ctx, a: Args) -> R<Value> {
-    let url = match kw_or_pos(&a, "url", 0) {
+    let url = match &kw_or_pos(&a, "url", 0) {
         Some(Value::Str(u)) => u.to_string(),
         Some(v) => match v.downcast::<UrlRequest>() {
             Some(r) => r.0.clone(),

@@ -586,7 +586,7 @@ impl Ctx {
                 let mut base_classes = Vec::new();
                 for b in bases {
                     match self.eval(frame, b)? {
-                        Value::Class(c) => base_classes.push(c),
+                        Value::Class(ref c) => base_classes.push(c.clone()),
                         other => {
                             return Err(self.error(
                                 "TypeError",
@@ -804,14 +804,14 @@ impl Ctx {
             return Ok(true);
         };
         let classes = match self.eval(frame, type_)? {
-            Value::Tuple(t) => t.to_vec(),
+            Value::Tuple(ref t) => t.to_vec(),
             one => vec![one],
         };
         for class in classes {
-            match class {
+            match &class {
                 Value::Class(c) if c.is_exception() => {
                     if let Value::Instance(i) = exc {
-                        if i.class.is_subclass_of(&c) {
+                        if i.class.is_subclass_of(c) {
                             return Ok(true);
                         }
                     }
@@ -819,7 +819,7 @@ impl Ctx {
                 other => {
                     return Err(self.error(
                         "TypeError",
-                        format!("catching classes that do not inherit from BaseException is not allowed ({})", repr(&other)),
+                        format!("catching classes that do not inherit from BaseException is not allowed ({})", repr(other)),
                     ))
                 }
             }
@@ -1477,7 +1477,9 @@ impl Ctx {
 /// A function found on a class, bound to `instance`.
 fn bind(instance: &Value, f: Value) -> Value {
     match f {
-        Value::Function(func) => Value::BoundMethod(Arc::new((instance.clone(), func))),
+        Value::Function(ref func) => {
+            Value::BoundMethod(Arc::new((instance.clone(), Arc::clone(func))))
+        }
         other => other,
     }
 }

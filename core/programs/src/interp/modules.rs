@@ -377,13 +377,13 @@ impl Object for Stdout {
         match name {
             "write" => {
                 let [text] = exactly(ctx, "write", args)?;
-                let Value::Str(text) = text else {
+                let Value::Str(text) = &text else {
                     return Err(ctx.error(
                         "TypeError",
                         format!("write() argument must be str, not {}", text.type_name()),
                     ));
                 };
-                ctx.write(&text);
+                ctx.write(text);
                 Ok(Value::Int(text.chars().count() as i64))
             }
             _ => Ok(Value::None),

@@ -52,10 +52,10 @@ pub(super) fn new_process(ctx: &Ctx, a: Args) -> R<Value> {
         ));
     }
     let target = kw_or_pos(&a, "target", 1).unwrap_or(Value::None);
-    let args = match kw_or_pos(&a, "args", 3) {
+    let args = match &kw_or_pos(&a, "args", 3) {
         None | Some(Value::None) => Vec::new(),
         Some(Value::Tuple(items)) => items.to_vec(),
-        Some(Value::List(items)) => lock(&items).clone(),
+        Some(Value::List(items)) => lock(items).clone(),
         Some(other) => {
             return Err(ctx.error(
                 "TypeError",
@@ -64,7 +64,7 @@ pub(super) fn new_process(ctx: &Ctx, a: Args) -> R<Value> {
         }
     };
     let number = 1 + ctx.rt.process_counter.fetch_add(1, Ordering::SeqCst);
-    let name = match kw_or_pos(&a, "name", 2) {
+    let name = match &kw_or_pos(&a, "name", 2) {
         None | Some(Value::None) => format!("Process-{number}"),
         Some(Value::Str(s)) => s.to_string(),
         Some(other) => {

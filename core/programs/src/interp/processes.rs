@@ -158,8 +158,8 @@ pub(super) fn from_wire(j: &Json) -> Value {
 /// The exception a worker's call ended with, rebuilt in this process (a class the runtime does not
 /// know is made, deriving from `Exception`).
 pub(super) fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
-    let known = ctx.rt.exceptions.value(class).and_then(|c| match c {
-        Value::Class(c) => Some(c),
+    let known = ctx.rt.exceptions.value(class).and_then(|c| match &c {
+        Value::Class(c) => Some(c.clone()),
         _ => None,
     });
     let class = known.unwrap_or_else(|| {

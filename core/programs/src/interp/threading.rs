@@ -80,7 +80,7 @@ pub(super) fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
     let name = match kw_or_pos(&a, "name", 2) {
         Some(Value::None) | None => {
             let n = ctx.rt.thread_counter.fetch_add(1, Ordering::SeqCst);
-            match ctx.get_attr(&target, "__name__") {
+            match &ctx.get_attr(&target, "__name__") {
                 Ok(Value::Str(t)) => format!("Thread-{n} ({t})"),
                 _ => format!("Thread-{n}"),
             }

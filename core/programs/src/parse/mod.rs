@@ -34,6 +34,13 @@ impl std::error::Error for SyntaxError {}
 /// The deepest nesting of expressions and blocks accepted (hostile input cannot exhaust the stack).
 const MAX_DEPTH: usize = 64;
 
+/// The deepest tree an expression of chained operations may make: `a + b + …`, `a.b.c…`, `f()()…`
+/// and `x[0][1]…` each make it a level deeper per link, without nesting in the source, and running,
+/// copying and dropping the tree recurse as deep (20,000 links overflowed a thread's stack and ended
+/// the server). CPython's compiler gives up near 3,000; the engine's threads have 1 MiB of stack in
+/// the browser, and the seed programs chain fewer than 10.
+const MAX_CHAIN_DEPTH: usize = 200;
+
 /// Parses a whole program.
 pub fn parse_program(src: &str) -> Result<Program, SyntaxError> {
     let mut parser = Parser::new(lexer::tokenize(src)?);
@@ -214,6 +221,36 @@ impl Parser {
             return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
         }
         Ok(())
+    }
+
+    /// The depth of `expr`'s tree, or an error past [`MAX_CHAIN_DEPTH`].
+    fn chain_depth(&self, expr: &Expr) -> Parsed<usize> {
+        expr.depth_within(MAX_CHAIN_DEPTH)
+            .ok_or_else(|| self.chain_too_deep())
+    }
+
+    /// The depth of a chain's tree, `depth` so far, once one more link joins it to `operands` (the
+    /// right operand, a call's arguments, a subscript's index): an error past [`MAX_CHAIN_DEPTH`],
+    /// before the tree gets any deeper.
+    fn link<'e>(
+        &self,
+        depth: usize,
+        operands: impl IntoIterator<Item = &'e Expr>,
+    ) -> Parsed<usize> {
+        let mut deepest = depth;
+        for operand in operands {
+            deepest = deepest.max(self.chain_depth(operand)?);
+        }
+        if deepest >= MAX_CHAIN_DEPTH {
+            return Err(self.chain_too_deep());
+        }
+        Ok(deepest + 1)
+    }
+
+    fn chain_too_deep(&self) -> SyntaxError {
+        self.error(format!(
+            "an expression more than {MAX_CHAIN_DEPTH} levels deep (each chained operator, attribute, call or subscript is a level)"
+        ))
     }
 
     /// Ends a simple statement: an optional trailing comment, then the end of the line.
@@ -888,6 +925,7 @@ impl Parser {
 
     fn arith(&mut self) -> Parsed<Expr> {
         let mut left = self.term()?;
+        let mut depth = self.chain_depth(&left)?;
         loop {
             let op = match self.peek() {
                 Tok::Op("+") => BinOp::Add,
@@ -896,6 +934,7 @@ impl Parser {
             };
             self.advance();
             let right = self.term()?;
+            depth = self.link(depth, [&right])?;
             left = Expr::BinOp {
                 op,
                 left: Box::new(left),
@@ -906,6 +945,7 @@ impl Parser {
 
     fn term(&mut self) -> Parsed<Expr> {
         let mut left = self.factor()?;
+        let mut depth = self.chain_depth(&left)?;
         loop {
             let op = match self.peek() {
                 Tok::Op("*") => BinOp::Mul,
@@ -916,6 +956,7 @@ impl Parser {
             };
             self.advance();
             let right = self.factor()?;
+            depth = self.link(depth, [&right])?;
             left = Expr::BinOp {
                 op,
                 left: Box::new(left),
@@ -966,15 +1007,18 @@ impl Parser {
 
     fn primary(&mut self) -> Parsed<Expr> {
         let mut expr = self.atom()?;
+        let mut depth = self.chain_depth(&expr)?;
         loop {
             if self.eat_op(".") {
                 let attr = self.expect_name()?;
+                depth = self.link(depth, [])?;
                 expr = Expr::Attribute {
                     value: Box::new(expr),
                     attr,
                 };
             } else if self.eat_op("(") {
                 let args = self.call_args()?;
+                depth = self.link(depth, args.iter().map(|a| &a.value))?;
                 expr = Expr::Call {
                     func: Box::new(expr),
                     args,
@@ -982,6 +1026,7 @@ impl Parser {
             } else if self.eat_op("[") {
                 let index = self.subscript()?;
                 self.expect_op("]")?;
+                depth = self.link(depth, [&index])?;
                 expr = Expr::Subscript {
                     value: Box::new(expr),
                     index: Box::new(index),

@@ -113,6 +113,37 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn long_chains_are_an_error_not_a_stack_overflow() {
+    // Each chained link makes the tree a level deeper with no nesting in the source: 20,000 of them
+    // overflowed a thread's stack (and ended the server) when the tree was run or dropped.
+    for link in [".b", "[0]", "()", " + a", " * a", " - a", " // a"] {
+        let long = format!("x = a{}\n", link.repeat(20_000));
+        let message = err(&long).message;
+        assert!(
+            message.contains("more than 200 levels deep"),
+            "{link}: {message}"
+        );
+    }
+    // A chain whose first operand is a bracketed chain goes on from that one's depth: three of 80.
+    let links = " + a".repeat(80);
+    let nested = format!("x = ((a{links}){links}){links}\n");
+    let deep = |src: &str| {
+        parse_program(src).is_err_and(|e| e.message.contains("more than 200 levels deep"))
+    };
+    assert!(deep(&nested));
+    // A bracketed chain as a later operand hangs lower than the spine's top: 150 then 60 is too deep.
+    assert!(deep(&format!(
+        "x = a + (a{}){}\n",
+        " + a".repeat(60),
+        " + a".repeat(150)
+    )));
+    // Shorter chains are ordinary programs.
+    let program = format!("x = a{}\ny = a{}.b\n", " + a".repeat(150), ".b".repeat(150));
+    assert!(parse_program(&program).is_ok());
+    assert!(parse_program(&format!("x = ((a{links}){links})\n")).is_ok());
+}
+
+#[test]
 fn arbitrary_bytes_never_panic() {
     // A small deterministic fuzz: every prefix of a real program, and mangled variants of it.
     let src = include_str!("../presets/programs/A4.py");
