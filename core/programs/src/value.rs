@@ -385,13 +385,62 @@ pub fn exception_args(exc: &Value) -> Vec<Value> {
     }
 }
 
-const MAX_REPR_DEPTH: usize = 20;
+/// How deep `repr`, `==` and `<` go into values nested in lists, tuples and dicts: CPython's
+/// recursion limit. Past it (or, in the browser, past the thread's nesting budget) `repr` writes `...`
+/// and `==` / `<` answer "not equal" / "not ordered", where CPython raises `RecursionError`.
+const MAX_NESTED_DEPTH: usize = 1000;
+
+/// Runs one level of a recursion over nested values at `depth`: with room on the stack natively,
+/// within the nesting budget in the browser ([`crate::stack`]); `None` past [`MAX_NESTED_DEPTH`] or
+/// the budget.
+fn deeper<T>(depth: usize, level: impl FnOnce() -> T) -> Option<T> {
+    if depth > MAX_NESTED_DEPTH {
+        return None;
+    }
+    crate::stack::with_room(|| crate::stack::nested(|| Some(level()), || None))
+}
 
 fn write_repr(out: &mut String, v: &Value, depth: usize) {
-    if depth > MAX_REPR_DEPTH {
+    if deeper(depth, || write_repr_at(out, v, depth)).is_none() {
         out.push_str("...");
-        return;
     }
+}
+
+thread_local! {
+    /// The lists and dicts whose repr this thread is writing (CPython's `Py_ReprEnter`).
+    static IN_REPR: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A list or dict whose repr is being written, until dropped.
+struct InRepr(usize);
+
+impl InRepr {
+    /// `None` when `address`'s repr is being written already: the value contains itself, and CPython
+    /// writes `[...]` or `{...}` there.
+    fn enter(address: usize) -> Option<InRepr> {
+        IN_REPR.with(|writing| {
+            let mut writing = writing.borrow_mut();
+            if writing.contains(&address) {
+                return None;
+            }
+            writing.push(address);
+            Some(InRepr(address))
+        })
+    }
+}
+
+impl Drop for InRepr {
+    fn drop(&mut self) {
+        IN_REPR.with(|writing| {
+            let mut writing = writing.borrow_mut();
+            if let Some(at) = writing.iter().rposition(|&a| a == self.0) {
+                writing.remove(at);
+            }
+        });
+    }
+}
+
+fn write_repr_at(out: &mut String, v: &Value, depth: usize) {
     match v {
         Value::None => out.push_str("None"),
         Value::Bool(true) => out.push_str("True"),
@@ -415,6 +464,9 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
             out.push(')');
         }
         Value::List(items) => {
+            let Some(_writing) = InRepr::enter(v.address()) else {
+                return out.push_str("[...]");
+            };
             let items = lock(items).clone();
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -426,6 +478,9 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
             out.push(']');
         }
         Value::Dict(d) => {
+            let Some(_writing) = InRepr::enter(v.address()) else {
+                return out.push_str("{...}");
+            };
             let entries = lock(d).entries.clone();
             out.push('{');
             for (i, (k, v)) in entries.iter().enumerate() {
@@ -575,21 +630,13 @@ pub fn float_repr(x: f64) -> String {
     }
 }
 
-/// How deep `==` and `<` look into nested lists and tuples: past this (a list that contains itself,
-/// through others), they answer "not equal" / "not ordered" instead of recursing for ever. (CPython
-/// raises `RecursionError` there; a program of the seeds never gets near.)
-const MAX_COMPARE_DEPTH: usize = 200;
-
 /// Python's `==`.
 pub fn py_eq(a: &Value, b: &Value) -> bool {
     eq_at(a, b, 0)
 }
 
 fn eq_at(a: &Value, b: &Value, depth: usize) -> bool {
-    if depth > MAX_COMPARE_DEPTH {
-        return false;
-    }
-    let py_eq = |x: &Value, y: &Value| eq_at(x, y, depth + 1);
+    let py_eq = |x: &Value, y: &Value| deeper(depth + 1, || eq_at(x, y, depth + 1)) == Some(true);
     match (a, b) {
         (Value::None, Value::None) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -612,6 +659,16 @@ fn eq_at(a: &Value, b: &Value, depth: usize) -> bool {
             let (x, y) = (lock(x).clone(), lock(y).clone());
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| py_eq(a, b))
         }
+        (Value::Dict(x), Value::Dict(y)) => {
+            if Arc::ptr_eq(x, y) {
+                return true;
+            }
+            let (x, y) = (lock(x).clone(), lock(y).clone());
+            x.entries.len() == y.entries.len()
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        }
         (Value::Object(x), Value::Object(y)) => x.identity() == y.identity(),
         _ => a.address() != 0 && a.address() == b.address(),
     }
@@ -632,11 +689,8 @@ pub fn py_cmp(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
 
 fn cmp_at(a: &Value, b: &Value, depth: usize) -> Option<std::cmp::Ordering> {
     use Value::*;
-    if depth > MAX_COMPARE_DEPTH {
-        return Option::None;
-    }
-    let py_cmp = |x: &Value, y: &Value| cmp_at(x, y, depth + 1);
-    let py_eq = |x: &Value, y: &Value| eq_at(x, y, depth + 1);
+    let py_cmp = |x: &Value, y: &Value| deeper(depth + 1, || cmp_at(x, y, depth + 1)).flatten();
+    let py_eq = |x: &Value, y: &Value| deeper(depth + 1, || eq_at(x, y, depth + 1)) == Some(true);
     match (a, b) {
         (Int(_) | Bool(_), Int(_) | Bool(_)) => as_int(a)?.partial_cmp(&as_int(b)?),
         (Float(x), Float(y)) => x.partial_cmp(y),

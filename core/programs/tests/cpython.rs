@@ -195,6 +195,38 @@ except RuntimeError as exc:
     assert_eq!(printed, python);
 }
 
+#[test]
+fn nested_values_print_and_compare_as_in_cpython_up_to_its_recursion_limit() {
+    // The engine once wrote `...` below 20 levels, called two lists unequal below 200, and two dicts
+    // unequal always; a list or dict that contains itself is written `[...]` / `{...}` as CPython does.
+    let source = r#"a = []
+b = []
+for i in range(900):
+    a = [a]
+    b = [b]
+s = str(a)
+print(len(s), s[:3], s[-3:])
+print(a == b, a < [b], [a] < b, a != b)
+t = ()
+d = {}
+for i in range(500):
+    t = (t, i)
+    d = {i: d}
+print(len(repr(t)), len(str(d)), t == t[:], d == {499: d[499]})
+c = [1]
+c.append(c)
+e = {'k': 1}
+e['self'] = e
+print(c, [c, c], e, [e, c])
+print({1: 2} == {1: 2}, {1: [1]} == {1: [1]}, {} == {}, {1: 2} != {1: 3}, {1: 2, 3: 4} == {3: 4, 1: 2})
+"#;
+    let python = run_under_cpython(source, "nested_values", 1.0, None, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (printed, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    assert_eq!(printed, python);
+}
+
 /// A wait hears of a completion before the future's done-callbacks run, as CPython's waiters do: a
 /// callback that blocks cannot hold up `as_completed`, and a callback that lets the next task finish
 /// cannot overtake its own future in the completion order. The gates make both orders forced, so the
