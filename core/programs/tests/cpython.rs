@@ -227,6 +227,20 @@ print({1: 2} == {1: 2}, {1: [1]} == {1: [1]}, {} == {}, {1: 2} != {1: 3}, {1: 2,
     assert_eq!(printed, python);
 }
 
+#[test]
+fn wide_and_precise_formats_are_written_whole_as_in_cpython() {
+    // Widths were cut to 10,000 and precisions to 100, silently.
+    let source = r#"print(len('{:.200f}'.format(1.5)), '{:.150}'.format('ab' * 100)[-3:], len('{:>20000}'.format(1)), len(f'{2:>30000}'))
+print(len('x'.ljust(200000)), len('x'.center(300001)), 'x'.rjust(-5), len('7'.zfill(12345)))
+print(len('%20000d' % 1), len('%.300f' % 2.5), '%.120f' % 0.1)
+"#;
+    let python = run_under_cpython(source, "wide_formats", 1.0, None, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (printed, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    assert_eq!(printed, python);
+}
+
 /// A wait hears of a completion before the future's done-callbacks run, as CPython's waiters do: a
 /// callback that blocks cannot hold up `as_completed`, and a callback that lets the next task finish
 /// cannot overtake its own future in the completion order. The gates make both orders forced, so the

@@ -179,6 +179,21 @@ fn values_cannot_grow_past_the_item_limit() {
         }
     });
     assert!(report.error.expect("MemoryError").contains("MemoryError"));
+    // Past the limit, a width is MemoryError too (it was cut silently before).
+    for source in [
+        "s = '{:>20000}'.format(1)\n",
+        "s = 'x'.ljust(20000)\n",
+        "s = '%.20000f' % 1.0\n",
+    ] {
+        let (_, report) = run_source(source, |o| {
+            o.limits = Limits {
+                max_items: 10_000,
+                ..Limits::default()
+            }
+        });
+        let error = report.error.expect("MemoryError");
+        assert!(error.contains("MemoryError"), "{source}: {error}");
+    }
     let (_, report) = run_source("n = 2 ** 64\n", |_| {});
     assert!(report
         .error

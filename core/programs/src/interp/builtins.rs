@@ -1156,7 +1156,11 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
         }
         "ljust" | "rjust" | "center" | "zfill" => {
             let width = match args.pos.first() {
-                Some(Value::Int(n)) => (*n).clamp(0, ctx.rt.limits.max_items as i64) as usize,
+                Some(Value::Int(n)) => {
+                    let width = usize::try_from(*n).unwrap_or(0); // a negative width pads nothing
+                    ctx.check_size(width)?;
+                    width
+                }
                 _ => return Err(ctx.error("TypeError", format!("{name}() needs an integer width"))),
             };
             let fill = if name == "zfill" {

@@ -69,14 +69,19 @@ fn parse_spec(ctx: &Ctx, spec: &str) -> R<Spec> {
         }
         n
     };
-    s.width = digits(&mut i).min(10_000);
+    // A width or precision past what one value may hold is MemoryError, as CPython's would be once
+    // it ran out of memory (it was cut to 10,000 and 100 before, silently).
+    s.width = digits(&mut i);
+    ctx.check_size(s.width)?;
     if chars.get(i) == Some(&',') {
         s.comma = true;
         i += 1;
     }
     if chars.get(i) == Some(&'.') {
         i += 1;
-        s.precision = Some(digits(&mut i).min(100));
+        let precision = digits(&mut i);
+        ctx.check_size(precision)?;
+        s.precision = Some(precision);
     }
     if let Some(&c) = chars.get(i) {
         s.kind = Some(c);
