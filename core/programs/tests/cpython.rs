@@ -241,6 +241,52 @@ print(len('%20000d' % 1), len('%.300f' % 2.5), '%.120f' % 0.1)
     assert_eq!(printed, python);
 }
 
+#[test]
+fn sorted_min_and_max_take_key_and_reverse_and_order_nan_as_in_cpython() {
+    // `key=` was ignored (sorted(xs, key=len) sorted by value), `reverse=True` reversed equal items
+    // too, `nan < 1` was a TypeError, and a list with NaN either raised or, past Rust's check for a
+    // total order, panicked the thread and hung the run until its time limit.
+    let source = r#"print(sorted([3, 1, 2], key=lambda v: -v))
+print(sorted(["b", "A", "c"], key=lambda s: s.lower()))
+print(sorted([(1, "b"), (0, "z"), (1, "a")], key=lambda p: p[0], reverse=True))
+l = [3, 1, 2]
+l.sort(key=lambda v: -v)
+print(l)
+print(max([3, 1, 2], key=lambda v: -v), min("abc", key=lambda c: c))
+nan = float('nan')
+print(nan < 1, nan > 1, 1 <= nan, nan >= nan, nan == nan, nan != nan)
+print(sorted([3, nan, 1, 2]), max([1, nan, 3]), min([nan, 1, 0]))
+print(sorted(['bb', 'a', 'ccc', 'dd'], key=len), sorted(['bb', 'a', 'ccc', 'dd'], key=len, reverse=True))
+print(max(['bb', 'a', 'ccc', 'dd'], key=len), min(['bb', 'a', 'ccc', 'dd'], key=len), max([], default='none'), min([], key=len, default=0))
+print(sorted({'b': 1, 'a': 2}), sorted([2, 1], key=None), sorted(range(20, 0, -1))[:3], sorted([5, 3, 9, 1] * 10)[-5:])
+for bad in ([1, 'a'], [[1], 2]):
+    try:
+        sorted(bad)
+    except TypeError as e:
+        print('TypeError:', e)
+try:
+    min([])
+except ValueError as e:
+    print(e)
+try:
+    sorted([3, 1], key=lambda v: 1 / 0)
+except ZeroDivisionError as e:
+    print('ZeroDivisionError:', e)
+"#;
+    let python =
+        run_under_cpython(source, "sort_keys", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
+    let (printed, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    assert_eq!(printed, python);
+    // Thousands of numbers with NaN among them end, whatever order NaN leaves them in.
+    let (printed, report) = engine_output(
+        "import random\nnan = float('nan')\nfor n in range(300):\n    \
+         xs = [random.random() if random.random() < 0.7 else nan for i in range(random.randint(20, 3000))]\n    \
+         xs.sort()\nprint('sorted')\n",
+    );
+    assert_eq!((printed.as_str(), report.error), ("sorted\n", None));
+}
+
 /// A wait hears of a completion before the future's done-callbacks run, as CPython's waiters do: a
 /// callback that blocks cannot hold up `as_completed`, and a callback that lets the next task finish
 /// cannot overtake its own future in the completion order. The gates make both orders forced, so the

@@ -117,10 +117,8 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
                 return Err(ctx.error("TypeError", "sorted expected 1 argument, got 0"));
             };
             let mut items = ctx.iterate_all(v)?;
-            sort_values(ctx, &mut items)?;
-            if a.kw.iter().any(|(k, v)| k == "reverse" && v.truthy()) {
-                items.reverse();
-            }
+            let (key, reverse) = key_and_reverse(&a);
+            sort_values(ctx, &mut items, key.as_ref(), reverse)?;
             Ok(Value::list(items))
         }),
         "min" | "max" => {
@@ -327,28 +325,54 @@ fn float(ctx: &Ctx, args: Args) -> R<Value> {
     }
 }
 
+/// `min` (`want` is `Less`) or `max`: the first of the items with no item before it in that order,
+/// by `key(item)` when there is a key, or `default=` for no items, as CPython's.
 fn extreme(ctx: &Ctx, args: Args, want: std::cmp::Ordering) -> R<Value> {
+    let (key, _) = key_and_reverse(&args);
+    let default = args
+        .kw
+        .iter()
+        .find(|(k, _)| k == "default")
+        .map(|(_, v)| v.clone());
     let items = if args.pos.len() == 1 {
         ctx.iterate_all(&args.pos[0])?
     } else {
         args.pos
     };
-    let mut best: Option<Value> = None;
-    for item in items {
+    let keys = sort_keys(ctx, &items, key.as_ref())?;
+    let mut best: Option<usize> = None;
+    for i in 0..items.len() {
         best = Some(match best {
-            None => item,
+            None => i,
             Some(b) => {
-                let ord = py_cmp(&item, &b)
-                    .ok_or_else(|| ctx.error("TypeError", "values cannot be compared"))?;
-                if ord == want {
-                    item
+                let better = if want == std::cmp::Ordering::Less {
+                    less_than(ctx, &keys[i], &keys[b])?
+                } else {
+                    less_than(ctx, &keys[b], &keys[i])?
+                };
+                if better {
+                    i
                 } else {
                     b
                 }
             }
         });
     }
-    best.ok_or_else(|| ctx.error("ValueError", "arg is an empty sequence"))
+    match (best, default) {
+        (Some(i), _) => Ok(items[i].clone()),
+        (None, Some(default)) => Ok(default),
+        (None, None) => Err(ctx.error(
+            "ValueError",
+            format!(
+                "{}() arg is an empty sequence",
+                if want == std::cmp::Ordering::Less {
+                    "min"
+                } else {
+                    "max"
+                }
+            ),
+        )),
+    }
 }
 
 fn round_half_even(x: f64) -> f64 {
@@ -360,17 +384,113 @@ fn round_half_even(x: f64) -> f64 {
     }
 }
 
-pub(super) fn sort_values(ctx: &Ctx, items: &mut [Value]) -> R<()> {
-    let mut failed = false;
-    items.sort_by(|a, b| {
-        py_cmp(a, b).unwrap_or_else(|| {
-            failed = true;
-            std::cmp::Ordering::Equal
-        })
-    });
-    if failed {
-        return Err(ctx.error("TypeError", "'<' not supported between these values"));
+/// The `key=` and `reverse=` of `sorted`, `list.sort`, `min` and `max` (a `key` of `None` is none).
+fn key_and_reverse(a: &Args) -> (Option<Value>, bool) {
+    let named = |name: &str| a.kw.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let key = named("key").filter(|k| !matches!(k, Value::None));
+    (key, named("reverse").is_some_and(|r| r.truthy()))
+}
+
+/// `key(item)` for each item, or the items themselves.
+fn sort_keys(ctx: &Ctx, items: &[Value], key: Option<&Value>) -> R<Vec<Value>> {
+    match key {
+        Some(key) => items
+            .iter()
+            .map(|item| {
+                ctx.call(
+                    key,
+                    Args {
+                        pos: vec![item.clone()],
+                        kw: Vec::new(),
+                    },
+                )
+            })
+            .collect(),
+        None => Ok(items.to_vec()),
     }
+}
+
+/// Sorts `items` as `list.sort` does: stable; by `key(item)` when there is a key; asking only `<`, so
+/// an order that is not total (NaN among the numbers) still ends, where Rust's sort would panic; and
+/// with `reverse`, largest first while equal items keep their order (CPython reverses, sorts and
+/// reverses back). An error from the key or from `<` ends the sort with the list as it was.
+pub(super) fn sort_values(
+    ctx: &Ctx,
+    items: &mut Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> R<()> {
+    let keys = sort_keys(ctx, items, key)?;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    if reverse {
+        order.reverse();
+    }
+    merge_sort(&mut order, &mut |&a, &b| less_than(ctx, &keys[a], &keys[b]))?;
+    if reverse {
+        order.reverse();
+    }
+    let mut taken: Vec<Option<Value>> = std::mem::take(items).into_iter().map(Some).collect();
+    *items = order
+        .into_iter()
+        .map(|i| taken[i].take().unwrap_or(Value::None))
+        .collect();
+    Ok(())
+}
+
+/// Python's `a < b` for sorting and `min`/`max`: false when either is NaN; TypeError, worded as
+/// CPython words it, for values with no order.
+fn less_than(ctx: &Ctx, a: &Value, b: &Value) -> R<bool> {
+    if is_nan(a) || is_nan(b) {
+        return Ok(false);
+    }
+    match py_cmp(a, b) {
+        Some(order) => Ok(order == std::cmp::Ordering::Less),
+        None => Err(ctx.error(
+            "TypeError",
+            format!(
+                "'<' not supported between instances of '{}' and '{}'",
+                a.type_name(),
+                b.type_name()
+            ),
+        )),
+    }
+}
+
+fn is_nan(v: &Value) -> bool {
+    matches!(v, Value::Float(x) if x.is_nan())
+}
+
+/// A stable merge sort that asks only `less(a, b)` and stops at its first error. Any stable sort
+/// gives CPython's result for a total order.
+fn merge_sort<T: Copy>(v: &mut [T], less: &mut impl FnMut(&T, &T) -> R<bool>) -> R<()> {
+    if v.len() <= 16 {
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && less(&v[j], &v[j - 1])? {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return Ok(());
+    }
+    let mid = v.len() / 2;
+    merge_sort(&mut v[..mid], less)?;
+    merge_sort(&mut v[mid..], less)?;
+    let mut merged = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < v.len() {
+        // The left one first unless the right is smaller: equal items keep their order.
+        if less(&v[j], &v[i])? {
+            merged.push(v[j]);
+            j += 1;
+        } else {
+            merged.push(v[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&v[i..mid]);
+    merged.extend_from_slice(&v[j..]);
+    v.copy_from_slice(&merged);
     Ok(())
 }
 
@@ -1253,10 +1373,8 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
         }
         "sort" => {
             let mut items = lock(l).clone();
-            sort_values(ctx, &mut items)?;
-            if args.kw.iter().any(|(k, v)| k == "reverse" && v.truthy()) {
-                items.reverse();
-            }
+            let (key, reverse) = key_and_reverse(&args);
+            sort_values(ctx, &mut items, key.as_ref(), reverse)?;
             *lock(l) = items;
             Value::None
         }

@@ -1148,6 +1148,13 @@ impl Ctx {
             CmpOp::IsNot => !is_same(l, r),
             CmpOp::In => builtins::contains(self, r, l)?,
             CmpOp::NotIn => !builtins::contains(self, r, l)?,
+            // NaN is neither smaller, larger nor equal: every order comparison with it is false.
+            CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE
+                if matches!(l, Value::Float(x) if x.is_nan())
+                    || matches!(r, Value::Float(x) if x.is_nan()) =>
+            {
+                false
+            }
             CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE => {
                 let ord = py_cmp(l, r).ok_or_else(|| {
                     self.error(
