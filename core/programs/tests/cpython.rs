@@ -118,11 +118,7 @@ for path in ['/', '/n/1,2', '/sq/12', '/sq/x', '/made', '/boom', '/missing', '/n
     r = client.get(path)
     print(repr(path), r.status_code, r.status, repr(r.get_data(as_text=True)), r.text == r.get_data(as_text=True))
 "#;
-    let python =
-        run_under_cpython(source, "flask_probe", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
-    let (printed, report) = engine_output(source);
-    assert_eq!(report.error, None);
-    assert_eq!(printed, python);
+    let report = assert_prints_as_cpython(source, "flask_probe");
     // Flask logs the view's exception; so does the engine, as a background error.
     assert!(
         report
@@ -140,6 +136,16 @@ fn engine_output(source: &str) -> (String, futurelab_programs::RunReport) {
     let (printed, sink) = futurelab_programs::Printed::new();
     let report = futurelab_programs::run(&program, futurelab_programs::RunOptions::new(sink));
     (printed.text(), report)
+}
+
+/// Runs `source` under python3 (as `name`) and under the engine, and asks that the engine raises
+/// nothing and prints what python3 printed; the engine's report, for more questions.
+fn assert_prints_as_cpython(source: &str, name: &str) -> futurelab_programs::RunReport {
+    let python = run_under_cpython(source, name, 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
+    let (printed, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    assert_eq!(printed, python);
+    report
 }
 
 #[test]
@@ -188,11 +194,7 @@ try:
 except RuntimeError as exc:
     print('outside:', exc)
 "#;
-    let python =
-        run_under_cpython(source, "bare_raise", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
-    let (printed, report) = engine_output(source);
-    assert_eq!(report.error, None);
-    assert_eq!(printed, python);
+    assert_prints_as_cpython(source, "bare_raise");
 }
 
 #[test]
@@ -220,11 +222,7 @@ e['self'] = e
 print(c, [c, c], e, [e, c])
 print({1: 2} == {1: 2}, {1: [1]} == {1: [1]}, {} == {}, {1: 2} != {1: 3}, {1: 2, 3: 4} == {3: 4, 1: 2})
 "#;
-    let python = run_under_cpython(source, "nested_values", 1.0, None, None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (printed, report) = engine_output(source);
-    assert_eq!(report.error, None);
-    assert_eq!(printed, python);
+    assert_prints_as_cpython(source, "nested_values");
 }
 
 #[test]
@@ -234,11 +232,7 @@ fn wide_and_precise_formats_are_written_whole_as_in_cpython() {
 print(len('x'.ljust(200000)), len('x'.center(300001)), 'x'.rjust(-5), len('7'.zfill(12345)))
 print(len('%20000d' % 1), len('%.300f' % 2.5), '%.120f' % 0.1)
 "#;
-    let python = run_under_cpython(source, "wide_formats", 1.0, None, None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (printed, report) = engine_output(source);
-    assert_eq!(report.error, None);
-    assert_eq!(printed, python);
+    assert_prints_as_cpython(source, "wide_formats");
 }
 
 #[test]
@@ -273,11 +267,7 @@ try:
 except ZeroDivisionError as e:
     print('ZeroDivisionError:', e)
 "#;
-    let python =
-        run_under_cpython(source, "sort_keys", 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
-    let (printed, report) = engine_output(source);
-    assert_eq!(report.error, None);
-    assert_eq!(printed, python);
+    assert_prints_as_cpython(source, "sort_keys");
     // Thousands of numbers with NaN among them end, whatever order NaN leaves them in.
     let (printed, report) = engine_output(
         "import random\nnan = float('nan')\nfor n in range(300):\n    \
