@@ -376,6 +376,13 @@ mod tests {
         }
     }
 
+    /// Asks that `summary` says `en` in English and `zh` in Chinese.
+    fn assert_says(summary: &Summary, en: &str, zh: &str) {
+        let (said_en, said_zh) = (summary.words(Lang::En), summary.words(Lang::ZhCn));
+        assert!(said_en.contains(en), "{said_en}");
+        assert!(said_zh.contains(zh), "{said_zh}");
+    }
+
     /// A run stopped by its time limit says so in the page's language; a stop for another reason keeps
     /// the reason's own words.
     #[test]
@@ -385,19 +392,10 @@ mod tests {
             Duration::from_millis(300),
         );
         assert_eq!(summary.time_limit_s, Some(0.3));
-        assert!(
-            summary
-                .words(Lang::En)
-                .contains("the run reached its time limit of 0.3 s."),
-            "{}",
-            summary.words(Lang::En)
-        );
-        assert!(
-            summary
-                .words(Lang::ZhCn)
-                .contains("达到了 0.3 秒的时间限制"),
-            "{}",
-            summary.words(Lang::ZhCn)
+        assert_says(
+            &summary,
+            "the run reached its time limit of 0.3 s.",
+            "达到了 0.3 秒的时间限制",
         );
         let asked = Summary {
             time_limit_s: None,
@@ -424,17 +422,10 @@ mod tests {
             summary.output_limit_bytes,
             Some(PAGE_MAX_OUTPUT_BYTES as u64)
         );
-        assert!(
-            summary
-                .words(Lang::En)
-                .contains("the program printed more than 4 MiB"),
-            "{}",
-            summary.words(Lang::En)
-        );
-        assert!(
-            summary.words(Lang::ZhCn).contains("程序输出超过了 4 MiB"),
-            "{}",
-            summary.words(Lang::ZhCn)
+        assert_says(
+            &summary,
+            "the program printed more than 4 MiB",
+            "程序输出超过了 4 MiB",
         );
     }
 

@@ -329,11 +329,7 @@ fn float(ctx: &Ctx, args: Args) -> R<Value> {
 /// by `key(item)` when there is a key, or `default=` for no items, as CPython's.
 fn extreme(ctx: &Ctx, args: Args, want: std::cmp::Ordering) -> R<Value> {
     let (key, _) = key_and_reverse(&args);
-    let default = args
-        .kw
-        .iter()
-        .find(|(k, _)| k == "default")
-        .map(|(_, v)| v.clone());
+    let default = keyword(&args, "default");
     let items = if args.pos.len() == 1 {
         ctx.iterate_all(&args.pos[0])?
     } else {
@@ -384,30 +380,39 @@ fn round_half_even(x: f64) -> f64 {
     }
 }
 
-/// The `key=` and `reverse=` of `sorted`, `list.sort`, `min` and `max` (a `key` of `None` is none).
-fn key_and_reverse(a: &Args) -> (Option<Value>, bool) {
-    let named = |name: &str| a.kw.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let key = named("key").filter(|k| !matches!(k, Value::None));
-    (key, named("reverse").is_some_and(|r| r.truthy()))
+/// The keyword argument `name=`, if given.
+fn keyword(a: &Args, name: &str) -> Option<Value> {
+    a.kw.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
-/// `key(item)` for each item, or the items themselves.
-fn sort_keys(ctx: &Ctx, items: &[Value], key: Option<&Value>) -> R<Vec<Value>> {
-    match key {
-        Some(key) => items
-            .iter()
-            .map(|item| {
-                ctx.call(
-                    key,
-                    Args {
-                        pos: vec![item.clone()],
-                        kw: Vec::new(),
-                    },
-                )
-            })
-            .collect(),
-        None => Ok(items.to_vec()),
-    }
+/// The `key=` and `reverse=` of `sorted`, `list.sort`, `min` and `max` (a `key` of `None` is none).
+fn key_and_reverse(a: &Args) -> (Option<Value>, bool) {
+    let key = keyword(a, "key").filter(|k| !matches!(k, Value::None));
+    (key, keyword(a, "reverse").is_some_and(|r| r.truthy()))
+}
+
+/// `key(item)` for each item, or the items themselves (borrowed).
+fn sort_keys<'a>(
+    ctx: &Ctx,
+    items: &'a [Value],
+    key: Option<&Value>,
+) -> R<std::borrow::Cow<'a, [Value]>> {
+    let Some(key) = key else {
+        return Ok(std::borrow::Cow::Borrowed(items));
+    };
+    items
+        .iter()
+        .map(|item| {
+            ctx.call(
+                key,
+                Args {
+                    pos: vec![item.clone()],
+                    kw: Vec::new(),
+                },
+            )
+        })
+        .collect::<R<Vec<Value>>>()
+        .map(std::borrow::Cow::Owned)
 }
 
 /// Sorts `items` as `list.sort` does: stable; by `key(item)` when there is a key; asking only `<`, so
@@ -437,27 +442,10 @@ pub(super) fn sort_values(
     Ok(())
 }
 
-/// Python's `a < b` for sorting and `min`/`max`: false when either is NaN; TypeError, worded as
-/// CPython words it, for values with no order.
+/// Python's `a < b`, which sorting and `min`/`max` ask (the program's own `<`: false with NaN,
+/// TypeError for values with no order).
 fn less_than(ctx: &Ctx, a: &Value, b: &Value) -> R<bool> {
-    if is_nan(a) || is_nan(b) {
-        return Ok(false);
-    }
-    match py_cmp(a, b) {
-        Some(order) => Ok(order == std::cmp::Ordering::Less),
-        None => Err(ctx.error(
-            "TypeError",
-            format!(
-                "'<' not supported between instances of '{}' and '{}'",
-                a.type_name(),
-                b.type_name()
-            ),
-        )),
-    }
-}
-
-fn is_nan(v: &Value) -> bool {
-    matches!(v, Value::Float(x) if x.is_nan())
+    ctx.compare(crate::ast::CmpOp::Lt, a, b)
 }
 
 /// A stable merge sort that asks only `less(a, b)` and stops at its first error. Any stable sort
