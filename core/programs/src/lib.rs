@@ -82,7 +82,22 @@ use web_time::Instant;
 pub struct Limits {
     /// The most items in one list, dict, string or queue.
     pub max_items: usize,
-    /// The most threads of a program alive at once (and the most workers one executor may have).
+    /// The most threads a run may have alive at once: one budget for the whole run (default 1,000),
+    /// counting every thread the engine starts for the program:
+    /// - the main program's thread;
+    /// - each `threading.Thread`, from `start()` until its target returns;
+    /// - each `ThreadPoolExecutor`'s `max_workers`, all of them from when it is made (its workers start
+    ///   lazily, but an executor that could not start them all raises `RuntimeError` as it is made,
+    ///   not in some later `submit`) until it is shut down, or dropped, and its tasks have ended;
+    ///   asyncio's default executor (`run_in_executor(None, …)`) is one of these;
+    /// - each asyncio task's thread (every task runs on one), from its first step until it ends;
+    /// - each thread a blocking call of asyncio runs on (an `aiohttp` request).
+    ///
+    /// Past it, `Thread.start()` raises `RuntimeError: can't start new thread (futurelab's limit is N
+    /// threads alive at once in a run)`, and so do an executor's construction and a task's first step
+    /// (the task fails with it; it does not wait for a thread). A thread that ends, or dies, gives
+    /// its place back. Not counted: worker processes, which have limits of their own (at most 61 in a
+    /// pool and 128 in a run), and the threads that drive them; a program cannot start those at will.
     pub max_threads: usize,
     /// The most bytes a run may print, its threads and its worker processes together; `None` (the
     /// default) prints on, as CPython does. The print that would pass it is not written, and the run is
@@ -288,7 +303,10 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let done = Arc::new(mailbox::Mailbox::default());
     let done_tx = done.clone();
     let main_rt = rt.clone();
-    let spawned = futurelab::spawn_thread("MainThread", move || {
+    // The main thread's own place in the run's thread budget (`Limits::max_threads`).
+    let place = rt.reserve_threads(1);
+    let placed = place.is_some();
+    let main = move || {
         interp::set_thread_name(Arc::from("MainThread"));
         let ctx = Ctx::new(main_rt);
         let lifetime = ctx.rt.thread_lifetime();
@@ -303,8 +321,14 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         let _ = finish(&ctx);
         drop(gil);
         drop(lifetime);
+        drop(place);
         done_tx.send(error);
-    });
+    };
+    let spawned = if placed {
+        futurelab::spawn_thread("MainThread", main)
+    } else {
+        Err(interp::budget::over_budget(rt.thread_budget.limit()))
+    };
     if let Err(e) = spawned {
         return RunReport {
             error: Some(format!("RuntimeError: can't start the main thread: {e}")),

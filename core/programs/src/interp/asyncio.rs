@@ -365,22 +365,30 @@ impl Task {
             let rt = ctx.rt.clone();
             let lp = self.future.lp.clone();
             let name = lock(&lp.thread_name).clone();
-            // The trace's lane for the task: Python runs every task on the main thread.
-            let spawned =
-                futurelab::spawn_thread(format!("{} (asyncio task)", self.name), move || {
-                    set_thread_name(name);
-                    CURRENT_TASK.with(|t| *t.borrow_mut() = Some(me.clone()));
-                    RUNNING_LOOP.with(|l| *l.borrow_mut() = Some(lp));
-                    let ctx = Ctx::new(rt);
-                    let _lifetime = ctx.rt.thread_lifetime();
-                    me.run_on_own_thread(&ctx);
-                });
-            if let Err(e) = spawned {
+            // The task's thread holds a place in the run's thread budget until the task ends; a
+            // task that finds none fails with the RuntimeError (it does not wait for one: the tasks
+            // holding them may be waiting for it).
+            let spawned = match ctx.rt.reserve_threads(1) {
+                None => Err(super::budget::over_budget(ctx.rt.thread_budget.limit())),
+                Some(place) => {
+                    // The trace's lane for the task: Python runs every task on the main thread.
+                    let lane =
+                        format!("{} (asyncio task)", super::budget::thread_label(&self.name));
+                    futurelab::spawn_thread(lane, move || {
+                        set_thread_name(name);
+                        CURRENT_TASK.with(|t| *t.borrow_mut() = Some(me.clone()));
+                        RUNNING_LOOP.with(|l| *l.borrow_mut() = Some(lp));
+                        let ctx = Ctx::new(rt);
+                        let _lifetime = ctx.rt.thread_lifetime();
+                        me.run_on_own_thread(&ctx, place);
+                    })
+                    .map_err(|e| format!("can't start a task: {e}"))
+                }
+            };
+            if let Err(message) = spawned {
                 lock(&self.turn).task_runs = false;
-                self.future.settle(Err(ctx.exception(
-                    "RuntimeError",
-                    vec![Value::str(format!("can't start a task: {e}"))],
-                )));
+                self.future
+                    .settle(Err(ctx.exception("RuntimeError", vec![Value::str(message)])));
                 return Ok(());
             }
         } else {
@@ -391,7 +399,10 @@ impl Task {
         Ok(())
     }
 
-    fn run_on_own_thread(self: &Arc<Self>, ctx: &Ctx) {
+    /// The task's body, on its own thread, which holds `place` in the run's thread budget: given back
+    /// as the body ends, before anyone hears of the outcome (a task awaited one after another never
+    /// finds its predecessor's place still taken).
+    fn run_on_own_thread(self: &Arc<Self>, ctx: &Ctx, place: super::budget::Place) {
         // Wait for the first turn (already given), then run with the GIL.
         let outcome = {
             let _gil = GilGuard::new(&ctx.rt.gil);
@@ -407,6 +418,7 @@ impl Task {
                 None => Ok(Value::None),
             }
         };
+        drop(place);
         match outcome {
             Ok(v) => {
                 self.future.settle(Ok(v));
@@ -504,8 +516,11 @@ pub(crate) fn spawn_blocking(
     let lp = running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))?;
     let f = AFuture::new(lp.clone());
     let target = f.clone();
+    let place = ctx.reserve_thread()?;
     futurelab::spawn_thread("asyncio blocking", move || {
         let outcome = work();
+        // Given back before the loop hears of the outcome.
+        drop(place);
         lp.call_soon(Step::Settle(target, outcome));
     })
     .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
@@ -888,18 +903,22 @@ fn run_in_executor(ctx: &Ctx, lp: &Arc<EventLoop>, args: Args) -> R<Value> {
         )
     })?;
     let executor = match executor {
-        Value::None => lock(&lp.default_executor)
-            .get_or_insert_with(|| {
-                super::futures::new_executor(
-                    ctx,
-                    Args {
-                        pos: Vec::new(),
-                        kw: vec![("thread_name_prefix".into(), Value::str("asyncio"))],
-                    },
-                )
-                .unwrap_or(Value::None)
-            })
-            .clone(),
+        Value::None => {
+            let mut default = lock(&lp.default_executor);
+            match &*default {
+                Some(executor) => executor.clone(),
+                // One that cannot be made (the run's thread budget is spent) raises here.
+                None => default
+                    .insert(super::futures::new_executor(
+                        ctx,
+                        Args {
+                            pos: Vec::new(),
+                            kw: vec![("thread_name_prefix".into(), Value::str("asyncio"))],
+                        },
+                    )?)
+                    .clone(),
+            }
+        }
         other => other,
     };
     let mut call = vec![func];

@@ -536,7 +536,15 @@ pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
         Value::List(l) => lock(l).len(),
         Value::Dict(d) => lock(d).entries.len(),
         Value::Object(o) => match o.as_any().downcast_ref::<Range>() {
-            Some(r) => r.len(),
+            Some(r) => usize::try_from(r.len())
+                .ok()
+                .filter(|&n| n <= isize::MAX as usize)
+                .ok_or_else(|| {
+                    ctx.error(
+                        "OverflowError",
+                        "Python int too large to convert to C ssize_t",
+                    )
+                })?,
             None => match o.call_method(ctx, v, "__len__", Args::default())? {
                 Value::Int(n) => n as usize,
                 _ => 0,
@@ -925,16 +933,18 @@ pub(crate) struct Range {
 }
 
 impl Range {
-    fn len(&self) -> usize {
-        let span = if self.step > 0 {
-            self.stop - self.start
-        } else {
-            self.start - self.stop
-        };
+    /// How many numbers it holds; in 128 bits, as a range's ends may be 2**64 apart.
+    fn len(&self) -> u128 {
+        let (start, stop, step) = (
+            i128::from(self.start),
+            i128::from(self.stop),
+            i128::from(self.step),
+        );
+        let span = if step > 0 { stop - start } else { start - stop };
         if span <= 0 {
             0
         } else {
-            ((span - 1) / self.step.abs() + 1) as usize
+            ((span - 1) / step.abs() + 1) as u128
         }
     }
 
@@ -944,7 +954,8 @@ impl Range {
         } else {
             n <= self.start && n > self.stop
         };
-        in_span && (n - self.start) % self.step == 0
+        // In 128 bits: `n - start` may pass an i64, and `i64::MIN % -1` overflows.
+        in_span && (i128::from(n) - i128::from(self.start)) % i128::from(self.step) == 0
     }
 }
 

@@ -61,17 +61,24 @@ fn parse_spec(ctx: &Ctx, spec: &str) -> R<Spec> {
         s.zero = true;
         i += 1;
     }
-    let digits = |i: &mut usize| {
+    // A number past what CPython's `Py_ssize_t` holds is its ValueError.
+    let digits = |i: &mut usize| -> R<usize> {
         let mut n = 0usize;
         while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
-            n = n.saturating_mul(10).saturating_add(d as usize);
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(d as usize))
+                .filter(|&n| n <= isize::MAX as usize)
+                .ok_or_else(|| {
+                    ctx.error("ValueError", "Too many decimal digits in format string")
+                })?;
             *i += 1;
         }
-        n
+        Ok(n)
     };
     // A width or precision past what one value may hold is MemoryError, as CPython's would be once
     // it ran out of memory (it was cut to 10,000 and 100 before, silently).
-    s.width = digits(&mut i);
+    s.width = digits(&mut i)?;
     ctx.check_size(s.width)?;
     if chars.get(i) == Some(&',') {
         s.comma = true;
@@ -79,7 +86,11 @@ fn parse_spec(ctx: &Ctx, spec: &str) -> R<Spec> {
     }
     if chars.get(i) == Some(&'.') {
         i += 1;
-        let precision = digits(&mut i);
+        let precision = digits(&mut i)?;
+        // CPython's own limit on a precision (a C `int`).
+        if precision > i32::MAX as usize {
+            return Err(ctx.error("ValueError", "precision too big"));
+        }
         ctx.check_size(precision)?;
         s.precision = Some(precision);
     }
@@ -91,6 +102,43 @@ fn parse_spec(ctx: &Ctx, spec: &str) -> R<Spec> {
         return Err(ctx.error("ValueError", format!("Invalid format specifier '{spec}'")));
     }
     Ok(s)
+}
+
+/// Past this many digits after the point a double's decimal expansion is all zeros (its smallest step,
+/// 2**-1074, has 1,074 of them), so Rust's formatter, which refuses a precision over 65,535, is never
+/// asked for more: the rest are zeros, as CPython prints them.
+const EXACT_DIGITS: usize = 1100;
+
+/// `a` with `precision` digits after the point (`{:.N}`), for any precision.
+fn fixed(a: f64, precision: usize) -> String {
+    let mut t = format!("{:.*}", precision.min(EXACT_DIGITS), a);
+    if precision > EXACT_DIGITS && a.is_finite() {
+        t.extend(std::iter::repeat_n('0', precision - EXACT_DIGITS));
+    }
+    t
+}
+
+/// `a` in Rust's scientific form with `precision` digits after the point (`1.50e0`), for any precision.
+fn scientific(a: f64, precision: usize) -> String {
+    let t = format!("{:.*e}", precision.min(EXACT_DIGITS), a);
+    match t.split_once('e') {
+        Some((m, e)) if precision > EXACT_DIGITS && a.is_finite() => {
+            let zeros = std::iter::repeat_n('0', precision - EXACT_DIGITS);
+            format!("{m}{}e{e}", zeros.collect::<String>())
+        }
+        _ => t,
+    }
+}
+
+/// Rust's `1.5e0` as Python writes it: `1.5e+00`.
+fn python_exponent(t: &str) -> String {
+    match t.split_once('e') {
+        Some((m, e)) => {
+            let e: i32 = e.parse().unwrap_or(0);
+            format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+        }
+        None => t.to_string(),
+    }
 }
 
 fn group_thousands(digits: &str) -> String {
@@ -118,31 +166,31 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
         let negative = x < 0.0 || (x == 0.0 && x.is_sign_negative() && !is_int);
         let a = x.abs();
         let body = match s.kind {
-            Some('f') | Some('F') => format!("{:.*}", s.precision.unwrap_or(6), a),
-            Some('e') => {
-                let t = format!("{:.*e}", s.precision.unwrap_or(6), a);
-                let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
-                let e: i32 = e.parse().unwrap_or(0);
-                format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
-            }
-            Some('%') => format!("{:.*}%", s.precision.unwrap_or(6), a * 100.0),
+            Some('f') | Some('F') => fixed(a, s.precision.unwrap_or(6)),
+            Some('e') => python_exponent(&scientific(a, s.precision.unwrap_or(6))),
+            Some('%') => fixed(a * 100.0, s.precision.unwrap_or(6)) + "%",
             Some('g') | None if !is_int => match s.precision {
                 Some(p) => {
                     let p = p.max(1);
                     let exp = if a == 0.0 {
                         0
                     } else {
-                        a.log10().floor() as i32
+                        a.log10().floor() as i64
                     };
-                    if exp < -4 || exp >= p as i32 {
-                        format!("{:.*e}", p - 1, a)
-                    } else {
-                        let t = format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, a);
+                    let trim = |t: String| {
                         if t.contains('.') {
                             t.trim_end_matches('0').trim_end_matches('.').to_string()
                         } else {
                             t
                         }
+                    };
+                    if exp < -4 || exp >= p as i64 {
+                        // As CPython's `g`: no trailing zeros in the mantissa, `e-05`.
+                        let t = scientific(a, p - 1);
+                        let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
+                        python_exponent(&format!("{}e{e}", trim(m.to_string())))
+                    } else {
+                        trim(fixed(a, (p as i64 - 1 - exp).max(0) as usize))
                     }
                 }
                 None => float_repr(a),

@@ -251,6 +251,23 @@ pub(crate) struct PyExecutor {
     executor: Arc<futurelab::ThreadPoolExecutor>,
     /// Tasks that have started running (taken the GIL), with a condition variable for `submit`.
     starts: Arc<(Mutex<u64>, std::sync::Condvar)>,
+    /// The executor's `max_workers` places in the run's thread budget, taken whole when it is made:
+    /// held here until it is shut down (or dropped, which shuts it down as CPython's collection of
+    /// an executor does), and by each task it was given until that task ends. So they are free once
+    /// `shutdown(wait=True)` returns, and once the last task ends after `shutdown(wait=False)`.
+    places: Mutex<Option<Arc<super::budget::Place>>>,
+    /// The program's `thread_name_prefix` and the one its workers' OS threads were given instead,
+    /// when that had to be cut ([`super::budget::thread_label`]): a task's `current_thread().name`
+    /// still has the whole prefix.
+    renamed: Option<Arc<(Arc<str>, String)>>,
+}
+
+impl Drop for PyExecutor {
+    fn drop(&mut self) {
+        // As CPython's executor when the program drops it: its workers end once the queue is done.
+        // (The run keeps the executor itself, to wait for those workers at its end.)
+        self.executor.shutdown(false, false);
+    }
 }
 
 /// `ThreadPoolExecutor(max_workers=None, thread_name_prefix='')`.
@@ -277,7 +294,7 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
         Some(Value::Int(n)) if n <= 0 => {
             return Err(ctx.error("ValueError", "max_workers must be greater than 0"))
         }
-        Some(Value::Int(n)) => n as usize,
+        Some(Value::Int(n)) => usize::try_from(n).unwrap_or(usize::MAX),
         Some(other) => {
             return Err(ctx.error(
                 "TypeError",
@@ -285,15 +302,20 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
             ))
         }
     };
-    if max_workers > ctx.rt.limits.max_threads {
-        return Err(ctx.error(
-            "ValueError",
+    // Every worker it may start, counted from now: an executor that cannot have them all raises
+    // here, not in a later `submit` (see `places`).
+    let places = ctx.rt.reserve_threads(max_workers).ok_or_else(|| {
+        let budget = &ctx.rt.thread_budget;
+        let over = super::budget::over_budget(budget.limit());
+        ctx.error(
+            "RuntimeError",
             format!(
-                "max_workers is over futurelab's limit of {} threads",
-                ctx.rt.limits.max_threads
+                "{}: max_workers={max_workers} does not fit, {} are in use)",
+                over.trim_end_matches(')'),
+                budget.in_use()
             ),
-        ));
-    }
+        )
+    })?;
     let prefix = match &kw_or_pos(&a, "thread_name_prefix", 1) {
         Some(Value::Str(p)) if !p.is_empty() => p.to_string(),
         _ => format!(
@@ -301,9 +323,11 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
             ctx.rt.executor_counter.fetch_add(1, Ordering::SeqCst)
         ),
     };
+    let os_prefix = super::budget::thread_label(&prefix).into_owned();
+    let renamed = (os_prefix != prefix).then(|| Arc::new((Arc::from(prefix), os_prefix.clone())));
     let mut builder = futurelab::ThreadPoolExecutor::builder()
         .max_workers(max_workers)
-        .thread_name_prefix(prefix);
+        .thread_name_prefix(os_prefix);
     if let Some(trace) = &ctx.rt.trace {
         builder = builder.trace(trace);
     }
@@ -315,7 +339,32 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
     Ok(Value::object(PyExecutor {
         executor,
         starts: Arc::default(),
+        places: Mutex::new(Some(Arc::new(places))),
+        renamed,
     }))
+}
+
+/// Names a task's thread for Python with its executor's whole `thread_name_prefix` (see
+/// [`PyExecutor::renamed`]) until dropped.
+struct NamedAs(Option<Option<Arc<str>>>);
+
+impl NamedAs {
+    fn worker(renamed: Option<&(Arc<str>, String)>) -> Self {
+        let whole = renamed.and_then(|(prefix, os_prefix)| {
+            let worker = futurelab::current_worker_name()?;
+            let number = worker.strip_prefix(os_prefix.as_str())?;
+            Some(Arc::from(format!("{prefix}{number}")))
+        });
+        NamedAs(whole.map(|name| super::swap_thread_name(Some(name))))
+    }
+}
+
+impl Drop for NamedAs {
+    fn drop(&mut self) {
+        if let Some(before) = self.0.take() {
+            super::swap_thread_name(before);
+        }
+    }
 }
 
 /// What follows `state=finished ` in a finished future's repr: `returned int`, `raised ValueError`.
@@ -359,7 +408,12 @@ impl PyExecutor {
         // Only a traced run pays for saying how its futures finished.
         let finished_as = label.as_ref().map(|_| Arc::new(FinishedAs::default()));
         let said = finished_as.clone();
+        // Held by the task until it ends: the executor's places outlast a shutdown that does not wait.
+        let places = lock(&self.places).clone();
+        let renamed = self.renamed.clone();
         let submitted = self.executor.submit(move || {
+            let _places = places;
+            let _named = NamedAs::worker(renamed.as_deref());
             let ctx = Ctx::new(rt);
             let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
             *lock(&starts.0) += 1;
@@ -469,11 +523,13 @@ impl Object for PyExecutor {
                 let cancel =
                     kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
                 ctx.rt.gil.released(|| self.executor.shutdown(wait, cancel));
+                lock(&self.places).take();
                 Ok(Value::None)
             }
             "__enter__" => Ok(this.clone()),
             "__exit__" => {
                 ctx.rt.gil.released(|| self.executor.shutdown(true, false));
+                lock(&self.places).take();
                 Ok(Value::Bool(false))
             }
             _ => Err(ctx.error(

@@ -9,6 +9,7 @@
 
 mod aiohttp;
 pub(crate) mod asyncio;
+pub(crate) mod budget;
 mod builtins;
 mod collections;
 mod exceptions;
@@ -115,6 +116,9 @@ pub struct Runtime {
     #[cfg_attr(not(unix), allow(dead_code))]
     pub(crate) shared_queues: Mutex<Vec<Value>>,
     pub(crate) limits: crate::Limits,
+    /// The run's threads alive at once ([`crate::Limits::max_threads`]): every thread the engine starts
+    /// for the program holds a place in it while it runs.
+    pub(crate) thread_budget: Arc<budget::ThreadBudget>,
     pub(crate) gil: gil::Gil,
     /// The run's own folder (`open`, `os.path`).
     pub(crate) files: Mutex<files::VirtualFs>,
@@ -169,6 +173,11 @@ thread_local! {
 /// Names the current thread for `threading.current_thread().name`.
 pub(crate) fn set_thread_name(name: Arc<str>) {
     THREAD_NAME.with(|n| *n.borrow_mut() = Some(name));
+}
+
+/// Names the current thread `name` (or nothing of its own) for Python; returns the name it had.
+pub(crate) fn swap_thread_name(name: Option<Arc<str>>) -> Option<Arc<str>> {
+    THREAD_NAME.with(|n| std::mem::replace(&mut *n.borrow_mut(), name))
 }
 
 /// `threading.current_thread().name`: a program thread's name, an executor worker's name, or `MainThread`.
@@ -250,6 +259,7 @@ impl Runtime {
             process_counter: AtomicUsize::new(0),
             shared_queues: Mutex::new(Vec::new()),
             limits: options.limits,
+            thread_budget: budget::ThreadBudget::new(options.limits.max_threads),
             gil: gil::Gil::new(options.trace.clone(), !options.free_threaded),
             trace: options.trace.clone(),
             files: Mutex::new(files::VirtualFs::default()),
@@ -332,6 +342,11 @@ impl Runtime {
         }
     }
 
+    /// `count` places in the run's thread budget, if they are free.
+    pub(crate) fn reserve_threads(&self, count: usize) -> Option<budget::Place> {
+        self.thread_budget.reserve(count)
+    }
+
     /// Closes the console: output after the run ended (a daemon thread's) is dropped.
     pub(crate) fn close_console(&self) {
         self.console_open.store(false, Ordering::SeqCst);
@@ -346,6 +361,17 @@ impl Ctx {
     /// An exception of one of the runtime's classes, raised.
     pub fn error(&self, class: &str, message: impl Into<String>) -> Flow {
         Flow::Raise(self.exception(class, vec![Value::str(message.into())]), 0)
+    }
+
+    /// A place in the run's thread budget for one thread about to start, or the `RuntimeError` that
+    /// starting it past the budget raises.
+    pub(crate) fn reserve_thread(&self) -> R<budget::Place> {
+        self.rt.reserve_threads(1).ok_or_else(|| {
+            self.error(
+                "RuntimeError",
+                budget::over_budget(self.rt.thread_budget.limit()),
+            )
+        })
     }
 
     /// An instance of one of the runtime's exception classes.
@@ -370,7 +396,8 @@ impl Ctx {
     /// Writes a `print` call's whole text.
     pub(crate) fn write(&self, text: &str) {
         if self.rt.console_open.load(Ordering::SeqCst) {
-            (self.rt.sink)(&current_thread_name(), text);
+            // The console's label for the thread, cut as the trace's is: every print carries it.
+            (self.rt.sink)(&budget::thread_label(&current_thread_name()), text);
         }
     }
 

@@ -224,9 +224,14 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("random", "randint") => f("randint", |ctx, a| {
             let [lo, hi] = exactly(ctx, "randint", a)?;
             match (lo, hi) {
-                (Value::Int(lo), Value::Int(hi)) if lo <= hi => Ok(Value::Int(
-                    lo + (random_u64() % (hi - lo + 1) as u64) as i64,
-                )),
+                (Value::Int(lo), Value::Int(hi)) if lo <= hi => {
+                    // The span of the whole 64-bit range is 2**64, past an i64 (it overflowed).
+                    let span = (i128::from(hi) - i128::from(lo) + 1) as u128;
+                    let offset = u128::from(random_u64()) % span;
+                    // Under the span, so at most `hi`.
+                    let n = i64::try_from(i128::from(lo) + offset as i128).unwrap_or(hi);
+                    Ok(Value::Int(n))
+                }
                 (Value::Int(lo), Value::Int(hi)) => Err(ctx.error(
                     "ValueError",
                     format!("empty range in randrange({lo}, {})", hi + 1),

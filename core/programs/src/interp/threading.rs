@@ -139,36 +139,42 @@ impl Object for PyThread {
                     }
                     s.0 = true;
                 }
+                // The thread's place in the run's budget, held until its body ends. A thread that
+                // cannot start is still new, as in CPython (it may be started again).
+                let place = match ctx.reserve_thread() {
+                    Ok(place) => place,
+                    Err(over) => {
+                        *lock(&self.state) = (false, false, false);
+                        return Err(over);
+                    }
+                };
                 let Value::Object(obj) = this else {
                     unreachable!("a thread is an object")
                 };
                 let thread = obj.clone();
-                // The limit is on threads alive at once; finished ones leave the list.
-                let alive = {
+                {
+                    // Finished threads leave the list (it is for joining at the end).
                     let mut threads = lock(&ctx.rt.threads);
                     threads.retain(|t| {
                         t.as_any()
                             .downcast_ref::<PyThread>()
                             .is_some_and(PyThread::is_alive)
                     });
-                    threads.len()
-                };
-                if alive >= ctx.rt.limits.max_threads {
-                    return Err(ctx.error(
-                        "RuntimeError",
-                        format!(
-                            "can't start new thread (futurelab's limit is {} threads alive at once)",
-                            ctx.rt.limits.max_threads
-                        ),
-                    ));
+                    threads.push(obj.clone());
                 }
-                lock(&ctx.rt.threads).push(obj.clone());
                 let rt = ctx.rt.clone();
-                let spawned = futurelab::spawn_thread(self.name.clone(), move || {
+                let os_name = super::budget::thread_label(&self.name).into_owned();
+                let spawned = futurelab::spawn_thread(os_name, move || {
                     let me = thread
                         .as_any()
                         .downcast_ref::<PyThread>()
                         .expect("started from a PyThread");
+                    // Marks the thread finished when its body ends, even by a panic (a join would
+                    // otherwise wait for ever), after its place in the budget is given back.
+                    let _finished = Finished {
+                        thread: me,
+                        place: Some(place),
+                    };
                     set_thread_name(Arc::from(me.name.as_str()));
                     let ctx = Ctx::new(rt);
                     let lifetime = ctx.rt.thread_lifetime();
@@ -193,11 +199,9 @@ impl Object for PyThread {
                     drop(gil);
                     // Recorded before a join can return, so a joined thread's lane is closed.
                     drop(lifetime);
-                    lock(&me.state).2 = true;
-                    me.changed.notify_all();
                 });
                 if let Err(e) = spawned {
-                    lock(&self.state).2 = true;
+                    *lock(&self.state) = (false, false, false);
                     return Err(ctx.error("RuntimeError", format!("can't start new thread: {e}")));
                 }
                 // As CPython's start(): wait until the new thread runs (it then holds the GIL until it
@@ -249,6 +253,21 @@ impl Object for PyThread {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+/// A running thread's end: its place in the run's budget is given back, then it is marked finished
+/// (so a join that returns finds the place free).
+struct Finished<'a> {
+    thread: &'a PyThread,
+    place: Option<super::budget::Place>,
+}
+
+impl Drop for Finished<'_> {
+    fn drop(&mut self) {
+        drop(self.place.take());
+        lock(&self.thread.state).2 = true;
+        self.thread.changed.notify_all();
     }
 }
 
