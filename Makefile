@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:8080
 # the release page shrunk by npm's wasm-opt (tools/wasm-opt, found first on PATH: Debian's is too old).
 WASM_ENV := RUSTUP_TOOLCHAIN=nightly CARGO_UNSTABLE_BUILD_STD=panic_abort,std TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true PATH="$(CURDIR)/tools/wasm-opt/node_modules/.bin:$$PATH"
 
-.PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev site bench clean
+.PHONY: run test setup setup-test frontend fetch-wasm-deps lint test-rust test-e2e dev site bench fuzz clean
 
 ## make run: install what is missing, build the page (release), then the binary that carries it; serve at http://$(ADDR)
 run: setup frontend
@@ -79,11 +79,21 @@ dev: setup fetch-wasm-deps
 ## make bench: the figures of core/, backend/ and frontend/BENCHMARKS.md (timing: not part of `make test`)
 bench: setup setup-test frontend
 	cargo bench -p futurelab --features process
+	cargo bench -p futurelab-server --bench run_child
 	python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r core/bench-cluster/requirements.txt
 	core/bench-cluster/run.sh 2000
 	backend/bench/http.sh 10
 	cargo build -p futurelab-server
 	node tests/e2e/bench/playground.mjs
+
+## make fuzz: the fuzzers, far longer than make test runs them: hostile programs, each in a run process of
+## its own on a real server, hostile requests, hostile sources. `make fuzz STRICT=1` also fails on a run
+## that the engine did not end itself (a stack overflow, a panic: engine faults to fix).
+FUZZ_CASES ?= 2000
+fuzz:
+	cargo build -p futurelab-server
+	PROPTEST_CASES=$(FUZZ_CASES) $(if $(STRICT),FUTURELAB_FUZZ_STRICT=1) cargo test -p futurelab-server --test hostile_programs --test hostile_requests -- --nocapture
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p futurelab-programs --test hostile_sources
 
 clean:
 	cargo clean

@@ -37,6 +37,10 @@ pub enum Command {
     /// Write the playground as a static site (the page this binary carries, and the flag images) into a
     /// new folder, for any static host: no server, no special headers needed.
     Site(SiteArgs),
+    /// One run of the server's, in a process of its own: reads its request on standard input and
+    /// writes its events on standard output (the server starts it; not for people).
+    #[command(hide = true)]
+    RunChild,
 }
 
 #[derive(Debug, clap::Args)]
@@ -191,6 +195,14 @@ pub struct RunArgs {
     /// Write the run's trace as Chrome trace JSON (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
+    /// Hold the run (this process and its worker processes, each) to this much memory: 512M, 1G. Past
+    /// it an allocation fails and the run ends saying so. No limit by default, as CPython has none.
+    #[arg(long, value_name = "SIZE", value_parser = crate::run_child::limits::parse_bytes)]
+    pub memory_limit: Option<u64>,
+    /// The most threads the program may have alive at once, its executors' workers and asyncio
+    /// tasks included.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    pub thread_limit: usize,
     #[command(flatten)]
     pub cluster: ClusterArgs,
 }
@@ -238,6 +250,14 @@ pub struct ServeArgs {
     /// The longest a program run goes on before the server stops it (seconds, 1 to 3600).
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub run_time_limit: u64,
+    /// What one run may allocate (its process, and each of its worker processes): 512M, 2G. Past it
+    /// the run is ended, and its `done` says so.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::run_child::limits::parse_bytes)]
+    pub run_memory_limit: u64,
+    /// Hold runs with process limits alone (the memory limit as address space), without a control
+    /// group for each run even where one could be made.
+    #[arg(long)]
+    pub no_run_cgroups: bool,
     #[command(flatten)]
     pub cluster: ClusterArgs,
 }
@@ -266,6 +286,8 @@ impl ServeArgs {
         options.allowed_hosts = self.allow_hosts.clone();
         options.allowed_page_origins = self.allow_origins.clone();
         options.run_time_limit = std::time::Duration::from_secs(self.run_time_limit);
+        options.run_memory_limit = Some(self.run_memory_limit);
+        options.run_cgroups = !self.no_run_cgroups;
         options
     }
 }

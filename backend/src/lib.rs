@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cluster;
 pub mod download;
 pub mod run;
+pub mod run_child;
 pub mod server;
 pub mod site;
 mod tqdm;

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e.to_string()),
             }
         }
+        Command::RunChild => return futurelab_server::run_child::child::main(),
         Command::Serve(_) => {}
     }
     let runtime = match tokio::runtime::Runtime::new() {
@@ -77,7 +78,11 @@ fn main() -> ExitCode {
                 println!("futurelab: serving the playground at http://{local}");
                 server::serve(listener, options).await
             }
-            Command::Run(_) | Command::Flags(_) | Command::Site(_) | Command::Worker(_) => {
+            Command::Run(_)
+            | Command::Flags(_)
+            | Command::Site(_)
+            | Command::Worker(_)
+            | Command::RunChild => {
                 unreachable!("handled above, with their own runtimes")
             }
         }

@@ -137,6 +137,20 @@ impl Stamper {
     }
 }
 
+/// A panic is a bug in the engine: say so and end the run at once, instead of leaving it to wait for a
+/// thread that died until its time limit (Rust's own hook prints the panic first). An allocation that
+/// fails (`--memory-limit`) aborts with Rust's own message.
+fn end_on_panic(label: String) {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default(info);
+        eprintln!(
+            "futurelab: {label} was ended: futurelab's engine failed; this is a bug in futurelab, not in your program"
+        );
+        std::process::exit(70);
+    }));
+}
+
 /// Trace events written for one run at most (`--trace`): a busy program records many.
 const MAX_TRACE_EVENTS: usize = 1_000_000;
 
@@ -209,6 +223,18 @@ fn run_program(
             "--time-limit must be above 0 and at most 86400 seconds".into(),
         ));
     }
+    // The engine's own limit on threads, and the operating system's on memory (none by default).
+    let limits = crate::run_child::limits::RunLimits {
+        memory_bytes: args.memory_limit,
+        threads: args.thread_limit,
+        reserved_stacks: crate::run_child::limits::RESERVED_STACKS,
+        cpu_seconds: None,
+        niceness: 0,
+    };
+    limits
+        .apply_to_this_process()
+        .map_err(|e| RunFailure(format!("--memory-limit: {e}")))?;
+    end_on_panic(label.to_string());
     let stamper = Mutex::new(Stamper {
         style: args.timestamps,
         started: Instant::now(),
@@ -224,6 +250,7 @@ fn run_program(
         let _ = out.flush();
     }));
     options.time_scale = time_scale;
+    options.limits.max_threads = args.thread_limit;
     options.free_threaded = args.free_threaded;
     options.time_limit = Some(Duration::from_secs_f64(limit));
     options.server = Some(args.server.clone());

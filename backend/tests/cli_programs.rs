@@ -383,3 +383,62 @@ fn a_process_pool_s_futures_are_traced_with_the_words_their_repr_prints() {
         ]
     );
 }
+
+#[test]
+fn a_memory_limit_holds_a_run_from_the_command_line_and_there_is_none_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let greedy = dir.path().join("greedy.py");
+    // 700 MB in all: far over a 128 MiB limit (with the room the limit gives the process's own
+    // mappings and 64 thread stacks), and no trouble without one (CPython has none).
+    std::fs::write(
+        &greedy,
+        "a = []\nfor i in range(700):\n    a.append('x' * 1000000)\nprint(len(a))\n",
+    )
+    .unwrap();
+    let greedy = greedy.to_str().unwrap();
+    assert_eq!(
+        stdout_of(&["run", greedy, "--timestamps", "none"]).trim(),
+        "700"
+    );
+    let out = futurelab(&[
+        "run",
+        greedy,
+        "--timestamps",
+        "none",
+        "--memory-limit",
+        "128M",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("memory allocation of"), "{stderr}");
+    let bad = futurelab(&["run", greedy, "--memory-limit", "lots"]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("is not a size such as 512M or 1G"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+#[test]
+fn a_thread_limit_holds_a_run_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let threads = dir.path().join("threads.py");
+    std::fs::write(
+        &threads,
+        "import threading\nev = threading.Event()\nts = [threading.Thread(target=ev.wait) for i in range(5)]\ntry:\n    for t in ts:\n        t.start()\nexcept RuntimeError as e:\n    print(e)\nev.set()\n",
+    )
+    .unwrap();
+    let out = stdout_of(&[
+        "run",
+        threads.to_str().unwrap(),
+        "--timestamps",
+        "none",
+        "--thread-limit",
+        "3",
+    ]);
+    assert!(
+        out.contains("can't start new thread (futurelab's limit is 3 threads"),
+        "{out}"
+    );
+}

@@ -20,7 +20,10 @@ fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works(
          if __name__ == '__main__':\n    with ProcessPoolExecutor(1) as executor:\n        executor.submit(nap, 600).result()\n",
     );
     read_until(&mut stream, "napping");
-    let workers = children(server.pid());
+    // The run is a process of its own; its pool's worker is that process's child.
+    let runs = children(server.pid());
+    assert_eq!(runs.len(), 1, "one run process: {runs:?}");
+    let workers = children(runs[0]);
     assert_eq!(workers.len(), 1, "one worker process: {workers:?}");
     signal(workers[0], "KILL");
     let mut rest = String::new();
@@ -40,6 +43,36 @@ fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works(
     next.read_to_string(&mut all).unwrap();
     assert!(all.contains("[0, 1, 4, 9, 16]"), "{all}");
     assert!(all.contains("\"error\":null"), "{all}");
+}
+
+#[test]
+fn a_run_process_killed_mid_run_ends_its_run_with_done_and_takes_its_workers_along() {
+    let server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
+    let mut stream = post_program(
+        &addr,
+        "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
+         def nap(s):\n    print('napping')\n    time.sleep(s)\n\
+         if __name__ == '__main__':\n    with ProcessPoolExecutor(1) as executor:\n        executor.submit(nap, 600).result()\n",
+    );
+    read_until(&mut stream, "napping");
+    let runs = children(server.pid());
+    assert_eq!(runs.len(), 1, "one run process: {runs:?}");
+    let workers = children(runs[0]);
+    assert_eq!(workers.len(), 1, "one worker process: {workers:?}");
+    signal(runs[0], "KILL");
+    let mut rest = String::new();
+    stream.read_to_string(&mut rest).unwrap();
+    let done = &rest[rest.rfind("event: done").expect("the run ends with done")..];
+    assert!(done.contains("ended by SIGKILL"), "{done}");
+    until("the slot back", || runs_going(&addr) == 0);
+    // The worker was in the run's process group, and went with it.
+    until("the worker gone", || {
+        !std::path::Path::new(&format!("/proc/{}", workers[0])).exists()
+            || std::fs::read_to_string(format!("/proc/{}/stat", workers[0]))
+                .is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("Z"))
+    });
+    assert!(get(&addr, "/healthz").0.contains(" 200 "));
 }
 
 #[test]

@@ -112,3 +112,145 @@ async fn a_write_to_a_page_file_or_a_retired_route_is_a_json_405_or_404() {
         assert!(!why.is_empty(), "{path}: a JSON error");
     }
 }
+
+/// A raw HTTP/1.1 exchange: the status, the response's head (lower case) and its body.
+fn raw(addr: std::net::SocketAddr, head: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+/// The `error` of a JSON error body; fails on anything else.
+fn json_error(body: &str) -> String {
+    let json: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+    json["error"].as_str().expect("an error").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_method_no_route_takes_is_a_405_with_allow_and_json_whatever_its_content_type() {
+    let (_dist, addr) = server().await;
+    for (method, path, allowed) in [
+        ("DELETE", "/api/programs", "POST"),
+        ("TRACE", "/healthz", "GET"),
+        ("PUT", "/is_prime/7", "GET"),
+        ("OPTIONS", "/api/programs", "GET"),
+        ("DELETE", "/", "GET"),
+        ("TRACE", "/index.html", "GET"),
+    ] {
+        for content_type in [
+            "",
+            "Content-Type: text/plain\r\n",
+            "Content-Type: application/json\r\n",
+        ] {
+            let (status, head, body) = tokio::task::spawn_blocking(move || {
+                raw(
+                    addr,
+                    &format!(
+                        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{content_type}Content-Length: 0\r\nConnection: close\r\n\r\n"
+                    ),
+                )
+            })
+            .await
+            .unwrap();
+            let what = format!("{method} {path} {content_type:?}");
+            assert_eq!(status, 405, "{what}: {head}");
+            let allow = head
+                .lines()
+                .find_map(|l| l.strip_prefix("allow: "))
+                .unwrap_or_else(|| panic!("{what}: no Allow: {head}"));
+            assert!(
+                allow.contains(&allowed.to_ascii_lowercase()),
+                "{what}: {allow}"
+            );
+            assert!(
+                head.contains("content-type: application/json"),
+                "{what}: {head}"
+            );
+            assert!(json_error(&body).contains("not allowed"), "{what}: {body}");
+        }
+    }
+    // A write the route takes is still checked: JSON only.
+    let (status, _, body) = tokio::task::spawn_blocking(move || {
+        raw(
+            addr,
+            &format!(
+                "POST /api/programs HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+            ),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, 415, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_uri_too_many_header_fields_or_a_large_head_get_a_json_414_or_431() {
+    use futurelab_server::server::guard::{MAX_HEADERS, MAX_HEAD_BYTES, MAX_URI_BYTES};
+    let (_dist, addr) = server().await;
+    let cases = vec![
+        (
+            "a long URI",
+            format!(
+                "GET /is_prime/{} HTTP/1.1\r\nHost: {addr}\r\n",
+                "7".repeat(MAX_URI_BYTES)
+            ),
+            414,
+        ),
+        (
+            "too many header fields",
+            format!(
+                "GET /healthz HTTP/1.1\r\nHost: {addr}\r\n{}",
+                (0..=MAX_HEADERS)
+                    .map(|i| format!("x-{i}: 1\r\n"))
+                    .collect::<String>()
+            ),
+            431,
+        ),
+        (
+            "a large head",
+            format!(
+                "GET /healthz HTTP/1.1\r\nHost: {addr}\r\n{}",
+                (0..16)
+                    .map(|i| format!("x-{i}: {}\r\n", "v".repeat(MAX_HEAD_BYTES / 16)))
+                    .collect::<String>()
+            ),
+            431,
+        ),
+    ];
+    for (what, head, want) in cases {
+        let (status, answer_head, body) = tokio::task::spawn_blocking(move || {
+            raw(addr, &format!("{head}Connection: close\r\n\r\n"))
+        })
+        .await
+        .unwrap();
+        assert_eq!(status, want, "{what}: {answer_head}");
+        assert!(
+            answer_head.contains("content-type: application/json"),
+            "{what}: {answer_head}"
+        );
+        assert!(json_error(&body).contains("at most"), "{what}: {body}");
+    }
+    // Past hyper's own limit (a URI over 65,534 bytes), hyper answers itself, with no body: the
+    // server's module docs say so.
+    let (status, _, body) = tokio::task::spawn_blocking(move || {
+        raw(
+            addr,
+            &format!(
+                "GET /{} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
+                "7".repeat(70_000)
+            ),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!((status, body.as_str()), (414, ""));
+}

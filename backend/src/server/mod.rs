@@ -63,8 +63,10 @@ pub struct ServeOptions {
     /// a page.
     pub page: PageSource,
     pub flags: flags::FlagOptions,
-    /// The program process pools start as their workers (one whose `main` calls
-    /// `futurelab::process::serve_if_worker` first): this one, in the `futurelab` binary.
+    /// The futurelab binary: every run is it, started as `futurelab run-child` in a process of its own,
+    /// and its process pools start it as their workers (its `main` calls
+    /// `futurelab::process::serve_if_worker` first). This one, in the `futurelab` binary; without one,
+    /// `POST /api/programs` answers 503.
     pub process_worker: Option<PathBuf>,
     /// Host names the server answers to besides the loopback names and its own address.
     pub allowed_hosts: Vec<String>,
@@ -72,6 +74,14 @@ pub struct ServeOptions {
     pub allowed_page_origins: Vec<String>,
     /// The longest a program runs (real time) before the server stops it.
     pub run_time_limit: std::time::Duration,
+    /// What a run may allocate (its process and its worker processes each); `None`: no limit.
+    pub run_memory_limit: Option<u64>,
+    /// Make a control group for each run where this machine allows it (the memory limit then holds
+    /// real memory, the run's processes together); `false`: process limits alone.
+    pub run_cgroups: bool,
+    /// The bounds on connections: deadlines and caps ([`listen::Config::default`] unless a test
+    /// shortens the deadlines to watch them work).
+    pub connections: listen::Config,
     /// The cluster programs' process pools run on (`--redis`), instead of local worker processes:
     /// reached before the server starts ([`Cluster::connect`](crate::cluster::Cluster::connect)).
     pub cluster: Option<Arc<crate::cluster::Cluster>>,
@@ -87,6 +97,9 @@ impl ServeOptions {
             allowed_hosts: Vec::new(),
             allowed_page_origins: Vec::new(),
             run_time_limit: program_runs::TIME_LIMIT,
+            run_memory_limit: Some(crate::run_child::limits::DEFAULT_MEMORY_BYTES),
+            run_cgroups: true,
+            connections: listen::Config::default(),
             cluster: None,
         }
     }
@@ -94,7 +107,15 @@ impl ServeOptions {
 
 /// Every route of the server, behind the [`guard`] and with a log line per request. `runs` is what the
 /// program runs share (`base_url` in it is where they download their flags from: this server).
+///
+/// Around the routes, from the outside in: the log line; the [`guard`] (a request's shape, its host,
+/// reads from other sites); every client error in JSON ([`json_client_errors`]); a stalled request
+/// body's 408 ([`request_body_deadline`]); a body over [`runs::MAX_BODY_BYTES`] refused with 413 from
+/// its `Content-Length` before a byte of it is read (tower-http's `RequestBodyLimitLayer`); and, once a
+/// request has found its route, the guard's check of writes ([`guard::check_write`]): so a method no
+/// route takes is a 405 with `Allow`, whatever its `Content-Type`.
 fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::Allowed) -> Router {
+    let hosts = Arc::new(hosts);
     let routes = Router::new()
         .route(
             "/healthz",
@@ -104,12 +125,22 @@ fn router(options: &ServeOptions, runs: Arc<runs::Runs>, hosts: guard::Allowed) 
         .merge(runs::routes(runs))
         .merge(seed_services::routes())
         .merge(page::routes(&options.page))
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::map_response(json_client_errors))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::new(hosts),
-            guard::check,
+        // The write check wraps each route's methods and its default 405, which the fallback set
+        // after it replaces: a method a route does not take gets the 405 without the check.
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&hosts),
+            guard::check_write,
         ))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            runs::MAX_BODY_BYTES,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            options.connections.body_timeout,
+            request_body_deadline,
+        ))
+        .layer(axum::middleware::map_response(json_client_errors))
+        .layer(axum::middleware::from_fn_with_state(hosts, guard::check))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(
@@ -131,10 +162,22 @@ pub fn error_response(status: StatusCode, message: impl Into<String>) -> Respons
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
-/// Turns a client error that axum answered in plain text (an extractor's rejection: a path that is not
-/// UTF-8, a query that does not parse) into the API's JSON error, for every route at once. Such bodies
-/// are a line of text; more than 4 KiB of one is cut.
-async fn json_client_errors(response: Response) -> Response {
+/// Turns a client error that axum or tower-http answered in plain text (an extractor's rejection: a
+/// path that is not UTF-8, a query that does not parse; `RequestBodyLimitLayer`'s 413) into the API's
+/// JSON error, for every route at once. Such bodies are a line of text; more than 4 KiB of one is cut.
+///
+/// A 405 outside any route (the page's files: [`method_not_allowed`], called by them) gets `Allow:
+/// GET, HEAD`; a route's 405 gets its `Allow`, naming the route's methods, from axum once this has run.
+async fn json_client_errors(
+    route: Option<axum::extract::MatchedPath>,
+    mut response: Response,
+) -> Response {
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED && route.is_none() {
+        response
+            .headers_mut()
+            .entry(axum::http::header::ALLOW)
+            .or_insert(axum::http::HeaderValue::from_static("GET, HEAD"));
+    }
     let plain = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -143,6 +186,15 @@ async fn json_client_errors(response: Response) -> Response {
         return response;
     }
     let status = response.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return error_response(
+            status,
+            format!(
+                "the request body is larger than {} bytes, the most this server reads",
+                runs::MAX_BODY_BYTES
+            ),
+        );
+    }
     let text = axum::body::to_bytes(response.into_body(), 4096)
         .await
         .unwrap_or_default();
@@ -158,6 +210,47 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
         StatusCode::METHOD_NOT_ALLOWED,
         format!("{method} is not allowed on {}", uri.path()),
     )
+}
+
+/// Times a request's body out when it stalls for `timeout` (tower-http's `TimeoutBody`, as its
+/// `RequestBodyTimeoutLayer` applies it), and answers 408 when that is why the route could not read
+/// it: the route's own answer would be a 400 ("Failed to buffer the request body"). A request without
+/// a body passes as it is.
+async fn request_body_deadline(
+    axum::extract::State(timeout): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::body::{Body, HttpBody};
+    use futures_util::StreamExt;
+    if request.body().is_end_stream() {
+        return next.run(request).await;
+    }
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = Arc::clone(&stalled);
+    let request = request.map(|body| {
+        let timed = Body::new(tower_http::timeout::TimeoutBody::new(timeout, body));
+        Body::from_stream(timed.into_data_stream().inspect(move |piece| {
+            let timed_out = piece.as_ref().is_err_and(|e| {
+                std::error::Error::source(e)
+                    .is_some_and(|e| e.is::<tower_http::timeout::TimeoutError>())
+            });
+            if timed_out {
+                seen.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }))
+    });
+    let response = next.run(request).await;
+    if stalled.load(std::sync::atomic::Ordering::Relaxed) {
+        return error_response(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body stalled: nothing of it came for {:.1} s",
+                timeout.as_secs_f64()
+            ),
+        );
+    }
+    response
 }
 
 /// Binds the address; the listener then goes to [`serve`].
@@ -187,12 +280,15 @@ pub async fn serve_until(
         base_url,
         options.process_worker.clone(),
         options.run_time_limit,
+        options.run_memory_limit.map(|m| (m, options.run_cgroups)),
         options.cluster.clone(),
     );
+    tracing::info!("{}", runs.isolation());
     let hosts = guard::Allowed::new(local.ip(), &options.allowed_hosts)
         .with_page_origins(&options.allowed_page_origins);
     let stopping = Arc::clone(&runs);
-    listen::serve_connections(listener, router(&options, runs, hosts), async move {
+    let app = router(&options, runs, hosts);
+    listen::serve_connections(listener, app, options.connections, async move {
         shutdown.await;
         tracing::info!("shutting down: stopping every run");
         stopping.stop_all("the server is shutting down");

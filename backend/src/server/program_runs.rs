@@ -1,30 +1,38 @@
-//! `POST /api/programs`: a seed program, or a program's source, run by the program engine and streamed
-//! to the page as server-sent events.
+//! `POST /api/programs`: a seed program, or a program's source, run in a process of its own
+//! ([`crate::run_child`]) and streamed to the page as server-sent events.
 //!
 //! - The body is `{"id": "A4"}` (a preset of the inventory) or `{"source": "…python…"}`, with an
 //!   optional `"time_scale"` between 0.01 and 1 and an optional `"free_threaded": true` (no GIL, as
-//!   `python3.13t`). An unknown id, a source outside the engine's subset (with
-//!   its line and column), a bad scale or a body that is not such JSON gets 400 and `{"error", …}`.
-//! - At most [`MAX_RUNS`](super::runs::MAX_RUNS) runs at once, then 429
-//!   with `Retry-After`.
+//!   `python3.13t`). An unknown id, a source outside the engine's subset (with every problem, each
+//!   with its line and column: the run's child reads the source, never the server), a bad scale or a
+//!   body that is not such JSON gets 400 and `{"error", …}`.
+//! - At most [`MAX_RUNS`](super::runs::MAX_RUNS) runs at once, then 429 with `Retry-After`. A run's
+//!   slot is held until its process group is gone.
 //! - Every run has a wall-clock limit: [`TIME_LIMIT`] unless `futurelab serve --run-time-limit` says
-//!   otherwise (a preset that hangs by design, its own if shorter).
+//!   otherwise (a preset that hangs by design, its own if shorter). The run's child stops its program
+//!   at the limit; one that has not ended [`STOP_GRACE`] later (a program spinning in native code) is
+//!   killed with its process group.
+//! - A run's memory, CPU time and open files are the operating system's to hold
+//!   ([`crate::run_child::limits`]): `--run-memory-limit`, 1 GiB by default.
 //! - The answer is `text/event-stream`: `print` events (`{"thread", "text", "t_us"}`: each print call's
 //!   whole text, and when, on the trace's clock) in order; `trace` events, each a JSON array of
-//!   [`TraceEvent`]s in recording order (the futures, the waits, every thread's start and end, who
+//!   trace events in recording order (the futures, the waits, every thread's start and end, who
 //!   holds the GIL: what the page draws), batched as the client reads them; then one `done`
-//!   (`{"elapsed_ms", "error", "stopped", "time_limit_s", "output_limit_bytes", "background_errors",
-//!   "trace_dropped"}`: the uncaught exception's traceback, why the run was stopped (and the limit,
-//!   when it was the run's time limit or [`MAX_OUTPUT_BYTES`] of output, for the page to say in its
-//!   language), what CPython would have written on standard
-//!   error meanwhile, such as an exception in a thread, and how many trace events went over
-//!   [`MAX_TRACE_EVENTS`]). Every event recorded before the run ended is sent before `done`.
-//! - A client that leaves stops the run; its worker processes are killed. A client slower than the
-//!   program slows it down: when [`BUFFERED_EVENTS`] events wait, a `print` waits for room; one that
-//!   waits [`SLOW_CLIENT`] stops the run (the client is not reading).
+//!   ([`DoneReport`]: the uncaught exception's traceback, why the run was stopped or ended (and the
+//!   limit, when it was the run's time limit, [`MAX_OUTPUT_BYTES`] of output or its memory, for the
+//!   page to say in its language), what CPython would have written on standard error meanwhile, and
+//!   how many trace events went over the trace's limit). Every event the run's child wrote before it
+//!   ended is sent before `done`; a child that crashed gets a `done` that says how
+//!   ([`describe_end`]).
+//! - A client that leaves stops the run. A client slower than the program slows it down: when
+//!   [`RELAYED_FRAMES`] events wait, the server stops reading the child, whose prints then wait; a
+//!   client that reads nothing for [`SLOW_CLIENT`] has its run ended.
 
 use super::error_response;
-use super::runs::Runs;
+use super::runs::{RunStopper, Runs};
+use crate::run_child::limits::describe_bytes;
+use crate::run_child::parent::{self, describe_end, OwnedFrame, RunProcess, StartFailure, Started};
+use crate::run_child::protocol::{DoneReport, FrameKind, ProgramChoice, RunRequest};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -32,32 +40,32 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futurelab::{Trace, TraceEvent};
-use futurelab_programs::{
-    check_program, parse_program, presets, run, Program, RunOptions, StopHandle,
-};
+use futurelab_programs::presets;
 use serde::Deserialize;
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TrySendError;
 
 /// The longest a program runs on the server (real time), by default.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
-/// Events that may wait for a slow client: when they are all waiting, a `print` waits for room (the
-/// program slows to the client's pace).
-pub const BUFFERED_EVENTS: usize = 4096;
+/// Events read from a run's child and waiting for a slow client: when they are all waiting, the server
+/// reads no more from the child, whose prints then wait (the program slows to the client's pace).
+pub const RELAYED_FRAMES: usize = 256;
 
-/// How long a `print` waits for room before the client counts as not reading, and its run is stopped.
+/// How long an event waits for the client before the client counts as not reading, and its run is
+/// ended.
 pub const SLOW_CLIENT: Duration = Duration::from_secs(10);
 
-/// Trace events kept for one run; later ones are counted in `done`'s `trace_dropped` (a busy program
-/// still runs to its end, its drawing stops there).
-pub const MAX_TRACE_EVENTS: usize = 200_000;
+/// How long a run's child has to end after it was asked to stop (or after its time limit, which it
+/// keeps itself) before its process group is killed.
+pub const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// The most event bytes relayed for one run: its prints ([`MAX_OUTPUT_BYTES`], escaped) and its trace
+/// (the child keeps at most [`MAX_TRACE_EVENTS`](crate::run_child::child::MAX_TRACE_EVENTS) events,
+/// with thread names cut short). A child past it is ended: it does not keep the engine's limits.
+pub const MAX_RELAYED_BYTES: u64 = 512 << 20;
 
 /// The most a run may print (its `print` events' texts together): a print loop writes about 20 MB a
 /// second, all of which the page would keep. Past it the run is stopped, and `done` says
@@ -78,45 +86,23 @@ struct ProgramRequest {
     free_threaded: bool,
 }
 
-/// What a run sends the page.
-enum ProgramEvent {
-    Print {
-        thread: String,
-        text: String,
-        t_us: u64,
-    },
-    /// Trace events wait in the run's [`TraceBuffer`]: the stream sends them all as one batch.
-    TraceReady,
-    Done(serde_json::Value),
-}
-
-/// Trace events recorded and not yet sent. The run's trace bounds it ([`MAX_TRACE_EVENTS`]), so a slow
-/// client gets larger batches instead of stopping a run that only draws.
-type TraceBuffer = Arc<std::sync::Mutex<Vec<TraceEvent>>>;
-
-fn take_all(buffer: &TraceBuffer) -> Vec<TraceEvent> {
-    std::mem::take(&mut *buffer.lock().unwrap_or_else(|p| p.into_inner()))
-}
-
 fn bad(message: impl Into<String>) -> Response {
     error_response(StatusCode::BAD_REQUEST, message)
 }
 
-/// The program a request names, and its own time limit if it hangs by design.
-fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Box<Response>> {
+/// The program a request names, and its own time limit if it hangs by design. Only the request's
+/// shape is checked here: the run's child reads the program.
+fn program_of(request: &ProgramRequest) -> Result<(ProgramChoice, Option<f64>), Box<Response>> {
     match (&request.id, &request.source) {
         (Some(id), None) => {
             let preset = presets::get(id).ok_or_else(|| {
                 let ids: Vec<&str> = presets::all().iter().map(|p| p.id).collect();
-                bad(format!(
+                Box::new(bad(format!(
                     "no program {id:?}; the programs are {}",
                     ids.join(", ")
-                ))
+                )))
             })?;
-            let program = preset
-                .program()
-                .map_err(|e| bad(format!("preset {} does not parse: {e}", preset.id)))?;
-            Ok((program, preset.hangs_for))
+            Ok((ProgramChoice::Id(preset.id.to_string()), preset.hangs_for))
         }
         (None, Some(source)) => {
             if source.len() > MAX_SOURCE_BYTES {
@@ -125,24 +111,7 @@ fn program_of(request: &ProgramRequest) -> Result<(Program, Option<f64>), Box<Re
                     format!("the program is over {MAX_SOURCE_BYTES} bytes"),
                 )));
             }
-            let program = parse_program(source).map_err(|e| {
-                // Every problem, each with its place (the first is `e`).
-                let problems: Vec<serde_json::Value> = check_program(source)
-                    .iter()
-                    .map(|p| serde_json::json!({ "line": p.line, "column": p.col, "message": p.message }))
-                    .collect();
-                Box::new(
-                    (
-                        StatusCode::BAD_REQUEST,
-                        Json(serde_json::json!({
-                            "error": format!("the program is not in futurelab's Python: {e}"),
-                            "problems": problems,
-                        })),
-                    )
-                        .into_response(),
-                )
-            })?;
-            Ok((program, None))
+            Ok((ProgramChoice::Source(source.clone()), None))
         }
         _ => Err(Box::new(bad(
             "give either \"id\" (a program such as \"A4\") or \"source\", not both",
@@ -174,174 +143,171 @@ pub(crate) async fn start(
         Ok(p) => p,
         Err(response) => return *response,
     };
+    let Some(exe) = runs.run_program.clone() else {
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this server has no futurelab binary to run programs with",
+        );
+    };
     let slot = match runs.take_slot() {
         Ok(slot) => slot,
         Err(response) => return *response,
     };
-    let (tx, rx) = mpsc::channel::<ProgramEvent>(BUFFERED_EVENTS);
-    let stop = StopHandle::default();
-    let buffer = TraceBuffer::default();
-    let trace = {
-        let (tx, buffer) = (tx.clone(), buffer.clone());
-        let wake_missed = AtomicBool::new(false);
-        Trace::with_listener(move |event| {
-            let mut waiting = buffer.lock().unwrap_or_else(|p| p.into_inner());
-            waiting.push(event.clone());
-            // One wake-up per batch: the stream takes everything waiting when it gets it. When the
-            // channel is full, the stream has events to send already: the next event tries again,
-            // and `done` takes whatever is left.
-            if waiting.len() == 1 || wake_missed.load(Ordering::Relaxed) {
-                let missed = tx.try_send(ProgramEvent::TraceReady).is_err();
-                wake_missed.store(missed, Ordering::Relaxed);
-            }
-        })
-        .limited(MAX_TRACE_EVENTS)
+    let time_limit = hangs_for
+        .map_or(runs.time_limit, Duration::from_secs_f64)
+        .min(runs.time_limit);
+    let run_request = RunRequest {
+        program,
+        time_scale,
+        free_threaded: request.free_threaded,
+        time_limit_s: time_limit.as_secs_f64(),
+        max_output_bytes: MAX_OUTPUT_BYTES,
+        server: runs.base_url.clone(),
+        cluster: runs.cluster.as_ref().map(|c| {
+            let target = c.target();
+            (target.redis.clone(), target.queue.clone())
+        }),
+        limits: runs.limits_for(time_limit),
+        cgroup: Vec::new(),
     };
-    let print_tx = tx.clone();
-    let print_stop = stop.clone();
-    let runtime = tokio::runtime::Handle::current();
-    let done_runtime = runtime.clone();
-    let origin = trace.origin();
-    let mut options = RunOptions::new(Arc::new(move |thread: &str, text: &str| {
-        let event = ProgramEvent::Print {
-            thread: thread.to_string(),
-            text: text.to_string(),
-            t_us: origin.elapsed().as_micros() as u64,
-        };
-        if !send_waiting_for_room(&print_tx, event, || print_stop.is_stopped(), &runtime) {
-            print_stop.stop("the client is not reading the run's events");
+    let cgroup = runs.cgroup_for_run();
+    let run_request = RunRequest {
+        cgroup: cgroup
+            .as_ref()
+            .map(|c| c.dirs().to_vec())
+            .unwrap_or_default(),
+        ..run_request
+    };
+    let stopper = RunStopper::new();
+    let going = runs.enter(&stopper);
+    let started = Instant::now();
+    let process = match parent::start(&exe, &run_request, cgroup).await {
+        Ok(Started::Running(process)) => process,
+        Ok(Started::Rejected(rejection)) => {
+            return (StatusCode::BAD_REQUEST, Json(rejection)).into_response()
         }
-    }));
-    options.trace = Some(trace.clone());
-    options.time_scale = time_scale;
-    options.free_threaded = request.free_threaded;
-    options.time_limit = Some(
-        hangs_for
-            .map_or(runs.time_limit, Duration::from_secs_f64)
-            .min(runs.time_limit),
-    );
-    options.limits.max_output_bytes = Some(MAX_OUTPUT_BYTES);
-    options.server = Some(runs.base_url.clone());
-    options.process_worker = runs.process_worker.clone();
-    options.cluster = runs.cluster.as_ref().map(|c| c.target().clone());
-    options.stop = stop.clone();
-    let going = runs.enter(&stop);
-    let spawned = std::thread::Builder::new()
-        .name("program run".into())
-        .spawn(move || {
-            let _slot = slot;
-            let _going = going;
-            let report = run(&program, options);
-            let done = serde_json::json!({
-                "elapsed_ms": report.elapsed.as_millis() as u64,
-                "error": report.error,
-                "stopped": report.stopped,
-                "time_limit_s": report.time_limit_reached.map(|limit| limit.as_secs_f64()),
-                "output_limit_bytes": report.output_limit_reached,
-                "background_errors": report.background_errors,
-                "trace_dropped": trace.dropped(),
-            });
-            // A client that does not read for SLOW_CLIENT misses the end; the stream closes when the
-            // run's senders are gone.
-            send_waiting_for_room(&tx, ProgramEvent::Done(done), || false, &done_runtime);
-        });
-    if let Err(e) = spawned {
-        return error_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("cannot start a thread for the run: {e}"),
-        );
-    }
-    Sse::new(event_stream(rx, buffer, StopOnDrop(stop)))
+        Err(StartFailure::Spawn(why)) => {
+            tracing::warn!("{why}");
+            return error_response(StatusCode::SERVICE_UNAVAILABLE, why);
+        }
+        Err(StartFailure::Failed(why)) => {
+            return bad(format!("futurelab could not read this program: {why}"))
+        }
+    };
+    let (tx, rx) = mpsc::channel::<OwnedFrame>(RELAYED_FRAMES);
+    tokio::spawn(async move {
+        let report = relay(*process, &tx, &stopper, started, time_limit).await;
+        // The run's processes are gone: its slot is free before the client hears `done`.
+        drop(going);
+        drop(slot);
+        let done = OwnedFrame {
+            kind: FrameKind::Done,
+            json: report,
+        };
+        let _ = tokio::time::timeout(SLOW_CLIENT, tx.send(done)).await;
+    });
+    let events = futures_util::stream::unfold(rx, |mut rx| async move {
+        let frame = rx.recv().await?;
+        let name = match frame.kind {
+            FrameKind::Print => "print",
+            FrameKind::Trace => "trace",
+            _ => "done",
+        };
+        let event = Event::default().event(name).data(frame.json);
+        Some((Ok::<_, Infallible>(event), rx))
+    });
+    Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(1)))
         .into_response()
 }
 
-/// Sends `event`, waiting while the channel is full (the client is slower than the program), in slices
-/// that notice `give_up`; false after [`SLOW_CLIENT`] of waiting (the client is not reading) or once
-/// `give_up` says so. A closed channel (the client left) drops the event: the run is being stopped.
-fn send_waiting_for_room(
-    tx: &mpsc::Sender<ProgramEvent>,
-    event: ProgramEvent,
-    give_up: impl Fn() -> bool,
-    runtime: &tokio::runtime::Handle,
-) -> bool {
-    let mut event = match tx.try_send(event) {
-        Ok(()) | Err(TrySendError::Closed(_)) => return true,
-        Err(TrySendError::Full(event)) => event,
-    };
-    let deadline = std::time::Instant::now() + SLOW_CLIENT;
-    while !give_up() && std::time::Instant::now() < deadline {
-        let sent = runtime.block_on(async {
-            match tokio::time::timeout(Duration::from_millis(100), tx.reserve()).await {
-                Ok(Ok(permit)) => {
-                    permit.send(event);
-                    Ok(())
+/// Why the relay stopped reading a child.
+enum Outcome {
+    /// The child sent `done` (its JSON).
+    Done(String),
+    /// The child's events ended without `done`: it died.
+    Died,
+    /// The server ended the run, saying why (and the time limit, when that was it).
+    Ended(String, Option<Duration>),
+}
+
+/// Relays `process`'s events to `tx` until its run ends, then ends its process group; `done`'s JSON.
+async fn relay(
+    mut process: RunProcess,
+    tx: &mpsc::Sender<OwnedFrame>,
+    stopper: &RunStopper,
+    started: Instant,
+    time_limit: Duration,
+) -> String {
+    let limit_passed = tokio::time::Instant::from_std(started + time_limit + STOP_GRACE);
+    let mut stopping: Option<(tokio::time::Instant, String)> = None;
+    let mut relayed: u64 = 0;
+    let outcome = loop {
+        let deadline = stopping
+            .as_ref()
+            .map_or(limit_passed, |(at, _)| (*at).min(limit_passed));
+        tokio::select! {
+            frame = process.next_frame() => match frame {
+                Ok(Some(frame)) if frame.kind == FrameKind::Done => break Outcome::Done(frame.json),
+                Ok(Some(frame)) if matches!(frame.kind, FrameKind::Print | FrameKind::Trace) => {
+                    relayed += frame.json.len() as u64;
+                    if relayed > MAX_RELAYED_BYTES {
+                        break Outcome::Ended(format!(
+                            "the run was ended: it sent more than {} of events",
+                            describe_bytes(MAX_RELAYED_BYTES)
+                        ), None);
+                    }
+                    match tokio::time::timeout(SLOW_CLIENT, tx.send(frame)).await {
+                        Ok(Ok(())) => {}
+                        // The client left: the `closed` branch asks the run to stop.
+                        Ok(Err(_)) => {}
+                        Err(_) => break Outcome::Ended(
+                            "the client is not reading the run's events".into(), None),
+                    }
                 }
-                Ok(Err(_closed)) => Ok(()),
-                Err(_elapsed) => Err(event),
+                Ok(Some(frame)) => break Outcome::Ended(format!(
+                    "the run's process sent {:?} in the middle of its run", frame.kind), None),
+                Ok(None) => break Outcome::Died,
+                Err(why) => break Outcome::Ended(format!("the run was ended: {why}"), None),
+            },
+            reason = stopper.stopped(), if stopping.is_none() => {
+                process.ask_to_stop(&reason).await;
+                stopping = Some((tokio::time::Instant::now() + STOP_GRACE, reason));
             }
-        });
-        match sent {
-            Ok(()) => return true,
-            Err(back) => event = back,
+            () = tx.closed(), if stopping.is_none() => {
+                let reason = "the client left".to_string();
+                process.ask_to_stop(&reason).await;
+                stopping = Some((tokio::time::Instant::now() + STOP_GRACE, reason));
+            }
+            () = tokio::time::sleep_until(deadline) => break match stopping.take() {
+                Some((_, reason)) if deadline < limit_passed => Outcome::Ended(reason, None),
+                _ => Outcome::Ended(
+                    format!("the run reached its time limit of {:.1} s", time_limit.as_secs_f64()),
+                    Some(time_limit),
+                ),
+            },
         }
-    }
-    false
-}
-
-/// Stops the run when the response stream is dropped: the client left (or the run ended, when stopping
-/// does nothing).
-struct StopOnDrop(StopHandle);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        self.0.stop("the client left");
-    }
-}
-
-fn event_stream(
-    mut rx: mpsc::Receiver<ProgramEvent>,
-    buffer: TraceBuffer,
-    guard: StopOnDrop,
-) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
-    let mut done: Option<serde_json::Value> = None;
-    futures_util::stream::poll_fn(move |cx| {
-        let _keep = &guard;
-        // `done` goes out only after every trace event still waiting.
-        if let Some(report) = done.take() {
-            return Poll::Ready(Some(Ok(Event::default()
-                .event("done")
-                .data(report.to_string()))));
+    };
+    let limits = process.limits();
+    let ended = process.end().await;
+    let report = |stopped: String, time_limit_s: Option<f64>, memory: Option<u64>| DoneReport {
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        stopped: Some(stopped),
+        time_limit_s,
+        memory_limit_bytes: memory,
+        ..DoneReport::default()
+    };
+    let done = match outcome {
+        Outcome::Done(json) => return json,
+        Outcome::Died => {
+            let (why, memory) = describe_end(&ended, &limits);
+            tracing::info!("a run's process ended without done: {why}");
+            report(why, None, memory)
         }
-        rx.poll_recv(cx).map(|next| {
-            next.map(|event| {
-                Ok(match event {
-                    ProgramEvent::Print { thread, text, t_us } => {
-                        Event::default().event("print").data(
-                            serde_json::json!({ "thread": thread, "text": text, "t_us": t_us })
-                                .to_string(),
-                        )
-                    }
-                    ProgramEvent::TraceReady => trace_batch(take_all(&buffer)),
-                    ProgramEvent::Done(report) => {
-                        let rest = take_all(&buffer);
-                        if rest.is_empty() {
-                            Event::default().event("done").data(report.to_string())
-                        } else {
-                            done = Some(report);
-                            cx.waker().wake_by_ref();
-                            trace_batch(rest)
-                        }
-                    }
-                })
-            })
-        })
-    })
-}
-
-/// One `trace` event: the batch as a JSON array (empty when an earlier batch took its events).
-fn trace_batch(events: Vec<TraceEvent>) -> Event {
-    Event::default()
-        .event("trace")
-        .data(serde_json::to_string(&events).unwrap_or_else(|_| "[]".into()))
+        Outcome::Ended(why, limit) => {
+            tracing::info!("a run was ended: {why}");
+            report(why, limit.map(|l| l.as_secs_f64()), None)
+        }
+    };
+    serde_json::to_string(&done).unwrap_or_else(|_| "{}".into())
 }

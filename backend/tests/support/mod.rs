@@ -40,12 +40,22 @@ pub async fn start_with(dist: &Path, flags: FlagOptions) -> SocketAddr {
 
 /// Starts the server in this process with `page` (the embedded one, or a folder) on 127.0.0.1:0.
 pub async fn start_serving(page: PageSource, flags: FlagOptions) -> SocketAddr {
+    start_with_connections(page, flags, Default::default()).await
+}
+
+/// The same, with the connections' deadlines and caps `connections`.
+pub async fn start_with_connections(
+    page: PageSource,
+    flags: FlagOptions,
+    connections: futurelab_server::server::listen::Config,
+) -> SocketAddr {
     let listener = futurelab_server::server::bind("127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");
     let addr = listener.local_addr().unwrap();
     let mut options = futurelab_server::server::ServeOptions::new(page);
     options.flags = flags;
+    options.connections = connections;
     // Process pools start the real binary as their workers (this test program is not one).
     options.process_worker = Some(env!("CARGO_BIN_EXE_futurelab").into());
     tokio::spawn(futurelab_server::server::serve_until(
@@ -292,4 +302,118 @@ impl Drop for PagelessServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A `futurelab serve` whose binary is a copy of its own.
+pub struct IsolatedServer {
+    pub child: std::process::Child,
+    pub addr: String,
+    exe: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl IsolatedServer {
+    pub fn start(extra: &[&str]) -> Self {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let exe = dir.path().join("futurelab");
+        std::fs::copy(env!("CARGO_BIN_EXE_futurelab"), &exe).expect("copy the binary");
+        std::fs::create_dir(dir.path().join("dist")).unwrap();
+        // Another test's fork may still hold the copy open for writing for a moment ("text file
+        // busy", ETXTBSY): try again until it lets go.
+        let mut attempts = 0;
+        let mut child = loop {
+            let spawned = std::process::Command::new(&exe)
+                .args(["serve", "--addr", "127.0.0.1:0", "--log", "off", "--dist"])
+                .arg(dir.path().join("dist"))
+                .args(extra)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+            match spawned {
+                Err(e) if e.raw_os_error() == Some(26) && attempts < 100 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => break other.expect("start futurelab serve"),
+            }
+        };
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line.trim().rsplit("http://").next().unwrap().to_string();
+        IsolatedServer {
+            child,
+            addr,
+            exe,
+            _dir: dir,
+        }
+    }
+
+    /// The live processes (not zombies) running this server's binary, the server itself left out.
+    pub fn run_processes(&self) -> Vec<u32> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            if pid == self.child.id() {
+                continue;
+            }
+            let same = std::fs::read_link(entry.path().join("exe")).is_ok_and(|e| e == self.exe);
+            let zombie = std::fs::read_to_string(entry.path().join("stat")).map_or(true, |stat| {
+                stat.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            });
+            if same && !zombie {
+                found.push(pid);
+            }
+        }
+        found
+    }
+
+    /// The server's resident memory, in bytes.
+    pub fn resident_bytes(pid: u32) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+}
+
+impl Drop for IsolatedServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `source` and returns the whole response and its `done` (`Null` without one).
+pub fn run_source(addr: &str, source: &str) -> (String, serde_json::Value) {
+    let mut stream = post_program(addr, source);
+    let mut all = Vec::new();
+    std::io::Read::read_to_end(&mut stream, &mut all).unwrap();
+    let all = String::from_utf8_lossy(&all).into_owned();
+    let done = all
+        .rfind("event: done\ndata: ")
+        .and_then(|at| all[at + 18..].lines().next())
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (all, done)
+}
+
+/// The texts of a response's `print` events, joined.
+pub fn printed(all: &str) -> String {
+    all.split("event: print\ndata: ")
+        .skip(1)
+        .filter_map(|rest| rest.lines().next())
+        .filter_map(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+        .map(|v| v["text"].as_str().unwrap_or("").to_string())
+        .collect()
 }
