@@ -82,6 +82,7 @@ bench: setup setup-test frontend
 	cargo bench -p futurelab-server --bench run_child
 	python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r core/bench-cluster/requirements.txt
 	core/bench-cluster/run.sh 2000
+	core/programs/bench/run.sh 3
 	backend/bench/http.sh 10
 	cargo build -p futurelab-server
 	node tests/e2e/bench/playground.mjs
