@@ -129,6 +129,10 @@ pub enum StmtKind {
     Global {
         names: Vec<String>,
     },
+    /// `del a, b[k], c.attr`.
+    Delete {
+        targets: Vec<Expr>,
+    },
     Pass,
     Break,
     Continue,
@@ -199,6 +203,8 @@ pub enum Expr {
     Int(i64),
     Float(f64),
     Str(String),
+    /// `b'…'`: its bytes, escapes decoded.
+    Bytes(Vec<u8>),
     /// `f'…{expr!r:spec}…'`.
     FString(Vec<FPart>),
     Name(String),
@@ -361,6 +367,7 @@ impl Expr {
             | Expr::Int(_)
             | Expr::Float(_)
             | Expr::Str(_)
+            | Expr::Bytes(_)
             | Expr::Name(_) => Vec::new(),
             Expr::FString(parts) => parts
                 .iter()

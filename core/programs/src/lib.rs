@@ -36,6 +36,18 @@
 //!   writes a print's pieces one by one, so two threads can tear each other's lines.)
 //! - Integers are 64-bit: a result beyond that raises `OverflowError`.
 //! - Closures capture the enclosing function's variables as they were when the inner function was made.
+//! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,
+//!   operators, sorting, dict keys and sets, `len`, truth, `for`, `in`, subscripts, calls, `with`),
+//!   but only Python calls count toward the recursion limit of 1,000: endless recursion through
+//!   `__repr__` or `__eq__` is a `RecursionError` as in CPython, yet a chain of objects whose
+//!   `__repr__` calls `repr()` of the next fails past about 330 deep in CPython (which counts its own
+//!   `repr()` and comparisons too) and past 1,000 here. The traceback `__exit__` receives has
+//!   `tb_lineno` only.
+//! - String escapes are decoded as CPython 3.11 decodes them, `\N{...}` with the names and aliases of
+//!   its Unicode 14, except a lone surrogate (`'\ud800'`), which Rust's strings cannot hold: it is
+//!   U+FFFD. `bytes` are literals, `len`, indexing, iteration, `==`, `<`, hashing and a lenient
+//!   `decode()`; no slicing, concatenation or other methods yet.
+//! - A set keeps its items in the order they were added (CPython's order follows their hashes).
 //! - `time.time()` and `time.perf_counter()` run on the run's clock: with a time scale below 1 (tests),
 //!   sleeps are shorter and the clock runs faster by the same factor, so printed durations read as at
 //!   full speed. `time.strftime` formats that clock in UTC.
@@ -60,6 +72,7 @@ pub mod parse;
 pub mod presets;
 mod python;
 mod stack;
+mod unicode14;
 pub mod v1;
 mod value;
 
@@ -74,7 +87,7 @@ pub use python::to_python;
 use interp::{Ctx, Flow, Frame, Runtime};
 use std::sync::Arc;
 use std::time::Duration;
-use value::{exception_str, Value};
+use value::Value;
 use web_time::Instant;
 
 /// What a run may use.
@@ -277,9 +290,10 @@ pub struct RunReport {
     pub elapsed: Duration,
 }
 
-/// Python's last traceback line, after where it was raised: what CPython prints for an uncaught exception.
-pub(crate) fn traceback(exc: &Value, line: u32) -> String {
-    let message = exception_str(exc);
+/// Python's last traceback line, after where it was raised: what CPython prints for an uncaught exception
+/// (its message is `str(exc)`, the program's `__str__` if its class has one).
+pub(crate) fn traceback(ctx: &Ctx, exc: &Value, line: u32) -> String {
+    let message = ctx.exception_message(exc);
     let head = format!("Traceback (most recent call last):\n  File \"<program>\", line {line}\n");
     if message.is_empty() {
         format!("{head}{}", exc.type_name())
@@ -313,7 +327,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
         let outcome = ctx.exec_block(&mut Frame::module(), &body);
         let error = match outcome {
-            Err(Flow::Raise(exc, line)) => Some(traceback(&exc, line)),
+            Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
             Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
             Err(Flow::Break | Flow::Continue) => Some("SyntaxError: 'break' outside loop".into()),
             Err(Flow::Stopped(_)) | Ok(()) => None,

@@ -3,7 +3,7 @@
 //! so what the pane shows is real Python and is the program that runs.
 
 use crate::ast::*;
-use crate::value::{float_repr, push_escaped, str_repr};
+use crate::value::{bytes_repr, float_repr, push_escaped, str_repr};
 
 /// The program as Python source, four spaces per level, comments kept.
 pub fn to_python(program: &Program) -> String {
@@ -214,6 +214,10 @@ impl Writer {
             StmtKind::Global { names } => {
                 self.line(depth, &format!("global {}", names.join(", ")), c)
             }
+            StmtKind::Delete { targets } => {
+                let targets: Vec<String> = targets.iter().map(expr).collect();
+                self.line(depth, &format!("del {}", targets.join(", ")), c)
+            }
             StmtKind::Pass => self.line(depth, "pass", c),
             StmtKind::Break => self.line(depth, "break", c),
             StmtKind::Continue => self.line(depth, "continue", c),
@@ -290,6 +294,7 @@ fn render(e: &Expr) -> (String, u8) {
         Expr::Int(n) => (n.to_string(), if *n < 0 { UNARY } else { PRIMARY }),
         Expr::Float(x) => (float_repr(*x), if *x < 0.0 { UNARY } else { PRIMARY }),
         Expr::Str(s) => (str_repr(s), PRIMARY),
+        Expr::Bytes(b) => (bytes_repr(b), PRIMARY),
         Expr::FString(parts) => (fstring(parts), PRIMARY),
         Expr::Name(n) => (n.clone(), PRIMARY),
         Expr::Attribute { value, attr } => (format!("{}.{attr}", at(value, PRIMARY)), PRIMARY),
@@ -542,6 +547,14 @@ mod tests {
              z = f\"{d['k']!r:>5} {{literal}} {x + 1}\\n\"\nw = lambda a, b=2: (a, b)\nv = [i for i in range(3) if i % 2]\n\
              u = {k: v for k, v in pairs}\nt = a[1:], a[:2], a[i]\ns = 'it\\'s' + \"q\\\"\"\n\
              if a:\n    pass\nelif b:\n    pass\nelse:\n    if c:\n        pass\n    x = 1\n",
+        );
+    }
+
+    #[test]
+    fn escapes_bytes_and_del_survive() {
+        round_trip(
+            "s = '\\x00\\x7f\\xa0\\u200b\\N{BULLET}\\U0001F600\\t\\\\ é'\nb = b'\\xff\\x00\\'\"q' + b\"it's\"\n\
+             f = f'\\x41{s!a:>3}\\N{EM DASH}\\t'\ndel s, d[0], o.attr\n",
         );
     }
 

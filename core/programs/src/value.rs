@@ -6,6 +6,7 @@
 
 use crate::ast::{FunctionDef, Param};
 use crate::interp::{Ctx, R};
+use crate::unicode14::{within, NOT_PRINTABLE};
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -75,8 +76,8 @@ impl Value {
             }
             Value::Dict(dict) => {
                 if let Some(dict) = Arc::get_mut(dict) {
-                    let entries = &mut dict.get_mut().unwrap_or_else(|p| p.into_inner()).entries;
-                    into.extend(entries.drain(..).flat_map(|(k, v)| [k, v]));
+                    let dict = dict.get_mut().unwrap_or_else(|p| p.into_inner());
+                    into.extend(dict.take_entries().into_iter().flat_map(|(k, v)| [k, v]));
                 }
             }
             Value::Method(pair) => {
@@ -100,25 +101,101 @@ impl Value {
     }
 }
 
-/// A dict in insertion order. Keys are compared with Python's `==` (programs use few keys).
+/// A dict in insertion order, each key with its hash, asked once when the key went in (as CPython
+/// asks a key's `__hash__`). A lookup compares hashes first and asks `==` only of keys whose hash
+/// agrees. `get` and `insert` here are for the runtime's own keys (strings, numbers, tuples of them):
+/// they run no program code. A program's keys go through `Ctx::dict_get` and its kin, which call
+/// the keys' `__hash__` and `__eq__`.
 #[derive(Default, Clone)]
 pub struct Dict {
-    pub entries: Vec<(Value, Value)>,
+    entries: Vec<(Value, Value)>,
+    hashes: Vec<i64>,
+    /// Counts the changes to the keys: a lookup that ran program code (a key's `__eq__`) looks again
+    /// if the keys changed meanwhile.
+    version: u64,
 }
 
 impl Dict {
-    pub fn get(&self, key: &Value) -> Option<&Value> {
-        self.entries
-            .iter()
-            .find(|(k, _)| py_eq(k, key))
-            .map(|(_, v)| v)
+    /// The entries, in insertion order.
+    pub fn entries(&self) -> &[(Value, Value)] {
+        &self.entries
     }
 
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The value of a key of the runtime's own (no program code runs: an instance is itself only).
+    pub fn get(&self, key: &Value) -> Option<&Value> {
+        self.find_plain(key).map(|i| &self.entries[i].1)
+    }
+
+    /// Sets a key of the runtime's own (no program code runs: an instance is itself only).
     pub fn insert(&mut self, key: Value, value: Value) {
-        match self.entries.iter_mut().find(|(k, _)| py_eq(k, &key)) {
-            Some(slot) => slot.1 = value,
-            None => self.entries.push((key, value)),
+        match self.find_plain(&key) {
+            Some(i) => self.entries[i].1 = value,
+            None => {
+                let hash = crate::interp::protocol::plain_hash(&key);
+                self.push(hash, key, value);
+            }
         }
+    }
+
+    fn find_plain(&self, key: &Value) -> Option<usize> {
+        let hash = crate::interp::protocol::plain_hash(key);
+        (0..self.entries.len()).find(|&i| self.hashes[i] == hash && py_eq(&self.entries[i].0, key))
+    }
+
+    /// The keys whose hash is `hash`, with their places.
+    pub(crate) fn with_hash(&self, hash: i64) -> Vec<(usize, Value)> {
+        self.hashes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &h)| h == hash)
+            .map(|(i, _)| (i, self.entries[i].0.clone()))
+            .collect()
+    }
+
+    pub(crate) fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub(crate) fn value_at(&self, i: usize) -> &Value {
+        &self.entries[i].1
+    }
+
+    pub(crate) fn set_value_at(&mut self, i: usize, value: Value) {
+        self.entries[i].1 = value;
+    }
+
+    /// Adds a key that is not in the dict yet.
+    pub(crate) fn push(&mut self, hash: i64, key: Value, value: Value) {
+        self.entries.push((key, value));
+        self.hashes.push(hash);
+        self.version += 1;
+    }
+
+    pub(crate) fn remove_at(&mut self, i: usize) -> (Value, Value) {
+        self.hashes.remove(i);
+        self.version += 1;
+        self.entries.remove(i)
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.hashes.clear();
+        self.version += 1;
+    }
+
+    /// Empties the dict, handing over its entries.
+    pub(crate) fn take_entries(&mut self) -> Vec<(Value, Value)> {
+        self.hashes.clear();
+        self.version += 1;
+        std::mem::take(&mut self.entries)
     }
 }
 
@@ -193,6 +270,27 @@ pub trait Object: Send + Sync + Any {
     /// Python's `str(x)` (the repr unless the type says otherwise).
     fn to_str(&self) -> String {
         self.repr()
+    }
+    /// Python's repr for an object that holds a program's values (a set of instances), whose reprs
+    /// are the program's to write: written through `ctx`. Others write their `repr`.
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
+        let _ = ctx;
+        Ok(self.repr())
+    }
+    /// Python's `str(x)` likewise.
+    fn str_in(&self, ctx: &Ctx) -> R<String> {
+        let _ = ctx;
+        Ok(self.to_str())
+    }
+    /// `self == other` for an object with a value of its own (bytes, a set); `None` for an object
+    /// equal only to itself. With `user`, the program's `__eq__` of the items may be asked.
+    fn equals(&self, user: Option<&Ctx>, other: &Value) -> R<Option<bool>> {
+        let _ = (user, other);
+        Ok(None)
+    }
+    /// `hash(x)`: by identity unless the type says otherwise; `None` for an unhashable type (a set).
+    fn hash(&self) -> Option<i64> {
+        Some(crate::interp::protocol::pointer_hash(self.identity()))
     }
     /// A data attribute (`thread.name`).
     fn attr(&self, _ctx: &Ctx, _name: &str) -> Option<Value> {
@@ -281,7 +379,8 @@ impl Value {
         }
     }
 
-    /// Python's truth value.
+    /// Python's truth value of the runtime's own values, for its own arguments (`daemon=`); an
+    /// instance is true here. A program's `if` asks `Ctx::truthy`, which calls `__bool__` and `__len__`.
     pub fn truthy(&self) -> bool {
         match self {
             Value::None => false,
@@ -291,7 +390,7 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::Tuple(t) => !t.is_empty(),
             Value::List(l) => !lock(l).is_empty(),
-            Value::Dict(d) => !lock(d).entries.is_empty(),
+            Value::Dict(d) => !lock(d).is_empty(),
             _ => true,
         }
     }
@@ -347,31 +446,11 @@ impl Class {
     }
 }
 
-/// Python's `repr(x)`.
+/// Python's `repr(x)`, written without running program code: an instance is written as `object`
+/// writes it, whatever its `__repr__` (for the runtime's own messages; a program's `repr` is
+/// `Ctx::repr`).
 pub fn repr(v: &Value) -> String {
-    let mut out = String::new();
-    write_repr(&mut out, v, 0);
-    out
-}
-
-/// Python's `str(x)`.
-pub fn to_str(v: &Value) -> String {
-    match v {
-        Value::Str(s) => s.to_string(),
-        Value::Instance(i) if i.class.is_exception() => exception_str(v),
-        Value::Object(o) => o.to_str(),
-        _ => repr(v),
-    }
-}
-
-/// `str(exc)`: its one argument, its arguments as a tuple, or nothing.
-pub fn exception_str(exc: &Value) -> String {
-    let args = exception_args(exc);
-    match args.len() {
-        0 => String::new(),
-        1 => to_str(&args[0]),
-        _ => repr(&Value::tuple(args)),
-    }
+    crate::interp::protocol::repr_of(None, v).unwrap_or_default()
 }
 
 /// An exception's `args`.
@@ -382,166 +461,6 @@ pub fn exception_args(exc: &Value) -> Vec<Value> {
             _ => Vec::new(),
         },
         _ => Vec::new(),
-    }
-}
-
-/// How deep `repr`, `==` and `<` go into values nested in lists, tuples and dicts: CPython's
-/// recursion limit. Past it (or, in the browser, past the thread's nesting budget) `repr` writes `...`
-/// and `==` / `<` answer "not equal" / "not ordered", where CPython raises `RecursionError`.
-const MAX_NESTED_DEPTH: usize = 1000;
-
-/// Runs one level of a recursion over nested values at `depth`: with room on the stack natively,
-/// within the nesting budget in the browser ([`crate::stack`]); `None` past [`MAX_NESTED_DEPTH`] or
-/// the budget.
-fn deeper<T>(depth: usize, level: impl FnOnce() -> T) -> Option<T> {
-    if depth > MAX_NESTED_DEPTH {
-        return None;
-    }
-    crate::stack::with_room(|| crate::stack::nested(|| Some(level()), || None))
-}
-
-fn write_repr(out: &mut String, v: &Value, depth: usize) {
-    if deeper(depth, || write_repr_at(out, v, depth)).is_none() {
-        out.push_str("...");
-    }
-}
-
-thread_local! {
-    /// The lists and dicts whose repr this thread is writing (CPython's `Py_ReprEnter`).
-    static IN_REPR: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// A list or dict whose repr is being written, until dropped.
-struct InRepr(usize);
-
-impl InRepr {
-    /// `None` when `address`'s repr is being written already: the value contains itself, and CPython
-    /// writes `[...]` or `{...}` there.
-    fn enter(address: usize) -> Option<InRepr> {
-        IN_REPR.with(|writing| {
-            let mut writing = writing.borrow_mut();
-            if writing.contains(&address) {
-                return None;
-            }
-            writing.push(address);
-            Some(InRepr(address))
-        })
-    }
-}
-
-impl Drop for InRepr {
-    fn drop(&mut self) {
-        IN_REPR.with(|writing| {
-            let mut writing = writing.borrow_mut();
-            if let Some(at) = writing.iter().rposition(|&a| a == self.0) {
-                writing.remove(at);
-            }
-        });
-    }
-}
-
-fn write_repr_at(out: &mut String, v: &Value, depth: usize) {
-    match v {
-        Value::None => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
-        Value::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::Float(x) => out.push_str(&float_repr(*x)),
-        Value::Str(s) => out.push_str(&str_repr(s)),
-        Value::Tuple(items) => {
-            out.push('(');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, item, depth + 1);
-            }
-            if items.len() == 1 {
-                out.push(',');
-            }
-            out.push(')');
-        }
-        Value::List(items) => {
-            let Some(_writing) = InRepr::enter(v.address()) else {
-                return out.push_str("[...]");
-            };
-            let items = lock(items).clone();
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, item, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Dict(d) => {
-            let Some(_writing) = InRepr::enter(v.address()) else {
-                return out.push_str("{...}");
-            };
-            let entries = lock(d).entries.clone();
-            out.push('{');
-            for (i, (k, v)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, k, depth + 1);
-                out.push_str(": ");
-                write_repr(out, v, depth + 1);
-            }
-            out.push('}');
-        }
-        Value::Function(f) => {
-            let _ = write!(out, "<function {} at {:#x}>", f.qualname, v.address());
-        }
-        Value::Builtin(b) => {
-            let _ = write!(out, "<built-in function {}>", b.name);
-        }
-        Value::Method(m) => {
-            let _ = write!(
-                out,
-                "<built-in method {} of {} object at {:#x}>",
-                m.1,
-                m.0.type_name(),
-                m.0.address()
-            );
-        }
-        Value::BoundMethod(m) => {
-            let _ = write!(out, "<bound method {} of {}>", m.1.qualname, repr(&m.0));
-        }
-        Value::Class(c) if c.module == "builtins" => {
-            let _ = write!(out, "<class '{}'>", c.name);
-        }
-        Value::Class(c) => {
-            let _ = write!(out, "<class '{}.{}'>", c.module, c.name);
-        }
-        Value::Instance(i) if i.class.is_exception() => {
-            let args = exception_args(v);
-            out.push_str(&i.class.name);
-            out.push('(');
-            for (n, a) in args.iter().enumerate() {
-                if n > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, a, depth + 1);
-            }
-            out.push(')');
-        }
-        Value::Instance(i) => {
-            let _ = write!(
-                out,
-                "<{}.{} object at {:#x}>",
-                i.class.module,
-                i.class.name,
-                v.address()
-            );
-        }
-        Value::Module(m) => {
-            let _ = write!(out, "<module '{}'>", m.name);
-        }
-        Value::Object(o) => out.push_str(&o.repr()),
     }
 }
 
@@ -561,8 +480,9 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
-/// Writes `c` as it stands inside a Python string literal quoted with `quote`: backslash escapes for
-/// the backslash, the quote, and control characters.
+/// Writes `c` as it stands inside a Python string literal quoted with `quote`, as CPython's `repr`
+/// writes it: backslash escapes for the backslash, the quote, and the characters that are not
+/// printable (controls, spaces other than ' ', format characters, unassigned code points).
 pub fn push_escaped(out: &mut String, c: char, quote: char) {
     match c {
         '\\' => out.push_str("\\\\"),
@@ -573,11 +493,46 @@ pub fn push_escaped(out: &mut String, c: char, quote: char) {
             out.push('\\');
             out.push(c);
         }
-        c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-            let _ = write!(out, "\\x{:02x}", c as u32);
+        ' '..='~' => out.push(c),
+        c if c.is_ascii() || within(NOT_PRINTABLE, c) => {
+            let _ = match c as u32 {
+                n @ 0..=0xff => write!(out, "\\x{n:02x}"),
+                n @ 0x100..=0xffff => write!(out, "\\u{n:04x}"),
+                n => write!(out, "\\U{n:08x}"),
+            };
         }
         c => out.push(c),
     }
+}
+
+/// Python's `repr` of bytes: `b'...'` (in double quotes if they hold a `'` and no `"`), with
+/// `\t`, `\n`, `\r` and `\xhh` escapes for what is not printable ASCII.
+pub fn bytes_repr(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(bytes.len() + 3);
+    out.push('b');
+    out.push(quote);
+    for &b in bytes {
+        match b {
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b if b == quote as u8 || b == b'\\' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// Python's `repr` of a float: the shortest digits that read back, in fixed notation for exponents
@@ -630,90 +585,8 @@ pub fn float_repr(x: f64) -> String {
     }
 }
 
-/// Python's `==`.
+/// Python's `==` without running program code (an instance equals itself only): for the runtime's
+/// own values. A program's `==` is `Ctx::rich_compare`.
 pub fn py_eq(a: &Value, b: &Value) -> bool {
-    eq_at(a, b, 0)
-}
-
-fn eq_at(a: &Value, b: &Value, depth: usize) -> bool {
-    let py_eq = |x: &Value, y: &Value| deeper(depth + 1, || eq_at(x, y, depth + 1)) == Some(true);
-    match (a, b) {
-        (Value::None, Value::None) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Int(_) | Value::Bool(_), Value::Int(_) | Value::Bool(_)) => as_int(a) == as_int(b),
-        (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::Int(_) | Value::Bool(_), Value::Float(y)) => {
-            as_int(a).map(|n| n as f64) == Some(*y)
-        }
-        (Value::Float(x), Value::Int(_) | Value::Bool(_)) => {
-            as_int(b).map(|n| n as f64) == Some(*x)
-        }
-        (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::Tuple(x), Value::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| py_eq(a, b))
-        }
-        (Value::List(x), Value::List(y)) => {
-            if Arc::ptr_eq(x, y) {
-                return true;
-            }
-            let (x, y) = (lock(x).clone(), lock(y).clone());
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| py_eq(a, b))
-        }
-        (Value::Dict(x), Value::Dict(y)) => {
-            if Arc::ptr_eq(x, y) {
-                return true;
-            }
-            let (x, y) = (lock(x).clone(), lock(y).clone());
-            x.entries.len() == y.entries.len()
-                && x.entries
-                    .iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
-        }
-        (Value::Object(x), Value::Object(y)) => x.identity() == y.identity(),
-        _ => a.address() != 0 && a.address() == b.address(),
-    }
-}
-
-fn as_int(v: &Value) -> Option<i64> {
-    match v {
-        Value::Int(n) => Some(*n),
-        Value::Bool(b) => Some(*b as i64),
-        _ => None,
-    }
-}
-
-/// Python's ordering (`<`) for numbers, strings, tuples and lists; `None` when the types do not order.
-pub fn py_cmp(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
-    cmp_at(a, b, 0)
-}
-
-fn cmp_at(a: &Value, b: &Value, depth: usize) -> Option<std::cmp::Ordering> {
-    use Value::*;
-    let py_cmp = |x: &Value, y: &Value| deeper(depth + 1, || cmp_at(x, y, depth + 1)).flatten();
-    let py_eq = |x: &Value, y: &Value| deeper(depth + 1, || eq_at(x, y, depth + 1)) == Some(true);
-    match (a, b) {
-        (Int(_) | Bool(_), Int(_) | Bool(_)) => as_int(a)?.partial_cmp(&as_int(b)?),
-        (Float(x), Float(y)) => x.partial_cmp(y),
-        (Int(_) | Bool(_), Float(y)) => (as_int(a)? as f64).partial_cmp(y),
-        (Float(x), Int(_) | Bool(_)) => x.partial_cmp(&(as_int(b)? as f64)),
-        (Str(x), Str(y)) => Some(x.cmp(y)),
-        (Tuple(_), Tuple(_)) | (List(_), List(_)) => {
-            let (x, y) = (sequence_items(a), sequence_items(b));
-            for (p, q) in x.iter().zip(y.iter()) {
-                if !py_eq(p, q) {
-                    return py_cmp(p, q);
-                }
-            }
-            Some(x.len().cmp(&y.len()))
-        }
-        _ => Option::None,
-    }
-}
-
-fn sequence_items(v: &Value) -> Vec<Value> {
-    match v {
-        Value::Tuple(t) => t.to_vec(),
-        Value::List(l) => lock(l).clone(),
-        _ => Vec::new(),
-    }
+    crate::interp::protocol::eq_bool(None, a, b).unwrap_or(false)
 }

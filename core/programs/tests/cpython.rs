@@ -2,8 +2,11 @@
 //! under futurelab's engine at the same time scale, and the outputs compare as the preset says.
 //! (Those that fetch run against a real flag server in backend/tests/programs_cpython.rs.)
 
+mod support;
+
 use futurelab_programs::cpython::run_under_cpython;
 use futurelab_programs::presets::{self, Preset};
+use support::{assert_prints_as_cpython, engine_output};
 
 fn cpython_output(preset: &Preset) -> String {
     run_under_cpython(
@@ -128,24 +131,6 @@ for path in ['/', '/n/1,2', '/sq/12', '/sq/x', '/made', '/boom', '/missing', '/n
         "{:?}",
         report.background_errors
     );
-}
-
-/// What `source` prints under the engine, and its report.
-fn engine_output(source: &str) -> (String, futurelab_programs::RunReport) {
-    let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
-    let (printed, sink) = futurelab_programs::Printed::new();
-    let report = futurelab_programs::run(&program, futurelab_programs::RunOptions::new(sink));
-    (printed.text(), report)
-}
-
-/// Runs `source` under python3 (as `name`) and under the engine, and asks that the engine raises
-/// nothing and prints what python3 printed; the engine's report, for more questions.
-fn assert_prints_as_cpython(source: &str, name: &str) -> futurelab_programs::RunReport {
-    let python = run_under_cpython(source, name, 1.0, None, None).unwrap_or_else(|e| panic!("{e}"));
-    let (printed, report) = engine_output(source);
-    assert_eq!(report.error, None);
-    assert_eq!(printed, python);
-    report
 }
 
 #[test]

@@ -871,7 +871,7 @@ fn body_of(ctx: &Ctx, v: Value) -> R<Body> {
     }
     Err(ctx.error(
         "TypeError",
-        format!("a coroutine was expected, got {}", repr(&v)),
+        format!("a coroutine was expected, got {}", ctx.repr(&v)?),
     ))
 }
 
@@ -977,7 +977,7 @@ fn run(ctx: &Ctx, a: Args) -> R<Value> {
     if coro.downcast::<Coroutine>().is_none() {
         return Err(ctx.error(
             "ValueError",
-            format!("a coroutine was expected, got {}", repr(&coro)),
+            format!("a coroutine was expected, got {}", ctx.repr(&coro)?),
         ));
     }
     let lp = EventLoop::new();
@@ -1010,7 +1010,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
                 running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))?;
             let name = match kw_or_pos(&a, "name", usize::MAX) {
                 Some(Value::None) | None => None,
-                Some(v) => Some(to_str(&v)),
+                Some(v) => Some(ctx.str(&v)?),
             };
             let coro = a.pos.into_iter().next().ok_or_else(|| {
                 ctx.error(

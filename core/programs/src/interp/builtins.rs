@@ -27,20 +27,52 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             len(ctx, &v).map(|n| Value::Int(n as i64))
         }),
         "str" => builtin_fn("str", |ctx, a| {
+            no_kw(ctx, "str", &a)?;
             Ok(match a.pos.first() {
-                Some(v) => Value::str(to_str(v)),
+                Some(v) => Value::str(ctx.str(v)?),
                 None => Value::str(""),
             })
-            .and_then(|v| no_kw(ctx, "str", &a).map(|_| v))
         }),
         "repr" => builtin_fn("repr", |ctx, a| {
             let [v] = exactly(ctx, "repr", a)?;
-            Ok(Value::str(repr(&v)))
+            Ok(Value::str(ctx.repr(&v)?))
         }),
+        "ascii" => builtin_fn("ascii", |ctx, a| {
+            let [v] = exactly(ctx, "ascii", a)?;
+            Ok(Value::str(ctx.ascii(&v)?))
+        }),
+        "format" => builtin_fn("format", |ctx, a| {
+            no_kw(ctx, "format", &a)?;
+            let (value, spec) = match a.pos.as_slice() {
+                [value] => (value, ""),
+                [value, Value::Str(spec)] => (value, spec.as_ref()),
+                [_, other] => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("format() argument 2 must be str, not {}", other.type_name()),
+                    ))
+                }
+                _ => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("format expected at most 2 arguments, got {}", a.pos.len()),
+                    ))
+                }
+            };
+            Ok(Value::str(ctx.format(value, spec)?))
+        }),
+        "hash" => builtin_fn("hash", |ctx, a| {
+            let [v] = exactly(ctx, "hash", a)?;
+            Ok(Value::Int(ctx.hash(&v)?))
+        }),
+        "NotImplemented" => super::protocol::not_implemented(),
         "int" => builtin_fn("int", int),
         "float" => builtin_fn("float", float),
-        "bool" => builtin_fn("bool", |_, a| {
-            Ok(Value::Bool(a.pos.first().is_some_and(Value::truthy)))
+        "bool" => builtin_fn("bool", |ctx, a| {
+            Ok(Value::Bool(match a.pos.first() {
+                Some(v) => ctx.truthy(v)?,
+                None => false,
+            }))
         }),
         "list" => builtin_fn("list", |ctx, a| {
             let items = match a.pos.first() {
@@ -58,23 +90,25 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             Ok(Value::tuple(items))
         }),
         "dict" => builtin_fn("dict", |ctx, a| {
-            let mut d = Dict::default();
-            if let Some(v) = a.pos.first() {
-                for pair in ctx.iterate_all(v)? {
-                    let kv = ctx.iterate_all(&pair)?;
-                    if kv.len() != 2 {
-                        return Err(ctx.error(
-                            "ValueError",
-                            "dictionary update sequence element has the wrong length",
-                        ));
+            let mut pairs = Vec::new();
+            match a.pos.first() {
+                Some(Value::Dict(d)) => pairs.extend(lock(d).entries().iter().cloned()),
+                Some(v) => {
+                    for pair in ctx.iterate_all(v)? {
+                        let kv = ctx.iterate_all(&pair)?;
+                        if kv.len() != 2 {
+                            return Err(ctx.error(
+                                "ValueError",
+                                "dictionary update sequence element has the wrong length",
+                            ));
+                        }
+                        pairs.push((kv[0].clone(), kv[1].clone()));
                     }
-                    d.insert(kv[0].clone(), kv[1].clone());
                 }
+                None => {}
             }
-            for (k, v) in a.kw {
-                d.insert(Value::str(k), v);
-            }
-            Ok(Value::Dict(Arc::new(Mutex::new(d))))
+            pairs.extend(a.kw.into_iter().map(|(k, v)| (Value::str(k), v)));
+            ctx.new_dict(pairs)
         }),
         "enumerate" => builtin_fn("enumerate", |ctx, a| {
             let start = match kw_or_pos(&a, "start", 1) {
@@ -137,12 +171,15 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             };
             let mut total = a.pos.get(1).cloned().unwrap_or(Value::Int(0));
             for item in ctx.iterate_all(v)? {
-                total = binop(ctx, BinOp::Add, &total, &item)?;
+                total = ctx.binop(BinOp::Add, &total, &item)?;
             }
             Ok(total)
         }),
         "abs" => builtin_fn("abs", |ctx, a| {
             let [v] = exactly(ctx, "abs", a)?;
+            if let Some(answer) = ctx.call_special(&v, "__abs__", Vec::new())? {
+                return Ok(answer);
+            }
             match v {
                 Value::Int(n) => n
                     .checked_abs()
@@ -232,7 +269,12 @@ fn print(ctx: &Ctx, args: Args) -> R<Value> {
             }
         }
     }
-    let mut text = args.pos.iter().map(to_str).collect::<Vec<_>>().join(&sep);
+    let mut text = args
+        .pos
+        .iter()
+        .map(|v| ctx.str(v))
+        .collect::<R<Vec<_>>>()?
+        .join(&sep);
     text.push_str(&end);
     ctx.write(&text);
     Ok(Value::None)
@@ -341,10 +383,11 @@ fn extreme(ctx: &Ctx, args: Args, want: std::cmp::Ordering) -> R<Value> {
         best = Some(match best {
             None => i,
             Some(b) => {
+                // As CPython's: `item < best` for min, `item > best` for max.
                 let better = if want == std::cmp::Ordering::Less {
-                    less_than(ctx, &keys[i], &keys[b])?
+                    ctx.less(&keys[i], &keys[b])?
                 } else {
-                    less_than(ctx, &keys[b], &keys[i])?
+                    ctx.greater(&keys[i], &keys[b])?
                 };
                 if better {
                     i
@@ -426,14 +469,7 @@ pub(super) fn sort_values(
     reverse: bool,
 ) -> R<()> {
     let keys = sort_keys(ctx, items, key)?;
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    if reverse {
-        order.reverse();
-    }
-    merge_sort(&mut order, &mut |&a, &b| less_than(ctx, &keys[a], &keys[b]))?;
-    if reverse {
-        order.reverse();
-    }
+    let order = sorted_order(ctx, &keys, reverse)?;
     let mut taken: Vec<Option<Value>> = std::mem::take(items).into_iter().map(Some).collect();
     *items = order
         .into_iter()
@@ -442,10 +478,31 @@ pub(super) fn sort_values(
     Ok(())
 }
 
-/// Python's `a < b`, which sorting and `min`/`max` ask (the program's own `<`: false with NaN,
-/// TypeError for values with no order).
-fn less_than(ctx: &Ctx, a: &Value, b: &Value) -> R<bool> {
-    ctx.compare(crate::ast::CmpOp::Lt, a, b)
+/// Sorts `items` by `key(item)` as `sorted(items, key=key, reverse=reverse)` does.
+pub(super) fn sort_by_key<T: Clone>(
+    ctx: &Ctx,
+    items: &mut Vec<T>,
+    key: impl Fn(&T) -> Value,
+    reverse: bool,
+) -> R<()> {
+    let keys: Vec<Value> = items.iter().map(key).collect();
+    let order = sorted_order(ctx, &keys, reverse)?;
+    *items = order.into_iter().map(|i| items[i].clone()).collect();
+    Ok(())
+}
+
+/// The places of `keys` in sorted order: stable, asking only `<`, with `reverse` largest first
+/// while equal keys keep their order (CPython reverses, sorts and reverses back).
+fn sorted_order(ctx: &Ctx, keys: &[Value], reverse: bool) -> R<Vec<usize>> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    if reverse {
+        order.reverse();
+    }
+    merge_sort(&mut order, &mut |&a, &b| ctx.less(&keys[a], &keys[b]))?;
+    if reverse {
+        order.reverse();
+    }
+    Ok(order)
 }
 
 /// A stable merge sort that asks only `less(a, b)` and stops at its first error. Any stable sort
@@ -534,7 +591,29 @@ pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
         Value::Str(s) => s.chars().count(),
         Value::Tuple(t) => t.len(),
         Value::List(l) => lock(l).len(),
-        Value::Dict(d) => lock(d).entries.len(),
+        Value::Dict(d) => lock(d).len(),
+        Value::Instance(_) => match ctx.call_special(v, "__len__", Vec::new())? {
+            Some(Value::Int(n)) if n >= 0 => n as usize,
+            Some(Value::Int(_)) => {
+                return Err(ctx.error("ValueError", "__len__() should return >= 0"))
+            }
+            Some(Value::Bool(b)) => b as usize,
+            Some(other) => {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        other.type_name()
+                    ),
+                ))
+            }
+            None => {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("object of type '{}' has no len()", v.type_name()),
+                ))
+            }
+        },
         Value::Object(o) => match o.as_any().downcast_ref::<Range>() {
             Some(r) => usize::try_from(r.len())
                 .ok()
@@ -561,7 +640,9 @@ pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
 
 // ----- operators -----
 
-pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
+/// `l op r` for the runtime's own types; `None` when they do not support it (CPython's
+/// `NotImplemented`: the object protocol then asks the operands' dunder methods, or raises).
+pub(super) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Option<Value>> {
     use Value::*;
     let overflow = || {
         ctx.error(
@@ -597,7 +678,7 @@ pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
                     },
                 )
             };
-            return Ok(match op {
+            return Ok(Some(match op {
                 BinOp::Add => Int(a.checked_add(b).ok_or_else(overflow)?),
                 BinOp::Sub => Int(a.checked_sub(b).ok_or_else(overflow)?),
                 BinOp::Mul => Int(a.checked_mul(b).ok_or_else(overflow)?),
@@ -638,14 +719,14 @@ pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
                             .ok_or_else(overflow)?)
                     }
                 }
-            });
+            }));
         }
         (Int(_) | Bool(_) | Float(_), Int(_) | Bool(_) | Float(_)) => {
             let (a, b) = (as_f(l).unwrap_or(0.0), as_f(r).unwrap_or(0.0));
             if b == 0.0 && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
                 return Err(ctx.error("ZeroDivisionError", "float division by zero"));
             }
-            return Ok(Float(match op {
+            return Ok(Some(Float(match op {
                 BinOp::Add => a + b,
                 BinOp::Sub => a - b,
                 BinOp::Mul => a * b,
@@ -653,51 +734,54 @@ pub(super) fn binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Value> {
                 BinOp::FloorDiv => (a / b).floor(),
                 BinOp::Mod => a - b * (a / b).floor(),
                 BinOp::Pow => a.powf(b),
-            }));
+            })));
         }
         (Str(a), Str(b)) if op == BinOp::Add => {
             ctx.check_size(a.len() + b.len())?;
-            return Ok(Value::str(format!("{a}{b}")));
+            return Ok(Some(Value::str(format!("{a}{b}"))));
         }
         (Str(s), Int(n)) | (Int(n), Str(s)) if op == BinOp::Mul => {
             let n = (*n).max(0) as usize;
             ctx.check_size(s.len().saturating_mul(n))?;
-            return Ok(Value::str(s.repeat(n)));
+            return Ok(Some(Value::str(s.repeat(n))));
         }
-        (Str(s), _) if op == BinOp::Mod => return format::percent(ctx, s, r).map(Value::str),
+        (Str(s), _) if op == BinOp::Mod => {
+            return format::percent(ctx, s, r).map(|text| Some(Value::str(text)))
+        }
         (List(a), List(b)) if op == BinOp::Add => {
             let mut items = lock(a).clone();
             items.extend(lock(b).iter().cloned());
             ctx.check_size(items.len())?;
-            return Ok(Value::list(items));
+            return Ok(Some(Value::list(items)));
         }
         (Tuple(a), Tuple(b)) if op == BinOp::Add => {
-            return Ok(Value::tuple(a.iter().chain(b.iter()).cloned().collect()));
+            return Ok(Some(Value::tuple(
+                a.iter().chain(b.iter()).cloned().collect(),
+            )));
         }
-        (List(a), Int(n)) if op == BinOp::Mul => {
-            let items = lock(a).clone();
+        (List(_) | Tuple(_), Int(n)) | (Int(n), List(_) | Tuple(_)) if op == BinOp::Mul => {
+            let (items, tuple) = match (l, r) {
+                (List(a), _) | (_, List(a)) => (lock(a).clone(), false),
+                (Tuple(t), _) | (_, Tuple(t)) => (t.to_vec(), true),
+                _ => (Vec::new(), false),
+            };
             let n = (*n).max(0) as usize;
             ctx.check_size(items.len().saturating_mul(n))?;
-            return Ok(Value::list(
-                items
-                    .iter()
-                    .cloned()
-                    .cycle()
-                    .take(items.len() * n)
-                    .collect(),
-            ));
+            let repeated: Vec<Value> = items
+                .iter()
+                .cloned()
+                .cycle()
+                .take(items.len() * n)
+                .collect();
+            return Ok(Some(if tuple {
+                Value::tuple(repeated)
+            } else {
+                Value::list(repeated)
+            }));
         }
         _ => {}
     }
-    Err(ctx.error(
-        "TypeError",
-        format!(
-            "unsupported operand type(s) for {}: '{}' and '{}'",
-            op.symbol(),
-            l.type_name(),
-            r.type_name()
-        ),
-    ))
+    Ok(Option::None)
 }
 
 /// `item in container`.
@@ -715,13 +799,36 @@ pub(super) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
                 ))
             }
         },
-        Value::Tuple(t) => t.iter().any(|v| py_eq(v, item)),
-        Value::List(l) => lock(l).iter().any(|v| py_eq(v, item)),
-        Value::Dict(d) => lock(d).get(item).is_some(),
-        Value::Object(o) => match o.as_any().downcast_ref::<Range>() {
-            Some(r) => matches!(item, Value::Int(n) if r.contains(*n)),
-            None => ctx.iterate_all(container)?.iter().any(|v| py_eq(v, item)),
-        },
+        Value::Tuple(t) => any_equal(ctx, t, item)?,
+        Value::List(l) => {
+            let items = lock(l).clone();
+            any_equal(ctx, &items, item)?
+        }
+        Value::Dict(d) => ctx.dict_get(d, item)?.is_some(),
+        Value::Object(o) => {
+            if let Some(r) = o.as_any().downcast_ref::<Range>() {
+                matches!(item, Value::Int(n) if r.contains(*n))
+            } else if let Some(set) = o.as_any().downcast_ref::<super::collections::PySet>() {
+                set.contains(ctx, item)?
+            } else {
+                iterated_contains(ctx, container, item)?
+            }
+        }
+        Value::Instance(_) => {
+            match ctx.call_special(container, "__contains__", vec![item.clone()])? {
+                Some(answer) => ctx.truthy(&answer)?,
+                None if iterable(container) => iterated_contains(ctx, container, item)?,
+                None => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!(
+                            "argument of type '{}' is not iterable",
+                            container.type_name()
+                        ),
+                    ))
+                }
+            }
+        }
         other => {
             return Err(ctx.error(
                 "TypeError",
@@ -729,6 +836,42 @@ pub(super) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
             ))
         }
     })
+}
+
+/// Whether one of `items` equals `item` (each item asked first, as CPython's `in` asks).
+fn any_equal(ctx: &Ctx, items: &[Value], item: &Value) -> R<bool> {
+    for v in items {
+        if ctx.eq(v, item)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The place of the first of `items` equal to `item`.
+fn position_equal(ctx: &Ctx, items: &[Value], item: &Value) -> R<Option<usize>> {
+    for (i, v) in items.iter().enumerate() {
+        if ctx.eq(v, item)? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+/// `item in container` by iterating it, up to the first item equal to `item`.
+fn iterated_contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
+    let it = ctx.iter(container)?;
+    while let Some(v) = ctx.next(&it)? {
+        if ctx.eq(&v, item)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether an instance's class makes it iterable (`__iter__`, or `__getitem__` from 0 up).
+fn iterable(v: &Value) -> bool {
+    super::protocol::defines(v, "__iter__") || super::protocol::defines(v, "__getitem__")
 }
 
 fn index_of(ctx: &Ctx, len: usize, i: &Value, what: &str) -> R<usize> {
@@ -759,10 +902,17 @@ pub(super) fn get_item(ctx: &Ctx, v: &Value, i: &Value) -> R<Value> {
                 chars[index_of(ctx, chars.len(), i, "string")?].to_string(),
             ))
         }
-        Value::Dict(d) => lock(d)
-            .get(i)
-            .cloned()
+        Value::Dict(d) => ctx
+            .dict_get(d, i)?
             .ok_or_else(|| Flow::Raise(ctx.exception("KeyError", vec![i.clone()]), 0)),
+        Value::Instance(_) => ctx
+            .call_special(v, "__getitem__", vec![i.clone()])?
+            .ok_or_else(|| {
+                ctx.error(
+                    "TypeError",
+                    format!("'{}' object is not subscriptable", v.type_name()),
+                )
+            }),
         Value::Object(o) if o.has_method("__getitem__") => o.call_method(
             ctx,
             v,
@@ -788,12 +938,19 @@ pub(super) fn set_item(ctx: &Ctx, v: &Value, i: Value, value: Value) -> R<()> {
             Ok(())
         }
         Value::Dict(d) => {
-            let mut d = lock(d);
-            d.insert(i, value);
-            let n = d.entries.len();
-            drop(d);
+            let n = ctx.dict_set(d, i, value)?;
             ctx.check_size(n)
         }
+        Value::Instance(_) => match ctx.call_special(v, "__setitem__", vec![i, value])? {
+            Some(_) => Ok(()),
+            None => Err(ctx.error(
+                "TypeError",
+                format!(
+                    "'{}' object does not support item assignment",
+                    v.type_name()
+                ),
+            )),
+        },
         Value::Object(o) if o.has_method("__setitem__") => o
             .call_method(
                 ctx,
@@ -809,6 +966,47 @@ pub(super) fn set_item(ctx: &Ctx, v: &Value, i: Value, value: Value) -> R<()> {
             "TypeError",
             format!(
                 "'{}' object does not support item assignment",
+                other.type_name()
+            ),
+        )),
+    }
+}
+
+/// `del v[i]`.
+pub(super) fn del_item(ctx: &Ctx, v: &Value, i: &Value) -> R<()> {
+    match v {
+        Value::List(l) => {
+            let mut l = lock(l);
+            let n = index_of(ctx, l.len(), i, "list assignment")?;
+            l.remove(n);
+            Ok(())
+        }
+        Value::Dict(d) => match ctx.dict_remove(d, i)? {
+            Some(_) => Ok(()),
+            None => Err(Flow::Raise(ctx.exception("KeyError", vec![i.clone()]), 0)),
+        },
+        Value::Object(o) if o.has_method("__delitem__") => o
+            .call_method(
+                ctx,
+                v,
+                "__delitem__",
+                Args {
+                    pos: vec![i.clone()],
+                    kw: Vec::new(),
+                },
+            )
+            .map(drop),
+        Value::Instance(_) => match ctx.call_special(v, "__delitem__", vec![i.clone()])? {
+            Some(_) => Ok(()),
+            None => Err(ctx.error(
+                "TypeError",
+                format!("'{}' object does not support item deletion", v.type_name()),
+            )),
+        },
+        other => Err(ctx.error(
+            "TypeError",
+            format!(
+                "'{}' object doesn't support item deletion",
                 other.type_name()
             ),
         )),
@@ -890,10 +1088,43 @@ pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
             "str_ascii_iterator",
         ),
         Value::Dict(d) => (
-            lock(d).entries.iter().map(|(k, _)| k.clone()).collect(),
+            lock(d).entries().iter().map(|(k, _)| k.clone()).collect(),
             "dict_keyiterator",
         ),
-        Value::Object(o) => return o.iter(ctx, v),
+        Value::Object(o) => {
+            // An object iterates as itself (an iterator), or as what it hands over (its items).
+            let it = o.iter(ctx, v)?;
+            return match it {
+                Value::Object(_) => Ok(it),
+                items => iter(ctx, &items),
+            };
+        }
+        Value::Instance(_) => {
+            if let Some(it) = ctx.call_special(v, "__iter__", Vec::new())? {
+                let is_iterator = match &it {
+                    Value::Instance(_) => super::protocol::defines(&it, "__next__"),
+                    Value::Object(_) => true,
+                    _ => false,
+                };
+                if !is_iterator {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("iter() returned non-iterator of type '{}'", it.type_name()),
+                    ));
+                }
+                return Ok(it);
+            }
+            if iterable(v) {
+                return Ok(Value::object(GetItemIter {
+                    sequence: v.clone(),
+                    next: Mutex::new(0),
+                }));
+            }
+            return Err(ctx.error(
+                "TypeError",
+                format!("'{}' object is not iterable", v.type_name()),
+            ));
+        }
         other => {
             return Err(ctx.error(
                 "TypeError",
@@ -905,6 +1136,40 @@ pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
         items: Mutex::new(items),
         type_name,
     }))
+}
+
+/// Iterates an instance that has `__getitem__` and no `__iter__`: items 0, 1, 2… until `IndexError`
+/// (or `StopIteration`), as CPython's sequence iterator.
+struct GetItemIter {
+    sequence: Value,
+    next: Mutex<i64>,
+}
+
+impl Object for GetItemIter {
+    fn type_name(&self) -> &'static str {
+        "iterator"
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        let i = {
+            let mut next = lock(&self.next);
+            let i = *next;
+            *next += 1;
+            i
+        };
+        match ctx.call_special(&self.sequence, "__getitem__", vec![Value::Int(i)]) {
+            Ok(Some(item)) => Some(Ok(item)),
+            Ok(None) => None,
+            Err(Flow::Raise(exc, _))
+                if exc.is_instance_of("IndexError") || exc.is_instance_of("StopIteration") =>
+            {
+                None
+            }
+            Err(other) => Some(Err(other)),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// `type(x)` of a value that is not an instance of a class: its name and repr.
@@ -1350,10 +1615,18 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
         }
         "remove" => {
             let [v] = exactly(ctx, "remove", args)?;
-            let mut items = lock(l);
-            match items.iter().position(|x| py_eq(x, &v)) {
+            let items = lock(l).clone();
+            match position_equal(ctx, &items, &v)? {
                 Some(i) => {
-                    items.remove(i);
+                    let mut now = lock(l);
+                    // The item found, where it is now (an `__eq__` may have changed the list).
+                    let at = match now.get(i) {
+                        Some(x) if super::is_same(x, &items[i]) => Some(i),
+                        _ => now.iter().position(|x| super::is_same(x, &items[i])),
+                    };
+                    if let Some(at) = at {
+                        now.remove(at);
+                    }
                     Value::None
                 }
                 None => return Err(ctx.error("ValueError", "list.remove(x): x not in list")),
@@ -1361,14 +1634,24 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
         }
         "index" => {
             let [v] = exactly(ctx, "index", args)?;
-            match lock(l).iter().position(|x| py_eq(x, &v)) {
+            let items = lock(l).clone();
+            match position_equal(ctx, &items, &v)? {
                 Some(i) => Value::Int(i as i64),
-                None => return Err(ctx.error("ValueError", format!("{} is not in list", repr(&v)))),
+                None => {
+                    return Err(ctx.error("ValueError", format!("{} is not in list", ctx.repr(&v)?)))
+                }
             }
         }
         "count" => {
             let [v] = exactly(ctx, "count", args)?;
-            Value::Int(lock(l).iter().filter(|x| py_eq(x, &v)).count() as i64)
+            let items = lock(l).clone();
+            let mut n = 0;
+            for x in &items {
+                if ctx.eq(x, &v)? {
+                    n += 1;
+                }
+            }
+            Value::Int(n)
         }
         "sort" => {
             let mut items = lock(l).clone();
@@ -1396,34 +1679,31 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
 }
 
 fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
+    let entries = || lock(d).entries().to_vec();
     Ok(match name {
         "get" => {
             let key =
                 args.pos.first().cloned().ok_or_else(|| {
                     ctx.error("TypeError", "get expected at least 1 argument, got 0")
                 })?;
-            lock(d)
-                .get(&key)
-                .cloned()
+            ctx.dict_get(d, &key)?
                 .unwrap_or_else(|| args.pos.get(1).cloned().unwrap_or(Value::None))
         }
         "items" => Value::list(
-            lock(d)
-                .entries
-                .iter()
-                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+            entries()
+                .into_iter()
+                .map(|(k, v)| Value::tuple(vec![k, v]))
                 .collect(),
         ),
-        "keys" => Value::list(lock(d).entries.iter().map(|(k, _)| k.clone()).collect()),
-        "values" => Value::list(lock(d).entries.iter().map(|(_, v)| v.clone()).collect()),
+        "keys" => Value::list(entries().into_iter().map(|(k, _)| k).collect()),
+        "values" => Value::list(entries().into_iter().map(|(_, v)| v).collect()),
         "pop" => {
             let key =
                 args.pos.first().cloned().ok_or_else(|| {
                     ctx.error("TypeError", "pop expected at least 1 argument, got 0")
                 })?;
-            let mut dict = lock(d);
-            match dict.entries.iter().position(|(k, _)| py_eq(k, &key)) {
-                Some(i) => dict.entries.remove(i).1,
+            match ctx.dict_remove(d, &key)? {
+                Some(value) => value,
                 None => match args.pos.get(1) {
                     Some(default) => default.clone(),
                     None => return Err(Flow::Raise(ctx.exception("KeyError", vec![key]), 0)),
@@ -1436,31 +1716,35 @@ fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Val
                     ctx.error("TypeError", "setdefault expected at least 1 argument")
                 })?;
             let default = args.pos.get(1).cloned().unwrap_or(Value::None);
-            let mut dict = lock(d);
-            match dict.get(&key) {
-                Some(v) => v.clone(),
+            let mut pending = Some((key.clone(), default.clone()));
+            let value = ctx.dict_entry(d, &key, |dict, at, hash| match at {
+                Some(i) => dict.value_at(i).clone(),
                 None => {
-                    dict.insert(key, default.clone());
-                    default
+                    if let Some((key, default)) = pending.take() {
+                        dict.push(hash, key, default);
+                    }
+                    default.clone()
                 }
-            }
+            })?;
+            ctx.check_size(lock(d).len())?;
+            value
         }
         "update" => {
             if let Some(Value::Dict(other)) = args.pos.first() {
-                let entries = lock(other).entries.clone();
-                let mut dict = lock(d);
+                let entries = lock(other).entries().to_vec();
                 for (k, v) in entries {
-                    dict.insert(k, v);
+                    ctx.dict_set(d, k, v)?;
                 }
             }
             for (k, v) in args.kw {
-                lock(d).insert(Value::str(k), v);
+                ctx.dict_set(d, Value::str(k), v)?;
             }
+            ctx.check_size(lock(d).len())?;
             Value::None
         }
         "copy" => Value::Dict(Arc::new(Mutex::new(lock(d).clone()))),
         "clear" => {
-            lock(d).entries.clear();
+            lock(d).clear();
             Value::None
         }
         _ => {

@@ -12,25 +12,30 @@ use std::sync::Mutex;
 pub(crate) struct Counter(Mutex<Dict>);
 
 pub(super) fn new_counter(ctx: &Ctx, a: Args) -> R<Value> {
-    let mut d = Dict::default();
+    let counter = Counter(Mutex::new(Dict::default()));
     if let Some(items) = a.pos.first() {
         for item in ctx.iterate_all(items)? {
-            let n = match d.get(&item) {
-                Some(Value::Int(n)) => *n,
+            let n = match ctx.dict_get(&counter.0, &item)? {
+                Some(Value::Int(n)) => n,
                 _ => 0,
             };
-            d.insert(item, Value::Int(n + 1));
+            ctx.dict_set(&counter.0, item, Value::Int(n + 1))?;
         }
     }
-    Ok(Value::object(Counter(Mutex::new(d))))
+    Ok(Value::object(counter))
 }
 
 impl Counter {
-    /// Entries by count, highest first (ties keep insertion order), as `most_common()` and the repr order them.
-    fn most_common(&self) -> Vec<(Value, Value)> {
-        let mut entries = lock(&self.0).entries.clone();
-        entries.sort_by(|a, b| py_cmp(&b.1, &a.1).unwrap_or(std::cmp::Ordering::Equal));
-        entries
+    /// Entries by count, highest first (ties keep insertion order), as `most_common()` and the repr
+    /// order them.
+    fn most_common(&self, ctx: &Ctx) -> R<Vec<(Value, Value)>> {
+        let mut entries = lock(&self.0).entries().to_vec();
+        super::builtins::sort_by_key(ctx, &mut entries, |(_, count)| count.clone(), true)?;
+        Ok(entries)
+    }
+
+    fn entries(&self) -> Vec<(Value, Value)> {
+        lock(&self.0).entries().to_vec()
     }
 }
 
@@ -38,16 +43,19 @@ impl Object for Counter {
     fn type_name(&self) -> &'static str {
         "Counter"
     }
-    fn repr(&self) -> String {
-        let entries = self.most_common();
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
+        let entries = self.most_common(ctx)?;
         if entries.is_empty() {
-            return "Counter()".into();
+            return Ok("Counter()".into());
         }
-        let body: Vec<String> = entries
-            .iter()
-            .map(|(k, v)| format!("{}: {}", repr(k), repr(v)))
-            .collect();
-        format!("Counter({{{}}})", body.join(", "))
+        let mut body = Vec::with_capacity(entries.len());
+        for (k, v) in &entries {
+            body.push(format!("{}: {}", ctx.repr(k)?, ctx.repr(v)?));
+        }
+        Ok(format!("Counter({{{}}})", body.join(", ")))
+    }
+    fn hash(&self) -> Option<i64> {
+        None
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(
@@ -59,50 +67,37 @@ impl Object for Counter {
         match name {
             "__getitem__" => {
                 let [key] = exactly(ctx, "__getitem__", args)?;
-                Ok(lock(&self.0).get(&key).cloned().unwrap_or(Value::Int(0)))
+                Ok(ctx.dict_get(&self.0, &key)?.unwrap_or(Value::Int(0)))
             }
             "__setitem__" => {
                 let [key, value] = exactly(ctx, "__setitem__", args)?;
-                lock(&self.0).insert(key, value);
+                ctx.dict_set(&self.0, key, value)?;
                 Ok(Value::None)
             }
             "most_common" => Ok(Value::list(
-                self.most_common()
+                self.most_common(ctx)?
                     .into_iter()
                     .map(|(k, v)| Value::tuple(vec![k, v]))
                     .collect(),
             )),
             "items" => Ok(Value::list(
-                lock(&self.0)
-                    .entries
-                    .iter()
-                    .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                self.entries()
+                    .into_iter()
+                    .map(|(k, v)| Value::tuple(vec![k, v]))
                     .collect(),
             )),
             "keys" => Ok(Value::list(
-                lock(&self.0)
-                    .entries
-                    .iter()
-                    .map(|(k, _)| k.clone())
-                    .collect(),
+                self.entries().into_iter().map(|(k, _)| k).collect(),
             )),
             "values" => Ok(Value::list(
-                lock(&self.0)
-                    .entries
-                    .iter()
-                    .map(|(_, v)| v.clone())
-                    .collect(),
+                self.entries().into_iter().map(|(_, v)| v).collect(),
             )),
-            _ => Ok(Value::Int(lock(&self.0).entries.len() as i64)),
+            _ => Ok(Value::Int(lock(&self.0).len() as i64)),
         }
     }
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
         Ok(Value::list(
-            lock(&self.0)
-                .entries
-                .iter()
-                .map(|(k, _)| k.clone())
-                .collect(),
+            self.entries().into_iter().map(|(k, _)| k).collect(),
         ))
     }
     fn as_any(&self) -> &dyn Any {
@@ -118,7 +113,11 @@ fn field_names(ctx: &Ctx, v: &Value) -> R<Vec<String>> {
             .split_whitespace()
             .map(str::to_string)
             .collect(),
-        other => ctx.iterate_all(other)?.iter().map(to_str).collect(),
+        other => ctx
+            .iterate_all(other)?
+            .iter()
+            .map(|v| ctx.str(v))
+            .collect::<R<Vec<_>>>()?,
     };
     if names.is_empty()
         || names
@@ -228,15 +227,13 @@ impl Object for NamedTuple {
     fn type_name(&self) -> &'static str {
         "namedtuple"
     }
-    fn repr(&self) -> String {
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
         let kind = self.kind();
-        let fields: Vec<String> = kind
-            .fields
-            .iter()
-            .zip(&self.values)
-            .map(|(f, v)| format!("{f}={}", repr(v)))
-            .collect();
-        format!("{}({})", kind.name, fields.join(", "))
+        let mut fields = Vec::with_capacity(kind.fields.len());
+        for (f, v) in kind.fields.iter().zip(&self.values) {
+            fields.push(format!("{f}={}", ctx.repr(v)?));
+        }
+        Ok(format!("{}({})", kind.name, fields.join(", ")))
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         let i = self.kind().fields.iter().position(|f| f == name)?;
@@ -357,36 +354,49 @@ pub(super) fn tqdm(ctx: &Ctx, a: Args) -> R<Value> {
     }
 }
 
-/// A `set`: `set()`, `set(iterable)`, and the sets `wait` returns. Items are kept in insertion order
-/// (CPython's order follows hashes, which for futures are addresses: no program can rely on it).
-pub(crate) struct PySet(Mutex<Vec<Value>>);
+/// A `set`: `set()`, `set(iterable)`, and the sets `wait` returns: a dict of keys only (each key's
+/// value is `None`), so its items are hashed and compared as a dict's keys. Items are kept in
+/// insertion order (CPython's order follows hashes).
+pub(crate) struct PySet(Mutex<Dict>);
 
 impl PySet {
-    /// A set of `items`, duplicates (by `==`) dropped.
+    /// A set of the runtime's own `items` (futures), duplicates dropped; no program code runs.
     pub(crate) fn of(items: Vec<Value>) -> Self {
-        let set = PySet(Mutex::new(Vec::with_capacity(items.len())));
+        let mut set = Dict::default();
         for item in items {
-            set.add(item);
+            set.insert(item, Value::None);
         }
-        set
+        PySet(Mutex::new(set))
     }
 
-    fn add(&self, item: Value) {
-        let mut items = lock(&self.0);
-        if !items.iter().any(|v| py_eq(v, &item)) {
-            items.push(item);
-        }
+    fn items(&self) -> Vec<Value> {
+        lock(&self.0)
+            .entries()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    fn len(&self) -> usize {
+        lock(&self.0).len()
+    }
+
+    /// `item in set`.
+    pub(crate) fn contains(&self, ctx: &Ctx, item: &Value) -> R<bool> {
+        Ok(ctx.dict_get(&self.0, item)?.is_some())
     }
 }
 
 /// `set(iterable=())`.
 pub(super) fn new_set(ctx: &Ctx, a: Args) -> R<Value> {
-    let items = match a.pos.first() {
-        Some(v) => ctx.iterate_all(v)?,
-        None => Vec::new(),
-    };
-    ctx.check_size(items.len())?;
-    Ok(Value::object(PySet::of(items)))
+    let set = PySet(Mutex::new(Dict::default()));
+    if let Some(v) = a.pos.first() {
+        for item in ctx.iterate_all(v)? {
+            let n = ctx.dict_set(&set.0, item, Value::None)?;
+            ctx.check_size(n)?;
+        }
+    }
+    Ok(Value::object(set))
 }
 
 impl Object for PySet {
@@ -394,7 +404,7 @@ impl Object for PySet {
         "set"
     }
     fn repr(&self) -> String {
-        let items = lock(&self.0);
+        let items = self.items();
         if items.is_empty() {
             return "set()".into();
         }
@@ -403,9 +413,47 @@ impl Object for PySet {
             items.iter().map(repr).collect::<Vec<_>>().join(", ")
         )
     }
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
+        let items = self.items();
+        if items.is_empty() {
+            return Ok("set()".into());
+        }
+        let mut written = Vec::with_capacity(items.len());
+        for item in &items {
+            written.push(ctx.repr(item)?);
+        }
+        Ok(format!("{{{}}}", written.join(", ")))
+    }
+    fn str_in(&self, ctx: &Ctx) -> R<String> {
+        self.repr_in(ctx)
+    }
+    fn equals(&self, user: Option<&Ctx>, other: &Value) -> R<Option<bool>> {
+        let Some(other) = other.downcast::<PySet>() else {
+            return Ok(None);
+        };
+        if std::ptr::eq(self, other) {
+            return Ok(Some(true));
+        }
+        if self.len() != other.len() {
+            return Ok(Some(false));
+        }
+        for item in self.items() {
+            let found = match user {
+                Some(ctx) => other.contains(ctx, &item)?,
+                None => lock(&other.0).get(&item).is_some(),
+            };
+            if !found {
+                return Ok(Some(false));
+            }
+        }
+        Ok(Some(true))
+    }
+    fn hash(&self) -> Option<i64> {
+        None
+    }
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
         Ok(Value::object(SetIter(Mutex::new(
-            lock(&self.0).iter().cloned().collect(),
+            self.items().into_iter().collect(),
         ))))
     }
     fn has_method(&self, name: &str) -> bool {
@@ -413,7 +461,7 @@ impl Object for PySet {
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         if name == "__len__" {
-            return Ok(Value::Int(lock(&self.0).len() as i64));
+            return Ok(Value::Int(self.len() as i64));
         }
         if name == "clear" {
             lock(&self.0).clear();
@@ -422,15 +470,11 @@ impl Object for PySet {
         let [item] = exactly(ctx, name, args)?;
         match name {
             "add" => {
-                self.add(item);
-                ctx.check_size(lock(&self.0).len())?;
+                let n = ctx.dict_set(&self.0, item, Value::None)?;
+                ctx.check_size(n)?;
             }
             _ => {
-                let mut items = lock(&self.0);
-                let before = items.len();
-                items.retain(|v| !py_eq(v, &item));
-                if name == "remove" && items.len() == before {
-                    drop(items);
+                if ctx.dict_remove(&self.0, &item)?.is_none() && name == "remove" {
                     return Err(Flow::Raise(ctx.exception("KeyError", vec![item]), 0));
                 }
             }

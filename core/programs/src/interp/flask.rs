@@ -154,7 +154,7 @@ impl App {
             Err(Flow::Raise(exc, line)) => {
                 ctx.rt.report_error(format!(
                     "ERROR in app: Exception on {path} [GET]\n{}",
-                    crate::traceback(&exc, line)
+                    crate::traceback(ctx, &exc, line)
                 ));
                 return Ok(TestResponse::new(500, error_page(500)));
             }
@@ -163,7 +163,7 @@ impl App {
         answered.or_else(|exc| {
             ctx.rt.report_error(format!(
                 "ERROR in app: Exception on {path} [GET]\n{}",
-                crate::traceback(&exc, 0)
+                crate::traceback(ctx, &exc, 0)
             ));
             Ok(TestResponse::new(500, error_page(500)))
         })

@@ -159,7 +159,7 @@ fn group_thousands(digits: &str) -> String {
 /// `format(value, spec)`: what an f-string field and `str.format` produce.
 pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
     if spec.is_empty() {
-        return Ok(to_str(v));
+        return ctx.str(v);
     }
     let s = parse_spec(ctx, spec)?;
     let number = |x: f64, is_int: bool| -> R<(bool, String)> {
@@ -263,7 +263,7 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
                     ),
                 ));
             }
-            let mut text = to_str(other);
+            let mut text = ctx.str(other)?;
             if let Some(p) = s.precision {
                 text = text.chars().take(p).collect();
             }
@@ -359,11 +359,12 @@ pub(crate) fn str_format(ctx: &Ctx, template: &str, args: &Args) -> R<String> {
                     }
                 }
                 let value = match conversion {
-                    Some('r') => Value::str(repr(&value)),
-                    Some('s') => Value::str(to_str(&value)),
+                    Some('r') => Value::str(ctx.repr(&value)?),
+                    Some('a') => Value::str(ctx.ascii(&value)?),
+                    Some('s') => Value::str(ctx.str(&value)?),
                     _ => value,
                 };
-                out.push_str(&format_value(ctx, &value, spec)?);
+                out.push_str(&ctx.format(&value, spec)?);
                 ctx.check_size(out.len())?;
                 i = end + 1;
             }
@@ -429,8 +430,8 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
             }
         };
         let v = match (kind, &v) {
-            ('r', _) => Value::str(repr(&v)),
-            ('s', _) => Value::str(to_str(&v)),
+            ('r', _) => Value::str(ctx.repr(&v)?),
+            ('s', _) => Value::str(ctx.str(&v)?),
             ('d' | 'i', Value::Float(x)) => Value::Int(x.trunc() as i64),
             _ => v,
         };

@@ -202,7 +202,7 @@ impl Object for PyFuture {
                             "exception calling callback for {}
 {}",
                             repr(&me),
-                            crate::traceback(&exc, line)
+                            crate::traceback(&ctx, &exc, line)
                         ));
                     }
                 });
@@ -752,7 +752,7 @@ pub(super) fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         Some(other) => {
             return Err(ctx.error(
                 "ValueError",
-                format!("Invalid return condition: {}", repr(other)),
+                format!("Invalid return condition: {}", ctx.repr(other)?),
             ))
         }
     };

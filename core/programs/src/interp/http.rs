@@ -284,7 +284,8 @@ impl Object for Response {
     }
 }
 
-/// `bytes`: what a response's `content` is and what a file opened with `'wb'` takes.
+/// `bytes`: a `b'...'` literal, what a response's `content` is and what a file opened with `'wb'`
+/// takes.
 pub(crate) struct Bytes(pub(crate) Arc<[u8]>);
 
 impl Object for Bytes {
@@ -292,27 +293,46 @@ impl Object for Bytes {
         "bytes"
     }
     fn repr(&self) -> String {
-        let mut out = String::from("b'");
-        for &b in self.0.iter() {
-            match b {
-                b'\\' => out.push_str("\\\\"),
-                b'\'' => out.push_str("\\'"),
-                b'\n' => out.push_str("\\n"),
-                b'\t' => out.push_str("\\t"),
-                b'\r' => out.push_str("\\r"),
-                0x20..=0x7e => out.push(b as char),
-                _ => out.push_str(&format!("\\x{b:02x}")),
-            }
-        }
-        out.push('\'');
-        out
+        crate::value::bytes_repr(&self.0)
+    }
+    fn equals(&self, _user: Option<&Ctx>, other: &Value) -> R<Option<bool>> {
+        Ok(other.downcast::<Bytes>().map(|other| self.0 == other.0))
+    }
+    fn hash(&self) -> Option<i64> {
+        Some(super::protocol::hash_bytes(&self.0))
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(
+            self.0.iter().map(|&b| Value::Int(i64::from(b))).collect(),
+        ))
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__len__" | "decode")
+        matches!(name, "__len__" | "__getitem__" | "decode")
     }
-    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         Ok(match name {
             "decode" => Value::str(String::from_utf8_lossy(&self.0).into_owned()),
+            "__getitem__" => {
+                let [i] = super::builtins::exactly(ctx, "__getitem__", args)?;
+                let len = self.0.len() as i64;
+                let at = match i {
+                    Value::Int(n) if n < 0 => n + len,
+                    Value::Int(n) => n,
+                    other => {
+                        return Err(ctx.error(
+                            "TypeError",
+                            format!(
+                                "byte indices must be integers or slices, not {}",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                };
+                if !(0..len).contains(&at) {
+                    return Err(ctx.error("IndexError", "index out of range"));
+                }
+                Value::Int(i64::from(self.0[at as usize]))
+            }
             _ => Value::Int(self.0.len() as i64),
         })
     }

@@ -27,6 +27,7 @@ pub(crate) mod mp_process;
 mod process_backend;
 #[cfg(unix)]
 pub(crate) mod processes;
+pub(crate) mod protocol;
 pub(crate) mod queue;
 pub(crate) mod threading;
 pub(crate) use threading::PyThread;
@@ -585,7 +586,7 @@ impl Ctx {
             StmtKind::AugAssign { target, op, value } => {
                 let current = self.eval(frame, target)?;
                 let rhs = self.eval(frame, value)?;
-                let result = self.binop(*op, &current, &rhs)?;
+                let result = self.inplace(*op, &current, &rhs)?;
                 self.assign(frame, target, result)
             }
             StmtKind::FunctionDef(def) => {
@@ -629,6 +630,12 @@ impl Ctx {
                     handling: Vec::new(),
                 };
                 self.exec_block(&mut class_frame, body)?;
+                // A class that defines `__eq__` and not `__hash__` is unhashable, as in CPython.
+                if class_frame.locals.contains_key("__eq__")
+                    && !class_frame.locals.contains_key("__hash__")
+                {
+                    class_frame.locals.insert("__hash__".into(), Value::None);
+                }
                 let class = Class {
                     name: name.clone(),
                     module: "__main__".into(),
@@ -656,14 +663,18 @@ impl Ctx {
                 }
             },
             StmtKind::If { test, body, orelse } => {
-                if self.eval(frame, test)?.truthy() {
+                let test = self.eval(frame, test)?;
+                if self.truthy(&test)? {
                     self.exec_block(frame, body)
                 } else {
                     self.exec_block(frame, orelse)
                 }
             }
             StmtKind::While { test, body } => {
-                while self.eval(frame, test)?.truthy() {
+                while {
+                    let test = self.eval(frame, test)?;
+                    self.truthy(&test)?
+                } {
                     match self.exec_block(frame, body) {
                         Err(Flow::Break) => break,
                         Err(Flow::Continue) | Ok(()) => {}
@@ -774,8 +785,72 @@ impl Ctx {
                 }
                 Ok(())
             }
+            StmtKind::Delete { targets } => {
+                for target in targets {
+                    self.delete(frame, target)?;
+                }
+                Ok(())
+            }
             StmtKind::Break => Err(Flow::Break),
             StmtKind::Continue => Err(Flow::Continue),
+        }
+    }
+
+    /// `del target`: a name, an item (`__delitem__`), an attribute, or each of a tuple's.
+    fn delete(&self, frame: &mut Frame, target: &Expr) -> R<()> {
+        match target {
+            Expr::Name(name) => {
+                let local = match &frame.func {
+                    Some(func) => func.locals.contains(name.as_str()),
+                    None => frame.class_body,
+                };
+                let removed = if local {
+                    frame.locals.remove(name).is_some()
+                } else {
+                    lock(&self.rt.globals).remove(name).is_some()
+                };
+                if removed {
+                    Ok(())
+                } else if local && frame.func.is_some() {
+                    Err(self.error(
+                        "UnboundLocalError",
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    ))
+                } else {
+                    Err(self.error("NameError", format!("name '{name}' is not defined")))
+                }
+            }
+            Expr::Tuple(items) | Expr::List(items) => {
+                items.iter().try_for_each(|item| self.delete(frame, item))
+            }
+            Expr::Subscript { value, index } => {
+                let object = self.eval(frame, value)?;
+                if matches!(index.as_ref(), Expr::Slice { .. }) {
+                    return Err(self.error(
+                        "NotImplementedError",
+                        "deleting a slice is not yet part of futurelab's engine",
+                    ));
+                }
+                let index = self.eval(frame, index)?;
+                builtins::del_item(self, &object, &index)
+            }
+            Expr::Attribute { value, attr } => {
+                let object = self.eval(frame, value)?;
+                let removed = match &object {
+                    Value::Instance(i) => lock(&i.attrs).remove(attr.as_str()).is_some(),
+                    Value::Class(c) => lock(&c.attrs).remove(attr.as_str()).is_some(),
+                    _ => false,
+                };
+                if removed {
+                    Ok(())
+                } else {
+                    Err(self.error(
+                        "AttributeError",
+                        format!("'{}' object has no attribute '{attr}'", object.type_name()),
+                    ))
+                }
+            }
+            _ => Err(self.error("SyntaxError", "cannot delete this expression")),
         }
     }
 
@@ -809,7 +884,11 @@ impl Ctx {
         }
         let outcome = self.exec_with(frame, rest, body, is_async);
         let exit_args = match &outcome {
-            Err(Flow::Raise(exc, _)) => vec![self.class_of(exc), exc.clone(), Value::None],
+            Err(Flow::Raise(exc, line)) => vec![
+                self.class_of(exc),
+                exc.clone(),
+                Value::object(exceptions::Traceback { line: *line }),
+            ],
             _ => vec![Value::None, Value::None, Value::None],
         };
         let suppress = settle(self.call_method(
@@ -821,7 +900,7 @@ impl Ctx {
             },
         )?)?;
         match outcome {
-            Err(Flow::Raise(..)) if suppress.truthy() => Ok(()),
+            Err(Flow::Raise(..)) if self.truthy(&suppress)? => Ok(()),
             other => other,
         }
     }
@@ -846,7 +925,7 @@ impl Ctx {
                 other => {
                     return Err(self.error(
                         "TypeError",
-                        format!("catching classes that do not inherit from BaseException is not allowed ({})", repr(other)),
+                        format!("catching classes that do not inherit from BaseException is not allowed ({})", self.repr(other)?),
                     ))
                 }
             }
@@ -923,6 +1002,7 @@ impl Ctx {
             Expr::Int(n) => Value::Int(*n),
             Expr::Float(x) => Value::Float(*x),
             Expr::Str(s) => Value::str(s.as_str()),
+            Expr::Bytes(b) => Value::object(http::Bytes(Arc::from(b.as_slice()))),
             Expr::FString(parts) => {
                 let mut out = String::new();
                 for part in parts {
@@ -935,15 +1015,12 @@ impl Ctx {
                         } => {
                             let v = self.eval(frame, expr)?;
                             let v = match conversion {
-                                Some('r') | Some('a') => Value::str(repr(&v)),
-                                Some(_) => Value::str(to_str(&v)),
+                                Some('r') => Value::str(self.repr(&v)?),
+                                Some('a') => Value::str(self.ascii(&v)?),
+                                Some(_) => Value::str(self.str(&v)?),
                                 None => v,
                             };
-                            out.push_str(&format::format_value(
-                                self,
-                                &v,
-                                spec.as_deref().unwrap_or(""),
-                            )?);
+                            out.push_str(&self.format(&v, spec.as_deref().unwrap_or(""))?);
                         }
                     }
                 }
@@ -979,47 +1056,42 @@ impl Ctx {
             }
             Expr::Unary { op, operand } => {
                 let v = self.eval(frame, operand)?;
-                match (op, &v) {
-                    (UnaryOp::Not, _) => Value::Bool(!v.truthy()),
-                    (UnaryOp::Neg, Value::Int(n)) => Value::Int(
-                        n.checked_neg()
-                            .ok_or_else(|| self.error("OverflowError", "integer overflow"))?,
-                    ),
-                    (UnaryOp::Neg, Value::Float(x)) => Value::Float(-x),
-                    (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => v,
-                    _ => {
-                        return Err(self.error(
-                            "TypeError",
-                            format!("bad operand type for unary operator: '{}'", v.type_name()),
-                        ))
-                    }
-                }
+                self.unary(*op, &v)?
+            }
+            Expr::Compare { left, ops } if ops.len() == 1 => {
+                let l = self.eval(frame, left)?;
+                let r = self.eval(frame, &ops[0].1)?;
+                self.compare(ops[0].0, &l, &r)?
             }
             Expr::Compare { left, ops } => {
+                // `a < b < c` is `a < b and b < c`, each comparison's own result kept.
                 let mut l = self.eval(frame, left)?;
-                for (op, right) in ops {
+                let mut result = Value::Bool(true);
+                for (i, (op, right)) in ops.iter().enumerate() {
                     let r = self.eval(frame, right)?;
-                    if !self.compare(*op, &l, &r)? {
-                        return Ok(Value::Bool(false));
+                    result = self.compare(*op, &l, &r)?;
+                    if i + 1 < ops.len() && !self.truthy(&result)? {
+                        break;
                     }
                     l = r;
                 }
-                Value::Bool(true)
+                result
             }
             Expr::BoolOp { op, values } => {
                 let mut last = Value::None;
                 for e in values {
                     last = self.eval(frame, e)?;
                     match op {
-                        BoolOp::And if !last.truthy() => return Ok(last),
-                        BoolOp::Or if last.truthy() => return Ok(last),
+                        BoolOp::And if !self.truthy(&last)? => return Ok(last),
+                        BoolOp::Or if self.truthy(&last)? => return Ok(last),
                         _ => {}
                     }
                 }
                 last
             }
             Expr::IfExp { test, body, orelse } => {
-                if self.eval(frame, test)?.truthy() {
+                let test = self.eval(frame, test)?;
+                if self.truthy(&test)? {
                     self.eval(frame, body)?
                 } else {
                     self.eval(frame, orelse)?
@@ -1032,13 +1104,13 @@ impl Ctx {
                 Value::list(items)
             }
             Expr::Dict(pairs) => {
-                let mut d = Dict::default();
+                let mut evaluated = Vec::with_capacity(pairs.len());
                 for (k, v) in pairs {
                     let k = self.eval(frame, k)?;
                     let v = self.eval(frame, v)?;
-                    d.insert(k, v);
+                    evaluated.push((k, v));
                 }
-                Value::Dict(Arc::new(Mutex::new(d)))
+                self.new_dict(evaluated)?
             }
             Expr::ListComp {
                 elt,
@@ -1052,7 +1124,8 @@ impl Ctx {
                 while let Some(item) = self.next(&iterator)? {
                     self.assign(frame, target, item)?;
                     if let Some(c) = cond {
-                        if !self.eval(frame, c)?.truthy() {
+                        let keep = self.eval(frame, c)?;
+                        if !self.truthy(&keep)? {
                             continue;
                         }
                     }
@@ -1069,15 +1142,15 @@ impl Ctx {
             } => {
                 let iterable = self.eval(frame, iter)?;
                 let iterator = self.iter(&iterable)?;
-                let mut d = Dict::default();
+                let d = Arc::new(Mutex::new(Dict::default()));
                 while let Some(item) = self.next(&iterator)? {
                     self.assign(frame, target, item)?;
                     let k = self.eval(frame, key)?;
                     let v = self.eval(frame, value)?;
-                    d.insert(k, v);
-                    self.check_size(d.entries.len())?;
+                    let n = self.dict_set(&d, k, v)?;
+                    self.check_size(n)?;
                 }
-                Value::Dict(Arc::new(Mutex::new(d)))
+                Value::Dict(d)
             }
             Expr::Lambda { params, body } => {
                 let mut defaults = Vec::new();
@@ -1162,46 +1235,16 @@ impl Ctx {
         Ok(())
     }
 
-    pub(crate) fn binop(&self, op: BinOp, l: &Value, r: &Value) -> R<Value> {
-        builtins::binop(self, op, l, r)
-    }
-
-    fn compare(&self, op: CmpOp, l: &Value, r: &Value) -> R<bool> {
-        use std::cmp::Ordering::*;
-        Ok(match op {
-            CmpOp::Eq => py_eq(l, r),
-            CmpOp::NotEq => !py_eq(l, r),
+    /// `l op r` for a comparison operator: `==` and the orders as the object protocol answers them,
+    /// `is` and `in` as booleans.
+    fn compare(&self, op: CmpOp, l: &Value, r: &Value) -> R<Value> {
+        Ok(Value::Bool(match op {
             CmpOp::Is => is_same(l, r),
             CmpOp::IsNot => !is_same(l, r),
             CmpOp::In => builtins::contains(self, r, l)?,
             CmpOp::NotIn => !builtins::contains(self, r, l)?,
-            // NaN is neither smaller, larger nor equal: every order comparison with it is false.
-            CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE
-                if matches!(l, Value::Float(x) if x.is_nan())
-                    || matches!(r, Value::Float(x) if x.is_nan()) =>
-            {
-                false
-            }
-            CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE => {
-                let ord = py_cmp(l, r).ok_or_else(|| {
-                    self.error(
-                        "TypeError",
-                        format!(
-                            "'{}' not supported between instances of '{}' and '{}'",
-                            op.symbol(),
-                            l.type_name(),
-                            r.type_name()
-                        ),
-                    )
-                })?;
-                match op {
-                    CmpOp::Lt => ord == Less,
-                    CmpOp::LtE => ord != Greater,
-                    CmpOp::Gt => ord == Greater,
-                    _ => ord != Less,
-                }
-            }
-        })
+            _ => return self.rich_compare(op, l, r),
+        }))
     }
 
     // ----- calls and attributes -----
@@ -1222,10 +1265,10 @@ impl Ctx {
                     class: c.clone(),
                     attrs: Mutex::new(HashMap::new()),
                 }));
+                // `BaseException.__new__` keeps the arguments as `args`, whatever `__init__` does.
+                self.set_attr(&instance, "args", Value::tuple(args.pos.clone()))?;
                 if let Some(init) = c.lookup("__init__") {
                     self.call(&bind(&instance, init), args)?;
-                } else {
-                    self.set_attr(&instance, "args", Value::tuple(args.pos))?;
                 }
                 Ok(instance)
             }
@@ -1250,6 +1293,13 @@ impl Ctx {
             Value::Object(o) if o.has_method("__call__") => {
                 o.call_method(self, f, "__call__", args)
             }
+            Value::Instance(_) => match protocol::special(f, "__call__") {
+                Some(method) if !matches!(method, Value::None) => self.call(&bind(f, method), args),
+                _ => Err(self.error(
+                    "TypeError",
+                    format!("'{}' object is not callable", f.type_name()),
+                )),
+            },
             other => Err(self.error(
                 "TypeError",
                 format!("'{}' object is not callable", other.type_name()),
@@ -1484,6 +1534,15 @@ impl Ctx {
                 None => Ok(None),
                 Some(r) => r.map(Some),
             },
+            Value::Instance(_) => match self.call_special(it, "__next__", Vec::new()) {
+                Ok(Some(item)) => Ok(Some(item)),
+                Err(Flow::Raise(exc, _)) if exc.is_instance_of("StopIteration") => Ok(None),
+                Err(other) => Err(other),
+                Ok(None) => Err(self.error(
+                    "TypeError",
+                    format!("'{}' object is not an iterator", it.type_name()),
+                )),
+            },
             other => Err(self.error(
                 "TypeError",
                 format!("'{}' object is not an iterator", other.type_name()),
@@ -1518,7 +1577,6 @@ fn bind(instance: &Value, f: Value) -> Value {
     }
 }
 
-/// Python's `is`.
 /// Python's `is`.
 pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -1619,6 +1677,7 @@ fn assigned_names(body: &[Stmt], locals: &mut HashSet<String>, globals: &mut Has
                 }
             }
             StmtKind::Global { names } => globals.extend(names.iter().cloned()),
+            StmtKind::Delete { targets: ts } => ts.iter().for_each(|t| targets(t, locals)),
             _ => {}
         }
     }

@@ -128,7 +128,7 @@ impl PyProcess {
                     rt.report_error(format!(
                         "Process {name}:\nTraceback (most recent call last):\n{}: {}",
                         exc.type_name(),
-                        exception_str(&exc)
+                        super::Ctx::new(rt.clone()).exception_message(&exc)
                     ));
                 }
             });
@@ -375,7 +375,7 @@ pub(super) fn answerer(rt: Weak<Runtime>) -> impl Fn(Json) -> Result<Json, Strin
                 }
             },
             Err(Flow::Raise(exc, _)) => {
-                Ok(json!({ "raise": [exc.type_name(), exception_str(&exc)] }))
+                Ok(json!({ "raise": [exc.type_name(), ctx.exception_message(&exc)] }))
             }
             Err(Flow::Stopped(why)) => Err(why),
             Err(_) => Err("the queue's method did not return".into()),

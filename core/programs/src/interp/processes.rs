@@ -107,7 +107,7 @@ pub(super) fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
             )
         }
         Value::Dict(d) => {
-            let entries = lock(d).entries.clone();
+            let entries = lock(d).entries().to_vec();
             let pairs = entries
                 .iter()
                 .map(|(k, v)| Ok(json!([to_wire(ctx, k)?, to_wire(ctx, v)?])))
@@ -272,7 +272,7 @@ fn serve_call(req: CallRequest) -> CallResult {
                 format!("cannot pickle '{}' object", v.type_name()),
             )
         }),
-        Err(Flow::Raise(exc, _)) => Err((exc.type_name(), exception_str(&exc))),
+        Err(Flow::Raise(exc, _)) => Err((exc.type_name(), ctx.exception_message(&exc))),
         Err(Flow::Stopped(why)) => Err(("RuntimeError".into(), why)),
         Err(Flow::Return(v)) => to_wire(&ctx, &v)
             .map_err(|_| ("PicklingError".into(), "cannot pickle the result".into())),
@@ -323,7 +323,7 @@ fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (Stri
     let ran = ctx.exec_block(&mut Frame::module(), &definitions);
     muted.store(false, std::sync::atomic::Ordering::SeqCst);
     match ran {
-        Err(Flow::Raise(exc, _)) => Err((exc.type_name(), exception_str(&exc))),
+        Err(Flow::Raise(exc, _)) => Err((exc.type_name(), ctx.exception_message(&exc))),
         _ => Ok(rt),
     }
 }
@@ -606,7 +606,9 @@ impl ProcessPool {
         let function = match f {
             Value::Function(func)
                 if func.name != "<lambda>"
-                    && ctx.global(&func.name).is_some_and(|g| py_eq(&g, f)) =>
+                    && ctx
+                        .global(&func.name)
+                        .is_some_and(|g| super::is_same(&g, f)) =>
             {
                 func.name.clone()
             }
@@ -615,7 +617,7 @@ impl ProcessPool {
                     "PicklingError",
                     format!(
                         "Can't pickle {}: it is not a function defined at the top of the program",
-                        repr(other)
+                        ctx.repr(other)?
                     ),
                 ))
             }
@@ -854,7 +856,7 @@ impl Object for ProcessPool {
                                     kw: Vec::new(),
                                 },
                             ) {
-                                ctx.rt.report_error(crate::traceback(&exc, line));
+                                ctx.rt.report_error(crate::traceback(&ctx, &exc, line));
                             }
                         }
                     });

@@ -85,7 +85,7 @@ pub(super) fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
                 _ => format!("Thread-{n}"),
             }
         }
-        Some(v) => to_str(&v),
+        Some(v) => ctx.str(&v)?,
     };
     let daemon = kw_or_pos(&a, "daemon", usize::MAX).is_some_and(|d| d.truthy());
     Ok(Value::object(PyThread {
@@ -192,7 +192,7 @@ impl Object for PyThread {
                             ctx.rt.report_error(format!(
                                 "Exception in thread {}:\n{}",
                                 me.name,
-                                super::super::traceback(&exc, line)
+                                super::super::traceback(&ctx, &exc, line)
                             ));
                         }
                     }

@@ -1,39 +1,39 @@
-//! The inside of an f-string: literal text, `{{`/`}}`, and `{expr!conversion:spec}` fields.
+//! The inside of an f-string: literal text (its escapes decoded unless the f-string is raw), `{{`/`}}`,
+//! and `{expr!conversion:spec}` fields, split as CPython 3.11 splits them.
 
+use super::escapes::decode_str;
 use crate::ast::FPart;
 
-/// Splits an f-string's text (escapes already read) into its parts.
-pub(super) fn parse(text: &str) -> Result<Vec<FPart>, String> {
-    let chars: Vec<char> = text.chars().collect();
+/// Why an f-string is not one: what CPython says, and whether it says it about the expression of a
+/// field (placed at the f-string) or about the f-string itself (placed where CPython's parser stands
+/// then, after the literal).
+#[derive(Debug)]
+pub(super) enum FError {
+    Literal(String),
+    Expression(String),
+}
+
+/// Splits an f-string's text between its quotes, as written, into its parts.
+pub(super) fn parse(body: &str, raw: bool) -> Result<Vec<FPart>, FError> {
+    let chars: Vec<char> = body.chars().collect();
     let mut parts = Vec::new();
     let mut lit = String::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '{' if chars.get(i + 1) == Some(&'{') => {
-                lit.push('{');
-                i += 2;
-            }
-            '}' if chars.get(i + 1) == Some(&'}') => {
-                lit.push('}');
-                i += 2;
-            }
-            '}' => return Err("single '}' is not allowed in an f-string".into()),
-            '{' => {
-                let end = field_end(&chars, i + 1)?;
-                let field: String = chars[i + 1..end].iter().collect();
-                if !lit.is_empty() {
-                    parts.push(FPart::Lit(std::mem::take(&mut lit)));
-                }
-                parts.push(self::field(&field)?);
-                i = end + 1;
-            }
-            _ => {
-                lit.push(c);
-                i += 1;
-            }
+        // The literal up to the next field, in chunks: each `{{` or `}}` ends one with a single brace.
+        let (chunk, doubled) = literal_chunk(&chars, &mut i, raw)?;
+        lit.push_str(&chunk);
+        if doubled || i >= chars.len() {
+            continue;
         }
+        // chars[i] is the `{` of a field.
+        let end = field_end(&chars, i + 1)?;
+        let field: String = chars[i + 1..end].iter().collect();
+        if !lit.is_empty() {
+            parts.push(FPart::Lit(std::mem::take(&mut lit)));
+        }
+        parts.push(self::field(&field, raw)?);
+        i = end + 1;
     }
     if !lit.is_empty() {
         parts.push(FPart::Lit(lit));
@@ -41,37 +41,124 @@ pub(super) fn parse(text: &str) -> Result<Vec<FPart>, String> {
     Ok(parts)
 }
 
-/// The index of the `}` closing a field that starts at `start`, skipping brackets and quoted strings.
-fn field_end(chars: &[char], start: usize) -> Result<usize, String> {
+/// The literal text from `*i` to the next field's `{` (left at `*i`), or to the end, or through a
+/// doubled brace (then `true`, and `*i` is past both braces); decoded. A `{` or `}` in a `\N{...}`
+/// escape is the escape's.
+fn literal_chunk(chars: &[char], i: &mut usize, raw: bool) -> Result<(String, bool), FError> {
+    let start = *i;
+    let mut s = *i;
+    let mut doubled = false;
+    while s < chars.len() {
+        let mut c = chars[s];
+        s += 1;
+        if !raw && c == '\\' && s < chars.len() {
+            c = chars[s];
+            s += 1;
+            if c == 'N' {
+                if s < chars.len() && chars[s] == '{' {
+                    s += 1;
+                    while s < chars.len() {
+                        s += 1;
+                        if chars[s - 1] == '}' {
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
+        }
+        if c == '{' || c == '}' {
+            if s < chars.len() && chars[s] == c {
+                doubled = true;
+                *i = s + 1;
+                break;
+            }
+            if c == '}' {
+                return Err(FError::Literal(
+                    "f-string: single '}' is not allowed".into(),
+                ));
+            }
+            s -= 1;
+            break;
+        }
+    }
+    let end = if doubled { *i - 1 } else { s };
+    if !doubled {
+        *i = s;
+    }
+    let text: String = chars[start..end].iter().collect();
+    if raw {
+        return Ok((text, doubled));
+    }
+    decode_str(&text)
+        .map(|decoded| (decoded, doubled))
+        .map_err(FError::Literal)
+}
+
+/// The index of the `}` closing a field that starts at `start`. In the expression, brackets and
+/// quoted strings are skipped, and a backslash or a `#` is CPython's error; in the format spec, after
+/// the expression's `:`, only the braces of nested fields count.
+fn field_end(chars: &[char], start: usize) -> Result<usize, FError> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
+    let mut in_spec = false;
     for (i, &c) in chars.iter().enumerate().skip(start) {
+        if in_spec {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => return Ok(i),
+                '}' => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '\\' {
+            return Err(FError::Literal(
+                "f-string expression part cannot include a backslash".into(),
+            ));
+        }
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
+            (None, '#') => {
+                return Err(FError::Literal(
+                    "f-string expression part cannot include '#'".into(),
+                ))
+            }
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']') => depth = depth.saturating_sub(1),
+            (None, ':') if depth == 0 => in_spec = true,
             (None, '}') if depth == 0 => return Ok(i),
             (None, '}') => depth -= 1,
             _ => {}
         }
     }
-    Err("expected '}' in the f-string".into())
+    Err(FError::Literal("f-string: expecting '}'".into()))
 }
 
-/// `expr`, `expr!r`, `expr:spec`, `expr!r:spec` (the `:` of a spec is the first one outside brackets).
-fn field(field: &str) -> Result<FPart, String> {
+/// `expr`, `expr!r`, `expr:spec`, `expr!r:spec`: the `!` and the `:` are the first ones outside the
+/// expression's brackets and strings (a `!=` is the expression's).
+fn field(field: &str, raw: bool) -> Result<FPart, FError> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
+    let mut bang = None;
     let mut split = None;
-    for (i, c) in field.char_indices() {
+    let mut chars = field.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '!') if depth == 0 && bang.is_none() => {
+                if chars.peek().is_some_and(|&(_, next)| next == '=') {
+                    chars.next();
+                } else {
+                    bang = Some(i);
+                }
+            }
             (None, ':') if depth == 0 => {
                 split = Some(i);
                 break;
@@ -80,27 +167,40 @@ fn field(field: &str) -> Result<FPart, String> {
         }
     }
     let (head, spec) = match split {
-        Some(i) => (&field[..i], Some(field[i + 1..].to_string())),
+        Some(i) => (&field[..i], Some(spec_text(&field[i + 1..], raw)?)),
         None => (field, None),
     };
-    let (expr_text, conversion) = match head.rfind('!') {
-        Some(i) if !head[i + 1..].starts_with('=') && head[i + 1..].trim().len() == 1 => {
-            let conv = head[i + 1..].trim().chars().next().expect("one character");
-            if !matches!(conv, 'r' | 's' | 'a') {
-                return Err(format!("f-string: invalid conversion character '{conv}'"));
+    let (expr_text, conversion) = match bang {
+        Some(i) => {
+            let conv = head[i + 1..].trim();
+            if !matches!(conv, "r" | "s" | "a") {
+                return Err(FError::Literal(
+                    "f-string: invalid conversion character: expected 's', 'r', or 'a'".into(),
+                ));
             }
-            (&head[..i], Some(conv))
+            (&head[..i], conv.chars().next())
         }
-        _ => (head, None),
+        None => (head, None),
     };
     if expr_text.trim().is_empty() {
-        return Err("f-string: empty expression not allowed".into());
+        return Err(FError::Literal(
+            "f-string: empty expression not allowed".into(),
+        ));
     }
     let expr = super::parse_expression(expr_text.trim())
-        .map_err(|e| format!("in an f-string: {}", e.message))?;
+        .map_err(|e| FError::Expression(format!("in an f-string: {}", e.message)))?;
     Ok(FPart::Value {
         expr,
         conversion,
         spec,
     })
+}
+
+/// A field's format spec, its escapes decoded (a spec with fields of its own, `{x:{width}}`, is kept
+/// as written: the engine does not format those).
+fn spec_text(spec: &str, raw: bool) -> Result<String, FError> {
+    if raw || spec.contains('{') {
+        return Ok(spec.to_string());
+    }
+    decode_str(spec).map_err(FError::Literal)
 }

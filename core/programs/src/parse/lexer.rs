@@ -8,10 +8,11 @@ pub(super) enum Tok {
     Name(String),
     Int(i64),
     Float(f64),
-    /// A string literal's value; `f` strings keep their raw text for the f-string parser.
+    /// A string literal: its text between the quotes as written (escapes are decoded by the parser,
+    /// which can place their errors as CPython does), and its prefix.
     Str {
-        value: String,
-        fstring: bool,
+        body: String,
+        prefix: Prefix,
     },
     Op(&'static str),
     /// A comment; `own_line` when nothing else stands on its line.
@@ -23,6 +24,27 @@ pub(super) enum Tok {
     Indent,
     Dedent,
     Eof,
+}
+
+/// What a string literal's prefix says: `r` (raw), `b` (bytes), `f` (f-string); `u` says nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(super) struct Prefix {
+    pub raw: bool,
+    pub bytes: bool,
+    pub fstring: bool,
+}
+
+impl Prefix {
+    /// The prefix `text` (in lower case) spells, if it is one of Python's: `r`, `u`, `f`, `b`, `br`,
+    /// `rb`, `fr` or `rf`.
+    fn of(text: &str) -> Option<Prefix> {
+        let valid = matches!(text, "r" | "u" | "f" | "b" | "br" | "rb" | "fr" | "rf");
+        valid.then(|| Prefix {
+            raw: text.contains('r'),
+            bytes: text.contains('b'),
+            fstring: text.contains('f'),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -163,17 +185,16 @@ impl Lexer {
                         name.push(c);
                         self.bump();
                     }
-                    let lower = name.to_ascii_lowercase();
-                    let is_prefix = lower.len() <= 2 && lower.chars().all(|c| "rfbu".contains(c));
-                    if is_prefix && matches!(self.peek(0), Some('\'' | '"')) {
-                        let tok = self.string(&lower)?;
+                    let prefix = Prefix::of(&name.to_ascii_lowercase());
+                    if let (Some(prefix), Some('\'' | '"')) = (prefix, self.peek(0)) {
+                        let tok = self.string(prefix)?;
                         self.push(tok, line, col);
                     } else {
                         self.push(Tok::Name(name), line, col);
                     }
                 }
                 '\'' | '"' => {
-                    let tok = self.string("")?;
+                    let tok = self.string(Prefix::default())?;
                     self.push(tok, line, col);
                 }
                 _ => {
@@ -347,16 +368,16 @@ impl Lexer {
         }
     }
 
-    fn string(&mut self, prefix: &str) -> Result<Tok, SyntaxError> {
+    /// A string literal from its opening quote: its text as written (a line break in it as `\n`,
+    /// whichever way the file ends its lines), up to the closing quote.
+    fn string(&mut self, prefix: Prefix) -> Result<Tok, SyntaxError> {
         let quote = self.bump().expect("called at a quote");
         let triple = self.peek(0) == Some(quote) && self.peek(1) == Some(quote);
         if triple {
             self.bump();
             self.bump();
         }
-        let raw = prefix.contains('r');
-        let fstring = prefix.contains('f');
-        let mut value = String::new();
+        let mut body = String::new();
         loop {
             let Some(c) = self.bump() else {
                 return Err(self.error("unterminated string"));
@@ -370,36 +391,25 @@ impl Lexer {
                     self.bump();
                     break;
                 }
-                value.push(c);
+                body.push(c);
+            } else if c == '\r' && self.peek(0) == Some('\n') {
+                // `\r\n` reads as `\n`, as CPython reads source text.
             } else if c == '\n' && !triple {
                 return Err(self.error("unterminated string"));
             } else if c == '\\' {
+                // The backslash and what it escapes (a quote does not end the string), kept as written.
+                body.push(c);
+                if self.peek(0) == Some('\r') && self.peek(1) == Some('\n') {
+                    self.bump();
+                }
                 let Some(next) = self.bump() else {
                     return Err(self.error("unterminated string"));
                 };
-                if raw {
-                    value.push('\\');
-                    value.push(next);
-                    continue;
-                }
-                match next {
-                    'n' => value.push('\n'),
-                    't' => value.push('\t'),
-                    'r' => value.push('\r'),
-                    '0' => value.push('\0'),
-                    '\\' => value.push('\\'),
-                    '\'' => value.push('\''),
-                    '"' => value.push('"'),
-                    '\n' => {}
-                    other => {
-                        value.push('\\');
-                        value.push(other);
-                    }
-                }
+                body.push(next);
             } else {
-                value.push(c);
+                body.push(c);
             }
         }
-        Ok(Tok::Str { value, fstring })
+        Ok(Tok::Str { body, prefix })
     }
 }

@@ -2,6 +2,7 @@
 //! `futurelab run program.py` reads a file. Anything outside the subset is a [`SyntaxError`] naming
 //! its line and column, never a panic.
 
+mod escapes;
 mod fstring;
 mod lexer;
 #[cfg(test)]
@@ -646,7 +647,19 @@ impl Parser {
                     }
                     return Ok(StmtKind::ImportFrom { module, names });
                 }
-                "del" | "assert" | "yield" => {
+                "del" => {
+                    self.advance();
+                    let targets = match self.expr_list()? {
+                        Expr::Tuple(items) => items,
+                        one => vec![one],
+                    };
+                    for t in &targets {
+                        self.check_target(t)
+                            .map_err(|_| self.error("cannot delete this expression"))?;
+                    }
+                    return Ok(StmtKind::Delete { targets });
+                }
+                "assert" | "yield" => {
                     return Err(self.error(format!("'{word}' is not part of the subset")));
                 }
                 _ => {}
@@ -1233,23 +1246,57 @@ impl Parser {
         }
     }
 
-    /// One string literal, or several side by side (joined, as Python does).
+    /// One string literal, or several side by side (joined, as Python does), their escapes decoded.
+    /// As CPython's parser, it takes them in order, and a problem is placed where the parser stands
+    /// after the last of them (a non-ASCII character in a bytes literal at that literal).
     fn strings(&mut self) -> Parsed<Expr> {
-        let mut parts: Vec<FPart> = Vec::new();
-        let mut any_f = false;
-        while let Tok::Str { value, fstring } = self.peek().clone() {
+        let mut literals = Vec::new();
+        while let Tok::Str { body, prefix } = self.peek().clone() {
             let (line, col) = (self.line(), self.toks[self.pos].col);
+            literals.push((body, prefix, line, col));
             self.advance();
-            if fstring {
-                any_f = true;
-                parts.extend(fstring::parse(&value).map_err(|message| SyntaxError {
+        }
+        let mut parts: Vec<FPart> = Vec::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut any_f = false;
+        let mut is_bytes = None;
+        for (body, prefix, line, col) in literals {
+            if prefix.bytes && !body.is_ascii() {
+                return Err(SyntaxError {
                     line,
                     col,
-                    message,
+                    message: "bytes can only contain ASCII literal characters".into(),
+                });
+            }
+            let mut text = None;
+            if !prefix.fstring {
+                match (prefix.bytes, prefix.raw) {
+                    (true, true) => bytes.extend_from_slice(body.as_bytes()),
+                    (true, false) => {
+                        bytes.extend(escapes::decode_bytes(&body).map_err(|m| self.error(m))?)
+                    }
+                    (false, true) => text = Some(body.clone()),
+                    (false, false) => {
+                        text = Some(escapes::decode_str(&body).map_err(|m| self.error(m))?)
+                    }
+                }
+            }
+            if is_bytes.is_some_and(|b| b != prefix.bytes) {
+                return Err(self.error("cannot mix bytes and nonbytes literals"));
+            }
+            is_bytes = Some(prefix.bytes);
+            if prefix.fstring {
+                any_f = true;
+                parts.extend(fstring::parse(&body, prefix.raw).map_err(|e| match e {
+                    fstring::FError::Literal(message) => self.error(message),
+                    fstring::FError::Expression(message) => SyntaxError { line, col, message },
                 })?);
             } else {
-                parts.push(FPart::Lit(value));
+                parts.extend(text.map(FPart::Lit));
             }
+        }
+        if is_bytes == Some(true) {
+            return Ok(Expr::Bytes(bytes));
         }
         if !any_f {
             let text = parts

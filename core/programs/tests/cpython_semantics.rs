@@ -1,0 +1,631 @@
+//! What a learner meets first, compared with python3: string and bytes escapes (and the SyntaxError of
+//! a malformed one, worded and placed as CPython's), and a class's dunder methods, consulted wherever
+//! CPython consults them (issue #25).
+
+mod support;
+
+use futurelab_programs::cpython::run_captured;
+use support::{assert_prints_as_cpython, engine_output};
+
+#[test]
+fn string_escapes_decode_as_in_cpython() {
+    let source = r#"print('\x41', len('\x41'), '\u00e9', '\101', '\N{BULLET}', '\U0001F600', len('\U0001F600'))
+print(repr('\n\t\r\\\'\"\a\b\f\v\0'), len('\a\b\f\v\0'), '\d', len('\d'), r'\n', len(r'\n'), R'\x41')
+print('one \
+two', """three\
+four""", 'tab\there', "q'uote", 'q\'uote', "d\"q")
+print('\N{latin small letter e with acute}', '\N{LINE FEED}' == '\n', '\N{NBSP}' == '\xa0', '\N{EM DASH}', '\N{CJK UNIFIED IDEOGRAPH-4E00}', '\N{HANGUL SYLLABLE GA}')
+print('\777', len('\777'), '\8', '\é', len('\\é'), '\x7b}', 'a' 'b' '\x63')
+print(repr('\x00\x1f\x7f\x80\x9f\xa0\xad\u200b\u2028\u2029\ufeff\U000e0001 é中😀'), repr("it's"), repr('say "hi"'), repr('both \' and "'))
+print(ascii('é€😀\n'), ascii(['é']), ascii('plain'))
+print(b'\xff', len(b'\xff'), b'\x00\x41\n\t\r\\', b'\u1234', len(b'\u1234'), b'\N{BULLET}', b'\777', b'\d', rb'\xff', Rb'\n')
+print(b"it's", b'say "hi"', b'both \' and "', b'a' b'b', b'' == b'', b'ab' == b'ab', b'ab' == b'ac', b'a' < b'b')
+data = b'hi\x80'
+print(data[0], data[-1], list(data), len(data), {b'k': 1}[b'k'], b'k' in {b'k': 1}, hash(b'k') == hash(b'k'))
+x = 42
+print(f'{x}\x41\N{BULLET}{{\x41}}', f'\{x}', rf'\n{x}\t', f'{x:\x3e6}', f'{"é"!a}', f'{x!r:>5}|{x!s:<4}|', Rf'{x}\N')
+print(f'\N{EM DASH} {x} \N{BULLET}', f'{x:"^9}', f"{x:'>4}", f'{"a:b"}', f'{ {"k": 1}["k"] }', f'{x!=4}')
+"#;
+    assert_prints_as_cpython(source, "escapes");
+}
+
+#[test]
+fn line_endings_of_the_source_do_not_change_a_strings_text() {
+    // A file written on Windows: `\r\n` reads as `\n`, inside a triple-quoted string and after a
+    // backslash that continues a string's line.
+    let source = "s = '''a\r\nb'''\r\nt = 'c\\\r\nd'\r\nprint(repr(s), repr(t))\r\n";
+    let (printed, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    assert_eq!(printed, "'a\\nb' 'cd'\n");
+}
+
+/// Each source under python3's `compile` (from a real file, so that CPython places its errors as
+/// when it runs the file) and under the engine's parser: the same verdict, at the same line and
+/// column, in the same words.
+fn assert_syntax_errors_as_cpython(sources: &[&str]) {
+    let script = "import os, sys, tempfile\n\
+        d = tempfile.mkdtemp()\n\
+        for i, src in enumerate(sys.argv[1:]):\n\
+        \x20   path = os.path.join(d, f'p{i}.py')\n\
+        \x20   with open(path, 'w', newline='') as f:\n\
+        \x20       f.write(src)\n\
+        \x20   try:\n\
+        \x20       compile(src, path, 'exec')\n\
+        \x20       print('compiles')\n\
+        \x20   except SyntaxError as e:\n\
+        \x20       print(f'line {e.lineno}, column {e.offset}: {e.msg}')\n";
+    let mut command = std::process::Command::new("python3");
+    command.args(["-X", "utf8", "-c", script]).args(sources);
+    let captured = run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
+    let python = String::from_utf8(captured.stdout).unwrap();
+    let ours: String = sources
+        .iter()
+        .map(|src| match futurelab_programs::parse_program(src) {
+            Ok(_) => "compiles\n".to_string(),
+            Err(e) => format!("{e}\n"),
+        })
+        .collect();
+    assert_eq!(ours, python);
+}
+
+#[test]
+fn malformed_escapes_are_syntax_errors_worded_and_placed_as_cpython_places_them() {
+    assert_syntax_errors_as_cpython(&[
+        "x = '\\x4'\n",
+        "x = '\\x4g'\n",
+        "x = '\\x'\n",
+        "x = '\\u12'\n",
+        "x = '\\U0011000'\n",
+        "x = '\\U00110000'\n",
+        "x = '\\N{NOT A NAME}'\n",
+        "x = '\\N'\n",
+        "x = '\\Nx'\n",
+        "x = '\\N{}'\n",
+        "x = '\\N{abc'\n",
+        "x = '\\N{LATINSMALLLETTERA}'\n",
+        "x = '\\N{LATIN_SMALL_LETTER_A}'\n",
+        "x = '\\N{LINEFEED}'\n",
+        "x = 'é\\u12'\n",
+        "x = 'ab' 'c\\u12'\n",
+        "x = 'ab' \\\n  'c\\u12'\n",
+        "print(1,\n  2,\n  'c\\u12')\n",
+        "x = '''abc\ndef\\u12''' + 'z'\n",
+        "x = '\\x4'  # a comment\n",
+        "x = '\\x4'",
+        "def f():\n    return '\\x4'\n",
+        "x = b'\\x4'\n",
+        "x = b'ab\\xff\\x4g'\n",
+        "x = b'ab' b'\\x'\n",
+        "xyzwxyzwxyzw = b'é'\n",
+        "x = b'a' 'b'\n",
+        "x = 'a' b'b'\n",
+        "x = f'\\x4'\n",
+        "x = f'{1}\\x4' + 'a'\n",
+        "x = f'{1:\\x4}'\n",
+        "x = f'\\N{NOPE} {1}'\n",
+        "x = f'{{\\x4'\n",
+        "x = f'{\"\\n\"}' + 'x'\n",
+        "x = f'{1#}'\n",
+        "x = f'{1!x}' + 'a'\n",
+        "x = f'a}' + 'a'\n",
+        "x = f'{a' + 'a'\n",
+        "x = f'\\x7b1}'\n",
+        "x = rb'\\x4' + br'\\N{NOPE}' + r'\\u12'\n",
+        "x = '\\N{bullet}' + '\\777' + '\\d'\n",
+    ]);
+}
+
+#[test]
+fn a_classs_str_and_repr_are_used_wherever_cpython_uses_them() {
+    let source = r#"class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+    def __repr__(self):
+        return f'Point({self.x!r}, {self.y!r})'
+
+class Named:
+    def __init__(self, name):
+        self.name = name
+    def __str__(self):
+        return 'Named ' + self.name
+
+class Money:
+    def __init__(self, cents):
+        self.cents = cents
+    def __str__(self):
+        return f'{self.cents} cents'
+    def __format__(self, spec):
+        if spec == 'euro':
+            return f'{self.cents / 100:.2f} EUR'
+        return format(self.cents, spec)
+
+p = Point(1, 'a')
+print(p, str(p), repr(p), f'{p}', f'{p!r}', f'{p!s}', f'{p:}', format(p), '%s %r' % (p, p), '{} {!r} {!s}'.format(p, p, p))
+print([p, p], (p,), {'k': p}, [[p], (p, [p])], set([p]) == set([p]))
+n = Named('ann')
+print(n, str(n), f'{n}', [n][0], '%s' % n, repr(n).startswith('<__main__.Named object at 0x'), str([n]).startswith('[<__main__.Named object'))
+m = Money(1234)
+print(m, f'{m}', f'{m:euro}', f'{m:>8}', format(m, 'euro'), '{:euro}'.format(m), f'{m!s:>12}', f'{m!r}'.startswith('<__main__.Money'))
+print(ascii(Point('é', 2)))
+
+class Loud(Exception):
+    def __str__(self):
+        return 'loud: ' + str(self.args[0])
+
+class Coded(Exception):
+    def __init__(self, code):
+        self.code = code
+
+try:
+    raise Loud('boom')
+except Loud as e:
+    print(e, str(e), repr(e), e.args, f'{e}')
+try:
+    raise Coded(7)
+except Coded as e:
+    print(str(e), repr(e), e.args, e.code)
+print(repr(ValueError('bad')), str(KeyError('k')), str(ValueError()), str(ValueError(1, 2)))
+
+class Bad:
+    def __repr__(self):
+        return 42
+    def __str__(self):
+        raise ValueError('no str for you')
+
+for attempt in (lambda: repr(Bad()), lambda: str([Bad()]), lambda: print(Bad()), lambda: f'{Bad()}', lambda: format(Bad(), 'x')):
+    try:
+        attempt()
+    except Exception as e:
+        print(type(e).__name__, e)
+try:
+    f'{Named("x"):>5}'
+except TypeError as e:
+    print('TypeError:', e)
+"#;
+    assert_prints_as_cpython(source, "str_and_repr");
+}
+
+#[test]
+fn an_uncaught_exception_is_reported_with_its_classs_str_as_in_cpython() {
+    let source = "class Loud(Exception):\n    def __str__(self):\n        return 'loud ' + self.args[0]\n\nraise Loud('boom')\n";
+    let (printed, report) = engine_output(source);
+    assert_eq!(printed, "");
+    let ours = report.error.expect("the program raises");
+    let mut command = std::process::Command::new("python3");
+    command.args(["-X", "utf8", "-c", source]);
+    let captured = run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
+    let python = String::from_utf8(captured.stderr).unwrap();
+    assert_eq!(ours.lines().last(), python.lines().last());
+    assert_eq!(ours.lines().last(), Some("Loud: loud boom"));
+}
+
+#[test]
+fn comparison_dunders_drive_operators_sorting_min_max_and_searches() {
+    let source = r#"class Version:
+    def __init__(self, *parts):
+        self.parts = parts
+    def __repr__(self):
+        return 'v' + '.'.join([str(p) for p in self.parts])
+    def __eq__(self, other):
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self.parts == other.parts
+    def __lt__(self, other):
+        return self.parts < other.parts
+    def __le__(self, other):
+        return self.parts <= other.parts
+
+a, b, c = Version(1, 2), Version(1, 10), Version(1, 2)
+print(a == c, a != c, a == b, a != b, a is c, a < b, a <= c, b > a, b >= a, a > b, 1 < 2 < 3, a < b < Version(2))
+print(a == 1, 1 == a, a != 'x', [a] == [c], (a, 1) == (c, 1), [a] < [b], (a,) <= (c,), {1: a} == {1: c})
+versions = [Version(2), Version(1, 10), Version(1, 2), Version(1, 2, 1)]
+print(sorted(versions), sorted(versions, reverse=True), min(versions), max(versions))
+versions.sort()
+print(versions, c in versions, Version(9) in versions, versions.index(c), versions.count(Version(1, 2)))
+versions.remove(Version(1, 10))
+print(versions, versions.index(Version(2)), (a, b).index(b), (a, b, c).count(c))
+try:
+    versions.index(Version(7))
+except ValueError as e:
+    print('ValueError:', e)
+
+class OnlyGt:
+    def __init__(self, n):
+        self.n = n
+    def __gt__(self, other):
+        return self.n > other.n
+    def __repr__(self):
+        return f'G{self.n}'
+print(OnlyGt(1) < OnlyGt(2), sorted([OnlyGt(3), OnlyGt(1), OnlyGt(2)]), max([OnlyGt(3), OnlyGt(5)]))
+
+class Always:
+    def __eq__(self, other):
+        return 'yes'
+print(Always() == 1, Always() != 1, 1 == Always(), Always() in [0], [Always()] == [1])
+
+class Base:
+    def __eq__(self, other):
+        print('Base.__eq__')
+        return NotImplemented
+class Derived(Base):
+    def __eq__(self, other):
+        print('Derived.__eq__')
+        return True
+print(Base() == Derived(), Derived() == Base(), Base() == Base())
+
+class Plain:
+    pass
+x = Plain()
+print(x == x, x == Plain(), x != Plain(), x in [Plain(), x], [x].count(x))
+for bad in (lambda: Plain() < Plain(), lambda: Plain() < Version(1), lambda: sorted([Plain(), Plain()]), lambda: 1 >= Plain()):
+    try:
+        bad()
+    except TypeError as e:
+        print('TypeError:', e)
+"#;
+    assert_prints_as_cpython(source, "comparisons");
+}
+
+#[test]
+fn hash_and_eq_make_dict_keys_and_set_items_as_in_cpython() {
+    let source = r#"class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+    def __repr__(self):
+        return f'P({self.x}, {self.y})'
+    def __eq__(self, other):
+        return isinstance(other, Point) and (self.x, self.y) == (other.x, other.y)
+    def __hash__(self):
+        return hash((self.x, self.y))
+
+d = {Point(1, 2): 'first'}
+d[Point(1, 2)] = 'second'
+d[Point(0, 0)] = 'origin'
+print(len(d), d[Point(1, 2)], Point(1, 2) in d, Point(5, 5) in d, d, d.get(Point(0, 0)), d.get(Point(9, 9), '-'))
+del d[Point(0, 0)]
+print(d, d.pop(Point(1, 2)), d, d.setdefault(Point(3, 3), []), d)
+s = set([Point(1, 2), Point(1, 2), Point(2, 1)])
+s.add(Point(2, 1))
+print(len(s), Point(2, 1) in s, Point(7, 7) in s)
+s.discard(Point(1, 2))
+print(len(s), dict([(Point(1, 1), 1), (Point(1, 1), 2)]))
+counts = {}
+for p in [Point(1, 1), Point(2, 2), Point(1, 1)]:
+    counts[p] = counts.get(p, 0) + 1
+print(counts, {Point(i % 2, 0): i for i in range(5)})
+print(hash(Point(1, 2)) == hash(Point(1, 2)), hash(Point(1, 2)) == hash((1, 2)))
+print(hash(1), hash(-1), hash(1.0), hash(1.5), hash(-2.5), hash(True), hash(()), hash((1, 2)), hash((1, (2, 3.0))), hash(10**18), hash(2**61))
+print({1: 'int'}[1.0], {1.0: 'float'}[True], {(1, 'a'): 3}[(1, 'a')], 1 in set([1.0]), hash(0.0) == hash(-0.0))
+
+class MinusOne:
+    def __hash__(self):
+        return -1
+print(hash(MinusOne()))
+
+class EqOnly:
+    def __eq__(self, other):
+        return True
+class EqAndHash(EqOnly):
+    def __hash__(self):
+        return 1
+class NoHash:
+    __hash__ = None
+print(EqOnly.__hash__ is None, hash(EqAndHash()), {EqAndHash(): 1}[EqAndHash()])
+for attempt in (lambda: {EqOnly(): 1}, lambda: hash(EqOnly()), lambda: set([EqOnly()]), lambda: set([NoHash()]), lambda: {[1]: 2},
+                lambda: hash([]), lambda: {{}: 1}, lambda: [1] in {}, lambda: hash(set()), lambda: {(1, [2]): 3}):
+    try:
+        attempt()
+    except TypeError as e:
+        print('TypeError:', e)
+
+class BadHash:
+    def __hash__(self):
+        return 'x'
+try:
+    {BadHash(): 1}
+except TypeError as e:
+    print('TypeError:', e)
+
+class Loud:
+    def __init__(self, n):
+        self.n = n
+    def __hash__(self):
+        print('hash', self.n)
+        return 7
+    def __eq__(self, other):
+        print('eq', self.n, other.n)
+        return self.n == other.n
+loud = {Loud(1): 'a'}
+loud[Loud(2)] = 'b'
+print(loud[Loud(2)])
+"#;
+    assert_prints_as_cpython(source, "hash_and_eq");
+}
+
+#[test]
+fn len_bool_iteration_subscripts_in_and_calls_ask_the_class_as_in_cpython() {
+    let source = r#"class Deck:
+    def __init__(self):
+        self.cards = ['A', 'K', 'Q']
+    def __len__(self):
+        return len(self.cards)
+    def __getitem__(self, i):
+        return self.cards[i]
+    def __setitem__(self, i, v):
+        self.cards[i] = v
+    def __delitem__(self, i):
+        del self.cards[i]
+
+deck = Deck()
+print(len(deck), deck[0], deck[-1], list(deck), 'K' in deck, 'J' in deck, bool(deck), sorted(deck), max(deck))
+for card in deck:
+    print(card, end=' ')
+print()
+deck[0] = 'J'
+del deck[1]
+first, second = deck
+print(deck.cards, len(deck), first, second, [c.lower() for c in deck], tuple(deck), dict(enumerate(deck)))
+
+class Countdown:
+    def __init__(self, n):
+        self.n = n
+    def __iter__(self):
+        return self
+    def __next__(self):
+        if self.n <= 0:
+            raise StopIteration
+        self.n -= 1
+        return self.n
+
+print(list(Countdown(3)), [x * 2 for x in Countdown(4)], 1 in Countdown(3), 9 in Countdown(3), sum(Countdown(5)), min(Countdown(4)))
+x, y, z = Countdown(3)
+it = iter(Countdown(2))
+print(x, y, z, next(it), next(it), next(it, 'done'), dict(zip(Countdown(2), 'ab')), sorted(Countdown(4)), set(Countdown(2)) == set([0, 1]))
+
+class Box:
+    def __init__(self, items):
+        self.items = items
+    def __iter__(self):
+        return iter(self.items)
+    def __contains__(self, item):
+        print('contains?', item)
+        return item in self.items
+    def __bool__(self):
+        return bool(self.items)
+    def __call__(self, extra, times=1):
+        return (len(self.items) + extra) * times
+
+box = Box([1, 2])
+print(2 in box, 5 not in box, list(box), box(10), box(1, times=3), bool(Box([])), not box)
+print('yes' if box else 'no', Box([]) or 'fallback', box and 'both', [v for v in range(3) if Box([v] * v)])
+if Box([]):
+    print('never')
+while Box([]):
+    print('never')
+
+class Empty:
+    def __len__(self):
+        return 0
+print(bool(Empty()), not Empty(), len(Empty()), 'truthy' if Empty() else 'falsy')
+
+for attempt in (lambda: len(Box([])), lambda: Box([])[0], lambda: iter(Box), lambda: 5 in Empty(),
+                lambda: Empty()(), lambda: next(Box([])), lambda: Box([1]).__len__()):
+    try:
+        attempt()
+    except (TypeError, AttributeError) as e:
+        print(type(e).__name__, e)
+
+class NotIterator:
+    def __iter__(self):
+        return [1, 2]
+class BadLen:
+    def __len__(self):
+        return -1
+class StrLen:
+    def __len__(self):
+        return '3'
+class BadBool:
+    def __bool__(self):
+        return 1
+for attempt in (lambda: list(NotIterator()), lambda: len(BadLen()), lambda: len(StrLen()), lambda: bool(BadBool()), lambda: not BadBool()):
+    try:
+        attempt()
+    except (TypeError, ValueError) as e:
+        print(type(e).__name__, e)
+r = Deck()
+try:
+    r[1] = r[7]
+except IndexError as e:
+    print('IndexError:', e)
+try:
+    del (1, 2)[0]
+except TypeError as e:
+    print('TypeError:', e)
+d = {'a': 1, 'b': 2}
+del d['a']
+items = [1, 2, 3]
+del items[0], items[-1]
+print(d, items)
+"#;
+    assert_prints_as_cpython(source, "containers");
+}
+
+#[test]
+fn with_calls_enter_and_exit_and_a_true_exit_swallows_the_exception_as_in_cpython() {
+    let source = r#"class Resource:
+    def __init__(self, name, swallow=False):
+        self.name = name
+        self.swallow = swallow
+    def __enter__(self):
+        print('enter', self.name)
+        return self
+    def __exit__(self, exc_type, exc, tb):
+        print('exit', self.name, exc_type, repr(exc), type(tb).__name__, tb.tb_lineno if tb else None)
+        return self.swallow
+
+with Resource('a') as r:
+    print('inside', r.name)
+with Resource('b', swallow=True):
+    raise ValueError('swallowed')
+print('after b')
+try:
+    with Resource('c'):
+        raise KeyError('kept')
+except KeyError as e:
+    print('caught', repr(e))
+with Resource('d') as d1, Resource('e', swallow=1) as d2:
+    print(d1.name, d2.name)
+    1 / 0
+print('after d and e')
+
+def early():
+    with Resource('f'):
+        return 'returned'
+print(early())
+
+class NoManager:
+    pass
+try:
+    with NoManager():
+        pass
+except TypeError as e:
+    print('TypeError:', e)
+"#;
+    assert_prints_as_cpython(source, "with");
+}
+
+#[test]
+fn arithmetic_dunders_take_not_implemented_and_reflected_operands_as_in_cpython() {
+    let source = r#"class V:
+    def __init__(self, *xs):
+        self.xs = xs
+    def __repr__(self):
+        return 'V' + repr(self.xs)
+    def __add__(self, other):
+        if isinstance(other, V):
+            return V(*[x + y for x, y in zip(self.xs, other.xs)])
+        return NotImplemented
+    def __radd__(self, other):
+        if other == 0:
+            return self
+        return NotImplemented
+    def __mul__(self, k):
+        if isinstance(k, (int, float)):
+            return V(*[x * k for x in self.xs])
+        return NotImplemented
+    __rmul__ = __mul__
+    def __sub__(self, other):
+        return self + other * -1
+    def __truediv__(self, k):
+        return V(*[x / k for x in self.xs])
+    def __floordiv__(self, k):
+        return V(*[x // k for x in self.xs])
+    def __mod__(self, k):
+        return V(*[x % k for x in self.xs])
+    def __pow__(self, k):
+        return V(*[x ** k for x in self.xs])
+    def __neg__(self):
+        return V(*[-x for x in self.xs])
+    def __pos__(self):
+        return self
+    def __abs__(self):
+        return sum([x * x for x in self.xs]) ** 0.5
+
+a, b = V(1, 2), V(3, 4)
+print(a + b, a * 3, 3 * a, b - a, b / 2, b // 3, b % 3, a ** 2, -a, +a, abs(V(3, 4)), sum([a, b]), sum([a], V(10, 10)))
+c = a
+c += b
+c *= 2
+print(c, a, NotImplemented, repr(NotImplemented))
+
+class Plain:
+    pass
+
+for bad in (lambda: a + 1, lambda: 1 + a, lambda: a * 'x', lambda: 'x' - a, lambda: [] - a, lambda: -Plain(), lambda: 2 ** Plain(), lambda: abs(Plain())):
+    try:
+        bad()
+    except TypeError as e:
+        print('TypeError:', e)
+
+class Acc:
+    def __init__(self):
+        self.total = 0
+    def __iadd__(self, n):
+        self.total += n
+        return self
+acc = Acc()
+same = acc
+acc += 5
+acc += 6
+print(acc is same, acc.total)
+
+class Base:
+    def __add__(self, other):
+        return 'Base.__add__'
+class Derived(Base):
+    def __radd__(self, other):
+        return 'Derived.__radd__'
+print(Base() + Derived(), Derived() + Base(), Base() + Base())
+
+items = [1]
+alias = items
+items += (2, 3)
+items *= 2
+text = 'a'
+text += 'b'
+print(alias, items is alias, text, 3 * [0], (1,) * 2, 2 * 'ab')
+"#;
+    assert_prints_as_cpython(source, "arithmetic");
+}
+
+#[test]
+fn deep_recursion_through_dunder_methods_is_a_recursion_error_not_a_crash() {
+    // A chain of 300 objects whose __repr__ and __eq__ call their neighbour's: within CPython's
+    // limit. Endless recursion through __repr__, __eq__, __hash__ or __len__: RecursionError, where
+    // CPython raises it too (the engine counts only Python calls toward the limit of 1,000, so a
+    // chain some hundreds deeper than CPython's passes here).
+    let source = r#"class Node:
+    def __init__(self, value, next=None):
+        self.value, self.next = value, next
+    def __repr__(self):
+        return f'N({self.value}, {self.next!r})'
+    def __eq__(self, other):
+        return self.value == other.value and self.next == other.next
+    __hash__ = None
+
+a = b = None
+for i in range(300):
+    a, b = Node(i, a), Node(i, b)
+print(len(repr(a)), repr(a)[:20], a == b, a != b, [a] == [b], str([a])[-10:])
+
+class Forever:
+    def __repr__(self):
+        return repr(self)
+    def __eq__(self, other):
+        return self == other
+    def __hash__(self):
+        return hash(self)
+    def __len__(self):
+        return len(self)
+for attempt in (lambda: repr(Forever()), lambda: str([Forever()]), lambda: Forever() == 1, lambda: hash(Forever()), lambda: len(Forever()), lambda: {Forever(): 1}):
+    try:
+        attempt()
+    except RecursionError:
+        print('RecursionError')
+
+class Holder:
+    def __init__(self):
+        self.items = [self]
+    def __repr__(self):
+        return f'Holder({self.items})'
+print(Holder())
+"#;
+    assert_prints_as_cpython(source, "deep_dunders");
+    // Deeper than any limit: a RecursionError still, never an overflow of the native stack.
+    let (_, report) = engine_output(
+        "class N:\n    def __init__(self, n):\n        self.n = n\n    def __repr__(self):\n        return repr(self.n)\n    \
+         def __eq__(self, o):\n        return self.n == o.n\na = b = 0\nfor i in range(5000):\n    a, b = N(a), N(b)\n\
+         try:\n    repr(a)\nexcept RecursionError:\n    print('repr')\ntry:\n    a == b\nexcept RecursionError:\n    print('eq')\n",
+    );
+    assert_eq!(report.error, None);
+}
