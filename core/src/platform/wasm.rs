@@ -146,8 +146,10 @@ thread_local! {
     static THREAD_NAME: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Installs the thread spawner: called on the page's main thread, it starts the spawner worker, which
-/// then starts every thread that `spawn_thread` asks for.
+/// Installs the thread spawner: called on the page's main thread (or on a worker that plays it for a
+/// memory of its own, as the playground's engine host does), it starts the spawner worker, which then
+/// starts every thread that `spawn_thread` asks for. A thread of its own that traps is said at once to
+/// the realm that called this, as a `futurelab-thread-crashed` event on its global (`web_thread.js`).
 pub(crate) fn install_thread_spawner() {
     install_spawner_js(
         wasm_bindgen::module(),

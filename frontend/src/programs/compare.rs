@@ -197,10 +197,7 @@ fn launch(lang: Lang, choice: Choice, time_scale: f64, place: Place) -> Result<L
                 serde_json::json!({ "id": preset.id })
             }),
         )),
-        Place::Page => {
-            let program = futurelab_programs::parse_program(&source).map_err(|e| e.to_string())?;
-            runner::in_page(program, settings, runner::page_limit(preset.hangs_for))
-        }
+        Place::Page => runner::in_page(&source, settings, runner::page_limit(preset.hangs_for)),
     }
 }
 
@@ -348,7 +345,7 @@ pub fn compare(props: &CompareProps) -> Html {
                             <p class="muted" data-testid="compare-edit">{ lang.t("compare.edited") }<code>{ from }</code>{ " → " }<code>{ to }</code></p>
                         }
                         if let Some(ending) = &side.ended {
-                            <pre class="muted" data-testid="compare-status">{ match ending {
+                            <pre class={if matches!(ending, Ending::Ended(s) if s.crash.is_some()) { "problem" } else { "muted" }} data-testid="compare-status">{ match ending {
                                 Ending::Ended(summary) => summary.words(lang),
                                 Ending::Failed(reason) => lang.f("status.failed", &[("reason", reason)]),
                             } }</pre>

@@ -8,6 +8,8 @@
 
 mod compare;
 mod console;
+#[cfg(target_arch = "wasm32")]
+mod engine;
 mod futures;
 pub(crate) mod lesson;
 mod link;
@@ -393,9 +395,7 @@ pub fn programs() -> Html {
                 Place::Page => {
                     // A preset that hangs by design stops at its own limit, as on the server.
                     let limit = runner::page_limit(untouched(&view).and_then(|p| p.hangs_for));
-                    futurelab_programs::parse_program(&view.source)
-                        .map_err(|e| e.to_string())
-                        .and_then(|program| runner::in_page(program, view.settings, limit))
+                    runner::in_page(&view.source, view.settings, limit)
                 }
             };
             view.dispatch(Action::Start(place));
@@ -482,6 +482,10 @@ pub fn programs() -> Html {
                 lang.t("status.running_server")
             };
             html! { <p data-testid="program-status" data-generation={generation.clone()} data-state="running" aria-live="polite">{ text }</p> }
+        }
+        // The engine stopped under the run: it ended there, and the page says what happened.
+        Status::Ended(s) if s.crash.is_some() => {
+            html! { <pre class="problem" role="alert" data-testid="program-status" data-generation={generation.clone()} data-state="ended" data-crashed="true">{ s.words(lang) }</pre> }
         }
         Status::Ended(s) => {
             html! { <pre class="muted" data-testid="program-status" data-generation={generation.clone()} data-state="ended" aria-live="polite">{ s.words(lang) }</pre> }

@@ -1,24 +1,114 @@
 //! Starting a program run, on the server (its event stream) or in this page (the engine on Web Worker
-//! threads of the page's own), and collecting what it reports in an inbox that the view drains a few
-//! times a second, so a busy run does not re-render per event.
+//! threads: in the browser those of the engine's host, [`super::engine`], in a memory of its own), and
+//! collecting what it reports in an inbox that the view drains a few times a second, so a busy run does
+//! not re-render per event.
 
 use super::sse::SseParser;
 use crate::i18n::Lang;
 use crate::runtime::{self, StreamError};
 use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{run, Program, RunOptions, RunReport, StopHandle};
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// What a run reported, in order.
-#[derive(Debug, Clone, PartialEq)]
+/// What a run reported, in order. (In the browser a run in the page reports from the engine's host
+/// as JSON: hence serde.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Incoming {
-    Print { text: String, t_us: u64 },
+    Print {
+        text: String,
+        t_us: u64,
+    },
     Trace(Vec<TraceEvent>),
-    Ended { summary: Summary, elapsed_us: u64 },
+    Ended {
+        summary: Summary,
+        elapsed_us: u64,
+    },
+    Failed(String),
+    /// The engine stopped in the page under the run (a panic, memory exhaustion): the run can report
+    /// nothing more, and ends here, `elapsed_us` after it began.
+    Crashed {
+        crash: Crash,
+        elapsed_us: u64,
+    },
+}
+
+impl Incoming {
+    /// Whether the run reports nothing after this.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the engine's host is the browser's
+    pub fn is_last(&self) -> bool {
+        matches!(
+            self,
+            Incoming::Ended { .. } | Incoming::Failed(_) | Incoming::Crashed { .. }
+        )
+    }
+}
+
+/// Why the engine stopped under a run in the page. In the browser panics abort (`panic=abort`: a trap
+/// of the WebAssembly, `RuntimeError: unreachable`), and so does an allocation past the page's memory;
+/// either ends the Web Worker it happens on, with whatever locks and state it held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Crash {
+    /// An allocation failed: the run had used the memory the page may have (`limit_bytes`).
+    OutOfMemory { limit_bytes: u64 },
+    /// The engine panicked (a bug of futurelab's): its message.
+    Panicked(String),
+    /// A thread's stack ran out: in the browser it is the JS engine's (about 1 MB), which deep
+    /// nesting exhausts before the engine's own limits see it.
+    StackOverflow,
+    /// A Web Worker of the run failed otherwise: the browser's words.
     Failed(String),
 }
+
+impl Crash {
+    /// The crash a Web Worker of the engine's host reported (`engine.js`, `web_thread.js`): `note`
+    /// is what the Rust hooks noted before the abort (`{kind: "out_of_memory", bytes}` or `{kind:
+    /// "panic", message}`), `message` the browser's words for the trap.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the engine's host is the browser's
+    pub fn from_detail(detail: &serde_json::Value) -> Crash {
+        let note = &detail["note"];
+        match note["kind"].as_str() {
+            Some("out_of_memory") => Crash::OutOfMemory {
+                limit_bytes: PAGE_MEMORY_LIMIT_BYTES,
+            },
+            Some("panic") => Crash::Panicked(note["message"].as_str().unwrap_or("").to_string()),
+            // Chromium's and Safari's words, then Firefox's.
+            _ if detail["message"].as_str().is_some_and(|m| {
+                m.contains("Maximum call stack size exceeded") || m.contains("too much recursion")
+            }) =>
+            {
+                Crash::StackOverflow
+            }
+            _ => Crash::Failed(
+                detail["message"]
+                    .as_str()
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or("no reason given")
+                    .to_string(),
+            ),
+        }
+    }
+
+    /// What happened, in the page's language.
+    pub fn words(&self, lang: Lang) -> String {
+        match self {
+            Crash::OutOfMemory { limit_bytes } => lang.f(
+                "crash.out_of_memory",
+                &[("mib", &(limit_bytes / (1 << 20)))],
+            ),
+            Crash::Panicked(message) => lang.f("crash.panicked", &[("message", message)]),
+            Crash::StackOverflow => lang.t("crash.stack_overflow").to_string(),
+            Crash::Failed(message) => lang.f("crash.failed", &[("message", message)]),
+        }
+    }
+}
+
+/// The most memory the page's WebAssembly may have (`--max-memory` in `.cargo/config.toml`, which a
+/// test keeps equal): a run in the page that needs more stops the engine, and the page says so.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the engine's host is the browser's
+pub const PAGE_MEMORY_LIMIT_BYTES: u64 = 1 << 30;
 
 pub type Inbox = Arc<Mutex<Vec<Incoming>>>;
 
@@ -58,6 +148,16 @@ pub fn absorb(
                 ending = Some(Ending::Ended(summary));
             }
             Incoming::Failed(reason) => ending = Some(Ending::Failed(reason)),
+            Incoming::Crashed { crash, elapsed_us } => {
+                // Whatever the run had under way (open bars, waits, GIL holds) ends with it.
+                let elapsed_us = elapsed_us.max(run.now_us);
+                run.end(elapsed_us);
+                ending = Some(Ending::Ended(Summary {
+                    elapsed: Duration::from_micros(elapsed_us),
+                    crash: Some(crash),
+                    ..Summary::default()
+                }));
+            }
         }
     }
     ending
@@ -68,7 +168,30 @@ pub fn take(inbox: &Inbox) -> Vec<Incoming> {
     std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
-fn put(inbox: &Inbox, item: Incoming) {
+/// Like [`take`], with the trace events not yet in the inbox after what is (a run in the engine's host
+/// sends what it traced so far, so that a crash loses at most one drain's worth), and never waiting:
+/// `None` while a thread of the run holds either. The engine's host drains with it, so that no lock of
+/// a run (whose thread may have died holding it) can stop the host from hearing of the crash. The
+/// batch is taken first, as the run's threads take it ([`run_here`]): what they put in the inbox
+/// under its lock is never passed by a later event.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the engine's host is the browser's
+pub fn try_take_with(inbox: &Inbox, pending: &PendingTrace) -> Option<Vec<Incoming>> {
+    fn try_lock<T>(m: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
+        match m.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+    let mut waiting = try_lock(pending)?;
+    let mut items = std::mem::take(&mut *try_lock(inbox)?);
+    if !waiting.is_empty() {
+        items.push(Incoming::Trace(std::mem::take(&mut *waiting)));
+    }
+    Some(items)
+}
+
+pub(super) fn put(inbox: &Inbox, item: Incoming) {
     inbox.lock().unwrap_or_else(|p| p.into_inner()).push(item);
 }
 
@@ -100,7 +223,12 @@ pub struct Launched {
 
 enum Stopper {
     Server(runtime::StreamHandle),
+    /// A run on this memory's own threads: natively (the tests).
+    #[cfg(not(target_arch = "wasm32"))]
     Page(StopHandle),
+    /// A run in the engine's host, by its number there.
+    #[cfg(target_arch = "wasm32")]
+    Host(u32),
 }
 
 impl Launched {
@@ -109,7 +237,10 @@ impl Launched {
     pub fn stop(&mut self, reason: &str) {
         match &mut self.stop {
             Stopper::Server(stream) => stream.abort(),
+            #[cfg(not(target_arch = "wasm32"))]
             Stopper::Page(stop) => stop.stop(reason),
+            #[cfg(target_arch = "wasm32")]
+            Stopper::Host(id) => super::engine::stop(*id, reason),
         }
     }
 }
@@ -118,13 +249,17 @@ impl Drop for Launched {
     fn drop(&mut self) {
         // A run replaced by the next: its report is never shown (its generation has passed).
         self.stop("replaced by the next run");
+        #[cfg(target_arch = "wasm32")]
+        if let Stopper::Host(id) = self.stop {
+            super::engine::forget(id);
+        }
     }
 }
 
 /// How a run ended: how long it took, the uncaught exception (its traceback, as CPython prints it) or
 /// why it stopped, what CPython would have written on standard error, and whether the drawing stops
 /// early. Kept as data: [`words`](Self::words) says it in the page's language of the moment.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub elapsed: Duration,
     pub error: Option<String>,
@@ -133,13 +268,24 @@ pub struct Summary {
     pub time_limit_s: Option<f64>,
     /// The output limit that stopped it (bytes), if that is what did: likewise.
     pub output_limit_bytes: Option<u64>,
+    /// The server's memory limit for a run (bytes), when passing it is what ended the run: likewise.
+    #[serde(default)]
+    pub memory_limit_bytes: Option<u64>,
     pub background_errors: Vec<String>,
     pub trace_dropped: u64,
+    /// The engine stopped in the page under the run: why. The run ended there.
+    pub crash: Option<Crash>,
 }
 
 impl Summary {
     pub fn words(&self, lang: Lang) -> String {
         let seconds = format!("{:.2}", self.elapsed.as_secs_f64());
+        if let Some(crash) = &self.crash {
+            return lang.f(
+                "summary.crashed",
+                &[("seconds", &seconds), ("why", &crash.words(lang))],
+            );
+        }
         let mut text = match (&self.stopped, &self.error) {
             (Some(_), _) if self.time_limit_s.is_some() => lang.f(
                 "summary.time_limit",
@@ -158,6 +304,16 @@ impl Summary {
                     (
                         "mib",
                         &(self.output_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
+                    ),
+                ],
+            ),
+            (Some(_), _) if self.memory_limit_bytes.is_some() => lang.f(
+                "summary.memory_limit",
+                &[
+                    ("seconds", &seconds),
+                    (
+                        "mib",
+                        &(self.memory_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
                     ),
                 ],
             ),
@@ -180,7 +336,7 @@ impl Summary {
 }
 
 /// How a run goes, wherever it runs.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Every sleep lasts this many times its length (1 is real time).
     pub time_scale: f64,
@@ -238,8 +394,10 @@ pub fn on_server(lang: Lang, body: String) -> Launched {
                                 stopped: json["stopped"].as_str().map(str::to_string),
                                 time_limit_s: json["time_limit_s"].as_f64(),
                                 output_limit_bytes: json["output_limit_bytes"].as_u64(),
+                                memory_limit_bytes: json["memory_limit_bytes"].as_u64(),
                                 background_errors: strings("background_errors"),
                                 trace_dropped: json["trace_dropped"].as_u64().unwrap_or_default(),
+                                crash: None,
                             },
                             elapsed_us: elapsed_ms * 1000,
                         }
@@ -271,26 +429,73 @@ pub fn on_server(lang: Lang, body: String) -> Launched {
     }
 }
 
-/// Runs `program` in this page: the engine on Web Worker threads of the page's own, one per thread the
-/// program starts (so a program that starts 50 threads gets 50).
-pub fn in_page(
+/// What a run in the page is asked: the program's text and how it goes. In the browser the page hands
+/// it to the engine's host as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub source: String,
+    pub settings: Settings,
+    pub time_limit: Duration,
+    /// The page's own server (or the static site's folder): where the presets' http://127.0.0.1:8080
+    /// leads. Asked on the page's main thread (a worker's location is its script's).
+    pub server: Option<String>,
+}
+
+/// Runs `source` in this page, one Web Worker per thread the program starts (so a program that starts
+/// 50 threads gets 50). In the browser the threads are the engine host's, in a memory of their own
+/// ([`super::engine`]), so that a crash of the engine costs the page nothing but the run; natively
+/// (the tests) they are plain threads. Err: why it cannot run (a syntax error, no shared memory).
+pub fn in_page(source: &str, settings: Settings, time_limit: Duration) -> Result<Launched, String> {
+    let program = futurelab_programs::parse_program(source).map_err(|e| e.to_string())?;
+    let request = PageRequest {
+        source: source.to_string(),
+        settings,
+        time_limit: time_limit.min(PAGE_TIME_LIMIT),
+        server: runtime::page_base(),
+    };
+    #[cfg(target_arch = "wasm32")]
+    {
+        drop(program);
+        super::engine::launch(&request).map(|(id, inbox)| Launched {
+            inbox,
+            stop: Stopper::Host(id),
+        })
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    run_here(program, &request).map(|(inbox, stop, _)| Launched {
+        inbox,
+        stop: Stopper::Page(stop),
+    })
+}
+
+/// Trace events waiting to be put in a run's inbox as one batch (at the next print, at the end, or at
+/// 256 events).
+pub type PendingTrace = Arc<Mutex<Vec<TraceEvent>>>;
+
+/// Starts `program` on threads of this memory (natively plain threads; in the engine's host a Web
+/// Worker each) and returns at once: the inbox the run reports into, its stop, and its trace events
+/// not yet in the inbox.
+pub fn run_here(
     program: Program,
-    settings: Settings,
-    time_limit: Duration,
-) -> Result<Launched, String> {
-    runtime::start_own_threads()?;
+    request: &PageRequest,
+) -> Result<(Inbox, StopHandle, PendingTrace), String> {
+    let (settings, time_limit) = (request.settings, request.time_limit);
     let inbox = Inbox::default();
     let stop = StopHandle::default();
     let (prints, traced, ended) = (inbox.clone(), inbox.clone(), inbox.clone());
     // Trace events wait in a batch that the next print or the end flushes, or that grows to a limit.
-    let batch: Arc<Mutex<Vec<TraceEvent>>> = Arc::default();
-    let flush = {
+    let batch = PendingTrace::default();
+    // Puts `item` after the events waiting in the batch, holding the batch's lock until both are in
+    // the inbox: whoever takes the batch and the inbox together ([`try_take_with`], the engine's host)
+    // then takes them in the order they happened.
+    let put_after_batch = {
         let batch = batch.clone();
-        move |inbox: &Inbox| {
-            let events = std::mem::take(&mut *batch.lock().unwrap_or_else(|p| p.into_inner()));
-            if !events.is_empty() {
-                put(inbox, Incoming::Trace(events));
+        move |inbox: &Inbox, item: Incoming| {
+            let mut waiting = batch.lock().unwrap_or_else(|p| p.into_inner());
+            if !waiting.is_empty() {
+                put(inbox, Incoming::Trace(std::mem::take(&mut *waiting)));
             }
+            put(inbox, item);
         }
     };
     let trace = {
@@ -305,10 +510,9 @@ pub fn in_page(
         .limited(PAGE_TRACE_EVENTS)
     };
     let origin = trace.origin();
-    let print_flush = flush.clone();
+    let print_after_batch = put_after_batch.clone();
     let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
-        print_flush(&prints);
-        put(
+        print_after_batch(
             &prints,
             Incoming::Print {
                 text: text.to_string(),
@@ -324,11 +528,10 @@ pub fn in_page(
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
     // The presets' http://127.0.0.1:8080 is the page's own server, or the static site's folder.
-    options.server = runtime::page_base();
+    options.server = request.server.clone();
     futurelab::spawn_thread("futurelab run", move || {
         let report: RunReport = run(&program, options);
-        flush(&ended);
-        put(
+        put_after_batch(
             &ended,
             Incoming::Ended {
                 summary: Summary {
@@ -337,17 +540,17 @@ pub fn in_page(
                     stopped: report.stopped.clone(),
                     time_limit_s: report.time_limit_reached.map(|l| l.as_secs_f64()),
                     output_limit_bytes: report.output_limit_reached.map(|l| l as u64),
+                    // The page's runs are held by their engine host's memory: a crash, not a limit.
+                    memory_limit_bytes: None,
                     background_errors: report.background_errors.clone(),
                     trace_dropped: trace.dropped(),
+                    crash: None,
                 },
                 elapsed_us: report.elapsed.as_micros() as u64,
             },
         );
     })?;
-    Ok(Launched {
-        inbox,
-        stop: Stopper::Page(stop),
-    })
+    Ok((inbox, stop, batch))
 }
 
 #[cfg(test)]
@@ -357,12 +560,11 @@ mod tests {
     /// Runs `source` in the page, in real time with at most `limit`, until it ends: everything it
     /// reported (its end last), and how it ended.
     fn run_to_end(source: &str, limit: Duration) -> (Vec<Incoming>, Summary) {
-        let program = futurelab_programs::parse_program(source).unwrap();
         let settings = Settings {
             time_scale: 1.0,
             free_threaded: false,
         };
-        let launched = in_page(program, settings, limit).unwrap();
+        let launched = in_page(source, settings, limit).unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         let mut got = Vec::new();
         loop {
@@ -408,6 +610,21 @@ mod tests {
     /// A run that prints without end in the page is stopped at the page's output limit, and says so
     /// in the page's language.
     #[test]
+    fn a_run_the_server_ended_at_its_memory_limit_is_said_in_the_page_language() {
+        let summary = Summary {
+            elapsed: Duration::from_millis(1200),
+            stopped: Some("the run was ended: it used more memory than 1 GiB allows".into()),
+            memory_limit_bytes: Some(1 << 30),
+            ..Summary::default()
+        };
+        assert_says(
+            &summary,
+            "the run used more than 1024 MiB of memory",
+            "超过了 1024 MiB",
+        );
+    }
+
+    #[test]
     fn a_print_loop_in_the_page_stops_at_the_output_limit_and_says_so() {
         let (got, summary) = run_to_end("while True:\n    print('x' * 999)\n", PAGE_TIME_LIMIT);
         let printed: usize = got
@@ -451,5 +668,174 @@ mod tests {
         assert!(traced > 5, "{got:?}");
         let words = summary.words(Lang::En);
         assert!(words.starts_with("Finished in"), "{words}");
+    }
+
+    /// What the engine's host reports crosses to the page as JSON: every report reads back as it was.
+    #[test]
+    fn a_run_s_reports_read_back_from_json_as_they_were() {
+        let (got, _) = run_to_end(
+            "from concurrent.futures import ThreadPoolExecutor\n\
+             with ThreadPoolExecutor(2) as ex:\n    print(list(ex.map(abs, [-1, -2])))\n\
+             raise ValueError('at the end')\n",
+            PAGE_TIME_LIMIT,
+        );
+        let crashed = Incoming::Crashed {
+            crash: Crash::Panicked("boom".into()),
+            elapsed_us: 7,
+        };
+        for item in got.iter().chain([&crashed]) {
+            let json = serde_json::to_string(&vec![(3u32, vec![item.clone()])]).unwrap();
+            let back: Vec<(u32, Vec<Incoming>)> = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, vec![(3, vec![item.clone()])]);
+        }
+        assert!(got.last().is_some_and(Incoming::is_last));
+        assert!(!got[0].is_last());
+    }
+
+    /// What the host's workers say of a crash (engine.js, web_thread.js) is read as why, and said in
+    /// both languages with the page's memory limit.
+    #[test]
+    fn a_crash_is_read_from_what_the_workers_said_and_said_in_both_languages() {
+        let detail = |json: &str| Crash::from_detail(&serde_json::from_str(json).unwrap());
+        let oom = detail(
+            r#"{"where":"thread","message":"unreachable","note":{"kind":"out_of_memory","bytes":1000000},"memoryBytes":1073741824}"#,
+        );
+        assert_eq!(
+            oom,
+            Crash::OutOfMemory {
+                limit_bytes: PAGE_MEMORY_LIMIT_BYTES
+            }
+        );
+        assert_eq!(
+            detail(
+                r#"{"where":"thread","message":"unreachable","note":{"kind":"panic","message":"index out of bounds"}}"#
+            ),
+            Crash::Panicked("index out of bounds".into())
+        );
+        assert_eq!(
+            detail(
+                r#"{"where":"thread","message":"Maximum call stack size exceeded","memoryBytes":42598400}"#
+            ),
+            Crash::StackOverflow
+        );
+        assert_eq!(
+            detail(r#"{"where":"host","message":"the engine's worker failed to start"}"#),
+            Crash::Failed("the engine's worker failed to start".into())
+        );
+        assert_eq!(detail("{}"), Crash::Failed("no reason given".into()));
+        let summary = Summary {
+            elapsed: Duration::from_millis(2500),
+            crash: Some(oom),
+            ..Summary::default()
+        };
+        assert_says(
+            &summary,
+            "The engine stopped in this page after 2.50 s: it ran out of memory (the page's limit is 1024 MiB). The run ended there. The page restarted its workers",
+            "运行 2.50 秒后，引擎在本页面中停止了：内存耗尽（页面的上限是 1024 MiB）。",
+        );
+    }
+
+    /// A crash ends the run where it happened: its status says so, and every lane, wait and GIL hold
+    /// still open is closed there, so nothing shows as still running.
+    #[test]
+    fn a_crashed_run_ends_where_it_crashed_and_nothing_stays_running() {
+        let (got, _) = run_to_end(
+            "import threading, time\n\
+             t = threading.Thread(target=time.sleep, args=(0.2,))\nt.start()\nprint('started')\nt.join()\n",
+            PAGE_TIME_LIMIT,
+        );
+        // Everything up to the first print, as if the engine had stopped just after it.
+        let cut = got
+            .iter()
+            .position(|i| matches!(i, Incoming::Print { .. }))
+            .unwrap();
+        let mut items: Vec<Incoming> = got[..=cut].to_vec();
+        items.push(Incoming::Crashed {
+            crash: Crash::OutOfMemory {
+                limit_bytes: PAGE_MEMORY_LIMIT_BYTES,
+            },
+            elapsed_us: 0,
+        });
+        let mut console = super::super::console::Console::default();
+        let mut run = super::super::model::ProgramRun::default();
+        let ending = absorb(items, &mut console, &mut run, |_| {});
+        let Some(Ending::Ended(summary)) = ending else {
+            panic!("{ending:?}");
+        };
+        assert!(summary.crash.is_some());
+        assert!(console.text().contains("started"));
+        assert!(!run.lanes.is_empty());
+        for lane in &run.lanes {
+            assert!(lane.life.end_us.is_some(), "{} still runs", lane.name);
+            assert!(lane.gil.iter().all(|s| s.end_us.is_some()), "{}", lane.name);
+        }
+        assert_eq!(run.running(), 0);
+    }
+
+    /// The page's memory limit said in a crash is the one the wasm is linked with.
+    #[test]
+    fn the_page_s_memory_limit_is_the_one_the_wasm_is_linked_with() {
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cargo/config.toml");
+        let config = std::fs::read_to_string(config).unwrap();
+        assert!(
+            config.contains(&format!(
+                "link-arg=--max-memory={PAGE_MEMORY_LIMIT_BYTES}\""
+            )),
+            "{config}"
+        );
+    }
+
+    /// The engine's host drains a run without ever waiting on it, and gets what it traced so far (not
+    /// only what a print or the end has flushed) after what is in the inbox: all of a run, in order.
+    #[test]
+    fn a_drain_never_waits_and_takes_the_pending_trace_after_the_inbox() {
+        let request = PageRequest {
+            source: "import time\nprint('a')\ntime.sleep(0.2)\nprint('b')\n".into(),
+            settings: Settings {
+                time_scale: 1.0,
+                free_threaded: false,
+            },
+            time_limit: PAGE_TIME_LIMIT,
+            server: None,
+        };
+        let program = futurelab_programs::parse_program(&request.source).unwrap();
+        let (inbox, _stop, pending) = run_here(program, &request).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let (mut got, mut traced_between) = (Vec::new(), false);
+        while !got.last().is_some_and(Incoming::is_last) {
+            assert!(std::time::Instant::now() < deadline, "the run ended");
+            {
+                // Held by a thread of the run: the drain passes by.
+                let _held = inbox.lock().unwrap();
+                assert_eq!(try_take_with(&inbox, &pending), None);
+            }
+            {
+                let _held = pending.lock().unwrap();
+                assert_eq!(try_take_with(&inbox, &pending), None);
+            }
+            let items = try_take_with(&inbox, &pending).unwrap();
+            // While the program sleeps between its prints, its events so far arrive all the same.
+            let printed = |t: &str| {
+                got.iter()
+                    .any(|i| matches!(i, Incoming::Print { text, .. } if text == t))
+            };
+            if printed("a\n")
+                && !printed("b\n")
+                && items.iter().any(|i| matches!(i, Incoming::Trace(_)))
+            {
+                traced_between = true;
+            }
+            got.extend(items);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(traced_between, "{got:?}");
+        let prints: Vec<&str> = got
+            .iter()
+            .filter_map(|i| match i {
+                Incoming::Print { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(prints, ["a\n", "b\n"]);
     }
 }

@@ -120,8 +120,9 @@ pub fn start(with_pool: bool, render: impl FnOnce(Option<Result<PoolInfo, String
     }
 }
 
-/// Why this page cannot share memory between threads, if it cannot.
-fn shared_memory_problem() -> Option<String> {
+/// Why this page cannot share memory between threads, if it cannot (then no worker thread can start:
+/// a run in the page says this instead).
+pub fn shared_memory_problem() -> Option<String> {
     let global = js_sys::global();
     let has = |name: &str| js_sys::Reflect::get(&global, &JsValue::from_str(name)).ok();
     // Isolation first: a page that is not isolated also lacks SharedArrayBuffer, and isolation is the cause.
@@ -146,23 +147,6 @@ async fn start_pool() -> Result<PoolInfo, String> {
         .await
         .map_err(|e| format!("The Web Worker threads could not be started: {e:?}"))?;
     Ok(pool)
-}
-
-/// Lets the page start threads of its own (a Web Worker per thread, see `futurelab::spawn_thread`),
-/// once; the reason when it cannot (the page is not cross-origin isolated).
-pub fn start_own_threads() -> Result<(), String> {
-    thread_local! {
-        static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if STARTED.with(|s| s.get()) {
-        return Ok(());
-    }
-    if let Some(problem) = shared_memory_problem() {
-        return Err(problem);
-    }
-    futurelab::install_thread_spawner();
-    STARTED.with(|s| s.set(true));
-    Ok(())
 }
 
 /// Why the page cannot share memory (`why_key`: the message of the cause), in the page's language.

@@ -1,8 +1,11 @@
-//! Where the page's work runs. The only module with a browser / native split.
+//! Where the page's work runs. With the engine's host (`programs/engine.rs`, which only a browser has),
+//! the only module with a browser / native split.
 //!
 //! In the browser: a rayon pool of Web Worker threads (`wasm-bindgen-rayon`), started once before the
-//! app renders; jobs run on it and hand their result back through a channel the UI thread awaits, so the
-//! UI thread never blocks. Natively (unit tests of the app's logic): plain threads.
+//! app renders, for the developers' pages (`?smoke`, `?demo`, `?bench`); jobs run on it and hand their
+//! result back through a channel the UI thread awaits, so the UI thread never blocks. (The programs run
+//! in the engine's host, in a memory of their own.) Natively (unit tests of the app's logic): plain
+//! threads.
 
 use futures_channel::oneshot;
 use std::future::Future;
@@ -60,10 +63,12 @@ pub enum StreamError {
     Other(String),
 }
 
+#[cfg(target_arch = "wasm32")]
+pub use imp::shared_memory_problem;
 pub use imp::{
     browser_languages, copy_page_link, download, get_json, location_hash, page_base,
     post_event_stream, query_flag, query_value, set_document_language, set_location_hash,
-    set_query_value, start, start_own_threads, thread_index, StreamHandle,
+    set_query_value, start, thread_index, StreamHandle,
 };
 
 #[cfg(target_arch = "wasm32")]

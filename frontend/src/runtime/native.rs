@@ -76,8 +76,3 @@ pub fn post_event_stream(
 }
 
 pub fn copy_page_link() {}
-
-/// Natively, threads of their own are plain threads: nothing to start.
-pub fn start_own_threads() -> Result<(), String> {
-    Ok(())
-}
