@@ -277,10 +277,15 @@ pub trait Object: Send + Sync + Any {
         let _ = ctx;
         Ok(self.repr())
     }
-    /// Python's `str(x)` likewise.
+    /// Python's `str(x)` likewise: the type's own `to_str` where it has one, else its repr as
+    /// `repr_in` writes it (a type with no `__str__` prints its repr, as in Python: a namedtuple, a
+    /// Counter of instances).
     fn str_in(&self, ctx: &Ctx) -> R<String> {
-        let _ = ctx;
-        Ok(self.to_str())
+        let own = self.to_str();
+        if own != self.repr() {
+            return Ok(own);
+        }
+        self.repr_in(ctx)
     }
     /// `self == other` for an object with a value of its own (bytes, a set); `None` for an object
     /// equal only to itself. With `user`, the program's `__eq__` of the items may be asked.

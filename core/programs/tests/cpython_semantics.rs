@@ -629,3 +629,25 @@ print(Holder())
     );
     assert_eq!(report.error, None);
 }
+
+/// A runtime type with no `__str__` of its own prints its repr, written with its items' reprs: `print`
+/// of a namedtuple and of a Counter of enum members once printed `<namedtuple object at 0x…>` (the
+/// seed programs A6 and A7 caught it, against python3).
+#[test]
+fn str_of_a_namedtuple_or_a_counter_is_its_repr_as_in_cpython() {
+    assert_prints_as_cpython(
+        "from collections import namedtuple, Counter\n\
+         from enum import Enum\n\
+         Status = Enum('Status', 'ok not_found error')\n\
+         Result = namedtuple('Result', 'status cc')\n\
+         r = Result(Status.ok, 'CN')\n\
+         print(r)\n\
+         print(str(r), f'{r}')\n\
+         print([r])\n\
+         c = Counter([Status.ok, Status.ok, Status.not_found])\n\
+         print(c)\n\
+         print(str(c), f'{c}')\n\
+         print(str(set([1])), Status.ok)\n",
+        "str_of_runtime_types.py",
+    );
+}
