@@ -9,23 +9,31 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 use support::{children, get, post_program, read_until, runs_going, signal, until, PagelessServer};
 
-#[test]
-fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works() {
-    let server = PagelessServer::start(&[]);
-    let addr = server.addr.clone();
+/// Starts a run whose one process-pool worker naps for ten minutes, once it says so: the response
+/// stream, the run's own process (the server's child) and its worker (that process's child).
+fn napping_in_a_worker(
+    server: &PagelessServer,
+) -> (std::io::BufReader<std::net::TcpStream>, u32, u32) {
     let mut stream = post_program(
-        &addr,
+        &server.addr,
         "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
          def nap(s):\n    print('napping')\n    time.sleep(s)\n\
          if __name__ == '__main__':\n    with ProcessPoolExecutor(1) as executor:\n        executor.submit(nap, 600).result()\n",
     );
     read_until(&mut stream, "napping");
-    // The run is a process of its own; its pool's worker is that process's child.
     let runs = children(server.pid());
     assert_eq!(runs.len(), 1, "one run process: {runs:?}");
     let workers = children(runs[0]);
     assert_eq!(workers.len(), 1, "one worker process: {workers:?}");
-    signal(workers[0], "KILL");
+    (stream, runs[0], workers[0])
+}
+
+#[test]
+fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works() {
+    let server = PagelessServer::start(&[]);
+    let addr = server.addr.clone();
+    let (mut stream, _run, worker) = napping_in_a_worker(&server);
+    signal(worker, "KILL");
     let mut rest = String::new();
     stream.read_to_string(&mut rest).unwrap();
     let done = &rest[rest.rfind("event: done").expect("the run ends with done")..];
@@ -49,18 +57,8 @@ fn a_worker_process_killed_mid_run_fails_the_run_cleanly_and_the_next_run_works(
 fn a_run_process_killed_mid_run_ends_its_run_with_done_and_takes_its_workers_along() {
     let server = PagelessServer::start(&[]);
     let addr = server.addr.clone();
-    let mut stream = post_program(
-        &addr,
-        "import time\nfrom concurrent.futures import ProcessPoolExecutor\n\
-         def nap(s):\n    print('napping')\n    time.sleep(s)\n\
-         if __name__ == '__main__':\n    with ProcessPoolExecutor(1) as executor:\n        executor.submit(nap, 600).result()\n",
-    );
-    read_until(&mut stream, "napping");
-    let runs = children(server.pid());
-    assert_eq!(runs.len(), 1, "one run process: {runs:?}");
-    let workers = children(runs[0]);
-    assert_eq!(workers.len(), 1, "one worker process: {workers:?}");
-    signal(runs[0], "KILL");
+    let (mut stream, run, worker) = napping_in_a_worker(&server);
+    signal(run, "KILL");
     let mut rest = String::new();
     stream.read_to_string(&mut rest).unwrap();
     let done = &rest[rest.rfind("event: done").expect("the run ends with done")..];
@@ -68,8 +66,8 @@ fn a_run_process_killed_mid_run_ends_its_run_with_done_and_takes_its_workers_alo
     until("the slot back", || runs_going(&addr) == 0);
     // The worker was in the run's process group, and went with it.
     until("the worker gone", || {
-        !std::path::Path::new(&format!("/proc/{}", workers[0])).exists()
-            || std::fs::read_to_string(format!("/proc/{}/stat", workers[0]))
+        !std::path::Path::new(&format!("/proc/{worker}")).exists()
+            || std::fs::read_to_string(format!("/proc/{worker}/stat"))
                 .is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("Z"))
     });
     assert!(get(&addr, "/healthz").0.contains(" 200 "));

@@ -6,7 +6,7 @@ mod support;
 
 use futurelab_programs::cpython::run_under_cpython;
 use futurelab_programs::presets::{self, Preset};
-use support::{assert_prints_as_cpython, engine_output};
+use support::{assert_prints_as_cpython, assert_syntax_errors_as_cpython, engine_output};
 
 fn cpython_output(preset: &Preset) -> String {
     run_under_cpython(
@@ -337,7 +337,6 @@ print('done')
 /// compiler says, at the same line and column (CPython 3.10's wording).
 #[test]
 fn bracket_errors_are_worded_and_placed_as_cpython_places_them() {
-    use futurelab_programs::cpython::run_captured;
     let sources = [
         "x = (1,\n",
         "print((1, 2)\n",
@@ -348,23 +347,5 @@ fn bracket_errors_are_worded_and_placed_as_cpython_places_them() {
         "d = {'a': [1, 2}\n",
         "def f():\n    return (1 +\n",
     ];
-    let script = "import sys\n\
-        for src in sys.argv[1:]:\n\
-        \x20   try:\n\
-        \x20       compile(src, 'p', 'exec')\n\
-        \x20       print('compiles')\n\
-        \x20   except SyntaxError as e:\n\
-        \x20       print(f'line {e.lineno}, column {e.offset}: {e.msg}')\n";
-    let mut command = std::process::Command::new("python3");
-    command.args(["-X", "utf8", "-c", script]).args(sources);
-    let captured = run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
-    let python = String::from_utf8(captured.stdout).unwrap();
-    let ours: String = sources
-        .iter()
-        .map(|src| match futurelab_programs::parse_program(src) {
-            Ok(_) => "compiles\n".to_string(),
-            Err(e) => format!("{e}\n"),
-        })
-        .collect();
-    assert_eq!(ours, python);
+    assert_syntax_errors_as_cpython(&sources);
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use futurelab_programs::cpython::run_captured;
-use support::{assert_prints_as_cpython, engine_output};
+use support::{assert_prints_as_cpython, assert_syntax_errors_as_cpython, engine_output};
 
 #[test]
 fn string_escapes_decode_as_in_cpython() {
@@ -37,35 +37,6 @@ fn line_endings_of_the_source_do_not_change_a_strings_text() {
     let (printed, report) = engine_output(source);
     assert_eq!(report.error, None);
     assert_eq!(printed, "'a\\nb' 'cd'\n");
-}
-
-/// Each source under python3's `compile` (from a real file, so that CPython places its errors as
-/// when it runs the file) and under the engine's parser: the same verdict, at the same line and
-/// column, in the same words.
-fn assert_syntax_errors_as_cpython(sources: &[&str]) {
-    let script = "import os, sys, tempfile\n\
-        d = tempfile.mkdtemp()\n\
-        for i, src in enumerate(sys.argv[1:]):\n\
-        \x20   path = os.path.join(d, f'p{i}.py')\n\
-        \x20   with open(path, 'w', newline='') as f:\n\
-        \x20       f.write(src)\n\
-        \x20   try:\n\
-        \x20       compile(src, path, 'exec')\n\
-        \x20       print('compiles')\n\
-        \x20   except SyntaxError as e:\n\
-        \x20       print(f'line {e.lineno}, column {e.offset}: {e.msg}')\n";
-    let mut command = std::process::Command::new("python3");
-    command.args(["-X", "utf8", "-c", script]).args(sources);
-    let captured = run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
-    let python = String::from_utf8(captured.stdout).unwrap();
-    let ours: String = sources
-        .iter()
-        .map(|src| match futurelab_programs::parse_program(src) {
-            Ok(_) => "compiles\n".to_string(),
-            Err(e) => format!("{e}\n"),
-        })
-        .collect();
-    assert_eq!(ours, python);
 }
 
 #[test]
