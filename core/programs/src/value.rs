@@ -12,6 +12,10 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+mod dict;
+pub(crate) use dict::is_plain;
+pub use dict::Dict;
+
 /// A Python value.
 #[derive(Clone)]
 pub enum Value {
@@ -66,7 +70,7 @@ impl Value {
             }
             Value::List(items) => {
                 if let Some(items) = Arc::get_mut(items) {
-                    let items = items.get_mut().unwrap_or_else(|p| p.into_inner());
+                    let items = unpoisoned(items);
                     if into.is_empty() {
                         std::mem::swap(into, items); // the common case: no copy, no allocation
                     } else {
@@ -76,7 +80,7 @@ impl Value {
             }
             Value::Dict(dict) => {
                 if let Some(dict) = Arc::get_mut(dict) {
-                    let dict = dict.get_mut().unwrap_or_else(|p| p.into_inner());
+                    let dict = unpoisoned(dict);
                     into.extend(dict.take_entries().into_iter().flat_map(|(k, v)| [k, v]));
                 }
             }
@@ -88,115 +92,51 @@ impl Value {
             Value::BoundMethod(pair) => {
                 if let Some(pair) = Arc::get_mut(pair) {
                     into.push(take(&mut pair.0));
+                    // A second owner of the function for a moment: the pair's own goes as it drops,
+                    // and this one is the last.
+                    into.push(Value::Function(pair.1.clone()));
                 }
             }
             Value::Instance(instance) => {
                 if let Some(instance) = Arc::get_mut(instance) {
-                    let attrs = instance.attrs.get_mut().unwrap_or_else(|p| p.into_inner());
+                    into.push(Value::Class(instance.class.clone()));
+                    let attrs = unpoisoned(&mut instance.attrs);
                     into.extend(attrs.drain().map(|(_, v)| v));
                 }
             }
-            _ => {}
-        }
-    }
-}
-
-/// A dict in insertion order, each key with its hash, asked once when the key went in (as CPython
-/// asks a key's `__hash__`). A lookup compares hashes first and asks `==` only of keys whose hash
-/// agrees. `get` and `insert` here are for the runtime's own keys (strings, numbers, tuples of them):
-/// they run no program code. A program's keys go through `Ctx::dict_get` and its kin, which call
-/// the keys' `__hash__` and `__eq__`.
-#[derive(Default, Clone)]
-pub struct Dict {
-    entries: Vec<(Value, Value)>,
-    hashes: Vec<i64>,
-    /// Counts the changes to the keys: a lookup that ran program code (a key's `__eq__`) looks again
-    /// if the keys changed meanwhile.
-    version: u64,
-}
-
-impl Dict {
-    /// The entries, in insertion order.
-    pub fn entries(&self) -> &[(Value, Value)] {
-        &self.entries
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The value of a key of the runtime's own (no program code runs: an instance is itself only).
-    pub fn get(&self, key: &Value) -> Option<&Value> {
-        self.find_plain(key).map(|i| &self.entries[i].1)
-    }
-
-    /// Sets a key of the runtime's own (no program code runs: an instance is itself only).
-    pub fn insert(&mut self, key: Value, value: Value) {
-        match self.find_plain(&key) {
-            Some(i) => self.entries[i].1 = value,
-            None => {
-                let hash = crate::interp::protocol::plain_hash(&key);
-                self.push(hash, key, value);
+            Value::Function(function) => {
+                if let Some(function) = Arc::get_mut(function) {
+                    into.extend(function.defaults.drain(..).flatten());
+                    into.extend(function.captured.drain().map(|(_, v)| v));
+                }
             }
+            Value::Class(class) => {
+                if let Some(class) = Arc::get_mut(class) {
+                    into.extend(class.bases.drain(..).map(Value::Class));
+                    let attrs = unpoisoned(&mut class.attrs);
+                    into.extend(attrs.drain().map(|(_, v)| v));
+                }
+            }
+            Value::Object(object) => {
+                if let Some(object) = Arc::get_mut(object) {
+                    object.take_values(into);
+                }
+            }
+            Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::Builtin(_)
+            | Value::Module(_) => {}
         }
     }
+}
 
-    fn find_plain(&self, key: &Value) -> Option<usize> {
-        let hash = crate::interp::protocol::plain_hash(key);
-        (0..self.entries.len()).find(|&i| self.hashes[i] == hash && py_eq(&self.entries[i].0, key))
-    }
-
-    /// The keys whose hash is `hash`, with their places.
-    pub(crate) fn with_hash(&self, hash: i64) -> Vec<(usize, Value)> {
-        self.hashes
-            .iter()
-            .enumerate()
-            .filter(|&(_, &h)| h == hash)
-            .map(|(i, _)| (i, self.entries[i].0.clone()))
-            .collect()
-    }
-
-    pub(crate) fn version(&self) -> u64 {
-        self.version
-    }
-
-    pub(crate) fn value_at(&self, i: usize) -> &Value {
-        &self.entries[i].1
-    }
-
-    pub(crate) fn set_value_at(&mut self, i: usize, value: Value) {
-        self.entries[i].1 = value;
-    }
-
-    /// Adds a key that is not in the dict yet.
-    pub(crate) fn push(&mut self, hash: i64, key: Value, value: Value) {
-        self.entries.push((key, value));
-        self.hashes.push(hash);
-        self.version += 1;
-    }
-
-    pub(crate) fn remove_at(&mut self, i: usize) -> (Value, Value) {
-        self.hashes.remove(i);
-        self.version += 1;
-        self.entries.remove(i)
-    }
-
-    pub fn clear(&mut self) {
-        self.entries.clear();
-        self.hashes.clear();
-        self.version += 1;
-    }
-
-    /// Empties the dict, handing over its entries.
-    pub(crate) fn take_entries(&mut self) -> Vec<(Value, Value)> {
-        self.hashes.clear();
-        self.version += 1;
-        std::mem::take(&mut self.entries)
-    }
+/// What a mutex holds, for its only owner (a poisoned one too: a run's values outlive a panic's
+/// report).
+pub(crate) fn unpoisoned<T>(mutex: &mut Mutex<T>) -> &mut T {
+    mutex.get_mut().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A user function: its definition, defaults evaluated when `def` ran, and the enclosing function's
@@ -329,6 +269,12 @@ pub trait Object: Send + Sync + Any {
         self as *const Self as *const () as usize
     }
     fn as_any(&self) -> &dyn Any;
+    /// Moves the program's values this object holds into `into`, for its last owner to drop them one
+    /// level at a time (see `Drop for Value`): an object that holds values (a queue, a future's result,
+    /// a deque) gives them up here, so a chain of them a million deep drops without recursion.
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        let _ = into;
+    }
 }
 
 /// Locks a value's mutex. Program code never runs under one of these locks, so poisoning can only follow

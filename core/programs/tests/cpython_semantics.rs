@@ -622,3 +622,59 @@ fn str_of_a_namedtuple_or_a_counter_is_its_repr_as_in_cpython() {
         "str_of_runtime_types.py",
     );
 }
+
+#[test]
+fn a_dict_keeps_insertion_order_and_finds_its_keys_across_removals_as_in_cpython() {
+    // The dict is a hash table over entries in insertion order (removals leave holes, squeezed out
+    // later): order after deletions and re-insertions, keys equal across types (1, 1.0, True), hashes
+    // that collide (-1 and -2), a class's keys beside plain ones, a set thinned out, 50,000 keys.
+    let source = r#"d = {}
+for i in range(2000):
+    d[i] = i * i
+for i in range(0, 2000, 3):
+    del d[i]
+for i in range(1, 2000, 7):
+    d.pop(i, None)
+d[0] = 'back'
+d[3] = 'again'
+keys = list(d)
+print(len(d), keys[:8], keys[-4:], sum(k for k in d if k % 2 == 0))
+print(d.get(3), d.get(6), 5 in d, 6 in d, d[1999] if 1999 in d else None)
+m = {1: 'int'}
+m[1.0] = 'float'
+m[True] = 'bool'
+m[-1] = 'minus one'
+m[-2] = 'minus two'
+m[(1, 'a')] = 'tuple'
+m['1'] = 'str'
+print(m, m[(1, 'a')], m[-1], m[-2])
+class Key:
+    def __init__(self, n):
+        self.n = n
+    def __hash__(self):
+        return hash(self.n)
+    def __eq__(self, other):
+        return isinstance(other, Key) and other.n == self.n or other == self.n
+    def __repr__(self):
+        return f'Key({self.n})'
+k = {Key(1): 'a', 2: 'b'}
+print(k[1], k[Key(2)], Key(3) in k, 1 in k, len(k))
+k[1] = 'replaced'
+print(k)
+s = set(range(100))
+for i in range(0, 100, 2):
+    s.discard(i)
+s.add(0)
+print(len(s), sorted(s)[:5], 0 in s, 2 in s, 99 in s)
+words = 'the quick brown fox jumps over the lazy dog the end'.split()
+counts = {}
+for w in words:
+    counts[w] = counts.get(w, 0) + 1
+print(counts, list(counts.items())[:3])
+big = {str(i): i for i in range(50000)}
+for i in range(0, 50000, 2):
+    del big[str(i)]
+print(len(big), list(big)[:3], big['49999'], '49998' in big)
+"#;
+    assert_prints_as_cpython(source, "dict_order");
+}

@@ -111,6 +111,42 @@ fn values_nested_a_million_deep_are_dropped_without_overflowing_the_stack() {
 }
 
 #[test]
+fn functions_classes_objects_and_exceptions_chained_deep_are_dropped_without_overflowing_the_stack()
+{
+    // A default argument holding the previous function, a class attribute the previous class, a
+    // queue holding the previous queue, iterators of iterators, a bound method of an instance of a
+    // class whose base is the previous class: each chain dropped recursively overflowed the stack.
+    let out = output(
+        "import queue\n\
+         f = None\nfor i in range(300000):\n    def g(x=f):\n        pass\n    f = g\n\
+         class Base:\n    pass\nk = Base\nfor i in range(100000):\n    class C:\n        up = k\n    k = C\n\
+         q = None\nfor i in range(300000):\n    n = queue.Queue()\n    n.put(q)\n    q = n\n\
+         it = None\nfor i in range(300000):\n    it = enumerate(iter([it]))\n\
+         e = None\nfor i in range(300000):\n    e = ValueError(e)\n\
+         class Holder:\n    def __init__(self, m):\n        self.m = m\n    def get(self):\n        return self.m\n\
+         m = None\nfor i in range(300000):\n    m = Holder(m).get\n\
+         print('built')\nf = k = q = n = it = e = m = None\nprint('dropped')\n",
+    );
+    assert_eq!(out, "built\ndropped\n");
+}
+
+#[test]
+fn str_of_exceptions_nested_past_the_recursion_limit_is_a_recursion_error() {
+    let (out, report) = run_source(
+        "e = ValueError(0)\nfor i in range(100000):\n    e = ValueError(e)\nprint('built')\ns = str(e)\n",
+        |_| {},
+    );
+    assert_eq!(out, "built\n");
+    let error = report.error.expect("a RecursionError");
+    assert!(
+        error.ends_with(
+            "RecursionError: maximum recursion depth exceeded while getting the str of an object"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_run_that_prints_past_its_output_limit_is_stopped_saying_so() {
     // Two threads print at once: the limit counts their prints together.
     let (out, report) = run_source(

@@ -92,7 +92,7 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
         "dict" => builtin_fn("dict", |ctx, a| {
             let mut pairs = Vec::new();
             match a.pos.first() {
-                Some(Value::Dict(d)) => pairs.extend(lock(d).entries().iter().cloned()),
+                Some(Value::Dict(d)) => pairs.extend(lock(d).entries_cloned()),
                 Some(v) => {
                     for pair in ctx.iterate_all(v)? {
                         let kv = ctx.iterate_all(&pair)?;
@@ -1077,6 +1077,9 @@ impl Object for SeqIter {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(unpoisoned(&mut self.items).drain(..));
+    }
 }
 
 pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
@@ -1087,10 +1090,7 @@ pub(super) fn iter(ctx: &Ctx, v: &Value) -> R<Value> {
             s.chars().map(|c| Value::str(c.to_string())).collect(),
             "str_ascii_iterator",
         ),
-        Value::Dict(d) => (
-            lock(d).entries().iter().map(|(k, _)| k.clone()).collect(),
-            "dict_keyiterator",
-        ),
+        Value::Dict(d) => (lock(d).keys_cloned().into(), "dict_keyiterator"),
         Value::Object(o) => {
             // An object iterates as itself (an iterator), or as what it hands over (its items).
             let it = o.iter(ctx, v)?;
@@ -1169,6 +1169,9 @@ impl Object for GetItemIter {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.push(std::mem::replace(&mut self.sequence, Value::None));
     }
 }
 
@@ -1300,6 +1303,9 @@ impl Object for Enumerate {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.push(std::mem::replace(&mut self.inner, Value::None));
+    }
 }
 
 struct Zip {
@@ -1326,6 +1332,9 @@ impl Object for Zip {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.append(&mut self.inners);
     }
 }
 
@@ -1679,7 +1688,7 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
 }
 
 fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
-    let entries = || lock(d).entries().to_vec();
+    let entries = || lock(d).entries_cloned();
     Ok(match name {
         "get" => {
             let key =
@@ -1731,7 +1740,7 @@ fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Val
         }
         "update" => {
             if let Some(Value::Dict(other)) = args.pos.first() {
-                let entries = lock(other).entries().to_vec();
+                let entries = lock(other).entries_cloned();
                 for (k, v) in entries {
                     ctx.dict_set(d, k, v)?;
                 }

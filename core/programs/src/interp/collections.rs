@@ -29,13 +29,13 @@ impl Counter {
     /// Entries by count, highest first (ties keep insertion order), as `most_common()` and the repr
     /// order them.
     fn most_common(&self, ctx: &Ctx) -> R<Vec<(Value, Value)>> {
-        let mut entries = lock(&self.0).entries().to_vec();
+        let mut entries = lock(&self.0).entries_cloned();
         super::builtins::sort_by_key(ctx, &mut entries, |(_, count)| count.clone(), true)?;
         Ok(entries)
     }
 
     fn entries(&self) -> Vec<(Value, Value)> {
-        lock(&self.0).entries().to_vec()
+        lock(&self.0).entries_cloned()
     }
 }
 
@@ -102,6 +102,14 @@ impl Object for Counter {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(
+            unpoisoned(&mut self.0)
+                .take_entries()
+                .into_iter()
+                .flat_map(|(k, v)| [k, v]),
+        );
     }
 }
 
@@ -255,6 +263,10 @@ impl Object for NamedTuple {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.push(std::mem::replace(&mut self.kind, Value::None));
+        into.append(&mut self.values);
+    }
 }
 
 /// `Enum('Status', 'ok not_found error')`: members numbered from 1.
@@ -370,11 +382,7 @@ impl PySet {
     }
 
     fn items(&self) -> Vec<Value> {
-        lock(&self.0)
-            .entries()
-            .iter()
-            .map(|(k, _)| k.clone())
-            .collect()
+        lock(&self.0).keys_cloned()
     }
 
     fn len(&self) -> usize {
@@ -484,6 +492,14 @@ impl Object for PySet {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(
+            unpoisoned(&mut self.0)
+                .take_entries()
+                .into_iter()
+                .map(|(k, _)| k),
+        );
+    }
 }
 
 struct SetIter(Mutex<std::collections::VecDeque<Value>>);
@@ -497,5 +513,8 @@ impl Object for SetIter {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(unpoisoned(&mut self.0).drain(..));
     }
 }

@@ -43,7 +43,7 @@ fn write_value(ctx: &Ctx, out: &mut String, v: &Value, depth: usize) -> R<()> {
         }
         Value::Tuple(items) => write_array(ctx, out, items, depth)?,
         Value::Dict(d) => {
-            let entries = lock(d).entries().to_vec();
+            let entries = lock(d).entries_cloned();
             out.push('{');
             for (i, (k, v)) in entries.iter().enumerate() {
                 if i > 0 {

@@ -1321,14 +1321,25 @@ impl Ctx {
     /// Runs a function's body with these arguments (a coroutine's, when it is awaited), at most
     /// [`RECURSION_LIMIT`] calls deep on a thread (then `RecursionError`, as CPython's default limit).
     pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
+        self.recursing("", || self.run_body(func, args))
+    }
+
+    /// Runs `level`, one level of a recursion that may run program code (a call; the `str` of an
+    /// exception's argument), counted with the thread's calls: past [`RECURSION_LIMIT`] it is
+    /// `RecursionError: maximum recursion depth exceeded{during}`, as CPython's
+    /// `Py_EnterRecursiveCall` words it (`during`: " while getting the str of an object").
+    pub(crate) fn recursing<T>(&self, during: &str, level: impl FnOnce() -> R<T>) -> R<T> {
         let depth = CALL_DEPTH.with(|d| {
             d.set(d.get() + 1);
             d.get()
         });
         let outcome = if depth > RECURSION_LIMIT {
-            Err(self.error("RecursionError", "maximum recursion depth exceeded"))
+            Err(self.error(
+                "RecursionError",
+                format!("maximum recursion depth exceeded{during}"),
+            ))
         } else {
-            crate::stack::with_room(|| self.run_body(func, args))
+            crate::stack::with_room(level)
         };
         CALL_DEPTH.with(|d| d.set(d.get() - 1));
         outcome

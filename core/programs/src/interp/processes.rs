@@ -107,7 +107,7 @@ pub(super) fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
             )
         }
         Value::Dict(d) => {
-            let entries = lock(d).entries().to_vec();
+            let entries = lock(d).entries_cloned();
             let pairs = entries
                 .iter()
                 .map(|(k, v)| Ok(json!([to_wire(ctx, k)?, to_wire(ctx, v)?])))

@@ -192,7 +192,7 @@ fn write_repr_at(user: Option<&Ctx>, out: &mut String, v: &Value, depth: usize) 
                 out.push_str("{...}");
                 return Ok(());
             };
-            let entries = lock(d).entries().to_vec();
+            let entries = lock(d).entries_cloned();
             out.push('{');
             for (i, (k, v)) in entries.iter().enumerate() {
                 if i > 0 {
@@ -282,7 +282,7 @@ fn exception_str(ctx: &Ctx, exc: &Value) -> R<String> {
     match args.len() {
         0 => Ok(String::new()),
         1 if exc.is_instance_of("KeyError") => ctx.repr(&args[0]),
-        1 => ctx.str(&args[0]),
+        1 => ctx.recursing(" while getting the str of an object", || ctx.str(&args[0])),
         _ => ctx.repr(&Value::tuple(args)),
     }
 }
@@ -664,7 +664,7 @@ fn builtin_eq(user: Option<&Ctx>, a: &Value, b: &Value, depth: usize) -> R<Optio
             true
         }
         (Value::Dict(x), Value::Dict(y)) => {
-            let entries = lock(x).entries().to_vec();
+            let entries = lock(x).entries_cloned();
             if entries.len() != lock(y).len() {
                 return Ok(Some(false));
             }
@@ -875,6 +875,14 @@ impl Ctx {
         mut apply: impl FnMut(&mut Dict, Option<usize>, i64) -> T,
     ) -> R<T> {
         let hash = self.hash(key)?;
+        if is_plain(key) {
+            // No program code can run in this lookup if the keys that share the hash are plain too:
+            // look and apply under one lock.
+            let mut d = lock(dict);
+            if let Ok(found) = d.find_plain(hash, key) {
+                return Ok(apply(&mut d, found, hash));
+            }
+        }
         loop {
             let (candidates, version) = {
                 let d = lock(dict);

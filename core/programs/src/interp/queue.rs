@@ -264,4 +264,7 @@ impl Object for PyQueue {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(unpoisoned(&mut self.state).items.drain(..));
+    }
 }
