@@ -60,13 +60,18 @@ const HOSTILE: &[(&str, &str, Ends)] = &[
     ("2,500 strings of 1 MB",
      "a = []\nfor i in range(2500):\n    a.append('x' * 1000000)\nprint(len(a))\n",
      Ends::AtTheMemoryLimit),
-    // A quadratic loop inside one native operation: the engine checks for a stop between statements.
-    ("set(list(range(10**6)))",
-     "print(len(set(list(range(10**6)))))\n",
+    // An exponential walk inside one native operation (CPython spins in it too): the engine checks
+    // for a stop between statements, so the server ends the run's process. (A set of 10**6 and a
+    // dict of 400,000 pairs were quadratic here until dicts became hash tables.)
+    ("a == b on two lists that share their halves, 64 deep",
+     "a = []\nb = []\nfor i in range(64):\n    a = [a, a]\n    b = [b, b]\nprint(a == b)\n",
      Ends::AtTheTimeLimit),
-    ("dict() of 400,000 pairs",
-     "print(len(dict([(i, i) for i in range(400000)])))\n",
+    ("hash() of a tuple that shares its halves, 64 deep",
+     "t = ()\nfor i in range(64):\n    t = (t, t)\nprint(hash(t))\n",
      Ends::AtTheTimeLimit),
+    ("set(list(range(10**6))) and dict() of 400,000 pairs",
+     "print(len(set(list(range(10**6)))), len(dict([(i, i) for i in range(400000)])))\n",
+     Ends::Normally),
     ("four ThreadPoolExecutor(1000)",
      "from concurrent.futures import ThreadPoolExecutor\npools = []\nfor _ in range(4):\n    pools.append(ThreadPoolExecutor(1000))\n",
      Ends::WithAnError("can't start new thread")),

@@ -201,6 +201,8 @@ pub enum Expr {
     None,
     Bool(bool),
     Int(i64),
+    /// An int literal past 64 bits: its decimal digits, with a `-` if negative.
+    BigInt(String),
     Float(f64),
     Str(String),
     /// `b'…'`: its bytes, escapes decoded.
@@ -311,6 +313,11 @@ pub enum BinOp {
     FloorDiv,
     Mod,
     Pow,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LShift,
+    RShift,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +326,8 @@ pub enum UnaryOp {
     Neg,
     Pos,
     Not,
+    /// `~x`.
+    Invert,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,6 +363,11 @@ impl BinOp {
             BinOp::FloorDiv => "//",
             BinOp::Mod => "%",
             BinOp::Pow => "**",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
         }
     }
 }
@@ -365,6 +379,7 @@ impl Expr {
             Expr::None
             | Expr::Bool(_)
             | Expr::Int(_)
+            | Expr::BigInt(_)
             | Expr::Float(_)
             | Expr::Str(_)
             | Expr::Bytes(_)

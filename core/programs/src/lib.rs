@@ -34,7 +34,10 @@
 //! ## How it differs from CPython
 //! - A `print` call reaches the console whole: another thread's output never lands inside it. (CPython
 //!   writes a print's pieces one by one, so two threads can tear each other's lines.)
-//! - Integers are 64-bit: a result beyond that raises `OverflowError`.
+//! - Integers are Python's, of any size (machine words until they do not fit, then num-bigint's);
+//!   `int / int` past 2**53 rounds each side to a float before dividing (CPython rounds the exact
+//!   quotient once, so the last digit may differ), `range()` takes bounds within 64 bits, and
+//!   `sys.set_int_max_str_digits` is not there (the limit is CPython's default, 4,300 digits).
 //! - Closures capture the enclosing function's variables as they were when the inner function was made.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,
 //!   operators, sorting, dict keys and sets, `len`, truth, `for`, `in`, subscripts, calls, `with`),

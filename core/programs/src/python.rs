@@ -25,12 +25,16 @@ mod prec {
     pub const AND: u8 = 3;
     pub const NOT: u8 = 4;
     pub const COMPARE: u8 = 5;
-    pub const ARITH: u8 = 6;
-    pub const TERM: u8 = 7;
-    pub const UNARY: u8 = 8;
-    pub const POWER: u8 = 9;
-    pub const AWAIT: u8 = 10;
-    pub const PRIMARY: u8 = 11;
+    pub const BIT_OR: u8 = 6;
+    pub const BIT_XOR: u8 = 7;
+    pub const BIT_AND: u8 = 8;
+    pub const SHIFT: u8 = 9;
+    pub const ARITH: u8 = 10;
+    pub const TERM: u8 = 11;
+    pub const UNARY: u8 = 12;
+    pub const POWER: u8 = 13;
+    pub const AWAIT: u8 = 14;
+    pub const PRIMARY: u8 = 15;
 }
 
 impl Writer {
@@ -292,6 +296,10 @@ fn render(e: &Expr) -> (String, u8) {
         Expr::None => ("None".into(), PRIMARY),
         Expr::Bool(b) => ((if *b { "True" } else { "False" }).into(), PRIMARY),
         Expr::Int(n) => (n.to_string(), if *n < 0 { UNARY } else { PRIMARY }),
+        Expr::BigInt(digits) => {
+            let negative = digits.starts_with('-');
+            (digits.clone(), if negative { UNARY } else { PRIMARY })
+        }
         Expr::Float(x) => (float_repr(*x), if *x < 0.0 { UNARY } else { PRIMARY }),
         Expr::Str(s) => (str_repr(s), PRIMARY),
         Expr::Bytes(b) => (bytes_repr(b), PRIMARY),
@@ -324,9 +332,13 @@ fn render(e: &Expr) -> (String, u8) {
         }
         Expr::BinOp { op, left, right } => {
             let p = match op {
+                BinOp::BitOr => BIT_OR,
+                BinOp::BitXor => BIT_XOR,
+                BinOp::BitAnd => BIT_AND,
+                BinOp::LShift | BinOp::RShift => SHIFT,
                 BinOp::Add | BinOp::Sub => ARITH,
                 BinOp::Pow => POWER,
-                _ => TERM,
+                BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod => TERM,
             };
             // Left-associative, except `**`, which binds its right side to a unary.
             let (lp, rp) = if *op == BinOp::Pow {
@@ -343,11 +355,12 @@ fn render(e: &Expr) -> (String, u8) {
             UnaryOp::Not => (format!("not {}", at(operand, NOT)), NOT),
             UnaryOp::Neg => (format!("-{}", at(operand, UNARY)), UNARY),
             UnaryOp::Pos => (format!("+{}", at(operand, UNARY)), UNARY),
+            UnaryOp::Invert => (format!("~{}", at(operand, UNARY)), UNARY),
         },
         Expr::Compare { left, ops } => {
-            let mut text = at(left, ARITH);
+            let mut text = at(left, BIT_OR);
             for (op, right) in ops {
-                text.push_str(&format!(" {} {}", op.symbol(), at(right, ARITH)));
+                text.push_str(&format!(" {} {}", op.symbol(), at(right, BIT_OR)));
             }
             (text, COMPARE)
         }

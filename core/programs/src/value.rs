@@ -22,6 +22,8 @@ pub enum Value {
     None,
     Bool(bool),
     Int(i64),
+    /// An int that does not fit in 64 bits (never one that does: see `interp::int`).
+    BigInt(Arc<num_bigint::BigInt>),
     Float(f64),
     Str(Arc<str>),
     Tuple(Arc<[Value]>),
@@ -125,6 +127,7 @@ impl Value {
             Value::None
             | Value::Bool(_)
             | Value::Int(_)
+            | Value::BigInt(_)
             | Value::Float(_)
             | Value::Str(_)
             | Value::Builtin(_)
@@ -154,6 +157,9 @@ pub struct Function {
     /// Names assigned in the body (and not declared `global`): the function's locals.
     pub locals: Arc<std::collections::HashSet<String>>,
     pub captured: HashMap<String, Value>,
+    /// The class whose body defined it (CPython's `__class__` cell), for `super()`: weak, as the
+    /// class holds the function.
+    pub owner: std::sync::OnceLock<std::sync::Weak<Class>>,
 }
 
 /// What a function runs.
@@ -313,7 +319,7 @@ impl Value {
         match self {
             Value::None => "NoneType".into(),
             Value::Bool(_) => "bool".into(),
-            Value::Int(_) => "int".into(),
+            Value::Int(_) | Value::BigInt(_) => "int".into(),
             Value::Float(_) => "float".into(),
             Value::Str(_) => "str".into(),
             Value::Tuple(_) => "tuple".into(),
@@ -337,6 +343,7 @@ impl Value {
             Value::None => false,
             Value::Bool(b) => *b,
             Value::Int(n) => *n != 0,
+            Value::BigInt(_) => true,
             Value::Float(x) => *x != 0.0,
             Value::Str(s) => !s.is_empty(),
             Value::Tuple(t) => !t.is_empty(),
@@ -361,6 +368,7 @@ impl Value {
             Value::Instance(i) => Arc::as_ptr(i) as usize,
             Value::Module(m) => Arc::as_ptr(m) as usize,
             Value::Object(o) => Arc::as_ptr(o) as *const () as usize,
+            Value::BigInt(n) => Arc::as_ptr(n) as usize,
             Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => 0,
         }
     }

@@ -678,3 +678,205 @@ print(len(big), list(big)[:3], big['49999'], '49998' in big)
 "#;
     assert_prints_as_cpython(source, "dict_order");
 }
+
+#[test]
+fn ints_are_pythons_of_any_size_with_its_operators_conversions_and_errors() {
+    // Past 64 bits and back, floor division and modulo's signs, bit operations on negative and big
+    // ints, hex/octal/binary literals, pow with a modulus, int(text, base), exact int/float
+    // comparison, hashes, formatting, rounding, math's integer functions, and CPython's errors
+    // (4,300-digit limit, negative shifts, NaN and infinity to int, 'ab' * 2**70).
+    let source = r#"import math
+print(2 ** 70, -2 ** 70, 2 ** 64 - 1, 10 ** 30 // 7, 10 ** 30 % 7, -(10 ** 30) // 7, -(10 ** 30) % 7)
+print(math.factorial(25), math.factorial(30) // math.factorial(28), len(str(math.factorial(1000))))
+big = 123456789012345678901234567890
+print(big, big + 1, big * big, big - big, big // -13, big % -13, -big // 13, divmod(big, 97), divmod(-big, 97))
+print(9223372036854775807 + 1, -9223372036854775808 - 1, -9223372036854775808, (-9223372036854775808) // -1, abs(-9223372036854775808))
+print(2 ** 63, 2 ** 64, 1 << 64, (1 << 200) >> 190, -1 >> 5, -(1 << 100) >> 3, 5 << 0, 0 << 1000)
+print(0xff, 0o17, 0b1011, 0xFFFF_FFFF_FFFF_FFFF_FF, 1_000_000, hex(255), hex(-255), oct(8), bin(10), bin(-10), hex(2 ** 100))
+print(6 & 3, 6 | 3, 6 ^ 3, ~6, ~-1, -6 & 0xff, (2 ** 70 + 5) & 0xf, (2 ** 70) | 1, (2 ** 70) ^ (2 ** 70), ~(2 ** 70))
+print(True & False, True | False, True ^ True, ~True, True + True, True << 3)
+x = 5
+x &= 3
+x |= 8
+x ^= 1
+x <<= 70
+x >>= 68
+print(x)
+print(pow(2, 100, 97), pow(3, -1, 7), pow(-2, 3, 5), pow(2, 10, -7), pow(10, 30), pow(2, -2))
+print(int('123456789012345678901234567890'), int('-ff', 16), int('0x1f', 16), int('0b101', 0), int('777', 8), int(' 42 '), int('1_000'), int('z', 36))
+print(int(1e20), int(-1.5e19), int(2.5), int(-2.5), int(True), float(2 ** 70), float(-(10 ** 20)))
+print(math.floor(1e300) == 10 ** 300, math.floor(1e300) > 10 ** 299, math.ceil(-2.5), math.floor(-2.5), math.trunc(-2.7), round(2.5), round(3.5), round(-0.5))
+print(round(1234, -2), round(1250, -2), round(1350, -2), round(-1250, -2), round(2 ** 70, -20), round(5, 2), round(2.675, 2), round(0.125, 2), round(1e20))
+print(math.gcd(2 ** 80, 6 ** 40), math.gcd(12, 18, 8), math.gcd(), math.isqrt(10 ** 40 + 1), math.isqrt(99))
+print(2 ** 53 + 1 > 2.0 ** 53, 2 ** 53 + 1 == 2.0 ** 53, 10 ** 400 > 1e308, 10 ** 400 < float('inf'), -(10 ** 400) < -1e308, 2 ** 70 == 2.0 ** 70)
+print(hash(2 ** 61 - 1), hash(2 ** 61), hash(2 ** 100), hash(-(2 ** 100)), hash(2 ** 70) == hash(float(2 ** 70)))
+d = {2 ** 70: 'big', 1: 'one'}
+print(d[2 ** 70], 2 ** 70 in d, 2.0 ** 70 in d, set([2 ** 64, 2 ** 64, 2.0 ** 64]))
+print(sorted([2 ** 70, -1, 2 ** 65, 3.5, -(2 ** 80)]), max(2 ** 70, 5), min(-(2 ** 70), 5), sum([2 ** 62] * 8))
+print(f'{2 ** 70:,}', f'{2 ** 70:x}', f'{2 ** 70:>30}', f'{-(2 ** 70):+}', f'{2 ** 70:.3e}', f'{255:08b}', f'{255:#x}' if False else '', '%d' % (2 ** 70), '%d' % 3.9)
+print((2 ** 70).bit_length(), (255).bit_length(), (-1).bit_length(), (0).bit_length(), (2 ** 70 - 1).bit_count())
+print(2 ** 70 / 2 ** 69, 10 ** 20 / 4, 7 / 2, -7 // 2, -7 % 3, 7 % -3, 2 ** -1, (-8) ** 3, 0 ** 0)
+print(len(range(10 ** 6)), 10 ** 18 * 10, str(10 ** 100)[:5], repr(-10 ** 25), [2 ** 64], (2 ** 64,), 2 ** 70 > 2 ** 69 > 0)
+try:
+    print("int('12a')", int('12a'))
+except Exception as e:
+    print("int('12a')", type(e).__name__, e)
+try:
+    print("int('0x10')", int('0x10'))
+except Exception as e:
+    print("int('0x10')", type(e).__name__, e)
+try:
+    print("int('1__0')", int('1__0'))
+except Exception as e:
+    print("int('1__0')", type(e).__name__, e)
+try:
+    print("int('_1')", int('_1'))
+except Exception as e:
+    print("int('_1')", type(e).__name__, e)
+try:
+    print('int(1.5, 10)', int(1.5, 10))
+except Exception as e:
+    print('int(1.5, 10)', type(e).__name__, e)
+try:
+    print("int('1', 1)", int('1', 1))
+except Exception as e:
+    print("int('1', 1)", type(e).__name__, e)
+try:
+    print('1 << -1', 1 << -1)
+except Exception as e:
+    print('1 << -1', type(e).__name__, e)
+try:
+    print('1 >> -1', 1 >> -1)
+except Exception as e:
+    print('1 >> -1', type(e).__name__, e)
+try:
+    print('pow(2, 3, 0)', pow(2, 3, 0))
+except Exception as e:
+    print('pow(2, 3, 0)', type(e).__name__, e)
+try:
+    print('pow(2, -1, 4)', pow(2, -1, 4))
+except Exception as e:
+    print('pow(2, -1, 4)', type(e).__name__, e)
+try:
+    print('float(10 ** 400)', float(10 ** 400))
+except Exception as e:
+    print('float(10 ** 400)', type(e).__name__, e)
+try:
+    print("int(float('inf'))", int(float('inf')))
+except Exception as e:
+    print("int(float('inf'))", type(e).__name__, e)
+try:
+    print("int(float('nan'))", int(float('nan')))
+except Exception as e:
+    print("int(float('nan'))", type(e).__name__, e)
+try:
+    print("round(float('inf'))", round(float('inf')))
+except Exception as e:
+    print("round(float('inf'))", type(e).__name__, e)
+try:
+    print('math.factorial(-1)', math.factorial(-1))
+except Exception as e:
+    print('math.factorial(-1)', type(e).__name__, e)
+try:
+    print('math.isqrt(-1)', math.isqrt(-1))
+except Exception as e:
+    print('math.isqrt(-1)', type(e).__name__, e)
+try:
+    print("'ab' * 2 ** 70", 'ab' * 2 ** 70)
+except Exception as e:
+    print("'ab' * 2 ** 70", type(e).__name__, e)
+try:
+    print('1 // 0', 1 // 0)
+except Exception as e:
+    print('1 // 0', type(e).__name__, e)
+try:
+    print('(2 ** 70) % 0', (2 ** 70) % 0)
+except Exception as e:
+    print('(2 ** 70) % 0', type(e).__name__, e)
+try:
+    print('str(10 ** 5000)', str(10 ** 5000))
+except Exception as e:
+    print('str(10 ** 5000)', type(e).__name__, e)
+try:
+    print("int('1' * 5000)", int('1' * 5000))
+except Exception as e:
+    print("int('1' * 5000)", type(e).__name__, e)
+try:
+    print('math.factorial(2.0)', math.factorial(2.0))
+except Exception as e:
+    print('math.factorial(2.0)', type(e).__name__, e)
+try:
+    print('hex(1.5)', hex(1.5))
+except Exception as e:
+    print('hex(1.5)', type(e).__name__, e)
+try:
+    print('~1.5', ~1.5)
+except Exception as e:
+    print('~1.5', type(e).__name__, e)
+try:
+    print('1.5 & 1', 1.5 & 1)
+except Exception as e:
+    print('1.5 & 1', type(e).__name__, e)
+"#;
+    assert_prints_as_cpython(source, "ints");
+}
+
+#[test]
+fn super_finds_the_bases_attributes_for_the_method_that_asks_as_in_cpython() {
+    // `super()` with no arguments in methods two levels down, `super(Class, obj)`, an exception
+    // subclass's `super().__init__(message)` (its args), `object.__init__`, and outside a method.
+    let source = r#"class Animal:
+    def __init__(self, name):
+        self.name = name
+    def speak(self):
+        return f'{self.name} makes a sound'
+    def __repr__(self):
+        return f'Animal({self.name!r})'
+
+class Dog(Animal):
+    def __init__(self, name, tricks):
+        super().__init__(name)
+        self.tricks = tricks
+    def speak(self):
+        return super().speak() + ' (woof)'
+
+class Puppy(Dog):
+    def speak(self):
+        return super().speak().upper()
+
+p = Puppy('rex', ['sit'])
+print(p.speak(), p.tricks, p.name, repr(p))
+print(super(Puppy, p).speak(), super(Dog, p).speak())
+
+class AppError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+try:
+    raise AppError(404, 'not found')
+except AppError as e:
+    print(e, e.code, e.args, repr(e))
+
+class Plain:
+    def __init__(self):
+        super().__init__()
+        self.ok = True
+print(Plain().ok)
+
+class Counter:
+    count = 0
+    def __init__(self):
+        super().__init__()
+        Counter.count += 1
+class Sub(Counter):
+    pass
+Sub(); Sub()
+print(Counter.count)
+try:
+    super()
+except RuntimeError as e:
+    print('RuntimeError', e)
+"#;
+    assert_prints_as_cpython(source, "super");
+}

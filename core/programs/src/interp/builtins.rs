@@ -1,6 +1,7 @@
 //! Python's built-in functions, operators, and the methods of str, list, tuple and dict.
 
-use super::{format, Ctx, Flow, R};
+use super::int::{self, IntRef};
+use super::{format, int_functions, Ctx, Flow, R};
 use crate::ast::BinOp;
 use crate::value::*;
 use std::any::Any;
@@ -66,7 +67,8 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             Ok(Value::Int(ctx.hash(&v)?))
         }),
         "NotImplemented" => super::protocol::not_implemented(),
-        "int" => builtin_fn("int", int),
+        "int" => builtin_fn("int", int_functions::int),
+        "super" => builtin_fn("super", super::superclass::super_builtin),
         "float" => builtin_fn("float", float),
         "bool" => builtin_fn("bool", |ctx, a| {
             Ok(Value::Bool(match a.pos.first() {
@@ -180,31 +182,22 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             if let Some(answer) = ctx.call_special(&v, "__abs__", Vec::new())? {
                 return Ok(answer);
             }
-            match v {
-                Value::Int(n) => n
-                    .checked_abs()
-                    .map(Value::Int)
-                    .ok_or_else(|| ctx.error("OverflowError", "integer overflow")),
-                Value::Float(x) => Ok(Value::Float(x.abs())),
-                other => Err(ctx.error(
-                    "TypeError",
-                    format!("bad operand type for abs(): '{}'", other.type_name()),
-                )),
-            }
+            int_functions::abs(ctx, &v)
         }),
-        "round" => builtin_fn("round", |ctx, a| {
-            let digits = a.pos.get(1).cloned();
-            match (a.pos.first(), digits) {
-                (Some(Value::Float(x)), None | Some(Value::None)) => {
-                    Ok(Value::Int(round_half_even(*x) as i64))
-                }
-                (Some(Value::Float(x)), Some(Value::Int(d))) => {
-                    let p = 10f64.powi(d as i32);
-                    Ok(Value::Float(round_half_even(x * p) / p))
-                }
-                (Some(Value::Int(n)), _) => Ok(Value::Int(*n)),
-                _ => Err(ctx.error("TypeError", "round() needs a number")),
-            }
+        "round" => builtin_fn("round", int_functions::round),
+        "pow" => builtin_fn("pow", int_functions::pow),
+        "divmod" => builtin_fn("divmod", int_functions::divmod),
+        "hex" => builtin_fn("hex", |ctx, a| {
+            let [v] = exactly(ctx, "hex", a)?;
+            int_functions::radix_text(ctx, &v, 16)
+        }),
+        "oct" => builtin_fn("oct", |ctx, a| {
+            let [v] = exactly(ctx, "oct", a)?;
+            int_functions::radix_text(ctx, &v, 8)
+        }),
+        "bin" => builtin_fn("bin", |ctx, a| {
+            let [v] = exactly(ctx, "bin", a)?;
+            int_functions::radix_text(ctx, &v, 2)
         }),
         "isinstance" => builtin_fn("isinstance", |ctx, a| {
             if a.pos.len() != 2 {
@@ -288,6 +281,11 @@ fn range(ctx: &Ctx, args: Args) -> R<Value> {
         .map(|v| match v {
             Value::Int(n) => Ok(*n),
             Value::Bool(b) => Ok(*b as i64),
+            // CPython's ranges take any int; futurelab's hold 64-bit bounds, and say so.
+            Value::BigInt(_) => Err(ctx.error(
+                "OverflowError",
+                "range() bounds past 64 bits are not in futurelab's Python yet",
+            )),
             other => Err(ctx.error(
                 "TypeError",
                 format!(
@@ -314,43 +312,14 @@ fn range(ctx: &Ctx, args: Args) -> R<Value> {
     Ok(Value::object(Range { start, stop, step }))
 }
 
-fn int(ctx: &Ctx, args: Args) -> R<Value> {
-    match args.pos.first() {
-        None => Ok(Value::Int(0)),
-        Some(Value::Int(n)) => Ok(Value::Int(*n)),
-        Some(Value::Bool(b)) => Ok(Value::Int(*b as i64)),
-        Some(Value::Float(x)) if x.is_finite() && x.abs() < 9.2e18 => {
-            Ok(Value::Int(x.trunc() as i64))
-        }
-        Some(Value::Float(_)) => {
-            Err(ctx.error("OverflowError", "cannot convert float to a 64-bit integer"))
-        }
-        Some(Value::Str(s)) => s
-            .trim()
-            .replace('_', "")
-            .parse()
-            .map(Value::Int)
-            .map_err(|_| {
-                ctx.error(
-                    "ValueError",
-                    format!("invalid literal for int() with base 10: {}", str_repr(s)),
-                )
-            }),
-        Some(other) => Err(ctx.error(
-            "TypeError",
-            format!(
-                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                other.type_name()
-            ),
-        )),
-    }
-}
-
 fn float(ctx: &Ctx, args: Args) -> R<Value> {
     match args.pos.first() {
         None => Ok(Value::Float(0.0)),
-        Some(Value::Int(n)) => Ok(Value::Float(*n as f64)),
         Some(Value::Float(x)) => Ok(Value::Float(*x)),
+        Some(v @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => {
+            let n = IntRef::of(v).expect("an int");
+            Ok(Value::Float(int::to_f64(ctx, n)?))
+        }
         Some(Value::Str(s)) => s.trim().parse().map(Value::Float).map_err(|_| {
             ctx.error(
                 "ValueError",
@@ -411,15 +380,6 @@ fn extreme(ctx: &Ctx, args: Args, want: std::cmp::Ordering) -> R<Value> {
                 }
             ),
         )),
-    }
-}
-
-fn round_half_even(x: f64) -> f64 {
-    let r = x.round();
-    if (x - x.trunc()).abs() == 0.5 {
-        2.0 * (x / 2.0).round()
-    } else {
-        r
     }
 }
 
@@ -644,85 +604,29 @@ pub(super) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
 /// `NotImplemented`: the object protocol then asks the operands' dunder methods, or raises).
 pub(super) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Option<Value>> {
     use Value::*;
-    let overflow = || {
-        ctx.error(
-            "OverflowError",
-            "integer overflow (futurelab's integers are 64-bit)",
-        )
-    };
-    let as_f = |v: &Value| match v {
-        Int(n) => Some(*n as f64),
-        Bool(b) => Some(*b as i64 as f64),
-        Float(x) => Some(*x),
-        _ => Option::None,
-    };
-    match (l, r) {
-        (Int(_) | Bool(_), Int(_) | Bool(_)) => {
-            let a = match l {
-                Int(n) => *n,
-                Bool(b) => *b as i64,
-                _ => 0,
-            };
-            let b = match r {
-                Int(n) => *n,
-                Bool(b) => *b as i64,
-                _ => 0,
-            };
-            let zero = || {
-                ctx.error(
-                    "ZeroDivisionError",
-                    if op == BinOp::Mod {
-                        "integer modulo by zero"
-                    } else {
-                        "integer division or modulo by zero"
-                    },
-                )
-            };
-            return Ok(Some(match op {
-                BinOp::Add => Int(a.checked_add(b).ok_or_else(overflow)?),
-                BinOp::Sub => Int(a.checked_sub(b).ok_or_else(overflow)?),
-                BinOp::Mul => Int(a.checked_mul(b).ok_or_else(overflow)?),
-                BinOp::Div => {
-                    if b == 0 {
-                        return Err(ctx.error("ZeroDivisionError", "division by zero"));
-                    }
-                    Float(a as f64 / b as f64)
-                }
-                BinOp::FloorDiv => {
-                    if b == 0 {
-                        return Err(zero());
-                    }
-                    let q = a.checked_div(b).ok_or_else(overflow)?;
-                    Int(if a % b != 0 && ((a < 0) != (b < 0)) {
-                        q - 1
-                    } else {
-                        q
-                    })
-                }
-                BinOp::Mod => {
-                    if b == 0 {
-                        return Err(zero());
-                    }
-                    let m = a.checked_rem(b).ok_or_else(overflow)?;
-                    Int(if m != 0 && ((m < 0) != (b < 0)) {
-                        m + b
-                    } else {
-                        m
-                    })
-                }
-                BinOp::Pow => {
-                    if b < 0 {
-                        Float((a as f64).powf(b as f64))
-                    } else {
-                        Int(a
-                            .checked_pow(u32::try_from(b).map_err(|_| overflow())?)
-                            .ok_or_else(overflow)?)
-                    }
-                }
-            }));
+    if let (Some(a), Some(b)) = (IntRef::of(l), IntRef::of(r)) {
+        // `True & False` is a bool; every other int operation on bools is an int.
+        if let (Bool(x), Bool(y), BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) = (l, r, op) {
+            return Ok(Some(Bool(match op {
+                BinOp::BitAnd => x & y,
+                BinOp::BitOr => x | y,
+                _ => x ^ y,
+            })));
         }
-        (Int(_) | Bool(_) | Float(_), Int(_) | Bool(_) | Float(_)) => {
-            let (a, b) = (as_f(l).unwrap_or(0.0), as_f(r).unwrap_or(0.0));
+        return int::binop(ctx, op, a, b).map(Some);
+    }
+    let as_float = |v: &Value| -> R<Option<f64>> {
+        Ok(match v {
+            Float(x) => Some(*x),
+            other => match IntRef::of(other) {
+                Some(n) => Some(int::to_f64(ctx, n)?),
+                Option::None => Option::None,
+            },
+        })
+    };
+    let floats = matches!(l, Float(_)) || matches!(r, Float(_));
+    if floats {
+        if let (Some(a), Some(b)) = (as_float(l)?, as_float(r)?) {
             if b == 0.0 && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
                 return Err(ctx.error("ZeroDivisionError", "float division by zero"));
             }
@@ -734,8 +638,23 @@ pub(super) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
                 BinOp::FloorDiv => (a / b).floor(),
                 BinOp::Mod => a - b * (a / b).floor(),
                 BinOp::Pow => a.powf(b),
+                BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift => {
+                    return Ok(Option::None)
+                }
             })));
         }
+    }
+    // A repetition count past the machine word (`'a' * 2**70`) is CPython's OverflowError.
+    if op == BinOp::Mul {
+        let sequence = |v: &Value| matches!(v, Str(_) | List(_) | Tuple(_));
+        if (sequence(l) && matches!(r, BigInt(_))) || (matches!(l, BigInt(_)) && sequence(r)) {
+            return Err(ctx.error(
+                "OverflowError",
+                "cannot fit 'int' into an index-sized integer",
+            ));
+        }
+    }
+    match (l, r) {
         (Str(a), Str(b)) if op == BinOp::Add => {
             ctx.check_size(a.len() + b.len())?;
             return Ok(Some(Value::str(format!("{a}{b}"))));
@@ -1379,6 +1298,7 @@ pub(super) fn has_method(v: &Value, name: &str) -> bool {
                 | "clear"
         ),
         Value::Tuple(_) => matches!(name, "index" | "count"),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => int_functions::has_method(name),
         Value::Dict(_) => matches!(
             name,
             "get"
@@ -1407,6 +1327,9 @@ pub(super) fn call_method(ctx: &Ctx, recv: &Value, name: &str, args: Args) -> R<
             list_method(ctx, &l, name, args)
         }
         Value::Dict(d) => dict_method(ctx, d, name, args),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+            int_functions::call_method(ctx, recv, name, args)
+        }
         other => Err(ctx.error(
             "AttributeError",
             format!("'{}' object has no attribute '{name}'", other.type_name()),

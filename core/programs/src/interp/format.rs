@@ -1,6 +1,7 @@
 //! Python's string formatting: the format-spec mini-language (`{:>5}`, `{:.2f}`), `str.format`, and
 //! `%` formatting.
 
+use super::int::{self, IntRef};
 use super::{Ctx, R};
 use crate::value::*;
 
@@ -211,33 +212,41 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
         Ok((negative, body))
     };
     let (negative, body, numeric) = match v {
-        Value::Int(n) => {
-            if matches!(s.kind, Some('s')) {
-                return Err(ctx.error(
-                    "ValueError",
-                    "Unknown format code 's' for object of type 'int'",
-                ));
-            }
-            if matches!(s.kind, Some('x')) {
-                (*n < 0, format!("{:x}", n.unsigned_abs()), true)
-            } else if s.kind.is_none() || s.kind == Some('d') {
-                let body = n.unsigned_abs().to_string();
-                (
-                    *n < 0,
-                    if s.comma {
-                        group_thousands(&body)
-                    } else {
-                        body
-                    },
-                    true,
-                )
-            } else {
-                let (neg, b) = number(*n as f64, false)?;
-                (neg, b, true)
-            }
-        }
         Value::Bool(b) if s.kind.is_none() => {
             (false, if *b { "True" } else { "False" }.to_string(), false)
+        }
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+            let n = IntRef::of(v).expect("an int");
+            let negative = int::is_negative(n);
+            match s.kind {
+                Some('s') => {
+                    return Err(ctx.error(
+                        "ValueError",
+                        "Unknown format code 's' for object of type 'int'",
+                    ))
+                }
+                Some('x') => (negative, int::to_radix(n, 16), true),
+                Some('X') => (negative, int::to_radix(n, 16).to_uppercase(), true),
+                Some('o') => (negative, int::to_radix(n, 8), true),
+                Some('b') => (negative, int::to_radix(n, 2), true),
+                None | Some('d') => {
+                    let text = int::to_decimal(Some(ctx), n)?;
+                    let body = text.trim_start_matches('-').to_string();
+                    (
+                        negative,
+                        if s.comma {
+                            group_thousands(&body)
+                        } else {
+                            body
+                        },
+                        true,
+                    )
+                }
+                Some(_) => {
+                    let (neg, b) = number(int::to_f64(ctx, n)?, false)?;
+                    (neg, b, true)
+                }
+            }
         }
         Value::Float(x) => {
             if matches!(s.kind, Some('d') | Some('s')) {
@@ -432,7 +441,7 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
         let v = match (kind, &v) {
             ('r', _) => Value::str(ctx.repr(&v)?),
             ('s', _) => Value::str(ctx.str(&v)?),
-            ('d' | 'i', Value::Float(x)) => Value::Int(x.trunc() as i64),
+            ('d' | 'i', Value::Float(x)) => int::from_f64(ctx, *x)?,
             _ => v,
         };
         out.push_str(&format_value(ctx, &v, &spec)?);

@@ -35,6 +35,7 @@ fn write_value(ctx: &Ctx, out: &mut String, v: &Value, depth: usize) -> R<()> {
         Value::Int(n) => {
             let _ = write!(out, "{n}");
         }
+        Value::BigInt(_) => out.push_str(&ctx.str(v)?),
         Value::Float(x) => out.push_str(&float_text(*x)),
         Value::Str(s) => write_string(out, s),
         Value::List(items) => {
@@ -54,6 +55,7 @@ fn write_value(ctx: &Ctx, out: &mut String, v: &Value, depth: usize) -> R<()> {
                     Value::None => "null".into(),
                     Value::Bool(b) => (if *b { "true" } else { "false" }).into(),
                     Value::Int(n) => n.to_string(),
+                    Value::BigInt(_) => ctx.str(k)?,
                     Value::Float(x) => float_text(*x),
                     other => {
                         return Err(ctx.error(

@@ -1,7 +1,7 @@
 //! The modules a program can import, and their attributes.
 
 use super::builtins::{exactly, kw_or_pos, no_kw};
-use super::{asyncio, files, futures, http, queue, threading, Ctx, R};
+use super::{asyncio, files, futures, http, int_functions, queue, threading, Ctx, R};
 use crate::value::*;
 use std::any::Any;
 use std::sync::Arc;
@@ -185,13 +185,21 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
                 )),
             }
         }),
-        ("math", "floor" | "ceil") => {
-            if name == "floor" {
-                f("floor", |ctx, a| round_with(ctx, a, f64::floor))
-            } else {
-                f("ceil", |ctx, a| round_with(ctx, a, f64::ceil))
-            }
-        }
+        ("math", "floor") => f("floor", |ctx, a| {
+            let [x] = exactly(ctx, "floor", a)?;
+            int_functions::to_whole(ctx, &x, f64::floor, "floor")
+        }),
+        ("math", "ceil") => f("ceil", |ctx, a| {
+            let [x] = exactly(ctx, "ceil", a)?;
+            int_functions::to_whole(ctx, &x, f64::ceil, "ceil")
+        }),
+        ("math", "trunc") => f("trunc", |ctx, a| {
+            let [x] = exactly(ctx, "trunc", a)?;
+            int_functions::to_whole(ctx, &x, f64::trunc, "trunc")
+        }),
+        ("math", "factorial") => f("factorial", int_functions::factorial),
+        ("math", "gcd") => f("gcd", int_functions::gcd),
+        ("math", "isqrt") => f("isqrt", int_functions::isqrt),
         ("sys", "stdout") => Some(Value::object(Stdout)),
         ("requests", "get") => f("get", http::get),
         ("requests", "exceptions") => Some(Value::Module(Arc::new(Module {
@@ -245,18 +253,6 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             ))
         }),
         _ => None,
-    }
-}
-
-fn round_with(ctx: &Ctx, a: Args, how: fn(f64) -> f64) -> R<Value> {
-    let [x] = exactly(ctx, "floor", a)?;
-    match x {
-        Value::Int(n) => Ok(Value::Int(n)),
-        Value::Float(x) if x.is_finite() => Ok(Value::Int(how(x) as i64)),
-        other => Err(ctx.error(
-            "TypeError",
-            format!("must be real number, not {}", other.type_name()),
-        )),
     }
 }
 

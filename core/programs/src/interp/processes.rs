@@ -92,6 +92,7 @@ pub(super) fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
         Value::None => Json::Null,
         Value::Bool(b) => json!(b),
         Value::Int(n) => json!(n),
+        Value::BigInt(n) => json!({ "__int__": n.to_string() }),
         Value::Float(x) => json!({ "__float__": x.to_string() }),
         Value::Str(s) => json!(s.as_ref()),
         Value::Tuple(items) => {
@@ -134,6 +135,8 @@ pub(super) fn from_wire(j: &Json) -> Value {
         Json::Object(o) => {
             if let Some(Json::Array(items)) = o.get("__tuple__") {
                 Value::tuple(items.iter().map(from_wire).collect())
+            } else if let Some(Json::String(digits)) = o.get("__int__") {
+                super::int::literal(digits)
             } else if let Some(Json::String(x)) = o.get("__float__") {
                 Value::Float(x.parse().unwrap_or(f64::NAN))
             } else if let Some(queue) = super::mp_process::queue_reference(o) {

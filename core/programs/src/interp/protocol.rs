@@ -12,6 +12,7 @@
 //! `del_item`, `contains`), calls in `Ctx::call`, and `with` in `Ctx::exec_with`: each also the one
 //! place where its dunder methods are asked.
 
+use super::int::{self, IntRef};
 use super::{builtins, is_same, Ctx, Flow, R};
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::value::*;
@@ -167,6 +168,7 @@ fn write_repr_at(user: Option<&Ctx>, out: &mut String, v: &Value, depth: usize) 
         Value::Int(n) => {
             let _ = write!(out, "{n}");
         }
+        Value::BigInt(n) => out.push_str(&int::to_decimal(user, IntRef::Big(n))?),
         Value::Float(x) => out.push_str(&float_repr(*x)),
         Value::Str(s) => out.push_str(&str_repr(s)),
         Value::Tuple(items) => {
@@ -321,6 +323,7 @@ impl Ctx {
         match v {
             Value::Str(s) => Ok(s.to_string()),
             Value::Int(n) => Ok(n.to_string()),
+            Value::BigInt(n) => int::to_decimal(Some(self), IntRef::Big(n)),
             Value::Instance(i) => {
                 if let Some(text) = self.call_special(v, "__str__", Vec::new())? {
                     return returned_str(self, "__str__", text);
@@ -594,23 +597,14 @@ fn builtin_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value, depth: usize) -> 
 }
 
 /// The order of two numbers (`Some(None)` when one is NaN); `None` when they are not both numbers.
+/// An int and a float compare exactly, as in CPython (`2**53 + 1 > 2.0**53`).
 fn number_order(a: &Value, b: &Value) -> Option<Option<std::cmp::Ordering>> {
-    use Value::*;
     Some(match (a, b) {
-        (Int(_) | Bool(_), Int(_) | Bool(_)) => as_int(a)?.partial_cmp(&as_int(b)?),
-        (Float(x), Float(y)) => x.partial_cmp(y),
-        (Int(_) | Bool(_), Float(y)) => (as_int(a)? as f64).partial_cmp(y),
-        (Float(x), Int(_) | Bool(_)) => x.partial_cmp(&(as_int(b)? as f64)),
-        _ => return Option::None,
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Float(x), other) => int::cmp_float(IntRef::of(other)?, *x).map(|o| o.reverse()),
+        (other, Value::Float(y)) => int::cmp_float(IntRef::of(other)?, *y),
+        _ => Some(int::cmp(IntRef::of(a)?, IntRef::of(b)?)),
     })
-}
-
-fn as_int(v: &Value) -> Option<i64> {
-    match v {
-        Value::Int(n) => Some(*n),
-        Value::Bool(b) => Some(*b as i64),
-        _ => None,
-    }
 }
 
 fn sequence_items(v: &Value) -> Vec<Value> {
@@ -827,6 +821,7 @@ fn hash_at(user: Option<&Ctx>, v: &Value, depth: usize) -> R<i64> {
         Value::None => 0x5f3_759d,
         Value::Bool(b) => *b as i64,
         Value::Int(n) => int_hash(*n),
+        Value::BigInt(n) => int::hash_big(n),
         Value::Float(x) => float_hash(*x),
         Value::Str(s) => hash_bytes(s.as_bytes()),
         Value::Tuple(items) => {
@@ -839,9 +834,10 @@ fn hash_at(user: Option<&Ctx>, v: &Value, depth: usize) -> R<i64> {
         Value::List(_) | Value::Dict(_) => return unhashable(v),
         Value::Instance(i) => match (user, i.class.lookup("__hash__")) {
             (_, Some(Value::None)) => return unhashable(v),
-            (Some(ctx), Some(_)) => match ctx.call_special(v, "__hash__", Vec::new())? {
-                Some(Value::Int(n)) => not_minus_one(n),
-                Some(Value::Bool(b)) => b as i64,
+            (Some(ctx), Some(_)) => match ctx.call_special(v, "__hash__", Vec::new())?.as_ref() {
+                Some(Value::Int(n)) => not_minus_one(*n),
+                Some(Value::BigInt(n)) => int::hash_big(n),
+                Some(Value::Bool(b)) => *b as i64,
                 Some(_) => {
                     return Err(ctx.error("TypeError", "__hash__ method should return an integer"))
                 }
@@ -1022,16 +1018,21 @@ impl Ctx {
             UnaryOp::Not => return Ok(Value::Bool(!self.truthy(v)?)),
             UnaryOp::Neg => ("__neg__", '-'),
             UnaryOp::Pos => ("__pos__", '+'),
+            UnaryOp::Invert => ("__invert__", '~'),
         };
+        if let Some(n) = IntRef::of(v) {
+            return Ok(match op {
+                UnaryOp::Neg => int::neg(n),
+                UnaryOp::Invert => int::invert(n),
+                _ => match v {
+                    Value::Bool(b) => Value::Int(*b as i64),
+                    _ => v.clone(),
+                },
+            });
+        }
         match (op, v) {
-            (UnaryOp::Neg, Value::Int(n)) => n
-                .checked_neg()
-                .map(Value::Int)
-                .ok_or_else(|| self.error("OverflowError", "integer overflow")),
-            (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
             (UnaryOp::Neg, Value::Float(x)) => Ok(Value::Float(-x)),
-            (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => Ok(v.clone()),
-            (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+            (UnaryOp::Pos, Value::Float(_)) => Ok(v.clone()),
             _ => match self.call_special(v, name, Vec::new())? {
                 Some(answer) => Ok(answer),
                 None => Err(self.error(
@@ -1053,6 +1054,11 @@ fn binop_dunders(op: BinOp) -> (&'static str, &'static str, &'static str) {
         BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
         BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
         BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        BinOp::BitAnd => ("__and__", "__rand__", "__iand__"),
+        BinOp::BitOr => ("__or__", "__ror__", "__ior__"),
+        BinOp::BitXor => ("__xor__", "__rxor__", "__ixor__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
     }
 }
 

@@ -7,6 +7,8 @@ use super::SyntaxError;
 pub(super) enum Tok {
     Name(String),
     Int(i64),
+    /// An int literal past 64 bits: its decimal digits.
+    BigInt(String),
     Float(f64),
     /// A string literal: its text between the quotes as written (escapes are decoded by the parser,
     /// which can place their errors as CPython does), and its prefix.
@@ -56,9 +58,9 @@ pub(super) struct Token {
 
 /// Longest first, so that `**=` wins over `**` and `*`.
 const OPS: &[&str] = &[
-    "**=", "//=", "...", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
-    ":=", "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";",
-    "@", "|", "&", "^", "~",
+    "**=", "//=", "<<=", ">>=", "...", "->", "**", "//", "<<", ">>", "==", "!=", "<=", ">=", "+=",
+    "-=", "*=", "/=", "%=", "&=", "|=", "^=", ":=", "+", "-", "*", "/", "%", "<", ">", "=", "(",
+    ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "|", "&", "^", "~",
 ];
 
 pub(super) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
@@ -331,6 +333,41 @@ impl Lexer {
     }
 
     fn number(&mut self) -> Result<Tok, SyntaxError> {
+        // `0x…`, `0o…`, `0b…`: digits of that base, underscores between them.
+        if self.peek(0) == Some('0') {
+            let radix = match self.peek(1).map(|c| c.to_ascii_lowercase()) {
+                Some('x') => Some(16),
+                Some('o') => Some(8),
+                Some('b') => Some(2),
+                _ => None,
+            };
+            if let Some(radix) = radix {
+                self.bump();
+                self.bump();
+                let mut text = String::new();
+                while let Some(c) = self
+                    .peek(0)
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
+                    text.push(c);
+                    self.bump();
+                }
+                let digits = text.strip_prefix('_').unwrap_or(&text);
+                let valid = !digits.is_empty()
+                    && !digits.ends_with('_')
+                    && !digits.contains("__")
+                    && digits.chars().all(|c| c == '_' || c.is_digit(radix));
+                if !valid {
+                    let kind = match radix {
+                        16 => "hexadecimal",
+                        8 => "octal",
+                        _ => "binary",
+                    };
+                    return Err(self.error(format!("invalid {kind} literal")));
+                }
+                return Ok(int_token(digits, radix));
+            }
+        }
         let mut text = String::new();
         let mut float = false;
         while let Some(c) = self.peek(0) {
@@ -360,11 +397,7 @@ impl Lexer {
                 .map(Tok::Float)
                 .map_err(|_| self.error(format!("invalid number {text}")))
         } else {
-            clean.parse().map(Tok::Int).map_err(|_| {
-                self.error(format!(
-                    "integer {text} is larger than this engine's 64 bits"
-                ))
-            })
+            Ok(int_token(&clean, 10))
         }
     }
 
@@ -411,5 +444,19 @@ impl Lexer {
             }
         }
         Ok(Tok::Str { body, prefix })
+    }
+}
+
+/// An int literal's token from its digits in `radix` (underscores allowed): small, or its decimal
+/// digits when it does not fit in 64 bits.
+fn int_token(digits: &str, radix: u32) -> Tok {
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    match i64::from_str_radix(&clean, radix) {
+        Ok(n) => Tok::Int(n),
+        Err(_) => Tok::BigInt(
+            num_bigint::BigInt::parse_bytes(clean.as_bytes(), radix)
+                .unwrap_or_default()
+                .to_string(),
+        ),
     }
 }

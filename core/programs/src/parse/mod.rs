@@ -707,6 +707,11 @@ impl Parser {
                 "//=" => Some(BinOp::FloorDiv),
                 "%=" => Some(BinOp::Mod),
                 "**=" => Some(BinOp::Pow),
+                "&=" => Some(BinOp::BitAnd),
+                "|=" => Some(BinOp::BitOr),
+                "^=" => Some(BinOp::BitXor),
+                "<<=" => Some(BinOp::LShift),
+                ">>=" => Some(BinOp::RShift),
                 _ => None,
             };
             if let Some(op) = aug {
@@ -896,7 +901,7 @@ impl Parser {
     }
 
     fn comparison(&mut self) -> Parsed<Expr> {
-        let left = self.arith()?;
+        let left = self.bit_or()?;
         let mut ops = Vec::new();
         loop {
             let op = match self.peek() {
@@ -924,7 +929,7 @@ impl Parser {
                 _ => break,
             };
             self.advance();
-            ops.push((op, self.arith()?));
+            ops.push((op, self.bit_or()?));
         }
         if ops.is_empty() {
             Ok(left)
@@ -936,39 +941,56 @@ impl Parser {
         }
     }
 
+    /// `a | b`, the loosest of the binary operators; then `^`, `&`, shifts, `+ -`, `* / // %`.
+    fn bit_or(&mut self) -> Parsed<Expr> {
+        self.binary_level(&[("|", BinOp::BitOr)], Self::bit_xor)
+    }
+
+    fn bit_xor(&mut self) -> Parsed<Expr> {
+        self.binary_level(&[("^", BinOp::BitXor)], Self::bit_and)
+    }
+
+    fn bit_and(&mut self) -> Parsed<Expr> {
+        self.binary_level(&[("&", BinOp::BitAnd)], Self::shift)
+    }
+
+    fn shift(&mut self) -> Parsed<Expr> {
+        self.binary_level(&[("<<", BinOp::LShift), (">>", BinOp::RShift)], Self::arith)
+    }
+
     fn arith(&mut self) -> Parsed<Expr> {
-        let mut left = self.term()?;
-        let mut depth = self.chain_depth(&left)?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op("+") => BinOp::Add,
-                Tok::Op("-") => BinOp::Sub,
-                _ => return Ok(left),
-            };
-            self.advance();
-            let right = self.term()?;
-            depth = self.link(depth, [&right])?;
-            left = Expr::BinOp {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
-        }
+        self.binary_level(&[("+", BinOp::Add), ("-", BinOp::Sub)], Self::term)
     }
 
     fn term(&mut self) -> Parsed<Expr> {
-        let mut left = self.factor()?;
+        const TERM: &[(&str, BinOp)] = &[
+            ("*", BinOp::Mul),
+            ("/", BinOp::Div),
+            ("//", BinOp::FloorDiv),
+            ("%", BinOp::Mod),
+        ];
+        self.binary_level(TERM, Self::factor)
+    }
+
+    /// One level of left-associative binary operators: operands from `operand` (the next tighter
+    /// level), joined by any of `ops`.
+    fn binary_level(
+        &mut self,
+        ops: &[(&str, BinOp)],
+        operand: fn(&mut Self) -> Parsed<Expr>,
+    ) -> Parsed<Expr> {
+        let mut left = operand(self)?;
         let mut depth = self.chain_depth(&left)?;
         loop {
             let op = match self.peek() {
-                Tok::Op("*") => BinOp::Mul,
-                Tok::Op("/") => BinOp::Div,
-                Tok::Op("//") => BinOp::FloorDiv,
-                Tok::Op("%") => BinOp::Mod,
+                Tok::Op(symbol) => match ops.iter().find(|(s, _)| s == symbol) {
+                    Some(&(_, op)) => op,
+                    None => return Ok(left),
+                },
                 _ => return Ok(left),
             };
             self.advance();
-            let right = self.factor()?;
+            let right = operand(self)?;
             depth = self.link(depth, [&right])?;
             left = Expr::BinOp {
                 op,
@@ -982,6 +1004,7 @@ impl Parser {
         let op = match self.peek() {
             Tok::Op("-") => UnaryOp::Neg,
             Tok::Op("+") => UnaryOp::Pos,
+            Tok::Op("~") => UnaryOp::Invert,
             _ => return self.power(),
         };
         self.advance();
@@ -990,7 +1013,15 @@ impl Parser {
         self.depth -= 1;
         // A negative literal stays a literal, as Python's constant folding shows it.
         Ok(match (op, operand) {
-            (UnaryOp::Neg, Expr::Int(n)) => Expr::Int(-n),
+            (UnaryOp::Neg, Expr::Int(n)) => match n.checked_neg() {
+                Some(negated) => Expr::Int(negated),
+                None => Expr::BigInt(format!("{}", -(n as i128))),
+            },
+            (UnaryOp::Neg, Expr::BigInt(digits)) => match digits.strip_prefix('-') {
+                Some(positive) => Expr::BigInt(positive.to_string()),
+                None if digits == "9223372036854775808" => Expr::Int(i64::MIN),
+                None => Expr::BigInt(format!("-{digits}")),
+            },
             (UnaryOp::Neg, Expr::Float(x)) => Expr::Float(-x),
             (op, operand) => Expr::Unary {
                 op,
@@ -1141,6 +1172,10 @@ impl Parser {
             Tok::Int(n) => {
                 self.advance();
                 Ok(Expr::Int(n))
+            }
+            Tok::BigInt(digits) => {
+                self.advance();
+                Ok(Expr::BigInt(digits))
             }
             Tok::Float(x) => {
                 self.advance();
@@ -1364,6 +1399,7 @@ fn describe(tok: &Tok) -> String {
     match tok {
         Tok::Name(n) => format!("'{n}'"),
         Tok::Int(n) => format!("the number {n}"),
+        Tok::BigInt(digits) => format!("the number {digits}"),
         Tok::Float(x) => format!("the number {x}"),
         Tok::Str { .. } => "a string".into(),
         Tok::Op(op) => format!("'{op}'"),
