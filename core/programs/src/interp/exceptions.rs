@@ -115,7 +115,7 @@ impl ExceptionClasses {
                     name: name.to_string(),
                     module: module.to_string(),
                     bases,
-                    attrs: Mutex::new(HashMap::new()),
+                    attrs: Mutex::new(crate::value::Names::default()),
                 }),
             );
         }

@@ -38,7 +38,7 @@ pub(crate) use threading::PyThread;
 use crate::ast::*;
 use crate::value::*;
 pub(crate) use exceptions::ExceptionClasses;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -93,7 +93,7 @@ fn describe_bytes(n: usize) -> String {
 
 /// What every thread of one run shares.
 pub struct Runtime {
-    pub(crate) globals: Mutex<HashMap<String, Value>>,
+    pub(crate) globals: Mutex<Names>,
     sink: Sink,
     console_open: AtomicBool,
     pub(crate) clock: crate::clock::Clock,
@@ -211,7 +211,7 @@ pub struct Ctx {
 
 /// A call's variables.
 pub(crate) struct Frame {
-    locals: HashMap<String, Value>,
+    locals: Names,
     func: Option<Arc<Function>>,
     /// A class body: its names become the class's attributes.
     class_body: bool,
@@ -225,7 +225,7 @@ pub(crate) struct Frame {
 impl Frame {
     pub(crate) fn module() -> Self {
         Frame {
-            locals: HashMap::new(),
+            locals: Names::default(),
             func: None,
             class_body: false,
             handling: Vec::new(),
@@ -241,7 +241,7 @@ impl Runtime {
         process_name: String,
     ) -> Arc<Self> {
         let rt = Arc::new(Runtime {
-            globals: Mutex::new(HashMap::new()),
+            globals: Mutex::new(Names::default()),
             sink: match options.limits.max_output_bytes {
                 Some(limit) => limit_output(options.sink.clone(), limit, options.stop.clone()),
                 None => options.sink.clone(),
@@ -383,7 +383,7 @@ impl Ctx {
         let class = self.rt.exceptions.get(class);
         let instance = Instance {
             class,
-            attrs: Mutex::new(HashMap::new()),
+            attrs: Mutex::new(Names::default()),
         };
         lock(&instance.attrs).insert("args".into(), Value::tuple(args));
         Value::Instance(Arc::new(instance))
@@ -627,7 +627,7 @@ impl Ctx {
                     }
                 }
                 let mut class_frame = Frame {
-                    locals: HashMap::new(),
+                    locals: Names::default(),
                     func: None,
                     class_body: true,
                     handling: Vec::new(),
@@ -1280,7 +1280,7 @@ impl Ctx {
             Value::Class(c) if c.is_exception() => {
                 let instance = Value::Instance(Arc::new(Instance {
                     class: c.clone(),
-                    attrs: Mutex::new(HashMap::new()),
+                    attrs: Mutex::new(Names::default()),
                 }));
                 // `BaseException.__new__` keeps the arguments as `args`, whatever `__init__` does.
                 self.set_attr(&instance, "args", Value::tuple(args.pos.clone()))?;
@@ -1292,7 +1292,7 @@ impl Ctx {
             Value::Class(c) => {
                 let instance = Value::Instance(Arc::new(Instance {
                     class: c.clone(),
-                    attrs: Mutex::new(HashMap::new()),
+                    attrs: Mutex::new(Names::default()),
                 }));
                 match c.lookup("__init__") {
                     Some(init) => {
@@ -1364,7 +1364,7 @@ impl Ctx {
 
     fn run_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         let mut frame = Frame {
-            locals: HashMap::new(),
+            locals: Names::default(),
             func: Some(func.clone()),
             class_body: false,
             handling: Vec::new(),
@@ -1383,7 +1383,7 @@ impl Ctx {
         }
     }
 
-    fn bind_args(&self, func: &Function, args: Args, locals: &mut HashMap<String, Value>) -> R<()> {
+    fn bind_args(&self, func: &Function, args: Args, locals: &mut Names) -> R<()> {
         let name = &func.name;
         let mut pos = args.pos.into_iter();
         for p in &func.params {
@@ -1617,14 +1617,14 @@ pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
 }
 
 /// The variables a nested function or lambda sees from the function it is defined in.
-fn captured(frame: &Frame) -> HashMap<String, Value> {
+fn captured(frame: &Frame) -> Names {
     match &frame.func {
         Some(outer) => {
             let mut all = outer.captured.clone();
             all.extend(frame.locals.iter().map(|(k, v)| (k.clone(), v.clone())));
             all
         }
-        None => HashMap::new(),
+        None => Names::default(),
     }
 }
 

@@ -26,7 +26,7 @@ use futurelab::EventKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use std::any::Any;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One call of a program's function in a worker process.
@@ -170,12 +170,12 @@ pub(super) fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
             name: class.to_string(),
             module: "__main__".into(),
             bases: vec![ctx.rt.exceptions.get("Exception")],
-            attrs: Mutex::new(HashMap::new()),
+            attrs: Mutex::new(Names::default()),
         })
     });
     let instance = Instance {
         class,
-        attrs: Mutex::new(HashMap::new()),
+        attrs: Mutex::new(Names::default()),
     };
     lock(&instance.attrs).insert("args".into(), Value::tuple(vec![Value::str(message)]));
     Value::Instance(Arc::new(instance))
