@@ -129,6 +129,10 @@ pub enum StmtKind {
     Global {
         names: Vec<String>,
     },
+    /// `nonlocal a, b`: names bound in an enclosing function.
+    Nonlocal {
+        names: Vec<String>,
+    },
     /// `del a, b[k], c.attr`.
     Delete {
         targets: Vec<Expr>,

@@ -38,7 +38,9 @@
 //!   `int / int` past 2**53 rounds each side to a float before dividing (CPython rounds the exact
 //!   quotient once, so the last digit may differ), `range()` takes bounds within 64 bits, and
 //!   `sys.set_int_max_str_digits` is not there (the limit is CPython's default, 4,300 digits).
-//! - Closures capture the enclosing function's variables as they were when the inner function was made.
+//! - Closures share the enclosing function's variables through cells, as CPython's do (`nonlocal`,
+//!   late binding); but a class body inside a function does not pass the function's variables on to
+//!   its methods, and a comprehension's loop variable belongs to the enclosing scope.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,
 //!   operators, sorting, dict keys and sets, `len`, truth, `for`, `in`, subscripts, calls, `with`),
 //!   but only Python calls count toward the recursion limit of 1,000: endless recursion through

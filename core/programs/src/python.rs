@@ -218,6 +218,9 @@ impl Writer {
             StmtKind::Global { names } => {
                 self.line(depth, &format!("global {}", names.join(", ")), c)
             }
+            StmtKind::Nonlocal { names } => {
+                self.line(depth, &format!("nonlocal {}", names.join(", ")), c)
+            }
             StmtKind::Delete { targets } => {
                 let targets: Vec<String> = targets.iter().map(expr).collect();
                 self.line(depth, &format!("del {}", targets.join(", ")), c)

@@ -20,6 +20,13 @@ pub use dict::Dict;
 /// rather than std's SipHash, which took a tenth of a function call's time.
 pub type Names = std::collections::HashMap<String, Value, foldhash::fast::RandomState>;
 
+/// A variable that inner functions share with the function that binds it (CPython's cell): empty
+/// until it is first assigned.
+pub type Cell = Arc<Mutex<Option<Value>>>;
+
+/// The cells of a frame or a function, by name.
+pub type Cells = std::collections::HashMap<String, Cell, foldhash::fast::RandomState>;
+
 /// A Python value.
 #[derive(Clone)]
 pub enum Value {
@@ -113,7 +120,16 @@ impl Value {
             Value::Function(function) => {
                 if let Some(function) = Arc::get_mut(function) {
                     into.extend(function.defaults.drain(..).flatten());
-                    into.extend(function.captured.drain().map(|(_, v)| v));
+                    // A cell shared no more gives up its value.
+                    into.extend(
+                        function
+                            .captured
+                            .drain()
+                            .filter_map(|(_, cell)| Arc::try_unwrap(cell).ok())
+                            .filter_map(|cell| {
+                                cell.into_inner().unwrap_or_else(|p| p.into_inner())
+                            }),
+                    );
                 }
             }
             Value::Class(class) => {
@@ -146,8 +162,8 @@ pub(crate) fn unpoisoned<T>(mutex: &mut Mutex<T>) -> &mut T {
     mutex.get_mut().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A user function: its definition, defaults evaluated when `def` ran, and the enclosing function's
-/// variables as they were then (closures capture values, not cells).
+/// A user function: its definition, defaults evaluated when `def` ran, and the cells of the enclosing
+/// functions' variables it uses (see `interp::scope`).
 pub struct Function {
     pub name: String,
     /// The line of its `def` (0 for a lambda).
@@ -158,9 +174,15 @@ pub struct Function {
     pub defaults: Vec<Option<Value>>,
     pub body: FunctionBody,
     pub is_async: bool,
-    /// Names assigned in the body (and not declared `global`): the function's locals.
+    /// Names assigned in the body (and not declared `global` or `nonlocal`): the function's locals.
     pub locals: Arc<std::collections::HashSet<String>>,
-    pub captured: Names,
+    /// Its locals that inner functions share (kept in cells in its frames), and the names it declares
+    /// `nonlocal` (assigned through `captured`).
+    pub cells: Arc<std::collections::HashSet<String>>,
+    pub nonlocals: Arc<std::collections::HashSet<String>>,
+    /// The enclosing functions' variables it reads or assigns, as cells: it sees them as they are
+    /// when it reads them (late binding), as CPython's closures do.
+    pub captured: Cells,
     /// The class whose body defined it (CPython's `__class__` cell), for `super()`: weak, as the
     /// class holds the function.
     pub owner: std::sync::OnceLock<std::sync::Weak<Class>>,

@@ -880,3 +880,139 @@ except RuntimeError as e:
 "#;
     assert_prints_as_cpython(source, "super");
 }
+
+#[test]
+fn closures_share_variables_through_cells_as_in_cpython() {
+    // `nonlocal` counters and accumulators (one per call of the maker), late binding (a lambda made
+    // in a loop, a variable assigned after the inner def), three levels deep, a parameter in a cell,
+    // an unassigned free variable's NameError, `del` of a shared variable, threads sharing one.
+    let source = r#"def make_counter():
+    count = 0
+    def increment():
+        nonlocal count
+        count += 1
+        return count
+    return increment
+
+c = make_counter()
+print(c(), c(), c())
+d = make_counter()
+print(d(), c())
+
+def late():
+    fs = [lambda: i for i in range(3)]
+    return [f() for f in fs]
+print(late())
+
+def outer():
+    def inner():
+        return x
+    x = 'assigned after the def'
+    return inner()
+print(outer())
+
+def accumulator(start):
+    total = start
+    def add(n):
+        nonlocal total
+        total += n
+        return total
+    def get():
+        return total
+    return add, get
+add, get = accumulator(10)
+add(5); add(7)
+print(get())
+
+def deep():
+    a = 1
+    def middle():
+        def innermost():
+            nonlocal a
+            a += 100
+            return a
+        return innermost
+    f = middle()
+    f()
+    return a, f()
+print(deep())
+
+def shadow():
+    x = 'outer'
+    def g():
+        x = 'inner'
+        return x
+    return g(), x
+print(shadow())
+
+x = 'global'
+def uses_global():
+    def g():
+        return x
+    return g()
+print(uses_global())
+
+def unbound():
+    def g():
+        return y
+    try:
+        g()
+    except NameError as e:
+        print(type(e).__name__, e)
+    y = 1
+    return g()
+print(unbound())
+
+def param_cell(n):
+    def g():
+        return n * 2
+    n += 1
+    return g()
+print(param_cell(5))
+
+def counter_threads():
+    import threading
+    hits = 0
+    lock = threading.Lock()
+    def work():
+        nonlocal hits
+        for _ in range(1000):
+            with lock:
+                hits += 1
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return hits
+print(counter_threads())
+
+def with_del():
+    v = 1
+    def g():
+        return v
+    del v
+    try:
+        return g()
+    except NameError as e:
+        return str(e)
+print(with_del())
+
+def comp_scope():
+    total = 0
+    squares = [n * n for n in range(5)]
+    return squares
+print(comp_scope())
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+    def getter(self):
+        return lambda: self.v
+b = Box(3)
+g = b.getter()
+b.v = 4
+print(g())
+"#;
+    assert_prints_as_cpython(source, "closures");
+}

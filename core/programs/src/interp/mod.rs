@@ -31,6 +31,7 @@ mod process_backend;
 pub(crate) mod processes;
 pub(crate) mod protocol;
 pub(crate) mod queue;
+mod scope;
 mod superclass;
 pub(crate) mod threading;
 pub(crate) use threading::PyThread;
@@ -38,7 +39,6 @@ pub(crate) use threading::PyThread;
 use crate::ast::*;
 use crate::value::*;
 pub(crate) use exceptions::ExceptionClasses;
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -212,6 +212,8 @@ pub struct Ctx {
 /// A call's variables.
 pub(crate) struct Frame {
     locals: Names,
+    /// The locals that inner functions share ([`Function::cells`]), each in its cell.
+    cells: Cells,
     func: Option<Arc<Function>>,
     /// A class body: its names become the class's attributes.
     class_body: bool,
@@ -226,9 +228,18 @@ impl Frame {
     pub(crate) fn module() -> Self {
         Frame {
             locals: Names::default(),
+            cells: Cells::default(),
             func: None,
             class_body: false,
             handling: Vec::new(),
+        }
+    }
+
+    /// The value of a local of this frame (in its cell, if inner functions share it).
+    pub(crate) fn local(&self, name: &str) -> Option<Value> {
+        match self.cells.get(name) {
+            Some(cell) => lock(cell).clone(),
+            None => self.locals.get(name).cloned(),
         }
     }
 }
@@ -476,15 +487,20 @@ impl Ctx {
     fn load(&self, frame: &Frame, name: &str) -> R<Value> {
         if let Some(func) = &frame.func {
             if func.locals.contains(name) {
-                return frame.locals.get(name).cloned().ok_or_else(|| {
+                return frame.local(name).ok_or_else(|| {
                     self.error(
                         "UnboundLocalError",
                         format!("cannot access local variable '{name}' where it is not associated with a value"),
                     )
                 });
             }
-            if let Some(v) = func.captured.get(name) {
-                return Ok(v.clone());
+            if let Some(cell) = func.captured.get(name) {
+                return lock(cell).clone().ok_or_else(|| {
+                    self.error(
+                        "NameError",
+                        format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
+                    )
+                });
             }
         } else if frame.class_body {
             if let Some(v) = frame.locals.get(name) {
@@ -500,13 +516,23 @@ impl Ctx {
 
     fn store(&self, frame: &mut Frame, name: &str, value: Value) {
         let local = match &frame.func {
-            Some(func) => func.locals.contains(name),
+            Some(func) => {
+                if func.nonlocals.contains(name) {
+                    if let Some(cell) = func.captured.get(name) {
+                        *lock(cell) = Some(value);
+                        return;
+                    }
+                }
+                func.locals.contains(name)
+            }
             None => frame.class_body,
         };
-        if local {
-            frame.locals.insert(name.to_string(), value);
-        } else {
+        if !local {
             self.set_global(name, value);
+        } else if let Some(cell) = frame.cells.get(name) {
+            *lock(cell) = Some(value);
+        } else {
+            frame.locals.insert(name.to_string(), value);
         }
     }
 
@@ -570,7 +596,10 @@ impl Ctx {
         self.check()?;
         self.rt.gil.tick();
         match &stmt.kind {
-            StmtKind::Comment { .. } | StmtKind::Pass | StmtKind::Global { .. } => Ok(()),
+            StmtKind::Comment { .. }
+            | StmtKind::Pass
+            | StmtKind::Global { .. }
+            | StmtKind::Nonlocal { .. } => Ok(()),
             StmtKind::Expr { value } => self.eval(frame, value).map(drop),
             StmtKind::Assign { targets, value } => {
                 let value = self.eval(frame, value)?;
@@ -628,6 +657,7 @@ impl Ctx {
                 }
                 let mut class_frame = Frame {
                     locals: Names::default(),
+                    cells: Cells::default(),
                     func: None,
                     class_body: true,
                     handling: Vec::new(),
@@ -816,7 +846,10 @@ impl Ctx {
                     None => frame.class_body,
                 };
                 let removed = if local {
-                    frame.locals.remove(name).is_some()
+                    match frame.cells.get(name.as_str()) {
+                        Some(cell) => lock(cell).take().is_some(),
+                        None => frame.locals.remove(name).is_some(),
+                    }
                 } else {
                     lock(&self.rt.globals).remove(name).is_some()
                 };
@@ -968,11 +1001,7 @@ impl Ctx {
                 None => None,
             });
         }
-        let mut locals: HashSet<String> = def.params.iter().map(|p| p.name.clone()).collect();
-        locals.extend(def.star.clone());
-        let mut globals = HashSet::new();
-        assigned_names(&def.body, &mut locals, &mut globals);
-        locals.retain(|n| !globals.contains(n));
+        let scope = scope::Scope::of_def(def);
         let qualname = match &frame.func {
             Some(outer) => format!("{}.<locals>.{}", outer.qualname, def.name),
             None => def.name.clone(),
@@ -986,8 +1015,10 @@ impl Ctx {
             defaults,
             body: FunctionBody::Def(Arc::new(def.clone())),
             is_async: def.is_async,
-            locals: Arc::new(locals),
-            captured: captured(frame),
+            captured: captured(frame, &scope),
+            locals: Arc::new(scope.locals),
+            cells: Arc::new(scope.cells),
+            nonlocals: Arc::new(scope.nonlocals),
             owner: std::sync::OnceLock::new(),
         })))
     }
@@ -1178,7 +1209,7 @@ impl Ctx {
                             .transpose()?,
                     );
                 }
-                let locals: HashSet<String> = params.iter().map(|p| p.name.clone()).collect();
+                let scope = scope::Scope::of_lambda(params, body);
                 Value::Function(Arc::new(Function {
                     name: "<lambda>".into(),
                     line: 0,
@@ -1191,8 +1222,10 @@ impl Ctx {
                     defaults,
                     body: FunctionBody::Lambda(Arc::new((**body).clone())),
                     is_async: false,
-                    locals: Arc::new(locals),
-                    captured: captured(frame),
+                    captured: captured(frame, &scope),
+                    locals: Arc::new(scope.locals),
+                    cells: Arc::new(scope.cells),
+                    nonlocals: Arc::new(scope.nonlocals),
                     owner: std::sync::OnceLock::new(),
                 }))
             }
@@ -1365,11 +1398,20 @@ impl Ctx {
     fn run_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         let mut frame = Frame {
             locals: Names::default(),
+            cells: Cells::default(),
             func: Some(func.clone()),
             class_body: false,
             handling: Vec::new(),
         };
         self.bind_args(func, args, &mut frame.locals)?;
+        // The variables inner functions share live in cells from the start (an argument among them
+        // moves into its cell), so an inner function made before one is assigned still sees it.
+        for name in func.cells.iter() {
+            let value = frame.locals.remove(name);
+            frame
+                .cells
+                .insert(name.clone(), Arc::new(Mutex::new(value)));
+        }
         match &func.body {
             FunctionBody::Lambda(body) => self.eval(&mut frame, body),
             FunctionBody::Def(def) => match self.exec_block(&mut frame, &def.body) {
@@ -1617,96 +1659,18 @@ pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
 }
 
 /// The variables a nested function or lambda sees from the function it is defined in.
-fn captured(frame: &Frame) -> Names {
-    match &frame.func {
-        Some(outer) => {
-            let mut all = outer.captured.clone();
-            all.extend(frame.locals.iter().map(|(k, v)| (k.clone(), v.clone())));
-            all
-        }
-        None => Names::default(),
-    }
-}
-
-/// The names a function body assigns (its locals), and those it declares `global`.
-fn assigned_names(body: &[Stmt], locals: &mut HashSet<String>, globals: &mut HashSet<String>) {
-    fn targets(e: &Expr, locals: &mut HashSet<String>) {
-        match e {
-            Expr::Name(n) => {
-                locals.insert(n.clone());
-            }
-            Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|i| targets(i, locals)),
-            _ => {}
+/// The cells a function made in `frame` shares with it: each of its free names that `frame`'s
+/// function binds (in a cell) or itself shares from further out. Its other free names are globals.
+fn captured(frame: &Frame, scope: &scope::Scope) -> Cells {
+    let mut cells = Cells::default();
+    for name in &scope.free {
+        let shared = frame
+            .cells
+            .get(name)
+            .or_else(|| frame.func.as_ref().and_then(|f| f.captured.get(name)));
+        if let Some(cell) = shared {
+            cells.insert(name.clone(), cell.clone());
         }
     }
-    for stmt in body {
-        match &stmt.kind {
-            StmtKind::Assign { targets: ts, .. } => ts.iter().for_each(|t| targets(t, locals)),
-            StmtKind::AugAssign { target, .. } | StmtKind::AnnAssign { target, .. } => {
-                targets(target, locals)
-            }
-            StmtKind::FunctionDef(def) => {
-                locals.insert(def.name.clone());
-            }
-            StmtKind::ClassDef { name, .. } => {
-                locals.insert(name.clone());
-            }
-            StmtKind::For {
-                target,
-                body,
-                orelse,
-                ..
-            } => {
-                targets(target, locals);
-                assigned_names(body, locals, globals);
-                assigned_names(orelse, locals, globals);
-            }
-            StmtKind::While { body, .. } => assigned_names(body, locals, globals),
-            StmtKind::If { body, orelse, .. } => {
-                assigned_names(body, locals, globals);
-                assigned_names(orelse, locals, globals);
-            }
-            StmtKind::With { items, body, .. } => {
-                for item in items {
-                    if let Some(t) = &item.target {
-                        targets(t, locals);
-                    }
-                }
-                assigned_names(body, locals, globals);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                assigned_names(body, locals, globals);
-                for h in handlers {
-                    if let Some(n) = &h.name {
-                        locals.insert(n.clone());
-                    }
-                    assigned_names(&h.body, locals, globals);
-                }
-                assigned_names(orelse, locals, globals);
-                assigned_names(finalbody, locals, globals);
-            }
-            StmtKind::Import { names } => {
-                for a in names {
-                    let bound = a
-                        .asname
-                        .clone()
-                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
-                    locals.insert(bound);
-                }
-            }
-            StmtKind::ImportFrom { names, .. } => {
-                for a in names {
-                    locals.insert(a.asname.clone().unwrap_or_else(|| a.name.clone()));
-                }
-            }
-            StmtKind::Global { names } => globals.extend(names.iter().cloned()),
-            StmtKind::Delete { targets: ts } => ts.iter().for_each(|t| targets(t, locals)),
-            _ => {}
-        }
-    }
+    cells
 }

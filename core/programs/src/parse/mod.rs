@@ -626,7 +626,11 @@ impl Parser {
                     while self.eat_op(",") {
                         names.push(self.expect_name()?);
                     }
-                    return Ok(StmtKind::Global { names });
+                    return Ok(if word == "global" {
+                        StmtKind::Global { names }
+                    } else {
+                        StmtKind::Nonlocal { names }
+                    });
                 }
                 "import" => {
                     self.advance();
