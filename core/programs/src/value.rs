@@ -20,6 +20,9 @@ pub use dict::Dict;
 /// rather than std's SipHash, which took a tenth of a function call's time.
 pub type Names = std::collections::HashMap<String, Value, foldhash::fast::RandomState>;
 
+/// A set of names (a function's locals), hashed as [`Names`] are.
+pub type NameSet = std::collections::HashSet<String, foldhash::fast::RandomState>;
+
 /// A variable that inner functions share with the function that binds it (CPython's cell): empty
 /// until it is first assigned.
 pub type Cell = Arc<Mutex<Option<Value>>>;
@@ -62,6 +65,12 @@ pub enum Value {
 /// elsewhere is left whole.
 impl Drop for Value {
     fn drop(&mut self) {
+        if matches!(
+            self,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
+        ) {
+            return; // nothing inside: the common case, at no cost
+        }
         let mut pending = Vec::new();
         self.take_contents(&mut pending);
         while let Some(mut value) = pending.pop() {
@@ -175,11 +184,11 @@ pub struct Function {
     pub body: FunctionBody,
     pub is_async: bool,
     /// Names assigned in the body (and not declared `global` or `nonlocal`): the function's locals.
-    pub locals: Arc<std::collections::HashSet<String>>,
+    pub locals: Arc<NameSet>,
     /// Its locals that inner functions share (kept in cells in its frames), and the names it declares
     /// `nonlocal` (assigned through `captured`).
-    pub cells: Arc<std::collections::HashSet<String>>,
-    pub nonlocals: Arc<std::collections::HashSet<String>>,
+    pub cells: Arc<NameSet>,
+    pub nonlocals: Arc<NameSet>,
     /// The enclosing functions' variables it reads or assigns, as cells: it sees them as they are
     /// when it reads them (late binding), as CPython's closures do.
     pub captured: Cells,

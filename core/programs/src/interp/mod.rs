@@ -1397,7 +1397,8 @@ impl Ctx {
 
     fn run_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         let mut frame = Frame {
-            locals: Names::default(),
+            // Room for every local at once: no rehash as they are bound.
+            locals: Names::with_capacity_and_hasher(func.locals.len(), Default::default()),
             cells: Cells::default(),
             func: Some(func.clone()),
             class_body: false,

@@ -12,21 +12,21 @@
 //! scope (their loop variables are its locals).
 
 use crate::ast::{Expr, FunctionDef, Param, Stmt, StmtKind};
-use std::collections::HashSet;
+use crate::value::NameSet;
 
 /// The names of one function's scope.
 #[derive(Debug, Default)]
 pub(crate) struct Scope {
     /// Names bound in the function (parameters, assignments, `for` targets, imports, …), less those
     /// declared `global` or `nonlocal`.
-    pub locals: HashSet<String>,
+    pub locals: NameSet,
     /// Declared `nonlocal`: bound in an enclosing function, assigned through its cell.
-    pub nonlocals: HashSet<String>,
+    pub nonlocals: NameSet,
     /// Read here or by an inner function, and not bound here: from an enclosing function if one binds
     /// it, else a global or a builtin.
-    pub free: HashSet<String>,
+    pub free: NameSet,
     /// Locals of this function that an inner function reads or assigns (`nonlocal`).
-    pub cells: HashSet<String>,
+    pub cells: NameSet,
 }
 
 impl Scope {
@@ -51,17 +51,17 @@ impl Scope {
 /// What one walk of a function's body found.
 #[derive(Default)]
 struct Names {
-    bound: HashSet<String>,
-    read: HashSet<String>,
-    globals: HashSet<String>,
-    nonlocals: HashSet<String>,
+    bound: NameSet,
+    read: NameSet,
+    globals: NameSet,
+    nonlocals: NameSet,
     /// The free names of the functions defined inside.
-    inner_free: HashSet<String>,
+    inner_free: NameSet,
 }
 
 impl Names {
     fn into_scope(self, params: &[&str]) -> Scope {
-        let mut locals: HashSet<String> = self.bound;
+        let mut locals: NameSet = self.bound;
         locals.extend(params.iter().map(|p| p.to_string()));
         locals.retain(|n| !self.globals.contains(n) && !self.nonlocals.contains(n));
         let cells = locals
@@ -69,7 +69,7 @@ impl Names {
             .filter(|n| self.inner_free.contains(*n))
             .cloned()
             .collect();
-        let mut free: HashSet<String> = self
+        let mut free: NameSet = self
             .read
             .iter()
             .chain(&self.inner_free)
