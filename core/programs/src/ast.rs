@@ -146,6 +146,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// `def` / `async def`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionDef {
@@ -154,6 +158,12 @@ pub struct FunctionDef {
     /// `*args`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub star: Option<String>,
+    /// How many of `params`, at their end, come after `*args` or a bare `*`: given by keyword only.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub keyword_only: usize,
+    /// `**kwargs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub double_star: Option<String>,
     pub body: Vec<Stmt>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub is_async: bool,
@@ -299,12 +309,15 @@ pub enum FPart {
     },
 }
 
-/// A call argument: positional, `*iterable` (a `Starred` value) or `name=value`.
+/// A call argument: positional, `*iterable` (a `Starred` value), `name=value` or `**mapping`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Arg {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     pub value: Expr,
+    /// `**mapping`: its keys and values become keyword arguments.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub mapping: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -108,9 +108,19 @@ impl Writer {
                 self.line(depth, &text, c);
             }
             StmtKind::FunctionDef(def) => {
-                let mut params: Vec<String> = def.params.iter().map(|p| param(p, true)).collect();
-                if let Some(star) = &def.star {
-                    params.push(format!("*{star}"));
+                let positional = def.params.len() - def.keyword_only.min(def.params.len());
+                let mut params: Vec<String> = def.params[..positional]
+                    .iter()
+                    .map(|p| param(p, true))
+                    .collect();
+                match &def.star {
+                    Some(star) => params.push(format!("*{star}")),
+                    None if def.keyword_only > 0 => params.push("*".into()),
+                    None => {}
+                }
+                params.extend(def.params[positional..].iter().map(|p| param(p, true)));
+                if let Some(double_star) = &def.double_star {
+                    params.push(format!("**{double_star}"));
                 }
                 let kw = if def.is_async { "async def" } else { "def" };
                 for decorator in &def.decorators {
@@ -314,6 +324,7 @@ fn render(e: &Expr) -> (String, u8) {
                 .iter()
                 .map(|a| match (&a.keyword, &a.value) {
                     (Some(k), v) => format!("{k}={}", expr(v)),
+                    (None, v) if a.mapping => format!("**{}", expr(v)),
                     (None, v) => expr(v),
                 })
                 .collect();

@@ -180,6 +180,10 @@ pub struct Function {
     pub qualname: String,
     pub params: Vec<Param>,
     pub star: Option<String>,
+    /// How many of `params`, at their end, are keyword-only.
+    pub keyword_only: usize,
+    /// `**kwargs`: the keyword arguments no parameter takes, in a dict.
+    pub double_star: Option<String>,
     pub defaults: Vec<Option<Value>>,
     pub body: FunctionBody,
     pub is_async: bool,

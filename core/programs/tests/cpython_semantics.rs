@@ -1016,3 +1016,66 @@ print(g())
 "#;
     assert_prints_as_cpython(source, "closures");
 }
+
+#[test]
+fn keyword_only_parameters_kwargs_and_mapping_unpacking_as_in_cpython() {
+    // `def f(title, *items, sep=', ', **options)`, a bare `*`, `f(**mapping)` forwarding through
+    // `*args, **kwargs`, and CPython's TypeErrors (missing keyword-only, too many positional, a
+    // mapping that is not one, keys that are not strings).
+    let source = r#"def report(title, *items, sep=', ', **options):
+    extra = ' '.join(f'{k}={v}' for k, v in options.items()) if options else ''
+    return f'{title}: {sep.join(str(i) for i in items)} {extra}'.strip()
+
+print(report('nums', 1, 2, 3))
+print(report('nums', 1, 2, sep=' | '))
+print(report('cfg', color='red', size=3))
+settings = {'sep': '-', 'debug': True}
+print(report('mixed', 'a', 'b', **settings))
+
+def kwonly(a, *, b, c=3):
+    return a + b + c
+print(kwonly(1, b=2), kwonly(1, b=2, c=10))
+def wrapper(*args, **kwargs):
+    return inner(*args, **kwargs)
+def inner(x, y=0, *, z=1):
+    return (x, y, z)
+print(wrapper(1), wrapper(1, 2), wrapper(1, z=5), wrapper(x=7, y=8))
+
+def only_kwargs(**kw):
+    return sorted(kw.items())
+print(only_kwargs(), only_kwargs(b=2, a=1))
+try:
+    only_kwargs(**{1: 2})
+except TypeError as e:
+    print(e)
+try:
+    only_kwargs(**[1])
+except TypeError as e:
+    print(e)
+def three(a, b, c):
+    return a
+try:
+    three()
+except TypeError as e:
+    print(e)
+try:
+    kwonly(1, 2)
+except TypeError as e:
+    print(e)
+try:
+    kwonly(1)
+except TypeError as e:
+    print(e)
+
+class Config:
+    def __init__(self, **fields):
+        for k, v in fields.items():
+            pass
+        self.fields = fields
+    def get(self, key, default=None):
+        return self.fields.get(key, default)
+c = Config(host='localhost', port=8080)
+print(c.get('host'), c.get('port'), c.get('missing', 'n/a'))
+"#;
+    assert_prints_as_cpython(source, "kwargs");
+}

@@ -1012,6 +1012,8 @@ impl Ctx {
             qualname,
             params: def.params.clone(),
             star: def.star.clone(),
+            keyword_only: def.keyword_only,
+            double_star: def.double_star.clone(),
             defaults,
             body: FunctionBody::Def(Arc::new(def.clone())),
             is_async: def.is_async,
@@ -1080,7 +1082,7 @@ impl Ctx {
                 if args.is_empty() && matches!(&f, Value::Builtin(b) if b.name == "super") {
                     return self.zero_argument_super(frame);
                 }
-                let args = self.eval_args(frame, args)?;
+                let args = self.eval_args(frame, &f, args)?;
                 self.call(&f, args)?
             }
             Expr::Subscript { value, index } => {
@@ -1219,6 +1221,8 @@ impl Ctx {
                     },
                     params: params.clone(),
                     star: None,
+                    keyword_only: 0,
+                    double_star: None,
                     defaults,
                     body: FunctionBody::Lambda(Arc::new((**body).clone())),
                     is_async: false,
@@ -1254,13 +1258,18 @@ impl Ctx {
         Ok(out)
     }
 
-    fn eval_args(&self, frame: &mut Frame, args: &[Arg]) -> R<Args> {
+    /// The arguments of a call of `callee`.
+    fn eval_args(&self, frame: &mut Frame, callee: &Value, args: &[Arg]) -> R<Args> {
         let mut out = Args::default();
         for a in args {
             match (&a.keyword, &a.value) {
                 (Some(k), e) => {
                     let v = self.eval(frame, e)?;
                     out.kw.push((k.clone(), v));
+                }
+                (None, mapping) if a.mapping => {
+                    let v = self.eval(frame, mapping)?;
+                    self.keyword_arguments(callee, &v, &mut out.kw)?;
                 }
                 (None, Expr::Starred(inner)) => {
                     let v = self.eval(frame, inner)?;
@@ -1270,6 +1279,38 @@ impl Ctx {
             }
         }
         Ok(out)
+    }
+
+    /// `f(**mapping)`: the mapping's keys, which must be strings, as keyword arguments.
+    fn keyword_arguments(
+        &self,
+        callee: &Value,
+        mapping: &Value,
+        into: &mut Vec<(String, Value)>,
+    ) -> R<()> {
+        let Value::Dict(d) = mapping else {
+            // As CPython names the callee: `__main__.f()`, `print()`.
+            let name = match callee {
+                Value::Function(f) => format!("__main__.{}", f.qualname),
+                Value::BoundMethod(m) => format!("__main__.{}", m.1.qualname),
+                Value::Builtin(b) => b.name.to_string(),
+                other => other.type_name().to_string(),
+            };
+            return Err(self.error(
+                "TypeError",
+                format!(
+                    "{name}() argument after ** must be a mapping, not {}",
+                    mapping.type_name()
+                ),
+            ));
+        };
+        for (k, v) in lock(d).entries_cloned() {
+            let Value::Str(k) = &k else {
+                return Err(self.error("TypeError", "keywords must be strings"));
+            };
+            into.push((k.to_string(), v));
+        }
+        Ok(())
     }
 
     pub(crate) fn check_size(&self, n: usize) -> R<()> {
@@ -1428,8 +1469,9 @@ impl Ctx {
 
     fn bind_args(&self, func: &Function, args: Args, locals: &mut Names) -> R<()> {
         let name = &func.name;
+        let positional = func.params.len() - func.keyword_only.min(func.params.len());
         let mut pos = args.pos.into_iter();
-        for p in &func.params {
+        for p in &func.params[..positional] {
             match pos.next() {
                 Some(v) => {
                     locals.insert(p.name.clone(), v);
@@ -1447,16 +1489,27 @@ impl Ctx {
                     "TypeError",
                     format!(
                         "{name}() takes {} positional argument{} but {} were given",
-                        func.params.len(),
-                        if func.params.len() == 1 { "" } else { "s" },
-                        func.params.len() + extra.len()
+                        positional,
+                        if positional == 1 { "" } else { "s" },
+                        positional + extra.len()
                     ),
                 ))
             }
             None => {}
         }
+        let mut extra_keywords = Vec::new();
         for (k, v) in args.kw {
             if !func.params.iter().any(|p| p.name == k) {
+                if func.double_star.is_some() {
+                    if extra_keywords.iter().any(|(seen, _)| *seen == k) {
+                        return Err(self.error(
+                            "TypeError",
+                            format!("{name}() got multiple values for keyword argument '{k}'"),
+                        ));
+                    }
+                    extra_keywords.push((k, v));
+                    continue;
+                }
                 return Err(self.error(
                     "TypeError",
                     format!("{name}() got an unexpected keyword argument '{k}'"),
@@ -1469,25 +1522,45 @@ impl Ctx {
                 ));
             }
         }
-        let mut missing = Vec::new();
-        for (p, default) in func.params.iter().zip(&func.defaults) {
+        if let Some(double_star) = &func.double_star {
+            let mut kwargs = Dict::default();
+            for (k, v) in extra_keywords {
+                kwargs.insert(Value::str(k), v);
+            }
+            locals.insert(
+                double_star.clone(),
+                Value::Dict(Arc::new(Mutex::new(kwargs))),
+            );
+        }
+        // CPython names the missing positional parameters, then the keyword-only ones.
+        let (mut missing, mut missing_keyword) = (Vec::new(), Vec::new());
+        for (i, (p, default)) in func.params.iter().zip(&func.defaults).enumerate() {
             if !locals.contains_key(&p.name) {
                 match default {
                     Some(d) => {
                         locals.insert(p.name.clone(), d.clone());
                     }
-                    None => missing.push(format!("'{}'", p.name)),
+                    None if i < positional => missing.push(format!("'{}'", p.name)),
+                    None => missing_keyword.push(format!("'{}'", p.name)),
                 }
             }
         }
-        if !missing.is_empty() {
+        for (names, kind) in [(missing, "positional"), (missing_keyword, "keyword-only")] {
+            if names.is_empty() {
+                continue;
+            }
+            let listed = match names.as_slice() {
+                [one] => one.clone(),
+                [first, second] => format!("{first} and {second}"),
+                [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+                [] => String::new(),
+            };
             return Err(self.error(
                 "TypeError",
                 format!(
-                    "{name}() missing {} required positional argument{}: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing.join(" and ")
+                    "{name}() missing {} required {kind} argument{}: {listed}",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" },
                 ),
             ));
         }

@@ -34,6 +34,7 @@ impl Scope {
     pub(crate) fn of_def(def: &FunctionDef) -> Scope {
         let mut params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
         params.extend(def.star.as_deref());
+        params.extend(def.double_star.as_deref());
         let mut names = Names::default();
         names.walk_block(&def.body);
         names.into_scope(&params)

@@ -395,7 +395,12 @@ impl Parser {
             "def" => {
                 let name = self.expect_name()?;
                 self.expect_op("(")?;
-                let (params, star) = self.params(")")?;
+                let ParamList {
+                    params,
+                    star,
+                    keyword_only,
+                    double_star,
+                } = self.params(")")?;
                 self.expect_op(")")?;
                 if self.eat_op("->") {
                     self.test()?;
@@ -406,6 +411,8 @@ impl Parser {
                         name,
                         params,
                         star,
+                        keyword_only,
+                        double_star,
                         body,
                         is_async,
                         decorators,
@@ -551,12 +558,24 @@ impl Parser {
     }
 
     /// Parameters up to `close`: `a, b=1, *args, c: int`.
-    fn params(&mut self, close: &str) -> Parsed<(Vec<Param>, Option<String>)> {
-        let mut params = Vec::new();
-        let mut star = None;
+    fn params(&mut self, close: &str) -> Parsed<ParamList> {
+        let mut list = ParamList::default();
+        let mut after_star = false;
         while !self.at_op(close) {
-            if self.eat_op("*") {
-                star = Some(self.expect_name()?);
+            if list.double_star.is_some() {
+                return Err(self.error("arguments cannot follow var-keyword argument"));
+            }
+            if self.eat_op("**") {
+                list.double_star = Some(self.expect_name()?);
+            } else if self.eat_op("*") {
+                if after_star {
+                    return Err(self.error("* argument may appear only once"));
+                }
+                after_star = true;
+                // A bare `*` only marks where the keyword-only parameters begin.
+                if !self.at_op(",") {
+                    list.star = Some(self.expect_name()?);
+                }
             } else {
                 let name = self.expect_name()?;
                 let annotation = if close == ")" && self.eat_op(":") {
@@ -569,17 +588,20 @@ impl Parser {
                 } else {
                     None
                 };
-                params.push(Param {
+                list.params.push(Param {
                     name,
                     annotation,
                     default,
                 });
+                if after_star {
+                    list.keyword_only += 1;
+                }
             }
             if !self.eat_op(",") {
                 break;
             }
         }
-        Ok((params, star))
+        Ok(list)
     }
 
     fn simple(&mut self) -> Parsed<StmtKind> {
@@ -839,9 +861,16 @@ impl Parser {
 
     fn test_inner(&mut self) -> Parsed<Expr> {
         if self.eat_name("lambda") {
-            let (params, star) = self.params(":")?;
-            if star.is_some() {
-                return Err(self.error("*args in a lambda is not part of the subset"));
+            let ParamList {
+                params,
+                star,
+                keyword_only,
+                double_star,
+            } = self.params(":")?;
+            if star.is_some() || keyword_only > 0 || double_star.is_some() {
+                return Err(
+                    self.error("*args and **kwargs in a lambda are not in futurelab's Python yet")
+                );
             }
             self.expect_op(":")?;
             let body = self.test()?;
@@ -1106,7 +1135,16 @@ impl Parser {
         let mut args = Vec::new();
         while !self.eat_op(")") {
             if self.eat_op("**") {
-                return Err(self.error("**kwargs is not part of the subset"));
+                args.push(Arg {
+                    keyword: None,
+                    value: self.test()?,
+                    mapping: true,
+                });
+                if !self.eat_op(",") {
+                    self.expect_op(")")?;
+                    break;
+                }
+                continue;
             }
             let keyword = match (self.peek().clone(), self.peek_at(1)) {
                 (Tok::Name(name), Tok::Op("=")) if !is_keyword(&name) => {
@@ -1127,9 +1165,14 @@ impl Parser {
                 return Ok(vec![Arg {
                     keyword: None,
                     value: comp,
+                    mapping: false,
                 }]);
             }
-            args.push(Arg { keyword, value });
+            args.push(Arg {
+                keyword,
+                value,
+                mapping: false,
+            });
             if !self.eat_op(",") {
                 self.expect_op(")")?;
                 break;
@@ -1413,4 +1456,14 @@ fn describe(tok: &Tok) -> String {
         Tok::Dedent => "a dedent".into(),
         Tok::Eof => "the end of the program".into(),
     }
+}
+
+/// A `def`'s or a `lambda`'s parameters as written.
+#[derive(Default)]
+struct ParamList {
+    params: Vec<Param>,
+    star: Option<String>,
+    /// How many of `params`, at their end, follow `*args` or a bare `*`.
+    keyword_only: usize,
+    double_star: Option<String>,
 }
