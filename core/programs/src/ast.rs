@@ -277,6 +277,16 @@ pub enum Expr {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cond: Option<Box<Expr>>,
     },
+    /// `{a, b}`: a set display (never empty: `{}` is a dict).
+    Set(Vec<Expr>),
+    /// `{elt for target in iter if cond}`.
+    SetComp {
+        elt: Box<Expr>,
+        target: Box<Expr>,
+        iter: Box<Expr>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cond: Option<Box<Expr>>,
+    },
     /// `{key: value for target in iter}`.
     DictComp {
         key: Box<Expr>,
@@ -421,12 +431,19 @@ impl Expr {
             Expr::Compare { left, ops } => std::iter::once(&**left)
                 .chain(ops.iter().map(|(_, e)| e))
                 .collect(),
-            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-                values.iter().collect()
-            }
+            Expr::BoolOp { values, .. }
+            | Expr::Tuple(values)
+            | Expr::List(values)
+            | Expr::Set(values) => values.iter().collect(),
             Expr::IfExp { test, body, orelse } => vec![body, test, orelse],
             Expr::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
             Expr::ListComp {
+                elt,
+                target,
+                iter,
+                cond,
+            }
+            | Expr::SetComp {
                 elt,
                 target,
                 iter,

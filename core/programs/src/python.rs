@@ -418,14 +418,31 @@ fn render(e: &Expr) -> (String, u8) {
             ),
             PRIMARY,
         ),
+        Expr::Set(items) => (
+            format!(
+                "{{{}}}",
+                items.iter().map(expr).collect::<Vec<_>>().join(", ")
+            ),
+            PRIMARY,
+        ),
         Expr::ListComp {
             elt,
             target,
             iter,
             cond,
+        }
+        | Expr::SetComp {
+            elt,
+            target,
+            iter,
+            cond,
         } => {
+            let (open, close) = match e {
+                Expr::SetComp { .. } => ('{', '}'),
+                _ => ('[', ']'),
+            };
             let mut text = format!(
-                "[{} for {} in {}",
+                "{open}{} for {} in {}",
                 expr(elt),
                 top_expr(target),
                 at(iter, OR)
@@ -433,7 +450,7 @@ fn render(e: &Expr) -> (String, u8) {
             if let Some(c) = cond {
                 text.push_str(&format!(" if {}", at(c, OR)));
             }
-            text.push(']');
+            text.push(close);
             (text, PRIMARY)
         }
         Expr::DictComp {

@@ -1079,3 +1079,31 @@ print(c.get('host'), c.get('port'), c.get('missing', 'n/a'))
 "#;
     assert_prints_as_cpython(source, "kwargs");
 }
+
+#[test]
+fn set_displays_and_set_comprehensions_as_in_cpython() {
+    // `{a, b}` (duplicates dropped, `*` unpacking, tuples as items), `{x for …}` with a condition and
+    // in a function, beside `{}` and dict displays and comprehensions, which stay dicts.
+    let source = r#"s = {3, 1, 2, 3}
+print(sorted(s), len(s), 2 in s, 5 in s, type(s).__name__ if False else 'set')
+squares = {n * n for n in range(-3, 4)}
+print(sorted(squares))
+evens = {n for n in range(20) if n % 2 == 0}
+print(sorted(evens), len(evens))
+words = 'the quick the lazy the end'.split()
+print(sorted({w.upper() for w in words}))
+d = {'a': 1, 'b': 2}
+print(d, {k: v * 2 for k, v in d.items()}, {})
+single = {'only'}
+print(single, {(1, 2), (1, 2)}, {*[1, 2], 3} == {1, 2, 3})
+seen = set()
+for x in [1, 2, 2, 3]:
+    seen.add(x)
+print(seen == {1, 2, 3}, {1} == {1.0})
+def f():
+    items = {i % 3 for i in range(10)}
+    return sorted(items)
+print(f())
+"#;
+    assert_prints_as_cpython(source, "sets");
+}

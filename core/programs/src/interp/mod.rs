@@ -1166,22 +1166,31 @@ impl Ctx {
                 target,
                 iter,
                 cond,
+            } => Value::list(self.comprehension(frame, elt, target, iter, cond.as_deref())?),
+            Expr::Set(items) => {
+                let items = self.eval_items(frame, items)?;
+                collections::new_set(
+                    self,
+                    Args {
+                        pos: vec![Value::list(items)],
+                        kw: Vec::new(),
+                    },
+                )?
+            }
+            Expr::SetComp {
+                elt,
+                target,
+                iter,
+                cond,
             } => {
-                let iterable = self.eval(frame, iter)?;
-                let iterator = self.iter(&iterable)?;
-                let mut out = Vec::new();
-                while let Some(item) = self.next(&iterator)? {
-                    self.assign(frame, target, item)?;
-                    if let Some(c) = cond {
-                        let keep = self.eval(frame, c)?;
-                        if !self.truthy(&keep)? {
-                            continue;
-                        }
-                    }
-                    out.push(self.eval(frame, elt)?);
-                    self.check_size(out.len())?;
-                }
-                Value::list(out)
+                let items = self.comprehension(frame, elt, target, iter, cond.as_deref())?;
+                collections::new_set(
+                    self,
+                    Args {
+                        pos: vec![Value::list(items)],
+                        kw: Vec::new(),
+                    },
+                )?
             }
             Expr::DictComp {
                 key,
@@ -1254,6 +1263,32 @@ impl Ctx {
                 }
                 e => out.push(self.eval(frame, e)?),
             }
+        }
+        Ok(out)
+    }
+
+    /// The items of `[elt for target in iter if cond]` (and of a set comprehension), in order.
+    fn comprehension(
+        &self,
+        frame: &mut Frame,
+        elt: &Expr,
+        target: &Expr,
+        iter: &Expr,
+        cond: Option<&Expr>,
+    ) -> R<Vec<Value>> {
+        let iterable = self.eval(frame, iter)?;
+        let iterator = self.iter(&iterable)?;
+        let mut out = Vec::new();
+        while let Some(item) = self.next(&iterator)? {
+            self.assign(frame, target, item)?;
+            if let Some(c) = cond {
+                let keep = self.eval(frame, c)?;
+                if !self.truthy(&keep)? {
+                    continue;
+                }
+            }
+            out.push(self.eval(frame, elt)?);
+            self.check_size(out.len())?;
         }
         Ok(out)
     }

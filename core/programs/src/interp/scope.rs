@@ -256,7 +256,9 @@ impl Names {
                     self.inner_free.extend(Scope::of_lambda(params, body).free);
                 }
                 // A comprehension's loop variables are bound in the enclosing scope in this engine.
-                Expr::ListComp { target, .. } | Expr::DictComp { target, .. } => {
+                Expr::ListComp { target, .. }
+                | Expr::SetComp { target, .. }
+                | Expr::DictComp { target, .. } => {
                     self.target(target);
                     pending.extend(
                         e.children()

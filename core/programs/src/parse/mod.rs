@@ -1291,6 +1291,15 @@ impl Parser {
             }
             Tok::Op("{") => {
                 self.advance();
+                // `{a, b}` and `{x for x in xs}` are sets: no `:` after the first item.
+                if !self.at_op("}") {
+                    let at = self.pos;
+                    let first = self.star_or_test()?;
+                    if !self.at_op(":") {
+                        return self.set_display(first);
+                    }
+                    self.pos = at;
+                }
                 let mut pairs = Vec::new();
                 while !self.eat_op("}") {
                     let key = self.test()?;
@@ -1326,6 +1335,37 @@ impl Parser {
             }
             other => Err(self.error(format!("unexpected {}", describe(&other)))),
         }
+    }
+
+    /// The rest of a set display or set comprehension after its first item.
+    fn set_display(&mut self, first: Expr) -> Parsed<Expr> {
+        if self.at_name("for") {
+            let Expr::ListComp {
+                elt,
+                target,
+                iter,
+                cond,
+            } = self.comprehension_rest(first)?
+            else {
+                unreachable!("comprehension_rest makes a ListComp")
+            };
+            self.expect_op("}")?;
+            return Ok(Expr::SetComp {
+                elt,
+                target,
+                iter,
+                cond,
+            });
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.at_op("}") {
+                break;
+            }
+            items.push(self.star_or_test()?);
+        }
+        self.expect_op("}")?;
+        Ok(Expr::Set(items))
     }
 
     /// One string literal, or several side by side (joined, as Python does), their escapes decoded.
