@@ -51,8 +51,8 @@ fn run_child(c: &mut Criterion) {
                 else {
                     panic!("the child did not accept `pass`");
                 };
-                while let Ok(Some(frame)) = process.next_frame().await {
-                    if frame.kind == FrameKind::Done {
+                while let Ok(Some(read)) = process.next_frame().await {
+                    if read.frame.kind() == FrameKind::Done {
                         break;
                     }
                 }

@@ -8,8 +8,8 @@
 //! never hangs until its time limit on a thread that died.
 
 use super::protocol::{
-    write_frame, DoneReport, FrameKind, Printed, Problem, ProgramChoice, Rejection, RunRequest,
-    StopRequest,
+    write_frame, Accepted, DoneReport, Frame, Print, Problem, ProgramChoice, Rejection, RunEvent,
+    RunRequest, StopRequest,
 };
 use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{check_program, parse_program, presets, run, Program, RunOptions};
@@ -35,11 +35,7 @@ const MAX_REQUEST_BYTES: u64 = 1 << 20;
 
 /// What the writer thread writes.
 enum Outgoing {
-    Print {
-        thread: String,
-        text: String,
-        t_us: u64,
-    },
+    Print(Print),
     /// Trace events wait in the [`TraceBuffer`]: the writer takes them all.
     TraceReady,
     Done(DoneReport),
@@ -82,14 +78,12 @@ pub fn main() -> std::process::ExitCode {
     let program = match read_program(&request.program) {
         Ok(program) => program,
         Err(rejection) => {
-            let _ = write_frame(&mut out, FrameKind::Rejected, &rejection);
+            let _ = write_frame(&mut out, &Frame::Rejected(rejection));
             let _ = out.flush();
             return std::process::ExitCode::SUCCESS;
         }
     };
-    if write_frame(&mut out, FrameKind::Accepted, &serde_json::json!({})).is_err()
-        || out.flush().is_err()
-    {
+    if write_frame(&mut out, &Frame::Accepted(Accepted {})).is_err() || out.flush().is_err() {
         return std::process::ExitCode::from(2);
     }
     drop(out);
@@ -158,11 +152,11 @@ fn run_streaming(program: &Program, request: &RunRequest) -> bool {
     let print_tx = tx.clone();
     let mut options = RunOptions::new(Arc::new(move |thread: &str, text: &str| {
         // A send fails only once the writer is gone (standard output closed: the server went away).
-        let _ = print_tx.send(Outgoing::Print {
+        let _ = print_tx.send(Outgoing::Print(Print {
             thread: thread.to_string(),
             text: text.to_string(),
             t_us: origin.elapsed().as_micros() as u64,
-        });
+        }));
     }));
     options.trace = Some(trace.clone());
     options.time_scale = request.time_scale;
@@ -196,7 +190,7 @@ fn run_streaming(program: &Program, request: &RunRequest) -> bool {
         error: report.error,
         stopped: report.stopped,
         time_limit_s: report.time_limit_reached.map(|limit| limit.as_secs_f64()),
-        output_limit_bytes: report.output_limit_reached,
+        output_limit_bytes: report.output_limit_reached.map(|limit| limit as u64),
         memory_limit_bytes: None,
         background_errors: report.background_errors,
         trace_dropped: trace.dropped(),
@@ -248,19 +242,14 @@ fn write_frames(rx: Receiver<Outgoing>, buffer: &TraceBuffer) -> bool {
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => return Ok(false),
             };
             match next {
-                Outgoing::Print { thread, text, t_us } => {
-                    let print = Printed {
-                        thread: &thread,
-                        text: &text,
-                        t_us,
-                    };
-                    write_frame(&mut out, FrameKind::Print, &print)?;
+                Outgoing::Print(print) => {
+                    write_frame(&mut out, &Frame::Event(RunEvent::Print(print)))?;
                 }
                 Outgoing::TraceReady => write_trace(&mut out, take_all(buffer))?,
                 Outgoing::Done(done) => {
                     // Every event recorded before the end goes out before `done`.
                     write_trace(&mut out, take_all(buffer))?;
-                    write_frame(&mut out, FrameKind::Done, &done)?;
+                    write_frame(&mut out, &Frame::Event(RunEvent::Done(done)))?;
                     out.flush()?;
                     return Ok(true);
                 }
@@ -270,9 +259,14 @@ fn write_frames(rx: Receiver<Outgoing>, buffer: &TraceBuffer) -> bool {
     written().unwrap_or(false)
 }
 
+/// Writes `events` in batches of at most [`TRACE_EVENTS_PER_FRAME`], in their order.
 fn write_trace(out: &mut impl Write, events: Vec<TraceEvent>) -> std::io::Result<()> {
-    for batch in events.chunks(TRACE_EVENTS_PER_FRAME) {
-        write_frame(out, FrameKind::Trace, &batch)?;
+    let mut events = events.into_iter();
+    loop {
+        let batch: Vec<TraceEvent> = events.by_ref().take(TRACE_EVENTS_PER_FRAME).collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        write_frame(out, &Frame::Event(RunEvent::Trace(batch)))?;
     }
-    Ok(())
 }

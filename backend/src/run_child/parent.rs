@@ -10,9 +10,7 @@
 //!   [`MAX_FRAME_BYTES`], is an error; standard error is kept only in its last [`STDERR_TAIL_BYTES`].
 
 use super::limits::{describe_bytes, kill_group, RunCgroup, RunLimits};
-use super::protocol::{
-    parse_frame, FrameKind, Rejection, RunRequest, StopRequest, MAX_FRAME_BYTES,
-};
+use super::protocol::{Frame, FrameKind, Rejection, RunRequest, StopRequest, MAX_FRAME_BYTES};
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -26,11 +24,29 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of a child's standard error is kept to say why it ended.
 pub const STDERR_TAIL_BYTES: usize = 16 * 1024;
 
-/// A frame as read from the child: its kind and its JSON.
+/// A frame as read from the child: its kind and its JSON, as the child wrote it (what the server
+/// relays).
 #[derive(Debug, PartialEq)]
 pub struct OwnedFrame {
     pub kind: FrameKind,
     pub json: String,
+}
+
+/// A frame read from the child: its value, read into the protocol's types, and its line's JSON.
+#[derive(Debug)]
+pub struct ReadFrame {
+    pub frame: Frame,
+    pub json: String,
+}
+
+impl ReadFrame {
+    /// Its kind and its JSON alone, to relay (the value was for checking).
+    pub fn relayed(self) -> OwnedFrame {
+        OwnedFrame {
+            kind: self.frame.kind(),
+            json: self.json,
+        }
+    }
 }
 
 /// A run child that accepted its program.
@@ -142,21 +158,22 @@ pub async fn start(
     }
     let first = tokio::time::timeout(START_TIMEOUT, process.next_frame()).await;
     match first {
-        Ok(Ok(Some(frame))) if frame.kind == FrameKind::Accepted => {
-            Ok(Started::Running(Box::new(process)))
-        }
-        Ok(Ok(Some(frame))) if frame.kind == FrameKind::Rejected => {
-            let rejection = serde_json::from_str(&frame.json).map_err(|e| {
-                StartFailure::Failed(format!("the run process's rejection does not read: {e}"))
-            })?;
+        Ok(Ok(Some(ReadFrame {
+            frame: Frame::Accepted(_),
+            ..
+        }))) => Ok(Started::Running(Box::new(process))),
+        Ok(Ok(Some(ReadFrame {
+            frame: Frame::Rejected(rejection),
+            ..
+        }))) => {
             process.end().await;
             Ok(Started::Rejected(rejection))
         }
-        Ok(Ok(Some(frame))) => {
+        Ok(Ok(Some(read))) => {
             process.end().await;
             Err(StartFailure::Failed(format!(
                 "the run process sent {:?} before saying whether it runs the program",
-                frame.kind
+                read.frame.kind()
             )))
         }
         Ok(Err(e)) => {
@@ -206,10 +223,11 @@ impl RunProcess {
         self.pid
     }
 
-    /// The next frame; `None` once the child's standard output ends (it exited or died). Cancel-safe
-    /// only between frames: a caller that may be cancelled keeps the same `RunProcess` and calls
-    /// again (the partial line stays in the buffer).
-    pub async fn next_frame(&mut self) -> Result<Option<OwnedFrame>, String> {
+    /// The next frame, read into its type (a line that does not read as its kind is an error);
+    /// `None` once the child's standard output ends (it exited or died). Cancel-safe only between
+    /// frames: a caller that may be cancelled keeps the same `RunProcess` and calls again (the
+    /// partial line stays in the buffer).
+    pub async fn next_frame(&mut self) -> Result<Option<ReadFrame>, String> {
         loop {
             let room = (MAX_FRAME_BYTES + 1).saturating_sub(self.line.len()) as u64;
             let mut limited = (&mut self.stdout).take(room);
@@ -236,10 +254,11 @@ impl RunProcess {
         let line = std::mem::take(&mut self.line);
         let text = std::str::from_utf8(&line[..line.len() - 1])
             .map_err(|_| "the run process sent an event that is not UTF-8".to_string())?;
-        let frame = parse_frame(text).map_err(|e| format!("the run process sent {e}"))?;
-        Ok(Some(OwnedFrame {
-            kind: frame.kind,
-            json: frame.json.to_string(),
+        let (frame, json) =
+            Frame::parse_line(text).map_err(|e| format!("the run process sent {e}"))?;
+        Ok(Some(ReadFrame {
+            frame,
+            json: json.to_string(),
         }))
     }
 

@@ -4,28 +4,27 @@
 //! - The server writes one [`RunRequest`] line on the child's standard input, then at most one
 //!   [`StopRequest`] line (why the run must stop: the client left, the server is shutting down).
 //!   End-of-file without one stops the run too ("the server went away"): a child never outlives
-//!   the server that started it.
-//! - The child writes [`Frame`]s on its standard output, each as a kind letter, a space and its JSON:
+//!   the server that started it. These two are the server's and its child's alone (the request
+//!   carries the operating system's limits and control groups), so they live here.
+//! - The child writes [`Frame`]s on its standard output, the run protocol the page reads too (crate
+//!   `futurelab-protocol`, whose docs say the order of the events, their fields and their units):
 //!   first `A` (the program was accepted) or `R` (rejected: not in futurelab's Python, with every
-//!   problem), then `P` prints and `T` trace batches in the order they happened, then one `D`
-//!   ([`DoneReport`]). The server checks each line's JSON and relays it to the page as it is, without
-//!   reading it into types: the page's server-sent events carry exactly these objects.
-//! - Anything else on the child's standard output is a protocol error, and ends the run.
+//!   problem), then `P` prints and `T` trace batches, then one `D` ([`DoneReport`]). The server reads
+//!   each line into its [`Frame`] type and relays its JSON to the page as the child wrote it: the
+//!   page's server-sent events carry exactly these objects, and read back into the same types.
+//! - Anything else on the child's standard output, or a line that does not read as its kind, is a
+//!   protocol error, and ends the run.
 
+use futurelab::TraceEvent;
+pub use futurelab_protocol::{
+    Accepted, DoneReport, FrameError, FrameKind, Print, Problem, ProgramChoice, Rejection,
+};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 
 /// The longest line the server reads from a child: a print at the output limit, every character of it
 /// escaped (`\u0000` is six bytes for one), with room for the rest. A longer line ends the run.
 pub const MAX_FRAME_BYTES: usize = 6 * crate::server::program_runs::MAX_OUTPUT_BYTES + 64 * 1024;
-
-/// The program a run runs: a seed program by its id, or a source.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum ProgramChoice {
-    Id(String),
-    Source(String),
-}
 
 /// Everything a child needs to run one program (the server's `POST /api/programs`, checked).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -55,170 +54,52 @@ pub struct StopRequest {
     pub stop: String,
 }
 
-/// How a run ended: the `done` event's object, as the page reads it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct DoneReport {
-    pub elapsed_ms: u64,
-    /// The traceback of an uncaught exception.
-    pub error: Option<String>,
-    /// Why the run was stopped or ended before the program did, in English.
-    pub stopped: Option<String>,
-    /// The time limit, when that is what stopped the run (for the page to say it in its language).
-    pub time_limit_s: Option<f64>,
-    /// The output limit, when that is what stopped the run.
-    pub output_limit_bytes: Option<usize>,
-    /// The memory limit, when the run's process was ended for passing it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory_limit_bytes: Option<u64>,
-    /// What CPython would have written on standard error meanwhile (an exception in a thread).
-    pub background_errors: Vec<String>,
-    /// Trace events left out past the trace's limits.
-    pub trace_dropped: u64,
-}
+/// A frame of a run's child, its trace events the executor's.
+pub type Frame = futurelab_protocol::Frame<TraceEvent>;
 
-/// One problem of a rejected source, with its place.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Problem {
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
+/// An event of a run, as the server relays it.
+pub type RunEvent = futurelab_protocol::RunEvent<TraceEvent>;
 
-/// Why a program was not run: the 400's body.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Rejection {
-    pub error: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub problems: Vec<Problem>,
-}
-
-/// A print: the `print` event's object.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Printed<'a> {
-    pub thread: &'a str,
-    pub text: &'a str,
-    pub t_us: u64,
-}
-
-/// The kinds of line a child writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrameKind {
-    Accepted,
-    Rejected,
-    Print,
-    Trace,
-    Done,
-}
-
-impl FrameKind {
-    fn letter(self) -> u8 {
-        match self {
-            FrameKind::Accepted => b'A',
-            FrameKind::Rejected => b'R',
-            FrameKind::Print => b'P',
-            FrameKind::Trace => b'T',
-            FrameKind::Done => b'D',
-        }
-    }
-
-    fn from_letter(letter: u8) -> Option<Self> {
-        Some(match letter {
-            b'A' => FrameKind::Accepted,
-            b'R' => FrameKind::Rejected,
-            b'P' => FrameKind::Print,
-            b'T' => FrameKind::Trace,
-            b'D' => FrameKind::Done,
-            _ => return None,
-        })
-    }
-}
-
-/// A line as read: its kind and its JSON, checked to be one JSON value.
-#[derive(Debug, PartialEq)]
-pub struct Frame<'a> {
-    pub kind: FrameKind,
-    pub json: &'a str,
-}
-
-/// Writes one frame: `kind`'s letter, a space, `value` as JSON, a newline.
-pub fn write_frame(
-    out: &mut impl Write,
-    kind: FrameKind,
-    value: &impl Serialize,
-) -> std::io::Result<()> {
-    let mut line = Vec::with_capacity(128);
-    line.push(kind.letter());
-    line.push(b' ');
-    serde_json::to_writer(&mut line, value).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    out.write_all(&line)
-}
-
-/// Reads one line (without its newline) as a frame, or says what is wrong with it.
-pub fn parse_frame(line: &str) -> Result<Frame<'_>, String> {
-    let bytes = line.as_bytes();
-    let kind = (bytes.len() >= 2 && bytes[1] == b' ')
-        .then(|| FrameKind::from_letter(bytes[0]))
-        .flatten()
-        .ok_or_else(|| format!("not an event: {:?}", shorten(line)))?;
-    let json = &line[2..];
-    serde_json::from_str::<serde::de::IgnoredAny>(json)
-        .map_err(|e| format!("an event that is not JSON ({e}): {:?}", shorten(line)))?;
-    Ok(Frame { kind, json })
-}
-
-fn shorten(line: &str) -> String {
-    line.chars().take(80).collect()
+/// Writes one frame as its line ([`Frame::to_line`]).
+pub fn write_frame(out: &mut impl Write, frame: &Frame) -> std::io::Result<()> {
+    out.write_all(&frame.to_line().map_err(std::io::Error::other)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futurelab::{EventKind, Trace, WaitOp};
 
+    /// What the server checks a child's trace batch against is the executor's own event: every kind
+    /// the engine records reads back as it was written, and an event of no known kind ends the run.
     #[test]
-    fn a_frame_reads_back_as_written_even_with_newlines_in_its_text() {
-        let mut out = Vec::new();
-        let print = Printed {
-            thread: "MainThread",
-            text: "two\nlines\n",
-            t_us: 7,
-        };
-        write_frame(&mut out, FrameKind::Print, &print).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(text.matches('\n').count(), 1, "one line: {text:?}");
-        let frame = parse_frame(text.trim_end_matches('\n')).unwrap();
-        assert_eq!(frame.kind, FrameKind::Print);
-        let back: serde_json::Value = serde_json::from_str(frame.json).unwrap();
-        assert_eq!(back["text"], "two\nlines\n");
-    }
-
-    #[test]
-    fn a_line_that_is_not_a_frame_is_refused_with_what_it_was() {
-        for line in ["", "P", "P{}", "X {}", "P {", "hello world", "D {} extra"] {
-            let error = parse_frame(line).unwrap_err();
-            assert!(!error.is_empty(), "{line:?}");
-        }
-    }
-
-    #[test]
-    fn a_done_report_keeps_the_fields_the_page_reads() {
-        let done = DoneReport {
-            elapsed_ms: 12,
-            stopped: Some("why".into()),
-            ..DoneReport::default()
-        };
-        let value = serde_json::to_value(&done).unwrap();
-        for field in [
-            "elapsed_ms",
-            "error",
-            "stopped",
-            "time_limit_s",
-            "output_limit_bytes",
-            "background_errors",
-            "trace_dropped",
-        ] {
-            assert!(value.get(field).is_some(), "{field} in {value}");
-        }
-        assert!(value.get("memory_limit_bytes").is_none());
+    fn a_trace_batch_as_the_child_writes_it_reads_back_into_the_executor_s_events() {
+        let trace = Trace::new();
+        trace.record(None, EventKind::ThreadStarted);
+        trace.record(Some(1), EventKind::Submitted);
+        trace.record(
+            Some(1),
+            EventKind::WaitEnded {
+                op: WaitOp::AsCompleted,
+                position: Some(0),
+            },
+        );
+        trace.record(
+            None,
+            EventKind::QueueSize {
+                queue: "url_queue".into(),
+                size: 3,
+            },
+        );
+        let batch = Frame::Event(RunEvent::Trace(trace.events()));
+        let mut line = Vec::new();
+        write_frame(&mut line, &batch).unwrap();
+        let line = String::from_utf8(line).unwrap();
+        let (back, json) = Frame::parse_line(line.trim_end()).unwrap();
+        assert_eq!(back, batch);
+        assert!(json.starts_with(r#"[{"t_us":"#), "{json}");
+        let unknown = line.replace("queue_size", "queue_resized");
+        let error = Frame::parse_line(unknown.trim_end()).unwrap_err();
+        assert!(error.to_string().contains("queue_resized"), "{error}");
     }
 }

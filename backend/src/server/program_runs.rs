@@ -1,11 +1,12 @@
 //! `POST /api/programs`: a seed program, or a program's source, run in a process of its own
 //! ([`crate::run_child`]) and streamed to the page as server-sent events.
 //!
-//! - The body is `{"id": "A4"}` (a preset of the inventory) or `{"source": "…python…"}`, with an
-//!   optional `"time_scale"` between 0.01 and 1 and an optional `"free_threaded": true` (no GIL, as
-//!   `python3.13t`). An unknown id, a source outside the engine's subset (with every problem, each
-//!   with its line and column: the run's child reads the source, never the server), a bad scale or a
-//!   body that is not such JSON gets 400 and `{"error", …}`.
+//! - The body ([`ProgramRequest`]) is `{"id": "A4"}` (a preset of the inventory) or
+//!   `{"source": "…python…"}`, with an optional `"time_scale"` between 0.01 and 1 and an optional
+//!   `"free_threaded": true` (no GIL, as `python3.13t`). An unknown id, a source outside the
+//!   engine's subset (with every problem, each with its line and column: the run's child reads the
+//!   source, never the server), a bad scale or a body that is not such JSON gets 400 and
+//!   `{"error", …}`.
 //! - At most [`MAX_RUNS`](super::runs::MAX_RUNS) runs at once, then 429 with `Retry-After`. A run's
 //!   slot is held until its process group is gone.
 //! - Every run has a wall-clock limit: [`TIME_LIMIT`] unless `futurelab serve --run-time-limit` says
@@ -23,7 +24,9 @@
 //!   page to say in its language), what CPython would have written on standard error meanwhile, and
 //!   how many trace events went over the trace's limit). Every event the run's child wrote before it
 //!   ended is sent before `done`; a child that crashed gets a `done` that says how
-//!   ([`describe_end`]).
+//!   ([`describe_end`]). These are the types of `futurelab_protocol`, which the page reads too:
+//!   each line of the child is read into them before its JSON is relayed unchanged, and a line
+//!   that does not read as its kind ends the run.
 //! - A client that leaves stops the run. A client slower than the program slows it down: when
 //!   [`RELAYED_FRAMES`] events wait, the server stops reading the child, whose prints then wait; a
 //!   client that reads nothing for [`SLOW_CLIENT`] has its run ended.
@@ -41,7 +44,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futurelab_programs::presets;
-use serde::Deserialize;
+use futurelab_protocol::ProgramRequest;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -74,17 +77,6 @@ pub const MAX_OUTPUT_BYTES: usize = 4 << 20;
 
 /// The largest program source accepted.
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProgramRequest {
-    id: Option<String>,
-    source: Option<String>,
-    time_scale: Option<f64>,
-    /// Run without a GIL, as CPython's free-threaded build does.
-    #[serde(default)]
-    free_threaded: bool,
-}
 
 fn bad(message: impl Into<String>) -> Response {
     error_response(StatusCode::BAD_REQUEST, message)
@@ -208,11 +200,7 @@ pub(crate) async fn start(
     });
     let events = futures_util::stream::unfold(rx, |mut rx| async move {
         let frame = rx.recv().await?;
-        let name = match frame.kind {
-            FrameKind::Print => "print",
-            FrameKind::Trace => "trace",
-            _ => "done",
-        };
+        let name = frame.kind.event_name().unwrap_or("done");
         let event = Event::default().event(name).data(frame.json);
         Some((Ok::<_, Infallible>(event), rx))
     });
@@ -248,8 +236,9 @@ async fn relay(
             .map_or(limit_passed, |(at, _)| (*at).min(limit_passed));
         tokio::select! {
             frame = process.next_frame() => match frame {
-                Ok(Some(frame)) if frame.kind == FrameKind::Done => break Outcome::Done(frame.json),
-                Ok(Some(frame)) if matches!(frame.kind, FrameKind::Print | FrameKind::Trace) => {
+                Ok(Some(read)) if read.frame.kind() == FrameKind::Done => break Outcome::Done(read.json),
+                Ok(Some(read)) if matches!(read.frame.kind(), FrameKind::Print | FrameKind::Trace) => {
+                    let frame = read.relayed();
                     relayed += frame.json.len() as u64;
                     if relayed > MAX_RELAYED_BYTES {
                         break Outcome::Ended(format!(
@@ -265,8 +254,8 @@ async fn relay(
                             "the client is not reading the run's events".into(), None),
                     }
                 }
-                Ok(Some(frame)) => break Outcome::Ended(format!(
-                    "the run's process sent {:?} in the middle of its run", frame.kind), None),
+                Ok(Some(read)) => break Outcome::Ended(format!(
+                    "the run's process sent {:?} in the middle of its run", read.frame.kind()), None),
                 Ok(None) => break Outcome::Died,
                 Err(why) => break Outcome::Ended(format!("the run was ended: {why}"), None),
             },

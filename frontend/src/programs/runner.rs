@@ -8,13 +8,15 @@ use crate::i18n::Lang;
 use crate::runtime::{self, StreamError};
 use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{run, Program, RunOptions, RunReport, StopHandle};
+use futurelab_protocol::{DoneReport, ProgramChoice, ProgramRequest, RunEvent};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// What a run reported, in order. (In the browser a run in the page reports from the engine's host
-/// as JSON: hence serde.)
+/// What a run reported, in order. A run on the server reports the run protocol's events
+/// (`futurelab_protocol::RunEvent`, read by [`on_server`]), a run in the page the same in its own
+/// clock's microseconds; both also end here when the run could not be made or the engine crashed
+/// under it. (In the browser a run in the page reports from the engine's host as JSON: hence serde.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Incoming {
     Print {
@@ -36,6 +38,22 @@ pub enum Incoming {
 }
 
 impl Incoming {
+    /// What the page makes of an event of a run on the server; `None` for one it does not use.
+    fn from_server(event: RunEvent<TraceEvent>) -> Option<Incoming> {
+        Some(match event {
+            RunEvent::Print(print) => Incoming::Print {
+                text: print.text,
+                t_us: print.t_us,
+            },
+            RunEvent::Trace(batch) => Incoming::Trace(batch),
+            RunEvent::Done(done) => Incoming::Ended {
+                elapsed_us: done.elapsed_ms.saturating_mul(1000),
+                summary: Summary::from(done),
+            },
+            _ => return None,
+        })
+    }
+
     /// Whether the run reports nothing after this.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the engine's host is the browser's
     pub fn is_last(&self) -> bool {
@@ -153,9 +171,11 @@ pub fn absorb(
                 let elapsed_us = elapsed_us.max(run.now_us);
                 run.end(elapsed_us);
                 ending = Some(Ending::Ended(Summary {
-                    elapsed: Duration::from_micros(elapsed_us),
+                    done: DoneReport {
+                        elapsed_ms: elapsed_us / 1000,
+                        ..DoneReport::default()
+                    },
                     crash: Some(crash),
-                    ..Summary::default()
                 }));
             }
         }
@@ -256,64 +276,64 @@ impl Drop for Launched {
     }
 }
 
-/// How a run ended: how long it took, the uncaught exception (its traceback, as CPython prints it) or
-/// why it stopped, what CPython would have written on standard error, and whether the drawing stops
-/// early. Kept as data: [`words`](Self::words) says it in the page's language of the moment.
+/// How a run ended: the run protocol's `done` (how long it took, the uncaught exception (its
+/// traceback, as CPython prints it) or why it stopped, what CPython would have written on standard
+/// error), whether a run on the server or in this page, and whether the engine crashed under a run in
+/// the page. Kept as data: [`words`](Self::words) says it in the page's language of the moment.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
-    pub elapsed: Duration,
-    pub error: Option<String>,
-    pub stopped: Option<String>,
-    /// The time limit that stopped it (s), if that is what did: said in the page's language.
-    pub time_limit_s: Option<f64>,
-    /// The output limit that stopped it (bytes), if that is what did: likewise.
-    pub output_limit_bytes: Option<u64>,
-    /// The server's memory limit for a run (bytes), when passing it is what ended the run: likewise.
-    #[serde(default)]
-    pub memory_limit_bytes: Option<u64>,
-    pub background_errors: Vec<String>,
-    pub trace_dropped: u64,
+    /// As `done` says it; a limit it names (time, output, the server's memory) is said in the page's
+    /// language. A run in the page has no memory limit of the server's: a crash says it instead.
+    pub done: DoneReport,
     /// The engine stopped in the page under the run: why. The run ended there.
     pub crash: Option<Crash>,
 }
 
+impl From<DoneReport> for Summary {
+    /// How a run ended, as its `done` event said.
+    fn from(done: DoneReport) -> Summary {
+        Summary { done, crash: None }
+    }
+}
+
 impl Summary {
     pub fn words(&self, lang: Lang) -> String {
-        let seconds = format!("{:.2}", self.elapsed.as_secs_f64());
+        let done = &self.done;
+        let seconds = format!("{:.2}", done.elapsed_ms as f64 / 1000.0);
         if let Some(crash) = &self.crash {
             return lang.f(
                 "summary.crashed",
                 &[("seconds", &seconds), ("why", &crash.words(lang))],
             );
         }
-        let mut text = match (&self.stopped, &self.error) {
-            (Some(_), _) if self.time_limit_s.is_some() => lang.f(
+        let mut text = match (&done.stopped, &done.error) {
+            (Some(_), _) if done.time_limit_s.is_some() => lang.f(
                 "summary.time_limit",
                 &[
                     ("seconds", &seconds),
                     (
                         "limit",
-                        &format!("{:.1}", self.time_limit_s.unwrap_or_default()),
+                        &format!("{:.1}", done.time_limit_s.unwrap_or_default()),
                     ),
                 ],
             ),
-            (Some(_), _) if self.output_limit_bytes.is_some() => lang.f(
+            (Some(_), _) if done.output_limit_bytes.is_some() => lang.f(
                 "summary.output_limit",
                 &[
                     ("seconds", &seconds),
                     (
                         "mib",
-                        &(self.output_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
+                        &(done.output_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
                     ),
                 ],
             ),
-            (Some(_), _) if self.memory_limit_bytes.is_some() => lang.f(
+            (Some(_), _) if done.memory_limit_bytes.is_some() => lang.f(
                 "summary.memory_limit",
                 &[
                     ("seconds", &seconds),
                     (
                         "mib",
-                        &(self.memory_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
+                        &(done.memory_limit_bytes.unwrap_or_default() as f64 / 1_048_576.0),
                     ),
                 ],
             ),
@@ -324,10 +344,10 @@ impl Summary {
             ),
             (None, None) => lang.f("summary.finished", &[("seconds", &seconds)]),
         };
-        if self.trace_dropped > 0 {
-            text.push_str(&lang.f("summary.trace_dropped", &[("dropped", &self.trace_dropped)]));
+        if done.trace_dropped > 0 {
+            text.push_str(&lang.f("summary.trace_dropped", &[("dropped", &done.trace_dropped)]));
         }
-        for error in &self.background_errors {
+        for error in &done.background_errors {
             text.push_str("\n\n");
             text.push_str(error);
         }
@@ -345,65 +365,43 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The body of `POST /api/programs`: `what` (`{"id"}` or `{"source"}`) with these settings.
-    pub fn request(self, mut what: serde_json::Value) -> String {
-        what["time_scale"] = self.time_scale.into();
-        if self.free_threaded {
-            what["free_threaded"] = true.into();
-        }
-        what.to_string()
+    /// The body of `POST /api/programs`: `program` with these settings.
+    pub fn body(self, program: ProgramChoice) -> String {
+        let request = ProgramRequest {
+            time_scale: Some(self.time_scale),
+            free_threaded: self.free_threaded,
+            ..ProgramRequest::new(program)
+        };
+        serde_json::to_string(&request).unwrap_or_default()
     }
 }
 
-/// Asks the server to run `body` ([`Settings::request`]).
+/// What the page makes of the events of a run on the server that `text`, the stream's next chunk,
+/// completes: each read into the run protocol's types. An event the page does not know is skipped;
+/// one that does not read as its kind fails the run, saying which.
+fn server_events(parser: &mut SseParser, text: &str, lang: Lang) -> Vec<Incoming> {
+    parser
+        .push(text)
+        .into_iter()
+        .filter_map(|(name, data)| match RunEvent::from_sse(&name, &data) {
+            Ok(event) => event.and_then(Incoming::from_server),
+            Err(e) => Some(Incoming::Failed(
+                lang.f("run.unreadable_event", &[("event", &name), ("error", &e)]),
+            )),
+        })
+        .collect()
+}
+
+/// Asks the server to run `body` ([`Settings::body`]).
 pub fn on_server(lang: Lang, body: String) -> Launched {
     let inbox = Inbox::default();
-    let parser = RefCell::new(SseParser::default());
+    let mut parser = SseParser::default();
     let (events, end) = (inbox.clone(), inbox.clone());
     let stream = runtime::post_event_stream(
         "api/programs",
         body,
         move |text| {
-            for (name, data) in parser.borrow_mut().push(&text) {
-                let json: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-                let item = match name.as_str() {
-                    "print" => Incoming::Print {
-                        text: json["text"].as_str().unwrap_or_default().to_string(),
-                        t_us: json["t_us"].as_u64().unwrap_or_default(),
-                    },
-                    "trace" => match serde_json::from_value::<Vec<TraceEvent>>(json) {
-                        Ok(batch) => Incoming::Trace(batch),
-                        Err(e) => {
-                            Incoming::Failed(lang.f("run.unreadable_trace", &[("error", &e)]))
-                        }
-                    },
-                    "done" => {
-                        let strings = |key: &str| -> Vec<String> {
-                            json[key]
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .filter_map(|v| v.as_str().map(str::to_string))
-                                .collect()
-                        };
-                        let elapsed_ms = json["elapsed_ms"].as_u64().unwrap_or_default();
-                        Incoming::Ended {
-                            summary: Summary {
-                                elapsed: Duration::from_millis(elapsed_ms),
-                                error: json["error"].as_str().map(str::to_string),
-                                stopped: json["stopped"].as_str().map(str::to_string),
-                                time_limit_s: json["time_limit_s"].as_f64(),
-                                output_limit_bytes: json["output_limit_bytes"].as_u64(),
-                                memory_limit_bytes: json["memory_limit_bytes"].as_u64(),
-                                background_errors: strings("background_errors"),
-                                trace_dropped: json["trace_dropped"].as_u64().unwrap_or_default(),
-                                crash: None,
-                            },
-                            elapsed_us: elapsed_ms * 1000,
-                        }
-                    }
-                    _ => continue,
-                };
+            for item in server_events(&mut parser, &text, lang) {
                 put(&events, item);
             }
         },
@@ -534,8 +532,8 @@ pub fn run_here(
         put_after_batch(
             &ended,
             Incoming::Ended {
-                summary: Summary {
-                    elapsed: report.elapsed,
+                summary: Summary::from(DoneReport {
+                    elapsed_ms: report.elapsed.as_millis() as u64,
                     error: report.error.clone(),
                     stopped: report.stopped.clone(),
                     time_limit_s: report.time_limit_reached.map(|l| l.as_secs_f64()),
@@ -544,8 +542,7 @@ pub fn run_here(
                     memory_limit_bytes: None,
                     background_errors: report.background_errors.clone(),
                     trace_dropped: trace.dropped(),
-                    crash: None,
-                },
+                }),
                 elapsed_us: report.elapsed.as_micros() as u64,
             },
         );
@@ -578,6 +575,78 @@ mod tests {
         }
     }
 
+    /// A run on the server's stream, as the server sends it, reads into the page's reports: prints,
+    /// trace batches and `done` with everything it says; an event the page does not know is skipped,
+    /// and one that does not read fails the run, naming it.
+    #[test]
+    fn a_server_run_s_events_read_into_the_page_s_reports() {
+        let stream = concat!(
+            "event: print\ndata: {\"thread\":\"MainThread\",\"text\":\"hi\\n\",\"t_us\":1060}\n\n",
+            ": keep-alive\n\n",
+            "event: trace\ndata: [{\"t_us\":950,\"future\":null,\"thread\":\"MainThread\",\"kind\":\"thread_started\"}]\n\n",
+            "event: progress\ndata: {}\n\n",
+            "event: done\ndata: {\"elapsed_ms\":1200,\"error\":null,\"stopped\":\"the run was ended: it used more memory than 1 GiB allows\",",
+            "\"time_limit_s\":null,\"output_limit_bytes\":null,\"memory_limit_bytes\":1073741824,\"background_errors\":[\"Exception in thread\"],\"trace_dropped\":2}\n\n",
+        );
+        let mut parser = SseParser::default();
+        // Cut anywhere, as the network cuts it.
+        let (first, rest) = stream.split_at(70);
+        let mut got = server_events(&mut parser, first, Lang::En);
+        got.extend(server_events(&mut parser, rest, Lang::En));
+        let [Incoming::Print { text, t_us }, Incoming::Trace(batch), Incoming::Ended {
+            summary,
+            elapsed_us,
+        }] = &got[..]
+        else {
+            panic!("{got:?}");
+        };
+        assert_eq!((text.as_str(), *t_us), ("hi\n", 1060));
+        assert_eq!(batch[0].thread, "MainThread");
+        assert_eq!(batch[0].kind, futurelab::EventKind::ThreadStarted);
+        assert_eq!(*elapsed_us, 1_200_000);
+        assert_eq!(summary.done.memory_limit_bytes, Some(1 << 30));
+        assert_eq!(summary.done.trace_dropped, 2);
+        assert_eq!(summary.done.background_errors, ["Exception in thread"]);
+        assert_says(
+            summary,
+            "the run used more than 1024 MiB of memory",
+            "超过了 1024 MiB",
+        );
+        let bad = server_events(
+            &mut parser,
+            "event: print\ndata: {\"text\":\"hi\"}\n\n",
+            Lang::En,
+        );
+        let [Incoming::Failed(why)] = &bad[..] else {
+            panic!("{bad:?}");
+        };
+        assert!(
+            why.starts_with("the server sent an unreadable print event: missing field"),
+            "{why}"
+        );
+    }
+
+    /// The body of `POST /api/programs` is the one the page sent before the protocol's types.
+    #[test]
+    fn a_run_on_the_server_is_asked_with_the_protocol_s_request() {
+        let real_time = Settings {
+            time_scale: 1.0,
+            free_threaded: false,
+        };
+        assert_eq!(
+            real_time.body(ProgramChoice::Id("A4".into())),
+            r#"{"id":"A4","time_scale":1.0}"#
+        );
+        let free = Settings {
+            time_scale: 0.1,
+            free_threaded: true,
+        };
+        assert_eq!(
+            free.body(ProgramChoice::Source("print(1)\n".into())),
+            r#"{"source":"print(1)\n","time_scale":0.1,"free_threaded":true}"#
+        );
+    }
+
     /// Asks that `summary` says `en` in English and `zh` in Chinese.
     fn assert_says(summary: &Summary, en: &str, zh: &str) {
         let (said_en, said_zh) = (summary.words(Lang::En), summary.words(Lang::ZhCn));
@@ -593,17 +662,17 @@ mod tests {
             "import time\nwhile True:\n    time.sleep(0.01)\n",
             Duration::from_millis(300),
         );
-        assert_eq!(summary.time_limit_s, Some(0.3));
+        assert_eq!(summary.done.time_limit_s, Some(0.3));
         assert_says(
             &summary,
             "the run reached its time limit of 0.3 s.",
             "达到了 0.3 秒的时间限制",
         );
-        let asked = Summary {
+        let asked = Summary::from(DoneReport {
             time_limit_s: None,
             stopped: Some("stopped from the page".into()),
-            ..summary
-        };
+            ..summary.done
+        });
         assert!(asked.words(Lang::En).contains(": stopped from the page."));
     }
 
@@ -611,12 +680,12 @@ mod tests {
     /// in the page's language.
     #[test]
     fn a_run_the_server_ended_at_its_memory_limit_is_said_in_the_page_language() {
-        let summary = Summary {
-            elapsed: Duration::from_millis(1200),
+        let summary = Summary::from(DoneReport {
+            elapsed_ms: 1200,
             stopped: Some("the run was ended: it used more memory than 1 GiB allows".into()),
             memory_limit_bytes: Some(1 << 30),
-            ..Summary::default()
-        };
+            ..DoneReport::default()
+        });
         assert_says(
             &summary,
             "the run used more than 1024 MiB of memory",
@@ -636,7 +705,7 @@ mod tests {
             .sum();
         assert!(printed <= PAGE_MAX_OUTPUT_BYTES && printed > PAGE_MAX_OUTPUT_BYTES - 1000);
         assert_eq!(
-            summary.output_limit_bytes,
+            summary.done.output_limit_bytes,
             Some(PAGE_MAX_OUTPUT_BYTES as u64)
         );
         assert_says(
@@ -724,9 +793,11 @@ mod tests {
         );
         assert_eq!(detail("{}"), Crash::Failed("no reason given".into()));
         let summary = Summary {
-            elapsed: Duration::from_millis(2500),
+            done: DoneReport {
+                elapsed_ms: 2500,
+                ..DoneReport::default()
+            },
             crash: Some(oom),
-            ..Summary::default()
         };
         assert_says(
             &summary,

@@ -284,10 +284,9 @@ pub fn post_event_stream(
                     Err(_) => None,
                 }
                 .unwrap_or_default();
-                let message = serde_json::from_str::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|v| v["error"].as_str().map(str::to_string))
-                    .unwrap_or(text);
+                // Every error of the server is `{"error"}` (a rejected program's with its problems).
+                let message = serde_json::from_str::<futurelab_protocol::Rejection>(&text)
+                    .map_or(text, |rejection| rejection.error);
                 return Err(StreamError::Refused {
                     status,
                     reason: message,
