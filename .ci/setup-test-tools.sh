@@ -22,13 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm ci only when the installed packages do not match the lock file.
-lock=tests/e2e/package-lock.json
-stamp=tests/e2e/node_modules/.installed-lock
-if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-  say "installing playwright-core (npm ci)"
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$lock" "$stamp"
-fi
+./.ci/npm-ci.sh tests/e2e playwright-core
 # pip only when the pinned versions are not all there already.
 if ! python3 - tests/python/requirements.txt <<'PY'
 import sys

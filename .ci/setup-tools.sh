@@ -4,6 +4,8 @@
 #   - trunk 0.21.14 (0.22 needs a newer rustc than this machine's stable)
 #   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate pinned in Cargo.toml
 #   - wasm-opt for the release page: npm's binaryen, pinned by tools/wasm-opt/package-lock.json
+#   - the code editor's packages (CodeMirror, esbuild), pinned by frontend/editor/package-lock.json; trunk
+#     bundles them before each build (frontend/editor/build.sh, a hook in Trunk.toml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,12 +33,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\b"; th
   # No --locked: the registry mirror here lacks one crate version its lock file names.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
-# npm ci only when the installed package does not match the lock file.
-lock=tools/wasm-opt/package-lock.json
-stamp=tools/wasm-opt/node_modules/.installed-lock
-if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-  say "installing wasm-opt (npm's binaryen)"
-  (cd tools/wasm-opt && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$lock" "$stamp"
-fi
+# npm ci only when the installed packages do not match the lock file.
+./.ci/npm-ci.sh tools/wasm-opt "wasm-opt (npm's binaryen)"
+./.ci/npm-ci.sh frontend/editor "the code editor's packages (CodeMirror, esbuild)"
 say "build tools ready: $(trunk --version), $(wasm-bindgen --version), $(tools/wasm-opt/node_modules/.bin/wasm-opt --version)"

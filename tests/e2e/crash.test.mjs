@@ -1,10 +1,10 @@
 // The engine crashing in the page (#24): a program that exhausts the page's memory makes the engine
 // abort (in the browser a failed allocation is a trap, as a panic is). The page must say so at once, in
 // its language, show the run as ended, and run the next program in the same page on fresh workers.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, collectErrors, launchBrowser, runToEnd, startServer } from "./support.mjs";
+import { ARTIFACTS, collectErrors, runToEnd, serverAndBrowser, setSource } from "./support.mjs";
 
 // A megabyte at a time until the page's memory (1 GiB, .cargo/config.toml) is gone.
 const MEMORY_HOG = "a = []\nwhile True:\n    a.append('x' * 999999)\n";
@@ -51,26 +51,18 @@ async function until(check, ms, what) {
   }
 }
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const the = serverAndBrowser();
 
 test("a run that exhausts the page's memory ends at once, says why in English and Chinese, and the next run in the same page works", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await the.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = collectErrors(page);
   const warnings = [];
   page.on("console", (msg) => {
     if (msg.type() === "warning") warnings.push(msg.text());
   });
-  await page.goto(`${server.url}/`);
+  await page.goto(`${the.server.url}/`);
   await page.getByTestId("program-select").waitFor({ timeout: 30_000 });
-  await page.getByTestId("program-source").fill(MEMORY_HOG);
+  await setSource(page, MEMORY_HOG);
 
   await crashInPage(page, warnings);
   const status = page.getByTestId("program-status");
@@ -99,7 +91,7 @@ test("a run that exhausts the page's memory ends at once, says why in English an
   await page.screenshot({ path: join(ARTIFACTS, "crash-then-a4.png"), fullPage: false });
 
   // The restarted workers survive a crash of their own the same way, and the page runs on after it.
-  await page.getByTestId("program-source").fill(MEMORY_HOG);
+  await setSource(page, MEMORY_HOG);
   await crashInPage(page, warnings);
   await page.getByTestId("program-select").selectOption("A4");
   await runToEnd(page, "program-run-page", 60_000);

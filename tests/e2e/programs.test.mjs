@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, BINARY, collectErrors, launchBrowser, startCluster, startServer, streamText, runToEnd } from "./support.mjs";
+import { ARTIFACTS, BINARY, collectErrors, launchBrowser, setSource, sourceOf, startCluster, startServer, streamText, runToEnd } from "./support.mjs";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +42,7 @@ test("C7 shows its own Python and prints what CPython prints, in order", async (
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("C7");
   await page.getByTestId("program-speed").selectOption("0.02");
-  const source = await page.getByTestId("program-source").inputValue();
+  const source = await sourceOf(page);
   assert.match(source, /future = pool\.submit\(task, i\)/);
   assert.match(source, /print\(f'\{currentThread\(\)\.name\} 在执行任务 \{i\}'\)/);
   await page.getByTestId("program-run").click();
@@ -72,7 +72,7 @@ test("the Rust tab shows the same program against futurelab's API, with the file
   await page.screenshot({ path: join(ARTIFACTS, "programs-rust-a8.png"), fullPage: false });
   // An edit of the Python leaves the Rust the seed's, and says so.
   await page.getByTestId("program-tab-python").click();
-  await page.getByTestId("program-source").fill((await page.getByTestId("program-source").inputValue()).replace("FR ZZ", "FR XX"));
+  await setSource(page, (await sourceOf(page)).replace("FR ZZ", "FR XX"));
   await page.getByTestId("program-tab-rust").click();
   assert.match(await page.getByTestId("program-rust").textContent(), /This is the seed's program, not your edit/);
   await page.getByTestId("program-select").selectOption("D26");
@@ -84,7 +84,7 @@ test("the Rust tab shows the same program against futurelab's API, with the file
 test("a run stops when asked, in the page and on the server; its trace and console export", async () => {
   const { page, errors } = await open();
   // A program that would run until the run's limit.
-  await page.getByTestId("program-source").fill("import time\nwhile True:\n    time.sleep(0.05)\n");
+  await setSource(page, "import time\nwhile True:\n    time.sleep(0.05)\n");
   for (const [button, said] of [["program-run-page", /stopped from the page/], ["program-run", /Stopped from the page/]]) {
     await page.getByTestId(button).click();
     await page.locator('[data-testid="program-status"][data-state="running"]').waitFor({ timeout: 30_000 });
@@ -487,12 +487,11 @@ test("the editor changes a value and removes a task; a syntax error is named and
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("A4");
   await page.getByTestId("program-speed").selectOption("0.02");
-  const editor = page.getByTestId("program-source");
-  const seed = await editor.inputValue();
+  const seed = await sourceOf(page);
   assert.match(seed, /executor\.map\(loiter, range\(5\)\)/);
   // Three tasks instead of five, on two workers instead of three (loiter(1) and loiter(2) overlap, so
   // both workers start whichever way loiter(0)'s instant return races the next submit).
-  await editor.fill(seed.replace("range(5)", "range(3)").replace("max_workers=3", "max_workers=2"));
+  await setSource(page, seed.replace("range(5)", "range(3)").replace("max_workers=3", "max_workers=2"));
   await page.getByTestId("program-reset").waitFor();
   await runToEnd(page, "program-run", 60_000);
   const results = (await page.getByTestId("program-console").textContent()).split("\n").filter((l) => /result \d: /.test(l));
@@ -503,17 +502,17 @@ test("the editor changes a value and removes a task; a syntax error is named and
   assert.deepEqual(lanes.toSorted(), ["MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1"]);
 
   // A syntax error: named with its line and column, and Run is disabled.
-  await editor.fill(seed.replace("def loiter(n):", "def loiter(n)"));
+  await setSource(page, seed.replace("def loiter(n):", "def loiter(n)"));
   await page.locator('[data-testid="program-problem"].problem').filter({ hasText: /line \d+, column \d+/ }).waitFor();
   assert.equal(await page.getByTestId("program-run").isDisabled(), true);
   // Two: both listed, each with its place.
-  await editor.fill(seed.replace("def loiter(n):", "def loiter(n)").replace("def main():", "def main()"));
+  await setSource(page, seed.replace("def loiter(n):", "def loiter(n)").replace("def main():", "def main()"));
   const problems = await page.getByTestId("program-problems").locator("li").allTextContents();
   assert.equal(problems.length, 2, problems.join("\n"));
   assert.ok(problems.every((p) => /^line \d+, column \d+: /.test(p)), problems.join("\n"));
   // Back to the seed's text.
   await page.getByTestId("program-reset").click();
-  assert.equal(await editor.inputValue(), seed);
+  assert.equal(await sourceOf(page), seed);
   assert.equal(await page.getByTestId("program-run").isDisabled(), false);
   await page.screenshot({ path: join(ARTIFACTS, "programs-editor.png"), fullPage: true });
   assert.deepEqual(errors, []);
@@ -557,7 +556,7 @@ test("programs run in this page, each thread a Web Worker of its own", async () 
 
   // More threads than the page has cores: fifty, each on its own Web Worker; and recursion deeper than
   // a browser thread's stack is Python's RecursionError, not a dead thread.
-  await page.getByTestId("program-source").fill([
+  await setSource(page, [
     "import threading",
     "done = []",
     "def work(i):",
@@ -584,7 +583,7 @@ test("programs run in this page, each thread a Web Worker of its own", async () 
 
   // The machine as Python sees it: os.cpu_count() is the browser's hardwareConcurrency, and an executor
   // made without max_workers gets CPython's min(32, cpus + 4) workers.
-  await page.getByTestId("program-source").fill([
+  await setSource(page, [
     "import os, threading, time",
     "from concurrent.futures import ThreadPoolExecutor",
     "def nap(i):",
@@ -669,6 +668,8 @@ test("the program editor adds, moves, edits and removes blocks, shows a problem 
   const labels = () => page.locator('[data-testid="outline-block"] .outline-label').allTextContents();
   const row = (text) => page.locator('[data-testid="outline-block"]', { has: page.locator(".outline-label", { hasText: text }) });
   const add = (what) => page.locator(`[data-testid="outline-add"][data-addition="${what}"]`).click();
+  // The outline is the editor's second view, a tab beside the code.
+  await page.getByTestId("program-tab-outline").click();
   assert.deepEqual(await labels(), ["import time", "from concurrent import futures", "def display(*args):", "def loiter(n):",
     "def main():", "if __name__ == '__main__':"]);
 
@@ -687,12 +688,13 @@ test("the program editor adds, moves, edits and removes blocks, shows a problem 
   await row("def task(n):").getByTestId("outline-up").click();
   assert.deepEqual((await labels()).slice(5), ["def task(n):", "def main():", "with ThreadPoolExecutor(max_workers=3) as executor:", "print('done')"]);
 
-  // Edit a block as a whole: shorter sleeps.
+  // Edit a block as a whole: shorter sleeps, still 0.8 s apart (the order they finish in is what the run
+  // shows, and a thread that starts late on a busy machine must not reorder them).
   await row("with ThreadPoolExecutor").getByTestId("outline-edit").click();
   const draft = page.getByTestId("outline-text");
-  await draft.fill((await draft.inputValue()).replace("[3, 1, 2]", "[0.3, 0.1, 0.2]"));
+  await draft.fill((await draft.inputValue()).replace("[3, 1, 2]", "[2.4, 0.8, 1.6]"));
   await page.getByTestId("outline-apply").click();
-  assert.match(await page.getByTestId("program-source").inputValue(), /executor\.submit\(task, n\) for n in \[0\.3, 0\.1, 0\.2\]/);
+  assert.match(await sourceOf(page), /executor\.submit\(task, n\) for n in \[2\.4, 0\.8, 1\.6\]/);
 
   // A problem is shown beside the block it is in, and the run waits until it is gone.
   await row("print('done')").getByTestId("outline-edit").click();
@@ -707,37 +709,40 @@ test("the program editor adds, moves, edits and removes blocks, shows a problem 
   assert.equal(await page.getByTestId("outline-problem").count(), 0);
 
   // The edit is in the URL: a reload opens it as it was.
-  const source = await page.getByTestId("program-source").inputValue();
+  const source = await sourceOf(page);
   const shown = await labels();
   await page.waitForFunction(() => location.hash.startsWith("#source="));
   await page.reload();
+  await page.getByTestId("program-tab-outline").click();
   await page.getByTestId("program-outline").waitFor();
-  assert.equal(await page.getByTestId("program-source").inputValue(), source);
+  assert.equal(await sourceOf(page), source);
   assert.deepEqual(await labels(), shown);
 
-  // A block's draft belongs to the text it was begun on: typed over in the textarea, it is dropped.
+  // A block's draft belongs to the text it was begun on: typed over in the code editor, it is dropped.
   await row("def task(n):").getByTestId("outline-edit").click();
   assert.equal(await page.getByTestId("outline-text").count(), 1);
-  await page.getByTestId("program-source").fill(`${source}# the end\n`);
+  await page.getByTestId("program-tab-python").click();
+  await setSource(page, `${source}# the end\n`);
+  await page.getByTestId("program-tab-outline").click();
   await page.getByTestId("outline-text").waitFor({ state: "detached" });
 
   // And it runs: as_completed hands back the shortest sleep first.
   await page.getByTestId("program-speed").selectOption("1");
   await runToEnd(page, "program-run-page");
-  assert.deepEqual((await page.getByTestId("program-console").textContent()).trim().split("\n"), ["0.1", "0.2", "0.3"]);
+  assert.deepEqual((await page.getByTestId("program-console").textContent()).trim().split("\n"), ["0.8", "1.6", "2.4"]);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
 test("links: an edit survives a reload, and a version 1 scenario link opens as its program", async () => {
   const { page, errors } = await open("/?programs#program=D5");
-  assert.match(await page.getByTestId("program-source").inputValue(), /def draw\(account, amount\)/);
-  const edited = (await page.getByTestId("program-source").inputValue()).replace("Account(1000)", "Account(2000)");
-  await page.getByTestId("program-source").fill(edited);
+  assert.match(await sourceOf(page), /def draw\(account, amount\)/);
+  const edited = (await sourceOf(page)).replace("Account(1000)", "Account(2000)");
+  await setSource(page, edited);
   await page.waitForFunction(() => location.hash.startsWith("#source=") && location.hash.endsWith("&from=D5"));
   await page.reload();
   await page.getByTestId("program-source").waitFor();
-  assert.equal(await page.getByTestId("program-source").inputValue(), edited);
+  await page.waitForFunction((edited) => document.querySelector('[data-testid="program-source"]').editorText() === edited, edited);
   // It opens under the program it is an edit of: its lesson, and the way back to the seed's text.
   assert.equal(await page.getByTestId("program-select").inputValue(), "D5");
   assert.equal(await page.getByTestId("lesson").getAttribute("data-lesson"), "gil");
@@ -745,7 +750,7 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
 
   // A version 1 playground link opens as the program its scenario converts to, and runs.
   const { page: playground } = await open("/?scenarios#preset=loiter-map");
-  const converted = await playground.getByTestId("program-source").inputValue();
+  const converted = await sourceOf(playground);
   assert.match(converted, /def loiter_1\(\):/);
   assert.match(converted, /with ThreadPoolExecutor\(max_workers=3\) as executor:/);
   const run = await runInPage(playground, "0.1");
@@ -755,7 +760,7 @@ test("links: an edit survives a reload, and a version 1 scenario link opens as i
   // A version 1 link shared before the page opened on programs (`/#preset=…`) opens as its program: a
   // program of its own, with no seed program's lesson or Rust beside it.
   const { page: shared } = await open("/#preset=loiter-map");
-  assert.match(await shared.getByTestId("program-source").inputValue(), /def loiter_1\(\):/);
+  assert.match(await sourceOf(shared), /def loiter_1\(\):/);
   assert.equal(await shared.getByTestId("program-select").inputValue(), "");
   assert.match(await shared.getByTestId("program-description").textContent(), /A program of your own/);
   assert.equal(await shared.getByTestId("lesson").count(), 0);

@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -169,4 +170,42 @@ export async function streamText(stream) {
   const chunks = [];
   for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The program's text in the page's code editor. CodeMirror draws only the lines in view, so the editor
+ * is asked (the editable element carries `editorText`, frontend/editor/src/codemirror.js).
+ */
+export async function sourceOf(page) {
+  const editor = page.getByTestId("program-source");
+  await editor.waitFor({ state: "attached", timeout: 30_000 });
+  return editor.evaluate((e) => e.editorText());
+}
+
+/**
+ * Replaces the program's text as a learner would with the keyboard: into the editor, everything
+ * selected, the new text typed in one go (as a paste would); resolves once the editor holds it.
+ */
+export async function setSource(page, text) {
+  await page.getByTestId("program-source").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(text);
+  await page.waitForFunction((text) => document.querySelector('[data-testid="program-source"]').editorText() === text, text);
+}
+
+/**
+ * For a test file: a server (`startServer(serverArgs)`) and the browser, started before its tests and
+ * stopped after them. The object returned holds them as `server` and `browser` once started.
+ */
+export function serverAndBrowser(serverArgs = []) {
+  const both = {};
+  before(async () => {
+    both.server = await startServer(serverArgs);
+    both.browser = await launchBrowser();
+  });
+  after(async () => {
+    await both.browser?.close();
+    await both.server?.stop();
+  });
+  return both;
 }

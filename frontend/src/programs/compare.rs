@@ -4,12 +4,14 @@
 //! and one program with the GIL against the same program free-threaded (D12: CPU work on threads).
 
 use super::console::Console;
+use super::controls::{Place, SPEEDS};
 use super::model::ProgramRun;
 use super::runner::Ending;
 use super::runner::{self, Incoming, Launched};
-use super::{futures, preset_of, timeline, Place, DRAIN_MS, SPEEDS};
+use super::{futures, preset_of, timeline, DRAIN_MS};
 use crate::i18n::{use_lang, Lang};
 use futurelab_programs::presets;
+use futurelab_protocol::ProgramChoice;
 use gloo_timers::callback::Interval;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -191,10 +193,10 @@ fn launch(lang: Lang, choice: Choice, time_scale: f64, place: Place) -> Result<L
     match place {
         Place::Server => Ok(runner::on_server(
             lang,
-            settings.request(if choice.edit.is_some() {
-                serde_json::json!({ "source": source })
+            settings.body(if choice.edit.is_some() {
+                ProgramChoice::Source(source)
             } else {
-                serde_json::json!({ "id": preset.id })
+                ProgramChoice::Id(preset.id.to_string())
             }),
         )),
         Place::Page => runner::in_page(&source, settings, runner::page_limit(preset.hangs_for)),

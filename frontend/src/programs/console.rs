@@ -35,6 +35,48 @@ impl Console {
     }
 }
 
+/// What a traceback says before the line of the program it names.
+const PROGRAM_FRAME: &str = "File \"<program>\", ";
+
+/// Where each traceback frame of the program names its line: `(start, end, n)` of each `line n` that
+/// follows `File "<program>", ` in `text`.
+pub fn program_lines(text: &str) -> Vec<(usize, usize, u32)> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices(PROGRAM_FRAME) {
+        let start = at + PROGRAM_FRAME.len();
+        let Some(digits) = text[start..].strip_prefix("line ") else {
+            continue;
+        };
+        let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(n) = digits[..len].parse() {
+            found.push((start, start + "line ".len() + len, n));
+        }
+    }
+    found
+}
+
+/// `text` with each traceback frame's `line n` a button that hands `n` to `on_line` (which puts the
+/// editor's cursor there).
+pub fn with_line_links(text: &str, on_line: &yew::Callback<u32>) -> yew::Html {
+    use yew::html;
+    let lines = program_lines(text);
+    if lines.is_empty() {
+        return html! { { text.to_string() } };
+    }
+    let mut parts = Vec::with_capacity(2 * lines.len() + 1);
+    let mut from = 0;
+    for (start, end, n) in lines {
+        parts.push(html! { { text[from..start].to_string() } });
+        parts.push(html! {
+            <button type="button" class="line-link" data-testid="traceback-line" data-line={n.to_string()}
+                onclick={on_line.reform(move |_: yew::MouseEvent| n)}>{ &text[start..end] }</button>
+        });
+        from = end;
+    }
+    parts.push(html! { { text[from..].to_string() } });
+    parts.into_iter().collect()
+}
+
 /// Lines in one block of the shown console.
 const LINES_PER_BLOCK: usize = 256;
 
@@ -59,7 +101,18 @@ pub fn blocks(text: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{blocks, Console, LINES_PER_BLOCK};
+    use super::{blocks, program_lines, Console, LINES_PER_BLOCK};
+
+    #[test]
+    fn a_traceback_names_the_lines_of_the_program() {
+        let text = "Traceback (most recent call last):\n  File \"<program>\", line 29, in <module>\n  \
+                    File \"<program>\", line 7\nFile \"x.py\", line 3\nValueError: File \"<program>\", line\n";
+        let found = program_lines(text);
+        assert_eq!(found.iter().map(|f| f.2).collect::<Vec<_>>(), [29, 7]);
+        assert!(found
+            .iter()
+            .all(|&(s, e, n)| text[s..e] == format!("line {n}")));
+    }
 
     #[test]
     fn the_blocks_of_a_console_are_its_text_cut_at_line_ends() {

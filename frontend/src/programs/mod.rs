@@ -8,6 +8,8 @@
 
 mod compare;
 mod console;
+mod controls;
+mod editor;
 #[cfg(target_arch = "wasm32")]
 mod engine;
 mod futures;
@@ -20,13 +22,16 @@ mod replay;
 mod runner;
 mod rust_pane;
 mod server_status;
+mod source;
 mod sse;
 mod timeline;
 
 use crate::i18n::{use_lang, Lang};
 use crate::runtime;
 use console::Console;
+use controls::{Can, Place};
 use futurelab_programs::presets::{self, Preset};
+use futurelab_protocol::ProgramChoice;
 use gloo_timers::callback::Interval;
 use model::{ProgramRun, Replayer};
 use runner::{Incoming, Launched};
@@ -37,23 +42,6 @@ use yew::prelude::*;
 
 /// How often the page takes in what a run reported.
 const DRAIN_MS: u32 = 50;
-
-/// Where a run happens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Page,
-    Server,
-}
-
-/// The speeds a run can go at: (time scale, its label's key). 1 is real time, 0.1 ten times faster.
-const SPEEDS: &[(f64, &str)] = &[
-    (1.0, "speed.real_time"),
-    (0.2, "speed.x5"),
-    (0.1, "speed.x10"),
-    (0.05, "speed.x20"),
-    (0.02, "speed.x50"),
-    (0.01, "speed.x100"),
-];
 
 /// The program shown first.
 const FIRST: &str = "A4";
@@ -81,6 +69,8 @@ struct View {
     status: Status,
     /// Counts runs, so that a run's late events never reach the next one's console.
     generation: u32,
+    /// The line a traceback's link asked the editor to show, with the count of such asks.
+    go_to: Option<(u32, u32)>,
 }
 
 /// The run's trace events as they arrived: shared, not copied, as batches come (the export reads it).
@@ -117,6 +107,8 @@ enum Action {
     Stop,
     /// The replay's cursor moved (`None`: follow the run).
     Cursor(Option<u64>),
+    /// Show this line of the program in the editor (a traceback's link was clicked).
+    GoTo(u32),
     /// What the current run reported since the last batch.
     Batch {
         generation: u32,
@@ -150,9 +142,11 @@ impl Reducible for View {
                     trace: TraceLog::default(),
                     status: Status::Idle,
                     generation: v.generation + 1,
+                    go_to: None,
                 }
             }
             Action::Cursor(at) => v.cursor = at,
+            Action::GoTo(line) => v.go_to = Some((v.go_to.map_or(0, |(n, _)| n) + 1, line)),
             Action::Start(place) => {
                 v.console = Console::default();
                 v.cursor = v.linked_cursor.take();
@@ -242,9 +236,9 @@ fn untouched(view: &View) -> Option<&'static Preset> {
 /// What the server is asked to run: the preset by its id while its text is untouched (it keeps the
 /// preset's own time limit), else the edited text.
 fn request_body(view: &View) -> String {
-    view.settings.request(match untouched(view) {
-        Some(preset) => serde_json::json!({ "id": preset.id }),
-        None => serde_json::json!({ "source": view.source }),
+    view.settings.body(match untouched(view) {
+        Some(preset) => ProgramChoice::Id(preset.id.to_string()),
+        None => ProgramChoice::Source(view.source.clone()),
     })
 }
 
@@ -273,6 +267,7 @@ pub fn programs() -> Html {
             trace: TraceLog::default(),
             status: Status::Idle,
             generation: 0,
+            go_to: None,
         }
     });
     {
@@ -306,40 +301,25 @@ pub fn programs() -> Html {
     let found = use_memo(view.source.clone(), |source| {
         Rc::new(futurelab_programs::check_program(source))
     });
-    let problems: Vec<String> = found.iter().map(ToString::to_string).collect();
-    let problem = problems.first().cloned();
     let edited = preset.is_some_and(|p| view.source != p.source);
-    let show_rust = use_state(|| false);
-    let tab = |rust: bool| {
-        let show_rust = show_rust.clone();
-        Callback::from(move |_| show_rust.set(rust))
-    };
     let edit = {
         let view = view.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            view.dispatch(Action::Edit(area.value()));
-        })
+        Callback::from(move |text: String| view.dispatch(Action::Edit(text)))
     };
     let reset = {
         let view = view.clone();
-        Callback::from(move |_: MouseEvent| view.dispatch(Action::Reset))
+        Callback::from(move |()| view.dispatch(Action::Reset))
     };
-
     let pick = {
         let (view, current) = (view.clone(), current.clone());
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(p) = presets::get(&select.value()) {
-                current.borrow_mut().take();
-                view.dispatch(Action::Pick(p.id));
-            }
+        Callback::from(move |id: &'static str| {
+            current.borrow_mut().take();
+            view.dispatch(Action::Pick(id));
         })
     };
-
     let stop = {
         let (view, current) = (view.clone(), current.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             if let Some((_, launched)) = current.borrow_mut().as_mut() {
                 launched.stop(lang.t("run.stopped_from_page"));
             }
@@ -367,28 +347,17 @@ pub fn programs() -> Html {
             );
         })
     };
-
     let speed = {
         let view = view.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(scale) = select.value().parse::<f64>() {
-                view.dispatch(Action::Speed(scale));
-            }
-        })
+        Callback::from(move |scale: f64| view.dispatch(Action::Speed(scale)))
     };
-
     let free_threaded = {
         let view = view.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            view.dispatch(Action::FreeThreaded(input.checked()));
-        })
+        Callback::from(move |on: bool| view.dispatch(Action::FreeThreaded(on)))
     };
-
-    let start = |place: Place| {
+    let start = {
         let (view, current) = (view.clone(), current.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |place: Place| {
             current.borrow_mut().take();
             let launched = match place {
                 Place::Server => Ok(runner::on_server(lang, request_body(&view))),
@@ -409,6 +378,10 @@ pub fn programs() -> Html {
             }
         })
     };
+    let go_to = {
+        let view = view.clone();
+        Callback::from(move |line: u32| view.dispatch(Action::GoTo(line)))
+    };
     // What the page's engine cannot do: start processes (a browser has none).
     let page_can_run = untouched(&view).is_none_or(|p| !p.starts_processes);
     // Whether a futurelab server serves this page (not a static copy of it), and where its process
@@ -421,6 +394,32 @@ pub fn programs() -> Html {
         });
     }
     let no_server = *server == ServerStatus::Absent;
+    let running = matches!(view.status, Status::Running(_));
+    let can = Can {
+        running,
+        blocked: !found.is_empty(),
+        run_in_page: page_can_run,
+        no_server,
+    };
+    // Ctrl+Enter (Cmd+Enter), in the editor or anywhere on the page: the first Run button that can.
+    let run = {
+        let start = start.clone();
+        Callback::from(move |()| {
+            if let Some(place) = controls::default_place(can) {
+                start.emit(place);
+            }
+        })
+    };
+    let on_key = {
+        let run = run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            // The editor handles its own (and says so by preventing the default).
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) && !e.default_prevented() {
+                e.prevent_default();
+                run.emit(());
+            }
+        })
+    };
     // Replay: the moments something happened, and the run as it stood at the cursor.
     let trace_len = view.trace.0.borrow().len();
     let moments = {
@@ -467,7 +466,6 @@ pub fn programs() -> Html {
     };
     let mentions_processes =
         view.source.contains("ProcessPoolExecutor") || view.source.contains("multiprocessing");
-    let running = matches!(view.status, Status::Running(_));
 
     // Tests tell one run's end from the last one's by it: it counts picks, runs and stops.
     let generation = view.generation.to_string();
@@ -485,10 +483,10 @@ pub fn programs() -> Html {
         }
         // The engine stopped under the run: it ended there, and the page says what happened.
         Status::Ended(s) if s.crash.is_some() => {
-            html! { <pre class="problem" role="alert" data-testid="program-status" data-generation={generation.clone()} data-state="ended" data-crashed="true">{ s.words(lang) }</pre> }
+            html! { <pre class="problem" role="alert" data-testid="program-status" data-generation={generation.clone()} data-state="ended" data-crashed="true">{ console::with_line_links(&s.words(lang), &go_to) }</pre> }
         }
         Status::Ended(s) => {
-            html! { <pre class="muted" data-testid="program-status" data-generation={generation.clone()} data-state="ended" aria-live="polite">{ s.words(lang) }</pre> }
+            html! { <pre class="muted" data-testid="program-status" data-generation={generation.clone()} data-state="ended" aria-live="polite">{ console::with_line_links(&s.words(lang), &go_to) }</pre> }
         }
         Status::StoppedHere(after_us) => {
             let text = lang.f(
@@ -505,30 +503,25 @@ pub fn programs() -> Html {
     };
 
     html! {
-        <div class="programs" data-testid="programs">
-            <h2>{ lang.t("programs.heading") }</h2>
+        <div class="programs" data-testid="programs" onkeydown={on_key}>
+            <h2 class="sr-only">{ lang.t("programs.heading") }</h2>
             if let Err(problem) = &*opened {
                 <p class="problem" role="alert" data-testid="link-problem">{ lang.f("programs.link_problem", &[("problem", problem), ("first", &FIRST)]) }</p>
             }
-            <p class="tagline">
-                { lang.t("programs.intro") }
-            </p>
-            <section>
-                <label>
-                    { lang.t("programs.pick") }
-                    <select data-testid="program-select" onchange={pick}>
-                        if view.id.is_none() {
-                            <option value="" selected=true disabled=true>{ lang.t("programs.own_option") }</option>
-                        }
-                        { for presets::all().iter().map(|p| html! {
-                            // data-local: it needs no server; data-in-page: it can run in the page;
-                            // data-test-speed: the speed its comparison with CPython uses.
-                            <option value={p.id} selected={Some(p.id) == view.id} data-local={(!p.needs_server).to_string()}
-                                data-in-page={(!p.starts_processes).to_string()}
-                                data-test-speed={p.test_time_scale.to_string()}>{ format!("{} — {}", p.id, lang.preset_title(p)) }</option>
-                        }) }
-                    </select>
-                </label>
+            <div class="run-bar">
+                <controls::Picker id={view.id} on_pick={pick} />
+                <controls::RunControls can={can} settings={view.settings} on_start={start} on_stop={stop}
+                    on_speed={speed} on_free_threaded={free_threaded} />
+            </div>
+            <div class="workbench">
+            <div class="code-side">
+            <section class="code-column">
+                <source::Source id={view.id} source={AttrValue::from(view.source.clone())} problems={(*found).clone()}
+                    edited={edited} running={running} go_to={view.go_to} on_edit={edit} on_reset={reset} on_run={run} />
+            </section>
+            <section class="about">
+                <p class="muted">{ lang.t("programs.intro") }</p>
+                { controls::place_note(lang, can) }
                 <p data-testid="program-description">{ match preset {
                     Some(preset) => lang.preset_description(preset),
                     None => lang.t("programs.own_description").into(),
@@ -536,65 +529,6 @@ pub fn programs() -> Html {
                 if let Some(id) = view.id {
                     <lesson::LessonPanel program={id} run={(view.status != Status::Idle).then(|| shown.clone())} />
                 }
-                <div class="tabs" role="tablist">
-                    <button role="tab" data-testid="program-tab-python" aria-selected={(!*show_rust).to_string()} class={classes!((!*show_rust).then_some("on"))} onclick={tab(false)}>{ lang.t("programs.tab_python") }</button>
-                    <button role="tab" data-testid="program-tab-rust" aria-selected={show_rust.to_string()} class={classes!(show_rust.then_some("on"))} onclick={tab(true)}>{ lang.t("programs.tab_rust") }</button>
-                </div>
-                if *show_rust {
-                    <rust_pane::RustPane id={view.id} edited={edited} />
-                }
-                <div hidden={*show_rust}>
-                <label class="sr-only" for="program-source">{ lang.t("programs.editor_label") }</label>
-                <textarea id="program-source" class="code program-editor" data-testid="program-source" spellcheck="false"
-                    rows={(view.source.lines().count() + 1).clamp(8, 40).to_string()} value={view.source.clone()} oninput={edit}
-                    aria-invalid={problem.is_some().to_string()} aria-describedby="program-problem" />
-                <p id="program-problem" class={if problem.is_some() { "problem" } else { "muted" }} data-testid="program-problem" aria-live="polite">
-                    { match (&problem, edited) {
-                        (Some(_), _) if problems.len() > 1 => lang.f("programs.problems", &[("count", &problems.len())]),
-                        (Some(p), _) => lang.f("programs.problem", &[("problem", p)]),
-                        (None, true) => lang.t("programs.edited").into(),
-                        (None, false) if preset.is_none() => lang.t("programs.own").into(),
-                        (None, false) => lang.t("programs.as_written").into(),
-                    } }
-                    if edited {
-                        { " " }<button class="small" data-testid="program-reset" onclick={reset}>{ lang.t("programs.reset") }</button>
-                    }
-                    { " " }<button class="small" data-testid="program-copy-link" title={lang.t("programs.copy_link_title")}
-                        onclick={Callback::from(|_: MouseEvent| runtime::copy_page_link())}>{ lang.t("programs.copy_link") }</button>
-                </p>
-                if problems.len() > 1 {
-                    <ul class="problem" data-testid="program-problems">
-                        { for problems.iter().map(|p| html! { <li>{ p }</li> }) }
-                    </ul>
-                }
-                <outline::OutlineEditor source={AttrValue::from(view.source.clone())} problems={(*found).clone()}
-                    on_change={{ let view = view.clone(); Callback::from(move |text| view.dispatch(Action::Edit(text))) }}
-                    disabled={running} />
-                </div>
-                <p class="actions">
-                    <button data-testid="program-run-page" onclick={start(Place::Page)} disabled={running || problem.is_some() || !page_can_run}>{ lang.t("programs.run_page") }</button>
-                    <button data-testid="program-run" onclick={start(Place::Server)} disabled={running || problem.is_some() || no_server}
-                        title={no_server.then_some(lang.t("programs.no_server_title"))}>{ lang.t("programs.run_server") }</button>
-                    <button data-testid="program-stop" onclick={stop} disabled={!running}>{ lang.t("programs.stop") }</button>
-                    <label>
-                        { lang.t("programs.at") }
-                        <select data-testid="program-speed" onchange={speed}>
-                            { for SPEEDS.iter().map(|&(scale, label)| html! {
-                                <option value={scale.to_string()} selected={view.settings.time_scale == scale}>{ lang.t(label) }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label title={lang.t("programs.free_threaded_title")}>
-                        <input type="checkbox" data-testid="program-free-threaded" checked={view.settings.free_threaded}
-                            onchange={free_threaded} disabled={running} />
-                        { lang.t("programs.free_threaded") }
-                    </label>
-                    <span class="muted" data-testid="program-place-note">{ match (page_can_run, no_server) {
-                        (true, _) => lang.t("place.page"),
-                        (false, false) => lang.t("place.server"),
-                        (false, true) => lang.t("place.no_server"),
-                    } }</span>
-                </p>
                 if let (ServerStatus::Serves { cluster }, true) = (&*server, mentions_processes) {
                     <ProcessPlace cluster={cluster.clone()} />
                 }
@@ -604,6 +538,8 @@ pub fn programs() -> Html {
                     </p>
                 }
             </section>
+            </div>
+            <div class="run-column">
             <section>
                 <h3>{ lang.t("console.heading") }</h3>
                 { status }
@@ -612,7 +548,7 @@ pub fn programs() -> Html {
                         on_cursor={on_cursor} said={cursor_words(lang, &shown, view.cursor)} />
                 }
                 <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">
-                    { for console::blocks(console_shown).map(|b| html! { <span class="console-block">{ b }</span> }) }
+                    { for console::blocks(console_shown).map(|b| html! { <span class="console-block">{ console::with_line_links(b, &go_to) }</span> }) }
                 </pre>
                 if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
                     <p class="actions">
@@ -633,6 +569,8 @@ pub fn programs() -> Html {
                     <futures::ProgramFutures run={shown.clone()} />
                 </section>
             }
+            </div>
+            </div>
             <compare::Compare no_server={no_server} />
         </div>
     }
