@@ -1107,3 +1107,15 @@ print(f())
 "#;
     assert_prints_as_cpython(source, "sets");
 }
+
+#[test]
+fn malformed_int_literals_are_syntax_errors_worded_and_placed_as_cpython_places_them() {
+    assert_syntax_errors_as_cpython(&[
+        "x = 0b102\n",
+        "x = 0o78\n",
+        "x = 0x\n",
+        "x = 0x1g\n",
+        "x = 0b_\n",
+        "y = 1\nx = [0b12, 2]\n",
+    ]);
+}

@@ -342,6 +342,7 @@ impl Lexer {
                 _ => None,
             };
             if let Some(radix) = radix {
+                let (line, start) = (self.line, self.col);
                 self.bump();
                 self.bump();
                 let mut text = String::new();
@@ -363,7 +364,20 @@ impl Lexer {
                         8 => "octal",
                         _ => "binary",
                     };
-                    return Err(self.error(format!("invalid {kind} literal")));
+                    // As CPython words and places it: a decimal digit out of the base is named, at
+                    // its column; anything else is placed at the last character read before it.
+                    let read = text
+                        .chars()
+                        .take_while(|c| *c == '_' || c.is_digit(radix))
+                        .count();
+                    let (col, message) = match text[read..].chars().next() {
+                        Some(bad) if bad.is_ascii_digit() => (
+                            start + 2 + read as u32,
+                            format!("invalid digit '{bad}' in {kind} literal"),
+                        ),
+                        _ => (start + 1 + read as u32, format!("invalid {kind} literal")),
+                    };
+                    return Err(SyntaxError { line, col, message });
                 }
                 return Ok(int_token(digits, radix));
             }
