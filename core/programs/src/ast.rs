@@ -208,6 +208,21 @@ pub struct Alias {
     pub asname: Option<String>,
 }
 
+impl Alias {
+    /// The name `import a.b as c` binds: `c`, else the first part of the module's name (`a`).
+    pub fn import_binds(&self) -> &str {
+        match &self.asname {
+            Some(asname) => asname,
+            None => self.name.split('.').next().unwrap_or(&self.name),
+        }
+    }
+
+    /// The name `from m import a as c` binds: `c`, else `a`.
+    pub fn from_import_binds(&self) -> &str {
+        self.asname.as_deref().unwrap_or(&self.name)
+    }
+}
+
 /// The expressions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -217,7 +217,7 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
         }
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             let n = IntRef::of(v).expect("an int");
-            let negative = int::is_negative(n);
+            let negative = n.is_negative();
             match s.kind {
                 Some('s') => {
                     return Err(ctx.error(

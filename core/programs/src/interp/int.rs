@@ -51,7 +51,8 @@ impl<'a> IntRef<'a> {
         }
     }
 
-    fn is_negative(self) -> bool {
+    /// Whether the int is below zero.
+    pub(crate) fn is_negative(self) -> bool {
         match self {
             IntRef::Small(n) => n < 0,
             IntRef::Big(n) => n.is_negative(),
@@ -428,11 +429,6 @@ pub(crate) fn to_radix(n: IntRef, radix: u32) -> String {
         }
         IntRef::Big(x) => x.magnitude().to_str_radix(radix),
     }
-}
-
-/// Whether an int is negative.
-pub(crate) fn is_negative(n: IntRef) -> bool {
-    n.is_negative()
 }
 
 /// `int(text, base)`: Python's rules for an int literal in a string (sign, surrounding whitespace,

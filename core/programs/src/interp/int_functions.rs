@@ -209,7 +209,7 @@ pub(super) fn radix_text(ctx: &Ctx, v: &Value, radix: u32) -> R<Value> {
         8 => "0o",
         _ => "0b",
     };
-    let sign = if int::is_negative(n) { "-" } else { "" };
+    let sign = if n.is_negative() { "-" } else { "" };
     Ok(Value::str(format!(
         "{sign}{prefix}{}",
         int::to_radix(n, radix)
@@ -269,7 +269,7 @@ pub(super) fn to_whole(ctx: &Ctx, x: &Value, how: fn(f64) -> f64, name: &str) ->
 pub(super) fn factorial(ctx: &Ctx, args: Args) -> R<Value> {
     let [n] = exactly(ctx, "factorial", args)?;
     let k = int_arg(ctx, &n)?;
-    if int::is_negative(k) {
+    if k.is_negative() {
         return Err(ctx.error("ValueError", "factorial() not defined for negative values"));
     }
     match k.small() {
@@ -295,7 +295,7 @@ pub(super) fn gcd(ctx: &Ctx, args: Args) -> R<Value> {
 pub(super) fn isqrt(ctx: &Ctx, args: Args) -> R<Value> {
     let [n] = exactly(ctx, "isqrt", args)?;
     let k = int_arg(ctx, &n)?;
-    if int::is_negative(k) {
+    if k.is_negative() {
         return Err(ctx.error("ValueError", "isqrt() argument must be nonnegative"));
     }
     Ok(int::isqrt(k))

@@ -785,19 +785,14 @@ impl Ctx {
             StmtKind::Import { names } => {
                 for alias in names {
                     let module = modules::import(self, &alias.name)?;
-                    match &alias.asname {
-                        Some(asname) => self.store(frame, asname, module),
-                        // `import concurrent.futures` binds `concurrent`.
-                        None => {
-                            let top = alias.name.split('.').next().unwrap_or(&alias.name);
-                            let bound = if top == alias.name {
-                                module
-                            } else {
-                                modules::import(self, top)?
-                            };
-                            self.store(frame, top, bound);
-                        }
-                    }
+                    // `import concurrent.futures` binds `concurrent`, the top module.
+                    let binds = alias.import_binds();
+                    let bound = if alias.asname.is_some() || binds == alias.name {
+                        module
+                    } else {
+                        modules::import(self, binds)?
+                    };
+                    self.store(frame, binds, bound);
                 }
                 Ok(())
             }
@@ -822,7 +817,7 @@ impl Ctx {
                         }
                         Err(other) => return Err(other),
                     };
-                    self.store(frame, alias.asname.as_ref().unwrap_or(&alias.name), value);
+                    self.store(frame, alias.from_import_binds(), value);
                 }
                 Ok(())
             }

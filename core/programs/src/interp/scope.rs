@@ -193,17 +193,12 @@ impl Names {
             }
             StmtKind::Import { names } => {
                 for a in names {
-                    let bound = a
-                        .asname
-                        .clone()
-                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
-                    self.bound.insert(bound);
+                    self.bound.insert(a.import_binds().to_string());
                 }
             }
             StmtKind::ImportFrom { names, .. } => {
                 for a in names {
-                    self.bound
-                        .insert(a.asname.clone().unwrap_or_else(|| a.name.clone()));
+                    self.bound.insert(a.from_import_binds().to_string());
                 }
             }
             StmtKind::Global { names } => self.globals.extend(names.iter().cloned()),
