@@ -314,6 +314,10 @@ pub enum Expr {
         body: Box<Expr>,
     },
     Await(Box<Expr>),
+    /// `yield` or `yield value`: makes the function that holds it a generator.
+    Yield(Option<Box<Expr>>),
+    /// `yield from iterable`.
+    YieldFrom(Box<Expr>),
     /// `*iterable` in a call or a display.
     Starred(Box<Expr>),
 }
@@ -436,7 +440,9 @@ impl Expr {
             Expr::Attribute { value: e, .. }
             | Expr::Unary { operand: e, .. }
             | Expr::Await(e)
+            | Expr::YieldFrom(e)
             | Expr::Starred(e) => vec![e],
+            Expr::Yield(value) => value.iter().map(|e| &**e).collect(),
             Expr::Call { func, args } => std::iter::once(&**func)
                 .chain(args.iter().map(|a| &a.value))
                 .collect(),

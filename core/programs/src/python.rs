@@ -280,6 +280,9 @@ fn param(p: &Param, annotated: bool) -> String {
 /// An expression where a bare tuple may stand (`return a, b`, `x, y = …`, `for i, r in …`).
 fn top_expr(e: &Expr) -> String {
     match e {
+        Expr::Yield(None) => "yield".into(),
+        Expr::Yield(Some(value)) => format!("yield {}", top_expr(value)),
+        Expr::YieldFrom(value) => format!("yield from {}", expr(value)),
         Expr::Tuple(items) if items.len() > 1 => items
             .iter()
             .map(|i| at(i, prec::LAMBDA))
@@ -478,6 +481,9 @@ fn render(e: &Expr) -> (String, u8) {
             (format!("{head}: {}", at(body, LAMBDA)), LAMBDA)
         }
         Expr::Await(inner) => (format!("await {}", at(inner, PRIMARY)), AWAIT),
+        // Parenthesised wherever it stands inside another expression (as Python requires); a
+        // statement or an assignment's value writes it bare (`top_expr`).
+        Expr::Yield(_) | Expr::YieldFrom(_) => (format!("({})", top_expr(e)), PRIMARY),
         Expr::Starred(inner) => (format!("*{}", at(inner, OR)), PRIMARY),
     }
 }

@@ -1244,6 +1244,12 @@ impl Ctx {
             Expr::Starred(_) => {
                 return Err(self.error("SyntaxError", "can't use starred expression here"))
             }
+            Expr::Yield(_) | Expr::YieldFrom(_) => {
+                return Err(self.error(
+                    "NotImplementedError",
+                    "generators ('yield') are not yet part of futurelab's engine",
+                ))
+            }
         })
     }
 

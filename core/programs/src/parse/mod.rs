@@ -100,6 +100,8 @@ struct Parser {
     toks: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Inside a function's body (not a class's within it): where `yield` may stand.
+    in_function: bool,
 }
 
 type Parsed<T> = Result<T, SyntaxError>;
@@ -110,6 +112,7 @@ impl Parser {
             toks,
             pos: 0,
             depth: 0,
+            in_function: false,
         }
     }
 
@@ -405,7 +408,7 @@ impl Parser {
                 if self.eat_op("->") {
                     self.test()?;
                 }
-                let (body, comment) = self.block()?;
+                let (body, comment) = self.scope_block(true)?;
                 (
                     StmtKind::FunctionDef(FunctionDef {
                         name,
@@ -432,7 +435,7 @@ impl Parser {
                     }
                     self.expect_op(")")?;
                 }
-                let (body, comment) = self.block()?;
+                let (body, comment) = self.scope_block(false)?;
                 (StmtKind::ClassDef { name, bases, body }, comment)
             }
             "if" => return self.if_rest(line).map(Some),
@@ -685,7 +688,12 @@ impl Parser {
                     }
                     return Ok(StmtKind::Delete { targets });
                 }
-                "assert" | "yield" => {
+                "yield" => {
+                    return Ok(StmtKind::Expr {
+                        value: self.yield_expr()?,
+                    });
+                }
+                "assert" => {
                     return Err(self.error(format!("'{word}' is not part of the subset")));
                 }
                 _ => {}
@@ -696,7 +704,7 @@ impl Parser {
             let mut targets = vec![first];
             let mut value = None;
             while self.eat_op("=") {
-                let next = self.expr_list()?;
+                let next = self.expr_list_or_yield()?;
                 if let Some(previous) = value.replace(next) {
                     targets.push(previous);
                 }
@@ -743,7 +751,7 @@ impl Parser {
             if let Some(op) = aug {
                 self.advance();
                 self.check_target(&first)?;
-                let value = self.expr_list()?;
+                let value = self.expr_list_or_yield()?;
                 return Ok(StmtKind::AugAssign {
                     target: first,
                     op,
@@ -845,6 +853,39 @@ impl Parser {
         Ok(Expr::Tuple(items))
     }
 
+    /// What may stand after `=`: a `yield` expression or an expression list.
+    fn expr_list_or_yield(&mut self) -> Parsed<Expr> {
+        if self.at_name("yield") {
+            self.yield_expr()
+        } else {
+            self.expr_list()
+        }
+    }
+
+    /// A `def`'s body (`in_function`) or a class's: `yield` may stand in the first only.
+    fn scope_block(&mut self, in_function: bool) -> Parsed<(Vec<Stmt>, Option<String>)> {
+        let outer = std::mem::replace(&mut self.in_function, in_function);
+        let body = self.block();
+        self.in_function = outer;
+        body
+    }
+
+    /// `yield`, `yield a, b`, `yield from iterable` (at the `yield`).
+    fn yield_expr(&mut self) -> Parsed<Expr> {
+        let at_yield = self.error("'yield' outside function");
+        self.advance();
+        if !self.in_function {
+            return Err(at_yield);
+        }
+        if self.eat_name("from") {
+            return Ok(Expr::YieldFrom(Box::new(self.test()?)));
+        }
+        if self.at_line_end() || self.at_op(")") || self.at_op("=") {
+            return Ok(Expr::Yield(None));
+        }
+        Ok(Expr::Yield(Some(Box::new(self.expr_list()?))))
+    }
+
     fn star_or_test(&mut self) -> Parsed<Expr> {
         if self.eat_op("*") {
             return Ok(Expr::Starred(Box::new(self.or_test()?)));
@@ -873,7 +914,10 @@ impl Parser {
                 );
             }
             self.expect_op(":")?;
-            let body = self.test()?;
+            let outer = std::mem::replace(&mut self.in_function, true);
+            let body = self.test();
+            self.in_function = outer;
+            let body = body?;
             return Ok(Expr::Lambda {
                 params,
                 body: Box::new(body),
@@ -1248,6 +1292,11 @@ impl Parser {
                 self.advance();
                 if self.eat_op(")") {
                     return Ok(Expr::Tuple(Vec::new()));
+                }
+                if self.at_name("yield") {
+                    let value = self.yield_expr()?;
+                    self.expect_op(")")?;
+                    return Ok(value);
                 }
                 let first = self.star_or_test()?;
                 if self.at_name("for") {

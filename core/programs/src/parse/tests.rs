@@ -190,3 +190,49 @@ fn every_problem_is_listed_with_its_place_and_checking_resumes_at_the_next_state
         assert_eq!(super::parse_program(src).unwrap_err(), *p);
     }
 }
+
+#[test]
+fn yield_parses_where_python_allows_it_and_renders_back() {
+    let src = "def gen(n):\n    yield\n    yield n\n    x = yield n, 1\n    total += yield\n    y = (yield x) + 1\n    yield from range(n)\n";
+    let program = parse_program(src).unwrap();
+    let StmtKind::FunctionDef(def) = &program.body[0].kind else {
+        panic!("a def")
+    };
+    assert_eq!(
+        def.body[0].kind,
+        StmtKind::Expr {
+            value: Expr::Yield(None)
+        }
+    );
+    assert!(matches!(
+        &def.body[5].kind,
+        StmtKind::Expr {
+            value: Expr::YieldFrom(_)
+        }
+    ));
+    let rendered = crate::python::to_python(&program);
+    assert_eq!(
+        parse_program(&rendered).unwrap().body,
+        program.body,
+        "{rendered}"
+    );
+    // CPython: `SyntaxError: 'yield' outside function`, at the `yield`.
+    for src in [
+        "yield 1\n",
+        "x = 1\nx = yield\n",
+        "class A:\n    yield 2\n",
+        "def f():\n    class B:\n        y = (yield)\n",
+    ] {
+        let e = err(src);
+        assert_eq!(e.message, "'yield' outside function", "{src}");
+    }
+    assert_eq!(
+        (
+            err("x = 1\nx = yield\n").line,
+            err("x = 1\nx = yield\n").col
+        ),
+        (2, 5)
+    );
+    // A lambda's body is a function's: `lambda: (yield)` is a generator function.
+    assert!(parse_program("f = lambda: (yield)\n").is_ok());
+}
