@@ -182,6 +182,16 @@ fn field(field: &str, raw: bool) -> Result<FPart, FError> {
         }
         None => (head, None),
     };
+    let trimmed = expr_text.trim_end();
+    if trimmed.ends_with('=')
+        && !["==", "!=", "<=", ">="]
+            .iter()
+            .any(|op| trimmed.ends_with(op))
+    {
+        return Err(FError::Expression(
+            "f-string debugging expressions ({x=}) are not in futurelab's Python yet".into(),
+        ));
+    }
     if expr_text.trim().is_empty() {
         return Err(FError::Literal(
             "f-string: empty expression not allowed".into(),

@@ -1,5 +1,10 @@
-//! Python's tokens for the subset: names, numbers, strings (with `f`, `r`, `b` prefixes and triple
-//! quotes), operators, comments, and the NEWLINE / INDENT / DEDENT structure of indented blocks.
+//! Python's tokens as CPython 3.11's tokenizer reads them: names, numbers, strings (with `f`, `r`, `b`
+//! prefixes and triple quotes, an f-string being one token as in 3.11), operators, comments, and the
+//! NEWLINE / INDENT / DEDENT structure of indented blocks. Ruff's parser does the parsing; these
+//! tokens give the problems of the text itself in 3.11's words and places (an unterminated string, a
+//! bracket that does not match, a bad unindent, a malformed number, a character that starts no
+//! token), the string literals as 3.11 splits them, the comments, and the nesting checked before
+//! Ruff parses.
 
 use super::SyntaxError;
 
@@ -63,7 +68,9 @@ const OPS: &[&str] = &[
     ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "|", "&", "^", "~",
 ];
 
-pub(super) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
+/// The tokens of `src`, and the innermost bracket left open at its end (CPython's "'(' was never
+/// closed", which CPython reports only when the parser fails after that bracket's line).
+pub(super) fn tokenize(src: &str) -> Result<(Vec<Token>, Option<SyntaxError>), SyntaxError> {
     let mut lexer = Lexer {
         chars: src.chars().collect(),
         pos: 0,
@@ -73,8 +80,8 @@ pub(super) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
         indents: vec![0],
         open: Vec::new(),
     };
-    lexer.run()?;
-    Ok(lexer.tokens)
+    let unclosed = lexer.run()?;
+    Ok((lexer.tokens, unclosed))
 }
 
 struct Lexer {
@@ -134,7 +141,7 @@ impl Lexer {
         }
     }
 
-    fn run(&mut self) -> Result<(), SyntaxError> {
+    fn run(&mut self) -> Result<Option<SyntaxError>, SyntaxError> {
         let mut at_line_start = true;
         loop {
             if at_line_start && self.open.is_empty() {
@@ -189,22 +196,22 @@ impl Lexer {
                     }
                     let prefix = Prefix::of(&name.to_ascii_lowercase());
                     if let (Some(prefix), Some('\'' | '"')) = (prefix, self.peek(0)) {
-                        let tok = self.string(prefix)?;
+                        let tok = self.string(prefix, line, col)?;
                         self.push(tok, line, col);
                     } else {
                         self.push(Tok::Name(name), line, col);
                     }
                 }
                 '\'' | '"' => {
-                    let tok = self.string(Prefix::default())?;
+                    let tok = self.string(Prefix::default(), line, col)?;
                     self.push(tok, line, col);
                 }
                 _ => {
-                    let rest: String = self.chars[self.pos..self.chars.len().min(self.pos + 3)]
-                        .iter()
-                        .collect();
-                    let Some(op) = OPS.iter().find(|op| rest.starts_with(**op)) else {
-                        return Err(self.error(format!("unexpected character {c:?}")));
+                    let rest = &self.chars[self.pos..self.chars.len().min(self.pos + 3)];
+                    let Some(op) = OPS.iter().find(|op| {
+                        op.len() <= rest.len() && op.chars().zip(rest).all(|(a, b)| a == *b)
+                    }) else {
+                        return Err(self.error(invalid_character(c)));
                     };
                     for _ in 0..op.chars().count() {
                         self.bump();
@@ -222,14 +229,12 @@ impl Lexer {
                 }
             }
         }
-        if let Some(open) = self.open.last() {
-            // As CPython 3.10+ says it: at the innermost bracket still open.
-            return Err(SyntaxError {
-                line: open.line,
-                col: open.col,
-                message: format!("'{}' was never closed", open.bracket),
-            });
-        }
+        // As CPython 3.10+ says it: at the innermost bracket still open.
+        let unclosed = self.open.last().map(|open| SyntaxError {
+            line: open.line,
+            col: open.col,
+            message: format!("'{}' was never closed", open.bracket),
+        });
         if !matches!(
             self.tokens.last().map(|t| &t.tok),
             None | Some(Tok::Newline)
@@ -241,7 +246,7 @@ impl Lexer {
             self.push(Tok::Dedent, self.line, self.col);
         }
         self.push(Tok::Eof, self.line, self.col);
-        Ok(())
+        Ok(unclosed)
     }
 
     /// Closes the innermost open bracket with `op`, found at `line`:`col`, in CPython's words when it
@@ -417,17 +422,34 @@ impl Lexer {
 
     /// A string literal from its opening quote: its text as written (a line break in it as `\n`,
     /// whichever way the file ends its lines), up to the closing quote.
-    fn string(&mut self, prefix: Prefix) -> Result<Tok, SyntaxError> {
+    /// A string that never ends is CPython's error at its start (`line`, `col`), naming the line
+    /// where the tokenizer gave up: the end of the line for a one-line string, the text's last line
+    /// for a triple-quoted one.
+    fn string(&mut self, prefix: Prefix, line: u32, col: u32) -> Result<Tok, SyntaxError> {
         let quote = self.bump().expect("called at a quote");
         let triple = self.peek(0) == Some(quote) && self.peek(1) == Some(quote);
         if triple {
             self.bump();
             self.bump();
         }
+        let unterminated = |lexer: &Lexer| {
+            // Past a line break (or at the end, after one), the line given up on is the one before.
+            let detected = if lexer.col == 1 && lexer.line > 1 {
+                lexer.line - 1
+            } else {
+                lexer.line
+            };
+            let kind = if triple { "triple-quoted " } else { "" };
+            SyntaxError {
+                line,
+                col,
+                message: format!("unterminated {kind}string literal (detected at line {detected})"),
+            }
+        };
         let mut body = String::new();
         loop {
             let Some(c) = self.bump() else {
-                return Err(self.error("unterminated string"));
+                return Err(unterminated(self));
             };
             if c == quote {
                 if !triple {
@@ -442,7 +464,7 @@ impl Lexer {
             } else if c == '\r' && self.peek(0) == Some('\n') {
                 // `\r\n` reads as `\n`, as CPython reads source text.
             } else if c == '\n' && !triple {
-                return Err(self.error("unterminated string"));
+                return Err(unterminated(self));
             } else if c == '\\' {
                 // The backslash and what it escapes (a quote does not end the string), kept as written.
                 body.push(c);
@@ -450,7 +472,7 @@ impl Lexer {
                     self.bump();
                 }
                 let Some(next) = self.bump() else {
-                    return Err(self.error("unterminated string"));
+                    return Err(unterminated(self));
                 };
                 body.push(next);
             } else {
@@ -472,5 +494,58 @@ fn int_token(digits: &str, radix: u32) -> Tok {
                 .unwrap_or_default()
                 .to_string(),
         ),
+    }
+}
+
+/// Python's keywords (and `None`, `True`, `False`): never a name.
+pub(super) fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "and"
+            | "as"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "None"
+            | "True"
+            | "False"
+    )
+}
+
+/// CPython 3.11's words for a character that starts no token.
+fn invalid_character(c: char) -> String {
+    let printable = !c.is_control() && (c == ' ' || !c.is_whitespace());
+    if c.is_ascii() && printable {
+        "invalid syntax".into()
+    } else if printable {
+        format!("invalid character '{c}' (U+{:04X})", c as u32)
+    } else {
+        format!("invalid non-printable character U+{:04X}", c as u32)
     }
 }

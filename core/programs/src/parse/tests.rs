@@ -1,3 +1,4 @@
+use super::check_program;
 use super::*;
 
 fn err(src: &str) -> SyntaxError {
@@ -235,4 +236,173 @@ fn yield_parses_where_python_allows_it_and_renders_back() {
     );
     // A lambda's body is a function's: `lambda: (yield)` is a generator function.
     assert!(parse_program("f = lambda: (yield)\n").is_ok());
+}
+
+#[test]
+fn what_the_engines_python_lacks_is_refused_at_its_place_saying_so() {
+    let yet = "not in futurelab's Python yet";
+    for (src, line, col, what) in [
+        ("x = (y := 2)\n", 1, 6, "assignment expressions (:=)"),
+        (
+            "match x:\n    case 1:\n        pass\n",
+            1,
+            1,
+            "match statements",
+        ),
+        ("assert x\n", 1, 1, "assert statements"),
+        (
+            "while x:\n    pass\nelse:\n    pass\n",
+            3,
+            1,
+            "while … else",
+        ),
+        ("first, *rest = a\n", 1, 8, "starred assignment targets"),
+        ("x = ...\n", 1, 5, "... (Ellipsis)"),
+        (
+            "print(f'{x=}')\n",
+            1,
+            7,
+            "f-string debugging expressions ({x=})",
+        ),
+        (
+            "def f(a, /, b):\n    pass\n",
+            1,
+            7,
+            "positional-only parameters (/)",
+        ),
+        ("x = 3j\n", 1, 5, "complex numbers (3j)"),
+        ("a[::2]\n", 1, 5, "slices with a step (a[::2])"),
+        (
+            "class A(metaclass=M):\n    pass\n",
+            1,
+            9,
+            "class keywords (metaclass=…)",
+        ),
+        ("x = a @ b\n", 1, 5, "the @ operator"),
+        ("from . import x\n", 1, 1, "relative imports"),
+        ("from m import *\n", 1, 15, "from … import *"),
+        (
+            "x = [a for a in b for c in d]\n",
+            1,
+            19,
+            "comprehensions with more than one 'for'",
+        ),
+        ("x = {**a}\n", 1, 6, "** in a dict display"),
+        ("try:\n    pass\nexcept* E:\n    pass\n", 3, 1, "except*"),
+        (
+            "@dataclass\nclass C:\n    x: int\n",
+            2,
+            1,
+            "class decorators",
+        ),
+    ] {
+        let e = err(src);
+        assert_eq!((e.line, e.col), (line, col), "{src}: {e}");
+        assert!(
+            e.message.starts_with(what) && e.message.contains(yet),
+            "{src}: {e}"
+        );
+        assert_eq!(check_program(src), vec![e], "{src}");
+    }
+    // Syntax errors of a statement come before what it lacks, as CPython's parser runs before its
+    // compiler.
+    assert_eq!(err("x = a[::2] +\n").message, "invalid syntax");
+}
+
+#[test]
+fn comment_lines_belong_to_the_innermost_block_open_where_they_stand() {
+    let src = "if x:  # h\n    a = 1\n    # in the if\nelif y:  # elif\n    b = 2\n# before else\nelse:\n    c = 3  # c\n# after\nd = 4\n";
+    let p = parse_program(src).unwrap();
+    let StmtKind::If { body, orelse, .. } = &p.body[0].kind else {
+        panic!("an if")
+    };
+    assert_eq!(p.body[0].comment.as_deref(), Some(" h"));
+    assert_eq!(
+        body[1].kind,
+        StmtKind::Comment {
+            text: " in the if".into()
+        }
+    );
+    let StmtKind::If {
+        body: elif_body,
+        orelse: else_body,
+        ..
+    } = &orelse[0].kind
+    else {
+        panic!("an elif")
+    };
+    assert_eq!(
+        (orelse[0].line, orelse[0].comment.as_deref()),
+        (4, Some(" elif"))
+    );
+    assert_eq!(elif_body.len(), 2, "{elif_body:?}");
+    assert_eq!(
+        (else_body[0].line, else_body[0].comment.as_deref()),
+        (8, Some(" c"))
+    );
+    assert_eq!(
+        else_body[1].kind,
+        StmtKind::Comment {
+            text: " after".into()
+        }
+    );
+    assert_eq!((p.body.len(), p.body[1].line), (2, 10));
+    let rendered = crate::python::to_python(&p);
+    assert_eq!(parse_program(&rendered).unwrap().body, p.body, "{rendered}");
+}
+
+#[test]
+fn nesting_is_refused_before_ruff_parses_it() {
+    let parens = |n: usize| format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    assert!(parse_program(&parens(200)).is_ok());
+    let e = err(&parens(201));
+    assert_eq!(
+        (e.line, e.col, e.message.as_str()),
+        (1, 205, "too many nested parentheses")
+    );
+    let power = format!("x = 2{}\n", " ** 2".repeat(5_000));
+    assert!(err(&power).message.contains("nested"));
+    let lambdas = format!("f = {}1\n", "lambda: ".repeat(5_000));
+    assert!(err(&lambdas).message.contains("nested"));
+    let ternary = format!("x = 1{}\n", " if a else 1".repeat(5_000));
+    assert!(err(&ternary).message.contains("nested"));
+    // A long list of negative numbers is not nesting.
+    let list = format!("x = [{}]\n", "-1, ".repeat(5_000));
+    assert!(parse_program(&list).is_ok());
+}
+
+#[test]
+fn contextual_problems_are_worded_as_cpython_words_them() {
+    let e = err("print 'hello'\n");
+    assert_eq!(
+        (e.line, e.col, e.message.as_str()),
+        (
+            1,
+            1,
+            "Missing parentheses in call to 'print'. Did you mean print(...)?"
+        )
+    );
+    // A bracket never closed is the problem only when the parser fails past its line.
+    assert_eq!(
+        err("x = (1, 2\nprint(x)\n").to_string(),
+        "line 1, column 5: '(' was never closed"
+    );
+    assert_eq!(err("class C(:\n    pass\n").line, 1);
+    assert_ne!(err("class C(:\n    pass\n").message, "'(' was never closed");
+    assert_eq!(
+        err("x = 1\ny = 2\n     z = 3\n").to_string(),
+        "line 3, column 5: unexpected indent"
+    );
+    assert_eq!(
+        err("x = '''abc\ny = 1\n").to_string(),
+        "line 1, column 5: unterminated triple-quoted string literal (detected at line 2)"
+    );
+    assert_eq!(
+        err("s = f\"abc\n").to_string(),
+        "line 1, column 5: unterminated string literal (detected at line 1)"
+    );
+    assert_eq!(
+        err("x = 3 €\n").to_string(),
+        "line 1, column 7: invalid character '€' (U+20AC)"
+    );
 }
