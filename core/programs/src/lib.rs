@@ -330,7 +330,12 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         let ctx = Ctx::new(main_rt);
         let lifetime = ctx.rt.thread_lifetime();
         let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
-        let outcome = ctx.exec_block(&mut Frame::module(), &body);
+        // The module's body compiled, or (if it holds what the compiler does not compile yet)
+        // walked as a tree.
+        let outcome = match interp::vm::compile_module(&body) {
+            Ok(code) => interp::vm::run_module(&ctx, &Arc::new(code)),
+            Err(_) => ctx.exec_block(&mut Frame::module(), &body),
+        };
         let error = match outcome {
             Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
             Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),

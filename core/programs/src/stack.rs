@@ -28,6 +28,17 @@ pub(crate) fn nested<T>(f: impl FnOnce() -> T, _over_budget: impl FnOnce() -> T)
     f()
 }
 
+/// Runs `f` (natively there is no budget: `with_room` grows the stack).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+pub(crate) fn nested_by<T>(
+    _levels: usize,
+    f: impl FnOnce() -> T,
+    _over_budget: impl FnOnce() -> T,
+) -> T {
+    f()
+}
+
 /// Nested expression evaluations allowed on one browser thread. Measured in Chromium: a chain of
 /// about 1,300 overflowed a Web Worker's stack; this leaves room for the larger frames of calls.
 #[cfg(target_arch = "wasm32")]
@@ -41,11 +52,22 @@ thread_local! {
 /// Runs `f` one level deeper, or `over_budget` when this thread is [`BROWSER_NESTING`] levels deep.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn nested<T>(f: impl FnOnce() -> T, over_budget: impl FnOnce() -> T) -> T {
+    nested_by(1, f, over_budget)
+}
+
+/// Runs `f` `levels` levels deeper (a step that takes as much stack as that many nested
+/// evaluations: an entry into the compiled-code machine), or `over_budget` past the budget.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn nested_by<T>(
+    levels: usize,
+    f: impl FnOnce() -> T,
+    over_budget: impl FnOnce() -> T,
+) -> T {
     let depth = NESTING.with(|n| n.get());
-    if depth >= BROWSER_NESTING {
+    if depth + levels > BROWSER_NESTING {
         return over_budget();
     }
-    NESTING.with(|n| n.set(depth + 1));
+    NESTING.with(|n| n.set(depth + levels));
     let out = f();
     NESTING.with(|n| n.set(depth));
     out

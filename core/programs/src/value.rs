@@ -64,6 +64,7 @@ pub enum Value {
 /// them from a list instead, one level at a time, as CPython's "trashcan" does. A value still shared
 /// elsewhere is left whole.
 impl Drop for Value {
+    #[inline]
     fn drop(&mut self) {
         if matches!(
             self,
@@ -71,6 +72,14 @@ impl Drop for Value {
         ) {
             return; // nothing inside: the common case, at no cost
         }
+        self.drop_contents();
+    }
+}
+
+impl Value {
+    /// The slow part of dropping a container: its contents, one level at a time.
+    #[inline(never)]
+    fn drop_contents(&mut self) {
         let mut pending = Vec::new();
         self.take_contents(&mut pending);
         while let Some(mut value) = pending.pop() {
@@ -78,9 +87,7 @@ impl Drop for Value {
             // `value` drops here with nothing left inside it: its own drop takes nothing and returns.
         }
     }
-}
 
-impl Value {
     /// Moves what this value holds into `into`, if this is the container's last owner.
     fn take_contents(&mut self, into: &mut Vec<Value>) {
         let take = |value: &mut Value| std::mem::replace(value, Value::None);
@@ -199,9 +206,14 @@ pub struct Function {
     /// The class whose body defined it (CPython's `__class__` cell), for `super()`: weak, as the
     /// class holds the function.
     pub owner: std::sync::OnceLock<std::sync::Weak<Class>>,
+    /// Its compiled body, which runs instead of `body` when the compiler could compile it.
+    pub(crate) code: Option<Arc<crate::interp::vm::Code>>,
+    /// Why it has no `code`: what the compiler met that it does not compile yet.
+    pub(crate) uncompiled: Option<&'static str>,
 }
 
 /// What a function runs.
+#[derive(Clone)]
 pub enum FunctionBody {
     Def(Arc<FunctionDef>),
     Lambda(Arc<crate::ast::Expr>),

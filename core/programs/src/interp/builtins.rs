@@ -142,6 +142,10 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             let Some(it) = a.pos.first() else {
                 return Err(ctx.error("TypeError", "next expected at least 1 argument, got 0"));
             };
+            if default.is_none() && it.downcast::<super::vm::Generator>().is_some() {
+                // A generator's end is `StopIteration` with its return value.
+                return ctx.call_method(it, "__next__", Args::default());
+            }
             match (ctx.next(it)?, default) {
                 (Some(v), _) => Ok(v),
                 (None, Some(d)) => Ok(d),

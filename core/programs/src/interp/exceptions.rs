@@ -17,6 +17,7 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     ("Exception", "BaseException", "builtins"),
     ("KeyboardInterrupt", "BaseException", "builtins"),
     ("SystemExit", "BaseException", "builtins"),
+    ("GeneratorExit", "BaseException", "builtins"),
     ("ArithmeticError", "Exception", "builtins"),
     ("ZeroDivisionError", "ArithmeticError", "builtins"),
     ("OverflowError", "ArithmeticError", "builtins"),

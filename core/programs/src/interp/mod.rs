@@ -31,9 +31,10 @@ mod process_backend;
 pub(crate) mod processes;
 pub(crate) mod protocol;
 pub(crate) mod queue;
-mod scope;
+pub(crate) mod scope;
 mod superclass;
 pub(crate) mod threading;
+pub(crate) mod vm;
 pub(crate) use threading::PyThread;
 
 use crate::ast::*;
@@ -396,6 +397,10 @@ impl Ctx {
             class,
             attrs: Mutex::new(Names::default()),
         };
+        if instance.class.name == "StopIteration" {
+            let value = args.first().cloned().unwrap_or(Value::None);
+            lock(&instance.attrs).insert("value".into(), value);
+        }
         lock(&instance.attrs).insert("args".into(), Value::tuple(args));
         Value::Instance(Arc::new(instance))
     }
@@ -543,19 +548,7 @@ impl Ctx {
                 Ok(())
             }
             Expr::Tuple(targets) | Expr::List(targets) => {
-                let items = self.iterate_all(&value)?;
-                if items.len() != targets.len() {
-                    let message = if items.len() > targets.len() {
-                        format!("too many values to unpack (expected {})", targets.len())
-                    } else {
-                        format!(
-                            "not enough values to unpack (expected {}, got {})",
-                            targets.len(),
-                            items.len()
-                        )
-                    };
-                    return Err(self.error("ValueError", message));
-                }
+                let items = self.unpack(&value, targets.len())?;
                 for (t, v) in targets.iter().zip(items) {
                     self.assign(frame, t, v)?;
                 }
@@ -578,6 +571,23 @@ impl Ctx {
             }
             _ => Err(self.error("SyntaxError", "cannot assign to this expression")),
         }
+    }
+
+    /// The items of `value` for `n` targets (`a, b = value`): exactly `n`, else CPython's ValueError.
+    pub(crate) fn unpack(&self, value: &Value, n: usize) -> R<Vec<Value>> {
+        let items = self.iterate_all(value)?;
+        if items.len() != n {
+            let message = if items.len() > n {
+                format!("too many values to unpack (expected {n})")
+            } else {
+                format!(
+                    "not enough values to unpack (expected {n}, got {})",
+                    items.len()
+                )
+            };
+            return Err(self.error("ValueError", message));
+        }
+        Ok(items)
     }
 
     // ----- statements -----
@@ -643,47 +653,12 @@ impl Ctx {
                 Ok(())
             }
             StmtKind::ClassDef { name, bases, body } => {
-                let mut base_classes = Vec::new();
-                for b in bases {
-                    match self.eval(frame, b)? {
-                        Value::Class(ref c) => base_classes.push(c.clone()),
-                        other => {
-                            return Err(self.error(
-                                "TypeError",
-                                format!("bases must be classes, not {}", other.type_name()),
-                            ))
-                        }
-                    }
-                }
-                let mut class_frame = Frame {
-                    locals: Names::default(),
-                    cells: Cells::default(),
-                    func: None,
-                    class_body: true,
-                    handling: Vec::new(),
-                };
-                self.exec_block(&mut class_frame, body)?;
-                // A class that defines `__eq__` and not `__hash__` is unhashable, as in CPython.
-                if class_frame.locals.contains_key("__eq__")
-                    && !class_frame.locals.contains_key("__hash__")
-                {
-                    class_frame.locals.insert("__hash__".into(), Value::None);
-                }
-                let class = Arc::new(Class {
-                    name: name.clone(),
-                    module: "__main__".into(),
-                    bases: base_classes,
-                    attrs: Mutex::new(class_frame.locals),
-                });
-                // The methods its body defined know their class, for `super()`.
-                for (key, value) in lock(&class.attrs).iter() {
-                    if let Value::Function(f) = value {
-                        if f.name == *key {
-                            let _ = f.owner.set(Arc::downgrade(&class));
-                        }
-                    }
-                }
-                self.store(frame, name, Value::Class(class));
+                let bases = bases
+                    .iter()
+                    .map(|b| self.eval(frame, b))
+                    .collect::<R<Vec<_>>>()?;
+                let class = self.make_class(name, bases, body)?;
+                self.store(frame, name, class);
                 Ok(())
             }
             StmtKind::Return { value } => {
@@ -784,39 +759,16 @@ impl Ctx {
             }
             StmtKind::Import { names } => {
                 for alias in names {
-                    let module = modules::import(self, &alias.name)?;
                     // `import concurrent.futures` binds `concurrent`, the top module.
-                    let binds = alias.import_binds();
-                    let bound = if alias.asname.is_some() || binds == alias.name {
-                        module
-                    } else {
-                        modules::import(self, binds)?
-                    };
-                    self.store(frame, binds, bound);
+                    let bound = self.import(&alias.name, alias.asname.is_none())?;
+                    self.store(frame, alias.import_binds(), bound);
                 }
                 Ok(())
             }
             StmtKind::ImportFrom { module, names } => {
                 let m = modules::import(self, module)?;
                 for alias in names {
-                    let value = match self.get_attr(&m, &alias.name) {
-                        Ok(v) => v,
-                        Err(Flow::Raise(..)) => {
-                            // `from concurrent import futures` names a submodule.
-                            modules::import(self, &format!("{module}.{}", alias.name)).map_err(
-                                |_| {
-                                    self.error(
-                                        "ImportError",
-                                        format!(
-                                            "cannot import name '{}' from '{module}'",
-                                            alias.name
-                                        ),
-                                    )
-                                },
-                            )?
-                        }
-                        Err(other) => return Err(other),
-                    };
+                    let value = self.import_from(&m, module, &alias.name)?;
                     self.store(frame, alias.from_import_binds(), value);
                 }
                 Ok(())
@@ -830,6 +782,77 @@ impl Ctx {
             StmtKind::Break => Err(Flow::Break),
             StmtKind::Continue => Err(Flow::Continue),
         }
+    }
+
+    /// `import name` (`top`: binding the top module of a dotted name, as `import a.b` binds `a`).
+    pub(crate) fn import(&self, name: &str, top: bool) -> R<Value> {
+        let module = modules::import(self, name)?;
+        match name.split('.').next() {
+            Some(first) if top && first != name => modules::import(self, first),
+            _ => Ok(module),
+        }
+    }
+
+    /// `from module import name`: an attribute of the module, or a submodule.
+    pub(crate) fn import_from(&self, m: &Value, module: &str, name: &str) -> R<Value> {
+        match self.get_attr(m, name) {
+            Ok(v) => Ok(v),
+            Err(Flow::Raise(..)) => {
+                // `from concurrent import futures` names a submodule.
+                modules::import(self, &format!("{module}.{name}")).map_err(|_| {
+                    self.error(
+                        "ImportError",
+                        format!("cannot import name '{name}' from '{module}'"),
+                    )
+                })
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The class a `class` statement makes: its body run (by the tree interpreter; the methods it
+    /// defines are compiled) in a namespace that becomes the class's attributes.
+    pub(crate) fn make_class(&self, name: &str, bases: Vec<Value>, body: &[Stmt]) -> R<Value> {
+        let mut base_classes = Vec::new();
+        for base in bases {
+            match base {
+                Value::Class(ref c) => base_classes.push(c.clone()),
+                other => {
+                    return Err(self.error(
+                        "TypeError",
+                        format!("bases must be classes, not {}", other.type_name()),
+                    ))
+                }
+            }
+        }
+        let mut class_frame = Frame {
+            locals: Names::default(),
+            cells: Cells::default(),
+            func: None,
+            class_body: true,
+            handling: Vec::new(),
+        };
+        self.exec_block(&mut class_frame, body)?;
+        // A class that defines `__eq__` and not `__hash__` is unhashable, as in CPython.
+        if class_frame.locals.contains_key("__eq__") && !class_frame.locals.contains_key("__hash__")
+        {
+            class_frame.locals.insert("__hash__".into(), Value::None);
+        }
+        let class = Arc::new(Class {
+            name: name.to_string(),
+            module: "__main__".into(),
+            bases: base_classes,
+            attrs: Mutex::new(class_frame.locals),
+        });
+        // The methods its body defined know their class, for `super()`.
+        for (key, value) in lock(&class.attrs).iter() {
+            if let Value::Function(f) = value {
+                if f.name == *key {
+                    let _ = f.owner.set(Arc::downgrade(&class));
+                }
+            }
+        }
+        Ok(Value::Class(class))
     }
 
     /// `del target`: a name, an item (`__delitem__`), an attribute, or each of a tuple's.
@@ -875,21 +898,26 @@ impl Ctx {
             }
             Expr::Attribute { value, attr } => {
                 let object = self.eval(frame, value)?;
-                let removed = match &object {
-                    Value::Instance(i) => lock(&i.attrs).remove(attr.as_str()).is_some(),
-                    Value::Class(c) => lock(&c.attrs).remove(attr.as_str()).is_some(),
-                    _ => false,
-                };
-                if removed {
-                    Ok(())
-                } else {
-                    Err(self.error(
-                        "AttributeError",
-                        format!("'{}' object has no attribute '{attr}'", object.type_name()),
-                    ))
-                }
+                self.delete_attr(&object, attr)
             }
             _ => Err(self.error("SyntaxError", "cannot delete this expression")),
+        }
+    }
+
+    /// `del object.attr`.
+    pub(crate) fn delete_attr(&self, object: &Value, attr: &str) -> R<()> {
+        let removed = match object {
+            Value::Instance(i) => lock(&i.attrs).remove(attr).is_some(),
+            Value::Class(c) => lock(&c.attrs).remove(attr).is_some(),
+            _ => false,
+        };
+        if removed {
+            Ok(())
+        } else {
+            Err(self.error(
+                "AttributeError",
+                format!("'{}' object has no attribute '{attr}'", object.type_name()),
+            ))
         }
     }
 
@@ -948,7 +976,13 @@ impl Ctx {
         let Some(type_) = &handler.type_ else {
             return Ok(true);
         };
-        let classes = match self.eval(frame, type_)? {
+        let classes = self.eval(frame, type_)?;
+        self.exception_matches(exc, classes)
+    }
+
+    /// Whether `except classes:` catches `exc` (`classes`: a class or a tuple of them).
+    pub(crate) fn exception_matches(&self, exc: &Value, classes: Value) -> R<bool> {
+        let classes = match classes {
             Value::Tuple(ref t) => t.to_vec(),
             one => vec![one],
         };
@@ -973,7 +1007,7 @@ impl Ctx {
     }
 
     /// `raise X` or `raise X(...)`: an exception instance.
-    fn to_exception(&self, v: Value) -> R<Value> {
+    pub(crate) fn to_exception(&self, v: Value) -> R<Value> {
         match &v {
             Value::Instance(i) if i.class.is_exception() => Ok(v),
             Value::Class(c) if c.is_exception() => self.call(&v, Args::default()),
@@ -981,7 +1015,7 @@ impl Ctx {
         }
     }
 
-    fn class_of(&self, v: &Value) -> Value {
+    pub(crate) fn class_of(&self, v: &Value) -> Value {
         match v {
             Value::Instance(i) => Value::Class(i.class.clone()),
             _ => Value::None,
@@ -989,35 +1023,34 @@ impl Ctx {
     }
 
     fn make_function(&self, frame: &mut Frame, def: &FunctionDef, line: u32) -> R<Value> {
+        let template = vm::def_template(def);
+        let qualname = match &frame.func {
+            Some(outer) => format!("{}.<locals>.{}", outer.qualname, def.name),
+            None => def.name.clone(),
+        };
+        self.function_from(frame, &template, qualname, line)
+    }
+
+    /// The function a `def` or a `lambda` makes in `frame`: its defaults evaluated now, the cells
+    /// of `frame`'s variables it uses.
+    fn function_from(
+        &self,
+        frame: &mut Frame,
+        template: &vm::FunctionTemplate,
+        qualname: String,
+        line: u32,
+    ) -> R<Value> {
         let mut defaults = Vec::new();
-        for p in &def.params {
+        for p in &template.def.params {
             defaults.push(match &p.default {
                 Some(d) => Some(self.eval(frame, d)?),
                 None => None,
             });
         }
-        let scope = scope::Scope::of_def(def);
-        let qualname = match &frame.func {
-            Some(outer) => format!("{}.<locals>.{}", outer.qualname, def.name),
-            None => def.name.clone(),
-        };
-        Ok(Value::Function(Arc::new(Function {
-            name: def.name.clone(),
-            line,
-            qualname,
-            params: def.params.clone(),
-            star: def.star.clone(),
-            keyword_only: def.keyword_only,
-            double_star: def.double_star.clone(),
-            defaults,
-            body: FunctionBody::Def(Arc::new(def.clone())),
-            is_async: def.is_async,
-            captured: captured(frame, &scope),
-            locals: Arc::new(scope.locals),
-            cells: Arc::new(scope.cells),
-            nonlocals: Arc::new(scope.nonlocals),
-            owner: std::sync::OnceLock::new(),
-        })))
+        let captured = captured(frame, &template.free);
+        Ok(Value::Function(Arc::new(vm::make_function(
+            template, defaults, captured, qualname, line,
+        ))))
     }
 
     // ----- expressions -----
@@ -1037,13 +1070,13 @@ impl Ctx {
 
     fn eval_expr(&self, frame: &mut Frame, expr: &Expr) -> R<Value> {
         Ok(match expr {
-            Expr::None => Value::None,
-            Expr::Bool(b) => Value::Bool(*b),
-            Expr::Int(n) => Value::Int(*n),
-            Expr::BigInt(digits) => int::literal(digits),
-            Expr::Float(x) => Value::Float(*x),
-            Expr::Str(s) => Value::str(s.as_str()),
-            Expr::Bytes(b) => Value::object(http::Bytes(Arc::from(b.as_slice()))),
+            Expr::None
+            | Expr::Bool(_)
+            | Expr::Int(_)
+            | Expr::BigInt(_)
+            | Expr::Float(_)
+            | Expr::Str(_)
+            | Expr::Bytes(_) => literal(expr).expect("a literal"),
             Expr::FString(parts) => {
                 let mut out = String::new();
                 for part in parts {
@@ -1206,36 +1239,12 @@ impl Ctx {
                 Value::Dict(d)
             }
             Expr::Lambda { params, body } => {
-                let mut defaults = Vec::new();
-                for p in params {
-                    defaults.push(
-                        p.default
-                            .as_ref()
-                            .map(|d| self.eval(frame, d))
-                            .transpose()?,
-                    );
-                }
-                let scope = scope::Scope::of_lambda(params, body);
-                Value::Function(Arc::new(Function {
-                    name: "<lambda>".into(),
-                    line: 0,
-                    qualname: match &frame.func {
-                        Some(outer) => format!("{}.<locals>.<lambda>", outer.qualname),
-                        None => "<lambda>".into(),
-                    },
-                    params: params.clone(),
-                    star: None,
-                    keyword_only: 0,
-                    double_star: None,
-                    defaults,
-                    body: FunctionBody::Lambda(Arc::new((**body).clone())),
-                    is_async: false,
-                    captured: captured(frame, &scope),
-                    locals: Arc::new(scope.locals),
-                    cells: Arc::new(scope.cells),
-                    nonlocals: Arc::new(scope.nonlocals),
-                    owner: std::sync::OnceLock::new(),
-                }))
+                let template = vm::lambda_template(params, body);
+                let qualname = match &frame.func {
+                    Some(outer) => format!("{}.<locals>.<lambda>", outer.qualname),
+                    None => "<lambda>".into(),
+                };
+                return self.function_from(frame, &template, qualname, 0);
             }
             Expr::Await(inner) => {
                 let v = self.eval(frame, inner)?;
@@ -1245,10 +1254,14 @@ impl Ctx {
                 return Err(self.error("SyntaxError", "can't use starred expression here"))
             }
             Expr::Yield(_) | Expr::YieldFrom(_) => {
+                let why = frame.func.as_ref().and_then(|f| f.uncompiled);
                 return Err(self.error(
                     "NotImplementedError",
-                    "generators ('yield') are not yet part of futurelab's engine",
-                ))
+                    format!(
+                        "futurelab's engine cannot run this generator yet: it has {}",
+                        why.unwrap_or("what the compiler does not compile")
+                    ),
+                ));
             }
         })
     }
@@ -1394,6 +1407,11 @@ impl Ctx {
                 }));
                 // `BaseException.__new__` keeps the arguments as `args`, whatever `__init__` does.
                 self.set_attr(&instance, "args", Value::tuple(args.pos.clone()))?;
+                if instance.is_instance_of("StopIteration") {
+                    // A generator's return value.
+                    let value = args.pos.first().cloned().unwrap_or(Value::None);
+                    self.set_attr(&instance, "value", value)?;
+                }
                 if let Some(init) = c.lookup("__init__") {
                     self.call(&bind(&instance, init), args)?;
                 }
@@ -1448,7 +1466,10 @@ impl Ctx {
     /// Runs a function's body with these arguments (a coroutine's, when it is awaited), at most
     /// [`RECURSION_LIMIT`] calls deep on a thread (then `RecursionError`, as CPython's default limit).
     pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
-        self.recursing("", || self.run_body(func, args))
+        match &func.code {
+            Some(code) => self.recursing("", || vm::call_compiled(self, func, code, args)),
+            None => self.recursing("", || self.run_body(func, args)),
+        }
     }
 
     /// Runs `level`, one level of a recursion that may run program code (a call; the `str` of an
@@ -1503,7 +1524,7 @@ impl Ctx {
         }
     }
 
-    fn bind_args(&self, func: &Function, args: Args, locals: &mut Names) -> R<()> {
+    pub(crate) fn bind_args(&self, func: &Function, args: Args, locals: &mut Names) -> R<()> {
         let name = &func.name;
         let positional = func.params.len() - func.keyword_only.min(func.params.len());
         let mut pos = args.pos.into_iter();
@@ -1747,6 +1768,20 @@ impl Ctx {
     }
 }
 
+/// The value of a literal expression; `None` for any other expression.
+pub(crate) fn literal(expr: &Expr) -> Option<Value> {
+    Some(match expr {
+        Expr::None => Value::None,
+        Expr::Bool(b) => Value::Bool(*b),
+        Expr::Int(n) => Value::Int(*n),
+        Expr::BigInt(digits) => int::literal(digits),
+        Expr::Float(x) => Value::Float(*x),
+        Expr::Str(s) => Value::str(s.as_str()),
+        Expr::Bytes(b) => Value::object(http::Bytes(Arc::from(b.as_slice()))),
+        _ => return None,
+    })
+}
+
 /// A function found on a class, bound to `instance`.
 pub(crate) fn bind(instance: &Value, f: Value) -> Value {
     match f {
@@ -1771,9 +1806,9 @@ pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
 /// The variables a nested function or lambda sees from the function it is defined in.
 /// The cells a function made in `frame` shares with it: each of its free names that `frame`'s
 /// function binds (in a cell) or itself shares from further out. Its other free names are globals.
-fn captured(frame: &Frame, scope: &scope::Scope) -> Cells {
+fn captured(frame: &Frame, free: &[String]) -> Cells {
     let mut cells = Cells::default();
-    for name in &scope.free {
+    for name in free {
         let shared = frame
             .cells
             .get(name)

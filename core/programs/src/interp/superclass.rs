@@ -19,19 +19,27 @@ pub(crate) struct Super {
 impl Ctx {
     /// `super()` in the function running in `frame`.
     pub(super) fn zero_argument_super(&self, frame: &Frame) -> R<Value> {
+        let first = frame
+            .func
+            .as_ref()
+            .and_then(|func| func.params.first())
+            .and_then(|first| frame.local(&first.name));
+        self.super_in(frame.func.as_ref(), first)
+    }
+
+    /// `super()` in a call of `func` whose first argument is `first` (as the call sees it now).
+    pub(super) fn super_in(&self, func: Option<&Arc<Function>>, first: Option<Value>) -> R<Value> {
         let no_arguments = || self.error("RuntimeError", "super(): no arguments");
-        let func = frame.func.as_ref().ok_or_else(no_arguments)?;
+        let func = func.ok_or_else(no_arguments)?;
         let class = func
             .owner
             .get()
             .and_then(std::sync::Weak::upgrade)
             .ok_or_else(|| self.error("RuntimeError", "super(): __class__ cell not found"))?;
-        let first = func.params.first().ok_or_else(no_arguments)?;
-        let instance = frame
-            .locals
-            .get(&first.name)
-            .cloned()
-            .ok_or_else(no_arguments)?;
+        if func.params.is_empty() {
+            return Err(no_arguments());
+        }
+        let instance = first.ok_or_else(no_arguments)?;
         Ok(Value::object(Super { class, instance }))
     }
 }

@@ -1,0 +1,204 @@
+//! A compiled function: its instructions, constants and names, and how its variables are kept.
+
+use crate::ast::{BinOp, CmpOp, FunctionDef, UnaryOp};
+use crate::value::{NameSet, Value};
+use std::sync::Arc;
+
+/// One instruction. Operands are indexes into the [`Code`]'s tables or jump targets (instruction
+/// indexes). The value stack is described as `[below, top]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Op {
+    /// Push `consts[i]`.
+    LoadConst(u32),
+    /// Push the local in slot `i` (UnboundLocalError if it has none).
+    LoadFast(u32),
+    StoreFast(u32),
+    DeleteFast(u32),
+    /// Push the value of `cells[i]` (the frame's own cell variables first, then the free ones).
+    LoadDeref(u32),
+    StoreDeref(u32),
+    DeleteDeref(u32),
+    /// Push the global `names[i]`, else the builtin of that name.
+    LoadGlobal(u32),
+    StoreGlobal(u32),
+    DeleteGlobal(u32),
+    /// `[obj]` → `[obj.names[i]]`.
+    LoadAttr(u32),
+    /// `[value, obj]` → `[]`: `obj.names[i] = value`.
+    StoreAttr(u32),
+    DeleteAttr(u32),
+    /// `[obj, index]` → `[obj[index]]`.
+    LoadSubscr,
+    /// `[value, obj, index]` → `[]`.
+    StoreSubscr,
+    DeleteSubscr,
+    /// `[obj, lower?, upper?]` → `[obj[lower:upper]]`; the flags say which bounds were pushed.
+    LoadSlice(bool, bool),
+    BinOp(BinOp),
+    /// `[l, r]` → `[l op= r]`: in place where the type allows (a list's `+=` extends it).
+    Inplace(BinOp),
+    Unary(UnaryOp),
+    Compare(CmpOp),
+    Pop,
+    Dup,
+    /// `[a, b]` → `[a, b, a, b]`.
+    Dup2,
+    /// `[a, b]` → `[b, a]`.
+    Rot2,
+    /// `[a, b, c]` → `[c, a, b]`.
+    Rot3,
+    Jump(u32),
+    PopJumpIfFalse(u32),
+    /// Jump keeping the value if it is false, else pop it and go on (`and`).
+    JumpIfFalseOrPop(u32),
+    JumpIfTrueOrPop(u32),
+    /// A loop's jump back: checks for a stop and lets the GIL change hands, then jumps.
+    Loop(u32),
+    /// `[iterable]` → `[iterator]`.
+    GetIter,
+    /// `[iterator]` → `[iterator, next item]`, or at its end `[]` and a jump.
+    ForIter(u32),
+    BuildTuple(u32),
+    BuildList(u32),
+    /// `[k1, v1, … kn, vn]` → `[dict]`.
+    BuildDict(u32),
+    /// `[list]` → `[tuple]`.
+    ListToTuple,
+    /// `[list]` → `[set]`.
+    ListToSet,
+    /// `[list, …(i-1 more), item]` → `[list, …]`: appends to the list `i` deep below the item.
+    ListAppend(u32),
+    /// `[list, …, iterable]` → `[list, …]`: extends the list `i` deep.
+    ListExtend(u32),
+    /// `[dict, …, key, value]` → `[dict, …]`: sets in the dict `i` deep below the pair.
+    DictSet(u32),
+    /// `[value]` → `[text]`: an f-string field with its conversion (`r`, `s`, `a` or none) and its
+    /// format spec (`consts[i]`, a string) if it has one.
+    FormatValue(Option<char>, Option<u32>),
+    /// `[s1 … sn]` → `[s1 + … + sn]`.
+    BuildString(u32),
+    /// `[values…, iterable]` → `[item1 … itemn]`, checking there are exactly `n`.
+    UnpackSequence(u32),
+    /// `[callee, arg1 … argn]` → `[result]`: positional arguments only.
+    CallPos(u32),
+    /// `[callee, values…]` → `[result]`: the arguments as `shapes[i]` lays them out.
+    Call(u32),
+    /// `[callee]` → `[result]`: `super()` with no arguments when the callee is the builtin `super`
+    /// (the running method's class and first argument), else a call with no arguments.
+    CallNoArgs,
+    /// `[decorators…, defaults…]` → `[function]`: a `def` or `lambda` made from `functions[i]`.
+    MakeFunction(u32),
+    /// `[bases…]` → `[class]`: the class statement `classes[i]` (its body run by the tree
+    /// interpreter, its methods compiled).
+    MakeClass(u32),
+    /// `[value]` → returns it.
+    Return,
+    /// Push a handler: an exception raised until the matching `PopBlock` truncates the stack to
+    /// its height now, pushes `[exception, line]` and jumps to the target.
+    SetupFinally(u32),
+    PopBlock,
+    /// `[exception, line]` → `[]`, re-raising it where it was raised.
+    Reraise,
+    /// `[exception, line, class or tuple]` → `[exception, line, matches]`.
+    MatchException,
+    /// `[exception, line]` → `[exception]`: the exception is now being handled (a bare `raise`
+    /// raises it again) until `EndHandler`.
+    BeginHandler,
+    EndHandler,
+    /// `raise` (0), `raise exc` (1), `raise exc from cause` (2).
+    Raise(u8),
+    /// `[manager]` → `[manager, entered]`: `__enter__` (`__aenter__`, awaited, when async).
+    EnterWith(bool),
+    /// `[manager]` → `[]`: `__exit__(None, None, None)`.
+    ExitWith(bool),
+    /// `[manager, exception, line]` → `[]`: `__exit__` with the exception; raises it again unless
+    /// `__exit__` returned true.
+    ExitWithException(bool),
+    /// Push the module `names[i]` (`import a.b` pushes `a`, `import a.b as c` pushes `a.b`, as the
+    /// flag says: whether to bind the top module).
+    Import(u32, bool),
+    /// `[module]` → `[module, module.names[j]]`: `from names[i] import names[j]`.
+    ImportFrom(u32, u32),
+    /// `[awaitable]` → `[result]`.
+    Await,
+    /// `[value]` → suspends the generator, handing out the value; resumed, pushes what was sent.
+    Yield,
+    /// `[iterable]` → `[iterator]` for `yield from` (a generator is its own iterator).
+    GetYieldFromIter,
+    /// `[iterator, sent]` → sends into the inner iterator: if it yields, the generator yields that
+    /// and comes back here; when it returns, `[result]` and a jump to the target.
+    YieldFrom(u32),
+}
+
+/// How a call's arguments lie on the stack, in order.
+#[derive(Debug, Clone)]
+pub(crate) enum ArgSlot {
+    Positional,
+    /// `*iterable`.
+    Star,
+    /// `name=value`.
+    Keyword(String),
+    /// `**mapping`.
+    Mapping,
+}
+
+/// A function as compiled, before a `def` makes it: what `MakeFunction` needs.
+pub(crate) struct FunctionTemplate {
+    /// Its name and parameters (a lambda's body is not kept here).
+    pub(crate) def: Arc<FunctionDef>,
+    /// What the tree interpreter runs when there is no `code`.
+    pub(crate) body: crate::value::FunctionBody,
+    /// The compiled body, or `None` when it uses what the compiler does not do yet (then the tree
+    /// interpreter runs it).
+    pub(crate) code: Option<Arc<Code>>,
+    /// Why `code` is `None`: what the compiler met that it does not compile yet.
+    pub(crate) uncompiled: Option<&'static str>,
+    pub(crate) locals: Arc<NameSet>,
+    pub(crate) cells: Arc<NameSet>,
+    pub(crate) nonlocals: Arc<NameSet>,
+    /// The names it reads from enclosing functions (its `captured` cells are looked up by these).
+    pub(crate) free: Vec<String>,
+}
+
+/// A `class` statement, for `MakeClass`.
+pub(crate) struct ClassStatement {
+    pub(crate) name: String,
+    pub(crate) bases: usize,
+    pub(crate) body: Vec<crate::ast::Stmt>,
+}
+
+/// A compiled function body, or a module's.
+pub(crate) struct Code {
+    pub(crate) ops: Vec<Op>,
+    /// The source line of each instruction.
+    pub(crate) lines: Vec<u32>,
+    pub(crate) consts: Vec<Value>,
+    /// Global, attribute and module names.
+    pub(crate) names: Vec<Arc<str>>,
+    pub(crate) shapes: Vec<Vec<ArgSlot>>,
+    pub(crate) functions: Vec<Arc<FunctionTemplate>>,
+    pub(crate) classes: Vec<Arc<ClassStatement>>,
+    /// The local variables kept in slots: the parameters first, in order (`*args`, then `**kwargs`,
+    /// after the named ones), then the others.
+    pub(crate) varnames: Vec<String>,
+    /// How many of `varnames` are parameters.
+    pub(crate) params: usize,
+    /// The variables kept in cells: the function's own shared ones (`cellvars`), then the ones it
+    /// reads from enclosing functions (`freevars`).
+    pub(crate) cellvars: Vec<String>,
+    pub(crate) freevars: Vec<String>,
+    /// For each cell variable, the parameter slot it starts from, if it is a parameter.
+    pub(crate) cell_params: Vec<Option<u32>>,
+    /// Whether `yield` makes this a generator function.
+    pub(crate) is_generator: bool,
+}
+
+impl Code {
+    /// The name of cell `i` (own cells first, then free ones).
+    pub(crate) fn cell_name(&self, i: usize) -> &str {
+        match self.cellvars.get(i) {
+            Some(name) => name,
+            None => &self.freevars[i - self.cellvars.len()],
+        }
+    }
+}

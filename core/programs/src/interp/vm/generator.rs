@@ -1,0 +1,220 @@
+//! Generators: a call of a function with `yield` in it, its frame kept on the heap between items.
+//!
+//! As CPython's: `next()` runs the frame to its next `yield`; `send(v)` resumes it with `v` as the
+//! value of that `yield`; `throw(e)` raises `e` there; `close()` raises `GeneratorExit` there and
+//! expects the generator to end. A `return v` ends it with `StopIteration(v)` (the value of a
+//! `yield from` of it). A generator resumed while it runs is `ValueError: generator already
+//! executing`; one that lets `StopIteration` out of its body raises `RuntimeError`, as PEP 479 says.
+//!
+//! Differences from CPython: a generator dropped while suspended is not closed (its `finally`
+//! blocks do not run), and `throw` into a generator suspended in `yield from` raises in the outer
+//! one instead of passing into the inner one.
+
+use super::frame::VmFrame;
+use super::run::{execute, Exit};
+use crate::interp::{Ctx, Flow, R};
+use crate::value::*;
+use std::any::Any;
+use std::sync::Mutex;
+
+/// Where a generator is in its life.
+enum State {
+    /// Made or suspended at a `yield`: its frame waits here.
+    Suspended(Box<VmFrame>),
+    /// Its frame is running (taken out of here by the thread that runs it).
+    Running,
+    Finished,
+}
+
+pub(crate) struct Generator {
+    name: String,
+    qualname: String,
+    state: Mutex<State>,
+}
+
+/// What a resumed generator did.
+pub(crate) enum Resumed {
+    Yielded(Value),
+    /// It returned (`StopIteration`'s value).
+    Returned(Value),
+}
+
+impl Generator {
+    pub(super) fn new(func: &Function, frame: VmFrame) -> Self {
+        Generator {
+            name: func.name.clone(),
+            qualname: func.qualname.clone(),
+            state: Mutex::new(State::Suspended(Box::new(frame))),
+        }
+    }
+
+    /// Runs the generator to its next `yield`: with `sent` as the value of the `yield` it waits
+    /// at, or raising `thrown` there.
+    pub(crate) fn resume(&self, ctx: &Ctx, sent: Value, thrown: Option<Flow>) -> R<Resumed> {
+        let mut frame = {
+            let mut state = lock(&self.state);
+            match std::mem::replace(&mut *state, State::Running) {
+                State::Suspended(frame) => frame,
+                State::Running => {
+                    *state = State::Running;
+                    return Err(ctx.error("ValueError", "generator already executing"));
+                }
+                State::Finished => {
+                    *state = State::Finished;
+                    return match thrown {
+                        Some(flow) => Err(flow),
+                        None => Ok(Resumed::Returned(Value::None)),
+                    };
+                }
+            }
+        };
+        let started = frame.pc > 0;
+        if thrown.is_none() {
+            if started {
+                frame.stack.push(sent);
+            } else if !matches!(sent, Value::None) {
+                *lock(&self.state) = State::Suspended(frame);
+                return Err(ctx.error(
+                    "TypeError",
+                    "can't send non-None value to a just-started generator",
+                ));
+            }
+        }
+        let outcome = ctx.recursing("", || {
+            super::run::machine_entry(ctx, || execute(ctx, &mut frame, thrown))
+        });
+        let mut state = lock(&self.state);
+        match outcome {
+            Ok(Exit::Yield(v)) => {
+                *state = State::Suspended(frame);
+                Ok(Resumed::Yielded(v))
+            }
+            Ok(Exit::Return(v)) => {
+                *state = State::Finished;
+                Ok(Resumed::Returned(v))
+            }
+            Err(Flow::Raise(exc, line)) if exc.is_instance_of("StopIteration") => {
+                *state = State::Finished;
+                drop(state);
+                let _ = line;
+                Err(ctx.error("RuntimeError", "generator raised StopIteration"))
+            }
+            Err(other) => {
+                *state = State::Finished;
+                Err(other)
+            }
+        }
+    }
+
+    /// `next(gen)`: the next item, or `None` at its end.
+    fn next_item(&self, ctx: &Ctx) -> R<Option<Value>> {
+        match self.resume(ctx, Value::None, None)? {
+            Resumed::Yielded(v) => Ok(Some(v)),
+            Resumed::Returned(_) => Ok(None),
+        }
+    }
+
+    /// An item for `send` and `throw`: a return is `StopIteration(value)`.
+    fn item_or_stop(&self, ctx: &Ctx, resumed: Resumed) -> R<Value> {
+        match resumed {
+            Resumed::Yielded(v) => Ok(v),
+            Resumed::Returned(v) => {
+                let args = match v {
+                    Value::None => Vec::new(),
+                    v => vec![v],
+                };
+                Err(Flow::Raise(ctx.exception("StopIteration", args), 0))
+            }
+        }
+    }
+
+    fn close(&self, ctx: &Ctx) -> R<()> {
+        let started = match &*lock(&self.state) {
+            State::Suspended(frame) => frame.pc > 0,
+            State::Running => true,
+            State::Finished => false,
+        };
+        if !started {
+            *lock(&self.state) = State::Finished;
+            return Ok(());
+        }
+        let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
+        match self.resume(ctx, Value::None, Some(exit)) {
+            Ok(Resumed::Yielded(_)) => {
+                Err(ctx.error("RuntimeError", "generator ignored GeneratorExit"))
+            }
+            Ok(Resumed::Returned(_)) => Ok(()),
+            Err(Flow::Raise(exc, _))
+                if exc.is_instance_of("GeneratorExit") || exc.is_instance_of("StopIteration") =>
+            {
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
+impl Object for Generator {
+    fn type_name(&self) -> &'static str {
+        "generator"
+    }
+    fn repr(&self) -> String {
+        format!(
+            "<generator object {} at {:#x}>",
+            self.qualname, self as *const Self as usize
+        )
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match name {
+            "__name__" => Some(Value::str(self.name.as_str())),
+            "__qualname__" => Some(Value::str(self.qualname.as_str())),
+            "gi_running" => Some(Value::Bool(matches!(*lock(&self.state), State::Running))),
+            _ => None,
+        }
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "__next__" | "__iter__" | "send" | "throw" | "close")
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        match (name, args.pos.as_slice()) {
+            ("__iter__", []) => Ok(this.clone()),
+            ("__next__", []) => {
+                let resumed = self.resume(ctx, Value::None, None)?;
+                self.item_or_stop(ctx, resumed)
+            }
+            ("send", [value]) => {
+                let resumed = self.resume(ctx, value.clone(), None)?;
+                self.item_or_stop(ctx, resumed)
+            }
+            ("throw", [exc, ..]) => {
+                let exc = ctx.to_exception(exc.clone())?;
+                let resumed = self.resume(ctx, Value::None, Some(Flow::Raise(exc, 0)))?;
+                self.item_or_stop(ctx, resumed)
+            }
+            ("close", []) => self.close(ctx).map(|()| Value::None),
+            _ => Err(ctx.error(
+                "TypeError",
+                format!(
+                    "generator.{name}() takes {} arguments ({} given)",
+                    match name {
+                        "send" => "exactly one",
+                        "throw" => "one to three",
+                        _ => "no",
+                    },
+                    args.pos.len()
+                ),
+            )),
+        }
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        self.next_item(ctx).transpose()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        if let State::Suspended(frame) = self.state.get_mut().unwrap_or_else(|p| p.into_inner()) {
+            frame.take_values(into);
+        }
+    }
+}

@@ -1,0 +1,922 @@
+//! The machine: runs a frame's instructions, and the calls of compiled functions it makes in the
+//! same loop (their frames wait in a list, so Python recursion does not use the Rust stack).
+//!
+//! - A Python exception unwinds to the innermost handler block of the running frame, else pops the
+//!   frame and goes on in its caller, keeping the line where it was raised.
+//! - [`Flow::Stopped`] (the run's time limit, a cancel) runs no handler: it leaves at once.
+//! - A loop's jump back and each call check for a stop and let the GIL change hands, as CPython's
+//!   eval loop does at the same places.
+
+use super::code::{ArgSlot, Code, Op};
+use super::frame::{make_function, VmFrame};
+use super::generator::{Generator, Resumed};
+use crate::ast::{BinOp, CmpOp};
+use crate::interp::{
+    asyncio, builtins, collections, exceptions, Ctx, Flow, CALL_DEPTH, R, RECURSION_LIMIT,
+};
+use crate::value::*;
+use std::sync::Arc;
+
+/// How a frame stopped running.
+pub(crate) enum Exit {
+    Return(Value),
+    /// A generator's frame handed out a value and waits to be resumed.
+    Yield(Value),
+}
+
+/// The frames of one run of the machine that wait for their callees, innermost last, and value
+/// stacks of finished calls to reuse.
+#[derive(Default)]
+struct Calls {
+    callers: Vec<VmFrame>,
+    spare_stacks: Vec<Vec<Value>>,
+    spare_locals: Vec<Vec<Option<Value>>>,
+}
+
+impl Calls {
+    /// Makes `callee` the running frame; its caller (`frame` until now) waits.
+    fn push(&mut self, frame: &mut VmFrame, callee: VmFrame) {
+        self.callers.push(std::mem::replace(frame, callee));
+    }
+
+    /// Ends the running frame and makes its caller the running one again; false if it has none.
+    fn pop(&mut self, frame: &mut VmFrame) -> bool {
+        let Some(caller) = self.callers.pop() else {
+            return false;
+        };
+        let mut done = std::mem::replace(frame, caller);
+        let mut stack = std::mem::take(&mut done.stack);
+        let mut locals = std::mem::take(&mut done.locals);
+        drop(done);
+        stack.clear();
+        locals.clear();
+        if self.spare_stacks.len() < 64 {
+            self.spare_stacks.push(stack);
+            self.spare_locals.push(locals);
+        }
+        leave_call();
+        true
+    }
+
+    /// An empty value stack for a new frame.
+    fn stack(&mut self) -> Vec<Value> {
+        self.spare_stacks
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(8))
+    }
+
+    /// An empty list of locals for a new frame, with room for `n`.
+    fn locals(&mut self, n: usize) -> Vec<Option<Value>> {
+        let mut locals = self.spare_locals.pop().unwrap_or_default();
+        locals.reserve(n);
+        locals
+    }
+}
+
+/// Runs `frame` until it returns or yields; `thrown` is raised in it first (a generator's `throw`).
+pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R<Exit> {
+    let mut calls = Calls::default();
+    let mut error = thrown;
+    loop {
+        if let Some(flow) = error.take() {
+            if let Err(flow) = unwind(frame, &mut calls, flow) {
+                while calls.pop(frame) {}
+                return Err(flow);
+            }
+        }
+        match run(ctx, frame, &mut calls) {
+            Ok(exit) => return Ok(exit),
+            Err(flow) => error = Some(flow),
+        }
+    }
+}
+
+/// Finds the handler of an exception: the innermost block of the running frame, else of its
+/// callers (their callees dropped). `Err` when nothing in this loop handles it.
+fn unwind(frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
+    let Flow::Raise(exc, line) = flow else {
+        return Err(flow);
+    };
+    let line = match line {
+        0 => frame.code.lines[frame.pc.saturating_sub(1)],
+        line => line,
+    };
+    loop {
+        if let Some((handler, level)) = frame.blocks.pop() {
+            frame.stack.truncate(level as usize);
+            frame.stack.push(exc);
+            frame.stack.push(Value::Int(line as i64));
+            frame.pc = handler as usize;
+            return Ok(());
+        }
+        if !calls.pop(frame) {
+            return Err(Flow::Raise(exc, line));
+        }
+    }
+}
+
+/// One more program call on this thread: `RecursionError` past CPython's limit.
+pub(super) fn enter_call(ctx: &Ctx) -> R<()> {
+    let depth = CALL_DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get()
+    });
+    if depth > RECURSION_LIMIT {
+        leave_call();
+        return Err(ctx.error("RecursionError", "maximum recursion depth exceeded"));
+    }
+    Ok(())
+}
+
+pub(super) fn leave_call() {
+    CALL_DEPTH.with(|d| d.set(d.get() - 1));
+}
+
+fn pop(frame: &mut VmFrame) -> Value {
+    frame.stack.pop().expect("the compiler balances the stack")
+}
+
+fn top(frame: &VmFrame) -> &Value {
+    frame.stack.last().expect("the compiler balances the stack")
+}
+
+/// The last `n` values of the stack, taken off it.
+fn pop_n(frame: &mut VmFrame, n: usize) -> Vec<Value> {
+    let at = frame.stack.len() - n;
+    frame.stack.split_off(at)
+}
+
+fn truthy(ctx: &Ctx, v: &Value) -> R<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Int(n) => Ok(*n != 0),
+        Value::None => Ok(false),
+        other => ctx.truthy(other),
+    }
+}
+
+/// `l op r` for two machine ints, when it stays one.
+fn int_binop(op: BinOp, l: i64, r: i64) -> Option<Value> {
+    Some(Value::Int(match op {
+        BinOp::Add => l.checked_add(r)?,
+        BinOp::Sub => l.checked_sub(r)?,
+        BinOp::Mul => l.checked_mul(r)?,
+        BinOp::Mod if r > 0 => l.rem_euclid(r),
+        BinOp::FloorDiv if r > 0 => l.div_euclid(r),
+        BinOp::BitAnd => l & r,
+        BinOp::BitOr => l | r,
+        BinOp::BitXor => l ^ r,
+        _ => return None,
+    }))
+}
+
+fn int_compare(op: CmpOp, l: i64, r: i64) -> Option<bool> {
+    Some(match op {
+        CmpOp::Eq => l == r,
+        CmpOp::NotEq => l != r,
+        CmpOp::Lt => l < r,
+        CmpOp::LtE => l <= r,
+        CmpOp::Gt => l > r,
+        CmpOp::GtE => l >= r,
+        _ => return None,
+    })
+}
+
+fn unbound_local(ctx: &Ctx, name: &str) -> Flow {
+    ctx.error(
+        "UnboundLocalError",
+        format!("cannot access local variable '{name}' where it is not associated with a value"),
+    )
+}
+
+fn global(ctx: &Ctx, name: &str) -> R<Value> {
+    ctx.global(name)
+        .or_else(|| builtins::builtin(ctx, name))
+        .ok_or_else(|| ctx.error("NameError", format!("name '{name}' is not defined")))
+}
+
+/// Runs instructions until the first frame returns or yields, or an exception is raised.
+fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
+    let mut code = frame.code.clone();
+    loop {
+        let op = code.ops[frame.pc];
+        frame.pc += 1;
+        match op {
+            Op::LoadConst(i) => frame.stack.push(code.consts[i as usize].clone()),
+            Op::LoadFast(i) => match &frame.locals[i as usize] {
+                Some(v) => {
+                    let v = v.clone();
+                    frame.stack.push(v);
+                }
+                None => return Err(unbound_local(ctx, &code.varnames[i as usize])),
+            },
+            Op::StoreFast(i) => {
+                let v = pop(frame);
+                frame.locals[i as usize] = Some(v);
+            }
+            Op::DeleteFast(i) => {
+                if frame.locals[i as usize].take().is_none() {
+                    return Err(unbound_local(ctx, &code.varnames[i as usize]));
+                }
+            }
+            Op::LoadDeref(i) => {
+                let i = i as usize;
+                let v = match &frame.cells[i] {
+                    Some(cell) => match lock(cell).clone() {
+                        Some(v) => v,
+                        None if i < code.cellvars.len() => {
+                            return Err(unbound_local(ctx, code.cell_name(i)))
+                        }
+                        None => return Err(ctx.error(
+                            "NameError",
+                            format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", code.cell_name(i)),
+                        )),
+                    },
+                    None => global(ctx, code.cell_name(i))?,
+                };
+                frame.stack.push(v);
+            }
+            Op::StoreDeref(i) => {
+                let v = pop(frame);
+                match &frame.cells[i as usize] {
+                    Some(cell) => *lock(cell) = Some(v),
+                    None => ctx.set_global(code.cell_name(i as usize), v),
+                }
+            }
+            Op::DeleteDeref(i) => {
+                let i = i as usize;
+                let removed = match &frame.cells[i] {
+                    Some(cell) => lock(cell).take().is_some(),
+                    None => lock(&ctx.rt.globals).remove(code.cell_name(i)).is_some(),
+                };
+                if !removed {
+                    return Err(unbound_local(ctx, code.cell_name(i)));
+                }
+            }
+            Op::LoadGlobal(i) => {
+                let v = global(ctx, &code.names[i as usize])?;
+                frame.stack.push(v);
+            }
+            Op::StoreGlobal(i) => {
+                let v = pop(frame);
+                ctx.set_global(&code.names[i as usize], v);
+            }
+            Op::DeleteGlobal(i) => {
+                let name = &code.names[i as usize];
+                if lock(&ctx.rt.globals).remove(&**name).is_none() {
+                    return Err(ctx.error("NameError", format!("name '{name}' is not defined")));
+                }
+            }
+            Op::LoadAttr(i) => {
+                let object = pop(frame);
+                let v = ctx.get_attr(&object, &code.names[i as usize])?;
+                frame.stack.push(v);
+            }
+            Op::StoreAttr(i) => {
+                let object = pop(frame);
+                let v = pop(frame);
+                ctx.set_attr(&object, &code.names[i as usize], v)?;
+            }
+            Op::DeleteAttr(i) => {
+                let object = pop(frame);
+                ctx.delete_attr(&object, &code.names[i as usize])?;
+            }
+            Op::LoadSubscr => {
+                let index = pop(frame);
+                let object = pop(frame);
+                let v = match (&object, &index) {
+                    (Value::List(items), Value::Int(i)) => {
+                        let items = lock(items);
+                        let at = if *i < 0 { *i + items.len() as i64 } else { *i };
+                        match usize::try_from(at).ok().and_then(|at| items.get(at)) {
+                            Some(v) => v.clone(),
+                            None => {
+                                drop(items);
+                                builtins::get_item(ctx, &object, &index)?
+                            }
+                        }
+                    }
+                    _ => builtins::get_item(ctx, &object, &index)?,
+                };
+                frame.stack.push(v);
+            }
+            Op::StoreSubscr => {
+                let index = pop(frame);
+                let object = pop(frame);
+                let v = pop(frame);
+                builtins::set_item(ctx, &object, index, v)?;
+            }
+            Op::DeleteSubscr => {
+                let index = pop(frame);
+                let object = pop(frame);
+                builtins::del_item(ctx, &object, &index)?;
+            }
+            Op::LoadSlice(has_lower, has_upper) => {
+                let upper = has_upper.then(|| pop(frame));
+                let lower = has_lower.then(|| pop(frame));
+                let object = pop(frame);
+                let v = builtins::slice(ctx, &object, lower, upper)?;
+                frame.stack.push(v);
+            }
+            Op::BinOp(op) | Op::Inplace(op) => {
+                let r = pop(frame);
+                let l = pop(frame);
+                let fast = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => int_binop(op, *a, *b),
+                    (Value::Float(a), Value::Float(b)) => match op {
+                        BinOp::Add => Some(Value::Float(a + b)),
+                        BinOp::Sub => Some(Value::Float(a - b)),
+                        BinOp::Mul => Some(Value::Float(a * b)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let v = match fast {
+                    Some(v) => v,
+                    None if matches!(code.ops[frame.pc - 1], Op::Inplace(_)) => {
+                        ctx.inplace(op, &l, &r)?
+                    }
+                    None => ctx.binop(op, &l, &r)?,
+                };
+                frame.stack.push(v);
+            }
+            Op::Unary(op) => {
+                let v = pop(frame);
+                let v = ctx.unary(op, &v)?;
+                frame.stack.push(v);
+            }
+            Op::Compare(op) => {
+                let r = pop(frame);
+                let l = pop(frame);
+                let v = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => match int_compare(op, *a, *b) {
+                        Some(b) => Value::Bool(b),
+                        None => ctx.compare(op, &l, &r)?,
+                    },
+                    _ => ctx.compare(op, &l, &r)?,
+                };
+                frame.stack.push(v);
+            }
+            Op::Pop => {
+                pop(frame);
+            }
+            Op::Dup => {
+                let v = top(frame).clone();
+                frame.stack.push(v);
+            }
+            Op::Dup2 => {
+                let n = frame.stack.len();
+                let (a, b) = (frame.stack[n - 2].clone(), frame.stack[n - 1].clone());
+                frame.stack.push(a);
+                frame.stack.push(b);
+            }
+            Op::Rot2 => {
+                let n = frame.stack.len();
+                frame.stack.swap(n - 1, n - 2);
+            }
+            Op::Rot3 => {
+                let v = pop(frame);
+                let n = frame.stack.len();
+                frame.stack.insert(n - 2, v);
+            }
+            Op::Jump(t) => frame.pc = t as usize,
+            Op::PopJumpIfFalse(t) => {
+                let v = pop(frame);
+                if !truthy(ctx, &v)? {
+                    frame.pc = t as usize;
+                }
+            }
+            Op::JumpIfFalseOrPop(t) => {
+                if truthy(ctx, top(frame))? {
+                    pop(frame);
+                } else {
+                    frame.pc = t as usize;
+                }
+            }
+            Op::JumpIfTrueOrPop(t) => {
+                if truthy(ctx, top(frame))? {
+                    frame.pc = t as usize;
+                } else {
+                    pop(frame);
+                }
+            }
+            Op::Loop(t) => {
+                ctx.check()?;
+                ctx.rt.gil.tick();
+                frame.pc = t as usize;
+            }
+            Op::GetIter => {
+                let v = pop(frame);
+                let it = ctx.iter(&v)?;
+                frame.stack.push(it);
+            }
+            Op::ForIter(t) => match next_item(ctx, top(frame))? {
+                Some(v) => frame.stack.push(v),
+                None => {
+                    pop(frame);
+                    frame.pc = t as usize;
+                }
+            },
+            Op::BuildTuple(n) => {
+                let items = pop_n(frame, n as usize);
+                frame.stack.push(Value::tuple(items));
+            }
+            Op::BuildList(n) => {
+                let items = pop_n(frame, n as usize);
+                ctx.check_size(items.len())?;
+                frame.stack.push(Value::list(items));
+            }
+            Op::BuildDict(n) => {
+                let mut flat = pop_n(frame, 2 * n as usize).into_iter();
+                let mut pairs = Vec::with_capacity(n as usize);
+                while let (Some(k), Some(v)) = (flat.next(), flat.next()) {
+                    pairs.push((k, v));
+                }
+                let d = ctx.new_dict(pairs)?;
+                frame.stack.push(d);
+            }
+            Op::ListToTuple => {
+                let list = pop(frame);
+                let Value::List(items) = &list else {
+                    unreachable!("the compiler built a list")
+                };
+                let items = lock(items).clone();
+                frame.stack.push(Value::tuple(items));
+            }
+            Op::ListToSet => {
+                let list = pop(frame);
+                let set = collections::new_set(
+                    ctx,
+                    Args {
+                        pos: vec![list],
+                        kw: Vec::new(),
+                    },
+                )?;
+                frame.stack.push(set);
+            }
+            Op::ListAppend(depth) => {
+                let v = pop(frame);
+                let Value::List(items) = &frame.stack[frame.stack.len() - depth as usize] else {
+                    unreachable!("the compiler put a list there")
+                };
+                let n = {
+                    let mut items = lock(items);
+                    items.push(v);
+                    items.len()
+                };
+                ctx.check_size(n)?;
+            }
+            Op::ListExtend(depth) => {
+                let iterable = pop(frame);
+                let more = ctx.iterate_all(&iterable)?;
+                let Value::List(items) = &frame.stack[frame.stack.len() - depth as usize] else {
+                    unreachable!("the compiler put a list there")
+                };
+                let n = {
+                    let mut items = lock(items);
+                    items.extend(more);
+                    items.len()
+                };
+                ctx.check_size(n)?;
+            }
+            Op::DictSet(depth) => {
+                let v = pop(frame);
+                let k = pop(frame);
+                let Value::Dict(d) = &frame.stack[frame.stack.len() - depth as usize] else {
+                    unreachable!("the compiler put a dict there")
+                };
+                let d = d.clone();
+                let n = ctx.dict_set(&d, k, v)?;
+                ctx.check_size(n)?;
+            }
+            Op::FormatValue(conversion, spec) => {
+                let v = pop(frame);
+                let v = match conversion {
+                    Some('r') => Value::str(ctx.repr(&v)?),
+                    Some('a') => Value::str(ctx.ascii(&v)?),
+                    Some(_) => Value::str(ctx.str(&v)?),
+                    None => v,
+                };
+                let spec = match spec {
+                    Some(i) => match &code.consts[i as usize] {
+                        Value::Str(s) => s.clone(),
+                        _ => Arc::from(""),
+                    },
+                    None => Arc::from(""),
+                };
+                let text = ctx.format(&v, &spec)?;
+                frame.stack.push(Value::str(text));
+            }
+            Op::BuildString(n) => {
+                let parts = pop_n(frame, n as usize);
+                let mut out = String::new();
+                for part in &parts {
+                    if let Value::Str(s) = part {
+                        out.push_str(s);
+                    }
+                }
+                frame.stack.push(Value::str(out));
+            }
+            Op::UnpackSequence(n) => {
+                let v = pop(frame);
+                let items = match &v {
+                    Value::Tuple(t) if t.len() == n as usize => t.to_vec(),
+                    _ => ctx.unpack(&v, n as usize)?,
+                };
+                frame.stack.extend(items.into_iter().rev());
+            }
+            Op::CallPos(n) => {
+                let at = frame.stack.len() - n as usize;
+                if let Some((func, callee, this)) = simple_callee(&frame.stack[at - 1], n as usize)
+                {
+                    // The arguments move from the stack into the callee's slots.
+                    let mut locals = calls.locals(callee.varnames.len());
+                    locals.extend(this.map(Some));
+                    locals.extend(frame.stack.drain(at..).map(Some));
+                    frame.stack.pop();
+                    let given = locals.len();
+                    locals.extend(func.defaults[given..].iter().cloned());
+                    locals.resize(callee.varnames.len(), None);
+                    ctx.check()?;
+                    ctx.rt.gil.tick();
+                    enter_call(ctx)?;
+                    let stack = calls.stack();
+                    calls.push(frame, VmFrame::with_locals(&func, &callee, locals, stack));
+                    code = callee;
+                    continue;
+                }
+                let pos = pop_n(frame, n as usize);
+                let f = pop(frame);
+                call(
+                    ctx,
+                    frame,
+                    calls,
+                    f,
+                    Args {
+                        pos,
+                        kw: Vec::new(),
+                    },
+                )?;
+                code = frame.code.clone();
+            }
+            Op::Call(shape) => {
+                let shape = &code.shapes[shape as usize];
+                let values = pop_n(frame, shape.len());
+                let f = pop(frame);
+                let mut args = Args::default();
+                for (slot, v) in shape.iter().zip(values) {
+                    match slot {
+                        ArgSlot::Positional => args.pos.push(v),
+                        ArgSlot::Star => args.pos.extend(ctx.iterate_all(&v)?),
+                        ArgSlot::Keyword(k) => args.kw.push((k.clone(), v)),
+                        ArgSlot::Mapping => ctx.keyword_arguments(&f, &v, &mut args.kw)?,
+                    }
+                }
+                call(ctx, frame, calls, f, args)?;
+                code = frame.code.clone();
+            }
+            Op::CallNoArgs => {
+                let f = pop(frame);
+                if matches!(&f, Value::Builtin(b) if b.name == "super") {
+                    let first = first_argument(frame);
+                    let v = ctx.super_in(frame.func.as_ref(), first)?;
+                    frame.stack.push(v);
+                } else {
+                    call(ctx, frame, calls, f, Args::default())?;
+                    code = frame.code.clone();
+                }
+            }
+            Op::MakeFunction(i) => {
+                let template = &code.functions[i as usize];
+                let count = template
+                    .def
+                    .params
+                    .iter()
+                    .filter(|p| p.default.is_some())
+                    .count();
+                let mut given = pop_n(frame, count).into_iter();
+                let defaults = template
+                    .def
+                    .params
+                    .iter()
+                    .map(|p| p.default.as_ref().and_then(|_| given.next()))
+                    .collect();
+                let mut captured = Cells::default();
+                for name in &template.free {
+                    let at = code
+                        .cellvars
+                        .iter()
+                        .chain(&code.freevars)
+                        .position(|n| n == name);
+                    if let Some(Some(cell)) = at.map(|at| &frame.cells[at]) {
+                        captured.insert(name.clone(), cell.clone());
+                    }
+                }
+                let name = &template.def.name;
+                let is_lambda = name == "<lambda>";
+                let qualname = match &frame.func {
+                    Some(outer) => format!("{}.<locals>.{name}", outer.qualname),
+                    None => name.clone(),
+                };
+                let line = if is_lambda {
+                    0
+                } else {
+                    code.lines[frame.pc - 1]
+                };
+                let f = make_function(template, defaults, captured, qualname, line);
+                frame.stack.push(Value::Function(Arc::new(f)));
+            }
+            Op::MakeClass(i) => {
+                let statement = &code.classes[i as usize];
+                let bases = pop_n(frame, statement.bases);
+                let class = ctx.make_class(&statement.name, bases, &statement.body)?;
+                frame.stack.push(class);
+            }
+            Op::Return => {
+                let v = pop(frame);
+                if !calls.pop(frame) {
+                    return Ok(Exit::Return(v));
+                }
+                frame.stack.push(v);
+                code = frame.code.clone();
+            }
+            Op::SetupFinally(t) => frame.blocks.push((t, frame.stack.len() as u32)),
+            Op::PopBlock => {
+                frame.blocks.pop();
+            }
+            Op::Reraise => {
+                let line = pop(frame);
+                let exc = pop(frame);
+                let Value::Int(line) = line else {
+                    unreachable!("a handler's line is an int")
+                };
+                return Err(Flow::Raise(exc, line as u32));
+            }
+            Op::MatchException => {
+                let classes = pop(frame);
+                let exc = &frame.stack[frame.stack.len() - 2];
+                let matches = ctx.exception_matches(exc, classes)?;
+                frame.stack.push(Value::Bool(matches));
+            }
+            Op::BeginHandler => {
+                let line = pop(frame);
+                let Value::Int(line) = line else {
+                    unreachable!("a handler's line is an int")
+                };
+                let exc = top(frame).clone();
+                frame.handling.push((exc, line as u32));
+            }
+            Op::EndHandler => {
+                frame.handling.pop();
+            }
+            Op::Raise(form) => {
+                if form == 0 {
+                    return Err(match frame.handling.last() {
+                        Some((exc, line)) => Flow::Raise(exc.clone(), *line),
+                        None => ctx.error("RuntimeError", "No active exception to reraise"),
+                    });
+                }
+                if form == 2 {
+                    pop(frame); // the cause: not kept (no traceback shows it yet)
+                }
+                let v = pop(frame);
+                return Err(Flow::Raise(ctx.to_exception(v)?, 0));
+            }
+            Op::EnterWith(is_async) => {
+                let enter = if is_async { "__aenter__" } else { "__enter__" };
+                let manager = top(frame).clone();
+                let entered = ctx.call_method(&manager, enter, Args::default())?;
+                let entered = settle(ctx, is_async, entered)?;
+                frame.stack.push(entered);
+            }
+            Op::ExitWith(is_async) => {
+                let manager = pop(frame);
+                exit_with(
+                    ctx,
+                    is_async,
+                    &manager,
+                    vec![Value::None, Value::None, Value::None],
+                )?;
+            }
+            Op::ExitWithException(is_async) => {
+                let line = pop(frame);
+                let exc = pop(frame);
+                let manager = pop(frame);
+                let Value::Int(line) = line else {
+                    unreachable!("a handler's line is an int")
+                };
+                let args = vec![
+                    ctx.class_of(&exc),
+                    exc.clone(),
+                    Value::object(exceptions::Traceback { line: line as u32 }),
+                ];
+                let suppress = exit_with(ctx, is_async, &manager, args)?;
+                if !truthy(ctx, &suppress)? {
+                    return Err(Flow::Raise(exc, line as u32));
+                }
+            }
+            Op::Import(i, top) => {
+                let module = ctx.import(&code.names[i as usize], top)?;
+                frame.stack.push(module);
+            }
+            Op::ImportFrom(m, name) => {
+                let v = ctx.import_from(
+                    top(frame),
+                    &code.names[m as usize],
+                    &code.names[name as usize],
+                )?;
+                frame.stack.push(v);
+            }
+            Op::Await => {
+                let v = pop(frame);
+                let v = asyncio::await_value(ctx, &v)?;
+                frame.stack.push(v);
+            }
+            Op::Yield => {
+                let v = pop(frame);
+                return Ok(Exit::Yield(v));
+            }
+            Op::GetYieldFromIter => {
+                let v = pop(frame);
+                let it = if v.downcast::<Generator>().is_some() {
+                    v
+                } else {
+                    ctx.iter(&v)?
+                };
+                frame.stack.push(it);
+            }
+            Op::YieldFrom(t) => {
+                let sent = pop(frame);
+                let inner = top(frame).clone();
+                let resumed = match inner.downcast::<Generator>() {
+                    Some(generator) => generator.resume(ctx, sent, None)?,
+                    None if !matches!(sent, Value::None) => ctx
+                        .call_method(
+                            &inner,
+                            "send",
+                            Args {
+                                pos: vec![sent],
+                                kw: Vec::new(),
+                            },
+                        )
+                        .map(Resumed::Yielded)?,
+                    None => match ctx.next(&inner)? {
+                        Some(v) => Resumed::Yielded(v),
+                        None => Resumed::Returned(Value::None),
+                    },
+                };
+                match resumed {
+                    Resumed::Yielded(v) => {
+                        // Back to this instruction when resumed, with what is sent on the stack.
+                        frame.pc -= 1;
+                        return Ok(Exit::Yield(v));
+                    }
+                    Resumed::Returned(v) => {
+                        pop(frame);
+                        frame.stack.push(v);
+                        frame.pc = t as usize;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The next item of a loop's iterator (the loop's jump back checks for a stop).
+fn next_item(ctx: &Ctx, it: &Value) -> R<Option<Value>> {
+    match it {
+        Value::Object(o) => o.next(ctx).transpose(),
+        _ => ctx.next(it),
+    }
+}
+
+/// The running function's first argument, as it is now (for `super()`).
+fn first_argument(frame: &VmFrame) -> Option<Value> {
+    let code = &frame.code;
+    if code.params == 0 {
+        return None;
+    }
+    match code.cell_params.iter().position(|p| *p == Some(0)) {
+        Some(cell) => frame.cells[cell].as_ref().and_then(|c| lock(c).clone()),
+        None => frame.locals[0].clone(),
+    }
+}
+
+/// An `async with`'s `__aenter__`/`__aexit__` result, awaited.
+fn settle(ctx: &Ctx, is_async: bool, v: Value) -> R<Value> {
+    if is_async {
+        asyncio::await_if_awaitable(ctx, v)
+    } else {
+        Ok(v)
+    }
+}
+
+fn exit_with(ctx: &Ctx, is_async: bool, manager: &Value, args: Vec<Value>) -> R<Value> {
+    let exit = if is_async { "__aexit__" } else { "__exit__" };
+    let v = ctx.call_method(
+        manager,
+        exit,
+        Args {
+            pos: args,
+            kw: Vec::new(),
+        },
+    )?;
+    settle(ctx, is_async, v)
+}
+
+/// The function, its code and its bound instance, when `f` is a compiled function (or a bound
+/// method of one) whose `n` positional arguments fill its parameters in order, defaults the rest.
+fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Option<Value>)> {
+    let (func, this) = match f {
+        Value::Function(func) => (func, None),
+        Value::BoundMethod(m) => (&m.1, Some(m.0.clone())),
+        _ => return None,
+    };
+    let code = func.code.as_ref()?;
+    let given = n + usize::from(this.is_some());
+    if code.is_generator
+        || func.is_async
+        || func.star.is_some()
+        || func.double_star.is_some()
+        || func.keyword_only > 0
+        || given > func.params.len()
+        || func.defaults[given..].iter().any(Option::is_none)
+    {
+        return None;
+    }
+    Some((func.clone(), code.clone(), this))
+}
+
+/// Calls `f`: a compiled function's call becomes the running frame (its caller waits in
+/// `callers`); anything else is called at once and its result pushed.
+fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: Args) -> R<()> {
+    let func = match &f {
+        Value::Function(func) => func,
+        Value::BoundMethod(m) => {
+            args.pos.insert(0, m.0.clone());
+            &m.1
+        }
+        _ => {
+            let v = ctx.call(&f, args)?;
+            frame.stack.push(v);
+            return Ok(());
+        }
+    };
+    match &func.code {
+        Some(code) if !code.is_generator && !func.is_async => {
+            let callee = VmFrame::new(ctx, func, code, args)?;
+            ctx.check()?;
+            ctx.rt.gil.tick();
+            enter_call(ctx)?;
+            calls.push(frame, callee);
+            Ok(())
+        }
+        _ => {
+            let v = ctx.call(&Value::Function(func.clone()), args)?;
+            frame.stack.push(v);
+            Ok(())
+        }
+    }
+}
+
+/// Calls a compiled function from outside the machine (`ctx.call`): runs its frame to its end, or
+/// for a generator function makes the generator.
+pub(crate) fn call_compiled(
+    ctx: &Ctx,
+    func: &Arc<Function>,
+    code: &Arc<super::Code>,
+    args: Args,
+) -> R<Value> {
+    let mut frame = VmFrame::new(ctx, func, code, args)?;
+    if code.is_generator {
+        return Ok(Value::object(Generator::new(func, frame)));
+    }
+    ctx.check()?;
+    ctx.rt.gil.tick();
+    match machine_entry(ctx, || execute(ctx, &mut frame, None))? {
+        Exit::Return(v) => Ok(v),
+        Exit::Yield(_) => unreachable!("only a generator's frame yields"),
+    }
+}
+
+/// Runs a module's compiled body.
+pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
+    let mut frame = VmFrame::module(code);
+    execute(ctx, &mut frame, None).map(drop)
+}
+
+/// How many nested evaluations of the browser's budget ([`crate::stack::nested_by`]) one entry
+/// into the machine from Rust counts as: the machine's loop and the calls that lead back into it
+/// take several evaluations' worth of stack. Calls between compiled functions take none.
+const MACHINE_ENTRY_LEVELS: usize = 4;
+
+/// Runs `f`, an entry into the machine from Rust (a call from a builtin, a generator resumed),
+/// within the browser's stack budget.
+pub(super) fn machine_entry<T>(ctx: &Ctx, f: impl FnOnce() -> R<T>) -> R<T> {
+    crate::stack::nested_by(MACHINE_ENTRY_LEVELS, f, || {
+        Err(ctx.error(
+            "RecursionError",
+            "maximum recursion depth exceeded (a browser thread's stack holds fewer calls than a native one)",
+        ))
+    })
+}
