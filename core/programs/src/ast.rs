@@ -292,6 +292,14 @@ pub enum Expr {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cond: Option<Box<Expr>>,
     },
+    /// `(elt for target in iter if cond)`: a generator, whose loop runs as it is iterated.
+    GeneratorExp {
+        elt: Box<Expr>,
+        target: Box<Expr>,
+        iter: Box<Expr>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cond: Option<Box<Expr>>,
+    },
     /// `{a, b}`: a set display (never empty: `{}` is a dict).
     Set(Vec<Expr>),
     /// `{elt for target in iter if cond}`.
@@ -465,6 +473,12 @@ impl Expr {
                 cond,
             }
             | Expr::SetComp {
+                elt,
+                target,
+                iter,
+                cond,
+            }
+            | Expr::GeneratorExp {
                 elt,
                 target,
                 iter,

@@ -38,9 +38,18 @@
 //!   `int / int` past 2**53 rounds each side to a float before dividing (CPython rounds the exact
 //!   quotient once, so the last digit may differ), `range()` takes bounds within 64 bits, and
 //!   `sys.set_int_max_str_digits` is not there (the limit is CPython's default, 4,300 digits).
-//! - Closures share the enclosing function's variables through cells, as CPython's do (`nonlocal`,
-//!   late binding); but a class body inside a function does not pass the function's variables on to
-//!   its methods, and a comprehension's loop variable belongs to the enclosing scope.
+//! - Functions and the module's body are compiled (`interp::vm`): locals in slots, closures sharing
+//!   the enclosing function's variables through cells as CPython's do (`nonlocal`, late binding);
+//!   but a class body inside a function does not pass the function's variables on to its methods (a
+//!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
+//!   the enclosing scope. A function holding what the compiler does not compile yet (`async for`, a
+//!   starred or sliced assignment target) runs in the tree interpreter, as a generator cannot.
+//! - Generators are suspended frames, as CPython's: `send`, `throw`, `close`, `yield from`; but one
+//!   dropped while suspended is not closed (its `finally` does not run when it is collected), and
+//!   `throw` into a generator waiting in `yield from` raises in it rather than in the inner one.
+//!   Generator expressions `(x for x in xs)` are still lists, built at once.
+//! - Calls between compiled functions do not use the Rust stack: Python recursion stops at CPython's
+//!   limit of 1,000 natively and in the browser.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,
 //!   operators, sorting, dict keys and sets, `len`, truth, `for`, `in`, subscripts, calls, `with`),
 //!   but only Python calls count toward the recursion limit of 1,000: endless recursion through
@@ -61,10 +70,11 @@
 //! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's
 //!   `get`. `app.run()` raises: a program cannot open a port (`futurelab serve` serves the seeds' services).
 //! - In the browser: each thread is a Web Worker of its own, whose stack is the JS engine's (about
-//!   1 MB), so nested evaluation is budgeted and a simple recursive function reaches a depth of about
-//!   230 before `RecursionError` (natively, CPython's 1,000). `requests.get` there is a synchronous
-//!   request to the page's own server (the browser follows redirects itself). Programs that start
-//!   processes run on the server only.
+//!   1 MB), so nested evaluation in the tree interpreter, and each entry into compiled code from
+//!   Rust (a builtin calling back into Python, `__init__`, a generator resumed), is budgeted (700
+//!   nested evaluations, an entry into compiled code counting 4) and `RecursionError` past it.
+//!   `requests.get` there is a synchronous request to the page's own server (the browser follows
+//!   redirects itself). Programs that start processes run on the server only.
 
 pub mod ast;
 mod clock;

@@ -439,9 +439,16 @@ fn render(e: &Expr) -> (String, u8) {
             target,
             iter,
             cond,
+        }
+        | Expr::GeneratorExp {
+            elt,
+            target,
+            iter,
+            cond,
         } => {
             let (open, close) = match e {
                 Expr::SetComp { .. } => ('{', '}'),
+                Expr::GeneratorExp { .. } => ('(', ')'),
                 _ => ('[', ']'),
             };
             let mut text = format!(

@@ -347,3 +347,26 @@ fn a_stopped_run_ends_a_compiled_loop() {
     let (_, report) = engine_output("def f():\n    yield 1\nprint(list(f()))\n");
     assert_eq!(report.error, None);
 }
+
+#[test]
+fn generator_expressions_run_as_they_are_iterated_as_in_cpython() {
+    let source = r#"
+g = (x * x for x in range(5) if x % 2)
+print(type(g).__name__, next(g), list(g), list(g))
+# More items than a list may hold here: summed one at a time, never held.
+print(sum(x for x in range(1500000)))
+def f(n):
+    k = 10
+    return list(k + i for i in range(n))
+print(f(3), max(len(w) for w in 'a bb ccc'.split()))
+print([list(c for c in w) for w in ['ab', 'c']])
+print(any(x > 3 for x in [1, 5]), all(x for x in []), any([]), all([0, 1]))
+seen = []
+def noisy(n):
+    seen.append(n)
+    return n
+print(any(noisy(x) > 1 for x in range(10)), seen)
+print(dict((k, k.upper()) for k in 'ab'), sorted(set(x % 3 for x in range(10))))
+"#;
+    assert_prints_as_cpython(source, "generator_expressions");
+}

@@ -168,6 +168,24 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
                 builtin_fn("max", |ctx, a| extreme(ctx, a, std::cmp::Ordering::Greater))
             }
         }
+        "any" | "all" => {
+            // Item by item, stopping at the first that decides, as CPython does.
+            fn decide(ctx: &Ctx, a: Args, name: &str, stop_at: bool) -> R<Value> {
+                let [v] = exactly(ctx, name, a)?;
+                let items = ctx.iter(&v)?;
+                while let Some(item) = ctx.next(&items)? {
+                    if ctx.truthy(&item)? == stop_at {
+                        return Ok(Value::Bool(stop_at));
+                    }
+                }
+                Ok(Value::Bool(!stop_at))
+            }
+            if name == "any" {
+                builtin_fn("any", |ctx, a| decide(ctx, a, "any", true))
+            } else {
+                builtin_fn("all", |ctx, a| decide(ctx, a, "all", false))
+            }
+        }
         "sum" => builtin_fn("sum", |ctx, a| {
             let Some(v) = a.pos.first() else {
                 return Err(ctx.error(
@@ -176,7 +194,9 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
                 ));
             };
             let mut total = a.pos.get(1).cloned().unwrap_or(Value::Int(0));
-            for item in ctx.iterate_all(v)? {
+            // Item by item: a generator's items are never all held at once.
+            let items = ctx.iter(v)?;
+            while let Some(item) = ctx.next(&items)? {
                 total = ctx.binop(BinOp::Add, &total, &item)?;
             }
             Ok(total)

@@ -1238,6 +1238,28 @@ impl Ctx {
                 }
                 Value::Dict(d)
             }
+            Expr::GeneratorExp {
+                elt,
+                target,
+                iter,
+                cond,
+            } => {
+                let def = scope::generator_expression_def(elt, target, cond.as_deref(), 0);
+                let qualname = match &frame.func {
+                    Some(outer) => format!("{}.<locals>.<genexpr>", outer.qualname),
+                    None => "<genexpr>".into(),
+                };
+                let f = self.function_from(frame, &vm::def_template(&def), qualname, 0)?;
+                let iterable = self.eval(frame, iter)?;
+                let iterator = self.iter(&iterable)?;
+                self.call(
+                    &f,
+                    Args {
+                        pos: vec![iterator],
+                        kw: Vec::new(),
+                    },
+                )?
+            }
             Expr::Lambda { params, body } => {
                 let template = vm::lambda_template(params, body);
                 let qualname = match &frame.func {

@@ -250,6 +250,18 @@ impl Names {
                     self.params(params);
                     self.inner_free.extend(Scope::of_lambda(params, body).free);
                 }
+                // A generator expression is a function of its own, called with its outermost
+                // iterable's iterator (evaluated here).
+                Expr::GeneratorExp {
+                    elt,
+                    target,
+                    iter,
+                    cond,
+                } => {
+                    pending.push(iter);
+                    let def = generator_expression_def(elt, target, cond.as_deref(), 0);
+                    self.inner_free.extend(Scope::of_def(&def).free);
+                }
                 // A comprehension's loop variables are bound in the enclosing scope in this engine.
                 Expr::ListComp { target, .. }
                 | Expr::SetComp { target, .. }
@@ -264,5 +276,50 @@ impl Names {
                 other => pending.extend(other.children()),
             }
         }
+    }
+}
+
+/// The function a generator expression is (as CPython compiles it):
+/// `def <genexpr>(.0): for target in .0: if cond: yield elt`, its statements on `line`.
+pub(crate) fn generator_expression_def(
+    elt: &Expr,
+    target: &Expr,
+    cond: Option<&Expr>,
+    line: u32,
+) -> FunctionDef {
+    let at = |kind| Stmt {
+        line,
+        kind,
+        comment: None,
+    };
+    let mut body = vec![at(StmtKind::Expr {
+        value: Expr::Yield(Some(Box::new(elt.clone()))),
+    })];
+    if let Some(cond) = cond {
+        body = vec![at(StmtKind::If {
+            test: cond.clone(),
+            body,
+            orelse: Vec::new(),
+        })];
+    }
+    FunctionDef {
+        name: "<genexpr>".into(),
+        params: vec![Param {
+            name: ".0".into(),
+            annotation: None,
+            default: None,
+        }],
+        star: None,
+        keyword_only: 0,
+        double_star: None,
+        body: vec![at(StmtKind::For {
+            target: target.clone(),
+            iter: Expr::Name(".0".into()),
+            body,
+            orelse: Vec::new(),
+            is_async: false,
+        })],
+        is_async: false,
+        decorators: Vec::new(),
     }
 }

@@ -705,9 +705,8 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 }
             }
             r::Expr::Generator(c) => {
-                // A generator expression is read as a list.
                 let (elt, target, iter, cond) = self.comprehension(&c.elt, &c.generators, d)?;
-                Expr::ListComp {
+                Expr::GeneratorExp {
                     elt,
                     target,
                     iter,

@@ -7,7 +7,7 @@
 
 use super::code::{ArgSlot, ClassStatement, Code, FunctionTemplate, Op};
 use crate::ast::*;
-use crate::interp::scope::Scope;
+use crate::interp::scope::{generator_expression_def, Scope};
 use crate::value::{FunctionBody, NameSet, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -998,6 +998,18 @@ impl<'a> Compiler<'a> {
                     c.emit(Op::DictSet(2));
                     Ok(())
                 })?;
+            }
+            Expr::GeneratorExp {
+                elt,
+                target,
+                iter,
+                cond,
+            } => {
+                let def = generator_expression_def(elt, target, cond.as_deref(), self.line);
+                self.make_function(def_template(&def), &[])?;
+                self.expr(iter)?;
+                self.emit(Op::GetIter);
+                self.emit(Op::CallPos(1));
             }
             Expr::Lambda { params, body } => {
                 let template = lambda_template(params, body);
