@@ -33,7 +33,7 @@ pub fn bench() -> Html {
                 <ul>
                     { for rates.iter().map(|(w, r)| html! {
                         <li data-testid="bench-rate" data-workers={w.to_string()} data-rate={format!("{r:.3}")}>
-                            { lang.f("bench.rate", &[("workers", w), ("rate", &format!("{r:.1}"))]) }
+                            { lang.f(if *w == 1 { "bench.rate_one" } else { "bench.rate_many" }, &[("workers", w), ("rate", &format!("{r:.1}"))]) }
                         </li>
                     }) }
                 </ul>

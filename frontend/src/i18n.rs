@@ -123,6 +123,12 @@ impl Lang {
         }
         text
     }
+
+    /// A count in words: `one`'s text for 1, else `many`'s with `{n}` the count ("1 thread",
+    /// "3 threads"). Chinese has one form for both, written under both keys.
+    pub fn count(self, one: &str, many: &str, n: usize) -> String {
+        self.f(if n == 1 { one } else { many }, &[("n", &n)])
+    }
 }
 
 /// The page's language (English outside the app's provider).
@@ -268,17 +274,32 @@ mod tests {
             Lang::ZhCn
         );
         assert_eq!(Lang::choose(None, &["de".into()]), Lang::En);
-        assert_eq!(
-            Lang::ZhCn.f(
-                "timeline.summary",
-                &[
-                    ("seconds", &"1.000 s"),
-                    ("threads", &3),
-                    ("futures", &5),
-                    ("gil", &7)
-                ]
-            ),
-            "1.000 s · 3 个线程 · 5 个 future · GIL 被获取 7 次"
-        );
+    }
+
+    #[test]
+    fn counts_are_words_of_one_or_of_many() {
+        let threads = |lang: Lang, n| lang.count("count.threads_one", "count.threads_many", n);
+        let gil = |lang: Lang, n| lang.count("count.gil_taken_one", "count.gil_taken_many", n);
+        assert_eq!(threads(Lang::En, 1), "1 thread");
+        assert_eq!(threads(Lang::En, 0), "0 threads");
+        assert_eq!(threads(Lang::En, 3), "3 threads");
+        assert_eq!(gil(Lang::En, 1), "the GIL taken once");
+        assert_eq!(gil(Lang::En, 7), "the GIL taken 7 times");
+        assert_eq!(threads(Lang::ZhCn, 1), "1 个线程");
+        assert_eq!(threads(Lang::ZhCn, 3), "3 个线程");
+        assert_eq!(gil(Lang::ZhCn, 1), "GIL 被获取 1 次");
+        assert_eq!(gil(Lang::ZhCn, 7), "GIL 被获取 7 次");
+        // Every pair of forms, in both languages: the form of one never says another number.
+        for lang in Lang::ALL {
+            for (key, text) in messages(lang) {
+                if let Some(base) = key.strip_suffix("_one") {
+                    assert!(
+                        messages(lang).contains_key(&format!("{base}_many")),
+                        "{key} without {base}_many"
+                    );
+                    assert!(!text.contains("{n}"), "{key}: {text}");
+                }
+            }
+        }
     }
 }

@@ -352,7 +352,8 @@ pub fn compare(props: &CompareProps) -> Html {
                                 Ending::Failed(reason) => lang.f("status.failed", &[("reason", reason)]),
                             } }</pre>
                         }
-                        <pre class="console" data-testid="compare-console" tabindex="0">{ side.console.text() }</pre>
+                        <pre class="console" data-testid="compare-console" tabindex="0"
+                            data-empty={lang.t(if side.ended.is_some() { "console.empty" } else { "console.empty_yet" })}>{ side.console.text() }</pre>
                         if side.running || side.ended.is_some() {
                             <timeline::ProgramTimeline run={side.run.clone()} live={side.running} />
                             <details>

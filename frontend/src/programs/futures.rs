@@ -32,20 +32,29 @@ pub fn program_futures(props: &FuturesProps) -> Html {
     if run.futures.is_empty() {
         return html! { <p class="muted" data-testid="no-futures">{ lang.t("futures.none") }</p> };
     }
+    let (worker, submitted, started, ended, received) = (
+        lang.t("futures.col.worker"),
+        lang.t("futures.col.submitted"),
+        lang.t("futures.col.started"),
+        lang.t("futures.col.ended"),
+        lang.t("futures.col.received"),
+    );
+    // On a phone each row is drawn as a small card (style.css), each value after its column's name
+    // (`data-label`), rather than as a table wider than the screen.
     html! {
         <div class="table-scroll">
-            <table data-testid="program-futures">
+            <table class="futures-table" data-testid="program-futures">
                 <thead><tr>
-                    <th>{ "#" }</th><th>{ lang.t("futures.col.call") }</th><th>{ lang.t("futures.col.state") }</th><th>{ lang.t("futures.col.worker") }</th>
-                    <th>{ lang.t("futures.col.submitted") }</th><th>{ lang.t("futures.col.started") }</th><th>{ lang.t("futures.col.ended") }</th><th>{ lang.t("futures.col.received") }</th>
+                    <th>{ "#" }</th><th>{ lang.t("futures.col.call") }</th><th>{ lang.t("futures.col.state") }</th><th>{ worker }</th>
+                    <th>{ submitted }</th><th>{ started }</th><th>{ ended }</th><th>{ received }</th>
                 </tr></thead>
                 <tbody>
                     { for run.futures.iter().take(shown).enumerate().map(|(i, f)| html! {
                         <tr data-testid="future-row" data-state={f.state.word()} class={f.state.word()}>
-                            <td>{ i }</td><td class="mono">{ f.name() }</td><td class="mono" data-testid="future-repr">{ f.repr() }</td>
-                            <td>{ f.worker.and_then(|w| run.lanes.get(w)).map(|l| l.name.clone()).unwrap_or_default() }</td>
-                            <td>{ ms(f.submitted_us) }</td><td>{ ms(f.started_us) }</td><td>{ ms(f.ended_us) }</td>
-                            <td>{ f.received_as.map_or(String::from("–"), |n| lang.f("futures.received", &[("nth", &ordinal(lang, n + 1)), ("ms", &ms(f.received_us))])) }</td>
+                            <td class="row-number">{ i }</td><td class="mono call">{ f.name() }</td><td class="mono repr" data-testid="future-repr">{ f.repr() }</td>
+                            <td data-label={worker}>{ f.worker.and_then(|w| run.lanes.get(w)).map(|l| l.name.clone()).unwrap_or_default() }</td>
+                            <td data-label={submitted}>{ ms(f.submitted_us) }</td><td data-label={started}>{ ms(f.started_us) }</td><td data-label={ended}>{ ms(f.ended_us) }</td>
+                            <td data-label={received}>{ f.received_as.map_or(String::from("–"), |n| lang.f("futures.received", &[("nth", &ordinal(lang, n + 1)), ("ms", &ms(f.received_us))])) }</td>
                         </tr>
                     }) }
                 </tbody>

@@ -71,6 +71,10 @@ struct View {
     generation: u32,
     /// The line a traceback's link asked the editor to show, with the count of such asks.
     go_to: Option<(u32, u32)>,
+    /// While a run is under way: the page's clock (ms) when the run's time was 0, as late as its
+    /// reports allow (each report came after the instant it speaks of), so the timeline's time runs on
+    /// between reports without ever running ahead of the run.
+    clock: Option<f64>,
 }
 
 /// The run's trace events as they arrived: shared, not copied, as batches come (the export reads it).
@@ -109,10 +113,11 @@ enum Action {
     Cursor(Option<u64>),
     /// Show this line of the program in the editor (a traceback's link was clicked).
     GoTo(u32),
-    /// What the current run reported since the last batch.
+    /// What the current run reported since the last batch, taken in at `at_ms` on the page's clock.
     Batch {
         generation: u32,
         items: Vec<Incoming>,
+        at_ms: f64,
     },
 }
 
@@ -143,6 +148,7 @@ impl Reducible for View {
                     status: Status::Idle,
                     generation: v.generation + 1,
                     go_to: None,
+                    clock: None,
                 }
             }
             Action::Cursor(at) => v.cursor = at,
@@ -154,8 +160,13 @@ impl Reducible for View {
                 v.trace = TraceLog::default();
                 v.status = Status::Running(place);
                 v.generation += 1;
+                v.clock = None;
             }
-            Action::Batch { generation, items } if generation == v.generation => {
+            Action::Batch {
+                generation,
+                items,
+                at_ms,
+            } if generation == v.generation => {
                 let trace = v.trace.clone();
                 let ending =
                     runner::absorb(items, &mut v.console, Rc::make_mut(&mut v.run), |events| {
@@ -166,6 +177,8 @@ impl Reducible for View {
                     Some(runner::Ending::Failed(reason)) => v.status = Status::Failed(reason),
                     None => {}
                 }
+                v.clock = matches!(v.status, Status::Running(_))
+                    .then(|| started_by(v.clock, at_ms, v.run.now_us));
             }
             // A run in the page reports its own end (stopped); a stream from the server just closes.
             Action::Stop if v.status == Status::Running(Place::Server) => {
@@ -178,6 +191,14 @@ impl Reducible for View {
         }
         Rc::new(v)
     }
+}
+
+/// When (the page's clock, ms) a run's time was 0, at the latest, given the last estimate and a report
+/// taken in at `at_ms` that brought the run's time to `now_us`: a report speaks of the past, so each one
+/// bounds it, and the tightest bound is kept.
+fn started_by(clock: Option<f64>, at_ms: f64, now_us: u64) -> f64 {
+    let bound = at_ms - now_us as f64 / 1e3;
+    clock.map_or(bound, |c| c.min(bound))
 }
 
 /// The run at the replay's cursor, in words (or that the views follow the run, without one).
@@ -268,6 +289,7 @@ pub fn programs() -> Html {
             status: Status::Idle,
             generation: 0,
             go_to: None,
+            clock: None,
         }
     });
     {
@@ -288,7 +310,11 @@ pub fn programs() -> Html {
                     .as_ref()
                     .map(|(generation, l): &(u32, Launched)| (*generation, runner::take(&l.inbox)));
                 if let Some((generation, items)) = taken.filter(|(_, items)| !items.is_empty()) {
-                    view.dispatch(Action::Batch { generation, items });
+                    view.dispatch(Action::Batch {
+                        generation,
+                        items,
+                        at_ms: runtime::now_ms(),
+                    });
                 }
             });
             move || drop(poll)
@@ -374,6 +400,7 @@ pub fn programs() -> Html {
                 Err(reason) => view.dispatch(Action::Batch {
                     generation,
                     items: vec![Incoming::Failed(reason)],
+                    at_ms: runtime::now_ms(),
                 }),
             }
         })
@@ -410,16 +437,41 @@ pub fn programs() -> Html {
             }
         })
     };
-    let on_key = {
-        let run = run.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            // The editor handles its own (and says so by preventing the default).
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) && !e.default_prevented() {
-                e.prevent_default();
-                run.emit(());
-            }
-        })
-    };
+    {
+        // Heard on the document, so it works wherever the focus is (the page's header, the body after a
+        // click on nothing), with the newest `run` (the listener is added once).
+        let latest = use_mut_ref(|| run.clone());
+        *latest.borrow_mut() = run.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|document| {
+                    // Not passive: it prevents the default of the keys it takes.
+                    let active = gloo_events::EventListenerOptions::enable_prevent_default();
+                    gloo_events::EventListener::new_with_options(
+                        &document,
+                        "keydown",
+                        active,
+                        move |e| {
+                            use web_sys::wasm_bindgen::JsCast;
+                            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                                return;
+                            };
+                            // The editor handles its own (and says so by preventing the default).
+                            if e.key() == "Enter"
+                                && (e.ctrl_key() || e.meta_key())
+                                && !e.default_prevented()
+                            {
+                                e.prevent_default();
+                                let run = latest.borrow().clone();
+                                run.emit(());
+                            }
+                        },
+                    )
+                });
+            move || drop(listener)
+        });
+    }
     // Replay: the moments something happened, and the run as it stood at the cursor.
     let trace_len = view.trace.0.borrow().len();
     let moments = {
@@ -503,7 +555,7 @@ pub fn programs() -> Html {
     };
 
     html! {
-        <div class="programs" data-testid="programs" onkeydown={on_key}>
+        <div class="programs" data-testid="programs">
             <h2 class="sr-only">{ lang.t("programs.heading") }</h2>
             if let Err(problem) = &*opened {
                 <p class="problem" role="alert" data-testid="link-problem">{ lang.f("programs.link_problem", &[("problem", problem), ("first", &FIRST)]) }</p>
@@ -547,7 +599,9 @@ pub fn programs() -> Html {
                     <replay::Replay moments={(*moments).clone()} end_us={view.run.now_us} cursor={view.cursor}
                         on_cursor={on_cursor} said={cursor_words(lang, &shown, view.cursor)} />
                 }
-                <pre class="console" data-testid="program-console" aria-live="off" tabindex="0">
+                // Empty, it says so in words (style.css) rather than showing an empty dark bar.
+                <pre class="console" data-testid="program-console" aria-live="off" tabindex="0"
+                    data-empty={lang.t(if view.cursor.is_some() || matches!(view.status, Status::Idle | Status::Running(_)) { "console.empty_yet" } else { "console.empty" })}>
                     { for console::blocks(console_shown).map(|b| html! { <span class="console-block">{ console::with_line_links(b, &go_to) }</span> }) }
                 </pre>
                 if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
@@ -561,7 +615,7 @@ pub fn programs() -> Html {
                 <section>
                     <h3>{ lang.t("timeline.heading") }</h3>
                     <timeline::ProgramTimeline run={view.run.clone()} live={running} cursor={view.cursor}
-                        at_cursor={(*replayed).clone()} />
+                        at_cursor={(*replayed).clone()} clock={if running { view.clock } else { None }} />
                 </section>
                 <queues::ProgramQueues run={shown.clone()} end_us={view.run.now_us} />
                 <section>
@@ -573,5 +627,22 @@ pub fn programs() -> Html {
             </div>
             <compare::Compare no_server={no_server} />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::started_by;
+
+    #[test]
+    fn a_run_started_no_later_than_its_earliest_report_allows() {
+        // Taken in at 1000 ms with the run at 0: it began by 1000 ms.
+        let clock = started_by(None, 1000.0, 0);
+        assert_eq!(clock, 1000.0);
+        // Taken in at 1300 ms with the run at 250 ms: it began by 1050 ms; the earlier bound holds.
+        let clock = started_by(Some(clock), 1300.0, 250_000);
+        assert_eq!(clock, 1000.0);
+        // Taken in at 1500 ms with the run at 600 ms: it began by 900 ms, a tighter bound.
+        assert_eq!(started_by(Some(clock), 1500.0, 600_000), 900.0);
     }
 }

@@ -345,7 +345,11 @@ impl Summary {
             (None, None) => lang.f("summary.finished", &[("seconds", &seconds)]),
         };
         if done.trace_dropped > 0 {
-            text.push_str(&lang.f("summary.trace_dropped", &[("dropped", &done.trace_dropped)]));
+            text.push_str(&lang.count(
+                "summary.trace_dropped_one",
+                "summary.trace_dropped_many",
+                usize::try_from(done.trace_dropped).unwrap_or(usize::MAX),
+            ));
         }
         for error in &done.background_errors {
             text.push_str("\n\n");

@@ -6,17 +6,100 @@
 //! Every task bar can be reached with Tab (or hovered): the line under the drawing then says its
 //! future, its state and its times, for a screen reader too, and arrows draw its flow: submitted (on
 //! the submitting thread) → started → ended (on its worker) → received (where the program got it).
+//!
+//! The drawing is as wide as its box (a `ResizeObserver` tells the width as it changes): the lanes'
+//! names at their left, or above each lane where the box is too narrow for both. While a run is live
+//! its time runs on between the events it reports, so a sleeping program's bars grow.
 
 use super::model::{FutureState, LaneKind, ProgramRun};
 use crate::i18n::{use_lang, Lang};
+use crate::runtime;
 use futurelab::WaitOp;
+use gloo_timers::callback::Interval;
 use std::rc::Rc;
 use yew::prelude::*;
 
-const LABEL_W: f64 = 200.0;
+/// A lane's height, its name aside.
 const LANE_H: f64 = 30.0;
+/// The height of a lane's name drawn above it.
+const NAME_H: f64 = 13.0;
+/// The drawing's width before its box is measured (natively, and for the first frame).
 const BASE_W: f64 = 960.0;
 const TOP: f64 = 18.0;
+/// Room kept right of the time axis's end.
+const RIGHT: f64 = 10.0;
+/// The pixel sizes of the lanes' names and of the axis's labels (the stylesheet's).
+const NAME_PX: f64 = 12.0;
+const TICK_PX: f64 = 10.0;
+/// About as far apart as the axis's ticks are drawn (px).
+const TICK_SPACING: f64 = 90.0;
+/// How often a live run's time moves on between its reports (ms).
+const TICK_MS: u32 = 100;
+/// How far behind the page's clock a live run's reports must be for a tick to draw it again (µs): a
+/// busy run's own reports, every 50 ms, redraw it anyway.
+const STALE_US: u64 = 200_000;
+
+/// Where things go in a drawing of a given width: the lanes' names left of the lanes, or above them
+/// when beside them they would take more than two fifths of the width (or 240 px).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Layout {
+    /// Where the time axis begins.
+    pub left: f64,
+    /// The names drawn above their lanes.
+    pub names_above: bool,
+}
+
+impl Layout {
+    /// The layout at `width` for names of which the widest is drawn `widest` pixels wide.
+    fn new(width: f64, widest: f64) -> Layout {
+        let beside = (widest + 12.0).max(48.0);
+        if beside > (width * 0.4).min(240.0) {
+            Layout {
+                left: 6.0,
+                names_above: true,
+            }
+        } else {
+            Layout {
+                left: beside,
+                names_above: false,
+            }
+        }
+    }
+
+    /// A lane's height, with its name's when that is above it.
+    fn row_h(&self) -> f64 {
+        LANE_H + if self.names_above { NAME_H } else { 0.0 }
+    }
+
+    /// The top of lane `i`'s band (its name above that, when names are above).
+    fn lane_y(&self, i: usize) -> f64 {
+        TOP + self.row_h() * i as f64 + if self.names_above { NAME_H } else { 0.0 }
+    }
+
+    /// Where lane `i`'s name is written (its baseline's start).
+    fn name_at(&self, i: usize) -> (f64, f64) {
+        if self.names_above {
+            (self.left, self.lane_y(i) + 1.0)
+        } else {
+            (4.0, self.lane_y(i) + 19.0)
+        }
+    }
+
+    /// The drawing's height for `lanes` lanes.
+    fn height(&self, lanes: usize) -> f64 {
+        TOP + self.row_h() * lanes as f64 + 6.0
+    }
+}
+
+/// How wide `text` is drawn at `px` pixels in the page's font: as the browser measures it, else about
+/// (Latin letters 0.6 em, wider scripts such as Chinese a whole em).
+fn text_width(text: &str, px: f64) -> f64 {
+    runtime::text_width(text, px).unwrap_or_else(|| {
+        text.chars()
+            .map(|c| if c.is_ascii() { 0.6 * px } else { px })
+            .sum()
+    })
+}
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -28,6 +111,10 @@ pub struct TimelineProps {
     /// The run as it stood at the cursor, which the details line speaks of (`run` itself without one).
     #[prop_or_default]
     pub at_cursor: Option<Rc<ProgramRun>>,
+    /// While the run is live: the page's clock ([`runtime::now_ms`]) when the run's time was 0, or as
+    /// late as can be told. The drawing's time then runs on between the run's reports.
+    #[prop_or_default]
+    pub clock: Option<f64>,
 }
 
 fn op_name(lang: Lang, op: WaitOp) -> &'static str {
@@ -82,25 +169,79 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     let zoom = use_state(|| 1u32);
     // The future row of the bar last focused or hovered.
     let focused = use_state(|| None::<usize>);
+    // The width of the drawing's box, once measured.
+    let boxed = use_node_ref();
+    let box_w = use_state(|| None::<f64>);
+    {
+        let (boxed, box_w) = (boxed.clone(), box_w.clone());
+        use_effect_with((), move |_| {
+            let mut watch = boxed.cast::<web_sys::Element>().map(|element| {
+                runtime::watch_width(&element, move |w| box_w.set(Some(w).filter(|w| *w > 0.0)))
+            });
+            // Dropping the watch stops it.
+            move || {
+                watch.take();
+            }
+        });
+    }
+    // While the run is live, its time moves on by itself: a tick draws it again at the page's clock
+    // whenever the run's reports have fallen behind that (the program sleeps, or waits).
+    let ticked = use_state(|| 0.0f64);
+    let reported = use_mut_ref(|| (0u64, None::<f64>));
+    *reported.borrow_mut() = (props.run.now_us, props.clock);
+    {
+        let (ticked, reported) = (ticked.clone(), reported.clone());
+        use_effect_with(props.clock.is_some(), move |live| {
+            let ticks = live.then(|| {
+                Interval::new(TICK_MS, move || {
+                    let (now_us, clock) = *reported.borrow();
+                    if clock.is_some_and(|zero| live_us(zero) > now_us + STALE_US) {
+                        ticked.set(runtime::now_ms());
+                    }
+                })
+            });
+            move || drop(ticks)
+        });
+    }
     let run = &props.run;
-    let now = run.now_us;
+    let now = props
+        .clock
+        .map_or(run.now_us, |zero| run.now_us.max(live_us(zero)));
     let span = (now.max(1_000) as f64) * if props.live { 1.15 } else { 1.02 };
-    let width = BASE_W * f64::from(*zoom);
-    let inner = width - LABEL_W - 10.0;
+    let names: Vec<String> = run
+        .lanes
+        .iter()
+        .map(|lane| {
+            let kind = match lane.kind {
+                LaneKind::Thread => "",
+                LaneKind::Worker => lang.t("timeline.worker"),
+                LaneKind::Task => "",
+            };
+            format!("{}{kind}", lane.name)
+        })
+        .collect();
+    // The widest name, measured again only when the names change (a lane added).
+    let widest = use_memo(names.clone(), |names| {
+        names
+            .iter()
+            .map(|n| text_width(n, NAME_PX))
+            .fold(0.0, f64::max)
+    });
+    let fit_w = (*box_w).unwrap_or(BASE_W);
+    let layout = Layout::new(fit_w, *widest);
+    let width = fit_w * f64::from(*zoom);
+    let inner = (width - layout.left - RIGHT).max(1.0);
     // Everything inside the lanes is drawn in milliseconds in one scaled group.
     let scale = inner / (span / 1e3);
-    let group = format!("translate({LABEL_W} 0) scale({scale:.6} 1)");
-    let lane_y = |i: usize| TOP + LANE_H * i as f64;
-    let height = lane_y(run.lanes.len()) + 6.0;
+    let group = format!("translate({} 0) scale({scale:.6} 1)", layout.left);
+    let lane_y = |i: usize| layout.lane_y(i);
+    let height = layout.height(run.lanes.len());
 
-    let ticks = axis_ticks(span, *zoom);
-    let labels = run.lanes.iter().enumerate().map(|(i, lane)| {
-        let kind = match lane.kind {
-            LaneKind::Thread => "",
-            LaneKind::Worker => lang.t("timeline.worker"),
-            LaneKind::Task => "",
-        };
-        html! { <text x="4" y={format!("{}", lane_y(i) + 19.0)} class="lane-label">{ format!("{}{kind}", lane.name) }</text> }
+    let ticks = axis_ticks(span, inner / TICK_SPACING);
+    let decimals = ticks.get(1).map_or(2, |step| tick_decimals(*step));
+    let labels = names.iter().enumerate().map(|(i, name)| {
+        let (x, y) = layout.name_at(i);
+        html! { <text x={format!("{x:.1}")} y={format!("{y:.1}")} class="lane-label">{ name }</text> }
     });
     let set_zoom = |z: u32| {
         let zoom = zoom.clone();
@@ -128,7 +269,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     let flow = focused.and_then(|row| run.futures.get(row)).map(|f| {
         let point = |t: Option<u64>, lane: Option<usize>| {
             Some((
-                LABEL_W + t? as f64 / 1e3 * scale,
+                layout.left + t? as f64 / 1e3 * scale,
                 lane_y(lane?) + LANE_H / 2.0,
             ))
         };
@@ -157,18 +298,24 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                 <button onclick={set_zoom((*zoom / 2).max(1))} disabled={*zoom == 1}>{ lang.t("timeline.zoom_out") }</button>
                 <button data-testid="zoom-in" onclick={set_zoom((*zoom * 2).min(16))} disabled={*zoom == 16}>{ lang.t("timeline.zoom_in") }</button>
                 <button onclick={set_zoom(1)}>{ lang.t("timeline.fit") }</button>
-                <span class="muted" data-testid="timeline-summary">{ lang.f("timeline.summary", &[("seconds", &seconds(now)),
-                    ("threads", &run.lanes.len()), ("futures", &run.futures.len()), ("gil", &run.gil_acquisitions)]) }</span>
+                <span class="muted" data-testid="timeline-summary">{ summary(lang, now, run) }</span>
             </div>
-            <div class="timeline-scroll">
+            <div class="timeline-scroll" ref={boxed}>
                 <svg data-testid="program-timeline" onfocusin={on_focus} onmouseover={on_hover} width={format!("{width}")} height={format!("{height}")}
                     viewBox={format!("0 0 {width} {height}")} role="group" aria-label={lang.t("timeline.label")}>
                     { for ticks.iter().map(|s| {
-                        let x = LABEL_W + s * 1e6 / span * inner;
+                        let x = layout.left + s * 1e6 / span * inner;
+                        let said = format!("{s:.decimals$}s");
+                        // A label that would run past the drawing's right edge ends at its tick instead.
+                        let (at, anchor) = if x + 2.0 + text_width(&said, TICK_PX) > width {
+                            (x - 2.0, "end")
+                        } else {
+                            (x + 2.0, "start")
+                        };
                         html! {
                             <g class="tick">
                                 <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="12" y2={format!("{height}")} />
-                                <text x={format!("{:.1}", x + 2.0)} y="10">{ format!("{s:.2}s") }</text>
+                                <text x={format!("{at:.1}")} y="10" text-anchor={anchor}>{ said }</text>
                             </g>
                         }
                     }) }
@@ -178,7 +325,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                         </marker>
                     </defs>
                     { for labels }
-                    <g transform={group}><LaneBars run={run.clone()} scale={scale} /></g>
+                    <g transform={group}><LaneBars run={run.clone()} scale={scale} now={now} layout={layout} /></g>
                     { flow.unwrap_or_default() }
                 </svg>
                 // The replay's cursor: over the drawing, not in it, and moved by a transform, so that
@@ -187,9 +334,9 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                     // What comes after the cursor, dimmed: it has not happened yet at that instant.
                     <div class="timeline-after" aria-hidden="true"
                         style={format!("transform: translateX({:.1}px); width: {:.1}px; height: {:.0}px",
-                            LABEL_W + t as f64 / 1e3 * scale, (width - LABEL_W - t as f64 / 1e3 * scale).max(0.0), height - 12.0)} />
+                            layout.left + t as f64 / 1e3 * scale, (width - layout.left - t as f64 / 1e3 * scale).max(0.0), height - 12.0)} />
                     <div class="timeline-cursor" data-testid="timeline-cursor" aria-hidden="true"
-                        style={format!("transform: translateX({:.1}px); height: {:.0}px", LABEL_W + t as f64 / 1e3 * scale, height - 12.0)} />
+                        style={format!("transform: translateX({:.1}px); height: {:.0}px", layout.left + t as f64 / 1e3 * scale, height - 12.0)} />
                 }
             </div>
             <p class="timeline-details" data-testid="timeline-details" aria-live="polite">{ said }</p>
@@ -203,11 +350,44 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     }
 }
 
+/// The run's time now (µs) by the page's clock, the run's time having been 0 at `zero` on it.
+fn live_us(zero: f64) -> u64 {
+    ((runtime::now_ms() - zero).max(0.0) * 1e3) as u64
+}
+
+/// The line above the drawing: the run's time, its threads, its futures and how often the GIL was taken.
+fn summary(lang: Lang, now: u64, run: &ProgramRun) -> String {
+    let threads = run.lanes.len();
+    let futures = run.futures.len();
+    let gil = run.gil_acquisitions;
+    lang.f(
+        "timeline.summary",
+        &[
+            ("seconds", &seconds(now)),
+            (
+                "threads",
+                &lang.count("count.threads_one", "count.threads_many", threads),
+            ),
+            (
+                "futures",
+                &lang.count("count.futures_one", "count.futures_many", futures),
+            ),
+            (
+                "gil",
+                &lang.count("count.gil_taken_one", "count.gil_taken_many", gil),
+            ),
+        ],
+    )
+}
+
 #[derive(Properties, PartialEq)]
 struct LaneBarsProps {
     run: Rc<ProgramRun>,
     /// Pixels per millisecond.
     scale: f64,
+    /// The run's time now (µs): where what is still under way is drawn to.
+    now: u64,
+    layout: Layout,
 }
 
 /// What is drawn on the lanes (lives, GIL holds and waits, the program's waits, the task bars): a
@@ -217,11 +397,11 @@ struct LaneBarsProps {
 fn lane_bars(props: &LaneBarsProps) -> Html {
     let lang = use_lang();
     let run = &props.run;
-    let now = run.now_us;
+    let now = props.now;
     let ms = |t: u64| format!("{:.3}", t as f64 / 1e3);
     // A hold of the GIL shorter than a pixel is still drawn a pixel wide.
     let pixel_us = (1e3 / props.scale) as u64;
-    let lane_y = |i: usize| TOP + LANE_H * i as f64;
+    let lane_y = |i: usize| props.layout.lane_y(i);
     let lanes = run.lanes.iter().enumerate().map(|(i, lane)| {
         let y = lane_y(i);
         let life = {
@@ -339,17 +519,21 @@ fn drawn(spans: impl Iterator<Item = (u64, u64)>, pixel_us: u64) -> Vec<Mark> {
     out
 }
 
-/// The ticks of a time axis `span_us` long at `zoom`, in seconds: about six per screen width, at 1, 2 or
-/// 5 times a power of ten.
-fn axis_ticks(span_us: f64, zoom: u32) -> Vec<f64> {
-    let step = nice_step(span_us / 1e6 / f64::from(zoom) / 6.0);
-    let mut out = Vec::new();
-    let mut s = 0.0;
-    while s * 1e6 <= span_us {
-        out.push(s);
-        s += step;
-    }
-    out
+/// The ticks of a time axis `span_us` long with room for about `room` of them, in seconds: at 1, 2 or 5
+/// times a power of ten.
+fn axis_ticks(span_us: f64, room: f64) -> Vec<f64> {
+    let step = nice_step(span_us / 1e6 / room.max(1.0));
+    // Counted, not summed (no error adds up); a tick a rounding error past the span's end is its end.
+    (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|s| *s * 1e6 <= span_us * (1.0 + 1e-9))
+        .collect()
+}
+
+/// The decimals a tick at steps of `step` seconds is written with: enough to tell each from the next
+/// (0.2s, 0.05s, 1s), never more than four.
+fn tick_decimals(step: f64) -> usize {
+    (-step.log10() - 1e-9).ceil().clamp(0.0, 4.0) as usize
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`: the step between a time axis's ticks.
@@ -421,11 +605,50 @@ mod tests {
         assert_eq!(nice_step(0.13), 0.2);
         assert_eq!(nice_step(0.3), 0.5);
         assert_eq!(nice_step(7.0), 10.0);
-        let ticks = axis_ticks(3_000_000.0, 1);
+        let ticks = axis_ticks(3_000_000.0, 6.0);
         assert_eq!(ticks.first(), Some(&0.0));
         assert!(ticks.len() >= 5 && ticks.len() <= 12, "{ticks:?}");
         assert!(ticks.last().unwrap() * 1e6 <= 3_000_000.0);
-        // Zooming in makes the steps finer.
-        assert!(axis_ticks(3_000_000.0, 4).len() > ticks.len());
+        // More room (a wider box, or zoomed in) makes the steps finer.
+        assert!(axis_ticks(3_000_000.0, 24.0).len() > ticks.len());
+        // The span's end gets its tick, though 3 × 0.1 is a hair over 0.3.
+        let written: Vec<String> = axis_ticks(300_000.0, 3.0)
+            .iter()
+            .map(|s| format!("{s:.*}", tick_decimals(0.1)))
+            .collect();
+        assert_eq!(written, ["0.0", "0.1", "0.2", "0.3"]);
+    }
+
+    #[test]
+    fn ticks_are_written_with_the_decimals_their_step_needs() {
+        let written = |step: f64| format!("{:.*}", tick_decimals(step), 3.0 * step);
+        assert_eq!(written(1.0), "3");
+        assert_eq!(written(2.0), "6");
+        assert_eq!(written(0.5), "1.5");
+        assert_eq!(written(0.2), "0.6");
+        assert_eq!(written(0.1), "0.3");
+        assert_eq!(written(0.05), "0.15");
+        assert_eq!(written(0.001), "0.003");
+        assert_eq!(written(0.0002), "0.0006");
+    }
+
+    #[test]
+    fn names_go_above_the_lanes_when_beside_them_they_would_crowd_the_drawing() {
+        // The widest name 170 px wide, as "ThreadPoolExecutor-0_0 · worker" is.
+        let wide = Layout::new(700.0, 170.0);
+        assert!(!wide.names_above);
+        assert!(wide.left > 170.0 && wide.left <= 240.0);
+        assert_eq!(wide.lane_y(1) - wide.lane_y(0), LANE_H);
+        // Short names keep some room; very long ones go above the lanes however wide the drawing.
+        assert_eq!(Layout::new(700.0, 10.0).left, 48.0);
+        assert!(Layout::new(2000.0, 300.0).names_above);
+        let narrow = Layout::new(350.0, 170.0);
+        assert!(narrow.names_above);
+        assert!(narrow.left < 10.0);
+        // Each name has a line of its own above its lane, below the lane before.
+        assert_eq!(narrow.lane_y(1) - narrow.lane_y(0), LANE_H + NAME_H);
+        assert!(narrow.name_at(1).1 > narrow.lane_y(0) + LANE_H);
+        assert!(narrow.name_at(1).1 <= narrow.lane_y(1) + 3.0);
+        assert_eq!(narrow.height(2), narrow.lane_y(1) + LANE_H + 6.0);
     }
 }

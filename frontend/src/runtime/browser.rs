@@ -348,3 +348,81 @@ pub fn copy_page_link() {
         }
     }
 }
+
+/// The page's monotonic clock, in milliseconds (`performance.now()`).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Tells an element's inner width (its `clientWidth`: no border, no scroll bar) as it changes, through
+/// a `ResizeObserver`, until dropped.
+pub struct WidthWatch {
+    observer: Option<web_sys::ResizeObserver>,
+    _on_resize: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Drop for WidthWatch {
+    fn drop(&mut self) {
+        if let Some(observer) = &self.observer {
+            observer.disconnect();
+        }
+    }
+}
+
+/// Calls `on_width` with `element`'s inner width at once, then whenever it changes (the window resized,
+/// a column made narrower), while the returned watch lives.
+pub fn watch_width(element: &web_sys::Element, on_width: impl Fn(f64) + 'static) -> WidthWatch {
+    use wasm_bindgen::JsCast;
+    let watched = element.clone();
+    let mut last = -1;
+    let mut tell = move || {
+        let width = watched.client_width();
+        // A ResizeObserver also speaks of the height (a scroll bar appearing): only widths matter here.
+        if width != last {
+            last = width;
+            on_width(f64::from(width));
+        }
+    };
+    tell();
+    let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(tell);
+    let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+    if let Some(observer) = &observer {
+        observer.observe(element);
+    }
+    WidthWatch {
+        observer,
+        _on_resize: on_resize,
+    }
+}
+
+/// How wide `text` is drawn at `px` pixels in the page's font (the body's), measured on a canvas; `None`
+/// where no canvas can be had.
+pub fn text_width(text: &str, px: f64) -> Option<f64> {
+    thread_local! {
+        static MEASURE: Option<(web_sys::CanvasRenderingContext2d, String)> = measuring_context();
+    }
+    MEASURE.with(|measure| {
+        let (context, family) = measure.as_ref()?;
+        context.set_font(&format!("{px}px {family}"));
+        context.measure_text(text).ok().map(|m| m.width())
+    })
+}
+
+/// A canvas's 2D context to measure text with, and the page's font family.
+fn measuring_context() -> Option<(web_sys::CanvasRenderingContext2d, String)> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").ok()?.dyn_into().ok()?;
+    let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let family = document
+        .body()
+        .and_then(|body| window.get_computed_style(&body).ok()?)
+        .and_then(|style| style.get_property_value("font-family").ok())
+        .filter(|family| !family.is_empty())
+        .unwrap_or_else(|| "sans-serif".into());
+    Some((context, family))
+}

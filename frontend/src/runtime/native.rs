@@ -76,3 +76,20 @@ pub fn post_event_stream(
 }
 
 pub fn copy_page_link() {}
+
+/// Natively there is no page clock: time stands still.
+pub fn now_ms() -> f64 {
+    0.0
+}
+
+/// Natively nothing is laid out, so no width is ever told.
+pub struct WidthWatch;
+
+pub fn watch_width(_element: &web_sys::Element, _on_width: impl Fn(f64) + 'static) -> WidthWatch {
+    WidthWatch
+}
+
+/// Natively no text is drawn, so none is measured.
+pub fn text_width(_text: &str, _px: f64) -> Option<f64> {
+    None
+}

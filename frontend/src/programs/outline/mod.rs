@@ -181,7 +181,7 @@ pub fn outline_editor(props: &OutlineProps) -> Html {
     });
     html! {
         <details class="outline" data-testid="program-outline" open=true>
-            <summary>{ lang.f("outline.heading", &[("count", &count)]) }</summary>
+            <summary>{ lang.f("outline.heading", &[("blocks", &lang.count("count.blocks_one", "count.blocks_many", count))]) }</summary>
             <ol class="outline-blocks">{ for rows }</ol>
             <p class="actions" role="group" aria-label={lang.t("outline.add_label")}>
                 { lang.t("outline.add") }{ " " }{ for additions }
