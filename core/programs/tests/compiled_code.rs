@@ -327,6 +327,20 @@ def make():
             yield from range(self.v)
     return list(Local(3).values()), Local.__name__
 print(make())
+class K:
+    def m(self, n=1):
+        return 'class %d' % n
+k = K()
+print(k.m(), k.m(2))
+k.m = lambda: 'instance'
+print(k.m())
+import math
+print(math.sqrt(16.0), [math.floor(x) for x in (1.5, 2.5)], math.sqrt(2))
+print(1 / 4, 3 * 0.5, 2.5 - 1, 0.1 + 0.2, 1.0 < 2.0, 2.0 == 2, float('nan') == float('nan'), 7 // 2.0)
+try:
+    1.0 / 0
+except ZeroDivisionError as e:
+    print(e)
 try:
     unpack((1, 2, 3))
 except ValueError as e:

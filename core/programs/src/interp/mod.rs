@@ -1714,11 +1714,13 @@ impl Ctx {
     pub(crate) fn set_attr(&self, object: &Value, name: &str, value: Value) -> R<()> {
         match object {
             Value::Instance(i) => {
-                lock(&i.attrs).insert(name.to_string(), value);
+                let old = set_name(&mut lock(&i.attrs), name, value);
+                drop(old);
                 Ok(())
             }
             Value::Class(c) => {
-                lock(&c.attrs).insert(name.to_string(), value);
+                let old = set_name(&mut lock(&c.attrs), name, value);
+                drop(old);
                 Ok(())
             }
             Value::Object(o) if o.has_method("__setattr__") => o
@@ -1802,6 +1804,15 @@ pub(crate) fn literal(expr: &Expr) -> Option<Value> {
         Expr::Bytes(b) => Value::object(http::Bytes(Arc::from(b.as_slice()))),
         _ => return None,
     })
+}
+
+/// Binds `name` in a namespace, replacing its value in place when it has one (no new key made);
+/// returns the old value, for the caller to drop once the namespace's lock is given back.
+fn set_name(names: &mut Names, name: &str, value: Value) -> Option<Value> {
+    match names.get_mut(name) {
+        Some(slot) => Some(std::mem::replace(slot, value)),
+        None => names.insert(name.to_string(), value),
+    }
 }
 
 /// A function found on a class, bound to `instance`.

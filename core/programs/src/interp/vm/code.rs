@@ -2,7 +2,7 @@
 
 use crate::ast::{BinOp, CmpOp, FunctionDef, UnaryOp};
 use crate::value::{NameSet, Value};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One instruction. Operands are indexes into the [`Code`]'s tables or jump targets (instruction
 /// indexes). The value stack is described as `[below, top]`.
@@ -81,6 +81,9 @@ pub(crate) enum Op {
     UnpackSequence(u32),
     /// `[callee, arg1 … argn]` → `[result]`: positional arguments only.
     CallPos(u32),
+    /// `[object, arg1 … argn]` → `[result]`: `object.names[i](args)`, calling a function found on
+    /// the object's class without making a bound method.
+    CallMethod(u32, u32),
     /// `[callee, values…]` → `[result]`: the arguments as `shapes[i]` lays them out.
     Call(u32),
     /// `[callee]` → `[result]`: `super()` with no arguments when the callee is the builtin `super`
@@ -178,6 +181,11 @@ pub(crate) struct Code {
     pub(crate) shapes: Vec<Vec<ArgSlot>>,
     pub(crate) functions: Vec<Arc<FunctionTemplate>>,
     pub(crate) classes: Vec<Arc<ClassStatement>>,
+    /// For each of `names`, the builtin it named when it was last not a global (the builtins do not
+    /// change during a run).
+    pub(crate) builtins: Vec<OnceLock<Value>>,
+    /// For each of `names`, the function of a module it named (a module's functions do not change).
+    pub(crate) module_functions: Vec<OnceLock<(&'static str, Value)>>,
     /// The local variables kept in slots: the parameters first, in order (`*args`, then `**kwargs`,
     /// after the named ones), then the others.
     pub(crate) varnames: Vec<String>,

@@ -10,7 +10,7 @@ use crate::ast::*;
 use crate::interp::scope::{generator_expression_def, Scope};
 use crate::value::{FunctionBody, NameSet, Value};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What the compiler does not do yet: the tree interpreter runs such a function.
 #[derive(Debug)]
@@ -191,7 +191,10 @@ impl<'a> Compiler<'a> {
         let none = self.constant(Value::None);
         self.emit(Op::LoadConst(none));
         self.emit(Op::Return);
+        let names = self.names.len();
         Ok(Code {
+            builtins: (0..names).map(|_| OnceLock::new()).collect(),
+            module_functions: (0..names).map(|_| OnceLock::new()).collect(),
             ops: self.ops,
             lines: self.lines,
             consts: self.consts,
@@ -824,6 +827,18 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::LoadAttr(attr));
             }
             Expr::Call { func, args } => {
+                let positional = args.iter().all(|a| {
+                    a.keyword.is_none() && !a.mapping && !matches!(a.value, Expr::Starred(_))
+                });
+                if let (Expr::Attribute { value, attr }, true) = (&**func, positional) {
+                    self.expr(value)?;
+                    for a in args {
+                        self.expr(&a.value)?;
+                    }
+                    let attr = self.name(attr);
+                    self.emit(Op::CallMethod(attr, args.len() as u32));
+                    return Ok(());
+                }
                 self.expr(func)?;
                 if args.is_empty() {
                     self.emit(Op::CallNoArgs);

@@ -170,6 +170,30 @@ fn int_binop(op: BinOp, l: i64, r: i64) -> Option<Value> {
     }))
 }
 
+/// `l op r` for two floats (an int operand made a float first, as CPython does), for the operators
+/// that cannot raise.
+fn float_binop(op: BinOp, l: f64, r: f64) -> Option<Value> {
+    Some(Value::Float(match op {
+        BinOp::Add => l + r,
+        BinOp::Sub => l - r,
+        BinOp::Mul => l * r,
+        BinOp::Div if r != 0.0 => l / r,
+        _ => return None,
+    }))
+}
+
+fn float_compare(op: CmpOp, l: f64, r: f64) -> Option<bool> {
+    Some(match op {
+        CmpOp::Eq => l == r,
+        CmpOp::NotEq => l != r,
+        CmpOp::Lt => l < r,
+        CmpOp::LtE => l <= r,
+        CmpOp::Gt => l > r,
+        CmpOp::GtE => l >= r,
+        _ => return None,
+    })
+}
+
 fn int_compare(op: CmpOp, l: i64, r: i64) -> Option<bool> {
     Some(match op {
         CmpOp::Eq => l == r,
@@ -254,7 +278,18 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 }
             }
             Op::LoadGlobal(i) => {
-                let v = global(ctx, &code.names[i as usize])?;
+                let name = &code.names[i as usize];
+                let v = match ctx.global(name) {
+                    Some(v) => v,
+                    None => match code.builtins[i as usize].get() {
+                        Some(v) => v.clone(),
+                        None => {
+                            let v = global(ctx, name)?;
+                            let _ = code.builtins[i as usize].set(v.clone());
+                            v
+                        }
+                    },
+                };
                 frame.stack.push(v);
             }
             Op::StoreGlobal(i) => {
@@ -269,8 +304,73 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::LoadAttr(i) => {
                 let object = pop(frame);
-                let v = ctx.get_attr(&object, &code.names[i as usize])?;
+                let v = load_attr(ctx, &code, i as usize, &object)?;
                 frame.stack.push(v);
+            }
+            Op::CallMethod(name, n) => {
+                let at = frame.stack.len() - n as usize;
+                let object = &frame.stack[at - 1];
+                // A function of the object's class: called with the object first, no bound method.
+                let method = match object {
+                    Value::Instance(instance)
+                        if !lock(&instance.attrs).contains_key(&*code.names[name as usize]) =>
+                    {
+                        match instance.class.lookup(&code.names[name as usize]) {
+                            Some(Value::Function(ref f)) => Some(f.clone()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let f = match method {
+                    Some(f) => Value::Function(f),
+                    None => {
+                        let v = load_attr(ctx, &code, name as usize, object)?;
+                        frame.stack[at - 1] = v;
+                        let pos = pop_n(frame, n as usize);
+                        let f = pop(frame);
+                        call(
+                            ctx,
+                            frame,
+                            calls,
+                            f,
+                            Args {
+                                pos,
+                                kw: Vec::new(),
+                            },
+                        )?;
+                        code = frame.code.clone();
+                        continue;
+                    }
+                };
+                // The object stays on the stack as the first argument.
+                let at = at - 1;
+                if let Some((func, callee, _)) = simple_callee(&f, n as usize + 1) {
+                    let mut locals = calls.locals(callee.varnames.len());
+                    locals.extend(frame.stack.drain(at..).map(Some));
+                    let given = locals.len();
+                    locals.extend(func.defaults[given..].iter().cloned());
+                    locals.resize(callee.varnames.len(), None);
+                    ctx.check()?;
+                    ctx.rt.gil.tick();
+                    enter_call(ctx)?;
+                    let stack = calls.stack();
+                    calls.push(frame, VmFrame::with_locals(&func, &callee, locals, stack));
+                    code = callee;
+                    continue;
+                }
+                let pos = pop_n(frame, n as usize + 1);
+                call(
+                    ctx,
+                    frame,
+                    calls,
+                    f,
+                    Args {
+                        pos,
+                        kw: Vec::new(),
+                    },
+                )?;
+                code = frame.code.clone();
             }
             Op::StoreAttr(i) => {
                 let object = pop(frame);
@@ -323,12 +423,9 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let l = pop(frame);
                 let fast = match (&l, &r) {
                     (Value::Int(a), Value::Int(b)) => int_binop(op, *a, *b),
-                    (Value::Float(a), Value::Float(b)) => match op {
-                        BinOp::Add => Some(Value::Float(a + b)),
-                        BinOp::Sub => Some(Value::Float(a - b)),
-                        BinOp::Mul => Some(Value::Float(a * b)),
-                        _ => None,
-                    },
+                    (Value::Float(a), Value::Float(b)) => float_binop(op, *a, *b),
+                    (Value::Int(a), Value::Float(b)) => float_binop(op, *a as f64, *b),
+                    (Value::Float(a), Value::Int(b)) => float_binop(op, *a, *b as f64),
                     _ => None,
                 };
                 let v = match fast {
@@ -350,6 +447,10 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let l = pop(frame);
                 let v = match (&l, &r) {
                     (Value::Int(a), Value::Int(b)) => match int_compare(op, *a, *b) {
+                        Some(b) => Value::Bool(b),
+                        None => ctx.compare(op, &l, &r)?,
+                    },
+                    (Value::Float(a), Value::Float(b)) => match float_compare(op, *a, *b) {
                         Some(b) => Value::Bool(b),
                         None => ctx.compare(op, &l, &r)?,
                     },
@@ -780,6 +881,23 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
         }
     }
+}
+
+/// `object.names[i]`, a module's function from the instruction's cache after its first load.
+fn load_attr(ctx: &Ctx, code: &Code, i: usize, object: &Value) -> R<Value> {
+    let Value::Module(module) = object else {
+        return ctx.get_attr(object, &code.names[i]);
+    };
+    if let Some((name, v)) = code.module_functions[i].get() {
+        if *name == module.name {
+            return Ok(v.clone());
+        }
+    }
+    let v = ctx.get_attr(object, &code.names[i])?;
+    if matches!(v, Value::Builtin(_)) {
+        let _ = code.module_functions[i].set((module.name, v.clone()));
+    }
+    Ok(v)
 }
 
 /// The next item of a loop's iterator (the loop's jump back checks for a stop).
