@@ -5,15 +5,15 @@
 //! The parser is Ruff's (`ruff_python_parser`, chosen in `decisions/parser.md`); the engine keeps its
 //! own tree ([`crate::ast`]). Four steps:
 //!
-//! 1. [`lexer`] reads the text as CPython 3.11's tokenizer does: its problems (an unclosed string or
+//! 1. `lexer` reads the text as CPython 3.11's tokenizer does: its problems (an unclosed string or
 //!    bracket, a bad indent, a malformed number) are 3.11's, worded and placed as 3.11 does, and stop
 //!    everything. It also finds the string literals as 3.11 does (Ruff reads f-strings as 3.12), the
-//!    comments, and where each top-level statement starts. [`errors::nesting`] then refuses input
+//!    comments, and where each top-level statement starts. `errors::nesting` then refuses input
 //!    nested deep enough to exhaust a stack before Ruff sees it (Ruff's parser recurses).
-//! 2. [`strings`] decodes each group of string literals with the engine's escapes and f-string
+//! 2. `strings` decodes each group of string literals with the engine's escapes and f-string
 //!    reader, as 3.11 does.
-//! 3. Ruff parses, for Python 3.11; [`errors`] words its problems as CPython 3.11 does.
-//! 4. [`lower`] turns Ruff's tree into the engine's, with each statement's line and comment, and
+//! 3. Ruff parses, for Python 3.11; `errors` words its problems as CPython 3.11 does.
+//! 4. `lower` turns Ruff's tree into the engine's, with each statement's line and comment, and
 //!    refuses what the engine's Python does not have yet.
 
 mod errors;
