@@ -44,10 +44,10 @@
 //!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
 //!   the enclosing scope. A function holding what the compiler does not compile yet (`async for`, a
 //!   starred or sliced assignment target) runs in the tree interpreter, as a generator cannot.
-//! - Generators are suspended frames, as CPython's: `send`, `throw`, `close`, `yield from`; but one
-//!   dropped while suspended is not closed (its `finally` does not run when it is collected), and
-//!   `throw` into a generator waiting in `yield from` raises in it rather than in the inner one.
-//!   Generator expressions `(x for x in xs)` are still lists, built at once.
+//! - Generators are suspended frames, as CPython's: `send`, `throw`, `close`, `yield from`, and one
+//!   dropped while suspended in a `try` or `with` is closed at its thread's next call; but one still
+//!   held by a global when the program ends is not closed, and `throw` into a generator waiting in
+//!   `yield from` raises in it rather than in the inner one.
 //! - Calls between compiled functions do not use the Rust stack: Python recursion stops at CPython's
 //!   limit of 1,000 natively and in the browser.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,

@@ -127,6 +127,22 @@ print(next(g))
 g.close()
 for v in with_finally():
     print('item', v)
+for v in with_finally():
+    print('first', v)
+    break
+print('after the loop')
+def managed():
+    class Manager:
+        def __enter__(self):
+            return self
+        def __exit__(self, *exc):
+            print('exit', exc[0].__name__)
+    with Manager():
+        yield 'in with'
+m = managed()
+print(next(m))
+m = None
+print('after dropping it')
 "#;
     assert_prints_as_cpython(source, "generators");
 }

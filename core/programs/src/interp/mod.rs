@@ -603,6 +603,7 @@ impl Ctx {
     }
 
     fn exec(&self, frame: &mut Frame, stmt: &Stmt) -> R<()> {
+        vm::close_dropped(self);
         self.check()?;
         self.rt.gil.tick();
         match &stmt.kind {

@@ -6,9 +6,15 @@
 //! `yield from` of it). A generator resumed while it runs is `ValueError: generator already
 //! executing`; one that lets `StopIteration` out of its body raises `RuntimeError`, as PEP 479 says.
 //!
-//! Differences from CPython: a generator dropped while suspended is not closed (its `finally`
-//! blocks do not run), and `throw` into a generator suspended in `yield from` raises in the outer
-//! one instead of passing into the inner one.
+//! A generator dropped while suspended inside a `try` or `with` is closed, as CPython closes it
+//! when its last reference goes: not inside the drop (a value may be dropped while the runtime holds
+//! a lock, and closing runs program code) but at the thread's next call or loop turn, which in
+//! CPython's common cases (`for x in gen(): break`, then a call) is the same order. An exception its
+//! `finally` raises then is ignored, as CPython only reports it ("Exception ignored in").
+//!
+//! Differences from CPython: a suspended generator still held by a global when the program ends is
+//! not closed (CPython closes it as it clears the module at exit), and `throw` into a generator
+//! suspended in `yield from` raises in the outer one instead of passing into the inner one.
 
 use super::frame::VmFrame;
 use super::run::{execute, Exit};
@@ -154,6 +160,54 @@ impl Generator {
     }
 }
 
+thread_local! {
+    /// Frames of generators dropped on this thread while suspended in a `try` or `with`, waiting to
+    /// be closed at the thread's next safe point ([`close_dropped`]).
+    static DROPPED: std::cell::RefCell<Vec<VmFrame>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether closing this suspended frame could run program code (a `finally` or an `__exit__`).
+fn needs_closing(frame: &VmFrame) -> bool {
+    frame.pc > 0 && !frame.blocks.is_empty()
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        let state = std::mem::replace(
+            self.state.get_mut().unwrap_or_else(|p| p.into_inner()),
+            State::Finished,
+        );
+        if let State::Suspended(frame) = state {
+            if needs_closing(&frame) {
+                let _ = DROPPED.try_with(|dropped| dropped.borrow_mut().push(*frame));
+            }
+        }
+    }
+}
+
+/// Closes the generators dropped on this thread since the last call (`GeneratorExit` raised where
+/// each waits, its `finally` blocks run); what they raise is ignored.
+#[inline]
+pub(crate) fn close_dropped(ctx: &Ctx) {
+    let none = DROPPED.try_with(|d| d.borrow().is_empty()).unwrap_or(true);
+    if !none {
+        close_dropped_now(ctx);
+    }
+}
+
+#[inline(never)]
+fn close_dropped_now(ctx: &Ctx) {
+    loop {
+        let Some(mut frame) = DROPPED.try_with(|d| d.borrow_mut().pop()).ok().flatten() else {
+            return;
+        };
+        let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
+        let _ = ctx.recursing("", || {
+            super::run::machine_entry(ctx, || execute(ctx, &mut frame, Some(exit)))
+        });
+    }
+}
+
 impl Object for Generator {
     fn type_name(&self) -> &'static str {
         "generator"
@@ -214,7 +268,10 @@ impl Object for Generator {
     }
     fn take_values(&mut self, into: &mut Vec<Value>) {
         if let State::Suspended(frame) = self.state.get_mut().unwrap_or_else(|p| p.into_inner()) {
-            frame.take_values(into);
+            // A frame to be closed keeps what its `finally` may use.
+            if !needs_closing(frame) {
+                frame.take_values(into);
+            }
         }
     }
 }

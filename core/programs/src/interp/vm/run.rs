@@ -9,7 +9,7 @@
 
 use super::code::{ArgSlot, Code, Op};
 use super::frame::{make_function, VmFrame};
-use super::generator::{Generator, Resumed};
+use super::generator::{close_dropped, Generator, Resumed};
 use crate::ast::{BinOp, CmpOp};
 use crate::interp::{
     asyncio, builtins, collections, exceptions, Ctx, Flow, CALL_DEPTH, R, RECURSION_LIMIT,
@@ -308,6 +308,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 frame.stack.push(v);
             }
             Op::CallMethod(name, n) => {
+                close_dropped(ctx);
                 let at = frame.stack.len() - n as usize;
                 let object = &frame.stack[at - 1];
                 // A function of the object's class: called with the object first, no bound method.
@@ -502,6 +503,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 }
             }
             Op::Loop(t) => {
+                close_dropped(ctx);
                 ctx.check()?;
                 ctx.rt.gil.tick();
                 frame.pc = t as usize;
@@ -627,6 +629,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 frame.stack.extend(items.into_iter().rev());
             }
             Op::CallPos(n) => {
+                close_dropped(ctx);
                 let at = frame.stack.len() - n as usize;
                 if let Some((func, callee, this)) = simple_callee(&frame.stack[at - 1], n as usize)
                 {
@@ -661,6 +664,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 code = frame.code.clone();
             }
             Op::Call(shape) => {
+                close_dropped(ctx);
                 let shape = &code.shapes[shape as usize];
                 let values = pop_n(frame, shape.len());
                 let f = pop(frame);
@@ -677,6 +681,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 code = frame.code.clone();
             }
             Op::CallNoArgs => {
+                close_dropped(ctx);
                 let f = pop(frame);
                 if matches!(&f, Value::Builtin(b) if b.name == "super") {
                     let first = first_argument(frame);
@@ -734,6 +739,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 frame.stack.push(class);
             }
             Op::Return => {
+                close_dropped(ctx);
                 let v = pop(frame);
                 if !calls.pop(frame) {
                     return Ok(Exit::Return(v));
@@ -1020,7 +1026,10 @@ pub(crate) fn call_compiled(
 /// Runs a module's compiled body.
 pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
     let mut frame = VmFrame::module(code);
-    execute(ctx, &mut frame, None).map(drop)
+    let outcome = execute(ctx, &mut frame, None).map(drop);
+    drop(frame);
+    close_dropped(ctx);
+    outcome
 }
 
 /// How many nested evaluations of the browser's budget ([`crate::stack::nested_by`]) one entry
