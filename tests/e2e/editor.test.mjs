@@ -4,17 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, collectErrors, runToEnd, serverAndBrowser, setSource, sourceOf } from "./support.mjs";
+import { ARTIFACTS, openWithEditor, runToEnd, serverAndBrowser, setSource, sourceOf } from "./support.mjs";
 
 const the = serverAndBrowser();
 
-async function open(viewport, path = "/") {
-  const page = await the.browser.newPage({ viewport });
-  const errors = collectErrors(page);
-  await page.goto(`${the.server.url}${path}`);
-  await page.locator('[data-testid="program-source"].cm-content').waitFor({ timeout: 30_000 });
-  return { page, errors };
-}
+const open = (viewport, path) => openWithEditor(the, viewport, path);
 
 /** The element's box, in the viewport's coordinates. */
 const box = (locator) => locator.evaluate((e) => {

@@ -209,3 +209,15 @@ export function serverAndBrowser(serverArgs = []) {
   });
   return both;
 }
+
+/**
+ * A new page of `the` (a `serverAndBrowser()`) at `viewport`, opened at `path` and waited for until its
+ * code editor is drawn; with the page's errors collected.
+ */
+export async function openWithEditor(the, viewport, path = "/") {
+  const page = await the.browser.newPage({ viewport });
+  const errors = collectErrors(page);
+  await page.goto(`${the.server.url}${path}`);
+  await page.locator('[data-testid="program-source"].cm-content').waitFor({ timeout: 30_000 });
+  return { page, errors };
+}

@@ -492,12 +492,7 @@ impl Ctx {
     fn load(&self, frame: &Frame, name: &str) -> R<Value> {
         if let Some(func) = &frame.func {
             if func.locals.contains(name) {
-                return frame.local(name).ok_or_else(|| {
-                    self.error(
-                        "UnboundLocalError",
-                        format!("cannot access local variable '{name}' where it is not associated with a value"),
-                    )
-                });
+                return frame.local(name).ok_or_else(|| self.unbound_local(name));
             }
             if let Some(cell) = func.captured.get(name) {
                 return lock(cell).clone().ok_or_else(|| {
@@ -512,11 +507,26 @@ impl Ctx {
                 return Ok(v.clone());
             }
         }
+        self.global_or_builtin(name)
+    }
+
+    /// The global `name`, else the builtin; `NameError` if neither.
+    pub(crate) fn global_or_builtin(&self, name: &str) -> R<Value> {
         if let Some(v) = self.global(name) {
             return Ok(v);
         }
         builtins::builtin(self, name)
             .ok_or_else(|| self.error("NameError", format!("name '{name}' is not defined")))
+    }
+
+    /// `UnboundLocalError` for a local read (or deleted) before it is bound.
+    pub(crate) fn unbound_local(&self, name: &str) -> Flow {
+        self.error(
+            "UnboundLocalError",
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
+        )
     }
 
     fn store(&self, frame: &mut Frame, name: &str, value: Value) {
@@ -875,10 +885,7 @@ impl Ctx {
                 if removed {
                     Ok(())
                 } else if local && frame.func.is_some() {
-                    Err(self.error(
-                        "UnboundLocalError",
-                        format!("cannot access local variable '{name}' where it is not associated with a value"),
-                    ))
+                    Err(self.unbound_local(name))
                 } else {
                     Err(self.error("NameError", format!("name '{name}' is not defined")))
                 }
@@ -1490,7 +1497,7 @@ impl Ctx {
     /// [`RECURSION_LIMIT`] calls deep on a thread (then `RecursionError`, as CPython's default limit).
     pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
         match &func.code {
-            Some(code) => self.recursing("", || vm::call_compiled(self, func, code, args)),
+            Some(code) => vm::call_compiled(self, func, code, args),
             None => self.recursing("", || self.run_body(func, args)),
         }
     }

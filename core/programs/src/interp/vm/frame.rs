@@ -100,21 +100,30 @@ impl VmFrame {
 /// The locals of a call with positional arguments only, no more than the function's named
 /// parameters, the rest having defaults; anything else is given back for the general binding.
 fn fast_bind(func: &Function, code: &Code, args: Args) -> Result<Vec<Option<Value>>, Args> {
-    let named = func.params.len() - func.keyword_only.min(func.params.len());
-    if !args.kw.is_empty()
-        || func.star.is_some()
-        || func.double_star.is_some()
-        || func.keyword_only > 0
-        || args.pos.len() > named
-        || func.defaults[args.pos.len()..].iter().any(Option::is_none)
-    {
+    if !args.kw.is_empty() || !binds_by_position(func, args.pos.len()) {
         return Err(args);
     }
-    let given = args.pos.len();
     let mut locals: Vec<Option<Value>> = args.pos.into_iter().map(Some).collect();
+    fill_defaults(func, code, &mut locals);
+    Ok(locals)
+}
+
+/// Whether `given` positional arguments alone fill `func`'s parameters in order, its defaults the
+/// rest (no `*args`, `**kwargs` or keyword-only parameters to sort them into).
+pub(super) fn binds_by_position(func: &Function, given: usize) -> bool {
+    func.star.is_none()
+        && func.double_star.is_none()
+        && func.keyword_only == 0
+        && given <= func.params.len()
+        && func.defaults[given..].iter().all(Option::is_some)
+}
+
+/// `locals` (the arguments given, by position) completed with the defaults of the parameters after
+/// them and room for the other locals.
+pub(super) fn fill_defaults(func: &Function, code: &Code, locals: &mut Vec<Option<Value>>) {
+    let given = locals.len();
     locals.extend(func.defaults[given..].iter().cloned());
     locals.resize(code.varnames.len(), None);
-    Ok(locals)
 }
 
 /// The function a `def` or `lambda` makes from its template: its defaults evaluated, the cells of

@@ -86,9 +86,7 @@ impl Generator {
                 ));
             }
         }
-        let outcome = ctx.recursing("", || {
-            super::run::machine_entry(ctx, || execute(ctx, &mut frame, thrown))
-        });
+        let outcome = super::run::machine_entry(ctx, || execute(ctx, &mut frame, thrown));
         let mut state = lock(&self.state);
         match outcome {
             Ok(Exit::Yield(v)) => {
@@ -202,9 +200,7 @@ fn close_dropped_now(ctx: &Ctx) {
             return;
         };
         let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
-        let _ = ctx.recursing("", || {
-            super::run::machine_entry(ctx, || execute(ctx, &mut frame, Some(exit)))
-        });
+        let _ = super::run::machine_entry(ctx, || execute(ctx, &mut frame, Some(exit)));
     }
 }
 

@@ -8,7 +8,7 @@
 //!   eval loop does at the same places.
 
 use super::code::{ArgSlot, Code, Op};
-use super::frame::{make_function, VmFrame};
+use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
 use super::generator::{close_dropped, Generator, Resumed};
 use crate::ast::{BinOp, CmpOp};
 use crate::interp::{
@@ -182,7 +182,9 @@ fn float_binop(op: BinOp, l: f64, r: f64) -> Option<Value> {
     }))
 }
 
-fn float_compare(op: CmpOp, l: f64, r: f64) -> Option<bool> {
+/// `l op r` for an order comparison of two machine numbers (ints, or floats with IEEE's NaN rules,
+/// which are Python's); `None` for `is` and `in`.
+fn compare_numbers<T: PartialOrd>(op: CmpOp, l: T, r: T) -> Option<bool> {
     Some(match op {
         CmpOp::Eq => l == r,
         CmpOp::NotEq => l != r,
@@ -192,47 +194,22 @@ fn float_compare(op: CmpOp, l: f64, r: f64) -> Option<bool> {
         CmpOp::GtE => l >= r,
         _ => return None,
     })
-}
-
-fn int_compare(op: CmpOp, l: i64, r: i64) -> Option<bool> {
-    Some(match op {
-        CmpOp::Eq => l == r,
-        CmpOp::NotEq => l != r,
-        CmpOp::Lt => l < r,
-        CmpOp::LtE => l <= r,
-        CmpOp::Gt => l > r,
-        CmpOp::GtE => l >= r,
-        _ => return None,
-    })
-}
-
-fn unbound_local(ctx: &Ctx, name: &str) -> Flow {
-    ctx.error(
-        "UnboundLocalError",
-        format!("cannot access local variable '{name}' where it is not associated with a value"),
-    )
-}
-
-fn global(ctx: &Ctx, name: &str) -> R<Value> {
-    ctx.global(name)
-        .or_else(|| builtins::builtin(ctx, name))
-        .ok_or_else(|| ctx.error("NameError", format!("name '{name}' is not defined")))
 }
 
 /// Runs instructions until the first frame returns or yields, or an exception is raised.
 fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
     let mut code = frame.code.clone();
     loop {
-        let op = code.ops[frame.pc];
+        let instruction = code.ops[frame.pc];
         frame.pc += 1;
-        match op {
+        match instruction {
             Op::LoadConst(i) => frame.stack.push(code.consts[i as usize].clone()),
             Op::LoadFast(i) => match &frame.locals[i as usize] {
                 Some(v) => {
                     let v = v.clone();
                     frame.stack.push(v);
                 }
-                None => return Err(unbound_local(ctx, &code.varnames[i as usize])),
+                None => return Err(ctx.unbound_local(&code.varnames[i as usize])),
             },
             Op::StoreFast(i) => {
                 let v = pop(frame);
@@ -240,7 +217,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::DeleteFast(i) => {
                 if frame.locals[i as usize].take().is_none() {
-                    return Err(unbound_local(ctx, &code.varnames[i as usize]));
+                    return Err(ctx.unbound_local(&code.varnames[i as usize]));
                 }
             }
             Op::LoadDeref(i) => {
@@ -249,14 +226,14 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     Some(cell) => match lock(cell).clone() {
                         Some(v) => v,
                         None if i < code.cellvars.len() => {
-                            return Err(unbound_local(ctx, code.cell_name(i)))
+                            return Err(ctx.unbound_local(code.cell_name(i)))
                         }
                         None => return Err(ctx.error(
                             "NameError",
                             format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", code.cell_name(i)),
                         )),
                     },
-                    None => global(ctx, code.cell_name(i))?,
+                    None => ctx.global_or_builtin(code.cell_name(i))?,
                 };
                 frame.stack.push(v);
             }
@@ -274,7 +251,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     None => lock(&ctx.rt.globals).remove(code.cell_name(i)).is_some(),
                 };
                 if !removed {
-                    return Err(unbound_local(ctx, code.cell_name(i)));
+                    return Err(ctx.unbound_local(code.cell_name(i)));
                 }
             }
             Op::LoadGlobal(i) => {
@@ -284,7 +261,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     None => match code.builtins[i as usize].get() {
                         Some(v) => v.clone(),
                         None => {
-                            let v = global(ctx, name)?;
+                            let v = ctx.global_or_builtin(name)?;
                             let _ = code.builtins[i as usize].set(v.clone());
                             v
                         }
@@ -347,17 +324,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 // The object stays on the stack as the first argument.
                 let at = at - 1;
                 if let Some((func, callee, _)) = simple_callee(&f, n as usize + 1) {
-                    let mut locals = calls.locals(callee.varnames.len());
-                    locals.extend(frame.stack.drain(at..).map(Some));
-                    let given = locals.len();
-                    locals.extend(func.defaults[given..].iter().cloned());
-                    locals.resize(callee.varnames.len(), None);
-                    ctx.check()?;
-                    ctx.rt.gil.tick();
-                    enter_call(ctx)?;
-                    let stack = calls.stack();
-                    calls.push(frame, VmFrame::with_locals(&func, &callee, locals, stack));
-                    code = callee;
+                    code = push_simple_call(ctx, frame, calls, &func, callee, None, at)?;
                     continue;
                 }
                 let pos = pop_n(frame, n as usize + 1);
@@ -431,9 +398,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 };
                 let v = match fast {
                     Some(v) => v,
-                    None if matches!(code.ops[frame.pc - 1], Op::Inplace(_)) => {
-                        ctx.inplace(op, &l, &r)?
-                    }
+                    None if matches!(instruction, Op::Inplace(_)) => ctx.inplace(op, &l, &r)?,
                     None => ctx.binop(op, &l, &r)?,
                 };
                 frame.stack.push(v);
@@ -447,11 +412,11 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let r = pop(frame);
                 let l = pop(frame);
                 let v = match (&l, &r) {
-                    (Value::Int(a), Value::Int(b)) => match int_compare(op, *a, *b) {
+                    (Value::Int(a), Value::Int(b)) => match compare_numbers(op, *a, *b) {
                         Some(b) => Value::Bool(b),
                         None => ctx.compare(op, &l, &r)?,
                     },
-                    (Value::Float(a), Value::Float(b)) => match float_compare(op, *a, *b) {
+                    (Value::Float(a), Value::Float(b)) => match compare_numbers(op, *a, *b) {
                         Some(b) => Value::Bool(b),
                         None => ctx.compare(op, &l, &r)?,
                     },
@@ -633,20 +598,8 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let at = frame.stack.len() - n as usize;
                 if let Some((func, callee, this)) = simple_callee(&frame.stack[at - 1], n as usize)
                 {
-                    // The arguments move from the stack into the callee's slots.
-                    let mut locals = calls.locals(callee.varnames.len());
-                    locals.extend(this.map(Some));
-                    locals.extend(frame.stack.drain(at..).map(Some));
-                    frame.stack.pop();
-                    let given = locals.len();
-                    locals.extend(func.defaults[given..].iter().cloned());
-                    locals.resize(callee.varnames.len(), None);
-                    ctx.check()?;
-                    ctx.rt.gil.tick();
-                    enter_call(ctx)?;
-                    let stack = calls.stack();
-                    calls.push(frame, VmFrame::with_locals(&func, &callee, locals, stack));
-                    code = callee;
+                    frame.stack.remove(at - 1);
+                    code = push_simple_call(ctx, frame, calls, &func, callee, this, at - 1)?;
                     continue;
                 }
                 let pos = pop_n(frame, n as usize);
@@ -957,18 +910,36 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
         _ => return None,
     };
     let code = func.code.as_ref()?;
-    let given = n + usize::from(this.is_some());
     if code.is_generator
         || func.is_async
-        || func.star.is_some()
-        || func.double_star.is_some()
-        || func.keyword_only > 0
-        || given > func.params.len()
-        || func.defaults[given..].iter().any(Option::is_none)
+        || !binds_by_position(func, n + usize::from(this.is_some()))
     {
         return None;
     }
     Some((func.clone(), code.clone(), this))
+}
+
+/// Makes a call of `func` (a [`simple_callee`]) the running frame: its arguments, from `at` to the
+/// top of the stack (after `this`, a bound method's instance), move into its slots. Returns its code.
+fn push_simple_call(
+    ctx: &Ctx,
+    frame: &mut VmFrame,
+    calls: &mut Calls,
+    func: &Arc<Function>,
+    callee: Arc<Code>,
+    this: Option<Value>,
+    at: usize,
+) -> R<Arc<Code>> {
+    let mut locals = calls.locals(callee.varnames.len());
+    locals.extend(this.map(Some));
+    locals.extend(frame.stack.drain(at..).map(Some));
+    fill_defaults(func, &callee, &mut locals);
+    ctx.check()?;
+    ctx.rt.gil.tick();
+    enter_call(ctx)?;
+    let stack = calls.stack();
+    calls.push(frame, VmFrame::with_locals(func, &callee, locals, stack));
+    Ok(callee)
 }
 
 /// Calls `f`: a compiled function's call becomes the running frame (its caller waits in
@@ -1037,13 +1008,13 @@ pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
 /// take several evaluations' worth of stack. Calls between compiled functions take none.
 const MACHINE_ENTRY_LEVELS: usize = 4;
 
-/// Runs `f`, an entry into the machine from Rust (a call from a builtin, a generator resumed),
-/// within the browser's stack budget.
+/// Runs `f`, an entry into the machine from Rust (a call from a builtin, a generator resumed): one
+/// call toward the recursion limit, within the browser's stack budget, with room on the native stack.
 pub(super) fn machine_entry<T>(ctx: &Ctx, f: impl FnOnce() -> R<T>) -> R<T> {
-    crate::stack::nested_by(MACHINE_ENTRY_LEVELS, f, || {
+    ctx.recursing("", || crate::stack::nested_by(MACHINE_ENTRY_LEVELS, f, || {
         Err(ctx.error(
             "RecursionError",
             "maximum recursion depth exceeded (a browser thread's stack holds fewer calls than a native one)",
         ))
-    })
+    }))
 }
