@@ -216,6 +216,6 @@ pub use platform::Instant;
 #[cfg(target_arch = "wasm32")]
 pub use thread::install_thread_spawner;
 pub use thread::spawn_thread;
-pub use thread_name::current_worker_name;
+pub use thread_name::{current_worker_name, labelled_as};
 pub use trace::{chrome_json, EventKind, Trace, TraceEvent, WaitOp};
 pub use wait::{wait, DoneAndNotDone, ReturnWhen};

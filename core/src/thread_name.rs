@@ -39,13 +39,33 @@ pub(crate) fn current_thread_label() -> String {
     current_worker_name().unwrap_or_else(crate::platform::current_thread_name)
 }
 
-/// Runs `f` with this thread labelled as the worker `name` of no executor (pool id 0, which no
-/// executor has), then puts the label back: for events that happen elsewhere and are recorded here
-/// (a cluster worker's start and end of a task, seen on the executor's reader thread).
-#[cfg(feature = "cluster")]
-pub(crate) fn labelled_as<T>(name: Arc<str>, f: impl FnOnce() -> T) -> T {
+/// Runs `f` with this thread labelled `name` in traces (and in [`current_worker_name`]), then puts
+/// the label back: for work that belongs to a thread of its own but runs on this one, such as a
+/// coroutine task an event loop steps, or a cluster worker's start and end of a task, seen on the
+/// executor's reader thread. The label is no executor's worker: an executor never takes code run
+/// inside `f` for one of its own workers.
+pub fn labelled_as<T>(name: Arc<str>, f: impl FnOnce() -> T) -> T {
     let before = CURRENT.with(|c| c.borrow_mut().replace((0, name)));
     let out = f();
     CURRENT.with(|c| *c.borrow_mut() = before);
     out
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_holds_inside_and_is_put_back_after() {
+        let trace = crate::Trace::new();
+        let before = current_worker_name();
+        let inside = labelled_as(Arc::from("Task-1 (asyncio task)"), || {
+            trace.record(None, crate::EventKind::ThreadStarted);
+            current_worker_name()
+        });
+        assert_eq!(inside.as_deref(), Some("Task-1 (asyncio task)"));
+        assert_eq!(current_worker_name(), before);
+        assert_eq!(current_pool(), None);
+        assert_eq!(trace.events()[0].thread, "Task-1 (asyncio task)");
+    }
 }

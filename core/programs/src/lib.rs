@@ -42,12 +42,16 @@
 //!   the enclosing function's variables through cells as CPython's do (`nonlocal`, late binding);
 //!   but a class body inside a function does not pass the function's variables on to its methods (a
 //!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
-//!   the enclosing scope. A function holding what the compiler does not compile yet (`async for`, a
-//!   starred or sliced assignment target) runs in the tree interpreter, as a generator cannot.
-//! - Generators are suspended frames, as CPython's: `send`, `throw`, `close`, `yield from`, and one
-//!   dropped while suspended in a `try` or `with` is closed at its thread's next call; but one still
-//!   held by a global when the program ends is not closed, and `throw` into a generator waiting in
-//!   `yield from` raises in it rather than in the inner one.
+//!   the enclosing scope. A function holding what the compiler does not compile yet (a starred or
+//!   sliced assignment target) runs in the tree interpreter, as a generator or a coroutine cannot
+//!   (calling one says so); async generators (`yield` in an `async def`) are not compiled yet.
+//! - Generators are suspended frames, as CPython's: `send`, `throw` (passed on to the generator a
+//!   `yield from` waits on), `close`, `yield from`, and one dropped while suspended in a `try` or
+//!   `with` is closed at its thread's next call; but one still held by a global when the program
+//!   ends is not closed.
+//! - Coroutines are suspended frames too, and asyncio runs as CPython's: one event loop on one thread
+//!   steps every task, in CPython's order of the loop's turns (`interp::asyncio`). A coroutine never
+//!   awaited is dropped silently (CPython warns "coroutine ... was never awaited" on standard error).
 //! - Calls between compiled functions do not use the Rust stack: Python recursion stops at CPython's
 //!   limit of 1,000 natively and in the browser.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,
@@ -118,12 +122,12 @@ pub struct Limits {
     ///   lazily, but an executor that could not start them all raises `RuntimeError` as it is made,
     ///   not in some later `submit`) until it is shut down, or dropped, and its tasks have ended;
     ///   asyncio's default executor (`run_in_executor(None, …)`) is one of these;
-    /// - each asyncio task's thread (every task runs on one), from its first step until it ends;
-    /// - each thread a blocking call of asyncio runs on (an `aiohttp` request).
+    /// - each thread a blocking call of asyncio runs on (an `aiohttp` request). (asyncio's tasks take
+    ///   none: they are coroutines the event loop's one thread steps.)
     ///
     /// Past it, `Thread.start()` raises `RuntimeError: can't start new thread (futurelab's limit is N
-    /// threads alive at once in a run)`, and so do an executor's construction and a task's first step
-    /// (the task fails with it; it does not wait for a thread). A thread that ends, or dies, gives
+    /// threads alive at once in a run)`, and so do an executor's construction and a blocking call of
+    /// asyncio (it does not wait for a thread). A thread that ends, or dies, gives
     /// its place back. Not counted: worker processes, which have limits of their own (at most 61 in a
     /// pool and 128 in a run), and the threads that drive them; a program cannot start those at will.
     pub max_threads: usize,

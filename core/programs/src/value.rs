@@ -232,6 +232,16 @@ pub struct Args {
     pub kw: Vec<(String, Value)>,
 }
 
+impl Args {
+    /// Positional arguments only.
+    pub fn positional(pos: Vec<Value>) -> Self {
+        Args {
+            pos,
+            kw: Vec::new(),
+        }
+    }
+}
+
 /// A class: user classes, and the runtime's exception classes.
 pub struct Class {
     pub name: String,

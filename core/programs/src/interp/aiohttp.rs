@@ -53,14 +53,18 @@ impl Object for Session {
                     _ => Err(ctx.error("TypeError", "get() needs a URL string")),
                 }
             }
-            "__aenter__" => Ok(this.clone()),
+            "__aenter__" => ready(ctx, this.clone()),
             _ => {
                 *lock(&self.closed) = true;
-                Ok(if name == "__aexit__" {
-                    Value::Bool(false)
-                } else {
-                    Value::None
-                })
+                // `close()` and `__aexit__` are coroutines in aiohttp: awaited, they are done.
+                ready(
+                    ctx,
+                    if name == "__aexit__" {
+                        Value::Bool(false)
+                    } else {
+                        Value::None
+                    },
+                )
             }
         }
     }
@@ -83,7 +87,7 @@ impl Object for RequestContext {
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         if name == "__aexit__" {
-            return Ok(Value::Bool(false));
+            return ready(ctx, Value::Bool(false));
         }
         let url = self.url.clone();
         let target = resolve(ctx, &url).map_err(|_| {

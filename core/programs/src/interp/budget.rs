@@ -2,7 +2,7 @@
 //!
 //! Every OS thread the engine starts for a program holds a [`Place`] in one budget for the whole run,
 //! from before it is started until its body ends: the main program's thread, a `threading.Thread`,
-//! an asyncio task's thread, a blocking call's thread (`aiohttp`), and each `ThreadPoolExecutor`'s
+//! a blocking call's thread (`aiohttp`), and each `ThreadPoolExecutor`'s
 //! `max_workers`, reserved whole when the executor is made. A place is given back when its holder is
 //! dropped, so a thread that ends, or panics and unwinds, gives its place back with no bookkeeping.
 

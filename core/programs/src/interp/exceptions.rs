@@ -56,6 +56,9 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
         "BaseException",
         "asyncio.exceptions",
     ),
+    ("asyncio.QueueEmpty", "Exception", "asyncio.queues"),
+    ("asyncio.QueueFull", "Exception", "asyncio.queues"),
+    ("StopAsyncIteration", "Exception", "builtins"),
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),

@@ -63,6 +63,11 @@ impl Gil {
         }
     }
 
+    /// False for a free-threaded run's.
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     fn record(&self, kind: EventKind) {
         if let Some(trace) = &self.trace {
             trace.record(None, kind);

@@ -193,6 +193,12 @@ pub(crate) fn current_thread_name() -> Arc<str> {
         .unwrap_or_else(|| Arc::from("MainThread"))
 }
 
+/// `await` or `async with` met by the tree interpreter, which runs no coroutine (every `async
+/// def` that runs is compiled): the parser lets them only into `async def`s, so this is a bug.
+fn outside_coroutine(ctx: &Ctx, what: &str) -> Flow {
+    ctx.error("SyntaxError", format!("'{what}' outside async function"))
+}
+
 /// The most background errors a run's report keeps.
 pub(crate) const MAX_REPORTED_ERRORS: usize = 100;
 
@@ -940,18 +946,11 @@ impl Ctx {
         let Some((first, rest)) = items.split_first() else {
             return self.exec_block(frame, body);
         };
-        let (enter, exit) = if is_async {
-            ("__aenter__", "__aexit__")
-        } else {
-            ("__enter__", "__exit__")
-        };
-        let settle = |v: Value| {
-            if is_async {
-                asyncio::await_if_awaitable(self, v)
-            } else {
-                Ok(v)
-            }
-        };
+        if is_async {
+            return Err(outside_coroutine(self, "async with"));
+        }
+        let (enter, exit) = ("__enter__", "__exit__");
+        let settle = Ok::<Value, Flow>;
         let manager = self.eval(frame, &first.context)?;
         let entered = settle(self.call_method(&manager, enter, Args::default())?)?;
         if let Some(target) = &first.target {
@@ -1276,10 +1275,7 @@ impl Ctx {
                 };
                 return self.function_from(frame, &template, qualname, 0);
             }
-            Expr::Await(inner) => {
-                let v = self.eval(frame, inner)?;
-                asyncio::await_value(self, &v)?
-            }
+            Expr::Await(_) => return Err(outside_coroutine(self, "await")),
             Expr::Starred(_) => {
                 return Err(self.error("SyntaxError", "can't use starred expression here"))
             }
@@ -1483,13 +1479,17 @@ impl Ctx {
     }
 
     fn call_function(&self, func: &Arc<Function>, args: Args) -> R<Value> {
-        if func.is_async {
-            // Calling an async function makes a coroutine; its body runs when it is awaited.
-            return Ok(Value::object(asyncio::Coroutine {
-                func: func.clone(),
-                args: Mutex::new(Some(args)),
-            }));
+        if func.is_async && func.code.is_none() {
+            return Err(self.error(
+                "NotImplementedError",
+                format!(
+                    "futurelab's engine cannot run this coroutine yet: it has {}",
+                    func.uncompiled
+                        .unwrap_or("what the compiler does not compile")
+                ),
+            ));
         }
+        // A compiled `async def` called makes its coroutine (vm::call_compiled).
         self.run_function_body(func, args)
     }
 

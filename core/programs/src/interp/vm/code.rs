@@ -110,20 +110,38 @@ pub(crate) enum Op {
     EndHandler,
     /// `raise` (0), `raise exc` (1), `raise exc from cause` (2).
     Raise(u8),
-    /// `[manager]` → `[manager, entered]`: `__enter__` (`__aenter__`, awaited, when async).
-    EnterWith(bool),
+    /// `[manager]` → `[manager, entered]`: `__enter__`.
+    EnterWith,
     /// `[manager]` → `[]`: `__exit__(None, None, None)`.
-    ExitWith(bool),
+    ExitWith,
     /// `[manager, exception, line]` → `[]`: `__exit__` with the exception; raises it again unless
     /// `__exit__` returned true.
-    ExitWithException(bool),
+    ExitWithException,
+    /// `[manager]` → `[manager, awaitable]`: `__aenter__()`, to be awaited.
+    AsyncEnter,
+    /// `[manager]` → `[awaitable]`: `__aexit__(None, None, None)`, to be awaited.
+    AsyncExit,
+    /// `[manager, exception, line]` → `[exception, line, awaitable]`: `__aexit__` with the
+    /// exception, to be awaited, then `EndAsyncExit`.
+    AsyncExitWithException,
+    /// `[exception, line, result]` → `[]`: raises the exception again unless `__aexit__`'s awaited
+    /// result is true.
+    EndAsyncExit,
+    /// `[iterable]` → `[async iterator]`: `__aiter__()`.
+    GetAIter,
+    /// `[async iterator]` → `[async iterator, awaitable]`: `__anext__()`, to be awaited.
+    GetANext,
+    /// `[async iterator, exception, line]` → `[]` when the exception is `StopAsyncIteration` (the
+    /// `async for` is over), else raises it again.
+    EndAsyncFor,
     /// Push the module `names[i]` (`import a.b` pushes `a`, `import a.b as c` pushes `a.b`, as the
     /// flag says: whether to bind the top module).
     Import(u32, bool),
     /// `[module]` → `[module, module.names[j]]`: `from names[i] import names[j]`.
     ImportFrom(u32, u32),
-    /// `[awaitable]` → `[result]`.
-    Await,
+    /// `[value]` → `[awaiter]`: what `await value` sends into: a coroutine itself, an asyncio
+    /// future's awaiter, or what `__await__()` returns (TypeError for anything else).
+    GetAwaitable,
     /// `[value]` → suspends the generator, handing out the value; resumed, pushes what was sent.
     Yield,
     /// `[iterable]` → `[iterator]` for `yield from` (a generator is its own iterator).
@@ -199,6 +217,8 @@ pub(crate) struct Code {
     pub(crate) cell_params: Vec<Option<u32>>,
     /// Whether `yield` makes this a generator function.
     pub(crate) is_generator: bool,
+    /// Whether it is an `async def`'s: a call makes a coroutine (a suspended frame, as a generator).
+    pub(crate) is_coroutine: bool,
 }
 
 impl Code {

@@ -31,7 +31,9 @@ pub(crate) fn def_template(def: &FunctionDef) -> Arc<FunctionTemplate> {
     let mut params: Vec<String> = def.params.iter().map(|p| p.name.clone()).collect();
     params.extend(def.star.clone());
     params.extend(def.double_star.clone());
-    let code = Compiler::new(&scope, &params).function(|c| c.block(&def.body));
+    let mut compiler = Compiler::new(&scope, &params);
+    compiler.is_coroutine = def.is_async;
+    let code = compiler.function(|c| c.block(&def.body));
     let def = Arc::new(def.clone());
     template(def.clone(), FunctionBody::Def(def), code, scope)
 }
@@ -139,6 +141,7 @@ struct Compiler<'a> {
     cell_params: Vec<Option<u32>>,
     enclosing: Vec<Enclosing<'a>>,
     is_generator: bool,
+    is_coroutine: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -163,6 +166,7 @@ impl<'a> Compiler<'a> {
             cell_params: Vec::new(),
             enclosing: Vec::new(),
             is_generator: false,
+            is_coroutine: false,
         };
         for p in params {
             c.slots.insert(p.clone(), c.varnames.len() as u32);
@@ -188,6 +192,11 @@ impl<'a> Compiler<'a> {
     /// Compiles a body with `body`, ending with `return None`.
     fn function(mut self, body: impl FnOnce(&mut Self) -> C<()>) -> C<Code> {
         body(&mut self)?;
+        if self.is_generator && self.is_coroutine {
+            return Err(Unsupported(
+                "an async generator (`yield` in an `async def`)",
+            ));
+        }
         let none = self.constant(Value::None);
         self.emit(Op::LoadConst(none));
         self.emit(Op::Return);
@@ -208,6 +217,7 @@ impl<'a> Compiler<'a> {
             freevars: self.freevars,
             cell_params: self.cell_params,
             is_generator: self.is_generator,
+            is_coroutine: self.is_coroutine,
         })
     }
 
@@ -397,7 +407,7 @@ impl<'a> Compiler<'a> {
                 is_async,
             } => {
                 if *is_async {
-                    return Err(Unsupported("async for"));
+                    return self.async_for(target, iter, body, orelse);
                 }
                 self.expr(iter)?;
                 self.emit(Op::GetIter);
@@ -562,7 +572,7 @@ impl<'a> Compiler<'a> {
                     if returning {
                         self.emit(Op::Rot2);
                     }
-                    self.emit(Op::ExitWith(is_async));
+                    self.exit_with(is_async);
                 }
             }
         }
@@ -578,7 +588,12 @@ impl<'a> Compiler<'a> {
             return self.block(body);
         };
         self.expr(&first.context)?;
-        self.emit(Op::EnterWith(is_async));
+        if is_async {
+            self.emit(Op::AsyncEnter);
+            self.await_top();
+        } else {
+            self.emit(Op::EnterWith);
+        }
         match &first.target {
             Some(target) => self.store(target)?,
             None => {
@@ -590,11 +605,69 @@ impl<'a> Compiler<'a> {
         self.with(rest, body, is_async)?;
         self.enclosing.pop();
         self.emit(Op::PopBlock);
-        self.emit(Op::ExitWith(is_async));
+        self.exit_with(is_async);
         let to_end = self.emit(Op::Jump(0));
         self.patch(handler);
-        self.emit(Op::ExitWithException(is_async));
+        if is_async {
+            self.emit(Op::AsyncExitWithException);
+            self.await_top();
+            self.emit(Op::EndAsyncExit);
+        } else {
+            self.emit(Op::ExitWithException);
+        }
         self.patch(to_end);
+        Ok(())
+    }
+
+    /// `[manager]` → `[]`: a `with` block left normally (`__aexit__`'s result awaited, when async).
+    fn exit_with(&mut self, is_async: bool) {
+        if is_async {
+            self.emit(Op::AsyncExit);
+            self.await_top();
+            self.emit(Op::Pop);
+        } else {
+            self.emit(Op::ExitWith);
+        }
+    }
+
+    /// `[value]` → `[result]`: `await value`, as CPython compiles it (`GET_AWAITABLE`, then a
+    /// `yield from` that hands what the awaited thing yields to the task stepping this coroutine).
+    fn await_top(&mut self) {
+        self.emit(Op::GetAwaitable);
+        let none = self.constant(Value::None);
+        self.emit(Op::LoadConst(none));
+        let at = self.emit(Op::YieldFrom(0));
+        self.patch(at);
+    }
+
+    /// `async for target in iter: body else: orelse`: `__anext__()` awaited until it raises
+    /// `StopAsyncIteration`.
+    fn async_for(
+        &mut self,
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+    ) -> C<()> {
+        self.expr(iter)?;
+        self.emit(Op::GetAIter);
+        let start = self.here();
+        let handler = self.emit(Op::SetupFinally(0));
+        self.emit(Op::GetANext);
+        self.await_top();
+        self.emit(Op::PopBlock);
+        self.store(target)?;
+        self.loop_body(start, true, body)?;
+        self.emit(Op::Loop(start));
+        self.patch(handler);
+        self.emit(Op::EndAsyncFor);
+        let Some(Enclosing::Loop { breaks, .. }) = self.enclosing.pop() else {
+            unreachable!("the loop pushed by loop_body")
+        };
+        self.block(orelse)?;
+        for at in breaks {
+            self.patch(at);
+        }
         Ok(())
     }
 
@@ -1032,7 +1105,7 @@ impl<'a> Compiler<'a> {
             }
             Expr::Await(inner) => {
                 self.expr(inner)?;
-                self.emit(Op::Await);
+                self.await_top();
             }
             Expr::Yield(value) => {
                 match value {

@@ -21,7 +21,7 @@ use super::run::{execute, Exit};
 use crate::interp::{Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where a generator is in its life.
 enum State {
@@ -32,9 +32,11 @@ enum State {
     Finished,
 }
 
+/// A generator, or a coroutine (an `async def` called): the same suspended frame, driven by
+/// `next()` or by `await` and an event loop's task.
 pub(crate) struct Generator {
-    name: String,
-    qualname: String,
+    func: Arc<Function>,
+    is_coroutine: bool,
     state: Mutex<State>,
 }
 
@@ -46,11 +48,58 @@ pub(crate) enum Resumed {
 }
 
 impl Generator {
-    pub(super) fn new(func: &Function, frame: VmFrame) -> Self {
+    pub(super) fn new(func: &Arc<Function>, frame: VmFrame) -> Self {
         Generator {
-            name: func.name.clone(),
-            qualname: func.qualname.clone(),
+            func: func.clone(),
+            is_coroutine: false,
             state: Mutex::new(State::Suspended(Box::new(frame))),
+        }
+    }
+
+    /// The coroutine of a call of an `async def`, its body not started.
+    pub(super) fn coroutine(func: &Arc<Function>, frame: VmFrame) -> Self {
+        Generator {
+            func: func.clone(),
+            is_coroutine: true,
+            state: Mutex::new(State::Suspended(Box::new(frame))),
+        }
+    }
+
+    /// Whether it is a coroutine (what `await` and a task take), not a generator.
+    pub(crate) fn is_coroutine(&self) -> bool {
+        self.is_coroutine
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.is_coroutine {
+            "coroutine"
+        } else {
+            "generator"
+        }
+    }
+
+    /// How asyncio's task repr names it: `main() running at FILE:LINE` (the line it waits at) or
+    /// `main() done, defined at FILE:LINE`.
+    pub(crate) fn describe(&self) -> String {
+        let file = format!("{}/program.py", crate::interp::files::CWD);
+        match &*lock(&self.state) {
+            State::Suspended(frame) if frame.pc > 0 => format!(
+                "{}() running at {file}:{}",
+                self.func.qualname,
+                frame.code.lines[frame.pc.min(frame.code.lines.len() - 1)]
+            ),
+            State::Suspended(_) | State::Running => {
+                format!(
+                    "{}() running at {file}:{}",
+                    self.func.qualname, self.func.line
+                )
+            }
+            State::Finished => {
+                format!(
+                    "{}() done, defined at {file}:{}",
+                    self.func.qualname, self.func.line
+                )
+            }
         }
     }
 
@@ -63,7 +112,12 @@ impl Generator {
                 State::Suspended(frame) => frame,
                 State::Running => {
                     *state = State::Running;
-                    return Err(ctx.error("ValueError", "generator already executing"));
+                    let message = format!("{} already executing", self.kind());
+                    return Err(ctx.error("ValueError", message));
+                }
+                State::Finished if self.is_coroutine => {
+                    *state = State::Finished;
+                    return Err(ctx.error("RuntimeError", "cannot reuse already awaited coroutine"));
                 }
                 State::Finished => {
                     *state = State::Finished;
@@ -80,10 +134,11 @@ impl Generator {
                 frame.stack.push(sent);
             } else if !matches!(sent, Value::None) {
                 *lock(&self.state) = State::Suspended(frame);
-                return Err(ctx.error(
-                    "TypeError",
-                    "can't send non-None value to a just-started generator",
-                ));
+                let message = format!(
+                    "can't send non-None value to a just-started {}",
+                    self.kind()
+                );
+                return Err(ctx.error("TypeError", message));
             }
         }
         let outcome = super::run::machine_entry(ctx, || execute(ctx, &mut frame, thrown));
@@ -101,7 +156,10 @@ impl Generator {
                 *state = State::Finished;
                 drop(state);
                 let _ = line;
-                Err(ctx.error("RuntimeError", "generator raised StopIteration"))
+                Err(ctx.error(
+                    "RuntimeError",
+                    format!("{} raised StopIteration", self.kind()),
+                ))
             }
             Err(other) => {
                 *state = State::Finished;
@@ -132,7 +190,7 @@ impl Generator {
         }
     }
 
-    fn close(&self, ctx: &Ctx) -> R<()> {
+    pub(crate) fn close(&self, ctx: &Ctx) -> R<()> {
         let started = match &*lock(&self.state) {
             State::Suspended(frame) => frame.pc > 0,
             State::Running => true,
@@ -145,7 +203,8 @@ impl Generator {
         let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
         match self.resume(ctx, Value::None, Some(exit)) {
             Ok(Resumed::Yielded(_)) => {
-                Err(ctx.error("RuntimeError", "generator ignored GeneratorExit"))
+                let message = format!("{} ignored GeneratorExit", self.kind());
+                Err(ctx.error("RuntimeError", message))
             }
             Ok(Resumed::Returned(_)) => Ok(()),
             Err(Flow::Raise(exc, _))
@@ -206,28 +265,37 @@ fn close_dropped_now(ctx: &Ctx) {
 
 impl Object for Generator {
     fn type_name(&self) -> &'static str {
-        "generator"
+        self.kind()
     }
     fn repr(&self) -> String {
         format!(
-            "<generator object {} at {:#x}>",
-            self.qualname, self as *const Self as usize
+            "<{} object {} at {:#x}>",
+            self.kind(),
+            self.func.qualname,
+            self as *const Self as usize
         )
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         match name {
-            "__name__" => Some(Value::str(self.name.as_str())),
-            "__qualname__" => Some(Value::str(self.qualname.as_str())),
-            "gi_running" => Some(Value::Bool(matches!(*lock(&self.state), State::Running))),
+            "__name__" => Some(Value::str(self.func.name.as_str())),
+            "__qualname__" => Some(Value::str(self.func.qualname.as_str())),
+            "gi_running" | "cr_running" => {
+                Some(Value::Bool(matches!(*lock(&self.state), State::Running)))
+            }
             _ => None,
         }
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__next__" | "__iter__" | "send" | "throw" | "close")
+        match name {
+            "send" | "throw" | "close" => true,
+            "__next__" | "__iter__" => !self.is_coroutine,
+            "__await__" => self.is_coroutine,
+            _ => false,
+        }
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match (name, args.pos.as_slice()) {
-            ("__iter__", []) => Ok(this.clone()),
+            ("__iter__", []) | ("__await__", []) => Ok(this.clone()),
             ("__next__", []) => {
                 let resumed = self.resume(ctx, Value::None, None)?;
                 self.item_or_stop(ctx, resumed)
@@ -257,6 +325,11 @@ impl Object for Generator {
         }
     }
     fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        if self.is_coroutine {
+            return Some(Err(
+                ctx.error("TypeError", "'coroutine' object is not an iterator")
+            ));
+        }
         self.next_item(ctx).transpose()
     }
     fn as_any(&self) -> &dyn Any {

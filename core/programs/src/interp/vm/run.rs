@@ -76,7 +76,14 @@ impl Calls {
 /// Runs `frame` until it returns or yields; `thrown` is raised in it first (a generator's `throw`).
 pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R<Exit> {
     let mut calls = Calls::default();
-    let mut error = thrown;
+    let mut error = match thrown {
+        Some(flow) => match throw_into_delegate(ctx, frame, flow) {
+            Ok(Some(v)) => return Ok(Exit::Yield(v)),
+            Ok(None) => None,
+            Err(flow) => Some(flow),
+        },
+        None => None,
+    };
     loop {
         if let Some(flow) = error.take() {
             if let Err(flow) = unwind(frame, &mut calls, flow) {
@@ -88,6 +95,40 @@ pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R
             Ok(exit) => return Ok(exit),
             Err(flow) => error = Some(flow),
         }
+    }
+}
+
+/// An exception thrown into a frame suspended in a `yield from` (or an `await`) goes to what it
+/// waits on first, as CPython passes it on: `Ok(Some(v))` if that yields `v` (so does this frame),
+/// `Ok(None)` if it returns (its value pushed, the frame goes on after the `yield from`), `Err`
+/// to raise in this frame (what it raised, or the exception itself when it cannot take it).
+/// `GeneratorExit` closes it, then is raised here.
+fn throw_into_delegate(ctx: &Ctx, frame: &mut VmFrame, flow: Flow) -> Result<Option<Value>, Flow> {
+    let Some(&Op::YieldFrom(after)) = frame.code.ops.get(frame.pc) else {
+        return Err(flow);
+    };
+    let inner = top(frame).clone();
+    if let Flow::Raise(exc, _) = &flow {
+        if exc.is_instance_of("GeneratorExit") {
+            if let Some(generator) = inner.downcast::<Generator>() {
+                generator.close(ctx)?;
+            }
+            return Err(flow);
+        }
+    }
+    if !takes_sends(&inner) {
+        return Err(flow);
+    }
+    match send_into(ctx, &inner, Value::None, Some(flow)) {
+        None => unreachable!("it takes sends"),
+        Some(Ok(Resumed::Yielded(v))) => Ok(Some(v)),
+        Some(Ok(Resumed::Returned(v))) => {
+            pop(frame);
+            frame.stack.push(v);
+            frame.pc = after as usize;
+            Ok(None)
+        }
+        Some(Err(raised)) => Err(raised),
     }
 }
 
@@ -742,38 +783,78 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let v = pop(frame);
                 return Err(Flow::Raise(ctx.to_exception(v)?, 0));
             }
-            Op::EnterWith(is_async) => {
-                let enter = if is_async { "__aenter__" } else { "__enter__" };
+            Op::EnterWith => {
                 let manager = top(frame).clone();
-                let entered = ctx.call_method(&manager, enter, Args::default())?;
-                let entered = settle(ctx, is_async, entered)?;
+                let entered = ctx.call_method(&manager, "__enter__", Args::default())?;
                 frame.stack.push(entered);
             }
-            Op::ExitWith(is_async) => {
+            Op::ExitWith => {
                 let manager = pop(frame);
-                exit_with(
-                    ctx,
-                    is_async,
-                    &manager,
-                    vec![Value::None, Value::None, Value::None],
-                )?;
+                let none = vec![Value::None, Value::None, Value::None];
+                ctx.call_method(&manager, "__exit__", Args::positional(none))?;
             }
-            Op::ExitWithException(is_async) => {
-                let line = pop(frame);
-                let exc = pop(frame);
+            Op::ExitWithException => {
+                let (exc, line) = pop_exception(frame);
                 let manager = pop(frame);
-                let Value::Int(line) = line else {
-                    unreachable!("a handler's line is an int")
-                };
-                let args = vec![
-                    ctx.class_of(&exc),
-                    exc.clone(),
-                    Value::object(exceptions::Traceback { line: line as u32 }),
-                ];
-                let suppress = exit_with(ctx, is_async, &manager, args)?;
+                let args = exit_arguments(ctx, &exc, line);
+                let suppress = ctx.call_method(&manager, "__exit__", Args::positional(args))?;
                 if !truthy(ctx, &suppress)? {
-                    return Err(Flow::Raise(exc, line as u32));
+                    return Err(Flow::Raise(exc, line));
                 }
+            }
+            Op::AsyncEnter => {
+                let manager = top(frame).clone();
+                let entered = async_method(ctx, &manager, "__aenter__", Vec::new(), "enter")?;
+                frame.stack.push(entered);
+            }
+            Op::AsyncExit => {
+                let manager = pop(frame);
+                let none = vec![Value::None, Value::None, Value::None];
+                let exited = async_method(ctx, &manager, "__aexit__", none, "exit")?;
+                frame.stack.push(exited);
+            }
+            Op::AsyncExitWithException => {
+                let (exc, line) = pop_exception(frame);
+                let manager = pop(frame);
+                let args = exit_arguments(ctx, &exc, line);
+                let exited = async_method(ctx, &manager, "__aexit__", args, "exit")?;
+                frame.stack.push(exc);
+                frame.stack.push(Value::Int(line as i64));
+                frame.stack.push(exited);
+            }
+            Op::EndAsyncExit => {
+                let suppress = pop(frame);
+                let (exc, line) = pop_exception(frame);
+                if !truthy(ctx, &suppress)? {
+                    return Err(Flow::Raise(exc, line));
+                }
+            }
+            Op::GetAIter => {
+                let v = pop(frame);
+                let it = ctx
+                    .call_method(&v, "__aiter__", Args::default())
+                    .map_err(|_| {
+                        ctx.error(
+                            "TypeError",
+                            format!(
+                                "'async for' requires an object with __aiter__ method, got {}",
+                                v.type_name()
+                            ),
+                        )
+                    })?;
+                frame.stack.push(it);
+            }
+            Op::GetANext => {
+                let it = top(frame).clone();
+                let next = ctx.call_method(&it, "__anext__", Args::default())?;
+                frame.stack.push(next);
+            }
+            Op::EndAsyncFor => {
+                let (exc, line) = pop_exception(frame);
+                if !exc.is_instance_of("StopAsyncIteration") {
+                    return Err(Flow::Raise(exc, line));
+                }
+                pop(frame);
             }
             Op::Import(i, top) => {
                 let module = ctx.import(&code.names[i as usize], top)?;
@@ -787,10 +868,9 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 )?;
                 frame.stack.push(v);
             }
-            Op::Await => {
+            Op::GetAwaitable => {
                 let v = pop(frame);
-                let v = asyncio::await_value(ctx, &v)?;
-                frame.stack.push(v);
+                frame.stack.push(asyncio::awaiter(ctx, v)?);
             }
             Op::Yield => {
                 let v = pop(frame);
@@ -808,9 +888,9 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             Op::YieldFrom(t) => {
                 let sent = pop(frame);
                 let inner = top(frame).clone();
-                let resumed = match inner.downcast::<Generator>() {
-                    Some(generator) => generator.resume(ctx, sent, None)?,
-                    None if !matches!(sent, Value::None) => ctx
+                let resumed = match takes_sends(&inner) {
+                    true => send_into(ctx, &inner, sent, None).expect("it takes sends")?,
+                    false if !matches!(sent, Value::None) => ctx
                         .call_method(
                             &inner,
                             "send",
@@ -820,7 +900,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                             },
                         )
                         .map(Resumed::Yielded)?,
-                    None => match ctx.next(&inner)? {
+                    false => match ctx.next(&inner)? {
                         Some(v) => Resumed::Yielded(v),
                         None => Resumed::Returned(Value::None),
                     },
@@ -879,26 +959,62 @@ fn first_argument(frame: &VmFrame) -> Option<Value> {
     }
 }
 
-/// An `async with`'s `__aenter__`/`__aexit__` result, awaited.
-fn settle(ctx: &Ctx, is_async: bool, v: Value) -> R<Value> {
-    if is_async {
-        asyncio::await_if_awaitable(ctx, v)
-    } else {
-        Ok(v)
-    }
+/// `[…, exception, line]` → `[…]`: a handler's exception and the line it was raised at.
+fn pop_exception(frame: &mut VmFrame) -> (Value, u32) {
+    let line = pop(frame);
+    let exc = pop(frame);
+    let Value::Int(line) = line else {
+        unreachable!("a handler's line is an int")
+    };
+    (exc, line as u32)
 }
 
-fn exit_with(ctx: &Ctx, is_async: bool, manager: &Value, args: Vec<Value>) -> R<Value> {
-    let exit = if is_async { "__aexit__" } else { "__exit__" };
-    let v = ctx.call_method(
-        manager,
-        exit,
-        Args {
-            pos: args,
-            kw: Vec::new(),
-        },
-    )?;
-    settle(ctx, is_async, v)
+/// `__exit__`'s (or `__aexit__`'s) arguments for an exception: its class, itself, its traceback.
+fn exit_arguments(ctx: &Ctx, exc: &Value, line: u32) -> Vec<Value> {
+    vec![
+        ctx.class_of(exc),
+        exc.clone(),
+        Value::object(exceptions::Traceback { line }),
+    ]
+}
+
+/// An `async with`'s `__aenter__()` or `__aexit__(…)`: what is then awaited. A manager without
+/// them is CPython's TypeError.
+fn async_method(ctx: &Ctx, manager: &Value, name: &str, args: Vec<Value>, part: &str) -> R<Value> {
+    if ctx.get_attr(manager, name).is_err() {
+        return Err(ctx.error(
+            "TypeError",
+            format!(
+                "'{}' object does not support the asynchronous context manager protocol{}",
+                manager.type_name(),
+                if part == "exit" {
+                    " (missed __aexit__ method)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    ctx.call_method(manager, name, Args::positional(args))
+}
+
+/// Whether [`send_into`] resumes `inner`: a generator, a coroutine or one of asyncio's awaiters.
+fn takes_sends(inner: &Value) -> bool {
+    inner.downcast::<Generator>().is_some() || asyncio::is_awaiter(inner)
+}
+
+/// Sends `sent` (or throws `thrown`) into what a `yield from` or an `await` waits on, when it is a
+/// generator, a coroutine or one of asyncio's awaiters; `None` for any other iterator.
+pub(crate) fn send_into(
+    ctx: &Ctx,
+    inner: &Value,
+    sent: Value,
+    thrown: Option<Flow>,
+) -> Option<R<Resumed>> {
+    if let Some(generator) = inner.downcast::<Generator>() {
+        return Some(generator.resume(ctx, sent, thrown));
+    }
+    asyncio::resume_awaiter(ctx, inner, sent, thrown)
 }
 
 /// The function, its code and its bound instance, when `f` is a compiled function (or a bound
@@ -911,7 +1027,7 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
     };
     let code = func.code.as_ref()?;
     if code.is_generator
-        || func.is_async
+        || code.is_coroutine
         || !binds_by_position(func, n + usize::from(this.is_some()))
     {
         return None;
@@ -958,7 +1074,7 @@ fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: A
         }
     };
     match &func.code {
-        Some(code) if !code.is_generator && !func.is_async => {
+        Some(code) if !code.is_generator && !code.is_coroutine => {
             let callee = VmFrame::new(ctx, func, code, args)?;
             ctx.check()?;
             ctx.rt.gil.tick();
@@ -983,6 +1099,9 @@ pub(crate) fn call_compiled(
     args: Args,
 ) -> R<Value> {
     let mut frame = VmFrame::new(ctx, func, code, args)?;
+    if code.is_coroutine {
+        return Ok(Value::object(Generator::coroutine(func, frame)));
+    }
     if code.is_generator {
         return Ok(Value::object(Generator::new(func, frame)));
     }

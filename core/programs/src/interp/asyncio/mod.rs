@@ -1,0 +1,353 @@
+//! asyncio, as CPython runs it: coroutines are suspended frames, and one event loop on one thread
+//! steps every task in turn.
+//!
+//! - [`event_loop`]: the loop's turns, its ready queue and timers, callbacks from other threads;
+//! - [`future`]: `asyncio.Future` and done-callbacks;
+//! - [`task`]: `asyncio.Task`, which drives a coroutine one step at a time;
+//! - [`awaiter`]: what `await` sends into, and asyncio's awaitables written in Rust (`sleep`);
+//! - [`combinators`]: `gather`, `wait`, `wait_for`, `as_completed`, `shield`;
+//! - [`sync`]: `Queue`, `Lock`, `Event`, `Semaphore`, `Condition`.
+//!
+//! Tasks switch only at an `await` of something not done, as in CPython, and `time.sleep` in a
+//! coroutine blocks the whole loop, as it does in CPython. Blocking work goes to threads through
+//! `run_in_executor` and `to_thread`, whose results come back to the loop as callbacks.
+
+mod awaiter;
+mod combinators;
+mod event_loop;
+mod future;
+mod sync;
+mod task;
+
+pub(crate) use awaiter::{awaiter, is_awaiter, resume_awaiter};
+pub(crate) use event_loop::EventLoop;
+
+use super::builtins::{kw_or_pos, timeout_arg};
+use super::futures::{Outcome, PyFuture};
+use super::{Ctx, R};
+use crate::value::*;
+use event_loop::{loop_value, running_loop, Callback};
+use future::{as_afuture, AFuture, FutureValue};
+use std::sync::Arc;
+use task::TaskValue;
+
+/// An asyncio future already settled with `v` (what a method of a native object that never waits
+/// gives back to be awaited, such as aiohttp's `response.text()`).
+pub(crate) fn ready(ctx: &Ctx, v: Value) -> R<Value> {
+    let lp = loop_of_task(ctx)?;
+    let f = AFuture::new(lp);
+    f.set(Ok(v));
+    Ok(Value::object(FutureValue(f)))
+}
+
+/// An asyncio future settled by `work`, which runs on a thread of its own while the loop goes on.
+pub(crate) fn spawn_blocking(
+    ctx: &Ctx,
+    work: impl FnOnce() -> Outcome + Send + 'static,
+) -> R<Value> {
+    let lp = loop_of_task(ctx)?;
+    let f = AFuture::new(lp.clone());
+    let target = f.clone();
+    let place = ctx.reserve_thread()?;
+    futurelab::spawn_thread("asyncio blocking", move || {
+        let outcome = work();
+        // Given back before the loop hears of the outcome.
+        drop(place);
+        lp.call_soon_threadsafe(Callback::Settle(target, outcome));
+    })
+    .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
+    Ok(Value::object(FutureValue(f)))
+}
+
+/// The running loop, or CPython's RuntimeError.
+pub(super) fn loop_of_task(ctx: &Ctx) -> R<Arc<EventLoop>> {
+    running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))
+}
+
+/// At the end of a run: the main thread's loop (`get_event_loop()`) reports its tasks' exceptions
+/// that nobody took, as `asyncio.run` does for its own loop.
+pub(crate) fn finish(ctx: &Ctx) {
+    let main_loop = lock(&ctx.rt.event_loop).take();
+    if let Some(lp) = main_loop {
+        lp.report_unretrieved(ctx);
+    }
+}
+
+/// The loop for code outside a task: the running one, or the main thread's current loop.
+fn event_loop(ctx: &Ctx) -> Arc<EventLoop> {
+    running_loop().unwrap_or_else(|| {
+        lock(&ctx.rt.event_loop)
+            .get_or_insert_with(EventLoop::new)
+            .clone()
+    })
+}
+
+/// The first positional argument, or CPython's TypeError naming it.
+fn required(ctx: &Ctx, args: Args, function: &str, parameter: &str) -> R<Value> {
+    let kw = args.kw.iter().position(|(k, _)| k == parameter);
+    match (args.pos.into_iter().next(), kw) {
+        (Some(v), _) => Ok(v),
+        (None, Some(i)) => Ok(args.kw[i].1.clone()),
+        (None, None) => Err(ctx.error(
+            "TypeError",
+            format!("{function}() missing 1 required positional argument: '{parameter}'"),
+        )),
+    }
+}
+
+/// The `name=` argument of `create_task`.
+fn name_arg(ctx: &Ctx, args: &Args) -> R<Option<String>> {
+    match kw_or_pos(args, "name", usize::MAX) {
+        Some(Value::None) | None => Ok(None),
+        Some(v) => Ok(Some(ctx.str(&v)?)),
+    }
+}
+
+/// `ensure_future(v)`: a future or task as it is, a coroutine wrapped in a new task.
+fn ensure_future(ctx: &Ctx, lp: &Arc<EventLoop>, v: Value) -> R<Value> {
+    if as_afuture(&v).is_some() {
+        return Ok(v);
+    }
+    if awaiter::is_coroutine(&v) {
+        return task::create(ctx, lp, v, None);
+    }
+    if let Value::Instance(_) = &v {
+        if ctx.get_attr(&v, "__await__").is_ok() {
+            // An awaitable object: a task awaiting it (CPython's `_wrap_awaitable`).
+            let inner = awaiter::awaiter(ctx, v)?;
+            let wrapped = combinators::forward("_wrap_awaitable", inner);
+            return task::create(ctx, lp, wrapped, None);
+        }
+    }
+    Err(ctx.error(
+        "TypeError",
+        "An asyncio.Future, a coroutine or an awaitable is required",
+    ))
+}
+
+/// Cancels a future or a task held by the program; whether it was cancelled.
+fn cancel_value(ctx: &Ctx, v: &Value, message: Option<Value>) -> R<bool> {
+    if let Some(t) = v.downcast::<TaskValue>() {
+        return Ok(t.0.cancel(message));
+    }
+    if let Some(f) = v.downcast::<FutureValue>() {
+        if f.0.gathered.get().is_some() {
+            let cancelled = ctx.call_method(v, "cancel", Args::default())?;
+            return ctx.truthy(&cancelled);
+        }
+        return Ok(f.0.cancel(message));
+    }
+    Ok(false)
+}
+
+fn run_in_executor(ctx: &Ctx, lp: &Arc<EventLoop>, args: Args) -> R<Value> {
+    let mut pos = args.pos.into_iter();
+    let executor = pos.next().unwrap_or(Value::None);
+    let func = pos.next().ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            "run_in_executor() missing 1 required positional argument: 'func'",
+        )
+    })?;
+    let executor = match executor {
+        Value::None => default_executor(ctx, lp)?,
+        other => other,
+    };
+    let mut call = vec![func];
+    call.extend(pos);
+    let cf = ctx.call_method(&executor, "submit", Args::positional(call))?;
+    wrap_future(ctx, lp, &cf)
+}
+
+/// The loop's default executor, made on first use (one that cannot be made, the run's thread budget
+/// spent, raises here).
+fn default_executor(ctx: &Ctx, lp: &Arc<EventLoop>) -> R<Value> {
+    let mut default = lock(&lp.default_executor);
+    if let Some(executor) = &*default {
+        return Ok(executor.clone());
+    }
+    let executor = super::futures::new_executor(
+        ctx,
+        Args {
+            pos: Vec::new(),
+            kw: vec![("thread_name_prefix".into(), Value::str("asyncio"))],
+        },
+    )?;
+    Ok(default.insert(executor).clone())
+}
+
+/// `asyncio.wrap_future`: an asyncio future settled, on the loop, when the concurrent one is done.
+fn wrap_future(ctx: &Ctx, lp: &Arc<EventLoop>, cf: &Value) -> R<Value> {
+    if as_afuture(cf).is_some() {
+        return Ok(cf.clone());
+    }
+    let inner = cf
+        .downcast::<PyFuture>()
+        .ok_or_else(|| {
+            ctx.error(
+                "TypeError",
+                format!("concurrent.futures.Future is expected, got {}", repr(cf)),
+            )
+        })?
+        .inner
+        .clone();
+    let af = AFuture::new(lp.clone());
+    let (target, lp) = (af.clone(), lp.clone());
+    let exception = ctx.exception("CancelledError", Vec::new());
+    inner.add_done_callback(move |f| {
+        let outcome = match f.outcome() {
+            Some(Ok(outcome)) => outcome,
+            _ => Err(exception),
+        };
+        lp.call_soon_threadsafe(Callback::Settle(target, outcome));
+    });
+    Ok(Value::object(FutureValue(af)))
+}
+
+/// `asyncio.run(coro)`: a new loop on this thread, the coroutine as its main task, then the rest
+/// cancelled and the default executor shut down.
+fn run(ctx: &Ctx, a: Args) -> R<Value> {
+    if running_loop().is_some() {
+        return Err(ctx.error(
+            "RuntimeError",
+            "asyncio.run() cannot be called from a running event loop",
+        ));
+    }
+    let coro = required(ctx, a, "run", "main")?;
+    if !awaiter::is_coroutine(&coro) {
+        return Err(ctx.error(
+            "ValueError",
+            format!("a coroutine was expected, got {}", ctx.repr(&coro)?),
+        ));
+    }
+    let lp = EventLoop::new();
+    let main = task::create(ctx, &lp, coro, None)?;
+    let main = as_afuture(&main).expect("a task");
+    let outcome = lp.run_until(ctx, &main);
+    let cleanup = cancel_remaining(ctx, &lp);
+    if let Some(executor) = lock(&lp.default_executor).take() {
+        ctx.call_method(&executor, "shutdown", Args::default())?;
+    }
+    lp.close();
+    outcome?;
+    cleanup?;
+    main.result(ctx)
+}
+
+/// `asyncio.run`'s ending: the tasks still pending are cancelled, and the loop runs until they have
+/// finished; then the exceptions nobody took are reported.
+fn cancel_remaining(ctx: &Ctx, lp: &Arc<EventLoop>) -> R<()> {
+    let pending: Vec<Value> = lp
+        .tasks()
+        .into_iter()
+        .filter(|t| !t.future.done())
+        .map(|t| t.to_value())
+        .collect();
+    if !pending.is_empty() {
+        for task in &pending {
+            cancel_value(ctx, task, None)?;
+        }
+        let all = combinators::gather_values(ctx, lp, pending, true)?;
+        let all = as_afuture(&all).expect("gather's future");
+        lp.run_until(ctx, &all)?;
+    }
+    lp.report_unretrieved(ctx);
+    Ok(())
+}
+
+fn builtin(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Option<Value> {
+    Some(Value::Builtin(Arc::new(Builtin { name, call })))
+}
+
+/// `asyncio.<name>`.
+pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
+    let f = builtin;
+    if let Some(v) = combinators::attr(name).or_else(|| sync::attr(name)) {
+        return Some(v);
+    }
+    match name {
+        "run" => f("run", run),
+        "sleep" => f("sleep", |ctx, a| {
+            let delay = timeout_arg(ctx, kw_or_pos(&a, "delay", 0))?.unwrap_or(0.0);
+            let result = kw_or_pos(&a, "result", 1).unwrap_or(Value::None);
+            Ok(awaiter::sleep(delay, result))
+        }),
+        "create_task" => f("create_task", |ctx, a| {
+            let lp = loop_of_task(ctx)?;
+            let name = name_arg(ctx, &a)?;
+            let coro = required(ctx, a, "create_task", "coro")?;
+            task::create(ctx, &lp, coro, name)
+        }),
+        "ensure_future" => f("ensure_future", |ctx, a| {
+            let v = required(ctx, a, "ensure_future", "coro_or_future")?;
+            ensure_future(ctx, &event_loop(ctx), v)
+        }),
+        "get_running_loop" => f("get_running_loop", |ctx, _| {
+            Ok(loop_value(&loop_of_task(ctx)?))
+        }),
+        "get_event_loop" => f("get_event_loop", |ctx, _| Ok(loop_value(&event_loop(ctx)))),
+        "new_event_loop" => f("new_event_loop", |_, _| Ok(loop_value(&EventLoop::new()))),
+        "set_event_loop" => f("set_event_loop", |ctx, a| {
+            let lp = a.pos.into_iter().next().unwrap_or(Value::None);
+            let lp = lp.downcast::<event_loop::LoopValue>().map(|l| l.0.clone());
+            *lock(&ctx.rt.event_loop) = lp;
+            Ok(Value::None)
+        }),
+        "current_task" => f("current_task", |_, _| {
+            Ok(task::current_task()
+                .map(|t| t.to_value())
+                .unwrap_or(Value::None))
+        }),
+        "all_tasks" => f("all_tasks", |ctx, _| {
+            let lp = loop_of_task(ctx)?;
+            let pending: Vec<Value> = lp
+                .tasks()
+                .into_iter()
+                .filter(|t| !t.future.done())
+                .map(|t| t.to_value())
+                .collect();
+            Ok(Value::object(super::collections::PySet::of(pending)))
+        }),
+        "to_thread" => f("to_thread", |ctx, a| {
+            let lp = loop_of_task(ctx)?;
+            let mut pos = vec![Value::None];
+            pos.extend(a.pos);
+            if !a.kw.is_empty() {
+                return Err(ctx.error(
+                    "NotImplementedError",
+                    "futurelab's asyncio.to_thread does not pass keyword arguments yet",
+                ));
+            }
+            run_in_executor(ctx, &lp, Args::positional(pos))
+        }),
+        "wrap_future" => f("wrap_future", |ctx, a| {
+            let cf = a.pos.into_iter().next().unwrap_or(Value::None);
+            wrap_future(ctx, &event_loop(ctx), &cf)
+        }),
+        "Future" => f("Future", |ctx, _| {
+            Ok(Value::object(FutureValue(AFuture::new(event_loop(ctx)))))
+        }),
+        "iscoroutine" => f("iscoroutine", |_, a| {
+            Ok(Value::Bool(
+                a.pos.first().is_some_and(awaiter::is_coroutine),
+            ))
+        }),
+        "iscoroutinefunction" => f("iscoroutinefunction", |_, a| {
+            Ok(Value::Bool(
+                matches!(a.pos.first(), Some(Value::Function(func)) if func.is_async),
+            ))
+        }),
+        "isfuture" => f("isfuture", |_, a| {
+            Ok(Value::Bool(
+                a.pos.first().is_some_and(|v| as_afuture(v).is_some()),
+            ))
+        }),
+        "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED" => Some(Value::str(name)),
+        "CancelledError" => ctx.rt.exceptions.value("asyncio.CancelledError"),
+        "TimeoutError" => ctx.rt.exceptions.value("TimeoutError"),
+        "InvalidStateError" => ctx.rt.exceptions.value("InvalidStateError"),
+        "QueueEmpty" => ctx.rt.exceptions.value("asyncio.QueueEmpty"),
+        "QueueFull" => ctx.rt.exceptions.value("asyncio.QueueFull"),
+        _ => None,
+    }
+}

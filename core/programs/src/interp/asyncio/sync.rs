@@ -1,0 +1,624 @@
+//! asyncio's queues and synchronization primitives, as CPython 3.11 writes them: each keeps a list
+//! of waiter futures, and waking one sets its result, so the waiting task steps at the next turn.
+//! None of them is safe to use from another thread, as in CPython.
+
+use super::awaiter::{immediate, retrying};
+use super::future::AFuture;
+use super::loop_of_task;
+use crate::interp::builtins::kw_or_pos;
+use crate::interp::{Ctx, Flow, R};
+use crate::value::*;
+use std::any::Any;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+pub(super) fn attr(name: &str) -> Option<Value> {
+    let f = super::builtin;
+    match name {
+        "Queue" => f("Queue", |ctx, a| new_queue(ctx, a, Order::Fifo)),
+        "LifoQueue" => f("LifoQueue", |ctx, a| new_queue(ctx, a, Order::Lifo)),
+        "PriorityQueue" => f("PriorityQueue", |ctx, a| new_queue(ctx, a, Order::Priority)),
+        "Lock" => f("Lock", |_, _| {
+            Ok(Value::object(Lock(Arc::new(Mutex::new(
+                LockState::default(),
+            )))))
+        }),
+        "Event" => f("Event", |_, _| {
+            Ok(Value::object(Event(Arc::new(Mutex::new(
+                EventState::default(),
+            )))))
+        }),
+        "Semaphore" => f("Semaphore", |ctx, a| new_semaphore(ctx, a, false)),
+        "BoundedSemaphore" => f("BoundedSemaphore", |ctx, a| new_semaphore(ctx, a, true)),
+        _ => None,
+    }
+}
+
+/// Wakes the first waiter not done yet (`_wakeup_next`): true if one was.
+fn wake_first(waiters: &mut VecDeque<Arc<AFuture>>) -> bool {
+    while let Some(waiter) = waiters.pop_front() {
+        if waiter.set(Ok(Value::None)) {
+            return true;
+        }
+    }
+    false
+}
+
+fn forget(waiters: &mut VecDeque<Arc<AFuture>>, waiter: &Arc<AFuture>) {
+    waiters.retain(|w| !Arc::ptr_eq(w, waiter));
+}
+
+fn new_waiter(ctx: &Ctx) -> R<Arc<AFuture>> {
+    Ok(AFuture::new(loop_of_task(ctx)?))
+}
+
+// ----- queues -----
+
+#[derive(Clone, Copy, PartialEq)]
+enum Order {
+    Fifo,
+    Lifo,
+    Priority,
+}
+
+struct QueueState {
+    items: VecDeque<Value>,
+    maxsize: usize,
+    getters: VecDeque<Arc<AFuture>>,
+    putters: VecDeque<Arc<AFuture>>,
+    unfinished: usize,
+    /// `join()`'s waiters, woken when every item put has been marked done.
+    joiners: VecDeque<Arc<AFuture>>,
+}
+
+impl QueueState {
+    fn full(&self) -> bool {
+        self.maxsize > 0 && self.items.len() >= self.maxsize
+    }
+}
+
+/// `asyncio.Queue`, `LifoQueue` or `PriorityQueue`.
+struct Queue {
+    state: Arc<Mutex<QueueState>>,
+    order: Order,
+}
+
+fn new_queue(ctx: &Ctx, a: Args, order: Order) -> R<Value> {
+    let maxsize = match kw_or_pos(&a, "maxsize", 0) {
+        None => 0,
+        Some(Value::Int(n)) => n.max(0) as usize,
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    Ok(Value::object(Queue {
+        state: Arc::new(Mutex::new(QueueState {
+            items: VecDeque::new(),
+            maxsize,
+            getters: VecDeque::new(),
+            putters: VecDeque::new(),
+            unfinished: 0,
+            joiners: VecDeque::new(),
+        })),
+        order,
+    }))
+}
+
+impl Queue {
+    fn put_nowait(&self, ctx: &Ctx, item: Value) -> R<()> {
+        // Where a PriorityQueue's item goes is found before the lock: comparing runs program code.
+        let at = match self.order {
+            Order::Priority => {
+                let items: Vec<Value> = lock(&self.state).items.iter().cloned().collect();
+                let mut at = items.len();
+                for (i, other) in items.iter().enumerate() {
+                    if ctx.less(&item, other)? {
+                        at = i;
+                        break;
+                    }
+                }
+                Some(at)
+            }
+            _ => None,
+        };
+        let mut s = lock(&self.state);
+        if s.full() {
+            return Err(Flow::Raise(
+                ctx.exception("asyncio.QueueFull", Vec::new()),
+                0,
+            ));
+        }
+        match at {
+            Some(at) => {
+                let at = at.min(s.items.len());
+                s.items.insert(at, item)
+            }
+            None => s.items.push_back(item),
+        }
+        s.unfinished += 1;
+        wake_first(&mut s.getters);
+        Ok(())
+    }
+
+    fn get_nowait(&self, ctx: &Ctx) -> R<Value> {
+        let mut s = lock(&self.state);
+        let item = match self.order {
+            Order::Lifo => s.items.pop_back(),
+            _ => s.items.pop_front(),
+        };
+        match item {
+            Some(item) => {
+                wake_first(&mut s.putters);
+                Ok(item)
+            }
+            None => Err(Flow::Raise(
+                ctx.exception("asyncio.QueueEmpty", Vec::new()),
+                0,
+            )),
+        }
+    }
+
+    fn type_label(&self) -> &'static str {
+        match self.order {
+            Order::Fifo => "Queue",
+            Order::Lifo => "LifoQueue",
+            Order::Priority => "PriorityQueue",
+        }
+    }
+}
+
+impl Object for Queue {
+    fn type_name(&self) -> &'static str {
+        self.type_label()
+    }
+    fn repr(&self) -> String {
+        let s = lock(&self.state);
+        format!(
+            "<{} at {:#x} maxsize={}{}>",
+            self.type_label(),
+            self as *const Self as usize,
+            s.maxsize,
+            if s.unfinished > 0 {
+                format!(" tasks={}", s.unfinished)
+            } else {
+                String::new()
+            }
+        )
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        (name == "maxsize").then(|| Value::Int(lock(&self.state).maxsize as i64))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "put"
+                | "get"
+                | "put_nowait"
+                | "get_nowait"
+                | "qsize"
+                | "empty"
+                | "full"
+                | "task_done"
+                | "join"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        let state = &self.state;
+        match name {
+            "qsize" => Ok(Value::Int(lock(state).items.len() as i64)),
+            "empty" => Ok(Value::Bool(lock(state).items.is_empty())),
+            "full" => Ok(Value::Bool(lock(state).full())),
+            "put_nowait" => {
+                let item = args.pos.into_iter().next().unwrap_or(Value::None);
+                self.put_nowait(ctx, item).map(|()| Value::None)
+            }
+            "get_nowait" => self.get_nowait(ctx),
+            "put" => {
+                let item = args.pos.into_iter().next().unwrap_or(Value::None);
+                let (queue, aborting) = (this.clone(), state.clone());
+                Ok(retrying(
+                    "Queue.put",
+                    move |ctx| {
+                        let q = queue.downcast::<Queue>().expect("a queue");
+                        if lock(&q.state).full() {
+                            let putter = new_waiter(ctx)?;
+                            lock(&q.state).putters.push_back(putter.clone());
+                            return Ok(Err(putter));
+                        }
+                        q.put_nowait(ctx, item.clone())?;
+                        Ok(Ok(Value::None))
+                    },
+                    move |_, putter| {
+                        let mut s = lock(&aborting);
+                        forget(&mut s.putters, putter);
+                        if !s.full() && !putter.cancelled() {
+                            wake_first(&mut s.putters);
+                        }
+                    },
+                ))
+            }
+            "get" => {
+                let (queue, aborting) = (this.clone(), state.clone());
+                Ok(retrying(
+                    "Queue.get",
+                    move |ctx| {
+                        let q = queue.downcast::<Queue>().expect("a queue");
+                        if lock(&q.state).items.is_empty() {
+                            let getter = new_waiter(ctx)?;
+                            lock(&q.state).getters.push_back(getter.clone());
+                            return Ok(Err(getter));
+                        }
+                        q.get_nowait(ctx).map(Ok)
+                    },
+                    move |_, getter| {
+                        let mut s = lock(&aborting);
+                        forget(&mut s.getters, getter);
+                        if !s.items.is_empty() && !getter.cancelled() {
+                            wake_first(&mut s.getters);
+                        }
+                    },
+                ))
+            }
+            "task_done" => {
+                let mut s = lock(state);
+                if s.unfinished == 0 {
+                    return Err(ctx.error("ValueError", "task_done() called too many times"));
+                }
+                s.unfinished -= 1;
+                if s.unfinished == 0 {
+                    for joiner in s.joiners.drain(..) {
+                        joiner.set(Ok(Value::None));
+                    }
+                }
+                Ok(Value::None)
+            }
+            _ => {
+                let (state, aborting) = (state.clone(), state.clone());
+                Ok(retrying(
+                    "Queue.join",
+                    move |ctx| {
+                        if lock(&state).unfinished == 0 {
+                            return Ok(Ok(Value::None));
+                        }
+                        let joiner = new_waiter(ctx)?;
+                        lock(&state).joiners.push_back(joiner.clone());
+                        Ok(Err(joiner))
+                    },
+                    move |_, joiner| forget(&mut lock(&aborting).joiners, joiner),
+                ))
+            }
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+// ----- Lock -----
+
+#[derive(Default)]
+struct LockState {
+    locked: bool,
+    waiters: VecDeque<Arc<AFuture>>,
+}
+
+/// `asyncio.Lock`.
+struct Lock(Arc<Mutex<LockState>>);
+
+impl Lock {
+    /// `acquire()`: at once if it is free and nobody waits; else in turn, first come first served.
+    fn acquire(&self) -> Value {
+        let (state, aborting) = (self.0.clone(), self.0.clone());
+        let mut mine: Option<Arc<AFuture>> = None;
+        retrying(
+            "Lock.acquire",
+            move |ctx| {
+                let mut s = lock(&state);
+                if let Some(waiter) = mine.take() {
+                    // Woken by a release: the lock is this task's.
+                    forget(&mut s.waiters, &waiter);
+                    s.locked = true;
+                    return Ok(Ok(Value::Bool(true)));
+                }
+                if !s.locked && s.waiters.iter().all(|w| w.cancelled()) {
+                    s.locked = true;
+                    return Ok(Ok(Value::Bool(true)));
+                }
+                drop(s);
+                let waiter = new_waiter(ctx)?;
+                lock(&state).waiters.push_back(waiter.clone());
+                mine = Some(waiter.clone());
+                Ok(Err(waiter))
+            },
+            move |_, waiter| {
+                let mut s = lock(&aborting);
+                forget(&mut s.waiters, waiter);
+                if !s.locked {
+                    wake_first_not_done(&s.waiters);
+                }
+            },
+        )
+    }
+
+    fn release(&self, ctx: &Ctx) -> R<()> {
+        let mut s = lock(&self.0);
+        if !s.locked {
+            return Err(ctx.error("RuntimeError", "Lock is not acquired."));
+        }
+        s.locked = false;
+        wake_first_not_done(&s.waiters);
+        Ok(())
+    }
+}
+
+/// Sets the first waiter's result, leaving it in the list (it removes itself as it runs).
+fn wake_first_not_done(waiters: &VecDeque<Arc<AFuture>>) {
+    if let Some(first) = waiters.front() {
+        first.set(Ok(Value::Bool(true)));
+    }
+}
+
+impl Object for Lock {
+    fn type_name(&self) -> &'static str {
+        "Lock"
+    }
+    fn repr(&self) -> String {
+        let s = lock(&self.0);
+        let mut extra = if s.locked { "locked" } else { "unlocked" }.to_string();
+        if !s.waiters.is_empty() {
+            extra += &format!(", waiters:{}", s.waiters.len());
+        }
+        format!(
+            "<asyncio.locks.Lock object at {:#x} [{extra}]>",
+            self as *const Self as usize
+        )
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+        match name {
+            "acquire" | "__aenter__" => Ok(self.acquire()),
+            "release" => self.release(ctx).map(|()| Value::None),
+            "__aexit__" => {
+                self.release(ctx)?;
+                Ok(immediate("__aexit__", Value::None))
+            }
+            _ => Ok(Value::Bool(lock(&self.0).locked)),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+// ----- Event -----
+
+#[derive(Default)]
+struct EventState {
+    set: bool,
+    waiters: VecDeque<Arc<AFuture>>,
+}
+
+/// `asyncio.Event`.
+struct Event(Arc<Mutex<EventState>>);
+
+impl Object for Event {
+    fn type_name(&self) -> &'static str {
+        "Event"
+    }
+    fn repr(&self) -> String {
+        let s = lock(&self.0);
+        let mut extra = if s.set { "set" } else { "unset" }.to_string();
+        if !s.waiters.is_empty() {
+            extra += &format!(", waiters:{}", s.waiters.len());
+        }
+        format!(
+            "<asyncio.locks.Event object at {:#x} [{extra}]>",
+            self as *const Self as usize
+        )
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "set" | "clear" | "is_set" | "wait")
+    }
+    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+        match name {
+            "set" => {
+                let mut s = lock(&self.0);
+                if !s.set {
+                    s.set = true;
+                    for waiter in &s.waiters {
+                        waiter.set(Ok(Value::Bool(true)));
+                    }
+                }
+                Ok(Value::None)
+            }
+            "clear" => {
+                lock(&self.0).set = false;
+                Ok(Value::None)
+            }
+            "is_set" => Ok(Value::Bool(lock(&self.0).set)),
+            _ => {
+                let (state, aborting) = (self.0.clone(), self.0.clone());
+                let mut mine: Option<Arc<AFuture>> = None;
+                Ok(retrying(
+                    "Event.wait",
+                    move |ctx| {
+                        let mut s = lock(&state);
+                        if let Some(waiter) = mine.take() {
+                            forget(&mut s.waiters, &waiter);
+                            return Ok(Ok(Value::Bool(true)));
+                        }
+                        if s.set {
+                            return Ok(Ok(Value::Bool(true)));
+                        }
+                        drop(s);
+                        let waiter = new_waiter(ctx)?;
+                        lock(&state).waiters.push_back(waiter.clone());
+                        mine = Some(waiter.clone());
+                        Ok(Err(waiter))
+                    },
+                    move |_, waiter| forget(&mut lock(&aborting).waiters, waiter),
+                ))
+            }
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+// ----- Semaphore -----
+
+struct SemaphoreState {
+    value: i64,
+    /// A BoundedSemaphore's starting value, which `release` may not pass.
+    bound: Option<i64>,
+    waiters: VecDeque<Arc<AFuture>>,
+}
+
+impl SemaphoreState {
+    fn locked(&self) -> bool {
+        self.value == 0 || self.waiters.iter().any(|w| !w.cancelled())
+    }
+
+    /// Hands a place to the first waiter not done yet.
+    fn wake_up_next(&mut self) {
+        if let Some(waiter) = self.waiters.iter().find(|w| !w.done()) {
+            self.value -= 1;
+            waiter.set(Ok(Value::Bool(true)));
+        }
+    }
+}
+
+/// `asyncio.Semaphore` and `asyncio.BoundedSemaphore`.
+struct Semaphore(Arc<Mutex<SemaphoreState>>);
+
+fn new_semaphore(ctx: &Ctx, a: Args, bounded: bool) -> R<Value> {
+    let value = match kw_or_pos(&a, "value", 0) {
+        None => 1,
+        Some(Value::Int(n)) => n,
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "'<' not supported between instances of '{}' and 'int'",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    if value < 0 {
+        return Err(ctx.error("ValueError", "Semaphore initial value must be >= 0"));
+    }
+    Ok(Value::object(Semaphore(Arc::new(Mutex::new(
+        SemaphoreState {
+            value,
+            bound: bounded.then_some(value),
+            waiters: VecDeque::new(),
+        },
+    )))))
+}
+
+impl Semaphore {
+    fn acquire(&self) -> Value {
+        let (state, aborting) = (self.0.clone(), self.0.clone());
+        let mut mine: Option<Arc<AFuture>> = None;
+        retrying(
+            "Semaphore.acquire",
+            move |ctx| {
+                let mut s = lock(&state);
+                if let Some(waiter) = mine.take() {
+                    forget(&mut s.waiters, &waiter);
+                    if s.value > 0 {
+                        s.wake_up_next();
+                    }
+                    return Ok(Ok(Value::Bool(true)));
+                }
+                if !s.locked() {
+                    s.value -= 1;
+                    return Ok(Ok(Value::Bool(true)));
+                }
+                drop(s);
+                let waiter = new_waiter(ctx)?;
+                lock(&state).waiters.push_back(waiter.clone());
+                mine = Some(waiter.clone());
+                Ok(Err(waiter))
+            },
+            move |_, waiter| {
+                let mut s = lock(&aborting);
+                forget(&mut s.waiters, waiter);
+                if !waiter.cancelled() && waiter.done() {
+                    s.value += 1;
+                    s.wake_up_next();
+                }
+            },
+        )
+    }
+
+    fn release(&self, ctx: &Ctx) -> R<()> {
+        let mut s = lock(&self.0);
+        if s.bound.is_some_and(|b| s.value >= b) {
+            return Err(ctx.error("ValueError", "BoundedSemaphore released too many times"));
+        }
+        s.value += 1;
+        s.wake_up_next();
+        Ok(())
+    }
+}
+
+impl Object for Semaphore {
+    fn type_name(&self) -> &'static str {
+        if lock(&self.0).bound.is_some() {
+            "BoundedSemaphore"
+        } else {
+            "Semaphore"
+        }
+    }
+    fn repr(&self) -> String {
+        let s = lock(&self.0);
+        let extra = if s.locked() {
+            "locked".to_string()
+        } else {
+            format!("unlocked, value:{}", s.value)
+        };
+        format!(
+            "<asyncio.locks.{} object at {:#x} [{extra}]>",
+            if s.bound.is_some() {
+                "BoundedSemaphore"
+            } else {
+                "Semaphore"
+            },
+            self as *const Self as usize
+        )
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+        match name {
+            "acquire" | "__aenter__" => Ok(self.acquire()),
+            "release" => self.release(ctx).map(|()| Value::None),
+            "__aexit__" => {
+                self.release(ctx)?;
+                Ok(immediate("__aexit__", Value::None))
+            }
+            _ => Ok(Value::Bool(lock(&self.0).locked())),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,408 @@
+//! asyncio (issue #25): coroutines are suspended frames and one event loop on one thread steps
+//! every task, as in CPython. Each program runs under python3 and under the engine, which must print
+//! the same: the order of the loop's turns, cancellation reaching the innermost `await`, the
+//! awaitables written in Rust (sleep, gather, wait, wait_for, as_completed, queues, locks).
+
+mod support;
+
+use support::{assert_prints_as_cpython, engine_output};
+
+#[test]
+fn tasks_gather_cancel_and_wait_for() {
+    let source = r#"import asyncio, time
+
+async def nap(n):
+    print('start', n)
+    await asyncio.sleep(0.01 * n)
+    print('end', n)
+    return n * 10
+
+async def failing():
+    await asyncio.sleep(0)
+    raise ValueError('bad')
+
+async def main():
+    t = asyncio.create_task(nap(1), name='napper')
+    print(t.get_name(), t.done())
+    r = await asyncio.gather(nap(2), nap(3), t)
+    print(r)
+    try:
+        await asyncio.gather(failing(), nap(1))
+    except ValueError as e:
+        print('caught', e)
+    print(await asyncio.gather(failing(), nap(0), return_exceptions=True))
+    async def inner():
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            print('inner cancelled')
+            raise
+    t2 = asyncio.create_task(inner())
+    await asyncio.sleep(0)
+    t2.cancel()
+    try:
+        await t2
+    except asyncio.CancelledError:
+        print('t2 cancelled', t2.cancelled())
+    try:
+        await asyncio.wait_for(nap(50), timeout=0.05)
+    except asyncio.TimeoutError:
+        print('timeout')
+    print(await asyncio.wait_for(nap(1), timeout=1))
+    tasks = [asyncio.create_task(nap(i)) for i in (3, 1, 2)]
+    for c in asyncio.as_completed(tasks):
+        print('completed', await c)
+    done, pending = await asyncio.wait(tasks)
+    print(len(done), len(pending))
+    q = asyncio.Queue()
+    async def producer():
+        for i in range(3):
+            await q.put(i)
+            print('put', i)
+        await q.put(None)
+    async def consumer():
+        while True:
+            item = await q.get()
+            if item is None:
+                break
+            print('got', item)
+    await asyncio.gather(producer(), consumer())
+    lock = asyncio.Lock()
+    async def locked(i):
+        async with lock:
+            print('in', i)
+            await asyncio.sleep(0)
+            print('out', i)
+    await asyncio.gather(*(locked(i) for i in range(3)))
+    ev = asyncio.Event()
+    async def waiter():
+        print('waiting')
+        await ev.wait()
+        print('woke')
+    w = asyncio.create_task(waiter())
+    await asyncio.sleep(0)
+    ev.set()
+    await w
+    sem = asyncio.Semaphore(2)
+    async def limited(i):
+        async with sem:
+            print('sem in', i)
+            await asyncio.sleep(0.01)
+    await asyncio.gather(*(limited(i) for i in range(4)))
+    loop = asyncio.get_running_loop()
+    print(await loop.run_in_executor(None, sum, [1, 2, 3]))
+    print(repr(t)[:40])
+    return 'main done'
+
+print(asyncio.run(main()))
+"#;
+    assert_prints_as_cpython(source, "tasks_gather_cancel_and_wait_for.py");
+}
+
+#[test]
+fn the_loop_runs_callbacks_and_tasks_in_cpythons_order() {
+    let source = r#"import asyncio
+
+log = []
+
+async def worker(name, n):
+    for i in range(n):
+        print(name, i)
+        await asyncio.sleep(0)
+    return name
+
+def callback(fut):
+    print('callback', fut.result())
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.call_soon(print, 'call_soon 1')
+    a = asyncio.create_task(worker('a', 3))
+    b = asyncio.create_task(worker('b', 2))
+    a.add_done_callback(callback)
+    loop.call_soon(print, 'call_soon 2')
+    print('main before await')
+    await asyncio.sleep(0)
+    print('main after one turn')
+    print(await b, await a)
+    fut = loop.create_future()
+    loop.call_later(0.01, fut.set_result, 'later')
+    h = loop.call_later(0.005, print, 'never')
+    h.cancel()
+    print(await fut)
+    print(asyncio.current_task().get_name(), len(asyncio.all_tasks()))
+    t = asyncio.ensure_future(worker('c', 1))
+    print(type(t).__name__, t.done())
+    await t
+    print(t.done(), t.result(), t.cancelled(), t.exception())
+    g = asyncio.gather(worker('d', 1), worker('e', 1))
+    print(type(g).__name__)
+    print(await g)
+
+asyncio.run(main())
+print('after run')
+"#;
+    assert_prints_as_cpython(
+        source,
+        "the_loop_runs_callbacks_and_tasks_in_cpythons_order.py",
+    );
+}
+
+#[test]
+fn awaitables_async_for_async_with_and_their_errors() {
+    let source = r#"import asyncio
+
+class Ticket:
+    def __init__(self, n):
+        self.n = n
+    def __await__(self):
+        yield from asyncio.sleep(0).__await__()
+        return self.n * 2
+
+class Countdown:
+    def __init__(self, n):
+        self.n = n
+    def __aiter__(self):
+        return self
+    async def __anext__(self):
+        if self.n == 0:
+            raise StopAsyncIteration
+        self.n -= 1
+        await asyncio.sleep(0)
+        return self.n
+
+class Session:
+    async def __aenter__(self):
+        print('enter')
+        return self
+    async def __aexit__(self, et, ev, tb):
+        print('exit', et.__name__ if et else None)
+        return et is KeyError
+
+async def deep(n):
+    if n == 0:
+        try:
+            await asyncio.sleep(10)
+        finally:
+            print('deep finally')
+    return await deep(n - 1)
+
+async def main():
+    print(await Ticket(21))
+    async for x in Countdown(3):
+        print('count', x)
+    else:
+        print('for else')
+    async with Session() as s:
+        print('inside', type(s).__name__)
+    async with Session():
+        raise KeyError('swallowed')
+    try:
+        async with Session():
+            raise ValueError('kept')
+    except ValueError as e:
+        print('kept', e)
+    try:
+        await 3
+    except TypeError as e:
+        print(e)
+    c = deep(0)
+    t = asyncio.create_task(deep(3))
+    await asyncio.sleep(0)
+    t.cancel()
+    try:
+        await t
+    except asyncio.CancelledError:
+        print('deep cancelled')
+    c.close()
+    async def once():
+        return 1
+    co = once()
+    print(await co)
+    try:
+        await co
+    except RuntimeError as e:
+        print(e)
+    try:
+        asyncio.create_task(42)
+    except TypeError as e:
+        print(e)
+    async def boom():
+        raise ZeroDivisionError('x')
+    t = asyncio.create_task(boom())
+    await asyncio.sleep(0)
+    print(t.done(), type(t.exception()).__name__)
+    try:
+        await t
+    except ZeroDivisionError as e:
+        print('awaited', e)
+    r = await asyncio.gather(boom(), asyncio.sleep(0, 'slept'), return_exceptions=True)
+    print([type(x).__name__ for x in r])
+    try:
+        await asyncio.wait([])
+    except ValueError as e:
+        print(e)
+    try:
+        asyncio.run(asyncio.sleep(0))
+    except RuntimeError as e:
+        print(e)
+
+try:
+    asyncio.run(42)
+except ValueError as e:
+    print(e)
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(
+        source,
+        "awaitables_async_for_async_with_and_their_errors.py",
+    );
+}
+
+#[test]
+fn queues_locks_events_and_semaphores() {
+    let source = r#"import asyncio
+
+async def producer(q, n):
+    for i in range(n):
+        await q.put(i)
+        print('put', i, q.qsize())
+    await q.join()
+    print('all done')
+
+async def consumer(q, name):
+    while True:
+        item = await q.get()
+        print(name, 'got', item)
+        await asyncio.sleep(0)
+        q.task_done()
+
+async def main():
+    q = asyncio.Queue(maxsize=2)
+    workers = [asyncio.create_task(consumer(q, f'w{i}')) for i in range(2)]
+    await producer(q, 5)
+    for w in workers:
+        w.cancel()
+    results = await asyncio.gather(*workers, return_exceptions=True)
+    print([type(r).__name__ for r in results])
+    pq = asyncio.PriorityQueue()
+    for item in [(3, 'c'), (1, 'a'), (2, 'b')]:
+        pq.put_nowait(item)
+    print([pq.get_nowait() for _ in range(3)])
+    lq = asyncio.LifoQueue()
+    for i in range(3):
+        lq.put_nowait(i)
+    print([lq.get_nowait() for _ in range(3)])
+    try:
+        lq.get_nowait()
+    except asyncio.QueueEmpty:
+        print('empty')
+    full = asyncio.Queue(1)
+    full.put_nowait(1)
+    try:
+        full.put_nowait(2)
+    except asyncio.QueueFull:
+        print('full', full.full())
+    try:
+        q.task_done()
+    except ValueError as e:
+        print(e)
+    sem = asyncio.BoundedSemaphore(1)
+    async with sem:
+        print('locked', sem.locked())
+    try:
+        sem.release()
+    except ValueError as e:
+        print(e)
+    lock = asyncio.Lock()
+    try:
+        lock.release()
+    except RuntimeError as e:
+        print(e)
+    ev = asyncio.Event()
+    waiters = [asyncio.create_task(ev.wait()) for _ in range(3)]
+    await asyncio.sleep(0)
+    ev.set()
+    print(await asyncio.gather(*waiters), ev.is_set())
+    try:
+        await asyncio.wait_for(ev.wait(), 0)
+    except asyncio.TimeoutError:
+        print('timeout zero')
+    ev.clear()
+    try:
+        await asyncio.wait_for(ev.wait(), 0.01)
+    except asyncio.TimeoutError:
+        print('timed out')
+    s = asyncio.shield(asyncio.sleep(0.01, 'shielded'))
+    print(await s)
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "queues_locks_events_and_semaphores.py");
+}
+
+#[test]
+fn a_hundred_thousand_tasks_run_on_one_thread() {
+    // Every task was an OS thread: gather of 100,000 failed with "can't start a task".
+    let source = "import asyncio, threading\n\
+        async def square(i):\n    await asyncio.sleep(0)\n    return i * i\n\
+        async def main():\n\
+        \x20   results = await asyncio.gather(*(square(i) for i in range(100_000)))\n\
+        \x20   print(len(results), sum(results), threading.active_count())\n\
+        asyncio.run(main())\n";
+    assert_prints_as_cpython(source, "many_tasks.py");
+}
+
+#[test]
+fn an_exception_nobody_took_is_reported_when_the_loop_ends() {
+    let (printed, report) = engine_output(
+        "import asyncio\n\
+         async def boom():\n    raise ValueError('lost')\n\
+         async def main():\n    asyncio.create_task(boom())\n    await asyncio.sleep(0.01)\n    print('main ends')\n\
+         asyncio.run(main())\n",
+    );
+    assert_eq!(printed, "main ends\n");
+    assert_eq!(report.error, None);
+    assert_eq!(
+        report.background_errors.len(),
+        1,
+        "{:?}",
+        report.background_errors
+    );
+    assert!(
+        report.background_errors[0].starts_with("Task exception was never retrieved"),
+        "{:?}",
+        report.background_errors
+    );
+}
+
+#[test]
+fn a_generator_passes_a_thrown_exception_to_the_one_it_delegates_to() {
+    let source = r#"
+def inner():
+    try:
+        yield 1
+        yield 2
+    except KeyError as e:
+        print('inner caught', e)
+        yield 'recovered'
+    finally:
+        print('inner finally')
+    return 'inner done'
+
+def outer():
+    r = yield from inner()
+    print('outer got', r)
+    yield 'outer end'
+
+g = outer()
+print(next(g))
+print(g.throw(KeyError('k')))
+print(next(g))
+g2 = outer()
+next(g2)
+g2.close()
+print('closed')
+"#;
+    assert_prints_as_cpython(source, "throw_into_yield_from.py");
+}
