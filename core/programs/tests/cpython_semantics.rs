@@ -1121,6 +1121,20 @@ fn malformed_int_literals_are_syntax_errors_worded_and_placed_as_cpython_places_
 }
 
 #[test]
+fn names_are_made_of_the_characters_python_takes() {
+    // XID_Start then XID_Continue, as Python's identifiers: a combining mark continues a name (the
+    // NFKC form of U+09DC ends in one, so a program printed back failed to parse) but starts none.
+    assert_syntax_errors_as_cpython(&[
+        "\u{9a1}\u{9bc} = 1\n",
+        "x\u{9bc} = 1\n",
+        "\u{9dc} = 1\n",
+        "\u{345} = 1\n",
+        "a\u{345} = 1\n",
+        "\u{2160} = 1\n",
+    ]);
+}
+
+#[test]
 fn syntax_errors_are_worded_and_placed_as_cpython_does() {
     // The table of decisions/parser.md (ten of its twelve sources), then more of Ruff's problems
     // mapped to CPython 3.11's words.

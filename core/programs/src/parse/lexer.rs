@@ -188,9 +188,10 @@ impl Lexer {
                     let tok = self.number()?;
                     self.push(tok, line, col);
                 }
-                c if c.is_alphabetic() || c == '_' => {
+                c if unicode_ident::is_xid_start(c) || c == '_' => {
                     let mut name = String::new();
-                    while let Some(c) = self.peek(0).filter(|c| c.is_alphanumeric() || *c == '_') {
+                    while let Some(c) = self.peek(0).filter(|c| unicode_ident::is_xid_continue(*c))
+                    {
                         name.push(c);
                         self.bump();
                     }
