@@ -18,6 +18,7 @@ mod flask;
 pub(crate) mod format;
 pub(crate) mod futures;
 pub(crate) mod gil;
+pub(crate) mod globals;
 mod http;
 pub(crate) mod int;
 mod int_functions;
@@ -94,7 +95,7 @@ fn describe_bytes(n: usize) -> String {
 
 /// What every thread of one run shares.
 pub struct Runtime {
-    pub(crate) globals: Mutex<Names>,
+    pub(crate) globals: globals::Globals,
     sink: Sink,
     console_open: AtomicBool,
     pub(crate) clock: crate::clock::Clock,
@@ -259,7 +260,7 @@ impl Runtime {
         process_name: String,
     ) -> Arc<Self> {
         let rt = Arc::new(Runtime {
-            globals: Mutex::new(Names::default()),
+            globals: globals::Globals::default(),
             sink: match options.limits.max_output_bytes {
                 Some(limit) => limit_output(options.sink.clone(), limit, options.stop.clone()),
                 None => options.sink.clone(),
@@ -295,11 +296,9 @@ impl Runtime {
             cluster: options.cluster.clone(),
             event_loop: Mutex::new(None),
         });
-        lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));
-        lock(&rt.globals).insert(
-            "__file__".into(),
-            Value::str(format!("{}/program.py", files::CWD)),
-        );
+        rt.globals.set("__name__", Value::str("__main__"));
+        rt.globals
+            .set("__file__", Value::str(format!("{}/program.py", files::CWD)));
         rt
     }
 
@@ -488,11 +487,11 @@ impl Ctx {
     // ----- names -----
 
     pub(crate) fn global(&self, name: &str) -> Option<Value> {
-        lock(&self.rt.globals).get(name).cloned()
+        self.rt.globals.get(name)
     }
 
     pub(crate) fn set_global(&self, name: &str, value: Value) {
-        lock(&self.rt.globals).insert(name.to_string(), value);
+        self.rt.globals.set(name, value);
     }
 
     fn load(&self, frame: &Frame, name: &str) -> R<Value> {
@@ -886,7 +885,7 @@ impl Ctx {
                         None => frame.locals.remove(name).is_some(),
                     }
                 } else {
-                    lock(&self.rt.globals).remove(name).is_some()
+                    self.rt.globals.remove(name)
                 };
                 if removed {
                     Ok(())

@@ -346,14 +346,11 @@ fn holds_queue(j: &Json) -> bool {
 /// again by the worker; objects such as locks and pools stay in this process, as after a fork they
 /// would be copies nobody shares).
 fn plain_globals(ctx: &Ctx) -> Vec<(String, Json)> {
-    let globals: Vec<(String, Value)> = lock(&ctx.rt.globals)
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let globals = ctx.rt.globals.bound();
     globals
         .into_iter()
-        .filter(|(k, _)| k != "__name__")
-        .filter_map(|(k, v)| to_wire(ctx, &v).ok().map(|j| (k, j)))
+        .filter(|(k, _)| &**k != "__name__")
+        .filter_map(|(k, v)| to_wire(ctx, &v).ok().map(|j| (k.to_string(), j)))
         .collect()
 }
 

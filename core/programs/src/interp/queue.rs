@@ -92,11 +92,11 @@ impl PyQueue {
         let queue = self
             .trace_name
             .get_or_init(|| {
-                let globals = lock(&ctx.rt.globals);
-                let mut names: Vec<&String> = globals
+                let globals = ctx.rt.globals.bound();
+                let mut names: Vec<&str> = globals
                     .iter()
                     .filter(|(_, v)| super::is_same(v, this))
-                    .map(|(k, _)| k)
+                    .map(|(k, _)| &**k)
                     .collect();
                 names.sort();
                 names

@@ -202,6 +202,8 @@ pub(crate) struct Code {
     /// For each of `names`, the builtin it named when it was last not a global (the builtins do not
     /// change during a run).
     pub(crate) builtins: Vec<OnceLock<Value>>,
+    /// For each of `names`, its global's slot in the run, once looked up (a slot never moves).
+    pub(crate) global_slots: Vec<OnceLock<Arc<crate::interp::globals::Slot>>>,
     /// For each of `names`, the function of a module it named (a module's functions do not change).
     pub(crate) module_functions: Vec<OnceLock<(&'static str, Value)>>,
     /// The local variables kept in slots: the parameters first, in order (`*args`, then `**kwargs`,

@@ -203,6 +203,7 @@ impl<'a> Compiler<'a> {
         let names = self.names.len();
         Ok(Code {
             builtins: (0..names).map(|_| OnceLock::new()).collect(),
+            global_slots: (0..names).map(|_| OnceLock::new()).collect(),
             module_functions: (0..names).map(|_| OnceLock::new()).collect(),
             ops: self.ops,
             lines: self.lines,

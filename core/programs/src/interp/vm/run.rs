@@ -289,7 +289,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let i = i as usize;
                 let removed = match &frame.cells[i] {
                     Some(cell) => lock(cell).take().is_some(),
-                    None => lock(&ctx.rt.globals).remove(code.cell_name(i)).is_some(),
+                    None => ctx.rt.globals.remove(code.cell_name(i)),
                 };
                 if !removed {
                     return Err(ctx.unbound_local(code.cell_name(i)));
@@ -297,7 +297,8 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::LoadGlobal(i) => {
                 let name = &code.names[i as usize];
-                let v = match ctx.global(name) {
+                let slot = code.global_slots[i as usize].get_or_init(|| ctx.rt.globals.slot(name));
+                let v = match slot.get() {
                     Some(v) => v,
                     None => match code.builtins[i as usize].get() {
                         Some(v) => v.clone(),
@@ -312,11 +313,14 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::StoreGlobal(i) => {
                 let v = pop(frame);
-                ctx.set_global(&code.names[i as usize], v);
+                let name = &code.names[i as usize];
+                let slot = code.global_slots[i as usize].get_or_init(|| ctx.rt.globals.slot(name));
+                slot.set(v);
             }
             Op::DeleteGlobal(i) => {
                 let name = &code.names[i as usize];
-                if lock(&ctx.rt.globals).remove(&**name).is_none() {
+                let slot = code.global_slots[i as usize].get_or_init(|| ctx.rt.globals.slot(name));
+                if !slot.take() {
                     return Err(ctx.error("NameError", format!("name '{name}' is not defined")));
                 }
             }
