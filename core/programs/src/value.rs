@@ -210,6 +210,9 @@ pub struct Function {
     pub(crate) code: Option<Arc<crate::interp::vm::Code>>,
     /// Why it has no `code`: what the compiler met that it does not compile yet.
     pub(crate) uncompiled: Option<&'static str>,
+    /// The cells of `code`'s free variables, in its order (`None`: a name no enclosing function
+    /// has, a global): what each call's frame shares.
+    pub(crate) free_cells: Arc<[Option<Cell>]>,
 }
 
 /// What a function runs.

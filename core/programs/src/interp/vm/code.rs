@@ -188,6 +188,25 @@ pub(crate) struct ClassStatement {
     pub(crate) body: Vec<crate::ast::Stmt>,
 }
 
+/// Where a global name of compiled code is, found at its first use: its slot in the run's globals
+/// (a slot never moves), and the builtin it named when it was not a global (the builtins do not
+/// change during a run).
+#[derive(Default)]
+pub(crate) struct GlobalCache {
+    slot: OnceLock<Arc<crate::interp::globals::Slot>>,
+    pub(crate) builtin: OnceLock<Value>,
+}
+
+impl GlobalCache {
+    pub(crate) fn slot(
+        &self,
+        ctx: &crate::interp::Ctx,
+        name: &str,
+    ) -> &Arc<crate::interp::globals::Slot> {
+        self.slot.get_or_init(|| ctx.rt.globals.slot(name))
+    }
+}
+
 /// A compiled function body, or a module's.
 pub(crate) struct Code {
     pub(crate) ops: Vec<Op>,
@@ -199,11 +218,12 @@ pub(crate) struct Code {
     pub(crate) shapes: Vec<Vec<ArgSlot>>,
     pub(crate) functions: Vec<Arc<FunctionTemplate>>,
     pub(crate) classes: Vec<Arc<ClassStatement>>,
-    /// For each of `names`, the builtin it named when it was last not a global (the builtins do not
-    /// change during a run).
-    pub(crate) builtins: Vec<OnceLock<Value>>,
-    /// For each of `names`, its global's slot in the run, once looked up (a slot never moves).
-    pub(crate) global_slots: Vec<OnceLock<Arc<crate::interp::globals::Slot>>>,
+    /// For each of `names`, where its global (or builtin) is, once looked up.
+    pub(crate) globals: Vec<GlobalCache>,
+    /// For each cell variable, where its global is when no enclosing function has the name (a
+    /// function at module level reads `len` or another function of the module through a cell that
+    /// its `def` found nowhere).
+    pub(crate) free_globals: Vec<GlobalCache>,
     /// For each of `names`, the function of a module it named (a module's functions do not change).
     pub(crate) module_functions: Vec<OnceLock<(&'static str, Value)>>,
     /// The local variables kept in slots: the parameters first, in order (`*args`, then `**kwargs`,

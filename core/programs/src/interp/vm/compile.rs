@@ -5,7 +5,7 @@
 //! for each way out (a `finally` body is written again before a `return` inside its `try`, as CPython
 //! 3.9+ does), so the machine's only non-local jump is an exception's.
 
-use super::code::{ArgSlot, ClassStatement, Code, FunctionTemplate, Op};
+use super::code::{ArgSlot, ClassStatement, Code, FunctionTemplate, GlobalCache, Op};
 use crate::ast::*;
 use crate::interp::scope::{generator_expression_def, Scope};
 use crate::value::{FunctionBody, NameSet, Value};
@@ -202,8 +202,10 @@ impl<'a> Compiler<'a> {
         self.emit(Op::Return);
         let names = self.names.len();
         Ok(Code {
-            builtins: (0..names).map(|_| OnceLock::new()).collect(),
-            global_slots: (0..names).map(|_| OnceLock::new()).collect(),
+            globals: (0..names).map(|_| GlobalCache::default()).collect(),
+            free_globals: (0..self.cellvars.len() + self.freevars.len())
+                .map(|_| GlobalCache::default())
+                .collect(),
             module_functions: (0..names).map(|_| OnceLock::new()).collect(),
             ops: self.ops,
             lines: self.lines,

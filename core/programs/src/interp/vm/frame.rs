@@ -16,9 +16,11 @@ pub(crate) struct VmFrame {
     pub(super) stack: Vec<Value>,
     /// The locals kept in slots (`None`: not bound).
     pub(super) locals: Vec<Option<Value>>,
-    /// The cell variables, then the free ones (`None`: a free name no enclosing function binds,
-    /// which is then a global).
+    /// The cell variables (its own, which inner functions share).
     pub(super) cells: Vec<Option<Cell>>,
+    /// The free ones, shared by every call of the function (`None`: a free name no enclosing
+    /// function binds, which is then a global).
+    pub(super) free: Arc<[Option<Cell>]>,
     /// Handler blocks, innermost last: (handler, stack height).
     pub(super) blocks: Vec<(u32, u32)>,
     /// The exceptions being handled, innermost last, with their lines: what a bare `raise` raises.
@@ -55,13 +57,10 @@ impl VmFrame {
         mut locals: Vec<Option<Value>>,
         stack: Vec<Value>,
     ) -> Self {
-        let mut cells = Vec::with_capacity(code.cellvars.len() + code.freevars.len());
+        let mut cells = Vec::with_capacity(code.cellvars.len());
         for param in &code.cell_params {
             let value = param.and_then(|slot| locals[slot as usize].take());
             cells.push(Some(Arc::new(Mutex::new(value))));
-        }
-        for name in &code.freevars {
-            cells.push(func.captured.get(name).cloned());
         }
         VmFrame {
             code: code.clone(),
@@ -70,8 +69,18 @@ impl VmFrame {
             stack,
             locals,
             cells,
+            free: func.free_cells.clone(),
             blocks: Vec::new(),
             handling: Vec::new(),
+        }
+    }
+
+    /// Cell `i`: its own cells first, then the free ones.
+    #[inline]
+    pub(super) fn cell(&self, i: usize) -> &Option<Cell> {
+        match self.cells.get(i) {
+            Some(cell) => cell,
+            None => &self.free[i - self.cells.len()],
         }
     }
 
@@ -84,6 +93,7 @@ impl VmFrame {
             stack: Vec::with_capacity(8),
             locals: Vec::new(),
             cells: Vec::new(),
+            free: Arc::from([]),
             blocks: Vec::new(),
             handling: Vec::new(),
         }
@@ -136,6 +146,14 @@ pub(crate) fn make_function(
     line: u32,
 ) -> Function {
     let def = &template.def;
+    let free_cells = match &template.code {
+        Some(code) => code
+            .freevars
+            .iter()
+            .map(|name| captured.get(name).cloned())
+            .collect(),
+        None => Arc::from([]),
+    };
     Function {
         name: def.name.clone(),
         line,
@@ -154,5 +172,6 @@ pub(crate) fn make_function(
         owner: std::sync::OnceLock::new(),
         code: template.code.clone(),
         uncompiled: template.uncompiled,
+        free_cells,
     }
 }

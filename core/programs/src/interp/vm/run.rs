@@ -7,7 +7,7 @@
 //! - A loop's jump back and each call check for a stop and let the GIL change hands, as CPython's
 //!   eval loop does at the same places.
 
-use super::code::{ArgSlot, Code, Op};
+use super::code::{ArgSlot, Code, GlobalCache, Op};
 use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
 use super::generator::{close_dropped, Generator, Resumed};
 use crate::ast::{BinOp, CmpOp};
@@ -263,7 +263,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::LoadDeref(i) => {
                 let i = i as usize;
-                let v = match &frame.cells[i] {
+                let v = match frame.cell(i) {
                     Some(cell) => match lock(cell).clone() {
                         Some(v) => v,
                         None if i < code.cellvars.len() => {
@@ -274,20 +274,25 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                             format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", code.cell_name(i)),
                         )),
                     },
-                    None => ctx.global_or_builtin(code.cell_name(i))?,
+                    // A name no enclosing function has: a global, else a builtin.
+                    None => global_or_builtin(
+                        ctx,
+                        &code.free_globals[i],
+                        code.cell_name(i),
+                    )?,
                 };
                 frame.stack.push(v);
             }
             Op::StoreDeref(i) => {
                 let v = pop(frame);
-                match &frame.cells[i as usize] {
+                match frame.cell(i as usize) {
                     Some(cell) => *lock(cell) = Some(v),
                     None => ctx.set_global(code.cell_name(i as usize), v),
                 }
             }
             Op::DeleteDeref(i) => {
                 let i = i as usize;
-                let removed = match &frame.cells[i] {
+                let removed = match frame.cell(i) {
                     Some(cell) => lock(cell).take().is_some(),
                     None => ctx.rt.globals.remove(code.cell_name(i)),
                 };
@@ -296,31 +301,18 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 }
             }
             Op::LoadGlobal(i) => {
-                let name = &code.names[i as usize];
-                let slot = code.global_slots[i as usize].get_or_init(|| ctx.rt.globals.slot(name));
-                let v = match slot.get() {
-                    Some(v) => v,
-                    None => match code.builtins[i as usize].get() {
-                        Some(v) => v.clone(),
-                        None => {
-                            let v = ctx.global_or_builtin(name)?;
-                            let _ = code.builtins[i as usize].set(v.clone());
-                            v
-                        }
-                    },
-                };
+                let i = i as usize;
+                let v = global_or_builtin(ctx, &code.globals[i], &code.names[i])?;
                 frame.stack.push(v);
             }
             Op::StoreGlobal(i) => {
                 let v = pop(frame);
                 let name = &code.names[i as usize];
-                let slot = code.global_slots[i as usize].get_or_init(|| ctx.rt.globals.slot(name));
-                slot.set(v);
+                code.globals[i as usize].slot(ctx, name).set(v);
             }
             Op::DeleteGlobal(i) => {
                 let name = &code.names[i as usize];
-                let slot = code.global_slots[i as usize].get_or_init(|| ctx.rt.globals.slot(name));
-                if !slot.take() {
+                if !code.globals[i as usize].slot(ctx, name).take() {
                     return Err(ctx.error("NameError", format!("name '{name}' is not defined")));
                 }
             }
@@ -712,7 +704,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                         .iter()
                         .chain(&code.freevars)
                         .position(|n| n == name);
-                    if let Some(Some(cell)) = at.map(|at| &frame.cells[at]) {
+                    if let Some(Some(cell)) = at.map(|at| frame.cell(at)) {
                         captured.insert(name.clone(), cell.clone());
                     }
                 }
@@ -926,6 +918,20 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
     }
 }
 
+/// The global `name` through its cache, else the builtin of that name (cached too: the builtins do
+/// not change during a run); `NameError` if neither.
+fn global_or_builtin(ctx: &Ctx, cache: &GlobalCache, name: &str) -> R<Value> {
+    if let Some(v) = cache.slot(ctx, name).get() {
+        return Ok(v);
+    }
+    if let Some(v) = cache.builtin.get() {
+        return Ok(v.clone());
+    }
+    let v = ctx.global_or_builtin(name)?;
+    let _ = cache.builtin.set(v.clone());
+    Ok(v)
+}
+
 /// `object.names[i]`, a module's function from the instruction's cache after its first load.
 fn load_attr(ctx: &Ctx, code: &Code, i: usize, object: &Value) -> R<Value> {
     let Value::Module(module) = object else {
@@ -958,7 +964,7 @@ fn first_argument(frame: &VmFrame) -> Option<Value> {
         return None;
     }
     match code.cell_params.iter().position(|p| *p == Some(0)) {
-        Some(cell) => frame.cells[cell].as_ref().and_then(|c| lock(c).clone()),
+        Some(cell) => frame.cell(cell).as_ref().and_then(|c| lock(c).clone()),
         None => frame.locals[0].clone(),
     }
 }
