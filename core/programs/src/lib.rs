@@ -51,7 +51,8 @@
 //!   ends is not closed.
 //! - Coroutines are suspended frames too, and asyncio runs as CPython's: one event loop on one thread
 //!   steps every task, in CPython's order of the loop's turns (`interp::asyncio`). A coroutine never
-//!   awaited is dropped silently (CPython warns "coroutine ... was never awaited" on standard error).
+//!   awaited is warned about as CPython warns ("RuntimeWarning: coroutine 'job' was never awaited",
+//!   in the run's report), without the file and line CPython gives.
 //! - Calls between compiled functions do not use the Rust stack: Python recursion stops at CPython's
 //!   limit of 1,000 natively and in the browser.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,

@@ -406,3 +406,24 @@ print('closed')
 "#;
     assert_prints_as_cpython(source, "throw_into_yield_from.py");
 }
+
+#[test]
+fn a_coroutine_never_awaited_is_warned_about_as_cpython_warns() {
+    // The learner's classic slip: calling a coroutine function (or asyncio.sleep) without await.
+    let (printed, report) = engine_output(
+        "import asyncio\n\
+         async def job():\n    print('never runs')\n\
+         async def main():\n    asyncio.sleep(1)\n    job()\n    await job()\n    c = job()\n    c.close()\n\
+         asyncio.run(main())\n\
+         print('done')\n",
+    );
+    assert_eq!(printed, "never runs\ndone\n");
+    assert_eq!(report.error, None);
+    assert_eq!(
+        report.background_errors,
+        vec![
+            "RuntimeWarning: coroutine 'sleep' was never awaited".to_string(),
+            "RuntimeWarning: coroutine 'job' was never awaited".to_string(),
+        ]
+    );
+}

@@ -15,6 +15,7 @@ use crate::interp::vm::{Generator, Resumed};
 use crate::interp::{Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What a step of an awaiter did.
@@ -41,7 +42,17 @@ pub(crate) struct Awaiter {
     /// Whether CPython's is a coroutine (`asyncio.sleep(1)` is; `future.__await__()` is not), so
     /// that `create_task` takes it.
     is_coroutine: bool,
+    /// Whether it has been resumed (one never resumed is warned about when dropped).
+    resumed: AtomicBool,
     state: Mutex<State>,
+}
+
+impl Drop for Awaiter {
+    fn drop(&mut self) {
+        if self.is_coroutine && !self.resumed.load(Ordering::Relaxed) {
+            crate::interp::vm::warn_unawaited(self.name.to_string());
+        }
+    }
 }
 
 impl Awaiter {
@@ -49,6 +60,7 @@ impl Awaiter {
         Value::object(Awaiter {
             name,
             is_coroutine: true,
+            resumed: AtomicBool::new(false),
             state: Mutex::new(State::Ready(step)),
         })
     }
@@ -72,11 +84,13 @@ impl Awaiter {
         Value::object(Awaiter {
             name: "Future.__await__",
             is_coroutine: false,
+            resumed: AtomicBool::new(false),
             state: Mutex::new(State::Ready(step)),
         })
     }
 
     fn resume(&self, ctx: &Ctx, thrown: Option<Flow>) -> R<Resumed> {
+        self.resumed.store(true, Ordering::Relaxed);
         let mut step = {
             let mut state = lock(&self.state);
             match std::mem::replace(&mut *state, State::Running) {
@@ -133,6 +147,7 @@ impl Object for Awaiter {
         let resumed = match name {
             "__await__" => return Ok(this.clone()),
             "close" => {
+                self.resumed.store(true, Ordering::Relaxed);
                 *lock(&self.state) = State::Finished;
                 return Ok(Value::None);
             }

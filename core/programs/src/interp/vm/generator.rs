@@ -217,10 +217,23 @@ impl Generator {
     }
 }
 
+/// What a drop left for the thread's next safe point ([`close_dropped`]), where program code may
+/// run and the run's report is at hand.
+enum Dropped {
+    /// A generator's frame suspended in a `try` or `with`, to be closed.
+    Frame(VmFrame),
+    /// A coroutine dropped before it ever ran (its name): CPython's RuntimeWarning.
+    Unawaited(String),
+}
+
 thread_local! {
-    /// Frames of generators dropped on this thread while suspended in a `try` or `with`, waiting to
-    /// be closed at the thread's next safe point ([`close_dropped`]).
-    static DROPPED: std::cell::RefCell<Vec<VmFrame>> = const { std::cell::RefCell::new(Vec::new()) };
+    static DROPPED: std::cell::RefCell<Vec<Dropped>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A coroutine named `name` was dropped before it ever ran: warned at the thread's next safe
+/// point, as CPython warns "coroutine '…' was never awaited" on standard error.
+pub(crate) fn warn_unawaited(name: String) {
+    let _ = DROPPED.try_with(|dropped| dropped.borrow_mut().push(Dropped::Unawaited(name)));
 }
 
 /// Whether closing this suspended frame could run program code (a `finally` or an `__exit__`).
@@ -236,7 +249,10 @@ impl Drop for Generator {
         );
         if let State::Suspended(frame) = state {
             if needs_closing(&frame) {
-                let _ = DROPPED.try_with(|dropped| dropped.borrow_mut().push(*frame));
+                let _ =
+                    DROPPED.try_with(|dropped| dropped.borrow_mut().push(Dropped::Frame(*frame)));
+            } else if self.is_coroutine && frame.pc == 0 {
+                warn_unawaited(self.func.qualname.clone());
             }
         }
     }
@@ -255,8 +271,17 @@ pub(crate) fn close_dropped(ctx: &Ctx) {
 #[inline(never)]
 fn close_dropped_now(ctx: &Ctx) {
     loop {
-        let Some(mut frame) = DROPPED.try_with(|d| d.borrow_mut().pop()).ok().flatten() else {
+        let Some(dropped) = DROPPED.try_with(|d| d.borrow_mut().pop()).ok().flatten() else {
             return;
+        };
+        let mut frame = match dropped {
+            Dropped::Frame(frame) => frame,
+            Dropped::Unawaited(name) => {
+                ctx.rt.report_error(format!(
+                    "RuntimeWarning: coroutine '{name}' was never awaited"
+                ));
+                continue;
+            }
         };
         let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
         let _ = super::run::machine_entry(ctx, || execute(ctx, &mut frame, Some(exit)));
