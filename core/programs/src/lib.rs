@@ -44,7 +44,7 @@
 //!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
 //!   the enclosing scope. A function holding what the compiler does not compile yet (a starred or
 //!   sliced assignment target) runs in the tree interpreter, as a generator or a coroutine cannot
-//!   (calling one says so); async generators (`yield` in an `async def`) are not compiled yet.
+//!   (calling one says so).
 //! - Generators are suspended frames, as CPython's: `send`, `throw` (passed on to the generator a
 //!   `yield from` waits on), `close`, `yield from`, and one dropped while suspended in a `try` or
 //!   `with` is closed at its thread's next call; but one still held by a global when the program
@@ -52,7 +52,9 @@
 //! - Coroutines are suspended frames too, and asyncio runs as CPython's: one event loop on one thread
 //!   steps every task, in CPython's order of the loop's turns (`interp::asyncio`). A coroutine never
 //!   awaited is warned about as CPython warns ("RuntimeWarning: coroutine 'job' was never awaited",
-//!   in the run's report), without the file and line CPython gives.
+//!   in the run's report), without the file and line CPython gives. Async generators (`yield` in an
+//!   `async def`) drive `async for`; one dropped while suspended in a `try` is closed by a task of
+//!   the running loop, as CPython's loop finalizes it (without a loop, at once).
 //! - Calls between compiled functions do not use the Rust stack: Python recursion stops at CPython's
 //!   limit of 1,000 natively and in the browser.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,

@@ -427,3 +427,55 @@ fn a_coroutine_never_awaited_is_warned_about_as_cpython_warns() {
         ]
     );
 }
+
+#[test]
+fn async_generators_and_async_for_over_them() {
+    // An async generator dropped in its try (a break out of async for) is closed by a task of the
+    // loop at a later turn, as CPython's loop finalizes it: "after break" prints first.
+    let source = r#"import asyncio
+
+async def ticker(n, delay):
+    try:
+        for i in range(n):
+            await asyncio.sleep(delay)
+            yield i
+    finally:
+        print('ticker closing')
+
+async def squares(source):
+    async for x in source:
+        yield x * x
+
+async def main():
+    async for t in ticker(3, 0.001):
+        print('tick', t)
+    got = []
+    async for s in squares(ticker(4, 0)):
+        got.append(s)
+    print(got)
+    g = ticker(10, 0)
+    print(type(g).__name__, await g.__anext__(), await g.asend(None))
+    await g.aclose()
+    try:
+        await g.__anext__()
+    except StopAsyncIteration:
+        print('stopped')
+    async def gen2():
+        try:
+            yield 1
+            yield 2
+        except ValueError as e:
+            print('caught', e)
+            yield 'recovered'
+    h = gen2()
+    print(await h.__anext__())
+    print(await h.athrow(ValueError('bad')))
+    async for t in ticker(5, 0):
+        if t == 1:
+            break
+    print('after break')
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "async_generators.py");
+}

@@ -342,3 +342,76 @@ pub(super) fn immediate(name: &'static str, v: Value) -> Value {
         }),
     )
 }
+
+/// A method of an async generator (`async def` with `yield`): `__aiter__` is itself; `__anext__`,
+/// `asend`, `athrow` and `aclose` give what `await` then resumes: the generator's frame runs until
+/// its next `yield` (the awaitable's result), handing up to the task what its own `await`s wait on.
+/// Past its end, `__anext__` raises `StopAsyncIteration`.
+pub(crate) fn async_generator_method(ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+    let first = args.pos.into_iter().next();
+    let (sent, thrown, closing) = match name {
+        "__aiter__" => return Ok(this.clone()),
+        "__anext__" => (Value::None, None, false),
+        "asend" => (first.unwrap_or(Value::None), None, false),
+        "athrow" => {
+            let exc = first.ok_or_else(|| {
+                ctx.error("TypeError", "athrow expected at least 1 argument, got 0")
+            })?;
+            (Value::None, Some(ctx.to_exception(exc)?), false)
+        }
+        "aclose" => (Value::None, None, true),
+        _ => {
+            return Err(ctx.error(
+                "AttributeError",
+                format!("'async_generator' object has no attribute '{name}'"),
+            ))
+        }
+    };
+    let generator = this.clone();
+    let mut first_step = Some((sent, thrown));
+    let step: Step = Box::new(move |ctx, thrown_now| {
+        let g = generator
+            .downcast::<Generator>()
+            .expect("an async generator's method");
+        let resumed = match first_step.take() {
+            Some(_) if closing && !g.started() => {
+                g.close(ctx)?;
+                return Ok(Poll::Ready(Value::None));
+            }
+            Some(_) if closing => {
+                let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
+                g.resume(ctx, Value::None, Some(exit))
+            }
+            Some((sent, thrown)) => g.resume(ctx, sent, thrown.map(|e| Flow::Raise(e, 0))),
+            None => g.resume(ctx, Value::None, thrown_now),
+        };
+        match resumed {
+            Ok(Resumed::Yielded(v)) => match v.downcast::<crate::interp::vm::AsyncYield>() {
+                Some(_) if closing => {
+                    Err(ctx.error("RuntimeError", "async generator ignored GeneratorExit"))
+                }
+                Some(item) => Ok(Poll::Ready(item.0.clone())),
+                None => Ok(Poll::Wait(v)),
+            },
+            Ok(Resumed::Returned(_)) if closing => Ok(Poll::Ready(Value::None)),
+            Ok(Resumed::Returned(_)) => Err(Flow::Raise(
+                ctx.exception("StopAsyncIteration", Vec::new()),
+                0,
+            )),
+            Err(Flow::Raise(e, _))
+                if closing
+                    && (e.is_instance_of("GeneratorExit")
+                        || e.is_instance_of("StopAsyncIteration")) =>
+            {
+                Ok(Poll::Ready(Value::None))
+            }
+            Err(flow) => Err(flow),
+        }
+    });
+    Ok(Value::object(Awaiter {
+        name: "async_generator_asend",
+        is_coroutine: false,
+        resumed: AtomicBool::new(false),
+        state: Mutex::new(State::Ready(step)),
+    }))
+}

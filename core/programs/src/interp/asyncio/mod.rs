@@ -19,7 +19,7 @@ mod future;
 mod sync;
 mod task;
 
-pub(crate) use awaiter::{awaiter, is_awaiter, resume_awaiter};
+pub(crate) use awaiter::{async_generator_method, awaiter, is_awaiter, resume_awaiter};
 pub(crate) use event_loop::EventLoop;
 
 use super::builtins::{kw_or_pos, timeout_arg};
@@ -57,6 +57,25 @@ pub(crate) fn spawn_blocking(
     })
     .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
     Ok(Value::object(FutureValue(f)))
+}
+
+/// An async generator dropped while suspended in a `try` or `with`: its `aclose()` runs as a task
+/// of the running loop, created at the loop's next turn (CPython's loop finalizes async generators
+/// so); false if no loop runs on this thread.
+pub(crate) fn finalize_async_generator(ctx: &Ctx, generator: &Value) -> bool {
+    let Some(lp) = running_loop() else {
+        return false;
+    };
+    let Ok(aclose) = awaiter::async_generator_method(ctx, generator, "aclose", Args::default())
+    else {
+        return false;
+    };
+    let target = lp.clone();
+    lp.call_soon(Callback::Native(Box::new(move |ctx| {
+        let closing = combinators::forward("aclose", aclose);
+        task::create(ctx, &target, closing, None).map(drop)
+    })));
+    true
 }
 
 /// The running loop, or CPython's RuntimeError.

@@ -192,11 +192,6 @@ impl<'a> Compiler<'a> {
     /// Compiles a body with `body`, ending with `return None`.
     fn function(mut self, body: impl FnOnce(&mut Self) -> C<()>) -> C<Code> {
         body(&mut self)?;
-        if self.is_generator && self.is_coroutine {
-            return Err(Unsupported(
-                "an async generator (`yield` in an `async def`)",
-            ));
-        }
         let none = self.constant(Value::None);
         self.emit(Op::LoadConst(none));
         self.emit(Op::Return);

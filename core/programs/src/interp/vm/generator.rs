@@ -37,7 +37,22 @@ enum State {
 pub(crate) struct Generator {
     func: Arc<Function>,
     is_coroutine: bool,
+    /// An `async def` with `yield` in it: driven by `async for` (`__anext__`, each awaited).
+    is_async_generator: bool,
     state: Mutex<State>,
+}
+
+/// What an async generator's `yield` hands out, told apart from what its `await`s hand up to the
+/// task (futures): `__anext__` finishes with the value inside.
+pub(crate) struct AsyncYield(pub(crate) Value);
+
+impl Object for AsyncYield {
+    fn type_name(&self) -> &'static str {
+        "async_generator_wrapped_value"
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// What a resumed generator did.
@@ -52,7 +67,26 @@ impl Generator {
         Generator {
             func: func.clone(),
             is_coroutine: false,
+            is_async_generator: false,
             state: Mutex::new(State::Suspended(Box::new(frame))),
+        }
+    }
+
+    /// The async generator of a call of an `async def` with `yield` in it.
+    pub(super) fn async_generator(func: &Arc<Function>, frame: VmFrame) -> Self {
+        Generator {
+            func: func.clone(),
+            is_coroutine: false,
+            is_async_generator: true,
+            state: Mutex::new(State::Suspended(Box::new(frame))),
+        }
+    }
+
+    /// Whether it has run at all.
+    pub(crate) fn started(&self) -> bool {
+        match &*lock(&self.state) {
+            State::Suspended(frame) => frame.pc > 0,
+            State::Running | State::Finished => true,
         }
     }
 
@@ -61,6 +95,7 @@ impl Generator {
         Generator {
             func: func.clone(),
             is_coroutine: true,
+            is_async_generator: false,
             state: Mutex::new(State::Suspended(Box::new(frame))),
         }
     }
@@ -73,6 +108,8 @@ impl Generator {
     fn kind(&self) -> &'static str {
         if self.is_coroutine {
             "coroutine"
+        } else if self.is_async_generator {
+            "async_generator"
         } else {
             "generator"
         }
@@ -224,6 +261,9 @@ enum Dropped {
     Frame(VmFrame),
     /// A coroutine dropped before it ever ran (its name): CPython's RuntimeWarning.
     Unawaited(String),
+    /// An async generator's frame suspended in a `try` or `with`: its `aclose()` becomes a task
+    /// of the running loop, as CPython's loop finalizes async generators.
+    AsyncGenerator(Arc<Function>, VmFrame),
 }
 
 thread_local! {
@@ -249,8 +289,12 @@ impl Drop for Generator {
         );
         if let State::Suspended(frame) = state {
             if needs_closing(&frame) {
-                let _ =
-                    DROPPED.try_with(|dropped| dropped.borrow_mut().push(Dropped::Frame(*frame)));
+                let dropped = if self.is_async_generator {
+                    Dropped::AsyncGenerator(self.func.clone(), *frame)
+                } else {
+                    Dropped::Frame(*frame)
+                };
+                let _ = DROPPED.try_with(|d| d.borrow_mut().push(dropped));
             } else if self.is_coroutine && frame.pc == 0 {
                 warn_unawaited(self.func.qualname.clone());
             }
@@ -282,6 +326,15 @@ fn close_dropped_now(ctx: &Ctx) {
                 ));
                 continue;
             }
+            Dropped::AsyncGenerator(func, frame) => {
+                let generator = Value::object(Generator::async_generator(&func, frame));
+                if crate::interp::asyncio::finalize_async_generator(ctx, &generator) {
+                    continue;
+                }
+                // No loop runs: closed here, as a generator is.
+                let _ = generator.downcast::<Generator>().map(|g| g.close(ctx));
+                continue;
+            }
         };
         let exit = Flow::Raise(ctx.exception("GeneratorExit", Vec::new()), 0);
         let _ = super::run::machine_entry(ctx, || execute(ctx, &mut frame, Some(exit)));
@@ -311,6 +364,12 @@ impl Object for Generator {
         }
     }
     fn has_method(&self, name: &str) -> bool {
+        if self.is_async_generator {
+            return matches!(
+                name,
+                "__aiter__" | "__anext__" | "asend" | "athrow" | "aclose"
+            );
+        }
         match name {
             "send" | "throw" | "close" => true,
             "__next__" | "__iter__" => !self.is_coroutine,
@@ -319,6 +378,9 @@ impl Object for Generator {
         }
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        if self.is_async_generator {
+            return crate::interp::asyncio::async_generator_method(ctx, this, name, args);
+        }
         match (name, args.pos.as_slice()) {
             ("__iter__", []) | ("__await__", []) => Ok(this.clone()),
             ("__next__", []) => {
@@ -350,10 +412,9 @@ impl Object for Generator {
         }
     }
     fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
-        if self.is_coroutine {
-            return Some(Err(
-                ctx.error("TypeError", "'coroutine' object is not an iterator")
-            ));
+        if self.is_coroutine || self.is_async_generator {
+            let message = format!("'{}' object is not an iterator", self.kind());
+            return Some(Err(ctx.error("TypeError", message)));
         }
         self.next_item(ctx).transpose()
     }

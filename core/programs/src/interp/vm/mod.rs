@@ -21,5 +21,5 @@ pub(crate) use code::{Code, FunctionTemplate};
 pub(crate) use compile::lambda_template;
 pub(crate) use compile::{compile_module, def_template};
 pub(crate) use frame::make_function;
-pub(crate) use generator::{close_dropped, warn_unawaited, Generator, Resumed};
+pub(crate) use generator::{close_dropped, warn_unawaited, AsyncYield, Generator, Resumed};
 pub(crate) use run::{call_compiled, run_module, send_into};

@@ -9,7 +9,7 @@
 
 use super::code::{ArgSlot, Code, GlobalCache, Op};
 use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
-use super::generator::{close_dropped, Generator, Resumed};
+use super::generator::{close_dropped, AsyncYield, Generator, Resumed};
 use crate::ast::{BinOp, CmpOp};
 use crate::interp::{
     asyncio, builtins, collections, exceptions, Ctx, Flow, CALL_DEPTH, R, RECURSION_LIMIT,
@@ -870,6 +870,10 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::Yield => {
                 let v = pop(frame);
+                if code.is_coroutine {
+                    // An async generator's item, told apart from what its awaits hand up.
+                    return Ok(Exit::Yield(Value::object(AsyncYield(v))));
+                }
                 return Ok(Exit::Yield(v));
             }
             Op::GetYieldFromIter => {
@@ -1109,6 +1113,9 @@ pub(crate) fn call_compiled(
     args: Args,
 ) -> R<Value> {
     let mut frame = VmFrame::new(ctx, func, code, args)?;
+    if code.is_coroutine && code.is_generator {
+        return Ok(Value::object(Generator::async_generator(func, frame)));
+    }
     if code.is_coroutine {
         return Ok(Value::object(Generator::coroutine(func, frame)));
     }
