@@ -297,6 +297,17 @@ pub fn programs() -> Html {
         let fragment = link::fragment(view.id, &view.source, view.cursor.or(view.linked_cursor));
         use_effect_with(fragment, |fragment| runtime::set_location_hash(fragment));
     }
+    // The engine's host started a second after the page is drawn, so that a first run in the page
+    // finds its Web Workers loaded (their start-up is no part of a run's time, but the learner waits).
+    use_effect_with((), |_| {
+        // Natively (the tests) there is no host.
+        #[cfg(target_arch = "wasm32")]
+        let warm = gloo_timers::callback::Timeout::new(1_000, engine::warm_up);
+        move || {
+            #[cfg(target_arch = "wasm32")]
+            drop(warm);
+        }
+    });
     // The run under way; replacing it (or leaving the page) stops the old one.
     // With the generation its reports belong to (the poll below sees the view as it was first drawn).
     let current = use_mut_ref(|| None::<(u32, Launched)>);
@@ -574,12 +585,17 @@ pub fn programs() -> Html {
             <section class="about">
                 <p class="muted">{ lang.t("programs.intro") }</p>
                 { controls::place_note(lang, can) }
+                // Edited, the program is no longer the seed that the description and the lesson speak
+                // of: they say so (the checklist is still the run's own).
+                if let (true, Some(id)) = (edited, view.id) {
+                    <p class="notice" role="note" data-testid="seed-note">{ lang.f("programs.seed_note", &[("id", &id)]) }</p>
+                }
                 <p data-testid="program-description">{ match preset {
                     Some(preset) => lang.preset_description(preset),
                     None => lang.t("programs.own_description").into(),
                 } }</p>
                 if let Some(id) = view.id {
-                    <lesson::LessonPanel program={id} run={(view.status != Status::Idle).then(|| shown.clone())} />
+                    <lesson::LessonPanel program={id} edited={edited} run={(view.status != Status::Idle).then(|| shown.clone())} />
                 }
                 if let (ServerStatus::Serves { cluster }, true) = (&*server, mentions_processes) {
                     <ProcessPlace cluster={cluster.clone()} />
@@ -593,7 +609,16 @@ pub fn programs() -> Html {
             </div>
             <div class="run-column">
             <section>
-                <h3>{ lang.t("console.heading") }</h3>
+                // The exports beside the heading, not under the console: the timeline comes up higher.
+                <div class="section-head">
+                    <h3>{ lang.t("console.heading") }</h3>
+                    if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
+                        <p class="actions">
+                            <button class="small" data-testid="program-export-trace" title={lang.t("console.export_trace_title")} onclick={export_trace}>{ lang.t("console.export_trace") }</button>
+                            <button class="small" data-testid="program-export-console" onclick={export_console}>{ lang.t("console.export_console") }</button>
+                        </p>
+                    }
+                </div>
                 { status }
                 if view.status != Status::Idle {
                     <replay::Replay moments={(*moments).clone()} end_us={view.run.now_us} cursor={view.cursor}
@@ -604,12 +629,6 @@ pub fn programs() -> Html {
                     data-empty={lang.t(if view.cursor.is_some() || matches!(view.status, Status::Idle | Status::Running(_)) { "console.empty_yet" } else { "console.empty" })}>
                     { for console::blocks(console_shown).map(|b| html! { <span class="console-block">{ console::with_line_links(b, &go_to) }</span> }) }
                 </pre>
-                if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
-                    <p class="actions">
-                        <button class="small" data-testid="program-export-trace" onclick={export_trace}>{ lang.t("console.export_trace") }</button>
-                        <button class="small" data-testid="program-export-console" onclick={export_console}>{ lang.t("console.export_console") }</button>
-                    </p>
-                }
             </section>
             if view.status != Status::Idle {
                 <section>
