@@ -167,6 +167,18 @@ impl Reducible for View {
                 items,
                 at_ms,
             } if generation == v.generation => {
+                // A crash is timed on the page's clock from the launch, start-up included: the run's
+                // own time is the page's clock less the run's time 0.
+                let items = items
+                    .into_iter()
+                    .map(|item| match item {
+                        Incoming::Crashed { crash, elapsed_us } => Incoming::Crashed {
+                            crash,
+                            elapsed_us: crashed_at(elapsed_us, v.clock, at_ms),
+                        },
+                        item => item,
+                    })
+                    .collect();
                 let trace = v.trace.clone();
                 let ending =
                     runner::absorb(items, &mut v.console, Rc::make_mut(&mut v.run), |events| {
@@ -199,6 +211,15 @@ impl Reducible for View {
 fn started_by(clock: Option<f64>, at_ms: f64, now_us: u64) -> f64 {
     let bound = at_ms - now_us as f64 / 1e3;
     clock.map_or(bound, |c| c.min(bound))
+}
+
+/// When (µs of the run's time) a run the engine crashed under ended: `since_launch` on the page's clock
+/// from the launch (the Web Workers' start-up in it), or, once the run's time 0 is known on the page's
+/// clock (`clock`), the crash's hearing at `at_ms` in the run's time, if sooner.
+fn crashed_at(since_launch: u64, clock: Option<f64>, at_ms: f64) -> u64 {
+    clock.map_or(since_launch, |zero| {
+        since_launch.min(((at_ms - zero).max(0.0) * 1e3) as u64)
+    })
 }
 
 /// The run at the replay's cursor, in words (or that the views follow the run, without one).
@@ -651,7 +672,16 @@ pub fn programs() -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::started_by;
+    use super::{crashed_at, started_by};
+
+    #[test]
+    fn a_crash_ends_the_run_in_the_run_s_own_time() {
+        // Launched, 300 ms of start-up, the run's time 0 at 1300 ms on the page's clock; the crash
+        // heard at 1800 ms, 800 ms after the launch: 500 ms into the run.
+        assert_eq!(crashed_at(800_000, Some(1300.0), 1800.0), 500_000);
+        // Before any report there is no time 0 to count from.
+        assert_eq!(crashed_at(800_000, None, 1800.0), 800_000);
+    }
 
     #[test]
     fn a_run_started_no_later_than_its_earliest_report_allows() {
