@@ -89,6 +89,10 @@ async fn bad_requests_get_400_with_the_reason() {
             "line 1, column 5: '(' was never closed",
         ),
         (json!({ "id": "A4", "source": "print(1)\n" }), "not both"),
+        // Neither: the program is missing, not doubled.
+        (json!({}), "no program given: send \"id\""),
+        (json!({ "time_scale": 0.5 }), "no program given"),
+        (json!({ "id": null, "source": null }), "no program given"),
         (json!({ "id": "A4", "time_scale": 5 }), "time_scale"),
         (json!({ "id": "A4", "extra": 1 }), "unknown field"),
         (json!("A4"), "not a program request"),

@@ -835,7 +835,8 @@ test("keyboard: a task's bar reached with Tab says its future and times", async 
   const { page, errors } = await open();
   await page.getByTestId("program-select").selectOption("A4");
   await runInPage(page, "0.05");
-  const timeline = page.getByTestId("program-timeline").locator("..").locator("..");
+  // The timeline's whole view (its toolbar, its drawing's box, the lanes' names over it).
+  const timeline = page.locator(".timeline-wrap").filter({ has: page.getByTestId("program-timeline") });
   await timeline.getByRole("button", { name: "Fit" }).focus();
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");

@@ -1,10 +1,14 @@
 // The page a learner lives in (#27), continued: the run's timeline fits its box at any width (the lanes'
-// names and the axis's labels in view, nothing scrolled sideways), its time runs on while a program sleeps,
-// Ctrl+Enter runs from anywhere on the page, and counts read as English does (1 thread, the GIL taken once).
+// names and the axis's labels in view, nothing scrolled sideways; zoomed in and scrolled, each lane still
+// named), its time runs on while a program sleeps, a run has one duration (the Web Workers' start-up
+// not drawn as the program's time), Ctrl+Enter runs from anywhere on the page, counts read as English
+// does (1 thread, the GIL taken once), the layout holds at 1400×900, 1000×800 and 400×800, an edited
+// program's lesson says it speaks of the seed, a syntax error is titled as one, and no future is shown
+// received before it ended.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, openWithEditor, runToEnd, serverAndBrowser, setSource } from "./support.mjs";
+import { ARTIFACTS, openWithEditor, runToEnd, serverAndBrowser, setSource, sourceOf } from "./support.mjs";
 
 const the = serverAndBrowser();
 
@@ -23,13 +27,15 @@ const layout = (page) => page.getByTestId("program-timeline").evaluate((svg) => 
   };
   const left = box.getBoundingClientRect().left + box.clientLeft;
   return {
+    top: box.getBoundingClientRect().top + box.clientTop,
     drawing: svg.getBoundingClientRect().width,
     box: box.clientWidth,
     scrolls: box.scrollWidth - box.clientWidth,
     left,
     right: left + box.clientWidth,
     ticks: [...svg.querySelectorAll(".tick text")].map(rect),
-    names: [...svg.querySelectorAll(".lane-label")].map(rect),
+    // Drawn over the box, not in the drawing that scrolls.
+    names: [...box.parentElement.querySelectorAll('[data-testid="lane-names"] .lane-label')].map(rect),
     bars: [...svg.querySelectorAll('[data-testid="task-bar"]')].map(rect),
   };
 });
@@ -246,6 +252,196 @@ test("on a phone the futures are cards within the screen, and an empty console s
   await setSource(page, "x = 1\n");
   await runToEnd(page, "program-run-page");
   assert.equal((await looks()).says, '"Nothing printed."');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("zoomed in and scrolled sideways, every lane keeps its name in view, at 1400 px (names beside) and 400 px (above)", async () => {
+  for (const [width, height] of [[1400, 900], [400, 800]]) {
+    const { page, errors } = await open({ width, height });
+    await page.getByTestId("program-speed").selectOption("0.05");
+    await runToEnd(page, "program-run-page");
+    const fitted = await layout(page);
+    assert.equal(fitted.names.length, 4);
+    // Zoomed in 8×, and scrolled to the middle of the run.
+    for (let i = 0; i < 3; i++) await page.getByTestId("zoom-in").click();
+    await page.waitForFunction(() => {
+      const svg = document.querySelector('[data-testid="program-timeline"]');
+      return svg.getBoundingClientRect().width > 6 * svg.parentElement.clientWidth;
+    });
+    await page.getByTestId("program-timeline").evaluate((svg) => {
+      svg.parentElement.scrollLeft = svg.parentElement.scrollWidth * 0.45;
+    });
+    await page.waitForFunction(() => document.querySelector(".timeline-scroll").scrollLeft > 0);
+    const t = await layout(page);
+    const say = `${width} px: ${JSON.stringify({ names: t.names, left: t.left, right: t.right })}`;
+    assert.ok(t.scrolls > 0, `the zoomed drawing scrolls, ${say}`);
+    assert.ok(t.bars.some((bar) => bar.right < t.left || bar.left < t.left), `bars scrolled past the box's left edge, ${say}`);
+    assert.deepEqual(t.names.map((n) => n.text), fitted.names.map((n) => n.text));
+    for (const [i, name] of t.names.entries()) {
+      assert.ok(name.left >= t.left && name.right <= t.right, `the name ${name.text} in view, ${say}`);
+      const was = fitted.names[i];
+      assert.ok(Math.abs((name.left - t.left) - (was.left - fitted.left)) < 0.5 && Math.abs((name.top - t.top) - (was.top - fitted.top)) < 0.5,
+        `the name ${name.text} where it was before the zoom, ${say}`);
+    }
+    if (width === 1400) {
+      // Beside the lanes, the names' column hides what scrolls under it.
+      const ground = await page.locator(".lane-names-ground").evaluate((r) => r.getBoundingClientRect().right);
+      assert.ok(t.names.every((n) => n.right <= ground + 0.5), `the names on their ground, ${say}`);
+    }
+    await page.getByTestId("program-timeline").scrollIntoViewIfNeeded();
+    await page.locator(".timeline-wrap").screenshot({ path: join(ARTIFACTS, `timeline-zoomed-scrolled-${width}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("one run, one duration: the Web Workers' start-up is not drawn as the program's time", async () => {
+  // A fresh page: the engine's host starts by itself, before any run, so that the first run finds its
+  // Web Workers loaded (whatever start-up is left is not the program's time either).
+  const { page, errors } = await open({ width: 1400, height: 900 });
+  const deadline = Date.now() + 20_000;
+  while (page.workers().length === 0 && Date.now() < deadline) await page.waitForEvent("worker", { timeout: 20_000 }).catch(() => {});
+  assert.ok(page.workers().length > 0, "the engine's Web Workers started before any run");
+  await page.getByTestId("program-speed").selectOption("1");
+  await setSource(page, [
+    "import time",
+    "from concurrent.futures import ThreadPoolExecutor",
+    "t0 = time.perf_counter()",
+    "with ThreadPoolExecutor(2) as ex:",
+    "    list(ex.map(time.sleep, [0.2, 0.2]))",
+    "print(f'{time.perf_counter() - t0:.3f}')",
+    "",
+  ].join("\n"));
+  await runToEnd(page, "program-run-page");
+  const status = await page.getByTestId("program-status").textContent();
+  const finished = parseFloat(status.match(/^Finished in (\d+\.\d+) s\./)[1]);
+  const drawn = parseFloat(await page.getByTestId("timeline-summary").textContent());
+  const own = parseFloat(await page.getByTestId("program-console").textContent());
+  const say = JSON.stringify({ status, finished, drawn, own });
+  // The summary's length and the timeline's are one (but for their rounding).
+  assert.ok(Math.abs(drawn - finished) <= 0.006, say);
+  // The program's own clock measured nearly all of it: what is left is its imports and its end.
+  assert.ok(own >= 0.2 && own <= finished + 0.005 && finished - own <= 0.1, say);
+  // The timeline begins with the main thread; the start-up, if it was long enough to say, is said apart.
+  const mainStarts = await page.locator('[data-testid="program-timeline"] [data-thread="MainThread"] rect.life')
+    .getAttribute("x").then(Number);
+  assert.equal(mainStarts, 0, say);
+  const lines = status.trim().split("\n");
+  if (lines.length > 1) assert.match(lines[1], /^\(Before it: \d+\.\d\d s starting Web Workers, not counted\.\)$/, say);
+  await page.getByTestId("program-timeline").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "run-one-duration.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the layout: at 1400×900 the futures table fits its box, at 1000×800 the timeline is in view after a run, at 400 px nothing is wider than the screen", async () => {
+  for (const [width, height] of [[1400, 900], [1000, 800], [400, 800]]) {
+    const { page, errors } = await open({ width, height });
+    await page.getByTestId("program-speed").selectOption("0.05");
+    await runToEnd(page, "program-run-page");
+    await page.getByTestId("program-futures").waitFor();
+    const seen = await page.evaluate(() => {
+      const table = document.querySelector('[data-testid="program-futures"]');
+      const box = table.parentElement;
+      const timeline = document.querySelector('[data-testid="program-timeline"]').getBoundingClientRect();
+      return {
+        table: table.getBoundingClientRect().width,
+        box: box.clientWidth,
+        scrolls: box.scrollWidth - box.clientWidth,
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        scrollY: window.scrollY,
+        timelineTop: timeline.top,
+        lanes: [...document.querySelectorAll('[data-testid="program-timeline"] [data-testid="lane"] rect.life')]
+          .map((r) => r.getBoundingClientRect().bottom),
+      };
+    });
+    const say = `${width}×${height}: ${JSON.stringify(seen)}`;
+    assert.ok(seen.table <= seen.box + 0.5 && seen.scrolls <= 0, `the futures table within its box, ${say}`);
+    assert.ok(seen.page <= 0, `nothing wider than the window, ${say}`);
+    if (width === 1000) {
+      // Not scrolled: the run's timeline, its first lanes at least, is above the fold.
+      assert.equal(seen.scrollY, 0, say);
+      assert.ok(seen.lanes.filter((bottom) => bottom <= height).length >= 2, `two lanes in view, ${say}`);
+      await page.screenshot({ path: join(ARTIFACTS, "layout-1000x800.png") });
+    } else {
+      await page.getByTestId("program-futures").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, `layout-${width}x${height}-futures.png`) });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("an edited program's description and lesson say they speak of the seed as written, in English and Chinese", async () => {
+  const { page, errors } = await open({ width: 1400, height: 900 });
+  const note = page.getByTestId("seed-note");
+  const lessonNote = page.getByTestId("lesson-edited");
+  assert.equal(await note.count(), 0, "the seed as written: nothing to say");
+  assert.equal(await lessonNote.count(), 0);
+  const seed = await sourceOf(page);
+  await setSource(page, seed.replace("range(5)", "range(2)"));
+  await note.waitFor();
+  assert.match(await note.textContent(), /^You changed the code: the description and the lesson below are about seed A4 as written/);
+  assert.equal(await lessonNote.textContent(),
+    "This lesson is about seed A4 as written, not your edit of it. The checklist below is measured from your own run.");
+  // Run: the checklist is the edit's own run (two calls).
+  await page.getByTestId("program-speed").selectOption("0.05");
+  await runToEnd(page, "program-run-page");
+  assert.equal(await page.locator('[data-testid="future-row"]').count(), 2);
+  assert.ok(await page.getByTestId("lesson-checklist").isVisible());
+  await page.getByTestId("lesson").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "lesson-edited-en.png") });
+  await page.getByTestId("language").selectOption("zh-CN");
+  await page.getByTestId("seed-note").filter({ hasText: "你修改了代码" }).waitFor();
+  assert.match(await page.getByTestId("seed-note").textContent(), /原始的种子程序 A4/);
+  assert.match(await page.getByTestId("lesson-edited").textContent(), /^这一课讲的是原始的种子程序 A4/);
+  // Back to the seed: nothing more to say.
+  await page.getByTestId("program-reset").click();
+  await page.getByTestId("seed-note").waitFor({ state: "detached" });
+  assert.equal(await page.getByTestId("lesson-edited").count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a syntax error is titled as one; only what futurelab's Python does not have yet is titled so, in English and Chinese", async () => {
+  const { page, errors } = await open({ width: 1400, height: 900 });
+  const problem = page.getByTestId("program-problem");
+  const titled = async (source, kind) => {
+    await setSource(page, source);
+    await page.locator(`[data-testid="program-problem"][data-kind="${kind}"]`).waitFor();
+    return problem.textContent();
+  };
+  assert.match(await titled("def nap(n:\n    pass\n", "syntax-error"), /^Syntax error: line 1, column \d+: /);
+  assert.match(await titled("match 1:\n    case 1:\n        pass\n", "not-yet"), /^Not in futurelab's Python yet: line 1, column 1: .*not in futurelab's Python yet/);
+  assert.match(await titled("x = = 1\ny = = 2\n", "syntax-error"), /^Syntax errors \(2\):/);
+  assert.match(await titled("x = = 1\nmatch 1:\n    case 1:\n        pass\n", "both"), /^2 problems: syntax errors, and Python that futurelab's Python does not have yet:/);
+  await page.getByTestId("language").selectOption("zh-CN");
+  assert.match(await titled("def nap(n:\n    pass\n", "syntax-error"), /^语法错误：line 1, column \d+: /);
+  assert.match(await titled("match 1:\n    case 1:\n        pass\n", "not-yet"), /^futurelab 的 Python 暂不支持：/);
+  await page.locator(".source").screenshot({ path: join(ARTIFACTS, "problem-titles-zh.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("no future is shown received before it ended (the trace may record its receipt first)", async () => {
+  const { page, errors } = await open({ width: 1400, height: 900 });
+  await setSource(page, [
+    "from concurrent.futures import ThreadPoolExecutor, as_completed",
+    "with ThreadPoolExecutor(4) as ex:",
+    "    fs = [ex.submit(abs, -i) for i in range(80)]",
+    "    print(sum(f.result() for f in as_completed(fs)))",
+    "",
+  ].join("\n"));
+  await runToEnd(page, "program-run-page");
+  assert.equal((await page.getByTestId("program-console").textContent()).trim(), String((79 * 80) / 2));
+  const rows = await page.locator('[data-testid="future-row"]').evaluateAll((rows) => rows.map((r) => ({
+    ended: Number(r.cells[6].textContent),
+    received: Number(r.cells[7].textContent.match(/at (\d+) ms/)[1]),
+  })));
+  assert.equal(rows.length, 80);
+  const early = rows.filter((r) => r.received < r.ended);
+  assert.deepEqual(early, [], `received before ended: ${JSON.stringify(early)}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -105,8 +105,11 @@ fn program_of(request: &ProgramRequest) -> Result<(ProgramChoice, Option<f64>), 
             }
             Ok((ProgramChoice::Source(source.clone()), None))
         }
-        _ => Err(Box::new(bad(
+        (Some(_), Some(_)) => Err(Box::new(bad(
             "give either \"id\" (a program such as \"A4\") or \"source\", not both",
+        ))),
+        (None, None) => Err(Box::new(bad(
+            "no program given: send \"id\" (a program such as \"A4\") or \"source\" (a program's Python)",
         ))),
     }
 }

@@ -53,7 +53,7 @@ pub fn program_futures(props: &FuturesProps) -> Html {
                         <tr data-testid="future-row" data-state={f.state.word()} class={f.state.word()}>
                             <td class="row-number">{ i }</td><td class="mono call">{ f.name() }</td><td class="mono repr" data-testid="future-repr">{ f.repr() }</td>
                             <td data-label={worker}>{ f.worker.and_then(|w| run.lanes.get(w)).map(|l| l.name.clone()).unwrap_or_default() }</td>
-                            <td data-label={submitted}>{ ms(f.submitted_us) }</td><td data-label={started}>{ ms(f.started_us) }</td><td data-label={ended}>{ ms(f.ended_us) }</td>
+                            <td data-label={submitted}>{ ms(f.submitted_us) }</td><td data-label={started}>{ ms(f.started_us) }</td><td data-label={ended}>{ ms(f.shown_end_us()) }</td>
                             <td data-label={received}>{ f.received_as.map_or(String::from("–"), |n| lang.f("futures.received", &[("nth", &ordinal(lang, n + 1)), ("ms", &ms(f.received_us))])) }</td>
                         </tr>
                     }) }

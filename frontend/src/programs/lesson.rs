@@ -218,6 +218,10 @@ fn fact_name(fact: Fact) -> &'static str {
 #[derive(Properties, PartialEq)]
 pub struct LessonProps {
     pub program: &'static str,
+    /// The program's text is no longer the seed's: the lesson speaks of the seed as written, the
+    /// checklist of the learner's own run.
+    #[prop_or_default]
+    pub edited: bool,
     /// The run (as it stands at the moment shown), once there is one.
     pub run: Option<Rc<ProgramRun>>,
 }
@@ -234,6 +238,9 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
         <aside class="lesson notice" data-testid="lesson" data-lesson={lesson.key}>
             <h3>{ title }</h3>
             <p>{ body }</p>
+            if props.edited {
+                <p class="muted" data-testid="lesson-edited">{ lang.f("lesson.edited", &[("id", &props.program)]) }</p>
+            }
             if let Some(run) = &props.run {
                 <ul data-testid="lesson-checklist">
                     { for lesson.facts.iter().filter_map(|&fact| {

@@ -167,6 +167,18 @@ impl Reducible for View {
                 items,
                 at_ms,
             } if generation == v.generation => {
+                // A crash is timed on the page's clock from the launch, start-up included: the run's
+                // own time is the page's clock less the run's time 0.
+                let items = items
+                    .into_iter()
+                    .map(|item| match item {
+                        Incoming::Crashed { crash, elapsed_us } => Incoming::Crashed {
+                            crash,
+                            elapsed_us: crashed_at(elapsed_us, v.clock, at_ms),
+                        },
+                        item => item,
+                    })
+                    .collect();
                 let trace = v.trace.clone();
                 let ending =
                     runner::absorb(items, &mut v.console, Rc::make_mut(&mut v.run), |events| {
@@ -199,6 +211,15 @@ impl Reducible for View {
 fn started_by(clock: Option<f64>, at_ms: f64, now_us: u64) -> f64 {
     let bound = at_ms - now_us as f64 / 1e3;
     clock.map_or(bound, |c| c.min(bound))
+}
+
+/// When (µs of the run's time) a run the engine crashed under ended: `since_launch` on the page's clock
+/// from the launch (the Web Workers' start-up in it), or, once the run's time 0 is known on the page's
+/// clock (`clock`), the crash's hearing at `at_ms` in the run's time, if sooner.
+fn crashed_at(since_launch: u64, clock: Option<f64>, at_ms: f64) -> u64 {
+    clock.map_or(since_launch, |zero| {
+        since_launch.min(((at_ms - zero).max(0.0) * 1e3) as u64)
+    })
 }
 
 /// The run at the replay's cursor, in words (or that the views follow the run, without one).
@@ -297,6 +318,17 @@ pub fn programs() -> Html {
         let fragment = link::fragment(view.id, &view.source, view.cursor.or(view.linked_cursor));
         use_effect_with(fragment, |fragment| runtime::set_location_hash(fragment));
     }
+    // The engine's host started a second after the page is drawn, so that a first run in the page
+    // finds its Web Workers loaded (their start-up is no part of a run's time, but the learner waits).
+    use_effect_with((), |_| {
+        // Natively (the tests) there is no host.
+        #[cfg(target_arch = "wasm32")]
+        let warm = gloo_timers::callback::Timeout::new(1_000, engine::warm_up);
+        move || {
+            #[cfg(target_arch = "wasm32")]
+            drop(warm);
+        }
+    });
     // The run under way; replacing it (or leaving the page) stops the old one.
     // With the generation its reports belong to (the poll below sees the view as it was first drawn).
     let current = use_mut_ref(|| None::<(u32, Launched)>);
@@ -574,12 +606,17 @@ pub fn programs() -> Html {
             <section class="about">
                 <p class="muted">{ lang.t("programs.intro") }</p>
                 { controls::place_note(lang, can) }
+                // Edited, the program is no longer the seed that the description and the lesson speak
+                // of: they say so (the checklist is still the run's own).
+                if let (true, Some(id)) = (edited, view.id) {
+                    <p class="notice" role="note" data-testid="seed-note">{ lang.f("programs.seed_note", &[("id", &id)]) }</p>
+                }
                 <p data-testid="program-description">{ match preset {
                     Some(preset) => lang.preset_description(preset),
                     None => lang.t("programs.own_description").into(),
                 } }</p>
                 if let Some(id) = view.id {
-                    <lesson::LessonPanel program={id} run={(view.status != Status::Idle).then(|| shown.clone())} />
+                    <lesson::LessonPanel program={id} edited={edited} run={(view.status != Status::Idle).then(|| shown.clone())} />
                 }
                 if let (ServerStatus::Serves { cluster }, true) = (&*server, mentions_processes) {
                     <ProcessPlace cluster={cluster.clone()} />
@@ -593,7 +630,16 @@ pub fn programs() -> Html {
             </div>
             <div class="run-column">
             <section>
-                <h3>{ lang.t("console.heading") }</h3>
+                // The exports beside the heading, not under the console: the timeline comes up higher.
+                <div class="section-head">
+                    <h3>{ lang.t("console.heading") }</h3>
+                    if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
+                        <p class="actions">
+                            <button class="small" data-testid="program-export-trace" title={lang.t("console.export_trace_title")} onclick={export_trace}>{ lang.t("console.export_trace") }</button>
+                            <button class="small" data-testid="program-export-console" onclick={export_console}>{ lang.t("console.export_console") }</button>
+                        </p>
+                    }
+                </div>
                 { status }
                 if view.status != Status::Idle {
                     <replay::Replay moments={(*moments).clone()} end_us={view.run.now_us} cursor={view.cursor}
@@ -604,12 +650,6 @@ pub fn programs() -> Html {
                     data-empty={lang.t(if view.cursor.is_some() || matches!(view.status, Status::Idle | Status::Running(_)) { "console.empty_yet" } else { "console.empty" })}>
                     { for console::blocks(console_shown).map(|b| html! { <span class="console-block">{ console::with_line_links(b, &go_to) }</span> }) }
                 </pre>
-                if matches!(view.status, Status::Ended(_) | Status::StoppedHere(_)) {
-                    <p class="actions">
-                        <button class="small" data-testid="program-export-trace" onclick={export_trace}>{ lang.t("console.export_trace") }</button>
-                        <button class="small" data-testid="program-export-console" onclick={export_console}>{ lang.t("console.export_console") }</button>
-                    </p>
-                }
             </section>
             if view.status != Status::Idle {
                 <section>
@@ -632,7 +672,16 @@ pub fn programs() -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::started_by;
+    use super::{crashed_at, started_by};
+
+    #[test]
+    fn a_crash_ends_the_run_in_the_run_s_own_time() {
+        // Launched, 300 ms of start-up, the run's time 0 at 1300 ms on the page's clock; the crash
+        // heard at 1800 ms, 800 ms after the launch: 500 ms into the run.
+        assert_eq!(crashed_at(800_000, Some(1300.0), 1800.0), 500_000);
+        // Before any report there is no time 0 to count from.
+        assert_eq!(crashed_at(800_000, None, 1800.0), 800_000);
+    }
 
     #[test]
     fn a_run_started_no_later_than_its_earliest_report_allows() {

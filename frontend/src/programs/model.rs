@@ -124,6 +124,17 @@ impl FutureRow {
             .unwrap_or_else(|| format!("future #{}", self.id))
     }
 
+    /// When it ended, as the page shows it: never after the program received it. The trace can say
+    /// otherwise by a few microseconds: the worker that finishes a future wakes the threads waiting
+    /// for it before it records the end (futurelab's `Future::finish`), so a woken thread may record
+    /// its receipt first. A future received had ended by then, so its end is shown no later.
+    pub fn shown_end_us(&self) -> Option<u64> {
+        match (self.ended_us, self.received_us) {
+            (Some(ended), Some(received)) => Some(ended.min(received)),
+            (ended, _) => ended,
+        }
+    }
+
     /// What follows `state=` in its repr at this point of the run: `running`, `finished returned int`.
     /// Python's words, never translated.
     pub fn state_words(&self) -> String {
@@ -684,6 +695,47 @@ pub(crate) mod tests {
         }
         // Before its submit, there is no row to name.
         assert!(replayer.at(&events, 5).futures.is_empty());
+    }
+
+    #[test]
+    fn a_future_is_never_shown_ended_after_it_was_received() {
+        // The worker wakes the waiting main thread before it records the end: the receipt (at 100)
+        // comes before the end (at 104) in the trace.
+        let event = |t_us, thread: &str, kind| TraceEvent {
+            t_us,
+            future: Some(1),
+            thread: thread.into(),
+            kind,
+        };
+        let op = WaitOp::Result;
+        let events = [
+            event(10, "MainThread", EventKind::Submitted),
+            event(20, "ThreadPoolExecutor-0_0", EventKind::Started),
+            event(30, "MainThread", EventKind::WaitBegan { op }),
+            event(
+                100,
+                "MainThread",
+                EventKind::WaitEnded {
+                    op,
+                    position: Some(0),
+                },
+            ),
+            event(104, "ThreadPoolExecutor-0_0", EventKind::Returned),
+        ];
+        let mut run = ProgramRun::default();
+        run.apply_all(events.clone());
+        let row = &run.futures[0];
+        assert_eq!((row.ended_us, row.received_us), (Some(104), Some(100)));
+        assert_eq!(row.shown_end_us(), Some(100));
+        // Received before its end is in the trace: not shown ended yet.
+        assert_eq!(
+            ProgramRun::replayed(&events, 102).futures[0].shown_end_us(),
+            None
+        );
+        // In order, the trace's end stands.
+        let mut in_order = ProgramRun::default();
+        in_order.apply_all([events[0].clone(), events[1].clone(), events[4].clone()]);
+        assert_eq!(in_order.futures[0].shown_end_us(), Some(104));
     }
 
     #[test]

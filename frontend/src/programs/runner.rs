@@ -10,7 +10,7 @@ use futurelab::{Trace, TraceEvent};
 use futurelab_programs::{run, Program, RunOptions, RunReport, StopHandle};
 use futurelab_protocol::{DoneReport, ProgramChoice, ProgramRequest, RunEvent};
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// What a run reported, in order. A run on the server reports the run protocol's events
@@ -176,6 +176,7 @@ pub fn absorb(
                         ..DoneReport::default()
                     },
                     crash: Some(crash),
+                    startup_us: 0,
                 }));
             }
         }
@@ -287,12 +288,21 @@ pub struct Summary {
     pub done: DoneReport,
     /// The engine stopped in the page under the run: why. The run ended there.
     pub crash: Option<Crash>,
+    /// A run in the page: how long (µs) the page took to start the run's Web Workers before its main
+    /// thread began. The run's time (its timeline, its length) starts after it: it is not the
+    /// program's time, and a learner's program never sees it.
+    #[serde(default)]
+    pub startup_us: u64,
 }
 
 impl From<DoneReport> for Summary {
     /// How a run ended, as its `done` event said.
     fn from(done: DoneReport) -> Summary {
-        Summary { done, crash: None }
+        Summary {
+            done,
+            crash: None,
+            startup_us: 0,
+        }
     }
 }
 
@@ -351,6 +361,14 @@ impl Summary {
                 usize::try_from(done.trace_dropped).unwrap_or(usize::MAX),
             ));
         }
+        // Said only when it was long enough to notice (the page's first run, workers not yet loaded).
+        if self.startup_us >= STARTUP_SAID_US {
+            text.push('\n');
+            text.push_str(&lang.f(
+                "summary.startup",
+                &[("seconds", &format!("{:.2}", self.startup_us as f64 / 1e6))],
+            ));
+        }
         for error in &done.background_errors {
             text.push_str("\n\n");
             text.push_str(error);
@@ -358,6 +376,9 @@ impl Summary {
         text
     }
 }
+
+/// The shortest start-up of a run's Web Workers that its summary mentions (µs).
+const STARTUP_SAID_US: u64 = 20_000;
 
 /// How a run goes, wherever it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -500,11 +521,18 @@ pub fn run_here(
             put(inbox, item);
         }
     };
+    // The run's time 0 is when its main thread begins (its first event), on the trace's clock: before
+    // that the page starts the run's Web Workers (in the browser 0.3 s the first time), which is not
+    // the program's time. Every time the run reports is counted from there, so its timeline, its
+    // prints and its length agree with the program's own clock; the start-up is told apart.
+    let zero = Arc::new(OnceLock::<u64>::new());
     let trace = {
-        let (batch, traced) = (batch.clone(), traced.clone());
+        let (batch, traced, zero) = (batch.clone(), traced.clone(), zero.clone());
         Trace::with_listener(move |event| {
             let mut waiting = batch.lock().unwrap_or_else(|p| p.into_inner());
-            waiting.push(event.clone());
+            let mut event = event.clone();
+            event.t_us = event.t_us.saturating_sub(*zero.get_or_init(|| event.t_us));
+            waiting.push(event);
             if waiting.len() >= 256 {
                 put(&traced, Incoming::Trace(std::mem::take(&mut *waiting)));
             }
@@ -512,13 +540,19 @@ pub fn run_here(
         .limited(PAGE_TRACE_EVENTS)
     };
     let origin = trace.origin();
+    // The run's time now: µs since its time 0 (which the first to ask sets, if no event has).
+    let run_time = move |zero: &OnceLock<u64>| {
+        let now = origin.elapsed().as_micros() as u64;
+        now.saturating_sub(*zero.get_or_init(|| now))
+    };
     let print_after_batch = put_after_batch.clone();
+    let print_zero = zero.clone();
     let mut options = RunOptions::new(Arc::new(move |_thread: &str, text: &str| {
         print_after_batch(
             &prints,
             Incoming::Print {
                 text: text.to_string(),
-                t_us: origin.elapsed().as_micros() as u64,
+                t_us: run_time(&print_zero),
             },
         );
     }));
@@ -533,21 +567,27 @@ pub fn run_here(
     options.server = request.server.clone();
     futurelab::spawn_thread("futurelab run", move || {
         let report: RunReport = run(&program, options);
+        // From the run's time 0 (not from when `run` began, before its main thread's worker started).
+        let elapsed_us = run_time(&zero);
+        let startup_us = zero.get().copied().unwrap_or_default();
         put_after_batch(
             &ended,
             Incoming::Ended {
-                summary: Summary::from(DoneReport {
-                    elapsed_ms: report.elapsed.as_millis() as u64,
-                    error: report.error.clone(),
-                    stopped: report.stopped.clone(),
-                    time_limit_s: report.time_limit_reached.map(|l| l.as_secs_f64()),
-                    output_limit_bytes: report.output_limit_reached.map(|l| l as u64),
-                    // The page's runs are held by their engine host's memory: a crash, not a limit.
-                    memory_limit_bytes: None,
-                    background_errors: report.background_errors.clone(),
-                    trace_dropped: trace.dropped(),
-                }),
-                elapsed_us: report.elapsed.as_micros() as u64,
+                summary: Summary {
+                    startup_us,
+                    ..Summary::from(DoneReport {
+                        elapsed_ms: elapsed_us / 1000,
+                        error: report.error.clone(),
+                        stopped: report.stopped.clone(),
+                        time_limit_s: report.time_limit_reached.map(|l| l.as_secs_f64()),
+                        output_limit_bytes: report.output_limit_reached.map(|l| l as u64),
+                        // The page's runs are held by their engine host's memory: a crash, not a limit.
+                        memory_limit_bytes: None,
+                        background_errors: report.background_errors.clone(),
+                        trace_dropped: trace.dropped(),
+                    })
+                },
+                elapsed_us,
             },
         );
     })?;
@@ -743,6 +783,69 @@ mod tests {
         assert!(words.starts_with("Finished in"), "{words}");
     }
 
+    /// A run in the page counts its time from its main thread's start: its first event is at 0, every
+    /// event and print falls within its length, and its length is the one its summary says. The Web
+    /// Workers' start-up before it is told apart, said only when it is long enough to notice.
+    #[test]
+    fn a_run_s_time_starts_with_its_main_thread_and_its_start_up_is_told_apart() {
+        let (got, summary) = run_to_end(
+            "import time\nfrom concurrent.futures import ThreadPoolExecutor\n\
+             t0 = time.perf_counter()\n\
+             with ThreadPoolExecutor(2) as ex:\n    list(ex.map(time.sleep, [0.05, 0.05]))\n\
+             print(f'{time.perf_counter() - t0:.6f}')\n",
+            PAGE_TIME_LIMIT,
+        );
+        let events: Vec<&TraceEvent> = got
+            .iter()
+            .filter_map(|i| match i {
+                Incoming::Trace(batch) => Some(batch.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(events[0].t_us, 0, "{:?}", events[0]);
+        assert_eq!(events[0].thread, "MainThread");
+        assert_eq!(events[0].kind, futurelab::EventKind::ThreadStarted);
+        let Some(Incoming::Ended { elapsed_us, .. }) = got.last() else {
+            panic!("{got:?}");
+        };
+        assert!(events.iter().all(|e| e.t_us <= *elapsed_us));
+        assert!(got
+            .iter()
+            .all(|i| !matches!(i, Incoming::Print { t_us, .. } if t_us > elapsed_us)));
+        assert_eq!(summary.done.elapsed_ms, elapsed_us / 1000);
+        // The program's own clock measured its 0.05 s sleeps within the run's length.
+        let own = got
+            .iter()
+            .find_map(|i| match i {
+                Incoming::Print { text, .. } => text.trim().parse::<f64>().ok(),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{got:?}"));
+        assert!(
+            own >= 0.05 && own * 1e6 <= *elapsed_us as f64,
+            "{own} s within {elapsed_us} µs"
+        );
+        // Said in both languages once it is long enough to notice, on a line of its own.
+        let slow = Summary {
+            startup_us: 310_000,
+            ..Summary::from(DoneReport {
+                elapsed_ms: 90,
+                ..DoneReport::default()
+            })
+        };
+        assert_says(
+            &slow,
+            "Finished in 0.09 s.\n(Before it: 0.31 s starting Web Workers, not counted.)",
+            "（此前启动 Web Worker 用了 0.31 秒，不计入。）",
+        );
+        let quick = Summary {
+            startup_us: 2_000,
+            ..slow.clone()
+        };
+        assert_eq!(quick.words(Lang::En), "Finished in 0.09 s.");
+    }
+
     /// What the engine's host reports crosses to the page as JSON: every report reads back as it was.
     #[test]
     fn a_run_s_reports_read_back_from_json_as_they_were() {
@@ -802,6 +905,7 @@ mod tests {
                 ..DoneReport::default()
             },
             crash: Some(oom),
+            startup_us: 0,
         };
         assert_says(
             &summary,

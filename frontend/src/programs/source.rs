@@ -57,6 +57,7 @@ pub fn source(props: &SourceProps) -> Html {
     };
     let problems: Vec<String> = props.problems.iter().map(ToString::to_string).collect();
     let problem = problems.first();
+    let kinds = ProblemKinds::of(&props.problems);
     html! {
         <div class="source">
             <div class="tabs" role="tablist">
@@ -77,10 +78,11 @@ pub fn source(props: &SourceProps) -> Html {
                 <outline::OutlineEditor source={props.source.clone()} problems={props.problems.clone()}
                     on_change={props.on_edit.clone()} disabled={props.running} />
             </div>
-            <p id="program-problem" class={if problem.is_some() { "problem" } else { "muted" }} data-testid="program-problem" aria-live="polite">
+            <p id="program-problem" class={if problem.is_some() { "problem" } else { "muted" }} data-testid="program-problem" aria-live="polite"
+                data-kind={kinds.name()}>
                 { match (problem, props.edited) {
-                    (Some(_), _) if problems.len() > 1 => lang.f("programs.problems", &[("count", &problems.len())]),
-                    (Some(p), _) => lang.f("programs.problem", &[("problem", p)]),
+                    (Some(_), _) if problems.len() > 1 => lang.f(kinds.title_many(), &[("count", &problems.len())]),
+                    (Some(p), _) => lang.f(kinds.title_one(), &[("problem", p)]),
                     (None, true) => lang.t("programs.edited").into(),
                     (None, false) if props.id.is_none() => lang.t("programs.own").into(),
                     (None, false) => lang.t("programs.as_written").into(),
@@ -97,5 +99,109 @@ pub fn source(props: &SourceProps) -> Html {
                 </ul>
             }
         </div>
+    }
+}
+
+/// Whether a problem the engine's parser found is Python's own syntax error (CPython refuses the
+/// program too, in the same words) or Python the engine does not run yet (CPython would run it). The
+/// parser gives both as a `SyntaxError`; its refusals say so in their words ("… not in futurelab's
+/// Python yet"), and an expression nested past the engine's 200 levels is its limit, not Python's.
+pub(crate) fn not_in_futurelab_yet(problem: &SyntaxError) -> bool {
+    let message = problem.message.as_str();
+    message.contains("not in futurelab's Python") || message.starts_with("an expression more than")
+}
+
+/// What the problems found are, together: the title they get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProblemKinds {
+    None,
+    /// Python's syntax errors only.
+    Syntax,
+    /// Python the engine does not run yet, only.
+    NotYet,
+    /// Some of each.
+    Both,
+}
+
+impl ProblemKinds {
+    fn of(problems: &[SyntaxError]) -> ProblemKinds {
+        let not_yet = problems.iter().filter(|p| not_in_futurelab_yet(p)).count();
+        match (problems.len(), not_yet) {
+            (0, _) => ProblemKinds::None,
+            (_, 0) => ProblemKinds::Syntax,
+            (all, n) if n == all => ProblemKinds::NotYet,
+            _ => ProblemKinds::Both,
+        }
+    }
+
+    /// The message key of the title of one problem of this kind (`{problem}`).
+    fn title_one(self) -> &'static str {
+        match self {
+            ProblemKinds::NotYet => "programs.problem",
+            _ => "programs.syntax_error",
+        }
+    }
+
+    /// The message key of the title of several problems of these kinds (`{count}`).
+    fn title_many(self) -> &'static str {
+        match self {
+            ProblemKinds::NotYet => "programs.problems",
+            ProblemKinds::Both => "programs.problems_mixed",
+            _ => "programs.syntax_errors",
+        }
+    }
+
+    /// As the page's `data-kind` names it.
+    fn name(self) -> Option<&'static str> {
+        match self {
+            ProblemKinds::None => None,
+            ProblemKinds::Syntax => Some("syntax-error"),
+            ProblemKinds::NotYet => Some("not-yet"),
+            ProblemKinds::Both => Some("both"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// The title a program's problems get, in English.
+    fn title(source: &str) -> String {
+        let problems = futurelab_programs::check_program(source);
+        let kinds = ProblemKinds::of(&problems);
+        match &problems[..] {
+            [] => String::new(),
+            [one] => Lang::En.f(kinds.title_one(), &[("problem", &one.to_string())]),
+            many => Lang::En.f(kinds.title_many(), &[("count", &many.len())]),
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_is_titled_as_one_and_only_a_refusal_as_not_in_futurelab_s_python() {
+        assert_eq!(
+            title("def nap(n:\n    pass\n"),
+            "Syntax error: line 1, column 11: invalid syntax"
+        );
+        assert_eq!(
+            title("x = = 1\n"),
+            "Syntax error: line 1, column 5: invalid syntax"
+        );
+        let refused = title("match 1:\n    case 1:\n        pass\n");
+        assert!(
+            refused.starts_with("Not in futurelab's Python yet: line 1, column 1: "),
+            "{refused}"
+        );
+        assert_eq!(title("x = = 1\ny = = 2\n"), "Syntax errors (2):");
+        assert!(title("x = = 1\nmatch 1:\n    case 1:\n        pass\n").starts_with("2 problems: "));
+        // The engine's own depth limit is the engine's, not Python's.
+        let deep = format!("x = a{}\n", ".b".repeat(300));
+        assert!(
+            title(&deep).starts_with("Not in futurelab's Python yet: "),
+            "{}",
+            title(&deep)
+        );
+        assert_eq!(title("print(1)\n"), "");
     }
 }

@@ -8,8 +8,10 @@
 //! the submitting thread) → started → ended (on its worker) → received (where the program got it).
 //!
 //! The drawing is as wide as its box (a `ResizeObserver` tells the width as it changes): the lanes'
-//! names at their left, or above each lane where the box is too narrow for both. While a run is live
-//! its time runs on between the events it reports, so a sleeping program's bars grow.
+//! names at their left, or above each lane where the box is too narrow for both. The names are drawn
+//! over the box, not in the drawing that scrolls: zoomed in and scrolled sideways, each lane is still
+//! named. While a run is live its time runs on between the events it reports, so a sleeping program's
+//! bars grow.
 
 use super::model::{FutureState, LaneKind, ProgramRun};
 use crate::i18n::{use_lang, Lang};
@@ -157,7 +159,7 @@ fn details(lang: Lang, run: &ProgramRun, row: usize) -> Option<String> {
             ("repr", &f.repr()),
             ("submitted", &at(f.submitted_us)),
             ("started", &at(f.started_us)),
-            ("ended", &at(f.ended_us)),
+            ("ended", &at(f.shown_end_us())),
             ("worker", &worker),
         ],
     ))
@@ -243,6 +245,13 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
         let (x, y) = layout.name_at(i);
         html! { <text x={format!("{x:.1}")} y={format!("{y:.1}")} class="lane-label">{ name }</text> }
     });
+    // The names' column: beside the lanes, the room left of the axis (what scrolls under it is
+    // hidden); above them, as wide as the widest name (each drawn over a halo of the card's colour).
+    let names_w = if layout.names_above {
+        (layout.left + *widest + 4.0).min(fit_w)
+    } else {
+        layout.left
+    };
     let set_zoom = |z: u32| {
         let zoom = zoom.clone();
         Callback::from(move |_| zoom.set(z))
@@ -276,7 +285,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
         let steps = [
             point(f.submitted_us, f.submitted_lane),
             point(f.started_us, f.worker),
-            point(f.ended_us, f.worker),
+            point(f.shown_end_us(), f.worker),
             point(f.received_us, f.received_lane),
         ];
         let known: Vec<(f64, f64)> = steps.into_iter().flatten().collect();
@@ -300,6 +309,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                 <button onclick={set_zoom(1)}>{ lang.t("timeline.fit") }</button>
                 <span class="muted" data-testid="timeline-summary">{ summary(lang, now, run) }</span>
             </div>
+            <div class="timeline-frame">
             <div class="timeline-scroll" ref={boxed}>
                 <svg data-testid="program-timeline" onfocusin={on_focus} onmouseover={on_hover} width={format!("{width}")} height={format!("{height}")}
                     viewBox={format!("0 0 {width} {height}")} role="group" aria-label={lang.t("timeline.label")}>
@@ -324,7 +334,6 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                             <path d="M 0 0 L 10 5 L 0 10 z" class="flow-head" />
                         </marker>
                     </defs>
-                    { for labels }
                     <g transform={group}><LaneBars run={run.clone()} scale={scale} now={now} layout={layout} /></g>
                     { flow.unwrap_or_default() }
                 </svg>
@@ -338,6 +347,15 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                     <div class="timeline-cursor" data-testid="timeline-cursor" aria-hidden="true"
                         style={format!("transform: translateX({:.1}px); height: {:.0}px", layout.left + t as f64 / 1e3 * scale, height - 12.0)} />
                 }
+            </div>
+                // The lanes' names, over the box's left edge: they stay where they are as it scrolls.
+                <svg class={classes!("lane-names", layout.names_above.then_some("above"))} data-testid="lane-names"
+                    width={format!("{names_w:.1}")} height={format!("{height}")} viewBox={format!("0 0 {names_w:.1} {height}")}>
+                    if !layout.names_above {
+                        <rect class="lane-names-ground" x="0" y="12" width={format!("{names_w:.1}")} height={format!("{}", height - 12.0)} />
+                    }
+                    { for labels }
+                </svg>
             </div>
             <p class="timeline-details" data-testid="timeline-details" aria-live="polite">{ said }</p>
             <p class="legend">
@@ -435,8 +453,8 @@ fn lane_bars(props: &LaneBarsProps) -> Html {
         });
         let tasks = run.ran_on(i).filter_map(|(row, f)| {
             let start = f.started_us?;
-            let end = f.ended_us.unwrap_or(now).max(start);
-            let end_words = f.ended_us.map_or(lang.t("timeline.still_running").into(), |e| {
+            let end = f.shown_end_us().unwrap_or(now).max(start);
+            let end_words = f.shown_end_us().map_or(lang.t("timeline.still_running").into(), |e| {
                 lang.f("timeline.ended", &[("at", &seconds(e))])
             });
             let tip = lang.f(
