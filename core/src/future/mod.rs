@@ -255,11 +255,15 @@ impl<T: Send + 'static> Future<T> {
         };
         let completion = {
             let mut cell = self.cell();
-            cell.finish(outcome).map(tell_waiters)
+            // Recorded before the waiters are told, under the lock that finishes the future: a
+            // waiter it wakes records its receipt after this, never before.
+            cell.finish(outcome).map(|completion| {
+                self.record(event);
+                tell_waiters(completion)
+            })
         };
         match completion {
             Ok(completion) => {
-                self.record(event);
                 self.complete_counting(completion, idle);
                 Ok(())
             }

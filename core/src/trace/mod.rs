@@ -11,7 +11,7 @@
 //! Ordering guarantee: events are stored in the order they were recorded, and an event's timestamp is
 //! read under the same lock that appends it, so timestamps never decrease along the list. For one
 //! future, `submitted` comes before `started`, which comes before `returned`/`raised`, which comes
-//! before its `callback_ran` events.
+//! before its `callback_ran` events and before any `wait_ended` that hands it to a waiter.
 
 mod chrome;
 

@@ -202,3 +202,42 @@ fn chrome_json_draws_each_futures_life_as_a_flow_and_each_wait_for_the_gil() {
         && e["ts"] == 2
         && e["dur"] == 1));
 }
+
+#[test]
+fn a_future_is_recorded_done_before_any_waiter_records_getting_it() {
+    // The finishing worker told as_completed's waiter under the future's lock and recorded
+    // `Returned` after letting it go, so the waiter's `WaitEnded` could come first.
+    let trace = Trace::new();
+    let ex = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .trace(&trace)
+        .build()
+        .unwrap();
+    for _ in 0..50 {
+        let fs: Vec<_> = (0..4).map(|i| ex.submit(move || i).unwrap()).collect();
+        for f in crate::as_completed(&fs, None) {
+            f.unwrap();
+        }
+    }
+    ex.shutdown(true, false);
+    let events = trace.events();
+    let mut done = std::collections::HashSet::new();
+    for e in &events {
+        match (&e.kind, e.future) {
+            (EventKind::Returned, Some(id)) => {
+                done.insert(id);
+            }
+            (
+                EventKind::WaitEnded {
+                    position: Some(_), ..
+                },
+                Some(id),
+            ) => assert!(
+                done.contains(&id),
+                "future {id} got before it was done: {e:?}"
+            ),
+            _ => {}
+        }
+    }
+    assert_eq!(done.len(), 200);
+}
