@@ -56,6 +56,7 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
         "BaseException",
         "asyncio.exceptions",
     ),
+    ("BrokenBarrierError", "RuntimeError", "threading"),
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),

@@ -701,6 +701,7 @@ impl ProcessPool {
             inner: bridge,
             gate: Some(self.callbacks.clone()),
             traced_as,
+            extra: Default::default(),
         });
         lock(&self.submitted).push(future.clone());
         Ok(future)
