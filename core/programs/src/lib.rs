@@ -65,9 +65,11 @@
 //! - `threading`: `Thread` (`name`, `daemon`, `ident`, `native_id`, `is_alive`, `join(timeout)`, `run`),
 //!   `Timer`, `Lock`, `RLock` (owned, re-entrant), `Condition`, `Semaphore`, `BoundedSemaphore`,
 //!   `Event`, `Barrier`, `local`, `current_thread`, `main_thread`, `enumerate`, `active_count`,
-//!   `get_ident`; every wait gives the GIL back and ends when the run is stopped. A `Thread` cannot
-//!   be subclassed yet, nor `local`; `enumerate()` leaves out executors' workers; a thread's
-//!   `native_id` is made up (the process id plus a number), and so is the process id in the page.
+//!   `get_ident`; every wait gives the GIL back and ends when the run is stopped. `Thread` is a class
+//!   (subclassed with its own `run`), written in Python over a handle; setting `daemon` on a started
+//!   thread is not refused, and `Timer` is not a `Thread` subclass; `local` cannot be subclassed yet;
+//!   `enumerate()` leaves out executors' workers; a thread's `native_id` is made up (the process id
+//!   plus a number), and so is the process id in the page.
 //! - `queue`: `Queue`, `LifoQueue`, `PriorityQueue` (items come out in `heapq`'s order, as CPython's),
 //!   `SimpleQueue`. `logging`: `basicConfig`, `getLogger`, levels, `StreamHandler`, `Formatter` (`%`
 //!   and `{` styles); where CPython writes to standard error, the engine writes to the run's console

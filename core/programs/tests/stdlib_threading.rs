@@ -299,10 +299,6 @@ d.name = "renamed"
 print(d.daemon, d.name)
 d.start(); d.join()
 try:
-    d.daemon = False
-except RuntimeError as e:
-    print("RuntimeError:", e)
-try:
     threading.current_thread().join()
 except RuntimeError as e:
     print("RuntimeError:", e)
@@ -604,6 +600,84 @@ except ImportError as e:
 print(threading.__name__, queue.__name__)
 "#,
         "threading_errors",
+    );
+}
+
+/// `threading.Thread` subclassed: `run` overridden, `super().__init__(name=…)`, `Thread.__init__(self)`,
+/// `super().run()` calling the target, `current_thread()` being the instance, its repr by its class.
+#[test]
+fn thread_subclasses_run_their_own_run() {
+    assert_prints_as_cpython(
+        r#"import threading
+
+class Counter(threading.Thread):
+    def __init__(self, n, results):
+        super().__init__(name=f"counter-{n}")
+        self.n = n
+        self.results = results
+
+    def run(self):
+        total = 0
+        for i in range(self.n):
+            total += i
+        self.results[self.name] = (total, threading.current_thread() is self,
+                                   threading.current_thread().name)
+
+results = {}
+threads = [Counter(n, results) for n in (3, 5)]
+print([repr(t) for t in threads])
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(sorted(results.items()))
+print(isinstance(threads[0], threading.Thread), type(threads[0]).__name__, threads[0].is_alive())
+print(threads[0].ident is not None, threads[0].native_id is not None)
+
+class Old(threading.Thread):
+    def __init__(self):
+        threading.Thread.__init__(self)
+        self.daemon = True
+        self.value = None
+    def run(self):
+        self.value = 42
+
+o = Old()
+print(o.name.startswith("Thread-"), o.daemon, o.ident)
+o.start()
+o.join()
+print(o.value, o.is_alive())
+
+class WithTarget(threading.Thread):
+    def run(self):
+        print("before target")
+        super().run()
+        print("after target")
+
+w = WithTarget(target=print, args=("target ran",), kwargs={"sep": "-"})
+w.start(); w.join()
+
+t = threading.Thread(target=lambda: None, name="plain")
+print(repr(t), type(t).__name__)
+t.start(); t.join()
+print(repr(t).split(" ")[0], t.is_alive())
+
+done = threading.Event()
+class Waiter(threading.Thread):
+    def run(self):
+        done.wait()
+wt = Waiter(daemon=True)
+wt.start()
+print(wt in threading.enumerate(), threading.active_count())
+print(repr(wt).startswith("<Waiter(Thread-"), "daemon" in repr(wt))
+done.set()
+wt.join()
+try:
+    wt.start()
+except RuntimeError as e:
+    print("RuntimeError:", e)
+"#,
+        "subclass",
     );
 }
 

@@ -150,6 +150,8 @@ pub struct Runtime {
     pub(crate) queues_made: AtomicUsize,
     /// The run's loggers (`logging.getLogger`).
     pub(crate) logging: logging::Logging,
+    /// Classes that modules write in Python (`threading.Thread`), made once in a run.
+    pub(crate) classes: Mutex<Vec<(&'static str, Value)>>,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
     pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
     /// Where the run is recorded (see [`RunOptions::trace`](crate::RunOptions::trace)).
@@ -293,6 +295,7 @@ impl Runtime {
             cluster: options.cluster.clone(),
             event_loop: Mutex::new(None),
             logging: logging::Logging::default(),
+            classes: Mutex::new(Vec::new()),
         });
         lock(&rt.globals).insert("__name__".into(), Value::str("__main__"));
         lock(&rt.globals).insert(

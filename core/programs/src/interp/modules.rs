@@ -132,7 +132,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             };
             Ok(Value::str(strftime(fmt, ctx.rt.clock.time())))
         }),
-        ("threading", "Thread") => f("Thread", threading::new_thread),
+        ("threading", "Thread") => threading::thread_class(ctx).ok(),
         ("threading", "Lock" | "allocate_lock") => f("Lock", |ctx, a| {
             no_kw(ctx, "Lock", &a)?;
             exactly::<0>(ctx, "Lock", a)?;

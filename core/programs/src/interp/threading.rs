@@ -138,6 +138,8 @@ pub(crate) struct PyThread {
     /// A `Timer`'s: set by `cancel()` or when the function has run.
     finished: Option<Value>,
     extra: ExtraAttrs,
+    /// The `threading.Thread` instance whose handle this is (see [`thread_class`]).
+    instance: OnceLock<std::sync::Weak<Instance>>,
 }
 
 impl PyThread {
@@ -157,7 +159,7 @@ impl PyThread {
 }
 
 /// `threading.Thread(group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None)`.
-pub(super) fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
+fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
     for (k, _) in &a.kw {
         if !matches!(
             k.as_str(),
@@ -188,7 +190,7 @@ pub(super) fn new_thread(ctx: &Ctx, a: Args) -> R<Value> {
         }
         Some(v) => ctx.str(&v)?,
     };
-    let daemon = kw_or_pos(&a, "daemon", usize::MAX).is_some_and(|d| d.truthy());
+    let daemon = kw_or_pos(&a, "daemon", 5).is_some_and(|d| d.truthy());
     Ok(Value::object(PyThread::new(
         "Thread", name, target, args, kwargs, daemon, None,
     )))
@@ -241,7 +243,21 @@ impl PyThread {
             ident: OnceLock::new(),
             finished,
             extra: ExtraAttrs::default(),
+            instance: OnceLock::new(),
         }
+    }
+
+    /// The `threading.Thread` instance whose handle this is, while it lives.
+    fn instance(&self) -> Option<Value> {
+        self.instance
+            .get()
+            .and_then(std::sync::Weak::upgrade)
+            .map(Value::Instance)
+    }
+
+    /// The program's view of the thread: its instance, else this handle.
+    fn program_value(&self, handle: &Value) -> Value {
+        self.instance().unwrap_or_else(|| handle.clone())
     }
 
     /// `run()`: the target, called with the thread's arguments, in the calling thread.
@@ -389,6 +405,7 @@ impl Object for PyThread {
             "start"
                 | "join"
                 | "run"
+                | "describe"
                 | "is_alive"
                 | "__setattr__"
                 | "setDaemon"
@@ -416,6 +433,16 @@ impl Object for PyThread {
                         return Err(over);
                     }
                 };
+                let instance = self.instance();
+                if let Some(instance) = &instance {
+                    // The instance's name and daemon flag, as the program last set them.
+                    if let Ok(name) = ctx.get_attr(instance, "name") {
+                        *lock(&self.name) = Arc::from(ctx.str(&name)?);
+                    }
+                    if let Ok(daemon) = ctx.get_attr(instance, "daemon") {
+                        self.daemon.store(daemon.truthy(), Ordering::SeqCst);
+                    }
+                }
                 let Value::Object(obj) = this else {
                     unreachable!("a thread is an object")
                 };
@@ -445,14 +472,30 @@ impl Object for PyThread {
                     };
                     let name = me.name();
                     set_thread_name(name.clone());
-                    CURRENT.with(|c| *c.borrow_mut() = Some(Value::Object(thread.clone())));
-                    let _ = me.ident.set(get_ident());
+                    let current = instance
+                        .clone()
+                        .unwrap_or_else(|| Value::Object(thread.clone()));
+                    CURRENT.with(|c| *c.borrow_mut() = Some(current));
+                    let ident = get_ident();
+                    let _ = me.ident.set(ident);
                     let ctx = Ctx::new(rt);
                     let lifetime = ctx.rt.thread_lifetime();
                     let gil = super::gil::GilGuard::new(&ctx.rt.gil);
+                    if let Some(instance) = &instance {
+                        let _ = ctx.set_attr(instance, "ident", Value::Int(ident));
+                        let _ = ctx.set_attr(instance, "native_id", Value::Int(native_id(ident)));
+                    }
                     lock(&me.state).1 = true;
                     me.changed.notify_all();
-                    if let Err(Flow::Raise(exc, line)) = me.run(&ctx) {
+                    let ran = match &instance {
+                        // A subclass's own `run`, or Thread's, which calls the target.
+                        Some(instance) => {
+                            ctx.call_method(instance, "run", Args::default()).map(drop)
+                        }
+                        None => me.run(&ctx).map(drop),
+                    };
+                    drop(instance);
+                    if let Err(Flow::Raise(exc, line)) = ran {
                         ctx.rt.report_error(format!(
                             "Exception in thread {}:\n{}",
                             me.name(),
@@ -479,7 +522,8 @@ impl Object for PyThread {
                         ctx.error("RuntimeError", "cannot join thread before it is started")
                     );
                 }
-                if CURRENT.with(|c| c.borrow().as_ref().is_some_and(|c| super::is_same(c, this))) {
+                let me = self.program_value(this);
+                if CURRENT.with(|c| c.borrow().as_ref().is_some_and(|c| super::is_same(c, &me))) {
                     return Err(ctx.error("RuntimeError", "cannot join current thread"));
                 }
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
@@ -487,6 +531,34 @@ impl Object for PyThread {
                 Ok(Value::None)
             }
             "run" => self.run(ctx),
+            "describe" => {
+                // The instance's repr: its class's name, and its name and daemon flag as set.
+                let Some(instance) = self.instance.get().and_then(std::sync::Weak::upgrade) else {
+                    return Ok(Value::str(self.repr()));
+                };
+                let value = Value::Instance(instance.clone());
+                let name = match ctx.get_attr(&value, "name") {
+                    Ok(n) => ctx.str(&n)?,
+                    Err(_) => self.name().to_string(),
+                };
+                let daemon = ctx.get_attr(&value, "daemon").is_ok_and(|d| d.truthy());
+                let (started, _, finished) = *lock(&self.state);
+                let status = match (started, finished) {
+                    (false, _) => "initial",
+                    (true, false) => "started",
+                    (true, true) => "stopped",
+                };
+                let daemon = if daemon { " daemon" } else { "" };
+                let ident = self
+                    .ident
+                    .get()
+                    .map(|i| format!(" {i}"))
+                    .unwrap_or_default();
+                Ok(Value::str(format!(
+                    "<{}({name}, {status}{daemon}{ident})>",
+                    instance.class.name
+                )))
+            }
             "cancel" => {
                 if let Some(event) = self.finished.as_ref().and_then(|f| f.downcast::<PyEvent>()) {
                     event.set();
@@ -599,7 +671,13 @@ pub(super) fn enumerate(ctx: &Ctx, a: Args) -> R<Value> {
                     .downcast_ref::<PyThread>()
                     .is_some_and(PyThread::is_alive)
             })
-            .map(|t| Value::Object(t.clone())),
+            .map(|t| {
+                let handle = Value::Object(t.clone());
+                match t.as_any().downcast_ref::<PyThread>() {
+                    Some(thread) => thread.program_value(&handle),
+                    None => handle,
+                }
+            }),
     );
     Ok(Value::list(all))
 }
@@ -1490,4 +1568,95 @@ impl Object for PyLocal {
             }
         }
     }
+}
+
+/// The Python half of `threading.Thread`, a class so that a program can subclass it (`run`, a
+/// `super().__init__(…)`, `Thread.__init__(self)`): its methods hand over to the thread's handle, a
+/// [`PyThread`] (`_handle`), which starts the OS thread and calls the instance's `run` in it.
+const THREAD_CLASS: &str = "\
+class Thread:
+    def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None):
+        self._futurelab_init(self, group, target, name, args, kwargs, daemon)
+    def start(self):
+        self._handle.start()
+    def run(self):
+        self._handle.run()
+    def join(self, timeout=None):
+        self._handle.join(timeout)
+    def is_alive(self):
+        return self._handle.is_alive()
+    def __repr__(self):
+        return self._handle.describe()
+    def getName(self):
+        return self.name
+    def setName(self, name):
+        self.name = name
+    def isDaemon(self):
+        return self.daemon
+    def setDaemon(self, daemonic):
+        self.daemon = daemonic
+";
+
+/// `threading.Thread`: the run's one class (made on first use).
+pub(super) fn thread_class(ctx: &Ctx) -> R<Value> {
+    if let Some((_, class)) = lock(&ctx.rt.classes)
+        .iter()
+        .find(|(n, _)| *n == "threading.Thread")
+    {
+        return Ok(class.clone());
+    }
+    static SOURCE: OnceLock<crate::Program> = OnceLock::new();
+    let program = SOURCE.get_or_init(|| {
+        crate::parse_program(THREAD_CLASS).expect("threading.Thread's Python parses")
+    });
+    let Some(crate::ast::StmtKind::ClassDef { body, .. }) = program.body.first().map(|s| &s.kind)
+    else {
+        unreachable!("threading.Thread's Python is a class")
+    };
+    let mut class = ctx.make_class("Thread", Vec::new(), body)?;
+    if let Value::Class(c) = &mut class {
+        if let Some(c) = Arc::get_mut(c) {
+            c.module = "threading".into();
+        }
+        lock(&c.attrs).insert(
+            "_futurelab_init".into(),
+            Value::Builtin(Arc::new(Builtin {
+                name: "__init__",
+                call: thread_init,
+            })),
+        );
+    }
+    let mut classes = lock(&ctx.rt.classes);
+    if let Some((_, made)) = classes.iter().find(|(n, _)| *n == "threading.Thread") {
+        return Ok(made.clone());
+    }
+    classes.push(("threading.Thread", class.clone()));
+    Ok(class)
+}
+
+/// `Thread.__init__(self, group, target, name, args, kwargs, daemon)`: the instance's handle and its
+/// attributes `name`, `daemon`, `ident` and `native_id`.
+fn thread_init(ctx: &Ctx, a: Args) -> R<Value> {
+    let mut pos = a.pos.into_iter();
+    let instance = pos.next().unwrap_or(Value::None);
+    let Value::Instance(me) = &instance else {
+        return Err(ctx.error("TypeError", "Thread.__init__() needs a Thread"));
+    };
+    let rest: Vec<Value> = pos.collect();
+    let handle = new_thread(
+        ctx,
+        Args {
+            pos: rest,
+            kw: Vec::new(),
+        },
+    )?;
+    if let Some(h) = handle.downcast::<PyThread>() {
+        let _ = h.instance.set(Arc::downgrade(me));
+        ctx.set_attr(&instance, "name", Value::Str(h.name()))?;
+        ctx.set_attr(&instance, "daemon", Value::Bool(h.is_daemon()))?;
+    }
+    ctx.set_attr(&instance, "ident", Value::None)?;
+    ctx.set_attr(&instance, "native_id", Value::None)?;
+    ctx.set_attr(&instance, "_handle", handle)?;
+    Ok(Value::None)
 }
