@@ -716,3 +716,33 @@ fn a_name_cpython_has_and_futurelab_lacks_says_so() {
         assert!(error.ends_with(said), "{error}");
     }
 }
+
+/// A program that waits for ever (on a lock, a condition, a barrier, a queue, an event, a join) is
+/// stopped at the run's time limit: every wait gives the GIL back and ends when the run is stopped.
+#[test]
+fn waits_that_never_end_stop_at_the_time_limit() {
+    for wait in [
+        "l = threading.Lock()\nl.acquire()\nl.acquire()",
+        "r = threading.RLock()\nt = threading.Thread(target=r.acquire)\nt.start()\nt.join()\nr.acquire()",
+        "c = threading.Condition()\nwith c:\n    c.wait()",
+        "c = threading.Condition()\nwith c:\n    c.wait_for(lambda: False)",
+        "threading.Barrier(2).wait()",
+        "threading.Semaphore(0).acquire()",
+        "threading.Event().wait()",
+        "queue.Queue().get()",
+        "queue.PriorityQueue().get()",
+        "q = queue.Queue(1)\nq.put(1)\nq.put(2)",
+        "e = threading.Event()\nt = threading.Thread(target=e.wait, daemon=True)\nt.start()\nt.join()",
+    ] {
+        let source = format!("import threading, queue\nprint('waiting')\n{wait}\nprint('never')\n");
+        let program = futurelab_programs::parse_program(&source).unwrap();
+        let (printed, sink) = futurelab_programs::Printed::new();
+        let mut options = futurelab_programs::RunOptions::new(sink);
+        options.time_limit = Some(std::time::Duration::from_millis(300));
+        let started = std::time::Instant::now();
+        let report = futurelab_programs::run(&program, options);
+        assert!(report.stopped.is_some(), "{wait}: {report:?}");
+        assert_eq!(printed.text(), "waiting\n", "{wait}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{wait}");
+    }
+}

@@ -148,9 +148,10 @@ impl PyThread {
         s.0 && !s.2
     }
 
-    /// Waits for the thread to end (a stop ends the wait).
+    /// Waits for the thread to end (a stop ends the wait; so does a thread ended by the stop).
     pub(crate) fn join(&self, ctx: &Ctx, timeout: Option<f64>) -> R<()> {
-        wait_on(ctx, &self.state, &self.changed, timeout, |s| !s.0 || s.2).map(drop)
+        wait_on(ctx, &self.state, &self.changed, timeout, |s| !s.0 || s.2)?;
+        ctx.check()
     }
 
     fn name(&self) -> Arc<str> {
@@ -992,6 +993,11 @@ struct Waiter {
 pub(crate) struct PyCondition {
     lock: Value,
     waiters: Mutex<VecDeque<Arc<Waiter>>>,
+    /// Notified waiters, in the order they were notified: they take the lock back in that order
+    /// (as CPython's usually do, the first notified waking first), not in whatever order the
+    /// operating system wakes them.
+    turn: Mutex<VecDeque<usize>>,
+    turn_changed: Condvar,
 }
 
 /// `threading.Condition(lock=None)`.
@@ -1004,6 +1010,8 @@ pub(super) fn new_condition(ctx: &Ctx, a: Args) -> R<Value> {
     Ok(Value::object(PyCondition {
         lock,
         waiters: Mutex::default(),
+        turn: Mutex::default(),
+        turn_changed: Condvar::new(),
     }))
 }
 
@@ -1062,9 +1070,23 @@ impl PyCondition {
         if !matches!(notified, Ok(true)) {
             lock(&self.waiters).retain(|w| !Arc::ptr_eq(w, &waiter));
         }
-        let notified = notified?;
-        self.acquire_restore(ctx, saved)?;
-        Ok(notified)
+        // Notified, even if just as the wait timed out: its turn is in the queue.
+        let me = Arc::as_ptr(&waiter) as usize;
+        let in_turn = *lock(&waiter.notified);
+        let restored = notified.and_then(|notified| {
+            if in_turn {
+                wait_on(ctx, &self.turn, &self.turn_changed, None, |t| {
+                    t.front() == Some(&me)
+                })?;
+            }
+            self.acquire_restore(ctx, saved)?;
+            Ok(notified)
+        });
+        if in_turn {
+            lock(&self.turn).retain(|w| *w != me);
+            self.turn_changed.notify_all();
+        }
+        restored
     }
 
     fn notify(&self, ctx: &Ctx, n: usize) -> R<()> {
@@ -1074,6 +1096,7 @@ impl PyCondition {
         let mut waiters = lock(&self.waiters);
         for _ in 0..n {
             let Some(w) = waiters.pop_front() else { break };
+            lock(&self.turn).push_back(Arc::as_ptr(&w) as usize);
             *lock(&w.notified) = true;
             w.woken.notify_all();
         }
