@@ -69,6 +69,20 @@
 //!   U+FFFD. `bytes` are literals, `len`, indexing, iteration, `==`, `<`, hashing and a lenient
 //!   `decode()`; no slicing, concatenation or other methods yet.
 //! - A set keeps its items in the order they were added (CPython's order follows their hashes).
+//! - `threading`: `Thread` (`name`, `daemon`, `ident`, `native_id`, `is_alive`, `join(timeout)`, `run`),
+//!   `Timer`, `Lock`, `RLock` (owned, re-entrant), `Condition`, `Semaphore`, `BoundedSemaphore`,
+//!   `Event`, `Barrier`, `local`, `current_thread`, `main_thread`, `enumerate`, `active_count`,
+//!   `get_ident`; every wait gives the GIL back and ends when the run is stopped. `Thread` is a class
+//!   (subclassed with its own `run`), written in Python over a handle; setting `daemon` on a started
+//!   thread is not refused, and `Timer` is not a `Thread` subclass; `local` cannot be subclassed yet;
+//!   `enumerate()` leaves out executors' workers; a thread's `native_id` is made up (the process id
+//!   plus a number), and so is the process id in the page.
+//! - `queue`: `Queue`, `LifoQueue`, `PriorityQueue` (items come out in `heapq`'s order, as CPython's),
+//!   `SimpleQueue`. `logging`: `basicConfig`, `getLogger`, levels, `StreamHandler`, `Formatter` (`%`
+//!   and `{` styles); where CPython writes to standard error, the engine writes to the run's console
+//!   (its one stream), `%(funcName)s` and `%(lineno)d` are refused, and `exception()` logs no traceback.
+//! - A module name that CPython 3.11's module has and the engine's does not yet says so:
+//!   `module 'threading' has no attribute 'settrace' (not in futurelab's Python yet)`.
 //! - `time.time()` and `time.perf_counter()` run on the run's clock: with a time scale below 1 (tests),
 //!   sleeps are shorter and the clock runs faster by the same factor, so printed durations read as at
 //!   full speed. `time.strftime` formats that clock in UTC.

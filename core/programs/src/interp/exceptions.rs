@@ -59,6 +59,7 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     ("asyncio.QueueEmpty", "Exception", "asyncio.queues"),
     ("asyncio.QueueFull", "Exception", "asyncio.queues"),
     ("StopAsyncIteration", "Exception", "builtins"),
+    ("BrokenBarrierError", "RuntimeError", "threading"),
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),

@@ -27,6 +27,8 @@ pub(crate) struct PyFuture {
     /// The id the run's trace knows this future by, when that is not `inner`'s: a process pool's
     /// future is settled from the pool's own (traced) future of the call.
     pub(crate) traced_as: Option<u64>,
+    /// Attributes the program set on it (`future.arg = i`).
+    pub(crate) extra: super::threading::ExtraAttrs,
 }
 
 pub(crate) fn future_value(inner: futurelab::Future<Outcome>) -> Value {
@@ -34,6 +36,7 @@ pub(crate) fn future_value(inner: futurelab::Future<Outcome>) -> Value {
         inner,
         gate: None,
         traced_as: None,
+        extra: Default::default(),
     })
 }
 
@@ -142,10 +145,14 @@ impl Object for PyFuture {
     fn repr(&self) -> String {
         self.inner.repr_with(outcome_words)
     }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        self.extra.get(name)
+    }
     fn has_method(&self, name: &str) -> bool {
         matches!(
             name,
-            "result"
+            "__setattr__"
+                | "result"
                 | "exception"
                 | "done"
                 | "running"
@@ -159,6 +166,7 @@ impl Object for PyFuture {
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
+            "__setattr__" => self.extra.set_from(ctx, &args).map(|_| Value::None),
             "result" => {
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
                 self.result(ctx, timeout)

@@ -12,6 +12,7 @@ pub(crate) mod asyncio;
 pub(crate) mod budget;
 mod builtins;
 mod collections;
+mod cpython_names;
 mod exceptions;
 mod files;
 mod flask;
@@ -23,6 +24,7 @@ mod http;
 pub(crate) mod int;
 mod int_functions;
 mod json;
+mod logging;
 mod modules;
 #[cfg(unix)]
 pub(crate) mod mp_process;
@@ -147,6 +149,10 @@ pub struct Runtime {
     pub(crate) task_counter: AtomicUsize,
     /// Queues made so far (a queue the trace cannot name by a global is `Queue #n`).
     pub(crate) queues_made: AtomicUsize,
+    /// The run's loggers (`logging.getLogger`).
+    pub(crate) logging: logging::Logging,
+    /// Classes that modules write in Python (`threading.Thread`), made once in a run.
+    pub(crate) classes: Mutex<Vec<(&'static str, Value)>>,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
     pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
     /// Where the run is recorded (see [`RunOptions::trace`](crate::RunOptions::trace)).
@@ -295,6 +301,8 @@ impl Runtime {
             process_worker: options.process_worker.clone(),
             cluster: options.cluster.clone(),
             event_loop: Mutex::new(None),
+            logging: logging::Logging::default(),
+            classes: Mutex::new(Vec::new()),
         });
         rt.globals.set("__name__", Value::str("__main__"));
         rt.globals
@@ -815,12 +823,8 @@ impl Ctx {
             Ok(v) => Ok(v),
             Err(Flow::Raise(..)) => {
                 // `from concurrent import futures` names a submodule.
-                modules::import(self, &format!("{module}.{name}")).map_err(|_| {
-                    self.error(
-                        "ImportError",
-                        format!("cannot import name '{name}' from '{module}'"),
-                    )
-                })
+                modules::import(self, &format!("{module}.{name}"))
+                    .map_err(|_| modules::cannot_import(self, module, name))
             }
             Err(other) => Err(other),
         }
@@ -1694,12 +1698,8 @@ impl Ctx {
                 "__name__" => Ok(Value::str(c.name.as_str())),
                 _ => c.lookup(name).ok_or_else(missing),
             },
-            Value::Module(m) => modules::attr(self, m.name, name).ok_or_else(|| {
-                self.error(
-                    "AttributeError",
-                    format!("module '{}' has no attribute '{name}'", m.name),
-                )
-            }),
+            Value::Module(m) => modules::attr(self, m.name, name)
+                .ok_or_else(|| modules::missing_attr(self, m.name, name)),
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
             Value::Object(o) => {

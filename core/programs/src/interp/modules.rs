@@ -1,6 +1,6 @@
 //! The modules a program can import, and their attributes.
 
-use super::builtins::{exactly, kw_or_pos, no_kw};
+use super::builtins::{exactly, no_kw};
 use super::{asyncio, files, futures, http, int_functions, queue, threading, Ctx, R};
 use crate::value::*;
 use std::any::Any;
@@ -33,6 +33,7 @@ const MODULES: &[&str] = &[
     "aiohttp",
     "json",
     "flask",
+    "logging",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -64,6 +65,37 @@ pub(super) fn import(ctx: &Ctx, name: &str) -> R<Value> {
     ))
 }
 
+/// Why `module.name` is missing: CPython's words, and when CPython 3.11's module has the name, that
+/// futurelab's Python does not have it yet (not a typo of the program's).
+fn missing_reason(module: &str, name: &str) -> &'static str {
+    match super::cpython_names::cpython_has(module, name) {
+        Some(true) => " (not in futurelab's Python yet)",
+        _ => "",
+    }
+}
+
+/// The `AttributeError` of `module.name` for a name the engine's module does not have.
+pub(super) fn missing_attr(ctx: &Ctx, module: &str, name: &str) -> super::Flow {
+    ctx.error(
+        "AttributeError",
+        format!(
+            "module '{module}' has no attribute '{name}'{}",
+            missing_reason(module, name)
+        ),
+    )
+}
+
+/// The `ImportError` of `from module import name` for such a name.
+pub(super) fn cannot_import(ctx: &Ctx, module: &str, name: &str) -> super::Flow {
+    ctx.error(
+        "ImportError",
+        format!(
+            "cannot import name '{name}' from '{module}'{}",
+            missing_reason(module, name)
+        ),
+    )
+}
+
 /// `module.name`.
 pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
     let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| {
@@ -71,6 +103,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
     };
     let exc = |class: &str| ctx.rt.exceptions.value(class);
     match (module, name) {
+        (_, "__name__") => Some(Value::str(module)),
         ("time", "sleep") => f("sleep", |ctx, a| {
             let [secs] = exactly(ctx, "sleep", a)?;
             let secs = match secs {
@@ -99,36 +132,45 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             };
             Ok(Value::str(strftime(fmt, ctx.rt.clock.time())))
         }),
-        ("threading", "Thread") => f("Thread", threading::new_thread),
-        ("threading", "Lock" | "RLock") => f("Lock", |ctx, a| {
+        ("threading", "Thread") => threading::thread_class(ctx).ok(),
+        ("threading", "Lock" | "allocate_lock") => f("Lock", |ctx, a| {
             no_kw(ctx, "Lock", &a)?;
+            exactly::<0>(ctx, "Lock", a)?;
             Ok(Value::object(threading::PyLock::default()))
         }),
+        ("threading", "RLock") => f("RLock", |ctx, a| {
+            no_kw(ctx, "RLock", &a)?;
+            exactly::<0>(ctx, "RLock", a)?;
+            Ok(Value::object(threading::PyRLock::default()))
+        }),
+        ("threading", "Condition") => f("Condition", threading::new_condition),
         ("threading", "Event") => f("Event", |_, _| {
             Ok(Value::object(threading::PyEvent::default()))
         }),
-        ("threading", "Semaphore" | "BoundedSemaphore") => f("Semaphore", |ctx, a| {
-            let n = match kw_or_pos(&a, "value", 0) {
-                None => 1,
-                Some(Value::Int(n)) if n >= 0 => n,
-                _ => return Err(ctx.error("ValueError", "semaphore initial value must be >= 0")),
-            };
-            Ok(Value::object(threading::PySemaphore::new(n)))
+        ("threading", "Semaphore") => f("Semaphore", |ctx, a| {
+            threading::new_semaphore(ctx, &a, false)
         }),
+        ("threading", "BoundedSemaphore") => f("BoundedSemaphore", |ctx, a| {
+            threading::new_semaphore(ctx, &a, true)
+        }),
+        ("threading", "Barrier") => f("Barrier", threading::new_barrier),
+        ("threading", "Timer") => f("Timer", threading::new_timer),
+        ("threading", "local") => f("local", |ctx, a| {
+            exactly::<0>(ctx, "local", a)?;
+            Ok(Value::object(threading::PyLocal::default()))
+        }),
+        ("threading", "BrokenBarrierError") => exc(name),
         ("threading", "current_thread" | "currentThread") => {
             f("current_thread", threading::current_thread)
         }
-        ("threading", "active_count") => f("active_count", |ctx, _| {
-            let live = lock(&ctx.rt.threads)
-                .iter()
-                .filter(|t| {
-                    t.as_any()
-                        .downcast_ref::<threading::PyThread>()
-                        .is_some_and(|t| t.is_alive())
-                })
-                .count();
-            Ok(Value::Int(1 + live as i64))
+        ("threading", "main_thread") => f("main_thread", threading::main_thread),
+        ("threading", "enumerate") => f("enumerate", threading::enumerate),
+        ("threading", "active_count" | "activeCount") => f("active_count", threading::active_count),
+        ("threading", "get_ident") => f("get_ident", |_, _| Ok(Value::Int(threading::get_ident()))),
+        ("threading", "get_native_id") => f("get_native_id", |_, _| {
+            Ok(Value::Int(threading::native_id(threading::get_ident())))
         }),
+        ("threading", "TIMEOUT_MAX") => Some(Value::Float(9223372036.0)),
         ("concurrent", "futures") => Some(Value::Module(Arc::new(Module {
             name: "concurrent.futures",
         }))),
@@ -159,8 +201,11 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         }
         ("concurrent.futures", "TimeoutError") => exc("TimeoutError"),
         ("queue", "Queue") => f("Queue", queue::new_queue),
+        ("queue", "LifoQueue") => f("LifoQueue", queue::new_lifo_queue),
+        ("queue", "PriorityQueue") => f("PriorityQueue", queue::new_priority_queue),
+        ("queue", "SimpleQueue") => f("SimpleQueue", queue::new_simple_queue),
         ("queue", "Empty" | "Full") => exc(name),
-        ("os", "getpid") => f("getpid", |_, _| Ok(Value::Int(std::process::id() as i64))),
+        ("os", "getpid") => f("getpid", |_, _| Ok(Value::Int(threading::pid()))),
         ("os" | "multiprocessing", "cpu_count") => f("cpu_count", |_, _| {
             Ok(Value::Int(
                 futurelab::default_max_workers().saturating_sub(4).max(1) as i64,
@@ -200,7 +245,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("math", "factorial") => f("factorial", int_functions::factorial),
         ("math", "gcd") => f("gcd", int_functions::gcd),
         ("math", "isqrt") => f("isqrt", int_functions::isqrt),
-        ("sys", "stdout") => Some(Value::object(Stdout)),
+        ("sys", "stdout" | "stderr") => Some(Value::object(Stdout)),
         ("requests", "get") => f("get", http::get),
         ("requests", "exceptions") => Some(Value::Module(Arc::new(Module {
             name: "requests.exceptions",
@@ -211,6 +256,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ) => exc(&format!("requests.{name}")),
         ("os" | "os.path", _) => files::os_attr(module, name),
         ("asyncio", _) => asyncio::attr(ctx, name),
+        ("logging", _) => super::logging::attr(ctx, name),
         ("collections", "Counter") => f("Counter", super::collections::new_counter),
         ("collections", "namedtuple") => f("namedtuple", super::collections::namedtuple),
         ("enum", "Enum") => f("Enum", super::collections::new_enum),
@@ -290,7 +336,7 @@ fn process_pool(name: &'static str) -> Option<Value> {
 }
 
 /// `time.strftime` over the run's clock, in UTC: `%H %M %S %Y %m %d %%`.
-fn strftime(fmt: &str, epoch: f64) -> String {
+pub(super) fn strftime(fmt: &str, epoch: f64) -> String {
     let secs = epoch.max(0.0) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
@@ -352,7 +398,7 @@ impl Object for CurrentProcess {
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         match name {
             "name" => Some(Value::str(self.name.as_str())),
-            "pid" => Some(Value::Int(std::process::id() as i64)),
+            "pid" => Some(Value::Int(threading::pid())),
             _ => None,
         }
     }

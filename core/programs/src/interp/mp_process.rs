@@ -249,7 +249,7 @@ impl Object for PyProcess {
 /// being its place in the run's shared queues. `None` for any other value (it cannot cross).
 pub(super) fn share_queue(ctx: &Ctx, v: &Value) -> Option<Json> {
     let queue = v.downcast::<PyQueue>()?;
-    if queue.kind == QueueKind::Thread {
+    if !matches!(queue.kind, QueueKind::Process | QueueKind::JoinableProcess) {
         return None; // a queue.Queue holds a lock: CPython cannot pickle it either
     }
     let mut shared = lock(&ctx.rt.shared_queues);

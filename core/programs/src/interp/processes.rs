@@ -698,6 +698,7 @@ impl ProcessPool {
             inner: bridge,
             gate: Some(self.callbacks.clone()),
             traced_as,
+            extra: Default::default(),
         });
         lock(&self.submitted).push(future.clone());
         Ok(future)

@@ -1,6 +1,8 @@
 //! `queue.Queue`: a FIFO with `maxsize`, blocking `put`/`get` with timeouts, and `task_done`/`join`;
-//! and `multiprocessing.Queue` / `JoinableQueue`, the same FIFO living in the parent process, which
-//! worker processes reach through their pool (see `mp_process`).
+//! `queue.LifoQueue`, `queue.PriorityQueue` (CPython's `heapq` order, so items of equal priority come
+//! out in the order CPython's do) and `queue.SimpleQueue`; and `multiprocessing.Queue` /
+//! `JoinableQueue`, the same FIFO living in the parent process, which worker processes reach through
+//! their pool (see `mp_process`).
 
 use super::builtins::{kw_or_pos, timeout_arg};
 use super::threading::wait_on;
@@ -14,6 +16,13 @@ use std::sync::{Condvar, Mutex};
 struct State {
     items: VecDeque<Value>,
     unfinished: usize,
+    /// A `PriorityQueue`'s gets that have claimed an item and not yet taken it from the heap.
+    claimed: usize,
+    /// A `PriorityQueue`'s puts that have claimed room and not yet added their item.
+    adding: usize,
+    /// A `PriorityQueue`'s heap is being reordered (by program comparisons, which run with the GIL
+    /// and without this lock): other puts and gets wait.
+    busy: bool,
 }
 
 /// Which queue the program made.
@@ -25,6 +34,12 @@ pub(crate) enum QueueKind {
     Process,
     /// `multiprocessing.JoinableQueue`.
     JoinableProcess,
+    /// `queue.LifoQueue`: the last item put is the first got.
+    Lifo,
+    /// `queue.PriorityQueue`: the smallest item first, in `heapq`'s order.
+    Priority,
+    /// `queue.SimpleQueue`: unbounded, no `task_done` / `join`.
+    Simple,
 }
 
 /// A `queue.Queue`, `multiprocessing.Queue` or `multiprocessing.JoinableQueue`.
@@ -39,11 +54,29 @@ pub(crate) struct PyQueue {
     not_empty: Condvar,
     not_full: Condvar,
     all_done: Condvar,
+    /// A `PriorityQueue`'s heap is free again.
+    not_busy: Condvar,
 }
 
 /// `queue.Queue(maxsize=0)` (0 or less: unbounded, up to the run's item limit).
 pub(super) fn new_queue(ctx: &Ctx, a: Args) -> R<Value> {
     new_of_kind(ctx, a, QueueKind::Thread)
+}
+
+/// `queue.LifoQueue(maxsize=0)`.
+pub(super) fn new_lifo_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    new_of_kind(ctx, a, QueueKind::Lifo)
+}
+
+/// `queue.PriorityQueue(maxsize=0)`.
+pub(super) fn new_priority_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    new_of_kind(ctx, a, QueueKind::Priority)
+}
+
+/// `queue.SimpleQueue()`.
+pub(super) fn new_simple_queue(ctx: &Ctx, a: Args) -> R<Value> {
+    super::builtins::exactly::<0>(ctx, "SimpleQueue", a)?;
+    new_of_kind(ctx, Args::default(), QueueKind::Simple)
 }
 
 /// `multiprocessing.Queue(maxsize=0)`.
@@ -79,6 +112,7 @@ fn new_of_kind(ctx: &Ctx, a: Args, kind: QueueKind) -> R<Value> {
         not_empty: Condvar::new(),
         not_full: Condvar::new(),
         all_done: Condvar::new(),
+        not_busy: Condvar::new(),
     }))
 }
 
@@ -134,8 +168,9 @@ impl PyQueue {
 /// The methods a queue of this kind has.
 pub(crate) fn queue_has_method(kind: QueueKind, name: &str) -> bool {
     match name {
-        "put" | "get" | "put_nowait" | "get_nowait" | "qsize" | "empty" | "full" => true,
-        "task_done" | "join" => kind != QueueKind::Process,
+        "put" | "get" | "put_nowait" | "get_nowait" | "qsize" | "empty" => true,
+        "full" => kind != QueueKind::Simple,
+        "task_done" | "join" => !matches!(kind, QueueKind::Process | QueueKind::Simple),
         _ => false,
     }
 }
@@ -144,16 +179,33 @@ impl Object for PyQueue {
     fn type_name(&self) -> &'static str {
         match self.kind {
             QueueKind::JoinableProcess => "JoinableQueue",
+            QueueKind::Lifo => "LifoQueue",
+            QueueKind::Priority => "PriorityQueue",
+            QueueKind::Simple => "SimpleQueue",
             _ => "Queue",
         }
     }
     fn repr(&self) -> String {
         let class = match self.kind {
             QueueKind::Thread => "queue.Queue",
+            QueueKind::Lifo => "queue.LifoQueue",
+            QueueKind::Priority => "queue.PriorityQueue",
+            QueueKind::Simple => "_queue.SimpleQueue",
             QueueKind::Process => "multiprocessing.queues.Queue",
             QueueKind::JoinableProcess => "multiprocessing.queues.JoinableQueue",
         };
         format!("<{class} object at {:#x}>", self as *const Self as usize)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match (name, self.kind) {
+            ("maxsize", QueueKind::Thread | QueueKind::Lifo | QueueKind::Priority) => {
+                Some(Value::Int(self.maxsize as i64))
+            }
+            ("unfinished_tasks", QueueKind::Thread | QueueKind::Lifo | QueueKind::Priority) => {
+                Some(Value::Int(lock(&self.state).unfinished as i64))
+            }
+            _ => None,
+        }
     }
     fn has_method(&self, name: &str) -> bool {
         queue_has_method(self.kind, name)
@@ -184,6 +236,9 @@ impl Object for PyQueue {
                     (false, None)
                 };
                 let capacity = self.capacity(ctx);
+                if self.kind == QueueKind::Priority {
+                    return self.priority_put(ctx, this, item, block, timeout, capacity);
+                }
                 let mut item = Some(item);
                 let mut push = |s: &mut State| {
                     if s.items.len() < capacity {
@@ -212,9 +267,17 @@ impl Object for PyQueue {
                 } else {
                     (false, None)
                 };
+                if self.kind == QueueKind::Priority {
+                    return self.priority_get(ctx, this, block, timeout);
+                }
                 let mut got = None;
+                let lifo = self.kind == QueueKind::Lifo;
                 let mut pop = |s: &mut State| {
-                    got = s.items.pop_front();
+                    got = if lifo {
+                        s.items.pop_back()
+                    } else {
+                        s.items.pop_front()
+                    };
                     if got.is_some() {
                         self.record_size(ctx, this, s.items.len());
                     }
@@ -266,5 +329,153 @@ impl Object for PyQueue {
     }
     fn take_values(&mut self, into: &mut Vec<Value>) {
         into.extend(unpoisoned(&mut self.state).items.drain(..));
+    }
+}
+
+impl PyQueue {
+    /// A `PriorityQueue`'s `put`: room claimed (waiting for it as `put` does), then the item added to
+    /// the heap and moved up as `heapq.heappush` moves it, comparing items with the program's `<`.
+    fn priority_put(
+        &self,
+        ctx: &Ctx,
+        this: &Value,
+        item: Value,
+        block: bool,
+        timeout: Option<f64>,
+        capacity: usize,
+    ) -> R<Value> {
+        let claim = |s: &mut State| {
+            if s.items.len() + s.adding < capacity {
+                s.adding += 1;
+                true
+            } else {
+                false
+            }
+        };
+        let claimed = if block {
+            wait_on(ctx, &self.state, &self.not_full, timeout, claim)?
+        } else {
+            claim(&mut lock(&self.state))
+        };
+        if !claimed {
+            return Err(Flow::Raise(ctx.exception("Full", Vec::new()), 0));
+        }
+        self.take_heap(ctx)?;
+        let pos = {
+            let mut s = lock(&self.state);
+            s.adding -= 1;
+            s.items.push_back(item);
+            s.unfinished += 1;
+            s.items.len() - 1
+        };
+        let sifted = self.sift_down(ctx, 0, pos);
+        let size = self.give_heap();
+        self.record_size(ctx, this, size);
+        self.not_empty.notify_one();
+        sifted.map(|_| Value::None)
+    }
+
+    /// A `PriorityQueue`'s `get`: an item claimed (waiting for one as `get` does), then the smallest
+    /// taken from the heap as `heapq.heappop` takes it.
+    fn priority_get(&self, ctx: &Ctx, this: &Value, block: bool, timeout: Option<f64>) -> R<Value> {
+        let claim = |s: &mut State| {
+            if s.items.len() > s.claimed {
+                s.claimed += 1;
+                true
+            } else {
+                false
+            }
+        };
+        let claimed = if block {
+            wait_on(ctx, &self.state, &self.not_empty, timeout, claim)?
+        } else {
+            claim(&mut lock(&self.state))
+        };
+        if !claimed {
+            return Err(Flow::Raise(ctx.exception("Empty", Vec::new()), 0));
+        }
+        if let Err(stopped) = self.take_heap(ctx) {
+            lock(&self.state).claimed -= 1;
+            return Err(stopped);
+        }
+        let (got, rest) = {
+            let mut s = lock(&self.state);
+            s.claimed -= 1;
+            let last = s.items.pop_back().expect("a claimed item");
+            if s.items.is_empty() {
+                (last, false)
+            } else {
+                (std::mem::replace(&mut s.items[0], last), true)
+            }
+        };
+        let sifted = if rest { self.sift_up(ctx, 0) } else { Ok(()) };
+        let size = self.give_heap();
+        self.record_size(ctx, this, size);
+        self.not_full.notify_one();
+        sifted.map(|_| got)
+    }
+
+    /// Waits until no other put or get is reordering the heap, and takes it.
+    fn take_heap(&self, ctx: &Ctx) -> R<()> {
+        wait_on(ctx, &self.state, &self.not_busy, None, |s| {
+            !std::mem::replace(&mut s.busy, true)
+        })
+        .map(drop)
+    }
+
+    /// Gives the heap back; its size.
+    fn give_heap(&self) -> usize {
+        let size = {
+            let mut s = lock(&self.state);
+            s.busy = false;
+            s.items.len()
+        };
+        self.not_busy.notify_one();
+        size
+    }
+
+    fn item(&self, at: usize) -> Value {
+        lock(&self.state).items[at].clone()
+    }
+
+    fn set_item(&self, at: usize, v: Value) {
+        let old = std::mem::replace(&mut lock(&self.state).items[at], v);
+        drop(old);
+    }
+
+    /// `heapq._siftdown(heap, start, pos)`.
+    fn sift_down(&self, ctx: &Ctx, start: usize, mut pos: usize) -> R<()> {
+        let new = self.item(pos);
+        while pos > start {
+            let parent_pos = (pos - 1) >> 1;
+            let parent = self.item(parent_pos);
+            if ctx.less(&new, &parent)? {
+                self.set_item(pos, parent);
+                pos = parent_pos;
+                continue;
+            }
+            break;
+        }
+        self.set_item(pos, new);
+        Ok(())
+    }
+
+    /// `heapq._siftup(heap, pos)`.
+    fn sift_up(&self, ctx: &Ctx, mut pos: usize) -> R<()> {
+        let end = lock(&self.state).items.len();
+        let start = pos;
+        let new = self.item(pos);
+        let mut child = 2 * pos + 1;
+        while child < end {
+            let right = child + 1;
+            if right < end && !ctx.less(&self.item(child), &self.item(right))? {
+                child = right;
+            }
+            self.set_item(pos, self.item(child));
+            pos = child;
+            child = 2 * pos + 1;
+        }
+        self.set_item(pos, new);
+        self.sift_down(ctx, start, pos)
     }
 }
