@@ -15,7 +15,8 @@ pub enum LaneKind {
     Thread,
     /// A worker of one of the program's executors.
     Worker,
-    /// An asyncio task (CPython runs every task on the main thread; the engine gives each its own).
+    /// An asyncio task: its steps, which the event loop runs on its own thread (as CPython does),
+    /// drawn in a lane of their own.
     Task,
 }
 
