@@ -479,3 +479,50 @@ asyncio.run(main())
 "#;
     assert_prints_as_cpython(source, "async_generators.py");
 }
+
+#[test]
+fn task_groups_and_timeouts_as_in_python_3_11() {
+    // TaskGroup waits for its tasks; the first failure cancels the rest and the block, which
+    // raises an ExceptionGroup; timeout() turns its own cancel into TimeoutError.
+    let source = r#"import asyncio
+
+async def work(name, delay, fail=False):
+    try:
+        await asyncio.sleep(delay)
+        if fail:
+            raise ValueError(f'{name} failed')
+        print(name, 'done')
+        return name
+    except asyncio.CancelledError:
+        print(name, 'cancelled')
+        raise
+
+async def main():
+    async with asyncio.TaskGroup() as tg:
+        t1 = tg.create_task(work('a', 0.01))
+        t2 = tg.create_task(work('b', 0.02))
+    print('both', t1.result(), t2.result())
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(work('c', 0.01, fail=True))
+            tg.create_task(work('d', 1))
+            await asyncio.sleep(1)
+            print('not reached')
+    except ExceptionGroup as eg:
+        print('group:', eg, [str(e) for e in eg.exceptions])
+    try:
+        async with asyncio.timeout(0.02):
+            await work('slow', 1)
+    except TimeoutError:
+        print('timed out')
+    async with asyncio.timeout(1) as cm:
+        await work('fast', 0)
+    print('expired?', cm.expired())
+    async with asyncio.timeout(None):
+        await asyncio.sleep(0)
+    print(asyncio.current_task().cancelling())
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "task_groups.py");
+}

@@ -60,6 +60,8 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     ("asyncio.QueueFull", "Exception", "asyncio.queues"),
     ("StopAsyncIteration", "Exception", "builtins"),
     ("BrokenBarrierError", "RuntimeError", "threading"),
+    ("BaseExceptionGroup", "BaseException", "builtins"),
+    ("ExceptionGroup", "Exception", "builtins"),
     // queue
     ("Empty", "Exception", "_queue"),
     ("Full", "Exception", "queue"),

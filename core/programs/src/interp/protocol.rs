@@ -281,6 +281,14 @@ fn returned_str(ctx: &Ctx, method: &str, text: Value) -> R<String> {
 /// `KeyError`'s written as its repr, the key that was missing), its arguments as a tuple, or nothing.
 fn exception_str(ctx: &Ctx, exc: &Value) -> R<String> {
     let args = exception_args(exc);
+    if exc.is_instance_of("ExceptionGroup") || exc.is_instance_of("BaseExceptionGroup") {
+        // `message (n sub-exceptions)`, as BaseExceptionGroup.__str__ writes it.
+        if let [message, Value::List(items)] = args.as_slice() {
+            let n = lock(items).len();
+            let s = if n == 1 { "" } else { "s" };
+            return Ok(format!("{} ({n} sub-exception{s})", ctx.str(message)?));
+        }
+    }
     match args.len() {
         0 => Ok(String::new()),
         1 if exc.is_instance_of("KeyError") => ctx.repr(&args[0]),

@@ -6,7 +6,8 @@
 //! - [`task`]: `asyncio.Task`, which drives a coroutine one step at a time;
 //! - [`awaiter`]: what `await` sends into, and asyncio's awaitables written in Rust (`sleep`);
 //! - [`combinators`]: `gather`, `wait`, `wait_for`, `as_completed`, `shield`;
-//! - [`sync`]: `Queue`, `Lock`, `Event`, `Semaphore`, `Condition`.
+//! - [`sync`]: `Queue`, `Lock`, `Event`, `Semaphore`;
+//! - [`scopes`]: `TaskGroup` and `timeout`.
 //!
 //! Tasks switch only at an `await` of something not done, as in CPython, and `time.sleep` in a
 //! coroutine blocks the whole loop, as it does in CPython. Blocking work goes to threads through
@@ -16,6 +17,7 @@ mod awaiter;
 mod combinators;
 mod event_loop;
 mod future;
+mod scopes;
 mod sync;
 mod task;
 
@@ -281,7 +283,10 @@ fn builtin(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Option<Value
 /// `asyncio.<name>`.
 pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
     let f = builtin;
-    if let Some(v) = combinators::attr(name).or_else(|| sync::attr(name)) {
+    if let Some(v) = combinators::attr(name)
+        .or_else(|| sync::attr(name))
+        .or_else(|| scopes::attr(name))
+    {
         return Some(v);
     }
     match name {

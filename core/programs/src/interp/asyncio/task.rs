@@ -20,7 +20,7 @@ use crate::value::*;
 use futurelab::EventKind;
 use std::any::Any;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 thread_local! {
@@ -41,6 +41,8 @@ pub(crate) struct Task {
     coro: Value,
     /// Throw `CancelledError` in at the next step.
     must_cancel: AtomicBool,
+    /// Cancels requested and not taken back (`cancelling()`; `uncancel()` takes one back).
+    cancel_requests: AtomicUsize,
     cancel_message: Mutex<Option<Value>>,
     /// The future its coroutine waits on.
     waiting_on: Mutex<Option<Arc<AFuture>>>,
@@ -88,6 +90,7 @@ impl Task {
             name: Mutex::new(name),
             coro,
             must_cancel: AtomicBool::new(false),
+            cancel_requests: AtomicUsize::new(0),
             cancel_message: Mutex::new(None),
             waiting_on: Mutex::new(None),
             lane: Arc::from(lane),
@@ -199,6 +202,7 @@ impl Task {
         if self.future.done() {
             return false;
         }
+        self.cancel_requests.fetch_add(1, Ordering::SeqCst);
         let waiting_on = lock(&self.waiting_on).clone();
         if let Some(f) = waiting_on {
             if f.cancel(message.clone()) {
@@ -208,6 +212,19 @@ impl Task {
         self.must_cancel.store(true, Ordering::SeqCst);
         *lock(&self.cancel_message) = message;
         true
+    }
+
+    /// `cancelling()`: the cancels requested and not taken back.
+    pub(super) fn cancelling(&self) -> usize {
+        self.cancel_requests.load(Ordering::SeqCst)
+    }
+
+    /// `uncancel()`: takes one cancel request back; the number left.
+    pub(super) fn uncancel(&self) -> usize {
+        self.cancel_requests
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .map(|n| n - 1)
+            .unwrap_or(0)
     }
 
     /// Runs `f` (a step) drawn in the task's lane of the trace, if the run has a trace: the loop's
@@ -245,6 +262,11 @@ impl Task {
     }
 }
 
+/// The task a program's value is, if it is one.
+pub(super) fn task_of(v: &Value) -> Option<Arc<Task>> {
+    v.downcast::<TaskValue>().map(|t| t.0.clone())
+}
+
 /// A task, as the program holds it.
 pub(crate) struct TaskValue(pub(crate) Arc<Task>);
 
@@ -263,7 +285,11 @@ impl Object for TaskValue {
         }
     }
     fn has_method(&self, name: &str) -> bool {
-        future_method(name) || matches!(name, "get_name" | "set_name" | "get_coro")
+        future_method(name)
+            || matches!(
+                name,
+                "get_name" | "set_name" | "get_coro" | "cancelling" | "uncancel"
+            )
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
@@ -274,6 +300,8 @@ impl Object for TaskValue {
                 Ok(Value::None)
             }
             "get_coro" => Ok(self.0.coro.clone()),
+            "cancelling" => Ok(Value::Int(self.0.cancelling() as i64)),
+            "uncancel" => Ok(Value::Int(self.0.uncancel() as i64)),
             "cancel" => {
                 let message = crate::interp::builtins::kw_or_pos(&args, "msg", 0)
                     .filter(|v| !matches!(v, Value::None));
