@@ -526,3 +526,54 @@ asyncio.run(main())
 "#;
     assert_prints_as_cpython(source, "task_groups.py");
 }
+
+#[test]
+fn conditions_wake_their_waiters_in_order_and_give_the_lock_back() {
+    let source = r#"import asyncio
+
+async def consumer(cond, name, items):
+    async with cond:
+        await cond.wait_for(lambda: len(items) > 0)
+        print(name, 'got', items.pop(0))
+
+async def waiter(cond, name):
+    async with cond:
+        print(name, 'waiting')
+        r = await cond.wait()
+        print(name, 'woke', r, cond.locked())
+
+async def main():
+    cond = asyncio.Condition()
+    ws = [asyncio.create_task(waiter(cond, f'w{i}')) for i in range(3)]
+    await asyncio.sleep(0)
+    async with cond:
+        cond.notify()
+    await asyncio.sleep(0)
+    async with cond:
+        cond.notify_all()
+    await asyncio.gather(*ws)
+    items = []
+    cs = [asyncio.create_task(consumer(cond, f'c{i}', items)) for i in range(2)]
+    await asyncio.sleep(0)
+    for i in range(2):
+        async with cond:
+            items.append(i)
+            cond.notify()
+        await asyncio.sleep(0)
+    await asyncio.gather(*cs)
+    try:
+        await cond.wait()
+    except RuntimeError as e:
+        print(e)
+    t = asyncio.create_task(waiter(cond, 'x'))
+    await asyncio.sleep(0)
+    t.cancel()
+    try:
+        await t
+    except asyncio.CancelledError:
+        print('x cancelled', cond.locked())
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "conditions.py");
+}

@@ -6,7 +6,7 @@
 //! - [`task`]: `asyncio.Task`, which drives a coroutine one step at a time;
 //! - [`awaiter`]: what `await` sends into, and asyncio's awaitables written in Rust (`sleep`);
 //! - [`combinators`]: `gather`, `wait`, `wait_for`, `as_completed`, `shield`;
-//! - [`sync`]: `Queue`, `Lock`, `Event`, `Semaphore`;
+//! - [`sync`]: `Queue`, `Lock`, `Event`, `Semaphore`, `Condition`;
 //! - [`scopes`]: `TaskGroup` and `timeout`.
 //!
 //! Tasks switch only at an `await` of something not done, as in CPython, and `time.sleep` in a

@@ -30,6 +30,7 @@ pub(super) fn attr(name: &str) -> Option<Value> {
         }),
         "Semaphore" => f("Semaphore", |ctx, a| new_semaphore(ctx, a, false)),
         "BoundedSemaphore" => f("BoundedSemaphore", |ctx, a| new_semaphore(ctx, a, true)),
+        "Condition" => f("Condition", new_condition),
         _ => None,
     }
 }
@@ -616,6 +617,226 @@ impl Object for Semaphore {
                 Ok(immediate("__aexit__", Value::None))
             }
             _ => Ok(Value::Bool(lock(&self.0).locked())),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+// ----- Condition -----
+
+/// `asyncio.Condition(lock=None)`: waiters woken by `notify`, each taking the lock back before its
+/// `wait()` returns (even when cancelled, as CPython's does).
+struct Condition {
+    lock: Arc<Mutex<LockState>>,
+    waiters: Arc<Mutex<VecDeque<Arc<AFuture>>>>,
+}
+
+fn new_condition(ctx: &Ctx, a: Args) -> R<Value> {
+    let lock_state = match kw_or_pos(&a, "lock", 0) {
+        None | Some(Value::None) => Arc::new(Mutex::new(LockState::default())),
+        Some(v) => match v.downcast::<Lock>() {
+            Some(l) => l.0.clone(),
+            None => {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("Condition() needs an asyncio.Lock, not {}", v.type_name()),
+                ))
+            }
+        },
+    };
+    Ok(Value::object(Condition {
+        lock: lock_state,
+        waiters: Arc::new(Mutex::new(VecDeque::new())),
+    }))
+}
+
+/// Resumes an awaiter held by a step (`None` if it is not one).
+fn resume(ctx: &Ctx, inner: &Value, thrown: Option<Flow>) -> R<crate::interp::vm::Resumed> {
+    crate::interp::vm::send_into(ctx, inner, Value::None, thrown)
+        .unwrap_or_else(|| Err(ctx.error("TypeError", "an awaitable was expected")))
+}
+
+impl Condition {
+    /// `wait()`: gives the lock back, waits for a notify, takes the lock again.
+    fn wait(&self, ctx: &Ctx) -> R<Value> {
+        if !lock(&self.lock).locked {
+            return Err(ctx.error("RuntimeError", "cannot wait on un-acquired lock"));
+        }
+        let (lock_state, waiters) = (self.lock.clone(), self.waiters.clone());
+        let mut waiting: Option<Arc<AFuture>> = None;
+        // Taking the lock back: its acquire, and what to raise once it is taken.
+        let mut reacquiring: Option<(Value, Option<Flow>)> = None;
+        let step: super::awaiter::Step = Box::new(move |ctx, thrown| {
+            use super::awaiter::Poll;
+            use crate::interp::vm::Resumed;
+            let mut thrown = thrown;
+            loop {
+                if let Some((acquire, after)) = reacquiring.take() {
+                    match resume(ctx, &acquire, thrown.take()) {
+                        Ok(Resumed::Yielded(v)) => {
+                            reacquiring = Some((acquire, after));
+                            return Ok(Poll::Wait(v));
+                        }
+                        Ok(Resumed::Returned(_)) => {
+                            return match after {
+                                Some(flow) => Err(flow),
+                                None => Ok(Poll::Ready(Value::Bool(true))),
+                            };
+                        }
+                        // Cancelled while taking the lock back: try again, then raise that.
+                        Err(Flow::Raise(e, l)) if e.is_instance_of("CancelledError") => {
+                            let acquire = Lock(lock_state.clone()).acquire();
+                            reacquiring = Some((acquire, Some(Flow::Raise(e, l))));
+                            continue;
+                        }
+                        Err(flow) => return Err(flow),
+                    }
+                }
+                match waiting.take() {
+                    None => {
+                        let mut l = lock(&lock_state);
+                        l.locked = false;
+                        wake_first_not_done(&l.waiters);
+                        drop(l);
+                        let waiter = new_waiter(ctx)?;
+                        lock(&waiters).push_back(waiter.clone());
+                        waiting = Some(waiter.clone());
+                        return Ok(Poll::Wait(Value::object(super::future::FutureValue(
+                            waiter,
+                        ))));
+                    }
+                    Some(waiter) => {
+                        forget(&mut lock(&waiters), &waiter);
+                        let after = match thrown.take() {
+                            Some(flow) => Some(flow),
+                            None if waiter.cancelled() => {
+                                Some(super::future::cancelled_error(ctx, None))
+                            }
+                            None => None,
+                        };
+                        reacquiring = Some((Lock(lock_state.clone()).acquire(), after));
+                    }
+                }
+            }
+        });
+        Ok(super::awaiter::Awaiter::coroutine("Condition.wait", step))
+    }
+
+    fn notify(&self, ctx: &Ctx, n: usize) -> R<()> {
+        if !lock(&self.lock).locked {
+            return Err(ctx.error("RuntimeError", "cannot notify on un-acquired lock"));
+        }
+        let mut woken = 0;
+        for waiter in lock(&self.waiters).iter() {
+            if woken >= n {
+                break;
+            }
+            if waiter.set(Ok(Value::Bool(false))) {
+                woken += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Object for Condition {
+    fn type_name(&self) -> &'static str {
+        "Condition"
+    }
+    fn repr(&self) -> String {
+        let locked = lock(&self.lock).locked;
+        let n = lock(&self.waiters).len();
+        let mut extra = if locked { "locked" } else { "unlocked" }.to_string();
+        if n > 0 {
+            extra += &format!(", waiters:{n}");
+        }
+        format!(
+            "<asyncio.locks.Condition object at {:#x} [{extra}]>",
+            self as *const Self as usize
+        )
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "acquire"
+                | "release"
+                | "locked"
+                | "wait"
+                | "wait_for"
+                | "notify"
+                | "notify_all"
+                | "__aenter__"
+                | "__aexit__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        let as_lock = Lock(self.lock.clone());
+        match name {
+            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__" => {
+                as_lock.call_method(ctx, this, name, args)
+            }
+            "wait" => self.wait(ctx),
+            "notify" => {
+                let n = match kw_or_pos(&args, "n", 0) {
+                    None => 1,
+                    Some(Value::Int(n)) => n.max(0) as usize,
+                    Some(other) => {
+                        return Err(ctx.error(
+                            "TypeError",
+                            format!(
+                                "'{}' object cannot be interpreted as an integer",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                };
+                self.notify(ctx, n).map(|()| Value::None)
+            }
+            "notify_all" => {
+                let n = lock(&self.waiters).len();
+                self.notify(ctx, n).map(|()| Value::None)
+            }
+            _ => {
+                // wait_for(predicate): the predicate, then wait() until it is true.
+                let predicate = args.pos.into_iter().next().ok_or_else(|| {
+                    ctx.error(
+                        "TypeError",
+                        "wait_for() missing 1 required positional argument: 'predicate'",
+                    )
+                })?;
+                let condition = this.clone();
+                let mut inner: Option<Value> = None;
+                let step: super::awaiter::Step = Box::new(move |ctx, thrown| {
+                    use super::awaiter::Poll;
+                    use crate::interp::vm::Resumed;
+                    let mut thrown = thrown;
+                    loop {
+                        if let Some(wait) = inner.take() {
+                            match resume(ctx, &wait, thrown.take())? {
+                                Resumed::Yielded(v) => {
+                                    inner = Some(wait);
+                                    return Ok(Poll::Wait(v));
+                                }
+                                Resumed::Returned(_) => {}
+                            }
+                        } else if let Some(flow) = thrown.take() {
+                            return Err(flow);
+                        }
+                        let result = ctx.call(&predicate, Args::default())?;
+                        if ctx.truthy(&result)? {
+                            return Ok(Poll::Ready(result));
+                        }
+                        let c = condition.downcast::<Condition>().expect("a condition");
+                        inner = Some(c.wait(ctx)?);
+                    }
+                });
+                Ok(super::awaiter::Awaiter::coroutine(
+                    "Condition.wait_for",
+                    step,
+                ))
+            }
         }
     }
     fn as_any(&self) -> &dyn Any {
