@@ -577,3 +577,26 @@ asyncio.run(main())
 "#;
     assert_prints_as_cpython(source, "conditions.py");
 }
+
+#[test]
+fn a_runner_keeps_one_loop_for_several_runs() {
+    let source = r#"import asyncio
+
+async def step(n):
+    await asyncio.sleep(0)
+    return n * 2
+
+with asyncio.Runner() as runner:
+    print(runner.run(step(1)))
+    print(runner.run(step(2)))
+    loop = runner.get_loop()
+    print(loop.is_closed())
+print(loop.is_closed())
+try:
+    runner.run(asyncio.sleep(0))
+except RuntimeError as e:
+    print(e)
+print(asyncio.run(step(5)))
+"#;
+    assert_prints_as_cpython(source, "runner.py");
+}

@@ -228,10 +228,21 @@ fn wrap_future(ctx: &Ctx, lp: &Arc<EventLoop>, cf: &Value) -> R<Value> {
 /// `asyncio.run(coro)`: a new loop on this thread, the coroutine as its main task, then the rest
 /// cancelled and the default executor shut down.
 fn run(ctx: &Ctx, a: Args) -> R<Value> {
+    let coro = main_coroutine(ctx, a, "asyncio.run()")?;
+    let lp = EventLoop::new();
+    let outcome = run_main(ctx, &lp, coro);
+    let closed = close_loop(ctx, &lp);
+    let result = outcome?;
+    closed?;
+    Ok(result)
+}
+
+/// The coroutine `asyncio.run` or `Runner.run` is given, checked as CPython checks it.
+fn main_coroutine(ctx: &Ctx, a: Args, who: &str) -> R<Value> {
     if running_loop().is_some() {
         return Err(ctx.error(
             "RuntimeError",
-            "asyncio.run() cannot be called from a running event loop",
+            format!("{who} cannot be called from a running event loop"),
         ));
     }
     let coro = required(ctx, a, "run", "main")?;
@@ -241,18 +252,80 @@ fn run(ctx: &Ctx, a: Args) -> R<Value> {
             format!("a coroutine was expected, got {}", ctx.repr(&coro)?),
         ));
     }
-    let lp = EventLoop::new();
-    let main = task::create(ctx, &lp, coro, None)?;
+    Ok(coro)
+}
+
+/// Runs `coro` as the main task of `lp` until it is done; its result.
+fn run_main(ctx: &Ctx, lp: &Arc<EventLoop>, coro: Value) -> R<Value> {
+    let main = task::create(ctx, lp, coro, None)?;
     let main = as_afuture(&main).expect("a task");
-    let outcome = lp.run_until(ctx, &main);
-    let cleanup = cancel_remaining(ctx, &lp);
-    if let Some(executor) = lock(&lp.default_executor).take() {
+    lp.run_until(ctx, &main)?;
+    main.result(ctx)
+}
+
+/// `asyncio.run`'s (and `Runner.close`'s) ending: the remaining tasks cancelled and finished, the
+/// default executor shut down, the loop closed.
+fn close_loop(ctx: &Ctx, lp: &Arc<EventLoop>) -> R<()> {
+    let cleanup = cancel_remaining(ctx, lp);
+    let executor = lock(&lp.default_executor).take();
+    if let Some(executor) = executor {
         ctx.call_method(&executor, "shutdown", Args::default())?;
     }
     lp.close();
-    outcome?;
-    cleanup?;
-    main.result(ctx)
+    cleanup
+}
+
+/// `asyncio.Runner()`: one loop for several `run()` calls, closed by `close()` or the `with` block.
+struct Runner(
+    std::sync::Mutex<Option<Arc<EventLoop>>>,
+    std::sync::atomic::AtomicBool,
+);
+
+impl Object for Runner {
+    fn type_name(&self) -> &'static str {
+        "Runner"
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "run" | "close" | "get_loop" | "__enter__" | "__exit__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        use std::sync::atomic::Ordering;
+        let closed = self.1.load(Ordering::SeqCst);
+        if closed && name != "close" && name != "__exit__" {
+            return Err(ctx.error("RuntimeError", "Runner is closed"));
+        }
+        let lp = || lock(&self.0).get_or_insert_with(EventLoop::new).clone();
+        match name {
+            "__enter__" => {
+                lp();
+                Ok(this.clone())
+            }
+            "get_loop" => Ok(loop_value(&lp())),
+            "run" => {
+                let coro = main_coroutine(ctx, args, "Runner.run()")?;
+                run_main(ctx, &lp(), coro)
+            }
+            _ => {
+                if !self.1.swap(true, Ordering::SeqCst) {
+                    let lp = lock(&self.0).take();
+                    if let Some(lp) = lp {
+                        close_loop(ctx, &lp)?;
+                    }
+                }
+                Ok(if name == "__exit__" {
+                    Value::Bool(false)
+                } else {
+                    Value::None
+                })
+            }
+        }
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
 /// `asyncio.run`'s ending: the tasks still pending are cancelled, and the loop runs until they have
@@ -291,6 +364,12 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
     }
     match name {
         "run" => f("run", run),
+        "Runner" => f("Runner", |_, _| {
+            Ok(Value::object(Runner(
+                std::sync::Mutex::new(None),
+                std::sync::atomic::AtomicBool::new(false),
+            )))
+        }),
         "sleep" => f("sleep", |ctx, a| {
             let delay = timeout_arg(ctx, kw_or_pos(&a, "delay", 0))?.unwrap_or(0.0);
             let result = kw_or_pos(&a, "result", 1).unwrap_or(Value::None);
