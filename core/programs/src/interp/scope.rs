@@ -159,9 +159,10 @@ impl Names {
                 self.walk_block(body);
                 self.walk_block(orelse);
             }
-            StmtKind::While { test, body } => {
+            StmtKind::While { test, body, orelse } => {
                 self.expr(test);
                 self.walk_block(body);
+                self.walk_block(orelse);
             }
             StmtKind::With { items, body, .. } => {
                 for item in items {
@@ -245,6 +246,10 @@ impl Names {
             match e {
                 Expr::Name(n) => {
                     self.read.insert(n.clone());
+                }
+                Expr::Named { target, value } => {
+                    self.bound.insert(target.clone());
+                    pending.push(value);
                 }
                 Expr::Lambda { params, body } => {
                     self.params(params);
