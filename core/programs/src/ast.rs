@@ -74,6 +74,10 @@ pub enum StmtKind {
         name: String,
         bases: Vec<Expr>,
         body: Vec<Stmt>,
+        /// `@decorator` lines above the `class`, top first: evaluated before the bases, applied to
+        /// the class made, bottom first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        decorators: Vec<Expr>,
     },
     Return {
         value: Option<Expr>,

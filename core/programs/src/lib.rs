@@ -46,10 +46,7 @@
 //!   expression it binds in the generator's own frame, where CPython binds it in the enclosing
 //!   function). A function holding what the compiler does not compile yet (a class statement)
 //!   runs in the tree interpreter, as a generator or a coroutine cannot (calling one says so).
-//! - `assert test, msg` is `if not test: raise AssertionError(msg)` (there is no `-O`), and
-//!   `@decorator class C` is `class C` then `C = decorator(C)`: the decorator expressions are
-//!   evaluated after the class body runs, where CPython evaluates them before it (the same unless
-//!   evaluating them prints). Slices take a step on lists, tuples, strings and ranges, and a list's
+//! - `assert test, msg` is `if not test: raise AssertionError(msg)` (there is no `-O`). Slices take a step on lists, tuples, strings and ranges, and a list's
 //!   slice can be assigned and deleted; an instance's `__getitem__` is not given slices with a
 //!   step (there is no `slice` object yet). Python syntax the engine still refuses, saying so, is
 //!   listed in `decisions/parser.md`.

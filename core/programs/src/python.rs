@@ -133,7 +133,15 @@ impl Writer {
                     &def.body,
                 );
             }
-            StmtKind::ClassDef { name, bases, body } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                for decorator in decorators {
+                    self.line(depth, &format!("@{}", top_expr(decorator)), &None);
+                }
                 let head = if bases.is_empty() {
                     format!("class {name}")
                 } else {

@@ -414,6 +414,32 @@ def make():
         pass
     return Local.tag
 print(make())
+
+def loud(label):
+    print('decorator expression', label)
+    def apply(cls):
+        print('applied', label, cls.__name__)
+        return cls
+    return apply
+
+class Base:
+    pass
+
+def base_class():
+    print('base expression')
+    return Base
+
+@loud('outer')
+@loud('inner')
+class Ordered(base_class()):
+    print('class body')
+print(Ordered.__name__)
+
+class Outer:
+    @loud('nested')
+    class Inner:
+        value = 1
+print(Outer.Inner.value)
 "#;
     assert_prints_as_cpython(source, "class decorators");
 }

@@ -739,12 +739,30 @@ impl Ctx {
                 self.store(frame, &def.name, f);
                 Ok(())
             }
-            StmtKind::ClassDef { name, bases, body } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                let decorators = decorators
+                    .iter()
+                    .map(|d| self.eval(frame, d))
+                    .collect::<R<Vec<_>>>()?;
                 let bases = bases
                     .iter()
                     .map(|b| self.eval(frame, b))
                     .collect::<R<Vec<_>>>()?;
-                let class = self.make_class(name, bases, body)?;
+                let mut class = self.make_class(name, bases, body)?;
+                for d in decorators.iter().rev() {
+                    class = self.call(
+                        d,
+                        Args {
+                            pos: vec![class],
+                            kw: Vec::new(),
+                        },
+                    )?;
+                }
                 self.store(frame, name, class);
                 Ok(())
             }

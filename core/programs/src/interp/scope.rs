@@ -124,8 +124,13 @@ impl Names {
                 self.bound.insert(def.name.clone());
                 self.inner_free.extend(Scope::of_def(def).free);
             }
-            StmtKind::ClassDef { name, bases, body } => {
-                bases.iter().for_each(|b| self.expr(b));
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                decorators.iter().chain(bases).for_each(|b| self.expr(b));
                 self.bound.insert(name.clone());
                 // The class body runs in a namespace of its own: what it reads (and what its methods
                 // read) counts as read here; what it binds does not.

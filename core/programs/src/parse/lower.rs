@@ -30,8 +30,6 @@ pub(super) struct Lowerer<'s, 'a> {
     trailing: HashMap<u32, (String, bool)>,
     /// Inside a function's body (not a class's within it): where `yield` may stand.
     in_function: bool,
-    /// Statements that follow the one just lowered (a decorated class's `C = decorator(C)`).
-    after: Vec<Stmt>,
 }
 
 impl<'s, 'a> Lowerer<'s, 'a> {
@@ -58,7 +56,6 @@ impl<'s, 'a> Lowerer<'s, 'a> {
             next_comment: 0,
             trailing,
             in_function: false,
-            after: Vec::new(),
         }
     }
 
@@ -193,7 +190,6 @@ impl<'s, 'a> Lowerer<'s, 'a> {
         let last_on_line = next != Some(end_line);
         let lowered = self.statement(stmt, next.unwrap_or(limit), last_on_line)?;
         out.push(lowered);
-        out.append(&mut self.after);
         Ok(())
     }
 
@@ -238,19 +234,9 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 }
             }
             r::Stmt::ClassDef(class) => {
-                // `@d class C: …` is `class C: …` then `C = d(C)`, on the `class` line (the
-                // decorators are evaluated after the class is made, where CPython evaluates them
-                // before: the same unless evaluating them prints).
-                let mut decorated = Expr::Name(class.name.id.to_string());
-                for d in class.decorator_list.iter().rev() {
-                    decorated = Expr::Call {
-                        func: Box::new(self.expr(&d.expression, 1)?),
-                        args: vec![Arg {
-                            keyword: None,
-                            value: decorated,
-                            mapping: false,
-                        }],
-                    };
+                let mut decorators = Vec::new();
+                for d in &class.decorator_list {
+                    decorators.push(self.expr(&d.expression, 1)?);
                 }
                 if let Some(params) = &class.type_params {
                     return self.refuse(params.start(), "invalid syntax");
@@ -271,23 +257,13 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 let outer = std::mem::replace(&mut self.in_function, false);
                 let body = self.block(&class.body, limit);
                 self.in_function = outer;
-                if !class.decorator_list.is_empty() {
-                    // After the class's body is lowered (its own statements take `after`).
-                    self.after.push(Stmt {
-                        line,
-                        kind: StmtKind::Assign {
-                            targets: vec![Expr::Name(class.name.id.to_string())],
-                            value: decorated,
-                        },
-                        comment: None,
-                    });
-                }
                 Stmt {
                     line,
                     kind: StmtKind::ClassDef {
                         name: class.name.id.to_string(),
                         bases,
                         body: body?,
+                        decorators,
                     },
                     comment,
                 }

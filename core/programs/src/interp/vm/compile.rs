@@ -335,9 +335,14 @@ impl<'a> Compiler<'a> {
                 }
                 self.store_name(&def.name);
             }
-            StmtKind::ClassDef { name, bases, body } => {
-                for base in bases {
-                    self.expr(base)?;
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                for e in decorators.iter().chain(bases) {
+                    self.expr(e)?;
                 }
                 self.classes.push(Arc::new(ClassStatement {
                     name: name.clone(),
@@ -345,6 +350,9 @@ impl<'a> Compiler<'a> {
                     body: body.clone(),
                 }));
                 self.emit(Op::MakeClass(self.classes.len() as u32 - 1));
+                for _ in decorators {
+                    self.emit(Op::CallPos(1));
+                }
                 self.store_name(name);
             }
             StmtKind::Return { .. } if self.is_module => {
