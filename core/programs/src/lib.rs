@@ -43,8 +43,8 @@
 //!   but a class body inside a function does not pass the function's variables on to its methods (a
 //!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
 //!   the enclosing scope (so `:=` in a comprehension binds there too, as CPython's; in a generator
-//!   expression it binds in the generator's own frame, where CPython binds it in the enclosing
-//!   function). A function holding what the compiler does not compile yet (a class statement)
+//!   expression it binds in the generator's own frame, so the enclosing scope does not see it: a
+//!   NameError where CPython binds it in the enclosing function). A function holding what the compiler does not compile yet (a class statement)
 //!   runs in the tree interpreter, as a generator or a coroutine cannot (calling one says so).
 //! - `assert test, msg` is `if not test: raise AssertionError(msg)` (there is no `-O`). Slices take a step on lists, tuples, strings and ranges, and a list's
 //!   slice can be assigned and deleted; an instance's `__getitem__` is not given slices with a
