@@ -74,6 +74,10 @@ pub enum StmtKind {
         name: String,
         bases: Vec<Expr>,
         body: Vec<Stmt>,
+        /// `@decorator` lines above the `class`, top first: evaluated before the bases, applied to
+        /// the class made, bottom first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        decorators: Vec<Expr>,
     },
     Return {
         value: Option<Expr>,
@@ -98,9 +102,12 @@ pub enum StmtKind {
         #[serde(default, skip_serializing_if = "is_false")]
         is_async: bool,
     },
+    /// `while test: body`, and its `else:` (run when the test turns false, not after a `break`).
     While {
         test: Expr,
         body: Vec<Stmt>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        orelse: Vec<Stmt>,
     },
     /// `with a as x, b:` (`async with` when `is_async`).
     With {
@@ -251,10 +258,17 @@ pub enum Expr {
         value: Box<Expr>,
         index: Box<Expr>,
     },
-    /// `lower:upper` inside a subscript.
+    /// `lower:upper:step` inside a subscript.
     Slice {
         lower: Option<Box<Expr>>,
         upper: Option<Box<Expr>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<Box<Expr>>,
+    },
+    /// `target := value`: binds the name, and is the value.
+    Named {
+        target: String,
+        value: Box<Expr>,
     },
     BinOp {
         op: BinOp,
@@ -455,7 +469,13 @@ impl Expr {
                 .chain(args.iter().map(|a| &a.value))
                 .collect(),
             Expr::Subscript { value, index } => vec![value, index],
-            Expr::Slice { lower, upper } => lower.iter().chain(upper).map(|e| &**e).collect(),
+            Expr::Slice { lower, upper, step } => lower
+                .iter()
+                .chain(upper)
+                .chain(step)
+                .map(|e| &**e)
+                .collect(),
+            Expr::Named { value, .. } => vec![value],
             Expr::BinOp { left, right, .. } => vec![left, right],
             Expr::Compare { left, ops } => std::iter::once(&**left)
                 .chain(ops.iter().map(|(_, e)| e))

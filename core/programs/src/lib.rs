@@ -42,9 +42,14 @@
 //!   the enclosing function's variables through cells as CPython's do (`nonlocal`, late binding);
 //!   but a class body inside a function does not pass the function's variables on to its methods (a
 //!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
-//!   the enclosing scope. A function holding what the compiler does not compile yet (a starred or
-//!   sliced assignment target) runs in the tree interpreter, as a generator or a coroutine cannot
-//!   (calling one says so).
+//!   the enclosing scope (so `:=` in a comprehension binds there too, as CPython's; in a generator
+//!   expression it binds in the generator's own frame, so the enclosing scope does not see it: a
+//!   NameError where CPython binds it in the enclosing function). A function holding what the compiler does not compile yet (a class statement)
+//!   runs in the tree interpreter, as a generator or a coroutine cannot (calling one says so).
+//! - `assert test, msg` is `if not test: raise AssertionError(msg)` (there is no `-O`). Slices take a step on lists, tuples, strings and ranges, and a list's
+//!   slice can be assigned and deleted; an instance's `__getitem__` is not given slices with a
+//!   step (there is no `slice` object yet). Python syntax the engine still refuses, saying so, is
+//!   listed in `decisions/parser.md`.
 //! - Generators are suspended frames, as CPython's: `send`, `throw` (passed on to the generator a
 //!   `yield from` waits on), `close`, `yield from`, and one dropped while suspended in a `try` or
 //!   `with` is closed at its thread's next call; but one still held by a global when the program

@@ -133,7 +133,15 @@ impl Writer {
                     &def.body,
                 );
             }
-            StmtKind::ClassDef { name, bases, body } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                for decorator in decorators {
+                    self.line(depth, &format!("@{}", top_expr(decorator)), &None);
+                }
                 let head = if bases.is_empty() {
                     format!("class {name}")
                 } else {
@@ -177,8 +185,11 @@ impl Writer {
                     self.header(depth, "else".into(), &None, orelse);
                 }
             }
-            StmtKind::While { test, body } => {
-                self.header(depth, format!("while {}", expr(test)), c, body)
+            StmtKind::While { test, body, orelse } => {
+                self.header(depth, format!("while {}", expr(test)), c, body);
+                if !orelse.is_empty() {
+                    self.header(depth, "else".into(), &None, orelse);
+                }
             }
             StmtKind::With {
                 items,
@@ -343,10 +354,17 @@ fn render(e: &Expr) -> (String, u8) {
             };
             (format!("{}[{index}]", at(value, PRIMARY)), PRIMARY)
         }
-        Expr::Slice { lower, upper } => {
+        Expr::Slice { lower, upper, step } => {
             let side = |b: &Option<Box<Expr>>| b.as_ref().map(|e| expr(e)).unwrap_or_default();
-            (format!("{}:{}", side(lower), side(upper)), PRIMARY)
+            match step {
+                Some(_) => (
+                    format!("{}:{}:{}", side(lower), side(upper), side(step)),
+                    PRIMARY,
+                ),
+                None => (format!("{}:{}", side(lower), side(upper)), PRIMARY),
+            }
         }
+        Expr::Named { target, value } => (format!("({target} := {})", expr(value)), PRIMARY),
         Expr::BinOp { op, left, right } => {
             let p = match op {
                 BinOp::BitOr => BIT_OR,

@@ -1138,14 +1138,14 @@ impl Object for TypeObject {
 
 /// `range(start, stop, step)`.
 pub(crate) struct Range {
-    start: i64,
-    stop: i64,
-    step: i64,
+    pub(crate) start: i64,
+    pub(crate) stop: i64,
+    pub(crate) step: i64,
 }
 
 impl Range {
     /// How many numbers it holds; in 128 bits, as a range's ends may be 2**64 apart.
-    fn len(&self) -> u128 {
+    pub(crate) fn len(&self) -> u128 {
         let (start, stop, step) = (
             i128::from(self.start),
             i128::from(self.stop),

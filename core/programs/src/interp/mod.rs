@@ -571,9 +571,15 @@ impl Ctx {
                 Ok(())
             }
             Expr::Tuple(targets) | Expr::List(targets) => {
-                let items = self.unpack(&value, targets.len())?;
+                let items = match targets.iter().position(|t| matches!(t, Expr::Starred(_))) {
+                    Some(at) => self.unpack_starred(&value, at, targets.len() - at - 1)?,
+                    None => self.unpack(&value, targets.len())?,
+                };
                 for (t, v) in targets.iter().zip(items) {
-                    self.assign(frame, t, v)?;
+                    match t {
+                        Expr::Starred(inner) => self.assign(frame, inner, v)?,
+                        t => self.assign(frame, t, v)?,
+                    }
                 }
                 Ok(())
             }
@@ -589,11 +595,68 @@ impl Ctx {
                 index,
             } => {
                 let object = self.eval(frame, object)?;
+                if let Expr::Slice { lower, upper, step } = index.as_ref() {
+                    let bounds = self.bounds(frame, lower, upper, step)?;
+                    return vm::slices::store(self, &object, bounds, value);
+                }
                 let index = self.eval(frame, index)?;
                 builtins::set_item(self, &object, index, value)
             }
             _ => Err(self.error("SyntaxError", "cannot assign to this expression")),
         }
+    }
+
+    /// A slice's bounds, evaluated in order.
+    fn bounds(
+        &self,
+        frame: &mut Frame,
+        lower: &Option<Box<Expr>>,
+        upper: &Option<Box<Expr>>,
+        step: &Option<Box<Expr>>,
+    ) -> R<vm::slices::Bounds> {
+        let mut one = |b: &Option<Box<Expr>>| b.as_ref().map(|e| self.eval(frame, e)).transpose();
+        Ok(vm::slices::Bounds {
+            lower: one(lower)?,
+            upper: one(upper)?,
+            step: one(step)?,
+        })
+    }
+
+    /// The items of `value` for targets `before` others, a starred one, `after` others
+    /// (`first, *rest = value`): the starred one's as a list, else CPython's ValueError.
+    pub(crate) fn unpack_starred(
+        &self,
+        value: &Value,
+        before: usize,
+        after: usize,
+    ) -> R<Vec<Value>> {
+        let mut items = match value {
+            Value::Tuple(_) | Value::List(_) => self.iterate_all(value)?,
+            _ => {
+                let it = self.iter(value).map_err(|_| {
+                    self.error(
+                        "TypeError",
+                        format!("cannot unpack non-iterable {} object", value.type_name()),
+                    )
+                })?;
+                self.iterate_all(&it)?
+            }
+        };
+        if items.len() < before + after {
+            return Err(self.error(
+                "ValueError",
+                format!(
+                    "not enough values to unpack (expected at least {}, got {})",
+                    before + after,
+                    items.len()
+                ),
+            ));
+        }
+        let tail = items.split_off(items.len() - after);
+        let middle = items.split_off(before);
+        items.push(Value::list(middle));
+        items.extend(tail);
+        Ok(items)
     }
 
     /// The items of `value` for `n` targets (`a, b = value`): exactly `n`, else CPython's ValueError.
@@ -676,12 +739,30 @@ impl Ctx {
                 self.store(frame, &def.name, f);
                 Ok(())
             }
-            StmtKind::ClassDef { name, bases, body } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                let decorators = decorators
+                    .iter()
+                    .map(|d| self.eval(frame, d))
+                    .collect::<R<Vec<_>>>()?;
                 let bases = bases
                     .iter()
                     .map(|b| self.eval(frame, b))
                     .collect::<R<Vec<_>>>()?;
-                let class = self.make_class(name, bases, body)?;
+                let mut class = self.make_class(name, bases, body)?;
+                for d in decorators.iter().rev() {
+                    class = self.call(
+                        d,
+                        Args {
+                            pos: vec![class],
+                            kw: Vec::new(),
+                        },
+                    )?;
+                }
                 self.store(frame, name, class);
                 Ok(())
             }
@@ -710,18 +791,18 @@ impl Ctx {
                     self.exec_block(frame, orelse)
                 }
             }
-            StmtKind::While { test, body } => {
+            StmtKind::While { test, body, orelse } => {
                 while {
                     let test = self.eval(frame, test)?;
                     self.truthy(&test)?
                 } {
                     match self.exec_block(frame, body) {
-                        Err(Flow::Break) => break,
+                        Err(Flow::Break) => return Ok(()),
                         Err(Flow::Continue) | Ok(()) => {}
                         Err(other) => return Err(other),
                     }
                 }
-                Ok(())
+                self.exec_block(frame, orelse)
             }
             StmtKind::For {
                 target,
@@ -904,11 +985,9 @@ impl Ctx {
             }
             Expr::Subscript { value, index } => {
                 let object = self.eval(frame, value)?;
-                if matches!(index.as_ref(), Expr::Slice { .. }) {
-                    return Err(self.error(
-                        "NotImplementedError",
-                        "deleting a slice is not yet part of futurelab's engine",
-                    ));
+                if let Expr::Slice { lower, upper, step } = index.as_ref() {
+                    let bounds = self.bounds(frame, lower, upper, step)?;
+                    return vm::slices::delete(self, &object, bounds);
                 }
                 let index = self.eval(frame, index)?;
                 builtins::del_item(self, &object, &index)
@@ -1125,16 +1204,20 @@ impl Ctx {
             }
             Expr::Subscript { value, index } => {
                 let v = self.eval(frame, value)?;
-                if let Expr::Slice { lower, upper } = index.as_ref() {
-                    let lower = lower.as_ref().map(|e| self.eval(frame, e)).transpose()?;
-                    let upper = upper.as_ref().map(|e| self.eval(frame, e)).transpose()?;
-                    return builtins::slice(self, &v, lower, upper);
+                if let Expr::Slice { lower, upper, step } = index.as_ref() {
+                    let bounds = self.bounds(frame, lower, upper, step)?;
+                    return vm::slices::load(self, &v, bounds);
                 }
                 let i = self.eval(frame, index)?;
                 builtins::get_item(self, &v, &i)?
             }
             Expr::Slice { .. } => {
                 return Err(self.error("SyntaxError", "a slice stands only inside [ ]"))
+            }
+            Expr::Named { target, value } => {
+                let v = self.eval(frame, value)?;
+                self.store(frame, target, v.clone());
+                v
             }
             Expr::BinOp { op, left, right } => {
                 let l = self.eval(frame, left)?;

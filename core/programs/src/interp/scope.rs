@@ -124,8 +124,13 @@ impl Names {
                 self.bound.insert(def.name.clone());
                 self.inner_free.extend(Scope::of_def(def).free);
             }
-            StmtKind::ClassDef { name, bases, body } => {
-                bases.iter().for_each(|b| self.expr(b));
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                decorators.iter().chain(bases).for_each(|b| self.expr(b));
                 self.bound.insert(name.clone());
                 // The class body runs in a namespace of its own: what it reads (and what its methods
                 // read) counts as read here; what it binds does not.
@@ -159,9 +164,10 @@ impl Names {
                 self.walk_block(body);
                 self.walk_block(orelse);
             }
-            StmtKind::While { test, body } => {
+            StmtKind::While { test, body, orelse } => {
                 self.expr(test);
                 self.walk_block(body);
+                self.walk_block(orelse);
             }
             StmtKind::With { items, body, .. } => {
                 for item in items {
@@ -245,6 +251,10 @@ impl Names {
             match e {
                 Expr::Name(n) => {
                     self.read.insert(n.clone());
+                }
+                Expr::Named { target, value } => {
+                    self.bound.insert(target.clone());
+                    pending.push(value);
                 }
                 Expr::Lambda { params, body } => {
                     self.params(params);

@@ -29,10 +29,12 @@ pub(super) fn parse(body: &str, raw: bool) -> Result<Vec<FPart>, FError> {
         // chars[i] is the `{` of a field.
         let end = field_end(&chars, i + 1)?;
         let field: String = chars[i + 1..end].iter().collect();
+        let (debug_text, part) = self::field(&field, raw)?;
+        lit.push_str(debug_text.unwrap_or_default());
         if !lit.is_empty() {
             parts.push(FPart::Lit(std::mem::take(&mut lit)));
         }
-        parts.push(self::field(&field, raw)?);
+        parts.push(part);
         i = end + 1;
     }
     if !lit.is_empty() {
@@ -138,8 +140,9 @@ fn field_end(chars: &[char], start: usize) -> Result<usize, FError> {
 }
 
 /// `expr`, `expr!r`, `expr:spec`, `expr!r:spec`: the `!` and the `:` are the first ones outside the
-/// expression's brackets and strings (a `!=` is the expression's).
-fn field(field: &str, raw: bool) -> Result<FPart, FError> {
+/// expression's brackets and strings (a `!=` is the expression's). `expr=` (3.8's debugging form)
+/// also gives its text as written, `=` and spaces included, to print before the value.
+fn field(field: &str, raw: bool) -> Result<(Option<&str>, FPart), FError> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
     let mut bang = None;
@@ -170,7 +173,7 @@ fn field(field: &str, raw: bool) -> Result<FPart, FError> {
         Some(i) => (&field[..i], Some(spec_text(&field[i + 1..], raw)?)),
         None => (field, None),
     };
-    let (expr_text, conversion) = match bang {
+    let (mut expr_text, mut conversion) = match bang {
         Some(i) => {
             let conv = head[i + 1..].trim();
             if !matches!(conv, "r" | "s" | "a") {
@@ -183,14 +186,18 @@ fn field(field: &str, raw: bool) -> Result<FPart, FError> {
         None => (head, None),
     };
     let trimmed = expr_text.trim_end();
+    let mut debug_text = None;
     if trimmed.ends_with('=')
         && !["==", "!=", "<=", ">="]
             .iter()
             .any(|op| trimmed.ends_with(op))
     {
-        return Err(FError::Expression(
-            "f-string debugging expressions ({x=}) are not in futurelab's Python yet".into(),
-        ));
+        // `{x=}` is `x=` then the value's repr, unless a conversion or a spec says otherwise.
+        debug_text = Some(expr_text);
+        if conversion.is_none() && spec.is_none() {
+            conversion = Some('r');
+        }
+        expr_text = &trimmed[..trimmed.len() - 1];
     }
     if expr_text.trim().is_empty() {
         return Err(FError::Literal(
@@ -199,11 +206,14 @@ fn field(field: &str, raw: bool) -> Result<FPart, FError> {
     }
     let expr = super::parse_expression(expr_text.trim())
         .map_err(|e| FError::Expression(format!("in an f-string: {}", e.message)))?;
-    Ok(FPart::Value {
-        expr,
-        conversion,
-        spec,
-    })
+    Ok((
+        debug_text,
+        FPart::Value {
+            expr,
+            conversion,
+            spec,
+        },
+    ))
 }
 
 /// A field's format spec, its escapes decoded (a spec with fields of its own, `{x:{width}}`, is kept

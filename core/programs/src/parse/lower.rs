@@ -119,19 +119,6 @@ impl<'s, 'a> Lowerer<'s, 'a> {
             })
     }
 
-    /// The place of the first keyword `word` at or after `after` (`else` after a loop's body).
-    fn keyword_at(&self, word: &str, after: TextSize) -> (u32, u32) {
-        let pos = self.pos(after);
-        self.source
-            .token_at(pos)
-            .and_then(|i| {
-                self.source.tokens[i..]
-                    .iter()
-                    .find(|t| matches!(&t.tok, Tok::Name(n) if n == word))
-            })
-            .map_or(pos, |t| (t.line, t.col))
-    }
-
     // ----- comments -----
 
     /// Places the comment-only lines before `line` in `out`.
@@ -247,18 +234,9 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 }
             }
             r::Stmt::ClassDef(class) => {
-                if !class.decorator_list.is_empty() {
-                    // At the `class` keyword, under the decorators.
-                    let at = self
-                        .source
-                        .token_at(self.pos(class.name.start()))
-                        .filter(|i| *i > 0)
-                        .map(|i| &self.source.tokens[i - 1])
-                        .map_or(self.pos(class.start()), |t| (t.line, t.col));
-                    return Err(self.source.error_at(
-                        at,
-                        "class decorators are not in futurelab's Python yet (it decorates functions (def) only)",
-                    ));
+                let mut decorators = Vec::new();
+                for d in &class.decorator_list {
+                    decorators.push(self.expr(&d.expression, 1)?);
                 }
                 if let Some(params) = &class.type_params {
                     return self.refuse(params.start(), "invalid syntax");
@@ -285,6 +263,7 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                         name: class.name.id.to_string(),
                         bases,
                         body: body?,
+                        decorators,
                     },
                     comment,
                 }
@@ -321,18 +300,19 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 }
             }
             r::Stmt::While(stmt_while) => {
-                if let (Some(_), Some(last)) = (stmt_while.orelse.first(), stmt_while.body.last()) {
-                    let at = self.keyword_at("else", last.end());
-                    return Err(self
-                        .source
-                        .error_at(at, "while … else is not in futurelab's Python yet"));
-                }
                 let comment = self.header_comment(line, &stmt_while.body);
                 let test = self.expr(&stmt_while.test, 1)?;
-                let body = self.block(&stmt_while.body, limit)?;
+                let else_line = match stmt_while.body.last() {
+                    Some(last) if !stmt_while.orelse.is_empty() => {
+                        self.keyword_line("else", last.end(), self.line(&stmt_while.orelse[0]))
+                    }
+                    _ => limit,
+                };
+                let body = self.block(&stmt_while.body, else_line)?;
+                let orelse = self.block(&stmt_while.orelse, limit)?;
                 Stmt {
                     line,
-                    kind: StmtKind::While { test, body },
+                    kind: StmtKind::While { test, body, orelse },
                     comment,
                 }
             }
@@ -491,7 +471,38 @@ impl<'s, 'a> Lowerer<'s, 'a> {
             r::Stmt::Break(_) => simple(StmtKind::Break),
             r::Stmt::Continue(_) => simple(StmtKind::Continue),
             r::Stmt::Match(m) => return self.not_yet(m.start(), "match statements are"),
-            r::Stmt::Assert(a) => return self.not_yet(a.start(), "assert statements are"),
+            // `assert test, msg` is `if not test: raise AssertionError(msg)` (CPython's own
+            // expansion; `python3 -O` drops it, the engine has no -O).
+            r::Stmt::Assert(a) => {
+                let test = self.expr(&a.test, 1)?;
+                let error = Expr::Name("AssertionError".into());
+                let exc = match &a.msg {
+                    Some(msg) => Expr::Call {
+                        func: Box::new(error),
+                        args: vec![Arg {
+                            keyword: None,
+                            value: self.expr(msg, 1)?,
+                            mapping: false,
+                        }],
+                    },
+                    None => error,
+                };
+                simple(StmtKind::If {
+                    test: Expr::Unary {
+                        op: UnaryOp::Not,
+                        operand: Box::new(test),
+                    },
+                    body: vec![Stmt {
+                        line,
+                        kind: StmtKind::Raise {
+                            exc: Some(exc),
+                            cause: None,
+                        },
+                        comment: None,
+                    }],
+                    orelse: Vec::new(),
+                })
+            }
             r::Stmt::TypeAlias(t) => return self.refuse(t.start(), "invalid syntax"),
             r::Stmt::IpyEscapeCommand(c) => return self.refuse(c.start(), "invalid syntax"),
         })
@@ -571,17 +582,30 @@ impl<'s, 'a> Lowerer<'s, 'a> {
             }
             r::Expr::Tuple(r::ExprTuple { elts, .. }) | r::Expr::List(r::ExprList { elts, .. }) => {
                 let mut items = Vec::new();
+                let mut starred = false;
                 for e in elts {
-                    items.push(self.target(e)?);
+                    items.push(match e {
+                        r::Expr::Starred(s) => {
+                            if starred {
+                                return self.refuse(
+                                    target.start(),
+                                    "multiple starred expressions in assignment",
+                                );
+                            }
+                            starred = true;
+                            Expr::Starred(Box::new(self.target(&s.value)?))
+                        }
+                        e => self.target(e)?,
+                    });
                 }
                 Ok(match target {
                     r::Expr::Tuple(_) => Expr::Tuple(items),
                     _ => Expr::List(items),
                 })
             }
-            r::Expr::Starred(_) => self.not_yet(
+            r::Expr::Starred(_) => self.refuse(
                 target.start(),
-                "starred assignment targets (first, *rest = …) are",
+                "starred assignment target must be in a list or tuple",
             ),
             _ => self.refuse(target.start(), "cannot assign to this expression"),
         }
@@ -615,7 +639,13 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 },
                 values: self.exprs(&b.values, d)?,
             },
-            r::Expr::Named(n) => return self.not_yet(n.start(), "assignment expressions (:=) are"),
+            r::Expr::Named(n) => match &*n.target {
+                r::Expr::Name(name) => Expr::Named {
+                    target: name.id.to_string(),
+                    value: self.boxed(&n.value, d)?,
+                },
+                other => return self.refuse(other.start(), "invalid syntax"),
+            },
             r::Expr::BinOp(b) => Expr::BinOp {
                 op: self.operator(b.op, b.start())?,
                 left: self.boxed(&b.left, d)?,
@@ -818,21 +848,20 @@ impl<'s, 'a> Lowerer<'s, 'a> {
             r::Expr::Subscript(s) => {
                 let value = self.boxed(&s.value, d)?;
                 let index = match &*s.slice {
-                    r::Expr::Slice(slice) => {
-                        if let Some(step) = &slice.step {
-                            return self.not_yet(step.start(), "slices with a step (a[::2]) are");
-                        }
-                        Expr::Slice {
-                            lower: match &slice.lower {
-                                Some(l) => Some(self.boxed(l, d + 1)?),
-                                None => None,
-                            },
-                            upper: match &slice.upper {
-                                Some(u) => Some(self.boxed(u, d + 1)?),
-                                None => None,
-                            },
-                        }
-                    }
+                    r::Expr::Slice(slice) => Expr::Slice {
+                        step: match &slice.step {
+                            Some(s) => Some(self.boxed(s, d + 1)?),
+                            None => None,
+                        },
+                        lower: match &slice.lower {
+                            Some(l) => Some(self.boxed(l, d + 1)?),
+                            None => None,
+                        },
+                        upper: match &slice.upper {
+                            Some(u) => Some(self.boxed(u, d + 1)?),
+                            None => None,
+                        },
+                    },
                     index => self.expr(index, d)?,
                 };
                 Expr::Subscript {

@@ -80,9 +80,10 @@ fn problems_name_their_line_and_column() {
         err("x = (1,\n").to_string(),
         "line 1, column 5: '(' was never closed"
     );
-    let e = err("@decorator\nclass C:\n    pass\n");
-    assert_eq!(e.line, 2);
-    assert!(e.message.contains("decorates functions"), "{e}");
+    let p = parse_program("@decorator\nclass C:\n    pass\n").unwrap();
+    assert!(
+        matches!(&p.body[0].kind, StmtKind::ClassDef { decorators, .. } if decorators.len() == 1)
+    );
     assert!(err("@decorator x\ndef f():\n    pass\n")
         .message
         .contains("after a decorator"));
@@ -242,28 +243,13 @@ fn yield_parses_where_python_allows_it_and_renders_back() {
 fn what_the_engines_python_lacks_is_refused_at_its_place_saying_so() {
     let yet = "not in futurelab's Python yet";
     for (src, line, col, what) in [
-        ("x = (y := 2)\n", 1, 6, "assignment expressions (:=)"),
         (
             "match x:\n    case 1:\n        pass\n",
             1,
             1,
             "match statements",
         ),
-        ("assert x\n", 1, 1, "assert statements"),
-        (
-            "while x:\n    pass\nelse:\n    pass\n",
-            3,
-            1,
-            "while … else",
-        ),
-        ("first, *rest = a\n", 1, 8, "starred assignment targets"),
         ("x = ...\n", 1, 5, "... (Ellipsis)"),
-        (
-            "print(f'{x=}')\n",
-            1,
-            7,
-            "f-string debugging expressions ({x=})",
-        ),
         (
             "def f(a, /, b):\n    pass\n",
             1,
@@ -271,7 +257,6 @@ fn what_the_engines_python_lacks_is_refused_at_its_place_saying_so() {
             "positional-only parameters (/)",
         ),
         ("x = 3j\n", 1, 5, "complex numbers (3j)"),
-        ("a[::2]\n", 1, 5, "slices with a step (a[::2])"),
         (
             "class A(metaclass=M):\n    pass\n",
             1,
@@ -289,12 +274,6 @@ fn what_the_engines_python_lacks_is_refused_at_its_place_saying_so() {
         ),
         ("x = {**a}\n", 1, 6, "** in a dict display"),
         ("try:\n    pass\nexcept* E:\n    pass\n", 3, 1, "except*"),
-        (
-            "@dataclass\nclass C:\n    x: int\n",
-            2,
-            1,
-            "class decorators",
-        ),
     ] {
         let e = err(src);
         assert_eq!((e.line, e.col), (line, col), "{src}: {e}");

@@ -32,8 +32,13 @@ pub(crate) enum Op {
     /// `[value, obj, index]` → `[]`.
     StoreSubscr,
     DeleteSubscr,
-    /// `[obj, lower?, upper?]` → `[obj[lower:upper]]`; the flags say which bounds were pushed.
-    LoadSlice(bool, bool),
+    /// `[obj, lower?, upper?, step?]` → `[obj[lower:upper:step]]`; the flags say which bounds were
+    /// pushed.
+    LoadSlice(bool, bool, bool),
+    /// `[value, obj, lower?, upper?, step?]` → `[]`: `obj[lower:upper:step] = value`.
+    StoreSlice(bool, bool, bool),
+    /// `[obj, lower?, upper?, step?]` → `[]`: `del obj[lower:upper:step]`.
+    DeleteSlice(bool, bool, bool),
     BinOp(BinOp),
     /// `[l, r]` → `[l op= r]`: in place where the type allows (a list's `+=` extends it).
     Inplace(BinOp),
@@ -79,6 +84,9 @@ pub(crate) enum Op {
     BuildString(u32),
     /// `[values…, iterable]` → `[item1 … itemn]`, checking there are exactly `n`.
     UnpackSequence(u32),
+    /// `[values…, iterable]` → `[before items…, [the rest], after items…]` (a starred target
+    /// between `before` and `after` others), checking there are at least `before + after`.
+    UnpackEx(u32, u32),
     /// `[callee, arg1 … argn]` → `[result]`: positional arguments only.
     CallPos(u32),
     /// `[object, arg1 … argn]` → `[result]`: `object.names[i](args)`, calling a function found on

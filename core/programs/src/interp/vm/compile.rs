@@ -335,9 +335,14 @@ impl<'a> Compiler<'a> {
                 }
                 self.store_name(&def.name);
             }
-            StmtKind::ClassDef { name, bases, body } => {
-                for base in bases {
-                    self.expr(base)?;
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                for e in decorators.iter().chain(bases) {
+                    self.expr(e)?;
                 }
                 self.classes.push(Arc::new(ClassStatement {
                     name: name.clone(),
@@ -345,6 +350,9 @@ impl<'a> Compiler<'a> {
                     body: body.clone(),
                 }));
                 self.emit(Op::MakeClass(self.classes.len() as u32 - 1));
+                for _ in decorators {
+                    self.emit(Op::CallPos(1));
+                }
                 self.store_name(name);
             }
             StmtKind::Return { .. } if self.is_module => {
@@ -388,14 +396,24 @@ impl<'a> Compiler<'a> {
                     self.patch(to_end);
                 }
             }
-            StmtKind::While { test, body } => {
+            StmtKind::While { test, body, orelse } => {
                 let start = self.here();
                 self.expr(test)?;
-                let to_end = self.emit(Op::PopJumpIfFalse(0));
+                let to_else = self.emit(Op::PopJumpIfFalse(0));
                 self.loop_body(start, false, body)?;
                 self.emit(Op::Loop(start));
-                self.patch(to_end);
-                self.patch_breaks();
+                self.patch(to_else);
+                if orelse.is_empty() {
+                    self.patch_breaks();
+                } else {
+                    let Some(Enclosing::Loop { breaks, .. }) = self.enclosing.pop() else {
+                        unreachable!("the loop pushed by loop_body")
+                    };
+                    self.block(orelse)?;
+                    for at in breaks {
+                        self.patch(at);
+                    }
+                }
             }
             StmtKind::For {
                 target,
@@ -791,12 +809,20 @@ impl<'a> Compiler<'a> {
         match target {
             Expr::Name(name) => self.store_name(name),
             Expr::Tuple(items) | Expr::List(items) => {
-                if items.iter().any(|i| matches!(i, Expr::Starred(_))) {
-                    return Err(Unsupported("a starred assignment target"));
+                match items.iter().position(|i| matches!(i, Expr::Starred(_))) {
+                    Some(at) => {
+                        let after = items.len() - at - 1;
+                        self.emit(Op::UnpackEx(at as u32, after as u32));
+                    }
+                    None => {
+                        self.emit(Op::UnpackSequence(items.len() as u32));
+                    }
                 }
-                self.emit(Op::UnpackSequence(items.len() as u32));
                 for item in items {
-                    self.store(item)?;
+                    match item {
+                        Expr::Starred(inner) => self.store(inner)?,
+                        item => self.store(item)?,
+                    }
                 }
             }
             Expr::Attribute { value, attr } => {
@@ -804,10 +830,18 @@ impl<'a> Compiler<'a> {
                 let attr = self.name(attr);
                 self.emit(Op::StoreAttr(attr));
             }
-            Expr::Subscript { value, index } if !matches!(**index, Expr::Slice { .. }) => {
+            Expr::Subscript { value, index } => {
                 self.expr(value)?;
-                self.expr(index)?;
-                self.emit(Op::StoreSubscr);
+                match &**index {
+                    Expr::Slice { lower, upper, step } => {
+                        let (l, u, s) = self.bounds(lower, upper, step)?;
+                        self.emit(Op::StoreSlice(l, u, s));
+                    }
+                    index => {
+                        self.expr(index)?;
+                        self.emit(Op::StoreSubscr);
+                    }
+                }
             }
             _ => return Err(Unsupported("this assignment target")),
         }
@@ -829,10 +863,18 @@ impl<'a> Compiler<'a> {
                     self.delete(item)?;
                 }
             }
-            Expr::Subscript { value, index } if !matches!(**index, Expr::Slice { .. }) => {
+            Expr::Subscript { value, index } => {
                 self.expr(value)?;
-                self.expr(index)?;
-                self.emit(Op::DeleteSubscr);
+                match &**index {
+                    Expr::Slice { lower, upper, step } => {
+                        let (l, u, s) = self.bounds(lower, upper, step)?;
+                        self.emit(Op::DeleteSlice(l, u, s));
+                    }
+                    index => {
+                        self.expr(index)?;
+                        self.emit(Op::DeleteSubscr);
+                    }
+                }
             }
             Expr::Attribute { value, attr } => {
                 self.expr(value)?;
@@ -842,6 +884,19 @@ impl<'a> Compiler<'a> {
             _ => return Err(Unsupported("this deletion")),
         }
         Ok(())
+    }
+
+    /// Pushes a slice's bounds that are there; which ones.
+    fn bounds(
+        &mut self,
+        lower: &'a Option<Box<Expr>>,
+        upper: &'a Option<Box<Expr>>,
+        step: &'a Option<Box<Expr>>,
+    ) -> C<(bool, bool, bool)> {
+        for b in [lower, upper, step].into_iter().flatten() {
+            self.expr(b)?;
+        }
+        Ok((lower.is_some(), upper.is_some(), step.is_some()))
     }
 
     /// `[defaults…]` → `[function]`.
@@ -948,20 +1003,20 @@ impl<'a> Compiler<'a> {
             }
             Expr::Subscript { value, index } => {
                 self.expr(value)?;
-                if let Expr::Slice { lower, upper } = &**index {
-                    if let Some(lower) = lower {
-                        self.expr(lower)?;
-                    }
-                    if let Some(upper) = upper {
-                        self.expr(upper)?;
-                    }
-                    self.emit(Op::LoadSlice(lower.is_some(), upper.is_some()));
+                if let Expr::Slice { lower, upper, step } = &**index {
+                    let (l, u, s) = self.bounds(lower, upper, step)?;
+                    self.emit(Op::LoadSlice(l, u, s));
                 } else {
                     self.expr(index)?;
                     self.emit(Op::LoadSubscr);
                 }
             }
             Expr::Slice { .. } => return Err(Unsupported("a slice outside [ ]")),
+            Expr::Named { target, value } => {
+                self.expr(value)?;
+                self.emit(Op::Dup);
+                self.store_name(target);
+            }
             Expr::BinOp { op, left, right } => {
                 self.expr(left)?;
                 self.expr(right)?;

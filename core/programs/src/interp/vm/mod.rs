@@ -8,7 +8,7 @@
 //!   waits in a list, so Python recursion does not grow the Rust stack.
 //! - A function with `yield` in it makes a [`generator::Generator`]: its frame is kept between items.
 //! - A function the compiler cannot compile yet (see [`compile::Unsupported`]: a class statement
-//!   inside it, `async for`, a starred or sliced assignment target) is run by the tree interpreter
+//!   inside it, `async for`) is run by the tree interpreter
 //!   in `interp`, as every function was before; a generator among them says so when called.
 
 mod code;
@@ -16,6 +16,7 @@ mod compile;
 mod frame;
 mod generator;
 mod run;
+pub(crate) mod slices;
 
 pub(crate) use code::{Code, FunctionTemplate};
 pub(crate) use compile::lambda_template;

@@ -10,6 +10,7 @@
 use super::code::{ArgSlot, Code, GlobalCache, Op};
 use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
 use super::generator::{close_dropped, AsyncYield, Generator, Resumed};
+use super::slices::{self, Bounds};
 use crate::ast::{BinOp, CmpOp};
 use crate::interp::{
     asyncio, builtins, collections, exceptions, Ctx, Flow, CALL_DEPTH, R, RECURSION_LIMIT,
@@ -416,12 +417,22 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let object = pop(frame);
                 builtins::del_item(ctx, &object, &index)?;
             }
-            Op::LoadSlice(has_lower, has_upper) => {
-                let upper = has_upper.then(|| pop(frame));
-                let lower = has_lower.then(|| pop(frame));
+            Op::LoadSlice(l, u, s) => {
+                let bounds = pop_bounds(frame, l, u, s);
                 let object = pop(frame);
-                let v = builtins::slice(ctx, &object, lower, upper)?;
+                let v = slices::load(ctx, &object, bounds)?;
                 frame.stack.push(v);
+            }
+            Op::StoreSlice(l, u, s) => {
+                let bounds = pop_bounds(frame, l, u, s);
+                let object = pop(frame);
+                let v = pop(frame);
+                slices::store(ctx, &object, bounds, v)?;
+            }
+            Op::DeleteSlice(l, u, s) => {
+                let bounds = pop_bounds(frame, l, u, s);
+                let object = pop(frame);
+                slices::delete(ctx, &object, bounds)?;
             }
             Op::BinOp(op) | Op::Inplace(op) => {
                 let r = pop(frame);
@@ -628,6 +639,11 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     Value::Tuple(t) if t.len() == n as usize => t.to_vec(),
                     _ => ctx.unpack(&v, n as usize)?,
                 };
+                frame.stack.extend(items.into_iter().rev());
+            }
+            Op::UnpackEx(before, after) => {
+                let v = pop(frame);
+                let items = ctx.unpack_starred(&v, before as usize, after as usize)?;
                 frame.stack.extend(items.into_iter().rev());
             }
             Op::CallPos(n) => {
@@ -1153,4 +1169,12 @@ pub(super) fn machine_entry<T>(ctx: &Ctx, f: impl FnOnce() -> R<T>) -> R<T> {
             "maximum recursion depth exceeded (a browser thread's stack holds fewer calls than a native one)",
         ))
     }))
+}
+
+/// A slice's bounds, popped (those that were pushed).
+fn pop_bounds(frame: &mut VmFrame, l: bool, u: bool, s: bool) -> Bounds {
+    let step = s.then(|| pop(frame));
+    let upper = u.then(|| pop(frame));
+    let lower = l.then(|| pop(frame));
+    Bounds { lower, upper, step }
 }
