@@ -88,14 +88,15 @@
 //!   full speed. `time.strftime` formats that clock in UTC.
 //! - `multiprocessing`: `Process` (`name`, `daemon`, `exitcode`), `Pool` (`map`, `imap`,
 //!   `imap_unordered`, `starmap`, `map_async`, `starmap_async`, `apply`, `apply_async`, `initializer`
-//!   and `initargs`), `Queue`, `JoinableQueue`, `SimpleQueue`, `Lock`, `Event`, `Value`, `Array`,
+//!   and `initargs`), `Queue`, `JoinableQueue`, `SimpleQueue`, `Pipe`, `Lock`, `Event`, `Value`, `Array`,
 //!   `Manager()` (`dict`, `list`, `Value`, `Lock`, `Queue`), `cpu_count`, `current_process`. Each
-//!   process is a real worker process; a queue, `Value`, `Array`, lock, event or manager's container
+//!   process is a real worker process; a queue, pipe, `Value`, `Array`, lock, event or manager's container
 //!   lives in the run's process and a worker's every use of it is a question to it, so all processes
 //!   share it as in CPython (decisions/stdlib-multiprocessing.md). A manager's dict is a plain `dict` in
 //!   the parent (its type prints `dict`, its `keys()` is a view); `get_lock()` is not re-entrant; an
 //!   `Array` cannot be sliced; a `Pool`'s initializer runs in a worker at its first call, not at its
-//!   start. `Pipe` and `maxtasksperchild` are not there yet.
+//!   start; a worker's `close()` of a `Pipe` end closes only its copy. `maxtasksperchild` and
+//!   `Barrier` are not there yet.
 //! - `sys.argv` is `['program.py']`; `random` has `random`, `randint`, `uniform` and `choice`, unseeded.
 //! - Worker processes define the program's functions without their decorators (a forked worker would
 //!   carry the decorated ones; the seeds decorate only Flask views, which no worker calls).

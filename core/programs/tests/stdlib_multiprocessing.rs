@@ -375,10 +375,55 @@ if __name__ == '__main__':
     assert_eq!(*out.lock().unwrap(), python);
 }
 
-/// What is missing says so: `multiprocessing.Pipe` is not in futurelab's Python yet.
+/// `Pipe()` (the docs' example) and `Pipe(duplex=False)` between the parent and a `Process`; `poll`,
+/// and `EOFError` once the other end is closed.
+fn pipes() {
+    let source = r#"
+from multiprocessing import Process, Pipe
+
+def f(conn):
+    conn.send([42, None, 'hello'])
+    print('child got', conn.recv())
+    conn.close()
+
+def sender(conn, n):
+    for i in range(n):
+        conn.send(i)
+    conn.send(None)
+
+if __name__ == '__main__':
+    parent_conn, child_conn = Pipe()
+    p = Process(target=f, args=(child_conn,))
+    p.start()
+    print(parent_conn.recv())
+    parent_conn.send('thanks')
+    p.join()
+    print(parent_conn.poll())
+    receiving, sending = Pipe(duplex=False)
+    s = Process(target=sender, args=(sending, 3))
+    s.start()
+    while True:
+        item = receiving.recv()
+        if item is None:
+            break
+        print('item', item)
+    s.join()
+    a, b = Pipe()
+    a.send(1)
+    print(b.poll(), b.recv(), b.poll(0.01))
+    a.close()
+    try:
+        b.recv()
+    except EOFError:
+        print('EOFError')
+"#;
+    assert_prints_as_cpython(source, "pipes");
+}
+
+/// What is missing says so: `multiprocessing.Barrier` is not in futurelab's Python yet.
 fn missing_names_say_so() {
     let (printed, report) = engine_output(
-        "import multiprocessing\ntry:\n    multiprocessing.Pipe\nexcept AttributeError as e:\n    print(e)\n",
+        "import multiprocessing\ntry:\n    multiprocessing.Barrier\nexcept AttributeError as e:\n    print(e)\n",
     );
     assert_eq!(report.error, None);
     assert!(
@@ -405,6 +450,7 @@ fn main() {
         ("sys_and_random", sys_and_random),
         ("manager_dict_and_list", manager_dict_and_list),
         ("urlopen_is_a_context_manager", urlopen_is_a_context_manager),
+        ("pipes", pipes),
         ("missing_names_say_so", missing_names_say_so),
     ];
     for (name, test) in tests {

@@ -194,6 +194,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
             exactly::<0>(ctx, "SimpleQueue", a)?;
             queue::new_mp_queue(ctx, Args::default())
         }),
+        ("multiprocessing", "Pipe") => f("Pipe", super::mp_shared::new_pipe),
         ("multiprocessing", "Manager") => f("Manager", super::mp_shared::new_manager),
         ("multiprocessing", "Value") => f("Value", super::mp_shared::new_value),
         ("multiprocessing", "Array") => f("Array", super::mp_shared::new_array),

@@ -20,7 +20,7 @@
 
 use super::builtins::{exactly, kw_or_pos};
 use super::threading::PyLock;
-use super::{Ctx, R};
+use super::{Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
 use std::sync::{Arc, Mutex, Weak};
@@ -314,6 +314,147 @@ impl Object for SharedArray {
     }
 }
 
+// ----- Pipe() -----
+
+/// The two ends' mailboxes of a `Pipe`: what end `i` receives is in `boxes[i]`; `closed[i]` once end
+/// `i` is closed.
+#[derive(Default)]
+struct PipeState {
+    boxes: [std::collections::VecDeque<Value>; 2],
+    closed: [bool; 2],
+}
+
+#[derive(Default)]
+struct PipeShared {
+    state: Mutex<PipeState>,
+    changed: std::sync::Condvar,
+}
+
+/// One end of a `multiprocessing.Pipe()`. Like a queue, it lives in the run's process and crosses to a
+/// worker as a reference.
+pub(crate) struct Connection {
+    end: usize,
+    pipe: Arc<PipeShared>,
+    /// `Pipe(duplex=False)`: end 0 only receives, end 1 only sends.
+    duplex: bool,
+}
+
+/// `multiprocessing.Pipe(duplex=True)`.
+pub(super) fn new_pipe(ctx: &Ctx, a: Args) -> R<Value> {
+    let duplex = kw_or_pos(&a, "duplex", 0).is_none_or(|d| d.truthy());
+    let _ = ctx;
+    let pipe = Arc::new(PipeShared::default());
+    let end = |end| {
+        Value::object(Connection {
+            end,
+            pipe: pipe.clone(),
+            duplex,
+        })
+    };
+    Ok(Value::tuple(vec![end(0), end(1)]))
+}
+
+impl Connection {
+    fn check_open(&self, ctx: &Ctx) -> R<()> {
+        if lock(&self.pipe.state).closed[self.end] {
+            return Err(ctx.error("OSError", "handle is closed"));
+        }
+        Ok(())
+    }
+}
+
+impl Object for Connection {
+    fn type_name(&self) -> &'static str {
+        "Connection"
+    }
+    fn repr(&self) -> String {
+        format!(
+            "<multiprocessing.connection.Connection object at {:#x}>",
+            self as *const Self as usize
+        )
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match name {
+            "closed" => Some(Value::Bool(lock(&self.pipe.state).closed[self.end])),
+            "readable" => Some(Value::Bool(self.duplex || self.end == 0)),
+            "writable" => Some(Value::Bool(self.duplex || self.end == 1)),
+            _ => None,
+        }
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "send" | "recv" | "poll" | "close" | "__enter__" | "__exit__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+        let other = 1 - self.end;
+        match name {
+            "send" => {
+                self.check_open(ctx)?;
+                if !self.duplex && self.end == 0 {
+                    return Err(ctx.error("OSError", "connection is read-only"));
+                }
+                let [item] = exactly(ctx, "send", args)?;
+                let mut state = lock(&self.pipe.state);
+                state.boxes[other].push_back(item);
+                ctx.check_size(state.boxes[other].len())?;
+                self.pipe.changed.notify_all();
+                Ok(Value::None)
+            }
+            "recv" => {
+                self.check_open(ctx)?;
+                if !self.duplex && self.end == 1 {
+                    return Err(ctx.error("OSError", "connection is write-only"));
+                }
+                let end = self.end;
+                super::threading::wait_on(ctx, &self.pipe.state, &self.pipe.changed, None, |s| {
+                    !s.boxes[end].is_empty() || s.closed[other]
+                })?;
+                let mut state = lock(&self.pipe.state);
+                match state.boxes[end].pop_front() {
+                    Some(item) => Ok(item),
+                    None => Err(Flow::Raise(ctx.exception("EOFError", Vec::new()), 0)),
+                }
+            }
+            "poll" => {
+                self.check_open(ctx)?;
+                let timeout = match kw_or_pos(&args, "timeout", 0) {
+                    None => Some(0.0),
+                    Some(Value::None) => None,
+                    t => super::builtins::timeout_arg(ctx, t)?,
+                };
+                let end = self.end;
+                let ready = super::threading::wait_on(
+                    ctx,
+                    &self.pipe.state,
+                    &self.pipe.changed,
+                    timeout,
+                    |s| !s.boxes[end].is_empty() || s.closed[other],
+                )?;
+                Ok(Value::Bool(ready))
+            }
+            "close" | "__exit__" => {
+                lock(&self.pipe.state).closed[self.end] = true;
+                self.pipe.changed.notify_all();
+                Ok(if name == "close" {
+                    Value::None
+                } else {
+                    Value::Bool(false)
+                })
+            }
+            "__enter__" => Ok(this.clone()),
+            _ => Err(ctx.error(
+                "AttributeError",
+                format!("'Connection' object has no attribute '{name}'"),
+            )),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 // ----- Manager() -----
 
 /// The dicts and lists a `Manager()` made: they cross to worker processes as references.
@@ -468,6 +609,7 @@ pub(super) enum SharedKind {
     Event,
     Dict,
     List,
+    Connection,
 }
 
 impl SharedKind {
@@ -479,6 +621,7 @@ impl SharedKind {
             SharedKind::Event => "Event",
             SharedKind::Dict => "dict",
             SharedKind::List => "list",
+            SharedKind::Connection => "Connection",
         }
     }
     #[cfg_attr(not(unix), allow(dead_code))]
@@ -490,6 +633,7 @@ impl SharedKind {
             "Event" => SharedKind::Event,
             "dict" => SharedKind::Dict,
             "list" => SharedKind::List,
+            "Connection" => SharedKind::Connection,
             _ => return None,
         })
     }
@@ -504,6 +648,8 @@ impl SharedKind {
             Some(SharedKind::Lock)
         } else if v.downcast::<super::threading::PyEvent>().is_some() {
             Some(SharedKind::Event)
+        } else if v.downcast::<Connection>().is_some() {
+            Some(SharedKind::Connection)
         } else if is_managed(v) {
             Some(match v {
                 Value::Dict(_) => SharedKind::Dict,
@@ -535,6 +681,7 @@ impl Object for RemoteShared {
             SharedKind::Event => "Event",
             SharedKind::Dict => "DictProxy",
             SharedKind::List => "ListProxy",
+            SharedKind::Connection => "Connection",
         }
     }
     fn repr(&self) -> String {
@@ -592,6 +739,10 @@ impl Object for RemoteShared {
             }
             SharedKind::Lock => lock_like || name == "locked",
             SharedKind::Event => matches!(name, "set" | "is_set" | "wait" | "clear"),
+            SharedKind::Connection => matches!(
+                name,
+                "send" | "recv" | "poll" | "close" | "__enter__" | "__exit__"
+            ),
             SharedKind::Dict => matches!(
                 name,
                 "__getitem__"
@@ -639,6 +790,18 @@ impl Object for RemoteShared {
         if name == "__enter__" && self.kind == SharedKind::Lock {
             (self.ask)(ctx, self, "acquire", Vec::new())?;
             return Ok(Value::Bool(true));
+        }
+        if matches!(name, "close" | "__exit__") && self.kind == SharedKind::Connection {
+            // A worker closes its own copy of the end: the parent's stays open, as after a fork (so
+            // the parent's `recv` does not see the end of the pipe while it holds this end too).
+            return Ok(if name == "close" {
+                Value::None
+            } else {
+                Value::Bool(false)
+            });
+        }
+        if name == "__enter__" && self.kind == SharedKind::Connection {
+            return Ok(this.clone());
         }
         if name == "__exit__" {
             // The exception's details stay here: they cannot cross, and a lock does not need them.
