@@ -241,6 +241,8 @@ print(1 <= x <= 2, type(x).__name__)
 y = random.uniform(5, 5)
 print(y)
 print(random.choice(['a']), random.choice([1, 2, 3]) in (1, 2, 3))
+start = time.perf_counter_ns()
+print(type(start).__name__, time.perf_counter_ns() >= start, time.time_ns() > 1_600_000_000 * 10**9)
 "#;
     assert_prints_as_cpython(source, "sys_and_random");
 }

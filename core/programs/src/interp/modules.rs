@@ -126,6 +126,12 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("time", "perf_counter" | "monotonic") => f("perf_counter", |ctx, _| {
             Ok(Value::Float(ctx.rt.clock.elapsed()))
         }),
+        ("time", "time_ns") => f("time_ns", |ctx, _| {
+            Ok(Value::Int((ctx.rt.clock.time() * 1e9) as i64))
+        }),
+        ("time", "perf_counter_ns" | "monotonic_ns") => f("perf_counter_ns", |ctx, _| {
+            Ok(Value::Int((ctx.rt.clock.elapsed() * 1e9) as i64))
+        }),
         ("time", "strftime") => f("strftime", |ctx, a| {
             let Some(Value::Str(fmt)) = a.pos.first() else {
                 return Err(ctx.error("TypeError", "strftime() argument 1 must be str"));

@@ -613,6 +613,7 @@ pub(super) enum SharedKind {
 }
 
 impl SharedKind {
+    #[cfg_attr(not(unix), allow(dead_code))]
     pub(super) fn name(self) -> &'static str {
         match self {
             SharedKind::Value => "Value",
