@@ -91,6 +91,18 @@
 //! - `time.time()` and `time.perf_counter()` run on the run's clock: with a time scale below 1 (tests),
 //!   sleeps are shorter and the clock runs faster by the same factor, so printed durations read as at
 //!   full speed. `time.strftime` formats that clock in UTC.
+//! - `multiprocessing`: `Process` (`name`, `daemon`, `exitcode`), `Pool` (`map`, `imap`,
+//!   `imap_unordered`, `starmap`, `map_async`, `starmap_async`, `apply`, `apply_async`, `initializer`
+//!   and `initargs`), `Queue`, `JoinableQueue`, `SimpleQueue`, `Pipe`, `Lock`, `Event`, `Value`, `Array`,
+//!   `Manager()` (`dict`, `list`, `Value`, `Lock`, `Queue`), `cpu_count`, `current_process`. Each
+//!   process is a real worker process; a queue, pipe, `Value`, `Array`, lock, event or manager's container
+//!   lives in the run's process and a worker's every use of it is a question to it, so all processes
+//!   share it as in CPython (decisions/stdlib-multiprocessing.md). A manager's dict is a plain `dict` in
+//!   the parent (its type prints `dict`, its `keys()` is a view); `get_lock()` is not re-entrant; an
+//!   `Array` cannot be sliced; a `Pool`'s initializer runs in a worker at its first call, not at its
+//!   start; a worker's `close()` of a `Pipe` end closes only its copy. `maxtasksperchild` and
+//!   `Barrier` are not there yet.
+//! - `sys.argv` is `['program.py']`; `random` has `random`, `randint`, `uniform` and `choice`, unseeded.
 //! - Worker processes define the program's functions without their decorators (a forked worker would
 //!   carry the decorated ones; the seeds decorate only Flask views, which no worker calls).
 //! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's

@@ -33,6 +33,7 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     ("NotImplementedError", "RuntimeError", "builtins"),
     ("RecursionError", "RuntimeError", "builtins"),
     ("OSError", "Exception", "builtins"),
+    ("EOFError", "Exception", "builtins"),
     ("TimeoutError", "OSError", "builtins"),
     ("ConnectionError", "OSError", "builtins"),
     ("ImportError", "Exception", "builtins"),

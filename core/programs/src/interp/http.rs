@@ -242,7 +242,7 @@ impl Object for Response {
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         Some(match name {
-            "status_code" => Value::Int(i64::from(self.status)),
+            "status_code" | "status" | "code" => Value::Int(i64::from(self.status)),
             "content" => Value::object(Bytes(self.body.clone())),
             "text" => Value::str(String::from_utf8_lossy(&self.body).into_owned()),
             "ok" => Value::Bool(self.status < 400),
@@ -252,13 +252,20 @@ impl Object for Response {
         })
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "raise_for_status" | "read" | "getcode")
+        matches!(
+            name,
+            "raise_for_status" | "read" | "getcode" | "close" | "__enter__" | "__exit__"
+        )
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
             // urllib's response
             "read" => return Ok(Value::object(Bytes(self.body.clone()))),
             "getcode" => return Ok(Value::Int(i64::from(self.status))),
+            // `with urlopen(url) as conn:`; the body was read whole, so closing has nothing to do.
+            "__enter__" => return Ok(this.clone()),
+            "__exit__" => return Ok(Value::Bool(false)),
+            "close" => return Ok(Value::None),
             _ => {}
         }
         let [] = exactly(ctx, "raise_for_status", args)?;

@@ -28,6 +28,7 @@ mod logging;
 mod modules;
 #[cfg(unix)]
 pub(crate) mod mp_process;
+mod mp_shared;
 #[cfg(unix)]
 mod process_backend;
 #[cfg(unix)]

@@ -126,6 +126,12 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("time", "perf_counter" | "monotonic") => f("perf_counter", |ctx, _| {
             Ok(Value::Float(ctx.rt.clock.elapsed()))
         }),
+        ("time", "time_ns") => f("time_ns", |ctx, _| {
+            Ok(Value::Int((ctx.rt.clock.time() * 1e9) as i64))
+        }),
+        ("time", "perf_counter_ns" | "monotonic_ns") => f("perf_counter_ns", |ctx, _| {
+            Ok(Value::Int((ctx.rt.clock.elapsed() * 1e9) as i64))
+        }),
         ("time", "strftime") => f("strftime", |ctx, a| {
             let Some(Value::Str(fmt)) = a.pos.first() else {
                 return Err(ctx.error("TypeError", "strftime() argument 1 must be str"));
@@ -190,6 +196,22 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("multiprocessing", "Process") => process_pool("Process"),
         ("multiprocessing", "Queue") => f("Queue", queue::new_mp_queue),
         ("multiprocessing", "JoinableQueue") => f("JoinableQueue", queue::new_joinable_queue),
+        ("multiprocessing", "SimpleQueue") => f("SimpleQueue", |ctx, a| {
+            exactly::<0>(ctx, "SimpleQueue", a)?;
+            queue::new_mp_queue(ctx, Args::default())
+        }),
+        ("multiprocessing", "Pipe") => f("Pipe", super::mp_shared::new_pipe),
+        ("multiprocessing", "Manager") => f("Manager", super::mp_shared::new_manager),
+        ("multiprocessing", "Value") => f("Value", super::mp_shared::new_value),
+        ("multiprocessing", "Array") => f("Array", super::mp_shared::new_array),
+        ("multiprocessing", "Lock") => f("Lock", |ctx, a| {
+            exactly::<0>(ctx, "Lock", a)?;
+            Ok(Value::object(threading::PyLock::default()))
+        }),
+        ("multiprocessing", "Event") => f("Event", |ctx, a| {
+            exactly::<0>(ctx, "Event", a)?;
+            Ok(Value::object(threading::PyEvent::default()))
+        }),
         ("concurrent.futures", "as_completed") => f("as_completed", futures::as_completed),
         ("concurrent.futures", "wait") => f("wait", futures::wait),
         ("concurrent.futures", "Future") => f("Future", futures::new_future),
@@ -246,6 +268,35 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("math", "gcd") => f("gcd", int_functions::gcd),
         ("math", "isqrt") => f("isqrt", int_functions::isqrt),
         ("sys", "stdout" | "stderr") => Some(Value::object(Stdout)),
+        // What CPython gives a program run as `python3 program.py`.
+        ("sys", "argv") => Some(Value::list(vec![Value::str("program.py")])),
+        ("sys", "platform") => Some(Value::str(std::env::consts::OS)),
+        ("random", "uniform") => f("uniform", |ctx, a| {
+            let [lo, hi] = exactly(ctx, "uniform", a)?;
+            let number = |v: &Value| match v {
+                Value::Int(n) => Ok(*n as f64),
+                Value::Float(x) => Ok(*x),
+                other => Err(ctx.error(
+                    "TypeError",
+                    format!(
+                        "unsupported operand type(s) for -: '{}' and 'float'",
+                        other.type_name()
+                    ),
+                )),
+            };
+            let (lo, hi) = (number(&lo)?, number(&hi)?);
+            let r = (random_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            Ok(Value::Float(lo + (hi - lo) * r))
+        }),
+        ("random", "choice") => f("choice", |ctx, a| {
+            let [seq] = exactly(ctx, "choice", a)?;
+            let items = ctx.iterate_all(&seq)?;
+            if items.is_empty() {
+                return Err(ctx.error("IndexError", "Cannot choose from an empty sequence"));
+            }
+            let at = (random_u64() % items.len() as u64) as usize;
+            Ok(items[at].clone())
+        }),
         ("requests", "get") => f("get", http::get),
         ("requests", "exceptions") => Some(Value::Module(Arc::new(Module {
             name: "requests.exceptions",

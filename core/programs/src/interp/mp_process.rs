@@ -13,6 +13,7 @@
 //!   processes are killed.
 
 use super::builtins::{kw_or_pos, timeout_arg};
+use super::mp_shared::{RemoteShared, SharedKind};
 use super::processes::{exception_from, from_wire, new_pool, to_wire, Kind, ProcessPool};
 use super::queue::{queue_has_method, PyQueue, QueueKind};
 use super::{Ctx, Flow, Runtime, R};
@@ -201,6 +202,19 @@ impl Object for PyProcess {
         match name {
             "name" => Some(Value::str(lock(&self.name).as_str())),
             "daemon" => Some(Value::Bool(self.daemon.load(Ordering::SeqCst))),
+            // 0 for a target that returned, 1 for one that raised (CPython's), None until it ends.
+            "exitcode" => Some(match self.future() {
+                None => Value::None,
+                Some(Value::None) => Value::Int(0),
+                Some(f) => match f.downcast::<super::futures::PyFuture>() {
+                    Some(f) => match f.inner.outcome() {
+                        Some(Ok(Ok(_))) => Value::Int(0),
+                        Some(_) => Value::Int(1),
+                        None => Value::None,
+                    },
+                    None => Value::Int(0),
+                },
+            }),
             _ => None,
         }
     }
@@ -246,12 +260,19 @@ impl Object for PyProcess {
 // ----- queues shared with worker processes -----
 
 /// A `multiprocessing` queue as it crosses to a worker: `{"__queue__": id, "joinable": bool}`, the id
-/// being its place in the run's shared queues. `None` for any other value (it cannot cross).
+/// being its place in the run's shared queues; a `Value`, `Array`, `Lock` or `Event` likewise,
+/// `{"__queue__": id, "shared": kind}` (see `mp_shared`). `None` for any other value (it cannot cross).
 pub(super) fn share_queue(ctx: &Ctx, v: &Value) -> Option<Json> {
-    let queue = v.downcast::<PyQueue>()?;
-    if !matches!(queue.kind, QueueKind::Process | QueueKind::JoinableProcess) {
-        return None; // a queue.Queue holds a lock: CPython cannot pickle it either
-    }
+    let shared_kind = SharedKind::of(v);
+    let joinable = match (v.downcast::<PyQueue>(), shared_kind) {
+        (Some(queue), _) => match queue.kind {
+            QueueKind::Process => false,
+            QueueKind::JoinableProcess => true,
+            _ => return None, // a queue.Queue holds a lock: CPython cannot pickle it either
+        },
+        (None, Some(_)) => false,
+        (None, None) => return None,
+    };
     let mut shared = lock(&ctx.rt.shared_queues);
     let id = match shared.iter().position(|q| super::is_same(q, v)) {
         Some(id) => id,
@@ -260,12 +281,29 @@ pub(super) fn share_queue(ctx: &Ctx, v: &Value) -> Option<Json> {
             shared.len() - 1
         }
     };
-    Some(json!({ "__queue__": id, "joinable": queue.kind == QueueKind::JoinableProcess }))
+    Some(match shared_kind {
+        Some(kind) => json!({ "__queue__": id, "shared": kind.name() }),
+        None => json!({ "__queue__": id, "joinable": joinable }),
+    })
 }
 
-/// In a worker: the queue a reference names.
+/// In a worker: the queue (or shared `Value`, `Array`, lock or event) a reference names.
 pub(super) fn queue_reference(o: &Map<String, Json>) -> Option<Value> {
     let id = o.get("__queue__")?.as_u64()?;
+    if let Some(kind) = o
+        .get("shared")
+        .and_then(Json::as_str)
+        .and_then(SharedKind::named)
+    {
+        return Some(Value::object(RemoteShared {
+            kind,
+            ask: ask_shared,
+            ask_kw: |ctx, shared, method, args| {
+                ask_parent_to_call(ctx, shared.id, method, &args.pos, &args.kw)
+            },
+            id,
+        }));
+    }
     let joinable = o.get("joinable").and_then(Json::as_bool).unwrap_or(false);
     Some(Value::object(RemoteQueue {
         id,
@@ -275,6 +313,42 @@ pub(super) fn queue_reference(o: &Map<String, Json>) -> Option<Value> {
             QueueKind::Process
         },
     }))
+}
+
+/// In a worker: calls `method` of the shared object `id` of the parent, with `pos`.
+fn ask_parent_to_call(
+    ctx: &Ctx,
+    id: u64,
+    method: &str,
+    pos: &[Value],
+    kw: &[(String, Value)],
+) -> R<Value> {
+    let pos = pos.iter().map(|a| to_wire(ctx, a)).collect::<R<Vec<_>>>()?;
+    let kw = kw
+        .iter()
+        .map(|(k, v)| Ok(json!([k, to_wire(ctx, v)?])))
+        .collect::<R<Vec<_>>>()?;
+    let question = json!({ "queue": id, "method": method, "args": pos, "kw": kw });
+    // The wait for the answer (a `get` on an empty queue) lets this process's other threads run.
+    let answer = ctx
+        .rt
+        .gil
+        .released(|| futurelab::process::ask_parent(question));
+    match answer {
+        Ok(answer) => {
+            if let Some(value) = answer.get("ok") {
+                return Ok(from_wire(value));
+            }
+            let class = answer["raise"][0].as_str().unwrap_or("RuntimeError");
+            let message = answer["raise"][1].as_str().unwrap_or_default();
+            Err(Flow::Raise(exception_from(ctx, class, message), 0))
+        }
+        Err(why) => Err(ctx.error("EOFError", why)),
+    }
+}
+
+fn ask_shared(ctx: &Ctx, shared: &RemoteShared, method: &str, pos: Vec<Value>) -> R<Value> {
+    ask_parent_to_call(ctx, shared.id, method, &pos, &[])
 }
 
 /// In a worker process: a queue that lives in the parent. Each method call asks the parent.
@@ -300,33 +374,7 @@ impl Object for RemoteQueue {
                 format!("'{}' object has no attribute '{name}'", self.type_name()),
             ));
         }
-        let pos = args
-            .pos
-            .iter()
-            .map(|a| to_wire(ctx, a))
-            .collect::<R<Vec<_>>>()?;
-        let kw = args
-            .kw
-            .iter()
-            .map(|(k, v)| Ok(json!([k, to_wire(ctx, v)?])))
-            .collect::<R<Vec<_>>>()?;
-        let question = json!({ "queue": self.id, "method": name, "args": pos, "kw": kw });
-        // The wait for the answer (a `get` on an empty queue) lets this process's other threads run.
-        let answer = ctx
-            .rt
-            .gil
-            .released(|| futurelab::process::ask_parent(question));
-        match answer {
-            Ok(answer) => {
-                if let Some(value) = answer.get("ok") {
-                    return Ok(from_wire(value));
-                }
-                let class = answer["raise"][0].as_str().unwrap_or("RuntimeError");
-                let message = answer["raise"][1].as_str().unwrap_or_default();
-                Err(Flow::Raise(exception_from(ctx, class, message), 0))
-            }
-            Err(why) => Err(ctx.error("EOFError", why)),
-        }
+        ask_parent_to_call(ctx, self.id, name, &args.pos, &args.kw)
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -345,10 +393,12 @@ pub(super) fn answerer(rt: Weak<Runtime>) -> impl Fn(Json) -> Result<Json, Strin
             .get(id)
             .cloned()
             .ok_or_else(|| format!("no shared queue {id}"))?;
-        let Value::Object(object) = &queue else {
-            return Err("not a queue".into());
+        let object = match &queue {
+            Value::Object(object) => Some(object),
+            Value::Dict(_) | Value::List(_) => None,
+            _ => return Err("not a queue".into()),
         };
-        if !object.has_method(method) {
+        if object.is_some_and(|o| !o.has_method(method)) {
             return Err(format!("a queue has no method {method:?}"));
         }
         let args = Args {
@@ -367,7 +417,14 @@ pub(super) fn answerer(rt: Weak<Runtime>) -> impl Fn(Json) -> Result<Json, Strin
                 .unwrap_or_default(),
         };
         let ctx = Ctx::new(rt);
-        match object.call_method(&ctx, &queue, method, args) {
+        let called = match object {
+            Some(object) => object.call_method(&ctx, &queue, method, args),
+            None => {
+                let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
+                super::mp_shared::call_managed(&ctx, &queue, method, args)
+            }
+        };
+        match called {
             Ok(value) => match to_wire(&ctx, &value) {
                 Ok(wire) => Ok(json!({ "ok": wire })),
                 Err(_) => {

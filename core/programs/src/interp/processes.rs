@@ -44,6 +44,9 @@ pub struct CallRequest {
     /// The process's name, where the parent gave it one (`multiprocessing.Process`'s `Process-N`).
     #[serde(default)]
     name: Option<String>,
+    /// A `Pool`'s `initializer` and `initargs`: run once in each worker process, before its first call.
+    #[serde(default)]
+    initializer: Option<(String, Vec<Json>)>,
 }
 
 /// The function's result, or the exception it raised: (class name, `str(exc)`).
@@ -88,6 +91,12 @@ pub(super) fn cluster_remote() -> Remote<CallRequest, ClusterReply> {
 pub(super) fn to_wire(ctx: &Ctx, v: &Value) -> R<Json> {
     let pickling =
         |what: String| ctx.error("PicklingError", format!("cannot pickle '{what}' object"));
+    if matches!(v, Value::Dict(_) | Value::List(_)) {
+        // A `Manager()`'s dict or list crosses as a reference to itself.
+        if let Some(reference) = super::mp_process::share_queue(ctx, v) {
+            return Ok(reference);
+        }
+    }
     Ok(match v {
         Value::None => Json::Null,
         Value::Bool(b) => json!(b),
@@ -222,6 +231,10 @@ fn capture(text: &str) -> bool {
 /// A worker's module: the program's JSON text, and the runtime holding its definitions.
 type WorkerModule = Option<(String, Arc<Runtime>)>;
 
+/// The globals a `Pool`'s initializer set in this worker process (`None` until it ran): later calls
+/// do not bring the parent's values of these names, so what the initializer set stays.
+static INITIALIZED: Mutex<Option<Vec<String>>> = Mutex::new(None);
+
 /// The program whose definitions this worker process holds (calls of the same program reuse them).
 static WORKER_MODULE: OnceLock<Mutex<WorkerModule>> = OnceLock::new();
 
@@ -249,9 +262,46 @@ fn serve_call(req: CallRequest) -> CallResult {
     set_thread_name(Arc::from("MainThread"));
     let ctx = Ctx::new(rt);
     let _gil = GilGuard::new(&ctx.rt.gil);
+    let mut initialized = lock(&INITIALIZED);
     for (name, value) in &req.globals {
+        // What the pool's initializer set in this worker stays as it set it.
+        if initialized.as_ref().is_some_and(|set| set.contains(name)) {
+            continue;
+        }
         ctx.set_global(name, from_wire(value));
     }
+    if let (Some((initializer, initargs)), None) = (&req.initializer, initialized.as_ref()) {
+        let before = plain_globals(&ctx);
+        let function = ctx.global(initializer).ok_or_else(|| {
+            (
+                "AttributeError".to_string(),
+                format!("Can't get attribute '{initializer}' on <module '__mp_main__'>"),
+            )
+        })?;
+        let ran = ctx.call(
+            &function,
+            Args {
+                pos: initargs.iter().map(from_wire).collect(),
+                kw: Vec::new(),
+            },
+        );
+        if let Err(Flow::Raise(exc, _)) = ran {
+            return Err((exc.type_name(), ctx.exception_message(&exc)));
+        }
+        let after = ctx.rt.globals.bound();
+        let set: Vec<String> = after
+            .into_iter()
+            .filter(|(k, v)| {
+                let now = to_wire(&ctx, v).ok();
+                !before
+                    .iter()
+                    .any(|(b, was)| b.as_str() == &**k && Some(was) == now.as_ref())
+            })
+            .map(|(k, _)| k.to_string())
+            .collect();
+        *initialized = Some(set);
+    }
+    drop(initialized);
     let function = ctx.global(&req.function).ok_or_else(|| {
         (
             "AttributeError".to_string(),
@@ -373,6 +423,8 @@ pub(crate) struct ProcessPool {
     /// Callbacks of its futures (and of `apply_async`) still to run: `shutdown` and `join` wait for
     /// them, as CPython's do by joining the thread that runs them.
     callbacks: Arc<CallbackGate>,
+    /// A `Pool`'s `initializer` and its `initargs`.
+    initializer: Option<(Value, Vec<Value>)>,
 }
 
 /// The most worker processes one program's pools may use at once: a program that opens pool after pool
@@ -436,6 +488,25 @@ pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
             ),
         ));
     }
+    let initializer = match (kind, kw_or_pos(a, "initializer", 1)) {
+        (Kind::Pool, Some(f)) if !matches!(f, Value::None) => {
+            function_name(ctx, &f)?;
+            let initargs = match kw_or_pos(a, "initargs", 2) {
+                None | Some(Value::None) => Vec::new(),
+                Some(v) => ctx.iterate_all(&v)?,
+            };
+            Some((f, initargs))
+        }
+        _ => None,
+    };
+    if kind == Kind::Pool
+        && kw_or_pos(a, "maxtasksperchild", 3).is_some_and(|m| !matches!(m, Value::None))
+    {
+        return Err(ctx.error(
+            "NotImplementedError",
+            "Pool(maxtasksperchild=) is not in futurelab's Python yet",
+        ));
+    }
     let Some(program) = ctx.rt.process_worker.clone() else {
         return Err(ctx.error(
             "NotImplementedError",
@@ -444,7 +515,7 @@ pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
     };
     let sink = ctx.rt.sink.clone();
     if let (Some(target), true) = (&ctx.rt.cluster, kind != Kind::Process) {
-        return on_cluster(ctx, target, workers, kind);
+        return on_cluster(ctx, target, workers, kind, initializer);
     }
     let mut builder = ProcessPoolExecutor::builder()
         .max_workers(workers)
@@ -474,12 +545,19 @@ pub(super) fn new_pool(ctx: &Ctx, a: &Args, kind: Kind) -> R<Value> {
             remote: remote(),
         },
         kind,
+        initializer,
     ))
 }
 
 /// A pool whose calls go to the cluster's workers.
 #[cfg(feature = "cluster")]
-fn on_cluster(ctx: &Ctx, target: &crate::ClusterTarget, workers: usize, kind: Kind) -> R<Value> {
+fn on_cluster(
+    ctx: &Ctx,
+    target: &crate::ClusterTarget,
+    workers: usize,
+    kind: Kind,
+    initializer: Option<(Value, Vec<Value>)>,
+) -> R<Value> {
     let pool = super::process_backend::connect(
         target,
         workers,
@@ -487,11 +565,17 @@ fn on_cluster(ctx: &Ctx, target: &crate::ClusterTarget, workers: usize, kind: Ki
         ctx.rt.sink.clone(),
     )
     .map_err(|e| ctx.error("OSError", format!("the cluster cannot be reached: {e}")))?;
-    Ok(keep_pool(ctx, pool, kind))
+    Ok(keep_pool(ctx, pool, kind, initializer))
 }
 
 #[cfg(not(feature = "cluster"))]
-fn on_cluster(ctx: &Ctx, _: &crate::ClusterTarget, _: usize, _: Kind) -> R<Value> {
+fn on_cluster(
+    ctx: &Ctx,
+    _: &crate::ClusterTarget,
+    _: usize,
+    _: Kind,
+    _: Option<(Value, Vec<Value>)>,
+) -> R<Value> {
     Err(ctx.error(
         "NotImplementedError",
         "this build of futurelab has no cluster support (the `cluster` feature)",
@@ -499,13 +583,19 @@ fn on_cluster(ctx: &Ctx, _: &crate::ClusterTarget, _: usize, _: Kind) -> R<Value
 }
 
 /// The program's value for `pool`, kept among the run's pools (its end shuts them down).
-fn keep_pool(ctx: &Ctx, pool: Backend, kind: Kind) -> Value {
+fn keep_pool(
+    ctx: &Ctx,
+    pool: Backend,
+    kind: Kind,
+    initializer: Option<(Value, Vec<Value>)>,
+) -> Value {
     let value = Value::object(ProcessPool {
         pool,
         kind,
         closed: Mutex::new(false),
         submitted: Mutex::new(Vec::new()),
         callbacks: Arc::default(),
+        initializer,
     });
     lock(&ctx.rt.process_pools).push(value.clone());
     value
@@ -564,6 +654,28 @@ pub(crate) fn kill_workers_soon(pools: Vec<Value>) {
     drop(killing);
 }
 
+/// The name of `f`, a function defined at the top of the program (what a worker can find by name), or
+/// CPython's `PicklingError`.
+fn function_name(ctx: &Ctx, f: &Value) -> R<String> {
+    match f {
+        Value::Function(func)
+            if func.name != "<lambda>"
+                && ctx
+                    .global(&func.name)
+                    .is_some_and(|g| super::is_same(&g, f)) =>
+        {
+            Ok(func.name.to_string())
+        }
+        other => Err(ctx.error(
+            "PicklingError",
+            format!(
+                "Can't pickle {}: it is not a function defined at the top of the program",
+                ctx.repr(other)?
+            ),
+        )),
+    }
+}
+
 /// `ProcessPoolExecutor(max_workers=None)`.
 pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
     new_pool(ctx, &a, Kind::Executor)
@@ -603,25 +715,7 @@ impl ProcessPool {
                 message,
             ));
         }
-        let function = match f {
-            Value::Function(func)
-                if func.name != "<lambda>"
-                    && ctx
-                        .global(&func.name)
-                        .is_some_and(|g| super::is_same(&g, f)) =>
-            {
-                func.name.clone()
-            }
-            other => {
-                return Err(ctx.error(
-                    "PicklingError",
-                    format!(
-                        "Can't pickle {}: it is not a function defined at the top of the program",
-                        ctx.repr(other)?
-                    ),
-                ))
-            }
-        };
+        let function = function_name(ctx, f)?;
         let program = ctx
             .rt
             .program
@@ -659,6 +753,16 @@ impl ProcessPool {
             },
             globals,
             name,
+            initializer: match &self.initializer {
+                Some((f, initargs)) => Some((
+                    function_name(ctx, f)?,
+                    initargs
+                        .iter()
+                        .map(|a| to_wire(ctx, a))
+                        .collect::<R<Vec<_>>>()?,
+                )),
+                None => None,
+            },
         };
         let label = ctx.rt.trace.as_ref().map(|_| call_label(f, &args, &[]));
         let Sent { traced_as, call } = self
@@ -702,6 +806,74 @@ impl ProcessPool {
         });
         lock(&self.submitted).push(future.clone());
         Ok(future)
+    }
+
+    /// `map_async`'s callbacks: `callback` with the list of results once every call has ended, or
+    /// `error_callback` with the first call's exception (in the order of the calls).
+    fn when_all_done(
+        &self,
+        ctx: &Ctx,
+        futures: &[Value],
+        callback: Option<Value>,
+        error_callback: Option<Value>,
+    ) -> Option<Arc<CallbackDone>> {
+        let callback = callback.filter(|c| !matches!(c, Value::None));
+        let error_callback = error_callback.filter(|c| !matches!(c, Value::None));
+        if callback.is_none() && error_callback.is_none() {
+            return None;
+        }
+        let finished = Arc::new(CallbackDone::default());
+        let handles: Vec<futurelab::Future<Outcome>> = futures
+            .iter()
+            .filter_map(|f| f.downcast::<PyFuture>().map(|f| f.inner.clone()))
+            .collect();
+        let remaining = Arc::new(std::sync::atomic::AtomicUsize::new(handles.len()));
+        let all = Arc::new(handles.clone());
+        for handle in handles {
+            let remaining = remaining.clone();
+            let all = all.clone();
+            let (callback, error_callback) = (callback.clone(), error_callback.clone());
+            let rt = ctx.rt.clone();
+            let counted = self.callbacks.enter();
+            let finished = finished.clone();
+            handle.add_done_callback(move |_| {
+                let _counted = counted;
+                if remaining.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) != 1 {
+                    return;
+                }
+                let _finished = FinishOnDrop(finished);
+                let ctx = Ctx::new(rt);
+                let _gil = GilGuard::new(&ctx.rt.gil);
+                let mut results = Vec::new();
+                let mut failed = None;
+                for f in all.iter() {
+                    match f.outcome() {
+                        Some(Ok(Ok(v))) => results.push(v),
+                        Some(Ok(Err(exc))) => {
+                            failed = Some(exc);
+                            break;
+                        }
+                        _ => return,
+                    }
+                }
+                let call = match failed {
+                    None => callback.map(|c| (c, Value::list(results))),
+                    Some(exc) => error_callback.map(|c| (c, exc)),
+                };
+                if let Some((f, v)) = call {
+                    if let Err(Flow::Raise(exc, line)) = ctx.call(
+                        &f,
+                        Args {
+                            pos: vec![v],
+                            kw: Vec::new(),
+                        },
+                    ) {
+                        ctx.rt.report_error(crate::traceback(&ctx, &exc, line));
+                    }
+                }
+            });
+        }
+        Some(finished)
     }
 
     fn shutdown(&self, ctx: &Ctx, wait: bool, cancel: bool) {
@@ -752,6 +924,10 @@ impl Object for ProcessPool {
                     | "apply_async"
                     | "map"
                     | "imap"
+                    | "imap_unordered"
+                    | "starmap"
+                    | "map_async"
+                    | "starmap_async"
                     | "close"
                     | "join"
                     | "terminate"
@@ -806,6 +982,48 @@ impl Object for ProcessPool {
                     return Ok(Value::list(ctx.iterate_all(&results)?));
                 }
                 Ok(results)
+            }
+            (Kind::Pool, "starmap" | "starmap_async" | "map_async" | "imap_unordered") => {
+                let f = kw_or_pos(&args, "func", 0).ok_or_else(|| {
+                    ctx.error(
+                        "TypeError",
+                        format!("{name}() missing 1 required positional argument: 'func'"),
+                    )
+                })?;
+                let iterable = kw_or_pos(&args, "iterable", 1).ok_or_else(|| {
+                    ctx.error(
+                        "TypeError",
+                        format!("{name}() missing 1 required positional argument: 'iterable'"),
+                    )
+                })?;
+                let star = name.starts_with("starmap");
+                let mut futures = Vec::new();
+                for item in ctx.iterate_all(&iterable)? {
+                    let call = if star {
+                        ctx.iterate_all(&item)?
+                    } else {
+                        vec![item]
+                    };
+                    futures.push(self.submit(ctx, &f, call)?);
+                    ctx.check_size(futures.len())?;
+                }
+                match name {
+                    "imap_unordered" => Ok(Value::object(Unordered(Mutex::new(futures)))),
+                    "starmap" => {
+                        let results = Value::object(MapResults::new(ctx, futures.into(), None));
+                        Ok(Value::list(ctx.iterate_all(&results)?))
+                    }
+                    _ => {
+                        let callback = kw_or_pos(&args, "callback", 3);
+                        let error_callback = kw_or_pos(&args, "error_callback", 4);
+                        let callback = self.when_all_done(ctx, &futures, callback, error_callback);
+                        Ok(Value::object(AsyncResult {
+                            futures,
+                            many: true,
+                            callback,
+                        }))
+                    }
+                }
             }
             (Kind::Pool, "apply" | "apply_async") => {
                 let f = kw_or_pos(&args, "func", 0).ok_or_else(|| {
@@ -862,7 +1080,11 @@ impl Object for ProcessPool {
                         }
                     });
                 }
-                Ok(Value::object(AsyncResult(future)))
+                Ok(Value::object(AsyncResult {
+                    futures: vec![future],
+                    many: false,
+                    callback: None,
+                }))
             }
             (Kind::Pool, "close") => {
                 *lock(&self.closed) = true;
@@ -917,16 +1139,59 @@ impl Object for ProcessPool {
     }
 }
 
-/// `multiprocessing.pool.AsyncResult`.
-struct AsyncResult(Value);
+/// `multiprocessing.pool.AsyncResult` (`ApplyResult`), or `map_async`'s `MapResult` (`many`).
+struct AsyncResult {
+    futures: Vec<Value>,
+    many: bool,
+    /// Set once `map_async`'s callback has run: `get` and `wait` return after it, as CPython's do.
+    callback: Option<Arc<CallbackDone>>,
+}
+
+/// Whether a `map_async`'s callback has run.
+#[derive(Default)]
+struct CallbackDone {
+    done: Mutex<bool>,
+    ran: std::sync::Condvar,
+}
+
+/// Marks the callback as run when dropped (whatever way the callback's thread leaves it).
+struct FinishOnDrop(Arc<CallbackDone>);
+
+impl Drop for FinishOnDrop {
+    fn drop(&mut self) {
+        *lock(&self.0.done) = true;
+        self.0.ran.notify_all();
+    }
+}
+
+impl AsyncResult {
+    fn wait_callback(&self, ctx: &Ctx) -> R<()> {
+        if let Some(c) = &self.callback {
+            super::threading::wait_on(ctx, &c.done, &c.ran, None, |done| *done)?;
+        }
+        Ok(())
+    }
+
+    fn handles(&self) -> impl Iterator<Item = &PyFuture> {
+        self.futures.iter().map(|f| {
+            f.downcast::<PyFuture>()
+                .expect("an AsyncResult holds futures")
+        })
+    }
+}
 
 impl Object for AsyncResult {
     fn type_name(&self) -> &'static str {
-        "ApplyResult"
+        if self.many {
+            "MapResult"
+        } else {
+            "ApplyResult"
+        }
     }
     fn repr(&self) -> String {
         format!(
-            "<multiprocessing.pool.ApplyResult object at {:#x}>",
+            "<multiprocessing.pool.{} object at {:#x}>",
+            self.type_name(),
             self as *const Self as usize
         )
     }
@@ -934,45 +1199,114 @@ impl Object for AsyncResult {
         matches!(name, "get" | "wait" | "ready" | "successful")
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        let f = self
-            .0
-            .downcast::<PyFuture>()
-            .expect("an AsyncResult holds a future");
         match name {
             "get" => {
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                ctx.call_method(
-                    &self.0,
-                    "result",
-                    Args {
-                        pos: timeout.map(Value::Float).into_iter().collect(),
-                        kw: Vec::new(),
-                    },
-                )
-                .map_err(|e| match e {
-                    Flow::Raise(exc, line) if exc.is_instance_of("TimeoutError") => {
-                        Flow::Raise(ctx.exception("TimeoutError", Vec::new()), line)
-                    }
-                    other => other,
-                })
+                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+                let mut results = Vec::new();
+                for f in &self.futures {
+                    let left = deadline.map(|d| (d - ctx.rt.clock.elapsed()).max(0.0));
+                    let got = ctx
+                        .call_method(
+                            f,
+                            "result",
+                            Args {
+                                pos: left.map(Value::Float).into_iter().collect(),
+                                kw: Vec::new(),
+                            },
+                        )
+                        .map_err(|e| match e {
+                            Flow::Raise(exc, line) if exc.is_instance_of("TimeoutError") => {
+                                Flow::Raise(ctx.exception("TimeoutError", Vec::new()), line)
+                            }
+                            other => other,
+                        })?;
+                    results.push(got);
+                }
+                self.wait_callback(ctx)?;
+                if self.many {
+                    Ok(Value::list(results))
+                } else {
+                    Ok(results.pop().unwrap_or(Value::None))
+                }
             }
             "wait" => {
                 let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                let _ = ctx.call_method(
-                    &self.0,
-                    "exception",
-                    Args {
-                        pos: timeout.map(Value::Float).into_iter().collect(),
-                        kw: Vec::new(),
-                    },
-                );
+                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+                for f in &self.futures {
+                    let left = deadline.map(|d| (d - ctx.rt.clock.elapsed()).max(0.0));
+                    let _ = ctx.call_method(
+                        f,
+                        "exception",
+                        Args {
+                            pos: left.map(Value::Float).into_iter().collect(),
+                            kw: Vec::new(),
+                        },
+                    );
+                }
+                if self.handles().all(|f| f.inner.done()) {
+                    self.wait_callback(ctx)?;
+                }
                 Ok(Value::None)
             }
-            "ready" => Ok(Value::Bool(f.inner.done())),
-            _ => match f.inner.outcome() {
-                Some(Ok(outcome)) => Ok(Value::Bool(outcome.is_ok())),
-                _ => Err(ctx.error("ValueError", "result is not ready")),
-            },
+            "ready" => Ok(Value::Bool(self.handles().all(|f| f.inner.done()))),
+            _ => {
+                let mut ok = true;
+                for f in self.handles() {
+                    match f.inner.outcome() {
+                        Some(Ok(outcome)) => ok &= outcome.is_ok(),
+                        _ => return Err(ctx.error("ValueError", "result is not ready")),
+                    }
+                }
+                Ok(Value::Bool(ok))
+            }
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `Pool.imap_unordered`'s iterator: each call's result as it ends.
+struct Unordered(Mutex<Vec<Value>>);
+
+impl Object for Unordered {
+    fn type_name(&self) -> &'static str {
+        "IMapUnorderedIterator"
+    }
+    fn repr(&self) -> String {
+        format!(
+            "<multiprocessing.pool.IMapUnorderedIterator object at {:#x}>",
+            self as *const Self as usize
+        )
+    }
+    fn iter(&self, _ctx: &Ctx, this: &Value) -> R<Value> {
+        Ok(this.clone())
+    }
+    fn next(&self, ctx: &Ctx) -> Option<R<Value>> {
+        let next = ctx.wait_for(None, |slice| {
+            let mut futures = lock(&self.0);
+            if futures.is_empty() {
+                return Some(None);
+            }
+            let done = futures
+                .iter()
+                .position(|f| f.downcast::<PyFuture>().is_none_or(|f| f.inner.done()));
+            if let Some(at) = done {
+                return Some(Some(futures.remove(at)));
+            }
+            let first = futures[0].clone();
+            drop(futures);
+            if let Some(f) = first.downcast::<PyFuture>() {
+                f.inner
+                    .wait_timeout(slice.min(std::time::Duration::from_millis(2)));
+            }
+            None
+        });
+        match next {
+            Err(e) => Some(Err(e)),
+            Ok(None) | Ok(Some(None)) => None,
+            Ok(Some(Some(f))) => Some(ctx.call_method(&f, "result", Args::default())),
         }
     }
     fn as_any(&self) -> &dyn Any {
