@@ -600,3 +600,205 @@ print(asyncio.run(step(5)))
 "#;
     assert_prints_as_cpython(source, "runner.py");
 }
+
+#[test]
+fn a_cancel_reaches_the_task_or_gather_being_awaited() {
+    // Found by review: a cancel stopped at the awaited future instead of the task or gather
+    // awaited, and the awaiters that wait on futures of their own took it for a timeout or lost it.
+    let source = r#"import asyncio
+async def child(i):
+    try:
+        await asyncio.sleep(0.2)
+        print("child finished", i)
+    except asyncio.CancelledError:
+        print("child cancelled", i)
+        raise
+async def parent():
+    await asyncio.gather(child(1), child(2))
+async def main():
+    t = asyncio.create_task(parent())
+    await asyncio.sleep(0.05)
+    t.cancel()
+    try:
+        await t
+    except asyncio.CancelledError:
+        print("parent cancelled")
+    await asyncio.sleep(0.3)
+    print("-- wait_for over gather")
+    try:
+        await asyncio.wait_for(asyncio.gather(child(3), child(4)), 0.05)
+    except asyncio.TimeoutError:
+        print("timeout")
+    await asyncio.sleep(0.3)
+    print("-- timeout() over gather")
+    try:
+        async with asyncio.timeout(0.05):
+            await asyncio.gather(child(5), child(6))
+    except TimeoutError:
+        print("timeout ctx")
+    await asyncio.sleep(0.3)
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "c1.py");
+}
+
+#[test]
+fn a_cancel_inside_wait_for_wait_and_as_completed_is_a_cancel() {
+    // Found by review: a cancel stopped at the awaited future instead of the task or gather
+    // awaited, and the awaiters that wait on futures of their own took it for a timeout or lost it.
+    let source = r#"import asyncio
+async def in_wait_for():
+    try:
+        await asyncio.wait_for(asyncio.sleep(1), timeout=0.5)
+        print("wait_for returned")
+    except asyncio.TimeoutError:
+        print("BUG? got TimeoutError")
+    except asyncio.CancelledError:
+        print("got CancelledError")
+        raise
+async def in_wait():
+    t = asyncio.create_task(asyncio.sleep(1))
+    try:
+        d, p = await asyncio.wait([t], timeout=0.5)
+        print("wait returned", len(d), len(p))
+    except asyncio.CancelledError:
+        print("wait: got CancelledError")
+        raise
+    finally:
+        t.cancel()
+async def in_as_completed():
+    t = asyncio.create_task(asyncio.sleep(1))
+    try:
+        for c in asyncio.as_completed([t]):
+            await c
+        print("as_completed returned")
+    except asyncio.CancelledError:
+        print("as_completed: got CancelledError")
+        raise
+    finally:
+        t.cancel()
+async def main():
+    for f in (in_wait_for, in_wait, in_as_completed):
+        t = asyncio.create_task(f())
+        await asyncio.sleep(0.05)
+        t.cancel()
+        r = await asyncio.gather(t, return_exceptions=True)
+        print(f.__name__, "->", r, t.cancelled())
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "c2.py");
+}
+
+#[test]
+fn a_timeout_around_a_task_group_cancels_its_children() {
+    // Found by review: a cancel stopped at the awaited future instead of the task or gather
+    // awaited, and the awaiters that wait on futures of their own took it for a timeout or lost it.
+    let source = r#"import asyncio
+async def child(i):
+    try:
+        await asyncio.sleep(1)
+        print("child done", i)
+    except asyncio.CancelledError:
+        print("child cancelled", i); raise
+async def main():
+    try:
+        async with asyncio.timeout(0.05):
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(child(1))
+                tg.create_task(child(2))
+    except TimeoutError:
+        print("timeout")
+    async def runner():
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(child(3))
+    t = asyncio.create_task(runner())
+    await asyncio.sleep(0.05)
+    t.cancel()
+    print(await asyncio.gather(t, return_exceptions=True))
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "c3.py");
+}
+
+#[test]
+fn a_cancelled_awaiter_of_a_task_lets_the_task_release_its_lock() {
+    // Found by review: a cancel stopped at the awaited future instead of the task or gather
+    // awaited, and the awaiters that wait on futures of their own took it for a timeout or lost it.
+    let source = r#"import asyncio
+lock = asyncio.Lock()
+async def inner():
+    async with lock:
+        try:
+            await asyncio.sleep(0.2)
+            print("inner finished")
+        except asyncio.CancelledError:
+            print("inner cancelled")
+            raise
+        finally:
+            print("inner finally")
+async def outer():
+    t = asyncio.create_task(inner())
+    await t
+async def main():
+    o = asyncio.create_task(outer())
+    await asyncio.sleep(0.05)
+    o.cancel()
+    print(await asyncio.gather(o, return_exceptions=True))
+    print("lock locked?", lock.locked())
+    try:
+        async with asyncio.timeout(0.1):
+            async with lock:
+                print("got lock again")
+    except TimeoutError:
+        print("DEADLOCK: lock never released")
+    print("-- timeout() around await task")
+    async def job():
+        try:
+            await asyncio.sleep(1)
+        finally:
+            print("job finally")
+    try:
+        async with asyncio.timeout(0.05):
+            await asyncio.create_task(job())
+    except TimeoutError:
+        print("timed out")
+    await asyncio.sleep(0.01)
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "c4.py");
+}
+
+#[test]
+fn a_failing_child_cancels_siblings_waiting_in_wait_for() {
+    // Found by review: a cancel stopped at the awaited future instead of the task or gather
+    // awaited, and the awaiters that wait on futures of their own took it for a timeout or lost it.
+    let source = r#"import asyncio
+async def fetch(i):
+    return await asyncio.wait_for(asyncio.sleep(1, i), timeout=5)
+async def bad():
+    await asyncio.sleep(0.02)
+    raise ValueError("bad")
+async def main():
+    try:
+        async with asyncio.TaskGroup() as tg:
+            for i in range(2):
+                tg.create_task(fetch(i))
+            tg.create_task(bad())
+    except ExceptionGroup as eg:
+        print("group:", [repr(e) for e in eg.exceptions])
+    # asyncio.run shutdown cancelling a task blocked in wait
+    async def bg():
+        t = asyncio.create_task(asyncio.sleep(10))
+        try:
+            await asyncio.wait([t])
+            print("BUG: wait returned at shutdown")
+        finally:
+            print("bg finally")
+    asyncio.create_task(bg())
+    await asyncio.sleep(0.01)
+    print("main returns")
+asyncio.run(main())
+print("run returned")
+"#;
+    assert_prints_as_cpython(source, "c5.py");
+}

@@ -65,8 +65,10 @@ impl Awaiter {
         })
     }
 
-    /// `future.__await__()`: hands the future up until it is done, then gives its result.
-    pub(super) fn future(future: Arc<AFuture>) -> Value {
+    /// `future.__await__()`: hands the future (`held`, as the program holds it: a task, a
+    /// gathering future or a plain one, so that a cancel of the awaiting task reaches it as itself)
+    /// up until it is done, then gives its result.
+    pub(super) fn future(future: Arc<AFuture>, held: Value) -> Value {
         let mut yielded = false;
         let step: Step = Box::new(move |ctx, thrown| {
             if let Some(flow) = thrown {
@@ -77,7 +79,7 @@ impl Awaiter {
                     return Err(ctx.error("RuntimeError", "await wasn't used with future"));
                 }
                 yielded = true;
-                return Ok(Poll::Wait(Value::object(FutureValue(future.clone()))));
+                return Ok(Poll::Wait(held.clone()));
             }
             future.result(ctx).map(Poll::Ready)
         });
@@ -219,14 +221,14 @@ pub(crate) fn awaiter(ctx: &Ctx, v: Value) -> R<Value> {
     } else if v.downcast::<Awaiter>().is_some() {
         return Ok(v);
     } else if let Some(f) = as_afuture(&v) {
-        return Ok(Awaiter::future(f));
+        return Ok(Awaiter::future(f, v));
     } else if let Value::Instance(_) = &v {
         if let Ok(method) = ctx.get_attr(&v, "__await__") {
             let it = ctx.call(&method, Args::default())?;
-            let iterates = it
-                .downcast::<Generator>()
-                .is_some_and(|g| !g.is_coroutine())
-                || it.downcast::<Awaiter>().is_some();
+            // A generator, one of asyncio's awaiters, or a coroutine's `__await__()` (the
+            // coroutine itself here).
+            let iterates =
+                it.downcast::<Generator>().is_some() || it.downcast::<Awaiter>().is_some();
             if !iterates {
                 return Err(ctx.error(
                     "TypeError",

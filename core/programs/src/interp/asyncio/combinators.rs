@@ -148,7 +148,8 @@ pub(super) fn gather_values(
                 let mut results = Vec::with_capacity(in_order.len());
                 for f in in_order.iter() {
                     results.push(if f.cancelled() {
-                        ctx.exception("asyncio.CancelledError", Vec::new())
+                        // CPython 3.11 writes the message, '' when none was given.
+                        ctx.exception("asyncio.CancelledError", vec![Value::str("")])
                     } else {
                         match f.exception(ctx)? {
                             Value::None => f.result(ctx)?,

@@ -212,19 +212,7 @@ impl Object for FutureValue {
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {
-            "cancel" if self.0.gathered.get().is_some() => {
-                if self.0.done() {
-                    return Ok(Value::Bool(false));
-                }
-                let mut any = false;
-                for child in self.0.gathered.get().into_iter().flatten() {
-                    any |= super::cancel_value(ctx, child, first_arg(&args, "msg"))?;
-                }
-                if any {
-                    self.0.cancel_requested.store(true, Ordering::SeqCst);
-                }
-                Ok(Value::Bool(any))
-            }
+            "cancel" => Ok(Value::Bool(cancel_awaited(this, first_arg(&args, "msg")))),
             "set_result" | "set_exception" => {
                 let v = args.pos.into_iter().next().unwrap_or(Value::None);
                 let outcome = if name == "set_result" {
@@ -247,6 +235,31 @@ impl Object for FutureValue {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// Cancels a future or a task as the program holds it (a task's own `cancel`, a gathering future's
+/// children, else the future itself); whether it was cancelled.
+pub(super) fn cancel_awaited(v: &Value, message: Option<Value>) -> bool {
+    if let Some(task) = super::task::task_of(v) {
+        return task.cancel(message);
+    }
+    let Some(f) = v.downcast::<FutureValue>() else {
+        return false;
+    };
+    let Some(children) = f.0.gathered.get() else {
+        return f.0.cancel(message);
+    };
+    if f.0.done() {
+        return false;
+    }
+    let mut any = false;
+    for child in children {
+        any |= cancel_awaited(child, message.clone());
+    }
+    if any {
+        f.0.cancel_requested.store(true, Ordering::SeqCst);
+    }
+    any
 }
 
 /// The methods futures and tasks share.
@@ -301,7 +314,7 @@ pub(super) fn call_future_method(
             Ok(Value::Int(f.remove_python_callback(&func) as i64))
         }
         "get_loop" => Ok(super::event_loop::loop_value(&f.lp)),
-        "__await__" => Ok(super::awaiter::Awaiter::future(f.clone())),
+        "__await__" => Ok(super::awaiter::Awaiter::future(f.clone(), this.clone())),
         _ => Err(ctx.error(
             "AttributeError",
             format!("'Future' object has no attribute '{name}'"),

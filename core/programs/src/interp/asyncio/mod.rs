@@ -31,7 +31,6 @@ use crate::value::*;
 use event_loop::{loop_value, running_loop, Callback};
 use future::{as_afuture, AFuture, FutureValue};
 use std::sync::Arc;
-use task::TaskValue;
 
 /// An asyncio future already settled with `v` (what a method of a native object that never waits
 /// gives back to be awaited, such as aiohttp's `response.text()`).
@@ -147,18 +146,8 @@ fn ensure_future(ctx: &Ctx, lp: &Arc<EventLoop>, v: Value) -> R<Value> {
 }
 
 /// Cancels a future or a task held by the program; whether it was cancelled.
-fn cancel_value(ctx: &Ctx, v: &Value, message: Option<Value>) -> R<bool> {
-    if let Some(t) = v.downcast::<TaskValue>() {
-        return Ok(t.0.cancel(message));
-    }
-    if let Some(f) = v.downcast::<FutureValue>() {
-        if f.0.gathered.get().is_some() {
-            let cancelled = ctx.call_method(v, "cancel", Args::default())?;
-            return ctx.truthy(&cancelled);
-        }
-        return Ok(f.0.cancel(message));
-    }
-    Ok(false)
+fn cancel_value(_ctx: &Ctx, v: &Value, message: Option<Value>) -> R<bool> {
+    Ok(future::cancel_awaited(v, message))
 }
 
 fn run_in_executor(ctx: &Ctx, lp: &Arc<EventLoop>, args: Args) -> R<Value> {

@@ -44,8 +44,9 @@ pub(crate) struct Task {
     /// Cancels requested and not taken back (`cancelling()`; `uncancel()` takes one back).
     cancel_requests: AtomicUsize,
     cancel_message: Mutex<Option<Value>>,
-    /// The future its coroutine waits on.
-    waiting_on: Mutex<Option<Arc<AFuture>>>,
+    /// What its coroutine waits on (a future or a task, as the program holds it): a cancel of this
+    /// task cancels it.
+    waiting_on: Mutex<Option<Value>>,
     /// Its lane in the trace, and whether the lane has started.
     lane: Arc<str>,
     started: AtomicBool,
@@ -75,12 +76,9 @@ pub(super) fn create(
 
 impl Task {
     fn new(ctx: &Ctx, lp: &Arc<EventLoop>, coro: Value, name: Option<String>) -> Arc<Self> {
-        let name = name.unwrap_or_else(|| {
-            format!(
-                "Task-{}",
-                ctx.rt.task_counter.fetch_add(1, Ordering::SeqCst)
-            )
-        });
+        // Every task takes a number, named or not, as CPython's do.
+        let number = ctx.rt.task_counter.fetch_add(1, Ordering::SeqCst);
+        let name = name.unwrap_or_else(|| format!("Task-{number}"));
         let lane = format!(
             "{} (asyncio task)",
             crate::interp::budget::thread_label(&name)
@@ -125,7 +123,17 @@ impl Task {
                 thrown = Some(super::future::cancelled_error(ctx, message));
             }
         }
-        *lock(&self.waiting_on) = None;
+        // Woken because what it waited on was cancelled: CancelledError raised at the await (as
+        // CPython's wake-up throws the awaited future's exception in), so that asyncio's own
+        // awaiters, which wait on futures of their own, are cancelled too.
+        let waited = lock(&self.waiting_on).take();
+        if thrown.is_none() {
+            if let Some(f) = waited.as_ref().and_then(as_afuture) {
+                if f.cancelled() {
+                    thrown = f.result(ctx).err();
+                }
+            }
+        }
         let previous = CURRENT_TASK.with(|t| t.borrow_mut().replace(self.clone()));
         let resumed = self.in_lane(ctx, || {
             send_into(ctx, &self.coro, Value::None, thrown)
@@ -179,9 +187,9 @@ impl Task {
                 return Ok(());
             }
             f.add_callback(DoneCallback::Wake(self.clone()));
-            *lock(&self.waiting_on) = Some(f.clone());
+            *lock(&self.waiting_on) = Some(v.clone());
             if self.must_cancel.load(Ordering::SeqCst)
-                && f.cancel(lock(&self.cancel_message).clone())
+                && super::future::cancel_awaited(&v, lock(&self.cancel_message).clone())
             {
                 self.must_cancel.store(false, Ordering::SeqCst);
             }
@@ -204,8 +212,8 @@ impl Task {
         }
         self.cancel_requests.fetch_add(1, Ordering::SeqCst);
         let waiting_on = lock(&self.waiting_on).clone();
-        if let Some(f) = waiting_on {
-            if f.cancel(message.clone()) {
+        if let Some(awaited) = waiting_on {
+            if super::future::cancel_awaited(&awaited, message.clone()) {
                 return true;
             }
         }
