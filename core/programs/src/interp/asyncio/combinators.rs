@@ -12,7 +12,7 @@ use crate::interp::vm::{send_into, Resumed};
 use crate::interp::{Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -91,16 +91,16 @@ pub(super) fn gather_values(
         return Ok(Value::object(FutureValue(outer)));
     }
     // The same awaitable twice is one child (its result appears twice).
-    let mut seen: Vec<(usize, Value)> = Vec::new();
+    let mut seen: HashMap<usize, Value> = HashMap::new();
     let mut children: Vec<Value> = Vec::new();
     let mut unique: Vec<Arc<AFuture>> = Vec::new();
     for aw in aws {
         let key = aw.address();
-        let child = match seen.iter().find(|(k, _)| *k == key) {
-            Some((_, child)) => child.clone(),
+        let child = match seen.get(&key) {
+            Some(child) => child.clone(),
             None => {
                 let child = ensure_future(ctx, lp, aw)?;
-                seen.push((key, child.clone()));
+                seen.insert(key, child.clone());
                 unique.push(as_afuture(&child).expect("ensure_future gives a future"));
                 child
             }
@@ -193,6 +193,7 @@ fn wait(ctx: &Ctx, a: Args) -> R<Value> {
         ));
     }
     let mut futures: Vec<Value> = Vec::new();
+    let mut seen = HashSet::new();
     for v in ctx.iterate_all(&fs)? {
         if super::awaiter::is_coroutine(&v) {
             return Err(ctx.error(
@@ -206,7 +207,7 @@ fn wait(ctx: &Ctx, a: Args) -> R<Value> {
                 format!("expect a list of futures, not {}", v.type_name()),
             ));
         }
-        if !futures.iter().any(|f| f.address() == v.address()) {
+        if seen.insert(v.address()) {
             futures.push(v);
         }
     }
@@ -423,8 +424,9 @@ fn as_completed(ctx: &Ctx, a: Args) -> R<Value> {
     let fs = required(ctx, a, "as_completed", "fs")?;
     let lp = super::event_loop(ctx);
     let mut todo: Vec<Value> = Vec::new();
+    let mut seen = HashSet::new();
     for v in ctx.iterate_all(&fs)? {
-        if todo.iter().any(|t| t.address() == v.address()) {
+        if !seen.insert(v.address()) {
             continue;
         }
         todo.push(v);

@@ -94,6 +94,9 @@ struct LoopState {
     tasks: Vec<Weak<Task>>,
     /// The tasks that ended with an exception: kept, to report those nobody took at the end.
     failed: Vec<Arc<Task>>,
+    /// How many of `tasks` and `failed` were left at their last pruning.
+    tasks_kept: usize,
+    failed_kept: usize,
     stopping: bool,
     closed: bool,
 }
@@ -154,12 +157,27 @@ impl EventLoop {
         handle
     }
 
+    /// Keeps a task for `asyncio.run`'s ending; the tasks gone are forgotten whenever the list
+    /// has doubled since, so a loop that makes tasks one after another keeps a bounded list.
     pub(super) fn add_task(&self, task: &Arc<Task>) {
-        lock(&self.state).tasks.push(Arc::downgrade(task));
+        let mut s = lock(&self.state);
+        if s.tasks.len() >= s.tasks_kept.max(64) * 2 {
+            s.tasks.retain(|t| t.strong_count() > 0);
+            s.tasks_kept = s.tasks.len();
+        }
+        s.tasks.push(Arc::downgrade(task));
     }
 
+    /// Keeps a task that ended with an exception, to report it at the end if nobody takes it; the
+    /// ones whose exception was taken are let go whenever the list has doubled since.
     pub(super) fn task_failed(&self, task: Arc<Task>) {
-        lock(&self.state).failed.push(task);
+        let mut s = lock(&self.state);
+        if s.failed.len() >= s.failed_kept.max(64) * 2 {
+            s.failed
+                .retain(|t| t.future.unretrieved_exception().is_some());
+            s.failed_kept = s.failed.len();
+        }
+        s.failed.push(task);
     }
 
     pub(super) fn tasks(&self) -> Vec<Arc<Task>> {
