@@ -112,6 +112,10 @@ test("two programs side by side: both run at once, each with its console and tim
   const sides = page.getByTestId("compare-side");
   // The race and the lock, in this page, in real time: the race needs the second thread to start within
   // the first one's 0.1 s sleep (a Web Worker starts in a few milliseconds; a faster speed can miss it).
+  // The engine's host starts by itself a second after the page is drawn and loads its spare Web Workers;
+  // a run made while they load waits for them, and the race's second thread started too late (CI, 2 of
+  // 2 runs). The run waits for the host's first worker, as a learner who reads the page first does.
+  while (page.workers().length === 0) await page.waitForEvent("worker", { timeout: 20_000 });
   await page.locator('[data-testid="compare-pair"][data-pair="D5 D6"]').click();
   await page.getByTestId("compare-speed").selectOption("1");
   await page.getByTestId("compare-run-page").click();
