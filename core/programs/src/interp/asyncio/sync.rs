@@ -35,6 +35,16 @@ pub(super) fn attr(name: &str) -> Option<Value> {
     }
 }
 
+/// The repr of one of `asyncio.locks`' objects: `<asyncio.locks.Lock object at 0x… [locked,
+/// waiters:2]>`, as CPython writes it.
+fn locks_repr(kind: &str, address: usize, state: &str, waiters: usize) -> String {
+    let waiters = match waiters {
+        0 => String::new(),
+        n => format!(", waiters:{n}"),
+    };
+    format!("<asyncio.locks.{kind} object at {address:#x} [{state}{waiters}]>")
+}
+
 /// Wakes the first waiter not done yet (`_wakeup_next`): true if one was.
 fn wake_first(waiters: &mut VecDeque<Arc<AFuture>>) -> bool {
     while let Some(waiter) = waiters.pop_front() {
@@ -371,14 +381,8 @@ impl Object for Lock {
     }
     fn repr(&self) -> String {
         let s = lock(&self.0);
-        let mut extra = if s.locked { "locked" } else { "unlocked" }.to_string();
-        if !s.waiters.is_empty() {
-            extra += &format!(", waiters:{}", s.waiters.len());
-        }
-        format!(
-            "<asyncio.locks.Lock object at {:#x} [{extra}]>",
-            self as *const Self as usize
-        )
+        let state = if s.locked { "locked" } else { "unlocked" };
+        locks_repr("Lock", self as *const Self as usize, state, s.waiters.len())
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(
@@ -419,13 +423,12 @@ impl Object for Event {
     }
     fn repr(&self) -> String {
         let s = lock(&self.0);
-        let mut extra = if s.set { "set" } else { "unset" }.to_string();
-        if !s.waiters.is_empty() {
-            extra += &format!(", waiters:{}", s.waiters.len());
-        }
-        format!(
-            "<asyncio.locks.Event object at {:#x} [{extra}]>",
-            self as *const Self as usize
+        let state = if s.set { "set" } else { "unset" };
+        locks_repr(
+            "Event",
+            self as *const Self as usize,
+            state,
+            s.waiters.len(),
         )
     }
     fn has_method(&self, name: &str) -> bool {
@@ -746,16 +749,13 @@ impl Object for Condition {
         "Condition"
     }
     fn repr(&self) -> String {
-        let locked = lock(&self.lock).locked;
-        let n = lock(&self.waiters).len();
-        let mut extra = if locked { "locked" } else { "unlocked" }.to_string();
-        if n > 0 {
-            extra += &format!(", waiters:{n}");
-        }
-        format!(
-            "<asyncio.locks.Condition object at {:#x} [{extra}]>",
-            self as *const Self as usize
-        )
+        let state = if lock(&self.lock).locked {
+            "locked"
+        } else {
+            "unlocked"
+        };
+        let waiters = lock(&self.waiters).len();
+        locks_repr("Condition", self as *const Self as usize, state, waiters)
     }
     fn has_method(&self, name: &str) -> bool {
         matches!(
