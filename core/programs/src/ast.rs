@@ -298,38 +298,28 @@ pub enum Expr {
     Tuple(Vec<Expr>),
     List(Vec<Expr>),
     Dict(Vec<(Expr, Expr)>),
-    /// `[elt for target in iter if cond]`.
+    /// `[elt for target in iter if cond …]`: its clauses in order, the first outermost.
     ListComp {
         elt: Box<Expr>,
-        target: Box<Expr>,
-        iter: Box<Expr>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        cond: Option<Box<Expr>>,
+        generators: Vec<Comprehension>,
     },
-    /// `(elt for target in iter if cond)`: a generator, whose loop runs as it is iterated.
+    /// `(elt for target in iter if cond …)`: a generator, whose loop runs as it is iterated.
     GeneratorExp {
         elt: Box<Expr>,
-        target: Box<Expr>,
-        iter: Box<Expr>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        cond: Option<Box<Expr>>,
+        generators: Vec<Comprehension>,
     },
     /// `{a, b}`: a set display (never empty: `{}` is a dict).
     Set(Vec<Expr>),
-    /// `{elt for target in iter if cond}`.
+    /// `{elt for target in iter if cond …}`.
     SetComp {
         elt: Box<Expr>,
-        target: Box<Expr>,
-        iter: Box<Expr>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        cond: Option<Box<Expr>>,
+        generators: Vec<Comprehension>,
     },
-    /// `{key: value for target in iter}`.
+    /// `{key: value for target in iter if cond …}`.
     DictComp {
         key: Box<Expr>,
         value: Box<Expr>,
-        target: Box<Expr>,
-        iter: Box<Expr>,
+        generators: Vec<Comprehension>,
     },
     Lambda {
         params: Vec<Param>,
@@ -440,6 +430,24 @@ impl BinOp {
     }
 }
 
+/// One `for` clause of a comprehension, with its `if`s: `[async] for target in iter if a if b`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comprehension {
+    pub target: Expr,
+    pub iter: Expr,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ifs: Vec<Expr>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_async: bool,
+}
+
+impl Comprehension {
+    /// Its target, iterable and conditions, in that order.
+    pub fn parts(&self) -> impl Iterator<Item = &Expr> {
+        [&self.target, &self.iter].into_iter().chain(&self.ifs)
+    }
+}
+
 impl Expr {
     /// The expressions directly inside this one, in source order.
     pub fn children(&self) -> Vec<&Expr> {
@@ -486,33 +494,19 @@ impl Expr {
             | Expr::Set(values) => values.iter().collect(),
             Expr::IfExp { test, body, orelse } => vec![body, test, orelse],
             Expr::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [k, v]).collect(),
-            Expr::ListComp {
-                elt,
-                target,
-                iter,
-                cond,
-            }
-            | Expr::SetComp {
-                elt,
-                target,
-                iter,
-                cond,
-            }
-            | Expr::GeneratorExp {
-                elt,
-                target,
-                iter,
-                cond,
-            } => [&**elt, target, iter]
-                .into_iter()
-                .chain(cond.as_deref())
+            Expr::ListComp { elt, generators }
+            | Expr::SetComp { elt, generators }
+            | Expr::GeneratorExp { elt, generators } => std::iter::once(&**elt)
+                .chain(generators.iter().flat_map(Comprehension::parts))
                 .collect(),
             Expr::DictComp {
                 key,
                 value,
-                target,
-                iter,
-            } => vec![key, value, target, iter],
+                generators,
+            } => [&**key, value]
+                .into_iter()
+                .chain(generators.iter().flat_map(Comprehension::parts))
+                .collect(),
             Expr::Lambda { params, body } => params
                 .iter()
                 .flat_map(|p| p.annotation.iter().chain(&p.default))

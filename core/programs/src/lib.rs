@@ -38,14 +38,13 @@
 //!   `int / int` past 2**53 rounds each side to a float before dividing (CPython rounds the exact
 //!   quotient once, so the last digit may differ), `range()` takes bounds within 64 bits, and
 //!   `sys.set_int_max_str_digits` is not there (the limit is CPython's default, 4,300 digits).
-//! - Functions and the module's body are compiled (`interp::vm`): locals in slots, closures sharing
-//!   the enclosing function's variables through cells as CPython's do (`nonlocal`, late binding);
-//!   but a class body inside a function does not pass the function's variables on to its methods (a
-//!   class body still runs in the tree interpreter), and a comprehension's loop variable belongs to
-//!   the enclosing scope (so `:=` in a comprehension binds there too, as CPython's; in a generator
-//!   expression it binds in the generator's own frame, so the enclosing scope does not see it: a
-//!   NameError where CPython binds it in the enclosing function). A function holding what the compiler does not compile yet (a class statement)
-//!   runs in the tree interpreter, as a generator or a coroutine cannot (calling one says so).
+//! - Everything runs compiled (`interp::vm`): the module's body, functions, class bodies and
+//!   comprehensions, with CPython 3.11's scopes (locals in slots; closures sharing the enclosing
+//!   function's variables through cells, so `nonlocal` and late binding behave as CPython's; a
+//!   class body's names are its namespace, which its methods do not see; a comprehension is a
+//!   function of its own, its `:=` binding in the enclosing function). What CPython's compiler
+//!   refuses (`break` outside a loop) is a `SyntaxError` when the program is parsed. Built-in types
+//!   are functions that print as classes (`<class 'int'>`), so `type('x') is str` is false.
 //! - `assert test, msg` is `if not test: raise AssertionError(msg)` (there is no `-O`). Slices take a step on lists, tuples, strings and ranges, and a list's
 //!   slice can be assigned and deleted; an instance's `__getitem__` is not given slices with a
 //!   step (there is no `slice` object yet). Python syntax the engine still refuses, saying so, is
@@ -108,9 +107,9 @@
 //! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's
 //!   `get`. `app.run()` raises: a program cannot open a port (`futurelab serve` serves the seeds' services).
 //! - In the browser: each thread is a Web Worker of its own, whose stack is the JS engine's (about
-//!   1 MB), so nested evaluation in the tree interpreter, and each entry into compiled code from
-//!   Rust (a builtin calling back into Python, `__init__`, a generator resumed), is budgeted (700
-//!   nested evaluations, an entry into compiled code counting 4) and `RecursionError` past it.
+//!   1 MB), so each entry into compiled code from Rust (a builtin calling back into Python,
+//!   `__init__`, a generator resumed) is budgeted (700 nested evaluations, an entry into compiled
+//!   code counting 4) and `RecursionError` past it.
 //!   `requests.get` there is a synchronous request to the page's own server (the browser follows
 //!   redirects itself). Programs that start processes run on the server only.
 
@@ -137,7 +136,7 @@ pub use interp::Sink;
 pub use parse::{check_program, parse_expression, parse_program, SyntaxError};
 pub use python::to_python;
 
-use interp::{Ctx, Flow, Frame, Runtime};
+use interp::{Ctx, Flow, Runtime};
 use std::sync::Arc;
 use std::time::Duration;
 use value::Value;
@@ -378,17 +377,18 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         let ctx = Ctx::new(main_rt);
         let lifetime = ctx.rt.thread_lifetime();
         let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
-        // The module's body compiled, or (if it holds what the compiler does not compile yet)
-        // walked as a tree.
-        let outcome = match interp::vm::compile_module(&body) {
-            Ok(code) => interp::vm::run_module(&ctx, &Arc::new(code)),
-            Err(_) => ctx.exec_block(&mut Frame::module(), &body),
-        };
-        let error = match outcome {
-            Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
-            Err(Flow::Return(_)) => Some("SyntaxError: 'return' outside function".into()),
-            Err(Flow::Break | Flow::Continue) => Some("SyntaxError: 'break' outside loop".into()),
-            Err(Flow::Stopped(_)) | Ok(()) => None,
+        // The module's body compiled (a program parsed from source compiled once already; one
+        // built by hand may hold what the compiler refuses).
+        let error = match interp::vm::compile_module(&body) {
+            Err(why) => Some(format!(
+                "SyntaxError: {} (line {})",
+                why.message(),
+                why.line
+            )),
+            Ok(code) => match interp::vm::run_module(&ctx, &Arc::new(code)) {
+                Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
+                Err(Flow::Stopped(_)) | Ok(()) => None,
+            },
         };
         let _ = finish(&ctx);
         drop(gil);

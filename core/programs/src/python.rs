@@ -308,6 +308,23 @@ fn expr(e: &Expr) -> String {
 }
 
 /// `e` in a place that binds at `min`: parenthesised if it binds more weakly.
+/// A comprehension's clauses as written: ` for target in iter if cond …`, each `for` in turn.
+fn clauses(generators: &[Comprehension]) -> String {
+    let mut text = String::new();
+    for g in generators {
+        let word = if g.is_async { " async for" } else { " for" };
+        text.push_str(&format!(
+            "{word} {} in {}",
+            top_expr(&g.target),
+            at(&g.iter, prec::OR)
+        ));
+        for cond in &g.ifs {
+            text.push_str(&format!(" if {}", at(cond, prec::OR)));
+        }
+    }
+    text
+}
+
 fn at(e: &Expr, min: u8) -> String {
     let (text, strength) = render(e);
     if strength < min {
@@ -446,54 +463,24 @@ fn render(e: &Expr) -> (String, u8) {
             ),
             PRIMARY,
         ),
-        Expr::ListComp {
-            elt,
-            target,
-            iter,
-            cond,
-        }
-        | Expr::SetComp {
-            elt,
-            target,
-            iter,
-            cond,
-        }
-        | Expr::GeneratorExp {
-            elt,
-            target,
-            iter,
-            cond,
-        } => {
+        Expr::ListComp { elt, generators }
+        | Expr::SetComp { elt, generators }
+        | Expr::GeneratorExp { elt, generators } => {
             let (open, close) = match e {
                 Expr::SetComp { .. } => ('{', '}'),
                 Expr::GeneratorExp { .. } => ('(', ')'),
                 _ => ('[', ']'),
             };
-            let mut text = format!(
-                "{open}{} for {} in {}",
-                expr(elt),
-                top_expr(target),
-                at(iter, OR)
-            );
-            if let Some(c) = cond {
-                text.push_str(&format!(" if {}", at(c, OR)));
-            }
+            let mut text = format!("{open}{}{}", expr(elt), clauses(generators));
             text.push(close);
             (text, PRIMARY)
         }
         Expr::DictComp {
             key,
             value,
-            target,
-            iter,
+            generators,
         } => (
-            format!(
-                "{{{}: {} for {} in {}}}",
-                expr(key),
-                expr(value),
-                top_expr(target),
-                at(iter, OR)
-            ),
+            format!("{{{}: {}{}}}", expr(key), expr(value), clauses(generators)),
             PRIMARY,
         ),
         Expr::Lambda { params, body } => {

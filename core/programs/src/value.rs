@@ -4,7 +4,7 @@
 //! callback), so every mutable value sits behind an `Arc<Mutex<…>>`, and no lock is held while program
 //! code runs.
 
-use crate::ast::{FunctionDef, Param};
+use crate::ast::Param;
 use crate::interp::{Ctx, R};
 use crate::unicode14::{within, NOT_PRINTABLE};
 use std::any::Any;
@@ -26,9 +26,6 @@ pub type NameSet = std::collections::HashSet<String, foldhash::fast::RandomState
 /// A variable that inner functions share with the function that binds it (CPython's cell): empty
 /// until it is first assigned.
 pub type Cell = Arc<Mutex<Option<Value>>>;
-
-/// The cells of a frame or a function, by name.
-pub type Cells = std::collections::HashMap<String, Cell, foldhash::fast::RandomState>;
 
 /// A Python value.
 #[derive(Clone)]
@@ -137,15 +134,17 @@ impl Value {
                 if let Some(function) = Arc::get_mut(function) {
                     into.extend(function.defaults.drain(..).flatten());
                     // A cell shared no more gives up its value.
-                    into.extend(
-                        function
-                            .captured
-                            .drain()
-                            .filter_map(|(_, cell)| Arc::try_unwrap(cell).ok())
-                            .filter_map(|cell| {
-                                cell.into_inner().unwrap_or_else(|p| p.into_inner())
-                            }),
-                    );
+                    if let Some(cells) = Arc::get_mut(&mut function.free_cells) {
+                        into.extend(
+                            cells
+                                .iter_mut()
+                                .filter_map(Option::take)
+                                .filter_map(|cell| Arc::try_unwrap(cell).ok())
+                                .filter_map(|cell| {
+                                    cell.into_inner().unwrap_or_else(|p| p.into_inner())
+                                }),
+                        );
+                    }
                 }
             }
             Value::Class(class) => {
@@ -192,34 +191,16 @@ pub struct Function {
     /// `**kwargs`: the keyword arguments no parameter takes, in a dict.
     pub double_star: Option<String>,
     pub defaults: Vec<Option<Value>>,
-    pub body: FunctionBody,
     pub is_async: bool,
-    /// Names assigned in the body (and not declared `global` or `nonlocal`): the function's locals.
-    pub locals: Arc<NameSet>,
-    /// Its locals that inner functions share (kept in cells in its frames), and the names it declares
-    /// `nonlocal` (assigned through `captured`).
-    pub cells: Arc<NameSet>,
-    pub nonlocals: Arc<NameSet>,
-    /// The enclosing functions' variables it reads or assigns, as cells: it sees them as they are
-    /// when it reads them (late binding), as CPython's closures do.
-    pub captured: Cells,
     /// The class whose body defined it (CPython's `__class__` cell), for `super()`: weak, as the
     /// class holds the function.
     pub owner: std::sync::OnceLock<std::sync::Weak<Class>>,
-    /// Its compiled body, which runs instead of `body` when the compiler could compile it.
-    pub(crate) code: Option<Arc<crate::interp::vm::Code>>,
-    /// Why it has no `code`: what the compiler met that it does not compile yet.
-    pub(crate) uncompiled: Option<&'static str>,
-    /// The cells of `code`'s free variables, in its order (`None`: a name no enclosing function
-    /// has, a global): what each call's frame shares.
+    /// Its compiled body.
+    pub(crate) code: Arc<crate::interp::vm::Code>,
+    /// The cells of `code`'s free variables, in its order: the enclosing functions' variables it
+    /// reads or assigns, which it sees as they are when it reads them (late binding), as CPython's
+    /// closures do (`None`: a name no enclosing function has, a global).
     pub(crate) free_cells: Arc<[Option<Cell>]>,
-}
-
-/// What a function runs.
-#[derive(Clone)]
-pub enum FunctionBody {
-    Def(Arc<FunctionDef>),
-    Lambda(Arc<crate::ast::Expr>),
 }
 
 /// A function of the runtime.

@@ -1,7 +1,7 @@
 //! Constructs of the language that tutorials use, compared with python3: `assert`, slices with a
 //! step (and slice assignment and deletion), starred assignment targets, `:=`, `while … else`,
 //! class decorators. Each runs at module level and in a function (the compiled code), and in a
-//! class body (the tree interpreter) where a class body can hold it.
+//! class body where a class body can hold it.
 
 mod support;
 

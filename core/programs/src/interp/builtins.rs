@@ -13,6 +13,14 @@ fn builtin_fn(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Value {
 }
 
 /// The built-in named `name`, if there is one.
+/// `type(v)`: a user class, or the built-in type's object.
+pub(super) fn type_of(v: &Value) -> Value {
+    match v {
+        Value::Instance(i) => Value::Class(i.class.clone()),
+        other => Value::object(TypeObject(other.type_name())),
+    }
+}
+
 pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
     if let Some(class) = ctx.rt.exceptions.value(name) {
         if ctx.rt.exceptions.get(name).module == "builtins" {
@@ -239,10 +247,7 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
         }),
         "type" => builtin_fn("type", |ctx, a| {
             let [v] = exactly(ctx, "type", a)?;
-            Ok(match &v {
-                Value::Instance(i) => Value::Class(i.class.clone()),
-                other => Value::object(TypeObject(other.type_name())),
-            })
+            Ok(type_of(&v))
         }),
         "id" => builtin_fn("id", |ctx, a| {
             let [v] = exactly(ctx, "id", a)?;

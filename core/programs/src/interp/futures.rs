@@ -433,8 +433,6 @@ impl PyExecutor {
                     "RuntimeError",
                     vec![Value::str(format!("run stopped: {reason}"))],
                 )),
-                Err(Flow::Return(v)) => Ok(v),
-                Err(Flow::Break | Flow::Continue) => Ok(Value::None),
             };
             if let Some(said) = said {
                 said.words(&ctx.rt, outcome_words(&outcome));

@@ -1,10 +1,11 @@
-//! The interpreter: walks a [`Program`]'s tree, on as many threads as the program starts.
+//! The interpreter: runs a [`Program`]'s compiled code (`vm`), on as many threads as the program
+//! starts.
 //!
 //! - One [`Runtime`] per run holds what every thread shares: the module's globals, the console, the
 //!   clock, the cancel flag, and the threads and executors the program started.
-//! - A [`Ctx`] is one thread's handle on it. Frames hold a function call's local variables.
-//! - Python's exceptions travel as [`Flow::Raise`]; `return`, `break` and `continue` travel as
-//!   [`Flow`] too. [`Flow::Stopped`] ends a run (its time limit, or a cancel) and no `except` catches it.
+//! - A [`Ctx`] is one thread's handle on it. A call's variables live in its frame (`vm::frame`).
+//! - Python's exceptions travel as [`Flow::Raise`]. [`Flow::Stopped`] ends a run (its time limit,
+//!   or a cancel) and no `except` catches it.
 //! - Program code never runs while the runtime holds one of its locks.
 
 mod aiohttp;
@@ -52,9 +53,6 @@ use std::time::Duration;
 pub enum Flow {
     /// A Python exception (an instance of an exception class), with the line it was raised on.
     Raise(Value, u32),
-    Return(Value),
-    Break,
-    Continue,
     /// The run was stopped (time limit or cancel); nothing catches this.
     Stopped(String),
 }
@@ -201,12 +199,6 @@ pub(crate) fn current_thread_name() -> Arc<str> {
         .unwrap_or_else(|| Arc::from("MainThread"))
 }
 
-/// `await` or `async with` met by the tree interpreter, which runs no coroutine (every `async
-/// def` that runs is compiled): the parser lets them only into `async def`s, so this is a bug.
-fn outside_coroutine(ctx: &Ctx, what: &str) -> Flow {
-    ctx.error("SyntaxError", format!("'{what}' outside async function"))
-}
-
 /// The most background errors a run's report keeps.
 pub(crate) const MAX_REPORTED_ERRORS: usize = 100;
 
@@ -222,41 +214,6 @@ thread_local! {
 #[derive(Clone)]
 pub struct Ctx {
     pub(crate) rt: Arc<Runtime>,
-}
-
-/// A call's variables.
-pub(crate) struct Frame {
-    locals: Names,
-    /// The locals that inner functions share ([`Function::cells`]), each in its cell.
-    cells: Cells,
-    func: Option<Arc<Function>>,
-    /// A class body: its names become the class's attributes.
-    class_body: bool,
-    /// The exceptions being handled, innermost last, with the line that raised each: what a bare
-    /// `raise` in an `except` block raises again. (CPython keeps this per thread, so a function called
-    /// from an `except` block could re-raise its caller's exception; the seed programs re-raise only in
-    /// the block itself.)
-    handling: Vec<(Value, u32)>,
-}
-
-impl Frame {
-    pub(crate) fn module() -> Self {
-        Frame {
-            locals: Names::default(),
-            cells: Cells::default(),
-            func: None,
-            class_body: false,
-            handling: Vec::new(),
-        }
-    }
-
-    /// The value of a local of this frame (in its cell, if inner functions share it).
-    pub(crate) fn local(&self, name: &str) -> Option<Value> {
-        match self.cells.get(name) {
-            Some(cell) => lock(cell).clone(),
-            None => self.locals.get(name).cloned(),
-        }
-    }
 }
 
 impl Runtime {
@@ -503,27 +460,6 @@ impl Ctx {
         self.rt.globals.set(name, value);
     }
 
-    fn load(&self, frame: &Frame, name: &str) -> R<Value> {
-        if let Some(func) = &frame.func {
-            if func.locals.contains(name) {
-                return frame.local(name).ok_or_else(|| self.unbound_local(name));
-            }
-            if let Some(cell) = func.captured.get(name) {
-                return lock(cell).clone().ok_or_else(|| {
-                    self.error(
-                        "NameError",
-                        format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
-                    )
-                });
-            }
-        } else if frame.class_body {
-            if let Some(v) = frame.locals.get(name) {
-                return Ok(v.clone());
-            }
-        }
-        self.global_or_builtin(name)
-    }
-
     /// The global `name`, else the builtin; `NameError` if neither.
     pub(crate) fn global_or_builtin(&self, name: &str) -> R<Value> {
         if let Some(v) = self.global(name) {
@@ -541,86 +477,6 @@ impl Ctx {
                 "cannot access local variable '{name}' where it is not associated with a value"
             ),
         )
-    }
-
-    fn store(&self, frame: &mut Frame, name: &str, value: Value) {
-        let local = match &frame.func {
-            Some(func) => {
-                if func.nonlocals.contains(name) {
-                    if let Some(cell) = func.captured.get(name) {
-                        *lock(cell) = Some(value);
-                        return;
-                    }
-                }
-                func.locals.contains(name)
-            }
-            None => frame.class_body,
-        };
-        if !local {
-            self.set_global(name, value);
-        } else if let Some(cell) = frame.cells.get(name) {
-            *lock(cell) = Some(value);
-        } else {
-            frame.locals.insert(name.to_string(), value);
-        }
-    }
-
-    fn assign(&self, frame: &mut Frame, target: &Expr, value: Value) -> R<()> {
-        match target {
-            Expr::Name(name) => {
-                self.store(frame, name, value);
-                Ok(())
-            }
-            Expr::Tuple(targets) | Expr::List(targets) => {
-                let items = match targets.iter().position(|t| matches!(t, Expr::Starred(_))) {
-                    Some(at) => self.unpack_starred(&value, at, targets.len() - at - 1)?,
-                    None => self.unpack(&value, targets.len())?,
-                };
-                for (t, v) in targets.iter().zip(items) {
-                    match t {
-                        Expr::Starred(inner) => self.assign(frame, inner, v)?,
-                        t => self.assign(frame, t, v)?,
-                    }
-                }
-                Ok(())
-            }
-            Expr::Attribute {
-                value: object,
-                attr,
-            } => {
-                let object = self.eval(frame, object)?;
-                self.set_attr(&object, attr, value)
-            }
-            Expr::Subscript {
-                value: object,
-                index,
-            } => {
-                let object = self.eval(frame, object)?;
-                if let Expr::Slice { lower, upper, step } = index.as_ref() {
-                    let bounds = self.bounds(frame, lower, upper, step)?;
-                    return vm::slices::store(self, &object, bounds, value);
-                }
-                let index = self.eval(frame, index)?;
-                builtins::set_item(self, &object, index, value)
-            }
-            _ => Err(self.error("SyntaxError", "cannot assign to this expression")),
-        }
-    }
-
-    /// A slice's bounds, evaluated in order.
-    fn bounds(
-        &self,
-        frame: &mut Frame,
-        lower: &Option<Box<Expr>>,
-        upper: &Option<Box<Expr>>,
-        step: &Option<Box<Expr>>,
-    ) -> R<vm::slices::Bounds> {
-        let mut one = |b: &Option<Box<Expr>>| b.as_ref().map(|e| self.eval(frame, e)).transpose();
-        Ok(vm::slices::Bounds {
-            lower: one(lower)?,
-            upper: one(upper)?,
-            step: one(step)?,
-        })
     }
 
     /// The items of `value` for targets `before` others, a starred one, `after` others
@@ -679,217 +535,6 @@ impl Ctx {
 
     // ----- statements -----
 
-    pub(crate) fn exec_block(&self, frame: &mut Frame, body: &[Stmt]) -> R<()> {
-        for stmt in body {
-            self.exec(frame, stmt).map_err(|flow| match flow {
-                Flow::Raise(exc, 0) => Flow::Raise(exc, stmt.line),
-                other => other,
-            })?;
-        }
-        Ok(())
-    }
-
-    fn exec(&self, frame: &mut Frame, stmt: &Stmt) -> R<()> {
-        vm::close_dropped(self);
-        self.check()?;
-        self.rt.gil.tick();
-        match &stmt.kind {
-            StmtKind::Comment { .. }
-            | StmtKind::Pass
-            | StmtKind::Global { .. }
-            | StmtKind::Nonlocal { .. } => Ok(()),
-            StmtKind::Expr { value } => self.eval(frame, value).map(drop),
-            StmtKind::Assign { targets, value } => {
-                let value = self.eval(frame, value)?;
-                for target in targets {
-                    self.assign(frame, target, value.clone())?;
-                }
-                Ok(())
-            }
-            StmtKind::AnnAssign { target, value, .. } => match value {
-                Some(value) => {
-                    let value = self.eval(frame, value)?;
-                    self.assign(frame, target, value)
-                }
-                None => Ok(()),
-            },
-            StmtKind::AugAssign { target, op, value } => {
-                let current = self.eval(frame, target)?;
-                let rhs = self.eval(frame, value)?;
-                let result = self.inplace(*op, &current, &rhs)?;
-                self.assign(frame, target, result)
-            }
-            StmtKind::FunctionDef(def) => {
-                // Decorators are evaluated top first, before the function is made, and applied
-                // bottom first, as Python does.
-                let decorators = def
-                    .decorators
-                    .iter()
-                    .map(|d| self.eval(frame, d))
-                    .collect::<R<Vec<_>>>()?;
-                let mut f = self.make_function(frame, def, stmt.line)?;
-                for decorator in decorators.iter().rev() {
-                    f = self.call(
-                        decorator,
-                        Args {
-                            pos: vec![f],
-                            kw: Vec::new(),
-                        },
-                    )?;
-                }
-                self.store(frame, &def.name, f);
-                Ok(())
-            }
-            StmtKind::ClassDef {
-                name,
-                bases,
-                body,
-                decorators,
-            } => {
-                let decorators = decorators
-                    .iter()
-                    .map(|d| self.eval(frame, d))
-                    .collect::<R<Vec<_>>>()?;
-                let bases = bases
-                    .iter()
-                    .map(|b| self.eval(frame, b))
-                    .collect::<R<Vec<_>>>()?;
-                let mut class = self.make_class(name, bases, body)?;
-                for d in decorators.iter().rev() {
-                    class = self.call(
-                        d,
-                        Args {
-                            pos: vec![class],
-                            kw: Vec::new(),
-                        },
-                    )?;
-                }
-                self.store(frame, name, class);
-                Ok(())
-            }
-            StmtKind::Return { value } => {
-                let v = match value {
-                    Some(e) => self.eval(frame, e)?,
-                    None => Value::None,
-                };
-                Err(Flow::Return(v))
-            }
-            StmtKind::Raise { exc, cause: _ } => match exc {
-                None => match frame.handling.last() {
-                    Some((exc, line)) => Err(Flow::Raise(exc.clone(), *line)),
-                    None => Err(self.error("RuntimeError", "No active exception to reraise")),
-                },
-                Some(e) => {
-                    let v = self.eval(frame, e)?;
-                    Err(Flow::Raise(self.to_exception(v)?, stmt.line))
-                }
-            },
-            StmtKind::If { test, body, orelse } => {
-                let test = self.eval(frame, test)?;
-                if self.truthy(&test)? {
-                    self.exec_block(frame, body)
-                } else {
-                    self.exec_block(frame, orelse)
-                }
-            }
-            StmtKind::While { test, body, orelse } => {
-                while {
-                    let test = self.eval(frame, test)?;
-                    self.truthy(&test)?
-                } {
-                    match self.exec_block(frame, body) {
-                        Err(Flow::Break) => return Ok(()),
-                        Err(Flow::Continue) | Ok(()) => {}
-                        Err(other) => return Err(other),
-                    }
-                }
-                self.exec_block(frame, orelse)
-            }
-            StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
-                is_async,
-            } => {
-                if *is_async {
-                    return Err(self.error(
-                        "NotImplementedError",
-                        "async for is not yet part of futurelab's engine",
-                    ));
-                }
-                let iterable = self.eval(frame, iter)?;
-                let iterator = self.iter(&iterable)?;
-                while let Some(item) = self.next(&iterator)? {
-                    self.assign(frame, target, item)?;
-                    match self.exec_block(frame, body) {
-                        Err(Flow::Break) => return Ok(()),
-                        Err(Flow::Continue) | Ok(()) => {}
-                        Err(other) => return Err(other),
-                    }
-                }
-                self.exec_block(frame, orelse)
-            }
-            StmtKind::With {
-                items,
-                body,
-                is_async,
-            } => self.exec_with(frame, items, body, *is_async),
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                let mut outcome = self.exec_block(frame, body);
-                if let Err(Flow::Raise(exc, line)) = outcome {
-                    outcome = Err(Flow::Raise(exc.clone(), line));
-                    for handler in handlers {
-                        if self.handler_matches(frame, handler, &exc)? {
-                            if let Some(name) = &handler.name {
-                                self.store(frame, name, exc.clone());
-                            }
-                            frame.handling.push((exc.clone(), line));
-                            outcome = self.exec_block(frame, &handler.body);
-                            frame.handling.pop();
-                            break;
-                        }
-                    }
-                } else if outcome.is_ok() {
-                    outcome = self.exec_block(frame, orelse);
-                }
-                if !finalbody.is_empty() {
-                    self.exec_block(frame, finalbody)?;
-                }
-                outcome
-            }
-            StmtKind::Import { names } => {
-                for alias in names {
-                    // `import concurrent.futures` binds `concurrent`, the top module.
-                    let bound = self.import(&alias.name, alias.asname.is_none())?;
-                    self.store(frame, alias.import_binds(), bound);
-                }
-                Ok(())
-            }
-            StmtKind::ImportFrom { module, names } => {
-                let m = modules::import(self, module)?;
-                for alias in names {
-                    let value = self.import_from(&m, module, &alias.name)?;
-                    self.store(frame, alias.from_import_binds(), value);
-                }
-                Ok(())
-            }
-            StmtKind::Delete { targets } => {
-                for target in targets {
-                    self.delete(frame, target)?;
-                }
-                Ok(())
-            }
-            StmtKind::Break => Err(Flow::Break),
-            StmtKind::Continue => Err(Flow::Continue),
-        }
-    }
-
     /// `import name` (`top`: binding the top module of a dotted name, as `import a.b` binds `a`).
     pub(crate) fn import(&self, name: &str, top: bool) -> R<Value> {
         let module = modules::import(self, name)?;
@@ -912,9 +557,13 @@ impl Ctx {
         }
     }
 
-    /// The class a `class` statement makes: its body run (by the tree interpreter; the methods it
-    /// defines are compiled) in a namespace that becomes the class's attributes.
-    pub(crate) fn make_class(&self, name: &str, bases: Vec<Value>, body: &[Stmt]) -> R<Value> {
+    /// The class a `class` statement makes from its bases and the namespace its body left.
+    pub(crate) fn make_class(
+        &self,
+        name: &str,
+        bases: Vec<Value>,
+        mut namespace: Names,
+    ) -> R<Value> {
         let mut base_classes = Vec::new();
         for base in bases {
             match base {
@@ -927,24 +576,15 @@ impl Ctx {
                 }
             }
         }
-        let mut class_frame = Frame {
-            locals: Names::default(),
-            cells: Cells::default(),
-            func: None,
-            class_body: true,
-            handling: Vec::new(),
-        };
-        self.exec_block(&mut class_frame, body)?;
         // A class that defines `__eq__` and not `__hash__` is unhashable, as in CPython.
-        if class_frame.locals.contains_key("__eq__") && !class_frame.locals.contains_key("__hash__")
-        {
-            class_frame.locals.insert("__hash__".into(), Value::None);
+        if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
+            namespace.insert("__hash__".into(), Value::None);
         }
         let class = Arc::new(Class {
             name: name.to_string(),
             module: "__main__".into(),
             bases: base_classes,
-            attrs: Mutex::new(class_frame.locals),
+            attrs: Mutex::new(namespace),
         });
         // The methods its body defined know their class, for `super()`.
         for (key, value) in lock(&class.attrs).iter() {
@@ -955,50 +595,6 @@ impl Ctx {
             }
         }
         Ok(Value::Class(class))
-    }
-
-    /// `del target`: a name, an item (`__delitem__`), an attribute, or each of a tuple's.
-    fn delete(&self, frame: &mut Frame, target: &Expr) -> R<()> {
-        match target {
-            Expr::Name(name) => {
-                let local = match &frame.func {
-                    Some(func) => func.locals.contains(name.as_str()),
-                    None => frame.class_body,
-                };
-                let removed = if local {
-                    match frame.cells.get(name.as_str()) {
-                        Some(cell) => lock(cell).take().is_some(),
-                        None => frame.locals.remove(name).is_some(),
-                    }
-                } else {
-                    self.rt.globals.remove(name)
-                };
-                if removed {
-                    Ok(())
-                } else if local && frame.func.is_some() {
-                    Err(self.unbound_local(name))
-                } else {
-                    Err(self.error("NameError", format!("name '{name}' is not defined")))
-                }
-            }
-            Expr::Tuple(items) | Expr::List(items) => {
-                items.iter().try_for_each(|item| self.delete(frame, item))
-            }
-            Expr::Subscript { value, index } => {
-                let object = self.eval(frame, value)?;
-                if let Expr::Slice { lower, upper, step } = index.as_ref() {
-                    let bounds = self.bounds(frame, lower, upper, step)?;
-                    return vm::slices::delete(self, &object, bounds);
-                }
-                let index = self.eval(frame, index)?;
-                builtins::del_item(self, &object, &index)
-            }
-            Expr::Attribute { value, attr } => {
-                let object = self.eval(frame, value)?;
-                self.delete_attr(&object, attr)
-            }
-            _ => Err(self.error("SyntaxError", "cannot delete this expression")),
-        }
     }
 
     /// `del object.attr`.
@@ -1016,58 +612,6 @@ impl Ctx {
                 format!("'{}' object has no attribute '{attr}'", object.type_name()),
             ))
         }
-    }
-
-    /// `with` (or `async with`, whose `__aenter__`/`__aexit__` results are awaited) over each item in turn.
-    fn exec_with(
-        &self,
-        frame: &mut Frame,
-        items: &[WithItem],
-        body: &[Stmt],
-        is_async: bool,
-    ) -> R<()> {
-        let Some((first, rest)) = items.split_first() else {
-            return self.exec_block(frame, body);
-        };
-        if is_async {
-            return Err(outside_coroutine(self, "async with"));
-        }
-        let (enter, exit) = ("__enter__", "__exit__");
-        let settle = Ok::<Value, Flow>;
-        let manager = self.eval(frame, &first.context)?;
-        let entered = settle(self.call_method(&manager, enter, Args::default())?)?;
-        if let Some(target) = &first.target {
-            self.assign(frame, target, entered)?;
-        }
-        let outcome = self.exec_with(frame, rest, body, is_async);
-        let exit_args = match &outcome {
-            Err(Flow::Raise(exc, line)) => vec![
-                self.class_of(exc),
-                exc.clone(),
-                Value::object(exceptions::Traceback { line: *line }),
-            ],
-            _ => vec![Value::None, Value::None, Value::None],
-        };
-        let suppress = settle(self.call_method(
-            &manager,
-            exit,
-            Args {
-                pos: exit_args,
-                kw: Vec::new(),
-            },
-        )?)?;
-        match outcome {
-            Err(Flow::Raise(..)) if self.truthy(&suppress)? => Ok(()),
-            other => other,
-        }
-    }
-
-    fn handler_matches(&self, frame: &mut Frame, handler: &Handler, exc: &Value) -> R<bool> {
-        let Some(type_) = &handler.type_ else {
-            return Ok(true);
-        };
-        let classes = self.eval(frame, type_)?;
-        self.exception_matches(exc, classes)
     }
 
     /// Whether `except classes:` catches `exc` (`classes`: a class or a tuple of them).
@@ -1112,339 +656,10 @@ impl Ctx {
         }
     }
 
-    fn make_function(&self, frame: &mut Frame, def: &FunctionDef, line: u32) -> R<Value> {
-        let template = vm::def_template(def);
-        let qualname = match &frame.func {
-            Some(outer) => format!("{}.<locals>.{}", outer.qualname, def.name),
-            None => def.name.clone(),
-        };
-        self.function_from(frame, &template, qualname, line)
-    }
-
-    /// The function a `def` or a `lambda` makes in `frame`: its defaults evaluated now, the cells
-    /// of `frame`'s variables it uses.
-    fn function_from(
-        &self,
-        frame: &mut Frame,
-        template: &vm::FunctionTemplate,
-        qualname: String,
-        line: u32,
-    ) -> R<Value> {
-        let mut defaults = Vec::new();
-        for p in &template.def.params {
-            defaults.push(match &p.default {
-                Some(d) => Some(self.eval(frame, d)?),
-                None => None,
-            });
-        }
-        let captured = captured(frame, &template.free);
-        Ok(Value::Function(Arc::new(vm::make_function(
-            template, defaults, captured, qualname, line,
-        ))))
-    }
-
     // ----- expressions -----
 
-    /// Evaluates an expression: in the browser within [`crate::stack::nested`]'s budget.
-    pub(crate) fn eval(&self, frame: &mut Frame, expr: &Expr) -> R<Value> {
-        crate::stack::nested(
-            || self.eval_expr(frame, expr),
-            || {
-                Err(self.error(
-                    "RecursionError",
-                    "maximum recursion depth exceeded (a browser thread's stack holds fewer calls than a native one)",
-                ))
-            },
-        )
-    }
-
-    fn eval_expr(&self, frame: &mut Frame, expr: &Expr) -> R<Value> {
-        Ok(match expr {
-            Expr::None
-            | Expr::Bool(_)
-            | Expr::Int(_)
-            | Expr::BigInt(_)
-            | Expr::Float(_)
-            | Expr::Str(_)
-            | Expr::Bytes(_) => literal(expr).expect("a literal"),
-            Expr::FString(parts) => {
-                let mut out = String::new();
-                for part in parts {
-                    match part {
-                        FPart::Lit(s) => out.push_str(s),
-                        FPart::Value {
-                            expr,
-                            conversion,
-                            spec,
-                        } => {
-                            let v = self.eval(frame, expr)?;
-                            let v = match conversion {
-                                Some('r') => Value::str(self.repr(&v)?),
-                                Some('a') => Value::str(self.ascii(&v)?),
-                                Some(_) => Value::str(self.str(&v)?),
-                                None => v,
-                            };
-                            out.push_str(&self.format(&v, spec.as_deref().unwrap_or(""))?);
-                        }
-                    }
-                }
-                Value::str(out)
-            }
-            Expr::Name(name) => self.load(frame, name)?,
-            Expr::Attribute { value, attr } => {
-                let v = self.eval(frame, value)?;
-                self.get_attr(&v, attr)?
-            }
-            Expr::Call { func, args } => {
-                let f = self.eval(frame, func)?;
-                if args.is_empty() && matches!(&f, Value::Builtin(b) if b.name == "super") {
-                    return self.zero_argument_super(frame);
-                }
-                let args = self.eval_args(frame, &f, args)?;
-                self.call(&f, args)?
-            }
-            Expr::Subscript { value, index } => {
-                let v = self.eval(frame, value)?;
-                if let Expr::Slice { lower, upper, step } = index.as_ref() {
-                    let bounds = self.bounds(frame, lower, upper, step)?;
-                    return vm::slices::load(self, &v, bounds);
-                }
-                let i = self.eval(frame, index)?;
-                builtins::get_item(self, &v, &i)?
-            }
-            Expr::Slice { .. } => {
-                return Err(self.error("SyntaxError", "a slice stands only inside [ ]"))
-            }
-            Expr::Named { target, value } => {
-                let v = self.eval(frame, value)?;
-                self.store(frame, target, v.clone());
-                v
-            }
-            Expr::BinOp { op, left, right } => {
-                let l = self.eval(frame, left)?;
-                let r = self.eval(frame, right)?;
-                self.binop(*op, &l, &r)?
-            }
-            Expr::Unary { op, operand } => {
-                let v = self.eval(frame, operand)?;
-                self.unary(*op, &v)?
-            }
-            Expr::Compare { left, ops } if ops.len() == 1 => {
-                let l = self.eval(frame, left)?;
-                let r = self.eval(frame, &ops[0].1)?;
-                self.compare(ops[0].0, &l, &r)?
-            }
-            Expr::Compare { left, ops } => {
-                // `a < b < c` is `a < b and b < c`, each comparison's own result kept.
-                let mut l = self.eval(frame, left)?;
-                let mut result = Value::Bool(true);
-                for (i, (op, right)) in ops.iter().enumerate() {
-                    let r = self.eval(frame, right)?;
-                    result = self.compare(*op, &l, &r)?;
-                    if i + 1 < ops.len() && !self.truthy(&result)? {
-                        break;
-                    }
-                    l = r;
-                }
-                result
-            }
-            Expr::BoolOp { op, values } => {
-                let mut last = Value::None;
-                for e in values {
-                    last = self.eval(frame, e)?;
-                    match op {
-                        BoolOp::And if !self.truthy(&last)? => return Ok(last),
-                        BoolOp::Or if self.truthy(&last)? => return Ok(last),
-                        _ => {}
-                    }
-                }
-                last
-            }
-            Expr::IfExp { test, body, orelse } => {
-                let test = self.eval(frame, test)?;
-                if self.truthy(&test)? {
-                    self.eval(frame, body)?
-                } else {
-                    self.eval(frame, orelse)?
-                }
-            }
-            Expr::Tuple(items) => Value::tuple(self.eval_items(frame, items)?),
-            Expr::List(items) => {
-                let items = self.eval_items(frame, items)?;
-                self.check_size(items.len())?;
-                Value::list(items)
-            }
-            Expr::Dict(pairs) => {
-                let mut evaluated = Vec::with_capacity(pairs.len());
-                for (k, v) in pairs {
-                    let k = self.eval(frame, k)?;
-                    let v = self.eval(frame, v)?;
-                    evaluated.push((k, v));
-                }
-                self.new_dict(evaluated)?
-            }
-            Expr::ListComp {
-                elt,
-                target,
-                iter,
-                cond,
-            } => Value::list(self.comprehension(frame, elt, target, iter, cond.as_deref())?),
-            Expr::Set(items) => {
-                let items = self.eval_items(frame, items)?;
-                collections::new_set(
-                    self,
-                    Args {
-                        pos: vec![Value::list(items)],
-                        kw: Vec::new(),
-                    },
-                )?
-            }
-            Expr::SetComp {
-                elt,
-                target,
-                iter,
-                cond,
-            } => {
-                let items = self.comprehension(frame, elt, target, iter, cond.as_deref())?;
-                collections::new_set(
-                    self,
-                    Args {
-                        pos: vec![Value::list(items)],
-                        kw: Vec::new(),
-                    },
-                )?
-            }
-            Expr::DictComp {
-                key,
-                value,
-                target,
-                iter,
-            } => {
-                let iterable = self.eval(frame, iter)?;
-                let iterator = self.iter(&iterable)?;
-                let d = Arc::new(Mutex::new(Dict::default()));
-                while let Some(item) = self.next(&iterator)? {
-                    self.assign(frame, target, item)?;
-                    let k = self.eval(frame, key)?;
-                    let v = self.eval(frame, value)?;
-                    let n = self.dict_set(&d, k, v)?;
-                    self.check_size(n)?;
-                }
-                Value::Dict(d)
-            }
-            Expr::GeneratorExp {
-                elt,
-                target,
-                iter,
-                cond,
-            } => {
-                let def = scope::generator_expression_def(elt, target, cond.as_deref(), 0);
-                let qualname = match &frame.func {
-                    Some(outer) => format!("{}.<locals>.<genexpr>", outer.qualname),
-                    None => "<genexpr>".into(),
-                };
-                let f = self.function_from(frame, &vm::def_template(&def), qualname, 0)?;
-                let iterable = self.eval(frame, iter)?;
-                let iterator = self.iter(&iterable)?;
-                self.call(
-                    &f,
-                    Args {
-                        pos: vec![iterator],
-                        kw: Vec::new(),
-                    },
-                )?
-            }
-            Expr::Lambda { params, body } => {
-                let template = vm::lambda_template(params, body);
-                let qualname = match &frame.func {
-                    Some(outer) => format!("{}.<locals>.<lambda>", outer.qualname),
-                    None => "<lambda>".into(),
-                };
-                return self.function_from(frame, &template, qualname, 0);
-            }
-            Expr::Await(_) => return Err(outside_coroutine(self, "await")),
-            Expr::Starred(_) => {
-                return Err(self.error("SyntaxError", "can't use starred expression here"))
-            }
-            Expr::Yield(_) | Expr::YieldFrom(_) => {
-                let why = frame.func.as_ref().and_then(|f| f.uncompiled);
-                return Err(self.error(
-                    "NotImplementedError",
-                    format!(
-                        "futurelab's engine cannot run this generator yet: it has {}",
-                        why.unwrap_or("what the compiler does not compile")
-                    ),
-                ));
-            }
-        })
-    }
-
-    /// Items of a display, with `*iterable` spread.
-    fn eval_items(&self, frame: &mut Frame, items: &[Expr]) -> R<Vec<Value>> {
-        let mut out = Vec::with_capacity(items.len());
-        for e in items {
-            match e {
-                Expr::Starred(inner) => {
-                    let v = self.eval(frame, inner)?;
-                    out.extend(self.iterate_all(&v)?);
-                }
-                e => out.push(self.eval(frame, e)?),
-            }
-        }
-        Ok(out)
-    }
-
-    /// The items of `[elt for target in iter if cond]` (and of a set comprehension), in order.
-    fn comprehension(
-        &self,
-        frame: &mut Frame,
-        elt: &Expr,
-        target: &Expr,
-        iter: &Expr,
-        cond: Option<&Expr>,
-    ) -> R<Vec<Value>> {
-        let iterable = self.eval(frame, iter)?;
-        let iterator = self.iter(&iterable)?;
-        let mut out = Vec::new();
-        while let Some(item) = self.next(&iterator)? {
-            self.assign(frame, target, item)?;
-            if let Some(c) = cond {
-                let keep = self.eval(frame, c)?;
-                if !self.truthy(&keep)? {
-                    continue;
-                }
-            }
-            out.push(self.eval(frame, elt)?);
-            self.check_size(out.len())?;
-        }
-        Ok(out)
-    }
-
-    /// The arguments of a call of `callee`.
-    fn eval_args(&self, frame: &mut Frame, callee: &Value, args: &[Arg]) -> R<Args> {
-        let mut out = Args::default();
-        for a in args {
-            match (&a.keyword, &a.value) {
-                (Some(k), e) => {
-                    let v = self.eval(frame, e)?;
-                    out.kw.push((k.clone(), v));
-                }
-                (None, mapping) if a.mapping => {
-                    let v = self.eval(frame, mapping)?;
-                    self.keyword_arguments(callee, &v, &mut out.kw)?;
-                }
-                (None, Expr::Starred(inner)) => {
-                    let v = self.eval(frame, inner)?;
-                    out.pos.extend(self.iterate_all(&v)?);
-                }
-                (None, e) => out.pos.push(self.eval(frame, e)?),
-            }
-        }
-        Ok(out)
-    }
-
     /// `f(**mapping)`: the mapping's keys, which must be strings, as keyword arguments.
-    fn keyword_arguments(
+    pub(crate) fn keyword_arguments(
         &self,
         callee: &Value,
         mapping: &Value,
@@ -1505,13 +720,13 @@ impl Ctx {
     /// Calls any callable value.
     pub fn call(&self, f: &Value, args: Args) -> R<Value> {
         match f {
-            Value::Function(func) => self.call_function(func, args),
+            Value::Function(func) => self.run_function_body(func, args),
             Value::Builtin(b) => (b.call)(self, args),
             Value::Method(m) => builtins::call_method(self, &m.0, &m.1, args),
             Value::BoundMethod(m) => {
                 let mut args = args;
                 args.pos.insert(0, m.0.clone());
-                self.call_function(&m.1, args)
+                self.run_function_body(&m.1, args)
             }
             Value::Class(c) if c.is_exception() => {
                 let instance = Value::Instance(Arc::new(Instance {
@@ -1565,28 +780,10 @@ impl Ctx {
         }
     }
 
-    fn call_function(&self, func: &Arc<Function>, args: Args) -> R<Value> {
-        if func.is_async && func.code.is_none() {
-            return Err(self.error(
-                "NotImplementedError",
-                format!(
-                    "futurelab's engine cannot run this coroutine yet: it has {}",
-                    func.uncompiled
-                        .unwrap_or("what the compiler does not compile")
-                ),
-            ));
-        }
-        // A compiled `async def` called makes its coroutine (vm::call_compiled).
-        self.run_function_body(func, args)
-    }
-
     /// Runs a function's body with these arguments (a coroutine's, when it is awaited), at most
     /// [`RECURSION_LIMIT`] calls deep on a thread (then `RecursionError`, as CPython's default limit).
     pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
-        match &func.code {
-            Some(code) => vm::call_compiled(self, func, code, args),
-            None => self.recursing("", || self.run_body(func, args)),
-        }
+        vm::call_compiled(self, func, &func.code, args)
     }
 
     /// Runs `level`, one level of a recursion that may run program code (a call; the `str` of an
@@ -1608,37 +805,6 @@ impl Ctx {
         };
         CALL_DEPTH.with(|d| d.set(d.get() - 1));
         outcome
-    }
-
-    fn run_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
-        let mut frame = Frame {
-            // Room for every local at once: no rehash as they are bound.
-            locals: Names::with_capacity_and_hasher(func.locals.len(), Default::default()),
-            cells: Cells::default(),
-            func: Some(func.clone()),
-            class_body: false,
-            handling: Vec::new(),
-        };
-        self.bind_args(func, args, &mut frame.locals)?;
-        // The variables inner functions share live in cells from the start (an argument among them
-        // moves into its cell), so an inner function made before one is assigned still sees it.
-        for name in func.cells.iter() {
-            let value = frame.locals.remove(name);
-            frame
-                .cells
-                .insert(name.clone(), Arc::new(Mutex::new(value)));
-        }
-        match &func.body {
-            FunctionBody::Lambda(body) => self.eval(&mut frame, body),
-            FunctionBody::Def(def) => match self.exec_block(&mut frame, &def.body) {
-                Ok(()) => Ok(Value::None),
-                Err(Flow::Return(v)) => Ok(v),
-                Err(Flow::Break | Flow::Continue) => {
-                    Err(self.error("SyntaxError", "'break' outside loop"))
-                }
-                Err(other) => Err(other),
-            },
-        }
     }
 
     pub(crate) fn bind_args(&self, func: &Function, args: Args, locals: &mut Names) -> R<()> {
@@ -1775,6 +941,7 @@ impl Ctx {
                 match i.class.lookup(name) {
                     Some(f @ Value::Function(_)) => Ok(bind(v, f)),
                     Some(other) => Ok(other),
+                    None if name == "__class__" => Ok(Value::Class(i.class.clone())),
                     None => Err(missing()),
                 }
             }
@@ -1784,7 +951,10 @@ impl Ctx {
             },
             Value::Module(m) => modules::attr(self, m.name, name)
                 .ok_or_else(|| modules::missing_attr(self, m.name, name)),
+            // `obj.__class__`, for what is not an instance of a user class: what `type(obj)` says.
+            _ if name == "__class__" => Ok(builtins::type_of(v)),
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
+            Value::Function(f) if name == "__qualname__" => Ok(Value::str(f.qualname.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
             Value::Object(o) => {
                 if let Some(a) = o.attr(self, name) {
@@ -1925,21 +1095,4 @@ pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
         (Value::Object(x), Value::Object(y)) => x.identity() == y.identity(),
         _ => a.address() != 0 && a.address() == b.address(),
     }
-}
-
-/// The variables a nested function or lambda sees from the function it is defined in.
-/// The cells a function made in `frame` shares with it: each of its free names that `frame`'s
-/// function binds (in a cell) or itself shares from further out. Its other free names are globals.
-fn captured(frame: &Frame, free: &[String]) -> Cells {
-    let mut cells = Cells::default();
-    for name in free {
-        let shared = frame
-            .cells
-            .get(name)
-            .or_else(|| frame.func.as_ref().and_then(|f| f.captured.get(name)));
-        if let Some(cell) = shared {
-            cells.insert(name.clone(), cell.clone());
-        }
-    }
-    cells
 }

@@ -435,7 +435,6 @@ pub(super) fn answerer(rt: Weak<Runtime>) -> impl Fn(Json) -> Result<Json, Strin
                 Ok(json!({ "raise": [exc.type_name(), ctx.exception_message(&exc)] }))
             }
             Err(Flow::Stopped(why)) => Err(why),
-            Err(_) => Err("the queue's method did not return".into()),
         }
     }
 }

@@ -18,7 +18,7 @@ use super::builtins::{kw_or_pos, timeout_arg};
 use super::futures::{call_label, outcome_within, CallbackGate, MapResults, Outcome, PyFuture};
 use super::gil::GilGuard;
 use super::process_backend::{Backend, Sent};
-use super::{set_thread_name, Ctx, Flow, Frame, Runtime, R};
+use super::{set_thread_name, Ctx, Flow, Runtime, R};
 use crate::value::*;
 use crate::{Program, RunOptions};
 use futurelab::process::{ProcessPoolExecutor, Registry, Remote};
@@ -327,9 +327,6 @@ fn serve_call(req: CallRequest) -> CallResult {
         }),
         Err(Flow::Raise(exc, _)) => Err((exc.type_name(), ctx.exception_message(&exc))),
         Err(Flow::Stopped(why)) => Err(("RuntimeError".into(), why)),
-        Err(Flow::Return(v)) => to_wire(&ctx, &v)
-            .map_err(|_| ("PicklingError".into(), "cannot pickle the result".into())),
-        Err(Flow::Break | Flow::Continue) => Ok(Json::Null),
     }
 }
 
@@ -373,7 +370,10 @@ fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (Stri
             s
         })
         .collect();
-    let ran = ctx.exec_block(&mut Frame::module(), &definitions);
+    let ran = match crate::interp::vm::compile_module(&definitions) {
+        Ok(code) => crate::interp::vm::run_module(&ctx, &Arc::new(code)),
+        Err(why) => Err(ctx.error("SyntaxError", why.message())),
+    };
     muted.store(false, std::sync::atomic::Ordering::SeqCst);
     match ran {
         Err(Flow::Raise(exc, _)) => Err((exc.type_name(), ctx.exception_message(&exc))),

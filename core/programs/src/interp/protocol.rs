@@ -209,6 +209,10 @@ fn write_repr_at(user: Option<&Ctx>, out: &mut String, v: &Value, depth: usize) 
         Value::Function(f) => {
             let _ = write!(out, "<function {} at {:#x}>", f.qualname, v.address());
         }
+        // The built-in types are functions in this engine; they print as CPython's classes.
+        Value::Builtin(b) if BUILTIN_TYPES.contains(&b.name) => {
+            let _ = write!(out, "<class '{}'>", b.name);
+        }
         Value::Builtin(b) => {
             let _ = write!(out, "<built-in function {}>", b.name);
         }
@@ -1107,6 +1111,26 @@ fn unsupported_operands(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> Flow {
     };
     ctx.error("TypeError", message)
 }
+
+/// The names of the built-in types (which the engine makes as built-in functions).
+const BUILTIN_TYPES: &[&str] = &[
+    "bool",
+    "bytearray",
+    "bytes",
+    "complex",
+    "dict",
+    "float",
+    "frozenset",
+    "int",
+    "list",
+    "object",
+    "range",
+    "set",
+    "slice",
+    "str",
+    "tuple",
+    "type",
+];
 
 #[cfg(test)]
 mod tests {

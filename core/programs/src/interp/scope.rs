@@ -7,9 +7,12 @@
 //! `def` ran: `nonlocal` counters and late binding behave as in CPython. Names a function only reads
 //! and no enclosing function binds are globals or builtins, looked up when read.
 //!
-//! Differences from CPython that remain: a class body inside a function does not pass the function's
-//! variables to the methods it defines (they see globals), and comprehensions run in the enclosing
-//! scope (their loop variables are its locals).
+//! A class body is a scope too ([`Scope::of_class`]): its names are the class's namespace, which the
+//! functions it defines do not see; they, and the class body, see the enclosing function's
+//! variables through cells.
+//!
+//! A comprehension is a function of its own too ([`Scope::of_comprehension`]), as CPython 3.11
+//! compiles it: its loop variables do not leak.
 
 use crate::ast::{Expr, FunctionDef, Param, Stmt, StmtKind};
 use crate::value::NameSet;
@@ -20,8 +23,6 @@ pub(crate) struct Scope {
     /// Names bound in the function (parameters, assignments, `for` targets, imports, …), less those
     /// declared `global` or `nonlocal`.
     pub locals: NameSet,
-    /// Declared `nonlocal`: bound in an enclosing function, assigned through its cell.
-    pub nonlocals: NameSet,
     /// Read here or by an inner function, and not bound here: from an enclosing function if one binds
     /// it, else a global or a builtin.
     pub free: NameSet,
@@ -38,6 +39,65 @@ impl Scope {
         let mut names = Names::default();
         names.walk_block(&def.body);
         names.into_scope(&params)
+    }
+
+    /// The scope of a class body, as CPython's compiler makes it: the names it binds are its
+    /// namespace (`locals`, no cells: the functions it defines do not see them); the names it reads
+    /// and does not bind, and every name its functions read from outside them, are free (from an
+    /// enclosing function if one binds it, else globals).
+    pub(crate) fn of_class(body: &[Stmt]) -> Scope {
+        let mut names = Names::default();
+        names.walk_block(body);
+        if has_annotations(body) {
+            names.bound.insert("__annotations__".into());
+        }
+        let mut locals = names.bound;
+        locals.retain(|n| !names.globals.contains(n) && !names.nonlocals.contains(n));
+        let mut free: NameSet = names
+            .read
+            .iter()
+            .filter(|n| !locals.contains(*n) && !names.globals.contains(*n))
+            .cloned()
+            .collect();
+        free.extend(names.inner_free);
+        free.extend(names.nonlocals.iter().cloned());
+        Scope {
+            locals,
+            free,
+            cells: NameSet::default(),
+        }
+    }
+
+    /// The scope of a comprehension, the function CPython 3.11 compiles it into: its one
+    /// parameter `.0` is the outermost iterable's iterator; its `for` targets are its locals; what
+    /// its `:=` binds belongs to the enclosing function.
+    pub(crate) fn of_comprehension(e: &Expr) -> Scope {
+        let (results, generators): (Vec<&Expr>, _) = match e {
+            Expr::ListComp { elt, generators }
+            | Expr::SetComp { elt, generators }
+            | Expr::GeneratorExp { elt, generators } => (vec![&**elt], generators),
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => (vec![&**key, &**value], generators),
+            _ => unreachable!("a comprehension"),
+        };
+        let mut names = Names::default();
+        for (i, g) in generators.iter().enumerate() {
+            if i > 0 {
+                names.expr(&g.iter);
+            }
+            names.target(&g.target);
+            g.ifs.iter().for_each(|c| names.expr(c));
+        }
+        results.into_iter().for_each(|r| names.expr(r));
+        let named = named_targets(e);
+        for name in &named {
+            names.bound.remove(name);
+        }
+        names.nonlocals.extend(named);
+        names.into_scope(&[".0"])
     }
 
     /// The scope of a `lambda`.
@@ -80,7 +140,6 @@ impl Names {
         free.extend(self.nonlocals.iter().cloned());
         Scope {
             locals,
-            nonlocals: self.nonlocals,
             free,
             cells,
         }
@@ -132,12 +191,9 @@ impl Names {
             } => {
                 decorators.iter().chain(bases).for_each(|b| self.expr(b));
                 self.bound.insert(name.clone());
-                // The class body runs in a namespace of its own: what it reads (and what its methods
-                // read) counts as read here; what it binds does not.
-                let mut class = Names::default();
-                class.walk_block(body);
-                self.read.extend(class.read);
-                self.read.extend(class.inner_free);
+                // The class body is a scope of its own: what it (and its methods) read from
+                // enclosing functions is free in it, as in an inner function; what it binds is not.
+                self.inner_free.extend(Scope::of_class(body).free);
             }
             StmtKind::Return { value } => {
                 if let Some(v) = value {
@@ -260,28 +316,18 @@ impl Names {
                     self.params(params);
                     self.inner_free.extend(Scope::of_lambda(params, body).free);
                 }
-                // A generator expression is a function of its own, called with its outermost
-                // iterable's iterator (evaluated here).
-                Expr::GeneratorExp {
-                    elt,
-                    target,
-                    iter,
-                    cond,
-                } => {
-                    pending.push(iter);
-                    let def = generator_expression_def(elt, target, cond.as_deref(), 0);
-                    self.inner_free.extend(Scope::of_def(&def).free);
-                }
-                // A comprehension's loop variables are bound in the enclosing scope in this engine.
-                Expr::ListComp { target, .. }
-                | Expr::SetComp { target, .. }
-                | Expr::DictComp { target, .. } => {
-                    self.target(target);
-                    pending.extend(
-                        e.children()
-                            .into_iter()
-                            .filter(|c| !std::ptr::eq(*c, &**target)),
-                    );
+                // A comprehension is a function of its own, called with its outermost iterable's
+                // iterator (evaluated here); what its `:=` binds is bound here (PEP 572).
+                Expr::ListComp { generators, .. }
+                | Expr::SetComp { generators, .. }
+                | Expr::GeneratorExp { generators, .. }
+                | Expr::DictComp { generators, .. } => {
+                    if let Some(first) = generators.first() {
+                        pending.push(&first.iter);
+                    }
+                    let scope = Scope::of_comprehension(e);
+                    self.bound.extend(named_targets(e));
+                    self.inner_free.extend(scope.free);
                 }
                 other => pending.extend(other.children()),
             }
@@ -289,47 +335,43 @@ impl Names {
     }
 }
 
-/// The function a generator expression is (as CPython compiles it):
-/// `def <genexpr>(.0): for target in .0: if cond: yield elt`, its statements on `line`.
-pub(crate) fn generator_expression_def(
-    elt: &Expr,
-    target: &Expr,
-    cond: Option<&Expr>,
-    line: u32,
-) -> FunctionDef {
-    let at = |kind| Stmt {
-        line,
-        kind,
-        comment: None,
-    };
-    let mut body = vec![at(StmtKind::Expr {
-        value: Expr::Yield(Some(Box::new(elt.clone()))),
-    })];
-    if let Some(cond) = cond {
-        body = vec![at(StmtKind::If {
-            test: cond.clone(),
+/// Whether a class body annotates a name (`x: int`), which gives the class `__annotations__`.
+pub(crate) fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::AnnAssign { target, .. } => matches!(target, Expr::Name(_)),
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => has_annotations(body) || has_annotations(orelse),
+        StmtKind::With { body, .. } => has_annotations(body),
+        StmtKind::Try {
             body,
-            orelse: Vec::new(),
-        })];
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            has_annotations(body)
+                || handlers.iter().any(|h| has_annotations(&h.body))
+                || has_annotations(orelse)
+                || has_annotations(finalbody)
+        }
+        _ => false,
+    })
+}
+
+/// The names a comprehension's `:=` binds (in the function that holds it, as PEP 572 says),
+/// in nested comprehensions too.
+pub(crate) fn named_targets(comprehension: &Expr) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = comprehension.children();
+    while let Some(e) = pending.pop() {
+        match e {
+            Expr::Named { target, value } => {
+                found.push(target.clone());
+                pending.push(value);
+            }
+            Expr::Lambda { .. } => {}
+            other => pending.extend(other.children()),
+        }
     }
-    FunctionDef {
-        name: "<genexpr>".into(),
-        params: vec![Param {
-            name: ".0".into(),
-            annotation: None,
-            default: None,
-        }],
-        star: None,
-        keyword_only: 0,
-        double_star: None,
-        body: vec![at(StmtKind::For {
-            target: target.clone(),
-            iter: Expr::Name(".0".into()),
-            body,
-            orelse: Vec::new(),
-            is_async: false,
-        })],
-        is_async: false,
-        decorators: Vec::new(),
-    }
+    found
 }

@@ -5,7 +5,7 @@
 //! instance as the function's first argument. `super(Class, obj)` names both. The search goes through
 //! the class's bases in order, depth first (CPython's MRO for every hierarchy without diamonds).
 
-use super::{bind, Ctx, Frame, R};
+use super::{bind, Ctx, R};
 use crate::value::*;
 use std::any::Any;
 use std::sync::Arc;
@@ -17,16 +17,6 @@ pub(crate) struct Super {
 }
 
 impl Ctx {
-    /// `super()` in the function running in `frame`.
-    pub(super) fn zero_argument_super(&self, frame: &Frame) -> R<Value> {
-        let first = frame
-            .func
-            .as_ref()
-            .and_then(|func| func.params.first())
-            .and_then(|first| frame.local(&first.name));
-        self.super_in(frame.func.as_ref(), first)
-    }
-
     /// `super()` in a call of `func` whose first argument is `first` (as the call sees it now).
     pub(super) fn super_in(&self, func: Option<&Arc<Function>>, first: Option<Value>) -> R<Value> {
         let no_arguments = || self.error("RuntimeError", "super(): no arguments");

@@ -1636,7 +1636,7 @@ pub(super) fn thread_class(ctx: &Ctx) -> R<Value> {
     else {
         unreachable!("threading.Thread's Python is a class")
     };
-    let mut class = ctx.make_class("Thread", Vec::new(), body)?;
+    let mut class = super::vm::class_from_source(ctx, "Thread", body)?;
     if let Value::Class(c) = &mut class {
         if let Some(c) = Arc::get_mut(c) {
             c.module = "threading".into();

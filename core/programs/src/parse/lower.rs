@@ -725,47 +725,26 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 Expr::Dict(pairs)
             }
             r::Expr::Set(set) => Expr::Set(self.exprs(&set.elts, d)?),
-            r::Expr::ListComp(c) => {
-                let (elt, target, iter, cond) = self.comprehension(&c.elt, &c.generators, d)?;
-                Expr::ListComp {
-                    elt,
-                    target,
-                    iter,
-                    cond,
-                }
-            }
-            r::Expr::Generator(c) => {
-                let (elt, target, iter, cond) = self.comprehension(&c.elt, &c.generators, d)?;
-                Expr::GeneratorExp {
-                    elt,
-                    target,
-                    iter,
-                    cond,
-                }
-            }
-            r::Expr::SetComp(c) => {
-                let (elt, target, iter, cond) = self.comprehension(&c.elt, &c.generators, d)?;
-                Expr::SetComp {
-                    elt,
-                    target,
-                    iter,
-                    cond,
-                }
-            }
+            r::Expr::ListComp(c) => Expr::ListComp {
+                elt: self.boxed(&c.elt, d)?,
+                generators: self.comprehension(&c.generators, d)?,
+            },
+            r::Expr::Generator(c) => Expr::GeneratorExp {
+                elt: self.boxed(&c.elt, d)?,
+                generators: self.comprehension(&c.generators, d)?,
+            },
+            r::Expr::SetComp(c) => Expr::SetComp {
+                elt: self.boxed(&c.elt, d)?,
+                generators: self.comprehension(&c.generators, d)?,
+            },
             r::Expr::DictComp(c) => {
                 let Some(key) = &c.key else {
                     return self.not_yet(c.start(), "** in a dict comprehension is");
                 };
-                if let Some(cond) = c.generators.first().and_then(|g| g.ifs.first()) {
-                    return self.not_yet(cond.start(), "a condition in a dict comprehension is");
-                }
-                let key = self.boxed(key, d)?;
-                let (value, target, iter, _) = self.comprehension(&c.value, &c.generators, d)?;
                 Expr::DictComp {
-                    key,
-                    value,
-                    target,
-                    iter,
+                    key: self.boxed(key, d)?,
+                    value: self.boxed(&c.value, d)?,
+                    generators: self.comprehension(&c.generators, d)?,
                 }
             }
             r::Expr::Await(a) => Expr::Await(self.boxed(&a.value, d)?),
@@ -880,32 +859,23 @@ impl<'s, 'a> Lowerer<'s, 'a> {
         })
     }
 
-    /// `elt for target in iter [if cond]`: one `for`, at most one `if`.
-    #[allow(clippy::type_complexity)]
+    /// A comprehension's `for` clauses, each with its `if`s.
     fn comprehension(
         &mut self,
-        elt: &r::Expr,
         generators: &[r::Comprehension],
         d: usize,
-    ) -> Lowered<(Box<Expr>, Box<Expr>, Box<Expr>, Option<Box<Expr>>)> {
-        let [generator] = generators else {
-            let at = generators.get(1).map_or(elt.start(), |g| g.start());
-            return self.not_yet(at, "comprehensions with more than one 'for' are");
-        };
-        if generator.is_async {
-            return self.not_yet(generator.start(), "async comprehensions are");
-        }
-        if let Some(second) = generator.ifs.get(1) {
-            return self.not_yet(second.start(), "two 'if's in one comprehension are");
-        }
-        let elt = self.boxed(elt, d)?;
-        let target = Box::new(self.target(&generator.target)?);
-        let iter = self.boxed(&generator.iter, d)?;
-        let cond = match generator.ifs.first() {
-            Some(c) => Some(self.boxed(c, d)?),
-            None => None,
-        };
-        Ok((elt, target, iter, cond))
+    ) -> Lowered<Vec<Comprehension>> {
+        generators
+            .iter()
+            .map(|g| {
+                Ok(Comprehension {
+                    target: self.target(&g.target)?,
+                    iter: self.expr(&g.iter, d)?,
+                    ifs: self.exprs(&g.ifs, d)?,
+                    is_async: g.is_async,
+                })
+            })
+            .collect()
     }
 
     fn operator(&self, op: r::Operator, at: TextSize) -> Lowered<BinOp> {

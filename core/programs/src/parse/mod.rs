@@ -121,7 +121,24 @@ fn analyze(src: &str, limit: usize) -> Result<Vec<Stmt>, Vec<SyntaxError>> {
     let mut lowerer = lower::Lowerer::new(&source);
     let (body, refused) = lowerer.module(&module.body);
     if syntax.is_empty() && refused.is_empty() {
-        return Ok(body);
+        // What the compiler refuses (CPython's compiler's errors, such as `break` outside a loop).
+        return match crate::interp::vm::compile_module(&body) {
+            Ok(_) => Ok(body),
+            Err(why) => {
+                // The statement's column: where its line's text starts.
+                let line = source
+                    .text
+                    .lines()
+                    .nth(why.line.saturating_sub(1) as usize)
+                    .unwrap_or("");
+                let indent = line.len() - line.trim_start().len();
+                Err(vec![SyntaxError {
+                    line: why.line,
+                    col: indent as u32 + 1,
+                    message: why.message(),
+                }])
+            }
+        };
     }
     // One problem per top-level statement: its first syntax error, else its first refusal.
     let starts = source.top_level_starts();

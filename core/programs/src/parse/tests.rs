@@ -266,12 +266,6 @@ fn what_the_engines_python_lacks_is_refused_at_its_place_saying_so() {
         ("x = a @ b\n", 1, 5, "the @ operator"),
         ("from . import x\n", 1, 1, "relative imports"),
         ("from m import *\n", 1, 15, "from … import *"),
-        (
-            "x = [a for a in b for c in d]\n",
-            1,
-            19,
-            "comprehensions with more than one 'for'",
-        ),
         ("x = {**a}\n", 1, 6, "** in a dict display"),
         ("try:\n    pass\nexcept* E:\n    pass\n", 3, 1, "except*"),
     ] {

@@ -158,12 +158,6 @@ impl Task {
                 self.future.lp.task_failed(self.clone());
             }
             Err(Flow::Stopped(reason)) => return Err(Flow::Stopped(reason)),
-            Err(Flow::Return(v)) => {
-                self.future.set(Ok(v));
-            }
-            Err(Flow::Break | Flow::Continue) => {
-                self.future.set(Ok(Value::None));
-            }
         }
         if self.future.done() {
             self.end_lane(ctx);

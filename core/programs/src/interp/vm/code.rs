@@ -1,7 +1,7 @@
 //! A compiled function: its instructions, constants and names, and how its variables are kept.
 
 use crate::ast::{BinOp, CmpOp, FunctionDef, UnaryOp};
-use crate::value::{NameSet, Value};
+use crate::value::Value;
 use std::sync::{Arc, OnceLock};
 
 /// One instruction. Operands are indexes into the [`Code`]'s tables or jump targets (instruction
@@ -12,6 +12,9 @@ pub(crate) enum Op {
     LoadConst(u32),
     /// Push the local in slot `i` (UnboundLocalError if it has none).
     LoadFast(u32),
+    /// Push a class body's local in slot `i`, else the global of that name, else the builtin
+    /// (CPython's `LOAD_NAME`: `class A: x = x` reads the global `x`).
+    LoadClassLocal(u32),
     StoreFast(u32),
     DeleteFast(u32),
     /// Push the value of `cells[i]` (the frame's own cell variables first, then the free ones).
@@ -99,8 +102,8 @@ pub(crate) enum Op {
     CallNoArgs,
     /// `[decorators…, defaults…]` → `[function]`: a `def` or `lambda` made from `functions[i]`.
     MakeFunction(u32),
-    /// `[bases…]` → `[class]`: the class statement `classes[i]` (its body run by the tree
-    /// interpreter, its methods compiled).
+    /// `[bases…]` → `[class]`: the class statement `classes[i]`, its compiled body run in a
+    /// frame of its own whose locals become the class's namespace.
     MakeClass(u32),
     /// `[value]` → returns it.
     Return,
@@ -175,25 +178,16 @@ pub(crate) enum ArgSlot {
 pub(crate) struct FunctionTemplate {
     /// Its name and parameters (a lambda's body is not kept here).
     pub(crate) def: Arc<FunctionDef>,
-    /// What the tree interpreter runs when there is no `code`.
-    pub(crate) body: crate::value::FunctionBody,
-    /// The compiled body, or `None` when it uses what the compiler does not do yet (then the tree
-    /// interpreter runs it).
-    pub(crate) code: Option<Arc<Code>>,
-    /// Why `code` is `None`: what the compiler met that it does not compile yet.
-    pub(crate) uncompiled: Option<&'static str>,
-    pub(crate) locals: Arc<NameSet>,
-    pub(crate) cells: Arc<NameSet>,
-    pub(crate) nonlocals: Arc<NameSet>,
-    /// The names it reads from enclosing functions (its `captured` cells are looked up by these).
-    pub(crate) free: Vec<String>,
+    pub(crate) code: Arc<Code>,
 }
 
 /// A `class` statement, for `MakeClass`.
 pub(crate) struct ClassStatement {
     pub(crate) name: String,
     pub(crate) bases: usize,
-    pub(crate) body: Vec<crate::ast::Stmt>,
+    /// The class body: its slots are the names it binds; its free variables are what it (and the
+    /// functions it defines) read from enclosing functions.
+    pub(crate) body: Arc<Code>,
 }
 
 /// Where a global name of compiled code is, found at its first use: its slot in the run's globals
@@ -249,6 +243,9 @@ pub(crate) struct Code {
     pub(crate) is_generator: bool,
     /// Whether it is an `async def`'s: a call makes a coroutine (a suspended frame, as a generator).
     pub(crate) is_coroutine: bool,
+    /// The qualified name of the function or class body (`f.<locals>.g`, `A.method`), as
+    /// CPython's compiler names it; `<module>` for a module's body.
+    pub(crate) qualname: Arc<str>,
 }
 
 impl Code {

@@ -7,46 +7,84 @@
 
 use super::code::{ArgSlot, ClassStatement, Code, FunctionTemplate, GlobalCache, Op};
 use crate::ast::*;
-use crate::interp::scope::{generator_expression_def, Scope};
-use crate::value::{FunctionBody, NameSet, Value};
+use crate::interp::scope::{has_annotations, Scope};
+use crate::value::{NameSet, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-/// What the compiler does not do yet: the tree interpreter runs such a function.
+/// What the compiler refuses, with the line it is on: the program is refused with it.
 #[derive(Debug)]
-pub(crate) struct Unsupported(pub(crate) &'static str);
+pub(crate) struct Unsupported {
+    pub(crate) what: &'static str,
+    pub(crate) line: u32,
+    /// CPython's compiler refuses it too (`what` is CPython's wording); else futurelab's compiler
+    /// does not compile it yet.
+    pub(crate) cpython: bool,
+}
+
+impl Unsupported {
+    /// The error's wording: CPython's for what CPython's compiler refuses too (`'break' outside
+    /// loop`), else that futurelab's compiler does not compile it yet.
+    pub(crate) fn message(&self) -> String {
+        if self.cpython {
+            self.what.to_string()
+        } else {
+            format!("futurelab's Python cannot compile {} yet", self.what)
+        }
+    }
+}
 
 type C<T> = Result<T, Unsupported>;
 
 /// A module's body compiled: every name it binds is a global.
 pub(crate) fn compile_module(body: &[Stmt]) -> Result<Code, Unsupported> {
-    let mut compiler = Compiler::new(&Scope::default(), &[]);
+    let mut compiler = Compiler::new(&Scope::default(), &[], None);
     compiler.is_module = true;
     compiler.function(|c| c.block(body))
 }
 
-/// The template of a `def`: compiled if the compiler can, with its scope either way.
-pub(crate) fn def_template(def: &FunctionDef) -> Arc<FunctionTemplate> {
+/// A class statement's body, compiled: the names it binds live in slots that become the class's
+/// namespace.
+pub(super) fn class_body(qualname: String, body: &[Stmt]) -> C<Code> {
+    let scope = Scope::of_class(body);
+    let mut compiler = Compiler::new(&scope, &[], Some(qualname));
+    compiler.is_module = true;
+    compiler.is_class_body = true;
+    compiler.function(|c| {
+        if has_annotations(body) {
+            c.emit(Op::BuildDict(0));
+            c.store_name("__annotations__");
+        }
+        c.block(body)
+    })
+}
+
+/// The template of a `def`: its body compiled.
+fn def_template(def: &FunctionDef, qualname: String) -> C<Arc<FunctionTemplate>> {
     let scope = Scope::of_def(def);
     let mut params: Vec<String> = def.params.iter().map(|p| p.name.clone()).collect();
     params.extend(def.star.clone());
     params.extend(def.double_star.clone());
-    let mut compiler = Compiler::new(&scope, &params);
+    let mut compiler = Compiler::new(&scope, &params, Some(qualname));
     compiler.is_coroutine = def.is_async;
-    let code = compiler.function(|c| c.block(&def.body));
-    let def = Arc::new(def.clone());
-    template(def.clone(), FunctionBody::Def(def), code, scope)
+    let code = compiler.function(|c| c.block(&def.body))?;
+    let mut def = def.clone();
+    def.body = Vec::new();
+    Ok(Arc::new(FunctionTemplate {
+        def: Arc::new(def),
+        code: Arc::new(code),
+    }))
 }
 
 /// The template of a `lambda`.
-pub(crate) fn lambda_template(params: &[Param], body: &Expr) -> Arc<FunctionTemplate> {
+fn lambda_template(params: &[Param], body: &Expr, qualname: String) -> C<Arc<FunctionTemplate>> {
     let scope = Scope::of_lambda(params, body);
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
-    let code = Compiler::new(&scope, &names).function(|c| {
+    let code = Compiler::new(&scope, &names, Some(qualname)).function(|c| {
         c.expr(body)?;
         c.emit(Op::Return);
         Ok(())
-    });
+    })?;
     let def = FunctionDef {
         name: "<lambda>".into(),
         params: params.to_vec(),
@@ -57,36 +95,10 @@ pub(crate) fn lambda_template(params: &[Param], body: &Expr) -> Arc<FunctionTemp
         is_async: false,
         decorators: Vec::new(),
     };
-    template(
-        Arc::new(def),
-        FunctionBody::Lambda(Arc::new(body.clone())),
-        code,
-        scope,
-    )
-}
-
-fn template(
-    def: Arc<FunctionDef>,
-    body: FunctionBody,
-    code: C<Code>,
-    scope: Scope,
-) -> Arc<FunctionTemplate> {
-    let (code, uncompiled) = match code {
-        Ok(code) => (Some(Arc::new(code)), None),
-        Err(Unsupported(why)) => (None, Some(why)),
-    };
-    let mut free: Vec<String> = scope.free.iter().cloned().collect();
-    free.sort();
-    Arc::new(FunctionTemplate {
-        def,
-        body,
-        code,
-        uncompiled,
-        locals: Arc::new(scope.locals),
-        cells: Arc::new(scope.cells),
-        nonlocals: Arc::new(scope.nonlocals),
-        free,
-    })
+    Ok(Arc::new(FunctionTemplate {
+        def: Arc::new(def),
+        code: Arc::new(code),
+    }))
 }
 
 /// Where a name lives in the function being compiled.
@@ -142,10 +154,15 @@ struct Compiler<'a> {
     enclosing: Vec<Enclosing<'a>>,
     is_generator: bool,
     is_coroutine: bool,
+    /// The qualified name of what is compiled (`None`: a module).
+    qualname: Option<String>,
+    /// Compiling a class body: its bound names are read as CPython's `LOAD_NAME` reads them (the
+    /// namespace, then globals and builtins), never from a cell.
+    is_class_body: bool,
 }
 
 impl<'a> Compiler<'a> {
-    fn new(scope: &Scope, params: &[String]) -> Self {
+    fn new(scope: &Scope, params: &[String], qualname: Option<String>) -> Self {
         let mut c = Compiler {
             ops: Vec::new(),
             lines: Vec::new(),
@@ -167,6 +184,8 @@ impl<'a> Compiler<'a> {
             enclosing: Vec::new(),
             is_generator: false,
             is_coroutine: false,
+            qualname,
+            is_class_body: false,
         };
         for p in params {
             c.slots.insert(p.clone(), c.varnames.len() as u32);
@@ -216,7 +235,36 @@ impl<'a> Compiler<'a> {
             cell_params: self.cell_params,
             is_generator: self.is_generator,
             is_coroutine: self.is_coroutine,
+            qualname: Arc::from(self.qualname.as_deref().unwrap_or("<module>")),
         })
+    }
+
+    /// What the compiler does not compile, at the line being compiled.
+    fn unsupported(&self, what: &'static str) -> Unsupported {
+        Unsupported {
+            what,
+            line: self.line,
+            cpython: false,
+        }
+    }
+
+    /// What CPython's compiler refuses too, in its words, at the line being compiled.
+    fn syntax_error(&self, what: &'static str) -> Unsupported {
+        Unsupported {
+            what,
+            line: self.line,
+            cpython: true,
+        }
+    }
+
+    /// The qualified name of a function or class defined in what is being compiled, as CPython
+    /// names it (`f.<locals>.g`, `A.method`).
+    fn nested_qualname(&self, name: &str) -> String {
+        match &self.qualname {
+            None => name.to_string(),
+            Some(q) if self.is_class_body => format!("{q}.{name}"),
+            Some(q) => format!("{q}.<locals>.{name}"),
+        }
     }
 
     // ----- emitting -----
@@ -262,6 +310,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn place(&mut self, name: &str) -> Place {
+        if self.is_class_body {
+            if let Some(&i) = self.slots.get(name) {
+                return Place::Slot(i);
+            }
+        }
         if let Some(&i) = self.cells.get(name) {
             Place::Cell(i)
         } else if let Some(&i) = self.slots.get(name) {
@@ -273,6 +326,7 @@ impl<'a> Compiler<'a> {
 
     fn load_name(&mut self, name: &str) {
         let op = match self.place(name) {
+            Place::Slot(i) if self.is_class_body => Op::LoadClassLocal(i),
             Place::Slot(i) => Op::LoadFast(i),
             Place::Cell(i) => Op::LoadDeref(i),
             Place::Global(i) => Op::LoadGlobal(i),
@@ -317,10 +371,22 @@ impl<'a> Compiler<'a> {
                     self.store(target)?;
                 }
             }
-            StmtKind::AnnAssign { target, value, .. } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(value) = value {
                     self.expr(value)?;
                     self.store(target)?;
+                }
+                // A class body records `name: annotation` in its `__annotations__`, in order.
+                if let (true, Expr::Name(name)) = (self.is_class_body, target) {
+                    self.expr(annotation)?;
+                    self.load_name("__annotations__");
+                    let key = self.constant(Value::str(name.as_str()));
+                    self.emit(Op::LoadConst(key));
+                    self.emit(Op::StoreSubscr);
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
@@ -328,7 +394,7 @@ impl<'a> Compiler<'a> {
                 for decorator in &def.decorators {
                     self.expr(decorator)?;
                 }
-                let template = def_template(def);
+                let template = def_template(def, self.nested_qualname(&def.name))?;
                 self.make_function(template, &def.params)?;
                 for _ in &def.decorators {
                     self.emit(Op::CallPos(1));
@@ -344,10 +410,11 @@ impl<'a> Compiler<'a> {
                 for e in decorators.iter().chain(bases) {
                     self.expr(e)?;
                 }
+                let code = class_body(self.nested_qualname(name), body)?;
                 self.classes.push(Arc::new(ClassStatement {
                     name: name.clone(),
                     bases: bases.len(),
-                    body: body.clone(),
+                    body: Arc::new(code),
                 }));
                 self.emit(Op::MakeClass(self.classes.len() as u32 - 1));
                 for _ in decorators {
@@ -356,7 +423,7 @@ impl<'a> Compiler<'a> {
                 self.store_name(name);
             }
             StmtKind::Return { .. } if self.is_module => {
-                return Err(Unsupported("'return' outside function"))
+                return Err(self.syntax_error("'return' outside function"))
             }
             StmtKind::Return { value } => {
                 match value {
@@ -484,7 +551,7 @@ impl<'a> Compiler<'a> {
                     _ => None,
                 }) {
                     Some(breaks) => breaks.push(at),
-                    None => return Err(Unsupported("'break' outside loop")),
+                    None => return Err(self.syntax_error("'break' outside loop")),
                 }
             }
             StmtKind::Continue => {
@@ -496,7 +563,7 @@ impl<'a> Compiler<'a> {
                         Enclosing::Loop { start, .. } => Some(*start),
                         _ => None,
                     })
-                    .ok_or(Unsupported("'continue' outside loop"))?;
+                    .ok_or_else(|| self.syntax_error("'continue' not properly in loop"))?;
                 self.leave(Some(start), false)?;
                 self.emit(Op::Loop(start));
             }
@@ -595,7 +662,11 @@ impl<'a> Compiler<'a> {
         if returning {
             Ok(())
         } else {
-            Err(Unsupported("'break' or 'continue' outside loop"))
+            Err(self.syntax_error(if continuing.is_some() {
+                "'continue' not properly in loop"
+            } else {
+                "'break' outside loop"
+            }))
         }
     }
 
@@ -799,7 +870,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::Rot3);
                 self.emit(Op::StoreSubscr);
             }
-            _ => return Err(Unsupported("this augmented assignment target")),
+            _ => return Err(self.unsupported("this augmented assignment target")),
         }
         Ok(())
     }
@@ -843,7 +914,7 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            _ => return Err(Unsupported("this assignment target")),
+            _ => return Err(self.unsupported("this assignment target")),
         }
         Ok(())
     }
@@ -881,7 +952,7 @@ impl<'a> Compiler<'a> {
                 let attr = self.name(attr);
                 self.emit(Op::DeleteAttr(attr));
             }
-            _ => return Err(Unsupported("this deletion")),
+            _ => return Err(self.unsupported("this deletion")),
         }
         Ok(())
     }
@@ -922,7 +993,8 @@ impl<'a> Compiler<'a> {
             | Expr::Float(_)
             | Expr::Str(_)
             | Expr::Bytes(_) => {
-                let value = crate::interp::literal(e).ok_or(Unsupported("a literal"))?;
+                let value =
+                    crate::interp::literal(e).ok_or_else(|| self.unsupported("a literal"))?;
                 let i = self.constant(value);
                 self.emit(Op::LoadConst(i));
             }
@@ -1011,7 +1083,7 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::LoadSubscr);
                 }
             }
-            Expr::Slice { .. } => return Err(Unsupported("a slice outside [ ]")),
+            Expr::Slice { .. } => return Err(self.unsupported("a slice outside [ ]")),
             Expr::Named { target, value } => {
                 self.expr(value)?;
                 self.emit(Op::Dup);
@@ -1104,61 +1176,40 @@ impl<'a> Compiler<'a> {
                 }
                 self.emit(Op::BuildDict(pairs.len() as u32));
             }
-            Expr::ListComp {
-                elt,
-                target,
-                iter,
-                cond,
-            }
-            | Expr::SetComp {
-                elt,
-                target,
-                iter,
-                cond,
-            } => {
-                self.emit(Op::BuildList(0));
-                self.comprehension(target, iter, cond.as_deref(), |c| {
-                    c.expr(elt)?;
-                    c.emit(Op::ListAppend(2));
-                    Ok(())
-                })?;
-                if matches!(e, Expr::SetComp { .. }) {
-                    self.emit(Op::ListToSet);
+            Expr::ListComp { generators, .. }
+            | Expr::SetComp { generators, .. }
+            | Expr::DictComp { generators, .. }
+            | Expr::GeneratorExp { generators, .. } => {
+                let template = comprehension_template(e, self)?;
+                let awaited = template.code.is_coroutine && !template.code.is_generator;
+                if awaited && !self.is_coroutine {
+                    return Err(self.syntax_error(
+                        "asynchronous comprehension outside of an asynchronous function",
+                    ));
+                }
+                self.make_function(template, &[])?;
+                let outermost = &generators[0];
+                self.expr(&outermost.iter)?;
+                self.emit(if outermost.is_async {
+                    Op::GetAIter
+                } else {
+                    Op::GetIter
+                });
+                self.emit(Op::CallPos(1));
+                if awaited {
+                    self.await_top();
                 }
             }
-            Expr::DictComp {
-                key,
-                value,
-                target,
-                iter,
-            } => {
-                self.emit(Op::BuildDict(0));
-                self.comprehension(target, iter, None, |c| {
-                    c.expr(key)?;
-                    c.expr(value)?;
-                    c.emit(Op::DictSet(2));
-                    Ok(())
-                })?;
-            }
-            Expr::GeneratorExp {
-                elt,
-                target,
-                iter,
-                cond,
-            } => {
-                let def = generator_expression_def(elt, target, cond.as_deref(), self.line);
-                self.make_function(def_template(&def), &[])?;
-                self.expr(iter)?;
-                self.emit(Op::GetIter);
-                self.emit(Op::CallPos(1));
-            }
             Expr::Lambda { params, body } => {
-                let template = lambda_template(params, body);
+                let template = lambda_template(params, body, self.nested_qualname("<lambda>"))?;
                 self.make_function(template, params)?;
             }
             Expr::Await(inner) => {
                 self.expr(inner)?;
                 self.await_top();
+            }
+            Expr::Yield(_) | Expr::YieldFrom(_) if self.is_class_body => {
+                return Err(self.syntax_error("'yield' outside function"))
             }
             Expr::Yield(value) => {
                 match value {
@@ -1180,7 +1231,7 @@ impl<'a> Compiler<'a> {
                 self.patch(at);
                 self.is_generator = true;
             }
-            Expr::Starred(_) => return Err(Unsupported("a starred expression here")),
+            Expr::Starred(_) => return Err(self.unsupported("a starred expression here")),
         }
         Ok(())
     }
@@ -1210,28 +1261,175 @@ impl<'a> Compiler<'a> {
         Ok(true)
     }
 
-    /// `for target in iter if cond: each`, the accumulator below the iterator.
-    fn comprehension(
+    /// A comprehension's clauses, from the `i`th in: each `for` loops (the outermost over the
+    /// iterator in slot 0, `.0`), each `if` skips to its loop's next item, and the innermost runs
+    /// `each` with the `i + 1` iterators (and the accumulator, if any) below.
+    fn clauses(
         &mut self,
-        target: &'a Expr,
-        iter: &'a Expr,
-        cond: Option<&'a Expr>,
-        each: impl FnOnce(&mut Self) -> C<()>,
+        generators: &'a [Comprehension],
+        i: usize,
+        each: &mut dyn FnMut(&mut Self, usize) -> C<()>,
     ) -> C<()> {
-        self.expr(iter)?;
-        self.emit(Op::GetIter);
-        let start = self.here();
-        let exhausted = self.emit(Op::ForIter(0));
-        self.store(target)?;
-        if let Some(cond) = cond {
-            self.expr(cond)?;
-            self.emit(Op::PopJumpIfFalse(start));
+        let Some(g) = generators.get(i) else {
+            return each(self, i);
+        };
+        if i == 0 {
+            self.emit(Op::LoadFast(0));
+        } else {
+            self.expr(&g.iter)?;
+            self.emit(if g.is_async {
+                Op::GetAIter
+            } else {
+                Op::GetIter
+            });
         }
-        each(self)?;
-        self.emit(Op::Loop(start));
-        self.patch(exhausted);
+        let start = self.here();
+        if g.is_async {
+            let handler = self.emit(Op::SetupFinally(0));
+            self.emit(Op::GetANext);
+            self.await_top();
+            self.emit(Op::PopBlock);
+            self.store(&g.target)?;
+            for cond in &g.ifs {
+                self.expr(cond)?;
+                self.emit(Op::PopJumpIfFalse(start));
+            }
+            self.clauses(generators, i + 1, each)?;
+            self.emit(Op::Loop(start));
+            self.patch(handler);
+            self.emit(Op::EndAsyncFor);
+        } else {
+            let exhausted = self.emit(Op::ForIter(0));
+            self.store(&g.target)?;
+            for cond in &g.ifs {
+                self.expr(cond)?;
+                self.emit(Op::PopJumpIfFalse(start));
+            }
+            self.clauses(generators, i + 1, each)?;
+            self.emit(Op::Loop(start));
+            self.patch(exhausted);
+        }
         Ok(())
     }
+}
+
+/// The function a comprehension is, as CPython 3.11 compiles it (`<listcomp>`, `<genexpr>`, …):
+/// called with its outermost iterable's iterator, it loops and builds its result (a generator
+/// expression yields each item instead). One holding `async for` or `await` is a coroutine (an
+/// asynchronous generator, for a generator expression), awaited where it stands.
+fn comprehension_template(e: &Expr, outer: &Compiler) -> C<Arc<FunctionTemplate>> {
+    let scope = Scope::of_comprehension(e);
+    let (name, generators) = match e {
+        Expr::ListComp { generators, .. } => ("<listcomp>", generators),
+        Expr::SetComp { generators, .. } => ("<setcomp>", generators),
+        Expr::DictComp { generators, .. } => ("<dictcomp>", generators),
+        Expr::GeneratorExp { generators, .. } => ("<genexpr>", generators),
+        _ => unreachable!("a comprehension"),
+    };
+    let mut c = Compiler::new(
+        &scope,
+        &[".0".to_string()],
+        Some(outer.nested_qualname(name)),
+    );
+    c.line = outer.line;
+    c.is_coroutine = is_async_comprehension(e);
+    let code = c.function(|c| {
+        match e {
+            Expr::ListComp { elt, .. } | Expr::SetComp { elt, .. } => {
+                c.emit(Op::BuildList(0));
+                c.clauses(generators, 0, &mut |c, depth| {
+                    c.expr(elt)?;
+                    c.emit(Op::ListAppend(depth as u32 + 1));
+                    Ok(())
+                })?;
+                if matches!(e, Expr::SetComp { .. }) {
+                    c.emit(Op::ListToSet);
+                }
+            }
+            Expr::DictComp { key, value, .. } => {
+                c.emit(Op::BuildDict(0));
+                c.clauses(generators, 0, &mut |c, depth| {
+                    c.expr(key)?;
+                    c.expr(value)?;
+                    c.emit(Op::DictSet(depth as u32 + 1));
+                    Ok(())
+                })?;
+            }
+            Expr::GeneratorExp { elt, .. } => {
+                c.is_generator = true;
+                c.clauses(generators, 0, &mut |c, _| {
+                    c.expr(elt)?;
+                    c.emit(Op::Yield);
+                    c.emit(Op::Pop);
+                    Ok(())
+                })?;
+                let none = c.constant(Value::None);
+                c.emit(Op::LoadConst(none));
+            }
+            _ => unreachable!("a comprehension"),
+        }
+        c.emit(Op::Return);
+        Ok(())
+    })?;
+    let def = FunctionDef {
+        name: name.into(),
+        params: vec![Param {
+            name: ".0".into(),
+            annotation: None,
+            default: None,
+        }],
+        star: None,
+        keyword_only: 0,
+        double_star: None,
+        body: Vec::new(),
+        is_async: false,
+        decorators: Vec::new(),
+    };
+    Ok(Arc::new(FunctionTemplate {
+        def: Arc::new(def),
+        code: Arc::new(code),
+    }))
+}
+
+/// Whether a comprehension's function is a coroutine: it has an `async for`, or what runs inside
+/// it (all but its outermost iterable) awaits.
+fn is_async_comprehension(e: &Expr) -> bool {
+    let generators = match e {
+        Expr::ListComp { generators, .. }
+        | Expr::SetComp { generators, .. }
+        | Expr::DictComp { generators, .. }
+        | Expr::GeneratorExp { generators, .. } => generators,
+        _ => return false,
+    };
+    let outermost = &generators[0].iter;
+    generators.iter().any(|g| g.is_async)
+        || e.children()
+            .into_iter()
+            .filter(|child| !std::ptr::eq(*child, outermost))
+            .any(awaits)
+}
+
+/// Whether evaluating an expression awaits: an `await`, or a list, set or dict comprehension
+/// whose function is a coroutine (awaited where it stands); not inside a function of its own.
+fn awaits(e: &Expr) -> bool {
+    let mut pending = vec![e];
+    while let Some(e) = pending.pop() {
+        match e {
+            Expr::Await(_) => return true,
+            Expr::Lambda { .. } => {}
+            Expr::ListComp { generators, .. }
+            | Expr::SetComp { generators, .. }
+            | Expr::DictComp { generators, .. } => {
+                if is_async_comprehension(e) {
+                    return true;
+                }
+                pending.push(&generators[0].iter);
+            }
+            Expr::GeneratorExp { generators, .. } => pending.push(&generators[0].iter),
+            other => pending.extend(other.children()),
+        }
+    }
+    false
 }
 
 fn sorted(names: &NameSet) -> Vec<String> {

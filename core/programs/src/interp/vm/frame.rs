@@ -99,6 +99,31 @@ impl VmFrame {
         }
     }
 
+    /// A frame for a class statement's body, with the cells of the enclosing variables it reads.
+    pub(crate) fn class_body(code: &Arc<Code>, free: Arc<[Option<Cell>]>) -> Self {
+        VmFrame {
+            code: code.clone(),
+            func: None,
+            pc: 0,
+            stack: Vec::with_capacity(8),
+            locals: vec![None; code.varnames.len()],
+            cells: Vec::new(),
+            free,
+            blocks: Vec::new(),
+            handling: Vec::new(),
+        }
+    }
+
+    /// A finished class body's namespace: the names it bound, with their values.
+    pub(crate) fn into_namespace(mut self) -> Names {
+        let code = self.code.clone();
+        code.varnames
+            .iter()
+            .zip(self.locals.drain(..))
+            .filter_map(|(name, v)| Some((name.clone(), v?)))
+            .collect()
+    }
+
     /// Every value the frame holds, taken out (for an iterative drop).
     pub(super) fn take_values(&mut self, into: &mut Vec<Value>) {
         into.append(&mut self.stack);
@@ -141,19 +166,11 @@ pub(super) fn fill_defaults(func: &Function, code: &Code, locals: &mut Vec<Optio
 pub(crate) fn make_function(
     template: &FunctionTemplate,
     defaults: Vec<Option<Value>>,
-    captured: Cells,
+    free_cells: Arc<[Option<Cell>]>,
     qualname: String,
     line: u32,
 ) -> Function {
     let def = &template.def;
-    let free_cells = match &template.code {
-        Some(code) => code
-            .freevars
-            .iter()
-            .map(|name| captured.get(name).cloned())
-            .collect(),
-        None => Arc::from([]),
-    };
     Function {
         name: def.name.clone(),
         line,
@@ -163,15 +180,9 @@ pub(crate) fn make_function(
         keyword_only: def.keyword_only,
         double_star: def.double_star.clone(),
         defaults,
-        body: template.body.clone(),
         is_async: def.is_async,
-        captured,
-        locals: template.locals.clone(),
-        cells: template.cells.clone(),
-        nonlocals: template.nonlocals.clone(),
         owner: std::sync::OnceLock::new(),
         code: template.code.clone(),
-        uncompiled: template.uncompiled,
         free_cells,
     }
 }

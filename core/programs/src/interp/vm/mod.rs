@@ -7,9 +7,10 @@
 //! - A call of a compiled function from compiled code runs in the same loop: its caller's frame
 //!   waits in a list, so Python recursion does not grow the Rust stack.
 //! - A function with `yield` in it makes a [`generator::Generator`]: its frame is kept between items.
-//! - A function the compiler cannot compile yet (see [`compile::Unsupported`]: a class statement
-//!   inside it, `async for`) is run by the tree interpreter
-//!   in `interp`, as every function was before; a generator among them says so when called.
+//! - A class body is code too: its frame's slots become the class's namespace (`MakeClass`). A
+//!   comprehension is a function of its own, called with its outermost iterable's iterator.
+//! - Every program is compiled whole before it runs: what the compiler refuses
+//!   ([`compile::Unsupported`]) is a syntax error of the program.
 
 mod code;
 mod compile;
@@ -18,9 +19,7 @@ mod generator;
 mod run;
 pub(crate) mod slices;
 
-pub(crate) use code::{Code, FunctionTemplate};
-pub(crate) use compile::lambda_template;
-pub(crate) use compile::{compile_module, def_template};
-pub(crate) use frame::make_function;
-pub(crate) use generator::{close_dropped, warn_unawaited, AsyncYield, Generator, Resumed};
-pub(crate) use run::{call_compiled, run_module, send_into};
+pub(crate) use code::Code;
+pub(crate) use compile::compile_module;
+pub(crate) use generator::{warn_unawaited, AsyncYield, Generator, Resumed};
+pub(crate) use run::{call_compiled, class_from_source, run_module, send_into};

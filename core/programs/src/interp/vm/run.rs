@@ -253,6 +253,13 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 }
                 None => return Err(ctx.unbound_local(&code.varnames[i as usize])),
             },
+            Op::LoadClassLocal(i) => {
+                let v = match &frame.locals[i as usize] {
+                    Some(v) => v.clone(),
+                    None => ctx.global_or_builtin(&code.varnames[i as usize])?,
+                };
+                frame.stack.push(v);
+            }
             Op::StoreFast(i) => {
                 let v = pop(frame);
                 frame.locals[i as usize] = Some(v);
@@ -713,35 +720,39 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     .iter()
                     .map(|p| p.default.as_ref().and_then(|_| given.next()))
                     .collect();
-                let mut captured = Cells::default();
-                for name in &template.free {
-                    let at = code
-                        .cellvars
-                        .iter()
-                        .chain(&code.freevars)
-                        .position(|n| n == name);
-                    if let Some(Some(cell)) = at.map(|at| frame.cell(at)) {
-                        captured.insert(name.clone(), cell.clone());
-                    }
-                }
+                let free = template
+                    .code
+                    .freevars
+                    .iter()
+                    .map(|name| enclosing_cell(&code, frame, name).cloned())
+                    .collect();
                 let name = &template.def.name;
                 let is_lambda = name == "<lambda>";
-                let qualname = match &frame.func {
-                    Some(outer) => format!("{}.<locals>.{name}", outer.qualname),
-                    None => name.clone(),
-                };
+                let qualname = template.code.qualname.to_string();
                 let line = if is_lambda {
                     0
                 } else {
                     code.lines[frame.pc - 1]
                 };
-                let f = make_function(template, defaults, captured, qualname, line);
+                let f = make_function(template, defaults, free, qualname, line);
                 frame.stack.push(Value::Function(Arc::new(f)));
             }
             Op::MakeClass(i) => {
-                let statement = &code.classes[i as usize];
+                let statement = code.classes[i as usize].clone();
                 let bases = pop_n(frame, statement.bases);
-                let class = ctx.make_class(&statement.name, bases, &statement.body)?;
+                let free = statement
+                    .body
+                    .freevars
+                    .iter()
+                    .map(|name| enclosing_cell(&code, frame, name).cloned())
+                    .collect();
+                let mut body = VmFrame::class_body(&statement.body, free);
+                match machine_entry(ctx, || execute(ctx, &mut body, None))? {
+                    Exit::Return(_) => {}
+                    Exit::Yield(_) => unreachable!("a class body does not yield"),
+                }
+                let namespace = body.into_namespace();
+                let class = ctx.make_class(&statement.name, bases, namespace)?;
                 frame.stack.push(class);
             }
             Op::Return => {
@@ -977,6 +988,17 @@ fn next_item(ctx: &Ctx, it: &Value) -> R<Option<Value>> {
     }
 }
 
+/// The cell of `name` in `frame` (running `code`): one of its own or one it shares from an
+/// enclosing function; `None` when it has none (the name is then a global).
+fn enclosing_cell<'f>(code: &Code, frame: &'f VmFrame, name: &str) -> Option<&'f Cell> {
+    let at = code
+        .cellvars
+        .iter()
+        .chain(&code.freevars)
+        .position(|n| n == name)?;
+    frame.cell(at).as_ref()
+}
+
 /// The running function's first argument, as it is now (for `super()`).
 fn first_argument(frame: &VmFrame) -> Option<Value> {
     let code = &frame.code;
@@ -1055,7 +1077,7 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
         Value::BoundMethod(m) => (&m.1, Some(m.0.clone())),
         _ => return None,
     };
-    let code = func.code.as_ref()?;
+    let code = &func.code;
     if code.is_generator
         || code.is_coroutine
         || !binds_by_position(func, n + usize::from(this.is_some()))
@@ -1103,8 +1125,9 @@ fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: A
             return Ok(());
         }
     };
-    match &func.code {
-        Some(code) if !code.is_generator && !code.is_coroutine => {
+    let code = &func.code;
+    match () {
+        () if !code.is_generator && !code.is_coroutine => {
             let callee = VmFrame::new(ctx, func, code, args)?;
             ctx.check()?;
             ctx.rt.gil.tick();
@@ -1144,6 +1167,23 @@ pub(crate) fn call_compiled(
         Exit::Return(v) => Ok(v),
         Exit::Yield(_) => unreachable!("only a generator's frame yields"),
     }
+}
+
+/// Makes a class from a class statement's body given as a tree (a class the engine writes in
+/// Python, such as `threading.Thread`), with no bases, at module level.
+pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]) -> R<Value> {
+    let code = super::compile::class_body(name.to_string(), body).map_err(|why| {
+        ctx.error(
+            "SystemError",
+            format!(
+                "the engine's own class {name} does not compile: {}",
+                why.what
+            ),
+        )
+    })?;
+    let mut frame = VmFrame::class_body(&Arc::new(code), Arc::from([]));
+    machine_entry(ctx, || execute(ctx, &mut frame, None))?;
+    ctx.make_class(name, Vec::new(), frame.into_namespace())
 }
 
 /// Runs a module's compiled body.

@@ -1,6 +1,6 @@
 //! Slices with their step, as CPython's `slice.indices` computes them (`PySlice_AdjustIndices`):
 //! `a[i:j:k]` of a list, tuple, string or range, and `a[i:j:k] = …` and `del a[i:j:k]` of a list.
-//! Both the machine and the tree interpreter (class bodies) come here.
+//! The machine's slice instructions come here.
 
 use crate::interp::{builtins, Ctx, R};
 use crate::value::*;
