@@ -164,6 +164,12 @@ fn run_streaming(program: &Program, request: &RunRequest) -> bool {
     options.time_limit = Some(Duration::from_secs_f64(request.time_limit_s));
     options.limits.max_output_bytes = Some(request.max_output_bytes);
     options.limits.max_threads = request.limits.threads;
+    // Half the run's memory for one value: a value past it is a MemoryError the program can catch,
+    // before an allocation the memory limit refuses ends the run's process.
+    options.limits.max_value_bytes = request
+        .limits
+        .memory_bytes
+        .map(|memory| usize::try_from(memory / 2).unwrap_or(usize::MAX));
     options.server = Some(request.server.clone());
     options.process_worker = std::env::current_exe().ok();
     options.cluster =

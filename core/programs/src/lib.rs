@@ -145,8 +145,11 @@ use web_time::Instant;
 /// What a run may use.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// The most items in one list, dict, string or queue.
-    pub max_items: usize,
+    /// The most bytes one value may take, checked before it is built or grown (a string's text; a
+    /// list's, tuple's, dict's or set's item slots, 16 bytes each): past it, `MemoryError`. `None`
+    /// (the default): no budget, as CPython has none (a value larger than the machine's memory is
+    /// still `MemoryError`, not an aborted process). The page and the server set one.
+    pub max_value_bytes: Option<usize>,
     /// The most threads a run may have alive at once: one budget for the whole run (default 1,000),
     /// counting every thread the engine starts for the program:
     /// - the main program's thread;
@@ -174,7 +177,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_items: 1_000_000,
+            max_value_bytes: None,
             max_threads: 1000,
             max_output_bytes: None,
         }

@@ -200,17 +200,52 @@ fn a_program_that_never_ends_is_stopped_by_its_time_limit() {
 }
 
 #[test]
-fn values_cannot_grow_past_the_item_limit() {
+fn with_no_budget_values_are_as_large_as_cpythons_and_past_the_machine_memory_error() {
+    // The CLI's default: no budget for one value, as CPython has none (a million items was the
+    // engine's limit until session 17).
+    assert_eq!(
+        output("a = [0] * 2000000\nb = list(range(1500000))\ns = 'x' * 3000000\nprint(len(a), len(b), len(s), len(','.join(str(n) for n in b)))\n"),
+        "2000000 1500000 3000000 10888889\n"
+    );
+    // A value no machine could hold is MemoryError, not an aborted process.
+    for source in [
+        "s = 'x' * (1 << 50)\n",
+        "s = [0] * (1 << 50)\n",
+        "s = '{:>1125899906842624}'.format(1)\n",
+    ] {
+        let (_, report) = run_source(source, |_| {});
+        let error = report.error.expect("MemoryError");
+        assert!(error.ends_with("MemoryError"), "{source}: {error}");
+    }
+}
+
+#[test]
+fn a_growing_str_replace_is_checked_before_it_is_built() {
+    let (_, report) = run_source("s = ('ab' * 1000).replace('a', 'x' * 100)\n", |o| {
+        o.limits = Limits {
+            max_value_bytes: Some(10_000),
+            ..Limits::default()
+        }
+    });
+    let error = report.error.expect("MemoryError");
+    assert!(
+        error.contains("MemoryError: a value of 101000 bytes is past this run's budget"),
+        "{error}"
+    );
+}
+
+#[test]
+fn values_cannot_grow_past_the_runs_byte_budget() {
     let (_, report) = run_source("x = list(range(1000000000))\n", |o| {
         o.limits = Limits {
-            max_items: 10_000,
+            max_value_bytes: Some(10_000),
             ..Limits::default()
         }
     });
     assert!(report.error.expect("MemoryError").contains("MemoryError"));
     let (_, report) = run_source("s = 'x' * 100000000\n", |o| {
         o.limits = Limits {
-            max_items: 10_000,
+            max_value_bytes: Some(10_000),
             ..Limits::default()
         }
     });
@@ -223,7 +258,7 @@ fn values_cannot_grow_past_the_item_limit() {
     ] {
         let (_, report) = run_source(source, |o| {
             o.limits = Limits {
-                max_items: 10_000,
+                max_value_bytes: Some(10_000),
                 ..Limits::default()
             }
         });

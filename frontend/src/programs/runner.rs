@@ -236,6 +236,10 @@ pub const PAGE_MAX_THREADS: usize = 256;
 /// 20 MB a second. Past it the run is stopped, saying so.
 pub const PAGE_MAX_OUTPUT_BYTES: usize = 4 << 20;
 
+/// The most bytes one value of a run in the page may take (a string of 64 MiB, a list of 4 million
+/// items): past it, `MemoryError`, where the Web Worker's memory would run out and end the engine.
+pub const PAGE_MAX_VALUE_BYTES: usize = 64 << 20;
+
 /// A run under way, and how to stop it.
 pub struct Launched {
     pub inbox: Inbox,
@@ -561,6 +565,7 @@ pub fn run_here(
     options.time_limit = Some(time_limit.min(PAGE_TIME_LIMIT));
     options.limits.max_threads = PAGE_MAX_THREADS;
     options.limits.max_output_bytes = Some(PAGE_MAX_OUTPUT_BYTES);
+    options.limits.max_value_bytes = Some(PAGE_MAX_VALUE_BYTES);
     options.trace = Some(trace.clone());
     options.stop = stop.clone();
     // The presets' http://127.0.0.1:8080 is the page's own server, or the static site's folder.

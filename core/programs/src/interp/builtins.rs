@@ -685,12 +685,12 @@ pub(super) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
     }
     match (l, r) {
         (Str(a), Str(b)) if op == BinOp::Add => {
-            ctx.check_size(a.len() + b.len())?;
+            ctx.check_bytes(a.len() + b.len())?;
             return Ok(Some(Value::str(format!("{a}{b}"))));
         }
         (Str(s), Int(n)) | (Int(n), Str(s)) if op == BinOp::Mul => {
             let n = (*n).max(0) as usize;
-            ctx.check_size(s.len().saturating_mul(n))?;
+            ctx.check_bytes(s.len().saturating_mul(n))?;
             return Ok(Some(Value::str(s.repeat(n))));
         }
         (Str(s), _) if op == BinOp::Mod => {
@@ -699,7 +699,7 @@ pub(super) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
         (List(a), List(b)) if op == BinOp::Add => {
             let mut items = lock(a).clone();
             items.extend(lock(b).iter().cloned());
-            ctx.check_size(items.len())?;
+            ctx.check_items(items.len())?;
             return Ok(Some(Value::list(items)));
         }
         (Tuple(a), Tuple(b)) if op == BinOp::Add => {
@@ -714,7 +714,7 @@ pub(super) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
                 _ => (Vec::new(), false),
             };
             let n = (*n).max(0) as usize;
-            ctx.check_size(items.len().saturating_mul(n))?;
+            ctx.check_items(items.len().saturating_mul(n))?;
             let repeated: Vec<Value> = items
                 .iter()
                 .cloned()
@@ -887,7 +887,7 @@ pub(super) fn set_item(ctx: &Ctx, v: &Value, i: Value, value: Value) -> R<()> {
         }
         Value::Dict(d) => {
             let n = ctx.dict_set(d, i, value)?;
-            ctx.check_size(n)
+            ctx.check_items(n)
         }
         Value::Instance(_) => match ctx.call_special(v, "__setitem__", vec![i, value])? {
             Some(_) => Ok(()),
@@ -1398,8 +1398,13 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
                     }
                 }
             }
+            let length = parts
+                .iter()
+                .map(String::len)
+                .sum::<usize>()
+                .saturating_add(text.len().saturating_mul(parts.len().saturating_sub(1)));
+            ctx.check_bytes(length)?;
             let joined = parts.join(text);
-            ctx.check_size(joined.len())?;
             Value::str(joined)
         }
         "rsplit" => {
@@ -1479,8 +1484,19 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             ) else {
                 return Err(ctx.error("TypeError", "replace expected 2 arguments"));
             };
+            if new.len() > old.len() {
+                // Checked before the result is built: each match grows the text.
+                let matches = if old.is_empty() {
+                    text.chars().count() + 1
+                } else {
+                    text.matches(old.as_str()).count()
+                };
+                ctx.check_bytes(
+                    text.len()
+                        .saturating_add(matches.saturating_mul(new.len() - old.len())),
+                )?;
+            }
             let out = text.replace(&old, &new);
-            ctx.check_size(out.len())?;
             Value::str(out)
         }
         "find" => {
@@ -1503,7 +1519,7 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             let width = match args.pos.first() {
                 Some(Value::Int(n)) => {
                     let width = usize::try_from(*n).unwrap_or(0); // a negative width pads nothing
-                    ctx.check_size(width)?;
+                    ctx.check_bytes(width)?;
                     width
                 }
                 _ => return Err(ctx.error("TypeError", format!("{name}() needs an integer width"))),
@@ -1539,7 +1555,7 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
             items.push(v);
             let n = items.len();
             drop(items);
-            ctx.check_size(n)?;
+            ctx.check_items(n)?;
             Value::None
         }
         "extend" => {
@@ -1549,7 +1565,7 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
             items.extend(more);
             let n = items.len();
             drop(items);
-            ctx.check_size(n)?;
+            ctx.check_items(n)?;
             Value::None
         }
         "insert" => {
@@ -1687,7 +1703,7 @@ fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Val
                     default.clone()
                 }
             })?;
-            ctx.check_size(lock(d).len())?;
+            ctx.check_items(lock(d).len())?;
             value
         }
         "update" => {
@@ -1700,7 +1716,7 @@ fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Val
             for (k, v) in args.kw {
                 ctx.dict_set(d, Value::str(k), v)?;
             }
-            ctx.check_size(lock(d).len())?;
+            ctx.check_items(lock(d).len())?;
             Value::None
         }
         "copy" => Value::Dict(Arc::new(Mutex::new(lock(d).clone()))),

@@ -401,7 +401,7 @@ pub(super) fn new_set(ctx: &Ctx, a: Args) -> R<Value> {
     if let Some(v) = a.pos.first() {
         for item in ctx.iterate_all(v)? {
             let n = ctx.dict_set(&set.0, item, Value::None)?;
-            ctx.check_size(n)?;
+            ctx.check_items(n)?;
         }
     }
     Ok(Value::object(set))
@@ -479,7 +479,7 @@ impl Object for PySet {
         match name {
             "add" => {
                 let n = ctx.dict_set(&self.0, item, Value::None)?;
-                ctx.check_size(n)?;
+                ctx.check_items(n)?;
             }
             _ => {
                 if ctx.dict_remove(&self.0, &item)?.is_none() && name == "remove" {

@@ -80,7 +80,7 @@ fn parse_spec(ctx: &Ctx, spec: &str) -> R<Spec> {
     // A width or precision past what one value may hold is MemoryError, as CPython's would be once
     // it ran out of memory (it was cut to 10,000 and 100 before, silently).
     s.width = digits(&mut i)?;
-    ctx.check_size(s.width)?;
+    ctx.check_bytes(s.width)?;
     if chars.get(i) == Some(&',') {
         s.comma = true;
         i += 1;
@@ -92,7 +92,7 @@ fn parse_spec(ctx: &Ctx, spec: &str) -> R<Spec> {
         if precision > i32::MAX as usize {
             return Err(ctx.error("ValueError", "precision too big"));
         }
-        ctx.check_size(precision)?;
+        ctx.check_bytes(precision)?;
         s.precision = Some(precision);
     }
     if let Some(&c) = chars.get(i) {
@@ -374,7 +374,7 @@ pub(crate) fn str_format(ctx: &Ctx, template: &str, args: &Args) -> R<String> {
                     _ => value,
                 };
                 out.push_str(&ctx.format(&value, spec)?);
-                ctx.check_size(out.len())?;
+                ctx.check_bytes(out.len())?;
                 i = end + 1;
             }
             '}' => return Err(ctx.error("ValueError", "Single '}' encountered in format string")),

@@ -516,7 +516,7 @@ impl Object for PyExecutor {
                         break;
                     }
                     futures.push_back(self.submit(ctx, f.clone(), call_args, Vec::new())?);
-                    ctx.check_size(futures.len())?;
+                    ctx.check_items(futures.len())?;
                 }
                 Ok(Value::object(MapResults {
                     futures: Mutex::new(futures),

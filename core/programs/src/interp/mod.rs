@@ -26,6 +26,7 @@ pub(crate) mod int;
 mod int_functions;
 mod json;
 mod logging;
+mod memory;
 mod modules;
 #[cfg(unix)]
 pub(crate) mod mp_process;
@@ -690,17 +691,28 @@ impl Ctx {
         Ok(())
     }
 
-    pub(crate) fn check_size(&self, n: usize) -> R<()> {
-        if n > self.rt.limits.max_items {
-            return Err(self.error(
+    /// `MemoryError` before a container of `n` items is built (or grows to `n`): its item slots
+    /// are past the run's budget for one value ([`crate::Limits::max_value_bytes`]).
+    pub(crate) fn check_items(&self, n: usize) -> R<()> {
+        self.check_bytes(n.saturating_mul(memory::ITEM_BYTES))
+    }
+
+    /// `MemoryError` before a value of `n` bytes (a string's text) is built, past the run's budget
+    /// for one value, or with no budget past the machine's memory (an allocation that cannot
+    /// succeed would abort the run's process, where CPython raises `MemoryError`).
+    pub(crate) fn check_bytes(&self, n: usize) -> R<()> {
+        match self.rt.limits.max_value_bytes {
+            Some(budget) if n > budget => Err(self.error(
                 "MemoryError",
                 format!(
-                    "more than {} items in one value (futurelab's limit)",
-                    self.rt.limits.max_items
+                    "a value of {} is past this run's budget of {} for one value",
+                    describe_bytes(n),
+                    describe_bytes(budget)
                 ),
-            ));
+            )),
+            None if n > memory::machine_bytes() => Err(self.error("MemoryError", "")),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// `l op r` for a comparison operator: `==` and the orders as the object protocol answers them,
@@ -1047,7 +1059,7 @@ impl Ctx {
         let mut out = Vec::new();
         while let Some(item) = self.next(&it)? {
             out.push(item);
-            self.check_size(out.len())?;
+            self.check_items(out.len())?;
         }
         Ok(out)
     }

@@ -127,7 +127,7 @@ pub(super) fn new_array(ctx: &Ctx, a: Args) -> R<Value> {
     let typecode = typecode_of(ctx, kw_or_pos(&a, "typecode_or_type", 0))?;
     let items = match kw_or_pos(&a, "size_or_initializer", 1) {
         Some(Value::Int(n)) if n >= 0 => {
-            ctx.check_size(n as usize)?;
+            ctx.check_items(n as usize)?;
             vec![coerce(ctx, &typecode, Value::Int(0))?; n as usize]
         }
         Some(Value::Int(_)) => return Err(ctx.error("ValueError", "Array length must be >= 0")),
@@ -398,7 +398,7 @@ impl Object for Connection {
                 let [item] = exactly(ctx, "send", args)?;
                 let mut state = lock(&self.pipe.state);
                 state.boxes[other].push_back(item);
-                ctx.check_size(state.boxes[other].len())?;
+                ctx.check_items(state.boxes[other].len())?;
                 self.pipe.changed.notify_all();
                 Ok(Value::None)
             }

@@ -975,7 +975,7 @@ impl Object for ProcessPool {
                         }
                     }
                     futures.push_back(self.submit(ctx, &f, call)?);
-                    ctx.check_size(futures.len())?;
+                    ctx.check_items(futures.len())?;
                 }
                 let results = Value::object(MapResults::new(ctx, futures, timeout));
                 if self.kind == Kind::Pool && name == "map" {
@@ -1005,7 +1005,7 @@ impl Object for ProcessPool {
                         vec![item]
                     };
                     futures.push(self.submit(ctx, &f, call)?);
-                    ctx.check_size(futures.len())?;
+                    ctx.check_items(futures.len())?;
                 }
                 match name {
                     "imap_unordered" => Ok(Value::object(Unordered(Mutex::new(futures)))),

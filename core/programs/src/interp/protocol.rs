@@ -939,7 +939,7 @@ impl Ctx {
         let dict = Arc::new(Mutex::new(Dict::default()));
         for (k, v) in pairs {
             let n = self.dict_set(&dict, k, v)?;
-            self.check_size(n)?;
+            self.check_items(n)?;
         }
         Ok(Value::Dict(dict))
     }
@@ -1007,7 +1007,7 @@ impl Ctx {
                         items.extend(more);
                         items.len()
                     };
-                    self.check_size(n)?;
+                    self.check_items(n)?;
                     return Ok(l.clone());
                 }
                 (BinOp::Mul, Value::Int(_) | Value::Bool(_)) => {

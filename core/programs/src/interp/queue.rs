@@ -146,9 +146,14 @@ impl PyQueue {
             },
         );
     }
+    /// How many items it holds at most: `maxsize`, or (0) as many as the run's budget for one
+    /// value allows.
     fn capacity(&self, ctx: &Ctx) -> usize {
         if self.maxsize == 0 {
-            ctx.rt.limits.max_items
+            match ctx.rt.limits.max_value_bytes {
+                Some(budget) => budget / super::memory::ITEM_BYTES,
+                None => usize::MAX,
+            }
         } else {
             self.maxsize
         }

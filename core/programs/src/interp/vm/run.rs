@@ -546,7 +546,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::BuildList(n) => {
                 let items = pop_n(frame, n as usize);
-                ctx.check_size(items.len())?;
+                ctx.check_items(items.len())?;
                 frame.stack.push(Value::list(items));
             }
             Op::BuildDict(n) => {
@@ -587,7 +587,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     items.push(v);
                     items.len()
                 };
-                ctx.check_size(n)?;
+                ctx.check_items(n)?;
             }
             Op::ListExtend(depth) => {
                 let iterable = pop(frame);
@@ -600,7 +600,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     items.extend(more);
                     items.len()
                 };
-                ctx.check_size(n)?;
+                ctx.check_items(n)?;
             }
             Op::DictSet(depth) => {
                 let v = pop(frame);
@@ -610,7 +610,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 };
                 let d = d.clone();
                 let n = ctx.dict_set(&d, k, v)?;
-                ctx.check_size(n)?;
+                ctx.check_items(n)?;
             }
             Op::FormatValue(conversion, spec) => {
                 let v = pop(frame);

@@ -170,7 +170,7 @@ pub(crate) fn store(ctx: &Ctx, target: &Value, b: Bounds, items: Value) -> R<()>
         list.splice(start..stop, new);
         let n = list.len();
         drop(list);
-        return ctx.check_size(n);
+        return ctx.check_items(n);
     }
     if new.len() != p.count {
         return Err(ctx.error(
