@@ -802,3 +802,56 @@ print("run returned")
 "#;
     assert_prints_as_cpython(source, "c5.py");
 }
+
+#[test]
+fn a_priority_queue_is_a_heap_in_heapqs_order() {
+    // Puts inserted in a sorted list (equal items in the order put, unlike heapq), scanning and
+    // copying it: 20,000 puts took 15 s.
+    let source = r#"import asyncio
+
+class Job:
+    def __init__(self, priority, name):
+        self.priority, self.name = priority, name
+    def __lt__(self, other):
+        return self.priority < other.priority
+    def __repr__(self):
+        return self.name
+
+class Plain:
+    pass
+
+async def main():
+    q = asyncio.PriorityQueue()
+    for i in range(12):
+        q.put_nowait(Job(i % 3, f'job{i}'))
+    print([q.get_nowait() for _ in range(12)])
+    for p, n in [(2, 'a'), (1, 'b'), (1, 'c'), (0, 'd'), (1, 'e'), (0, 'f'), (2, 'g')]:
+        await q.put(Job(p, n))
+    out = []
+    while not q.empty():
+        out.append(await q.get())
+    print(out)
+    try:
+        q.put_nowait(Plain())
+        q.put_nowait(Plain())
+    except TypeError as e:
+        print('TypeError', e)
+    print(q.qsize())
+    q2 = asyncio.PriorityQueue()
+    for i in range(20000, 0, -1):
+        q2.put_nowait(i)
+    print(q2.qsize(), q2.get_nowait(), q2.get_nowait())
+    q3 = asyncio.PriorityQueue(maxsize=2)
+    async def producer():
+        for i in (5, 3, 9, 1):
+            await q3.put((i, str(i)))
+            print('put', i)
+    async def consumer():
+        for _ in range(4):
+            print('got', await q3.get())
+    await asyncio.gather(producer(), consumer())
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "asyncio_priority_queue.py");
+}

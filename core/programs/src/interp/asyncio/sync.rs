@@ -6,6 +6,7 @@ use super::awaiter::{immediate, retrying};
 use super::future::AFuture;
 use super::loop_of_task;
 use crate::interp::builtins::kw_or_pos;
+use crate::interp::queue::{heap_pop, heap_push, HeapItems};
 use crate::interp::{Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
@@ -88,6 +89,12 @@ impl QueueState {
     }
 }
 
+impl HeapItems for Mutex<QueueState> {
+    fn with_items<T>(&self, f: impl FnOnce(&mut VecDeque<Value>) -> T) -> T {
+        f(&mut lock(self).items)
+    }
+}
+
 /// `asyncio.Queue`, `LifoQueue` or `PriorityQueue`.
 struct Queue {
     state: Arc<Mutex<QueueState>>,
@@ -123,49 +130,32 @@ fn new_queue(ctx: &Ctx, a: Args, order: Order) -> R<Value> {
 
 impl Queue {
     fn put_nowait(&self, ctx: &Ctx, item: Value) -> R<()> {
-        // Where a PriorityQueue's item goes is found before the lock: comparing runs program code.
-        let at = match self.order {
-            Order::Priority => {
-                let items: Vec<Value> = lock(&self.state).items.iter().cloned().collect();
-                let mut at = items.len();
-                for (i, other) in items.iter().enumerate() {
-                    if ctx.less(&item, other)? {
-                        at = i;
-                        break;
-                    }
-                }
-                Some(at)
-            }
-            _ => None,
-        };
-        let mut s = lock(&self.state);
-        if s.full() {
+        if lock(&self.state).full() {
             return Err(Flow::Raise(
                 ctx.exception("asyncio.QueueFull", Vec::new()),
                 0,
             ));
         }
-        match at {
-            Some(at) => {
-                let at = at.min(s.items.len());
-                s.items.insert(at, item)
-            }
-            None => s.items.push_back(item),
+        match self.order {
+            // `heapq.heappush`, whose comparisons run program code (without the queue's lock).
+            Order::Priority => heap_push(ctx, &*self.state, item)?,
+            _ => lock(&self.state).items.push_back(item),
         }
+        let mut s = lock(&self.state);
         s.unfinished += 1;
         wake_first(&mut s.getters);
         Ok(())
     }
 
     fn get_nowait(&self, ctx: &Ctx) -> R<Value> {
-        let mut s = lock(&self.state);
         let item = match self.order {
-            Order::Lifo => s.items.pop_back(),
-            _ => s.items.pop_front(),
+            Order::Lifo => lock(&self.state).items.pop_back(),
+            Order::Fifo => lock(&self.state).items.pop_front(),
+            Order::Priority => heap_pop(ctx, &*self.state)?,
         };
         match item {
             Some(item) => {
-                wake_first(&mut s.putters);
+                wake_first(&mut lock(&self.state).putters);
                 Ok(item)
             }
             None => Err(Flow::Raise(
