@@ -855,3 +855,200 @@ asyncio.run(main())
 "#;
     assert_prints_as_cpython(source, "asyncio_priority_queue.py");
 }
+
+/// What python3 writes on standard error running `source` (as `-c`: its tracebacks name the
+/// program's lines as a file's would).
+fn cpython_stderr(source: &str) -> String {
+    let mut command = std::process::Command::new("python3");
+    command
+        .args(["-X", "utf8", "-c", source])
+        .env("PYTHONWARNINGS", "ignore");
+    let captured =
+        futurelab_programs::cpython::run_captured(&mut command, std::time::Duration::from_secs(60))
+            .unwrap();
+    String::from_utf8(captured.stderr).unwrap()
+}
+
+/// Each traceback in `text`: the line its innermost frame names, and its last line (`ValueError:
+/// bad`). The engine names one frame, the innermost, as CPython's last.
+fn tracebacks(text: &str) -> Vec<(u32, String)> {
+    text.split("Traceback (most recent call last):\n")
+        .skip(1)
+        .map(|block| {
+            let (mut line, mut last) = (0, String::new());
+            for l in block.lines() {
+                if let Some(frame) = l.trim_start().strip_prefix("File \"") {
+                    line = frame
+                        .split(", line ")
+                        .nth(1)
+                        .and_then(|r| r.split(',').next())
+                        .and_then(|n| n.trim().parse().ok())
+                        .unwrap_or(0);
+                    last.clear();
+                } else if !l.starts_with(' ') && last.is_empty() {
+                    last = l.to_string();
+                }
+            }
+            (line, last)
+        })
+        .collect()
+}
+
+#[test]
+fn a_task_s_exception_names_the_line_that_raised_it() {
+    // The line was lost with the task's outcome: asyncio.run, gather and the report of an
+    // exception nobody took named the line of asyncio.run.
+    let reraised = "import asyncio\n\
+        async def boom():\n    await asyncio.sleep(0)\n    raise ValueError('bad')\n\
+        async def main():\n    t = asyncio.create_task(boom())\n    await asyncio.sleep(0.01)\n    await t\n\
+        asyncio.run(main())\n";
+    let gathered = "import asyncio\n\
+        async def nap():\n    await asyncio.sleep(0.01)\n\
+        async def boom():\n    await asyncio.sleep(0)\n    raise KeyError('k')\n\
+        async def main():\n    await asyncio.gather(nap(), boom())\n\
+        asyncio.run(main())\n";
+    for source in [reraised, gathered] {
+        let (_, report) = engine_output(source);
+        let ours = tracebacks(report.error.as_deref().unwrap_or_default());
+        assert_eq!(ours, tracebacks(&cpython_stderr(source)), "{source}");
+        assert_eq!(ours.len(), 1);
+    }
+    let lost = "import asyncio\n\
+        async def boom():\n    await asyncio.sleep(0)\n    raise ValueError('lost')\n\
+        async def main():\n    asyncio.create_task(boom())\n    await asyncio.sleep(0.01)\n    print('main ends')\n\
+        asyncio.run(main())\n";
+    let (printed, report) = engine_output(lost);
+    assert_eq!(printed, "main ends\n");
+    let ours = tracebacks(&report.background_errors.join("\n"));
+    assert_eq!(ours, tracebacks(&cpython_stderr(lost)));
+    assert_eq!(ours, [(4, "ValueError: lost".to_string())]);
+}
+
+#[test]
+fn keyboard_interrupt_and_system_exit_leave_the_loop_as_in_cpython() {
+    // They were kept as the task's exception, and the loop went on.
+    let source = r#"import asyncio
+
+async def bad():
+    await asyncio.sleep(0)
+    raise SystemExit(3)
+
+async def main():
+    t = asyncio.create_task(bad())
+    try:
+        await asyncio.sleep(0.1)
+    finally:
+        print('main finally')
+    print('not reached')
+
+try:
+    asyncio.run(main())
+except SystemExit as e:
+    print('exit', e.args)
+
+async def main2():
+    raise SystemExit(2)
+
+try:
+    asyncio.run(main2())
+except SystemExit as e:
+    print('exit', e.args)
+
+async def main3():
+    loop = asyncio.get_running_loop()
+    def cb():
+        raise KeyboardInterrupt('cb')
+    loop.call_soon(cb)
+    loop.call_soon(print, 'after cb')
+    await asyncio.sleep(0)
+    print('main3 resumed')
+
+try:
+    asyncio.run(main3())
+except KeyboardInterrupt as e:
+    print('kb', e)
+print('end')
+"#;
+    let report = assert_prints_as_cpython(source, "asyncio_base_exceptions.py");
+    let ours = tracebacks(&report.background_errors.join("\n"));
+    assert_eq!(ours, [(5, "SystemExit: 3".to_string())]);
+}
+
+#[test]
+fn cancel_messages_and_a_nan_sleep_as_in_cpython() {
+    // A cancel's message was lost when the task waited on a future; sleep(nan) raised TypeError.
+    let source = r#"import asyncio
+
+async def sleeper(ev):
+    ev.set()
+    await asyncio.sleep(10)
+
+async def catcher(ev):
+    ev.set()
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError as e:
+        print('inside', repr(e), e.args)
+        raise
+
+async def main():
+    for f in (sleeper, catcher):
+        ev = asyncio.Event()
+        t = asyncio.create_task(f(ev))
+        await ev.wait()
+        print(t.cancel('stop now'))
+        try:
+            await t
+        except asyncio.CancelledError as e:
+            print('outside', repr(e), e.args)
+        try:
+            t.result()
+        except asyncio.CancelledError as e:
+            print('result', repr(e), e.args)
+    ev = asyncio.Event()
+    t = asyncio.create_task(sleeper(ev))
+    await ev.wait()
+    t.cancel('gathered')
+    try:
+        await asyncio.gather(t)
+    except asyncio.CancelledError as e:
+        print('gather', repr(e))
+    t = asyncio.create_task(sleeper(asyncio.Event()))
+    t.cancel('early')
+    try:
+        await t
+    except asyncio.CancelledError as e:
+        print('early', repr(e), e.args)
+    print(await asyncio.sleep(float('nan'), 'nan result'))
+    order = []
+    async def a():
+        await asyncio.sleep(float('nan'))
+        order.append('nan')
+    async def b():
+        await asyncio.sleep(0)
+        order.append('zero')
+    async def c():
+        await asyncio.sleep(0.001)
+        order.append('ms')
+    await asyncio.gather(a(), b(), c())
+    print(order)
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "asyncio_cancel_messages.py");
+}
+
+#[test]
+fn a_loop_from_new_event_loop_reports_what_nobody_took_when_closed() {
+    let source = "import asyncio\n\
+        async def boom():\n    raise ValueError('in new loop')\n\
+        async def main():\n    asyncio.ensure_future(boom())\n    await asyncio.sleep(0.01)\n    return 'done'\n\
+        loop = asyncio.new_event_loop()\n\
+        print(loop.run_until_complete(main()))\n\
+        loop.close()\n\
+        print('closed', loop.is_closed())\n";
+    let report = assert_prints_as_cpython(source, "asyncio_new_loop_report.py");
+    let ours = tracebacks(&report.background_errors.join("\n"));
+    assert_eq!(ours, tracebacks(&cpython_stderr(source)));
+    assert_eq!(ours, [(3, "ValueError: in new loop".to_string())]);
+}

@@ -12,6 +12,7 @@
 
 use super::future::{AFuture, DoneCallback};
 use super::task::Task;
+use crate::interp::futures::Outcome;
 use crate::interp::{current_thread_name, swap_thread_name, Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
@@ -42,7 +43,7 @@ pub(super) enum Callback {
     /// A program's function with its arguments (`call_soon`, `call_later`, a done-callback).
     Python(Value, Vec<Value>),
     /// A future's outcome, from another thread.
-    Settle(Arc<AFuture>, crate::interp::futures::Outcome),
+    Settle(Arc<AFuture>, Outcome),
 }
 
 /// A scheduled callback (CPython's `Handle`): cancelling it before it runs means it never does.
@@ -210,13 +211,18 @@ impl EventLoop {
         // The tasks' steps label the thread as themselves in the trace: Python keeps its own name.
         let name = swap_thread_name(Some(current_thread_name()));
         let me = self.me.clone();
+        // Its stop counts only while this run lasts (CPython removes the callback afterwards), so
+        // that a run left by an exception does not stop the next one.
+        let active = Arc::new(AtomicBool::new(true));
+        let stops = active.clone();
         until.add_callback(DoneCallback::Native(Box::new(move |_| {
-            if let Some(lp) = me.upgrade() {
+            if let Some(lp) = me.upgrade().filter(|_| stops.load(Ordering::SeqCst)) {
                 lock(&lp.state).stopping = true;
             }
             Ok(())
         })));
         let outcome = self.run_until_stopped(ctx);
+        active.store(false, Ordering::SeqCst);
         swap_thread_name(name);
         RUNNING_LOOP.with(|l| *l.borrow_mut() = None);
         outcome?;
@@ -272,13 +278,22 @@ impl EventLoop {
             let n = s.ready.len();
             s.ready.drain(..n).collect()
         };
-        for handle in todo {
+        let mut todo = todo.into_iter();
+        while let Some(handle) = todo.next() {
             if handle.cancelled.load(Ordering::SeqCst) {
                 continue;
             }
             let callback = lock(&handle.callback).take();
-            if let Some(callback) = callback {
-                run_callback(ctx, callback)?;
+            let Some(callback) = callback else {
+                continue;
+            };
+            if let Err(flow) = run_callback(ctx, callback) {
+                // What this turn had not run yet stays first in line, as in CPython's `_ready`.
+                let mut s = lock(&self.state);
+                for handle in todo.rev() {
+                    s.ready.push_front(handle);
+                }
+                return Err(flow);
             }
         }
         Ok(())
@@ -313,12 +328,13 @@ impl EventLoop {
         }
         let failed = std::mem::take(&mut lock(&self.state).failed);
         for task in failed {
-            if let Some(exc) = task.future.unretrieved_exception() {
+            if let Some((exc, line)) = task.future.unretrieved_exception() {
                 ctx.rt.report_error(format!(
-                    "Task exception was never retrieved\nfuture: <Task finished name='{}' coro=<{}> exception={}>",
+                    "Task exception was never retrieved\nfuture: <Task finished name='{}' coro=<{}> exception={}>\n{}",
                     task.name(),
                     task.describe_coro(),
-                    repr(&exc)
+                    repr(&exc),
+                    crate::traceback(ctx, &exc, line)
                 ));
             }
         }
@@ -343,6 +359,12 @@ fn run_callback(ctx: &Ctx, callback: Callback) -> R<()> {
     };
     match outcome {
         Ok(()) => Ok(()),
+        // These leave the loop, as CPython's `Handle._run` lets them.
+        Err(Flow::Raise(exc, line))
+            if exc.is_instance_of("KeyboardInterrupt") || exc.is_instance_of("SystemExit") =>
+        {
+            Err(Flow::Raise(exc, line))
+        }
         Err(Flow::Raise(exc, _)) => {
             ctx.rt.report_error(format!(
                 "Exception in callback {what}\n{}: {}",
@@ -484,6 +506,10 @@ impl Object for LoopValue {
                     return Err(ctx.error("RuntimeError", "Cannot close a running event loop"));
                 }
                 lp.close();
+                // Its tasks' exceptions nobody took are reported now (CPython's, as its tasks
+                // are collected), and the run forgets it.
+                lp.report_unretrieved(ctx);
+                lock(&ctx.rt.event_loops).retain(|l| !Arc::ptr_eq(l, lp));
                 Ok(Value::None)
             }
         }

@@ -84,11 +84,13 @@ pub(super) fn loop_of_task(ctx: &Ctx) -> R<Arc<EventLoop>> {
     running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))
 }
 
-/// At the end of a run: the main thread's loop (`get_event_loop()`) reports its tasks' exceptions
-/// that nobody took, as `asyncio.run` does for its own loop.
+/// At the end of a run: the main thread's loop (`get_event_loop()`) and the loops from
+/// `new_event_loop()` not closed report their tasks' exceptions that nobody took, as `asyncio.run`
+/// does for its own loop (CPython reports each when its task is collected).
 pub(crate) fn finish(ctx: &Ctx) {
     let main_loop = lock(&ctx.rt.event_loop).take();
-    if let Some(lp) = main_loop {
+    let made = std::mem::take(&mut *lock(&ctx.rt.event_loops));
+    for lp in main_loop.into_iter().chain(made) {
         lp.report_unretrieved(ctx);
     }
 }
@@ -244,12 +246,16 @@ fn main_coroutine(ctx: &Ctx, a: Args, who: &str) -> R<Value> {
     Ok(coro)
 }
 
-/// Runs `coro` as the main task of `lp` until it is done; its result.
+/// Runs `coro` as the main task of `lp` until it is done; its result. A KeyboardInterrupt or
+/// SystemExit leaves the loop as it is raised (the main task's own is its outcome, taken).
 fn run_main(ctx: &Ctx, lp: &Arc<EventLoop>, coro: Value) -> R<Value> {
     let main = task::create(ctx, lp, coro, None)?;
     let main = as_afuture(&main).expect("a task");
-    lp.run_until(ctx, &main)?;
-    main.result(ctx)
+    let ran = lp.run_until(ctx, &main);
+    if main.done() || ran.is_ok() {
+        return main.result(ctx);
+    }
+    ran.map(|()| Value::None)
 }
 
 /// `asyncio.run`'s (and `Runner.close`'s) ending: the remaining tasks cancelled and finished, the
@@ -360,7 +366,11 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
             )))
         }),
         "sleep" => f("sleep", |ctx, a| {
-            let delay = timeout_arg(ctx, kw_or_pos(&a, "delay", 0))?.unwrap_or(0.0);
+            // A NaN delay is a timer due at once, as CPython's loop takes it.
+            let delay = match kw_or_pos(&a, "delay", 0) {
+                Some(Value::Float(x)) if x.is_nan() => x,
+                delay => timeout_arg(ctx, delay)?.unwrap_or(0.0),
+            };
             let result = kw_or_pos(&a, "result", 1).unwrap_or(Value::None);
             Ok(awaiter::sleep(delay, result))
         }),
@@ -378,7 +388,11 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
             Ok(loop_value(&loop_of_task(ctx)?))
         }),
         "get_event_loop" => f("get_event_loop", |ctx, _| Ok(loop_value(&event_loop(ctx)))),
-        "new_event_loop" => f("new_event_loop", |_, _| Ok(loop_value(&EventLoop::new()))),
+        "new_event_loop" => f("new_event_loop", |ctx, _| {
+            let lp = EventLoop::new();
+            lock(&ctx.rt.event_loops).push(lp.clone());
+            Ok(loop_value(&lp))
+        }),
         "set_event_loop" => f("set_event_loop", |ctx, a| {
             let lp = a.pos.into_iter().next().unwrap_or(Value::None);
             let lp = lp.downcast::<event_loop::LoopValue>().map(|l| l.0.clone());
