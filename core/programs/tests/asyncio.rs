@@ -925,6 +925,111 @@ fn a_task_s_exception_names_the_line_that_raised_it() {
 }
 
 #[test]
+fn a_barrier_lets_its_parties_pass_together_and_breaks_as_cpythons() {
+    let source = r#"import asyncio
+
+async def party(b, name, log):
+    log.append(f'{name} arrives')
+    i = await b.wait()
+    log.append(f'{name} passes {i}')
+    return i
+
+async def main():
+    b = asyncio.Barrier(3)
+    print(b.parties, b.n_waiting, b.broken, isinstance(b, asyncio.Barrier), type(b).__name__)
+    log = []
+    r = await asyncio.gather(*(party(b, n, log) for n in 'abc'))
+    print(r, log)
+    print(b.n_waiting, b.broken)
+    log = []
+    t1 = asyncio.create_task(party(b, 'x', log))
+    t2 = asyncio.create_task(party(b, 'y', log))
+    while b.n_waiting < 2:
+        await asyncio.sleep(0)
+    print('waiting', b.n_waiting)
+    await b.abort()
+    print('broken', b.broken)
+    for t in (t1, t2):
+        try:
+            await t
+        except asyncio.BrokenBarrierError as e:
+            print('broken error', type(e).__name__, e, isinstance(e, RuntimeError))
+    try:
+        await b.wait()
+    except asyncio.BrokenBarrierError as e:
+        print('wait on broken:', e)
+    await b.reset()
+    print('after reset', b.broken, b.n_waiting)
+    t3 = asyncio.create_task(party(b, 'z', log))
+    while b.n_waiting < 1:
+        await asyncio.sleep(0)
+    await b.reset()
+    try:
+        await t3
+    except asyncio.BrokenBarrierError as e:
+        print('reset error:', e)
+    async with asyncio.Barrier(1) as i:
+        print('async with', i)
+    try:
+        asyncio.Barrier(0)
+    except ValueError as e:
+        print('ValueError', e)
+    print(log)
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "asyncio_barrier.py");
+}
+
+#[test]
+fn to_thread_passes_keywords_and_run_coroutine_threadsafe_gives_a_concurrent_future() {
+    let source = r#"import asyncio, threading
+
+def work(a, b, *, scale=1, label='x'):
+    return f'{label}:{(a + b) * scale}'
+
+async def add(a, b):
+    await asyncio.sleep(0)
+    return a + b
+
+async def fails():
+    await asyncio.sleep(0)
+    raise KeyError('k')
+
+async def main():
+    print(await asyncio.to_thread(work, 1, 2, scale=10, label='sum'))
+    print(await asyncio.to_thread(work, 3, b=4))
+    coro = asyncio.to_thread(print, 'in thread')
+    print('before await')
+    await coro
+    t = asyncio.create_task(asyncio.to_thread(work, 5, 5))
+    print(await t)
+    loop = asyncio.get_running_loop()
+    results = []
+    def from_thread():
+        f = asyncio.run_coroutine_threadsafe(add(2, 3), loop)
+        results.append(type(f).__name__)
+        results.append(f.result(timeout=5))
+        f2 = asyncio.run_coroutine_threadsafe(fails(), loop)
+        try:
+            f2.result(timeout=5)
+        except KeyError as e:
+            results.append(('KeyError', e.args))
+    th = threading.Thread(target=from_thread)
+    th.start()
+    await asyncio.to_thread(th.join)
+    print(results)
+    try:
+        asyncio.run_coroutine_threadsafe(42, loop)
+    except TypeError as e:
+        print('TypeError', e)
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "asyncio_threads.py");
+}
+
+#[test]
 fn keyboard_interrupt_and_system_exit_leave_the_loop_as_in_cpython() {
     // They were kept as the task's exception, and the loop went on.
     let source = r#"import asyncio
