@@ -1157,3 +1157,68 @@ fn a_loop_from_new_event_loop_reports_what_nobody_took_when_closed() {
     assert_eq!(ours, tracebacks(&cpython_stderr(source)));
     assert_eq!(ours, [(3, "ValueError: in new loop".to_string())]);
 }
+
+/// Runs `source` under the engine with a time limit of a minute.
+fn engine_output_within_a_minute(source: &str) -> (String, futurelab_programs::RunReport) {
+    let program = futurelab_programs::parse_program(source).unwrap_or_else(|e| panic!("{e}"));
+    let (printed, sink) = futurelab_programs::Printed::new();
+    let mut options = futurelab_programs::RunOptions::new(sink);
+    options.time_limit = Some(std::time::Duration::from_secs(60));
+    let report = futurelab_programs::run(&program, options);
+    (printed.text(), report)
+}
+
+#[test]
+fn a_run_whose_every_task_waits_on_nothing_ends_saying_so() {
+    // It waited for the run's time limit (CPython waits forever).
+    let (printed, report) = engine_output_within_a_minute(
+        "import asyncio\n\
+         async def main():\n\
+         \x20   fut = asyncio.get_running_loop().create_future()\n\
+         \x20   print('waiting for a future nobody sets')\n\
+         \x20   await fut\n\
+         \x20   print('never')\n\
+         asyncio.run(main())\n",
+    );
+    assert_eq!(printed, "waiting for a future nobody sets\n");
+    assert_eq!(report.time_limit_reached, None);
+    assert!(
+        report
+            .stopped
+            .as_deref()
+            .is_some_and(|s| s.contains("every asyncio task is waiting")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn threads_and_executors_keep_a_waiting_loop_alive() {
+    // What another thread may still do wakes the loop: none of these is taken for a loop stuck.
+    let source = r#"import asyncio, threading, time
+from concurrent.futures import ThreadPoolExecutor
+
+async def main():
+    loop = asyncio.get_running_loop()
+    print(await asyncio.to_thread(time.sleep, 0.2))
+    fut = loop.create_future()
+    def setter():
+        time.sleep(0.2)
+        loop.call_soon_threadsafe(fut.set_result, 'from a thread')
+    threading.Thread(target=setter).start()
+    print(await fut)
+    with ThreadPoolExecutor(1) as ex:
+        fut = loop.create_future()
+        def job():
+            time.sleep(0.2)
+            loop.call_soon_threadsafe(fut.set_result, 'from a pool')
+        ex.submit(job)
+        print(await fut)
+        fut = loop.create_future()
+        cf = ex.submit(time.sleep, 0.2)
+        cf.add_done_callback(lambda f: loop.call_soon_threadsafe(fut.set_result, 'from a callback'))
+        print(await fut)
+
+asyncio.run(main())
+"#;
+    assert_prints_as_cpython(source, "asyncio_threads_keep_loop_alive.py");
+}

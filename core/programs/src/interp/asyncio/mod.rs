@@ -50,13 +50,19 @@ pub(crate) fn spawn_blocking(
     let f = AFuture::new(lp.clone());
     let target = f.clone();
     let place = ctx.reserve_thread()?;
+    let settles = lp.clone();
+    lp.expect_from_thread();
     futurelab::spawn_thread("asyncio blocking", move || {
         let outcome = work();
         // Given back before the loop hears of the outcome.
         drop(place);
-        lp.call_soon_threadsafe(Callback::Settle(target, outcome));
+        settles.settle_from_thread(target, outcome);
     })
-    .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
+    .map_err(|e| {
+        // Nobody will settle it: the loop no longer counts on it.
+        lp.settle_from_thread(f.clone(), Ok(Value::None));
+        ctx.error("RuntimeError", format!("can't start a thread: {e}"))
+    })?;
     Ok(Value::object(FutureValue(f)))
 }
 
@@ -322,12 +328,13 @@ fn wrap_future(ctx: &Ctx, lp: &Arc<EventLoop>, cf: &Value) -> R<Value> {
     let af = AFuture::new(lp.clone());
     let (target, lp) = (af.clone(), lp.clone());
     let exception = ctx.exception("CancelledError", Vec::new());
+    lp.expect_from_thread();
     inner.add_done_callback(move |f| {
         let outcome = match f.outcome() {
             Some(Ok(outcome)) => outcome,
             _ => Err(exception),
         };
-        lp.call_soon_threadsafe(Callback::Settle(target, outcome));
+        lp.settle_from_thread(target, outcome);
     });
     Ok(Value::object(FutureValue(af)))
 }
