@@ -58,7 +58,13 @@
 //!   awaited is warned about as CPython warns ("RuntimeWarning: coroutine 'job' was never awaited",
 //!   in the run's report), without the file and line CPython gives. Async generators (`yield` in an
 //!   `async def`) drive `async for`; one dropped while suspended in a `try` is closed by a task of
-//!   the running loop, as CPython's loop finalizes it (without a loop, at once).
+//!   the running loop, as CPython's loop finalizes it (without a loop, at once). A task's exception
+//!   nobody took is reported ("Task exception was never retrieved", naming the line that raised
+//!   it) when its loop ends or is closed, or at the run's end, where CPython reports it when the
+//!   task is collected. When every task waits and nothing can wake the loop (no callback ready, no
+//!   timer, no other thread, executor task or concurrent future's callback at work), the run is
+//!   stopped saying so, where CPython waits forever. `asyncio.Barrier`'s `parties`, `n_waiting`
+//!   and `broken` are attributes a program could assign (CPython's are read-only properties).
 //! - Calls between compiled functions do not use the Rust stack: Python recursion stops at CPython's
 //!   limit of 1,000 natively and in the browser.
 //! - A class's dunder methods are asked where CPython asks them (`print`, `str`, `repr`, `format`,

@@ -10,16 +10,33 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// How many threads of one run may be alive at once, and how many are.
+/// How many threads of one run may be alive at once, and how many are; and which of them are
+/// executors' workers, and how much work those have (for asyncio's loop, which asks whether any
+/// other thread could still wake it).
 pub(crate) struct ThreadBudget {
     limit: usize,
     alive: AtomicUsize,
+    /// Of `alive`, the places executors hold (their workers, busy or idle).
+    pool_places: AtomicUsize,
+    /// Executors' tasks queued or running, and concurrent futures' callbacks not yet run.
+    pool_work: AtomicUsize,
 }
 
 /// Places held in a [`ThreadBudget`], given back when dropped.
 pub(crate) struct Place {
     budget: Arc<ThreadBudget>,
     count: usize,
+    /// An executor's.
+    pool: bool,
+}
+
+/// Work of an executor (see [`ThreadBudget::pool_work`]) counted while this lives.
+pub(crate) struct PoolWork(Arc<ThreadBudget>);
+
+impl Drop for PoolWork {
+    fn drop(&mut self) {
+        self.0.pool_work.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Place {
@@ -33,6 +50,8 @@ impl ThreadBudget {
         Arc::new(ThreadBudget {
             limit,
             alive: AtomicUsize::new(0),
+            pool_places: AtomicUsize::new(0),
+            pool_work: AtomicUsize::new(0),
         })
     }
 
@@ -48,7 +67,32 @@ impl ThreadBudget {
             .map(|_| Place {
                 budget: self.clone(),
                 count,
+                pool: false,
             })
+    }
+
+    /// [`reserve`](Self::reserve), for an executor's workers.
+    pub(crate) fn reserve_pool(self: &Arc<Self>, count: usize) -> Option<Place> {
+        let mut place = self.reserve(count)?;
+        self.pool_places.fetch_add(count, Ordering::SeqCst);
+        place.pool = true;
+        Some(place)
+    }
+
+    /// The places executors hold.
+    pub(crate) fn pool_places(&self) -> usize {
+        self.pool_places.load(Ordering::SeqCst)
+    }
+
+    /// Counts a task of an executor, or a callback of a concurrent future, until it is dropped.
+    pub(crate) fn pool_work_begins(self: &Arc<Self>) -> PoolWork {
+        self.pool_work.fetch_add(1, Ordering::SeqCst);
+        PoolWork(self.clone())
+    }
+
+    /// Executors' tasks queued or running, and concurrent futures' callbacks not yet run.
+    pub(crate) fn pool_work(&self) -> usize {
+        self.pool_work.load(Ordering::SeqCst)
     }
 
     /// The most places.
@@ -64,6 +108,12 @@ impl ThreadBudget {
 
 impl Drop for Place {
     fn drop(&mut self) {
+        // The executors' count first: never more of them than of all.
+        if self.pool {
+            self.budget
+                .pool_places
+                .fetch_sub(self.count, Ordering::SeqCst);
+        }
         self.budget.alive.fetch_sub(self.count, Ordering::SeqCst);
     }
 }

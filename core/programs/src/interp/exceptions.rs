@@ -59,6 +59,11 @@ const HIERARCHY: &[(&str, &str, &str)] = &[
     ),
     ("asyncio.QueueEmpty", "Exception", "asyncio.queues"),
     ("asyncio.QueueFull", "Exception", "asyncio.queues"),
+    (
+        "asyncio.BrokenBarrierError",
+        "RuntimeError",
+        "asyncio.exceptions",
+    ),
     ("StopAsyncIteration", "Exception", "builtins"),
     ("BrokenBarrierError", "RuntimeError", "threading"),
     ("BaseExceptionGroup", "BaseException", "builtins"),

@@ -195,8 +195,11 @@ impl Object for PyFuture {
                 let rt = ctx.rt.clone();
                 let me = this.clone();
                 let counted = self.gate.as_ref().map(CallbackGate::enter);
+                // Counted as work until it has run: it may wake an asyncio loop.
+                let work = ctx.rt.thread_budget.pool_work_begins();
                 self.inner.add_done_callback(move |_| {
                     let _counted = counted;
+                    let _work = work;
                     let ctx = Ctx::new(rt);
                     let _gil = super::gil::GilGuard::new(&ctx.rt.gil);
                     if let Err(Flow::Raise(exc, line)) = ctx.call(
@@ -312,18 +315,22 @@ pub(super) fn new_executor(ctx: &Ctx, a: Args) -> R<Value> {
     };
     // Every worker it may start, counted from now: an executor that cannot have them all raises
     // here, not in a later `submit` (see `places`).
-    let places = ctx.rt.reserve_threads(max_workers).ok_or_else(|| {
-        let budget = &ctx.rt.thread_budget;
-        let over = super::budget::over_budget(budget.limit());
-        ctx.error(
-            "RuntimeError",
-            format!(
-                "{}: max_workers={max_workers} does not fit, {} are in use)",
-                over.trim_end_matches(')'),
-                budget.in_use()
-            ),
-        )
-    })?;
+    let places = ctx
+        .rt
+        .thread_budget
+        .reserve_pool(max_workers)
+        .ok_or_else(|| {
+            let budget = &ctx.rt.thread_budget;
+            let over = super::budget::over_budget(budget.limit());
+            ctx.error(
+                "RuntimeError",
+                format!(
+                    "{}: max_workers={max_workers} does not fit, {} are in use)",
+                    over.trim_end_matches(')'),
+                    budget.in_use()
+                ),
+            )
+        })?;
     let prefix = match &kw_or_pos(&a, "thread_name_prefix", 1) {
         Some(Value::Str(p)) if !p.is_empty() => p.to_string(),
         _ => format!(
@@ -419,8 +426,11 @@ impl PyExecutor {
         // Held by the task until it ends: the executor's places outlast a shutdown that does not wait.
         let places = lock(&self.places).clone();
         let renamed = self.renamed.clone();
+        // Counted as work until the task has run, or is dropped unrun.
+        let work = ctx.rt.thread_budget.pool_work_begins();
         let submitted = self.executor.submit(move || {
             let _places = places;
+            let _work = work;
             let _named = NamedAs::worker(renamed.as_deref());
             let ctx = Ctx::new(rt);
             let _gil = super::gil::GilGuard::new(&ctx.rt.gil);

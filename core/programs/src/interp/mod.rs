@@ -155,6 +155,9 @@ pub struct Runtime {
     pub(crate) classes: Mutex<Vec<(&'static str, Value)>>,
     /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
     pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
+    /// The loops `asyncio.new_event_loop()` made and the program has not closed: they report their
+    /// tasks' exceptions nobody took when closed, or at the run's end.
+    pub(crate) event_loops: Mutex<Vec<Arc<asyncio::EventLoop>>>,
     /// Where the run is recorded (see [`RunOptions::trace`](crate::RunOptions::trace)).
     pub(crate) trace: Option<futurelab::Trace>,
 }
@@ -260,6 +263,7 @@ impl Runtime {
             process_worker: options.process_worker.clone(),
             cluster: options.cluster.clone(),
             event_loop: Mutex::new(None),
+            event_loops: Mutex::new(Vec::new()),
             logging: logging::Logging::default(),
             classes: Mutex::new(Vec::new()),
         });

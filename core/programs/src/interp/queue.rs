@@ -365,15 +365,20 @@ impl PyQueue {
         if !claimed {
             return Err(Flow::Raise(ctx.exception("Full", Vec::new()), 0));
         }
-        self.take_heap(ctx)?;
-        let pos = {
+        if let Err(stopped) = self.take_heap(ctx) {
+            lock(&self.state).adding -= 1;
+            return Err(stopped);
+        }
+        {
             let mut s = lock(&self.state);
             s.adding -= 1;
             s.items.push_back(item);
-            s.unfinished += 1;
-            s.items.len() - 1
-        };
-        let sifted = self.sift_down(ctx, 0, pos);
+        }
+        let sifted = heap_sift_last(ctx, &self.state);
+        if sifted.is_ok() {
+            // Counted once in place, as CPython's `put` counts after `_put`.
+            lock(&self.state).unfinished += 1;
+        }
         let size = self.give_heap();
         self.record_size(ctx, this, size);
         self.not_empty.notify_one();
@@ -403,21 +408,23 @@ impl PyQueue {
             lock(&self.state).claimed -= 1;
             return Err(stopped);
         }
-        let (got, rest) = {
+        let top = {
             let mut s = lock(&self.state);
             s.claimed -= 1;
-            let last = s.items.pop_back().expect("a claimed item");
-            if s.items.is_empty() {
-                (last, false)
-            } else {
-                (std::mem::replace(&mut s.items[0], last), true)
-            }
+            heap_take_top(&mut s.items)
         };
-        let sifted = if rest { self.sift_up(ctx, 0) } else { Ok(()) };
+        let got = match top {
+            Some((top, true)) => heap_sift_top(ctx, &self.state).map(|()| Some(top)),
+            Some((top, false)) => Ok(Some(top)),
+            None => Ok(None),
+        };
         let size = self.give_heap();
         self.record_size(ctx, this, size);
         self.not_full.notify_one();
-        sifted.map(|_| got)
+        match got? {
+            Some(got) => Ok(got),
+            None => Err(Flow::Raise(ctx.exception("Empty", Vec::new()), 0)),
+        }
     }
 
     /// Waits until no other put or get is reordering the heap, and takes it.
@@ -438,49 +445,123 @@ impl PyQueue {
         self.not_busy.notify_one();
         size
     }
+}
 
-    fn item(&self, at: usize) -> Value {
-        lock(&self.state).items[at].clone()
+/// A list kept as a heap in `heapq`'s order: the items under their owner's lock, which each step of
+/// a push or pop takes only to read or swap slots, since comparing items runs the program's `<`.
+pub(crate) trait HeapItems {
+    /// Runs `f` on the items, under their lock.
+    fn with_items<T>(&self, f: impl FnOnce(&mut VecDeque<Value>) -> T) -> T;
+}
+
+impl HeapItems for Mutex<State> {
+    fn with_items<T>(&self, f: impl FnOnce(&mut VecDeque<Value>) -> T) -> T {
+        f(&mut lock(self).items)
     }
+}
 
-    fn set_item(&self, at: usize, v: Value) {
-        let old = std::mem::replace(&mut lock(&self.state).items[at], v);
-        drop(old);
+/// What `heapq` raises when a comparison changed the heap's size.
+fn heap_changed(ctx: &Ctx) -> Flow {
+    ctx.error("RuntimeError", "list changed size during iteration")
+}
+
+fn heap_len(heap: &impl HeapItems) -> usize {
+    heap.with_items(|items| items.len())
+}
+
+fn heap_item(ctx: &Ctx, heap: &impl HeapItems, at: usize) -> R<Value> {
+    heap.with_items(|items| items.get(at).cloned())
+        .ok_or_else(|| heap_changed(ctx))
+}
+
+fn heap_swap(heap: &impl HeapItems, a: usize, b: usize) {
+    heap.with_items(|items| {
+        if a < items.len() && b < items.len() {
+            items.swap(a, b);
+        }
+    });
+}
+
+/// `heapq.heappush(heap, item)`: the item added last, then moved up. If a comparison raises, the
+/// item stays in the heap, as in CPython.
+pub(crate) fn heap_push(ctx: &Ctx, heap: &impl HeapItems, item: Value) -> R<()> {
+    heap.with_items(|items| items.push_back(item));
+    heap_sift_last(ctx, heap)
+}
+
+/// `heapq.heappush`'s second half: the item just added last moved up into place.
+fn heap_sift_last(ctx: &Ctx, heap: &impl HeapItems) -> R<()> {
+    match heap_len(heap).checked_sub(1) {
+        Some(last) => sift_down(ctx, heap, 0, last),
+        None => Err(heap_changed(ctx)),
     }
+}
 
-    /// `heapq._siftdown(heap, start, pos)`.
-    fn sift_down(&self, ctx: &Ctx, start: usize, mut pos: usize) -> R<()> {
-        let new = self.item(pos);
-        while pos > start {
-            let parent_pos = (pos - 1) >> 1;
-            let parent = self.item(parent_pos);
-            if ctx.less(&new, &parent)? {
-                self.set_item(pos, parent);
-                pos = parent_pos;
-                continue;
-            }
+/// `heapq.heappop(heap)`: the smallest item (`None` if the heap is empty), the last one moved to
+/// the top and down into place.
+pub(crate) fn heap_pop(ctx: &Ctx, heap: &impl HeapItems) -> R<Option<Value>> {
+    match heap.with_items(heap_take_top) {
+        None => Ok(None),
+        Some((top, false)) => Ok(Some(top)),
+        Some((top, true)) => heap_sift_top(ctx, heap).map(|()| Some(top)),
+    }
+}
+
+/// `heapq.heappop`'s first half, under the items' lock: the top taken and the last item put in its
+/// place; whether that one must be moved down ([`heap_sift_top`]).
+fn heap_take_top(items: &mut VecDeque<Value>) -> Option<(Value, bool)> {
+    let last = items.pop_back()?;
+    Some(match items.front_mut() {
+        Some(first) => (std::mem::replace(first, last), true),
+        None => (last, false),
+    })
+}
+
+/// `heapq.heappop`'s second half: the new top moved down into place.
+fn heap_sift_top(ctx: &Ctx, heap: &impl HeapItems) -> R<()> {
+    sift_up(ctx, heap, 0)
+}
+
+/// `heapq`'s `_siftdown(heap, start, pos)`, as its C code runs it: the item at `pos` swapped with
+/// its parent while it is smaller.
+fn sift_down(ctx: &Ctx, heap: &impl HeapItems, start: usize, mut pos: usize) -> R<()> {
+    let size = heap_len(heap);
+    let new = heap_item(ctx, heap, pos)?;
+    while pos > start {
+        let parent_pos = (pos - 1) >> 1;
+        let parent = heap_item(ctx, heap, parent_pos)?;
+        let smaller = ctx.less(&new, &parent)?;
+        if heap_len(heap) != size {
+            return Err(heap_changed(ctx));
+        }
+        if !smaller {
             break;
         }
-        self.set_item(pos, new);
-        Ok(())
+        heap_swap(heap, parent_pos, pos);
+        pos = parent_pos;
     }
+    Ok(())
+}
 
-    /// `heapq._siftup(heap, pos)`.
-    fn sift_up(&self, ctx: &Ctx, mut pos: usize) -> R<()> {
-        let end = lock(&self.state).items.len();
-        let start = pos;
-        let new = self.item(pos);
+/// `heapq`'s `_siftup(heap, pos)`, as its C code runs it: the smaller child moved up until a leaf,
+/// then the item sifted down from there.
+fn sift_up(ctx: &Ctx, heap: &impl HeapItems, mut pos: usize) -> R<()> {
+    let end = heap_len(heap);
+    let start = pos;
+    while pos < end >> 1 {
         let mut child = 2 * pos + 1;
-        while child < end {
-            let right = child + 1;
-            if right < end && !ctx.less(&self.item(child), &self.item(right))? {
-                child = right;
+        if child + 1 < end {
+            let left = heap_item(ctx, heap, child)?;
+            let right = heap_item(ctx, heap, child + 1)?;
+            if !ctx.less(&left, &right)? {
+                child += 1;
             }
-            self.set_item(pos, self.item(child));
-            pos = child;
-            child = 2 * pos + 1;
+            if heap_len(heap) != end {
+                return Err(heap_changed(ctx));
+            }
         }
-        self.set_item(pos, new);
-        self.sift_down(ctx, start, pos)
+        heap_swap(heap, child, pos);
+        pos = child;
     }
+    sift_down(ctx, heap, start, pos)
 }

@@ -4,7 +4,7 @@
 
 use super::awaiter::{Awaiter, Poll, Step};
 use super::event_loop::{Callback, EventLoop, Handle};
-use super::future::{as_afuture, cancelled_error, AFuture, DoneCallback, FutureValue};
+use super::future::{as_afuture, AFuture, DoneCallback, FutureValue};
 use super::{cancel_value, ensure_future, loop_of_task, required};
 use crate::interp::builtins::{kw_or_pos, timeout_arg};
 use crate::interp::collections::PySet;
@@ -132,15 +132,16 @@ pub(super) fn gather_values(
             }
             if !return_exceptions {
                 if me.cancelled() {
-                    let Flow::Raise(exc, _) = cancelled_error(ctx, None) else {
-                        unreachable!()
+                    // The child's own CancelledError (its message), as CPython's gather takes it.
+                    let exc = match me.exception(ctx) {
+                        Err(Flow::Raise(exc, _)) => exc,
+                        _ => ctx.exception("asyncio.CancelledError", Vec::new()),
                     };
                     outer.set(Err(exc));
                     return Ok(());
                 }
-                let exc = me.exception(ctx)?;
-                if !matches!(exc, Value::None) {
-                    outer.set(Err(exc));
+                if let Some((exc, line)) = me.take_failure() {
+                    outer.fail(exc, line);
                     return Ok(());
                 }
             }
@@ -556,9 +557,9 @@ fn shield(ctx: &Ctx, a: Args) -> R<Value> {
         if source.cancelled() {
             target.cancel(None);
         } else {
-            match source.exception(ctx)? {
-                Value::None => target.set(Ok(source.result(ctx)?)),
-                exc => target.set(Err(exc)),
+            match source.take_failure() {
+                Some((exc, line)) => target.fail(exc, line),
+                None => target.set(Ok(source.result(ctx)?)),
             };
         }
         Ok(())

@@ -12,6 +12,7 @@
 
 use super::future::{AFuture, DoneCallback};
 use super::task::Task;
+use crate::interp::futures::Outcome;
 use crate::interp::{current_thread_name, swap_thread_name, Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
@@ -31,6 +32,11 @@ pub(crate) fn running_loop() -> Option<Arc<EventLoop>> {
     RUNNING_LOOP.with(|l| l.borrow().clone())
 }
 
+/// Why a run is stopped when every task waits and nothing can wake the loop.
+const EVERY_TASK_WAITS: &str = "every asyncio task is waiting, and nothing can wake \
+     them: no callback is ready, no timer is set, and no other thread or executor is at work (CPython \
+     would wait here forever)";
+
 /// The runtime's own callback (a `gather`'s child done, a timer of `sleep`).
 pub(super) type NativeCallback = Box<dyn FnOnce(&Ctx) -> R<()> + Send>;
 
@@ -42,7 +48,7 @@ pub(super) enum Callback {
     /// A program's function with its arguments (`call_soon`, `call_later`, a done-callback).
     Python(Value, Vec<Value>),
     /// A future's outcome, from another thread.
-    Settle(Arc<AFuture>, crate::interp::futures::Outcome),
+    Settle(Arc<AFuture>, Outcome),
 }
 
 /// A scheduled callback (CPython's `Handle`): cancelling it before it runs means it never does.
@@ -99,6 +105,9 @@ struct LoopState {
     failed_kept: usize,
     stopping: bool,
     closed: bool,
+    /// Outcomes other threads are to bring (a `run_in_executor` call, a blocking call): while any
+    /// is owed, the loop waits for it.
+    owed: usize,
 }
 
 /// An asyncio event loop.
@@ -139,6 +148,24 @@ impl EventLoop {
     /// [`call_soon`](Self::call_soon) from any thread: wakes the loop if it waits.
     pub(super) fn call_soon_threadsafe(&self, callback: Callback) {
         self.call_soon(callback);
+        self.wake.notify_all();
+    }
+
+    /// Another thread will settle a future of this loop through
+    /// [`settle_from_thread`](Self::settle_from_thread): the loop counts on it.
+    pub(super) fn expect_from_thread(&self) {
+        lock(&self.state).owed += 1;
+    }
+
+    /// From another thread: `future` settled with `outcome` at the loop's next turn, as
+    /// [`expect_from_thread`](Self::expect_from_thread) announced.
+    pub(super) fn settle_from_thread(&self, future: Arc<AFuture>, outcome: Outcome) {
+        let handle = Self::handle(Callback::Settle(future, outcome), 0.0);
+        {
+            let mut s = lock(&self.state);
+            s.owed = s.owed.saturating_sub(1);
+            s.ready.push_back(handle);
+        }
         self.wake.notify_all();
     }
 
@@ -210,13 +237,18 @@ impl EventLoop {
         // The tasks' steps label the thread as themselves in the trace: Python keeps its own name.
         let name = swap_thread_name(Some(current_thread_name()));
         let me = self.me.clone();
+        // Its stop counts only while this run lasts (CPython removes the callback afterwards), so
+        // that a run left by an exception does not stop the next one.
+        let active = Arc::new(AtomicBool::new(true));
+        let stops = active.clone();
         until.add_callback(DoneCallback::Native(Box::new(move |_| {
-            if let Some(lp) = me.upgrade() {
+            if let Some(lp) = me.upgrade().filter(|_| stops.load(Ordering::SeqCst)) {
                 lock(&lp.state).stopping = true;
             }
             Ok(())
         })));
         let outcome = self.run_until_stopped(ctx);
+        active.store(false, Ordering::SeqCst);
         swap_thread_name(name);
         RUNNING_LOOP.with(|l| *l.borrow_mut() = None);
         outcome?;
@@ -272,38 +304,81 @@ impl EventLoop {
             let n = s.ready.len();
             s.ready.drain(..n).collect()
         };
-        for handle in todo {
+        let mut todo = todo.into_iter();
+        while let Some(handle) = todo.next() {
             if handle.cancelled.load(Ordering::SeqCst) {
                 continue;
             }
             let callback = lock(&handle.callback).take();
-            if let Some(callback) = callback {
-                run_callback(ctx, callback)?;
+            let Some(callback) = callback else {
+                continue;
+            };
+            if let Err(flow) = run_callback(ctx, callback) {
+                // What this turn had not run yet stays first in line, as in CPython's `_ready`.
+                let mut s = lock(&self.state);
+                for handle in todo.rev() {
+                    s.ready.push_front(handle);
+                }
+                return Err(flow);
             }
         }
         Ok(())
     }
 
     /// Nothing is ready: waits, without the GIL, until the timer due at `next` (if any) or a
-    /// callback scheduled from another thread.
+    /// callback scheduled from another thread. With no timer, when nothing is left that could
+    /// schedule one (see [`nothing_can_wake`](Self::nothing_can_wake)), the run is stopped
+    /// saying so: CPython would wait forever.
     fn idle(&self, ctx: &Ctx, next: Option<f64>) -> R<()> {
         let timeout = next.map(|when| when - ctx.rt.clock.elapsed());
         if timeout.is_some_and(|t| t <= 0.0) {
             return Ok(());
         }
-        ctx.wait_for(timeout, |slice| {
+        let stuck = ctx.wait_for(timeout, |slice| {
+            if next.is_none() && self.nothing_can_wake(ctx) {
+                return Some(true);
+            }
             let s = lock(&self.state);
             if !s.ready.is_empty() {
-                return Some(());
+                return Some(false);
             }
             let s = self
                 .wake
                 .wait_timeout(s, slice)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
-            (!s.ready.is_empty()).then_some(())
+            (!s.ready.is_empty()).then_some(false)
         })?;
+        if stuck == Some(true) {
+            ctx.rt.stop(EVERY_TASK_WAITS);
+            return Err(Flow::Stopped(EVERY_TASK_WAITS.into()));
+        }
         Ok(())
+    }
+
+    /// Whether the loop can never be woken: nothing ready, no timer, no outcome owed by another
+    /// thread, and no other thread of the run alive or at work (a `threading.Thread`, a blocking
+    /// call, an executor's task or a concurrent future's callback still to run), any of which might
+    /// call `call_soon_threadsafe` or settle a future. The run's threads are read before the
+    /// loop's state: a thread that schedules a callback and then ends is seen doing one or the other.
+    fn nothing_can_wake(&self, ctx: &Ctx) -> bool {
+        let budget = &ctx.rt.thread_budget;
+        let working = budget.pool_work();
+        // This thread holds one of the places that are not an executor's.
+        let others = budget
+            .in_use()
+            .saturating_sub(budget.pool_places())
+            .saturating_sub(1);
+        if working > 0 || others > 0 {
+            return false;
+        }
+        let s = lock(&self.state);
+        s.ready.is_empty()
+            && s.owed == 0
+            && !s.stopping
+            && s.timers
+                .iter()
+                .all(|t| t.0.cancelled.load(Ordering::SeqCst))
     }
 
     /// Reports, on standard error, each task that ended with an exception nobody took.
@@ -313,12 +388,13 @@ impl EventLoop {
         }
         let failed = std::mem::take(&mut lock(&self.state).failed);
         for task in failed {
-            if let Some(exc) = task.future.unretrieved_exception() {
+            if let Some((exc, line)) = task.future.unretrieved_exception() {
                 ctx.rt.report_error(format!(
-                    "Task exception was never retrieved\nfuture: <Task finished name='{}' coro=<{}> exception={}>",
+                    "Task exception was never retrieved\nfuture: <Task finished name='{}' coro=<{}> exception={}>\n{}",
                     task.name(),
                     task.describe_coro(),
-                    repr(&exc)
+                    repr(&exc),
+                    crate::traceback(ctx, &exc, line)
                 ));
             }
         }
@@ -343,6 +419,12 @@ fn run_callback(ctx: &Ctx, callback: Callback) -> R<()> {
     };
     match outcome {
         Ok(()) => Ok(()),
+        // These leave the loop, as CPython's `Handle._run` lets them.
+        Err(Flow::Raise(exc, line))
+            if exc.is_instance_of("KeyboardInterrupt") || exc.is_instance_of("SystemExit") =>
+        {
+            Err(Flow::Raise(exc, line))
+        }
         Err(Flow::Raise(exc, _)) => {
             ctx.rt.report_error(format!(
                 "Exception in callback {what}\n{}: {}",
@@ -484,6 +566,10 @@ impl Object for LoopValue {
                     return Err(ctx.error("RuntimeError", "Cannot close a running event loop"));
                 }
                 lp.close();
+                // Its tasks' exceptions nobody took are reported now (CPython's, as its tasks
+                // are collected), and the run forgets it.
+                lp.report_unretrieved(ctx);
+                lock(&ctx.rt.event_loops).retain(|l| !Arc::ptr_eq(l, lp));
                 Ok(Value::None)
             }
         }

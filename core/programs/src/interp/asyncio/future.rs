@@ -17,7 +17,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The state of an asyncio future (and of a task, which is one).
 pub(super) enum FutState {
     Pending,
-    Done(Outcome),
+    /// A result, or an exception with the line it was raised on (0: not known), which is where a
+    /// traceback of it points when it is raised again (`await`, `result()`, `asyncio.run`).
+    Done(Result<Value, (Value, u32)>),
     /// Cancelled, with the message given to `cancel(msg)`, if any.
     Cancelled(Option<Value>),
 }
@@ -44,6 +46,10 @@ pub(crate) struct AFuture {
     pub(super) gathered: OnceLock<Vec<Value>>,
     /// `cancel()` was called on a gathering future.
     pub(super) cancel_requested: AtomicBool,
+    /// The `CancelledError` a task's coroutine ended with (its message, if `cancel(msg)` reached
+    /// what the task awaited): raised by the first `await`, `result()` or `exception()` that asks,
+    /// then a plain one, as CPython's `_make_cancelled_error` does.
+    cancelled_exc: Mutex<Option<Value>>,
 }
 
 impl AFuture {
@@ -55,6 +61,7 @@ impl AFuture {
             lp,
             gathered: OnceLock::new(),
             cancel_requested: AtomicBool::new(false),
+            cancelled_exc: Mutex::new(None),
         })
     }
 
@@ -68,7 +75,30 @@ impl AFuture {
 
     /// Sets the outcome if it is pending (false if it was not), and schedules the callbacks.
     pub(super) fn set(&self, outcome: Outcome) -> bool {
-        self.finish(FutState::Done(outcome))
+        self.finish(FutState::Done(outcome.map_err(|e| (e, 0))))
+    }
+
+    /// Sets the exception `exc`, raised on `line`, if it is pending.
+    pub(super) fn fail(&self, exc: Value, line: u32) -> bool {
+        self.finish(FutState::Done(Err((exc, line))))
+    }
+
+    /// Cancels it because a task's coroutine ended with `exc`, a `CancelledError` (kept for the
+    /// first that asks, with its message).
+    pub(super) fn cancel_with(&self, exc: Value) -> bool {
+        if self.done() {
+            return false;
+        }
+        *lock(&self.cancelled_exc) = Some(exc);
+        self.finish(FutState::Cancelled(None))
+    }
+
+    /// The `CancelledError` to raise for a cancelled future.
+    fn cancelled_flow(&self, ctx: &Ctx, message: Option<Value>) -> Flow {
+        match lock(&self.cancelled_exc).take() {
+            Some(exc) => Flow::Raise(exc, 0),
+            None => cancelled_error(ctx, message),
+        }
     }
 
     /// Cancels it if it is pending (false if it was not), and schedules the callbacks.
@@ -117,11 +147,11 @@ impl AFuture {
                 self.retrieved.store(true, Ordering::SeqCst);
                 Ok(v.clone())
             }
-            FutState::Done(Err(e)) => {
+            FutState::Done(Err((e, line))) => {
                 self.retrieved.store(true, Ordering::SeqCst);
-                Err(Flow::Raise(e.clone(), 0))
+                Err(Flow::Raise(e.clone(), *line))
             }
-            FutState::Cancelled(message) => Err(cancelled_error(ctx, message.clone())),
+            FutState::Cancelled(message) => Err(self.cancelled_flow(ctx, message.clone())),
             FutState::Pending => Err(ctx.error("InvalidStateError", "Result is not set.")),
         }
     }
@@ -131,20 +161,32 @@ impl AFuture {
         match &*lock(&self.state) {
             FutState::Done(outcome) => {
                 self.retrieved.store(true, Ordering::SeqCst);
-                Ok(outcome.clone().err().unwrap_or(Value::None))
+                Ok(outcome.clone().err().map_or(Value::None, |(e, _)| e))
             }
-            FutState::Cancelled(message) => Err(cancelled_error(ctx, message.clone())),
+            FutState::Cancelled(message) => Err(self.cancelled_flow(ctx, message.clone())),
             FutState::Pending => Err(ctx.error("InvalidStateError", "Exception is not set.")),
         }
     }
 
-    /// The exception it ended with, if nobody took it.
-    pub(super) fn unretrieved_exception(&self) -> Option<Value> {
+    /// The exception it ended with and the line that raised it, marked as taken (what a
+    /// `gather` passes on); `None` if it did not end with one.
+    pub(super) fn take_failure(&self) -> Option<(Value, u32)> {
+        match &*lock(&self.state) {
+            FutState::Done(Err(failure)) => {
+                self.retrieved.store(true, Ordering::SeqCst);
+                Some(failure.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The exception it ended with and the line that raised it, if nobody took it.
+    pub(super) fn unretrieved_exception(&self) -> Option<(Value, u32)> {
         if self.retrieved.load(Ordering::SeqCst) {
             return None;
         }
         match &*lock(&self.state) {
-            FutState::Done(Err(e)) => Some(e.clone()),
+            FutState::Done(Err(failure)) => Some(failure.clone()),
             _ => None,
         }
     }
@@ -155,7 +197,7 @@ impl AFuture {
             FutState::Pending => "pending".into(),
             FutState::Cancelled(_) => "cancelled".into(),
             FutState::Done(Ok(v)) => format!("finished result={}", repr(v)),
-            FutState::Done(Err(e)) => format!("finished exception={}", repr(e)),
+            FutState::Done(Err((e, _))) => format!("finished exception={}", repr(e)),
         }
     }
 }

@@ -26,7 +26,7 @@ pub(crate) use event_loop::EventLoop;
 
 use super::builtins::{kw_or_pos, timeout_arg};
 use super::futures::{Outcome, PyFuture};
-use super::{Ctx, R};
+use super::{Ctx, Flow, R};
 use crate::value::*;
 use event_loop::{loop_value, running_loop, Callback};
 use future::{as_afuture, AFuture, FutureValue};
@@ -50,13 +50,19 @@ pub(crate) fn spawn_blocking(
     let f = AFuture::new(lp.clone());
     let target = f.clone();
     let place = ctx.reserve_thread()?;
+    let settles = lp.clone();
+    lp.expect_from_thread();
     futurelab::spawn_thread("asyncio blocking", move || {
         let outcome = work();
         // Given back before the loop hears of the outcome.
         drop(place);
-        lp.call_soon_threadsafe(Callback::Settle(target, outcome));
+        settles.settle_from_thread(target, outcome);
     })
-    .map_err(|e| ctx.error("RuntimeError", format!("can't start a thread: {e}")))?;
+    .map_err(|e| {
+        // Nobody will settle it: the loop no longer counts on it.
+        lp.settle_from_thread(f.clone(), Ok(Value::None));
+        ctx.error("RuntimeError", format!("can't start a thread: {e}"))
+    })?;
     Ok(Value::object(FutureValue(f)))
 }
 
@@ -84,11 +90,13 @@ pub(super) fn loop_of_task(ctx: &Ctx) -> R<Arc<EventLoop>> {
     running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))
 }
 
-/// At the end of a run: the main thread's loop (`get_event_loop()`) reports its tasks' exceptions
-/// that nobody took, as `asyncio.run` does for its own loop.
+/// At the end of a run: the main thread's loop (`get_event_loop()`) and the loops from
+/// `new_event_loop()` not closed report their tasks' exceptions that nobody took, as `asyncio.run`
+/// does for its own loop (CPython reports each when its task is collected).
 pub(crate) fn finish(ctx: &Ctx) {
     let main_loop = lock(&ctx.rt.event_loop).take();
-    if let Some(lp) = main_loop {
+    let made = std::mem::take(&mut *lock(&ctx.rt.event_loops));
+    for lp in main_loop.into_iter().chain(made) {
         lp.report_unretrieved(ctx);
     }
 }
@@ -169,6 +177,122 @@ fn run_in_executor(ctx: &Ctx, lp: &Arc<EventLoop>, args: Args) -> R<Value> {
     wrap_future(ctx, lp, &cf)
 }
 
+/// `asyncio.to_thread(func, /, *args, **kwargs)`: a coroutine that, when first stepped, calls
+/// `func(*args, **kwargs)` in the loop's default executor, and gives its result.
+fn to_thread(ctx: &Ctx, a: Args) -> R<Value> {
+    let Args { pos, kw } = a;
+    if pos.is_empty() {
+        return Err(ctx.error(
+            "TypeError",
+            "to_thread() missing 1 required positional argument: 'func'",
+        ));
+    }
+    let mut call = Some(Args { pos, kw });
+    let mut inner: Option<Value> = None;
+    Ok(awaiter::Awaiter::coroutine(
+        "to_thread",
+        Box::new(move |ctx, thrown| {
+            let inner = match (&inner, call.take()) {
+                (Some(inner), _) => inner,
+                (None, Some(call)) => {
+                    if let Some(flow) = thrown {
+                        return Err(flow);
+                    }
+                    let lp = loop_of_task(ctx)?;
+                    let executor = default_executor(ctx, &lp)?;
+                    let cf = ctx.call_method(&executor, "submit", call)?;
+                    let future = wrap_future(ctx, &lp, &cf)?;
+                    inner.insert(awaiter::awaiter(ctx, future)?)
+                }
+                (None, None) => return Err(ctx.error("RuntimeError", "to_thread failed")),
+            };
+            match crate::interp::vm::send_into(ctx, inner, Value::None, thrown) {
+                Some(Ok(crate::interp::vm::Resumed::Yielded(v))) => Ok(awaiter::Poll::Wait(v)),
+                Some(Ok(crate::interp::vm::Resumed::Returned(v))) => Ok(awaiter::Poll::Ready(v)),
+                Some(Err(flow)) => Err(flow),
+                None => Err(ctx.error("TypeError", "an awaitable was expected")),
+            }
+        }),
+    ))
+}
+
+/// `asyncio.run_coroutine_threadsafe(coro, loop)`, from any thread: the coroutine becomes a task of
+/// `loop` at its next turn, and the `concurrent.futures.Future` returned follows that task (a
+/// cancel of it cancels the task, as CPython's `_chain_future` does).
+fn run_coroutine_threadsafe(ctx: &Ctx, a: Args) -> R<Value> {
+    let target = kw_or_pos(&a, "loop", 1);
+    let coro = required(ctx, a, "run_coroutine_threadsafe", "coro")?;
+    if !awaiter::is_coroutine(&coro) {
+        return Err(ctx.error("TypeError", "A coroutine object is required"));
+    }
+    let target = target.ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            "run_coroutine_threadsafe() missing 1 required positional argument: 'loop'",
+        )
+    })?;
+    let lp = match target.downcast::<event_loop::LoopValue>() {
+        Some(l) => l.0.clone(),
+        None => {
+            return Err(ctx.error(
+                "AttributeError",
+                format!(
+                    "'{}' object has no attribute 'call_soon_threadsafe'",
+                    target.type_name()
+                ),
+            ))
+        }
+    };
+    let cf = futurelab::Future::new();
+    let result = super::futures::future_value(cf.clone());
+    let on_loop = lp.clone();
+    lp.call_soon_threadsafe(Callback::Native(Box::new(move |ctx| {
+        if cf.cancelled() {
+            return Ok(()); // cancelled before the loop got to it
+        }
+        let task = match task::create(ctx, &on_loop, coro, None) {
+            Ok(task) => task,
+            Err(Flow::Raise(exc, line)) => {
+                if matches!(cf.set_running_or_notify_cancel(), Ok(true)) {
+                    let _ = cf.set_result(Err(exc.clone()));
+                }
+                return Err(Flow::Raise(exc, line));
+            }
+            Err(other) => return Err(other),
+        };
+        let source = as_afuture(&task).expect("a task");
+        let (follower, cancels) = (cf.clone(), task.clone());
+        let back = on_loop.clone();
+        // A cancel of the concurrent future, from any thread, cancels the task on its loop.
+        cf.add_done_callback(move |f| {
+            if f.cancelled() {
+                let task = cancels.clone();
+                back.call_soon_threadsafe(Callback::Native(Box::new(move |_| {
+                    future::cancel_awaited(&task, None);
+                    Ok(())
+                })));
+            }
+        });
+        source.add_callback(future::DoneCallback::Native(Box::new(move |ctx| {
+            let task = as_afuture(&task).expect("a task");
+            if task.cancelled() {
+                follower.cancel();
+            }
+            if !matches!(follower.set_running_or_notify_cancel(), Ok(true)) {
+                return Ok(());
+            }
+            let outcome = match task.take_failure() {
+                Some((exc, _)) => Err(exc),
+                None => Ok(task.result(ctx)?),
+            };
+            let _ = follower.set_result(outcome);
+            Ok(())
+        })));
+        Ok(())
+    })));
+    Ok(result)
+}
+
 /// The loop's default executor, made on first use (one that cannot be made, the run's thread budget
 /// spent, raises here).
 fn default_executor(ctx: &Ctx, lp: &Arc<EventLoop>) -> R<Value> {
@@ -204,12 +328,13 @@ fn wrap_future(ctx: &Ctx, lp: &Arc<EventLoop>, cf: &Value) -> R<Value> {
     let af = AFuture::new(lp.clone());
     let (target, lp) = (af.clone(), lp.clone());
     let exception = ctx.exception("CancelledError", Vec::new());
+    lp.expect_from_thread();
     inner.add_done_callback(move |f| {
         let outcome = match f.outcome() {
             Some(Ok(outcome)) => outcome,
             _ => Err(exception),
         };
-        lp.call_soon_threadsafe(Callback::Settle(target, outcome));
+        lp.settle_from_thread(target, outcome);
     });
     Ok(Value::object(FutureValue(af)))
 }
@@ -244,12 +369,16 @@ fn main_coroutine(ctx: &Ctx, a: Args, who: &str) -> R<Value> {
     Ok(coro)
 }
 
-/// Runs `coro` as the main task of `lp` until it is done; its result.
+/// Runs `coro` as the main task of `lp` until it is done; its result. A KeyboardInterrupt or
+/// SystemExit leaves the loop as it is raised (the main task's own is its outcome, taken).
 fn run_main(ctx: &Ctx, lp: &Arc<EventLoop>, coro: Value) -> R<Value> {
     let main = task::create(ctx, lp, coro, None)?;
     let main = as_afuture(&main).expect("a task");
-    lp.run_until(ctx, &main)?;
-    main.result(ctx)
+    let ran = lp.run_until(ctx, &main);
+    if main.done() || ran.is_ok() {
+        return main.result(ctx);
+    }
+    ran.map(|()| Value::None)
 }
 
 /// `asyncio.run`'s (and `Runner.close`'s) ending: the remaining tasks cancelled and finished, the
@@ -360,7 +489,11 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
             )))
         }),
         "sleep" => f("sleep", |ctx, a| {
-            let delay = timeout_arg(ctx, kw_or_pos(&a, "delay", 0))?.unwrap_or(0.0);
+            // A NaN delay is a timer due at once, as CPython's loop takes it.
+            let delay = match kw_or_pos(&a, "delay", 0) {
+                Some(Value::Float(x)) if x.is_nan() => x,
+                delay => timeout_arg(ctx, delay)?.unwrap_or(0.0),
+            };
             let result = kw_or_pos(&a, "result", 1).unwrap_or(Value::None);
             Ok(awaiter::sleep(delay, result))
         }),
@@ -378,7 +511,13 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
             Ok(loop_value(&loop_of_task(ctx)?))
         }),
         "get_event_loop" => f("get_event_loop", |ctx, _| Ok(loop_value(&event_loop(ctx)))),
-        "new_event_loop" => f("new_event_loop", |_, _| Ok(loop_value(&EventLoop::new()))),
+        "new_event_loop" => f("new_event_loop", |ctx, _| {
+            let lp = EventLoop::new();
+            lock(&ctx.rt.event_loops).push(lp.clone());
+            Ok(loop_value(&lp))
+        }),
+        "run_coroutine_threadsafe" => f("run_coroutine_threadsafe", run_coroutine_threadsafe),
+        "Barrier" => sync::barrier_class(ctx).ok(),
         "set_event_loop" => f("set_event_loop", |ctx, a| {
             let lp = a.pos.into_iter().next().unwrap_or(Value::None);
             let lp = lp.downcast::<event_loop::LoopValue>().map(|l| l.0.clone());
@@ -400,18 +539,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
                 .collect();
             Ok(Value::object(super::collections::PySet::of(pending)))
         }),
-        "to_thread" => f("to_thread", |ctx, a| {
-            let lp = loop_of_task(ctx)?;
-            let mut pos = vec![Value::None];
-            pos.extend(a.pos);
-            if !a.kw.is_empty() {
-                return Err(ctx.error(
-                    "NotImplementedError",
-                    "futurelab's asyncio.to_thread does not pass keyword arguments yet",
-                ));
-            }
-            run_in_executor(ctx, &lp, Args::positional(pos))
-        }),
+        "to_thread" => f("to_thread", to_thread),
         "wrap_future" => f("wrap_future", |ctx, a| {
             let cf = a.pos.into_iter().next().unwrap_or(Value::None);
             wrap_future(ctx, &event_loop(ctx), &cf)
@@ -440,6 +568,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
         "InvalidStateError" => ctx.rt.exceptions.value("InvalidStateError"),
         "QueueEmpty" => ctx.rt.exceptions.value("asyncio.QueueEmpty"),
         "QueueFull" => ctx.rt.exceptions.value("asyncio.QueueFull"),
+        "BrokenBarrierError" => ctx.rt.exceptions.value("asyncio.BrokenBarrierError"),
         _ => None,
     }
 }

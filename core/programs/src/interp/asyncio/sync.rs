@@ -6,6 +6,7 @@ use super::awaiter::{immediate, retrying};
 use super::future::AFuture;
 use super::loop_of_task;
 use crate::interp::builtins::kw_or_pos;
+use crate::interp::queue::{heap_pop, heap_push, HeapItems};
 use crate::interp::{Ctx, Flow, R};
 use crate::value::*;
 use std::any::Any;
@@ -88,6 +89,12 @@ impl QueueState {
     }
 }
 
+impl HeapItems for Mutex<QueueState> {
+    fn with_items<T>(&self, f: impl FnOnce(&mut VecDeque<Value>) -> T) -> T {
+        f(&mut lock(self).items)
+    }
+}
+
 /// `asyncio.Queue`, `LifoQueue` or `PriorityQueue`.
 struct Queue {
     state: Arc<Mutex<QueueState>>,
@@ -123,49 +130,32 @@ fn new_queue(ctx: &Ctx, a: Args, order: Order) -> R<Value> {
 
 impl Queue {
     fn put_nowait(&self, ctx: &Ctx, item: Value) -> R<()> {
-        // Where a PriorityQueue's item goes is found before the lock: comparing runs program code.
-        let at = match self.order {
-            Order::Priority => {
-                let items: Vec<Value> = lock(&self.state).items.iter().cloned().collect();
-                let mut at = items.len();
-                for (i, other) in items.iter().enumerate() {
-                    if ctx.less(&item, other)? {
-                        at = i;
-                        break;
-                    }
-                }
-                Some(at)
-            }
-            _ => None,
-        };
-        let mut s = lock(&self.state);
-        if s.full() {
+        if lock(&self.state).full() {
             return Err(Flow::Raise(
                 ctx.exception("asyncio.QueueFull", Vec::new()),
                 0,
             ));
         }
-        match at {
-            Some(at) => {
-                let at = at.min(s.items.len());
-                s.items.insert(at, item)
-            }
-            None => s.items.push_back(item),
+        match self.order {
+            // `heapq.heappush`, whose comparisons run program code (without the queue's lock).
+            Order::Priority => heap_push(ctx, &*self.state, item)?,
+            _ => lock(&self.state).items.push_back(item),
         }
+        let mut s = lock(&self.state);
         s.unfinished += 1;
         wake_first(&mut s.getters);
         Ok(())
     }
 
     fn get_nowait(&self, ctx: &Ctx) -> R<Value> {
-        let mut s = lock(&self.state);
         let item = match self.order {
-            Order::Lifo => s.items.pop_back(),
-            _ => s.items.pop_front(),
+            Order::Lifo => lock(&self.state).items.pop_back(),
+            Order::Fifo => lock(&self.state).items.pop_front(),
+            Order::Priority => heap_pop(ctx, &*self.state)?,
         };
         match item {
             Some(item) => {
-                wake_first(&mut s.putters);
+                wake_first(&mut lock(&self.state).putters);
                 Ok(item)
             }
             None => Err(Flow::Raise(
@@ -313,6 +303,22 @@ impl Object for Queue {
 
 // ----- Lock -----
 
+/// What a Lock and a Semaphore share: `acquire` and `__aenter__` (an awaitable), `release`, and
+/// `__aexit__` (released at once, an awaitable that gives `None`); `None` for `locked`, which each
+/// answers.
+fn acquirable_method(
+    name: &str,
+    acquire: impl FnOnce() -> Value,
+    release: impl FnOnce() -> R<()>,
+) -> Option<R<Value>> {
+    match name {
+        "acquire" | "__aenter__" => Some(Ok(acquire())),
+        "release" => Some(release().map(|()| Value::None)),
+        "__aexit__" => Some(release().map(|()| immediate("__aexit__", Value::None))),
+        _ => None,
+    }
+}
+
 #[derive(Default)]
 struct LockState {
     locked: bool,
@@ -391,15 +397,8 @@ impl Object for Lock {
         )
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        match name {
-            "acquire" | "__aenter__" => Ok(self.acquire()),
-            "release" => self.release(ctx).map(|()| Value::None),
-            "__aexit__" => {
-                self.release(ctx)?;
-                Ok(immediate("__aexit__", Value::None))
-            }
-            _ => Ok(Value::Bool(lock(&self.0).locked)),
-        }
+        acquirable_method(name, || self.acquire(), || self.release(ctx))
+            .unwrap_or_else(|| Ok(Value::Bool(lock(&self.0).locked)))
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -612,15 +611,8 @@ impl Object for Semaphore {
         )
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        match name {
-            "acquire" | "__aenter__" => Ok(self.acquire()),
-            "release" => self.release(ctx).map(|()| Value::None),
-            "__aexit__" => {
-                self.release(ctx)?;
-                Ok(immediate("__aexit__", Value::None))
-            }
-            _ => Ok(Value::Bool(lock(&self.0).locked())),
-        }
+        acquirable_method(name, || self.acquire(), || self.release(ctx))
+            .unwrap_or_else(|| Ok(Value::Bool(lock(&self.0).locked())))
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -842,4 +834,110 @@ impl Object for Condition {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+// ----- Barrier -----
+
+/// `asyncio.Barrier`, in CPython 3.11's own Python (over the engine's `Condition`), so that its
+/// tasks pass, wait and break in CPython's order. The class's `_futurelab_*` attributes are what
+/// its module would import; `parties`, `n_waiting` and `broken`, CPython's properties, are
+/// attributes kept up to date (`_futurelab_show`), since the engine has no `property` yet.
+const BARRIER_CLASS: &str = "\
+class Barrier:
+    def __init__(self, parties):
+        if parties < 1:
+            raise ValueError('parties must be > 0')
+        self._cond = self._futurelab_condition()
+        self._parties = parties
+        self._state = 'filling'
+        self._count = 0
+        self._futurelab_show()
+    def _futurelab_show(self):
+        self.parties = self._parties
+        self.n_waiting = self._count if self._state == 'filling' else 0
+        self.broken = self._state == 'broken'
+    def __repr__(self):
+        extra = self._state
+        if not self.broken:
+            extra += f', waiters:{self.n_waiting}/{self.parties}'
+        return f'<asyncio.locks.Barrier object at {hex(id(self))} [{extra}]>'
+    async def __aenter__(self):
+        return await self.wait()
+    async def __aexit__(self, *args):
+        pass
+    async def wait(self):
+        async with self._cond:
+            await self._block()
+            try:
+                index = self._count
+                self._count += 1
+                self._futurelab_show()
+                if index + 1 == self._parties:
+                    await self._release()
+                else:
+                    await self._wait()
+                return index
+            finally:
+                self._count -= 1
+                self._exit()
+                self._futurelab_show()
+    async def _block(self):
+        await self._cond.wait_for(lambda: self._state not in ('draining', 'resetting'))
+        if self._state == 'broken':
+            raise self._futurelab_broken('Barrier aborted')
+    async def _release(self):
+        self._state = 'draining'
+        self._futurelab_show()
+        self._cond.notify_all()
+    async def _wait(self):
+        await self._cond.wait_for(lambda: self._state != 'filling')
+        if self._state in ('broken', 'resetting'):
+            raise self._futurelab_broken('Abort or reset of barrier')
+    def _exit(self):
+        if self._count == 0:
+            if self._state in ('resetting', 'draining'):
+                self._state = 'filling'
+            self._cond.notify_all()
+    async def reset(self):
+        async with self._cond:
+            if self._count > 0:
+                if self._state != 'resetting':
+                    self._state = 'resetting'
+            else:
+                self._state = 'filling'
+            self._futurelab_show()
+            self._cond.notify_all()
+    async def abort(self):
+        async with self._cond:
+            self._state = 'broken'
+            self._futurelab_show()
+            self._cond.notify_all()
+";
+
+/// `asyncio.Barrier`: the run's one class (made on first use).
+pub(super) fn barrier_class(ctx: &Ctx) -> R<Value> {
+    crate::interp::threading::python_class(
+        ctx,
+        "asyncio.Barrier",
+        "asyncio.locks",
+        BARRIER_CLASS,
+        |ctx| {
+            vec![
+                (
+                    "_futurelab_condition",
+                    Value::Builtin(Arc::new(Builtin {
+                        name: "Condition",
+                        call: new_condition,
+                    })),
+                ),
+                (
+                    "_futurelab_broken",
+                    ctx.rt
+                        .exceptions
+                        .value("asyncio.BrokenBarrierError")
+                        .unwrap_or(Value::None),
+                ),
+            ]
+        },
+    )
 }

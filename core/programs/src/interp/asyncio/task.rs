@@ -149,13 +149,21 @@ impl Task {
                 }
             }
             Ok(Resumed::Yielded(v)) => self.suspended_on(ctx, v)?,
+            // Kept with its message for whoever asks first, as CPython's `_cancelled_exc`.
             Err(Flow::Raise(exc, _)) if exc.is_instance_of("CancelledError") => {
-                let _ = exc;
-                self.future.cancel(lock(&self.cancel_message).clone());
+                self.future.cancel_with(exc);
             }
-            Err(Flow::Raise(exc, _)) => {
-                self.future.set(Err(exc));
+            Err(Flow::Raise(exc, line)) => {
+                // KeyboardInterrupt and SystemExit also leave the loop, as CPython's `__step`
+                // raises them again after setting the task's exception.
+                let leaves_loop =
+                    exc.is_instance_of("KeyboardInterrupt") || exc.is_instance_of("SystemExit");
+                self.future.fail(exc.clone(), line);
                 self.future.lp.task_failed(self.clone());
+                if leaves_loop {
+                    self.end_lane(ctx);
+                    return Err(Flow::Raise(exc, line));
+                }
             }
             Err(Flow::Stopped(reason)) => return Err(Flow::Stopped(reason)),
         }
