@@ -865,7 +865,11 @@ test("keyboard: a task's bar reached with Tab says its future and times", async 
   await runInPage(page, "0.05");
   // The timeline's whole view (its toolbar, its drawing's box, the lanes' names over it).
   const timeline = page.locator(".timeline-wrap").filter({ has: page.getByTestId("program-timeline") });
-  await timeline.getByRole("button", { name: "Fit" }).focus();
+  // After the zoom buttons (Fit is disabled while the whole run is shown), the drawing's box (it takes
+  // the zoom's keys), then the bars.
+  await timeline.getByRole("button", { name: "Zoom in" }).focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("timeline-scroll")), true);
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "task-bar");
   assert.match(await page.getByTestId("timeline-details").textContent(),

@@ -263,11 +263,11 @@ test("zoomed in and scrolled sideways, every lane keeps its name in view, at 140
     await runToEnd(page, "program-run-page");
     const fitted = await layout(page);
     assert.equal(fitted.names.length, 4);
-    // Zoomed in 8×, and scrolled to the middle of the run.
+    // Zoomed in 8× (the time axis eight times its room in the box), and scrolled to the middle of the run.
     for (let i = 0; i < 3; i++) await page.getByTestId("zoom-in").click();
     await page.waitForFunction(() => {
       const svg = document.querySelector('[data-testid="program-timeline"]');
-      return svg.getBoundingClientRect().width > 6 * svg.parentElement.clientWidth;
+      return Number(svg.parentElement.dataset.zoom) === 8 && svg.getBoundingClientRect().width > 4 * svg.parentElement.clientWidth;
     });
     await page.getByTestId("program-timeline").evaluate((svg) => {
       svg.parentElement.scrollLeft = svg.parentElement.scrollWidth * 0.45;
@@ -444,4 +444,106 @@ test("no future is shown received before it ended (the trace may record its rece
   assert.deepEqual(early, [], `received before ended: ${JSON.stringify(early)}`);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/**
+ * The time axis of the timeline `svg` as drawn: where 0 s is (px, in the viewport) and seconds per pixel,
+ * read from its ticks' lines (their `data-seconds`), first and last.
+ */
+const axisOf = (svg) => {
+  const ticks = [...svg.querySelectorAll("g.tick")].map((g) => ({
+    s: Number(g.dataset.seconds), x: g.querySelector("line").getBoundingClientRect().left,
+  }));
+  const [a, b] = [ticks[0], ticks.at(-1)];
+  const perPx = (b.s - a.s) / (b.x - a.x);
+  return { zero: a.x - a.s / perPx, perPx, ticks: ticks.length };
+};
+
+/** The box the drawing scrolls in: its zoom, its visible edges and its room for the time axis. */
+const zoomed = (page) => page.getByTestId("program-timeline").evaluate((svg, axisSource) => {
+  const axisOf = eval(axisSource);
+  const box = svg.parentElement;
+  const left = box.getBoundingClientRect().left + box.clientLeft;
+  const names = box.parentElement.querySelector('[data-testid="lane-names"]');
+  return {
+    zoom: Number(box.dataset.zoom),
+    left,
+    right: left + box.clientWidth,
+    // Beside the lanes, the names' column covers the box's left edge; above them, 6 px.
+    roomLeft: names.classList.contains("above") ? left + 6 : left + names.getBoundingClientRect().width,
+    axis: axisOf(svg),
+    range: document.querySelector('[data-testid="timeline-range"]').textContent,
+  };
+}, axisOf.toString());
+
+test("drag across the timeline zooms to the stretch dragged over; Fit shows the whole run again; + − 0 in the focused timeline do it from the keyboard", async () => {
+  for (const [width, height] of [[1400, 900], [1000, 800], [400, 800]]) {
+    const { page, errors } = await open({ width, height });
+    await page.getByTestId("program-speed").selectOption("0.05");
+    await runToEnd(page, "program-run-page");
+    const timeline = page.getByTestId("program-timeline");
+    await timeline.scrollIntoViewIfNeeded();
+    assertFits(await layout(page), `${width} px, before`);
+    const before = await zoomed(page);
+    assert.equal(before.zoom, 1);
+    assert.equal(await page.getByTestId("zoom-fit").isDisabled(), true, "nothing to fit yet");
+    // Dragged with the mouse from 30% to 55% of the run's axis, across the first lane.
+    const run = (before.right - 10 - before.axis.zero) * before.axis.perPx;
+    const [from, to] = [0.3 * run, 0.55 * run];
+    const x = (s) => before.axis.zero + s / before.axis.perPx;
+    const lane = await page.locator('[data-testid="lane"] rect.life').first().boundingBox();
+    const y = lane.y + lane.height / 2;
+    await page.mouse.move(x(from), y);
+    await page.mouse.down();
+    await page.mouse.move(x(to), y, { steps: 6 });
+    await page.getByTestId("timeline-selection").waitFor();
+    await page.mouse.up();
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) > 1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline-range"]').textContent !== "");
+    assert.equal(await page.getByTestId("timeline-selection").count(), 0, "the selection goes once dropped");
+    const after = await zoomed(page);
+    const say = `${width} px: ${JSON.stringify({ before, after, from, to })}`;
+    const expected = run / (to - from);
+    assert.ok(Math.abs(after.zoom - expected) / expected < 0.03, `zoomed ${expected.toFixed(2)}×, ${say}`);
+    // The stretch dragged over now fills the box's room: the time at the room's left edge is where the drag
+    // began, at its right edge where it ended (as precisely as the pixels it was dragged across: 1.5 of them).
+    const at = (x) => (x - after.axis.zero) * after.axis.perPx;
+    const pixels = 1.5 * before.axis.perPx;
+    assert.ok(Math.abs(at(after.roomLeft) - from) <= pixels, `the stretch's start at the left edge, ${say}`);
+    assert.ok(Math.abs(at(after.right - 10) - to) <= pixels, `the stretch's end at the right edge, ${say}`);
+    assert.ok(after.axis.ticks >= 2, `the axis has ticks in the stretch, ${say}`);
+    assert.match(after.range, /^Showing \d+\.\d{3} s to \d+\.\d{3} s \(\d+\.\d×\)$/, say);
+    await page.locator(".timeline-wrap").screenshot({ path: join(ARTIFACTS, `timeline-drag-zoom-${width}.png`) });
+    // Fit: the whole run again, as before the zoom.
+    await page.getByTestId("zoom-fit").click();
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 1);
+    assertFits(await layout(page), `${width} px, fitted again`);
+    assert.equal(await page.getByTestId("timeline-range").textContent(), "");
+    // The keyboard: Tab from the zoom buttons reaches the drawing's box; + zooms in (about the middle),
+    // − out, 0 fits; Fit itself is a button reached with Tab.
+    await page.getByTestId("zoom-in").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains("timeline-scroll")), true);
+    await page.keyboard.press("+");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 2);
+    await page.keyboard.press("+");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 4);
+    const four = await zoomed(page);
+    // About the middle: the run's middle is still in view.
+    const middle = four.axis.zero + (run / 2) / four.axis.perPx;
+    assert.ok(middle > four.roomLeft && middle < four.right, `${width} px: the middle in view at 4×, ${JSON.stringify(four)}`);
+    await page.keyboard.press("-");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 2);
+    await page.keyboard.press("0");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 1);
+    assertFits(await layout(page), `${width} px, fitted with the key 0`);
+    await page.keyboard.press("+");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 2);
+    await page.getByTestId("zoom-fit").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 1);
+    assertFits(await layout(page), `${width} px, fitted with Enter on Fit`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
