@@ -547,3 +547,38 @@ test("drag across the timeline zooms to the stretch dragged over; Fit shows the 
     await page.close();
   }
 });
+
+test("side by side, both timelines are drawn on one time axis: the same seconds per pixel, the shorter run drawn shorter", async () => {
+  for (const [width, height] of [[1400, 900], [400, 800]]) {
+    const { page, errors } = await open({ width, height });
+    const sides = page.getByTestId("compare-side");
+    await sides.nth(0).getByTestId("compare-select").selectOption("A4");
+    await sides.nth(1).getByTestId("compare-select").selectOption("D5");
+    await page.getByTestId("compare-speed").selectOption("0.1");
+    await page.getByTestId("compare-run-page").click();
+    await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(1).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(0).waitFor({ timeout: 60_000 });
+    const drawn = await sides.evaluateAll((all, axisSource) => {
+      const axisOf = eval(axisSource);
+      return all.map((side) => {
+        const svg = side.querySelector('[data-testid="program-timeline"]');
+        const box = svg.parentElement;
+        const life = [...svg.querySelectorAll('[data-thread="MainThread"] rect.life')][0].getBoundingClientRect();
+        return {
+          axis: axisOf(svg), usPerPx: Number(box.dataset.usPerPx), lifeWidth: life.width,
+          drawing: svg.getBoundingClientRect().width, box: box.clientWidth, scrolls: box.scrollWidth - box.clientWidth,
+        };
+      });
+    }, axisOf.toString());
+    const say = `${width} px: ${JSON.stringify(drawn)}`;
+    const [a4, d5] = drawn;
+    assert.ok(Math.abs(a4.axis.perPx - d5.axis.perPx) / a4.axis.perPx < 0.005, `one time axis: the same seconds per pixel, ${say}`);
+    assert.ok(Math.abs(a4.usPerPx - d5.usPerPx) / a4.usPerPx < 0.001, say);
+    // A4 (seconds at this speed) against D5 (a tenth of a second): D5's main thread drawn far shorter.
+    assert.ok(d5.lifeWidth < a4.lifeWidth / 2, `the shorter run drawn shorter, ${say}`);
+    for (const side of drawn) assert.ok(side.scrolls <= 0 && side.drawing <= side.box + 0.5, `each fits its box, ${say}`);
+    await page.getByTestId("compare").screenshot({ path: join(ARTIFACTS, `compare-one-axis-${width}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
