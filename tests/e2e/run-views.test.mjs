@@ -582,3 +582,38 @@ test("side by side, both timelines are drawn on one time axis: the same seconds 
     await page.close();
   }
 });
+
+test("the run bar: at 1000×800 one row under which the code column sticks, at 400×800 wrapped; every control in the screen, apart and usable", async () => {
+  for (const [width, height, lang] of [[1000, 800, "en"], [1000, 800, "zh-CN"], [1250, 800, "en"], [400, 800, "en"]]) {
+    const { page, errors } = await open({ width, height }, `/?lang=${lang}`);
+    const controls = ["program-select", "program-run-page", "program-run", "program-speed", "program-free-threaded"];
+    const boxes = [];
+    for (const id of controls) {
+      const box = await page.getByTestId(id).boundingBox();
+      const say = `${width} px, ${lang}: ${id} at ${JSON.stringify(box)}`;
+      assert.ok(box.x >= 0 && box.x + box.width <= width && box.y >= 0 && box.y + box.height <= height, `in the screen, ${say}`);
+      for (const other of boxes) {
+        assert.ok(box.x >= other.x + other.width || other.x >= box.x + box.width || box.y >= other.y + other.height || other.y >= box.y + box.height,
+          `apart from ${other.id}, ${say}`);
+      }
+      boxes.push({ id, ...box });
+      // Nothing covers it: a click would reach it.
+      await page.getByTestId(id).click({ trial: true });
+    }
+    const bar = await page.locator(".run-bar").boundingBox();
+    if (width >= 1000) {
+      // One row: the code column's sticky top (3.6rem) is below the bar.
+      assert.ok(bar.height <= 3.6 * 16, `${width} px, ${lang}: the run bar one row, ${JSON.stringify(bar)}`);
+      const tops = boxes.map((b) => b.y + b.height / 2);
+      assert.ok(Math.max(...tops) - Math.min(...tops) < 12, `${width} px, ${lang}: one row, ${JSON.stringify(boxes)}`);
+    }
+    // The speed and the GIL switch work from the bar.
+    await page.getByTestId("program-speed").selectOption("0.05");
+    await page.getByTestId("program-free-threaded").check();
+    assert.equal(await page.getByTestId("program-free-threaded").isChecked(), true);
+    await runToEnd(page, "program-run-page");
+    await page.screenshot({ path: join(ARTIFACTS, `run-bar-${width}-${lang}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
