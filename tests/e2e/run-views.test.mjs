@@ -263,11 +263,11 @@ test("zoomed in and scrolled sideways, every lane keeps its name in view, at 140
     await runToEnd(page, "program-run-page");
     const fitted = await layout(page);
     assert.equal(fitted.names.length, 4);
-    // Zoomed in 8×, and scrolled to the middle of the run.
+    // Zoomed in 8× (the time axis eight times its room in the box), and scrolled to the middle of the run.
     for (let i = 0; i < 3; i++) await page.getByTestId("zoom-in").click();
     await page.waitForFunction(() => {
       const svg = document.querySelector('[data-testid="program-timeline"]');
-      return svg.getBoundingClientRect().width > 6 * svg.parentElement.clientWidth;
+      return Number(svg.parentElement.dataset.zoom) === 8 && svg.getBoundingClientRect().width > 4 * svg.parentElement.clientWidth;
     });
     await page.getByTestId("program-timeline").evaluate((svg) => {
       svg.parentElement.scrollLeft = svg.parentElement.scrollWidth * 0.45;
@@ -444,4 +444,176 @@ test("no future is shown received before it ended (the trace may record its rece
   assert.deepEqual(early, [], `received before ended: ${JSON.stringify(early)}`);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/**
+ * The time axis of the timeline `svg` as drawn: where 0 s is (px, in the viewport) and seconds per pixel,
+ * read from its ticks' lines (their `data-seconds`), first and last.
+ */
+const axisOf = (svg) => {
+  const ticks = [...svg.querySelectorAll("g.tick")].map((g) => ({
+    s: Number(g.dataset.seconds), x: g.querySelector("line").getBoundingClientRect().left,
+  }));
+  const [a, b] = [ticks[0], ticks.at(-1)];
+  const perPx = (b.s - a.s) / (b.x - a.x);
+  return { zero: a.x - a.s / perPx, perPx, ticks: ticks.length };
+};
+
+/** The box the drawing scrolls in: its zoom, its visible edges and its room for the time axis. */
+const zoomed = (page) => page.getByTestId("program-timeline").evaluate((svg, axisSource) => {
+  const axisOf = eval(axisSource);
+  const box = svg.parentElement;
+  const left = box.getBoundingClientRect().left + box.clientLeft;
+  const names = box.parentElement.querySelector('[data-testid="lane-names"]');
+  return {
+    zoom: Number(box.dataset.zoom),
+    left,
+    right: left + box.clientWidth,
+    // Beside the lanes, the names' column covers the box's left edge; above them, 6 px.
+    roomLeft: names.classList.contains("above") ? left + 6 : left + names.getBoundingClientRect().width,
+    axis: axisOf(svg),
+    range: document.querySelector('[data-testid="timeline-range"]').textContent,
+  };
+}, axisOf.toString());
+
+test("drag across the timeline zooms to the stretch dragged over; Fit shows the whole run again; + − 0 in the focused timeline do it from the keyboard", async () => {
+  for (const [width, height] of [[1400, 900], [1000, 800], [400, 800]]) {
+    const { page, errors } = await open({ width, height });
+    await page.getByTestId("program-speed").selectOption("0.05");
+    await runToEnd(page, "program-run-page");
+    const timeline = page.getByTestId("program-timeline");
+    await timeline.scrollIntoViewIfNeeded();
+    assertFits(await layout(page), `${width} px, before`);
+    const before = await zoomed(page);
+    assert.equal(before.zoom, 1);
+    assert.equal(await page.getByTestId("zoom-fit").isDisabled(), true, "nothing to fit yet");
+    // Dragged with the mouse from 30% to 55% of the run's axis, across the first lane.
+    const run = (before.right - 10 - before.axis.zero) * before.axis.perPx;
+    const [from, to] = [0.3 * run, 0.55 * run];
+    const x = (s) => before.axis.zero + s / before.axis.perPx;
+    const lane = await page.locator('[data-testid="lane"] rect.life').first().boundingBox();
+    const y = lane.y + lane.height / 2;
+    await page.mouse.move(x(from), y);
+    await page.mouse.down();
+    await page.mouse.move(x(to), y, { steps: 6 });
+    await page.getByTestId("timeline-selection").waitFor();
+    await page.mouse.up();
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) > 1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="timeline-range"]').textContent !== "");
+    assert.equal(await page.getByTestId("timeline-selection").count(), 0, "the selection goes once dropped");
+    const after = await zoomed(page);
+    const say = `${width} px: ${JSON.stringify({ before, after, from, to })}`;
+    const expected = run / (to - from);
+    assert.ok(Math.abs(after.zoom - expected) / expected < 0.03, `zoomed ${expected.toFixed(2)}×, ${say}`);
+    // The stretch dragged over now fills the box's room: the time at the room's left edge is where the drag
+    // began, at its right edge where it ended (as precisely as the pixels it was dragged across: 1.5 of them).
+    const at = (x) => (x - after.axis.zero) * after.axis.perPx;
+    const pixels = 1.5 * before.axis.perPx;
+    assert.ok(Math.abs(at(after.roomLeft) - from) <= pixels, `the stretch's start at the left edge, ${say}`);
+    assert.ok(Math.abs(at(after.right - 10) - to) <= pixels, `the stretch's end at the right edge, ${say}`);
+    assert.ok(after.axis.ticks >= 2, `the axis has ticks in the stretch, ${say}`);
+    assert.match(after.range, /^Showing \d+\.\d{3} s to \d+\.\d{3} s \(\d+\.\d×\)$/, say);
+    await page.locator(".timeline-wrap").screenshot({ path: join(ARTIFACTS, `timeline-drag-zoom-${width}.png`) });
+    // Fit: the whole run again, as before the zoom.
+    await page.getByTestId("zoom-fit").click();
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 1);
+    assertFits(await layout(page), `${width} px, fitted again`);
+    assert.equal(await page.getByTestId("timeline-range").textContent(), "");
+    // The keyboard: Tab from the zoom buttons reaches the drawing's box; + zooms in (about the middle),
+    // − out, 0 fits; Fit itself is a button reached with Tab.
+    await page.getByTestId("zoom-in").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains("timeline-scroll")), true);
+    await page.keyboard.press("+");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 2);
+    await page.keyboard.press("+");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 4);
+    const four = await zoomed(page);
+    // About the middle: the run's middle is still in view.
+    const middle = four.axis.zero + (run / 2) / four.axis.perPx;
+    assert.ok(middle > four.roomLeft && middle < four.right, `${width} px: the middle in view at 4×, ${JSON.stringify(four)}`);
+    await page.keyboard.press("-");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 2);
+    await page.keyboard.press("0");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 1);
+    assertFits(await layout(page), `${width} px, fitted with the key 0`);
+    await page.keyboard.press("+");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 2);
+    await page.getByTestId("zoom-fit").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => Number(document.querySelector(".timeline-scroll").dataset.zoom) === 1);
+    assertFits(await layout(page), `${width} px, fitted with Enter on Fit`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("side by side, both timelines are drawn on one time axis: the same seconds per pixel, the shorter run drawn shorter", async () => {
+  for (const [width, height] of [[1400, 900], [400, 800]]) {
+    const { page, errors } = await open({ width, height });
+    const sides = page.getByTestId("compare-side");
+    await sides.nth(0).getByTestId("compare-select").selectOption("A4");
+    await sides.nth(1).getByTestId("compare-select").selectOption("D5");
+    await page.getByTestId("compare-speed").selectOption("0.1");
+    await page.getByTestId("compare-run-page").click();
+    await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(1).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(0).waitFor({ timeout: 60_000 });
+    const drawn = await sides.evaluateAll((all, axisSource) => {
+      const axisOf = eval(axisSource);
+      return all.map((side) => {
+        const svg = side.querySelector('[data-testid="program-timeline"]');
+        const box = svg.parentElement;
+        const life = [...svg.querySelectorAll('[data-thread="MainThread"] rect.life')][0].getBoundingClientRect();
+        return {
+          axis: axisOf(svg), usPerPx: Number(box.dataset.usPerPx), lifeWidth: life.width,
+          drawing: svg.getBoundingClientRect().width, box: box.clientWidth, scrolls: box.scrollWidth - box.clientWidth,
+        };
+      });
+    }, axisOf.toString());
+    const say = `${width} px: ${JSON.stringify(drawn)}`;
+    const [a4, d5] = drawn;
+    assert.ok(Math.abs(a4.axis.perPx - d5.axis.perPx) / a4.axis.perPx < 0.005, `one time axis: the same seconds per pixel, ${say}`);
+    assert.ok(Math.abs(a4.usPerPx - d5.usPerPx) / a4.usPerPx < 0.001, say);
+    // A4 (seconds at this speed) against D5 (a tenth of a second): D5's main thread drawn far shorter.
+    assert.ok(d5.lifeWidth < a4.lifeWidth / 2, `the shorter run drawn shorter, ${say}`);
+    for (const side of drawn) assert.ok(side.scrolls <= 0 && side.drawing <= side.box + 0.5, `each fits its box, ${say}`);
+    await page.getByTestId("compare").screenshot({ path: join(ARTIFACTS, `compare-one-axis-${width}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("the run bar: at 1000×800 one row under which the code column sticks, at 400×800 wrapped; every control in the screen, apart and usable", async () => {
+  for (const [width, height, lang] of [[1000, 800, "en"], [1000, 800, "zh-CN"], [1250, 800, "en"], [400, 800, "en"]]) {
+    const { page, errors } = await open({ width, height }, `/?lang=${lang}`);
+    const controls = ["program-select", "program-run-page", "program-run", "program-speed", "program-free-threaded"];
+    const boxes = [];
+    for (const id of controls) {
+      const box = await page.getByTestId(id).boundingBox();
+      const say = `${width} px, ${lang}: ${id} at ${JSON.stringify(box)}`;
+      assert.ok(box.x >= 0 && box.x + box.width <= width && box.y >= 0 && box.y + box.height <= height, `in the screen, ${say}`);
+      for (const other of boxes) {
+        assert.ok(box.x >= other.x + other.width || other.x >= box.x + box.width || box.y >= other.y + other.height || other.y >= box.y + box.height,
+          `apart from ${other.id}, ${say}`);
+      }
+      boxes.push({ id, ...box });
+      // Nothing covers it: a click would reach it.
+      await page.getByTestId(id).click({ trial: true });
+    }
+    const bar = await page.locator(".run-bar").boundingBox();
+    if (width >= 1000) {
+      // One row: the code column's sticky top (3.6rem) is below the bar.
+      assert.ok(bar.height <= 3.6 * 16, `${width} px, ${lang}: the run bar one row, ${JSON.stringify(bar)}`);
+      const tops = boxes.map((b) => b.y + b.height / 2);
+      assert.ok(Math.max(...tops) - Math.min(...tops) < 12, `${width} px, ${lang}: one row, ${JSON.stringify(boxes)}`);
+    }
+    // The speed and the GIL switch work from the bar.
+    await page.getByTestId("program-speed").selectOption("0.05");
+    await page.getByTestId("program-free-threaded").check();
+    assert.equal(await page.getByTestId("program-free-threaded").isChecked(), true);
+    await runToEnd(page, "program-run-page");
+    await page.screenshot({ path: join(ARTIFACTS, `run-bar-${width}-${lang}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });

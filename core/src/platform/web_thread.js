@@ -16,6 +16,11 @@
 // message, the memory's size, and `globalThis.futurelabCrashNote`, what the Rust hooks of that thread
 // noted before the abort, if anything). What to do about it is that realm's to decide: the thread
 // died holding whatever it held, in the memory every thread shares.
+//
+// Once its first SPARES workers have all loaded the module, the spawner says so: the realm that
+// installed it gets a `futurelab-threads-warm` event on its global. Until then a thread may wait for its
+// worker to load (tens of milliseconds, far more while all of them load at once on a few cores); a realm
+// that wants its first threads to start as fast as its later ones waits for the event.
 
 // Each spawner's channel has a name of its own: several memories may each have a spawner (a page that
 // replaced a crashed one), and a pointer is only meaningful in its own memory.
@@ -54,6 +59,10 @@ export function installSpawner(module, memory, mainJS, stackSize) {
       tellCrash(data.detail);
       return;
     }
+    if (data && data.type === "futurelab_spawner_warm") {
+      globalThis.dispatchEvent(new Event("futurelab-threads-warm"));
+      return;
+    }
     if (!data || data.type !== "futurelab_spawner_ready") return;
     spawnerReady = true;
     for (const task of early.splice(0)) spawner.postMessage({ type: "futurelab_spawn", task });
@@ -69,10 +78,16 @@ function startSpawning({ module, memory, mainJS, stackSize, channel: name }) {
   channel = name;
   const spares = [];
   const crashed = (detail) => postMessage({ type: "futurelab_threads_crashed", detail });
-  const load = () => {
+  // The first spares still loading the module; the installer hears when none is left.
+  let loading = SPARES;
+  const loaded = () => {
+    if (loading > 0 && --loading === 0) postMessage({ type: "futurelab_spawner_warm" });
+  };
+  const load = (first = false) => {
     const worker = new Worker(new URL(import.meta.url), { type: "module", name: "futurelab thread" });
     live.add(worker);
     worker.addEventListener("message", ({ data }) => {
+      if (first && data && data.type === "futurelab_thread_loaded") loaded();
       if (data && data.type === "futurelab_thread_ended") live.delete(worker);
       if (data && data.type === "futurelab_thread_crashed") {
         live.delete(worker);
@@ -93,7 +108,7 @@ function startSpawning({ module, memory, mainJS, stackSize, channel: name }) {
     worker.postMessage({ type: "futurelab_thread_task", task });
     while (spares.length < SPARES) spares.push(load());
   };
-  while (spares.length < SPARES) spares.push(load());
+  while (spares.length < SPARES) spares.push(load(true));
   new BroadcastChannel(channel).onmessage = ({ data }) => spawnHere(data.task);
   postMessage({ type: "futurelab_spawner_ready" });
 }
@@ -134,6 +149,7 @@ self.addEventListener("message", async ({ data }) => {
   try {
     const pkg = await import(data.mainJS);
     wasm = await pkg.default({ module_or_path: data.module, memory: data.memory, thread_stack_size: data.stackSize });
+    postMessage({ type: "futurelab_thread_loaded" });
     pkg.futurelabThreadEntry(await task);
   } catch (error) {
     // A trap (a panic or a failed allocation aborts), here or while the module loaded (a new thread's

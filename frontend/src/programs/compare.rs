@@ -182,6 +182,29 @@ impl Reducible for Comparison {
     }
 }
 
+/// What each side's run needs (µs per pixel) to fit its timeline's box: both timelines are drawn at
+/// the larger, on one time axis, so that their lengths compare by eye.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Fits([Option<f64>; 2]);
+
+impl Reducible for Fits {
+    /// A side, and what its run needs now (`None`: forget it).
+    type Action = (usize, Option<f64>);
+
+    fn reduce(self: Rc<Self>, (side, need): Self::Action) -> Rc<Self> {
+        let mut fits = *self;
+        fits.0[side] = need;
+        Rc::new(fits)
+    }
+}
+
+impl Fits {
+    /// The one axis both are drawn on.
+    fn shared(&self) -> Option<f64> {
+        self.0.iter().flatten().copied().reduce(f64::max)
+    }
+}
+
 /// Starts one side's program at `time_scale`.
 fn launch(lang: Lang, choice: Choice, time_scale: f64, place: Place) -> Result<Launched, String> {
     let preset = preset_of(choice.id);
@@ -217,6 +240,11 @@ pub fn compare(props: &CompareProps) -> Html {
         time_scale: 1.0,
         generation: 0,
     });
+    let fits = use_reducer_eq(Fits::default);
+    let on_fit = |side: usize| {
+        let fits = fits.dispatcher();
+        Callback::from(move |need: f64| fits.dispatch((side, Some(need))))
+    };
     // Both runs under way, with the generation their reports belong to.
     let current = use_mut_ref(|| None::<(u32, [Option<Launched>; 2])>);
     {
@@ -252,9 +280,12 @@ pub fn compare(props: &CompareProps) -> Html {
         .iter()
         .all(|s| !preset_of(s.choice.id).starts_processes);
     let start = |place: Place| {
-        let (state, current) = (state.clone(), current.clone());
+        let (state, current, fits) = (state.clone(), current.clone(), fits.dispatcher());
         Callback::from(move |_: MouseEvent| {
             current.borrow_mut().take();
+            // The runs' timelines say what the new runs need as they draw them.
+            fits.dispatch((0, None));
+            fits.dispatch((1, None));
             state.dispatch(Action::Start);
             let generation = state.generation + 1;
             let mut runs = [None, None];
@@ -308,6 +339,7 @@ pub fn compare(props: &CompareProps) -> Html {
     html! {
         <section class="compare" data-testid="compare">
             <h3>{ lang.t("compare.heading") }</h3>
+            <p class="muted">{ lang.t("compare.one_axis") }</p>
             <p class="actions">
                 { for PAIRS.iter().map(|&(a, b, what)| html! {
                     <button class="small" data-testid="compare-pair" data-pair={format!("{} {}", a.short(), b.short())} title={lang.t(what)} onclick={pair(a, b)}>{ format!("{} ↔ {}", a.short(), b.short()) }</button>
@@ -355,7 +387,8 @@ pub fn compare(props: &CompareProps) -> Html {
                         <pre class="console" data-testid="compare-console" tabindex="0"
                             data-empty={lang.t(if side.ended.is_some() { "console.empty" } else { "console.empty_yet" })}>{ side.console.text() }</pre>
                         if side.running || side.ended.is_some() {
-                            <timeline::ProgramTimeline run={side.run.clone()} live={side.running} />
+                            <timeline::ProgramTimeline run={side.run.clone()} live={side.running}
+                                us_per_px={fits.shared()} on_fit={on_fit(i)} />
                             <details>
                                 <summary>{ lang.f("futures.heading", &[("finished", &side.run.finished()), ("total", &side.run.futures.len())]) }</summary>
                                 <futures::ProgramFutures run={side.run.clone()} />

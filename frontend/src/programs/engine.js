@@ -85,7 +85,10 @@ export function notePanic(message) {
 
 if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope && self.name === HOST) {
   let pkg;
-  // Set once the module is loaded and the host started: what the page asks before waits for it.
+  // Set once the module is loaded, the host started and its spawner's spare Web Workers loaded: what the
+  // page asks before waits for it. A run started while the spares load would wait for each of its
+  // threads' workers in turn (D5's race needs its second thread within the first one's 0.1 s sleep, and
+  // missed it), so the page's first run starts as its later ones do, on loaded workers.
   let ready = false;
   let over = false;
   const waiting = [];
@@ -131,6 +134,12 @@ if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScop
 
   // A thread of this memory trapped (web_thread.js tells the realm that installed the spawner).
   self.addEventListener("futurelab-thread-crashed", (event) => crashed(event.detail));
+  // The spawner's spares have loaded (web_thread.js): the runs asked for so far start now.
+  self.addEventListener("futurelab-threads-warm", () => {
+    if (ready || over) return;
+    ready = true;
+    for (const early of waiting.splice(0)) handle(early);
+  }, { once: true });
 
   self.addEventListener("message", async ({ data }) => {
     if (!data) return;
@@ -144,9 +153,8 @@ if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScop
         failed(error);
         return;
       }
-      ready = true;
+      // Loaded and started: a crash from now on is the engine's, and the page starts a new host.
       postMessage({ type: READY });
-      for (const early of waiting.splice(0)) handle(early);
     } else if (data.type === RUN || data.type === STOP) {
       if (ready) handle(data);
       else waiting.push(data);

@@ -131,8 +131,10 @@ impl Page {
 
 /// Starts the engine's host before the first run asks for it: its spawner then loads its spare Web
 /// Workers while the learner reads, and the first run starts on them at once instead of waiting for
-/// them to load (0.2–0.4 s; a program's first threads would wait as long). Nothing where the page
-/// cannot run programs (no shared memory).
+/// them to load (0.2–0.4 s; a program's first threads would wait as long). A run asked for sooner
+/// goes to the same host ([`launch`] starts it if this has not yet) and waits there until its spares
+/// have loaded (`engine.js`), so a first run made within a second of opening the page starts as later
+/// runs do. Nothing where the page cannot run programs (no shared memory).
 pub fn warm_up() {
     if runtime::shared_memory_problem().is_none() {
         PAGE.with(|page| {

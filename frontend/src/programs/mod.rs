@@ -25,6 +25,7 @@ mod server_status;
 mod source;
 mod sse;
 mod timeline;
+mod zoom;
 
 use crate::i18n::{use_lang, Lang};
 use crate::runtime;

@@ -12,8 +12,15 @@
 //! over the box, not in the drawing that scrolls: zoomed in and scrolled sideways, each lane is still
 //! named. While a run is live its time runs on between the events it reports, so a sleeping program's
 //! bars grow.
+//!
+//! Zoom ([`super::zoom`]): a drag across the drawing (with a mouse or a pen) zooms to the stretch of time
+//! dragged over; the zoom buttons zoom about the middle of what is shown, and "Fit" shows the whole run
+//! again. With the keyboard, in the drawing's box (Tab reaches it): `+` and `-` zoom, `0` fits, and the
+//! arrows scroll. Side by side, two timelines draw on one time axis: each reports the seconds per pixel
+//! its own run needs to fit, and both are drawn at the larger ([`TimelineProps::us_per_px`]).
 
 use super::model::{FutureState, LaneKind, ProgramRun};
+use super::zoom::{self, Zoom};
 use crate::i18n::{use_lang, Lang};
 use crate::runtime;
 use futurelab::WaitOp;
@@ -117,6 +124,13 @@ pub struct TimelineProps {
     /// late as can be told. The drawing's time then runs on between the run's reports.
     #[prop_or_default]
     pub clock: Option<f64>,
+    /// A time axis shared with another timeline (side by side): µs per pixel when not zoomed, drawn
+    /// at if it is coarser than this run needs to fit.
+    #[prop_or_default]
+    pub us_per_px: Option<f64>,
+    /// Hears the µs per pixel this run needs to fit its box, whenever that changes.
+    #[prop_or_default]
+    pub on_fit: Option<Callback<f64>>,
 }
 
 fn op_name(lang: Lang, op: WaitOp) -> &'static str {
@@ -168,7 +182,12 @@ fn details(lang: Lang, run: &ProgramRun, row: usize) -> Option<String> {
 #[function_component(ProgramTimeline)]
 pub fn program_timeline(props: &TimelineProps) -> Html {
     let lang = use_lang();
-    let zoom = use_state(|| 1u32);
+    let zoom = use_state(Zoom::default);
+    // How far the drawing's box is scrolled (px), and a drag under way: its pointer and where it began
+    // and is now (px in the drawing).
+    let scrolled = use_state(|| 0.0f64);
+    let drag = use_mut_ref(|| None::<i32>);
+    let dragged = use_state(|| None::<(f64, f64)>);
     // The future row of the bar last focused or hovered.
     let focused = use_state(|| None::<usize>);
     // The width of the drawing's box, once measured.
@@ -209,7 +228,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     let now = props
         .clock
         .map_or(run.now_us, |zero| run.now_us.max(live_us(zero)));
-    let span = (now.max(1_000) as f64) * if props.live { 1.15 } else { 1.02 };
+    let own_span = (now.max(1_000) as f64) * if props.live { 1.15 } else { 1.02 };
     let names: Vec<String> = run
         .lanes
         .iter()
@@ -231,10 +250,45 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     });
     let fit_w = (*box_w).unwrap_or(BASE_W);
     let layout = Layout::new(fit_w, *widest);
-    let width = fit_w * f64::from(*zoom);
-    let inner = (width - layout.left - RIGHT).max(1.0);
+    // The box's room for the time axis; the axis is `zoom.factor` times that long.
+    let room = (fit_w - layout.left - RIGHT).max(1.0);
+    {
+        // What this run needs to fit, for a timeline beside it.
+        let on_fit = props.on_fit.clone();
+        use_effect_with(own_span / room, move |need| {
+            if let Some(on_fit) = on_fit {
+                on_fit.emit(*need);
+            }
+        });
+    }
+    let span = props
+        .us_per_px
+        .map_or(own_span, |shared| (shared * room).max(own_span));
+    let inner = room * zoom.factor;
+    let width = inner + layout.left + RIGHT;
+    let us_per_px = span / inner;
     // Everything inside the lanes is drawn in milliseconds in one scaled group.
     let scale = inner / (span / 1e3);
+    {
+        // A zoom asks for the box to be scrolled to where its stretch begins, once drawn at its width.
+        let boxed = boxed.clone();
+        let to_px = zoom.scroll_to.map(|(_, t)| t / us_per_px);
+        use_effect_with(zoom.scroll_to.map(|(asks, _)| asks), move |_| {
+            if let (Some(px), Some(element)) = (to_px, boxed.cast::<web_sys::Element>()) {
+                element.set_scroll_left(px.round() as i32);
+            }
+        });
+    }
+    // The stretch of the run the box shows now.
+    let shown_now = {
+        let boxed = boxed.clone();
+        move || {
+            let scroll = boxed
+                .cast::<web_sys::Element>()
+                .map_or(0.0, |e| f64::from(e.scroll_left()));
+            zoom::shown(scroll, room, us_per_px)
+        }
+    };
     let group = format!("translate({} 0) scale({scale:.6} 1)", layout.left);
     let lane_y = |i: usize| layout.lane_y(i);
     let height = layout.height(run.lanes.len());
@@ -252,10 +306,119 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     } else {
         layout.left
     };
-    let set_zoom = |z: u32| {
-        let zoom = zoom.clone();
-        Callback::from(move |_| zoom.set(z))
+    let zoom_by = |times: f64| {
+        let (zoom, shown_now) = (zoom.clone(), shown_now.clone());
+        Callback::from(move |_: MouseEvent| zoom.set(zoom.by(times, shown_now(), span)))
     };
+    let fit = {
+        let zoom = zoom.clone();
+        Callback::from(move |_: MouseEvent| zoom.set(zoom.fit()))
+    };
+    let on_key = {
+        let (zoom, shown_now) = (zoom.clone(), shown_now.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let next = match e.key().as_str() {
+                "+" | "=" => zoom.by(2.0, shown_now(), span),
+                "-" | "_" => zoom.by(0.5, shown_now(), span),
+                "0" => zoom.fit(),
+                _ => return,
+            };
+            e.prevent_default();
+            zoom.set(next);
+        })
+    };
+    let on_scroll = {
+        let (scrolled, boxed) = (scrolled.clone(), boxed.clone());
+        Callback::from(move |_: Event| {
+            if let Some(element) = boxed.cast::<web_sys::Element>() {
+                scrolled.set(f64::from(element.scroll_left()));
+            }
+        })
+    };
+    // A drag, in the drawing's pixels (the box's left edge, less its border, plus its scroll).
+    let drawing_x = {
+        let boxed = boxed.clone();
+        move |e: &PointerEvent| {
+            boxed.cast::<web_sys::Element>().map_or(0.0, |b| {
+                f64::from(e.client_x()) - runtime::client_left(&b) - f64::from(b.client_left())
+                    + f64::from(b.scroll_left())
+            })
+        }
+    };
+    let on_down = {
+        let (drag, dragged, boxed, drawing_x) = (
+            drag.clone(),
+            dragged.clone(),
+            boxed.clone(),
+            drawing_x.clone(),
+        );
+        Callback::from(move |e: PointerEvent| {
+            // A finger scrolls the box; only a mouse's main button or a pen drags, on the drawing (the
+            // box itself is hit only on its scroll bar, which scrolls).
+            let Some(b) = boxed.cast::<web_sys::Element>() else {
+                return;
+            };
+            let on_box = e
+                .target()
+                .is_some_and(|t| &t == AsRef::<web_sys::EventTarget>::as_ref(&b));
+            if e.button() != 0 || e.pointer_type() == "touch" || on_box {
+                return;
+            }
+            let _ = b.set_pointer_capture(e.pointer_id());
+            *drag.borrow_mut() = Some(e.pointer_id());
+            let x = drawing_x(&e);
+            dragged.set(Some((x, x)));
+        })
+    };
+    let on_move = {
+        let (drag, dragged, drawing_x) = (drag.clone(), dragged.clone(), drawing_x.clone());
+        Callback::from(move |e: PointerEvent| {
+            if *drag.borrow() == Some(e.pointer_id()) {
+                if let Some((from, _)) = *dragged {
+                    dragged.set(Some((from, drawing_x(&e))));
+                }
+            }
+        })
+    };
+    let on_up = {
+        let (drag, dragged, zoom) = (drag.clone(), dragged.clone(), zoom.clone());
+        let left = layout.left;
+        Callback::from(move |e: PointerEvent| {
+            if drag.borrow_mut().take() != Some(e.pointer_id()) {
+                return;
+            }
+            if let Some((from, _)) = *dragged {
+                let to = drawing_x(&e);
+                if (to - from).abs() >= zoom::MIN_DRAG_PX {
+                    let at = |x: f64| (x - left).max(0.0) * us_per_px;
+                    zoom.set(zoom.to(at(from), at(to), span));
+                }
+            }
+            dragged.set(None);
+        })
+    };
+    let on_cancel = {
+        let (drag, dragged) = (drag.clone(), dragged.clone());
+        Callback::from(move |_: PointerEvent| {
+            drag.borrow_mut().take();
+            dragged.set(None);
+        })
+    };
+    // What the box shows, in words, while zoomed.
+    let range_words = zoom.zoomed().then(|| {
+        let (from, to) = zoom::shown(*scrolled, room, us_per_px);
+        lang.f(
+            "timeline.range",
+            &[
+                ("from", &seconds(from as u64)),
+                ("to", &seconds(to.min(span) as u64)),
+                ("times", &format!("{:.1}", zoom.factor)),
+            ],
+        )
+    });
     // One listener for every bar (a busy run has thousands): the bar's `data-future` says which.
     let pick = |e: &web_sys::Event, focused: &UseStateHandle<Option<usize>>| {
         let row = e
@@ -304,13 +467,16 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
     html! {
         <div class="timeline-wrap">
             <div class="toolbar" role="group" aria-label={lang.t("timeline.zoom")}>
-                <button onclick={set_zoom((*zoom / 2).max(1))} disabled={*zoom == 1}>{ lang.t("timeline.zoom_out") }</button>
-                <button data-testid="zoom-in" onclick={set_zoom((*zoom * 2).min(16))} disabled={*zoom == 16}>{ lang.t("timeline.zoom_in") }</button>
-                <button onclick={set_zoom(1)}>{ lang.t("timeline.fit") }</button>
+                <button data-testid="zoom-out" onclick={zoom_by(0.5)} disabled={!zoom.zoomed()}>{ lang.t("timeline.zoom_out") }</button>
+                <button data-testid="zoom-in" onclick={zoom_by(2.0)} disabled={zoom.factor >= zoom::MAX}>{ lang.t("timeline.zoom_in") }</button>
+                <button data-testid="zoom-fit" onclick={fit} disabled={!zoom.zoomed()} title={lang.t("timeline.fit_title")}>{ lang.t("timeline.fit") }</button>
                 <span class="muted" data-testid="timeline-summary">{ summary(lang, now, run) }</span>
+                <span class="muted" data-testid="timeline-range" aria-live="polite">{ range_words.unwrap_or_default() }</span>
             </div>
             <div class="timeline-frame">
-            <div class="timeline-scroll" ref={boxed}>
+            <div class="timeline-scroll" ref={boxed} tabindex="0" role="group" aria-label={lang.t("timeline.keys")}
+                title={lang.t("timeline.drag_title")} data-zoom={format!("{:.3}", zoom.factor)} data-us-per-px={format!("{us_per_px:.4}")}
+                onkeydown={on_key} onscroll={on_scroll} onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointercancel={on_cancel}>
                 <svg data-testid="program-timeline" onfocusin={on_focus} onmouseover={on_hover} width={format!("{width}")} height={format!("{height}")}
                     viewBox={format!("0 0 {width} {height}")} role="group" aria-label={lang.t("timeline.label")}>
                     { for ticks.iter().map(|s| {
@@ -323,7 +489,7 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                             (x + 2.0, "start")
                         };
                         html! {
-                            <g class="tick">
+                            <g class="tick" data-seconds={s.to_string()}>
                                 <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="12" y2={format!("{height}")} />
                                 <text x={format!("{at:.1}")} y="10" text-anchor={anchor}>{ said }</text>
                             </g>
@@ -339,6 +505,11 @@ pub fn program_timeline(props: &TimelineProps) -> Html {
                 </svg>
                 // The replay's cursor: over the drawing, not in it, and moved by a transform, so that
                 // moving it repaints nothing of the thousands of bars beneath (it is a layer of its own).
+                // The stretch being dragged over.
+                if let Some((from, to)) = *dragged {
+                    <div class="timeline-selection" data-testid="timeline-selection" aria-hidden="true"
+                        style={format!("transform: translateX({:.1}px); width: {:.1}px; height: {:.0}px", from.min(to), (to - from).abs(), height - 12.0)} />
+                }
                 if let Some(t) = props.cursor {
                     // What comes after the cursor, dimmed: it has not happened yet at that instant.
                     <div class="timeline-after" aria-hidden="true"

@@ -397,6 +397,20 @@ pub fn watch_width(element: &web_sys::Element, on_width: impl Fn(f64) + 'static)
     }
 }
 
+/// Where `element`'s left edge is in the viewport (its `getBoundingClientRect().left`, px).
+pub fn client_left(element: &web_sys::Element) -> f64 {
+    use wasm_bindgen::JsCast;
+    let get = |target: &wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(target, &wasm_bindgen::JsValue::from_str(key)).ok()
+    };
+    get(element, "getBoundingClientRect")
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(element).ok())
+        .and_then(|rect| get(&rect, "left"))
+        .and_then(|left| left.as_f64())
+        .unwrap_or(0.0)
+}
+
 /// How wide `text` is drawn at `px` pixels in the page's font (the body's), measured on a canvas; `None`
 /// where no canvas can be had.
 pub fn text_width(text: &str, px: f64) -> Option<f64> {

@@ -66,9 +66,9 @@ pub enum StreamError {
 #[cfg(target_arch = "wasm32")]
 pub use imp::shared_memory_problem;
 pub use imp::{
-    browser_languages, copy_page_link, download, get_json, location_hash, now_ms, page_base,
-    post_event_stream, query_flag, query_value, set_document_language, set_location_hash,
-    set_query_value, start, text_width, thread_index, watch_width, StreamHandle,
+    browser_languages, client_left, copy_page_link, download, get_json, location_hash, now_ms,
+    page_base, post_event_stream, query_flag, query_value, set_document_language,
+    set_location_hash, set_query_value, start, text_width, thread_index, watch_width, StreamHandle,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -89,6 +89,11 @@ pub fn watch_width(_element: &web_sys::Element, _on_width: impl Fn(f64) + 'stati
     WidthWatch
 }
 
+/// Natively nothing is laid out: every element is at 0.
+pub fn client_left(_element: &web_sys::Element) -> f64 {
+    0.0
+}
+
 /// Natively no text is drawn, so none is measured.
 pub fn text_width(_text: &str, _px: f64) -> Option<f64> {
     None
