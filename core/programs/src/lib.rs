@@ -388,17 +388,30 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
         // The module's body compiled (a program parsed from source compiled once already; one
         // built by hand may hold what the compiler refuses).
-        let error = match interp::vm::compile_module(&body) {
-            Err(why) => Some(format!(
-                "SyntaxError: {} (line {})",
-                why.message(),
-                why.line
-            )),
-            Ok(code) => match interp::vm::run_module(&ctx, &Arc::new(code)) {
-                Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
-                Err(Flow::Stopped(_)) | Ok(()) => None,
-            },
-        };
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            match interp::vm::compile_module(&body) {
+                Err(why) => Some(format!(
+                    "SyntaxError: {} (line {})",
+                    why.message(),
+                    why.line
+                )),
+                Ok(code) => match interp::vm::run_module(&ctx, &Arc::new(code)) {
+                    Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
+                    Err(Flow::Stopped(_)) | Ok(()) => None,
+                },
+            }
+        }));
+        // A bug of the engine's (a Rust panic) ends the run with an error, instead of leaving
+        // whoever waits for it waiting (natively; in the browser a panic aborts the Web Worker).
+        let error = ran.unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            ctx.rt.stop_threads("the engine failed");
+            Some(format!("SystemError: futurelab's engine failed: {what}"))
+        });
         let _ = finish(&ctx);
         drop(gil);
         drop(lifetime);

@@ -1181,7 +1181,9 @@ pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]
             ),
         )
     })?;
-    let mut frame = VmFrame::class_body(&Arc::new(code), Arc::from([]));
+    // At module level: every free name of the class body (and of its methods) is a global.
+    let free = vec![None; code.freevars.len()];
+    let mut frame = VmFrame::class_body(&Arc::new(code), Arc::from(free));
     machine_entry(ctx, || execute(ctx, &mut frame, None))?;
     ctx.make_class(name, Vec::new(), frame.into_namespace())
 }
