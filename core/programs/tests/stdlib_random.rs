@@ -123,3 +123,68 @@ print(random.random())
 "#;
     assert_prints_as_cpython(source, "random_errors");
 }
+
+#[test]
+fn huge_negative_and_odd_arguments_raise_as_cpython_and_never_panic() {
+    let source = r#"import random
+def t(f, *a, **k):
+    try:
+        r = f(*a, **k)
+        print(type(r).__name__, str(r)[:60])
+    except Exception as e:
+        print(type(e).__name__, e)
+random.seed(5)
+t(random.getrandbits, 2**20)
+t(random.getrandbits, 2**31)
+t(random.getrandbits, 2**64)
+t(random.getrandbits, -(2**64))
+t(random.getrandbits, True)
+t(random.randrange, 2**10000)
+t(random.randrange, -(2**100), 0)
+t(random.randrange, 0, 2**64, 2**62)
+t(random.randrange, 10, 0, -(2**70))
+t(random.randint, -(2**63), 2**63 - 1)
+t(random.randint, -(2**63), -(2**63))
+t(random.choice, range(-(2**63), 2**63 - 1))
+t(random.choice, range(0, 10, 3))
+t(random.choice, range(10, 0, -3))
+t(random.sample, range(-(2**63), 2**63 - 1, 7), 3)
+t(random.sample, range(10**9), 2**70)
+t(random.sample, range(5), True)
+t(random.choices, [1], k=2**70)
+t(random.choices, [1], k=-(2**70))
+t(random.choices, [1, 2], [float('inf'), 1])
+t(random.choices, [1, 2], [float('nan'), 1])
+t(random.choices, [1, 2], [-1, 1])
+t(random.choices, [1, 2], cum_weights=[1, 'a'])
+t(random.choices, [1, 2], ['a', 'b'])
+t(random.uniform, float('inf'), 0)
+t(random.uniform, 2**2000, 0)
+t(random.gauss, 0, 2**2000)
+t(random.setstate, (3, tuple([0] * 624 + [625]), None))
+t(random.setstate, (3, tuple([-1] * 624 + [0]), None))
+t(random.setstate, (3, tuple([2**40] * 624 + [0]), None))
+t(random.setstate, "x")
+t(random.setstate, (3,))
+t(random.setstate, ())
+t(random.seed, 2**100000)
+t(random.seed, float('nan'))
+t(random.seed, float('inf'))
+t(random.seed, -2**63)
+t(random.randbytes, 2**70)
+t(random.shuffle, {1: 2})
+t(random.shuffle, None)
+t(random.choice, None)
+t(random.choice, 5)
+t(random.sample, None, 1)
+t(random.Random, [1])
+t(random.triangular, 1, 1, 1)
+t(random.triangular, 0, 1, 'a')
+t(random.expovariate, 'x')
+t(random.sample, [1, 2, 3], 2, counts=[2**64, 1, 1])
+t(random.sample, [1, 2, 3], 2, counts=[1, -1, 1])
+t(random.sample, [1, 2, 3], 2, counts=[1.5, 1, 1])
+t(random.sample, [1, 2, 3], 2, counts=5)
+"#;
+    assert_prints_as_cpython(source, "random_hostile");
+}

@@ -7,8 +7,8 @@
 
 use crate::ast::BinOp;
 use crate::interp::builtins::{get_item, len, set_item};
-use crate::interp::int::int_value;
-use crate::interp::{Ctx, R};
+use crate::interp::int::{int_value, IntRef};
+use crate::interp::{Ctx, Flow, R};
 use crate::value::*;
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::ToPrimitive;
@@ -473,12 +473,8 @@ fn seq_item(ctx: &Ctx, seq: &Value, i: u128) -> R<Value> {
     get_item(ctx, seq, &Value::Int(i))
 }
 
+/// `len(seq)`: a range longer than `sys.maxsize` is CPython's OverflowError.
 fn seq_len(ctx: &Ctx, seq: &Value) -> R<u128> {
-    if let Value::Object(o) = seq {
-        if let Some(r) = o.as_any().downcast_ref::<crate::interp::builtins::Range>() {
-            return Ok(r.len());
-        }
-    }
     Ok(len(ctx, seq)? as u128)
 }
 
@@ -526,6 +522,36 @@ fn count_of(ctx: &Ctx, v: &Value, what: &str) -> R<i64> {
 }
 
 impl PyRandom {
+    /// `getrandbits(k)`: `k` is a C int, as CPython converts it.
+    fn getrandbits(&self, ctx: &Ctx, k: &Value) -> R<Value> {
+        let too_large = || ctx.error("OverflowError", "Python int too large to convert to C int");
+        let k = match k {
+            Value::Int(n) => i32::try_from(*n).map_err(|_| too_large())?,
+            Value::Bool(b) => i32::from(*b),
+            Value::BigInt(_) => return Err(too_large()),
+            other => {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        other.type_name()
+                    ),
+                ))
+            }
+        };
+        if k < 0 {
+            return Err(ctx.error("ValueError", "number of bits must be non-negative"));
+        }
+        // The run's item limit bounds the 32-bit words made (CPython would fill gigabytes).
+        ctx.check_size(k as usize / 32)?;
+        if k <= 64 {
+            let r = self.twister().bits_u64(k as u32);
+            return Ok(int_value(BigInt::from(r)));
+        }
+        let r = self.twister().bits_big(k as u64);
+        Ok(int_value(BigInt::from(r)))
+    }
+
     fn random(&self) -> f64 {
         self.twister().random()
     }
@@ -578,59 +604,25 @@ impl PyRandom {
                         ),
                     )
                 })?;
-                let k = match &k {
-                    Value::Int(n) => *n,
-                    Value::Bool(b) => *b as i64,
-                    Value::BigInt(n) if n.sign() == Sign::Minus => -1,
-                    Value::BigInt(_) => {
-                        return Err(
-                            ctx.error("OverflowError", "Python int too large to convert to C int")
-                        )
-                    }
-                    other => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                other.type_name()
-                            ),
-                        ))
-                    }
-                };
-                if k < 0 {
-                    return Err(ctx.error("ValueError", "number of bits must be non-negative"));
-                }
-                if k > i64::from(i32::MAX) {
-                    return Err(
-                        ctx.error("OverflowError", "Python int too large to convert to C int")
-                    );
-                }
-                // The run's item limit bounds the words made (CPython would fill gigabytes).
-                ctx.check_size((k as usize) / 32 / 8)?;
-                if k <= 64 {
-                    let r = self.twister().bits_u64(k as u32);
-                    return Ok(int_value(BigInt::from(r)));
-                }
-                let r = self.twister().bits_big(k as u64);
-                Ok(int_value(BigInt::from(r)))
+                self.getrandbits(ctx, &k)
             }
             "randbytes" => {
                 let [n] = bind(ctx, name, args, &["n"], &[], 1)?;
-                let n = count_of(
-                    ctx,
-                    n.as_ref().unwrap_or(&Value::None),
-                    "'{}' object cannot be interpreted as an integer",
-                )?;
-                if n < 0 {
-                    return Err(ctx.error("ValueError", "number of bits must be non-negative"));
-                }
-                ctx.check_size(n as usize)?;
-                let r = self.twister().bits_big(n as u64 * 8);
-                let mut bytes = r.to_bytes_le();
-                bytes.resize(n as usize, 0);
-                if n == 0 {
-                    bytes.clear();
-                }
+                let n = n.unwrap_or(Value::None);
+                // `self.getrandbits(n * 8).to_bytes(n, 'little')`
+                let bits = ctx.binop(BinOp::Mul, &n, &Value::Int(8))?;
+                let r = self.getrandbits(ctx, &bits)?;
+                let count = match n {
+                    Value::Int(n) => n as usize,
+                    Value::Bool(b) => b as usize,
+                    _ => 0,
+                };
+                let mut bytes = match IntRef::of(&r) {
+                    Some(IntRef::Small(small)) => (small as u64).to_le_bytes().to_vec(),
+                    Some(IntRef::Big(big)) => big.magnitude().to_bytes_le(),
+                    None => Vec::new(),
+                };
+                bytes.resize(count, 0);
                 Ok(Value::object(crate::interp::http::Bytes(Arc::from(bytes))))
             }
             "randrange" => {
@@ -705,24 +697,35 @@ impl PyRandom {
             }
             "triangular" => {
                 let [low, high, mode] = bind(ctx, name, args, &["low", "high", "mode"], &[], 0)?;
-                let low = low.map_or(Ok(0.0), |v| float_of(ctx, &v))?;
-                let high = high.map_or(Ok(1.0), |v| float_of(ctx, &v))?;
-                let u = self.random();
-                let c = match mode {
+                let mut low = low.unwrap_or(Value::Float(0.0));
+                let mut high = high.unwrap_or(Value::Float(1.0));
+                let mut u = self.random();
+                let mut c = match mode {
                     None | Some(Value::None) => 0.5,
                     Some(mode) => {
-                        if high == low {
-                            return Ok(Value::Float(low));
+                        let above = ctx.binop(BinOp::Sub, &mode, &low)?;
+                        let span = ctx.binop(BinOp::Sub, &high, &low)?;
+                        match ctx.binop(BinOp::Div, &above, &span) {
+                            Ok(c) => float_of(ctx, &c)?,
+                            Err(Flow::Raise(e, _)) if e.is_instance_of("ZeroDivisionError") => {
+                                return Ok(low)
+                            }
+                            Err(other) => return Err(other),
                         }
-                        (float_of(ctx, &mode)? - low) / (high - low)
                     }
                 };
-                let (u, c, low, high) = if u > c {
-                    (1.0 - u, 1.0 - c, high, low)
-                } else {
-                    (u, c, low, high)
-                };
-                Ok(Value::Float(low + (high - low) * (u * c).sqrt()))
+                if u > c {
+                    u = 1.0 - u;
+                    c = 1.0 - c;
+                    std::mem::swap(&mut low, &mut high);
+                }
+                let product = u * c;
+                if product < 0.0 {
+                    return Err(ctx.error("ValueError", "math domain error"));
+                }
+                let span = ctx.binop(BinOp::Sub, &high, &low)?;
+                let scaled = ctx.binop(BinOp::Mul, &span, &Value::Float(product.sqrt()))?;
+                ctx.binop(BinOp::Add, &low, &scaled)
             }
             "gauss" => {
                 let [mu, sigma] = bind(ctx, name, args, &["mu", "sigma"], &[], 0)?;
@@ -762,12 +765,10 @@ impl PyRandom {
             }
             "expovariate" => {
                 let [lambd] = bind(ctx, name, args, &["lambd"], &[], 1)?;
-                let lambd = float_of(ctx, lambd.as_ref().unwrap_or(&Value::None))?;
-                let u = self.random();
-                if lambd == 0.0 {
-                    return Err(ctx.error("ZeroDivisionError", "float division by zero"));
-                }
-                Ok(Value::Float(-(1.0 - u).ln() / lambd))
+                let lambd = lambd.unwrap_or(Value::None);
+                // `-_log(1.0 - self.random()) / lambd`
+                let x = -(1.0 - self.random()).ln();
+                ctx.binop(BinOp::Div, &Value::Float(x), &lambd)
             }
             "getstate" => {
                 bind::<0>(ctx, name, args, &[], &[], 0)?;
@@ -794,29 +795,34 @@ impl PyRandom {
     }
 
     fn setstate(&self, ctx: &Ctx, state: Value) -> R<Value> {
-        let Value::Tuple(parts) = &state else {
-            return Err(ctx.error(
-                "TypeError",
-                format!("'{}' object is not subscriptable", state.type_name()),
-            ));
+        // `version = state[0]`, then `version, internalstate, self.gauss_next = state`.
+        let version = get_item(ctx, &state, &Value::Int(0))?;
+        let version_two = match version {
+            Value::Int(3) => false,
+            Value::Int(2) => true,
+            Value::Float(x) if x == 3.0 || x == 2.0 => x == 2.0,
+            _ => {
+                return Err(ctx.error(
+                    "ValueError",
+                    format!(
+                        "state with version {} passed to Random.setstate() of version 3",
+                        ctx.str(&version)?
+                    ),
+                ))
+            }
         };
-        let version = parts.first().cloned().unwrap_or(Value::None);
-        if !matches!(version, Value::Int(2 | 3)) {
-            return Err(ctx.error(
-                "ValueError",
-                format!(
-                    "state with version {} passed to Random.setstate() of version 3",
-                    ctx.str(&version)?
-                ),
-            ));
-        }
+        let parts = ctx.iterate_all(&state)?;
         let [_, internal, gauss] = &parts[..] else {
             return Err(ctx.error(
                 "ValueError",
-                format!(
-                    "too many values to unpack (expected 3, got {})",
-                    parts.len()
-                ),
+                if parts.len() < 3 {
+                    format!(
+                        "not enough values to unpack (expected 3, got {})",
+                        parts.len()
+                    )
+                } else {
+                    "too many values to unpack (expected 3)".to_string()
+                },
             ));
         };
         let Value::Tuple(words) = internal else {
@@ -825,19 +831,36 @@ impl PyRandom {
         if words.len() != N + 1 {
             return Err(ctx.error("ValueError", "state vector is the wrong size"));
         }
-        let version_two = matches!(version, Value::Int(2));
         let mut mt = [0u32; N];
         for (slot, w) in mt.iter_mut().zip(words.iter()) {
-            *slot = match w {
+            *slot = match (w, as_big(w)) {
                 // Version 2's words were signed: taken modulo 2**32, as CPython does.
-                Value::Int(n) if version_two || (0..=i64::from(u32::MAX)).contains(n) => *n as u32,
-                Value::Int(_) | Value::BigInt(_) => {
+                (_, Some(n)) if version_two => {
+                    let m = num_integer::Integer::mod_floor(&n, &BigInt::from(1u64 << 32));
+                    m.to_u32().unwrap_or(0)
+                }
+                (_, Some(n)) if n.sign() == Sign::Minus => {
                     return Err(ctx.error(
                         "OverflowError",
-                        "Python int too large to convert to C unsigned long",
+                        "can't convert negative value to unsigned int",
                     ))
                 }
-                _ => return Err(ctx.error("TypeError", "state vector items must be integers")),
+                // A C unsigned long, cut to 32 bits.
+                (_, Some(n)) => match n.to_u64() {
+                    Some(n) => n as u32,
+                    None => {
+                        return Err(ctx.error(
+                            "OverflowError",
+                            "Python int too large to convert to C unsigned long",
+                        ))
+                    }
+                },
+                (other, None) => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("an integer is required (got type {})", other.type_name()),
+                    ))
+                }
             };
         }
         let index = match &words[N] {
@@ -945,7 +968,8 @@ impl PyRandom {
             if total.sign() != Sign::Plus {
                 return Err(ctx.error("ValueError", "Total of counts must be greater than zero"));
             }
-            let total = total.to_u128().ok_or_else(|| {
+            // `range(total)`'s length is a C ssize_t.
+            let total = total.to_i64().map(|t| t as u128).ok_or_else(|| {
                 ctx.error(
                     "OverflowError",
                     "Python int too large to convert to C ssize_t",
