@@ -188,3 +188,32 @@ t(random.sample, [1, 2, 3], 2, counts=5)
 "#;
     assert_prints_as_cpython(source, "random_hostile");
 }
+
+#[test]
+fn the_other_distributions_draw_as_cpythons() {
+    let source = r#"import random
+def t(f, *a, **k):
+    try:
+        print(repr(f(*a, **k)))
+    except Exception as e:
+        print(type(e).__name__, e)
+for seed in [1, 2, 3]:
+    random.seed(seed)
+    print([round(x, 12) for x in (random.lognormvariate(0, 1), random.paretovariate(2), random.weibullvariate(1, 1.5))])
+    print([random.gammavariate(a, 2.0) for a in (0.5, 1.0, 3.0, 50.0)])
+    print([random.betavariate(a, b) for a, b in ((0.5, 0.5), (2, 5), (1, 1))])
+    print([random.vonmisesvariate(m, k) for m, k in ((0, 0), (1, 4), (3, 0.5), (-2, 100))])
+r = random.Random(8)
+print(r.gammavariate(2, 3), r.betavariate(3, 3), r.paretovariate(1.5), r.weibullvariate(2, 0.5))
+t(random.gammavariate, 0, 1)
+t(random.gammavariate, 1, -1)
+t(random.betavariate, -1, 1)
+t(random.paretovariate, 0)
+t(random.weibullvariate, 1, 0)
+t(random.lognormvariate, 0)
+t(random.lognormvariate, 1000, 1)
+t(random.vonmisesvariate, 0)
+print(random.random())
+"#;
+    assert_prints_as_cpython(source, "random_distributions");
+}

@@ -229,6 +229,12 @@ const METHODS: &[&str] = &[
     "gauss",
     "normalvariate",
     "expovariate",
+    "lognormvariate",
+    "vonmisesvariate",
+    "gammavariate",
+    "betavariate",
+    "paretovariate",
+    "weibullvariate",
     "triangular",
     "getstate",
     "setstate",
@@ -521,7 +527,81 @@ fn count_of(ctx: &Ctx, v: &Value, what: &str) -> R<i64> {
     }
 }
 
+/// `a / b` on floats, with Python's ZeroDivisionError.
+fn divide(ctx: &Ctx, a: f64, b: f64) -> R<f64> {
+    if b == 0.0 {
+        return Err(ctx.error("ZeroDivisionError", "float division by zero"));
+    }
+    Ok(a / b)
+}
+
+/// `x ** y` on floats, with Python's errors for the cases C's pow leaves to it.
+fn float_pow(ctx: &Ctx, x: f64, y: f64) -> R<Value> {
+    if x == 0.0 && y < 0.0 {
+        return Err(ctx.error(
+            "ZeroDivisionError",
+            "0.0 cannot be raised to a negative power",
+        ));
+    }
+    let r = x.powf(y);
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return Err(ctx.error("OverflowError", "(34, 'Numerical result out of range')"));
+    }
+    Ok(Value::Float(r))
+}
+
 impl PyRandom {
+    /// `gammavariate(alpha, beta)`, random.py's three ways.
+    fn gamma(&self, ctx: &Ctx, alpha: f64, beta: f64) -> R<f64> {
+        if alpha <= 0.0 || beta <= 0.0 {
+            return Err(ctx.error("ValueError", "gammavariate: alpha and beta must be > 0.0"));
+        }
+        if alpha > 1.0 {
+            let log4 = 4.0f64.ln();
+            let sg_magic = 1.0 + 4.5f64.ln();
+            let ainv = (2.0 * alpha - 1.0).sqrt();
+            let bbb = alpha - log4;
+            let ccc = alpha + ainv;
+            loop {
+                let u1 = self.random();
+                if !(1e-7 < u1 && u1 < 0.9999999) {
+                    continue;
+                }
+                let u2 = 1.0 - self.random();
+                let v = (u1 / (1.0 - u1)).ln() / ainv;
+                let x = alpha * v.exp();
+                let z = u1 * u1 * u2;
+                let r = bbb + ccc * v - x;
+                if r + sg_magic - 4.5 * z >= 0.0 || r >= z.ln() {
+                    return Ok(x * beta);
+                }
+            }
+        } else if alpha == 1.0 {
+            Ok(-(1.0 - self.random()).ln() * beta)
+        } else {
+            let e = std::f64::consts::E;
+            let x = loop {
+                let u = self.random();
+                let b = (e + alpha) / e;
+                let p = b * u;
+                let x = if p <= 1.0 {
+                    p.powf(1.0 / alpha)
+                } else {
+                    -((b - p) / alpha).ln()
+                };
+                let u1 = self.random();
+                if p > 1.0 {
+                    if u1 <= x.powf(alpha - 1.0) {
+                        break x;
+                    }
+                } else if u1 <= (-x).exp() {
+                    break x;
+                }
+            };
+            Ok(x * beta)
+        }
+    }
+
     /// `getrandbits(k)`: `k` is a C int, as CPython converts it.
     fn getrandbits(&self, ctx: &Ctx, k: &Value) -> R<Value> {
         let too_large = || ctx.error("OverflowError", "Python int too large to convert to C int");
@@ -769,6 +849,84 @@ impl PyRandom {
                 // `-_log(1.0 - self.random()) / lambd`
                 let x = -(1.0 - self.random()).ln();
                 ctx.binop(BinOp::Div, &Value::Float(x), &lambd)
+            }
+            "lognormvariate" => {
+                let [mu, sigma] = bind(ctx, name, args, &["mu", "sigma"], &[], 2)?;
+                let z = self.method(
+                    ctx,
+                    "normalvariate",
+                    Args::positional(vec![
+                        mu.unwrap_or(Value::None),
+                        sigma.unwrap_or(Value::None),
+                    ]),
+                )?;
+                let y = float_of(ctx, &z)?.exp();
+                if y.is_infinite() {
+                    return Err(ctx.error("OverflowError", "math range error"));
+                }
+                Ok(Value::Float(y))
+            }
+            "paretovariate" => {
+                let [alpha] = bind(ctx, name, args, &["alpha"], &[], 1)?;
+                let alpha = float_of(ctx, alpha.as_ref().unwrap_or(&Value::None))?;
+                let u = 1.0 - self.random();
+                float_pow(ctx, u, divide(ctx, -1.0, alpha)?)
+            }
+            "weibullvariate" => {
+                let [alpha, beta] = bind(ctx, name, args, &["alpha", "beta"], &[], 2)?;
+                let alpha = float_of(ctx, alpha.as_ref().unwrap_or(&Value::None))?;
+                let beta = float_of(ctx, beta.as_ref().unwrap_or(&Value::None))?;
+                let u = 1.0 - self.random();
+                let powered = float_pow(ctx, -u.ln(), divide(ctx, 1.0, beta)?)?;
+                Ok(Value::Float(alpha * float_of(ctx, &powered)?))
+            }
+            "gammavariate" => {
+                let [alpha, beta] = bind(ctx, name, args, &["alpha", "beta"], &[], 2)?;
+                let alpha = float_of(ctx, alpha.as_ref().unwrap_or(&Value::None))?;
+                let beta = float_of(ctx, beta.as_ref().unwrap_or(&Value::None))?;
+                Ok(Value::Float(self.gamma(ctx, alpha, beta)?))
+            }
+            "betavariate" => {
+                let [alpha, beta] = bind(ctx, name, args, &["alpha", "beta"], &[], 2)?;
+                let alpha = float_of(ctx, alpha.as_ref().unwrap_or(&Value::None))?;
+                let beta = float_of(ctx, beta.as_ref().unwrap_or(&Value::None))?;
+                let y = self.gamma(ctx, alpha, 1.0)?;
+                if y == 0.0 {
+                    return Ok(Value::Float(0.0));
+                }
+                let other = self.gamma(ctx, beta, 1.0)?;
+                Ok(Value::Float(divide(ctx, y, y + other)?))
+            }
+            "vonmisesvariate" => {
+                use std::f64::consts::{PI, TAU};
+                let [mu, kappa] = bind(ctx, name, args, &["mu", "kappa"], &[], 2)?;
+                let mu = float_of(ctx, mu.as_ref().unwrap_or(&Value::None))?;
+                let kappa = float_of(ctx, kappa.as_ref().unwrap_or(&Value::None))?;
+                if kappa <= 1e-6 {
+                    return Ok(Value::Float(TAU * self.random()));
+                }
+                let s = 0.5 / kappa;
+                let r = s + (1.0 + s * s).sqrt();
+                let z = loop {
+                    let u1 = self.random();
+                    let z = (PI * u1).cos();
+                    let d = z / (r + z);
+                    let u2 = self.random();
+                    if u2 < 1.0 - d * d || u2 <= (1.0 - d) * d.exp() {
+                        break z;
+                    }
+                };
+                let q = 1.0 / r;
+                let f = (q + z) / (1.0 + q * z);
+                let u3 = self.random();
+                let angle = if u3 > 0.5 {
+                    mu + f.acos()
+                } else {
+                    mu - f.acos()
+                };
+                // Python's float %: the divisor's sign, and +0.0 for a zero.
+                let theta = angle.rem_euclid(TAU);
+                Ok(Value::Float(if theta == 0.0 { 0.0 } else { theta }))
             }
             "getstate" => {
                 bind::<0>(ctx, name, args, &[], &[], 0)?;
