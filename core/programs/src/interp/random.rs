@@ -172,13 +172,22 @@ impl Twister {
     }
 
     /// `seed()` with no seed: words from the operating system's entropy (std's `RandomState`
-    /// keys), as CPython reads them from `urandom`.
+    /// keys), as CPython reads them from `urandom`; with the time and a count of the seeds made
+    /// mixed in, as in the page std's keys are the same in every run.
     fn seed_from_entropy(&mut self) {
         use std::hash::{BuildHasher, Hasher};
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static SEEDS_MADE: AtomicU64 = AtomicU64::new(0);
+        let made = SEEDS_MADE.fetch_add(1, Ordering::Relaxed);
+        let now = web_time::SystemTime::now()
+            .duration_since(web_time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let state = std::collections::hash_map::RandomState::new();
         let mut key = Vec::with_capacity(N);
         for i in 0..N / 2 {
             let mut h = state.build_hasher();
+            h.write_u128(now);
+            h.write_u64(made);
             h.write_usize(i);
             let word = h.finish();
             key.push(word as u32);
