@@ -270,7 +270,7 @@ fn randint_over_the_whole_64_bit_range_returns_a_value() {
     assert_eq!(
         out,
         "True True\n9223372036854775807 -9223372036854775808 True\n\
-         empty range in randrange(9223372036854775807, -9223372036854775807)\n"
+         empty range for randrange() (9223372036854775807, -9223372036854775807, -18446744073709551614)\n"
     );
 }
 

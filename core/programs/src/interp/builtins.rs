@@ -254,16 +254,94 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             Ok(Value::Int(v.address() as i64))
         }),
         "hasattr" => builtin_fn("hasattr", |ctx, a| {
+            no_kw_at_all(ctx, "hasattr", &a)?;
             if a.pos.len() != 2 {
-                return Err(ctx.error("TypeError", "hasattr expected 2 arguments"));
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("hasattr expected 2 arguments, got {}", a.pos.len()),
+                ));
             }
-            let Value::Str(name) = &a.pos[1] else {
-                return Err(ctx.error("TypeError", "attribute name must be string"));
-            };
-            Ok(Value::Bool(ctx.get_attr(&a.pos[0], name).is_ok()))
+            let name = attr_name(ctx, &a.pos[1])?;
+            // Only an AttributeError means "no": any other exception goes on, as in CPython.
+            match ctx.get_attr(&a.pos[0], &name) {
+                Ok(_) => Ok(Value::Bool(true)),
+                Err(Flow::Raise(e, _)) if e.is_instance_of("AttributeError") => {
+                    Ok(Value::Bool(false))
+                }
+                Err(other) => Err(other),
+            }
+        }),
+        "getattr" => builtin_fn("getattr", |ctx, a| {
+            no_kw_at_all(ctx, "getattr", &a)?;
+            match a.pos.len() {
+                0 | 1 => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("getattr expected at least 2 arguments, got {}", a.pos.len()),
+                    ))
+                }
+                2 | 3 => {}
+                n => {
+                    return Err(ctx.error(
+                        "TypeError",
+                        format!("getattr expected at most 3 arguments, got {n}"),
+                    ))
+                }
+            }
+            let name = attr_name(ctx, &a.pos[1])?;
+            match (ctx.get_attr(&a.pos[0], &name), a.pos.get(2)) {
+                (Err(Flow::Raise(e, _)), Some(default)) if e.is_instance_of("AttributeError") => {
+                    Ok(default.clone())
+                }
+                (result, _) => result,
+            }
+        }),
+        "setattr" => builtin_fn("setattr", |ctx, a| {
+            no_kw_at_all(ctx, "setattr", &a)?;
+            let [object, name, value] = <[Value; 3]>::try_from(a.pos).map_err(|pos| {
+                ctx.error(
+                    "TypeError",
+                    format!("setattr expected 3 arguments, got {}", pos.len()),
+                )
+            })?;
+            let name = attr_name(ctx, &name)?;
+            ctx.set_attr(&object, &name, value)?;
+            Ok(Value::None)
+        }),
+        "delattr" => builtin_fn("delattr", |ctx, a| {
+            no_kw_at_all(ctx, "delattr", &a)?;
+            let [object, name] = <[Value; 2]>::try_from(a.pos).map_err(|pos| {
+                ctx.error(
+                    "TypeError",
+                    format!("delattr expected 2 arguments, got {}", pos.len()),
+                )
+            })?;
+            let name = attr_name(ctx, &name)?;
+            ctx.delete_attr(&object, &name)?;
+            Ok(Value::None)
         }),
         _ => return None,
     })
+}
+
+/// CPython's words for a builtin that takes no keyword arguments at all.
+fn no_kw_at_all(ctx: &Ctx, name: &str, args: &Args) -> R<()> {
+    if args.kw.is_empty() {
+        Ok(())
+    } else {
+        Err(ctx.error("TypeError", format!("{name}() takes no keyword arguments")))
+    }
+}
+
+/// The name `getattr`, `setattr`, `delattr` and `hasattr` are given: a str, or CPython's TypeError.
+fn attr_name(ctx: &Ctx, v: &Value) -> R<Arc<str>> {
+    match v {
+        Value::Str(s) => Ok(s.clone()),
+        other => Err(ctx.error(
+            "TypeError",
+            format!("attribute name must be string, not '{}'", other.type_name()),
+        )),
+    }
 }
 
 /// `print(*args, sep=' ', end='\n', flush=False)`: the whole text goes out at once.

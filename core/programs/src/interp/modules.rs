@@ -6,6 +6,10 @@ use crate::value::*;
 use std::any::Any;
 use std::sync::Arc;
 
+// `random`, one file per module (declared here, as interp/mod.rs is not this module's to edit).
+#[path = "random.rs"]
+mod random;
+
 /// Every module the engine provides.
 const MODULES: &[&str] = &[
     "time",
@@ -271,32 +275,7 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         // What CPython gives a program run as `python3 program.py`.
         ("sys", "argv") => Some(Value::list(vec![Value::str("program.py")])),
         ("sys", "platform") => Some(Value::str(std::env::consts::OS)),
-        ("random", "uniform") => f("uniform", |ctx, a| {
-            let [lo, hi] = exactly(ctx, "uniform", a)?;
-            let number = |v: &Value| match v {
-                Value::Int(n) => Ok(*n as f64),
-                Value::Float(x) => Ok(*x),
-                other => Err(ctx.error(
-                    "TypeError",
-                    format!(
-                        "unsupported operand type(s) for -: '{}' and 'float'",
-                        other.type_name()
-                    ),
-                )),
-            };
-            let (lo, hi) = (number(&lo)?, number(&hi)?);
-            let r = (random_u64() >> 11) as f64 / (1u64 << 53) as f64;
-            Ok(Value::Float(lo + (hi - lo) * r))
-        }),
-        ("random", "choice") => f("choice", |ctx, a| {
-            let [seq] = exactly(ctx, "choice", a)?;
-            let items = ctx.iterate_all(&seq)?;
-            if items.is_empty() {
-                return Err(ctx.error("IndexError", "Cannot choose from an empty sequence"));
-            }
-            let at = (random_u64() % items.len() as u64) as usize;
-            Ok(items[at].clone())
-        }),
+        ("random", _) => random::attr(ctx, name),
         ("requests", "get") => f("get", http::get),
         ("requests", "exceptions") => Some(Value::Module(Arc::new(Module {
             name: "requests.exceptions",
@@ -326,46 +305,8 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("urllib.request", "Request") => f("Request", http::request),
         ("urllib.request", "urlopen") => f("urlopen", http::urlopen),
         ("urllib.error", "URLError" | "HTTPError") => exc(&format!("urllib.{name}")),
-        ("random", "randint") => f("randint", |ctx, a| {
-            let [lo, hi] = exactly(ctx, "randint", a)?;
-            match (lo, hi) {
-                (Value::Int(lo), Value::Int(hi)) if lo <= hi => {
-                    // The span of the whole 64-bit range is 2**64, past an i64 (it overflowed).
-                    let span = (i128::from(hi) - i128::from(lo) + 1) as u128;
-                    let offset = u128::from(random_u64()) % span;
-                    // Under the span, so at most `hi`.
-                    let n = i64::try_from(i128::from(lo) + offset as i128).unwrap_or(hi);
-                    Ok(Value::Int(n))
-                }
-                (Value::Int(lo), Value::Int(hi)) => Err(ctx.error(
-                    "ValueError",
-                    format!("empty range in randrange({lo}, {})", hi + 1),
-                )),
-                _ => Err(ctx.error("TypeError", "randint() takes two integers")),
-            }
-        }),
-        ("random", "random") => f("random", |_, _| {
-            Ok(Value::Float(
-                (random_u64() >> 11) as f64 / (1u64 << 53) as f64,
-            ))
-        }),
         _ => None,
     }
-}
-
-/// A random number for the `random` module (not reproducible, as CPython's unseeded `random` is not):
-/// a hash of a per-process seed and a counter.
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
-        std::sync::OnceLock::new();
-    let mut h = SEED
-        .get_or_init(std::collections::hash_map::RandomState::new)
-        .build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.finish()
 }
 
 /// `ProcessPoolExecutor`, `multiprocessing.Pool` and `multiprocessing.Process`: worker processes, on Unix.
