@@ -107,7 +107,8 @@
 //!   `Array` cannot be sliced; a `Pool`'s initializer runs in a worker at its first call, not at its
 //!   start; a worker's `close()` of a `Pipe` end closes only its copy. `maxtasksperchild` and
 //!   `Barrier` are not there yet.
-//! - `sys.argv` is `['program.py']`; `random` has `random`, `randint`, `uniform` and `choice`, unseeded.
+//! - `sys.argv` is `['program.py']`; `random` is CPython's Mersenne Twister with CPython's seeding:
+//!   seeded programs draw what python3 draws.
 //! - Worker processes define the program's functions without their decorators (a forked worker would
 //!   carry the decorated ones; the seeds decorate only Flask views, which no worker calls).
 //! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's

@@ -20,10 +20,6 @@ use std::time::{Duration, Instant};
 /// The programs that do not match CPython yet, and why (what the engine lacks), most common first.
 const KNOWN_GAPS: &[(&str, &str)] = &[
     (
-        "38_grid_comprehension.py",
-        "comprehensions with more than one `for` are refused by the parser",
-    ),
-    (
         "37_property_counter.py",
         "`property` is not a builtin (nor are descriptors looked up on attribute access)",
     ),
@@ -53,10 +49,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     (
         "24_asyncio_taskgroup.py",
         "`except*` is refused by the parser",
-    ),
-    (
-        "34_async_generators.py",
-        "async comprehensions are refused by the parser",
     ),
 ];
 

@@ -37,6 +37,7 @@ mod process_backend;
 pub(crate) mod processes;
 pub(crate) mod protocol;
 pub(crate) mod queue;
+mod random;
 pub(crate) mod scope;
 mod superclass;
 pub(crate) mod threading;

@@ -1,14 +1,11 @@
 //! The modules a program can import, and their attributes.
 
 use super::builtins::{exactly, no_kw};
+use super::random;
 use super::{asyncio, files, futures, http, int_functions, queue, threading, Ctx, R};
 use crate::value::*;
 use std::any::Any;
 use std::sync::Arc;
-
-// `random`, one file per module (declared here, as interp/mod.rs is not this module's to edit).
-#[path = "random.rs"]
-mod random;
 
 /// Every module the engine provides.
 const MODULES: &[&str] = &[

@@ -631,8 +631,8 @@ impl PyRandom {
         if k < 0 {
             return Err(ctx.error("ValueError", "number of bits must be non-negative"));
         }
-        // The run's item limit bounds the 32-bit words made (CPython would fill gigabytes).
-        ctx.check_size(k as usize / 32)?;
+        // The run's budget for one value bounds the bits made (CPython would fill gigabytes).
+        ctx.check_bytes(k as usize / 8)?;
         if k <= 64 {
             let r = self.twister().bits_u64(k as u32);
             return Ok(int_value(BigInt::from(r)));
@@ -1194,7 +1194,7 @@ impl PyRandom {
             }
         };
         let k_usize = usize::try_from(k).unwrap_or(usize::MAX);
-        ctx.check_size(k_usize)?;
+        ctx.check_items(k_usize)?;
         let mut setsize: f64 = 21.0;
         if k > 5 {
             setsize += 4f64.powf(((k as f64 * 3.0).ln() / 4f64.ln()).ceil());
@@ -1240,7 +1240,7 @@ impl PyRandom {
         let k = k.max(0) as usize;
         let cum: Vec<Value> = match (weights, cum_weights) {
             (None, None) => {
-                ctx.check_size(k)?;
+                ctx.check_items(k)?;
                 let mut out = Vec::with_capacity(k);
                 for _ in 0..k {
                     let i = (self.random() * n as f64).floor() as u128;
@@ -1303,7 +1303,7 @@ impl PyRandom {
             .map(|c| float_of(ctx, c))
             .collect::<R<Vec<f64>>>()?;
         let hi = cum.len() - 1;
-        ctx.check_size(k)?;
+        ctx.check_items(k)?;
         let mut out = Vec::with_capacity(k);
         for _ in 0..k {
             let x = self.random() * total;
