@@ -142,7 +142,7 @@ fn one_line(text: &str, otherwise: &str) -> String {
 
 /// A Python string literal.
 fn py_str(text: &str) -> String {
-    crate::value::repr(&crate::value::Value::str(text))
+    crate::object::repr(&crate::object::Value::str(text))
 }
 
 /// A JSON value as a Python literal.
@@ -170,7 +170,9 @@ fn py_value(v: &serde_json::Value) -> String {
 
 /// Seconds as Python writes a float literal.
 fn seconds(ms: u64, time_scale: f64) -> String {
-    crate::value::repr(&crate::value::Value::Float(ms as f64 / 1000.0 * time_scale))
+    crate::object::repr(&crate::object::Value::Float(
+        ms as f64 / 1000.0 * time_scale,
+    ))
 }
 
 /// A function name per task, from its label (`loiter(1)` → `loiter_1`, `CN` → `cn`), unique.

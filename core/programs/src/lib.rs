@@ -38,7 +38,7 @@
 //!   `int / int` past 2**53 rounds each side to a float before dividing (CPython rounds the exact
 //!   quotient once, so the last digit may differ), `range()` takes bounds within 64 bits, and
 //!   `sys.set_int_max_str_digits` is not there (the limit is CPython's default, 4,300 digits).
-//! - Everything runs compiled (`interp::vm`): the module's body, functions, class bodies and
+//! - Everything runs compiled (`vm`): the module's body, functions, class bodies and
 //!   comprehensions, with CPython 3.11's scopes (locals in slots; closures sharing the enclosing
 //!   function's variables through cells, so `nonlocal` and late binding behave as CPython's; a
 //!   class body's names are its namespace, which its methods do not see; a comprehension is a
@@ -54,7 +54,7 @@
 //!   `with` is closed at its thread's next call; but one still held by a global when the program
 //!   ends is not closed.
 //! - Coroutines are suspended frames too, and asyncio runs as CPython's: one event loop on one thread
-//!   steps every task, in CPython's order of the loop's turns (`interp::asyncio`). A coroutine never
+//!   steps every task, in CPython's order of the loop's turns (`stdlib::asyncio`). A coroutine never
 //!   awaited is warned about as CPython warns ("RuntimeWarning: coroutine 'job' was never awaited",
 //!   in the run's report), without the file and line CPython gives. Async generators (`yield` in an
 //!   `async def`) drive `async for`; one dropped while suspended in a `try` is closed by a task of
@@ -121,32 +121,34 @@
 //!   redirects itself). Programs that start processes run on the server only.
 
 pub mod ast;
+mod builtins;
 mod clock;
 pub mod convert;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cpython;
-mod interp;
 mod mailbox;
+mod object;
 pub mod parse;
 pub mod presets;
 mod python;
 mod stack;
+mod stdlib;
 mod unicode14;
 pub mod v1;
-mod value;
+mod vm;
 
 pub use ast::{Program, PROGRAM_VERSION};
 pub use clock::Clock;
-#[cfg(unix)]
-pub use interp::processes::register as register_process_functions;
-pub use interp::Sink;
+pub use object::runtime::Sink;
 pub use parse::{check_program, parse_expression, parse_program, SyntaxError};
 pub use python::to_python;
+#[cfg(unix)]
+pub use stdlib::processes::register as register_process_functions;
 
-use interp::{Ctx, Flow, Runtime};
+use object::Value;
+use object::{Ctx, Flow, Runtime};
 use std::sync::Arc;
 use std::time::Duration;
-use value::Value;
 use web_time::Instant;
 
 /// What a run may use.
@@ -246,7 +248,7 @@ impl std::fmt::Debug for StopHandle {
 impl StopHandle {
     /// True once the run is stopped: by this handle, or by its time limit.
     pub fn is_stopped(&self) -> bool {
-        let s = value::lock(&self.0);
+        let s = object::lock(&self.0);
         s.reason.is_some()
             || s.runtime
                 .as_ref()
@@ -256,7 +258,7 @@ impl StopHandle {
 
     /// Stops the run, saying why (the run's report gives the reason).
     pub fn stop(&self, reason: impl Into<String>) {
-        let mut s = value::lock(&self.0);
+        let mut s = object::lock(&self.0);
         let reason = reason.into();
         if let Some(rt) = s.runtime.as_ref().and_then(std::sync::Weak::upgrade) {
             rt.stop(reason.clone());
@@ -265,7 +267,7 @@ impl StopHandle {
     }
 
     fn attach(&self, rt: &Arc<Runtime>) {
-        let mut s = value::lock(&self.0);
+        let mut s = object::lock(&self.0);
         s.runtime = Some(Arc::downgrade(rt));
         if let Some(reason) = &s.reason {
             rt.stop(reason.clone());
@@ -283,13 +285,13 @@ impl Printed {
         let printed = Printed::default();
         let into = printed.0.clone();
         let sink: Sink =
-            Arc::new(move |_thread: &str, text: &str| value::lock(&into).push_str(text));
+            Arc::new(move |_thread: &str, text: &str| object::lock(&into).push_str(text));
         (printed, sink)
     }
 
     /// Everything printed so far.
     pub fn text(&self) -> String {
-        value::lock(&self.0).clone()
+        object::lock(&self.0).clone()
     }
 }
 
@@ -383,25 +385,26 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let place = rt.reserve_threads(1);
     let placed = place.is_some();
     let main = move || {
-        interp::set_thread_name(Arc::from("MainThread"));
+        object::set_thread_name(Arc::from("MainThread"));
         let ctx = Ctx::new(main_rt);
         let lifetime = ctx.rt.thread_lifetime();
-        let gil = interp::gil::GilGuard::new(&ctx.rt.gil);
+        let gil = object::gil::GilGuard::new(&ctx.rt.gil);
         // The module's body compiled (a program parsed from source compiled once already; one
         // built by hand may hold what the compiler refuses).
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            match interp::vm::compile_module(&body) {
-                Err(why) => Some(format!(
-                    "SyntaxError: {} (line {})",
-                    why.message(),
-                    why.line
-                )),
-                Ok(code) => match interp::vm::run_module(&ctx, &Arc::new(code)) {
-                    Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
-                    Err(Flow::Stopped(_)) | Ok(()) => None,
-                },
-            }
-        }));
+        let ran =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                match vm::compile_module(&body) {
+                    Err(why) => Some(format!(
+                        "SyntaxError: {} (line {})",
+                        why.message(),
+                        why.line
+                    )),
+                    Ok(code) => match vm::run_module(&ctx, &Arc::new(code)) {
+                        Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
+                        Err(Flow::Stopped(_)) | Ok(()) => None,
+                    },
+                }
+            }));
         // A bug of the engine's (a Rust panic) ends the run with an error, instead of leaving
         // whoever waits for it waiting (natively; in the browser a panic aborts the Web Worker).
         let error = ran.unwrap_or_else(|panic| {
@@ -422,7 +425,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let spawned = if placed {
         futurelab::spawn_thread("MainThread", main)
     } else {
-        Err(interp::budget::over_budget(rt.thread_budget.limit()))
+        Err(object::budget::over_budget(rt.thread_budget.limit()))
     };
     if let Err(e) = spawned {
         return RunReport {
@@ -462,7 +465,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     let output_limit_reached = options
         .limits
         .max_output_bytes
-        .filter(|&limit| stopped.as_deref() == Some(interp::output_limit_reason(limit).as_str()));
+        .filter(|&limit| stopped.as_deref() == Some(object::output_limit_reason(limit).as_str()));
     // What the main thread raised once the run was stopped is the stop's doing (its worker processes
     // were killed, say), not the program's: the report gives the reason instead.
     let error = if stopped.is_some() { None } else { error };
@@ -471,8 +474,8 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
     rt.close_console();
     // A run stopped by its limit may not have reached `finish`: its worker processes end here.
     #[cfg(unix)]
-    interp::processes::finish(&Ctx::new(rt.clone()), true);
-    let background_errors = value::lock(&rt.errors).clone();
+    stdlib::processes::finish(&Ctx::new(rt.clone()), true);
+    let background_errors = object::lock(&rt.errors).clone();
     RunReport {
         error,
         stopped,
@@ -494,10 +497,10 @@ fn limit_reason(limit: Duration) -> String {
 /// CPython's interpreter exit: join the threads that are not daemons, then shut the executors down.
 fn finish(ctx: &Ctx) -> Result<(), Flow> {
     loop {
-        let threads: Vec<_> = value::lock(&ctx.rt.threads).clone();
+        let threads: Vec<_> = object::lock(&ctx.rt.threads).clone();
         let waiting: Vec<_> = threads
             .iter()
-            .filter_map(|t| t.as_any().downcast_ref::<interp::PyThread>())
+            .filter_map(|t| t.as_any().downcast_ref::<stdlib::threading::PyThread>())
             .filter(|t| !t.is_daemon() && t.is_alive())
             .collect();
         if waiting.is_empty() {
@@ -509,13 +512,13 @@ fn finish(ctx: &Ctx) -> Result<(), Flow> {
     }
     // multiprocessing's exit handler: join the processes that are not daemons.
     #[cfg(unix)]
-    interp::mp_process::join_children(ctx)?;
-    let executors: Vec<_> = value::lock(&ctx.rt.executors).clone();
+    stdlib::mp_process::join_children(ctx)?;
+    let executors: Vec<_> = object::lock(&ctx.rt.executors).clone();
     for e in executors {
         ctx.rt.gil.released(|| e.shutdown(true, false));
     }
     #[cfg(unix)]
-    interp::processes::finish(ctx, ctx.rt.stopped().is_some());
-    interp::asyncio::finish(ctx);
+    stdlib::processes::finish(ctx, ctx.rt.stopped().is_some());
+    stdlib::asyncio::finish(ctx);
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! `std::time::Instant`, which panics on wasm32; this one waits on a condition variable for a
 //! `Duration` and keeps its deadline on `web_time`'s clock.
 
-use crate::value::lock;
+use crate::object::lock;
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;

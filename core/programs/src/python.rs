@@ -3,7 +3,7 @@
 //! so what the pane shows is real Python and is the program that runs.
 
 use crate::ast::*;
-use crate::value::{bytes_repr, float_repr, push_escaped, str_repr};
+use crate::object::{bytes_repr, float_repr, push_escaped, str_repr};
 
 /// The program as Python source, four spaces per level, comments kept.
 pub fn to_python(program: &Program) -> String {

@@ -122,7 +122,7 @@ fn analyze(src: &str, limit: usize) -> Result<Vec<Stmt>, Vec<SyntaxError>> {
     let (body, refused) = lowerer.module(&module.body);
     if syntax.is_empty() && refused.is_empty() {
         // What the compiler refuses (CPython's compiler's errors, such as `break` outside a loop).
-        return match crate::interp::vm::compile_module(&body) {
+        return match crate::vm::compile_module(&body) {
             Ok(_) => Ok(body),
             Err(why) => {
                 // The statement's column: where its line's text starts.

@@ -1,0 +1,520 @@
+//! `collections.Counter`, `collections.namedtuple`, the functional `enum.Enum('Status', 'ok error')`,
+//! and `tqdm`, which hands its iterable through (its bar goes to standard error in CPython, never to
+//! the program's output).
+
+use crate::builtins::{exactly, kw_or_pos};
+use crate::object::*;
+use crate::{object::Ctx, object::Flow, object::R};
+use std::any::Any;
+use std::sync::Mutex;
+
+/// `collections.Counter()`: a dict whose missing keys count 0.
+pub(crate) struct Counter(Mutex<Dict>);
+
+pub(crate) fn new_counter(ctx: &Ctx, a: Args) -> R<Value> {
+    let counter = Counter(Mutex::new(Dict::default()));
+    if let Some(items) = a.pos.first() {
+        for item in ctx.iterate_all(items)? {
+            let n = match ctx.dict_get(&counter.0, &item)? {
+                Some(Value::Int(n)) => n,
+                _ => 0,
+            };
+            ctx.dict_set(&counter.0, item, Value::Int(n + 1))?;
+        }
+    }
+    Ok(Value::object(counter))
+}
+
+impl Counter {
+    /// Entries by count, highest first (ties keep insertion order), as `most_common()` and the repr
+    /// order them.
+    fn most_common(&self, ctx: &Ctx) -> R<Vec<(Value, Value)>> {
+        let mut entries = lock(&self.0).entries_cloned();
+        crate::builtins::sort_by_key(ctx, &mut entries, |(_, count)| count.clone(), true)?;
+        Ok(entries)
+    }
+
+    fn entries(&self) -> Vec<(Value, Value)> {
+        lock(&self.0).entries_cloned()
+    }
+}
+
+impl Object for Counter {
+    fn type_name(&self) -> &'static str {
+        "Counter"
+    }
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
+        let entries = self.most_common(ctx)?;
+        if entries.is_empty() {
+            return Ok("Counter()".into());
+        }
+        let mut body = Vec::with_capacity(entries.len());
+        for (k, v) in &entries {
+            body.push(format!("{}: {}", ctx.repr(k)?, ctx.repr(v)?));
+        }
+        Ok(format!("Counter({{{}}})", body.join(", ")))
+    }
+    fn hash(&self) -> Option<i64> {
+        None
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "__getitem__" | "__setitem__" | "most_common" | "items" | "keys" | "values" | "__len__"
+        )
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        match name {
+            "__getitem__" => {
+                let [key] = exactly(ctx, "__getitem__", args)?;
+                Ok(ctx.dict_get(&self.0, &key)?.unwrap_or(Value::Int(0)))
+            }
+            "__setitem__" => {
+                let [key, value] = exactly(ctx, "__setitem__", args)?;
+                ctx.dict_set(&self.0, key, value)?;
+                Ok(Value::None)
+            }
+            "most_common" => Ok(Value::list(
+                self.most_common(ctx)?
+                    .into_iter()
+                    .map(|(k, v)| Value::tuple(vec![k, v]))
+                    .collect(),
+            )),
+            "items" => Ok(Value::list(
+                self.entries()
+                    .into_iter()
+                    .map(|(k, v)| Value::tuple(vec![k, v]))
+                    .collect(),
+            )),
+            "keys" => Ok(Value::list(
+                self.entries().into_iter().map(|(k, _)| k).collect(),
+            )),
+            "values" => Ok(Value::list(
+                self.entries().into_iter().map(|(_, v)| v).collect(),
+            )),
+            _ => Ok(Value::Int(lock(&self.0).len() as i64)),
+        }
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(
+            self.entries().into_iter().map(|(k, _)| k).collect(),
+        ))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(
+            unpoisoned(&mut self.0)
+                .take_entries()
+                .into_iter()
+                .flat_map(|(k, v)| [k, v]),
+        );
+    }
+}
+
+/// The field names of `namedtuple('Result', 'status cc')` or `namedtuple('Result', ['status', 'cc'])`.
+fn field_names(ctx: &Ctx, v: &Value) -> R<Vec<String>> {
+    let names: Vec<String> = match v {
+        Value::Str(s) => s
+            .replace(',', " ")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        other => ctx
+            .iterate_all(other)?
+            .iter()
+            .map(|v| ctx.str(v))
+            .collect::<R<Vec<_>>>()?,
+    };
+    if names.is_empty()
+        || names
+            .iter()
+            .any(|n| !n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    {
+        return Err(ctx.error("ValueError", "names must be valid identifiers"));
+    }
+    Ok(names)
+}
+
+/// `namedtuple(typename, field_names)`: a type whose instances are tuples with named fields.
+pub(crate) struct TupleType {
+    name: String,
+    fields: Vec<String>,
+}
+
+pub(crate) fn namedtuple(ctx: &Ctx, a: Args) -> R<Value> {
+    let name = match &kw_or_pos(&a, "typename", 0) {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => return Err(ctx.error("TypeError", "namedtuple() needs a type name")),
+    };
+    let fields = field_names(ctx, &kw_or_pos(&a, "field_names", 1).unwrap_or(Value::None))?;
+    Ok(Value::object(TupleType { name, fields }))
+}
+
+impl Object for TupleType {
+    fn type_name(&self) -> &'static str {
+        "type"
+    }
+    fn repr(&self) -> String {
+        format!("<class '__main__.{}'>", self.name)
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "__call__"
+    }
+    fn call_method(&self, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+        let mut values: Vec<Option<Value>> = vec![None; self.fields.len()];
+        if args.pos.len() > self.fields.len() {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "{}() takes {} positional arguments but {} were given",
+                    self.name,
+                    self.fields.len() + 1,
+                    args.pos.len() + 1
+                ),
+            ));
+        }
+        for (slot, v) in values.iter_mut().zip(args.pos) {
+            *slot = Some(v);
+        }
+        for (k, v) in args.kw {
+            let i = self.fields.iter().position(|f| *f == k).ok_or_else(|| {
+                ctx.error(
+                    "TypeError",
+                    format!("{}() got an unexpected keyword argument '{k}'", self.name),
+                )
+            })?;
+            values[i] = Some(v);
+        }
+        let missing: Vec<String> = self
+            .fields
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(f, _)| format!("'{f}'"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "{}() missing required arguments: {}",
+                    self.name,
+                    missing.join(", ")
+                ),
+            ));
+        }
+        Ok(Value::object(NamedTuple {
+            kind: this.clone(),
+            values: values
+                .into_iter()
+                .map(|v| v.unwrap_or(Value::None))
+                .collect(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// An instance of a `namedtuple` type.
+struct NamedTuple {
+    kind: Value,
+    values: Vec<Value>,
+}
+
+impl NamedTuple {
+    fn kind(&self) -> &TupleType {
+        self.kind
+            .downcast::<TupleType>()
+            .expect("made by a TupleType")
+    }
+}
+
+impl Object for NamedTuple {
+    fn type_name(&self) -> &'static str {
+        "namedtuple"
+    }
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
+        let kind = self.kind();
+        let mut fields = Vec::with_capacity(kind.fields.len());
+        for (f, v) in kind.fields.iter().zip(&self.values) {
+            fields.push(format!("{f}={}", ctx.repr(v)?));
+        }
+        Ok(format!("{}({})", kind.name, fields.join(", ")))
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        let i = self.kind().fields.iter().position(|f| f == name)?;
+        Some(self.values[i].clone())
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(self.values.clone()))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "__getitem__" | "__len__")
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        if name == "__len__" {
+            return Ok(Value::Int(self.values.len() as i64));
+        }
+        let [i] = exactly(ctx, "__getitem__", args)?;
+        crate::builtins::get_item(ctx, &Value::tuple(self.values.clone()), &i)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.push(std::mem::replace(&mut self.kind, Value::None));
+        into.append(&mut self.values);
+    }
+}
+
+/// `Enum('Status', 'ok not_found error')`: members numbered from 1.
+pub(crate) struct EnumType {
+    name: String,
+    members: Vec<Value>,
+}
+
+pub(crate) fn new_enum(ctx: &Ctx, a: Args) -> R<Value> {
+    let name = match &kw_or_pos(&a, "value", 0) {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => {
+            return Err(ctx.error(
+                "TypeError",
+                "Enum() needs a name (the functional form: Enum('Status', 'ok error'))",
+            ))
+        }
+    };
+    let names = field_names(ctx, &kw_or_pos(&a, "names", 1).unwrap_or(Value::None))?;
+    let members = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, member)| {
+            Value::object(EnumMember {
+                enum_name: name.clone(),
+                name: member,
+                value: i as i64 + 1,
+            })
+        })
+        .collect();
+    Ok(Value::object(EnumType { name, members }))
+}
+
+impl Object for EnumType {
+    fn type_name(&self) -> &'static str {
+        "EnumType"
+    }
+    fn repr(&self) -> String {
+        format!("<enum '{}'>", self.name)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        self.members
+            .iter()
+            .find(|m| m.downcast::<EnumMember>().is_some_and(|m| m.name == name))
+            .cloned()
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::list(self.members.clone()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A member of an `Enum`: `<Status.ok: 1>`, `str()` `Status.ok`.
+struct EnumMember {
+    enum_name: String,
+    name: String,
+    value: i64,
+}
+
+impl Object for EnumMember {
+    fn type_name(&self) -> &'static str {
+        "Status"
+    }
+    fn repr(&self) -> String {
+        format!("<{}.{}: {}>", self.enum_name, self.name, self.value)
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        match name {
+            "name" => Some(Value::str(self.name.as_str())),
+            "value" => Some(Value::Int(self.value)),
+            _ => None,
+        }
+    }
+    fn to_str(&self) -> String {
+        format!("{}.{}", self.enum_name, self.name)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `tqdm(iterable, total=None, …)`: the iterable itself (CPython's tqdm draws its bar on standard error).
+pub(crate) fn tqdm(ctx: &Ctx, a: Args) -> R<Value> {
+    match a.pos.into_iter().next() {
+        Some(iterable) => ctx.iter(&iterable),
+        None => Err(Flow::Raise(
+            ctx.exception(
+                "NotImplementedError",
+                vec![Value::str(
+                    "tqdm() without an iterable is not part of futurelab's engine",
+                )],
+            ),
+            0,
+        )),
+    }
+}
+
+/// A `set`: `set()`, `set(iterable)`, and the sets `wait` returns: a dict of keys only (each key's
+/// value is `None`), so its items are hashed and compared as a dict's keys. Items are kept in
+/// insertion order (CPython's order follows hashes).
+pub(crate) struct PySet(Mutex<Dict>);
+
+impl PySet {
+    /// A set of the runtime's own `items` (futures), duplicates dropped; no program code runs.
+    pub(crate) fn of(items: Vec<Value>) -> Self {
+        let mut set = Dict::default();
+        for item in items {
+            set.insert(item, Value::None);
+        }
+        PySet(Mutex::new(set))
+    }
+
+    fn items(&self) -> Vec<Value> {
+        lock(&self.0).keys_cloned()
+    }
+
+    fn len(&self) -> usize {
+        lock(&self.0).len()
+    }
+
+    /// `item in set`.
+    pub(crate) fn contains(&self, ctx: &Ctx, item: &Value) -> R<bool> {
+        Ok(ctx.dict_get(&self.0, item)?.is_some())
+    }
+}
+
+/// `set(iterable=())`.
+pub(crate) fn new_set(ctx: &Ctx, a: Args) -> R<Value> {
+    let set = PySet(Mutex::new(Dict::default()));
+    if let Some(v) = a.pos.first() {
+        for item in ctx.iterate_all(v)? {
+            let n = ctx.dict_set(&set.0, item, Value::None)?;
+            ctx.check_items(n)?;
+        }
+    }
+    Ok(Value::object(set))
+}
+
+impl Object for PySet {
+    fn type_name(&self) -> &'static str {
+        "set"
+    }
+    fn repr(&self) -> String {
+        let items = self.items();
+        if items.is_empty() {
+            return "set()".into();
+        }
+        format!(
+            "{{{}}}",
+            items.iter().map(repr).collect::<Vec<_>>().join(", ")
+        )
+    }
+    fn repr_in(&self, ctx: &Ctx) -> R<String> {
+        let items = self.items();
+        if items.is_empty() {
+            return Ok("set()".into());
+        }
+        let mut written = Vec::with_capacity(items.len());
+        for item in &items {
+            written.push(ctx.repr(item)?);
+        }
+        Ok(format!("{{{}}}", written.join(", ")))
+    }
+    fn str_in(&self, ctx: &Ctx) -> R<String> {
+        self.repr_in(ctx)
+    }
+    fn equals(&self, user: Option<&Ctx>, other: &Value) -> R<Option<bool>> {
+        let Some(other) = other.downcast::<PySet>() else {
+            return Ok(None);
+        };
+        if std::ptr::eq(self, other) {
+            return Ok(Some(true));
+        }
+        if self.len() != other.len() {
+            return Ok(Some(false));
+        }
+        for item in self.items() {
+            let found = match user {
+                Some(ctx) => other.contains(ctx, &item)?,
+                None => lock(&other.0).get(&item).is_some(),
+            };
+            if !found {
+                return Ok(Some(false));
+            }
+        }
+        Ok(Some(true))
+    }
+    fn hash(&self) -> Option<i64> {
+        None
+    }
+    fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
+        Ok(Value::object(SetIter(Mutex::new(
+            self.items().into_iter().collect(),
+        ))))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(name, "__len__" | "add" | "discard" | "remove" | "clear")
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        if name == "__len__" {
+            return Ok(Value::Int(self.len() as i64));
+        }
+        if name == "clear" {
+            lock(&self.0).clear();
+            return Ok(Value::None);
+        }
+        let [item] = exactly(ctx, name, args)?;
+        match name {
+            "add" => {
+                let n = ctx.dict_set(&self.0, item, Value::None)?;
+                ctx.check_items(n)?;
+            }
+            _ => {
+                if ctx.dict_remove(&self.0, &item)?.is_none() && name == "remove" {
+                    return Err(Flow::Raise(ctx.exception("KeyError", vec![item]), 0));
+                }
+            }
+        }
+        Ok(Value::None)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(
+            unpoisoned(&mut self.0)
+                .take_entries()
+                .into_iter()
+                .map(|(k, _)| k),
+        );
+    }
+}
+
+struct SetIter(Mutex<std::collections::VecDeque<Value>>);
+
+impl Object for SetIter {
+    fn type_name(&self) -> &'static str {
+        "set_iterator"
+    }
+    fn next(&self, _ctx: &Ctx) -> Option<R<Value>> {
+        lock(&self.0).pop_front().map(Ok)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        into.extend(unpoisoned(&mut self.0).drain(..));
+    }
+}

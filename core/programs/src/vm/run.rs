@@ -1,0 +1,1223 @@
+//! The machine: runs a frame's instructions, and the calls of compiled functions it makes in the
+//! same loop (their frames wait in a list, so Python recursion does not use the Rust stack).
+//!
+//! - A Python exception unwinds to the innermost handler block of the running frame, else pops the
+//!   frame and goes on in its caller, keeping the line where it was raised.
+//! - [`Flow::Stopped`] (the run's time limit, a cancel) runs no handler: it leaves at once.
+//! - A loop's jump back and each call check for a stop and let the GIL change hands, as CPython's
+//!   eval loop does at the same places.
+
+use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
+use super::generator::{close_dropped, AsyncYield, Generator, Resumed};
+use super::slices::{self, Bounds};
+use crate::ast::{BinOp, CmpOp};
+use crate::object::code::{ArgSlot, Code, GlobalCache, Op};
+use crate::object::*;
+use crate::{
+    builtins, object::exceptions, object::Ctx, object::Flow, object::CALL_DEPTH, object::R,
+    object::RECURSION_LIMIT, stdlib::asyncio, stdlib::collections,
+};
+use std::sync::Arc;
+
+/// How a frame stopped running.
+pub(crate) enum Exit {
+    Return(Value),
+    /// A generator's frame handed out a value and waits to be resumed.
+    Yield(Value),
+}
+
+/// The frames of one run of the machine that wait for their callees, innermost last, and value
+/// stacks of finished calls to reuse.
+#[derive(Default)]
+struct Calls {
+    callers: Vec<VmFrame>,
+    spare_stacks: Vec<Vec<Value>>,
+    spare_locals: Vec<Vec<Option<Value>>>,
+}
+
+impl Calls {
+    /// Makes `callee` the running frame; its caller (`frame` until now) waits.
+    fn push(&mut self, frame: &mut VmFrame, callee: VmFrame) {
+        self.callers.push(std::mem::replace(frame, callee));
+    }
+
+    /// Ends the running frame and makes its caller the running one again; false if it has none.
+    fn pop(&mut self, frame: &mut VmFrame) -> bool {
+        let Some(caller) = self.callers.pop() else {
+            return false;
+        };
+        let mut done = std::mem::replace(frame, caller);
+        let mut stack = std::mem::take(&mut done.stack);
+        let mut locals = std::mem::take(&mut done.locals);
+        drop(done);
+        stack.clear();
+        locals.clear();
+        if self.spare_stacks.len() < 64 {
+            self.spare_stacks.push(stack);
+            self.spare_locals.push(locals);
+        }
+        leave_call();
+        true
+    }
+
+    /// An empty value stack for a new frame.
+    fn stack(&mut self) -> Vec<Value> {
+        self.spare_stacks
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(8))
+    }
+
+    /// An empty list of locals for a new frame, with room for `n`.
+    fn locals(&mut self, n: usize) -> Vec<Option<Value>> {
+        let mut locals = self.spare_locals.pop().unwrap_or_default();
+        locals.reserve(n);
+        locals
+    }
+}
+
+/// Runs `frame` until it returns or yields; `thrown` is raised in it first (a generator's `throw`).
+pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R<Exit> {
+    let mut calls = Calls::default();
+    let mut error = match thrown {
+        Some(flow) => match throw_into_delegate(ctx, frame, flow) {
+            Ok(Some(v)) => return Ok(Exit::Yield(v)),
+            Ok(None) => None,
+            Err(flow) => Some(flow),
+        },
+        None => None,
+    };
+    loop {
+        if let Some(flow) = error.take() {
+            if let Err(flow) = unwind(frame, &mut calls, flow) {
+                while calls.pop(frame) {}
+                return Err(flow);
+            }
+        }
+        match run(ctx, frame, &mut calls) {
+            Ok(exit) => return Ok(exit),
+            Err(flow) => error = Some(flow),
+        }
+    }
+}
+
+/// An exception thrown into a frame suspended in a `yield from` (or an `await`) goes to what it
+/// waits on first, as CPython passes it on: `Ok(Some(v))` if that yields `v` (so does this frame),
+/// `Ok(None)` if it returns (its value pushed, the frame goes on after the `yield from`), `Err`
+/// to raise in this frame (what it raised, or the exception itself when it cannot take it).
+/// `GeneratorExit` closes it, then is raised here.
+fn throw_into_delegate(ctx: &Ctx, frame: &mut VmFrame, flow: Flow) -> Result<Option<Value>, Flow> {
+    let Some(&Op::YieldFrom(after)) = frame.code.ops.get(frame.pc) else {
+        return Err(flow);
+    };
+    let inner = top(frame).clone();
+    if let Flow::Raise(exc, _) = &flow {
+        if exc.is_instance_of("GeneratorExit") {
+            if let Some(generator) = inner.downcast::<Generator>() {
+                generator.close(ctx)?;
+            }
+            return Err(flow);
+        }
+    }
+    if !takes_sends(&inner) {
+        return Err(flow);
+    }
+    match send_into(ctx, &inner, Value::None, Some(flow)) {
+        None => unreachable!("it takes sends"),
+        Some(Ok(Resumed::Yielded(v))) => Ok(Some(v)),
+        Some(Ok(Resumed::Returned(v))) => {
+            pop(frame);
+            frame.stack.push(v);
+            frame.pc = after as usize;
+            Ok(None)
+        }
+        Some(Err(raised)) => Err(raised),
+    }
+}
+
+/// Finds the handler of an exception: the innermost block of the running frame, else of its
+/// callers (their callees dropped). `Err` when nothing in this loop handles it.
+fn unwind(frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
+    let Flow::Raise(exc, line) = flow else {
+        return Err(flow);
+    };
+    let line = match line {
+        0 => frame.code.lines[frame.pc.saturating_sub(1)],
+        line => line,
+    };
+    loop {
+        if let Some((handler, level)) = frame.blocks.pop() {
+            frame.stack.truncate(level as usize);
+            frame.stack.push(exc);
+            frame.stack.push(Value::Int(line as i64));
+            frame.pc = handler as usize;
+            return Ok(());
+        }
+        if !calls.pop(frame) {
+            return Err(Flow::Raise(exc, line));
+        }
+    }
+}
+
+/// One more program call on this thread: `RecursionError` past CPython's limit.
+pub(super) fn enter_call(ctx: &Ctx) -> R<()> {
+    let depth = CALL_DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get()
+    });
+    if depth > RECURSION_LIMIT {
+        leave_call();
+        return Err(ctx.error("RecursionError", "maximum recursion depth exceeded"));
+    }
+    Ok(())
+}
+
+pub(super) fn leave_call() {
+    CALL_DEPTH.with(|d| d.set(d.get() - 1));
+}
+
+fn pop(frame: &mut VmFrame) -> Value {
+    frame.stack.pop().expect("the compiler balances the stack")
+}
+
+fn top(frame: &VmFrame) -> &Value {
+    frame.stack.last().expect("the compiler balances the stack")
+}
+
+/// The last `n` values of the stack, taken off it.
+fn pop_n(frame: &mut VmFrame, n: usize) -> Vec<Value> {
+    let at = frame.stack.len() - n;
+    frame.stack.split_off(at)
+}
+
+fn truthy(ctx: &Ctx, v: &Value) -> R<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Int(n) => Ok(*n != 0),
+        Value::None => Ok(false),
+        other => ctx.truthy(other),
+    }
+}
+
+/// `l op r` for two machine ints, when it stays one.
+fn int_binop(op: BinOp, l: i64, r: i64) -> Option<Value> {
+    Some(Value::Int(match op {
+        BinOp::Add => l.checked_add(r)?,
+        BinOp::Sub => l.checked_sub(r)?,
+        BinOp::Mul => l.checked_mul(r)?,
+        BinOp::Mod if r > 0 => l.rem_euclid(r),
+        BinOp::FloorDiv if r > 0 => l.div_euclid(r),
+        BinOp::BitAnd => l & r,
+        BinOp::BitOr => l | r,
+        BinOp::BitXor => l ^ r,
+        _ => return None,
+    }))
+}
+
+/// `l op r` for two floats (an int operand made a float first, as CPython does), for the operators
+/// that cannot raise.
+fn float_binop(op: BinOp, l: f64, r: f64) -> Option<Value> {
+    Some(Value::Float(match op {
+        BinOp::Add => l + r,
+        BinOp::Sub => l - r,
+        BinOp::Mul => l * r,
+        BinOp::Div if r != 0.0 => l / r,
+        _ => return None,
+    }))
+}
+
+/// `l op r` for an order comparison of two machine numbers (ints, or floats with IEEE's NaN rules,
+/// which are Python's); `None` for `is` and `in`.
+fn compare_numbers<T: PartialOrd>(op: CmpOp, l: T, r: T) -> Option<bool> {
+    Some(match op {
+        CmpOp::Eq => l == r,
+        CmpOp::NotEq => l != r,
+        CmpOp::Lt => l < r,
+        CmpOp::LtE => l <= r,
+        CmpOp::Gt => l > r,
+        CmpOp::GtE => l >= r,
+        _ => return None,
+    })
+}
+
+/// Runs instructions until the first frame returns or yields, or an exception is raised.
+fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
+    let mut code = frame.code.clone();
+    loop {
+        let instruction = code.ops[frame.pc];
+        frame.pc += 1;
+        match instruction {
+            Op::LoadConst(i) => frame.stack.push(code.consts[i as usize].clone()),
+            Op::LoadFast(i) => match &frame.locals[i as usize] {
+                Some(v) => {
+                    let v = v.clone();
+                    frame.stack.push(v);
+                }
+                None => return Err(ctx.unbound_local(&code.varnames[i as usize])),
+            },
+            Op::LoadClassLocal(i) => {
+                let v = match &frame.locals[i as usize] {
+                    Some(v) => v.clone(),
+                    None => ctx.global_or_builtin(&code.varnames[i as usize])?,
+                };
+                frame.stack.push(v);
+            }
+            Op::StoreFast(i) => {
+                let v = pop(frame);
+                frame.locals[i as usize] = Some(v);
+            }
+            Op::DeleteFast(i) => {
+                if frame.locals[i as usize].take().is_none() {
+                    return Err(ctx.unbound_local(&code.varnames[i as usize]));
+                }
+            }
+            Op::LoadDeref(i) => {
+                let i = i as usize;
+                let v = match frame.cell(i) {
+                    Some(cell) => match lock(cell).clone() {
+                        Some(v) => v,
+                        None if i < code.cellvars.len() => {
+                            return Err(ctx.unbound_local(code.cell_name(i)))
+                        }
+                        None => return Err(ctx.error(
+                            "NameError",
+                            format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", code.cell_name(i)),
+                        )),
+                    },
+                    // A name no enclosing function has: a global, else a builtin.
+                    None => global_or_builtin(
+                        ctx,
+                        &code.free_globals[i],
+                        code.cell_name(i),
+                    )?,
+                };
+                frame.stack.push(v);
+            }
+            Op::StoreDeref(i) => {
+                let v = pop(frame);
+                match frame.cell(i as usize) {
+                    Some(cell) => *lock(cell) = Some(v),
+                    None => ctx.set_global(code.cell_name(i as usize), v),
+                }
+            }
+            Op::DeleteDeref(i) => {
+                let i = i as usize;
+                let removed = match frame.cell(i) {
+                    Some(cell) => lock(cell).take().is_some(),
+                    None => ctx.rt.globals.remove(code.cell_name(i)),
+                };
+                if !removed {
+                    return Err(ctx.unbound_local(code.cell_name(i)));
+                }
+            }
+            Op::LoadGlobal(i) => {
+                let i = i as usize;
+                let v = global_or_builtin(ctx, &code.globals[i], &code.names[i])?;
+                frame.stack.push(v);
+            }
+            Op::StoreGlobal(i) => {
+                let v = pop(frame);
+                let name = &code.names[i as usize];
+                code.globals[i as usize].slot(ctx, name).set(v);
+            }
+            Op::DeleteGlobal(i) => {
+                let name = &code.names[i as usize];
+                if !code.globals[i as usize].slot(ctx, name).take() {
+                    return Err(ctx.error("NameError", format!("name '{name}' is not defined")));
+                }
+            }
+            Op::LoadAttr(i) => {
+                let object = pop(frame);
+                let v = load_attr(ctx, &code, i as usize, &object)?;
+                frame.stack.push(v);
+            }
+            Op::CallMethod(name, n) => {
+                close_dropped(ctx);
+                let at = frame.stack.len() - n as usize;
+                let object = &frame.stack[at - 1];
+                // A function of the object's class: called with the object first, no bound method.
+                let method = match object {
+                    Value::Instance(instance)
+                        if !lock(&instance.attrs).contains_key(&*code.names[name as usize]) =>
+                    {
+                        match instance.class.lookup(&code.names[name as usize]) {
+                            Some(Value::Function(ref f)) => Some(f.clone()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let f = match method {
+                    Some(f) => Value::Function(f),
+                    None => {
+                        let v = load_attr(ctx, &code, name as usize, object)?;
+                        frame.stack[at - 1] = v;
+                        let pos = pop_n(frame, n as usize);
+                        let f = pop(frame);
+                        call(
+                            ctx,
+                            frame,
+                            calls,
+                            f,
+                            Args {
+                                pos,
+                                kw: Vec::new(),
+                            },
+                        )?;
+                        code = frame.code.clone();
+                        continue;
+                    }
+                };
+                // The object stays on the stack as the first argument.
+                let at = at - 1;
+                if let Some((func, callee, _)) = simple_callee(&f, n as usize + 1) {
+                    code = push_simple_call(ctx, frame, calls, &func, callee, None, at)?;
+                    continue;
+                }
+                let pos = pop_n(frame, n as usize + 1);
+                call(
+                    ctx,
+                    frame,
+                    calls,
+                    f,
+                    Args {
+                        pos,
+                        kw: Vec::new(),
+                    },
+                )?;
+                code = frame.code.clone();
+            }
+            Op::StoreAttr(i) => {
+                let object = pop(frame);
+                let v = pop(frame);
+                ctx.set_attr(&object, &code.names[i as usize], v)?;
+            }
+            Op::DeleteAttr(i) => {
+                let object = pop(frame);
+                ctx.delete_attr(&object, &code.names[i as usize])?;
+            }
+            Op::LoadSubscr => {
+                let index = pop(frame);
+                let object = pop(frame);
+                let v = match (&object, &index) {
+                    (Value::List(items), Value::Int(i)) => {
+                        let items = lock(items);
+                        let at = if *i < 0 { *i + items.len() as i64 } else { *i };
+                        match usize::try_from(at).ok().and_then(|at| items.get(at)) {
+                            Some(v) => v.clone(),
+                            None => {
+                                drop(items);
+                                builtins::get_item(ctx, &object, &index)?
+                            }
+                        }
+                    }
+                    _ => builtins::get_item(ctx, &object, &index)?,
+                };
+                frame.stack.push(v);
+            }
+            Op::StoreSubscr => {
+                let index = pop(frame);
+                let object = pop(frame);
+                let v = pop(frame);
+                builtins::set_item(ctx, &object, index, v)?;
+            }
+            Op::DeleteSubscr => {
+                let index = pop(frame);
+                let object = pop(frame);
+                builtins::del_item(ctx, &object, &index)?;
+            }
+            Op::LoadSlice(l, u, s) => {
+                let bounds = pop_bounds(frame, l, u, s);
+                let object = pop(frame);
+                let v = slices::load(ctx, &object, bounds)?;
+                frame.stack.push(v);
+            }
+            Op::StoreSlice(l, u, s) => {
+                let bounds = pop_bounds(frame, l, u, s);
+                let object = pop(frame);
+                let v = pop(frame);
+                slices::store(ctx, &object, bounds, v)?;
+            }
+            Op::DeleteSlice(l, u, s) => {
+                let bounds = pop_bounds(frame, l, u, s);
+                let object = pop(frame);
+                slices::delete(ctx, &object, bounds)?;
+            }
+            Op::BinOp(op) | Op::Inplace(op) => {
+                let r = pop(frame);
+                let l = pop(frame);
+                let fast = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => int_binop(op, *a, *b),
+                    (Value::Float(a), Value::Float(b)) => float_binop(op, *a, *b),
+                    (Value::Int(a), Value::Float(b)) => float_binop(op, *a as f64, *b),
+                    (Value::Float(a), Value::Int(b)) => float_binop(op, *a, *b as f64),
+                    _ => None,
+                };
+                let v = match fast {
+                    Some(v) => v,
+                    None if matches!(instruction, Op::Inplace(_)) => ctx.inplace(op, &l, &r)?,
+                    None => ctx.binop(op, &l, &r)?,
+                };
+                frame.stack.push(v);
+            }
+            Op::Unary(op) => {
+                let v = pop(frame);
+                let v = ctx.unary(op, &v)?;
+                frame.stack.push(v);
+            }
+            Op::Compare(op) => {
+                let r = pop(frame);
+                let l = pop(frame);
+                let v = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => match compare_numbers(op, *a, *b) {
+                        Some(b) => Value::Bool(b),
+                        None => ctx.compare(op, &l, &r)?,
+                    },
+                    (Value::Float(a), Value::Float(b)) => match compare_numbers(op, *a, *b) {
+                        Some(b) => Value::Bool(b),
+                        None => ctx.compare(op, &l, &r)?,
+                    },
+                    _ => ctx.compare(op, &l, &r)?,
+                };
+                frame.stack.push(v);
+            }
+            Op::Pop => {
+                pop(frame);
+            }
+            Op::Dup => {
+                let v = top(frame).clone();
+                frame.stack.push(v);
+            }
+            Op::Dup2 => {
+                let n = frame.stack.len();
+                let (a, b) = (frame.stack[n - 2].clone(), frame.stack[n - 1].clone());
+                frame.stack.push(a);
+                frame.stack.push(b);
+            }
+            Op::Rot2 => {
+                let n = frame.stack.len();
+                frame.stack.swap(n - 1, n - 2);
+            }
+            Op::Rot3 => {
+                let v = pop(frame);
+                let n = frame.stack.len();
+                frame.stack.insert(n - 2, v);
+            }
+            Op::Jump(t) => frame.pc = t as usize,
+            Op::PopJumpIfFalse(t) => {
+                let v = pop(frame);
+                if !truthy(ctx, &v)? {
+                    frame.pc = t as usize;
+                }
+            }
+            Op::JumpIfFalseOrPop(t) => {
+                if truthy(ctx, top(frame))? {
+                    pop(frame);
+                } else {
+                    frame.pc = t as usize;
+                }
+            }
+            Op::JumpIfTrueOrPop(t) => {
+                if truthy(ctx, top(frame))? {
+                    frame.pc = t as usize;
+                } else {
+                    pop(frame);
+                }
+            }
+            Op::Loop(t) => {
+                close_dropped(ctx);
+                ctx.check()?;
+                ctx.rt.gil.tick();
+                frame.pc = t as usize;
+            }
+            Op::GetIter => {
+                let v = pop(frame);
+                let it = ctx.iter(&v)?;
+                frame.stack.push(it);
+            }
+            Op::ForIter(t) => match next_item(ctx, top(frame))? {
+                Some(v) => frame.stack.push(v),
+                None => {
+                    pop(frame);
+                    frame.pc = t as usize;
+                }
+            },
+            Op::BuildTuple(n) => {
+                let items = pop_n(frame, n as usize);
+                frame.stack.push(Value::tuple(items));
+            }
+            Op::BuildList(n) => {
+                let items = pop_n(frame, n as usize);
+                ctx.check_items(items.len())?;
+                frame.stack.push(Value::list(items));
+            }
+            Op::BuildDict(n) => {
+                let mut flat = pop_n(frame, 2 * n as usize).into_iter();
+                let mut pairs = Vec::with_capacity(n as usize);
+                while let (Some(k), Some(v)) = (flat.next(), flat.next()) {
+                    pairs.push((k, v));
+                }
+                let d = ctx.new_dict(pairs)?;
+                frame.stack.push(d);
+            }
+            Op::ListToTuple => {
+                let list = pop(frame);
+                let Value::List(items) = &list else {
+                    unreachable!("the compiler built a list")
+                };
+                let items = lock(items).clone();
+                frame.stack.push(Value::tuple(items));
+            }
+            Op::ListToSet => {
+                let list = pop(frame);
+                let set = collections::new_set(
+                    ctx,
+                    Args {
+                        pos: vec![list],
+                        kw: Vec::new(),
+                    },
+                )?;
+                frame.stack.push(set);
+            }
+            Op::ListAppend(depth) => {
+                let v = pop(frame);
+                let Value::List(items) = &frame.stack[frame.stack.len() - depth as usize] else {
+                    unreachable!("the compiler put a list there")
+                };
+                let n = {
+                    let mut items = lock(items);
+                    items.push(v);
+                    items.len()
+                };
+                ctx.check_items(n)?;
+            }
+            Op::ListExtend(depth) => {
+                let iterable = pop(frame);
+                let more = ctx.iterate_all(&iterable)?;
+                let Value::List(items) = &frame.stack[frame.stack.len() - depth as usize] else {
+                    unreachable!("the compiler put a list there")
+                };
+                let n = {
+                    let mut items = lock(items);
+                    items.extend(more);
+                    items.len()
+                };
+                ctx.check_items(n)?;
+            }
+            Op::DictSet(depth) => {
+                let v = pop(frame);
+                let k = pop(frame);
+                let Value::Dict(d) = &frame.stack[frame.stack.len() - depth as usize] else {
+                    unreachable!("the compiler put a dict there")
+                };
+                let d = d.clone();
+                let n = ctx.dict_set(&d, k, v)?;
+                ctx.check_items(n)?;
+            }
+            Op::FormatValue(conversion, spec) => {
+                let v = pop(frame);
+                let v = match conversion {
+                    Some('r') => Value::str(ctx.repr(&v)?),
+                    Some('a') => Value::str(ctx.ascii(&v)?),
+                    Some(_) => Value::str(ctx.str(&v)?),
+                    None => v,
+                };
+                let spec = match spec {
+                    Some(i) => match &code.consts[i as usize] {
+                        Value::Str(s) => s.clone(),
+                        _ => Arc::from(""),
+                    },
+                    None => Arc::from(""),
+                };
+                let text = ctx.format(&v, &spec)?;
+                frame.stack.push(Value::str(text));
+            }
+            Op::BuildString(n) => {
+                let parts = pop_n(frame, n as usize);
+                let mut out = String::new();
+                for part in &parts {
+                    if let Value::Str(s) = part {
+                        out.push_str(s);
+                    }
+                }
+                frame.stack.push(Value::str(out));
+            }
+            Op::UnpackSequence(n) => {
+                let v = pop(frame);
+                let items = match &v {
+                    Value::Tuple(t) if t.len() == n as usize => t.to_vec(),
+                    _ => ctx.unpack(&v, n as usize)?,
+                };
+                frame.stack.extend(items.into_iter().rev());
+            }
+            Op::UnpackEx(before, after) => {
+                let v = pop(frame);
+                let items = ctx.unpack_starred(&v, before as usize, after as usize)?;
+                frame.stack.extend(items.into_iter().rev());
+            }
+            Op::CallPos(n) => {
+                close_dropped(ctx);
+                let at = frame.stack.len() - n as usize;
+                if let Some((func, callee, this)) = simple_callee(&frame.stack[at - 1], n as usize)
+                {
+                    frame.stack.remove(at - 1);
+                    code = push_simple_call(ctx, frame, calls, &func, callee, this, at - 1)?;
+                    continue;
+                }
+                let pos = pop_n(frame, n as usize);
+                let f = pop(frame);
+                call(
+                    ctx,
+                    frame,
+                    calls,
+                    f,
+                    Args {
+                        pos,
+                        kw: Vec::new(),
+                    },
+                )?;
+                code = frame.code.clone();
+            }
+            Op::Call(shape) => {
+                close_dropped(ctx);
+                let shape = &code.shapes[shape as usize];
+                let values = pop_n(frame, shape.len());
+                let f = pop(frame);
+                let mut args = Args::default();
+                for (slot, v) in shape.iter().zip(values) {
+                    match slot {
+                        ArgSlot::Positional => args.pos.push(v),
+                        ArgSlot::Star => args.pos.extend(ctx.iterate_all(&v)?),
+                        ArgSlot::Keyword(k) => args.kw.push((k.clone(), v)),
+                        ArgSlot::Mapping => ctx.keyword_arguments(&f, &v, &mut args.kw)?,
+                    }
+                }
+                call(ctx, frame, calls, f, args)?;
+                code = frame.code.clone();
+            }
+            Op::CallNoArgs => {
+                close_dropped(ctx);
+                let f = pop(frame);
+                if matches!(&f, Value::Builtin(b) if b.name == "super") {
+                    let first = first_argument(frame);
+                    let v = ctx.super_in(frame.func.as_ref(), first)?;
+                    frame.stack.push(v);
+                } else {
+                    call(ctx, frame, calls, f, Args::default())?;
+                    code = frame.code.clone();
+                }
+            }
+            Op::MakeFunction(i) => {
+                let template = &code.functions[i as usize];
+                let count = template
+                    .def
+                    .params
+                    .iter()
+                    .filter(|p| p.default.is_some())
+                    .count();
+                let mut given = pop_n(frame, count).into_iter();
+                let defaults = template
+                    .def
+                    .params
+                    .iter()
+                    .map(|p| p.default.as_ref().and_then(|_| given.next()))
+                    .collect();
+                let free = template
+                    .code
+                    .freevars
+                    .iter()
+                    .map(|name| enclosing_cell(&code, frame, name).cloned())
+                    .collect();
+                let name = &template.def.name;
+                let is_lambda = name == "<lambda>";
+                let qualname = template.code.qualname.to_string();
+                let line = if is_lambda {
+                    0
+                } else {
+                    code.lines[frame.pc - 1]
+                };
+                let f = make_function(template, defaults, free, qualname, line);
+                frame.stack.push(Value::Function(Arc::new(f)));
+            }
+            Op::MakeClass(i) => {
+                let statement = code.classes[i as usize].clone();
+                let bases = pop_n(frame, statement.bases);
+                let free = statement
+                    .body
+                    .freevars
+                    .iter()
+                    .map(|name| enclosing_cell(&code, frame, name).cloned())
+                    .collect();
+                let mut body = VmFrame::class_body(&statement.body, free);
+                match machine_entry(ctx, || execute(ctx, &mut body, None))? {
+                    Exit::Return(_) => {}
+                    Exit::Yield(_) => unreachable!("a class body does not yield"),
+                }
+                let namespace = body.into_namespace();
+                let class = ctx.make_class(&statement.name, bases, namespace)?;
+                frame.stack.push(class);
+            }
+            Op::Return => {
+                close_dropped(ctx);
+                let v = pop(frame);
+                if !calls.pop(frame) {
+                    return Ok(Exit::Return(v));
+                }
+                frame.stack.push(v);
+                code = frame.code.clone();
+            }
+            Op::SetupFinally(t) => frame.blocks.push((t, frame.stack.len() as u32)),
+            Op::PopBlock => {
+                frame.blocks.pop();
+            }
+            Op::Reraise => {
+                let line = pop(frame);
+                let exc = pop(frame);
+                let Value::Int(line) = line else {
+                    unreachable!("a handler's line is an int")
+                };
+                return Err(Flow::Raise(exc, line as u32));
+            }
+            Op::MatchException => {
+                let classes = pop(frame);
+                let exc = &frame.stack[frame.stack.len() - 2];
+                let matches = ctx.exception_matches(exc, classes)?;
+                frame.stack.push(Value::Bool(matches));
+            }
+            Op::BeginHandler => {
+                let line = pop(frame);
+                let Value::Int(line) = line else {
+                    unreachable!("a handler's line is an int")
+                };
+                let exc = top(frame).clone();
+                frame.handling.push((exc, line as u32));
+            }
+            Op::EndHandler => {
+                frame.handling.pop();
+            }
+            Op::Raise(form) => {
+                if form == 0 {
+                    return Err(match frame.handling.last() {
+                        Some((exc, line)) => Flow::Raise(exc.clone(), *line),
+                        None => ctx.error("RuntimeError", "No active exception to reraise"),
+                    });
+                }
+                if form == 2 {
+                    pop(frame); // the cause: not kept (no traceback shows it yet)
+                }
+                let v = pop(frame);
+                return Err(Flow::Raise(ctx.to_exception(v)?, 0));
+            }
+            Op::EnterWith => {
+                let manager = top(frame).clone();
+                let entered = ctx.call_method(&manager, "__enter__", Args::default())?;
+                frame.stack.push(entered);
+            }
+            Op::ExitWith => {
+                let manager = pop(frame);
+                let none = vec![Value::None, Value::None, Value::None];
+                ctx.call_method(&manager, "__exit__", Args::positional(none))?;
+            }
+            Op::ExitWithException => {
+                let (exc, line) = pop_exception(frame);
+                let manager = pop(frame);
+                let args = exit_arguments(ctx, &exc, line);
+                let suppress = ctx.call_method(&manager, "__exit__", Args::positional(args))?;
+                if !truthy(ctx, &suppress)? {
+                    return Err(Flow::Raise(exc, line));
+                }
+            }
+            Op::AsyncEnter => {
+                let manager = top(frame).clone();
+                let entered = async_method(ctx, &manager, "__aenter__", Vec::new(), "enter")?;
+                frame.stack.push(entered);
+            }
+            Op::AsyncExit => {
+                let manager = pop(frame);
+                let none = vec![Value::None, Value::None, Value::None];
+                let exited = async_method(ctx, &manager, "__aexit__", none, "exit")?;
+                frame.stack.push(exited);
+            }
+            Op::AsyncExitWithException => {
+                let (exc, line) = pop_exception(frame);
+                let manager = pop(frame);
+                let args = exit_arguments(ctx, &exc, line);
+                let exited = async_method(ctx, &manager, "__aexit__", args, "exit")?;
+                frame.stack.push(exc);
+                frame.stack.push(Value::Int(line as i64));
+                frame.stack.push(exited);
+            }
+            Op::EndAsyncExit => {
+                let suppress = pop(frame);
+                let (exc, line) = pop_exception(frame);
+                if !truthy(ctx, &suppress)? {
+                    return Err(Flow::Raise(exc, line));
+                }
+            }
+            Op::GetAIter => {
+                let v = pop(frame);
+                let it = ctx
+                    .call_method(&v, "__aiter__", Args::default())
+                    .map_err(|_| {
+                        ctx.error(
+                            "TypeError",
+                            format!(
+                                "'async for' requires an object with __aiter__ method, got {}",
+                                v.type_name()
+                            ),
+                        )
+                    })?;
+                frame.stack.push(it);
+            }
+            Op::GetANext => {
+                let it = top(frame).clone();
+                let next = ctx.call_method(&it, "__anext__", Args::default())?;
+                frame.stack.push(next);
+            }
+            Op::EndAsyncFor => {
+                let (exc, line) = pop_exception(frame);
+                if !exc.is_instance_of("StopAsyncIteration") {
+                    return Err(Flow::Raise(exc, line));
+                }
+                pop(frame);
+            }
+            Op::Import(i, top) => {
+                let module = ctx.import(&code.names[i as usize], top)?;
+                frame.stack.push(module);
+            }
+            Op::ImportFrom(m, name) => {
+                let v = ctx.import_from(
+                    top(frame),
+                    &code.names[m as usize],
+                    &code.names[name as usize],
+                )?;
+                frame.stack.push(v);
+            }
+            Op::GetAwaitable => {
+                let v = pop(frame);
+                frame.stack.push(asyncio::awaiter(ctx, v)?);
+            }
+            Op::Yield => {
+                let v = pop(frame);
+                if code.is_coroutine {
+                    // An async generator's item, told apart from what its awaits hand up.
+                    return Ok(Exit::Yield(Value::object(AsyncYield(v))));
+                }
+                return Ok(Exit::Yield(v));
+            }
+            Op::GetYieldFromIter => {
+                let v = pop(frame);
+                let it = if v.downcast::<Generator>().is_some() {
+                    v
+                } else {
+                    ctx.iter(&v)?
+                };
+                frame.stack.push(it);
+            }
+            Op::YieldFrom(t) => {
+                let sent = pop(frame);
+                let inner = top(frame).clone();
+                let resumed = match takes_sends(&inner) {
+                    true => send_into(ctx, &inner, sent, None).expect("it takes sends")?,
+                    false if !matches!(sent, Value::None) => ctx
+                        .call_method(
+                            &inner,
+                            "send",
+                            Args {
+                                pos: vec![sent],
+                                kw: Vec::new(),
+                            },
+                        )
+                        .map(Resumed::Yielded)?,
+                    false => match ctx.next(&inner)? {
+                        Some(v) => Resumed::Yielded(v),
+                        None => Resumed::Returned(Value::None),
+                    },
+                };
+                match resumed {
+                    Resumed::Yielded(v) => {
+                        // Back to this instruction when resumed, with what is sent on the stack.
+                        frame.pc -= 1;
+                        return Ok(Exit::Yield(v));
+                    }
+                    Resumed::Returned(v) => {
+                        pop(frame);
+                        frame.stack.push(v);
+                        frame.pc = t as usize;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The global `name` through its cache, else the builtin of that name (cached too: the builtins do
+/// not change during a run); `NameError` if neither.
+fn global_or_builtin(ctx: &Ctx, cache: &GlobalCache, name: &str) -> R<Value> {
+    if let Some(v) = cache.slot(ctx, name).get() {
+        return Ok(v);
+    }
+    if let Some(v) = cache.builtin.get() {
+        return Ok(v.clone());
+    }
+    let v = ctx.global_or_builtin(name)?;
+    let _ = cache.builtin.set(v.clone());
+    Ok(v)
+}
+
+/// `object.names[i]`, a module's function from the instruction's cache after its first load.
+fn load_attr(ctx: &Ctx, code: &Code, i: usize, object: &Value) -> R<Value> {
+    let Value::Module(module) = object else {
+        return ctx.get_attr(object, &code.names[i]);
+    };
+    if let Some((name, v)) = code.module_functions[i].get() {
+        if *name == module.name {
+            return Ok(v.clone());
+        }
+    }
+    let v = ctx.get_attr(object, &code.names[i])?;
+    if matches!(v, Value::Builtin(_)) {
+        let _ = code.module_functions[i].set((module.name, v.clone()));
+    }
+    Ok(v)
+}
+
+/// The next item of a loop's iterator (the loop's jump back checks for a stop).
+fn next_item(ctx: &Ctx, it: &Value) -> R<Option<Value>> {
+    match it {
+        Value::Object(o) => o.next(ctx).transpose(),
+        _ => ctx.next(it),
+    }
+}
+
+/// The cell of `name` in `frame` (running `code`): one of its own or one it shares from an
+/// enclosing function; `None` when it has none (the name is then a global).
+fn enclosing_cell<'f>(code: &Code, frame: &'f VmFrame, name: &str) -> Option<&'f Cell> {
+    let at = code
+        .cellvars
+        .iter()
+        .chain(&code.freevars)
+        .position(|n| n == name)?;
+    frame.cell(at).as_ref()
+}
+
+/// The running function's first argument, as it is now (for `super()`).
+fn first_argument(frame: &VmFrame) -> Option<Value> {
+    let code = &frame.code;
+    if code.params == 0 {
+        return None;
+    }
+    match code.cell_params.iter().position(|p| *p == Some(0)) {
+        Some(cell) => frame.cell(cell).as_ref().and_then(|c| lock(c).clone()),
+        None => frame.locals[0].clone(),
+    }
+}
+
+/// `[…, exception, line]` → `[…]`: a handler's exception and the line it was raised at.
+fn pop_exception(frame: &mut VmFrame) -> (Value, u32) {
+    let line = pop(frame);
+    let exc = pop(frame);
+    let Value::Int(line) = line else {
+        unreachable!("a handler's line is an int")
+    };
+    (exc, line as u32)
+}
+
+/// `__exit__`'s (or `__aexit__`'s) arguments for an exception: its class, itself, its traceback.
+fn exit_arguments(ctx: &Ctx, exc: &Value, line: u32) -> Vec<Value> {
+    vec![
+        ctx.class_of(exc),
+        exc.clone(),
+        Value::object(exceptions::Traceback { line }),
+    ]
+}
+
+/// An `async with`'s `__aenter__()` or `__aexit__(…)`: what is then awaited. A manager without
+/// them is CPython's TypeError.
+fn async_method(ctx: &Ctx, manager: &Value, name: &str, args: Vec<Value>, part: &str) -> R<Value> {
+    if ctx.get_attr(manager, name).is_err() {
+        return Err(ctx.error(
+            "TypeError",
+            format!(
+                "'{}' object does not support the asynchronous context manager protocol{}",
+                manager.type_name(),
+                if part == "exit" {
+                    " (missed __aexit__ method)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    ctx.call_method(manager, name, Args::positional(args))
+}
+
+/// Whether [`send_into`] resumes `inner`: a generator, a coroutine or one of asyncio's awaiters.
+fn takes_sends(inner: &Value) -> bool {
+    inner.downcast::<Generator>().is_some() || asyncio::is_awaiter(inner)
+}
+
+/// Sends `sent` (or throws `thrown`) into what a `yield from` or an `await` waits on, when it is a
+/// generator, a coroutine or one of asyncio's awaiters; `None` for any other iterator.
+pub(crate) fn send_into(
+    ctx: &Ctx,
+    inner: &Value,
+    sent: Value,
+    thrown: Option<Flow>,
+) -> Option<R<Resumed>> {
+    if let Some(generator) = inner.downcast::<Generator>() {
+        return Some(generator.resume(ctx, sent, thrown));
+    }
+    asyncio::resume_awaiter(ctx, inner, sent, thrown)
+}
+
+/// The function, its code and its bound instance, when `f` is a compiled function (or a bound
+/// method of one) whose `n` positional arguments fill its parameters in order, defaults the rest.
+fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Option<Value>)> {
+    let (func, this) = match f {
+        Value::Function(func) => (func, None),
+        Value::BoundMethod(m) => (&m.1, Some(m.0.clone())),
+        _ => return None,
+    };
+    let code = &func.code;
+    if code.is_generator
+        || code.is_coroutine
+        || !binds_by_position(func, n + usize::from(this.is_some()))
+    {
+        return None;
+    }
+    Some((func.clone(), code.clone(), this))
+}
+
+/// Makes a call of `func` (a [`simple_callee`]) the running frame: its arguments, from `at` to the
+/// top of the stack (after `this`, a bound method's instance), move into its slots. Returns its code.
+fn push_simple_call(
+    ctx: &Ctx,
+    frame: &mut VmFrame,
+    calls: &mut Calls,
+    func: &Arc<Function>,
+    callee: Arc<Code>,
+    this: Option<Value>,
+    at: usize,
+) -> R<Arc<Code>> {
+    let mut locals = calls.locals(callee.varnames.len());
+    locals.extend(this.map(Some));
+    locals.extend(frame.stack.drain(at..).map(Some));
+    fill_defaults(func, &callee, &mut locals);
+    ctx.check()?;
+    ctx.rt.gil.tick();
+    enter_call(ctx)?;
+    let stack = calls.stack();
+    calls.push(frame, VmFrame::with_locals(func, &callee, locals, stack));
+    Ok(callee)
+}
+
+/// Calls `f`: a compiled function's call becomes the running frame (its caller waits in
+/// `callers`); anything else is called at once and its result pushed.
+fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: Args) -> R<()> {
+    let func = match &f {
+        Value::Function(func) => func,
+        Value::BoundMethod(m) => {
+            args.pos.insert(0, m.0.clone());
+            &m.1
+        }
+        _ => {
+            let v = ctx.call(&f, args)?;
+            frame.stack.push(v);
+            return Ok(());
+        }
+    };
+    let code = &func.code;
+    match () {
+        () if !code.is_generator && !code.is_coroutine => {
+            let callee = VmFrame::new(ctx, func, code, args)?;
+            ctx.check()?;
+            ctx.rt.gil.tick();
+            enter_call(ctx)?;
+            calls.push(frame, callee);
+            Ok(())
+        }
+        _ => {
+            let v = ctx.call(&Value::Function(func.clone()), args)?;
+            frame.stack.push(v);
+            Ok(())
+        }
+    }
+}
+
+/// Calls a compiled function from outside the machine (`ctx.call`): runs its frame to its end, or
+/// for a generator function makes the generator.
+pub(crate) fn call_compiled(
+    ctx: &Ctx,
+    func: &Arc<Function>,
+    code: &Arc<super::Code>,
+    args: Args,
+) -> R<Value> {
+    let mut frame = VmFrame::new(ctx, func, code, args)?;
+    if code.is_coroutine && code.is_generator {
+        return Ok(Value::object(Generator::async_generator(func, frame)));
+    }
+    if code.is_coroutine {
+        return Ok(Value::object(Generator::coroutine(func, frame)));
+    }
+    if code.is_generator {
+        return Ok(Value::object(Generator::new(func, frame)));
+    }
+    ctx.check()?;
+    ctx.rt.gil.tick();
+    match machine_entry(ctx, || execute(ctx, &mut frame, None))? {
+        Exit::Return(v) => Ok(v),
+        Exit::Yield(_) => unreachable!("only a generator's frame yields"),
+    }
+}
+
+/// Makes a class from a class statement's body given as a tree (a class the engine writes in
+/// Python, such as `threading.Thread`), with no bases, at module level.
+pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]) -> R<Value> {
+    let code = super::compile::class_body(name.to_string(), body).map_err(|why| {
+        ctx.error(
+            "SystemError",
+            format!(
+                "the engine's own class {name} does not compile: {}",
+                why.what
+            ),
+        )
+    })?;
+    // At module level: every free name of the class body (and of its methods) is a global.
+    let free = vec![None; code.freevars.len()];
+    let mut frame = VmFrame::class_body(&Arc::new(code), Arc::from(free));
+    machine_entry(ctx, || execute(ctx, &mut frame, None))?;
+    ctx.make_class(name, Vec::new(), frame.into_namespace())
+}
+
+/// Runs a module's compiled body.
+pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
+    let mut frame = VmFrame::module(code);
+    let outcome = execute(ctx, &mut frame, None).map(drop);
+    drop(frame);
+    close_dropped(ctx);
+    outcome
+}
+
+/// How many nested evaluations of the browser's budget ([`crate::stack::nested_by`]) one entry
+/// into the machine from Rust counts as: the machine's loop and the calls that lead back into it
+/// take several evaluations' worth of stack. Calls between compiled functions take none.
+const MACHINE_ENTRY_LEVELS: usize = 4;
+
+/// Runs `f`, an entry into the machine from Rust (a call from a builtin, a generator resumed): one
+/// call toward the recursion limit, within the browser's stack budget, with room on the native stack.
+pub(super) fn machine_entry<T>(ctx: &Ctx, f: impl FnOnce() -> R<T>) -> R<T> {
+    ctx.recursing("", || crate::stack::nested_by(MACHINE_ENTRY_LEVELS, f, || {
+        Err(ctx.error(
+            "RecursionError",
+            "maximum recursion depth exceeded (a browser thread's stack holds fewer calls than a native one)",
+        ))
+    }))
+}
+
+/// A slice's bounds, popped (those that were pushed).
+fn pop_bounds(frame: &mut VmFrame, l: bool, u: bool, s: bool) -> Bounds {
+    let step = s.then(|| pop(frame));
+    let upper = u.then(|| pop(frame));
+    let lower = l.then(|| pop(frame));
+    Bounds { lower, upper, step }
+}
