@@ -140,7 +140,7 @@ mod vm;
 pub use ast::{Program, PROGRAM_VERSION};
 pub use clock::Clock;
 pub use object::runtime::Sink;
-pub use parse::{check_program, parse_expression, parse_program, SyntaxError};
+pub use parse::{parse_expression, SyntaxError};
 pub use python::to_python;
 #[cfg(unix)]
 pub use stdlib::processes::register as register_process_functions;
@@ -375,6 +375,7 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         &options,
         Some(Arc::new(program.clone())),
         "MainProcess".into(),
+        &ABOVE,
     );
     options.stop.attach(&rt);
     let body = Arc::new(program.body.clone());
@@ -485,6 +486,54 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         elapsed: started.elapsed(),
     }
 }
+
+/// Parses a whole program, and compiles it (what CPython's compiler refuses, such as `break`
+/// outside a loop, is a [`SyntaxError`] too).
+pub fn parse_program(src: &str) -> Result<Program, SyntaxError> {
+    match parse::analyze(src, 1, compile_check) {
+        Ok(body) => Ok(Program {
+            version: PROGRAM_VERSION,
+            body,
+        }),
+        Err(mut problems) => Err(problems.swap_remove(0)),
+    }
+}
+
+/// Every problem of a program, in order (at most [`parse::MAX_PROBLEMS`]); empty when it parses.
+/// Each top-level statement (a `def` with its body, say) reports its first problem: a syntax error
+/// if it has one, else the first thing in it that the engine's Python does not have. A problem of
+/// the text itself (an unclosed string, a bad indent) stops the check there, and is the only one
+/// listed. The first problem listed is the one [`parse_program`] reports.
+pub fn check_program(src: &str) -> Vec<SyntaxError> {
+    parse::analyze(src, parse::MAX_PROBLEMS, compile_check)
+        .err()
+        .unwrap_or_default()
+}
+
+/// The compiler's refusals of a parsed module (the parser layer's [`parse::CompileCheck`]).
+fn compile_check(body: &[ast::Stmt]) -> Result<(), (u32, String)> {
+    vm::compile_module(body)
+        .map(drop)
+        .map_err(|why| (why.line, why.message()))
+}
+
+/// What the object layer's protocol calls in the layers above it (see `object::Above`): the root
+/// wires the layers, so that none names a layer above its own.
+pub(crate) static ABOVE: object::Above = object::Above {
+    call_function: |ctx, function, args| vm::call_compiled(ctx, function, &function.code, args),
+    builtin: builtins::builtin,
+    type_of: builtins::type_of,
+    has_builtin_method: builtins::has_method,
+    call_builtin_method: builtins::call_method,
+    builtin_binop: builtins::builtin_binop,
+    len: builtins::len,
+    contains: builtins::contains,
+    iter: builtins::iter,
+    import: stdlib::import,
+    cannot_import: stdlib::cannot_import,
+    module_attr: stdlib::attr,
+    missing_module_attr: stdlib::missing_attr,
+};
 
 /// Why a run that reached its time limit was stopped.
 fn limit_reason(limit: Duration) -> String {

@@ -2,9 +2,9 @@
 //! the machine's disk; the run's folder starts with the `downloads/` folder the flag downloaders expect
 //! (the CPython runner makes the same one), and holds at most [`MAX_BYTES`] in all.
 
+use super::bytes::Bytes;
 use crate::builtins::{exactly, kw_or_pos};
 use crate::object::*;
-use crate::stdlib::http::Bytes;
 use crate::{object::Ctx, object::Flow, object::R};
 use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,8 +3,10 @@
 use crate::object::int::{self, IntRef};
 use crate::object::{format, Ctx, Flow, R};
 
+pub(crate) mod bytes;
 pub(crate) mod files;
 pub(crate) mod int_functions;
+pub(crate) mod set;
 pub(crate) mod superclass;
 use crate::ast::BinOp;
 use crate::object::*;
@@ -95,7 +97,7 @@ pub(crate) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             };
             Ok(Value::list(items))
         }),
-        "set" => builtin_fn("set", crate::stdlib::collections::new_set),
+        "set" => builtin_fn("set", set::new_set),
         "tuple" => builtin_fn("tuple", |ctx, a| {
             let items = match a.pos.first() {
                 Some(v) => ctx.iterate_all(v)?,
@@ -154,7 +156,7 @@ pub(crate) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             let Some(it) = a.pos.first() else {
                 return Err(ctx.error("TypeError", "next expected at least 1 argument, got 0"));
             };
-            if default.is_none() && it.downcast::<crate::vm::Generator>().is_some() {
+            if default.is_none() && matches!(it, Value::Object(o) if o.type_name() == "generator") {
                 // A generator's end is `StopIteration` with its return value.
                 return ctx.call_method(it, "__next__", Args::default());
             }
@@ -838,10 +840,7 @@ pub(crate) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
         Value::Object(o) => {
             if let Some(r) = o.as_any().downcast_ref::<Range>() {
                 matches!(item, Value::Int(n) if r.contains(*n))
-            } else if let Some(set) = o
-                .as_any()
-                .downcast_ref::<crate::stdlib::collections::PySet>()
-            {
+            } else if let Some(set) = o.as_any().downcast_ref::<set::PySet>() {
                 set.contains(ctx, item)?
             } else {
                 iterated_contains(ctx, container, item)?

@@ -12,6 +12,7 @@
 //! - [`runtime`]: what a run's threads share ([`Runtime`]), one thread's handle on it ([`Ctx`]), and
 //!   the run's resources: [`gil`], the thread [`budget`], the value [`memory`] budget.
 
+mod above;
 pub(crate) mod budget;
 pub(crate) mod code;
 mod dict;
@@ -25,5 +26,6 @@ pub(crate) mod protocol;
 pub(crate) mod runtime;
 pub(crate) mod value;
 
+pub(crate) use above::Above;
 pub(crate) use runtime::*;
 pub(crate) use value::*;

@@ -15,7 +15,7 @@
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::object::int::{self, IntRef};
 use crate::object::*;
-use crate::{builtins, object::is_same, object::Ctx, object::Flow, object::R};
+use crate::{object::is_same, object::Ctx, object::Flow, object::R};
 use std::any::Any;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
@@ -419,7 +419,7 @@ impl Ctx {
                 }
                 Ok(true)
             }
-            Value::Object(o) if o.has_method("__len__") || o.as_any().is::<builtins::Range>() => {
+            Value::Object(o) if o.has_method("__len__") || o.type_name() == "range" => {
                 Ok(self.len(v)? != 0)
             }
             other => Ok(other.truthy()),
@@ -428,7 +428,7 @@ impl Ctx {
 
     /// `len(v)`.
     pub(crate) fn len(&self, v: &Value) -> R<usize> {
-        builtins::len(self, v)
+        (self.rt.above.len)(self, v)
     }
 
     // ----- comparison -----
@@ -595,15 +595,7 @@ fn builtin_compare(ctx: &Ctx, op: CmpOp, a: &Value, b: &Value, depth: usize) -> 
             }
             Some(Value::Bool(holds(Some(x.len().cmp(&y.len())))))
         }
-        (Value::Object(x), Value::Object(y)) => {
-            match (
-                x.as_any().downcast_ref::<crate::stdlib::http::Bytes>(),
-                y.as_any().downcast_ref::<crate::stdlib::http::Bytes>(),
-            ) {
-                (Some(x), Some(y)) => Some(Value::Bool(holds(Some(x.0.cmp(&y.0))))),
-                _ => None,
-            }
-        }
+        (Value::Object(x), Value::Object(_)) => x.order(b).map(|ord| Value::Bool(holds(Some(ord)))),
         _ => number_order(a, b).map(|ord| Value::Bool(holds(ord))),
     })
 }
@@ -954,7 +946,7 @@ impl Ctx {
         if matches!(l, Value::Instance(_)) || matches!(r, Value::Instance(_)) {
             return self.instance_binop(op, l, r);
         }
-        match builtins::builtin_binop(self, op, l, r)? {
+        match (self.rt.above.builtin_binop)(self, op, l, r)? {
             Some(v) => Ok(v),
             None => Err(unsupported_operands(self, op, l, r)),
         }
@@ -978,7 +970,7 @@ impl Ctx {
             if let Some(v) = answered(self.call_special(l, name, vec![r.clone()])?) {
                 return Ok(v);
             }
-        } else if let Some(v) = builtins::builtin_binop(self, op, l, r)? {
+        } else if let Some(v) = (self.rt.above.builtin_binop)(self, op, l, r)? {
             return Ok(v);
         }
         if swapped {

@@ -13,11 +13,10 @@ use super::exceptions::ExceptionClasses;
 use super::*;
 use super::{budget, gil, globals, memory};
 use crate::ast::*;
-use crate::builtins::{self, files};
+use crate::builtins::files;
 #[cfg(unix)]
 use crate::stdlib::processes;
-use crate::stdlib::{self as modules, asyncio, http, logging};
-use crate::vm;
+use crate::stdlib::{asyncio, logging};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -69,6 +68,8 @@ fn describe_bytes(n: usize) -> String {
 
 /// What every thread of one run shares.
 pub struct Runtime {
+    /// What the object protocol calls in the layers above (see [`Above`]).
+    pub(crate) above: &'static Above,
     pub(crate) globals: globals::Globals,
     pub(crate) sink: Sink,
     console_open: AtomicBool,
@@ -198,8 +199,10 @@ impl Runtime {
         options: &crate::RunOptions,
         program: Option<Arc<crate::Program>>,
         process_name: String,
+        above: &'static Above,
     ) -> Arc<Self> {
         let rt = Arc::new(Runtime {
+            above,
             globals: globals::Globals::default(),
             sink: match options.limits.max_output_bytes {
                 Some(limit) => limit_output(options.sink.clone(), limit, options.stop.clone()),
@@ -442,7 +445,7 @@ impl Ctx {
         if let Some(v) = self.global(name) {
             return Ok(v);
         }
-        builtins::builtin(self, name)
+        (self.rt.above.builtin)(self, name)
             .ok_or_else(|| self.error("NameError", format!("name '{name}' is not defined")))
     }
 
@@ -514,9 +517,9 @@ impl Ctx {
 
     /// `import name` (`top`: binding the top module of a dotted name, as `import a.b` binds `a`).
     pub(crate) fn import(&self, name: &str, top: bool) -> R<Value> {
-        let module = modules::import(self, name)?;
+        let module = (self.rt.above.import)(self, name)?;
         match name.split('.').next() {
-            Some(first) if top && first != name => modules::import(self, first),
+            Some(first) if top && first != name => (self.rt.above.import)(self, first),
             _ => Ok(module),
         }
     }
@@ -527,8 +530,8 @@ impl Ctx {
             Ok(v) => Ok(v),
             Err(Flow::Raise(..)) => {
                 // `from concurrent import futures` names a submodule.
-                modules::import(self, &format!("{module}.{name}"))
-                    .map_err(|_| modules::cannot_import(self, module, name))
+                (self.rt.above.import)(self, &format!("{module}.{name}"))
+                    .map_err(|_| (self.rt.above.cannot_import)(self, module, name))
             }
             Err(other) => Err(other),
         }
@@ -697,8 +700,8 @@ impl Ctx {
         Ok(Value::Bool(match op {
             CmpOp::Is => is_same(l, r),
             CmpOp::IsNot => !is_same(l, r),
-            CmpOp::In => builtins::contains(self, r, l)?,
-            CmpOp::NotIn => !builtins::contains(self, r, l)?,
+            CmpOp::In => (self.rt.above.contains)(self, r, l)?,
+            CmpOp::NotIn => !(self.rt.above.contains)(self, r, l)?,
             _ => return self.rich_compare(op, l, r),
         }))
     }
@@ -710,7 +713,7 @@ impl Ctx {
         match f {
             Value::Function(func) => self.run_function_body(func, args),
             Value::Builtin(b) => (b.call)(self, args),
-            Value::Method(m) => builtins::call_method(self, &m.0, &m.1, args),
+            Value::Method(m) => (self.rt.above.call_builtin_method)(self, &m.0, &m.1, args),
             Value::BoundMethod(m) => {
                 let mut args = args;
                 args.pos.insert(0, m.0.clone());
@@ -771,7 +774,7 @@ impl Ctx {
     /// Runs a function's body with these arguments (a coroutine's, when it is awaited), at most
     /// [`RECURSION_LIMIT`] calls deep on a thread (then `RecursionError`, as CPython's default limit).
     pub(crate) fn run_function_body(&self, func: &Arc<Function>, args: Args) -> R<Value> {
-        vm::call_compiled(self, func, &func.code, args)
+        (self.rt.above.call_function)(self, func, args)
     }
 
     /// Runs `level`, one level of a recursion that may run program code (a call; the `str` of an
@@ -937,10 +940,10 @@ impl Ctx {
                 "__name__" => Ok(Value::str(c.name.as_str())),
                 _ => c.lookup(name).ok_or_else(missing),
             },
-            Value::Module(m) => modules::attr(self, m.name, name)
-                .ok_or_else(|| modules::missing_attr(self, m.name, name)),
+            Value::Module(m) => (self.rt.above.module_attr)(self, m.name, name)
+                .ok_or_else(|| (self.rt.above.missing_module_attr)(self, m.name, name)),
             // `obj.__class__`, for what is not an instance of a user class: what `type(obj)` says.
-            _ if name == "__class__" => Ok(builtins::type_of(v)),
+            _ if name == "__class__" => Ok((self.rt.above.type_of)(v)),
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Function(f) if name == "__qualname__" => Ok(Value::str(f.qualname.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
@@ -953,7 +956,7 @@ impl Ctx {
                 }
                 Err(missing())
             }
-            _ if builtins::has_method(v, name) => {
+            _ if (self.rt.above.has_builtin_method)(v, name) => {
                 Ok(Value::Method(Arc::new((v.clone(), Arc::from(name)))))
             }
             _ => Err(missing()),
@@ -997,7 +1000,7 @@ impl Ctx {
 
     /// `iter(x)`: an iterator value.
     pub(crate) fn iter(&self, v: &Value) -> R<Value> {
-        builtins::iter(self, v)
+        (self.rt.above.iter)(self, v)
     }
 
     /// `next(it)`, with `None` at the end.
@@ -1039,20 +1042,6 @@ impl Ctx {
         }
         Ok(out)
     }
-}
-
-/// The value of a literal expression; `None` for any other expression.
-pub(crate) fn literal(expr: &Expr) -> Option<Value> {
-    Some(match expr {
-        Expr::None => Value::None,
-        Expr::Bool(b) => Value::Bool(*b),
-        Expr::Int(n) => Value::Int(*n),
-        Expr::BigInt(digits) => int::literal(digits),
-        Expr::Float(x) => Value::Float(*x),
-        Expr::Str(s) => Value::str(s.as_str()),
-        Expr::Bytes(b) => Value::object(http::Bytes(Arc::from(b.as_slice()))),
-        _ => return None,
-    })
 }
 
 /// Binds `name` in a namespace, replacing its value in place when it has one (no new key made);

@@ -195,7 +195,7 @@ pub struct Function {
     /// class holds the function.
     pub owner: std::sync::OnceLock<std::sync::Weak<Class>>,
     /// Its compiled body.
-    pub(crate) code: Arc<crate::vm::Code>,
+    pub(crate) code: Arc<super::code::Code>,
     /// The cells of `code`'s free variables, in its order: the enclosing functions' variables it
     /// reads or assigns, which it sees as they are when it reads them (late binding), as CPython's
     /// closures do (`None`: a name no enclosing function has, a global).
@@ -313,6 +313,16 @@ pub trait Object: Send + Sync + Any {
     /// Whether iterating the object iterates the object itself (an iterator) or a fresh iterator.
     fn iter(&self, _ctx: &Ctx, this: &Value) -> R<Value> {
         Ok(this.clone())
+    }
+    /// How `<`, `<=`, `>`, `>=` order this object and `other`, for a built-in type with an order of
+    /// its own (`bytes`); `None`: the two are not ordered so (then `TypeError`).
+    fn order(&self, _other: &Value) -> Option<std::cmp::Ordering> {
+        None
+    }
+    /// `await obj` (CPython's `am_await` slot): what the `await` then sends into, for an object
+    /// that is awaitable (asyncio's futures and tasks); `None` for one that is not.
+    fn awaitable(&self, _ctx: &Ctx, _this: &Value) -> Option<R<Value>> {
+        None
     }
     /// What `==` and `is` compare: the object's address, or for a handle, what it stands for.
     fn identity(&self) -> usize {

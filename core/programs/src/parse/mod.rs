@@ -53,28 +53,13 @@ impl fmt::Display for SyntaxError {
 
 impl std::error::Error for SyntaxError {}
 
-/// Parses a whole program.
-pub fn parse_program(src: &str) -> Result<Program, SyntaxError> {
-    match analyze(src, 1) {
-        Ok(body) => Ok(Program {
-            version: PROGRAM_VERSION,
-            body,
-        }),
-        Err(mut problems) => Err(problems.swap_remove(0)),
-    }
-}
-
-/// The most problems [`check_program`] lists.
+/// The most problems [`crate::check_program`] lists.
 pub const MAX_PROBLEMS: usize = 20;
 
-/// Every problem of a program, in order (at most [`MAX_PROBLEMS`]); empty when it parses. Each
-/// top-level statement (a `def` with its body, say) reports its first problem: a syntax error if it
-/// has one, else the first thing in it that the engine's Python does not have. A problem of the text
-/// itself (an unclosed string, a bad indent) stops the check there, and is the only one listed. The
-/// first problem listed is the one [`parse_program`] reports.
-pub fn check_program(src: &str) -> Vec<SyntaxError> {
-    analyze(src, MAX_PROBLEMS).err().unwrap_or_default()
-}
+/// What the compiler refuses in a module's statements, as CPython's compiler does (`break`
+/// outside a loop): the line and the message. The parser layer does not know the compiler; the
+/// crate's root hands this check in.
+pub(crate) type CompileCheck = fn(&[Stmt]) -> Result<(), (u32, String)>;
 
 /// Parses one expression (an f-string's `{…}`, a value typed in the editor).
 pub fn parse_expression(src: &str) -> Result<Expr, SyntaxError> {
@@ -110,7 +95,11 @@ pub fn parse_expression(src: &str) -> Result<Expr, SyntaxError> {
 
 /// Parses `src` as a module: its statements, or its problems (at most `limit`, one per top-level
 /// statement).
-fn analyze(src: &str, limit: usize) -> Result<Vec<Stmt>, Vec<SyntaxError>> {
+pub(crate) fn analyze(
+    src: &str,
+    limit: usize,
+    compile: CompileCheck,
+) -> Result<Vec<Stmt>, Vec<SyntaxError>> {
     let source = Source::read(src).map_err(|e| vec![e])?;
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY311);
     let parsed = ruff_python_parser::parse_unchecked(src, options);
@@ -122,20 +111,20 @@ fn analyze(src: &str, limit: usize) -> Result<Vec<Stmt>, Vec<SyntaxError>> {
     let (body, refused) = lowerer.module(&module.body);
     if syntax.is_empty() && refused.is_empty() {
         // What the compiler refuses (CPython's compiler's errors, such as `break` outside a loop).
-        return match crate::vm::compile_module(&body) {
-            Ok(_) => Ok(body),
-            Err(why) => {
+        return match compile(&body) {
+            Ok(()) => Ok(body),
+            Err((line, message)) => {
                 // The statement's column: where its line's text starts.
-                let line = source
+                let text = source
                     .text
                     .lines()
-                    .nth(why.line.saturating_sub(1) as usize)
+                    .nth(line.saturating_sub(1) as usize)
                     .unwrap_or("");
-                let indent = line.len() - line.trim_start().len();
+                let indent = text.len() - text.trim_start().len();
                 Err(vec![SyntaxError {
-                    line: why.line,
+                    line,
                     col: indent as u32 + 1,
-                    message: why.message(),
+                    message,
                 }])
             }
         };

@@ -1,5 +1,6 @@
-use super::check_program;
+use crate::check_program;
 use super::*;
+use crate::parse_program;
 
 fn err(src: &str) -> SyntaxError {
     parse_program(src).expect_err("the source is not in the subset")
@@ -178,7 +179,7 @@ fn a_program_round_trips_through_json() {
 
 #[test]
 fn every_problem_is_listed_with_its_place_and_checking_resumes_at_the_next_statement() {
-    use super::check_program;
+    use crate::check_program;
     let src = "def f(x y):\n    pass\n\nx = = 1\ny = 2\nprint(x)\nclass C:\n    def g(self)\n        pass\nz = 3 +\n";
     let problems = check_program(src);
     let lines: Vec<u32> = problems.iter().map(|p| p.line).collect();
@@ -189,7 +190,7 @@ fn every_problem_is_listed_with_its_place_and_checking_resumes_at_the_next_state
     assert_eq!(check_program("x = 'open\ny = (\n").len(), 1);
     // Every listed problem is the one parse_program reports when it is the first.
     for p in &problems[..1] {
-        assert_eq!(super::parse_program(src).unwrap_err(), *p);
+        assert_eq!(crate::parse_program(src).unwrap_err(), *p);
     }
 }
 

@@ -5,10 +5,11 @@
 //! tasks go on while it waits, as with aiohttp's non-blocking sockets. URLs follow `requests.get`'s rules
 //! (only the futurelab server; see `http.rs`).
 
+use crate::builtins::bytes::Bytes;
 use crate::builtins::kw_or_pos;
 use crate::object::*;
 use crate::stdlib::asyncio::{ready, spawn_blocking};
-use crate::stdlib::http::{fetch, resolve, Bytes};
+use crate::stdlib::http::{fetch, resolve};
 use crate::{object::Ctx, object::Flow, object::R};
 use std::any::Any;
 use std::sync::{Arc, Mutex};

@@ -8,9 +8,10 @@
 //! werkzeug's page, and `Exception on /path [GET]` with the traceback on standard error (the run's
 //! background errors). An unknown path is werkzeug's 404 page.
 
+use crate::builtins::bytes::Bytes;
 use crate::builtins::kw_or_pos;
 use crate::object::*;
-use crate::stdlib::http::{reason, Bytes};
+use crate::stdlib::http::reason;
 use crate::{object::Ctx, object::Flow, object::R};
 use std::any::Any;
 use std::sync::Mutex;

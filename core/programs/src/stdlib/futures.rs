@@ -4,9 +4,9 @@
 //! A program's future is a `futurelab::Future<Outcome>`: the task's value, or the exception it raised.
 //! Its state and repr are the executor's own; an exception shows as `raised ValueError`.
 
+use crate::builtins::set::PySet;
 use crate::builtins::{kw_or_pos, no_kw, timeout_arg};
 use crate::object::*;
-use crate::stdlib::collections::PySet;
 use crate::{object::Ctx, object::Flow, object::R};
 use futurelab::{CompletionWatch, EventKind, FutureError, WaitOp};
 use std::any::Any;

@@ -346,7 +346,12 @@ fn worker_runtime(req: &CallRequest, name: String) -> Result<Arc<Runtime>, (Stri
     }));
     options.time_scale = req.time_scale;
     options.server = req.server.clone();
-    let rt = Runtime::new(&options, Some(Arc::new(req.program.clone())), name);
+    let rt = Runtime::new(
+        &options,
+        Some(Arc::new(req.program.clone())),
+        name,
+        &crate::ABOVE,
+    );
     let ctx = Ctx::new(rt.clone());
     ctx.set_global("__name__", Value::str("__mp_main__"));
     set_thread_name(Arc::from("MainThread"));

@@ -427,7 +427,7 @@ fn seed_with(ctx: &Ctx, t: &mut Twister, a: Value, version: Option<Value>) -> R<
             Value::Str(s) => Some(s.as_bytes().to_vec()),
             Value::Object(o) => o
                 .as_any()
-                .downcast_ref::<crate::stdlib::http::Bytes>()
+                .downcast_ref::<crate::builtins::bytes::Bytes>()
                 .map(|b| b.0.to_vec()),
             _ => None,
         }
@@ -501,7 +501,7 @@ fn is_sequence(v: &Value) -> bool {
                 .downcast_ref::<crate::builtins::Range>()
                 .is_some()
                 || o.as_any()
-                    .downcast_ref::<crate::stdlib::http::Bytes>()
+                    .downcast_ref::<crate::builtins::bytes::Bytes>()
                     .is_some()
         }
         _ => false,
@@ -712,7 +712,9 @@ impl PyRandom {
                     None => Vec::new(),
                 };
                 bytes.resize(count, 0);
-                Ok(Value::object(crate::stdlib::http::Bytes(Arc::from(bytes))))
+                Ok(Value::object(crate::builtins::bytes::Bytes(Arc::from(
+                    bytes,
+                ))))
             }
             "randrange" => {
                 let [start, stop, step] =

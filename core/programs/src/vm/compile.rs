@@ -993,8 +993,7 @@ impl<'a> Compiler<'a> {
             | Expr::Float(_)
             | Expr::Str(_)
             | Expr::Bytes(_) => {
-                let value =
-                    crate::object::literal(e).ok_or_else(|| self.unsupported("a literal"))?;
+                let value = literal(e).ok_or_else(|| self.unsupported("a literal"))?;
                 let i = self.constant(value);
                 self.emit(Op::LoadConst(i));
             }
@@ -1444,4 +1443,18 @@ fn is_constant(e: &Expr) -> bool {
         e,
         Expr::None | Expr::Bool(_) | Expr::Int(_) | Expr::Float(_) | Expr::Str(_)
     )
+}
+
+/// The value of a literal expression; `None` for any other expression.
+fn literal(expr: &Expr) -> Option<Value> {
+    Some(match expr {
+        Expr::None => Value::None,
+        Expr::Bool(b) => Value::Bool(*b),
+        Expr::Int(n) => Value::Int(*n),
+        Expr::BigInt(digits) => crate::object::int::literal(digits),
+        Expr::Float(x) => Value::Float(*x),
+        Expr::Str(s) => Value::str(s.as_str()),
+        Expr::Bytes(b) => Value::object(crate::builtins::bytes::Bytes(Arc::from(b.as_slice()))),
+        _ => return None,
+    })
 }

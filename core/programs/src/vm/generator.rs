@@ -328,7 +328,7 @@ fn close_dropped_now(ctx: &Ctx) {
             }
             Dropped::AsyncGenerator(func, frame) => {
                 let generator = Value::object(Generator::async_generator(&func, frame));
-                if crate::stdlib::asyncio::finalize_async_generator(ctx, &generator) {
+                if super::awaiter::finalize_async_generator(ctx, &generator) {
                     continue;
                 }
                 // No loop runs: closed here, as a generator is.
@@ -379,7 +379,7 @@ impl Object for Generator {
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if self.is_async_generator {
-            return crate::stdlib::asyncio::async_generator_method(ctx, this, name, args);
+            return super::awaiter::async_generator_method(ctx, this, name, args);
         }
         match (name, args.pos.as_slice()) {
             ("__iter__", []) | ("__await__", []) => Ok(this.clone()),

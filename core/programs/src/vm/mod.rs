@@ -12,6 +12,7 @@
 //! - Every program is compiled whole before it runs: what the compiler refuses
 //!   ([`compile::Unsupported`]) is a syntax error of the program.
 
+pub(crate) mod awaiter;
 mod compile;
 mod frame;
 mod generator;

@@ -15,7 +15,7 @@ use crate::object::code::{ArgSlot, Code, GlobalCache, Op};
 use crate::object::*;
 use crate::{
     builtins, object::exceptions, object::Ctx, object::Flow, object::CALL_DEPTH, object::R,
-    object::RECURSION_LIMIT, stdlib::asyncio, stdlib::collections,
+    object::RECURSION_LIMIT,
 };
 use std::sync::Arc;
 
@@ -569,7 +569,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::ListToSet => {
                 let list = pop(frame);
-                let set = collections::new_set(
+                let set = crate::builtins::set::new_set(
                     ctx,
                     Args {
                         pos: vec![list],
@@ -894,7 +894,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::GetAwaitable => {
                 let v = pop(frame);
-                frame.stack.push(asyncio::awaiter(ctx, v)?);
+                frame.stack.push(super::awaiter::awaiter(ctx, v)?);
             }
             Op::Yield => {
                 let v = pop(frame);
@@ -1053,7 +1053,7 @@ fn async_method(ctx: &Ctx, manager: &Value, name: &str, args: Vec<Value>, part: 
 
 /// Whether [`send_into`] resumes `inner`: a generator, a coroutine or one of asyncio's awaiters.
 fn takes_sends(inner: &Value) -> bool {
-    inner.downcast::<Generator>().is_some() || asyncio::is_awaiter(inner)
+    inner.downcast::<Generator>().is_some() || super::awaiter::is_awaiter(inner)
 }
 
 /// Sends `sent` (or throws `thrown`) into what a `yield from` or an `await` waits on, when it is a
@@ -1067,7 +1067,7 @@ pub(crate) fn send_into(
     if let Some(generator) = inner.downcast::<Generator>() {
         return Some(generator.resume(ctx, sent, thrown));
     }
-    asyncio::resume_awaiter(ctx, inner, sent, thrown)
+    super::awaiter::resume_awaiter(ctx, inner, sent, thrown)
 }
 
 /// The function, its code and its bound instance, when `f` is a compiled function (or a bound

@@ -236,6 +236,10 @@ impl EventLoop {
             RUNNING_LOOP.with(|l| *l.borrow_mut() = previous);
             return Err(ctx.error("RuntimeError", "This event loop is already running"));
         }
+        // Async generators dropped while it runs are closed by its tasks (CPython's loop sets
+        // `sys.set_asyncgen_hooks` so while it runs).
+        let finalizer =
+            crate::vm::awaiter::set_asyncgen_finalizer(Some(super::finalize_async_generator));
         // The tasks' steps label the thread as themselves in the trace: Python keeps its own name.
         let name = swap_thread_name(Some(current_thread_name()));
         let me = self.me.clone();
@@ -253,6 +257,7 @@ impl EventLoop {
         active.store(false, Ordering::SeqCst);
         swap_thread_name(name);
         RUNNING_LOOP.with(|l| *l.borrow_mut() = None);
+        crate::vm::awaiter::set_asyncgen_finalizer(finalizer);
         outcome?;
         if !until.done() {
             return Err(ctx.error(

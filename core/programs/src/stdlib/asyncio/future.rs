@@ -239,6 +239,12 @@ pub(super) fn as_afuture(v: &Value) -> Option<Arc<AFuture>> {
 pub(crate) struct FutureValue(pub(crate) Arc<AFuture>);
 
 impl Object for FutureValue {
+    fn awaitable(&self, _ctx: &Ctx, this: &Value) -> Option<R<Value>> {
+        Some(Ok(super::awaiter::future_awaiter(
+            self.0.clone(),
+            this.clone(),
+        )))
+    }
     fn type_name(&self) -> &'static str {
         if self.0.gathered.get().is_some() {
             "_GatheringFuture"
@@ -356,7 +362,7 @@ pub(super) fn call_future_method(
             Ok(Value::Int(f.remove_python_callback(&func) as i64))
         }
         "get_loop" => Ok(super::event_loop::loop_value(&f.lp)),
-        "__await__" => Ok(super::awaiter::Awaiter::future(f.clone(), this.clone())),
+        "__await__" => Ok(super::awaiter::future_awaiter(f.clone(), this.clone())),
         _ => Err(ctx.error(
             "AttributeError",
             format!("'Future' object has no attribute '{name}'"),

@@ -21,7 +21,6 @@ mod scopes;
 mod sync;
 mod task;
 
-pub(crate) use awaiter::{async_generator_method, awaiter, is_awaiter, resume_awaiter};
 pub(crate) use event_loop::EventLoop;
 
 use super::futures::{Outcome, PyFuture};
@@ -537,7 +536,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
                 .filter(|t| !t.future.done())
                 .map(|t| t.to_value())
                 .collect();
-            Ok(Value::object(super::collections::PySet::of(pending)))
+            Ok(Value::object(crate::builtins::set::PySet::of(pending)))
         }),
         "to_thread" => f("to_thread", to_thread),
         "wrap_future" => f("wrap_future", |ctx, a| {

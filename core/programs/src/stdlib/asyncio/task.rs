@@ -281,6 +281,10 @@ pub(super) fn task_of(v: &Value) -> Option<Arc<Task>> {
 pub(crate) struct TaskValue(pub(crate) Arc<Task>);
 
 impl Object for TaskValue {
+    fn awaitable(&self, _ctx: &Ctx, this: &Value) -> Option<R<Value>> {
+        let future = self.0.future.clone();
+        Some(Ok(super::awaiter::future_awaiter(future, this.clone())))
+    }
     fn type_name(&self) -> &'static str {
         "Task"
     }
