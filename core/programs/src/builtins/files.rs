@@ -14,7 +14,13 @@ use std::sync::{Arc, Mutex};
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// Where a program's relative paths start.
-pub(crate) const CWD: &str = "/futurelab";
+pub(crate) use crate::object::CWD;
+
+/// The run's own folder (`open`, `os.path`): the builtins' state in a run.
+#[derive(Default)]
+pub(crate) struct RunFiles(Mutex<VirtualFs>);
+
+impl ModuleState for RunFiles {}
 
 /// The run's folder.
 pub(crate) struct VirtualFs {
@@ -104,7 +110,8 @@ pub(crate) fn open(ctx: &Ctx, a: Args) -> R<Value> {
     };
     let abs = absolute(&path);
     let binary = mode.contains('b');
-    let mut fs = lock(&ctx.rt.files);
+    let files = ctx.rt.state::<RunFiles>();
+    let mut fs = lock(&files.0);
     if !fs.dirs.contains(&parent(&abs)) {
         return Err(no_such_file(ctx, &path));
     }
@@ -150,7 +157,9 @@ impl File {
         }
         *closed = true;
         let data = lock(&self.data).clone();
-        lock(&ctx.rt.files).files.insert(self.path.clone(), data);
+        lock(&ctx.rt.state::<RunFiles>().0)
+            .files
+            .insert(self.path.clone(), data);
     }
 }
 
@@ -198,7 +207,7 @@ impl Object for File {
                     }
                 };
                 let written = bytes.len();
-                let used = lock(&ctx.rt.files).used();
+                let used = lock(&ctx.rt.state::<RunFiles>().0).used();
                 let mut data = lock(&self.data);
                 if used + data.len() + written > MAX_BYTES {
                     return Err(ctx.error("OSError", format!("[Errno 28] No space left on device (futurelab's limit is {MAX_BYTES} bytes a run)")));
@@ -242,7 +251,8 @@ pub(crate) fn os_attr(module: &str, name: &str) -> Option<Value> {
         ("os", "mkdir" | "makedirs") => f("mkdir", |ctx, a| {
             let path = str_arg(ctx, a.pos.first().cloned(), "path")?;
             let abs = absolute(&path);
-            let mut fs = lock(&ctx.rt.files);
+            let files = ctx.rt.state::<RunFiles>();
+            let mut fs = lock(&files.0);
             if fs.dirs.contains(&abs) || fs.files.contains_key(&abs) {
                 let exist_ok = a.kw.iter().any(|(k, v)| k == "exist_ok" && v.truthy());
                 return if exist_ok {
@@ -274,7 +284,8 @@ pub(crate) fn os_attr(module: &str, name: &str) -> Option<Value> {
         }),
         ("os.path", "exists" | "isdir" | "isfile") => f("exists", |ctx, a| {
             let abs = absolute(&str_arg(ctx, a.pos.first().cloned(), "path")?);
-            let fs = lock(&ctx.rt.files);
+            let files = ctx.rt.state::<RunFiles>();
+            let fs = lock(&files.0);
             Ok(Value::Bool(
                 fs.dirs.contains(&abs) || fs.files.contains_key(&abs),
             ))

@@ -22,10 +22,12 @@ pub(crate) mod gil;
 pub(crate) mod globals;
 pub(crate) mod int;
 pub(crate) mod memory;
+mod module_state;
 pub(crate) mod protocol;
 pub(crate) mod runtime;
 pub(crate) mod value;
 
 pub(crate) use above::Above;
+pub(crate) use module_state::ModuleState;
 pub(crate) use runtime::*;
 pub(crate) use value::*;

@@ -11,12 +11,8 @@
 
 use super::exceptions::ExceptionClasses;
 use super::*;
-use super::{budget, gil, globals, memory};
+use super::{budget, gil, globals, memory, module_state};
 use crate::ast::*;
-use crate::builtins::files;
-#[cfg(unix)]
-use crate::stdlib::processes;
-use crate::stdlib::{asyncio, logging};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -84,9 +80,6 @@ pub struct Runtime {
     pub(crate) threads: Mutex<Vec<Arc<dyn Object>>>,
     /// Executors the program made: shut down (waiting) when the main program ends, as CPython's atexit does.
     pub(crate) executors: Mutex<Vec<Arc<futurelab::ThreadPoolExecutor>>>,
-    /// Process pools the program made: ended with the run (see `processes::finish`).
-    #[cfg_attr(not(unix), allow(dead_code))] // process pools exist on Unix only
-    pub(crate) process_pools: Mutex<Vec<Value>>,
     /// The `multiprocessing.Process`es the program made (joined at its end unless daemons).
     #[cfg_attr(not(unix), allow(dead_code))]
     pub(crate) processes: Mutex<Vec<Value>>,
@@ -101,8 +94,6 @@ pub struct Runtime {
     /// for the program holds a place in it while it runs.
     pub(crate) thread_budget: Arc<budget::ThreadBudget>,
     pub(crate) gil: gil::Gil,
-    /// The run's own folder (`open`, `os.path`).
-    pub(crate) files: Mutex<files::VirtualFs>,
     /// The futurelab server that `requests.get` reaches (`http://127.0.0.1:PORT`).
     pub(crate) server: Option<String>,
     /// `multiprocessing.current_process().name`: `MainProcess`, or in a worker `ForkProcess-1`.
@@ -122,17 +113,12 @@ pub struct Runtime {
     pub(crate) task_counter: AtomicUsize,
     /// Queues made so far (a queue the trace cannot name by a global is `Queue #n`).
     pub(crate) queues_made: AtomicUsize,
-    /// The run's loggers (`logging.getLogger`).
-    pub(crate) logging: logging::Logging,
     /// Classes that modules write in Python (`threading.Thread`), made once in a run.
     pub(crate) classes: Mutex<Vec<(&'static str, Value)>>,
-    /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
-    pub(crate) event_loop: Mutex<Option<Arc<asyncio::EventLoop>>>,
-    /// The loops `asyncio.new_event_loop()` made and the program has not closed: they report their
-    /// tasks' exceptions nobody took when closed, or at the run's end.
-    pub(crate) event_loops: Mutex<Vec<Arc<asyncio::EventLoop>>>,
     /// Where the run is recorded (see [`RunOptions::trace`](crate::RunOptions::trace)).
     pub(crate) trace: Option<futurelab::Trace>,
+    /// The state of the modules above the object layer, by type (see [`Runtime::state`]).
+    states: module_state::ModuleStates,
 }
 
 /// Records its thread's end in the run's trace when dropped (see [`Runtime::thread_lifetime`]).
@@ -175,6 +161,9 @@ pub(crate) fn current_thread_name() -> Arc<str> {
         .or_else(|| futurelab::current_worker_name().map(Arc::from))
         .unwrap_or_else(|| Arc::from("MainThread"))
 }
+
+/// The run's working folder, where its program is (`__file__`, `os.getcwd()`).
+pub(crate) const CWD: &str = "/futurelab";
 
 /// The most background errors a run's report keeps.
 pub(crate) const MAX_REPORTED_ERRORS: usize = 100;
@@ -220,7 +209,6 @@ impl Runtime {
             executor_counter: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
             executors: Mutex::new(Vec::new()),
-            process_pools: Mutex::new(Vec::new()),
             processes: Mutex::new(Vec::new()),
             process_counter: AtomicUsize::new(0),
             shared_queues: Mutex::new(Vec::new()),
@@ -228,7 +216,6 @@ impl Runtime {
             thread_budget: budget::ThreadBudget::new(options.limits.max_threads),
             gil: gil::Gil::new(options.trace.clone(), !options.free_threaded),
             trace: options.trace.clone(),
-            files: Mutex::new(files::VirtualFs::default()),
             server: options.server.clone(),
             task_counter: AtomicUsize::new(1),
             queues_made: AtomicUsize::new(0),
@@ -237,15 +224,19 @@ impl Runtime {
             program,
             process_worker: options.process_worker.clone(),
             cluster: options.cluster.clone(),
-            event_loop: Mutex::new(None),
-            event_loops: Mutex::new(Vec::new()),
-            logging: logging::Logging::default(),
             classes: Mutex::new(Vec::new()),
+            states: Default::default(),
         });
         rt.globals.set("__name__", Value::str("__main__"));
         rt.globals
-            .set("__file__", Value::str(format!("{}/program.py", files::CWD)));
+            .set("__file__", Value::str(format!("{}/program.py", CWD)));
         rt
+    }
+
+    /// The run's state of a module above the object layer (its loggers, its event loops), made at
+    /// its first use.
+    pub(crate) fn state<T: ModuleState>(&self) -> Arc<T> {
+        self.states.get::<T>()
     }
 
     /// Records an event in the run's trace, if it has one.
@@ -268,13 +259,9 @@ impl Runtime {
     /// its process pools are killed (they cannot see the stop, and a wait for their calls, such as a
     /// `with` block's shutdown, would otherwise outlast the run's limit).
     pub(crate) fn stop(&self, reason: impl Into<String>) {
-        let first = self.stop_threads(reason);
-        #[cfg(unix)]
-        if first {
-            processes::kill_workers_soon(lock(&self.process_pools).clone());
+        if self.stop_threads(reason) {
+            self.states.stopping();
         }
-        #[cfg(not(unix))]
-        let _ = first; // no worker processes outside Unix
     }
 
     /// Stops the run's threads only (at the run's own end, whose `finish` ends the worker processes

@@ -1,5 +1,5 @@
-use crate::check_program;
 use super::*;
+use crate::check_program;
 use crate::parse_program;
 
 fn err(src: &str) -> SyntaxError {

@@ -38,6 +38,8 @@ pub(crate) struct Logging {
     loggers: Mutex<Vec<(String, Value)>>,
 }
 
+impl ModuleState for Logging {}
+
 impl Logging {
     fn root(&self) -> Value {
         self.root
@@ -121,8 +123,8 @@ pub(crate) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
         "NOTSET" => Some(Value::Int(0)),
         "basicConfig" => f("basicConfig", basic_config),
         "getLogger" => f("getLogger", |ctx, a| match &kw_or_pos(&a, "name", 0) {
-            None | Some(Value::None) => Ok(ctx.rt.logging.root()),
-            Some(Value::Str(n)) => Ok(ctx.rt.logging.get(n)),
+            None | Some(Value::None) => Ok(ctx.rt.state::<Logging>().root()),
+            Some(Value::Str(n)) => Ok(ctx.rt.state::<Logging>().get(n)),
             Some(other) => Err(ctx.error(
                 "TypeError",
                 format!("A logger name must be a string, not {}", other.type_name()),
@@ -165,7 +167,7 @@ pub(crate) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
             PyFormatter::new(ctx, fmt, datefmt, &style).map(Value::object)
         }),
         "shutdown" => f("shutdown", |_, _| Ok(Value::None)),
-        "root" => Some(ctx.rt.logging.root()),
+        "root" => Some(ctx.rt.state::<Logging>().root()),
         _ => None,
     }
 }
@@ -199,7 +201,7 @@ fn module_function(name: &str) -> Value {
 }
 
 fn root_log(ctx: &Ctx, method: &str, a: Args) -> R<Value> {
-    let root = ctx.rt.logging.root();
+    let root = ctx.rt.state::<Logging>().root();
     let logger = root.downcast::<PyLogger>().expect("the root logger");
     if lock(&logger.handlers).is_empty() {
         basic_config(ctx, Args::default())?;
@@ -237,7 +239,7 @@ fn basic_config(ctx: &Ctx, a: Args) -> R<Value> {
             return Err(ctx.error("ValueError", format!("Unrecognised argument(s): {k}")));
         }
     }
-    let root_value = ctx.rt.logging.root();
+    let root_value = ctx.rt.state::<Logging>().root();
     let root = root_value.downcast::<PyLogger>().expect("the root logger");
     let force = kw_or_pos(&a, "force", usize::MAX).is_some_and(|f| f.truthy());
     if force {
@@ -313,7 +315,7 @@ impl PyLogger {
 
     fn is_root(&self, ctx: &Ctx) -> bool {
         ctx.rt
-            .logging
+            .state::<Logging>()
             .root
             .get()
             .and_then(|r| r.downcast::<PyLogger>())
@@ -324,7 +326,7 @@ impl PyLogger {
         if self.is_root(ctx) {
             Value::None
         } else {
-            ctx.rt.logging.parent(&self.name)
+            ctx.rt.state::<Logging>().parent(&self.name)
         }
     }
 
@@ -517,7 +519,7 @@ impl Object for PyLogger {
                 } else {
                     format!("{}.{suffix}", self.name)
                 };
-                Ok(ctx.rt.logging.get(&full))
+                Ok(ctx.rt.state::<Logging>().get(&full))
             }
             "__setattr__" => {
                 match (args.pos.first(), args.pos.get(1)) {

@@ -443,7 +443,7 @@ pub(crate) const MAX_WORKER_PROCESSES: usize = 128;
 /// `max_workers`; a shut-down one keeps the workers it still has until they end; the processes of
 /// `multiprocessing.Process` objects count as they run.
 fn worker_processes_in_use(ctx: &Ctx) -> usize {
-    lock(&ctx.rt.process_pools)
+    lock(&ctx.rt.state::<ProcessPools>().0)
         .iter()
         .filter_map(|pool| pool.downcast::<ProcessPool>())
         .map(|p| {
@@ -604,8 +604,19 @@ fn keep_pool(
         callbacks: Arc::default(),
         initializer,
     });
-    lock(&ctx.rt.process_pools).push(value.clone());
+    lock(&ctx.rt.state::<ProcessPools>().0).push(value.clone());
     value
+}
+
+/// The process pools a run made (its `Process`es' pool among them): ended with the run (see
+/// [`finish`]), and their workers killed at once when the run is stopped.
+#[derive(Default)]
+pub(crate) struct ProcessPools(pub(crate) Mutex<Vec<Value>>);
+
+impl ModuleState for ProcessPools {
+    fn on_stop(&self) {
+        kill_workers_soon(lock(&self.0).clone());
+    }
 }
 
 /// At the end of a run, as CPython's exit does: an executor finishes its queued calls, a `Pool` still
@@ -618,7 +629,8 @@ fn keep_pool(
 /// after the console closed, as CPython kills daemon processes at exit.
 pub(crate) fn finish(ctx: &Ctx, forced: bool) {
     let pools: Vec<Value> = {
-        let mut all = lock(&ctx.rt.process_pools);
+        let pools = ctx.rt.state::<ProcessPools>();
+        let mut all = lock(&pools.0);
         let (ended, kept) = all.drain(..).partition(|pool: &Value| {
             forced
                 || pool

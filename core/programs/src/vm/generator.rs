@@ -118,7 +118,7 @@ impl Generator {
     /// How asyncio's task repr names it: `main() running at FILE:LINE` (the line it waits at) or
     /// `main() done, defined at FILE:LINE`.
     pub(crate) fn describe(&self) -> String {
-        let file = format!("{}/program.py", crate::builtins::files::CWD);
+        let file = format!("{}/program.py", crate::object::CWD);
         match &*lock(&self.state) {
             State::Suspended(frame) if frame.pc > 0 => format!(
                 "{}() running at {file}:{}",

@@ -576,7 +576,7 @@ impl Object for LoopValue {
                 // Its tasks' exceptions nobody took are reported now (CPython's, as its tasks
                 // are collected), and the run forgets it.
                 lp.report_unretrieved(ctx);
-                lock(&ctx.rt.event_loops).retain(|l| !Arc::ptr_eq(l, lp));
+                lock(&ctx.rt.state::<super::EventLoops>().made).retain(|l| !Arc::ptr_eq(l, lp));
                 Ok(Value::None)
             }
         }

@@ -89,12 +89,25 @@ pub(super) fn loop_of_task(ctx: &Ctx) -> R<Arc<EventLoop>> {
     running_loop().ok_or_else(|| ctx.error("RuntimeError", "no running event loop"))
 }
 
+/// A run's event loops that no `asyncio.run` owns.
+#[derive(Default)]
+pub(crate) struct EventLoops {
+    /// The main thread's current event loop (`asyncio.get_event_loop()` outside a running loop).
+    main: std::sync::Mutex<Option<Arc<EventLoop>>>,
+    /// The loops `asyncio.new_event_loop()` made and the program has not closed: they report their
+    /// tasks' exceptions nobody took when closed, or at the run's end.
+    pub(super) made: std::sync::Mutex<Vec<Arc<EventLoop>>>,
+}
+
+impl ModuleState for EventLoops {}
+
 /// At the end of a run: the main thread's loop (`get_event_loop()`) and the loops from
 /// `new_event_loop()` not closed report their tasks' exceptions that nobody took, as `asyncio.run`
 /// does for its own loop (CPython reports each when its task is collected).
 pub(crate) fn finish(ctx: &Ctx) {
-    let main_loop = lock(&ctx.rt.event_loop).take();
-    let made = std::mem::take(&mut *lock(&ctx.rt.event_loops));
+    let loops = ctx.rt.state::<EventLoops>();
+    let main_loop = lock(&loops.main).take();
+    let made = std::mem::take(&mut *lock(&loops.made));
     for lp in main_loop.into_iter().chain(made) {
         lp.report_unretrieved(ctx);
     }
@@ -103,7 +116,7 @@ pub(crate) fn finish(ctx: &Ctx) {
 /// The loop for code outside a task: the running one, or the main thread's current loop.
 fn event_loop(ctx: &Ctx) -> Arc<EventLoop> {
     running_loop().unwrap_or_else(|| {
-        lock(&ctx.rt.event_loop)
+        lock(&ctx.rt.state::<EventLoops>().main)
             .get_or_insert_with(EventLoop::new)
             .clone()
     })
@@ -512,7 +525,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
         "get_event_loop" => f("get_event_loop", |ctx, _| Ok(loop_value(&event_loop(ctx)))),
         "new_event_loop" => f("new_event_loop", |ctx, _| {
             let lp = EventLoop::new();
-            lock(&ctx.rt.event_loops).push(lp.clone());
+            lock(&ctx.rt.state::<EventLoops>().made).push(lp.clone());
             Ok(loop_value(&lp))
         }),
         "run_coroutine_threadsafe" => f("run_coroutine_threadsafe", run_coroutine_threadsafe),
@@ -520,7 +533,7 @@ pub(super) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
         "set_event_loop" => f("set_event_loop", |ctx, a| {
             let lp = a.pos.into_iter().next().unwrap_or(Value::None);
             let lp = lp.downcast::<event_loop::LoopValue>().map(|l| l.0.clone());
-            *lock(&ctx.rt.event_loop) = lp;
+            *lock(&ctx.rt.state::<EventLoops>().main) = lp;
             Ok(Value::None)
         }),
         "current_task" => f("current_task", |_, _| {
