@@ -79,6 +79,10 @@
 //!   U+FFFD. `bytes` are literals, `len`, indexing, iteration, `==`, `<`, hashing and a lenient
 //!   `decode()`; no slicing, concatenation or other methods yet.
 //! - A set keeps its items in the order they were added (CPython's order follows their hashes).
+//! - Values nested a million deep (lists, dicts, instances, functions, queues, futures whose
+//!   results are futures) are dropped one level at a time. CPython 3.11 drops some such chains
+//!   recursively and crashes: 300,000 `asyncio` futures, each the result of the next, end python3
+//!   with a segmentation fault; the engine drops them (tests/engine.rs).
 //! - `threading`: `Thread` (`name`, `daemon`, `ident`, `native_id`, `is_alive`, `join(timeout)`, `run`),
 //!   `Timer`, `Lock`, `RLock` (owned, re-entrant), `Condition`, `Semaphore`, `BoundedSemaphore`,
 //!   `Event`, `Barrier`, `local`, `current_thread`, `main_thread`, `enumerate`, `active_count`,

@@ -131,6 +131,20 @@ fn functions_classes_objects_and_exceptions_chained_deep_are_dropped_without_ove
 }
 
 #[test]
+fn futures_whose_results_are_futures_chained_deep_are_dropped_without_overflowing_the_stack() {
+    // A concurrent future's result is kept by the executor's future under it: dropped
+    // recursively, a chain of them overflowed the stack and aborted the process.
+    let out = output(
+        "from concurrent.futures import Future\nimport asyncio\n\
+         f = None\nfor i in range(300000):\n    g = Future()\n    g.set_result(f)\n    f = g\n\
+         x = None\nfor i in range(300000):\n    g = Future()\n    g.set_exception(ValueError(x))\n    x = g\n\
+         lp = asyncio.new_event_loop()\na = None\nfor i in range(300000):\n    g = lp.create_future()\n    g.set_result(a)\n    a = g\n\
+         print(f.result().done(), type(x.exception()).__name__)\nf = g = x = a = None\nlp.close()\nprint('dropped')\n",
+    );
+    assert_eq!(out, "True ValueError\ndropped\n");
+}
+
+#[test]
 fn str_of_exceptions_nested_past_the_recursion_limit_is_a_recursion_error() {
     let (out, report) = run_source(
         "e = ValueError(0)\nfor i in range(100000):\n    e = ValueError(e)\nprint('built')\ns = str(e)\n",

@@ -88,6 +88,14 @@ impl<T, C, W> Cell<T, C, W> {
     pub(crate) fn outcome(&self) -> Option<&Result<T, FutureError>> {
         self.outcome.as_ref()
     }
+
+    /// The stored value, the cell given up: for the last handle of a future, which drops it.
+    pub(crate) fn into_value(self) -> Option<T> {
+        match self.outcome {
+            Some(Ok(value)) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 impl<T, C, W: Listener> Cell<T, C, W> {

@@ -499,6 +499,21 @@ impl<T: Clone + Send + 'static> Future<T> {
 }
 
 impl<T> Future<T> {
+    /// The value of a finished future, moved out, if this is its last handle (`Err(self)`, nothing
+    /// taken, while another handle exists; `Ok(None)` when it holds no value). For a value that
+    /// holds futures that hold values (a chain of them a million deep): its owner can drop the
+    /// chain one level at a time instead of recursively.
+    pub fn into_value(self) -> Result<Option<T>, Self> {
+        match Arc::try_unwrap(self.inner) {
+            Ok(inner) => Ok(inner
+                .cell
+                .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .into_value()),
+            Err(inner) => Err(Future { inner }),
+        }
+    }
+
     fn lock_for_display(&self) -> MutexGuard<'_, FutureCell<T>> {
         lock(&self.inner.cell)
     }

@@ -372,3 +372,17 @@ fn wait_timeout_and_outcome_observe_without_consuming_or_recording() {
     );
     t.join().unwrap();
 }
+
+#[test]
+fn into_value_moves_the_value_out_of_the_last_handle_only() {
+    let future = finished(7);
+    let other = future.clone();
+    // Another handle exists: nothing is taken, and the handle comes back.
+    let future = future.into_value().expect_err("a second handle exists");
+    assert_eq!(other.result(), Ok(7));
+    drop(other);
+    assert_eq!(future.into_value().ok(), Some(Some(7)));
+    // A future with no value (not finished, or cancelled) gives none.
+    assert_eq!(running().into_value().ok(), Some(None));
+    assert_eq!(cancelled().into_value().ok(), Some(None));
+}

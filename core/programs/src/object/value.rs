@@ -32,7 +32,7 @@ pub enum Value {
     None,
     Bool(bool),
     Int(i64),
-    /// An int that does not fit in 64 bits (never one that does: see `interp::int`).
+    /// An int that does not fit in 64 bits (never one that does: see `object::int`).
     BigInt(Arc<num_bigint::BigInt>),
     Float(f64),
     Str(Arc<str>),
@@ -177,7 +177,7 @@ pub(crate) fn unpoisoned<T>(mutex: &mut Mutex<T>) -> &mut T {
 }
 
 /// A user function: its definition, defaults evaluated when `def` ran, and the cells of the enclosing
-/// functions' variables it uses (see `interp::scope`).
+/// functions' variables it uses (see `vm::scope`).
 pub struct Function {
     pub name: String,
     /// The line of its `def` (0 for a lambda).

@@ -143,6 +143,15 @@ impl Object for PyFuture {
     fn type_name(&self) -> &'static str {
         "Future"
     }
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        // The outcome moved out of the executor's future when this is its last handle, so that a
+        // chain of futures whose results are futures drops a level at a time.
+        let inner = std::mem::replace(&mut self.inner, futurelab::Future::new());
+        if let Ok(Some(Ok(value) | Err(value))) = inner.into_value() {
+            into.push(value);
+        }
+        self.extra.take_values(into);
+    }
     fn repr(&self) -> String {
         self.inner.repr_with(outcome_words)
     }

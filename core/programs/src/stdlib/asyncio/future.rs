@@ -53,6 +53,19 @@ pub(crate) struct AFuture {
 }
 
 impl AFuture {
+    /// Moves the values it holds into `into`, for its last owner (see `Drop for Value`): its
+    /// outcome, its cancel message and exception, a gather's children.
+    pub(super) fn take_values(&mut self, into: &mut Vec<Value>) {
+        match std::mem::replace(unpoisoned(&mut self.state), FutState::Pending) {
+            FutState::Done(Ok(value) | Err((value, _))) | FutState::Cancelled(Some(value)) => {
+                into.push(value)
+            }
+            FutState::Pending | FutState::Cancelled(None) => {}
+        }
+        into.extend(unpoisoned(&mut self.cancelled_exc).take());
+        into.extend(self.gathered.take().into_iter().flatten());
+    }
+
     pub(super) fn new(lp: Arc<EventLoop>) -> Arc<Self> {
         Arc::new(AFuture {
             state: Mutex::new(FutState::Pending),
@@ -239,6 +252,11 @@ pub(super) fn as_afuture(v: &Value) -> Option<Arc<AFuture>> {
 pub(crate) struct FutureValue(pub(crate) Arc<AFuture>);
 
 impl Object for FutureValue {
+    fn take_values(&mut self, into: &mut Vec<Value>) {
+        if let Some(future) = Arc::get_mut(&mut self.0) {
+            future.take_values(into);
+        }
+    }
     fn awaitable(&self, _ctx: &Ctx, this: &Value) -> Option<R<Value>> {
         Some(Ok(super::awaiter::future_awaiter(
             self.0.clone(),
