@@ -122,17 +122,12 @@
 
 pub mod ast;
 mod clock;
-pub mod convert;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cpython;
 mod interp;
 mod mailbox;
 pub mod parse;
-pub mod presets;
 mod python;
 mod stack;
 mod unicode14;
-pub mod v1;
 mod value;
 
 pub use ast::{Program, PROGRAM_VERSION};
@@ -142,6 +137,9 @@ pub use interp::processes::register as register_process_functions;
 pub use interp::Sink;
 pub use parse::{check_program, parse_expression, parse_program, SyntaxError};
 pub use python::to_python;
+/// How CPython's `repr` writes a `str` and a `float`: what a program generator (the seeds' converter
+/// of version 1 scenarios) quotes its literals with.
+pub use value::{float_repr, str_repr};
 
 use interp::{Ctx, Flow, Runtime};
 use std::sync::Arc;
