@@ -41,8 +41,9 @@ lint: fetch-wasm-deps
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	$(WASM_ENV) cargo clippy -p futurelab --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 	$(WASM_ENV) cargo clippy -p futurelab-programs --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+	$(WASM_ENV) cargo clippy -p futurelab-seeds --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 	$(WASM_ENV) cargo clippy -p futurelab-web --target wasm32-unknown-unknown --quiet -- -D warnings
-	RUSTDOCFLAGS="-D warnings" cargo doc -p futurelab -p futurelab-programs --no-deps --quiet
+	RUSTDOCFLAGS="-D warnings" cargo doc -p futurelab -p futurelab-programs -p futurelab-seeds --no-deps --quiet
 	./.ci/check-default-build.sh
 	./.ci/check-public-api.sh
 

@@ -3,11 +3,12 @@
 //! what futurelab says about the run goes to standard error.
 //!
 //! A version 1 scenario (a preset's name such as `loiter-map`, or a `.json` file) runs as the program
-//! it converts to ([`futurelab_programs::convert`]).
+//! it converts to ([`futurelab_seeds::convert`]).
 
 use crate::cli::{RunArgs, TimestampArg};
 use futurelab::Trace;
-use futurelab_programs::{convert, parse_program, presets, run, v1, Program, RunOptions};
+use futurelab_programs::{parse_program, run, Program, RunOptions};
+use futurelab_seeds::{convert, presets, v1};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -145,8 +145,8 @@ fn stdout(output: &Output) -> String {
 #[test]
 fn run_list_shows_every_program_and_every_version_1_scenario() {
     let listed = stdout(&futurelab(&["run", "--list"]));
-    let ids = futurelab_programs::presets::all().iter().map(|p| p.id);
-    let names = futurelab_programs::v1::presets::all()
+    let ids = futurelab_seeds::presets::all().iter().map(|p| p.id);
+    let names = futurelab_seeds::v1::presets::all()
         .into_iter()
         .map(|p| p.id);
     for id in ids.chain(names) {

@@ -1,13 +1,13 @@
 //! The differential test of the presets that fetch or start processes: each runs under the machine's
 //! python3 (with the seed's `requests`) and under futurelab's engine (its process pools start the
 //! futurelab binary), against one real flag server on loopback with 100 ms of latency, and the outputs
-//! compare as the preset says. (The others: core/programs/tests/cpython.rs.)
+//! compare as the preset says. (The others: seeds/tests/cpython.rs.)
 
 mod support;
 
-use futurelab_programs::cpython::run_under_cpython;
-use futurelab_programs::presets;
+use futurelab_cpython::run_under_cpython;
 use futurelab_programs::{run, RunOptions};
+use futurelab_seeds::presets;
 use futurelab_server::server::flags::FlagOptions;
 use std::sync::{Arc, Mutex};
 

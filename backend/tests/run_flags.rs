@@ -3,7 +3,8 @@
 
 mod support;
 
-use futurelab_programs::{presets, run, Printed, RunOptions, RunReport};
+use futurelab_programs::{run, Printed, RunOptions, RunReport};
+use futurelab_seeds::presets;
 use futurelab_server::server::flags::FlagOptions;
 
 /// Runs A8 against `server`; what it printed, and its report.

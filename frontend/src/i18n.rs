@@ -87,7 +87,7 @@ impl Lang {
     }
 
     /// What the seed program `preset` shows, in this language.
-    pub fn preset_description(self, preset: &futurelab_programs::presets::Preset) -> &'static str {
+    pub fn preset_description(self, preset: &futurelab_seeds::presets::Preset) -> &'static str {
         static ZH_CN: OnceLock<Messages> = OnceLock::new();
         self.of_preset(preset.id, preset.description, || {
             ZH_CN.get_or_init(|| parse(include_str!("../messages/presets.zh-CN.json")))
@@ -95,7 +95,7 @@ impl Lang {
     }
 
     /// The seed program's title, in this language.
-    pub fn preset_title(self, preset: &futurelab_programs::presets::Preset) -> &'static str {
+    pub fn preset_title(self, preset: &futurelab_seeds::presets::Preset) -> &'static str {
         static ZH_CN: OnceLock<Messages> = OnceLock::new();
         self.of_preset(preset.id, preset.title, || {
             ZH_CN.get_or_init(|| parse(include_str!("../messages/preset-titles.zh-CN.json")))
@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn every_seed_program_is_described_and_titled_in_chinese_and_nothing_else_is() {
-        let ids: BTreeSet<&str> = futurelab_programs::presets::all()
+        let ids: BTreeSet<&str> = futurelab_seeds::presets::all()
             .iter()
             .map(|p| p.id)
             .collect();
@@ -245,7 +245,7 @@ mod tests {
             let given: BTreeSet<&str> = zh.keys().map(String::as_str).collect();
             assert_eq!(ids, given);
         }
-        for preset in futurelab_programs::presets::all() {
+        for preset in futurelab_seeds::presets::all() {
             assert_ne!(
                 Lang::ZhCn.preset_description(preset),
                 preset.description,

@@ -12,7 +12,8 @@ use super::protocol::{
     RunRequest, StopRequest,
 };
 use futurelab::{Trace, TraceEvent};
-use futurelab_programs::{check_program, parse_program, presets, run, Program, RunOptions};
+use futurelab_programs::{check_program, parse_program, run, Program, RunOptions};
+use futurelab_seeds::presets;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};

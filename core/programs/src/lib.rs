@@ -127,23 +127,21 @@
 pub mod ast;
 mod builtins;
 mod clock;
-pub mod convert;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cpython;
 mod mailbox;
 mod object;
 pub mod parse;
-pub mod presets;
 mod python;
 mod stack;
 mod stdlib;
 mod unicode14;
-pub mod v1;
 mod vm;
 
 pub use ast::{Program, PROGRAM_VERSION};
 pub use clock::Clock;
 pub use object::runtime::Sink;
+/// How CPython's `repr` writes a `str` and a `float`: what a program generator (the seeds' converter
+/// of version 1 scenarios) quotes its literals with.
+pub use object::value::{float_repr, str_repr};
 pub use parse::{parse_expression, SyntaxError};
 pub use python::to_python;
 #[cfg(unix)]

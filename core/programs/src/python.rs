@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn every_preset_renders_to_python_that_parses_to_the_same_tree() {
-        for preset in crate::presets::all() {
+        for preset in futurelab_seeds::presets::all() {
             round_trip(preset.source);
         }
     }
@@ -622,7 +622,9 @@ mod tests {
 
     #[test]
     fn the_loiter_program_reads_as_the_seed_writes_it() {
-        let text = to_python(&parse_program(include_str!("presets/programs/A4.py")).unwrap());
+        let text = to_python(
+            &parse_program(include_str!("../../../seeds/programs/A4/program.py")).unwrap(),
+        );
         assert!(text.contains("def loiter(n):\n"), "{text}");
         assert!(
             text.contains("    results = executor.map(loiter, range(5))  # "),

@@ -864,8 +864,7 @@ fn cpython_stderr(source: &str) -> String {
         .args(["-X", "utf8", "-c", source])
         .env("PYTHONWARNINGS", "ignore");
     let captured =
-        futurelab_programs::cpython::run_captured(&mut command, std::time::Duration::from_secs(60))
-            .unwrap();
+        futurelab_cpython::run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
     String::from_utf8(captured.stderr).unwrap()
 }
 

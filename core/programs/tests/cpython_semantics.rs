@@ -4,7 +4,7 @@
 
 mod support;
 
-use futurelab_programs::cpython::run_captured;
+use futurelab_cpython::run_captured;
 use support::{assert_prints_as_cpython, assert_syntax_errors_as_cpython, engine_output};
 
 #[test]

@@ -2,7 +2,8 @@
 //! seed program never panic; a source is either a program or problems that name their place; and what
 //! parses prints back as Python that parses again.
 
-use futurelab_programs::{check_program, parse_program, presets, to_python, v1::Scenario};
+use futurelab_programs::{check_program, parse_program, to_python};
+use futurelab_seeds::{presets, v1::Scenario};
 use proptest::prelude::*;
 
 /// One edit of a source: delete a range, insert text, or duplicate a range, at a place given as a

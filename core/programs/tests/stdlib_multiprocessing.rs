@@ -9,7 +9,7 @@
 
 mod support;
 
-use futurelab_programs::cpython::run_under_cpython;
+use futurelab_cpython::run_under_cpython;
 use futurelab_programs::{parse_program, run, RunOptions};
 use std::sync::{Arc, Mutex};
 

@@ -684,7 +684,7 @@ except RuntimeError as e:
 /// Runs `source` under python3 with its standard error sent to its standard output (where logging
 /// writes by default) and under the engine, whose console is its one stream: the same text.
 fn assert_logs_as_cpython(source: &str, name: &str) {
-    let python = futurelab_programs::cpython::run_under_cpython(
+    let python = futurelab_cpython::run_under_cpython(
         &format!("import sys; sys.stderr = sys.stdout\n{source}"),
         name,
         1.0,

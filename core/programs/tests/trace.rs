@@ -2,7 +2,8 @@
 //! program's waits, and who holds the GIL. The page's timeline is drawn from exactly this.
 
 use futurelab::{EventKind, Trace, TraceEvent, WaitOp};
-use futurelab_programs::{parse_program, presets, run, RunOptions};
+use futurelab_programs::{parse_program, run, RunOptions};
+use futurelab_seeds::presets;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;

@@ -11,7 +11,7 @@
 //! This test binary has its own `main` (`harness = false`): it is also the worker program of the
 //! programs' process pools, as the `futurelab` binary is when a program runs there.
 
-use futurelab_programs::cpython::run_under_cpython;
+use futurelab_cpython::run_under_cpython;
 use futurelab_programs::{parse_program, run, RunOptions};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

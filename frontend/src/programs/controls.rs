@@ -4,7 +4,7 @@
 
 use super::runner::Settings;
 use crate::i18n::{use_lang, Lang};
-use futurelab_programs::presets;
+use futurelab_seeds::presets;
 use yew::prelude::*;
 
 /// Where a run happens.

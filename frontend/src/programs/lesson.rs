@@ -260,7 +260,7 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
 mod tests {
     use super::*;
     use crate::programs::model::tests::played as played_source;
-    use futurelab_programs::presets;
+    use futurelab_seeds::presets;
 
     fn played(id: &str, time_scale: f64) -> ProgramRun {
         played_source(&presets::get(id).unwrap().test_source(), time_scale)

@@ -9,8 +9,8 @@
 //!
 //! The parts are joined by `&`, which a percent-encoded source never holds bare.
 
-use futurelab_programs::convert::scenario_source;
-use futurelab_programs::{presets, v1};
+use futurelab_seeds::convert::scenario_source;
+use futurelab_seeds::{presets, v1};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 
 /// What a fragment opens.

@@ -504,7 +504,8 @@ impl ProgramRun {
 pub(crate) mod tests {
     use super::*;
     use futurelab::Trace;
-    use futurelab_programs::{parse_program, presets, run, RunOptions};
+    use futurelab_programs::{parse_program, run, RunOptions};
+    use futurelab_seeds::presets;
     use std::sync::Arc;
 
     /// `source` run natively at `time_scale` (it must not raise): its trace's events, and how long it ran.

@@ -1,8 +1,8 @@
 //! The Rust tab: the preset's program written against futurelab's public API, as files to read in
 //! order (its own, those it borrows from, then `seed.rs`). A test compiles and runs each one and
-//! compares what it prints with CPython's run of the seed (core/programs/rust/tests/cpython.rs).
+//! compares what it prints with CPython's run of the seed (seeds/rust/tests/cpython.rs).
 
-use futurelab_programs::presets;
+use futurelab_seeds::presets;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

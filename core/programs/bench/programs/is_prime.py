@@ -1,4 +1,4 @@
-# D12's is_prime (the seed's GIL lesson, core/programs/src/presets/programs/D12.py), on two 15-digit primes.
+# D12's is_prime (the seed's GIL lesson, seeds/programs/D12/program.py), on two 15-digit primes.
 import math
 
 

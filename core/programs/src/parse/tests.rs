@@ -149,7 +149,7 @@ fn long_chains_are_an_error_not_a_stack_overflow() {
 #[test]
 fn arbitrary_bytes_never_panic() {
     // A small deterministic fuzz: every prefix of a real program, and mangled variants of it.
-    let src = include_str!("../presets/programs/A4.py");
+    let src = include_str!("../../../../seeds/programs/A4/program.py");
     let chars: Vec<char> = src.chars().collect();
     for end in 0..chars.len() {
         let prefix: String = chars[..end].iter().collect();
@@ -170,7 +170,7 @@ fn arbitrary_bytes_never_panic() {
 
 #[test]
 fn a_program_round_trips_through_json() {
-    let p = parse_program(include_str!("../presets/programs/C8.py")).unwrap();
+    let p = parse_program(include_str!("../../../../seeds/programs/C8/program.py")).unwrap();
     let json = serde_json::to_string(&p).unwrap();
     let back: Program = serde_json::from_str(&json).unwrap();
     assert_eq!(p, back);

@@ -94,7 +94,7 @@ impl Backend {
 }
 
 #[cfg(feature = "cluster")]
-pub(crate) use cluster::connect;
+pub(in crate::stdlib) use cluster::connect;
 
 #[cfg(feature = "cluster")]
 mod cluster {

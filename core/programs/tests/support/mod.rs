@@ -4,7 +4,7 @@
 // Each test file uses what it needs of these.
 #![allow(dead_code)]
 
-use futurelab_programs::cpython::run_under_cpython;
+use futurelab_cpython::run_under_cpython;
 
 /// What `source` prints under the engine, and its report.
 pub fn engine_output(source: &str) -> (String, futurelab_programs::RunReport) {
@@ -42,8 +42,7 @@ pub fn assert_syntax_errors_as_cpython(sources: &[&str]) {
     let mut command = std::process::Command::new("python3");
     command.args(["-X", "utf8", "-c", script]).args(sources);
     let captured =
-        futurelab_programs::cpython::run_captured(&mut command, std::time::Duration::from_secs(60))
-            .unwrap();
+        futurelab_cpython::run_captured(&mut command, std::time::Duration::from_secs(60)).unwrap();
     let python = String::from_utf8(captured.stdout).unwrap();
     let ours: String = sources
         .iter()

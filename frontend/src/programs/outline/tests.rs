@@ -1,5 +1,5 @@
 use super::blocks::{Kind, Outline};
-use futurelab_programs::presets;
+use futurelab_seeds::presets;
 use proptest::prelude::*;
 
 const LOITER: &str = "\
