@@ -397,6 +397,16 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
                     why.line
                 )),
                 Ok(code) => match interp::vm::run_module(&ctx, &Arc::new(code)) {
+                    // `sys.exit()`, `sys.exit(0)` and `sys.exit(None)` end the run as its end does.
+                    Err(Flow::Raise(exc, _))
+                        if exc.is_instance_of("SystemExit")
+                            && matches!(
+                                value::exception_args(&exc).first(),
+                                None | Some(value::Value::None | value::Value::Int(0))
+                            ) =>
+                    {
+                        None
+                    }
                     Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
                     Err(Flow::Stopped(_)) | Ok(()) => None,
                 },

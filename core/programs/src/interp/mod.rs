@@ -13,21 +13,29 @@ pub(crate) mod asyncio;
 pub(crate) mod budget;
 mod builtins;
 mod collections;
+mod contextlib;
 mod cpython_names;
+mod dataclasses;
+mod deque;
+mod descriptors;
 mod exceptions;
 mod files;
 mod flask;
 pub(crate) mod format;
+mod functools;
 pub(crate) mod futures;
 pub(crate) mod gil;
 pub(crate) mod globals;
+mod heapq;
 mod http;
 pub(crate) mod int;
 mod int_functions;
+mod itertools;
 mod json;
 mod logging;
 mod memory;
 mod modules;
+mod more_builtins;
 #[cfg(unix)]
 pub(crate) mod mp_process;
 mod mp_shared;
@@ -36,11 +44,14 @@ mod process_backend;
 #[cfg(unix)]
 pub(crate) mod processes;
 pub(crate) mod protocol;
+mod pylib;
 pub(crate) mod queue;
 mod random;
 pub(crate) mod scope;
+mod str_predicates;
 mod superclass;
 pub(crate) mod threading;
+mod typing;
 pub(crate) mod vm;
 pub(crate) use threading::PyThread;
 
@@ -586,9 +597,13 @@ impl Ctx {
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
             namespace.insert("__hash__".into(), Value::None);
         }
+        let module = match namespace.get("__module__") {
+            Some(Value::Str(m)) => m.to_string(), // a class body's own `__module__ = …`
+            _ => "__main__".into(),
+        };
         let class = Arc::new(Class {
             name: name.to_string(),
-            module: "__main__".into(),
+            module,
             bases: base_classes,
             attrs: Mutex::new(namespace),
         });
@@ -600,12 +615,15 @@ impl Ctx {
                 }
             }
         }
-        Ok(Value::Class(class))
+        let class = Value::Class(class);
+        descriptors::set_names(self, &class)?;
+        Ok(class)
     }
 
     /// `del object.attr`.
     pub(crate) fn delete_attr(&self, object: &Value, attr: &str) -> R<()> {
         let removed = match object {
+            Value::Instance(i) if descriptors::delete(self, object, &i.class, attr)? => true,
             Value::Instance(i) => lock(&i.attrs).remove(attr).is_some(),
             Value::Class(c) => lock(&c.attrs).remove(attr).is_some(),
             _ => false,
@@ -956,23 +974,34 @@ impl Ctx {
                     return Ok(a.clone());
                 }
                 match i.class.lookup(name) {
-                    Some(f @ Value::Function(_)) => Ok(bind(v, f)),
-                    Some(other) => Ok(other),
+                    Some(found) => descriptors::instance_attr(self, v, found),
                     None if name == "__class__" => Ok(Value::Class(i.class.clone())),
                     None => Err(missing()),
                 }
             }
             Value::Class(c) => match name {
-                "__name__" => Ok(Value::str(c.name.as_str())),
-                _ => c.lookup(name).ok_or_else(missing),
+                "__name__" | "__qualname__" => Ok(Value::str(c.name.as_str())),
+                "__module__" => Ok(Value::str(c.module.as_str())),
+                "__bases__" => Ok(Value::tuple(
+                    c.bases.iter().cloned().map(Value::Class).collect(),
+                )),
+                _ => descriptors::class_attr(self, c, c.lookup(name).ok_or_else(missing)?),
             },
             Value::Module(m) => modules::attr(self, m.name, name)
                 .ok_or_else(|| modules::missing_attr(self, m.name, name)),
             // `obj.__class__`, for what is not an instance of a user class: what `type(obj)` says.
             _ if name == "__class__" => Ok(builtins::type_of(v)),
+            Value::Function(f) if function_attr(f, name).is_some() => {
+                Ok(function_attr(f, name).unwrap_or(Value::None))
+            }
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Function(f) if name == "__qualname__" => Ok(Value::str(f.qualname.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
+            Value::BoundMethod(m) => match name {
+                "__self__" => Ok(m.0.clone()),
+                "__func__" => Ok(Value::Function(m.1.clone())),
+                _ => self.get_attr(&Value::Function(m.1.clone()), name),
+            },
             Value::Object(o) => {
                 if let Some(a) = o.attr(self, name) {
                     return Ok(a);
@@ -992,12 +1021,21 @@ impl Ctx {
     pub(crate) fn set_attr(&self, object: &Value, name: &str, value: Value) -> R<()> {
         match object {
             Value::Instance(i) => {
+                let Some(value) = descriptors::set(self, object, &i.class, name, value)? else {
+                    return Ok(()); // a data descriptor's `__set__` took it
+                };
                 let old = set_name(&mut lock(&i.attrs), name, value);
                 drop(old);
                 Ok(())
             }
             Value::Class(c) => {
                 let old = set_name(&mut lock(&c.attrs), name, value);
+                drop(old);
+                Ok(())
+            }
+            Value::Function(f) => {
+                let attrs = f.attrs.get_or_init(Default::default);
+                let old = set_name(&mut lock(attrs), name, value);
                 drop(old);
                 Ok(())
             }
@@ -1091,6 +1129,11 @@ fn set_name(names: &mut Names, name: &str, value: Value) -> Option<Value> {
         Some(slot) => Some(std::mem::replace(slot, value)),
         None => names.insert(name.to_string(), value),
     }
+}
+
+/// An attribute a program set on a function.
+fn function_attr(f: &Function, name: &str) -> Option<Value> {
+    lock(f.attrs.get()?).get(name).cloned()
 }
 
 /// A function found on a class, bound to `instance`.

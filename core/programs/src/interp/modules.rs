@@ -35,6 +35,12 @@ const MODULES: &[&str] = &[
     "json",
     "flask",
     "logging",
+    "functools",
+    "itertools",
+    "contextlib",
+    "heapq",
+    "typing",
+    "dataclasses",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -284,6 +290,32 @@ pub(super) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("os" | "os.path", _) => files::os_attr(module, name),
         ("asyncio", _) => asyncio::attr(ctx, name),
         ("logging", _) => super::logging::attr(ctx, name),
+        ("functools", _) => super::functools::attr(ctx, name),
+        ("itertools", _) => super::itertools::attr(ctx, name),
+        ("contextlib", _) => super::contextlib::attr(ctx, name),
+        ("heapq", _) => super::heapq::attr(ctx, name),
+        ("typing", _) => super::typing::attr(ctx, name),
+        ("dataclasses", _) => super::dataclasses::attr(ctx, name),
+        ("collections", "deque" | "defaultdict") => super::deque::attr(ctx, name),
+        ("sys", "exit") => f("exit", |ctx, a| {
+            no_kw(ctx, "exit", &a)?;
+            if a.pos.len() > 1 {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("exit expected at most 1 argument, got {}", a.pos.len()),
+                ));
+            }
+            let exc = ctx.exception("SystemExit", a.pos.clone());
+            let code = a.pos.into_iter().next().unwrap_or(Value::None);
+            ctx.set_attr(&exc, "code", code)?;
+            Err(super::Flow::Raise(exc, 0))
+        }),
+        ("sys", "maxsize") => Some(Value::Int(i64::MAX)),
+        ("math", "pi") => Some(Value::Float(std::f64::consts::PI)),
+        ("math", "e") => Some(Value::Float(std::f64::consts::E)),
+        ("math", "tau") => Some(Value::Float(std::f64::consts::TAU)),
+        ("math", "inf") => Some(Value::Float(f64::INFINITY)),
+        ("math", "nan") => Some(Value::Float(f64::NAN)),
         ("collections", "Counter") => f("Counter", super::collections::new_counter),
         ("collections", "namedtuple") => f("namedtuple", super::collections::namedtuple),
         ("enum", "Enum") => f("Enum", super::collections::new_enum),
