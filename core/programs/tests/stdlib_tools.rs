@@ -1,8 +1,8 @@
 //! The standard library and built-ins that tutorials paste (issue #26): `map`, `filter`, `reversed`,
 //! `callable`, the `str.is*` predicates, `print(file=…)`, `sys.exit`; descriptors (`property`,
 //! `classmethod`, `staticmethod`); and the modules `functools`, `itertools`, `collections.deque` and
-//! `defaultdict`, `heapq`, `contextlib`, `typing` and `dataclasses`. Each program here is run under
-//! python3 and under the engine, and must print the same.
+//! `defaultdict`, `heapq`, `contextlib`, `typing` and `dataclasses`; and `except*`. Each program
+//! here is run under python3 and under the engine, and must print the same.
 
 mod support;
 
@@ -713,5 +713,107 @@ class Empty:
 print(Empty(), Empty() == Empty())
 "#,
         "dataclasses_fields_methods_and_errors",
+    );
+}
+
+/// `except*` (Python 3.11): clauses in order on what is left of a group, a lone exception wrapped as
+/// `ExceptionGroup('', (exc,))`, what no clause matched raised again (the original if nothing
+/// matched), what handlers raise (alone, or grouped with what is left), a bare `raise`, `else` and
+/// `finally`, and `except* ExceptionGroup` refused.
+#[test]
+fn except_star_splits_exception_groups() {
+    assert_prints_as_cpython(
+        r#"def run(label, make):
+    try:
+        try:
+            make()
+        except* ValueError as g:
+            print(label, "ValueError clause:", repr(g), [repr(e) for e in g.exceptions])
+        except* (KeyError, IndexError) as g:
+            print(label, "lookup clause:", [repr(e) for e in g.exceptions], g.message)
+    except BaseException as e:
+        print(label, "escaped:", type(e).__name__, repr(e), [repr(x) for x in getattr(e, "exceptions", [])])
+
+def group():
+    raise ExceptionGroup("many", [ValueError(1), KeyError(2), TypeError(3), IndexError(4)])
+def lone_value():
+    raise ValueError("lone")
+def lone_type():
+    raise TypeError("other")
+def only_values():
+    raise ExceptionGroup("vals", [ValueError("a"), ValueError("b")])
+def nothing():
+    print("no exception")
+run("group", group)
+run("lone", lone_value)
+run("unmatched", lone_type)
+run("values", only_values)
+run("none", nothing)
+
+try:
+    try:
+        raise ExceptionGroup("eg", [ValueError(1), TypeError(2)])
+    except* ValueError:
+        raise RuntimeError("in handler")
+except ExceptionGroup as e:
+    print("handler raised:", repr(e), [repr(x) for x in e.exceptions])
+try:
+    try:
+        raise ExceptionGroup("eg", [ValueError(1)])
+    except* ValueError:
+        raise RuntimeError("alone")
+except RuntimeError as e:
+    print("handler raised alone:", repr(e))
+
+try:
+    try:
+        raise ExceptionGroup("eg", [ValueError(1), KeyError(2)])
+    except* ValueError:
+        raise
+except ExceptionGroup as e:
+    print("re-raised:", [repr(x) for x in e.exceptions])
+
+try:
+    try:
+        raise ValueError(1)
+    except* ExceptionGroup:
+        pass
+except TypeError as e:
+    print("TypeError", e)
+
+try:
+    raise ExceptionGroup("ok", [OSError("x")])
+except* OSError as g:
+    print("caught", g.exceptions)
+else:
+    print("else not run")
+finally:
+    print("finally")
+try:
+    pass
+except* OSError:
+    print("not run")
+else:
+    print("else run")
+def t(make, handler_raises):
+    try:
+        try:
+            make()
+        except* ValueError:
+            handler_raises()
+        except* KeyError:
+            raise OSError("second")
+    except BaseException as e:
+        print(repr(e), [repr(x) for x in getattr(e, "exceptions", [])])
+def r(): raise RuntimeError("h")
+def thrower(e): raise e
+t(lambda: thrower(ExceptionGroup("eg", [ValueError(1)])), r)
+t(lambda: thrower(ExceptionGroup("eg", [ValueError(1), TypeError(2)])), r)
+t(lambda: thrower(ExceptionGroup("eg", [ValueError(1), KeyError(2)])), r)
+t(lambda: thrower(ValueError(1)), r)
+def g(): raise ExceptionGroup("inner", [KeyError(9)])
+t(lambda: thrower(ExceptionGroup("eg", [ValueError(1)])), g)
+"#,
+        "except_star_splits_exception_groups",
     );
 }

@@ -18,10 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The programs that do not match CPython yet, and why (what the engine lacks), most common first.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "24_asyncio_taskgroup.py",
-    "`except*` is refused by the parser",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// How one program fared.
 struct Outcome {

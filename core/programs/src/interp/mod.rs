@@ -18,6 +18,7 @@ mod cpython_names;
 mod dataclasses;
 mod deque;
 mod descriptors;
+mod except_star;
 mod exceptions;
 mod files;
 mod flask;
@@ -770,6 +771,16 @@ impl Ctx {
                 }));
                 // `BaseException.__new__` keeps the arguments as `args`, whatever `__init__` does.
                 self.set_attr(&instance, "args", Value::tuple(args.pos.clone()))?;
+                if instance.is_instance_of("ExceptionGroup")
+                    || instance.is_instance_of("BaseExceptionGroup")
+                {
+                    // `ExceptionGroup(message, exceptions)`: its `message` and `exceptions`.
+                    if let [message, exceptions] = args.pos.as_slice() {
+                        self.set_attr(&instance, "message", message.clone())?;
+                        let exceptions = Value::tuple(self.iterate_all(exceptions)?);
+                        self.set_attr(&instance, "exceptions", exceptions)?;
+                    }
+                }
                 if instance.is_instance_of("StopIteration") {
                     // A generator's return value.
                     let value = args.pos.first().cloned().unwrap_or(Value::None);

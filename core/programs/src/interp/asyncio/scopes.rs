@@ -205,7 +205,7 @@ fn on_task_done(ctx: &Ctx, group: &Arc<Mutex<Group>>, task: &Arc<Task>) {
 }
 
 /// `ExceptionGroup(message, exceptions)`, with its `message` and `exceptions` attributes.
-fn exception_group(ctx: &Ctx, message: &str, errors: Vec<Value>) -> R<Value> {
+pub(crate) fn exception_group(ctx: &Ctx, message: &str, errors: Vec<Value>) -> R<Value> {
     let group = ctx.exception(
         "ExceptionGroup",
         vec![Value::str(message), Value::list(errors.clone())],
