@@ -109,6 +109,15 @@
 //!   `Barrier` are not there yet.
 //! - `sys.argv` is `['program.py']`; `random` is CPython's Mersenne Twister with CPython's seeding:
 //!   seeded programs draw what python3 draws.
+//! - `functools`, `itertools`, `contextlib`, `heapq`, `typing`, `dataclasses`, `collections.deque`
+//!   and `defaultdict`, and `property`, `classmethod` and `staticmethod` (descriptors are looked up
+//!   on attribute access as CPython does) are written in Python inside the engine
+//!   (`interp/pylib.rs`): their functions print as `<function …>` where CPython's are built-in,
+//!   `itertools`' iterators are generators (`type(count())` is `generator`), a `defaultdict` is not a
+//!   `dict` subclass, and their code finds built-in names (`len`, `iter`) as a function of the
+//!   program does, so a program whose globals rebind one of those names changes them too. `except*`
+//!   splits a group into its leaves in order, without the nested groups they were in. Functions keep
+//!   no `__doc__` or `__annotations__`; `print(file=sys.stderr)` writes to the run's console.
 //! - Worker processes define the program's functions without their decorators (a forked worker would
 //!   carry the decorated ones; the seeds decorate only Flask views, which no worker calls).
 //! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's

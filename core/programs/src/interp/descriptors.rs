@@ -58,12 +58,14 @@ pub(super) fn set(
     name: &str,
     value: Value,
 ) -> R<Option<Value>> {
-    if let Some((found, set, _)) = data_descriptor(class, name) {
+    // One walk of the classes for both names: this runs at every assignment to an attribute.
+    let (found, own_setattr) = lookup_two(class, name, "__setattr__");
+    if let Some((found, set, _)) = found.and_then(as_data_descriptor) {
         call_part(ctx, &found, set, "__set__", vec![instance.clone(), value])?;
         return Ok(None);
     }
     // A class's own `__setattr__` (a frozen dataclass's) takes every assignment.
-    if let Some(f @ Value::Function(_)) = class.lookup("__setattr__") {
+    if let Some(f @ Value::Function(_)) = own_setattr {
         let args = vec![instance.clone(), Value::str(name), value];
         ctx.call(&f, Args::positional(args))?;
         return Ok(None);
@@ -99,9 +101,31 @@ pub(super) fn delete(ctx: &Ctx, instance: &Value, class: &Class, name: &str) -> 
     }
 }
 
+/// The class attributes `a` and `b`, each found as `Class::lookup` finds it (the class, then its
+/// bases in order), in one walk.
+fn lookup_two(class: &Class, a: &str, b: &str) -> (Option<Value>, Option<Value>) {
+    let (mut found_a, mut found_b) = {
+        let attrs = lock(&class.attrs);
+        (attrs.get(a).cloned(), attrs.get(b).cloned())
+    };
+    for base in &class.bases {
+        if found_a.is_some() && found_b.is_some() {
+            break;
+        }
+        let (base_a, base_b) = lookup_two(base, a, b);
+        found_a = found_a.or(base_a);
+        found_b = found_b.or(base_b);
+    }
+    (found_a, found_b)
+}
+
 /// The class attribute `name` if it is a data descriptor, with its `__set__` and `__delete__`.
 fn data_descriptor(class: &Class, name: &str) -> Option<(Value, Option<Value>, Option<Value>)> {
-    let found = class.lookup(name)?;
+    as_data_descriptor(class.lookup(name)?)
+}
+
+/// `found` with its `__set__` and `__delete__`, if it is a data descriptor.
+fn as_data_descriptor(found: Value) -> Option<(Value, Option<Value>, Option<Value>)> {
     let Value::Instance(d) = &found else {
         return None;
     };
