@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::assert_prints_as_cpython;
+use support::{assert_prints_as_cpython, engine_output};
 
 /// `map`, `filter` and `reversed` as lazy iterators (exhausted once), `callable`, every `str.is*` predicate over ASCII and
 /// non-ASCII text, `print(file=…, flush=…)` to `sys.stdout` and to an object of the program's, `math`'s constants,
@@ -816,4 +816,64 @@ t(lambda: thrower(ExceptionGroup("eg", [ValueError(1)])), g)
 "#,
         "except_star_splits_exception_groups",
     );
+}
+
+/// A program whose globals rebind built-in names (`list`, `max`, `len`, `id`) before it uses the
+/// modules written in Python: their code still finds the built-ins.
+#[test]
+fn modules_written_in_python_ignore_the_programs_globals() {
+    assert_prints_as_cpython(
+        r#"list = [3, 1, 2]
+max = "shadowed"
+len = None
+id = 7
+import heapq
+from collections import deque, defaultdict
+from dataclasses import dataclass, field
+from functools import partial, reduce
+h = []
+for x in list:
+    heapq.heappush(h, x)
+print(h, heapq.nlargest(2, list))
+d = deque(list, maxlen=2)
+print(d, d.maxlen)
+@dataclass
+class P:
+    a: int
+    b: dict = field(default_factory=dict)
+print(P(1), repr(P(2)))
+print(reduce(lambda a, b: a + b, list), partial(print, "x")("y"))
+"#,
+        "modules_written_in_python_ignore_the_programs_globals",
+    );
+}
+
+/// A name CPython's module has and the engine's does not yet says so, for the modules written in
+/// Python as for the others; a name CPython lacks too is CPython's plain AttributeError.
+#[test]
+fn names_these_modules_lack_say_not_yet() {
+    for (module, name, cpython_has) in [
+        ("functools", "singledispatch", true),
+        ("contextlib", "redirect_stdout", true),
+        ("typing", "get_type_hints", true),
+        ("dataclasses", "make_dataclass", true),
+        ("itertools", "batched", false),
+        ("heapq", "no_such_name", false),
+    ] {
+        let source = format!(
+            "import {module}\ntry:\n    {module}.{name}\nexcept AttributeError as e:\n    print(e)\n"
+        );
+        let (printed, report) = engine_output(&source);
+        assert_eq!(report.error, None, "{source}");
+        let yet = if cpython_has {
+            " (not in futurelab's Python yet)"
+        } else {
+            ""
+        };
+        assert_eq!(
+            printed,
+            format!("module '{module}' has no attribute '{name}'{yet}\n"),
+            "{source}"
+        );
+    }
 }

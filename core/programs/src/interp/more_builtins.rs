@@ -26,6 +26,7 @@ pub(super) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             return super::descriptors::builtin_class(ctx, name)
         }
         "_futurelab_bind" => builtin_fn("_futurelab_bind", super::pylib::bind_builtin),
+        "_futurelab_builtins" => builtin_fn("_futurelab_builtins", super::pylib::builtins_builtin),
         "_futurelab_star_begin" => builtin_fn("_futurelab_star_begin", super::except_star::begin),
         "_futurelab_star_match" => builtin_fn("_futurelab_star_match", super::except_star::matches),
         "_futurelab_star_group" => builtin_fn("_futurelab_star_group", super::except_star::group),
