@@ -113,9 +113,8 @@
 //!   and `defaultdict`, and `property`, `classmethod` and `staticmethod` (descriptors are looked up
 //!   on attribute access as CPython does) are written in Python inside the engine
 //!   (`interp/pylib.rs`): their functions print as `<function …>` where CPython's are built-in,
-//!   `itertools`' iterators are generators (`type(count())` is `generator`), a `defaultdict` is not a
-//!   `dict` subclass, and their code finds built-in names (`len`, `iter`) as a function of the
-//!   program does, so a program whose globals rebind one of those names changes them too. `except*`
+//!   `itertools`' iterators are generators (`type(count())` is `generator`), and a `defaultdict` is
+//!   not a `dict` subclass (`isinstance(d, dict)` is false). `except*`
 //!   splits a group into its leaves in order, without the nested groups they were in. Functions keep
 //!   no `__doc__` or `__annotations__`; `print(file=sys.stderr)` writes to the run's console.
 //! - Worker processes define the program's functions without their decorators (a forked worker would
