@@ -113,6 +113,14 @@
 //!   `Barrier` are not there yet.
 //! - `sys.argv` is `['program.py']`; `random` is CPython's Mersenne Twister with CPython's seeding:
 //!   seeded programs draw what python3 draws.
+//! - `functools`, `itertools`, `contextlib`, `heapq`, `typing`, `dataclasses`, `collections.deque`
+//!   and `defaultdict`, and `property`, `classmethod` and `staticmethod` (descriptors are looked up
+//!   on attribute access as CPython does) are written in Python inside the engine
+//!   (`stdlib/pylib.rs`): their functions print as `<function …>` where CPython's are built-in,
+//!   `itertools`' iterators are generators (`type(count())` is `generator`), and a `defaultdict` is
+//!   not a `dict` subclass (`isinstance(d, dict)` is false). `except*`
+//!   splits a group into its leaves in order, without the nested groups they were in. Functions keep
+//!   no `__doc__` or `__annotations__`; `print(file=sys.stderr)` writes to the run's console.
 //! - Worker processes define the program's functions without their decorators (a forked worker would
 //!   carry the decorated ones; the seeds decorate only Flask views, which no worker calls).
 //! - Flask is the part the seeds use: `@app.route` with `<name>` and `<int:name>`, and the test client's
@@ -394,20 +402,29 @@ pub fn run(program: &Program, options: RunOptions) -> RunReport {
         let gil = object::gil::GilGuard::new(&ctx.rt.gil);
         // The module's body compiled (a program parsed from source compiled once already; one
         // built by hand may hold what the compiler refuses).
-        let ran =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                match vm::compile_module(&body) {
-                    Err(why) => Some(format!(
-                        "SyntaxError: {} (line {})",
-                        why.message(),
-                        why.line
-                    )),
-                    Ok(code) => match vm::run_module(&ctx, &Arc::new(code)) {
-                        Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
-                        Err(Flow::Stopped(_)) | Ok(()) => None,
-                    },
-                }
-            }));
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            match vm::compile_module(&body) {
+                Err(why) => Some(format!(
+                    "SyntaxError: {} (line {})",
+                    why.message(),
+                    why.line
+                )),
+                Ok(code) => match vm::run_module(&ctx, &Arc::new(code)) {
+                    // `sys.exit()`, `sys.exit(0)` and `sys.exit(None)` end the run as its end does.
+                    Err(Flow::Raise(exc, _))
+                        if exc.is_instance_of("SystemExit")
+                            && matches!(
+                                object::exception_args(&exc).first(),
+                                None | Some(Value::None | Value::Int(0))
+                            ) =>
+                    {
+                        None
+                    }
+                    Err(Flow::Raise(exc, line)) => Some(traceback(&ctx, &exc, line)),
+                    Err(Flow::Stopped(_)) | Ok(()) => None,
+                },
+            }
+        }));
         // A bug of the engine's (a Rust panic) ends the run with an error, instead of leaving
         // whoever waits for it waiting (natively; in the browser a panic aborts the Web Worker).
         let error = ran.unwrap_or_else(|panic| {
@@ -523,7 +540,7 @@ fn compile_check(body: &[ast::Stmt]) -> Result<(), (u32, String)> {
 /// wires the layers, so that none names a layer above its own.
 pub(crate) static ABOVE: object::Above = object::Above {
     call_function: |ctx, function, args| vm::call_compiled(ctx, function, &function.code, args),
-    builtin: builtins::builtin,
+    builtin: |ctx, name| builtins::builtin(ctx, name).or_else(|| vm::pylib::builtin(ctx, name)),
     type_of: builtins::type_of,
     has_builtin_method: builtins::has_method,
     call_builtin_method: builtins::call_method,

@@ -18,39 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The programs that do not match CPython yet, and why (what the engine lacks), most common first.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "37_property_counter.py",
-        "`property` is not a builtin (nor are descriptors looked up on attribute access)",
-    ),
-    (
-        "44_static_and_class_methods.py",
-        "`classmethod`, `staticmethod` and `reversed` are not builtins",
-    ),
-    (
-        "36_partial_executor.py",
-        "no `functools` (`partial`) nor `itertools` module",
-    ),
-    ("43_lru_cache_fib.py", "no `functools` module (`lru_cache`)"),
-    ("35_deque_condition.py", "`collections.deque` is missing"),
-    (
-        "40_word_count_defaultdict.py",
-        "`collections.defaultdict` is missing",
-    ),
-    (
-        "45_print_to_file.py",
-        "`print` refuses `file=` (even `sys.stdout`)",
-    ),
-    ("27_dataclass_jobs.py", "no `dataclasses` module"),
-    ("46_typed_worker.py", "no `typing` module"),
-    ("26_generator_pipeline.py", "`str.isdigit` is missing"),
-    ("42_contextmanager_timer.py", "no `contextlib` module"),
-    ("41_heapq_scheduler.py", "no `heapq` module"),
-    (
-        "24_asyncio_taskgroup.py",
-        "`except*` is refused by the parser",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// How one program fared.
 struct Outcome {

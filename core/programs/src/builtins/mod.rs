@@ -4,9 +4,12 @@ use crate::object::int::{self, IntRef};
 use crate::object::{format, Ctx, Flow, R};
 
 pub(crate) mod bytes;
+pub(crate) mod except_star;
 pub(crate) mod files;
 pub(crate) mod int_functions;
+pub(crate) mod more_builtins;
 pub(crate) mod set;
+pub(crate) mod str_predicates;
 pub(crate) mod superclass;
 use crate::ast::BinOp;
 use crate::object::*;
@@ -109,6 +112,14 @@ pub(crate) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             let mut pairs = Vec::new();
             match a.pos.first() {
                 Some(Value::Dict(d)) => pairs.extend(lock(d).entries_cloned()),
+                // A mapping (a class with `keys`): its keys and `m[key]`, as CPython's dict() reads it.
+                Some(v) if crate::object::protocol::defines(v, "keys") => {
+                    let keys = ctx.call_method(v, "keys", Args::default())?;
+                    for key in ctx.iterate_all(&keys)? {
+                        let value = get_item(ctx, v, &key)?;
+                        pairs.push((key, value));
+                    }
+                }
                 Some(v) => {
                     for pair in ctx.iterate_all(v)? {
                         let kv = ctx.iterate_all(&pair)?;
@@ -326,7 +337,7 @@ pub(crate) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             ctx.delete_attr(&object, &name)?;
             Ok(Value::None)
         }),
-        _ => return None,
+        _ => return more_builtins::builtin(name),
     })
 }
 
@@ -354,13 +365,15 @@ fn attr_name(ctx: &Ctx, v: &Value) -> R<Arc<str>> {
 fn print(ctx: &Ctx, args: Args) -> R<Value> {
     let mut sep = " ".to_string();
     let mut end = "\n".to_string();
+    let (mut file, mut flush) = (Value::None, false);
     for (k, v) in &args.kw {
         match (k.as_str(), v) {
             ("sep", Value::Str(s)) => sep = s.to_string(),
             ("sep", Value::None) => {}
             ("end", Value::Str(s)) => end = s.to_string(),
             ("end", Value::None) => {}
-            ("flush", _) => {}
+            ("flush", v) => flush = v.truthy(),
+            ("file", v) => file = v.clone(),
             ("sep" | "end", other) => {
                 return Err(ctx.error(
                     "TypeError",
@@ -375,14 +388,30 @@ fn print(ctx: &Ctx, args: Args) -> R<Value> {
             }
         }
     }
-    let mut text = args
-        .pos
-        .iter()
-        .map(|v| ctx.str(v))
-        .collect::<R<Vec<_>>>()?
-        .join(&sep);
-    text.push_str(&end);
-    ctx.write(&text);
+    let parts = args.pos.iter().map(|v| ctx.str(v)).collect::<R<Vec<_>>>()?;
+    // The console (sys.stdout and sys.stderr are it) takes the whole line at once, so that threads'
+    // lines do not mix.
+    if matches!(file, Value::None) || file.type_name() == "TextIOWrapper" {
+        let mut text = parts.join(&sep);
+        text.push_str(&end);
+        ctx.write(&text);
+        return Ok(Value::None);
+    }
+    // Another `file=`: its `write` given each piece, as CPython's print gives them.
+    let write = |piece: &str| {
+        ctx.call_method(&file, "write", Args::positional(vec![Value::str(piece)]))
+            .map(drop)
+    };
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            write(&sep)?;
+        }
+        write(part)?;
+    }
+    write(&end)?;
+    if flush {
+        ctx.call_method(&file, "flush", Args::default())?;
+    }
     Ok(Value::None)
 }
 
@@ -881,6 +910,16 @@ fn any_equal(ctx: &Ctx, items: &[Value], item: &Value) -> R<bool> {
 }
 
 /// The place of the first of `items` equal to `item`.
+/// Whether two slots of a list hold the same item: the same object, or the same number (`is`
+/// says false for equal ints past 256, which are still the item `remove` found).
+fn same_item(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => crate::object::is_same(a, b),
+    }
+}
+
 fn position_equal(ctx: &Ctx, items: &[Value], item: &Value) -> R<Option<usize>> {
     for (i, v) in items.iter().enumerate() {
         if ctx.eq(v, item)? {
@@ -1375,28 +1414,31 @@ impl Object for Zip {
 
 pub(crate) fn has_method(v: &Value, name: &str) -> bool {
     match v {
-        Value::Str(_) => matches!(
-            name,
-            "format"
-                | "rsplit"
-                | "join"
-                | "split"
-                | "strip"
-                | "lstrip"
-                | "rstrip"
-                | "lower"
-                | "upper"
-                | "startswith"
-                | "endswith"
-                | "replace"
-                | "ljust"
-                | "rjust"
-                | "center"
-                | "zfill"
-                | "find"
-                | "count"
-                | "title"
-        ),
+        Value::Str(_) => {
+            crate::builtins::str_predicates::is_predicate(name)
+                || matches!(
+                    name,
+                    "format"
+                        | "rsplit"
+                        | "join"
+                        | "split"
+                        | "strip"
+                        | "lstrip"
+                        | "rstrip"
+                        | "lower"
+                        | "upper"
+                        | "startswith"
+                        | "endswith"
+                        | "replace"
+                        | "ljust"
+                        | "rjust"
+                        | "center"
+                        | "zfill"
+                        | "find"
+                        | "count"
+                        | "title"
+                )
+        }
         Value::List(_) => matches!(
             name,
             "append"
@@ -1464,6 +1506,23 @@ fn str_arg(ctx: &Ctx, args: &Args, i: usize, method: &str) -> R<Option<String>> 
 
 fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
     let text = s.as_ref();
+    if crate::builtins::str_predicates::is_predicate(name) {
+        if !args.kw.is_empty() {
+            return Err(ctx.error(
+                "TypeError",
+                format!("str.{name}() takes no keyword arguments"),
+            ));
+        }
+        if !args.pos.is_empty() {
+            return Err(ctx.error(
+                "TypeError",
+                format!("str.{name}() takes no arguments ({} given)", args.pos.len()),
+            ));
+        }
+        return Ok(Value::Bool(crate::builtins::str_predicates::answer(
+            name, text,
+        )));
+    }
     Ok(match name {
         "format" => Value::str(format::str_format(ctx, text, &args)?),
         "join" => {
@@ -1683,10 +1742,8 @@ fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) ->
                     let mut now = lock(l);
                     // The item found, where it is now (an `__eq__` may have changed the list).
                     let at = match now.get(i) {
-                        Some(x) if crate::object::is_same(x, &items[i]) => Some(i),
-                        _ => now
-                            .iter()
-                            .position(|x| crate::object::is_same(x, &items[i])),
+                        Some(x) if same_item(x, &items[i]) => Some(i),
+                        _ => now.iter().position(|x| same_item(x, &items[i])),
                     };
                     if let Some(at) = at {
                         now.remove(at);

@@ -74,10 +74,16 @@ impl Object for Super {
         self.find(name).map(|found| bind(&self.instance, found))
     }
     fn has_method(&self, name: &str) -> bool {
-        // `object.__init__` and `BaseException.__init__`, where no base defines one.
-        name == "__init__"
+        // `object.__init__` and `BaseException.__init__`, where no base defines one; and
+        // `object.__setattr__`, for a class's own `__setattr__`.
+        name == "__init__" || name == "__setattr__"
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        if name == "__setattr__" {
+            let mut pos = args.pos;
+            pos.insert(0, self.instance.clone());
+            return crate::builtins::more_builtins::setattr_raw(ctx, Args::positional(pos));
+        }
         if name != "__init__" {
             return Err(ctx.error(
                 "AttributeError",

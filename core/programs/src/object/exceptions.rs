@@ -1,6 +1,6 @@
 //! The runtime's exception classes: Python's built-in hierarchy, as far as the programs meet it.
 
-use crate::object::{Class, Object, Value};
+use crate::object::{Class, Ctx, Object, Value, R};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -165,4 +165,15 @@ impl Object for Traceback {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// `ExceptionGroup(message, exceptions)`, with its `message` and `exceptions` attributes.
+pub(crate) fn exception_group(ctx: &Ctx, message: &str, errors: Vec<Value>) -> R<Value> {
+    let group = ctx.exception(
+        "ExceptionGroup",
+        vec![Value::str(message), Value::list(errors.clone())],
+    );
+    ctx.set_attr(&group, "message", Value::str(message))?;
+    ctx.set_attr(&group, "exceptions", Value::tuple(errors))?;
+    Ok(group)
 }

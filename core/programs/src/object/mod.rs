@@ -15,6 +15,7 @@
 mod above;
 pub(crate) mod budget;
 pub(crate) mod code;
+mod descriptors;
 mod dict;
 pub(crate) mod exceptions;
 pub(crate) mod format;

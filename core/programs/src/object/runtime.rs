@@ -11,7 +11,7 @@
 
 use super::exceptions::ExceptionClasses;
 use super::*;
-use super::{budget, gil, globals, memory, module_state};
+use super::{budget, descriptors, gil, globals, memory, module_state};
 use crate::ast::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -547,9 +547,13 @@ impl Ctx {
         if namespace.contains_key("__eq__") && !namespace.contains_key("__hash__") {
             namespace.insert("__hash__".into(), Value::None);
         }
+        let module = match namespace.get("__module__") {
+            Some(Value::Str(m)) => m.to_string(), // a class body's own `__module__ = …`
+            _ => "__main__".into(),
+        };
         let class = Arc::new(Class {
             name: name.to_string(),
-            module: "__main__".into(),
+            module,
             bases: base_classes,
             attrs: Mutex::new(namespace),
         });
@@ -561,12 +565,15 @@ impl Ctx {
                 }
             }
         }
-        Ok(Value::Class(class))
+        let class = Value::Class(class);
+        descriptors::set_names(self, &class)?;
+        Ok(class)
     }
 
     /// `del object.attr`.
     pub(crate) fn delete_attr(&self, object: &Value, attr: &str) -> R<()> {
         let removed = match object {
+            Value::Instance(i) if descriptors::delete(self, object, &i.class, attr)? => true,
             Value::Instance(i) => lock(&i.attrs).remove(attr).is_some(),
             Value::Class(c) => lock(&c.attrs).remove(attr).is_some(),
             _ => false,
@@ -713,6 +720,16 @@ impl Ctx {
                 }));
                 // `BaseException.__new__` keeps the arguments as `args`, whatever `__init__` does.
                 self.set_attr(&instance, "args", Value::tuple(args.pos.clone()))?;
+                if instance.is_instance_of("ExceptionGroup")
+                    || instance.is_instance_of("BaseExceptionGroup")
+                {
+                    // `ExceptionGroup(message, exceptions)`: its `message` and `exceptions`.
+                    if let [message, exceptions] = args.pos.as_slice() {
+                        self.set_attr(&instance, "message", message.clone())?;
+                        let exceptions = Value::tuple(self.iterate_all(exceptions)?);
+                        self.set_attr(&instance, "exceptions", exceptions)?;
+                    }
+                }
                 if instance.is_instance_of("StopIteration") {
                     // A generator's return value.
                     let value = args.pos.first().cloned().unwrap_or(Value::None);
@@ -917,23 +934,34 @@ impl Ctx {
                     return Ok(a.clone());
                 }
                 match i.class.lookup(name) {
-                    Some(f @ Value::Function(_)) => Ok(bind(v, f)),
-                    Some(other) => Ok(other),
+                    Some(found) => descriptors::instance_attr(self, v, found),
                     None if name == "__class__" => Ok(Value::Class(i.class.clone())),
                     None => Err(missing()),
                 }
             }
             Value::Class(c) => match name {
-                "__name__" => Ok(Value::str(c.name.as_str())),
-                _ => c.lookup(name).ok_or_else(missing),
+                "__name__" | "__qualname__" => Ok(Value::str(c.name.as_str())),
+                "__module__" => Ok(Value::str(c.module.as_str())),
+                "__bases__" => Ok(Value::tuple(
+                    c.bases.iter().cloned().map(Value::Class).collect(),
+                )),
+                _ => descriptors::class_attr(self, c, c.lookup(name).ok_or_else(missing)?),
             },
             Value::Module(m) => (self.rt.above.module_attr)(self, m.name, name)
                 .ok_or_else(|| (self.rt.above.missing_module_attr)(self, m.name, name)),
             // `obj.__class__`, for what is not an instance of a user class: what `type(obj)` says.
             _ if name == "__class__" => Ok((self.rt.above.type_of)(v)),
+            Value::Function(f) if function_attr(f, name).is_some() => {
+                Ok(function_attr(f, name).unwrap_or(Value::None))
+            }
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Function(f) if name == "__qualname__" => Ok(Value::str(f.qualname.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
+            Value::BoundMethod(m) => match name {
+                "__self__" => Ok(m.0.clone()),
+                "__func__" => Ok(Value::Function(m.1.clone())),
+                _ => self.get_attr(&Value::Function(m.1.clone()), name),
+            },
             Value::Object(o) => {
                 if let Some(a) = o.attr(self, name) {
                     return Ok(a);
@@ -953,12 +981,21 @@ impl Ctx {
     pub(crate) fn set_attr(&self, object: &Value, name: &str, value: Value) -> R<()> {
         match object {
             Value::Instance(i) => {
+                let Some(value) = descriptors::set(self, object, &i.class, name, value)? else {
+                    return Ok(()); // a data descriptor's `__set__` took it
+                };
                 let old = set_name(&mut lock(&i.attrs), name, value);
                 drop(old);
                 Ok(())
             }
             Value::Class(c) => {
                 let old = set_name(&mut lock(&c.attrs), name, value);
+                drop(old);
+                Ok(())
+            }
+            Value::Function(f) => {
+                let attrs = f.attrs.get_or_init(Default::default);
+                let old = set_name(&mut lock(attrs), name, value);
                 drop(old);
                 Ok(())
             }
@@ -1038,6 +1075,11 @@ fn set_name(names: &mut Names, name: &str, value: Value) -> Option<Value> {
         Some(slot) => Some(std::mem::replace(slot, value)),
         None => names.insert(name.to_string(), value),
     }
+}
+
+/// An attribute a program set on a function.
+fn function_attr(f: &Function, name: &str) -> Option<Value> {
+    lock(f.attrs.get()?).get(name).cloned()
 }
 
 /// A function found on a class, bound to `instance`.

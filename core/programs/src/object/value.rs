@@ -132,6 +132,9 @@ impl Value {
             Value::Function(function) => {
                 if let Some(function) = Arc::get_mut(function) {
                     into.extend(function.defaults.drain(..).flatten());
+                    if let Some(attrs) = function.attrs.get_mut() {
+                        into.extend(unpoisoned(attrs).drain().map(|(_, v)| v));
+                    }
                     // A cell shared no more gives up its value.
                     if let Some(cells) = Arc::get_mut(&mut function.free_cells) {
                         into.extend(
@@ -200,6 +203,9 @@ pub struct Function {
     /// reads or assigns, which it sees as they are when it reads them (late binding), as CPython's
     /// closures do (`None`: a name no enclosing function has, a global).
     pub(crate) free_cells: Arc<[Option<Cell>]>,
+    /// The attributes a program set on it (`wrapper.__wrapped__ = f`, `f.calls = 0`), made on the
+    /// first one.
+    pub attrs: std::sync::OnceLock<Mutex<Names>>,
 }
 
 /// A function of the runtime.

@@ -339,13 +339,6 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                 }
             }
             r::Stmt::Try(stmt_try) => {
-                if stmt_try.is_star {
-                    let at = stmt_try
-                        .handlers
-                        .first()
-                        .map_or(stmt_try.start(), |h| h.start());
-                    return self.not_yet(at, "except* is");
-                }
                 let comment = self.header_comment(line, &stmt_try.body);
                 // Where each part after the body starts: its handlers, `else:`, `finally:`.
                 let mut part_lines: Vec<u32> =
@@ -386,14 +379,19 @@ impl<'s, 'a> Lowerer<'s, 'a> {
                     part_lines[stmt_try.handlers.len() + usize::from(else_line.is_some())];
                 let orelse = self.block(&stmt_try.orelse, after_else)?;
                 let finalbody = self.block(&stmt_try.finalbody, limit)?;
-                Stmt {
-                    line,
-                    kind: StmtKind::Try {
+                let kind = if stmt_try.is_star {
+                    super::except_star::lower(line, body, handlers, orelse, finalbody)
+                } else {
+                    StmtKind::Try {
                         body,
                         handlers,
                         orelse,
                         finalbody,
-                    },
+                    }
+                };
+                Stmt {
+                    line,
+                    kind,
                     comment,
                 }
             }

@@ -18,6 +18,7 @@
 
 mod errors;
 mod escapes;
+mod except_star;
 mod fstring;
 mod lexer;
 mod lower;

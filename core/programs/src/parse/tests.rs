@@ -268,7 +268,6 @@ fn what_the_engines_python_lacks_is_refused_at_its_place_saying_so() {
         ("from . import x\n", 1, 1, "relative imports"),
         ("from m import *\n", 1, 15, "from … import *"),
         ("x = {**a}\n", 1, 6, "** in a dict display"),
-        ("try:\n    pass\nexcept* E:\n    pass\n", 3, 1, "except*"),
     ] {
         let e = err(src);
         assert_eq!((e.line, e.col), (line, col), "{src}: {e}");

@@ -207,6 +207,54 @@ pub(crate) const CPYTHON_NAMES: &[(&str, &str)] = &[
         "BrokenProcessPool EXTRA_QUEUED_CALLS ProcessPoolExecutor Queue format_exception \
          itertools mp multiprocessing os partial queue sys threading weakref",
     ),
+    (
+        "functools",
+        "GenericAlias RLock WRAPPER_ASSIGNMENTS WRAPPER_UPDATES cache cached_property cmp_to_key \
+         get_cache_token lru_cache namedtuple partial partialmethod recursive_repr reduce \
+         singledispatch singledispatchmethod total_ordering update_wrapper wraps",
+    ),
+    (
+        "itertools",
+        "accumulate chain combinations combinations_with_replacement compress count cycle \
+         dropwhile filterfalse groupby islice pairwise permutations product repeat starmap \
+         takewhile tee zip_longest",
+    ),
+    (
+        "contextlib",
+        "AbstractAsyncContextManager AbstractContextManager AsyncContextDecorator AsyncExitStack \
+         ContextDecorator ExitStack GenericAlias MethodType abc aclosing asynccontextmanager \
+         chdir closing contextmanager deque nullcontext os redirect_stderr redirect_stdout \
+         suppress sys wraps",
+    ),
+    (
+        "heapq",
+        "heapify heappop heappush heappushpop heapreplace merge nlargest nsmallest",
+    ),
+    (
+        "typing",
+        "ABCMeta AbstractSet Annotated Any AnyStr AsyncContextManager AsyncGenerator \
+         AsyncIterable AsyncIterator Awaitable BinaryIO ByteString CT_co Callable ChainMap \
+         ClassVar Collection Concatenate Container ContextManager Coroutine Counter DefaultDict \
+         Deque Dict EXCLUDED_ATTRIBUTES Final ForwardRef FrozenSet Generator Generic GenericAlias \
+         Hashable IO ItemsView Iterable Iterator KT KeysView List Literal LiteralString Mapping \
+         MappingView Match MethodDescriptorType MethodWrapperType MutableMapping MutableSequence \
+         MutableSet NamedTuple NamedTupleMeta Never NewType NoReturn NotRequired Optional \
+         OrderedDict ParamSpec ParamSpecArgs ParamSpecKwargs Pattern Protocol Required Reversible \
+         Self Sequence Set Sized SupportsAbs SupportsBytes SupportsComplex SupportsFloat \
+         SupportsIndex SupportsInt SupportsRound T TYPE_CHECKING T_co T_contra Text TextIO Tuple \
+         Type TypeAlias TypeGuard TypeVar TypeVarTuple TypedDict Union Unpack VT VT_co V_co \
+         ValuesView WrapperDescriptorType abstractmethod assert_never assert_type cast \
+         clear_overloads collections contextlib dataclass_transform defaultdict final functools \
+         get_args get_origin get_overloads get_type_hints io is_typeddict no_type_check \
+         no_type_check_decorator operator overload re reveal_type runtime_checkable stdlib_re sys \
+         types warnings",
+    ),
+    (
+        "dataclasses",
+        "Field FrozenInstanceError FunctionType GenericAlias InitVar KW_ONLY MISSING abc asdict \
+         astuple builtins copy dataclass field fields functools inspect is_dataclass itertools \
+         keyword make_dataclass re replace sys types",
+    ),
 ];
 
 /// Whether CPython 3.11's `module` has the public name `name`; `None` when the module is not listed.

@@ -4,10 +4,16 @@
 mod aiohttp;
 pub(crate) mod asyncio;
 pub(crate) mod collections;
+mod contextlib;
 mod cpython_names;
+mod dataclasses;
+mod deque;
 mod flask;
+mod functools;
 pub(crate) mod futures;
+mod heapq;
 pub(crate) mod http;
+mod itertools;
 mod json;
 pub(crate) mod logging;
 #[cfg(unix)]
@@ -20,6 +26,7 @@ pub(crate) mod processes;
 pub(crate) mod queue;
 mod random;
 pub(crate) mod threading;
+mod typing;
 
 use crate::builtins::{exactly, no_kw};
 use crate::builtins::{files, int_functions};
@@ -56,6 +63,12 @@ const MODULES: &[&str] = &[
     "json",
     "flask",
     "logging",
+    "functools",
+    "itertools",
+    "contextlib",
+    "heapq",
+    "typing",
+    "dataclasses",
 ];
 
 /// Modules of the seed programs that the engine does not provide yet, with what to say.
@@ -305,6 +318,32 @@ pub(crate) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
         ("os" | "os.path", _) => files::os_attr(module, name),
         ("asyncio", _) => asyncio::attr(ctx, name),
         ("logging", _) => crate::stdlib::logging::attr(ctx, name),
+        ("functools", _) => crate::stdlib::functools::attr(ctx, name),
+        ("itertools", _) => crate::stdlib::itertools::attr(ctx, name),
+        ("contextlib", _) => crate::stdlib::contextlib::attr(ctx, name),
+        ("heapq", _) => crate::stdlib::heapq::attr(ctx, name),
+        ("typing", _) => crate::stdlib::typing::attr(ctx, name),
+        ("dataclasses", _) => crate::stdlib::dataclasses::attr(ctx, name),
+        ("collections", "deque" | "defaultdict") => crate::stdlib::deque::attr(ctx, name),
+        ("sys", "exit") => f("exit", |ctx, a| {
+            no_kw(ctx, "exit", &a)?;
+            if a.pos.len() > 1 {
+                return Err(ctx.error(
+                    "TypeError",
+                    format!("exit expected at most 1 argument, got {}", a.pos.len()),
+                ));
+            }
+            let exc = ctx.exception("SystemExit", a.pos.clone());
+            let code = a.pos.into_iter().next().unwrap_or(Value::None);
+            ctx.set_attr(&exc, "code", code)?;
+            Err(crate::object::Flow::Raise(exc, 0))
+        }),
+        ("sys", "maxsize") => Some(Value::Int(i64::MAX)),
+        ("math", "pi") => Some(Value::Float(std::f64::consts::PI)),
+        ("math", "e") => Some(Value::Float(std::f64::consts::E)),
+        ("math", "tau") => Some(Value::Float(std::f64::consts::TAU)),
+        ("math", "inf") => Some(Value::Float(f64::INFINITY)),
+        ("math", "nan") => Some(Value::Float(f64::NAN)),
         ("collections", "Counter") => f("Counter", crate::stdlib::collections::new_counter),
         ("collections", "namedtuple") => f("namedtuple", crate::stdlib::collections::namedtuple),
         ("enum", "Enum") => f("Enum", crate::stdlib::collections::new_enum),

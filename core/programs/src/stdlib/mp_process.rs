@@ -155,7 +155,7 @@ impl PyProcess {
 
 /// The pool every `Process` of the run starts its worker process in (made at the first start).
 fn the_runs_processes(ctx: &Ctx) -> R<Value> {
-    let existing = lock(&ctx.rt.state::<super::processes::ProcessPools>().0)
+    let existing = lock(&ctx.rt.state::<crate::stdlib::processes::ProcessPools>().0)
         .iter()
         .find(|p| {
             p.downcast::<ProcessPool>()

@@ -1628,7 +1628,7 @@ class Thread:
 
 /// `threading.Thread`: the run's one class (made on first use).
 pub(crate) fn thread_class(ctx: &Ctx) -> R<Value> {
-    python_class(ctx, "threading.Thread", "threading", THREAD_CLASS, |_| {
+    crate::vm::pylib::python_class(ctx, "threading.Thread", "threading", THREAD_CLASS, |_| {
         vec![(
             "_futurelab_init",
             Value::Builtin(Arc::new(Builtin {
@@ -1637,51 +1637,6 @@ pub(crate) fn thread_class(ctx: &Ctx) -> R<Value> {
             })),
         )]
     })
-}
-
-/// A class a module writes in Python (`threading.Thread`, `asyncio.Barrier`): made once in a run,
-/// kept under `key`, from `source` (one class statement), its module `module`, with the attributes
-/// `attrs` gives added (what the module's Python would import: the class's methods reach them as
-/// `self._futurelab_…`, since they run with the program's globals).
-pub(crate) fn python_class(
-    ctx: &Ctx,
-    key: &'static str,
-    module: &str,
-    source: &'static str,
-    attrs: impl FnOnce(&Ctx) -> Vec<(&'static str, Value)>,
-) -> R<Value> {
-    let made = |classes: &[(&'static str, Value)]| {
-        classes
-            .iter()
-            .find(|(n, _)| *n == key)
-            .map(|(_, c)| c.clone())
-    };
-    if let Some(class) = made(&lock(&ctx.rt.classes)) {
-        return Ok(class);
-    }
-    let program = crate::parse_program(source)
-        .map_err(|e| ctx.error("RuntimeError", format!("{key} does not parse: {e}")))?;
-    let Some(crate::ast::StmtKind::ClassDef { name, body, .. }) =
-        program.body.first().map(|s| &s.kind)
-    else {
-        return Err(ctx.error("RuntimeError", format!("{key} is not a class")));
-    };
-    let mut class = crate::vm::class_from_source(ctx, name, body)?;
-    if let Value::Class(c) = &mut class {
-        if let Some(c) = Arc::get_mut(c) {
-            c.module = module.into();
-        }
-        let mut names = lock(&c.attrs);
-        for (name, value) in attrs(ctx) {
-            names.insert(name.into(), value);
-        }
-    }
-    let mut classes = lock(&ctx.rt.classes);
-    if let Some(class) = made(&classes) {
-        return Ok(class);
-    }
-    classes.push((key, class.clone()));
-    Ok(class)
 }
 
 /// `Thread.__init__(self, group, target, name, args, kwargs, daemon)`: the instance's handle and its

@@ -184,5 +184,6 @@ pub(crate) fn make_function(
         owner: std::sync::OnceLock::new(),
         code: template.code.clone(),
         free_cells,
+        attrs: std::sync::OnceLock::new(),
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod awaiter;
 mod compile;
 mod frame;
 mod generator;
+pub(crate) mod pylib;
 mod run;
 pub(crate) mod scope;
 pub(crate) mod slices;

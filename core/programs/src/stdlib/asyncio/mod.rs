@@ -17,7 +17,7 @@ mod awaiter;
 mod combinators;
 mod event_loop;
 mod future;
-mod scopes;
+pub(crate) mod scopes;
 mod sync;
 mod task;
 

@@ -13,6 +13,7 @@ use super::future::{AFuture, DoneCallback, FutureValue};
 use super::task::{current_task, Task};
 use super::{loop_of_task, name_arg, required};
 use crate::builtins::{kw_or_pos, timeout_arg};
+use crate::object::exceptions::exception_group;
 use crate::object::*;
 use crate::{object::Ctx, object::Flow, object::R};
 use std::any::Any;
@@ -202,17 +203,6 @@ fn on_task_done(ctx: &Ctx, group: &Arc<Mutex<Group>>, task: &Arc<Task>) {
             parent.cancel(None);
         }
     }
-}
-
-/// `ExceptionGroup(message, exceptions)`, with its `message` and `exceptions` attributes.
-fn exception_group(ctx: &Ctx, message: &str, errors: Vec<Value>) -> R<Value> {
-    let group = ctx.exception(
-        "ExceptionGroup",
-        vec![Value::str(message), Value::list(errors.clone())],
-    );
-    ctx.set_attr(&group, "message", Value::str(message))?;
-    ctx.set_attr(&group, "exceptions", Value::tuple(errors))?;
-    Ok(group)
 }
 
 impl Object for TaskGroup {

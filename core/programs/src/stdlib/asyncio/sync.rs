@@ -916,7 +916,7 @@ class Barrier:
 
 /// `asyncio.Barrier`: the run's one class (made on first use).
 pub(super) fn barrier_class(ctx: &Ctx) -> R<Value> {
-    crate::stdlib::threading::python_class(
+    crate::vm::pylib::python_class(
         ctx,
         "asyncio.Barrier",
         "asyncio.locks",
