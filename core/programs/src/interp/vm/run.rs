@@ -6,6 +6,10 @@
 //! - [`Flow::Stopped`] (the run's time limit, a cancel) runs no handler: it leaves at once.
 //! - A loop's jump back and each call check for a stop and let the GIL change hands, as CPython's
 //!   eval loop does at the same places.
+//! - A generator resumed by compiled code (`for x in gen`, `next(gen)`, `yield from gen`) runs in
+//!   the same loop: its frame runs in place of the one that resumed it (which waits in the link of
+//!   [`GeneratorCall`]) until it yields, returns or raises; a generator resumed from Rust (by a
+//!   builtin such as `sum`) runs in a loop of its own ([`Generator::resume`]).
 
 use super::code::{ArgSlot, Code, GlobalCache, Op};
 use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
@@ -32,6 +36,40 @@ struct Calls {
     callers: Vec<VmFrame>,
     spare_stacks: Vec<Vec<Value>>,
     spare_locals: Vec<Vec<Option<Value>>>,
+    /// The generators running in this loop, innermost last.
+    generators: Vec<GeneratorCall>,
+}
+
+/// A generator resumed in the machine's loop: the frame that resumed it waits here while the
+/// generator's frame runs.
+struct GeneratorCall {
+    /// `callers.len() + generators.len()` while its frame is the running one.
+    level: usize,
+    /// The generator, when the resumer's stack does not hold it on its top (`next(gen)`).
+    generator: Option<Value>,
+    /// The frame that resumed it (the generator's frame once it is suspended again).
+    resumer: Box<VmFrame>,
+    how: Resumer,
+}
+
+/// The generator of `link`, whose resumer is `frame` again.
+fn generator_of<'a>(link: &'a GeneratorCall, frame: &'a VmFrame) -> &'a Generator {
+    let generator = link.generator.as_ref().unwrap_or_else(|| top(frame));
+    generator
+        .downcast::<Generator>()
+        .expect("a generator resumed in the loop")
+}
+
+/// What resumed a generator in the loop, which says what its item and its end do there.
+enum Resumer {
+    /// `for x in gen`: an item is pushed; at its end the iterator is popped and the loop jumps on.
+    ForIter(u32),
+    /// `next(gen)` or `next(gen, default)`: an item is pushed; at its end the default, else
+    /// `StopIteration` with its return value.
+    Next(Option<Value>),
+    /// `yield from gen` in a generator: an item is yielded on by the resumer; the return value is
+    /// pushed and the resumer goes on at the instruction given.
+    YieldFrom(u32),
 }
 
 impl Calls {
@@ -42,6 +80,10 @@ impl Calls {
 
     /// Ends the running frame and makes its caller the running one again; false if it has none.
     fn pop(&mut self, frame: &mut VmFrame) -> bool {
+        if self.running_generator() {
+            self.end_generator(frame);
+            return true;
+        }
         let Some(caller) = self.callers.pop() else {
             return false;
         };
@@ -57,6 +99,48 @@ impl Calls {
         }
         leave_call();
         true
+    }
+
+    /// Whether the running frame is a generator's resumed in this loop.
+    #[inline]
+    fn running_generator(&self) -> bool {
+        self.generators
+            .last()
+            .is_some_and(|g| g.level == self.callers.len() + self.generators.len())
+    }
+
+    /// Runs `resumed` (a generator's frame) in place of `frame`, which waits for it.
+    fn resume(
+        &mut self,
+        frame: &mut VmFrame,
+        generator: Option<Value>,
+        resumed: Box<VmFrame>,
+        how: Resumer,
+    ) {
+        let mut resumer = resumed;
+        std::mem::swap(frame, &mut resumer);
+        self.generators.push(GeneratorCall {
+            level: self.callers.len() + self.generators.len() + 1,
+            generator,
+            resumer,
+            how,
+        });
+    }
+
+    /// Leaves the running generator's frame (a [`Self::running_generator`]): its resumer runs
+    /// again. The link returned holds the generator's frame.
+    fn leave_generator(&mut self, frame: &mut VmFrame) -> GeneratorCall {
+        let mut link = self.generators.pop().expect("a generator runs");
+        std::mem::swap(frame, &mut link.resumer);
+        leave_call();
+        link
+    }
+
+    /// The running generator's frame returned or raised: the generator has finished.
+    fn end_generator(&mut self, frame: &mut VmFrame) -> GeneratorCall {
+        let link = self.leave_generator(frame);
+        generator_of(&link, frame).finish();
+        link
     }
 
     /// An empty value stack for a new frame.
@@ -87,7 +171,7 @@ pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R
     };
     loop {
         if let Some(flow) = error.take() {
-            if let Err(flow) = unwind(frame, &mut calls, flow) {
+            if let Err(flow) = unwind(ctx, frame, &mut calls, flow) {
                 while calls.pop(frame) {}
                 return Err(flow);
             }
@@ -134,12 +218,13 @@ fn throw_into_delegate(ctx: &Ctx, frame: &mut VmFrame, flow: Flow) -> Result<Opt
 }
 
 /// Finds the handler of an exception: the innermost block of the running frame, else of its
-/// callers (their callees dropped). `Err` when nothing in this loop handles it.
-fn unwind(frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
-    let Flow::Raise(exc, line) = flow else {
+/// callers (their callees dropped). `Err` when nothing in this loop handles it. A generator's frame
+/// left so has finished, and a `StopIteration` out of it is `RuntimeError` (PEP 479).
+fn unwind(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
+    let Flow::Raise(mut exc, line) = flow else {
         return Err(flow);
     };
-    let line = match line {
+    let mut line = match line {
         0 => frame.code.lines[frame.pc.saturating_sub(1)],
         line => line,
     };
@@ -150,6 +235,15 @@ fn unwind(frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow
             frame.stack.push(Value::Int(line as i64));
             frame.pc = handler as usize;
             return Ok(());
+        }
+        if calls.running_generator() {
+            calls.end_generator(frame);
+            if exc.is_instance_of("StopIteration") {
+                let message = Value::str("generator raised StopIteration");
+                exc = ctx.exception("RuntimeError", vec![message]);
+                line = frame.code.lines[frame.pc.saturating_sub(1)];
+            }
+            continue;
         }
         if !calls.pop(frame) {
             return Err(Flow::Raise(exc, line));
@@ -533,13 +627,23 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let it = ctx.iter(&v)?;
                 frame.stack.push(it);
             }
-            Op::ForIter(t) => match next_item(ctx, top(frame))? {
-                Some(v) => frame.stack.push(v),
-                None => {
-                    pop(frame);
-                    frame.pc = t as usize;
+            Op::ForIter(t) => {
+                if plain_generator(top(frame)).is_some() {
+                    if !resume_generator(ctx, frame, calls, None, Resumer::ForIter(t))? {
+                        pop(frame);
+                        frame.pc = t as usize;
+                    }
+                    code = frame.code.clone();
+                    continue;
                 }
-            },
+                match next_item(ctx, top(frame))? {
+                    Some(v) => frame.stack.push(v),
+                    None => {
+                        pop(frame);
+                        frame.pc = t as usize;
+                    }
+                }
+            }
             Op::BuildTuple(n) => {
                 let items = pop_n(frame, n as usize);
                 frame.stack.push(Value::tuple(items));
@@ -662,6 +766,23 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     code = push_simple_call(ctx, frame, calls, &func, callee, this, at - 1)?;
                     continue;
                 }
+                if matches!(&frame.stack[at - 1], Value::Builtin(b) if b.name == "next")
+                    && (n == 1 || n == 2)
+                    && plain_generator(&frame.stack[at]).is_some()
+                {
+                    let default = (n == 2).then(|| pop(frame));
+                    let generator = pop(frame);
+                    pop(frame);
+                    let how = Resumer::Next(default.clone());
+                    if !resume_generator(ctx, frame, calls, Some(generator), how)? {
+                        match default {
+                            Some(v) => frame.stack.push(v),
+                            None => return Err(stop_iteration(ctx, Value::None)),
+                        }
+                    }
+                    code = frame.code.clone();
+                    continue;
+                }
                 let pos = pop_n(frame, n as usize);
                 let f = pop(frame);
                 call(
@@ -758,6 +879,24 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             Op::Return => {
                 close_dropped(ctx);
                 let v = pop(frame);
+                if calls.running_generator() {
+                    let link = calls.end_generator(frame);
+                    match link.how {
+                        Resumer::ForIter(t) => {
+                            pop(frame);
+                            frame.pc = t as usize;
+                        }
+                        Resumer::Next(Some(default)) => frame.stack.push(default),
+                        Resumer::Next(None) => return Err(stop_iteration(ctx, v)),
+                        Resumer::YieldFrom(t) => {
+                            pop(frame);
+                            frame.stack.push(v);
+                            frame.pc = t as usize;
+                        }
+                    }
+                    code = frame.code.clone();
+                    continue;
+                }
                 if !calls.pop(frame) {
                     return Ok(Exit::Return(v));
                 }
@@ -901,7 +1040,10 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     // An async generator's item, told apart from what its awaits hand up.
                     return Ok(Exit::Yield(Value::object(AsyncYield(v))));
                 }
-                return Ok(Exit::Yield(v));
+                if let Some(v) = yield_in_loop(frame, calls, v) {
+                    return Ok(Exit::Yield(v));
+                }
+                code = frame.code.clone();
             }
             Op::GetYieldFromIter => {
                 let v = pop(frame);
@@ -914,6 +1056,17 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::YieldFrom(t) => {
                 let sent = pop(frame);
+                if !code.is_coroutine && plain_generator(top(frame)).is_some() {
+                    if matches!(sent, Value::None) {
+                        if !resume_generator(ctx, frame, calls, None, Resumer::YieldFrom(t))? {
+                            pop(frame);
+                            frame.stack.push(Value::None);
+                            frame.pc = t as usize;
+                        }
+                        code = frame.code.clone();
+                        continue;
+                    }
+                }
                 let inner = top(frame).clone();
                 let resumed = match takes_sends(&inner) {
                     true => send_into(ctx, &inner, sent, None).expect("it takes sends")?,
@@ -947,6 +1100,80 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
         }
     }
+}
+
+/// `gen` when it is a generator the machine's loop resumes in place (not a coroutine).
+#[inline]
+fn plain_generator(gen: &Value) -> Option<&Value> {
+    match gen.downcast::<Generator>() {
+        Some(g) if g.is_plain() => Some(gen),
+        _ => None,
+    }
+}
+
+/// Resumes `generator` (a [`plain_generator`]; `None`: the one on top of the stack) in the
+/// machine's loop, its frame the running one until it yields or ends; false (nothing resumed)
+/// when it has finished already.
+fn resume_generator(
+    ctx: &Ctx,
+    frame: &mut VmFrame,
+    calls: &mut Calls,
+    generator: Option<Value>,
+    how: Resumer,
+) -> R<bool> {
+    let g = generator.as_ref().unwrap_or_else(|| top(frame));
+    let Some(g) = g.downcast::<Generator>() else {
+        unreachable!("a plain generator")
+    };
+    enter_call(ctx)?;
+    let mut resumed = match g.take_frame(ctx) {
+        Ok(Some(resumed)) => resumed,
+        Ok(None) => {
+            leave_call();
+            return Ok(false);
+        }
+        Err(flow) => {
+            leave_call();
+            return Err(flow);
+        }
+    };
+    if resumed.pc > 0 {
+        // The value of the `yield` it waits at.
+        resumed.stack.push(Value::None);
+    }
+    calls.resume(frame, generator, resumed, how);
+    Ok(true)
+}
+
+/// A `yield` of `v` by the running frame: when it is a generator's resumed in this loop, the
+/// generator is suspended and its resumer takes the item (one resumed by `yield from` yields it on
+/// in turn); otherwise `v` is what the loop's first frame yields.
+fn yield_in_loop(frame: &mut VmFrame, calls: &mut Calls, v: Value) -> Option<Value> {
+    while calls.running_generator() {
+        let link = calls.leave_generator(frame);
+        let generator = link.generator.as_ref().unwrap_or_else(|| top(frame));
+        if let Some(generator) = generator.downcast::<Generator>() {
+            generator.suspend(link.resumer);
+        }
+        match link.how {
+            Resumer::ForIter(_) | Resumer::Next(_) => {
+                frame.stack.push(v);
+                return None;
+            }
+            // Back to the `yield from` when resumed, with what is sent on the stack.
+            Resumer::YieldFrom(_) => frame.pc -= 1,
+        }
+    }
+    Some(v)
+}
+
+/// `StopIteration` for a generator's end, with its return value.
+fn stop_iteration(ctx: &Ctx, v: Value) -> Flow {
+    let args = match v {
+        Value::None => Vec::new(),
+        v => vec![v],
+    };
+    Flow::Raise(ctx.exception("StopIteration", args), 0)
 }
 
 /// The global `name` through its cache, else the builtin of that name (cached too: the builtins do
