@@ -272,6 +272,20 @@ fn pop(frame: &mut VmFrame) -> Value {
     frame.stack.pop().expect("the compiler balances the stack")
 }
 
+/// Drops `v`; a value with nothing on the heap (None, a bool, an int, a float) is simply forgotten,
+/// without a call of the general drop (which looks for containers to take apart).
+#[inline(always)]
+fn discard(v: Value) {
+    if matches!(
+        v,
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_)
+    ) {
+        std::mem::forget(v);
+    } else {
+        drop(v);
+    }
+}
+
 fn top(frame: &VmFrame) -> &Value {
     frame.stack.last().expect("the compiler balances the stack")
 }
@@ -356,7 +370,9 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::StoreFast(i) => {
                 let v = pop(frame);
-                frame.locals[i as usize] = Some(v);
+                if let Some(old) = frame.locals[i as usize].replace(v) {
+                    discard(old);
+                }
             }
             Op::DeleteFast(i) => {
                 if frame.locals[i as usize].take().is_none() {
@@ -546,7 +562,11 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     _ => None,
                 };
                 let v = match fast {
-                    Some(v) => v,
+                    Some(v) => {
+                        discard(l);
+                        discard(r);
+                        v
+                    }
                     None if matches!(instruction, Op::Inplace(_)) => ctx.inplace(op, &l, &r)?,
                     None => ctx.binop(op, &l, &r)?,
                 };
@@ -560,22 +580,22 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             Op::Compare(op) => {
                 let r = pop(frame);
                 let l = pop(frame);
-                let v = match (&l, &r) {
-                    (Value::Int(a), Value::Int(b)) => match compare_numbers(op, *a, *b) {
-                        Some(b) => Value::Bool(b),
-                        None => ctx.compare(op, &l, &r)?,
-                    },
-                    (Value::Float(a), Value::Float(b)) => match compare_numbers(op, *a, *b) {
-                        Some(b) => Value::Bool(b),
-                        None => ctx.compare(op, &l, &r)?,
-                    },
-                    _ => ctx.compare(op, &l, &r)?,
+                let fast = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => compare_numbers(op, *a, *b),
+                    (Value::Float(a), Value::Float(b)) => compare_numbers(op, *a, *b),
+                    _ => None,
+                };
+                let v = match fast {
+                    Some(b) => {
+                        discard(l);
+                        discard(r);
+                        Value::Bool(b)
+                    }
+                    None => ctx.compare(op, &l, &r)?,
                 };
                 frame.stack.push(v);
             }
-            Op::Pop => {
-                pop(frame);
-            }
+            Op::Pop => discard(pop(frame)),
             Op::Dup => {
                 let v = top(frame).clone();
                 frame.stack.push(v);
@@ -601,6 +621,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 if !truthy(ctx, &v)? {
                     frame.pc = t as usize;
                 }
+                discard(v);
             }
             Op::JumpIfFalseOrPop(t) => {
                 if truthy(ctx, top(frame))? {
