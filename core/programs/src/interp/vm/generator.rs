@@ -292,7 +292,7 @@ impl Generator {
 /// run and the run's report is at hand.
 enum Dropped {
     /// A generator's frame suspended in a `try` or `with`, to be closed.
-    Frame(VmFrame),
+    Frame(Box<VmFrame>),
     /// A coroutine dropped before it ever ran (its name): CPython's RuntimeWarning.
     Unawaited(String),
     /// An async generator's frame suspended in a `try` or `with`: its `aclose()` becomes a task
@@ -326,7 +326,7 @@ impl Drop for Generator {
                 let dropped = if self.is_async_generator {
                     Dropped::AsyncGenerator(self.func.clone(), *frame)
                 } else {
-                    Dropped::Frame(*frame)
+                    Dropped::Frame(frame)
                 };
                 let _ = DROPPED.try_with(|d| d.borrow_mut().push(dropped));
             } else if self.is_coroutine && frame.pc == 0 {

@@ -12,7 +12,7 @@
 //!   builtin such as `sum`) runs in a loop of its own ([`Generator::resume`]).
 
 use super::code::{ArgSlot, Code, GlobalCache, Op};
-use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
+use super::frame::{binds_by_position, make_function, VmFrame};
 use super::generator::{close_dropped, AsyncYield, Generator, Resumed};
 use super::slices::{self, Bounds};
 use crate::ast::{BinOp, CmpOp};
@@ -29,13 +29,13 @@ pub(crate) enum Exit {
     Yield(Value),
 }
 
-/// The frames of one run of the machine that wait for their callees, innermost last, and value
-/// stacks of finished calls to reuse.
+/// The frames of one run of the machine that wait for their callees, innermost last, and frames
+/// of finished calls to reuse. Frames are boxed: a call moves a pointer, not the frame.
 #[derive(Default)]
 struct Calls {
-    callers: Vec<VmFrame>,
-    spare_stacks: Vec<Vec<Value>>,
-    spare_locals: Vec<Vec<Option<Value>>>,
+    callers: Vec<Box<VmFrame>>,
+    /// Finished frames, emptied (their stacks' and locals' room kept), for new calls.
+    spare: Vec<Box<VmFrame>>,
     /// The generators running in this loop, innermost last.
     generators: Vec<GeneratorCall>,
 }
@@ -74,12 +74,12 @@ enum Resumer {
 
 impl Calls {
     /// Makes `callee` the running frame; its caller (`frame` until now) waits.
-    fn push(&mut self, frame: &mut VmFrame, callee: VmFrame) {
+    fn push(&mut self, frame: &mut Box<VmFrame>, callee: Box<VmFrame>) {
         self.callers.push(std::mem::replace(frame, callee));
     }
 
     /// Ends the running frame and makes its caller the running one again; false if it has none.
-    fn pop(&mut self, frame: &mut VmFrame) -> bool {
+    fn pop(&mut self, frame: &mut Box<VmFrame>) -> bool {
         if self.running_generator() {
             self.end_generator(frame);
             return true;
@@ -88,14 +88,9 @@ impl Calls {
             return false;
         };
         let mut done = std::mem::replace(frame, caller);
-        let mut stack = std::mem::take(&mut done.stack);
-        let mut locals = std::mem::take(&mut done.locals);
-        drop(done);
-        stack.clear();
-        locals.clear();
-        if self.spare_stacks.len() < 64 {
-            self.spare_stacks.push(stack);
-            self.spare_locals.push(locals);
+        if self.spare.len() < 64 {
+            done.empty();
+            self.spare.push(done);
         }
         leave_call();
         true
@@ -112,7 +107,7 @@ impl Calls {
     /// Runs `resumed` (a generator's frame) in place of `frame`, which waits for it.
     fn resume(
         &mut self,
-        frame: &mut VmFrame,
+        frame: &mut Box<VmFrame>,
         generator: Option<Value>,
         resumed: Box<VmFrame>,
         how: Resumer,
@@ -129,7 +124,7 @@ impl Calls {
 
     /// Leaves the running generator's frame (a [`Self::running_generator`]): its resumer runs
     /// again. The link returned holds the generator's frame.
-    fn leave_generator(&mut self, frame: &mut VmFrame) -> GeneratorCall {
+    fn leave_generator(&mut self, frame: &mut Box<VmFrame>) -> GeneratorCall {
         let mut link = self.generators.pop().expect("a generator runs");
         std::mem::swap(frame, &mut link.resumer);
         leave_call();
@@ -137,29 +132,22 @@ impl Calls {
     }
 
     /// The running generator's frame returned or raised: the generator has finished.
-    fn end_generator(&mut self, frame: &mut VmFrame) -> GeneratorCall {
+    fn end_generator(&mut self, frame: &mut Box<VmFrame>) -> GeneratorCall {
         let link = self.leave_generator(frame);
         generator_of(&link, frame).finish();
         link
     }
 
-    /// An empty value stack for a new frame.
-    fn stack(&mut self) -> Vec<Value> {
-        self.spare_stacks
+    /// An empty frame for a new call of `code` (a finished one's, else a new one).
+    fn frame(&mut self, code: &Arc<Code>) -> Box<VmFrame> {
+        self.spare
             .pop()
-            .unwrap_or_else(|| Vec::with_capacity(8))
-    }
-
-    /// An empty list of locals for a new frame, with room for `n`.
-    fn locals(&mut self, n: usize) -> Vec<Option<Value>> {
-        let mut locals = self.spare_locals.pop().unwrap_or_default();
-        locals.reserve(n);
-        locals
+            .unwrap_or_else(|| Box::new(VmFrame::module(code)))
     }
 }
 
 /// Runs `frame` until it returns or yields; `thrown` is raised in it first (a generator's `throw`).
-pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R<Exit> {
+pub(crate) fn execute(ctx: &Ctx, frame: &mut Box<VmFrame>, thrown: Option<Flow>) -> R<Exit> {
     let mut calls = Calls::default();
     let mut error = match thrown {
         Some(flow) => match throw_into_delegate(ctx, frame, flow) {
@@ -220,7 +208,7 @@ fn throw_into_delegate(ctx: &Ctx, frame: &mut VmFrame, flow: Flow) -> Result<Opt
 /// Finds the handler of an exception: the innermost block of the running frame, else of its
 /// callers (their callees dropped). `Err` when nothing in this loop handles it. A generator's frame
 /// left so has finished, and a `StopIteration` out of it is `RuntimeError` (PEP 479).
-fn unwind(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
+fn unwind(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
     let Flow::Raise(mut exc, line) = flow else {
         return Err(flow);
     };
@@ -347,7 +335,7 @@ fn compare_numbers<T: PartialOrd>(op: CmpOp, l: T, r: T) -> Option<bool> {
 }
 
 /// Runs instructions until the first frame returns or yields, or an exception is raised.
-fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
+fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
     let mut code = frame.code.clone();
     loop {
         let instruction = code.ops[frame.pc];
@@ -888,12 +876,12 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     .iter()
                     .map(|name| enclosing_cell(&code, frame, name).cloned())
                     .collect();
-                let mut body = VmFrame::class_body(&statement.body, free);
+                let mut body = Box::new(VmFrame::class_body(&statement.body, free));
                 match machine_entry(ctx, || execute(ctx, &mut body, None))? {
                     Exit::Return(_) => {}
                     Exit::Yield(_) => unreachable!("a class body does not yield"),
                 }
-                let namespace = body.into_namespace();
+                let namespace = (*body).into_namespace();
                 let class = ctx.make_class(&statement.name, bases, namespace)?;
                 frame.stack.push(class);
             }
@@ -1137,7 +1125,7 @@ fn plain_generator(gen: &Value) -> Option<&Value> {
 /// when it has finished already.
 fn resume_generator(
     ctx: &Ctx,
-    frame: &mut VmFrame,
+    frame: &mut Box<VmFrame>,
     calls: &mut Calls,
     generator: Option<Value>,
     how: Resumer,
@@ -1169,7 +1157,7 @@ fn resume_generator(
 /// A `yield` of `v` by the running frame: when it is a generator's resumed in this loop, the
 /// generator is suspended and its resumer takes the item (one resumed by `yield from` yields it on
 /// in turn); otherwise `v` is what the loop's first frame yields.
-fn yield_in_loop(frame: &mut VmFrame, calls: &mut Calls, v: Value) -> Option<Value> {
+fn yield_in_loop(frame: &mut Box<VmFrame>, calls: &mut Calls, v: Value) -> Option<Value> {
     while calls.running_generator() {
         let link = calls.leave_generator(frame);
         let generator = link.generator.as_ref().unwrap_or_else(|| top(frame));
@@ -1339,28 +1327,27 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
 /// top of the stack (after `this`, a bound method's instance), move into its slots. Returns its code.
 fn push_simple_call(
     ctx: &Ctx,
-    frame: &mut VmFrame,
+    frame: &mut Box<VmFrame>,
     calls: &mut Calls,
     func: &Arc<Function>,
     callee: Arc<Code>,
     this: Option<Value>,
     at: usize,
 ) -> R<Arc<Code>> {
-    let mut locals = calls.locals(callee.varnames.len());
-    locals.extend(this.map(Some));
-    locals.extend(frame.stack.drain(at..).map(Some));
-    fill_defaults(func, &callee, &mut locals);
+    let mut new = calls.frame(&callee);
+    new.locals.extend(this.map(Some));
+    new.locals.extend(frame.stack.drain(at..).map(Some));
+    new.start_call(func, &callee);
     ctx.check()?;
     ctx.rt.gil.tick();
     enter_call(ctx)?;
-    let stack = calls.stack();
-    calls.push(frame, VmFrame::with_locals(func, &callee, locals, stack));
+    calls.push(frame, new);
     Ok(callee)
 }
 
 /// Calls `f`: a compiled function's call becomes the running frame (its caller waits in
 /// `callers`); anything else is called at once and its result pushed.
-fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: Args) -> R<()> {
+fn call(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, f: Value, mut args: Args) -> R<()> {
     let func = match &f {
         Value::Function(func) => func,
         Value::BoundMethod(m) => {
@@ -1376,7 +1363,7 @@ fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: A
     let code = &func.code;
     match () {
         () if !code.is_generator && !code.is_coroutine => {
-            let callee = VmFrame::new(ctx, func, code, args)?;
+            let callee = Box::new(VmFrame::new(ctx, func, code, args)?);
             ctx.check()?;
             ctx.rt.gil.tick();
             enter_call(ctx)?;
@@ -1399,7 +1386,7 @@ pub(crate) fn call_compiled(
     code: &Arc<super::Code>,
     args: Args,
 ) -> R<Value> {
-    let mut frame = VmFrame::new(ctx, func, code, args)?;
+    let frame = VmFrame::new(ctx, func, code, args)?;
     if code.is_coroutine && code.is_generator {
         return Ok(Value::object(Generator::async_generator(func, frame)));
     }
@@ -1411,6 +1398,7 @@ pub(crate) fn call_compiled(
     }
     ctx.check()?;
     ctx.rt.gil.tick();
+    let mut frame = Box::new(frame);
     match machine_entry(ctx, || execute(ctx, &mut frame, None))? {
         Exit::Return(v) => Ok(v),
         Exit::Yield(_) => unreachable!("only a generator's frame yields"),
@@ -1431,14 +1419,14 @@ pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]
     })?;
     // At module level: every free name of the class body (and of its methods) is a global.
     let free = vec![None; code.freevars.len()];
-    let mut frame = VmFrame::class_body(&Arc::new(code), Arc::from(free));
+    let mut frame = Box::new(VmFrame::class_body(&Arc::new(code), Arc::from(free)));
     machine_entry(ctx, || execute(ctx, &mut frame, None))?;
-    ctx.make_class(name, Vec::new(), frame.into_namespace())
+    ctx.make_class(name, Vec::new(), (*frame).into_namespace())
 }
 
 /// Runs a module's compiled body.
 pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
-    let mut frame = VmFrame::module(code);
+    let mut frame = Box::new(VmFrame::module(code));
     let outcome = execute(ctx, &mut frame, None).map(drop);
     drop(frame);
     close_dropped(ctx);
