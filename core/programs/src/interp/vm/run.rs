@@ -31,6 +31,9 @@ pub(crate) enum Exit {
 
 /// The frames of one run of the machine that wait for their callees, innermost last, and frames
 /// of finished calls to reuse. Frames are boxed: a call moves a pointer, not the frame.
+// Boxed on purpose (clippy's vec_box): a frame changes places by its pointer, and a generator
+// keeps the same box between its items.
+#[allow(clippy::vec_box)]
 #[derive(Default)]
 struct Calls {
     callers: Vec<Box<VmFrame>>,
@@ -335,9 +338,11 @@ fn compare_numbers<T: PartialOrd>(op: CmpOp, l: T, r: T) -> Option<bool> {
 }
 
 /// Runs instructions until the first frame returns or yields, or an exception is raised.
-fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
-    let mut code = frame.code.clone();
+fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
+    let mut code = frame_box.code.clone();
     loop {
+        // The running frame, reached once per instruction (a call or a generator changes it).
+        let frame: &mut VmFrame = frame_box;
         let instruction = code.ops[frame.pc];
         frame.pc += 1;
         match instruction {
@@ -452,7 +457,7 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                         let f = pop(frame);
                         call(
                             ctx,
-                            frame,
+                            frame_box,
                             calls,
                             f,
                             Args {
@@ -460,20 +465,20 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                                 kw: Vec::new(),
                             },
                         )?;
-                        code = frame.code.clone();
+                        code = frame_box.code.clone();
                         continue;
                     }
                 };
                 // The object stays on the stack as the first argument.
                 let at = at - 1;
                 if let Some((func, callee, _)) = simple_callee(&f, n as usize + 1) {
-                    code = push_simple_call(ctx, frame, calls, &func, callee, None, at)?;
+                    code = push_simple_call(ctx, frame_box, calls, &func, callee, None, at)?;
                     continue;
                 }
                 let pos = pop_n(frame, n as usize + 1);
                 call(
                     ctx,
-                    frame,
+                    frame_box,
                     calls,
                     f,
                     Args {
@@ -481,7 +486,7 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                         kw: Vec::new(),
                     },
                 )?;
-                code = frame.code.clone();
+                code = frame_box.code.clone();
             }
             Op::StoreAttr(i) => {
                 let object = pop(frame);
@@ -638,11 +643,11 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             }
             Op::ForIter(t) => {
                 if plain_generator(top(frame)).is_some() {
-                    if !resume_generator(ctx, frame, calls, None, Resumer::ForIter(t))? {
-                        pop(frame);
-                        frame.pc = t as usize;
+                    if !resume_generator(ctx, frame_box, calls, None, Resumer::ForIter(t))? {
+                        pop(frame_box);
+                        frame_box.pc = t as usize;
                     }
-                    code = frame.code.clone();
+                    code = frame_box.code.clone();
                     continue;
                 }
                 match next_item(ctx, top(frame))? {
@@ -772,7 +777,7 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 if let Some((func, callee, this)) = simple_callee(&frame.stack[at - 1], n as usize)
                 {
                     frame.stack.remove(at - 1);
-                    code = push_simple_call(ctx, frame, calls, &func, callee, this, at - 1)?;
+                    code = push_simple_call(ctx, frame_box, calls, &func, callee, this, at - 1)?;
                     continue;
                 }
                 if matches!(&frame.stack[at - 1], Value::Builtin(b) if b.name == "next")
@@ -783,20 +788,20 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                     let generator = pop(frame);
                     pop(frame);
                     let how = Resumer::Next(default.clone());
-                    if !resume_generator(ctx, frame, calls, Some(generator), how)? {
+                    if !resume_generator(ctx, frame_box, calls, Some(generator), how)? {
                         match default {
-                            Some(v) => frame.stack.push(v),
+                            Some(v) => frame_box.stack.push(v),
                             None => return Err(stop_iteration(ctx, Value::None)),
                         }
                     }
-                    code = frame.code.clone();
+                    code = frame_box.code.clone();
                     continue;
                 }
                 let pos = pop_n(frame, n as usize);
                 let f = pop(frame);
                 call(
                     ctx,
-                    frame,
+                    frame_box,
                     calls,
                     f,
                     Args {
@@ -804,7 +809,7 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                         kw: Vec::new(),
                     },
                 )?;
-                code = frame.code.clone();
+                code = frame_box.code.clone();
             }
             Op::Call(shape) => {
                 close_dropped(ctx);
@@ -820,8 +825,8 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                         ArgSlot::Mapping => ctx.keyword_arguments(&f, &v, &mut args.kw)?,
                     }
                 }
-                call(ctx, frame, calls, f, args)?;
-                code = frame.code.clone();
+                call(ctx, frame_box, calls, f, args)?;
+                code = frame_box.code.clone();
             }
             Op::CallNoArgs => {
                 close_dropped(ctx);
@@ -831,8 +836,8 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                     let v = ctx.super_in(frame.func.as_ref(), first)?;
                     frame.stack.push(v);
                 } else {
-                    call(ctx, frame, calls, f, Args::default())?;
-                    code = frame.code.clone();
+                    call(ctx, frame_box, calls, f, Args::default())?;
+                    code = frame_box.code.clone();
                 }
             }
             Op::MakeFunction(i) => {
@@ -889,7 +894,8 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 close_dropped(ctx);
                 let v = pop(frame);
                 if calls.running_generator() {
-                    let link = calls.end_generator(frame);
+                    let link = calls.end_generator(frame_box);
+                    let frame: &mut VmFrame = frame_box;
                     match link.how {
                         Resumer::ForIter(t) => {
                             pop(frame);
@@ -903,14 +909,14 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                             frame.pc = t as usize;
                         }
                     }
-                    code = frame.code.clone();
+                    code = frame_box.code.clone();
                     continue;
                 }
-                if !calls.pop(frame) {
+                if !calls.pop(frame_box) {
                     return Ok(Exit::Return(v));
                 }
-                frame.stack.push(v);
-                code = frame.code.clone();
+                frame_box.stack.push(v);
+                code = frame_box.code.clone();
             }
             Op::SetupFinally(t) => frame.blocks.push((t, frame.stack.len() as u32)),
             Op::PopBlock => {
@@ -1049,10 +1055,10 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                     // An async generator's item, told apart from what its awaits hand up.
                     return Ok(Exit::Yield(Value::object(AsyncYield(v))));
                 }
-                if let Some(v) = yield_in_loop(frame, calls, v) {
+                if let Some(v) = yield_in_loop(frame_box, calls, v) {
                     return Ok(Exit::Yield(v));
                 }
-                code = frame.code.clone();
+                code = frame_box.code.clone();
             }
             Op::GetYieldFromIter => {
                 let v = pop(frame);
@@ -1065,16 +1071,18 @@ fn run(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             }
             Op::YieldFrom(t) => {
                 let sent = pop(frame);
-                if !code.is_coroutine && plain_generator(top(frame)).is_some() {
-                    if matches!(sent, Value::None) {
-                        if !resume_generator(ctx, frame, calls, None, Resumer::YieldFrom(t))? {
-                            pop(frame);
-                            frame.stack.push(Value::None);
-                            frame.pc = t as usize;
-                        }
-                        code = frame.code.clone();
-                        continue;
+                if !code.is_coroutine
+                    && plain_generator(top(frame)).is_some()
+                    && matches!(sent, Value::None)
+                {
+                    if !resume_generator(ctx, frame_box, calls, None, Resumer::YieldFrom(t))? {
+                        let frame: &mut VmFrame = frame_box;
+                        pop(frame);
+                        frame.stack.push(Value::None);
+                        frame.pc = t as usize;
                     }
+                    code = frame_box.code.clone();
+                    continue;
                 }
                 let inner = top(frame).clone();
                 let resumed = match takes_sends(&inner) {
