@@ -147,6 +147,97 @@ print('after dropping it')
     assert_prints_as_cpython(source, "generators");
 }
 
+/// `for x in gen`, `next(gen)` and `yield from gen` resume a generator in the machine's loop (not
+/// by a Rust call): items, return values, `StopIteration` out of a body (PEP 479), a generator
+/// resumed while it runs, `close()`, `throw()`, exceptions out of it, and a chain of 900 `yield
+/// from` (within the recursion limit) and of 2,000 (past it).
+#[test]
+fn generators_resumed_by_compiled_code_keep_cpythons_semantics() {
+    let source = r#"
+def g():
+    yield 1
+    return 5
+x = g(); print(next(x))
+try: next(x)
+except StopIteration as e: print(repr(e), e.value)
+print(next(x, 'd'))
+def h():
+    yield 1
+    raise StopIteration(3)
+y = h(); next(y)
+try: next(y)
+except RuntimeError as e: print(repr(e))
+def inner():
+    a = yield 1
+    print('got', a)
+    b = yield 2
+    print('got', b)
+    return 'r'
+def outer():
+    r = yield from inner()
+    print('ret', r)
+    yield 3
+o = outer()
+print(next(o)); print(o.send('s1')); print(o.send('s2'))
+print(list(outer()))
+def me():
+    yield next(m)
+m = me()
+try: next(m)
+except ValueError as e: print(e)
+def cl():
+    try:
+        yield 1
+        yield 2
+    finally:
+        print('closed')
+for v in cl():
+    print(v); break
+c = cl(); print(next(c)); c.close(); print(list(c))
+def raiser():
+    yield 1
+    1/0
+try:
+    for v in raiser(): print(v)
+except ZeroDivisionError as e: print('zde', e)
+def deep(n):
+    if n: yield from deep(n-1)
+    else: yield 'bottom'
+print(len(list(deep(900))))
+try: print(list(deep(2000)))
+except RecursionError as e: print('rec', e)
+def thr():
+    while True:
+        try:
+            yield 1
+        except KeyError: print('caught KeyError')
+t = thr(); next(t); print(t.throw(KeyError))
+def pipeline():
+    for i in range(3):
+        yield i
+print(sum(x*x for x in pipeline()), [v for v in pipeline()])
+def nxt_in_gen():
+    it = iter([1])
+    yield next(it)
+    next(it)
+    yield 2
+try: print(list(nxt_in_gen()))
+except RuntimeError as e: print(e)
+def gen_stop():
+    g = pipeline()
+    while True:
+        yield next(g)
+try: print(list(gen_stop()))
+except RuntimeError as e: print(e)
+print(next(iter(pipeline())))
+z = pipeline(); print(z.gi_running)
+def running():
+    yield z.gi_running
+z = running(); print(next(z))
+"#;
+    assert_prints_as_cpython(source, "generators_in_the_loop");
+}
+
 #[test]
 fn return_break_and_continue_leave_try_with_and_loops_as_in_cpython() {
     let source = r#"

@@ -127,8 +127,17 @@ impl Gil {
     }
 
     /// At a statement: hands the GIL over if others wait and this thread has held it for the interval.
+    #[inline]
     pub(crate) fn tick(&self) {
-        if self.waiting.load(Ordering::Relaxed) == 0 || !HELD.with(Cell::get) {
+        if self.waiting.load(Ordering::Relaxed) != 0 {
+            self.tick_when_others_wait();
+        }
+    }
+
+    /// [`Self::tick`] when other threads wait for the GIL (out of line: the common case is inline).
+    #[inline(never)]
+    fn tick_when_others_wait(&self) {
+        if !HELD.with(Cell::get) {
             return;
         }
         let generation = {

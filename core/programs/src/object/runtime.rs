@@ -344,7 +344,11 @@ impl Ctx {
     }
 
     /// `Err(Flow::Stopped)` once the run is stopped: checked at every statement and in every wait.
+    #[inline]
     pub(crate) fn check(&self) -> R<()> {
+        if !self.rt.cancel.stopped.load(Ordering::Relaxed) {
+            return Ok(()); // the common case, inline: one load
+        }
         match self.rt.stopped() {
             Some(reason) => Err(Flow::Stopped(reason)),
             None => Ok(()),

@@ -75,6 +75,35 @@ impl VmFrame {
         }
     }
 
+    /// Makes this frame (a new one, or one [`Self::empty`]ed) a call of `func`, whose compiled
+    /// body is `code`, with its first arguments by position in `locals` already: the defaults of
+    /// the others, room for its other locals, its cells.
+    pub(super) fn start_call(&mut self, func: &Arc<Function>, code: &Arc<Code>) {
+        fill_defaults(func, code, &mut self.locals);
+        for param in &code.cell_params {
+            let value = param.and_then(|slot| self.locals[slot as usize].take());
+            self.cells.push(Some(Arc::new(Mutex::new(value))));
+        }
+        if !Arc::ptr_eq(&self.code, code) {
+            self.code = code.clone();
+        }
+        self.func = Some(func.clone());
+        self.pc = 0;
+        self.free = func.free_cells.clone();
+    }
+
+    /// A finished call's frame, emptied for another call: what it holds is dropped (its code
+    /// stays until then), the room of its stack and locals kept.
+    pub(super) fn empty(&mut self) {
+        self.stack.clear();
+        self.locals.clear();
+        self.cells.clear();
+        self.blocks.clear();
+        self.handling.clear();
+        self.func = None;
+        self.free = no_free_cells();
+    }
+
     /// Cell `i`: its own cells first, then the free ones.
     #[inline]
     pub(super) fn cell(&self, i: usize) -> &Option<Cell> {
@@ -93,7 +122,7 @@ impl VmFrame {
             stack: Vec::with_capacity(8),
             locals: Vec::new(),
             cells: Vec::new(),
-            free: Arc::from([]),
+            free: no_free_cells(),
             blocks: Vec::new(),
             handling: Vec::new(),
         }
@@ -130,6 +159,13 @@ impl VmFrame {
         into.extend(self.locals.drain(..).flatten());
         into.extend(self.handling.drain(..).map(|(v, _)| v));
     }
+}
+
+/// No free cells (one shared empty list).
+fn no_free_cells() -> Arc<[Option<Cell>]> {
+    static NONE: std::sync::LazyLock<Arc<[Option<Cell>]>> =
+        std::sync::LazyLock::new(|| Arc::from([]));
+    NONE.clone()
 }
 
 /// The locals of a call with positional arguments only, no more than the function's named

@@ -205,6 +205,40 @@ impl Generator {
         }
     }
 
+    /// Whether the machine's loop may resume it in place ([`super::run`]): a generator, not a
+    /// coroutine or an async generator.
+    #[inline]
+    pub(super) fn is_plain(&self) -> bool {
+        !self.is_coroutine && !self.is_async_generator
+    }
+
+    /// Its frame, taken out to run in the machine's loop (it is running until [`Self::suspend`]
+    /// or [`Self::finish`]); `None` when it has finished. Resumed while it runs: `ValueError`.
+    pub(super) fn take_frame(&self, ctx: &Ctx) -> R<Option<Box<VmFrame>>> {
+        let mut state = lock(&self.state);
+        match std::mem::replace(&mut *state, State::Running) {
+            State::Suspended(frame) => Ok(Some(frame)),
+            State::Running => {
+                let message = format!("{} already executing", self.kind());
+                Err(ctx.error("ValueError", message))
+            }
+            State::Finished => {
+                *state = State::Finished;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Its frame, back from the machine's loop at a `yield`.
+    pub(super) fn suspend(&self, frame: Box<VmFrame>) {
+        *lock(&self.state) = State::Suspended(frame);
+    }
+
+    /// Its frame ended in the machine's loop (it returned or raised).
+    pub(super) fn finish(&self) {
+        *lock(&self.state) = State::Finished;
+    }
+
     /// `next(gen)`: the next item, or `None` at its end.
     fn next_item(&self, ctx: &Ctx) -> R<Option<Value>> {
         match self.resume(ctx, Value::None, None)? {
@@ -258,7 +292,7 @@ impl Generator {
 /// run and the run's report is at hand.
 enum Dropped {
     /// A generator's frame suspended in a `try` or `with`, to be closed.
-    Frame(VmFrame),
+    Frame(Box<VmFrame>),
     /// A coroutine dropped before it ever ran (its name): CPython's RuntimeWarning.
     Unawaited(String),
     /// An async generator's frame suspended in a `try` or `with`: its `aclose()` becomes a task
@@ -292,7 +326,7 @@ impl Drop for Generator {
                 let dropped = if self.is_async_generator {
                     Dropped::AsyncGenerator(self.func.clone(), *frame)
                 } else {
-                    Dropped::Frame(*frame)
+                    Dropped::Frame(frame)
                 };
                 let _ = DROPPED.try_with(|d| d.borrow_mut().push(dropped));
             } else if self.is_coroutine && frame.pc == 0 {

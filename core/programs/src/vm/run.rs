@@ -6,6 +6,10 @@
 //! - [`Flow::Stopped`] (the run's time limit, a cancel) runs no handler: it leaves at once.
 //! - A loop's jump back and each call check for a stop and let the GIL change hands, as CPython's
 //!   eval loop does at the same places.
+//! - A generator resumed by compiled code (`for x in gen`, `next(gen)`, `yield from gen`) runs in
+//!   the same loop: its frame runs in place of the one that resumed it (which waits in the link of
+//!   [`GeneratorCall`]) until it yields, returns or raises; a generator resumed from Rust (by a
+//!   builtin such as `sum`) runs in a loop of its own ([`Generator::resume`]).
 
 use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
 use super::generator::{close_dropped, AsyncYield, Generator, Resumed};
@@ -26,57 +30,128 @@ pub(crate) enum Exit {
     Yield(Value),
 }
 
-/// The frames of one run of the machine that wait for their callees, innermost last, and value
-/// stacks of finished calls to reuse.
+/// The frames of one run of the machine that wait for their callees, innermost last, and frames
+/// of finished calls to reuse. Frames are boxed: a call moves a pointer, not the frame.
+// Boxed on purpose (clippy's vec_box): a frame changes places by its pointer, and a generator
+// keeps the same box between its items.
+#[allow(clippy::vec_box)]
 #[derive(Default)]
 struct Calls {
-    callers: Vec<VmFrame>,
-    spare_stacks: Vec<Vec<Value>>,
-    spare_locals: Vec<Vec<Option<Value>>>,
+    callers: Vec<Box<VmFrame>>,
+    /// Finished frames, emptied (their stacks' and locals' room kept), for new calls.
+    spare: Vec<Box<VmFrame>>,
+    /// The generators running in this loop, innermost last.
+    generators: Vec<GeneratorCall>,
+}
+
+/// A generator resumed in the machine's loop: the frame that resumed it waits here while the
+/// generator's frame runs.
+struct GeneratorCall {
+    /// `callers.len() + generators.len()` while its frame is the running one.
+    level: usize,
+    /// The generator, when the resumer's stack does not hold it on its top (`next(gen)`).
+    generator: Option<Value>,
+    /// The frame that resumed it (the generator's frame once it is suspended again).
+    resumer: Box<VmFrame>,
+    how: Resumer,
+}
+
+/// The generator of `link`, whose resumer is `frame` again.
+fn generator_of<'a>(link: &'a GeneratorCall, frame: &'a VmFrame) -> &'a Generator {
+    let generator = link.generator.as_ref().unwrap_or_else(|| top(frame));
+    generator
+        .downcast::<Generator>()
+        .expect("a generator resumed in the loop")
+}
+
+/// What resumed a generator in the loop, which says what its item and its end do there.
+enum Resumer {
+    /// `for x in gen`: an item is pushed; at its end the iterator is popped and the loop jumps on.
+    ForIter(u32),
+    /// `next(gen)` or `next(gen, default)`: an item is pushed; at its end the default, else
+    /// `StopIteration` with its return value.
+    Next(Option<Value>),
+    /// `yield from gen` in a generator: an item is yielded on by the resumer; the return value is
+    /// pushed and the resumer goes on at the instruction given.
+    YieldFrom(u32),
 }
 
 impl Calls {
     /// Makes `callee` the running frame; its caller (`frame` until now) waits.
-    fn push(&mut self, frame: &mut VmFrame, callee: VmFrame) {
+    fn push(&mut self, frame: &mut Box<VmFrame>, callee: Box<VmFrame>) {
         self.callers.push(std::mem::replace(frame, callee));
     }
 
     /// Ends the running frame and makes its caller the running one again; false if it has none.
-    fn pop(&mut self, frame: &mut VmFrame) -> bool {
+    fn pop(&mut self, frame: &mut Box<VmFrame>) -> bool {
+        if self.running_generator() {
+            self.end_generator(frame);
+            return true;
+        }
         let Some(caller) = self.callers.pop() else {
             return false;
         };
         let mut done = std::mem::replace(frame, caller);
-        let mut stack = std::mem::take(&mut done.stack);
-        let mut locals = std::mem::take(&mut done.locals);
-        drop(done);
-        stack.clear();
-        locals.clear();
-        if self.spare_stacks.len() < 64 {
-            self.spare_stacks.push(stack);
-            self.spare_locals.push(locals);
+        if self.spare.len() < 64 {
+            done.empty();
+            self.spare.push(done);
         }
         leave_call();
         true
     }
 
-    /// An empty value stack for a new frame.
-    fn stack(&mut self) -> Vec<Value> {
-        self.spare_stacks
-            .pop()
-            .unwrap_or_else(|| Vec::with_capacity(8))
+    /// Whether the running frame is a generator's resumed in this loop.
+    #[inline]
+    fn running_generator(&self) -> bool {
+        self.generators
+            .last()
+            .is_some_and(|g| g.level == self.callers.len() + self.generators.len())
     }
 
-    /// An empty list of locals for a new frame, with room for `n`.
-    fn locals(&mut self, n: usize) -> Vec<Option<Value>> {
-        let mut locals = self.spare_locals.pop().unwrap_or_default();
-        locals.reserve(n);
-        locals
+    /// Runs `resumed` (a generator's frame) in place of `frame`, which waits for it.
+    fn resume(
+        &mut self,
+        frame: &mut Box<VmFrame>,
+        generator: Option<Value>,
+        resumed: Box<VmFrame>,
+        how: Resumer,
+    ) {
+        let mut resumer = resumed;
+        std::mem::swap(frame, &mut resumer);
+        self.generators.push(GeneratorCall {
+            level: self.callers.len() + self.generators.len() + 1,
+            generator,
+            resumer,
+            how,
+        });
+    }
+
+    /// Leaves the running generator's frame (a [`Self::running_generator`]): its resumer runs
+    /// again. The link returned holds the generator's frame.
+    fn leave_generator(&mut self, frame: &mut Box<VmFrame>) -> GeneratorCall {
+        let mut link = self.generators.pop().expect("a generator runs");
+        std::mem::swap(frame, &mut link.resumer);
+        leave_call();
+        link
+    }
+
+    /// The running generator's frame returned or raised: the generator has finished.
+    fn end_generator(&mut self, frame: &mut Box<VmFrame>) -> GeneratorCall {
+        let link = self.leave_generator(frame);
+        generator_of(&link, frame).finish();
+        link
+    }
+
+    /// An empty frame for a new call of `code` (a finished one's, else a new one).
+    fn frame(&mut self, code: &Arc<Code>) -> Box<VmFrame> {
+        self.spare
+            .pop()
+            .unwrap_or_else(|| Box::new(VmFrame::module(code)))
     }
 }
 
 /// Runs `frame` until it returns or yields; `thrown` is raised in it first (a generator's `throw`).
-pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R<Exit> {
+pub(crate) fn execute(ctx: &Ctx, frame: &mut Box<VmFrame>, thrown: Option<Flow>) -> R<Exit> {
     let mut calls = Calls::default();
     let mut error = match thrown {
         Some(flow) => match throw_into_delegate(ctx, frame, flow) {
@@ -88,7 +163,7 @@ pub(crate) fn execute(ctx: &Ctx, frame: &mut VmFrame, thrown: Option<Flow>) -> R
     };
     loop {
         if let Some(flow) = error.take() {
-            if let Err(flow) = unwind(frame, &mut calls, flow) {
+            if let Err(flow) = unwind(ctx, frame, &mut calls, flow) {
                 while calls.pop(frame) {}
                 return Err(flow);
             }
@@ -135,12 +210,13 @@ fn throw_into_delegate(ctx: &Ctx, frame: &mut VmFrame, flow: Flow) -> Result<Opt
 }
 
 /// Finds the handler of an exception: the innermost block of the running frame, else of its
-/// callers (their callees dropped). `Err` when nothing in this loop handles it.
-fn unwind(frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
-    let Flow::Raise(exc, line) = flow else {
+/// callers (their callees dropped). `Err` when nothing in this loop handles it. A generator's frame
+/// left so has finished, and a `StopIteration` out of it is `RuntimeError` (PEP 479).
+fn unwind(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
+    let Flow::Raise(mut exc, line) = flow else {
         return Err(flow);
     };
-    let line = match line {
+    let mut line = match line {
         0 => frame.code.lines[frame.pc.saturating_sub(1)],
         line => line,
     };
@@ -151,6 +227,15 @@ fn unwind(frame: &mut VmFrame, calls: &mut Calls, flow: Flow) -> Result<(), Flow
             frame.stack.push(Value::Int(line as i64));
             frame.pc = handler as usize;
             return Ok(());
+        }
+        if calls.running_generator() {
+            calls.end_generator(frame);
+            if exc.is_instance_of("StopIteration") {
+                let message = Value::str("generator raised StopIteration");
+                exc = ctx.exception("RuntimeError", vec![message]);
+                line = frame.code.lines[frame.pc.saturating_sub(1)];
+            }
+            continue;
         }
         if !calls.pop(frame) {
             return Err(Flow::Raise(exc, line));
@@ -177,6 +262,20 @@ pub(super) fn leave_call() {
 
 fn pop(frame: &mut VmFrame) -> Value {
     frame.stack.pop().expect("the compiler balances the stack")
+}
+
+/// Drops `v`; a value with nothing on the heap (None, a bool, an int, a float) is simply forgotten,
+/// without a call of the general drop (which looks for containers to take apart).
+#[inline(always)]
+fn discard(v: Value) {
+    if matches!(
+        v,
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_)
+    ) {
+        std::mem::forget(v);
+    } else {
+        drop(v);
+    }
 }
 
 fn top(frame: &VmFrame) -> &Value {
@@ -240,9 +339,11 @@ fn compare_numbers<T: PartialOrd>(op: CmpOp, l: T, r: T) -> Option<bool> {
 }
 
 /// Runs instructions until the first frame returns or yields, or an exception is raised.
-fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
-    let mut code = frame.code.clone();
+fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
+    let mut code = frame_box.code.clone();
     loop {
+        // The running frame, reached once per instruction (a call or a generator changes it).
+        let frame: &mut VmFrame = frame_box;
         let instruction = code.ops[frame.pc];
         frame.pc += 1;
         match instruction {
@@ -263,7 +364,9 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::StoreFast(i) => {
                 let v = pop(frame);
-                frame.locals[i as usize] = Some(v);
+                if let Some(old) = frame.locals[i as usize].replace(v) {
+                    discard(old);
+                }
             }
             Op::DeleteFast(i) => {
                 if frame.locals[i as usize].take().is_none() {
@@ -355,7 +458,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                         let f = pop(frame);
                         call(
                             ctx,
-                            frame,
+                            frame_box,
                             calls,
                             f,
                             Args {
@@ -363,20 +466,20 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                                 kw: Vec::new(),
                             },
                         )?;
-                        code = frame.code.clone();
+                        code = frame_box.code.clone();
                         continue;
                     }
                 };
                 // The object stays on the stack as the first argument.
                 let at = at - 1;
                 if let Some((func, callee, _)) = simple_callee(&f, n as usize + 1) {
-                    code = push_simple_call(ctx, frame, calls, &func, callee, None, at)?;
+                    code = push_simple_call(ctx, frame_box, calls, &func, callee, None, at)?;
                     continue;
                 }
                 let pos = pop_n(frame, n as usize + 1);
                 call(
                     ctx,
-                    frame,
+                    frame_box,
                     calls,
                     f,
                     Args {
@@ -384,7 +487,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                         kw: Vec::new(),
                     },
                 )?;
-                code = frame.code.clone();
+                code = frame_box.code.clone();
             }
             Op::StoreAttr(i) => {
                 let object = pop(frame);
@@ -453,7 +556,11 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     _ => None,
                 };
                 let v = match fast {
-                    Some(v) => v,
+                    Some(v) => {
+                        discard(l);
+                        discard(r);
+                        v
+                    }
                     None if matches!(instruction, Op::Inplace(_)) => ctx.inplace(op, &l, &r)?,
                     None => ctx.binop(op, &l, &r)?,
                 };
@@ -467,22 +574,22 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             Op::Compare(op) => {
                 let r = pop(frame);
                 let l = pop(frame);
-                let v = match (&l, &r) {
-                    (Value::Int(a), Value::Int(b)) => match compare_numbers(op, *a, *b) {
-                        Some(b) => Value::Bool(b),
-                        None => ctx.compare(op, &l, &r)?,
-                    },
-                    (Value::Float(a), Value::Float(b)) => match compare_numbers(op, *a, *b) {
-                        Some(b) => Value::Bool(b),
-                        None => ctx.compare(op, &l, &r)?,
-                    },
-                    _ => ctx.compare(op, &l, &r)?,
+                let fast = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => compare_numbers(op, *a, *b),
+                    (Value::Float(a), Value::Float(b)) => compare_numbers(op, *a, *b),
+                    _ => None,
+                };
+                let v = match fast {
+                    Some(b) => {
+                        discard(l);
+                        discard(r);
+                        Value::Bool(b)
+                    }
+                    None => ctx.compare(op, &l, &r)?,
                 };
                 frame.stack.push(v);
             }
-            Op::Pop => {
-                pop(frame);
-            }
+            Op::Pop => discard(pop(frame)),
             Op::Dup => {
                 let v = top(frame).clone();
                 frame.stack.push(v);
@@ -508,6 +615,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 if !truthy(ctx, &v)? {
                     frame.pc = t as usize;
                 }
+                discard(v);
             }
             Op::JumpIfFalseOrPop(t) => {
                 if truthy(ctx, top(frame))? {
@@ -534,13 +642,23 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 let it = ctx.iter(&v)?;
                 frame.stack.push(it);
             }
-            Op::ForIter(t) => match next_item(ctx, top(frame))? {
-                Some(v) => frame.stack.push(v),
-                None => {
-                    pop(frame);
-                    frame.pc = t as usize;
+            Op::ForIter(t) => {
+                if plain_generator(top(frame)).is_some() {
+                    if !resume_generator(ctx, frame_box, calls, None, Resumer::ForIter(t))? {
+                        pop(frame_box);
+                        frame_box.pc = t as usize;
+                    }
+                    code = frame_box.code.clone();
+                    continue;
                 }
-            },
+                match next_item(ctx, top(frame))? {
+                    Some(v) => frame.stack.push(v),
+                    None => {
+                        pop(frame);
+                        frame.pc = t as usize;
+                    }
+                }
+            }
             Op::BuildTuple(n) => {
                 let items = pop_n(frame, n as usize);
                 frame.stack.push(Value::tuple(items));
@@ -660,14 +778,31 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                 if let Some((func, callee, this)) = simple_callee(&frame.stack[at - 1], n as usize)
                 {
                     frame.stack.remove(at - 1);
-                    code = push_simple_call(ctx, frame, calls, &func, callee, this, at - 1)?;
+                    code = push_simple_call(ctx, frame_box, calls, &func, callee, this, at - 1)?;
+                    continue;
+                }
+                if matches!(&frame.stack[at - 1], Value::Builtin(b) if b.name == "next")
+                    && (n == 1 || n == 2)
+                    && plain_generator(&frame.stack[at]).is_some()
+                {
+                    let default = (n == 2).then(|| pop(frame));
+                    let generator = pop(frame);
+                    pop(frame);
+                    let how = Resumer::Next(default.clone());
+                    if !resume_generator(ctx, frame_box, calls, Some(generator), how)? {
+                        match default {
+                            Some(v) => frame_box.stack.push(v),
+                            None => return Err(stop_iteration(ctx, Value::None)),
+                        }
+                    }
+                    code = frame_box.code.clone();
                     continue;
                 }
                 let pos = pop_n(frame, n as usize);
                 let f = pop(frame);
                 call(
                     ctx,
-                    frame,
+                    frame_box,
                     calls,
                     f,
                     Args {
@@ -675,7 +810,7 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                         kw: Vec::new(),
                     },
                 )?;
-                code = frame.code.clone();
+                code = frame_box.code.clone();
             }
             Op::Call(shape) => {
                 close_dropped(ctx);
@@ -691,8 +826,8 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                         ArgSlot::Mapping => ctx.keyword_arguments(&f, &v, &mut args.kw)?,
                     }
                 }
-                call(ctx, frame, calls, f, args)?;
-                code = frame.code.clone();
+                call(ctx, frame_box, calls, f, args)?;
+                code = frame_box.code.clone();
             }
             Op::CallNoArgs => {
                 close_dropped(ctx);
@@ -702,8 +837,8 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     let v = ctx.super_in(frame.func.as_ref(), first)?;
                     frame.stack.push(v);
                 } else {
-                    call(ctx, frame, calls, f, Args::default())?;
-                    code = frame.code.clone();
+                    call(ctx, frame_box, calls, f, Args::default())?;
+                    code = frame_box.code.clone();
                 }
             }
             Op::MakeFunction(i) => {
@@ -747,23 +882,42 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     .iter()
                     .map(|name| enclosing_cell(&code, frame, name).cloned())
                     .collect();
-                let mut body = VmFrame::class_body(&statement.body, free);
+                let mut body = Box::new(VmFrame::class_body(&statement.body, free));
                 match machine_entry(ctx, || execute(ctx, &mut body, None))? {
                     Exit::Return(_) => {}
                     Exit::Yield(_) => unreachable!("a class body does not yield"),
                 }
-                let namespace = body.into_namespace();
+                let namespace = (*body).into_namespace();
                 let class = ctx.make_class(&statement.name, bases, namespace)?;
                 frame.stack.push(class);
             }
             Op::Return => {
                 close_dropped(ctx);
                 let v = pop(frame);
-                if !calls.pop(frame) {
+                if calls.running_generator() {
+                    let link = calls.end_generator(frame_box);
+                    let frame: &mut VmFrame = frame_box;
+                    match link.how {
+                        Resumer::ForIter(t) => {
+                            pop(frame);
+                            frame.pc = t as usize;
+                        }
+                        Resumer::Next(Some(default)) => frame.stack.push(default),
+                        Resumer::Next(None) => return Err(stop_iteration(ctx, v)),
+                        Resumer::YieldFrom(t) => {
+                            pop(frame);
+                            frame.stack.push(v);
+                            frame.pc = t as usize;
+                        }
+                    }
+                    code = frame_box.code.clone();
+                    continue;
+                }
+                if !calls.pop(frame_box) {
                     return Ok(Exit::Return(v));
                 }
-                frame.stack.push(v);
-                code = frame.code.clone();
+                frame_box.stack.push(v);
+                code = frame_box.code.clone();
             }
             Op::SetupFinally(t) => frame.blocks.push((t, frame.stack.len() as u32)),
             Op::PopBlock => {
@@ -902,7 +1056,10 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
                     // An async generator's item, told apart from what its awaits hand up.
                     return Ok(Exit::Yield(Value::object(AsyncYield(v))));
                 }
-                return Ok(Exit::Yield(v));
+                if let Some(v) = yield_in_loop(frame_box, calls, v) {
+                    return Ok(Exit::Yield(v));
+                }
+                code = frame_box.code.clone();
             }
             Op::GetYieldFromIter => {
                 let v = pop(frame);
@@ -915,6 +1072,19 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
             Op::YieldFrom(t) => {
                 let sent = pop(frame);
+                if !code.is_coroutine
+                    && plain_generator(top(frame)).is_some()
+                    && matches!(sent, Value::None)
+                {
+                    if !resume_generator(ctx, frame_box, calls, None, Resumer::YieldFrom(t))? {
+                        let frame: &mut VmFrame = frame_box;
+                        pop(frame);
+                        frame.stack.push(Value::None);
+                        frame.pc = t as usize;
+                    }
+                    code = frame_box.code.clone();
+                    continue;
+                }
                 let inner = top(frame).clone();
                 let resumed = match takes_sends(&inner) {
                     true => send_into(ctx, &inner, sent, None).expect("it takes sends")?,
@@ -948,6 +1118,80 @@ fn run(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls) -> R<Exit> {
             }
         }
     }
+}
+
+/// `gen` when it is a generator the machine's loop resumes in place (not a coroutine).
+#[inline]
+fn plain_generator(gen: &Value) -> Option<&Value> {
+    match gen.downcast::<Generator>() {
+        Some(g) if g.is_plain() => Some(gen),
+        _ => None,
+    }
+}
+
+/// Resumes `generator` (a [`plain_generator`]; `None`: the one on top of the stack) in the
+/// machine's loop, its frame the running one until it yields or ends; false (nothing resumed)
+/// when it has finished already.
+fn resume_generator(
+    ctx: &Ctx,
+    frame: &mut Box<VmFrame>,
+    calls: &mut Calls,
+    generator: Option<Value>,
+    how: Resumer,
+) -> R<bool> {
+    let g = generator.as_ref().unwrap_or_else(|| top(frame));
+    let Some(g) = g.downcast::<Generator>() else {
+        unreachable!("a plain generator")
+    };
+    enter_call(ctx)?;
+    let mut resumed = match g.take_frame(ctx) {
+        Ok(Some(resumed)) => resumed,
+        Ok(None) => {
+            leave_call();
+            return Ok(false);
+        }
+        Err(flow) => {
+            leave_call();
+            return Err(flow);
+        }
+    };
+    if resumed.pc > 0 {
+        // The value of the `yield` it waits at.
+        resumed.stack.push(Value::None);
+    }
+    calls.resume(frame, generator, resumed, how);
+    Ok(true)
+}
+
+/// A `yield` of `v` by the running frame: when it is a generator's resumed in this loop, the
+/// generator is suspended and its resumer takes the item (one resumed by `yield from` yields it on
+/// in turn); otherwise `v` is what the loop's first frame yields.
+fn yield_in_loop(frame: &mut Box<VmFrame>, calls: &mut Calls, v: Value) -> Option<Value> {
+    while calls.running_generator() {
+        let link = calls.leave_generator(frame);
+        let generator = link.generator.as_ref().unwrap_or_else(|| top(frame));
+        if let Some(generator) = generator.downcast::<Generator>() {
+            generator.suspend(link.resumer);
+        }
+        match link.how {
+            Resumer::ForIter(_) | Resumer::Next(_) => {
+                frame.stack.push(v);
+                return None;
+            }
+            // Back to the `yield from` when resumed, with what is sent on the stack.
+            Resumer::YieldFrom(_) => frame.pc -= 1,
+        }
+    }
+    Some(v)
+}
+
+/// `StopIteration` for a generator's end, with its return value.
+fn stop_iteration(ctx: &Ctx, v: Value) -> Flow {
+    let args = match v {
+        Value::None => Vec::new(),
+        v => vec![v],
+    };
+    Flow::Raise(ctx.exception("StopIteration", args), 0)
 }
 
 /// The global `name` through its cache, else the builtin of that name (cached too: the builtins do
@@ -1092,28 +1336,27 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
 /// top of the stack (after `this`, a bound method's instance), move into its slots. Returns its code.
 fn push_simple_call(
     ctx: &Ctx,
-    frame: &mut VmFrame,
+    frame: &mut Box<VmFrame>,
     calls: &mut Calls,
     func: &Arc<Function>,
     callee: Arc<Code>,
     this: Option<Value>,
     at: usize,
 ) -> R<Arc<Code>> {
-    let mut locals = calls.locals(callee.varnames.len());
-    locals.extend(this.map(Some));
-    locals.extend(frame.stack.drain(at..).map(Some));
-    fill_defaults(func, &callee, &mut locals);
+    let mut new = calls.frame(&callee);
+    new.locals.extend(this.map(Some));
+    new.locals.extend(frame.stack.drain(at..).map(Some));
+    new.start_call(func, &callee);
     ctx.check()?;
     ctx.rt.gil.tick();
     enter_call(ctx)?;
-    let stack = calls.stack();
-    calls.push(frame, VmFrame::with_locals(func, &callee, locals, stack));
+    calls.push(frame, new);
     Ok(callee)
 }
 
 /// Calls `f`: a compiled function's call becomes the running frame (its caller waits in
 /// `callers`); anything else is called at once and its result pushed.
-fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: Args) -> R<()> {
+fn call(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, f: Value, mut args: Args) -> R<()> {
     let func = match &f {
         Value::Function(func) => func,
         Value::BoundMethod(m) => {
@@ -1129,7 +1372,7 @@ fn call(ctx: &Ctx, frame: &mut VmFrame, calls: &mut Calls, f: Value, mut args: A
     let code = &func.code;
     match () {
         () if !code.is_generator && !code.is_coroutine => {
-            let callee = VmFrame::new(ctx, func, code, args)?;
+            let callee = Box::new(VmFrame::new(ctx, func, code, args)?);
             ctx.check()?;
             ctx.rt.gil.tick();
             enter_call(ctx)?;
@@ -1152,7 +1395,7 @@ pub(crate) fn call_compiled(
     code: &Arc<super::Code>,
     args: Args,
 ) -> R<Value> {
-    let mut frame = VmFrame::new(ctx, func, code, args)?;
+    let frame = VmFrame::new(ctx, func, code, args)?;
     if code.is_coroutine && code.is_generator {
         return Ok(Value::object(Generator::async_generator(func, frame)));
     }
@@ -1164,6 +1407,7 @@ pub(crate) fn call_compiled(
     }
     ctx.check()?;
     ctx.rt.gil.tick();
+    let mut frame = Box::new(frame);
     match machine_entry(ctx, || execute(ctx, &mut frame, None))? {
         Exit::Return(v) => Ok(v),
         Exit::Yield(_) => unreachable!("only a generator's frame yields"),
@@ -1184,14 +1428,14 @@ pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]
     })?;
     // At module level: every free name of the class body (and of its methods) is a global.
     let free = vec![None; code.freevars.len()];
-    let mut frame = VmFrame::class_body(&Arc::new(code), Arc::from(free));
+    let mut frame = Box::new(VmFrame::class_body(&Arc::new(code), Arc::from(free)));
     machine_entry(ctx, || execute(ctx, &mut frame, None))?;
-    ctx.make_class(name, Vec::new(), frame.into_namespace())
+    ctx.make_class(name, Vec::new(), (*frame).into_namespace())
 }
 
 /// Runs a module's compiled body.
 pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
-    let mut frame = VmFrame::module(code);
+    let mut frame = Box::new(VmFrame::module(code));
     let outcome = execute(ctx, &mut frame, None).map(drop);
     drop(frame);
     close_dropped(ctx);
