@@ -1,14 +1,19 @@
-//! Python's built-in functions, operators, and the methods of str, list, tuple and dict.
+//! Python's built-in functions and operators. Each built-in type's methods are in a file of its own
+//! (`str_methods`, `list_methods`, `dict_methods`, `set`, `bytes`, `int_functions`), declared once in a
+//! table where a type has one.
 
 use crate::object::int::{self, IntRef};
 use crate::object::{format, Ctx, Flow, R};
 
 pub(crate) mod bytes;
+mod dict_methods;
 pub(crate) mod except_star;
 pub(crate) mod files;
 pub(crate) mod int_functions;
+mod list_methods;
 pub(crate) mod more_builtins;
 pub(crate) mod set;
+mod str_methods;
 pub(crate) mod str_predicates;
 pub(crate) mod superclass;
 use crate::ast::BinOp;
@@ -1415,59 +1420,12 @@ impl Object for Zip {
 pub(crate) fn has_method(v: &Value, name: &str) -> bool {
     match v {
         Value::Str(_) => {
-            crate::builtins::str_predicates::is_predicate(name)
-                || matches!(
-                    name,
-                    "format"
-                        | "rsplit"
-                        | "join"
-                        | "split"
-                        | "strip"
-                        | "lstrip"
-                        | "rstrip"
-                        | "lower"
-                        | "upper"
-                        | "startswith"
-                        | "endswith"
-                        | "replace"
-                        | "ljust"
-                        | "rjust"
-                        | "center"
-                        | "zfill"
-                        | "find"
-                        | "count"
-                        | "title"
-                )
+            crate::builtins::str_predicates::is_predicate(name) || str_methods::has(name)
         }
-        Value::List(_) => matches!(
-            name,
-            "append"
-                | "extend"
-                | "pop"
-                | "insert"
-                | "remove"
-                | "index"
-                | "count"
-                | "sort"
-                | "reverse"
-                | "copy"
-                | "clear"
-        ),
-        Value::Tuple(_) => matches!(name, "index" | "count"),
+        Value::List(_) => list_methods::has(name),
+        Value::Tuple(_) => list_methods::TUPLE_METHODS.contains(&name),
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => int_functions::has_method(name),
-        Value::Dict(_) => matches!(
-            name,
-            "get"
-                | "items"
-                | "keys"
-                | "values"
-                | "pop"
-                | "setdefault"
-                | "update"
-                | "copy"
-                | "clear"
-        ),
-        Value::Instance(i) if i.class.is_exception() => false,
+        Value::Dict(_) => dict_methods::has(name),
         _ => false,
     }
 }
@@ -1477,12 +1435,12 @@ pub(crate) fn call_method(ctx: &Ctx, recv: &Value, name: &str, args: Args) -> R<
     match recv {
         Value::Object(o) => o.call_method(ctx, recv, name, args),
         Value::Str(s) => str_method(ctx, s, name, args),
-        Value::List(l) => list_method(ctx, l, name, args),
+        Value::List(l) => list_methods::call(ctx, l, name, args),
         Value::Tuple(t) => {
             let l = Arc::new(Mutex::new(t.to_vec()));
-            list_method(ctx, &l, name, args)
+            list_methods::call(ctx, &l, name, args)
         }
-        Value::Dict(d) => dict_method(ctx, d, name, args),
+        Value::Dict(d) => dict_methods::call(ctx, d, name, args),
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             int_functions::call_method(ctx, recv, name, args)
         }
@@ -1523,356 +1481,5 @@ fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             name, text,
         )));
     }
-    Ok(match name {
-        "format" => Value::str(format::str_format(ctx, text, &args)?),
-        "join" => {
-            let [items] = exactly(ctx, "join", args)?;
-            let mut parts = Vec::new();
-            for (i, item) in ctx.iterate_all(&items)?.into_iter().enumerate() {
-                match &item {
-                    Value::Str(p) => parts.push(p.to_string()),
-                    other => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!(
-                                "sequence item {i}: expected str instance, {} found",
-                                other.type_name()
-                            ),
-                        ))
-                    }
-                }
-            }
-            let length = parts
-                .iter()
-                .map(String::len)
-                .sum::<usize>()
-                .saturating_add(text.len().saturating_mul(parts.len().saturating_sub(1)));
-            ctx.check_bytes(length)?;
-            let joined = parts.join(text);
-            Value::str(joined)
-        }
-        "rsplit" => {
-            let parts: Vec<Value> = match str_arg(ctx, &args, 0, "rsplit")? {
-                None => text.split_whitespace().map(Value::str).collect(),
-                Some(sep) if sep.is_empty() => {
-                    return Err(ctx.error("ValueError", "empty separator"))
-                }
-                Some(sep) => {
-                    let mut parts: Vec<Value> = text.rsplit(sep.as_str()).map(Value::str).collect();
-                    parts.reverse();
-                    parts
-                }
-            };
-            Value::list(parts)
-        }
-        "split" => {
-            let parts: Vec<Value> = match str_arg(ctx, &args, 0, "split")? {
-                None => text.split_whitespace().map(Value::str).collect(),
-                Some(sep) if sep.is_empty() => {
-                    return Err(ctx.error("ValueError", "empty separator"))
-                }
-                Some(sep) => text.split(sep.as_str()).map(Value::str).collect(),
-            };
-            Value::list(parts)
-        }
-        "strip" | "lstrip" | "rstrip" => {
-            let chars = str_arg(ctx, &args, 0, name)?;
-            let pred = |c: char| match &chars {
-                Some(set) => set.contains(c),
-                None => c.is_whitespace(),
-            };
-            Value::str(match name {
-                "strip" => text.trim_matches(pred),
-                "lstrip" => text.trim_start_matches(pred),
-                _ => text.trim_end_matches(pred),
-            })
-        }
-        "lower" => Value::str(text.to_lowercase()),
-        "upper" => Value::str(text.to_uppercase()),
-        "title" => Value::str(
-            text.split(' ')
-                .map(|w| {
-                    let mut c = w.chars();
-                    match c.next() {
-                        Some(f) => {
-                            f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()
-                        }
-                        None => String::new(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        "startswith" | "endswith" => {
-            let prefixes = match args.pos.first() {
-                Some(Value::Tuple(t)) => t.to_vec(),
-                Some(v) => vec![v.clone()],
-                None => {
-                    return Err(ctx.error(
-                        "TypeError",
-                        format!("{name}() takes at least 1 argument (0 given)"),
-                    ))
-                }
-            };
-            let hit = prefixes.iter().any(|p| match p {
-                Value::Str(p) if name == "startswith" => text.starts_with(p.as_ref()),
-                Value::Str(p) => text.ends_with(p.as_ref()),
-                _ => false,
-            });
-            Value::Bool(hit)
-        }
-        "replace" => {
-            let (Some(old), Some(new)) = (
-                str_arg(ctx, &args, 0, "replace")?,
-                str_arg(ctx, &args, 1, "replace")?,
-            ) else {
-                return Err(ctx.error("TypeError", "replace expected 2 arguments"));
-            };
-            if new.len() > old.len() {
-                // Checked before the result is built: each match grows the text.
-                let matches = if old.is_empty() {
-                    text.chars().count() + 1
-                } else {
-                    text.matches(old.as_str()).count()
-                };
-                ctx.check_bytes(
-                    text.len()
-                        .saturating_add(matches.saturating_mul(new.len() - old.len())),
-                )?;
-            }
-            let out = text.replace(&old, &new);
-            Value::str(out)
-        }
-        "find" => {
-            let sub = str_arg(ctx, &args, 0, "find")?.unwrap_or_default();
-            Value::Int(
-                text.find(&sub)
-                    .map(|b| text[..b].chars().count() as i64)
-                    .unwrap_or(-1),
-            )
-        }
-        "count" => {
-            let sub = str_arg(ctx, &args, 0, "count")?.unwrap_or_default();
-            Value::Int(if sub.is_empty() {
-                text.chars().count() as i64 + 1
-            } else {
-                text.matches(&sub).count() as i64
-            })
-        }
-        "ljust" | "rjust" | "center" | "zfill" => {
-            let width = match args.pos.first() {
-                Some(Value::Int(n)) => {
-                    let width = usize::try_from(*n).unwrap_or(0); // a negative width pads nothing
-                    ctx.check_bytes(width)?;
-                    width
-                }
-                _ => return Err(ctx.error("TypeError", format!("{name}() needs an integer width"))),
-            };
-            let fill = if name == "zfill" {
-                '0'
-            } else {
-                str_arg(ctx, &args, 1, name)?
-                    .and_then(|f| f.chars().next())
-                    .unwrap_or(' ')
-            };
-            let align = match name {
-                "ljust" => '<',
-                "center" => '^',
-                _ => '>',
-            };
-            Value::str(format::pad(text, width, fill, align))
-        }
-        _ => {
-            return Err(ctx.error(
-                "AttributeError",
-                format!("'str' object has no attribute '{name}'"),
-            ))
-        }
-    })
-}
-
-fn list_method(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) -> R<Value> {
-    Ok(match name {
-        "append" => {
-            let [v] = exactly(ctx, "append", args)?;
-            let mut items = lock(l);
-            items.push(v);
-            let n = items.len();
-            drop(items);
-            ctx.check_items(n)?;
-            Value::None
-        }
-        "extend" => {
-            let [v] = exactly(ctx, "extend", args)?;
-            let more = ctx.iterate_all(&v)?;
-            let mut items = lock(l);
-            items.extend(more);
-            let n = items.len();
-            drop(items);
-            ctx.check_items(n)?;
-            Value::None
-        }
-        "insert" => {
-            let [i, v] = exactly(ctx, "insert", args)?;
-            let mut items = lock(l);
-            let i = match i {
-                Value::Int(n) if n < 0 => (n + items.len() as i64).max(0) as usize,
-                Value::Int(n) => (n as usize).min(items.len()),
-                _ => return Err(ctx.error("TypeError", "list indices must be integers")),
-            };
-            items.insert(i, v);
-            Value::None
-        }
-        "pop" => {
-            let mut items = lock(l);
-            if items.is_empty() {
-                return Err(ctx.error("IndexError", "pop from empty list"));
-            }
-            let i = match args.pos.first() {
-                Some(i) => index_of(ctx, items.len(), i, "pop")?,
-                None => items.len() - 1,
-            };
-            items.remove(i)
-        }
-        "remove" => {
-            let [v] = exactly(ctx, "remove", args)?;
-            let items = lock(l).clone();
-            match position_equal(ctx, &items, &v)? {
-                Some(i) => {
-                    let mut now = lock(l);
-                    // The item found, where it is now (an `__eq__` may have changed the list).
-                    let at = match now.get(i) {
-                        Some(x) if same_item(x, &items[i]) => Some(i),
-                        _ => now.iter().position(|x| same_item(x, &items[i])),
-                    };
-                    if let Some(at) = at {
-                        now.remove(at);
-                    }
-                    Value::None
-                }
-                None => return Err(ctx.error("ValueError", "list.remove(x): x not in list")),
-            }
-        }
-        "index" => {
-            let [v] = exactly(ctx, "index", args)?;
-            let items = lock(l).clone();
-            match position_equal(ctx, &items, &v)? {
-                Some(i) => Value::Int(i as i64),
-                None => {
-                    return Err(ctx.error("ValueError", format!("{} is not in list", ctx.repr(&v)?)))
-                }
-            }
-        }
-        "count" => {
-            let [v] = exactly(ctx, "count", args)?;
-            let items = lock(l).clone();
-            let mut n = 0;
-            for x in &items {
-                if ctx.eq(x, &v)? {
-                    n += 1;
-                }
-            }
-            Value::Int(n)
-        }
-        "sort" => {
-            let mut items = lock(l).clone();
-            let (key, reverse) = key_and_reverse(&args);
-            sort_values(ctx, &mut items, key.as_ref(), reverse)?;
-            *lock(l) = items;
-            Value::None
-        }
-        "reverse" => {
-            lock(l).reverse();
-            Value::None
-        }
-        "copy" => Value::list(lock(l).clone()),
-        "clear" => {
-            lock(l).clear();
-            Value::None
-        }
-        _ => {
-            return Err(ctx.error(
-                "AttributeError",
-                format!("'list' object has no attribute '{name}'"),
-            ))
-        }
-    })
-}
-
-fn dict_method(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
-    let entries = || lock(d).entries_cloned();
-    Ok(match name {
-        "get" => {
-            let key =
-                args.pos.first().cloned().ok_or_else(|| {
-                    ctx.error("TypeError", "get expected at least 1 argument, got 0")
-                })?;
-            ctx.dict_get(d, &key)?
-                .unwrap_or_else(|| args.pos.get(1).cloned().unwrap_or(Value::None))
-        }
-        "items" => Value::list(
-            entries()
-                .into_iter()
-                .map(|(k, v)| Value::tuple(vec![k, v]))
-                .collect(),
-        ),
-        "keys" => Value::list(entries().into_iter().map(|(k, _)| k).collect()),
-        "values" => Value::list(entries().into_iter().map(|(_, v)| v).collect()),
-        "pop" => {
-            let key =
-                args.pos.first().cloned().ok_or_else(|| {
-                    ctx.error("TypeError", "pop expected at least 1 argument, got 0")
-                })?;
-            match ctx.dict_remove(d, &key)? {
-                Some(value) => value,
-                None => match args.pos.get(1) {
-                    Some(default) => default.clone(),
-                    None => return Err(Flow::Raise(ctx.exception("KeyError", vec![key]), 0)),
-                },
-            }
-        }
-        "setdefault" => {
-            let key =
-                args.pos.first().cloned().ok_or_else(|| {
-                    ctx.error("TypeError", "setdefault expected at least 1 argument")
-                })?;
-            let default = args.pos.get(1).cloned().unwrap_or(Value::None);
-            let mut pending = Some((key.clone(), default.clone()));
-            let value = ctx.dict_entry(d, &key, |dict, at, hash| match at {
-                Some(i) => dict.value_at(i).clone(),
-                None => {
-                    if let Some((key, default)) = pending.take() {
-                        dict.push(hash, key, default);
-                    }
-                    default.clone()
-                }
-            })?;
-            ctx.check_items(lock(d).len())?;
-            value
-        }
-        "update" => {
-            if let Some(Value::Dict(other)) = args.pos.first() {
-                let entries = lock(other).entries_cloned();
-                for (k, v) in entries {
-                    ctx.dict_set(d, k, v)?;
-                }
-            }
-            for (k, v) in args.kw {
-                ctx.dict_set(d, Value::str(k), v)?;
-            }
-            ctx.check_items(lock(d).len())?;
-            Value::None
-        }
-        "copy" => Value::Dict(Arc::new(Mutex::new(lock(d).clone()))),
-        "clear" => {
-            lock(d).clear();
-            Value::None
-        }
-        _ => {
-            return Err(ctx.error(
-                "AttributeError",
-                format!("'dict' object has no attribute '{name}'"),
-            ))
-        }
-    })
+    str_methods::call(ctx, s, name, args)
 }

@@ -11,7 +11,7 @@
 //!   [`GeneratorCall`]) until it yields, returns or raises; a generator resumed from Rust (by a
 //!   builtin such as `sum`) runs in a loop of its own ([`Generator::resume`]).
 
-use super::frame::{binds_by_position, fill_defaults, make_function, VmFrame};
+use super::frame::{binds_by_position, make_function, VmFrame};
 use super::generator::{close_dropped, AsyncYield, Generator, Resumed};
 use super::slices::{self, Bounds};
 use crate::ast::{BinOp, CmpOp};
