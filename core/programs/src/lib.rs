@@ -116,7 +116,7 @@
 //! - `functools`, `itertools`, `contextlib`, `heapq`, `typing`, `dataclasses`, `collections.deque`
 //!   and `defaultdict`, and `property`, `classmethod` and `staticmethod` (descriptors are looked up
 //!   on attribute access as CPython does) are written in Python inside the engine
-//!   (`stdlib/pylib.rs`): their functions print as `<function …>` where CPython's are built-in,
+//!   (`vm/pylib.rs`): their functions print as `<function …>` where CPython's are built-in,
 //!   `itertools`' iterators are generators (`type(count())` is `generator`), and a `defaultdict` is
 //!   not a `dict` subclass (`isinstance(d, dict)` is false). `except*`
 //!   splits a group into its leaves in order, without the nested groups they were in. Functions keep

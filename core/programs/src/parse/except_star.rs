@@ -1,6 +1,6 @@
 //! `try: … except* T as g: …` (Python 3.11), lowered to a plain `try` whose one handler catches
 //! everything and runs the `except*` clauses in order, each on what the clauses before it left of
-//! the exception group, through the engine's `_futurelab_star_*` built-ins (`interp/except_star.rs`):
+//! the exception group, through the engine's `_futurelab_star_*` built-ins (`builtins/except_star.rs`):
 //!
 //! ```python
 //! try:
