@@ -242,9 +242,7 @@ impl Object for File {
 
 /// `os.path.*` and `os.mkdir`/`os.makedirs`.
 pub(crate) fn os_attr(module: &str, name: &str) -> Option<Value> {
-    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| {
-        Some(Value::Builtin(Arc::new(Builtin { name, call })))
-    };
+    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| Some(Value::builtin(name, call));
     match (module, name) {
         ("os", "path") => Some(Value::Module(Arc::new(Module { name: "os.path" }))),
         ("os", "getcwd") => f("getcwd", |_, _| Ok(Value::str(CWD))),

@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 fn builtin_fn(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Value {
-    Value::Builtin(Arc::new(Builtin { name, call }))
+    Value::builtin(name, call)
 }
 
 /// The built-in named `name`, if there is one.

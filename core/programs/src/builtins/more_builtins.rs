@@ -2,15 +2,11 @@
 //! CPython's: one item made per `next`, exhausted once), `callable`, and the descriptor classes
 //! `property`, `classmethod` and `staticmethod` (written in Python, see [`crate::vm::descriptors`]).
 
-use crate::builtins::{exactly, no_kw};
+use crate::builtins::{builtin_fn, exactly, no_kw};
 use crate::object::*;
 use crate::{object::Ctx, object::R};
 use std::any::Any;
-use std::sync::{Arc, Mutex};
-
-fn builtin_fn(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Value {
-    Value::Builtin(Arc::new(Builtin { name, call }))
-}
+use std::sync::Mutex;
 
 /// The built-in named `name` that this file provides, if it is one.
 pub(crate) fn builtin(name: &str) -> Option<Value> {

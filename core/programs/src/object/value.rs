@@ -354,6 +354,11 @@ impl Value {
         Value::Str(s.into())
     }
 
+    /// A function of the runtime, named `name` (`print`, `time.sleep`).
+    pub(crate) fn builtin(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Value {
+        Value::Builtin(Arc::new(Builtin { name, call }))
+    }
+
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::Tuple(items.into())
     }

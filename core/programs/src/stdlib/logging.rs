@@ -17,7 +17,7 @@ use crate::stdlib::threading::{get_ident, ExtraAttrs};
 use crate::{object::current_thread_name, object::Ctx, object::R};
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 const LEVELS: &[(&str, i64)] = &[
     ("CRITICAL", 50),
@@ -111,9 +111,7 @@ fn level_arg(ctx: &Ctx, v: &Value) -> R<i64> {
 
 /// `module.name` for `logging`.
 pub(crate) fn attr(ctx: &Ctx, name: &str) -> Option<Value> {
-    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| {
-        Some(Value::Builtin(Arc::new(Builtin { name, call })))
-    };
+    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| Some(Value::builtin(name, call));
     match name {
         "CRITICAL" | "FATAL" => Some(Value::Int(50)),
         "ERROR" => Some(Value::Int(40)),
@@ -197,7 +195,7 @@ fn module_function(name: &str) -> Value {
         "exception" => "exception",
         _ => "log",
     };
-    Value::Builtin(Arc::new(Builtin { name, call }))
+    Value::builtin(name, call)
 }
 
 fn root_log(ctx: &Ctx, method: &str, a: Args) -> R<Value> {

@@ -133,9 +133,7 @@ pub(crate) fn cannot_import(ctx: &Ctx, module: &str, name: &str) -> crate::objec
 
 /// `module.name`.
 pub(crate) fn attr(ctx: &Ctx, module: &str, name: &str) -> Option<Value> {
-    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| {
-        Some(Value::Builtin(Arc::new(Builtin { name, call })))
-    };
+    let f = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| Some(Value::builtin(name, call));
     let exc = |class: &str| ctx.rt.exceptions.value(class);
     match (module, name) {
         (_, "__name__") => Some(Value::str(module)),
@@ -381,7 +379,7 @@ fn process_pool(name: &'static str) -> Option<Value> {
             "processes need an operating system with processes",
         ))
     };
-    Some(Value::Builtin(Arc::new(Builtin { name, call })))
+    Some(Value::builtin(name, call))
 }
 
 /// `time.strftime` over the run's clock, in UTC: `%H %M %S %Y %m %d %%`.

@@ -321,13 +321,10 @@ class descriptors:
 /// `staticmethod`, and the names the modules written in Python reach the engine by. The crate's
 /// root looks here after the built-ins of the `builtins` layer (`crate::ABOVE`).
 pub(crate) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
-    let native = |name: &'static str, call: fn(&Ctx, Args) -> R<Value>| {
-        Some(Value::Builtin(Arc::new(Builtin { name, call })))
-    };
     match name {
         "property" | "classmethod" | "staticmethod" => builtin_class(ctx, name),
-        "_futurelab_bind" => native("_futurelab_bind", bind_builtin),
-        "_futurelab_builtins" => native("_futurelab_builtins", builtins_builtin),
+        "_futurelab_bind" => Some(Value::builtin("_futurelab_bind", bind_builtin)),
+        "_futurelab_builtins" => Some(Value::builtin("_futurelab_builtins", builtins_builtin)),
         _ => None,
     }
 }

@@ -456,16 +456,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                         frame.stack[at - 1] = v;
                         let pos = pop_n(frame, n as usize);
                         let f = pop(frame);
-                        call(
-                            ctx,
-                            frame_box,
-                            calls,
-                            f,
-                            Args {
-                                pos,
-                                kw: Vec::new(),
-                            },
-                        )?;
+                        call(ctx, frame_box, calls, f, Args::positional(pos))?;
                         code = frame_box.code.clone();
                         continue;
                     }
@@ -477,16 +468,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                     continue;
                 }
                 let pos = pop_n(frame, n as usize + 1);
-                call(
-                    ctx,
-                    frame_box,
-                    calls,
-                    f,
-                    Args {
-                        pos,
-                        kw: Vec::new(),
-                    },
-                )?;
+                call(ctx, frame_box, calls, f, Args::positional(pos))?;
                 code = frame_box.code.clone();
             }
             Op::StoreAttr(i) => {
@@ -800,16 +782,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 }
                 let pos = pop_n(frame, n as usize);
                 let f = pop(frame);
-                call(
-                    ctx,
-                    frame_box,
-                    calls,
-                    f,
-                    Args {
-                        pos,
-                        kw: Vec::new(),
-                    },
-                )?;
+                call(ctx, frame_box, calls, f, Args::positional(pos))?;
                 code = frame_box.code.clone();
             }
             Op::Call(shape) => {

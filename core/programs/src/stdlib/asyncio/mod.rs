@@ -480,7 +480,7 @@ fn cancel_remaining(ctx: &Ctx, lp: &Arc<EventLoop>) -> R<()> {
 }
 
 fn builtin(name: &'static str, call: fn(&Ctx, Args) -> R<Value>) -> Option<Value> {
-    Some(Value::Builtin(Arc::new(Builtin { name, call })))
+    Some(Value::builtin(name, call))
 }
 
 /// `asyncio.<name>`.
