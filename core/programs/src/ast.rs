@@ -24,6 +24,34 @@ pub const PROGRAM_VERSION: u32 = 2;
 pub struct Program {
     pub version: u32,
     pub body: Vec<Stmt>,
+    /// The text it was parsed from, if it was ([`crate::parse_program`]): what a traceback quotes
+    /// beside each line number. Not part of the JSON form.
+    #[serde(skip)]
+    pub source: SourceText,
+}
+
+/// A program's source text, kept for quoting its lines. It is not part of what the program is:
+/// two programs with the same statements are equal whatever text they came from (a program
+/// rendered back to Python and parsed again equals the first).
+#[derive(Debug, Clone, Default)]
+pub struct SourceText(Option<std::sync::Arc<str>>);
+
+impl SourceText {
+    /// The text `source`.
+    pub fn new(source: &str) -> Self {
+        SourceText(Some(std::sync::Arc::from(source)))
+    }
+
+    /// The text, if the program was parsed from one.
+    pub fn text(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl PartialEq for SourceText {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// One statement, with the line it stands on (1-based, 0 when made by hand) and a trailing comment.

@@ -72,8 +72,17 @@
 //!   but only Python calls count toward the recursion limit of 1,000: endless recursion through
 //!   `__repr__` or `__eq__` is a `RecursionError` as in CPython, yet a chain of objects whose
 //!   `__repr__` calls `repr()` of the next fails past about 330 deep in CPython (which counts its own
-//!   `repr()` and comparisons too) and past 1,000 here. The traceback `__exit__` receives has
-//!   `tb_lineno` only.
+//!   `repr()` and comparisons too) and past 1,000 here.
+//! - Tracebacks are CPython's for the program's own frames: every frame with its function and its
+//!   line's source, repeated frames of a recursion counted, `raise … from …`, and the chained
+//!   exceptions ("During handling of the above exception…"). They differ in three ways: the file
+//!   is `"<program>"`; the frames of CPython's library files (`threading.py`, `asyncio/runners.py`)
+//!   have no counterpart (the engine's modules are Rust, or Python it runs as its own, whose frames
+//!   it leaves out as CPython's C functions have none); and 3.11's carets under a sub-expression are
+//!   not drawn. An exception raised in Python called back from a builtin (a `sorted` key) inside an
+//!   `except` block does not get that block's exception as its `__context__`, nor does one raised
+//!   in a `finally` or an `__exit__`. A traceback object has `tb_lineno` and `tb_next`, no
+//!   `tb_frame`.
 //! - String escapes are decoded as CPython 3.11 decodes them, `\N{...}` with the names and aliases of
 //!   its Unicode 14, except a lone surrogate (`'\ud800'`), which Rust's strings cannot hold: it is
 //!   U+FFFD. `bytes` are literals, `len`, indexing, iteration, `==`, `<`, hashing and a lenient
@@ -364,16 +373,12 @@ pub struct RunReport {
     pub elapsed: Duration,
 }
 
-/// Python's last traceback line, after where it was raised: what CPython prints for an uncaught exception
-/// (its message is `str(exc)`, the program's `__str__` if its class has one).
+/// What CPython prints for an exception nobody caught: the exceptions it chains to, then its
+/// traceback (every frame of the program it passed through, with the line's source) and
+/// `Type: message` (its message is `str(exc)`, the program's `__str__` if its class has one).
+/// `line`, where it was raised, is printed alone for one that passed through no frame.
 pub(crate) fn traceback(ctx: &Ctx, exc: &Value, line: u32) -> String {
-    let message = ctx.exception_message(exc);
-    let head = format!("Traceback (most recent call last):\n  File \"<program>\", line {line}\n");
-    if message.is_empty() {
-        format!("{head}{}", exc.type_name())
-    } else {
-        format!("{head}{}: {message}", exc.type_name())
-    }
+    object::traceback::format_exception(ctx, exc, line)
 }
 
 /// Runs a program to its end, or until its time limit: the main program on a thread named
@@ -513,6 +518,7 @@ pub fn parse_program(src: &str) -> Result<Program, SyntaxError> {
         Ok(body) => Ok(Program {
             version: PROGRAM_VERSION,
             body,
+            source: ast::SourceText::new(src),
         }),
         Err(mut problems) => Err(problems.swap_remove(0)),
     }

@@ -67,6 +67,33 @@ pub fn run_under_cpython(
     String::from_utf8(stdout).map_err(|_| "CPython printed something that is not UTF-8".into())
 }
 
+/// What `source` writes when python3 runs it as a file (so that its tracebacks quote the program's
+/// lines): its standard output and its standard error, where the file's path is `<program>`, as
+/// the engine names the program in its tracebacks. A program that fails is no error here: its
+/// traceback is what is asked for.
+pub fn run_file_under_cpython(source: &str) -> Result<(String, String), String> {
+    let temp =
+        tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let program = temp.path().join("program.py");
+    std::fs::write(&program, source).map_err(|e| e.to_string())?;
+    let mut command = Command::new("python3");
+    command
+        .args(["-X", "utf8"])
+        .arg(&program)
+        .current_dir(temp.path())
+        .env("PYTHONWARNINGS", "ignore");
+    let captured = run_captured(&mut command, Duration::from_secs(120))
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes).map_err(|_| "CPython printed something that is not UTF-8")
+    };
+    let path = format!("\"{}\"", program.display());
+    Ok((
+        text(captured.stdout)?,
+        text(captured.stderr)?.replace(&path, "\"<program>\""),
+    ))
+}
+
 /// What a program run by [`run_captured`] wrote, and how it ended: `status` is `None` when it was
 /// killed at the limit.
 #[derive(Debug)]

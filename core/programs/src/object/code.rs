@@ -246,6 +246,9 @@ pub(crate) struct Code {
     /// The qualified name of the function or class body (`f.<locals>.g`, `A.method`), as
     /// CPython's compiler names it; `<module>` for a module's body.
     pub(crate) qualname: Arc<str>,
+    /// The engine's own Python (`functools`, `dataclasses`, `property`…), not the program's: its
+    /// frames are not entries of a traceback.
+    pub(crate) is_engine_python: bool,
 }
 
 impl Code {

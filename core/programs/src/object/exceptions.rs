@@ -1,7 +1,6 @@
 //! The runtime's exception classes: Python's built-in hierarchy, as far as the programs meet it.
 
-use crate::object::{Class, Ctx, Object, Value, R};
-use std::any::Any;
+use crate::object::{Class, Ctx, Value, R};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -147,23 +146,6 @@ impl ExceptionClasses {
     /// The class as a value, if it is a built-in exception.
     pub(crate) fn value(&self, name: &str) -> Option<Value> {
         self.by_name.get(name).cloned().map(Value::Class)
-    }
-}
-
-/// The traceback `__exit__` is handed with an exception: the line it was raised on, as `tb_lineno`.
-pub(crate) struct Traceback {
-    pub(crate) line: u32,
-}
-
-impl Object for Traceback {
-    fn type_name(&self) -> &'static str {
-        "traceback"
-    }
-    fn attr(&self, _ctx: &crate::object::Ctx, name: &str) -> Option<Value> {
-        (name == "tb_lineno").then(|| Value::Int(i64::from(self.line)))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

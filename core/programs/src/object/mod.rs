@@ -6,7 +6,8 @@
 //! - [`value`]: [`Value`] and the containers; [`dict`]: dicts as hash tables.
 //! - [`protocol`]: repr/str, truth, comparison, hashing, operators, and the dunders a class defines.
 //! - [`int`]: Python's integers (machine words, then big ones); [`format`]: the format mini-language.
-//! - [`exceptions`]: the exception classes, as classes.
+//! - [`exceptions`]: the exception classes, as classes; [`traceback`]: tracebacks and exception
+//!   chaining (`__context__`, `__cause__`), kept and printed as CPython's.
 //! - [`code`]: code objects (what the compiler makes and the machine runs); [`globals`]: the
 //!   module's namespace, a slot per name.
 //! - [`runtime`]: what a run's threads share ([`Runtime`]), one thread's handle on it ([`Ctx`]), and
@@ -26,6 +27,7 @@ pub(crate) mod memory;
 mod module_state;
 pub(crate) mod protocol;
 pub(crate) mod runtime;
+pub(crate) mod traceback;
 pub(crate) mod value;
 
 pub(crate) use above::Above;

@@ -940,6 +940,9 @@ impl Ctx {
                 match i.class.lookup(name) {
                     Some(found) => descriptors::instance_attr(self, v, found),
                     None if name == "__class__" => Ok(Value::Class(i.class.clone())),
+                    None if i.class.is_exception() => {
+                        super::traceback::default_attr(name).ok_or_else(missing)
+                    }
                     None => Err(missing()),
                 }
             }

@@ -743,6 +743,7 @@ impl ProcessPool {
             .unwrap_or(Program {
                 version: crate::PROGRAM_VERSION,
                 body: Vec::new(),
+                source: Default::default(),
             });
         let cluster = self.pool.is_cluster();
         let args_on_wire = args

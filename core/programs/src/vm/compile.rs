@@ -43,6 +43,21 @@ pub(crate) fn compile_module(body: &[Stmt]) -> Result<Code, Unsupported> {
     compiler.function(|c| c.block(body))
 }
 
+thread_local! {
+    /// Whether this thread is compiling the engine's own Python ([`engine_class_body`]).
+    static COMPILING_ENGINE_PYTHON: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`class_body`] for a class the engine writes in Python (`vm/pylib.rs`): its code, and the code
+/// of every function in it, is marked [`Code::is_engine_python`], so their frames stay out of the
+/// program's tracebacks (as CPython's C functions have none).
+pub(super) fn engine_class_body(qualname: String, body: &[Stmt]) -> C<Code> {
+    COMPILING_ENGINE_PYTHON.with(|c| c.set(true));
+    let code = class_body(qualname, body);
+    COMPILING_ENGINE_PYTHON.with(|c| c.set(false));
+    code
+}
+
 /// A class statement's body, compiled: the names it binds live in slots that become the class's
 /// namespace.
 pub(super) fn class_body(qualname: String, body: &[Stmt]) -> C<Code> {
@@ -77,10 +92,16 @@ fn def_template(def: &FunctionDef, qualname: String) -> C<Arc<FunctionTemplate>>
 }
 
 /// The template of a `lambda`.
-fn lambda_template(params: &[Param], body: &Expr, qualname: String) -> C<Arc<FunctionTemplate>> {
+fn lambda_template(
+    params: &[Param],
+    body: &Expr,
+    qualname: String,
+    line: u32,
+) -> C<Arc<FunctionTemplate>> {
     let scope = Scope::of_lambda(params, body);
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     let code = Compiler::new(&scope, &names, Some(qualname)).function(|c| {
+        c.line = line; // a lambda's body is an expression of the statement it stands in
         c.expr(body)?;
         c.emit(Op::Return);
         Ok(())
@@ -236,6 +257,7 @@ impl<'a> Compiler<'a> {
             is_generator: self.is_generator,
             is_coroutine: self.is_coroutine,
             qualname: Arc::from(self.qualname.as_deref().unwrap_or("<module>")),
+            is_engine_python: COMPILING_ENGINE_PYTHON.with(|c| c.get()),
         })
     }
 
@@ -1200,7 +1222,8 @@ impl<'a> Compiler<'a> {
                 }
             }
             Expr::Lambda { params, body } => {
-                let template = lambda_template(params, body, self.nested_qualname("<lambda>"))?;
+                let template =
+                    lambda_template(params, body, self.nested_qualname("<lambda>"), self.line)?;
                 self.make_function(template, params)?;
             }
             Expr::Await(inner) => {

@@ -25,6 +25,9 @@ pub(crate) struct VmFrame {
     pub(super) blocks: Vec<(u32, u32)>,
     /// The exceptions being handled, innermost last, with their lines: what a bare `raise` raises.
     pub(super) handling: Vec<(Value, u32)>,
+    /// The exception leaving the running instruction is one this frame re-raises (a bare `raise`,
+    /// the end of a `finally` or of a `with`): its traceback has this frame already.
+    pub(super) reraising: bool,
 }
 
 impl VmFrame {
@@ -72,6 +75,7 @@ impl VmFrame {
             free: func.free_cells.clone(),
             blocks: Vec::new(),
             handling: Vec::new(),
+            reraising: false,
         }
     }
 
@@ -100,6 +104,7 @@ impl VmFrame {
         self.cells.clear();
         self.blocks.clear();
         self.handling.clear();
+        self.reraising = false;
         self.func = None;
         self.free = no_free_cells();
     }
@@ -125,6 +130,7 @@ impl VmFrame {
             free: no_free_cells(),
             blocks: Vec::new(),
             handling: Vec::new(),
+            reraising: false,
         }
     }
 
@@ -140,6 +146,7 @@ impl VmFrame {
             free,
             blocks: Vec::new(),
             handling: Vec::new(),
+            reraising: false,
         }
     }
 

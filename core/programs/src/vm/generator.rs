@@ -189,14 +189,13 @@ impl Generator {
                 *state = State::Finished;
                 Ok(Resumed::Returned(v))
             }
-            Err(Flow::Raise(exc, line)) if exc.is_instance_of("StopIteration") => {
+            Err(Flow::Raise(exc, _)) if exc.is_instance_of("StopIteration") => {
                 *state = State::Finished;
                 drop(state);
-                let _ = line;
-                Err(ctx.error(
-                    "RuntimeError",
-                    format!("{} raised StopIteration", self.kind()),
-                ))
+                let message = Value::str(format!("{} raised StopIteration", self.kind()));
+                let error = ctx.exception("RuntimeError", vec![message]);
+                crate::object::traceback::set_cause(&error, exc);
+                Err(Flow::Raise(error, 0))
             }
             Err(other) => {
                 *state = State::Finished;

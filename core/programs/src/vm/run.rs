@@ -18,7 +18,7 @@ use crate::ast::{BinOp, CmpOp};
 use crate::object::code::{ArgSlot, Code, GlobalCache, Op};
 use crate::object::*;
 use crate::{
-    builtins, object::exceptions, object::Ctx, object::Flow, object::CALL_DEPTH, object::R,
+    builtins, object::traceback, object::Ctx, object::Flow, object::CALL_DEPTH, object::R,
     object::RECURSION_LIMIT,
 };
 use std::sync::Arc;
@@ -212,6 +212,10 @@ fn throw_into_delegate(ctx: &Ctx, frame: &mut VmFrame, flow: Flow) -> Result<Opt
 /// Finds the handler of an exception: the innermost block of the running frame, else of its
 /// callers (their callees dropped). `Err` when nothing in this loop handles it. A generator's frame
 /// left so has finished, and a `StopIteration` out of it is `RuntimeError` (PEP 479).
+///
+/// Each frame the exception passes through, the one it surfaces in first, adds its entry to the
+/// exception's traceback (not when that frame re-raises it: it has its entry). An exception raised
+/// for the first time while another is handled gets that one as its `__context__`.
 fn unwind(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, flow: Flow) -> Result<(), Flow> {
     let Flow::Raise(mut exc, line) = flow else {
         return Err(flow);
@@ -220,6 +224,14 @@ fn unwind(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, flow: Flow) ->
         0 => frame.code.lines[frame.pc.saturating_sub(1)],
         line => line,
     };
+    if !std::mem::take(&mut frame.reraising) {
+        if !traceback::was_raised(&exc) {
+            if let Some(handled) = handled_exception(frame, calls) {
+                traceback::set_context(&exc, &handled);
+            }
+        }
+        add_traceback_entry(frame, &exc);
+    }
     loop {
         if let Some((handler, level)) = frame.blocks.pop() {
             frame.stack.truncate(level as usize);
@@ -232,15 +244,40 @@ fn unwind(ctx: &Ctx, frame: &mut Box<VmFrame>, calls: &mut Calls, flow: Flow) ->
             calls.end_generator(frame);
             if exc.is_instance_of("StopIteration") {
                 let message = Value::str("generator raised StopIteration");
-                exc = ctx.exception("RuntimeError", vec![message]);
+                let error = ctx.exception("RuntimeError", vec![message]);
+                traceback::set_cause(&error, exc);
+                exc = error;
                 line = frame.code.lines[frame.pc.saturating_sub(1)];
             }
+            add_traceback_entry(frame, &exc);
             continue;
         }
         if !calls.pop(frame) {
             return Err(Flow::Raise(exc, line));
         }
+        add_traceback_entry(frame, &exc);
     }
+}
+
+/// The running frame's entry in the traceback of `exc`, which passes through it: its function
+/// and the line of the instruction it is at. The engine's own Python has no entries.
+fn add_traceback_entry(frame: &VmFrame, exc: &Value) {
+    if !frame.code.is_engine_python {
+        let line = frame.code.lines[frame.pc.saturating_sub(1)];
+        traceback::add_entry(exc, &frame.code.qualname, line);
+    }
+}
+
+/// The exception being handled where the running frame is (CPython's `sys.exception()`): the
+/// innermost `except` block's of this frame, else of the frames waiting in this loop. (A frame
+/// of an outer loop, one that called a builtin that called back into Python, is not looked at.)
+fn handled_exception(frame: &VmFrame, calls: &Calls) -> Option<Value> {
+    let waiting = calls.callers.iter().rev().map(|f| &**f);
+    let resumers = calls.generators.iter().rev().map(|g| &*g.resumer);
+    std::iter::once(frame)
+        .chain(waiting)
+        .chain(resumers)
+        .find_map(|f| f.handling.last().map(|(exc, _)| exc.clone()))
 }
 
 /// One more program call on this thread: `RecursionError` past CPython's limit.
@@ -902,6 +939,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 let Value::Int(line) = line else {
                     unreachable!("a handler's line is an int")
                 };
+                frame.reraising = true;
                 return Err(Flow::Raise(exc, line as u32));
             }
             Op::MatchException => {
@@ -924,15 +962,33 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             Op::Raise(form) => {
                 if form == 0 {
                     return Err(match frame.handling.last() {
-                        Some((exc, line)) => Flow::Raise(exc.clone(), *line),
+                        Some((exc, line)) => {
+                            frame.reraising = true;
+                            Flow::Raise(exc.clone(), *line)
+                        }
                         None => ctx.error("RuntimeError", "No active exception to reraise"),
                     });
                 }
-                if form == 2 {
-                    pop(frame); // the cause: not kept (no traceback shows it yet)
-                }
+                let cause = if form == 2 { Some(pop(frame)) } else { None };
                 let v = pop(frame);
-                return Err(Flow::Raise(ctx.to_exception(v)?, 0));
+                let exc = ctx.to_exception(v)?;
+                if let Some(cause) = cause {
+                    let cause = match cause {
+                        Value::None => Value::None,
+                        cause => ctx.to_exception(cause).map_err(|_| {
+                            ctx.error(
+                                "TypeError",
+                                "exception causes must derive from BaseException",
+                            )
+                        })?,
+                    };
+                    traceback::set_cause(&exc, cause);
+                }
+                // `raise e` of one raised before: still the context of what is handled here.
+                if let Some(handled) = handled_exception(frame, calls) {
+                    traceback::set_context(&exc, &handled);
+                }
+                return Err(Flow::Raise(exc, 0));
             }
             Op::EnterWith => {
                 let manager = top(frame).clone();
@@ -947,9 +1003,10 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             Op::ExitWithException => {
                 let (exc, line) = pop_exception(frame);
                 let manager = pop(frame);
-                let args = exit_arguments(ctx, &exc, line);
+                let args = exit_arguments(ctx, &exc);
                 let suppress = ctx.call_method(&manager, "__exit__", Args::positional(args))?;
                 if !truthy(ctx, &suppress)? {
+                    frame.reraising = true;
                     return Err(Flow::Raise(exc, line));
                 }
             }
@@ -967,7 +1024,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             Op::AsyncExitWithException => {
                 let (exc, line) = pop_exception(frame);
                 let manager = pop(frame);
-                let args = exit_arguments(ctx, &exc, line);
+                let args = exit_arguments(ctx, &exc);
                 let exited = async_method(ctx, &manager, "__aexit__", args, "exit")?;
                 frame.stack.push(exc);
                 frame.stack.push(Value::Int(line as i64));
@@ -977,6 +1034,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 let suppress = pop(frame);
                 let (exc, line) = pop_exception(frame);
                 if !truthy(ctx, &suppress)? {
+                    frame.reraising = true;
                     return Err(Flow::Raise(exc, line));
                 }
             }
@@ -1003,6 +1061,7 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             Op::EndAsyncFor => {
                 let (exc, line) = pop_exception(frame);
                 if !exc.is_instance_of("StopAsyncIteration") {
+                    frame.reraising = true;
                     return Err(Flow::Raise(exc, line));
                 }
                 pop(frame);
@@ -1240,12 +1299,8 @@ fn pop_exception(frame: &mut VmFrame) -> (Value, u32) {
 }
 
 /// `__exit__`'s (or `__aexit__`'s) arguments for an exception: its class, itself, its traceback.
-fn exit_arguments(ctx: &Ctx, exc: &Value, line: u32) -> Vec<Value> {
-    vec![
-        ctx.class_of(exc),
-        exc.clone(),
-        Value::object(exceptions::Traceback { line }),
-    ]
+fn exit_arguments(ctx: &Ctx, exc: &Value) -> Vec<Value> {
+    vec![ctx.class_of(exc), exc.clone(), traceback::traceback_of(exc)]
 }
 
 /// An `async with`'s `__aenter__()` or `__aexit__(…)`: what is then awaited. A manager without
@@ -1390,7 +1445,7 @@ pub(crate) fn call_compiled(
 /// Makes a class from a class statement's body given as a tree (a class the engine writes in
 /// Python, such as `threading.Thread`), with no bases, at module level.
 pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]) -> R<Value> {
-    let code = super::compile::class_body(name.to_string(), body).map_err(|why| {
+    let code = super::compile::engine_class_body(name.to_string(), body).map_err(|why| {
         ctx.error(
             "SystemError",
             format!(
@@ -1406,10 +1461,13 @@ pub(crate) fn class_from_source(ctx: &Ctx, name: &str, body: &[crate::ast::Stmt]
     ctx.make_class(name, Vec::new(), (*frame).into_namespace())
 }
 
-/// Runs a module's compiled body.
+/// Runs a module's compiled body. Its frame counts toward the recursion limit, as CPython's
+/// `<module>` frame does (so a runaway recursion's traceback is as long as CPython's).
 pub(crate) fn run_module(ctx: &Ctx, code: &Arc<Code>) -> R<()> {
     let mut frame = Box::new(VmFrame::module(code));
+    enter_call(ctx)?;
     let outcome = execute(ctx, &mut frame, None).map(drop);
+    leave_call();
     drop(frame);
     close_dropped(ctx);
     outcome
