@@ -122,6 +122,9 @@ test("two programs side by side: both run at once, each with its console and tim
   assert.match(locked, /withdrawal failure insuffcient balance/);
   assert.doesNotMatch(locked, /-600/);
   assert.equal(await sides.nth(0).locator('[data-testid="lane"]').count(), 3, "MainThread, ta, tb");
+  // The race is the point here, so both ran at once, and the page says their timings shared the cores.
+  assert.equal(await page.getByTestId("compare-one-after-the-other").isChecked(), false);
+  assert.equal(await page.getByTestId("compare-at-once").count(), 1);
   // map against as_completed, on the server.
   await page.locator('[data-testid="compare-pair"][data-pair="D7 D8"]').click();
   await page.getByTestId("compare-run").click();
@@ -844,8 +847,15 @@ test("free-threaded: the same program without a GIL; D12 side by side with and w
   await page.locator('[data-testid="compare-pair"][data-pair="D12 D12t"]').click();
   const sides = page.getByTestId("compare-side");
   assert.deepEqual(await sides.evaluateAll((s) => s.map((e) => e.dataset.freeThreaded)), ["false", "true"]);
+  // Timings are this pair's point: one after the other by default, so that neither side measures the
+  // other's load. The right side waits (it cannot start before the left side's end is taken in).
+  assert.equal(await page.getByTestId("compare-one-after-the-other").isChecked(), true);
   await page.getByTestId("compare-run").click();
+  await sides.nth(1).and(page.locator('[data-state="waiting"]')).waitFor({ timeout: 30_000 });
+  assert.notEqual(await sides.nth(0).getAttribute("data-state"), "idle");
+  assert.equal(await sides.nth(1).getByTestId("compare-console").textContent(), "");
   await page.locator('[data-testid="compare-side"][data-state="ended"]').nth(1).waitFor({ timeout: 120_000 });
+  assert.equal(await page.getByTestId("compare-at-once").count(), 0);
   for (const side of [0, 1]) {
     const text = await sides.nth(side).getByTestId("compare-console").textContent();
     assert.deepEqual(text.match(/^(single thread|multi thread|multi process)$/gm), ["single thread", "multi thread", "multi process"], text);

@@ -1,7 +1,11 @@
-//! Two seed programs side by side: both start at once (in this page or on the server), and each has its
-//! console, its timeline and its futures, so the difference shows as it happens: `map` against
-//! `submit` + `as_completed` (D7 and D8), a race against a lock (D5 and D6), one thread against many,
-//! and one program with the GIL against the same program free-threaded (D12: CPU work on threads).
+//! Two seed programs side by side (in this page or on the server), each with its console, its timeline
+//! and its futures, so the difference shows as it happens: `map` against `submit` + `as_completed` (D7
+//! and D8), a race against a lock (D5 and D6), one thread against many, and one program with the GIL
+//! against the same program free-threaded (D12: CPU work on threads).
+//!
+//! Both start at once, or one after the other: a pair whose timings are the point (CPU work) runs one
+//! after the other by default, so that neither side's time includes the other's load on the same
+//! cores; run at once, the page says so beside the timings.
 
 use super::console::Console;
 use super::controls::{Place, SPEEDS};
@@ -95,6 +99,8 @@ struct Side {
     /// `None` before a run; the summary (or why it could not run) after.
     ended: Option<Ending>,
     running: bool,
+    /// Started with the other side running first: it waits for that one's end.
+    waiting: bool,
 }
 
 impl Side {
@@ -105,6 +111,20 @@ impl Side {
             run: Rc::default(),
             ended: None,
             running: false,
+            waiting: false,
+        }
+    }
+
+    /// The side's state as the page's `data-state` names it.
+    fn state(&self) -> &'static str {
+        if self.running {
+            "running"
+        } else if self.waiting {
+            "waiting"
+        } else if self.ended.is_some() {
+            "ended"
+        } else {
+            "idle"
         }
     }
 }
@@ -113,8 +133,18 @@ impl Side {
 struct Comparison {
     sides: [Side; 2],
     time_scale: f64,
+    /// The second side starts when the first has ended (so their timings do not share the cores).
+    one_after_the_other: bool,
+    /// How the last runs were started: at once, or one after the other.
+    ran_at_once: Option<bool>,
     /// Counts runs, so that a run's late reports never reach the next one.
     generation: u32,
+}
+
+/// Whether a pair's timings are its point, so that it runs one after the other unless asked: CPU
+/// work (the GIL against free threads) measures the cores each side gets.
+fn timings_are_the_point(a: Choice, b: Choice) -> bool {
+    a.id == "D12" || b.id == "D12"
 }
 
 enum Action {
@@ -122,7 +152,10 @@ enum Action {
     FreeThreaded(usize, bool),
     Pair(Choice, Choice),
     Speed(f64),
+    OneAfterTheOther(bool),
     Start,
+    /// The waiting side is started now (the first one ended).
+    SecondStarted,
     Batch {
         generation: u32,
         side: usize,
@@ -153,15 +186,25 @@ impl Reducible for Comparison {
             }
             Action::Pair(a, b) => {
                 c.sides = [Side::new(a), Side::new(b)];
+                c.one_after_the_other = timings_are_the_point(a, b);
                 c.generation += 1;
             }
             Action::Speed(scale) => c.time_scale = scale,
+            Action::OneAfterTheOther(on) => c.one_after_the_other = on,
             Action::Start => {
                 c.generation += 1;
-                for side in &mut c.sides {
+                c.ran_at_once = Some(!c.one_after_the_other);
+                for (i, side) in c.sides.iter_mut().enumerate() {
                     *side = Side::new(side.choice);
-                    side.running = true;
+                    let waits = c.one_after_the_other && i == 1;
+                    side.running = !waits;
+                    side.waiting = waits;
                 }
+            }
+            Action::SecondStarted => {
+                let s = &mut c.sides[1];
+                s.waiting = false;
+                s.running = s.ended.is_none();
             }
             Action::Batch {
                 generation,
@@ -174,6 +217,7 @@ impl Reducible for Comparison {
                 if let Some(ending) = ending {
                     s.ended = Some(ending);
                     s.running = false;
+                    s.waiting = false;
                 }
             }
             _ => return self,
@@ -203,6 +247,22 @@ impl Fits {
     fn shared(&self) -> Option<f64> {
         self.0.iter().flatten().copied().reduce(f64::max)
     }
+}
+
+/// The runs under way, with the generation their reports belong to.
+struct Under {
+    generation: u32,
+    runs: [Option<Launched>; 2],
+    /// The second side's start, while it waits for the first side's end.
+    second: Option<Box<dyn FnOnce() -> Result<Launched, String>>>,
+}
+
+/// Whether a run reports its end with this (then nothing more comes from it).
+fn ends_a_run(item: &Incoming) -> bool {
+    matches!(
+        item,
+        Incoming::Ended { .. } | Incoming::Failed(_) | Incoming::Crashed { .. }
+    )
 }
 
 /// Starts one side's program at `time_scale`.
@@ -238,6 +298,8 @@ pub fn compare(props: &CompareProps) -> Html {
     let state = use_reducer(|| Comparison {
         sides: [Side::new(PAIRS[0].0), Side::new(PAIRS[0].1)],
         time_scale: 1.0,
+        one_after_the_other: timings_are_the_point(PAIRS[0].0, PAIRS[0].1),
+        ran_at_once: None,
         generation: 0,
     });
     let fits = use_reducer_eq(Fits::default);
@@ -245,36 +307,56 @@ pub fn compare(props: &CompareProps) -> Html {
         let fits = fits.dispatcher();
         Callback::from(move |need: f64| fits.dispatch((side, Some(need))))
     };
-    // Both runs under way, with the generation their reports belong to.
-    let current = use_mut_ref(|| None::<(u32, [Option<Launched>; 2])>);
+    let current = use_mut_ref(|| None::<Under>);
     {
         let (state, current) = (state.clone(), current.clone());
         use_effect_with((), move |_| {
             let poll = Interval::new(DRAIN_MS, move || {
-                let taken: Vec<(u32, usize, Vec<Incoming>)> = match current.borrow().as_ref() {
-                    Some((generation, runs)) => runs
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(side, l)| {
-                            l.as_ref()
-                                .map(|l| (*generation, side, runner::take(&l.inbox)))
-                        })
-                        .filter(|(_, _, items)| !items.is_empty())
-                        .collect(),
-                    None => Vec::new(),
+                let mut under = current.borrow_mut();
+                let Some(u) = under.as_mut() else {
+                    return;
                 };
-                for (generation, side, items) in taken {
+                let generation = u.generation;
+                let taken: Vec<(usize, Vec<Incoming>)> = u
+                    .runs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(side, l)| l.as_ref().map(|l| (side, runner::take(&l.inbox))))
+                    .filter(|(_, items)| !items.is_empty())
+                    .collect();
+                let first_ended = taken
+                    .iter()
+                    .any(|(side, items)| *side == 0 && items.iter().any(ends_a_run));
+                let second = if first_ended { u.second.take() } else { None };
+                let second = second.map(|start| match start() {
+                    Ok(launched) => {
+                        u.runs[1] = Some(launched);
+                        None
+                    }
+                    Err(reason) => Some(reason),
+                });
+                drop(under);
+                for (side, items) in taken {
                     state.dispatch(Action::Batch {
                         generation,
                         side,
                         items,
                     });
                 }
+                match second {
+                    None => {}
+                    Some(None) => state.dispatch(Action::SecondStarted),
+                    Some(Some(reason)) => state.dispatch(Action::Batch {
+                        generation,
+                        side: 1,
+                        items: vec![Incoming::Failed(reason)],
+                    }),
+                }
             });
             move || drop(poll)
         });
     }
-    let running = state.sides.iter().any(|s| s.running);
+    let running = state.sides.iter().any(|s| s.running || s.waiting);
     let both_in_page = state
         .sides
         .iter()
@@ -288,18 +370,39 @@ pub fn compare(props: &CompareProps) -> Html {
             fits.dispatch((1, None));
             state.dispatch(Action::Start);
             let generation = state.generation + 1;
-            let mut runs = [None, None];
-            for (side, slot) in runs.iter_mut().enumerate() {
-                match launch(lang, state.sides[side].choice, state.time_scale, place) {
-                    Ok(l) => *slot = Some(l),
-                    Err(reason) => state.dispatch(Action::Batch {
-                        generation,
-                        side,
-                        items: vec![Incoming::Failed(reason)],
-                    }),
+            let time_scale = state.time_scale;
+            let choices = [state.sides[0].choice, state.sides[1].choice];
+            let start_side = move |side: usize| launch(lang, choices[side], time_scale, place);
+            let failed = |side: usize, reason: String| {
+                state.dispatch(Action::Batch {
+                    generation,
+                    side,
+                    items: vec![Incoming::Failed(reason)],
+                })
+            };
+            let first = start_side(0).map_err(|reason| failed(0, reason)).ok();
+            let mut second: Option<Box<dyn FnOnce() -> Result<Launched, String>>> = None;
+            let mut started_second = None;
+            if state.one_after_the_other && first.is_some() {
+                second = Some(Box::new(move || start_side(1)));
+            } else {
+                started_second = start_side(1).map_err(|reason| failed(1, reason)).ok();
+                if state.one_after_the_other && started_second.is_some() {
+                    state.dispatch(Action::SecondStarted);
                 }
             }
-            *current.borrow_mut() = Some((generation, runs));
+            *current.borrow_mut() = Some(Under {
+                generation,
+                runs: [first, started_second],
+                second,
+            });
+        })
+    };
+    let one_after_the_other = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            state.dispatch(Action::OneAfterTheOther(input.checked()));
         })
     };
     let pick = |side: usize| {
@@ -351,6 +454,11 @@ pub fn compare(props: &CompareProps) -> Html {
             <p class="actions">
                 <button data-testid="compare-run-page" onclick={start(Place::Page)} disabled={running || !both_in_page}>{ lang.t("compare.run_page") }</button>
                 <button data-testid="compare-run" onclick={start(Place::Server)} disabled={running || props.no_server}>{ lang.t("compare.run_server") }</button>
+                <label title={lang.t("compare.one_after_the_other_title")}>
+                    <input type="checkbox" data-testid="compare-one-after-the-other" checked={state.one_after_the_other}
+                        onchange={one_after_the_other} disabled={running} />
+                    { lang.t("compare.one_after_the_other") }
+                </label>
                 <label>
                     { lang.t("programs.at") }
                     <select data-testid="compare-speed" onchange={speed}>
@@ -360,11 +468,14 @@ pub fn compare(props: &CompareProps) -> Html {
                     </select>
                 </label>
             </p>
+            if state.ran_at_once == Some(true) {
+                <p class="muted" data-testid="compare-at-once">{ lang.t("compare.ran_at_once") }</p>
+            }
             <div class="compare-columns">
                 { for state.sides.iter().enumerate().map(|(i, side)| html! {
                     <div class="compare-column" data-testid="compare-side" data-program={side.choice.id}
                         data-free-threaded={side.choice.free_threaded.to_string()}
-                        data-state={if side.running { "running" } else if side.ended.is_some() { "ended" } else { "idle" }}>
+                        data-state={side.state()}>
                         <select data-testid="compare-select" onchange={pick(i)}>
                             { for presets::all().iter().map(|p| html! {
                                 <option value={p.id} selected={p.id == side.choice.id}>{ format!("{} — {}", p.id, lang.preset_title(p)) }</option>
@@ -383,6 +494,9 @@ pub fn compare(props: &CompareProps) -> Html {
                                 Ending::Ended(summary) => summary.words(lang),
                                 Ending::Failed(reason) => lang.f("status.failed", &[("reason", reason)]),
                             } }</pre>
+                        }
+                        if side.waiting {
+                            <p class="muted" data-testid="compare-waiting">{ lang.t("compare.waiting") }</p>
                         }
                         <pre class="console" data-testid="compare-console" tabindex="0"
                             data-empty={lang.t(if side.ended.is_some() { "console.empty" } else { "console.empty_yet" })}>{ side.console.text() }</pre>
