@@ -164,7 +164,7 @@ test("a syntax error is underlined at its line and column, and goes when mended"
   await page.close();
 });
 
-test("clicking a traceback's line puts the editor's cursor on that line", async () => {
+test("a traceback shows every frame with its source, and clicking a frame's line puts the editor's cursor there", async () => {
   const { page, errors } = await open({ width: 1400, height: 900 });
   await setSource(page, "def share(total, n):\n    return total / n\n\nprint(share(10, 2))\nprint(share(10, 0))\n");
   // The cursor somewhere else first: the first line.
@@ -173,9 +173,16 @@ test("clicking a traceback's line puts the editor's cursor on that line", async 
   await runToEnd(page, "program-run-page");
   const status = page.getByTestId("program-status");
   assert.match(await status.textContent(), /ZeroDivisionError/);
-  const link = status.getByTestId("traceback-line").last();
+  // CPython's traceback: both frames, outermost first, each with its function and its line's source.
+  const links = status.getByTestId("traceback-line");
+  assert.deepEqual(await links.evaluateAll((ls) => ls.map((l) => l.dataset.line)), ["5", "2"]);
+  const said = await status.textContent();
+  assert.match(said, /line 5, in <module>\s+print\(share\(10, 0\)\)/);
+  assert.match(said, /line 2, in share\s+return total \/ n/);
+  // The inner frame's line: where the division is.
+  const link = links.last();
   const line = Number(await link.getAttribute("data-line"));
-  assert.ok(line >= 2 && line <= 5, `the traceback names line ${line}`);
+  assert.equal(line, 2);
   assert.equal((await link.textContent()).trim(), `line ${line}`);
   await link.click();
   await page.waitForFunction((line) => document.querySelector(".cm-activeLineGutter")?.textContent === String(line), line);
