@@ -1118,6 +1118,33 @@ fn malformed_int_literals_are_syntax_errors_worded_and_placed_as_cpython_places_
         "x = 0b_\n",
         "y = 1\nx = [0b12, 2]\n",
     ]);
+    // Decimal numbers: an underscore not between digits, an exponent without digits, a number run
+    // into a name (found by a differential fuzzer: `7.pop()` was "invalid syntax", `1_a` ran).
+    assert_syntax_errors_as_cpython(&[
+        "x = 7.pop()\n",
+        "x = 12abc\n",
+        "x = 1.e5x\n",
+        "x=1_a\n",
+        "x = 1__0\n",
+        "x = 1_\n",
+        "x = 1e\n",
+        "x = 1e+\n",
+        "x = 1else 2\n",
+        "x = 3€\n",
+        "x = 3é\n",
+        "x = 1.5e\n",
+        "x = 1ex\n",
+        "x = 1e+x\n",
+        "x = 1_e5\n",
+        "x = 1e5_\n",
+        "x = 1e_5\n",
+        "x = 1._5\n",
+        "x = 1_.5\n",
+        "x = 0x1for\n",
+        "x = 0x1and\n",
+        "x = [1_000.5_5, 1e-3, 1.5.real, 1 .real]\nprint(x)\n",
+        "x = [1if 1 else 2, 0o17in [1], 0b1and 1, [1for a in ()], 1or 2, 2and 3, 1is 1, 1not in []]\n",
+    ]);
 }
 
 #[test]
@@ -1182,5 +1209,123 @@ fn syntax_errors_are_worded_and_placed_as_cpython_does() {
     assert_eq!(
         ours("def f():\nreturn 1\n"),
         "line 2, column 1: expected an indented block"
+    );
+}
+
+/// Each expression of `cases`, printed with its value's repr or the exception it raised (type and
+/// message), under python3 and under the engine.
+fn assert_expressions_as_cpython(cases: &[&str], name: &str) {
+    let source: String = cases
+        .iter()
+        .map(|e| {
+            format!(
+                "try:\n    print({e:?}, '=>', repr({e}))\nexcept Exception as x:\n    print({e:?}, '=>', type(x).__name__, x)\n"
+            )
+        })
+        .collect();
+    assert_prints_as_cpython(&source, name);
+}
+
+#[test]
+fn float_arithmetic_is_cpythons_signs_infinities_and_errors() {
+    // Found by a differential fuzzer: a remainder took the dividend's sign, `-3 % inf` was nan,
+    // `1e300 ** 2` was inf (CPython: OverflowError), zero to a negative power was inf.
+    assert_expressions_as_cpython(
+        &[
+            "1.0 % 0",
+            "1.0 // 0",
+            "1.0 / 0",
+            "1 / 0",
+            "1 // 0.0",
+            "0.0 ** -1",
+            "1e300 ** 2",
+            "float('inf') // 3",
+            "float('inf') % 3",
+            "-0.0 // 1",
+            "5.0 // -0.0",
+            "(-2.0) ** 3",
+            "2.0 ** float('nan')",
+            "1.0 ** float('nan')",
+            "float('nan') ** 0",
+            "0 ** -1",
+            "0.0 ** -2.5",
+            "10.0 ** 400",
+            "(-10.0) ** 401",
+            "divmod(-7.5, 2)",
+            "-7.5 // 2",
+            "7.5 % -2",
+            "float('-inf') ** 3",
+            "float('-inf') ** -3",
+            "float('-inf') ** 2",
+            "0.5 ** float('inf')",
+            "(-1.0) ** float('inf')",
+            "2.0 ** -1075",
+            "(-0.0) ** 3",
+            "(-0.0) ** -3",
+            "0 % -1.25",
+            "-3 % float('inf')",
+            "False % float('inf')",
+            "3 % -float('inf')",
+            "-0.0 % 5",
+            "2 ** -2",
+            "(-2) ** -2",
+            "7.0 // 2",
+            "-7 // 2.0",
+            "1e308 * 10",
+            "2.0 ** 0.5",
+            "(-1.5) ** 2",
+            "10 ** -400",
+            "divmod(3.0 * 2**65 // 1e-300, 3)",
+        ],
+        "floats",
+    );
+}
+
+#[test]
+fn format_specs_percent_mappings_and_bools_as_ints_are_cpythons() {
+    assert_expressions_as_cpython(
+        &[
+            // A spec a type does not take: CPython's errors (the engine formatted them as str).
+            "format(1, '.3')",
+            "format(True, '.3')",
+            "format([], '.3')",
+            "format({}, '>5')",
+            "format(None, '')",
+            "format(None, 'x')",
+            "format((1,), 's')",
+            "format(1.5, 'd')",
+            "format('ab', 'd')",
+            "format(2**65, '.3')",
+            "format(1, 's')",
+            "format(3, 'c')",
+            "format(1.5, ',.2f')",
+            "format(True, 'd')",
+            "format(True, '')",
+            "format(True, '>6')",
+            "format(range(3), '')",
+            "f'{65:c}{True:>3}{7:.2f}'",
+            // `%` with a mapping.
+            "'' % {'k': 1}",
+            "'%(k)s' % {'k': 1}",
+            "'%(a)s-%(b)r' % {'a': 1, 'b': 'x'}",
+            "'%(k)s' % {}",
+            "'%(k)s' % (1,)",
+            "'' % ()",
+            "'' % 5",
+            "'x' % []",
+            "'%s' % []",
+            "'%s' % {'k': 1}",
+            "'%(k' % {'k': 1}",
+            // A bool is an int to a repetition and an index.
+            "False * [3, 'a']",
+            "[3] * True",
+            "'ab' * True",
+            "(1,)[True]",
+            "'ab'[False]",
+            "[5, 6][True]",
+            "[1][2**70]",
+            "'a'[-2**70]",
+        ],
+        "formats",
     );
 }

@@ -9,6 +9,7 @@ pub(crate) mod bytes;
 mod dict_methods;
 pub(crate) mod except_star;
 pub(crate) mod files;
+mod float_arithmetic;
 pub(crate) mod int_functions;
 mod list_methods;
 pub(crate) mod more_builtins;
@@ -774,21 +775,15 @@ pub(crate) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
     let floats = matches!(l, Float(_)) || matches!(r, Float(_));
     if floats {
         if let (Some(a), Some(b)) = (as_float(l)?, as_float(r)?) {
-            if b == 0.0 && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
-                return Err(ctx.error("ZeroDivisionError", "float division by zero"));
+            return float_arithmetic::float_binop(ctx, op, a, b);
+        }
+    }
+    // A bool is an int to a repetition too (`[3] * True`).
+    if op == BinOp::Mul {
+        if let (Bool(b), seq) | (seq, Bool(b)) = (l, r) {
+            if matches!(seq, Str(_) | List(_) | Tuple(_)) {
+                return builtin_binop(ctx, op, seq, &Int(i64::from(*b)));
             }
-            return Ok(Some(Float(match op {
-                BinOp::Add => a + b,
-                BinOp::Sub => a - b,
-                BinOp::Mul => a * b,
-                BinOp::Div => a / b,
-                BinOp::FloorDiv => (a / b).floor(),
-                BinOp::Mod => a - b * (a / b).floor(),
-                BinOp::Pow => a.powf(b),
-                BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift => {
-                    return Ok(Option::None)
-                }
-            })));
         }
     }
     // A repetition count past the machine word (`'a' * 2**70`) is CPython's OverflowError.
@@ -952,13 +947,21 @@ fn iterable(v: &Value) -> bool {
 }
 
 fn index_of(ctx: &Ctx, len: usize, i: &Value, what: &str) -> R<usize> {
-    let Value::Int(n) = i else {
-        return Err(ctx.error(
-            "TypeError",
-            format!("{what} indices must be integers, not {}", i.type_name()),
-        ));
+    // A bool is an int: `xs[True]` is `xs[1]`.
+    let n = match i {
+        Value::Int(n) => *n,
+        Value::Bool(b) => i64::from(*b),
+        Value::BigInt(_) => {
+            return Err(ctx.error("IndexError", "cannot fit 'int' into an index-sized integer"))
+        }
+        _ => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("{what} indices must be integers, not {}", i.type_name()),
+            ))
+        }
     };
-    let n = if *n < 0 { *n + len as i64 } else { *n };
+    let n = if n < 0 { n + len as i64 } else { n };
     if n < 0 || n as usize >= len {
         return Err(ctx.error("IndexError", format!("{what} index out of range")));
     }

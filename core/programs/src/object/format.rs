@@ -212,12 +212,18 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
         Ok((negative, body))
     };
     let (negative, body, numeric) = match v {
-        Value::Bool(b) if s.kind.is_none() => {
-            (false, if *b { "True" } else { "False" }.to_string(), false)
-        }
+        // A bool formats as its int once there is a spec (`format(True, '>6')` is `'     1'`).
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
             let n = IntRef::of(v).expect("an int");
             let negative = n.is_negative();
+            let integer_code =
+                matches!(s.kind, None | Some('d' | 'x' | 'X' | 'o' | 'b' | 'c' | 'n'));
+            if integer_code && s.precision.is_some() {
+                return Err(ctx.error(
+                    "ValueError",
+                    "Precision not allowed in integer format specifier",
+                ));
+            }
             match s.kind {
                 Some('s') => {
                     return Err(ctx.error(
@@ -229,6 +235,16 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
                 Some('X') => (negative, int::to_radix(n, 16).to_uppercase(), true),
                 Some('o') => (negative, int::to_radix(n, 8), true),
                 Some('b') => (negative, int::to_radix(n, 2), true),
+                Some('c') => {
+                    let code =
+                        n.small()
+                            .filter(|c| (0..0x110000).contains(c))
+                            .ok_or_else(|| {
+                                ctx.error("OverflowError", "%c arg not in range(0x110000)")
+                            })?;
+                    let c = char::from_u32(code as u32).unwrap_or('\u{fffd}');
+                    (false, c.to_string(), false)
+                }
                 None | Some('d') => {
                     let text = int::to_decimal(Some(ctx), n)?;
                     let body = text.trim_start_matches('-').to_string();
@@ -260,6 +276,16 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
             }
             let (neg, b) = number(*x, false)?;
             (neg, b, true)
+        }
+        // `object.__format__`: no spec at all for a type without a format of its own.
+        other if !matches!(other, Value::Str(_)) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!(
+                    "unsupported format string passed to {}.__format__",
+                    other.type_name()
+                ),
+            ));
         }
         other => {
             if s.kind.is_some_and(|k| k != 's') {
@@ -392,6 +418,26 @@ pub(crate) fn str_format(ctx: &Ctx, template: &str, args: &Args) -> R<String> {
 
 /// `template % values`: `%s`, `%r`, `%d`, `%f` with width and precision.
 pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
+    // A mapping (anything subscriptable but a tuple or a str, as CPython's `PyMapping_Check`) names
+    // the values of `%(key)s`, and may be left unused.
+    let mapping = match values {
+        Value::Tuple(_) | Value::Str(_) => None,
+        Value::Dict(_) | Value::List(_) => Some(values),
+        other => ctx.get_attr(other, "__getitem__").is_ok().then_some(other),
+    };
+    let by_key = |key: &str| -> R<Value> {
+        let Some(mapping) = mapping else {
+            return Err(ctx.error("TypeError", "format requires a mapping"));
+        };
+        let key = Value::str(key);
+        match mapping {
+            Value::Dict(d) => lock(d)
+                .get(&key)
+                .cloned()
+                .ok_or_else(|| Flow::Raise(ctx.exception("KeyError", vec![key.clone()]), 0)),
+            other => ctx.call_method(other, "__getitem__", Args::positional(vec![key])),
+        }
+    };
     let values: Vec<Value> = match values {
         Value::Tuple(t) => t.to_vec(),
         other => vec![other.clone()],
@@ -406,7 +452,30 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
             i += 1;
             continue;
         }
-        let start = i + 1;
+        let mut start = i + 1;
+        // `%(key)s`: the value is the mapping's, for `key` (parentheses inside it nest).
+        let mut keyed = None;
+        if chars.get(start) == Some(&'(') {
+            let mut depth = 0;
+            let mut end = start;
+            for (at, c) in chars.iter().enumerate().skip(start) {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = at;
+                    break;
+                }
+            }
+            if depth != 0 {
+                return Err(ctx.error("ValueError", "incomplete format key"));
+            }
+            let key: String = chars[start + 1..end].iter().collect();
+            keyed = Some(by_key(&key)?);
+            start = end + 1;
+        }
         let mut j = start;
         while j < chars.len()
             && (chars[j].is_ascii_digit() || matches!(chars[j], '.' | '-' | '+' | ' ' | '0'))
@@ -422,9 +491,12 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
             continue;
         }
         let flags: String = chars[start..j].iter().collect();
-        let v = next
-            .next()
-            .ok_or_else(|| ctx.error("TypeError", "not enough arguments for format string"))?;
+        let v = match keyed {
+            Some(v) => v,
+            None => next
+                .next()
+                .ok_or_else(|| ctx.error("TypeError", "not enough arguments for format string"))?,
+        };
         let (align, flags) = match flags.strip_prefix('-') {
             Some(rest) => ("<", rest.to_string()),
             None => ("", flags),
@@ -450,7 +522,7 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
         out.push_str(&format_value(ctx, &v, &spec)?);
         i = j + 1;
     }
-    if next.next().is_some() {
+    if next.next().is_some() && mapping.is_none() {
         return Err(ctx.error(
             "TypeError",
             "not all arguments converted during string formatting",

@@ -356,6 +356,10 @@ impl Lexer {
                     .peek(0)
                     .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
                 {
+                    // `0o17in x`: a keyword may follow the digits without a space (a warning in 3.11).
+                    if !c.is_digit(radix) && c != '_' && self.keyword_follows(0) {
+                        break;
+                    }
                     text.push(c);
                     self.bump();
                 }
@@ -388,27 +392,65 @@ impl Lexer {
                 return Ok(int_token(digits, radix));
             }
         }
+        let (line, start) = (self.line, self.col);
         let mut text = String::new();
         let mut float = false;
+        // CPython's `invalid decimal literal`, placed at the last character of the number read.
+        let invalid = |text: &str| SyntaxError {
+            line,
+            col: start + text.chars().count().saturating_sub(1) as u32,
+            message: "invalid decimal literal".into(),
+        };
         while let Some(c) = self.peek(0) {
-            if c.is_ascii_digit() || c == '_' {
+            if c.is_ascii_digit() {
                 text.push(c);
-            } else if c == '.' && !float {
+            } else if c == '_' {
+                // An underscore only between digits.
+                if !text.ends_with(|d: char| d.is_ascii_digit()) {
+                    return Err(invalid(&text));
+                }
+                text.push(c);
+                if !self.peek(1).is_some_and(|d| d.is_ascii_digit()) {
+                    return Err(invalid(&text));
+                }
+            } else if c == '.' && !float && !text.contains('e') {
                 float = true;
                 text.push(c);
             } else if (c == 'e' || c == 'E') && !text.contains('e') {
+                // An exponent only when digits follow (`1else` is `1 else`).
+                let signed = matches!(self.peek(1), Some('+' | '-'));
+                let digit_at = if signed { 2 } else { 1 };
+                if !self.peek(digit_at).is_some_and(|d| d.is_ascii_digit()) {
+                    if signed {
+                        text.push(c);
+                        text.push(self.peek(1).expect("peeked"));
+                        return Err(invalid(&text));
+                    }
+                    if !self.keyword_follows(0) {
+                        return Err(invalid(&text));
+                    }
+                    break;
+                }
                 float = true;
                 text.push('e');
                 self.bump();
-                if let Some(sign) = self.peek(0).filter(|s| *s == '+' || *s == '-') {
-                    text.push(sign);
-                    self.bump();
+                if signed {
+                    text.push(self.bump().expect("peeked"));
                 }
                 continue;
             } else {
                 break;
             }
             self.bump();
+        }
+        // A number runs into a name only where CPython 3.11 lets it (`1if x else y`, with a warning).
+        if let Some(c) = self.peek(0) {
+            // (A character past ASCII is left to the next token: CPython's "invalid syntax" or
+            // "invalid character".)
+            let name_like = c == '_' || c.is_ascii_alphabetic();
+            if name_like && c != 'j' && c != 'J' && !self.keyword_follows(0) {
+                return Err(invalid(&text));
+            }
         }
         let clean: String = text.chars().filter(|c| *c != '_').collect();
         if float {
@@ -419,6 +461,17 @@ impl Lexer {
         } else {
             Ok(int_token(&clean, 10))
         }
+    }
+
+    /// Whether one of the keywords CPython 3.11's tokenizer lets follow a number without a space
+    /// starts at `peek(at)`: `and`, `else`, `for`, `if`, `in`, `is`, `not`, `or`.
+    fn keyword_follows(&self, at: usize) -> bool {
+        const KEYWORDS: &[&str] = &["and", "else", "for", "if", "in", "is", "not", "or"];
+        KEYWORDS.iter().any(|k| {
+            k.chars()
+                .enumerate()
+                .all(|(i, c)| self.peek(at + i) == Some(c))
+        })
     }
 
     /// A string literal from its opening quote: its text as written (a line break in it as `\n`,
