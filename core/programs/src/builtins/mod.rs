@@ -264,7 +264,11 @@ pub(crate) fn builtin(ctx: &Ctx, name: &str) -> Option<Value> {
             };
             Ok(Value::Bool(classes.iter().any(|c| match c {
                 Value::Class(c) => a.pos[0].is_instance_of(&c.name),
-                Value::Builtin(b) => a.pos[0].type_name() == b.name,
+                // A built-in type: its own values, and a bool is an int.
+                Value::Builtin(b) => {
+                    let of = a.pos[0].type_name();
+                    of == b.name || (of == "bool" && b.name == "int")
+                }
                 _ => false,
             })))
         }),
@@ -809,6 +813,15 @@ pub(crate) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
         (Str(s), _) if op == BinOp::Mod => {
             return format::percent(ctx, s, r).map(|text| Some(Value::str(text)))
         }
+        // `a | b` of dicts (3.9): a new dict, `b`'s values winning.
+        (Dict(a), Dict(b)) if op == BinOp::BitOr => {
+            let merged = Arc::new(Mutex::new(lock(a).clone()));
+            let entries = lock(b).entries_cloned();
+            for (k, v) in entries {
+                ctx.dict_set(&merged, k, v)?;
+            }
+            return Ok(Some(Value::Dict(merged)));
+        }
         (List(a), List(b)) if op == BinOp::Add => {
             let mut items = lock(a).clone();
             items.extend(lock(b).iter().cloned());
@@ -868,7 +881,13 @@ pub(crate) fn contains(ctx: &Ctx, container: &Value, item: &Value) -> R<bool> {
         Value::Dict(d) => ctx.dict_get(d, item)?.is_some(),
         Value::Object(o) => {
             if let Some(r) = o.as_any().downcast_ref::<Range>() {
-                matches!(item, Value::Int(n) if r.contains(*n))
+                match item {
+                    Value::Int(n) => r.contains(*n),
+                    Value::Bool(b) => r.contains(i64::from(*b)),
+                    Value::BigInt(_) => false, // a range's numbers are machine words here
+                    // `2.0 in range(5)`: by equality, as CPython falls back to.
+                    _ => iterated_contains(ctx, container, item)?,
+                }
             } else if let Some(set) = o.as_any().downcast_ref::<set::PySet>() {
                 set.contains(ctx, item)?
             } else {
@@ -955,10 +974,19 @@ fn index_of(ctx: &Ctx, len: usize, i: &Value, what: &str) -> R<usize> {
             return Err(ctx.error("IndexError", "cannot fit 'int' into an index-sized integer"))
         }
         _ => {
+            let of = i.type_name();
             return Err(ctx.error(
                 "TypeError",
-                format!("{what} indices must be integers, not {}", i.type_name()),
-            ))
+                match what {
+                    "string" => format!("string indices must be integers, not '{of}'"),
+                    "pop" => format!("'{of}' object cannot be interpreted as an integer"),
+                    "list assignment" => {
+                        format!("list indices must be integers or slices, not {of}")
+                    }
+                    "range object" => format!("range indices must be integers or slices, not {of}"),
+                    _ => format!("{what} indices must be integers or slices, not {of}"),
+                },
+            ));
         }
     };
     let n = if n < 0 { n + len as i64 } else { n };
@@ -993,6 +1021,12 @@ pub(crate) fn get_item(ctx: &Ctx, v: &Value, i: &Value) -> R<Value> {
                     format!("'{}' object is not subscriptable", v.type_name()),
                 )
             }),
+        Value::Object(o) if o.as_any().is::<Range>() => {
+            let range = o.as_any().downcast_ref::<Range>().expect("a range");
+            let len = usize::try_from(range.len()).unwrap_or(usize::MAX);
+            let n = index_of(ctx, len, i, "range object")?;
+            Ok(Value::Int(range.start + range.step * n as i64))
+        }
         Value::Object(o) if o.has_method("__getitem__") => o.call_method(
             ctx,
             v,

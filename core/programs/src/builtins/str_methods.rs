@@ -260,6 +260,15 @@ fn str_pad(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
             "center" => '^',
             _ => '>',
         };
+        // `zfill` keeps a sign in front of the zeros: `'-3'.zfill(5)` is `'-0003'`.
+        if let Some(sign) = text
+            .chars()
+            .next()
+            .filter(|c| name == "zfill" && matches!(c, '+' | '-'))
+        {
+            let digits = format::pad(&text[1..], width.saturating_sub(1), fill, align);
+            return Ok(Value::str(format!("{sign}{digits}")));
+        }
         Value::str(format::pad(text, width, fill, align))
     })
 }

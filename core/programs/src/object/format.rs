@@ -170,13 +170,22 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
             Some('f') | Some('F') => fixed(a, s.precision.unwrap_or(6)),
             Some('e') => python_exponent(&scientific(a, s.precision.unwrap_or(6))),
             Some('%') => fixed(a * 100.0, s.precision.unwrap_or(6)) + "%",
+            Some('g') | None if !is_int && !a.is_finite() => float_repr(a),
             Some('g') | None if !is_int => match s.precision {
                 Some(p) => {
                     let p = p.max(1);
+                    // No type is `g` that keeps a `.0` on what would print as an integer, and
+                    // so turns to an exponent one digit sooner (CPython's `Py_DTSF_ADD_DOT_0`).
+                    let dot_0 = s.kind.is_none();
+                    // The exponent once rounded to `p` digits (99.99 to 3 is 1.00e+02).
                     let exp = if a == 0.0 {
                         0
                     } else {
-                        a.log10().floor() as i64
+                        let rounded = format!("{:.*e}", p - 1, a);
+                        rounded
+                            .split_once('e')
+                            .and_then(|(_, e)| e.parse::<i64>().ok())
+                            .unwrap_or_else(|| a.log10().floor() as i64)
                     };
                     let trim = |t: String| {
                         if t.contains('.') {
@@ -185,13 +194,18 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
                             t
                         }
                     };
-                    if exp < -4 || exp >= p as i64 {
+                    if exp < -4 || exp >= p as i64 - i64::from(dot_0) {
                         // As CPython's `g`: no trailing zeros in the mantissa, `e-05`.
                         let t = scientific(a, p - 1);
                         let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
                         python_exponent(&format!("{}e{e}", trim(m.to_string())))
                     } else {
-                        trim(fixed(a, (p as i64 - 1 - exp).max(0) as usize))
+                        let text = trim(fixed(a, (p as i64 - 1 - exp).max(0) as usize));
+                        if dot_0 && !text.contains('.') {
+                            text + ".0"
+                        } else {
+                            text
+                        }
                     }
                 }
                 None => float_repr(a),
@@ -423,6 +437,7 @@ pub(crate) fn percent(ctx: &Ctx, template: &str, values: &Value) -> R<String> {
     let mapping = match values {
         Value::Tuple(_) | Value::Str(_) => None,
         Value::Dict(_) | Value::List(_) => Some(values),
+        Value::Object(o) if o.type_name() == "range" || o.has_method("__getitem__") => Some(values),
         other => ctx.get_attr(other, "__getitem__").is_ok().then_some(other),
     };
     let by_key = |key: &str| -> R<Value> {
