@@ -62,11 +62,14 @@ pub enum Value {
 impl Drop for Value {
     #[inline]
     fn drop(&mut self) {
-        if matches!(
-            self,
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
-        ) {
-            return; // nothing inside: the common case, at no cost
+        match self {
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => {
+                return; // nothing inside: the common case, at no cost
+            }
+            // An instance shared elsewhere (popped off the machine's stack after an attribute's
+            // load or store): nothing to take apart, told without a call.
+            Value::Instance(i) if Arc::strong_count(i) > 1 => return,
+            _ => {}
         }
         self.drop_contents();
     }
@@ -76,6 +79,31 @@ impl Value {
     /// The slow part of dropping a container: its contents, one level at a time.
     #[inline(never)]
     fn drop_contents(&mut self) {
+        let owners = match self {
+            Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::BigInt(_)
+            | Value::Builtin(_)
+            | Value::Module(_) => return,
+            Value::Tuple(a) => Arc::strong_count(a),
+            Value::List(a) => Arc::strong_count(a),
+            Value::Dict(a) => Arc::strong_count(a),
+            Value::Function(a) => Arc::strong_count(a),
+            Value::Method(a) => Arc::strong_count(a),
+            Value::BoundMethod(a) => Arc::strong_count(a),
+            Value::Class(a) => Arc::strong_count(a),
+            Value::Instance(a) => Arc::strong_count(a),
+            Value::Object(a) => Arc::strong_count(a),
+        };
+        if owners > 1 {
+            // Shared elsewhere: `take_contents` would take nothing (it takes only from a container's
+            // last owner), and this is the common case (an instance popped off the machine's
+            // stack), so it is told first, without the list of pending values.
+            return;
+        }
         let mut pending = Vec::new();
         self.take_contents(&mut pending);
         while let Some(mut value) = pending.pop() {
