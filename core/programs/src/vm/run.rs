@@ -437,6 +437,16 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 close_dropped(ctx);
                 let at = frame.stack.len() - n as usize;
                 let object = &frame.stack[at - 1];
+                if builtin_method(object, &code.names[name as usize]) {
+                    // A method of a built-in type's value (`chunk.append(x)`, `s.split()`): called by
+                    // its name, as the method object that `get_attr` would make calls it, unmade.
+                    let pos = pop_n(frame, n as usize);
+                    let object = pop(frame);
+                    let name = &code.names[name as usize];
+                    let v = builtins::call_method(ctx, &object, name, Args::positional(pos))?;
+                    frame.stack.push(v);
+                    continue;
+                }
                 // A function of the object's class: called with the object first, no bound method.
                 let method = match object {
                     Value::Instance(instance)
@@ -782,6 +792,12 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 }
                 let pos = pop_n(frame, n as usize);
                 let f = pop(frame);
+                if let Value::Builtin(b) = &f {
+                    // A function of the runtime (`len(x)`): called at once, the running frame stays.
+                    let v = (b.call)(ctx, Args::positional(pos))?;
+                    frame.stack.push(v);
+                    continue;
+                }
                 call(ctx, frame_box, calls, f, Args::positional(pos))?;
                 code = frame_box.code.clone();
             }
@@ -1091,6 +1107,24 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             }
         }
     }
+}
+
+/// Whether `object.name` is a method of a built-in type's value (a str, a list, a dict, a tuple, a
+/// number), which `get_attr` answers with a method object that calls `builtins::call_method`.
+#[inline]
+fn builtin_method(object: &Value, name: &str) -> bool {
+    matches!(
+        object,
+        Value::Str(_)
+            | Value::List(_)
+            | Value::Dict(_)
+            | Value::Tuple(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::BigInt(_)
+            | Value::Float(_)
+    ) && name != "__class__"
+        && builtins::has_method(object, name)
 }
 
 /// `gen` when it is a generator the machine's loop resumes in place (not a coroutine).
