@@ -3,7 +3,7 @@
 use crate::object::{Class, Ctx, Object, Value, R};
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Every built-in exception class, by name.
 pub(crate) struct ExceptionClasses {
@@ -124,12 +124,12 @@ impl ExceptionClasses {
             let name = key.rsplit('.').next().unwrap_or(key);
             by_name.insert(
                 key,
-                Arc::new(Class {
-                    name: name.to_string(),
-                    module: module.to_string(),
+                Arc::new(Class::new(
+                    name.to_string(),
+                    module.to_string(),
                     bases,
-                    attrs: Mutex::new(crate::object::Names::default()),
-                }),
+                    crate::object::Names::default(),
+                )),
             );
         }
         ExceptionClasses { by_name }
