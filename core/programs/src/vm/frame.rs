@@ -25,6 +25,9 @@ pub(crate) struct VmFrame {
     pub(super) blocks: Vec<(u32, u32)>,
     /// The exceptions being handled, innermost last, with their lines: what a bare `raise` raises.
     pub(super) handling: Vec<(Value, u32)>,
+    /// For the call of a class's `__init__` made by calling the class: the new instance, which the
+    /// call gives back instead of what `__init__` returns.
+    pub(super) init: Option<Value>,
 }
 
 impl VmFrame {
@@ -72,6 +75,7 @@ impl VmFrame {
             free: func.free_cells.clone(),
             blocks: Vec::new(),
             handling: Vec::new(),
+            init: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl VmFrame {
         self.cells.clear();
         self.blocks.clear();
         self.handling.clear();
+        self.init = None;
         self.func = None;
         self.free = no_free_cells();
     }
@@ -125,6 +130,7 @@ impl VmFrame {
             free: no_free_cells(),
             blocks: Vec::new(),
             handling: Vec::new(),
+            init: None,
         }
     }
 
@@ -140,6 +146,7 @@ impl VmFrame {
             free,
             blocks: Vec::new(),
             handling: Vec::new(),
+            init: None,
         }
     }
 

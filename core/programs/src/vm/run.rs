@@ -773,6 +773,21 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                     code = push_simple_call(ctx, frame_box, calls, &func, callee, this, at - 1)?;
                     continue;
                 }
+                if let Value::Class(class) = &frame.stack[at - 1] {
+                    if let Some((init, callee)) = simple_init(class, n as usize + 1) {
+                        // `Class(args)`: the instance made, then its `__init__` run as a call in
+                        // this loop, with the instance first (`Op::Return` gives the instance back).
+                        let instance = Value::Instance(Arc::new(Instance {
+                            class: class.clone(),
+                            attrs: std::sync::Mutex::new(Names::default()),
+                        }));
+                        frame.stack[at - 1] = instance.clone();
+                        code =
+                            push_simple_call(ctx, frame_box, calls, &init, callee, None, at - 1)?;
+                        frame_box.init = Some(instance);
+                        continue;
+                    }
+                }
                 if matches!(&frame.stack[at - 1], Value::Builtin(b) if b.name == "next")
                     && (n == 1 || n == 2)
                     && plain_generator(&frame.stack[at]).is_some()
@@ -882,7 +897,12 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             }
             Op::Return => {
                 close_dropped(ctx);
-                let v = pop(frame);
+                let mut v = pop(frame);
+                if let Some(instance) = frame.init.take() {
+                    // A class's `__init__` called by calling the class: the call's value is the
+                    // instance (what `__init__` returned is dropped, as `Ctx::call` drops it).
+                    discard(std::mem::replace(&mut v, instance));
+                }
                 if calls.running_generator() {
                     let link = calls.end_generator(frame_box);
                     let frame: &mut VmFrame = frame_box;
@@ -1337,6 +1357,23 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
         return None;
     }
     Some((func.clone(), code.clone(), this))
+}
+
+/// The `__init__` of `class` and its code, when calling the class with `n - 1` arguments runs it
+/// as a [`simple_callee`] with the new instance first: a compiled function found on the class (or a
+/// base) whose arguments fill its parameters in order. Not for an exception class (whose instances
+/// keep their arguments, see `Ctx::call`).
+fn simple_init(class: &Class, n: usize) -> Option<(Arc<Function>, Arc<Code>)> {
+    let found = class.lookup("__init__")?;
+    let Value::Function(init) = &found else {
+        return None;
+    };
+    let code = &init.code;
+    if code.is_generator || code.is_coroutine || !binds_by_position(init, n) || class.is_exception()
+    {
+        return None;
+    }
+    Some((init.clone(), code.clone()))
 }
 
 /// Makes a call of `func` (a [`simple_callee`]) the running frame: its arguments, from `at` to the
