@@ -821,6 +821,71 @@ except Exception as e:
     assert_prints_as_cpython(source, "ints");
 }
 
+/// Calling a class runs its `__init__` (the machine runs it as a call in its own loop): defaults,
+/// `super().__init__`, an exception out of it, deep recursion through it, a class without one.
+#[test]
+fn calling_a_class_runs_its_init_and_gives_the_instance_as_in_cpython() {
+    assert_prints_as_cpython(
+        r#"class Node:
+    count = 0
+    def __init__(self, value, next=None):
+        Node.count += 1
+        self.value = value
+        self.next = next
+
+class Named(Node):
+    def __init__(self, name, value):
+        super().__init__(value)
+        self.name = name
+
+class Checked:
+    def __init__(self, n):
+        if n < 0:
+            raise ValueError(f"negative: {n}")
+        self.n = n
+
+class Deep:
+    def __init__(self, depth):
+        self.child = Deep(depth - 1) if depth else None
+
+class Empty:
+    pass
+
+head = None
+for i in range(5):
+    head = Node(i, head)
+values = []
+while head is not None:
+    values.append(head.value)
+    head = head.next
+print(values, Node.count)
+n = Named("x", 7)
+print(n.name, n.value, n.next, Node.count, isinstance(n, Node))
+for v in [3, -1]:
+    try:
+        print(Checked(v).n)
+    except ValueError as e:
+        print("ValueError", e)
+d = Deep(50)
+depth = 0
+while d.child is not None:
+    d, depth = d.child, depth + 1
+print(depth)
+try:
+    Deep(100000)
+except RecursionError:
+    print("RecursionError")
+print(type(Empty()).__name__)
+try:
+    Empty(1)
+except TypeError as e:
+    print("TypeError", e)
+print([Node(i).value for i in range(3)])
+"#,
+        "calling_a_class_runs_its_init_and_gives_the_instance",
+    );
+}
+
 #[test]
 fn super_finds_the_bases_attributes_for_the_method_that_asks_as_in_cpython() {
     // `super()` with no arguments in methods two levels down, `super(Class, obj)`, an exception

@@ -225,6 +225,61 @@ print(pt.z)
     );
 }
 
+/// A descriptor or a `__setattr__` given to a class (or to its base) after its instances' attributes
+/// were assigned takes the assignments from then on, and loses them once removed (the classes' cache
+/// of "no descriptor here" follows every change to a class).
+#[test]
+fn descriptors_and_setattr_added_to_a_class_later_take_assignments() {
+    assert_prints_as_cpython(
+        r#"class Base:
+    pass
+
+class Child(Base):
+    def __init__(self):
+        self.n = 1
+
+c = Child()
+c.v = 2
+print(c.v, c.n)
+
+def set_v(self, value):
+    self.seen = value
+Base.p = property(lambda self: "prop", set_v)
+c.p = 3
+d = Child()
+print(c.p, c.seen, d.p, d.n)
+del Base.p
+c.p = 4
+print(c.p, c.seen)
+
+def logged(self, name, value):
+    print("setattr", name, value)
+Child.__setattr__ = logged
+c.w = 5
+print(hasattr(c, "w"))
+del Child.__setattr__
+c.w = 6
+print(c.w)
+
+class Later:
+    def __get__(self, obj, objtype=None):
+        return "later"
+class Holder:
+    pass
+h = Holder()
+h.a = 1
+Holder.a = Later()
+h.a = 2
+print(h.a)
+Later.__set__ = lambda self, obj, value: print("set", value)
+Holder.b = Later()
+h.b = 3
+print(h.b)
+"#,
+        "descriptors_and_setattr_added_to_a_class_later_take_assignments",
+    );
+}
+
 /// `functools`: `partial` (nested, keywords, `func`/`args`/`keywords`, repr), `reduce`, `wraps`, `lru_cache`
 /// with and without arguments (eviction order, `cache_info`, `cache_clear`, `typed`, on a method), `cache`,
 /// `total_ordering` and `cmp_to_key`.

@@ -58,7 +58,10 @@ pub(crate) fn set(
     name: &str,
     value: Value,
 ) -> R<Option<Value>> {
-    // One walk of the classes for both names: this runs at every assignment to an attribute.
+    if class.plain_stores() {
+        return Ok(Some(value));
+    }
+    // One walk of the classes for both names.
     let (found, own_setattr) = lookup_two(class, name, "__setattr__");
     if let Some((found, set, _)) = found.and_then(as_data_descriptor) {
         call_part(ctx, &found, set, "__set__", vec![instance.clone(), value])?;
@@ -76,6 +79,9 @@ pub(crate) fn set(
 /// `del instance.name`: `true` when the instance's class has a data descriptor of that name and its
 /// `__delete__` ran.
 pub(crate) fn delete(ctx: &Ctx, instance: &Value, class: &Class, name: &str) -> R<bool> {
+    if class.plain_stores() {
+        return Ok(false);
+    }
     match data_descriptor(class, name) {
         Some((found, _, delete)) => {
             call_part(ctx, &found, delete, "__delete__", vec![instance.clone()])?;

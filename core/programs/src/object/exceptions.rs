@@ -2,7 +2,7 @@
 
 use crate::object::{Class, Ctx, Value, R};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Every built-in exception class, by name.
 pub(crate) struct ExceptionClasses {
@@ -123,12 +123,12 @@ impl ExceptionClasses {
             let name = key.rsplit('.').next().unwrap_or(key);
             by_name.insert(
                 key,
-                Arc::new(Class {
-                    name: name.to_string(),
-                    module: module.to_string(),
+                Arc::new(Class::new(
+                    name.to_string(),
+                    module.to_string(),
                     bases,
-                    attrs: Mutex::new(crate::object::Names::default()),
-                }),
+                    crate::object::Names::default(),
+                )),
             );
         }
         ExceptionClasses { by_name }

@@ -555,12 +555,12 @@ impl Ctx {
             Some(Value::Str(m)) => m.to_string(), // a class body's own `__module__ = …`
             _ => "__main__".into(),
         };
-        let class = Arc::new(Class {
-            name: name.to_string(),
+        let class = Arc::new(Class::new(
+            name.to_string(),
             module,
-            bases: base_classes,
-            attrs: Mutex::new(namespace),
-        });
+            base_classes,
+            namespace,
+        ));
         // The methods its body defined know their class, for `super()`.
         for (key, value) in lock(&class.attrs).iter() {
             if let Value::Function(f) = value {
@@ -579,7 +579,11 @@ impl Ctx {
         let removed = match object {
             Value::Instance(i) if descriptors::delete(self, object, &i.class, attr)? => true,
             Value::Instance(i) => lock(&i.attrs).remove(attr).is_some(),
-            Value::Class(c) => lock(&c.attrs).remove(attr).is_some(),
+            Value::Class(c) => {
+                let removed = lock(&c.attrs).remove(attr);
+                classes_changed();
+                removed.is_some()
+            }
             _ => false,
         };
         if removed {
@@ -997,6 +1001,7 @@ impl Ctx {
             }
             Value::Class(c) => {
                 let old = set_name(&mut lock(&c.attrs), name, value);
+                classes_changed();
                 drop(old);
                 Ok(())
             }

@@ -9,6 +9,7 @@ use crate::unicode14::{within, NOT_PRINTABLE};
 use crate::{object::Ctx, object::R};
 use std::any::Any;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub(crate) use super::dict::is_plain;
@@ -62,11 +63,14 @@ pub enum Value {
 impl Drop for Value {
     #[inline]
     fn drop(&mut self) {
-        if matches!(
-            self,
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
-        ) {
-            return; // nothing inside: the common case, at no cost
+        match self {
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => {
+                return; // nothing inside: the common case, at no cost
+            }
+            // An instance shared elsewhere (popped off the machine's stack after an attribute's
+            // load or store): nothing to take apart, told without a call.
+            Value::Instance(i) if Arc::strong_count(i) > 1 => return,
+            _ => {}
         }
         self.drop_contents();
     }
@@ -76,6 +80,31 @@ impl Value {
     /// The slow part of dropping a container: its contents, one level at a time.
     #[inline(never)]
     fn drop_contents(&mut self) {
+        let owners = match self {
+            Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::BigInt(_)
+            | Value::Builtin(_)
+            | Value::Module(_) => return,
+            Value::Tuple(a) => Arc::strong_count(a),
+            Value::List(a) => Arc::strong_count(a),
+            Value::Dict(a) => Arc::strong_count(a),
+            Value::Function(a) => Arc::strong_count(a),
+            Value::Method(a) => Arc::strong_count(a),
+            Value::BoundMethod(a) => Arc::strong_count(a),
+            Value::Class(a) => Arc::strong_count(a),
+            Value::Instance(a) => Arc::strong_count(a),
+            Value::Object(a) => Arc::strong_count(a),
+        };
+        if owners > 1 {
+            // Shared elsewhere: `take_contents` would take nothing (it takes only from a container's
+            // last owner), and this is the common case (an instance popped off the machine's
+            // stack), so it is told first, without the list of pending values.
+            return;
+        }
         let mut pending = Vec::new();
         self.take_contents(&mut pending);
         while let Some(mut value) = pending.pop() {
@@ -237,7 +266,29 @@ pub struct Class {
     /// `__main__`, or `builtins` for the runtime's exceptions.
     pub module: String,
     pub bases: Vec<Arc<Class>>,
+    /// Its attributes. A change to them once the class is made must be followed by
+    /// [`classes_changed`] (as `Ctx::set_attr` and `Ctx::delete_attr` do).
     pub attrs: Mutex<Names>,
+    /// The [`class_version`] at which this class and its bases were last seen to have no attribute
+    /// that can take an instance's assignment (see [`Class::plain_stores`]); 0: not seen yet.
+    plain_stores: AtomicU64,
+}
+
+/// The version of every class's attributes: it goes up at each change to a class made before
+/// (an assignment to a class attribute, a `del`), so what was found by walking a class and its
+/// bases at one version holds as long as the version is the same, as CPython's type version tags
+/// (one for all classes: programs seldom change a class once made). Starts at 1.
+static CLASS_VERSION: AtomicU64 = AtomicU64::new(1);
+
+/// The current [`CLASS_VERSION`].
+#[inline]
+pub(crate) fn class_version() -> u64 {
+    CLASS_VERSION.load(Ordering::Acquire)
+}
+
+/// Tells the classes' caches that a class's attributes changed (after the change).
+pub(crate) fn classes_changed() {
+    CLASS_VERSION.fetch_add(1, Ordering::AcqRel);
 }
 
 /// An instance of a [`Class`] (an exception is one too: its arguments are in `args`).
@@ -448,6 +499,43 @@ impl Value {
 }
 
 impl Class {
+    pub fn new(name: String, module: String, bases: Vec<Arc<Class>>, attrs: Names) -> Class {
+        Class {
+            name,
+            module,
+            bases,
+            attrs: Mutex::new(attrs),
+            plain_stores: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether an assignment to an attribute of this class's instances goes to the instance's dict
+    /// whatever its name: neither the class nor a base has an attribute that may be a descriptor
+    /// (an instance of a class) or a `__setattr__` of its own. Found by walking the classes once per
+    /// [`class_version`], then kept: an attribute's store then looks nothing up on the class.
+    #[inline]
+    pub(crate) fn plain_stores(&self) -> bool {
+        let version = class_version();
+        if self.plain_stores.load(Ordering::Relaxed) == version {
+            return true;
+        }
+        let plain = self.walk_plain_stores();
+        if plain {
+            // Seen at `version` (read before the walk): a change during the walk left a newer one.
+            self.plain_stores.store(version, Ordering::Relaxed);
+        }
+        plain
+    }
+
+    fn walk_plain_stores(&self) -> bool {
+        let own = {
+            let attrs = lock(&self.attrs);
+            !attrs.contains_key("__setattr__")
+                && !attrs.values().any(|v| matches!(v, Value::Instance(_)))
+        };
+        own && self.bases.iter().all(|b| b.walk_plain_stores())
+    }
+
     pub fn derives_from(&self, name: &str) -> bool {
         self.name == name || self.bases.iter().any(|b| b.derives_from(name))
     }

@@ -177,12 +177,12 @@ pub(crate) fn exception_from(ctx: &Ctx, class: &str, message: &str) -> Value {
         _ => None,
     });
     let class = known.unwrap_or_else(|| {
-        Arc::new(Class {
-            name: class.to_string(),
-            module: "__main__".into(),
-            bases: vec![ctx.rt.exceptions.get("Exception")],
-            attrs: Mutex::new(Names::default()),
-        })
+        Arc::new(Class::new(
+            class.to_string(),
+            "__main__".into(),
+            vec![ctx.rt.exceptions.get("Exception")],
+            Names::default(),
+        ))
     });
     let instance = Instance {
         class,

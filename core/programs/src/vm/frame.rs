@@ -28,6 +28,9 @@ pub(crate) struct VmFrame {
     /// The exception leaving the running instruction is one this frame re-raises (a bare `raise`,
     /// the end of a `finally` or of a `with`): its traceback has this frame already.
     pub(super) reraising: bool,
+    /// For the call of a class's `__init__` made by calling the class: the new instance, which the
+    /// call gives back instead of what `__init__` returns.
+    pub(super) init: Option<Value>,
 }
 
 impl VmFrame {
@@ -76,6 +79,7 @@ impl VmFrame {
             blocks: Vec::new(),
             handling: Vec::new(),
             reraising: false,
+            init: None,
         }
     }
 
@@ -105,6 +109,7 @@ impl VmFrame {
         self.blocks.clear();
         self.handling.clear();
         self.reraising = false;
+        self.init = None;
         self.func = None;
         self.free = no_free_cells();
     }
@@ -131,6 +136,7 @@ impl VmFrame {
             blocks: Vec::new(),
             handling: Vec::new(),
             reraising: false,
+            init: None,
         }
     }
 
@@ -147,6 +153,7 @@ impl VmFrame {
             blocks: Vec::new(),
             handling: Vec::new(),
             reraising: false,
+            init: None,
         }
     }
 

@@ -219,6 +219,8 @@ pub(crate) fn python_class(
         for (name, value) in attrs(ctx) {
             names.insert(name.into(), value);
         }
+        drop(names);
+        crate::object::classes_changed();
     }
     let mut classes = lock(&ctx.rt.classes);
     if let Some(class) = made(&classes) {

@@ -474,6 +474,16 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 close_dropped(ctx);
                 let at = frame.stack.len() - n as usize;
                 let object = &frame.stack[at - 1];
+                if builtin_method(object, &code.names[name as usize]) {
+                    // A method of a built-in type's value (`chunk.append(x)`, `s.split()`): called by
+                    // its name, as the method object that `get_attr` would make calls it, unmade.
+                    let pos = pop_n(frame, n as usize);
+                    let object = pop(frame);
+                    let name = &code.names[name as usize];
+                    let v = builtins::call_method(ctx, &object, name, Args::positional(pos))?;
+                    frame.stack.push(v);
+                    continue;
+                }
                 // A function of the object's class: called with the object first, no bound method.
                 let method = match object {
                     Value::Instance(instance)
@@ -800,6 +810,21 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                     code = push_simple_call(ctx, frame_box, calls, &func, callee, this, at - 1)?;
                     continue;
                 }
+                if let Value::Class(class) = &frame.stack[at - 1] {
+                    if let Some((init, callee)) = simple_init(class, n as usize + 1) {
+                        // `Class(args)`: the instance made, then its `__init__` run as a call in
+                        // this loop, with the instance first (`Op::Return` gives the instance back).
+                        let instance = Value::Instance(Arc::new(Instance {
+                            class: class.clone(),
+                            attrs: std::sync::Mutex::new(Names::default()),
+                        }));
+                        frame.stack[at - 1] = instance.clone();
+                        code =
+                            push_simple_call(ctx, frame_box, calls, &init, callee, None, at - 1)?;
+                        frame_box.init = Some(instance);
+                        continue;
+                    }
+                }
                 if matches!(&frame.stack[at - 1], Value::Builtin(b) if b.name == "next")
                     && (n == 1 || n == 2)
                     && plain_generator(&frame.stack[at]).is_some()
@@ -819,6 +844,12 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
                 }
                 let pos = pop_n(frame, n as usize);
                 let f = pop(frame);
+                if let Value::Builtin(b) = &f {
+                    // A function of the runtime (`len(x)`): called at once, the running frame stays.
+                    let v = (b.call)(ctx, Args::positional(pos))?;
+                    frame.stack.push(v);
+                    continue;
+                }
                 call(ctx, frame_box, calls, f, Args::positional(pos))?;
                 code = frame_box.code.clone();
             }
@@ -903,7 +934,12 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
             }
             Op::Return => {
                 close_dropped(ctx);
-                let v = pop(frame);
+                let mut v = pop(frame);
+                if let Some(instance) = frame.init.take() {
+                    // A class's `__init__` called by calling the class: the call's value is the
+                    // instance (what `__init__` returned is dropped, as `Ctx::call` drops it).
+                    discard(std::mem::replace(&mut v, instance));
+                }
                 if calls.running_generator() {
                     let link = calls.end_generator(frame_box);
                     let frame: &mut VmFrame = frame_box;
@@ -1152,6 +1188,24 @@ fn run(ctx: &Ctx, frame_box: &mut Box<VmFrame>, calls: &mut Calls) -> R<Exit> {
     }
 }
 
+/// Whether `object.name` is a method of a built-in type's value (a str, a list, a dict, a tuple, a
+/// number), which `get_attr` answers with a method object that calls `builtins::call_method`.
+#[inline]
+fn builtin_method(object: &Value, name: &str) -> bool {
+    matches!(
+        object,
+        Value::Str(_)
+            | Value::List(_)
+            | Value::Dict(_)
+            | Value::Tuple(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::BigInt(_)
+            | Value::Float(_)
+    ) && name != "__class__"
+        && builtins::has_method(object, name)
+}
+
 /// `gen` when it is a generator the machine's loop resumes in place (not a coroutine).
 #[inline]
 fn plain_generator(gen: &Value) -> Option<&Value> {
@@ -1358,6 +1412,23 @@ fn simple_callee(f: &Value, n: usize) -> Option<(Arc<Function>, Arc<Code>, Optio
         return None;
     }
     Some((func.clone(), code.clone(), this))
+}
+
+/// The `__init__` of `class` and its code, when calling the class with `n - 1` arguments runs it
+/// as a [`simple_callee`] with the new instance first: a compiled function found on the class (or a
+/// base) whose arguments fill its parameters in order. Not for an exception class (whose instances
+/// keep their arguments, see `Ctx::call`).
+fn simple_init(class: &Class, n: usize) -> Option<(Arc<Function>, Arc<Code>)> {
+    let found = class.lookup("__init__")?;
+    let Value::Function(init) = &found else {
+        return None;
+    };
+    let code = &init.code;
+    if code.is_generator || code.is_coroutine || !binds_by_position(init, n) || class.is_exception()
+    {
+        return None;
+    }
+    Some((init.clone(), code.clone()))
 }
 
 /// Makes a call of `func` (a [`simple_callee`]) the running frame: its arguments, from `at` to the
