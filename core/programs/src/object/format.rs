@@ -181,7 +181,7 @@ pub(crate) fn format_value(ctx: &Ctx, v: &Value, spec: &str) -> R<String> {
                     let exp = if a == 0.0 {
                         0
                     } else {
-                        let rounded = format!("{:.*e}", p - 1, a);
+                        let rounded = scientific(a, p - 1);
                         rounded
                             .split_once('e')
                             .and_then(|(_, e)| e.parse::<i64>().ok())
