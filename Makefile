@@ -87,6 +87,9 @@ bench: setup setup-test frontend
 	backend/bench/http.sh 10
 	cargo build -p futurelab-server
 	node tests/e2e/bench/playground.mjs
+	# The engine in the page (wasm, one Web Worker) against the native engine (core/programs/BENCHMARKS.md).
+	cargo build --release -p futurelab-server
+	node tests/e2e/bench/engine.mjs 3
 
 ## make fuzz: the fuzzers, far longer than make test runs them: hostile programs, each in a run process of
 ## its own on a real server, hostile requests, hostile sources. `make fuzz STRICT=1` also fails on a run
