@@ -1450,3 +1450,116 @@ fn format_specs_percent_mappings_and_bools_as_ints_are_cpythons() {
         "formats",
     );
 }
+
+#[test]
+fn a_call_with_the_wrong_arguments_names_the_function_as_cpython_does() {
+    // The qualified name (`Node.__init__()`, `outer.<locals>.g()`), "takes from 1 to 2", the
+    // keyword-only arguments given counted apart, and a keyword's error before the count's.
+    let source = r#"class Node:
+    def __init__(self, x, y):
+        pass
+    def m(self, a):
+        pass
+def f(a, b=1, *, c):
+    pass
+def outer():
+    def g(q):
+        pass
+    return g
+g = outer()
+try:
+    Node()
+except TypeError as e:
+    print(e)
+try:
+    Node(1)
+except TypeError as e:
+    print(e)
+try:
+    Node(1, 2, 3)
+except TypeError as e:
+    print(e)
+try:
+    Node(1,2).m()
+except TypeError as e:
+    print(e)
+try:
+    f()
+except TypeError as e:
+    print(e)
+try:
+    f(1)
+except TypeError as e:
+    print(e)
+try:
+    f(1, 2, 3)
+except TypeError as e:
+    print(e)
+try:
+    f(1, c=1, d=2)
+except TypeError as e:
+    print(e)
+try:
+    f(1, a=2, c=3)
+except TypeError as e:
+    print(e)
+try:
+    Node(1,2).m(1, 2)
+except TypeError as e:
+    print(e)
+try:
+    (lambda x: x)()
+except TypeError as e:
+    print(e)
+try:
+    g()
+except TypeError as e:
+    print(e)
+def f2(a, b=1): pass
+def g2(a, b=1, *, c=2): pass
+def h2(a, *, c): pass
+def k2(a=1, b=2): pass
+def z2(): pass
+try:
+    f2(1,2,3)
+except TypeError as e:
+    print(e)
+try:
+    g2(1,2,3)
+except TypeError as e:
+    print(e)
+try:
+    h2(1,2)
+except TypeError as e:
+    print(e)
+try:
+    h2(1,2,c=1)
+except TypeError as e:
+    print(e)
+try:
+    k2(1,2,3)
+except TypeError as e:
+    print(e)
+try:
+    z2(1)
+except TypeError as e:
+    print(e)
+try:
+    f2(1,2,3,c=4)
+except TypeError as e:
+    print(e)
+try:
+    g2(1,2,3,c=4)
+except TypeError as e:
+    print(e)
+try:
+    f2(1, a=2)
+except TypeError as e:
+    print(e)
+try:
+    f2(1, 2, 3, a=4)
+except TypeError as e:
+    print(e)
+"#;
+    assert_prints_as_cpython(source, "call_errors");
+}

@@ -811,7 +811,8 @@ impl Ctx {
     }
 
     pub(crate) fn bind_args(&self, func: &Function, args: Args, locals: &mut Names) -> R<()> {
-        let name = &func.name;
+        // CPython names the function by its qualified name (`Node.__init__() missing …`).
+        let name = &func.qualname;
         let positional = func.params.len() - func.keyword_only.min(func.params.len());
         let mut pos = args.pos.into_iter();
         for p in &func.params[..positional] {
@@ -823,22 +824,11 @@ impl Ctx {
             }
         }
         let extra: Vec<Value> = pos.collect();
-        match &func.star {
-            Some(star) => {
-                locals.insert(star.clone(), Value::tuple(extra));
-            }
-            None if !extra.is_empty() => {
-                return Err(self.error(
-                    "TypeError",
-                    format!(
-                        "{name}() takes {} positional argument{} but {} were given",
-                        positional,
-                        if positional == 1 { "" } else { "s" },
-                        positional + extra.len()
-                    ),
-                ))
-            }
-            None => {}
+        // Too many positional arguments: said after the keywords' own errors, as CPython orders them.
+        let too_many = func.star.is_none() && !extra.is_empty();
+        let given = positional + extra.len();
+        if let Some(star) = &func.star {
+            locals.insert(star.clone(), Value::tuple(extra));
         }
         let mut extra_keywords = Vec::new();
         for (k, v) in args.kw {
@@ -864,6 +854,9 @@ impl Ctx {
                     format!("{name}() got multiple values for argument '{k}'"),
                 ));
             }
+        }
+        if too_many {
+            return Err(self.error("TypeError", too_many_positional(func, given, locals)));
         }
         if let Some(double_star) = &func.double_star {
             let mut kwargs = Dict::default();
@@ -1113,4 +1106,37 @@ pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
         (Value::Object(x), Value::Object(y)) => x.identity() == y.identity(),
         _ => a.address() != 0 && a.address() == b.address(),
     }
+}
+
+/// CPython's words for a call given `given` positional arguments where `func` takes fewer: "takes 2
+/// positional arguments", "takes from 1 to 2" when some have defaults, and the keyword-only
+/// arguments also given, counted apart.
+fn too_many_positional(func: &Function, given: usize, bound: &Names) -> String {
+    let positional = func.params.len() - func.keyword_only.min(func.params.len());
+    let required = func.defaults[..positional]
+        .iter()
+        .filter(|d| d.is_none())
+        .count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let takes = if required < positional {
+        format!("from {required} to {positional} positional arguments")
+    } else {
+        format!("{positional} positional argument{}", plural(positional))
+    };
+    let keyword_only = func.params[positional..]
+        .iter()
+        .filter(|p| bound.contains_key(&p.name))
+        .count();
+    let given = if keyword_only > 0 {
+        format!(
+            "{given} positional argument{} (and {keyword_only} keyword-only argument{}) were",
+            plural(given),
+            plural(keyword_only)
+        )
+    } else if given == 1 {
+        "1 was".to_string()
+    } else {
+        format!("{given} were")
+    };
+    format!("{}() takes {takes} but {given} given", func.qualname)
 }
