@@ -14,6 +14,7 @@ pub(crate) fn builtin(name: &str) -> Option<Value> {
         "map" => builtin_fn("map", map),
         "filter" => builtin_fn("filter", filter),
         "reversed" => builtin_fn("reversed", reversed),
+        "dir" => builtin_fn("dir", crate::builtins::dir),
         "callable" => builtin_fn("callable", |ctx, a| {
             let [v] = exactly(ctx, "callable", a)?;
             Ok(Value::Bool(callable(&v)))
