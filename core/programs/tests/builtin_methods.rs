@@ -229,3 +229,63 @@ for kind, value in values:
     assert_eq!(missing("int"), ["denominator", "imag", "numerator", "real"]);
     assert_eq!(missing("float"), ["fromhex", "imag", "real"]);
 }
+
+#[test]
+fn dir_of_a_runtime_object_lists_the_methods_it_declares() {
+    let source = r#"import threading, queue, collections, random, logging, asyncio
+from concurrent.futures import ThreadPoolExecutor
+objs = [
+    ("Lock", threading.Lock()), ("RLock", threading.RLock()), ("Event", threading.Event()),
+    ("Semaphore", threading.Semaphore(2)), ("Condition", threading.Condition()),
+    ("Thread", threading.Thread(target=print)), ("Queue", queue.Queue()), ("LifoQueue", queue.LifoQueue()),
+    ("SimpleQueue", queue.SimpleQueue()), ("Counter", collections.Counter("abca")),
+    ("Random", random.Random(1)), ("Logger", logging.getLogger("x")),
+    ("Executor", ThreadPoolExecutor(max_workers=1)),
+]
+for kind, o in objs:
+    print(kind, *dir(o))
+for bad in [lambda: dir(1, 2), lambda: dir(x=1)]:
+    try:
+        bad()
+    except TypeError as e:
+        print("error", e)
+"#;
+    let python = run_under_cpython(source, "dir_objects", 1.0, None, None).unwrap();
+    let (ours, report) = engine_output(source);
+    assert_eq!(report.error, None);
+    let (python, ours) = (names_by_kind(&python), names_by_kind(&ours));
+    assert_eq!(python.len(), ours.len());
+    // The objects whose every public method and attribute the engine has.
+    let complete = [
+        "Lock",
+        "RLock",
+        "Event",
+        "Semaphore",
+        "Condition",
+        "Thread",
+        "SimpleQueue",
+        "Executor",
+        "error",
+    ];
+    for ((kind, theirs), (our_kind, names)) in python.iter().zip(&ours) {
+        assert_eq!(kind, our_kind);
+        // Every public name and dunder listed is CPython's (a `_name` may be the engine's own).
+        for name in names {
+            let private = name.starts_with('_') && !name.starts_with("__");
+            assert!(
+                private || theirs.contains(name),
+                "dir({kind}) lists {name}, which CPython does not"
+            );
+        }
+        if complete.contains(&kind.as_str()) {
+            let public = |names: &[String]| -> Vec<String> {
+                names
+                    .iter()
+                    .filter(|n| !n.starts_with('_'))
+                    .cloned()
+                    .collect()
+            };
+            assert_eq!(public(names), public(theirs), "dir({kind})'s public names");
+        }
+    }
+}

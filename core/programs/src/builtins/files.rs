@@ -171,11 +171,8 @@ impl Object for File {
             "TextIOWrapper"
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "write" | "read" | "close" | "flush" | "__enter__" | "__exit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &["write", "read", "close", "flush", "__enter__", "__exit__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if *lock(&self.closed) && name != "__exit__" && name != "close" {

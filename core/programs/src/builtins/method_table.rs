@@ -132,3 +132,37 @@ pub(crate) fn arg_count(ctx: &Ctx, name: &str, given: usize, min: usize, max: us
         format!("{name} expected at {bound} {n} argument{s}, got {given}"),
     ))
 }
+
+/// A method of the runtime object `T` (a lock, a queue, a counter): the object, the run, the object
+/// as a value, the name it was called by, the call's arguments.
+pub(crate) type ObjectMethod<T> =
+    fn(&T, &Ctx, &crate::object::Value, &str, Args) -> R<crate::object::Value>;
+
+/// Inside an `impl Object for T`: `has_method`, `dir` and `call_method` answered from `$table`, a
+/// `&[(&str, ObjectMethod<T>)]`, so that each method's name is written once, beside its body.
+macro_rules! methods_from_table {
+    ($table:expr) => {
+        fn has_method(&self, name: &str) -> bool {
+            $table.iter().any(|(n, _)| *n == name)
+        }
+        fn dir(&self) -> Vec<&'static str> {
+            $table.iter().map(|(n, _)| *n).collect()
+        }
+        fn call_method(
+            &self,
+            ctx: &$crate::object::Ctx,
+            this: &$crate::object::Value,
+            name: &str,
+            args: $crate::object::Args,
+        ) -> $crate::object::R<$crate::object::Value> {
+            match $table.iter().find(|(n, _)| *n == name) {
+                Some((_, method)) => method(self, ctx, this, name, args),
+                None => Err(ctx.error(
+                    "AttributeError",
+                    format!("'{}' object has no attribute '{name}'", self.type_name()),
+                )),
+            }
+        }
+    };
+}
+pub(crate) use methods_from_table;

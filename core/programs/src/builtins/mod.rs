@@ -14,7 +14,7 @@ mod float_methods;
 pub(crate) mod int_functions;
 mod int_methods;
 mod list_methods;
-mod method_table;
+pub(crate) mod method_table;
 pub(crate) mod more_builtins;
 mod range_methods;
 pub(crate) mod set;

@@ -147,8 +147,8 @@ impl Object for Lazy {
             LazyKind::Filter => "filter",
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__next__" | "__iter__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__next__", "__iter__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         exactly::<0>(ctx, name, args)?;
@@ -260,8 +260,8 @@ impl Object for Reversed {
     fn type_name(&self) -> &'static str {
         self.type_name
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__next__" | "__iter__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__next__", "__iter__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         exactly::<0>(ctx, name, args)?;

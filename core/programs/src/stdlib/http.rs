@@ -252,11 +252,15 @@ impl Object for Response {
             _ => return None,
         })
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "raise_for_status" | "read" | "getcode" | "close" | "__enter__" | "__exit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "raise_for_status",
+            "read",
+            "getcode",
+            "close",
+            "__enter__",
+            "__exit__",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         match name {

@@ -12,6 +12,7 @@
 //! only stream: a terminal shows both in the same place. `stream=sys.stdout` writes there too.
 
 use crate::builtins::kw_or_pos;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::threading::{get_ident, ExtraAttrs};
 use crate::{object::current_thread_name, object::Ctx, object::R};
@@ -409,27 +410,26 @@ impl Object for PyLogger {
             _ => self.extra.get(name),
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "debug"
-                | "info"
-                | "warning"
-                | "warn"
-                | "error"
-                | "critical"
-                | "fatal"
-                | "exception"
-                | "log"
-                | "setLevel"
-                | "getEffectiveLevel"
-                | "isEnabledFor"
-                | "addHandler"
-                | "removeHandler"
-                | "hasHandlers"
-                | "getChild"
-                | "__setattr__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "debug",
+            "info",
+            "warning",
+            "warn",
+            "error",
+            "critical",
+            "fatal",
+            "exception",
+            "log",
+            "setLevel",
+            "getEffectiveLevel",
+            "isEnabledFor",
+            "addHandler",
+            "removeHandler",
+            "hasHandlers",
+            "getChild",
+            "__setattr__",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         let level = match name {
@@ -683,6 +683,33 @@ impl PyHandler {
     }
 }
 
+/// The methods of `Handler` by name: `has_method`, `dir()` and the call read them here.
+static PY_HANDLER_METHODS: &[(&str, ObjectMethod<PyHandler>)] = &[
+    ("setLevel", |o, ctx, _, _, args| {
+        let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
+        *lock(&o.level) = level_arg(ctx, &level)?;
+        Ok(Value::None)
+    }),
+    ("setFormatter", |o, ctx, _, _, args| {
+        let [f] = crate::builtins::exactly(ctx, "setFormatter", args)?;
+        *lock(&o.formatter) = f;
+        Ok(Value::None)
+    }),
+    ("flush", py_handler_flush),
+    ("close", py_handler_flush),
+];
+
+/// `Handler.flush()`, also reached as `close()`.
+fn py_handler_flush(
+    _o: &PyHandler,
+    _ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    Ok(Value::None)
+}
+
 impl Object for PyHandler {
     fn type_name(&self) -> &'static str {
         self.kind
@@ -703,24 +730,7 @@ impl Object for PyHandler {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "setLevel" | "setFormatter" | "flush" | "close")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "setLevel" => {
-                let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
-                *lock(&self.level) = level_arg(ctx, &level)?;
-                Ok(Value::None)
-            }
-            "setFormatter" => {
-                let [f] = crate::builtins::exactly(ctx, "setFormatter", args)?;
-                *lock(&self.formatter) = f;
-                Ok(Value::None)
-            }
-            _ => Ok(Value::None),
-        }
-    }
+    methods_from_table!(PY_HANDLER_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

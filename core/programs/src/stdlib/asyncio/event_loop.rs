@@ -462,8 +462,8 @@ impl Object for HandleValue {
             "Handle"
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "cancel" | "cancelled" | "when")
+    fn methods(&self) -> &'static [&'static str] {
+        &["cancel", "cancelled", "when"]
     }
     fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         Ok(match name {
@@ -500,22 +500,21 @@ impl Object for LoopValue {
             py_bool(self.0.is_closed())
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "create_task"
-                | "create_future"
-                | "run_until_complete"
-                | "run_in_executor"
-                | "call_soon"
-                | "call_soon_threadsafe"
-                | "call_later"
-                | "call_at"
-                | "close"
-                | "is_closed"
-                | "is_running"
-                | "time"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "create_task",
+            "create_future",
+            "run_until_complete",
+            "run_in_executor",
+            "call_soon",
+            "call_soon_threadsafe",
+            "call_later",
+            "call_at",
+            "close",
+            "is_closed",
+            "is_running",
+            "time",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         let lp = &self.0;

@@ -6,6 +6,7 @@ use super::awaiter::{immediate, retrying};
 use super::future::AFuture;
 use super::loop_of_task;
 use crate::builtins::kw_or_pos;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::queue::{heap_pop, heap_push, HeapItems};
 use crate::{object::Ctx, object::Flow, object::R};
@@ -195,19 +196,18 @@ impl Object for Queue {
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         (name == "maxsize").then(|| Value::Int(lock(&self.state).maxsize as i64))
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "put"
-                | "get"
-                | "put_nowait"
-                | "get_nowait"
-                | "qsize"
-                | "empty"
-                | "full"
-                | "task_done"
-                | "join"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "put",
+            "get",
+            "put_nowait",
+            "get_nowait",
+            "qsize",
+            "empty",
+            "full",
+            "task_done",
+            "join",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         let state = &self.state;
@@ -390,11 +390,8 @@ impl Object for Lock {
         let state = if s.locked { "locked" } else { "unlocked" };
         locks_repr("Lock", self as *const Self as usize, state, s.waiters.len())
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &["acquire", "release", "locked", "__aenter__", "__aexit__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         acquirable_method(name, || self.acquire(), || self.release(ctx))
@@ -416,6 +413,54 @@ struct EventState {
 /// `asyncio.Event`.
 struct Event(Arc<Mutex<EventState>>);
 
+/// The methods of `Event` by name: `has_method`, `dir()` and the call read them here.
+static EVENT_METHODS: &[(&str, ObjectMethod<Event>)] = &[
+    ("set", event_set),
+    ("clear", |o, _, _, _, _| {
+        lock(&o.0).set = false;
+        Ok(Value::None)
+    }),
+    ("is_set", |o, _, _, _, _| Ok(Value::Bool(lock(&o.0).set))),
+    ("wait", event_wait),
+];
+
+/// `Event.set()`.
+fn event_set(o: &Event, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let mut s = lock(&o.0);
+    if !s.set {
+        s.set = true;
+        for waiter in &s.waiters {
+            waiter.set(Ok(Value::Bool(true)));
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `Event.wait()`.
+fn event_wait(o: &Event, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let (state, aborting) = (o.0.clone(), o.0.clone());
+    let mut mine: Option<Arc<AFuture>> = None;
+    Ok(retrying(
+        "Event.wait",
+        move |ctx| {
+            let mut s = lock(&state);
+            if let Some(waiter) = mine.take() {
+                forget(&mut s.waiters, &waiter);
+                return Ok(Ok(Value::Bool(true)));
+            }
+            if s.set {
+                return Ok(Ok(Value::Bool(true)));
+            }
+            drop(s);
+            let waiter = new_waiter(ctx)?;
+            lock(&state).waiters.push_back(waiter.clone());
+            mine = Some(waiter.clone());
+            Ok(Err(waiter))
+        },
+        move |_, waiter| forget(&mut lock(&aborting).waiters, waiter),
+    ))
+}
+
 impl Object for Event {
     fn type_name(&self) -> &'static str {
         "Event"
@@ -430,51 +475,7 @@ impl Object for Event {
             s.waiters.len(),
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "set" | "clear" | "is_set" | "wait")
-    }
-    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        match name {
-            "set" => {
-                let mut s = lock(&self.0);
-                if !s.set {
-                    s.set = true;
-                    for waiter in &s.waiters {
-                        waiter.set(Ok(Value::Bool(true)));
-                    }
-                }
-                Ok(Value::None)
-            }
-            "clear" => {
-                lock(&self.0).set = false;
-                Ok(Value::None)
-            }
-            "is_set" => Ok(Value::Bool(lock(&self.0).set)),
-            _ => {
-                let (state, aborting) = (self.0.clone(), self.0.clone());
-                let mut mine: Option<Arc<AFuture>> = None;
-                Ok(retrying(
-                    "Event.wait",
-                    move |ctx| {
-                        let mut s = lock(&state);
-                        if let Some(waiter) = mine.take() {
-                            forget(&mut s.waiters, &waiter);
-                            return Ok(Ok(Value::Bool(true)));
-                        }
-                        if s.set {
-                            return Ok(Ok(Value::Bool(true)));
-                        }
-                        drop(s);
-                        let waiter = new_waiter(ctx)?;
-                        lock(&state).waiters.push_back(waiter.clone());
-                        mine = Some(waiter.clone());
-                        Ok(Err(waiter))
-                    },
-                    move |_, waiter| forget(&mut lock(&aborting).waiters, waiter),
-                ))
-            }
-        }
-    }
+    methods_from_table!(EVENT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -604,11 +605,8 @@ impl Object for Semaphore {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &["acquire", "release", "locked", "__aenter__", "__aexit__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         acquirable_method(name, || self.acquire(), || self.release(ctx))
@@ -749,19 +747,18 @@ impl Object for Condition {
         let waiters = lock(&self.waiters).len();
         locks_repr("Condition", self as *const Self as usize, state, waiters)
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire"
-                | "release"
-                | "locked"
-                | "wait"
-                | "wait_for"
-                | "notify"
-                | "notify_all"
-                | "__aenter__"
-                | "__aexit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "acquire",
+            "release",
+            "locked",
+            "wait",
+            "wait_for",
+            "notify",
+            "notify_all",
+            "__aenter__",
+            "__aexit__",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         let as_lock = Lock(self.lock.clone());
