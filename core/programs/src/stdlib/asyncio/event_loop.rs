@@ -12,6 +12,7 @@
 
 use super::future::{AFuture, DoneCallback};
 use super::task::Task;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::futures::Outcome;
 use crate::{
@@ -454,6 +455,19 @@ pub(super) fn loop_value(lp: &Arc<EventLoop>) -> Value {
 /// A scheduled callback, as the program holds it (`call_soon`'s and `call_later`'s result).
 struct HandleValue(Arc<Handle>, bool);
 
+/// The methods of a `Handle` (what `call_later` returns) by name: `has_method`, `dir()` and the
+/// call read them here.
+static HANDLE_METHODS: &[(&str, ObjectMethod<HandleValue>)] = &[
+    ("cancel", |h, _, _, _, _| {
+        h.0.cancel();
+        Ok(Value::None)
+    }),
+    ("cancelled", |h, _, _, _, _| {
+        Ok(Value::Bool(h.0.cancelled.load(Ordering::SeqCst)))
+    }),
+    ("when", |h, _, _, _, _| Ok(Value::Float(h.0.when))),
+];
+
 impl Object for HandleValue {
     fn type_name(&self) -> &'static str {
         if self.1 {
@@ -462,19 +476,7 @@ impl Object for HandleValue {
             "Handle"
         }
     }
-    fn methods(&self) -> &'static [&'static str] {
-        &["cancel", "cancelled", "when"]
-    }
-    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        Ok(match name {
-            "cancel" => {
-                self.0.cancel();
-                Value::None
-            }
-            "when" => Value::Float(self.0.when),
-            _ => Value::Bool(self.0.cancelled.load(Ordering::SeqCst)),
-        })
-    }
+    methods_from_table!(HANDLE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
