@@ -421,11 +421,25 @@ static PY_LOGGER_METHODS: &[(&str, ObjectMethod<PyLogger>)] = &[
     ("fatal", py_logger_critical),
     ("exception", py_logger_error),
     ("log", py_logger_log),
-    ("setLevel", py_logger_set_level),
-    ("getEffectiveLevel", py_logger_get_effective_level),
-    ("isEnabledFor", py_logger_is_enabled_for),
+    ("setLevel", |o, ctx, _, _, args| {
+        let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
+        *lock(&o.level) = level_arg(ctx, &level)?;
+        Ok(Value::None)
+    }),
+    ("getEffectiveLevel", |o, ctx, _, _, _| {
+        Ok(Value::Int(o.effective_level(ctx)))
+    }),
+    ("isEnabledFor", |o, ctx, _, _, args| {
+        let [level] = crate::builtins::exactly(ctx, "isEnabledFor", args)?;
+        let level = level_arg(ctx, &level)?;
+        Ok(Value::Bool(level >= o.effective_level(ctx)))
+    }),
     ("addHandler", py_logger_add_handler),
-    ("removeHandler", py_logger_remove_handler),
+    ("removeHandler", |o, ctx, _, _, args| {
+        let [h] = crate::builtins::exactly(ctx, "removeHandler", args)?;
+        lock(&o.handlers).retain(|x| !crate::object::is_same(x, &h));
+        Ok(Value::None)
+    }),
     ("hasHandlers", py_logger_has_handlers),
     ("getChild", py_logger_get_child),
     ("__setattr__", py_logger_setattr),
@@ -462,43 +476,6 @@ fn py_logger_log(o: &PyLogger, ctx: &Ctx, _this: &Value, _name: &str, args: Args
     Ok(Value::None)
 }
 
-/// `Logger.setLevel()`.
-fn py_logger_set_level(
-    o: &PyLogger,
-    ctx: &Ctx,
-    _this: &Value,
-    _name: &str,
-    args: Args,
-) -> R<Value> {
-    let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
-    *lock(&o.level) = level_arg(ctx, &level)?;
-    Ok(Value::None)
-}
-
-/// `Logger.getEffectiveLevel()`.
-fn py_logger_get_effective_level(
-    o: &PyLogger,
-    ctx: &Ctx,
-    _this: &Value,
-    _name: &str,
-    _args: Args,
-) -> R<Value> {
-    Ok(Value::Int(o.effective_level(ctx)))
-}
-
-/// `Logger.isEnabledFor()`.
-fn py_logger_is_enabled_for(
-    o: &PyLogger,
-    ctx: &Ctx,
-    _this: &Value,
-    _name: &str,
-    args: Args,
-) -> R<Value> {
-    let [level] = crate::builtins::exactly(ctx, "isEnabledFor", args)?;
-    let level = level_arg(ctx, &level)?;
-    Ok(Value::Bool(level >= o.effective_level(ctx)))
-}
-
 /// `Logger.addHandler()`.
 fn py_logger_add_handler(
     o: &PyLogger,
@@ -512,19 +489,6 @@ fn py_logger_add_handler(
     if !handlers.iter().any(|x| crate::object::is_same(x, &h)) {
         handlers.push(h);
     }
-    Ok(Value::None)
-}
-
-/// `Logger.removeHandler()`.
-fn py_logger_remove_handler(
-    o: &PyLogger,
-    ctx: &Ctx,
-    _this: &Value,
-    _name: &str,
-    args: Args,
-) -> R<Value> {
-    let [h] = crate::builtins::exactly(ctx, "removeHandler", args)?;
-    lock(&o.handlers).retain(|x| !crate::object::is_same(x, &h));
     Ok(Value::None)
 }
 

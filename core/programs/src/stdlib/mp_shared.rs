@@ -369,6 +369,94 @@ impl Connection {
     }
 }
 
+/// The methods of `Connection` by name: `has_method`, `dir()` and the call read them here.
+static CONNECTION_METHODS: &[(&str, ObjectMethod<Connection>)] = &[
+    ("send", connection_send),
+    ("recv", connection_recv),
+    ("poll", connection_poll),
+    ("close", connection_close),
+    ("__enter__", connection_enter),
+    ("__exit__", connection_close),
+];
+
+/// `Connection.send()`.
+fn connection_send(o: &Connection, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let other = 1 - o.end;
+    o.check_open(ctx)?;
+    if !o.duplex && o.end == 0 {
+        return Err(ctx.error("OSError", "connection is read-only"));
+    }
+    let [item] = exactly(ctx, "send", args)?;
+    let mut state = lock(&o.pipe.state);
+    state.boxes[other].push_back(item);
+    ctx.check_items(state.boxes[other].len())?;
+    o.pipe.changed.notify_all();
+    Ok(Value::None)
+}
+
+/// `Connection.recv()`.
+fn connection_recv(o: &Connection, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let other = 1 - o.end;
+    o.check_open(ctx)?;
+    if !o.duplex && o.end == 1 {
+        return Err(ctx.error("OSError", "connection is write-only"));
+    }
+    let end = o.end;
+    crate::stdlib::threading::wait_on(ctx, &o.pipe.state, &o.pipe.changed, None, |s| {
+        !s.boxes[end].is_empty() || s.closed[other]
+    })?;
+    let mut state = lock(&o.pipe.state);
+    match state.boxes[end].pop_front() {
+        Some(item) => Ok(item),
+        None => Err(Flow::Raise(ctx.exception("EOFError", Vec::new()), 0)),
+    }
+}
+
+/// `Connection.poll()`.
+fn connection_poll(o: &Connection, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let other = 1 - o.end;
+    o.check_open(ctx)?;
+    let timeout = match kw_or_pos(&args, "timeout", 0) {
+        None => Some(0.0),
+        Some(Value::None) => None,
+        t => crate::builtins::timeout_arg(ctx, t)?,
+    };
+    let end = o.end;
+    let ready =
+        crate::stdlib::threading::wait_on(ctx, &o.pipe.state, &o.pipe.changed, timeout, |s| {
+            !s.boxes[end].is_empty() || s.closed[other]
+        })?;
+    Ok(Value::Bool(ready))
+}
+
+/// `Connection.close()`, also reached as `__exit__()`.
+fn connection_close(
+    o: &Connection,
+    _ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    _args: Args,
+) -> R<Value> {
+    lock(&o.pipe.state).closed[o.end] = true;
+    o.pipe.changed.notify_all();
+    Ok(if name == "close" {
+        Value::None
+    } else {
+        Value::Bool(false)
+    })
+}
+
+/// `Connection.__enter__()`.
+fn connection_enter(
+    _o: &Connection,
+    _ctx: &Ctx,
+    this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    Ok(this.clone())
+}
+
 impl Object for Connection {
     fn type_name(&self) -> &'static str {
         "Connection"
@@ -387,76 +475,7 @@ impl Object for Connection {
             _ => None,
         }
     }
-    fn methods(&self) -> &'static [&'static str] {
-        &["send", "recv", "poll", "close", "__enter__", "__exit__"]
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        let other = 1 - self.end;
-        match name {
-            "send" => {
-                self.check_open(ctx)?;
-                if !self.duplex && self.end == 0 {
-                    return Err(ctx.error("OSError", "connection is read-only"));
-                }
-                let [item] = exactly(ctx, "send", args)?;
-                let mut state = lock(&self.pipe.state);
-                state.boxes[other].push_back(item);
-                ctx.check_items(state.boxes[other].len())?;
-                self.pipe.changed.notify_all();
-                Ok(Value::None)
-            }
-            "recv" => {
-                self.check_open(ctx)?;
-                if !self.duplex && self.end == 1 {
-                    return Err(ctx.error("OSError", "connection is write-only"));
-                }
-                let end = self.end;
-                crate::stdlib::threading::wait_on(
-                    ctx,
-                    &self.pipe.state,
-                    &self.pipe.changed,
-                    None,
-                    |s| !s.boxes[end].is_empty() || s.closed[other],
-                )?;
-                let mut state = lock(&self.pipe.state);
-                match state.boxes[end].pop_front() {
-                    Some(item) => Ok(item),
-                    None => Err(Flow::Raise(ctx.exception("EOFError", Vec::new()), 0)),
-                }
-            }
-            "poll" => {
-                self.check_open(ctx)?;
-                let timeout = match kw_or_pos(&args, "timeout", 0) {
-                    None => Some(0.0),
-                    Some(Value::None) => None,
-                    t => crate::builtins::timeout_arg(ctx, t)?,
-                };
-                let end = self.end;
-                let ready = crate::stdlib::threading::wait_on(
-                    ctx,
-                    &self.pipe.state,
-                    &self.pipe.changed,
-                    timeout,
-                    |s| !s.boxes[end].is_empty() || s.closed[other],
-                )?;
-                Ok(Value::Bool(ready))
-            }
-            "close" | "__exit__" => {
-                lock(&self.pipe.state).closed[self.end] = true;
-                self.pipe.changed.notify_all();
-                Ok(if name == "close" {
-                    Value::None
-                } else {
-                    Value::Bool(false)
-                })
-            }
-            "__enter__" => Ok(this.clone()),
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Connection' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(CONNECTION_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -534,7 +553,7 @@ static SYNC_MANAGER_METHODS: &[(&str, ObjectMethod<SyncManager>)] = &[
     ("__exit__", |_, _, _, _, _| Ok(Value::Bool(false))),
 ];
 
-/// `SyncManager.list()`.
+/// `SyncManager.SyncManager.list()()`.
 fn sync_manager_list(
     _o: &SyncManager,
     ctx: &Ctx,
