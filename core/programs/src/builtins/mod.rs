@@ -711,15 +711,7 @@ pub(crate) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
                 return Err(ctx.error("ValueError", "__len__() should return >= 0"))
             }
             Some(Value::Bool(b)) => b as usize,
-            Some(other) => {
-                return Err(ctx.error(
-                    "TypeError",
-                    format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        other.type_name()
-                    ),
-                ))
-            }
+            Some(other) => return Err(int_functions::not_an_integer(ctx, &other)),
             None => {
                 return Err(ctx.error(
                     "TypeError",

@@ -789,8 +789,12 @@ impl PyLock {
     }
 }
 
-/// `acquire(blocking=True, timeout=-1)`'s arguments, checked as CPython checks them.
-fn acquire_args(ctx: &Ctx, args: &Args) -> R<(bool, Option<f64>)> {
+/// `acquire(blocking=True, timeout=-1)`'s arguments, checked as CPython checks them (`__enter__`
+/// blocks with no timeout).
+fn acquire_args(ctx: &Ctx, name: &str, args: &Args) -> R<(bool, Option<f64>)> {
+    if name == "__enter__" {
+        return Ok((true, None));
+    }
     let blocking = kw_or_pos(args, "blocking", 0).is_none_or(|b| b.truthy());
     let timeout = match kw_or_pos(args, "timeout", 1) {
         None => None,
@@ -836,11 +840,7 @@ static PY_LOCK_METHODS: &[(&str, ObjectMethod<PyLock>)] = &[
 
 /// `Lock.acquire()`, also reached as `acquire_lock()` and `__enter__()`.
 fn py_lock_acquire(o: &PyLock, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-    let (blocking, timeout) = if name == "__enter__" {
-        (true, None)
-    } else {
-        acquire_args(ctx, &args)?
-    };
+    let (blocking, timeout) = acquire_args(ctx, name, &args)?;
     o.acquire(ctx, blocking, timeout).map(Value::Bool)
 }
 
@@ -956,11 +956,7 @@ static PY_R_LOCK_METHODS: &[(&str, ObjectMethod<PyRLock>)] = &[
 
 /// `RLock.acquire()`, also reached as `__enter__()`.
 fn py_r_lock_acquire(o: &PyRLock, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-    let (blocking, timeout) = if name == "__enter__" {
-        (true, None)
-    } else {
-        acquire_args(ctx, &args)?
-    };
+    let (blocking, timeout) = acquire_args(ctx, name, &args)?;
     o.acquire(ctx, blocking, timeout).map(Value::Bool)
 }
 
@@ -1186,15 +1182,7 @@ fn py_condition_notify(
     let n = match kw_or_pos(&args, "n", 0) {
         None => 1,
         Some(Value::Int(n)) => n.max(0) as usize,
-        Some(other) => {
-            return Err(ctx.error(
-                "TypeError",
-                format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    other.type_name()
-                ),
-            ))
-        }
+        Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
     };
     o.notify(ctx, n).map(|_| Value::None)
 }

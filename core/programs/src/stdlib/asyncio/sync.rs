@@ -106,15 +106,7 @@ fn new_queue(ctx: &Ctx, a: Args, order: Order) -> R<Value> {
     let maxsize = match kw_or_pos(&a, "maxsize", 0) {
         None => 0,
         Some(Value::Int(n)) => n.max(0) as usize,
-        Some(other) => {
-            return Err(ctx.error(
-                "TypeError",
-                format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    other.type_name()
-                ),
-            ))
-        }
+        Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
     };
     Ok(Value::object(Queue {
         state: Arc::new(Mutex::new(QueueState {
@@ -783,15 +775,7 @@ fn condition_notify(o: &Condition, ctx: &Ctx, _this: &Value, _name: &str, args: 
     let n = match kw_or_pos(&args, "n", 0) {
         None => 1,
         Some(Value::Int(n)) => n.max(0) as usize,
-        Some(other) => {
-            return Err(ctx.error(
-                "TypeError",
-                format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    other.type_name()
-                ),
-            ))
-        }
+        Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
     };
     o.notify(ctx, n).map(|()| Value::None)
 }
