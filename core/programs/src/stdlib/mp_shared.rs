@@ -375,7 +375,7 @@ static CONNECTION_METHODS: &[(&str, ObjectMethod<Connection>)] = &[
     ("recv", connection_recv),
     ("poll", connection_poll),
     ("close", connection_close),
-    ("__enter__", connection_enter),
+    ("__enter__", |_, _, this, _, _| Ok(this.clone())),
     ("__exit__", connection_close),
 ];
 
@@ -444,17 +444,6 @@ fn connection_close(
     } else {
         Value::Bool(false)
     })
-}
-
-/// `Connection.__enter__()`.
-fn connection_enter(
-    _o: &Connection,
-    _ctx: &Ctx,
-    this: &Value,
-    _name: &str,
-    _args: Args,
-) -> R<Value> {
-    Ok(this.clone())
 }
 
 impl Object for Connection {

@@ -495,7 +495,10 @@ static LOOP_VALUE_METHODS: &[(&str, ObjectMethod<LoopValue>)] = &[
     ("create_task", loop_value_create_task),
     ("create_future", loop_value_create_future),
     ("run_until_complete", loop_value_run_until_complete),
-    ("run_in_executor", loop_value_run_in_executor),
+    ("run_in_executor", |o, ctx, _, _, args| {
+        let lp = &o.0;
+        super::run_in_executor(ctx, lp, args)
+    }),
     ("call_soon", loop_value_call_soon),
     ("call_soon_threadsafe", loop_value_call_soon),
     ("call_later", loop_value_call_soon),
@@ -506,7 +509,9 @@ static LOOP_VALUE_METHODS: &[(&str, ObjectMethod<LoopValue>)] = &[
         Ok(Value::Bool(lp.is_closed()))
     }),
     ("is_running", loop_value_is_running),
-    ("time", loop_value_time),
+    ("time", |_, ctx, _, _, _| {
+        Ok(Value::Float(ctx.rt.clock.elapsed()))
+    }),
 ];
 
 /// `loop.create_task()`.
@@ -553,18 +558,6 @@ fn loop_value_run_until_complete(
     future.result(ctx)
 }
 
-/// `loop.run_in_executor()`.
-fn loop_value_run_in_executor(
-    o: &LoopValue,
-    ctx: &Ctx,
-    _this: &Value,
-    _name: &str,
-    args: Args,
-) -> R<Value> {
-    let lp = &o.0;
-    super::run_in_executor(ctx, lp, args)
-}
-
 /// `loop.call_soon()`, also reached as `call_soon_threadsafe()`, `call_later()` and `call_at()`.
 fn loop_value_call_soon(
     o: &LoopValue,
@@ -599,11 +592,6 @@ fn loop_value_call_soon(
         }
     };
     Ok(Value::object(HandleValue(handle, timed)))
-}
-
-/// `loop.time()`.
-fn loop_value_time(_o: &LoopValue, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-    Ok(Value::Float(ctx.rt.clock.elapsed()))
 }
 
 /// `loop.is_running()`.

@@ -171,8 +171,11 @@ impl Queue {
 static QUEUE_METHODS: &[(&str, ObjectMethod<Queue>)] = &[
     ("put", queue_put),
     ("get", queue_get),
-    ("put_nowait", queue_put_nowait),
-    ("get_nowait", queue_get_nowait),
+    ("put_nowait", |o, ctx, _, _, args| {
+        let item = args.pos.into_iter().next().unwrap_or(Value::None);
+        o.put_nowait(ctx, item).map(|()| Value::None)
+    }),
+    ("get_nowait", |o, ctx, _, _, _| o.get_nowait(ctx)),
     ("qsize", |o, _, _, _, _| {
         let state = &o.state;
         Ok(Value::Int(lock(state).items.len() as i64))
@@ -188,17 +191,6 @@ static QUEUE_METHODS: &[(&str, ObjectMethod<Queue>)] = &[
     ("task_done", queue_task_done),
     ("join", queue_join),
 ];
-
-/// `Queue.put_nowait()`.
-fn queue_put_nowait(o: &Queue, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
-    let item = args.pos.into_iter().next().unwrap_or(Value::None);
-    o.put_nowait(ctx, item).map(|()| Value::None)
-}
-
-/// `Queue.get_nowait()`.
-fn queue_get_nowait(o: &Queue, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-    o.get_nowait(ctx)
-}
 
 /// `Queue.put()`.
 fn queue_put(o: &Queue, _ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
@@ -751,10 +743,13 @@ static CONDITION_METHODS: &[(&str, ObjectMethod<Condition>)] = &[
     ("acquire", condition_acquire),
     ("release", condition_acquire),
     ("locked", condition_acquire),
-    ("wait", condition_wait),
+    ("wait", |o, ctx, _, _, _| o.wait(ctx)),
     ("wait_for", condition_wait_for),
     ("notify", condition_notify),
-    ("notify_all", condition_notify_all),
+    ("notify_all", |o, ctx, _, _, _| {
+        let n = lock(&o.waiters).len();
+        o.notify(ctx, n).map(|()| Value::None)
+    }),
     ("__aenter__", condition_acquire),
     ("__aexit__", condition_acquire),
 ];
@@ -765,11 +760,6 @@ fn condition_acquire(o: &Condition, ctx: &Ctx, this: &Value, name: &str, args: A
     as_lock.call_method(ctx, this, name, args)
 }
 
-/// `Condition.wait()`.
-fn condition_wait(o: &Condition, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-    o.wait(ctx)
-}
-
 /// `Condition.notify()`.
 fn condition_notify(o: &Condition, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
     let n = match kw_or_pos(&args, "n", 0) {
@@ -777,18 +767,6 @@ fn condition_notify(o: &Condition, ctx: &Ctx, _this: &Value, _name: &str, args: 
         Some(Value::Int(n)) => n.max(0) as usize,
         Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
     };
-    o.notify(ctx, n).map(|()| Value::None)
-}
-
-/// `Condition.notify_all()`.
-fn condition_notify_all(
-    o: &Condition,
-    ctx: &Ctx,
-    _this: &Value,
-    _name: &str,
-    _args: Args,
-) -> R<Value> {
-    let n = lock(&o.waiters).len();
     o.notify(ctx, n).map(|()| Value::None)
 }
 
