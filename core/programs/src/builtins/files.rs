@@ -178,10 +178,20 @@ impl File {
 static FILE_METHODS: &[(&str, ObjectMethod<File>)] = &[
     ("write", file_write),
     ("read", file_read),
-    ("close", file_close),
-    ("flush", file_flush),
-    ("__enter__", file_enter),
-    ("__exit__", file_exit),
+    ("close", |o, ctx, _, _, _| {
+        o.close(ctx);
+        Ok(Value::None)
+    }),
+    ("flush", |o, ctx, _, _, _| {
+        o.check_open(ctx).map(|()| Value::None)
+    }),
+    ("__enter__", |o, ctx, this, _, _| {
+        o.check_open(ctx).map(|()| this.clone())
+    }),
+    ("__exit__", |o, ctx, _, _, _| {
+        o.close(ctx);
+        Ok(Value::Bool(false))
+    }),
 ];
 
 /// `file.write()`.
@@ -234,28 +244,6 @@ fn file_read(o: &File, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<
     } else {
         Value::str(String::from_utf8_lossy(&data).into_owned())
     })
-}
-
-/// `file.flush()`.
-fn file_flush(o: &File, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-    o.check_open(ctx).map(|()| Value::None)
-}
-
-/// `file.close()`.
-fn file_close(o: &File, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-    o.close(ctx);
-    Ok(Value::None)
-}
-
-/// `file.__enter__()`.
-fn file_enter(o: &File, ctx: &Ctx, this: &Value, _name: &str, _args: Args) -> R<Value> {
-    o.check_open(ctx).map(|()| this.clone())
-}
-
-/// `file.__exit__()`.
-fn file_exit(o: &File, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
-    o.close(ctx);
-    Ok(Value::Bool(false))
 }
 
 impl Object for File {
