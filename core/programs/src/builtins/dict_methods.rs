@@ -1,6 +1,7 @@
 //! The methods of `dict`, declared once in [`METHODS`]: attribute lookup, `hasattr` and the
 //! `AttributeError` of a missing one are answered from it.
 
+use super::method_table::{arg_count, no_args, Methods};
 use super::*;
 
 /// A method of `dict`: the receiver, the name it was called by (several names may share one), and
@@ -8,33 +9,22 @@ use super::*;
 pub(crate) type Method = fn(&Ctx, &Arc<Mutex<Dict>>, &str, Args) -> R<Value>;
 
 /// Every method of `dict`, by name.
-pub(crate) static METHODS: &[(&str, Method)] = &[
-    ("get", dict_get),
-    ("items", dict_items),
-    ("keys", dict_keys),
-    ("values", dict_values),
-    ("pop", dict_pop),
-    ("setdefault", dict_setdefault),
-    ("update", dict_update),
-    ("copy", dict_copy),
-    ("clear", dict_clear),
-];
-
-/// Whether `dict` has a method named `name`.
-pub(crate) fn has(name: &str) -> bool {
-    METHODS.iter().any(|(n, _)| *n == name)
-}
-
-/// Calls `dict`'s method `name`, or raises CPython's `AttributeError`.
-pub(crate) fn call(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
-    match METHODS.iter().find(|(n, _)| *n == name) {
-        Some((_, method)) => method(ctx, d, name, args),
-        None => Err(ctx.error(
-            "AttributeError",
-            format!("'dict' object has no attribute '{name}'"),
-        )),
-    }
-}
+pub(crate) static METHODS: Methods<Method> = Methods {
+    type_name: "dict",
+    table: &[
+        ("get", dict_get),
+        ("items", dict_items),
+        ("keys", dict_keys),
+        ("values", dict_values),
+        ("pop", dict_pop),
+        ("setdefault", dict_setdefault),
+        ("update", dict_update),
+        ("copy", dict_copy),
+        ("clear", dict_clear),
+        ("fromkeys", dict_fromkeys),
+        ("popitem", dict_popitem),
+    ],
+};
 
 /// `dict.get()`.
 fn dict_get(ctx: &Ctx, d: &Arc<Mutex<Dict>>, _name: &str, args: Args) -> R<Value> {
@@ -142,4 +132,35 @@ fn dict_clear(_ctx: &Ctx, d: &Arc<Mutex<Dict>>, _name: &str, _args: Args) -> R<V
         lock(d).clear();
         Value::None
     })
+}
+
+/// `dict.popitem()`: the last item put in, taken out.
+fn dict_popitem(ctx: &Ctx, d: &Arc<Mutex<Dict>>, name: &str, args: Args) -> R<Value> {
+    no_args(ctx, "dict", name, &args)?;
+    let last = lock(d).entries_cloned().pop();
+    let Some((key, value)) = last else {
+        return Err(Flow::Raise(
+            ctx.exception(
+                "KeyError",
+                vec![Value::str("popitem(): dictionary is empty")],
+            ),
+            0,
+        ));
+    };
+    ctx.dict_remove(d, &key)?;
+    Ok(Value::tuple(vec![key, value]))
+}
+
+/// `dict.fromkeys(iterable, value=None)` (a class method in CPython, reached here through a dict:
+/// `{}.fromkeys(...)`).
+fn dict_fromkeys(ctx: &Ctx, _d: &Arc<Mutex<Dict>>, _name: &str, args: Args) -> R<Value> {
+    no_kw_at_all(ctx, "dict.fromkeys", &args)?;
+    arg_count(ctx, "fromkeys", args.pos.len(), 1, 2)?;
+    let value = args.pos.get(1).cloned().unwrap_or(Value::None);
+    let made = Arc::new(Mutex::new(Dict::default()));
+    for key in ctx.iterate_all(&args.pos[0])? {
+        let n = ctx.dict_set(&made, key, value.clone())?;
+        ctx.check_items(n)?;
+    }
+    Ok(Value::Dict(made))
 }

@@ -3,6 +3,7 @@
 //! (the CPython runner makes the same one), and holds at most [`MAX_BYTES`] in all.
 
 use super::bytes::Bytes;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{exactly, kw_or_pos};
 use crate::object::*;
 use crate::{object::Ctx, object::Flow, object::R};
@@ -163,6 +164,88 @@ impl File {
     }
 }
 
+impl File {
+    /// CPython's `ValueError` for an operation on a closed file.
+    fn check_open(&self, ctx: &Ctx) -> R<()> {
+        if *lock(&self.closed) {
+            return Err(ctx.error("ValueError", "I/O operation on closed file."));
+        }
+        Ok(())
+    }
+}
+
+/// The methods of a file by name: `has_method`, `dir()` and the call read them here.
+static FILE_METHODS: &[(&str, ObjectMethod<File>)] = &[
+    ("write", file_write),
+    ("read", file_read),
+    ("close", |o, ctx, _, _, _| {
+        o.close(ctx);
+        Ok(Value::None)
+    }),
+    ("flush", |o, ctx, _, _, _| {
+        o.check_open(ctx).map(|()| Value::None)
+    }),
+    ("__enter__", |o, ctx, this, _, _| {
+        o.check_open(ctx).map(|()| this.clone())
+    }),
+    ("__exit__", |o, ctx, _, _, _| {
+        o.close(ctx);
+        Ok(Value::Bool(false))
+    }),
+];
+
+/// `file.write()`.
+fn file_write(o: &File, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    o.check_open(ctx)?;
+    if !o.writing {
+        return Err(ctx.error("io.UnsupportedOperation", "not writable"));
+    }
+    let [data] = exactly(ctx, "write", args)?;
+    let bytes: Vec<u8> = match (&data, o.binary) {
+        (Value::Str(s), false) => s.as_bytes().to_vec(),
+        (v, true) if v.downcast::<Bytes>().is_some() => v
+            .downcast::<Bytes>()
+            .map(|b| b.0.to_vec())
+            .unwrap_or_default(),
+        (v, true) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("a bytes-like object is required, not '{}'", v.type_name()),
+            ))
+        }
+        (v, false) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("write() argument must be str, not {}", v.type_name()),
+            ))
+        }
+    };
+    let written = bytes.len();
+    let used = lock(&ctx.rt.state::<RunFiles>().0).used();
+    let mut data = lock(&o.data);
+    if used + data.len() + written > MAX_BYTES {
+        return Err(ctx.error(
+            "OSError",
+            format!(
+                "[Errno 28] No space left on device (futurelab's limit is {MAX_BYTES} bytes a run)"
+            ),
+        ));
+    }
+    data.extend(bytes);
+    Ok(Value::Int(written as i64))
+}
+
+/// `file.read()`.
+fn file_read(o: &File, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    o.check_open(ctx)?;
+    let data = lock(&o.data).clone();
+    Ok(if o.binary {
+        Value::object(Bytes(Arc::from(data)))
+    } else {
+        Value::str(String::from_utf8_lossy(&data).into_owned())
+    })
+}
+
 impl Object for File {
     fn type_name(&self) -> &'static str {
         if self.binary {
@@ -171,70 +254,7 @@ impl Object for File {
             "TextIOWrapper"
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "write" | "read" | "close" | "flush" | "__enter__" | "__exit__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        if *lock(&self.closed) && name != "__exit__" && name != "close" {
-            return Err(ctx.error("ValueError", "I/O operation on closed file."));
-        }
-        match name {
-            "write" => {
-                if !self.writing {
-                    return Err(ctx.error("io.UnsupportedOperation", "not writable"));
-                }
-                let [data] = exactly(ctx, "write", args)?;
-                let bytes: Vec<u8> = match (&data, self.binary) {
-                    (Value::Str(s), false) => s.as_bytes().to_vec(),
-                    (v, true) if v.downcast::<Bytes>().is_some() => v
-                        .downcast::<Bytes>()
-                        .map(|b| b.0.to_vec())
-                        .unwrap_or_default(),
-                    (v, true) => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!("a bytes-like object is required, not '{}'", v.type_name()),
-                        ))
-                    }
-                    (v, false) => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!("write() argument must be str, not {}", v.type_name()),
-                        ))
-                    }
-                };
-                let written = bytes.len();
-                let used = lock(&ctx.rt.state::<RunFiles>().0).used();
-                let mut data = lock(&self.data);
-                if used + data.len() + written > MAX_BYTES {
-                    return Err(ctx.error("OSError", format!("[Errno 28] No space left on device (futurelab's limit is {MAX_BYTES} bytes a run)")));
-                }
-                data.extend(bytes);
-                Ok(Value::Int(written as i64))
-            }
-            "read" => {
-                let data = lock(&self.data).clone();
-                Ok(if self.binary {
-                    Value::object(Bytes(Arc::from(data)))
-                } else {
-                    Value::str(String::from_utf8_lossy(&data).into_owned())
-                })
-            }
-            "flush" => Ok(Value::None),
-            "close" => {
-                self.close(ctx);
-                Ok(Value::None)
-            }
-            "__enter__" => Ok(this.clone()),
-            _ => {
-                self.close(ctx);
-                Ok(Value::Bool(false))
-            }
-        }
-    }
+    methods_from_table!(FILE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

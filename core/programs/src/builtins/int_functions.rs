@@ -1,5 +1,5 @@
 //! The built-in functions that make and take ints (`int`, `abs`, `round`, `pow`, `divmod`, `hex`,
-//! `bin`, `oct`), `int`'s methods, and the `math` module's integer functions (`floor`, `ceil`,
+//! `bin`, `oct`) and the `math` module's integer functions (`floor`, `ceil`,
 //! `trunc`, `factorial`, `gcd`, `isqrt`), with CPython's errors. The arithmetic is `int.rs`'s.
 
 use crate::ast::BinOp;
@@ -10,7 +10,7 @@ use crate::{object::Ctx, object::R};
 
 /// `TypeError: 'float' object cannot be interpreted as an integer`, CPython's words when an int is
 /// needed and something else was given.
-fn not_an_integer(ctx: &Ctx, v: &Value) -> crate::object::Flow {
+pub(crate) fn not_an_integer(ctx: &Ctx, v: &Value) -> crate::object::Flow {
     ctx.error(
         "TypeError",
         format!(
@@ -214,28 +214,6 @@ pub(crate) fn radix_text(ctx: &Ctx, v: &Value, radix: u32) -> R<Value> {
         "{sign}{prefix}{}",
         int::to_radix(n, radix)
     )))
-}
-
-/// Whether `name` is a method of an int.
-pub(crate) fn has_method(name: &str) -> bool {
-    matches!(
-        name,
-        "bit_length" | "bit_count" | "conjugate" | "__index__" | "__int__"
-    )
-}
-
-/// A method of an int.
-pub(crate) fn call_method(ctx: &Ctx, recv: &Value, name: &str, args: Args) -> R<Value> {
-    let n = int_arg(ctx, recv)?;
-    let _: [Value; 0] = exactly(ctx, name, args)?;
-    Ok(match name {
-        "bit_length" => Value::Int(int::bit_length(n)),
-        "bit_count" => Value::Int(int::bit_count(n)),
-        _ => match n {
-            IntRef::Small(n) => Value::Int(n),
-            IntRef::Big(_) => recv.clone(),
-        },
-    })
 }
 
 /// `math.floor(x)`, `math.ceil(x)`, `math.trunc(x)`: an int of any size; an int is itself.

@@ -1,7 +1,8 @@
-//! The methods of `list` (and of `tuple`, whose `index` and `count` run on a copy), declared once in
-//! [`METHODS`]: attribute lookup, `hasattr` and the `AttributeError` of a missing one are answered
-//! from it.
+//! The methods of `list`, declared once in [`METHODS`]: attribute lookup, `hasattr`, `dir()` and the
+//! `AttributeError` of a missing one are answered from it.
 
+use super::method_table::Methods;
+use super::tuple_methods::{search_count, search_index};
 use super::*;
 
 /// A method of `list`: the receiver, the name it was called by (several names may share one), and
@@ -9,38 +10,22 @@ use super::*;
 pub(crate) type Method = fn(&Ctx, &Arc<Mutex<Vec<Value>>>, &str, Args) -> R<Value>;
 
 /// Every method of `list`, by name.
-pub(crate) static METHODS: &[(&str, Method)] = &[
-    ("append", list_append),
-    ("extend", list_extend),
-    ("insert", list_insert),
-    ("pop", list_pop),
-    ("remove", list_remove),
-    ("index", list_index),
-    ("count", list_count),
-    ("sort", list_sort),
-    ("reverse", list_reverse),
-    ("copy", list_copy),
-    ("clear", list_clear),
-];
-
-/// The methods of `tuple`: `list`'s, run on a copy of its items.
-pub(crate) const TUPLE_METHODS: &[&str] = &["index", "count"];
-
-/// Whether `list` has a method named `name`.
-pub(crate) fn has(name: &str) -> bool {
-    METHODS.iter().any(|(n, _)| *n == name)
-}
-
-/// Calls `list`'s method `name`, or raises CPython's `AttributeError`.
-pub(crate) fn call(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, name: &str, args: Args) -> R<Value> {
-    match METHODS.iter().find(|(n, _)| *n == name) {
-        Some((_, method)) => method(ctx, l, name, args),
-        None => Err(ctx.error(
-            "AttributeError",
-            format!("'list' object has no attribute '{name}'"),
-        )),
-    }
-}
+pub(crate) static METHODS: Methods<Method> = Methods {
+    type_name: "list",
+    table: &[
+        ("append", list_append),
+        ("extend", list_extend),
+        ("insert", list_insert),
+        ("pop", list_pop),
+        ("remove", list_remove),
+        ("index", list_index),
+        ("count", list_count),
+        ("sort", list_sort),
+        ("reverse", list_reverse),
+        ("copy", list_copy),
+        ("clear", list_clear),
+    ],
+};
 
 /// `list.append()`.
 fn list_append(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, _name: &str, args: Args) -> R<Value> {
@@ -122,33 +107,18 @@ fn list_remove(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, _name: &str, args: Args) -
     })
 }
 
-/// `list.index()`.
+/// `list.index(value, start=0, stop=sys.maxsize)`.
 fn list_index(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, _name: &str, args: Args) -> R<Value> {
-    Ok({
-        let [v] = exactly(ctx, "index", args)?;
-        let items = lock(l).clone();
-        match position_equal(ctx, &items, &v)? {
-            Some(i) => Value::Int(i as i64),
-            None => {
-                return Err(ctx.error("ValueError", format!("{} is not in list", ctx.repr(&v)?)))
-            }
-        }
+    let items = lock(l).clone();
+    search_index(ctx, "list", &items, args, |v| {
+        Ok(format!("{} is not in list", ctx.repr(v)?))
     })
 }
 
-/// `list.count()`.
+/// `list.count(value)`.
 fn list_count(ctx: &Ctx, l: &Arc<Mutex<Vec<Value>>>, _name: &str, args: Args) -> R<Value> {
-    Ok({
-        let [v] = exactly(ctx, "count", args)?;
-        let items = lock(l).clone();
-        let mut n = 0;
-        for x in &items {
-            if ctx.eq(x, &v)? {
-                n += 1;
-            }
-        }
-        Value::Int(n)
-    })
+    let items = lock(l).clone();
+    search_count(ctx, "list", &items, args)
 }
 
 /// `list.sort()`.

@@ -1,6 +1,7 @@
 //! Python's built-in functions and operators. Each built-in type's methods are in a file of its own
-//! (`str_methods`, `list_methods`, `dict_methods`, `set`, `bytes`, `int_functions`), declared once in a
-//! table where a type has one.
+//! (`str_methods`, `list_methods`, `tuple_methods`, `dict_methods`, `set`, `bytes`, `int_methods`,
+//! `float_methods`, `range_methods`), declared once in a `method_table::Methods` table from which
+//! lookup, `hasattr`, `dir()` and the `AttributeError` of a missing method are answered.
 
 use crate::object::int::{self, IntRef};
 use crate::object::{format, Ctx, Flow, R};
@@ -10,13 +11,18 @@ mod dict_methods;
 pub(crate) mod except_star;
 pub(crate) mod files;
 mod float_arithmetic;
+mod float_methods;
 pub(crate) mod int_functions;
+mod int_methods;
 mod list_methods;
+pub(crate) mod method_table;
 pub(crate) mod more_builtins;
+mod range_methods;
 pub(crate) mod set;
 mod str_methods;
 pub(crate) mod str_predicates;
 pub(crate) mod superclass;
+mod tuple_methods;
 use crate::ast::BinOp;
 use crate::object::*;
 use std::any::Any;
@@ -710,15 +716,7 @@ pub(crate) fn len(ctx: &Ctx, v: &Value) -> R<usize> {
                 return Err(ctx.error("ValueError", "__len__() should return >= 0"))
             }
             Some(Value::Bool(b)) => b as usize,
-            Some(other) => {
-                return Err(ctx.error(
-                    "TypeError",
-                    format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        other.type_name()
-                    ),
-                ))
-            }
+            Some(other) => return Err(int_functions::not_an_integer(ctx, &other)),
             None => {
                 return Err(ctx.error(
                     "TypeError",
@@ -1330,7 +1328,7 @@ impl Range {
         }
     }
 
-    fn contains(&self, n: i64) -> bool {
+    pub(crate) fn contains(&self, n: i64) -> bool {
         let in_span = if self.step > 0 {
             n >= self.start && n < self.stop
         } else {
@@ -1351,6 +1349,22 @@ impl Object for Range {
         } else {
             format!("range({}, {}, {})", self.start, self.stop, self.step)
         }
+    }
+    fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
+        range_methods::ATTRS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, get)| Value::Int(get(self)))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        range_methods::METHODS.has(name)
+    }
+    fn dir(&self) -> Vec<&'static str> {
+        let attrs = range_methods::ATTRS.iter().map(|(n, _)| *n);
+        range_methods::METHODS.names().chain(attrs).collect()
+    }
+    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+        range_methods::METHODS.find(ctx, name)?(ctx, self, name, args)
     }
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
         Ok(Value::object(RangeIter {
@@ -1452,17 +1466,83 @@ impl Object for Zip {
     }
 }
 
-// ----- methods of str, list, tuple, dict -----
+// ----- methods of the built-in types -----
 
+/// `dir(x)`: the names of `x`'s methods and attributes, sorted, as the built-in types' tables, a
+/// runtime object's `Object::dir`, or a class and its bases (and an instance's own) declare them.
+/// CPython also lists the dunders every object has (`__class__`, `__eq__`, …): those are left out
+/// here where no table declares them.
+pub(crate) fn dir(ctx: &Ctx, args: Args) -> R<Value> {
+    no_kw_at_all(ctx, "dir", &args)?;
+    method_table::arg_count(ctx, "dir", args.pos.len(), 0, 1)?;
+    let Some(v) = args.pos.first() else {
+        return Err(ctx.error(
+            "NotImplementedError",
+            "futurelab's dir() lists an object's names: the names of the current scope (dir() with no argument) are not listed yet",
+        ));
+    };
+    let class_names = |class: &Class, into: &mut Vec<String>| {
+        let mut pending = vec![class];
+        while let Some(c) = pending.pop() {
+            into.extend(lock(&c.attrs).keys().cloned());
+            pending.extend(c.bases.iter().map(|b| &**b));
+        }
+    };
+    let statics = |names: &mut dyn Iterator<Item = &'static str>| -> Vec<String> {
+        names.map(String::from).collect()
+    };
+    let mut names: Vec<String> = match v {
+        Value::Str(_) => statics(&mut str_methods::METHODS.names()),
+        Value::List(_) => statics(&mut list_methods::METHODS.names()),
+        Value::Tuple(_) => statics(&mut tuple_methods::METHODS.names()),
+        Value::Dict(_) => statics(&mut dict_methods::METHODS.names()),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+            statics(&mut int_methods::METHODS.names())
+        }
+        Value::Float(_) => statics(&mut float_methods::METHODS.names()),
+        Value::Object(o) => statics(&mut o.dir().into_iter()),
+        Value::Instance(i) => {
+            let mut names: Vec<String> = lock(&i.attrs).keys().cloned().collect();
+            class_names(&i.class, &mut names);
+            names
+        }
+        Value::Class(c) => {
+            let mut names = Vec::new();
+            class_names(c, &mut names);
+            names
+        }
+        Value::Function(f) => {
+            let mut names = statics(&mut ["__name__", "__qualname__"].into_iter());
+            if let Some(attrs) = f.attrs.get() {
+                names.extend(lock(attrs).keys().cloned());
+            }
+            names
+        }
+        Value::Module(m) => {
+            return Err(ctx.error(
+                "NotImplementedError",
+                format!(
+                    "futurelab's dir() does not list a module's names yet (module '{}')",
+                    m.name
+                ),
+            ))
+        }
+        Value::None | Value::Builtin(_) | Value::Method(_) | Value::BoundMethod(_) => Vec::new(),
+    };
+    names.sort();
+    names.dedup();
+    Ok(Value::list(names.into_iter().map(Value::str).collect()))
+}
+
+/// Whether the built-in type's value `v` has a method named `name` (each type's table says).
 pub(crate) fn has_method(v: &Value, name: &str) -> bool {
     match v {
-        Value::Str(_) => {
-            crate::builtins::str_predicates::is_predicate(name) || str_methods::has(name)
-        }
-        Value::List(_) => list_methods::has(name),
-        Value::Tuple(_) => list_methods::TUPLE_METHODS.contains(&name),
-        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => int_functions::has_method(name),
-        Value::Dict(_) => dict_methods::has(name),
+        Value::Str(_) => str_methods::METHODS.has(name),
+        Value::List(_) => list_methods::METHODS.has(name),
+        Value::Tuple(_) => tuple_methods::METHODS.has(name),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => int_methods::METHODS.has(name),
+        Value::Float(_) => float_methods::METHODS.has(name),
+        Value::Dict(_) => dict_methods::METHODS.has(name),
         _ => false,
     }
 }
@@ -1471,16 +1551,14 @@ pub(crate) fn has_method(v: &Value, name: &str) -> bool {
 pub(crate) fn call_method(ctx: &Ctx, recv: &Value, name: &str, args: Args) -> R<Value> {
     match recv {
         Value::Object(o) => o.call_method(ctx, recv, name, args),
-        Value::Str(s) => str_method(ctx, s, name, args),
-        Value::List(l) => list_methods::call(ctx, l, name, args),
-        Value::Tuple(t) => {
-            let l = Arc::new(Mutex::new(t.to_vec()));
-            list_methods::call(ctx, &l, name, args)
-        }
-        Value::Dict(d) => dict_methods::call(ctx, d, name, args),
+        Value::Str(s) => str_methods::METHODS.find(ctx, name)?(ctx, s, name, args),
+        Value::List(l) => list_methods::METHODS.find(ctx, name)?(ctx, l, name, args),
+        Value::Tuple(t) => tuple_methods::METHODS.find(ctx, name)?(ctx, t, name, args),
+        Value::Dict(d) => dict_methods::METHODS.find(ctx, name)?(ctx, d, name, args),
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
-            int_functions::call_method(ctx, recv, name, args)
+            int_methods::METHODS.find(ctx, name)?(ctx, recv, name, args)
         }
+        Value::Float(x) => float_methods::METHODS.find(ctx, name)?(ctx, *x, name, args),
         other => Err(ctx.error(
             "AttributeError",
             format!("'{}' object has no attribute '{name}'", other.type_name()),
@@ -1497,26 +1575,4 @@ fn str_arg(ctx: &Ctx, args: &Args, i: usize, method: &str) -> R<Option<String>> 
             format!("{method}() argument must be str, not {}", other.type_name()),
         )),
     }
-}
-
-fn str_method(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
-    let text = s.as_ref();
-    if crate::builtins::str_predicates::is_predicate(name) {
-        if !args.kw.is_empty() {
-            return Err(ctx.error(
-                "TypeError",
-                format!("str.{name}() takes no keyword arguments"),
-            ));
-        }
-        if !args.pos.is_empty() {
-            return Err(ctx.error(
-                "TypeError",
-                format!("str.{name}() takes no arguments ({} given)", args.pos.len()),
-            ));
-        }
-        return Ok(Value::Bool(crate::builtins::str_predicates::answer(
-            name, text,
-        )));
-    }
-    str_methods::call(ctx, s, name, args)
 }

@@ -14,6 +14,7 @@ pub(crate) fn builtin(name: &str) -> Option<Value> {
         "map" => builtin_fn("map", map),
         "filter" => builtin_fn("filter", filter),
         "reversed" => builtin_fn("reversed", reversed),
+        "dir" => builtin_fn("dir", crate::builtins::dir),
         "callable" => builtin_fn("callable", |ctx, a| {
             let [v] = exactly(ctx, "callable", a)?;
             Ok(Value::Bool(callable(&v)))
@@ -146,8 +147,8 @@ impl Object for Lazy {
             LazyKind::Filter => "filter",
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__next__" | "__iter__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__next__", "__iter__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         exactly::<0>(ctx, name, args)?;
@@ -259,8 +260,8 @@ impl Object for Reversed {
     fn type_name(&self) -> &'static str {
         self.type_name
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__next__" | "__iter__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__next__", "__iter__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         exactly::<0>(ctx, name, args)?;

@@ -1,7 +1,8 @@
-//! The methods of `str`, declared once in [`METHODS`]: attribute lookup (`'abc'.upper`), `hasattr`
-//! and the `AttributeError` of a missing one are answered from it. The `is…` predicates are
-//! `str_predicates`'s (CPython 3.11's Unicode tables).
+//! The methods of `str`, declared once in [`METHODS`]: attribute lookup (`'abc'.upper`), `hasattr`,
+//! `dir()` and the `AttributeError` of a missing one are answered from it. The `is…` predicates'
+//! answers are `str_predicates`'s (CPython 3.11's Unicode tables).
 
+use super::method_table::{no_args, Methods};
 use super::*;
 
 /// A method of `str`: the receiver, the name it was called by (several names may share one), and
@@ -9,42 +10,48 @@ use super::*;
 pub(crate) type Method = fn(&Ctx, &Arc<str>, &str, Args) -> R<Value>;
 
 /// Every method of `str`, by name.
-pub(crate) static METHODS: &[(&str, Method)] = &[
-    ("format", str_format),
-    ("join", str_join),
-    ("rsplit", str_rsplit),
-    ("split", str_split),
-    ("strip", str_strip_ends),
-    ("lstrip", str_strip_ends),
-    ("rstrip", str_strip_ends),
-    ("lower", str_lower),
-    ("upper", str_upper),
-    ("title", str_title),
-    ("startswith", str_starts_or_ends_with),
-    ("endswith", str_starts_or_ends_with),
-    ("replace", str_replace),
-    ("find", str_find),
-    ("count", str_count),
-    ("ljust", str_pad),
-    ("rjust", str_pad),
-    ("center", str_pad),
-    ("zfill", str_pad),
-];
+pub(crate) static METHODS: Methods<Method> = Methods {
+    type_name: "str",
+    table: &[
+        ("format", str_format),
+        ("join", str_join),
+        ("rsplit", str_rsplit),
+        ("split", str_split),
+        ("strip", str_strip_ends),
+        ("lstrip", str_strip_ends),
+        ("rstrip", str_strip_ends),
+        ("lower", str_lower),
+        ("upper", str_upper),
+        ("title", str_title),
+        ("startswith", str_starts_or_ends_with),
+        ("endswith", str_starts_or_ends_with),
+        ("replace", str_replace),
+        ("find", str_find),
+        ("count", str_count),
+        ("ljust", str_pad),
+        ("rjust", str_pad),
+        ("center", str_pad),
+        ("zfill", str_pad),
+        ("isalnum", str_predicate),
+        ("isalpha", str_predicate),
+        ("isascii", str_predicate),
+        ("isdecimal", str_predicate),
+        ("isdigit", str_predicate),
+        ("isidentifier", str_predicate),
+        ("islower", str_predicate),
+        ("isnumeric", str_predicate),
+        ("isprintable", str_predicate),
+        ("isspace", str_predicate),
+        ("istitle", str_predicate),
+        ("isupper", str_predicate),
+    ],
+};
 
-/// Whether `str` has a method named `name`.
-pub(crate) fn has(name: &str) -> bool {
-    METHODS.iter().any(|(n, _)| *n == name)
-}
-
-/// Calls `str`'s method `name`, or raises CPython's `AttributeError`.
-pub(crate) fn call(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
-    match METHODS.iter().find(|(n, _)| *n == name) {
-        Some((_, method)) => method(ctx, s, name, args),
-        None => Err(ctx.error(
-            "AttributeError",
-            format!("'str' object has no attribute '{name}'"),
-        )),
-    }
+/// `str.isdigit()` and the other predicates (`str_predicates`'s answers, after CPython's Unicode
+/// tables).
+fn str_predicate(ctx: &Ctx, s: &Arc<str>, name: &str, args: Args) -> R<Value> {
+    no_args(ctx, "str", name, &args)?;
+    Ok(Value::Bool(super::str_predicates::answer(name, s)))
 }
 
 /// `str.format()`.

@@ -15,25 +15,6 @@
 
 use crate::unicode14::{within, NOT_PRINTABLE};
 
-/// Whether `name` is one of str's predicates.
-pub(crate) fn is_predicate(name: &str) -> bool {
-    matches!(
-        name,
-        "isdigit"
-            | "isalpha"
-            | "isalnum"
-            | "isspace"
-            | "isupper"
-            | "islower"
-            | "isdecimal"
-            | "isnumeric"
-            | "isidentifier"
-            | "istitle"
-            | "isprintable"
-            | "isascii"
-    )
-}
-
 /// `text.name()` for one of str's predicates.
 pub(crate) fn answer(name: &str, text: &str) -> bool {
     let all = |pred: fn(char) -> bool| !text.is_empty() && text.chars().all(pred);

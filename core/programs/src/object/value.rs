@@ -348,9 +348,18 @@ pub trait Object: Send + Sync + Any {
     fn attr(&self, _ctx: &Ctx, _name: &str) -> Option<Value> {
         None
     }
+    /// The names of the object's methods, declared once: `has_method` and `dir()` answer from them
+    /// (a type whose methods are a table of functions answers `has_method` and `dir` from that).
+    fn methods(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Whether `name` is a method (then `x.name` is a bound method).
-    fn has_method(&self, _name: &str) -> bool {
-        false
+    fn has_method(&self, name: &str) -> bool {
+        self.methods().contains(&name)
+    }
+    /// The names `dir(x)` lists, in any order: the methods unless the type says otherwise.
+    fn dir(&self) -> Vec<&'static str> {
+        self.methods().to_vec()
     }
     /// Calls the method `name`; `this` is the object itself, as a value.
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {

@@ -7,6 +7,7 @@
 
 use crate::builtins::bytes::Bytes;
 use crate::builtins::kw_or_pos;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::asyncio::{ready, spawn_blocking};
 use crate::stdlib::http::{fetch, resolve};
@@ -25,6 +26,41 @@ struct Session {
     closed: Mutex<bool>,
 }
 
+/// The methods of `Session` by name: `has_method`, `dir()` and the call read them here.
+static SESSION_METHODS: &[(&str, ObjectMethod<Session>)] = &[
+    ("get", session_get),
+    ("close", session_close),
+    ("__aenter__", |_, ctx, this, _, _| ready(ctx, this.clone())),
+    ("__aexit__", session_close),
+];
+
+/// `Session.get()`.
+fn session_get(o: &Session, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    if *lock(&o.closed) {
+        return Err(ctx.error("RuntimeError", "Session is closed"));
+    }
+    match &kw_or_pos(&args, "url", 0) {
+        Some(Value::Str(url)) => Ok(Value::object(RequestContext {
+            url: url.to_string(),
+        })),
+        _ => Err(ctx.error("TypeError", "get() needs a URL string")),
+    }
+}
+
+/// `Session.close()`, also reached as `__aexit__()`.
+fn session_close(o: &Session, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+    *lock(&o.closed) = true;
+    // `close()` and `__aexit__` are coroutines in aiohttp: awaited, they are done.
+    ready(
+        ctx,
+        if name == "__aexit__" {
+            Value::Bool(false)
+        } else {
+            Value::None
+        },
+    )
+}
+
 impl Object for Session {
     fn type_name(&self) -> &'static str {
         "ClientSession"
@@ -38,37 +74,7 @@ impl Object for Session {
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         (name == "closed").then(|| Value::Bool(*lock(&self.closed)))
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "get" | "close" | "__aenter__" | "__aexit__")
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "get" => {
-                if *lock(&self.closed) {
-                    return Err(ctx.error("RuntimeError", "Session is closed"));
-                }
-                match &kw_or_pos(&args, "url", 0) {
-                    Some(Value::Str(url)) => Ok(Value::object(RequestContext {
-                        url: url.to_string(),
-                    })),
-                    _ => Err(ctx.error("TypeError", "get() needs a URL string")),
-                }
-            }
-            "__aenter__" => ready(ctx, this.clone()),
-            _ => {
-                *lock(&self.closed) = true;
-                // `close()` and `__aexit__` are coroutines in aiohttp: awaited, they are done.
-                ready(
-                    ctx,
-                    if name == "__aexit__" {
-                        Value::Bool(false)
-                    } else {
-                        Value::None
-                    },
-                )
-            }
-        }
-    }
+    methods_from_table!(SESSION_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -83,8 +89,8 @@ impl Object for RequestContext {
     fn type_name(&self) -> &'static str {
         "_RequestContextManager"
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__aenter__" | "__aexit__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__aenter__", "__aexit__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         if name == "__aexit__" {
@@ -129,6 +135,28 @@ struct ClientResponse {
     body: Arc<[u8]>,
 }
 
+/// The methods of `ClientResponse` by name: `has_method`, `dir()` and the call read them here.
+static CLIENT_RESPONSE_METHODS: &[(&str, ObjectMethod<ClientResponse>)] = &[
+    ("read", |o, ctx, _, _, _| {
+        ready(ctx, Value::object(Bytes(o.body.clone())))
+    }),
+    ("text", client_response_text),
+];
+
+/// `ClientResponse.text()`.
+fn client_response_text(
+    o: &ClientResponse,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    ready(
+        ctx,
+        Value::str(String::from_utf8_lossy(&o.body).into_owned()),
+    )
+}
+
 impl Object for ClientResponse {
     fn type_name(&self) -> &'static str {
         "ClientResponse"
@@ -144,18 +172,7 @@ impl Object for ClientResponse {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "read" | "text")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        match name {
-            "text" => ready(
-                ctx,
-                Value::str(String::from_utf8_lossy(&self.body).into_owned()),
-            ),
-            _ => ready(ctx, Value::object(Bytes(self.body.clone()))),
-        }
-    }
+    methods_from_table!(CLIENT_RESPONSE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -168,8 +185,8 @@ impl Object for StreamReader {
     fn type_name(&self) -> &'static str {
         "StreamReader"
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "read"
+    fn methods(&self) -> &'static [&'static str] {
+        &["read"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
         ready(ctx, Value::object(Bytes(self.0.clone())))

@@ -2,6 +2,7 @@
 //! and `tqdm`, which hands its iterable through (its bar goes to standard error in CPython, never to
 //! the program's output).
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{exactly, kw_or_pos};
 use crate::object::*;
 use crate::{object::Ctx, object::Flow, object::R};
@@ -39,6 +40,60 @@ impl Counter {
     }
 }
 
+/// The methods of `Counter` by name: `has_method`, `dir()` and the call read them here.
+static COUNTER_METHODS: &[(&str, ObjectMethod<Counter>)] = &[
+    ("__getitem__", |o, ctx, _, _, args| {
+        let [key] = exactly(ctx, "__getitem__", args)?;
+        Ok(ctx.dict_get(&o.0, &key)?.unwrap_or(Value::Int(0)))
+    }),
+    ("__setitem__", |o, ctx, _, _, args| {
+        let [key, value] = exactly(ctx, "__setitem__", args)?;
+        ctx.dict_set(&o.0, key, value)?;
+        Ok(Value::None)
+    }),
+    ("most_common", counter_most_common),
+    ("items", counter_items),
+    ("keys", |o, _, _, _, _| {
+        Ok(Value::list(
+            o.entries().into_iter().map(|(k, _)| k).collect(),
+        ))
+    }),
+    ("values", |o, _, _, _, _| {
+        Ok(Value::list(
+            o.entries().into_iter().map(|(_, v)| v).collect(),
+        ))
+    }),
+    ("__len__", |o, _, _, _, _| {
+        Ok(Value::Int(lock(&o.0).len() as i64))
+    }),
+];
+
+/// `Counter.most_common()`.
+fn counter_most_common(
+    o: &Counter,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    Ok(Value::list(
+        o.most_common(ctx)?
+            .into_iter()
+            .map(|(k, v)| Value::tuple(vec![k, v]))
+            .collect(),
+    ))
+}
+
+/// `Counter.items()`.
+fn counter_items(o: &Counter, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    Ok(Value::list(
+        o.entries()
+            .into_iter()
+            .map(|(k, v)| Value::tuple(vec![k, v]))
+            .collect(),
+    ))
+}
+
 impl Object for Counter {
     fn type_name(&self) -> &'static str {
         "Counter"
@@ -57,44 +112,7 @@ impl Object for Counter {
     fn hash(&self) -> Option<i64> {
         None
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "__getitem__" | "__setitem__" | "most_common" | "items" | "keys" | "values" | "__len__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "__getitem__" => {
-                let [key] = exactly(ctx, "__getitem__", args)?;
-                Ok(ctx.dict_get(&self.0, &key)?.unwrap_or(Value::Int(0)))
-            }
-            "__setitem__" => {
-                let [key, value] = exactly(ctx, "__setitem__", args)?;
-                ctx.dict_set(&self.0, key, value)?;
-                Ok(Value::None)
-            }
-            "most_common" => Ok(Value::list(
-                self.most_common(ctx)?
-                    .into_iter()
-                    .map(|(k, v)| Value::tuple(vec![k, v]))
-                    .collect(),
-            )),
-            "items" => Ok(Value::list(
-                self.entries()
-                    .into_iter()
-                    .map(|(k, v)| Value::tuple(vec![k, v]))
-                    .collect(),
-            )),
-            "keys" => Ok(Value::list(
-                self.entries().into_iter().map(|(k, _)| k).collect(),
-            )),
-            "values" => Ok(Value::list(
-                self.entries().into_iter().map(|(_, v)| v).collect(),
-            )),
-            _ => Ok(Value::Int(lock(&self.0).len() as i64)),
-        }
-    }
+    methods_from_table!(COUNTER_METHODS);
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
         Ok(Value::list(
             self.entries().into_iter().map(|(k, _)| k).collect(),
@@ -159,8 +177,8 @@ impl Object for TupleType {
     fn repr(&self) -> String {
         format!("<class '__main__.{}'>", self.name)
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "__call__"
+    fn methods(&self) -> &'static [&'static str] {
+        &["__call__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
         let mut values: Vec<Option<Value>> = vec![None; self.fields.len()];
@@ -250,8 +268,8 @@ impl Object for NamedTuple {
     fn iter(&self, _ctx: &Ctx, _this: &Value) -> R<Value> {
         Ok(Value::list(self.values.clone()))
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__getitem__" | "__len__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__getitem__", "__len__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         if name == "__len__" {

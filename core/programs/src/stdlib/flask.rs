@@ -10,6 +10,7 @@
 
 use crate::builtins::bytes::Bytes;
 use crate::builtins::kw_or_pos;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::http::reason;
 use crate::{object::Ctx, object::Flow, object::R};
@@ -171,6 +172,47 @@ impl App {
     }
 }
 
+/// The methods of `App` by name: `has_method`, `dir()` and the call read them here.
+static APP_METHODS: &[(&str, ObjectMethod<App>)] = &[
+    ("route", app_route),
+    ("test_client", |_, _, this, _, _| {
+        Ok(Value::object(TestClient { app: this.clone() }))
+    }),
+    ("run", app_run),
+];
+
+/// `App.route()`.
+fn app_route(_o: &App, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+    let rule = match &kw_or_pos(&args, "rule", 0) {
+        Some(Value::Str(rule)) => rule.to_string(),
+        _ => {
+            return Err(ctx.error(
+                "TypeError",
+                "route() missing 1 required positional argument: 'rule'",
+            ))
+        }
+    };
+    let parts = parse_rule(ctx, &rule)?;
+    let decorator = Value::object(RouteDecorator {
+        app: this.clone(),
+        parts,
+    });
+    Ok(Value::Method(std::sync::Arc::new((
+        decorator,
+        "__call__".into(),
+    ))))
+}
+
+/// `App.run()`.
+fn app_run(_o: &App, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    Err(ctx.error(
+                "NotImplementedError",
+                "app.run() would serve the app on a port, which a program cannot open here: call it with \
+                 app.test_client().get(path), or use `futurelab serve`, which serves the seed's services \
+                 (/fanout, /is_prime)",
+            ))
+}
+
 impl Object for App {
     fn type_name(&self) -> &'static str {
         "Flask"
@@ -178,37 +220,7 @@ impl Object for App {
     fn repr(&self) -> String {
         format!("<Flask '{}'>", self.name)
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "route" | "test_client" | "run")
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "route" => {
-                let rule = match &kw_or_pos(&args, "rule", 0) {
-                    Some(Value::Str(rule)) => rule.to_string(),
-                    _ => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            "route() missing 1 required positional argument: 'rule'",
-                        ))
-                    }
-                };
-                let parts = parse_rule(ctx, &rule)?;
-                let decorator = Value::object(RouteDecorator {
-                    app: this.clone(),
-                    parts,
-                });
-                Ok(Value::Method(std::sync::Arc::new((decorator, "__call__".into()))))
-            }
-            "test_client" => Ok(Value::object(TestClient { app: this.clone() })),
-            _ => Err(ctx.error(
-                "NotImplementedError",
-                "app.run() would serve the app on a port, which a program cannot open here: call it with \
-                 app.test_client().get(path), or use `futurelab serve`, which serves the seed's services \
-                 (/fanout, /is_prime)",
-            )),
-        }
-    }
+    methods_from_table!(APP_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -224,8 +236,8 @@ impl Object for RouteDecorator {
     fn type_name(&self) -> &'static str {
         "function"
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "__call__"
+    fn methods(&self) -> &'static [&'static str] {
+        &["__call__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
         let Some(view) = args.pos.into_iter().next() else {
@@ -252,6 +264,32 @@ struct TestClient {
     app: Value,
 }
 
+/// The methods of `TestClient` by name: `has_method`, `dir()` and the call read them here.
+static TEST_CLIENT_METHODS: &[(&str, ObjectMethod<TestClient>)] = &[
+    ("get", test_client_get),
+    ("__enter__", |_, _, this, _, _| Ok(this.clone())),
+    ("__exit__", |_, _, _, _, _| Ok(Value::Bool(false))),
+];
+
+/// `TestClient.get()`.
+fn test_client_get(o: &TestClient, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let path = match &kw_or_pos(&args, "path", 0) {
+        None => "/".to_string(),
+        Some(Value::Str(p)) => p.to_string(),
+        Some(other) => {
+            return Err(ctx.error(
+                "TypeError",
+                format!("the path must be a str, not {}", other.type_name()),
+            ))
+        }
+    };
+    let app = o
+        .app
+        .downcast::<App>()
+        .expect("a test client is made by its app");
+    Ok(Value::object(app.get(ctx, &path)?))
+}
+
 impl Object for TestClient {
     fn type_name(&self) -> &'static str {
         "FlaskClient"
@@ -262,32 +300,7 @@ impl Object for TestClient {
             self.app.downcast::<App>().map_or(String::new(), App::repr)
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "get" | "__enter__" | "__exit__")
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "__enter__" => Ok(this.clone()),
-            "__exit__" => Ok(Value::Bool(false)),
-            _ => {
-                let path = match &kw_or_pos(&args, "path", 0) {
-                    None => "/".to_string(),
-                    Some(Value::Str(p)) => p.to_string(),
-                    Some(other) => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!("the path must be a str, not {}", other.type_name()),
-                        ))
-                    }
-                };
-                let app = self
-                    .app
-                    .downcast::<App>()
-                    .expect("a test client is made by its app");
-                Ok(Value::object(app.get(ctx, &path)?))
-            }
-        }
-    }
+    methods_from_table!(TEST_CLIENT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -326,8 +339,8 @@ impl Object for TestResponse {
             _ => return None,
         })
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "get_data"
+    fn methods(&self) -> &'static [&'static str] {
+        &["get_data"]
     }
     fn call_method(&self, _ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
         if kw_or_pos(&args, "as_text", 0).is_some_and(|t| t.truthy()) {

@@ -4,6 +4,7 @@
 //! A program's future is a `futurelab::Future<Outcome>`: the task's value, or the exception it raised.
 //! Its state and repr are the executor's own; an exception shows as `raised ValueError`.
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::set::PySet;
 use crate::builtins::{kw_or_pos, no_kw, timeout_arg};
 use crate::object::*;
@@ -139,6 +140,124 @@ impl PyFuture {
     }
 }
 
+/// The methods of `Future` by name: `has_method`, `dir()` and the call read them here.
+static PY_FUTURE_METHODS: &[(&str, ObjectMethod<PyFuture>)] = &[
+    ("__setattr__", |o, ctx, _, _, args| {
+        o.extra.set_from(ctx, &args).map(|_| Value::None)
+    }),
+    ("result", |o, ctx, _, _, args| {
+        let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+        o.result(ctx, timeout)
+    }),
+    ("exception", py_future_exception),
+    ("done", |o, _, _, _, _| Ok(Value::Bool(o.inner.done()))),
+    ("running", |o, _, _, _, _| {
+        Ok(Value::Bool(o.inner.running()))
+    }),
+    ("cancelled", |o, _, _, _, _| {
+        Ok(Value::Bool(o.inner.cancelled()))
+    }),
+    ("cancel", |o, _, _, _, _| Ok(Value::Bool(o.inner.cancel()))),
+    ("add_done_callback", py_future_add_done_callback),
+    ("set_result", py_future_set_result),
+    ("set_exception", py_future_set_result),
+    (
+        "set_running_or_notify_cancel",
+        py_future_set_running_or_notify_cancel,
+    ),
+];
+
+/// `Future.exception()`.
+fn py_future_exception(
+    o: &PyFuture,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+    match o.result(ctx, timeout) {
+        Ok(_) => Ok(Value::None),
+        Err(Flow::Raise(exc, _)) if o.inner.done() && !o.inner.cancelled() => Ok(exc),
+        Err(other) => Err(other),
+    }
+}
+
+/// `Future.add_done_callback()`.
+fn py_future_add_done_callback(
+    o: &PyFuture,
+    ctx: &Ctx,
+    this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let Some(callback) = args.pos.into_iter().next() else {
+        return Err(ctx.error(
+            "TypeError",
+            "add_done_callback() missing 1 required positional argument: 'fn'",
+        ));
+    };
+    let rt = ctx.rt.clone();
+    let me = this.clone();
+    let counted = o.gate.as_ref().map(CallbackGate::enter);
+    // Counted as work until it has run: it may wake an asyncio loop.
+    let work = ctx.rt.thread_budget.pool_work_begins();
+    o.inner.add_done_callback(move |_| {
+        let _counted = counted;
+        let _work = work;
+        let ctx = Ctx::new(rt);
+        let _gil = crate::object::gil::GilGuard::new(&ctx.rt.gil);
+        if let Err(Flow::Raise(exc, line)) = ctx.call(
+            &callback,
+            Args {
+                pos: vec![me.clone()],
+                kw: Vec::new(),
+            },
+        ) {
+            ctx.rt.report_error(format!(
+                "exception calling callback for {}
+{}",
+                repr(&me),
+                crate::traceback(&ctx, &exc, line)
+            ));
+        }
+    });
+    Ok(Value::None)
+}
+
+/// `Future.set_running_or_notify_cancel()`.
+fn py_future_set_running_or_notify_cancel(
+    o: &PyFuture,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    o.inner
+        .set_running_or_notify_cancel()
+        .map(Value::Bool)
+        .map_err(|e| ctx.error("RuntimeError", e.to_string()))
+}
+
+/// `Future.set_result()`, also reached as `set_exception()`.
+fn py_future_set_result(
+    o: &PyFuture,
+    ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    args: Args,
+) -> R<Value> {
+    no_kw(ctx, name, &args)?;
+    let v = args.pos.into_iter().next().unwrap_or(Value::None);
+    let r = if name == "set_result" {
+        o.inner.set_result(Ok(v))
+    } else {
+        o.inner.set_result(Err(v))
+    };
+    r.map(|_| Value::None)
+        .map_err(|e| ctx.error("InvalidStateError", e.0))
+}
+
 impl Object for PyFuture {
     fn type_name(&self) -> &'static str {
         "Future"
@@ -158,99 +277,7 @@ impl Object for PyFuture {
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         self.extra.get(name)
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "__setattr__"
-                | "result"
-                | "exception"
-                | "done"
-                | "running"
-                | "cancelled"
-                | "cancel"
-                | "add_done_callback"
-                | "set_result"
-                | "set_exception"
-                | "set_running_or_notify_cancel"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "__setattr__" => self.extra.set_from(ctx, &args).map(|_| Value::None),
-            "result" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                self.result(ctx, timeout)
-            }
-            "exception" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                match self.result(ctx, timeout) {
-                    Ok(_) => Ok(Value::None),
-                    Err(Flow::Raise(exc, _)) if self.inner.done() && !self.inner.cancelled() => {
-                        Ok(exc)
-                    }
-                    Err(other) => Err(other),
-                }
-            }
-            "done" => Ok(Value::Bool(self.inner.done())),
-            "running" => Ok(Value::Bool(self.inner.running())),
-            "cancelled" => Ok(Value::Bool(self.inner.cancelled())),
-            "cancel" => Ok(Value::Bool(self.inner.cancel())),
-            "add_done_callback" => {
-                let Some(callback) = args.pos.into_iter().next() else {
-                    return Err(ctx.error(
-                        "TypeError",
-                        "add_done_callback() missing 1 required positional argument: 'fn'",
-                    ));
-                };
-                let rt = ctx.rt.clone();
-                let me = this.clone();
-                let counted = self.gate.as_ref().map(CallbackGate::enter);
-                // Counted as work until it has run: it may wake an asyncio loop.
-                let work = ctx.rt.thread_budget.pool_work_begins();
-                self.inner.add_done_callback(move |_| {
-                    let _counted = counted;
-                    let _work = work;
-                    let ctx = Ctx::new(rt);
-                    let _gil = crate::object::gil::GilGuard::new(&ctx.rt.gil);
-                    if let Err(Flow::Raise(exc, line)) = ctx.call(
-                        &callback,
-                        Args {
-                            pos: vec![me.clone()],
-                            kw: Vec::new(),
-                        },
-                    ) {
-                        ctx.rt.report_error(format!(
-                            "exception calling callback for {}
-{}",
-                            repr(&me),
-                            crate::traceback(&ctx, &exc, line)
-                        ));
-                    }
-                });
-                Ok(Value::None)
-            }
-            "set_running_or_notify_cancel" => self
-                .inner
-                .set_running_or_notify_cancel()
-                .map(Value::Bool)
-                .map_err(|e| ctx.error("RuntimeError", e.to_string())),
-            "set_result" | "set_exception" => {
-                no_kw(ctx, name, &args)?;
-                let v = args.pos.into_iter().next().unwrap_or(Value::None);
-                let r = if name == "set_result" {
-                    self.inner.set_result(Ok(v))
-                } else {
-                    self.inner.set_result(Err(v))
-                };
-                r.map(|_| Value::None)
-                    .map_err(|e| ctx.error("InvalidStateError", e.0))
-            }
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Future' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_FUTURE_METHODS);
     fn identity(&self) -> usize {
         self.inner.id() as usize
     }
@@ -484,6 +511,86 @@ impl PyExecutor {
     }
 }
 
+/// The methods of `Executor` by name: `has_method`, `dir()` and the call read them here.
+static PY_EXECUTOR_METHODS: &[(&str, ObjectMethod<PyExecutor>)] = &[
+    ("submit", py_executor_submit),
+    ("map", py_executor_map),
+    ("shutdown", py_executor_shutdown),
+    ("__enter__", |_, _, this, _, _| Ok(this.clone())),
+    ("__exit__", |o, ctx, _, _, _| {
+        ctx.rt.gil.released(|| o.executor.shutdown(true, false));
+        lock(&o.places).take();
+        Ok(Value::Bool(false))
+    }),
+];
+
+/// `Executor.submit()`.
+fn py_executor_submit(
+    o: &PyExecutor,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let mut pos = args.pos.into_iter();
+    let Some(f) = pos.next() else {
+        return Err(ctx.error(
+            "TypeError",
+            "submit() missing 1 required positional argument: 'fn'",
+        ));
+    };
+    o.submit(ctx, f, pos.collect(), args.kw)
+}
+
+/// `Executor.map()`.
+fn py_executor_map(o: &PyExecutor, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", usize::MAX))?;
+    let mut pos = args.pos.into_iter();
+    let Some(f) = pos.next() else {
+        return Err(ctx.error(
+            "TypeError",
+            "map() missing 1 required positional argument: 'fn'",
+        ));
+    };
+    let iterators = pos.map(|v| ctx.iter(&v)).collect::<R<Vec<_>>>()?;
+    let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+    let mut futures = VecDeque::new();
+    'items: loop {
+        let mut call_args = Vec::with_capacity(iterators.len());
+        for it in &iterators {
+            match ctx.next(it)? {
+                Some(v) => call_args.push(v),
+                None => break 'items,
+            }
+        }
+        if iterators.is_empty() {
+            break;
+        }
+        futures.push_back(o.submit(ctx, f.clone(), call_args, Vec::new())?);
+        ctx.check_items(futures.len())?;
+    }
+    Ok(Value::object(MapResults {
+        futures: Mutex::new(futures),
+        yielded: Default::default(),
+        deadline,
+    }))
+}
+
+/// `Executor.shutdown()`.
+fn py_executor_shutdown(
+    o: &PyExecutor,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let wait = kw_or_pos(&args, "wait", 0).is_none_or(|w| w.truthy());
+    let cancel = kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
+    ctx.rt.gil.released(|| o.executor.shutdown(wait, cancel));
+    lock(&o.places).take();
+    Ok(Value::None)
+}
+
 impl Object for PyExecutor {
     fn type_name(&self) -> &'static str {
         "ThreadPoolExecutor"
@@ -494,76 +601,7 @@ impl Object for PyExecutor {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "submit" | "map" | "shutdown" | "__enter__" | "__exit__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "submit" => {
-                let mut pos = args.pos.into_iter();
-                let Some(f) = pos.next() else {
-                    return Err(ctx.error(
-                        "TypeError",
-                        "submit() missing 1 required positional argument: 'fn'",
-                    ));
-                };
-                self.submit(ctx, f, pos.collect(), args.kw)
-            }
-            "map" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", usize::MAX))?;
-                let mut pos = args.pos.into_iter();
-                let Some(f) = pos.next() else {
-                    return Err(ctx.error(
-                        "TypeError",
-                        "map() missing 1 required positional argument: 'fn'",
-                    ));
-                };
-                let iterators = pos.map(|v| ctx.iter(&v)).collect::<R<Vec<_>>>()?;
-                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
-                let mut futures = VecDeque::new();
-                'items: loop {
-                    let mut call_args = Vec::with_capacity(iterators.len());
-                    for it in &iterators {
-                        match ctx.next(it)? {
-                            Some(v) => call_args.push(v),
-                            None => break 'items,
-                        }
-                    }
-                    if iterators.is_empty() {
-                        break;
-                    }
-                    futures.push_back(self.submit(ctx, f.clone(), call_args, Vec::new())?);
-                    ctx.check_items(futures.len())?;
-                }
-                Ok(Value::object(MapResults {
-                    futures: Mutex::new(futures),
-                    yielded: Default::default(),
-                    deadline,
-                }))
-            }
-            "shutdown" => {
-                let wait = kw_or_pos(&args, "wait", 0).is_none_or(|w| w.truthy());
-                let cancel =
-                    kw_or_pos(&args, "cancel_futures", usize::MAX).is_some_and(|c| c.truthy());
-                ctx.rt.gil.released(|| self.executor.shutdown(wait, cancel));
-                lock(&self.places).take();
-                Ok(Value::None)
-            }
-            "__enter__" => Ok(this.clone()),
-            "__exit__" => {
-                ctx.rt.gil.released(|| self.executor.shutdown(true, false));
-                lock(&self.places).take();
-                Ok(Value::Bool(false))
-            }
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'ThreadPoolExecutor' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_EXECUTOR_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

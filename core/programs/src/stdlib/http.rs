@@ -6,6 +6,7 @@
 //! gives the GIL back, as CPython's socket reads do.
 
 use crate::builtins::bytes::Bytes;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{exactly, kw_or_pos};
 use crate::object::*;
 use crate::{object::Ctx, object::Flow, object::R};
@@ -234,6 +235,44 @@ struct Response {
     body: Arc<[u8]>,
 }
 
+/// The methods of `Response` (requests' and urllib's) by name: `has_method`, `dir()` and the call
+/// read them here.
+static RESPONSE_METHODS: &[(&str, ObjectMethod<Response>)] = &[
+    ("raise_for_status", raise_for_status),
+    // urllib's response
+    ("read", |r, _, _, _, _| {
+        Ok(Value::object(Bytes(r.body.clone())))
+    }),
+    ("getcode", |r, _, _, _, _| {
+        Ok(Value::Int(i64::from(r.status)))
+    }),
+    // `with urlopen(url) as conn:`; the body was read whole, so closing has nothing to do.
+    ("close", |_, _, _, _, _| Ok(Value::None)),
+    ("__enter__", |_, _, this, _, _| Ok(this.clone())),
+    ("__exit__", |_, _, _, _, _| Ok(Value::Bool(false))),
+];
+
+/// `response.raise_for_status()`: `requests.HTTPError` for a 4xx or 5xx status.
+fn raise_for_status(r: &Response, ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+    let [] = exactly(ctx, "raise_for_status", args)?;
+    let kind = match r.status {
+        400..=499 => "Client",
+        500..=599 => "Server",
+        _ => return Ok(Value::None),
+    };
+    let message = format!(
+        "{} {kind} Error: {} for url: {}",
+        r.status,
+        reason(r.status),
+        r.url
+    );
+    let exc = ctx.exception("requests.HTTPError", vec![Value::str(message)]);
+    if let Value::Instance(i) = &exc {
+        lock(&i.attrs).insert("response".into(), this.clone());
+    }
+    Err(Flow::Raise(exc, 0))
+}
+
 impl Object for Response {
     fn type_name(&self) -> &'static str {
         "Response"
@@ -252,41 +291,7 @@ impl Object for Response {
             _ => return None,
         })
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "raise_for_status" | "read" | "getcode" | "close" | "__enter__" | "__exit__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            // urllib's response
-            "read" => return Ok(Value::object(Bytes(self.body.clone()))),
-            "getcode" => return Ok(Value::Int(i64::from(self.status))),
-            // `with urlopen(url) as conn:`; the body was read whole, so closing has nothing to do.
-            "__enter__" => return Ok(this.clone()),
-            "__exit__" => return Ok(Value::Bool(false)),
-            "close" => return Ok(Value::None),
-            _ => {}
-        }
-        let [] = exactly(ctx, "raise_for_status", args)?;
-        let kind = match self.status {
-            400..=499 => "Client",
-            500..=599 => "Server",
-            _ => return Ok(Value::None),
-        };
-        let message = format!(
-            "{} {kind} Error: {} for url: {}",
-            self.status,
-            reason(self.status),
-            self.url
-        );
-        let exc = ctx.exception("requests.HTTPError", vec![Value::str(message)]);
-        if let Value::Instance(i) = &exc {
-            lock(&i.attrs).insert("response".into(), this.clone());
-        }
-        Err(Flow::Raise(exc, 0))
-    }
+    methods_from_table!(RESPONSE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -12,6 +12,7 @@
 //! only stream: a terminal shows both in the same place. `stream=sys.stdout` writes there too.
 
 use crate::builtins::kw_or_pos;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::threading::{get_ident, ExtraAttrs};
 use crate::{object::current_thread_name, object::Ctx, object::R};
@@ -386,6 +387,174 @@ impl PyLogger {
     }
 }
 
+impl PyLogger {
+    /// `logger.debug(msg, *args)` and its kin: `msg` logged at `level`.
+    fn log_at(&self, ctx: &Ctx, level: i64, name: &str, args: Args) -> R<Value> {
+        let Some(msg) = args.pos.first() else {
+            return Err(ctx.error(
+                "TypeError",
+                format!("Logger.{name}() missing 1 required positional argument: 'msg'"),
+            ));
+        };
+        self.log(ctx, level, msg, &args.pos[1..], extra_arg(&args))?;
+        Ok(Value::None)
+    }
+}
+
+/// A logging call's `extra=` (a dict of the record's extra attributes), if given.
+fn extra_arg(args: &Args) -> Option<Value> {
+    kw_or_pos(args, "extra", usize::MAX).filter(|e| !matches!(e, Value::None))
+}
+
+/// The methods of `Logger` by name: `has_method`, `dir()` and the call read them here.
+static PY_LOGGER_METHODS: &[(&str, ObjectMethod<PyLogger>)] = &[
+    ("debug", |o, ctx, _, name, args| {
+        o.log_at(ctx, 10, name, args)
+    }),
+    ("info", |o, ctx, _, name, args| {
+        o.log_at(ctx, 20, name, args)
+    }),
+    ("warning", py_logger_warning),
+    ("warn", py_logger_warning),
+    ("error", py_logger_error),
+    ("critical", py_logger_critical),
+    ("fatal", py_logger_critical),
+    ("exception", py_logger_error),
+    ("log", py_logger_log),
+    ("setLevel", |o, ctx, _, _, args| {
+        let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
+        *lock(&o.level) = level_arg(ctx, &level)?;
+        Ok(Value::None)
+    }),
+    ("getEffectiveLevel", |o, ctx, _, _, _| {
+        Ok(Value::Int(o.effective_level(ctx)))
+    }),
+    ("isEnabledFor", |o, ctx, _, _, args| {
+        let [level] = crate::builtins::exactly(ctx, "isEnabledFor", args)?;
+        let level = level_arg(ctx, &level)?;
+        Ok(Value::Bool(level >= o.effective_level(ctx)))
+    }),
+    ("addHandler", py_logger_add_handler),
+    ("removeHandler", |o, ctx, _, _, args| {
+        let [h] = crate::builtins::exactly(ctx, "removeHandler", args)?;
+        lock(&o.handlers).retain(|x| !crate::object::is_same(x, &h));
+        Ok(Value::None)
+    }),
+    ("hasHandlers", py_logger_has_handlers),
+    ("getChild", py_logger_get_child),
+    ("__setattr__", py_logger_setattr),
+];
+
+/// `Logger.warning()`, also reached as `warn()`.
+fn py_logger_warning(o: &PyLogger, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+    o.log_at(ctx, 30, name, args)
+}
+
+/// `Logger.error()`, also reached as `exception()`.
+fn py_logger_error(o: &PyLogger, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+    o.log_at(ctx, 40, name, args)
+}
+
+/// `Logger.critical()`, also reached as `fatal()`.
+fn py_logger_critical(o: &PyLogger, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+    o.log_at(ctx, 50, name, args)
+}
+
+/// `Logger.log()`.
+fn py_logger_log(o: &PyLogger, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let extra = extra_arg(&args);
+    let (Some(level), Some(msg)) = (args.pos.first(), args.pos.get(1)) else {
+        return Err(ctx.error(
+            "TypeError",
+            "Logger.log() missing 2 required positional arguments: 'level' and 'msg'",
+        ));
+    };
+    let Value::Int(level) = level else {
+        return Err(ctx.error("TypeError", "level must be an integer"));
+    };
+    o.log(ctx, *level, msg, &args.pos[2..], extra)?;
+    Ok(Value::None)
+}
+
+/// `Logger.addHandler()`.
+fn py_logger_add_handler(
+    o: &PyLogger,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let [h] = crate::builtins::exactly(ctx, "addHandler", args)?;
+    let mut handlers = lock(&o.handlers);
+    if !handlers.iter().any(|x| crate::object::is_same(x, &h)) {
+        handlers.push(h);
+    }
+    Ok(Value::None)
+}
+
+/// `Logger.hasHandlers()`.
+fn py_logger_has_handlers(
+    o: &PyLogger,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    let mut at = Some(o);
+    let mut holder;
+    while let Some(l) = at {
+        if !lock(&l.handlers).is_empty() {
+            return Ok(Value::Bool(true));
+        }
+        if !l.propagate.load(Ordering::Relaxed) {
+            break;
+        }
+        holder = l.parent(ctx);
+        at = holder.downcast::<PyLogger>();
+        if at.is_none() {
+            break;
+        }
+        // Keeps the parent alive while it is looked at.
+        let _ = &holder;
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `Logger.getChild()`.
+fn py_logger_get_child(
+    o: &PyLogger,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let [suffix] = crate::builtins::exactly(ctx, "getChild", args)?;
+    let suffix = ctx.str(&suffix)?;
+    let full = if o.is_root(ctx) {
+        suffix
+    } else {
+        format!("{}.{suffix}", o.name)
+    };
+    Ok(ctx.rt.state::<Logging>().get(&full))
+}
+
+/// `Logger.__setattr__()`.
+fn py_logger_setattr(o: &PyLogger, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    match (args.pos.first(), args.pos.get(1)) {
+        (Some(Value::Str(n)), Some(v)) if n.as_ref() == "propagate" => {
+            o.propagate.store(v.truthy(), Ordering::Relaxed)
+        }
+        (Some(Value::Str(n)), Some(v)) if n.as_ref() == "disabled" => {
+            o.disabled.store(v.truthy(), Ordering::Relaxed)
+        }
+        (Some(Value::Str(n)), Some(v)) if n.as_ref() == "level" => {
+            *lock(&o.level) = level_arg(ctx, v)?
+        }
+        _ => o.extra.set_from(ctx, &args)?,
+    }
+    Ok(Value::None)
+}
+
 impl Object for PyLogger {
     fn type_name(&self) -> &'static str {
         if self.name == "root" {
@@ -409,137 +578,7 @@ impl Object for PyLogger {
             _ => self.extra.get(name),
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "debug"
-                | "info"
-                | "warning"
-                | "warn"
-                | "error"
-                | "critical"
-                | "fatal"
-                | "exception"
-                | "log"
-                | "setLevel"
-                | "getEffectiveLevel"
-                | "isEnabledFor"
-                | "addHandler"
-                | "removeHandler"
-                | "hasHandlers"
-                | "getChild"
-                | "__setattr__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        let level = match name {
-            "debug" => Some(10),
-            "info" => Some(20),
-            "warning" | "warn" => Some(30),
-            "error" | "exception" => Some(40),
-            "critical" | "fatal" => Some(50),
-            _ => None,
-        };
-        let extra = kw_or_pos(&args, "extra", usize::MAX).filter(|e| !matches!(e, Value::None));
-        if let Some(level) = level {
-            let Some(msg) = args.pos.first() else {
-                return Err(ctx.error(
-                    "TypeError",
-                    format!("Logger.{name}() missing 1 required positional argument: 'msg'"),
-                ));
-            };
-            self.log(ctx, level, msg, &args.pos[1..], extra)?;
-            return Ok(Value::None);
-        }
-        match name {
-            "log" => {
-                let (Some(level), Some(msg)) = (args.pos.first(), args.pos.get(1)) else {
-                    return Err(ctx.error(
-                        "TypeError",
-                        "Logger.log() missing 2 required positional arguments: 'level' and 'msg'",
-                    ));
-                };
-                let Value::Int(level) = level else {
-                    return Err(ctx.error("TypeError", "level must be an integer"));
-                };
-                self.log(ctx, *level, msg, &args.pos[2..], extra)?;
-                Ok(Value::None)
-            }
-            "setLevel" => {
-                let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
-                *lock(&self.level) = level_arg(ctx, &level)?;
-                Ok(Value::None)
-            }
-            "getEffectiveLevel" => Ok(Value::Int(self.effective_level(ctx))),
-            "isEnabledFor" => {
-                let [level] = crate::builtins::exactly(ctx, "isEnabledFor", args)?;
-                let level = level_arg(ctx, &level)?;
-                Ok(Value::Bool(level >= self.effective_level(ctx)))
-            }
-            "addHandler" => {
-                let [h] = crate::builtins::exactly(ctx, "addHandler", args)?;
-                let mut handlers = lock(&self.handlers);
-                if !handlers.iter().any(|x| crate::object::is_same(x, &h)) {
-                    handlers.push(h);
-                }
-                Ok(Value::None)
-            }
-            "removeHandler" => {
-                let [h] = crate::builtins::exactly(ctx, "removeHandler", args)?;
-                lock(&self.handlers).retain(|x| !crate::object::is_same(x, &h));
-                Ok(Value::None)
-            }
-            "hasHandlers" => {
-                let mut at = Some(self);
-                let mut holder;
-                while let Some(l) = at {
-                    if !lock(&l.handlers).is_empty() {
-                        return Ok(Value::Bool(true));
-                    }
-                    if !l.propagate.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    holder = l.parent(ctx);
-                    at = holder.downcast::<PyLogger>();
-                    if at.is_none() {
-                        break;
-                    }
-                    // Keeps the parent alive while it is looked at.
-                    let _ = &holder;
-                }
-                Ok(Value::Bool(false))
-            }
-            "getChild" => {
-                let [suffix] = crate::builtins::exactly(ctx, "getChild", args)?;
-                let suffix = ctx.str(&suffix)?;
-                let full = if self.is_root(ctx) {
-                    suffix
-                } else {
-                    format!("{}.{suffix}", self.name)
-                };
-                Ok(ctx.rt.state::<Logging>().get(&full))
-            }
-            "__setattr__" => {
-                match (args.pos.first(), args.pos.get(1)) {
-                    (Some(Value::Str(n)), Some(v)) if n.as_ref() == "propagate" => {
-                        self.propagate.store(v.truthy(), Ordering::Relaxed)
-                    }
-                    (Some(Value::Str(n)), Some(v)) if n.as_ref() == "disabled" => {
-                        self.disabled.store(v.truthy(), Ordering::Relaxed)
-                    }
-                    (Some(Value::Str(n)), Some(v)) if n.as_ref() == "level" => {
-                        *lock(&self.level) = level_arg(ctx, v)?
-                    }
-                    _ => self.extra.set_from(ctx, &args)?,
-                }
-                Ok(Value::None)
-            }
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Logger' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_LOGGER_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -683,6 +722,33 @@ impl PyHandler {
     }
 }
 
+/// The methods of `Handler` by name: `has_method`, `dir()` and the call read them here.
+static PY_HANDLER_METHODS: &[(&str, ObjectMethod<PyHandler>)] = &[
+    ("setLevel", |o, ctx, _, _, args| {
+        let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
+        *lock(&o.level) = level_arg(ctx, &level)?;
+        Ok(Value::None)
+    }),
+    ("setFormatter", |o, ctx, _, _, args| {
+        let [f] = crate::builtins::exactly(ctx, "setFormatter", args)?;
+        *lock(&o.formatter) = f;
+        Ok(Value::None)
+    }),
+    ("flush", py_handler_flush),
+    ("close", py_handler_flush),
+];
+
+/// `Handler.flush()`, also reached as `close()`.
+fn py_handler_flush(
+    _o: &PyHandler,
+    _ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    Ok(Value::None)
+}
+
 impl Object for PyHandler {
     fn type_name(&self) -> &'static str {
         self.kind
@@ -703,24 +769,7 @@ impl Object for PyHandler {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "setLevel" | "setFormatter" | "flush" | "close")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "setLevel" => {
-                let [level] = crate::builtins::exactly(ctx, "setLevel", args)?;
-                *lock(&self.level) = level_arg(ctx, &level)?;
-                Ok(Value::None)
-            }
-            "setFormatter" => {
-                let [f] = crate::builtins::exactly(ctx, "setFormatter", args)?;
-                *lock(&self.formatter) = f;
-                Ok(Value::None)
-            }
-            _ => Ok(Value::None),
-        }
-    }
+    methods_from_table!(PY_HANDLER_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

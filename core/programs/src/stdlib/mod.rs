@@ -28,6 +28,7 @@ mod random;
 pub(crate) mod threading;
 mod typing;
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{exactly, no_kw};
 use crate::builtins::{files, int_functions};
 use crate::object::*;
@@ -457,6 +458,25 @@ impl Object for CurrentProcess {
 /// `sys.stdout`: `write` and `flush` (every print reaches the console whole, so flush does nothing).
 struct Stdout;
 
+/// The methods of `Stdout` by name: `has_method`, `dir()` and the call read them here.
+static STDOUT_METHODS: &[(&str, ObjectMethod<Stdout>)] = &[
+    ("write", stdout_write),
+    ("flush", |_, _, _, _, _| Ok(Value::None)),
+];
+
+/// `Stdout.write()`.
+fn stdout_write(_o: &Stdout, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let [text] = exactly(ctx, "write", args)?;
+    let Value::Str(text) = &text else {
+        return Err(ctx.error(
+            "TypeError",
+            format!("write() argument must be str, not {}", text.type_name()),
+        ));
+    };
+    ctx.write(text);
+    Ok(Value::Int(text.chars().count() as i64))
+}
+
 impl Object for Stdout {
     fn type_name(&self) -> &'static str {
         "TextIOWrapper"
@@ -464,25 +484,7 @@ impl Object for Stdout {
     fn repr(&self) -> String {
         "<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>".into()
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "write" | "flush")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "write" => {
-                let [text] = exactly(ctx, "write", args)?;
-                let Value::Str(text) = &text else {
-                    return Err(ctx.error(
-                        "TypeError",
-                        format!("write() argument must be str, not {}", text.type_name()),
-                    ));
-                };
-                ctx.write(text);
-                Ok(Value::Int(text.chars().count() as i64))
-            }
-            _ => Ok(Value::None),
-        }
-    }
+    methods_from_table!(STDOUT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

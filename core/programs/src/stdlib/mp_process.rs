@@ -12,11 +12,12 @@
 //! - At the end of the run, as CPython's exit does: processes that are not daemons are joined, daemon
 //!   processes are killed.
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{kw_or_pos, timeout_arg};
 use crate::object::*;
 use crate::stdlib::mp_shared::{RemoteShared, SharedKind};
 use crate::stdlib::processes::{exception_from, from_wire, new_pool, to_wire, Kind, ProcessPool};
-use crate::stdlib::queue::{queue_has_method, PyQueue, QueueKind};
+use crate::stdlib::queue::{queue_methods, PyQueue, QueueKind};
 use crate::{object::Ctx, object::Flow, object::Runtime, object::R};
 use serde_json::{json, Map, Value as Json};
 use std::any::Any;
@@ -181,6 +182,46 @@ pub(crate) fn join_children(ctx: &Ctx) -> R<()> {
     Ok(())
 }
 
+/// The methods of `Process` by name: `has_method`, `dir()` and the call read them here.
+static PY_PROCESS_METHODS: &[(&str, ObjectMethod<PyProcess>)] = &[
+    ("start", |o, ctx, _, _, _| {
+        o.start(ctx).map(|()| Value::None)
+    }),
+    ("join", |o, ctx, _, _, args| {
+        let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+        o.join(ctx, timeout).map(|()| Value::None)
+    }),
+    ("is_alive", |o, _, _, _, _| Ok(Value::Bool(o.is_alive()))),
+    ("__setattr__", py_process_setattr),
+];
+
+/// `Process.__setattr__()`.
+fn py_process_setattr(
+    o: &PyProcess,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    match (args.pos.first(), args.pos.get(1)) {
+        (Some(Value::Str(attr)), Some(value)) if attr.as_ref() == "daemon" => {
+            if o.future().is_some() {
+                return Err(ctx.error("AssertionError", "process has already started"));
+            }
+            o.daemon.store(value.truthy(), Ordering::SeqCst);
+            Ok(Value::None)
+        }
+        (Some(Value::Str(attr)), Some(Value::Str(value))) if attr.as_ref() == "name" => {
+            *lock(&o.name) = value.to_string();
+            Ok(Value::None)
+        }
+        _ => Err(ctx.error(
+            "AttributeError",
+            "only a process's daemon flag and name can be set",
+        )),
+    }
+}
+
 impl Object for PyProcess {
     fn type_name(&self) -> &'static str {
         "Process"
@@ -218,40 +259,7 @@ impl Object for PyProcess {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "start" | "join" | "is_alive" | "__setattr__")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "start" => self.start(ctx).map(|()| Value::None),
-            "join" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                self.join(ctx, timeout).map(|()| Value::None)
-            }
-            "is_alive" => Ok(Value::Bool(self.is_alive())),
-            "__setattr__" => match (args.pos.first(), args.pos.get(1)) {
-                (Some(Value::Str(attr)), Some(value)) if attr.as_ref() == "daemon" => {
-                    if self.future().is_some() {
-                        return Err(ctx.error("AssertionError", "process has already started"));
-                    }
-                    self.daemon.store(value.truthy(), Ordering::SeqCst);
-                    Ok(Value::None)
-                }
-                (Some(Value::Str(attr)), Some(Value::Str(value))) if attr.as_ref() == "name" => {
-                    *lock(&self.name) = value.to_string();
-                    Ok(Value::None)
-                }
-                _ => Err(ctx.error(
-                    "AttributeError",
-                    "only a process's daemon flag and name can be set",
-                )),
-            },
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Process' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_PROCESS_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -364,8 +372,8 @@ impl Object for RemoteQueue {
             _ => "Queue",
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        queue_has_method(self.kind, name)
+    fn methods(&self) -> &'static [&'static str] {
+        queue_methods(self.kind)
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         if !self.has_method(name) {

@@ -18,6 +18,7 @@
 //! waits forever); an `Array` cannot be sliced (`arr[:]`; `list(arr)` gives its items); the
 //! typecodes are only told apart as integers (`'i'`, `'l'`, `'b'`, …) and floats (`'d'`, `'f'`).
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{exactly, kw_or_pos};
 use crate::object::*;
 use crate::stdlib::threading::PyLock;
@@ -214,11 +215,17 @@ impl Object for SharedValue {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "get_lock" | "get_obj" | "acquire" | "release" | "__enter__" | "__exit__"
-        ) || matches!(name, "__setattr__" | "_get_value")
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "get_lock",
+            "get_obj",
+            "acquire",
+            "release",
+            "__enter__",
+            "__exit__",
+            "__setattr__",
+            "_get_value",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if let Some(done) = lock_method(ctx, &self.lock, name) {
@@ -266,20 +273,19 @@ impl Object for SharedArray {
     fn iter(&self, ctx: &Ctx, _this: &Value) -> R<Value> {
         ctx.iter(&Value::list(lock(&self.items).clone()))
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "get_lock"
-                | "get_obj"
-                | "acquire"
-                | "release"
-                | "__enter__"
-                | "__exit__"
-                | "__getitem__"
-                | "__setitem__"
-                | "__len__"
-                | "_items"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &[
+            "get_lock",
+            "get_obj",
+            "acquire",
+            "release",
+            "__enter__",
+            "__exit__",
+            "__getitem__",
+            "__setitem__",
+            "__len__",
+            "_items",
+        ]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if let Some(done) = lock_method(ctx, &self.lock, name) {
@@ -363,6 +369,83 @@ impl Connection {
     }
 }
 
+/// The methods of `Connection` by name: `has_method`, `dir()` and the call read them here.
+static CONNECTION_METHODS: &[(&str, ObjectMethod<Connection>)] = &[
+    ("send", connection_send),
+    ("recv", connection_recv),
+    ("poll", connection_poll),
+    ("close", connection_close),
+    ("__enter__", |_, _, this, _, _| Ok(this.clone())),
+    ("__exit__", connection_close),
+];
+
+/// `Connection.send()`.
+fn connection_send(o: &Connection, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let other = 1 - o.end;
+    o.check_open(ctx)?;
+    if !o.duplex && o.end == 0 {
+        return Err(ctx.error("OSError", "connection is read-only"));
+    }
+    let [item] = exactly(ctx, "send", args)?;
+    let mut state = lock(&o.pipe.state);
+    state.boxes[other].push_back(item);
+    ctx.check_items(state.boxes[other].len())?;
+    o.pipe.changed.notify_all();
+    Ok(Value::None)
+}
+
+/// `Connection.recv()`.
+fn connection_recv(o: &Connection, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let other = 1 - o.end;
+    o.check_open(ctx)?;
+    if !o.duplex && o.end == 1 {
+        return Err(ctx.error("OSError", "connection is write-only"));
+    }
+    let end = o.end;
+    crate::stdlib::threading::wait_on(ctx, &o.pipe.state, &o.pipe.changed, None, |s| {
+        !s.boxes[end].is_empty() || s.closed[other]
+    })?;
+    let mut state = lock(&o.pipe.state);
+    match state.boxes[end].pop_front() {
+        Some(item) => Ok(item),
+        None => Err(Flow::Raise(ctx.exception("EOFError", Vec::new()), 0)),
+    }
+}
+
+/// `Connection.poll()`.
+fn connection_poll(o: &Connection, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let other = 1 - o.end;
+    o.check_open(ctx)?;
+    let timeout = match kw_or_pos(&args, "timeout", 0) {
+        None => Some(0.0),
+        Some(Value::None) => None,
+        t => crate::builtins::timeout_arg(ctx, t)?,
+    };
+    let end = o.end;
+    let ready =
+        crate::stdlib::threading::wait_on(ctx, &o.pipe.state, &o.pipe.changed, timeout, |s| {
+            !s.boxes[end].is_empty() || s.closed[other]
+        })?;
+    Ok(Value::Bool(ready))
+}
+
+/// `Connection.close()`, also reached as `__exit__()`.
+fn connection_close(
+    o: &Connection,
+    _ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    _args: Args,
+) -> R<Value> {
+    lock(&o.pipe.state).closed[o.end] = true;
+    o.pipe.changed.notify_all();
+    Ok(if name == "close" {
+        Value::None
+    } else {
+        Value::Bool(false)
+    })
+}
+
 impl Object for Connection {
     fn type_name(&self) -> &'static str {
         "Connection"
@@ -381,79 +464,7 @@ impl Object for Connection {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "send" | "recv" | "poll" | "close" | "__enter__" | "__exit__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        let other = 1 - self.end;
-        match name {
-            "send" => {
-                self.check_open(ctx)?;
-                if !self.duplex && self.end == 0 {
-                    return Err(ctx.error("OSError", "connection is read-only"));
-                }
-                let [item] = exactly(ctx, "send", args)?;
-                let mut state = lock(&self.pipe.state);
-                state.boxes[other].push_back(item);
-                ctx.check_items(state.boxes[other].len())?;
-                self.pipe.changed.notify_all();
-                Ok(Value::None)
-            }
-            "recv" => {
-                self.check_open(ctx)?;
-                if !self.duplex && self.end == 1 {
-                    return Err(ctx.error("OSError", "connection is write-only"));
-                }
-                let end = self.end;
-                crate::stdlib::threading::wait_on(
-                    ctx,
-                    &self.pipe.state,
-                    &self.pipe.changed,
-                    None,
-                    |s| !s.boxes[end].is_empty() || s.closed[other],
-                )?;
-                let mut state = lock(&self.pipe.state);
-                match state.boxes[end].pop_front() {
-                    Some(item) => Ok(item),
-                    None => Err(Flow::Raise(ctx.exception("EOFError", Vec::new()), 0)),
-                }
-            }
-            "poll" => {
-                self.check_open(ctx)?;
-                let timeout = match kw_or_pos(&args, "timeout", 0) {
-                    None => Some(0.0),
-                    Some(Value::None) => None,
-                    t => crate::builtins::timeout_arg(ctx, t)?,
-                };
-                let end = self.end;
-                let ready = crate::stdlib::threading::wait_on(
-                    ctx,
-                    &self.pipe.state,
-                    &self.pipe.changed,
-                    timeout,
-                    |s| !s.boxes[end].is_empty() || s.closed[other],
-                )?;
-                Ok(Value::Bool(ready))
-            }
-            "close" | "__exit__" => {
-                lock(&self.pipe.state).closed[self.end] = true;
-                self.pipe.changed.notify_all();
-                Ok(if name == "close" {
-                    Value::None
-                } else {
-                    Value::Bool(false)
-                })
-            }
-            "__enter__" => Ok(this.clone()),
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Connection' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(CONNECTION_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -505,6 +516,59 @@ pub(crate) fn new_manager(ctx: &Ctx, a: Args) -> R<Value> {
 /// A `SyncManager`: its containers, values and locks are shared with the worker processes.
 struct SyncManager;
 
+/// The methods of `SyncManager` by name: `has_method`, `dir()` and the call read them here.
+static SYNC_MANAGER_METHODS: &[(&str, ObjectMethod<SyncManager>)] = &[
+    ("dict", |_, ctx, _, _, args| {
+        let d = ctx.call(&builtin_named(ctx, "dict"), args)?;
+        manage(&d);
+        Ok(d)
+    }),
+    ("list", sync_manager_list),
+    ("Value", |_, ctx, _, _, args| new_value(ctx, args)),
+    ("Array", |_, ctx, _, _, args| new_array(ctx, args)),
+    ("Lock", |_, _, _, _, _| Ok(new_lock())),
+    ("Event", |_, _, _, _, _| {
+        Ok(Value::object(crate::stdlib::threading::PyEvent::default()))
+    }),
+    ("Queue", |_, ctx, _, _, args| {
+        crate::stdlib::queue::new_mp_queue(ctx, args)
+    }),
+    ("JoinableQueue", |_, ctx, _, _, args| {
+        crate::stdlib::queue::new_joinable_queue(ctx, args)
+    }),
+    ("start", sync_manager_start),
+    ("shutdown", sync_manager_start),
+    ("__enter__", |_, _, this, _, _| Ok(this.clone())),
+    ("__exit__", |_, _, _, _, _| Ok(Value::Bool(false))),
+];
+
+/// `SyncManager.SyncManager.list()()`.
+fn sync_manager_list(
+    _o: &SyncManager,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let l = match args.pos.first() {
+        Some(items) => Value::list(ctx.iterate_all(items)?),
+        None => Value::list(Vec::new()),
+    };
+    manage(&l);
+    Ok(l)
+}
+
+/// `SyncManager.start()`, also reached as `shutdown()`.
+fn sync_manager_start(
+    _o: &SyncManager,
+    _ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    Ok(Value::None)
+}
+
 impl Object for SyncManager {
     fn type_name(&self) -> &'static str {
         "SyncManager"
@@ -515,49 +579,7 @@ impl Object for SyncManager {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "dict"
-                | "list"
-                | "Value"
-                | "Array"
-                | "Lock"
-                | "Event"
-                | "Queue"
-                | "JoinableQueue"
-                | "start"
-                | "shutdown"
-                | "__enter__"
-                | "__exit__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "dict" => {
-                let d = ctx.call(&builtin_named(ctx, "dict"), args)?;
-                manage(&d);
-                Ok(d)
-            }
-            "list" => {
-                let l = match args.pos.first() {
-                    Some(items) => Value::list(ctx.iterate_all(items)?),
-                    None => Value::list(Vec::new()),
-                };
-                manage(&l);
-                Ok(l)
-            }
-            "Value" => new_value(ctx, args),
-            "Array" => new_array(ctx, args),
-            "Lock" => Ok(new_lock()),
-            "Event" => Ok(Value::object(crate::stdlib::threading::PyEvent::default())),
-            "Queue" => crate::stdlib::queue::new_mp_queue(ctx, args),
-            "JoinableQueue" => crate::stdlib::queue::new_joinable_queue(ctx, args),
-            "__enter__" => Ok(this.clone()),
-            "__exit__" => Ok(Value::Bool(false)),
-            _ => Ok(Value::None),
-        }
-    }
+    methods_from_table!(SYNC_MANAGER_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -735,56 +757,65 @@ impl Object for RemoteShared {
         let items = (self.ask)(ctx, self, "_items", Vec::new())?;
         ctx.iter(&items)
     }
-    fn has_method(&self, name: &str) -> bool {
-        let lock_like = matches!(name, "acquire" | "release" | "__enter__" | "__exit__");
+    fn methods(&self) -> &'static [&'static str] {
         match self.kind {
-            SharedKind::Value => lock_like || matches!(name, "get_lock" | "__setattr__"),
-            SharedKind::Array => {
-                lock_like || matches!(name, "get_lock" | "__getitem__" | "__setitem__" | "__len__")
-            }
-            SharedKind::Lock => lock_like || name == "locked",
-            SharedKind::Event => matches!(name, "set" | "is_set" | "wait" | "clear"),
-            SharedKind::Connection => matches!(
-                name,
-                "send" | "recv" | "poll" | "close" | "__enter__" | "__exit__"
-            ),
-            SharedKind::Dict => matches!(
-                name,
-                "__getitem__"
-                    | "__setitem__"
-                    | "__delitem__"
-                    | "__len__"
-                    | "get"
-                    | "keys"
-                    | "values"
-                    | "items"
-                    | "update"
-                    | "pop"
-                    | "popitem"
-                    | "setdefault"
-                    | "clear"
-                    | "copy"
-            ),
-            SharedKind::List => matches!(
-                name,
-                "__getitem__"
-                    | "__setitem__"
-                    | "__delitem__"
-                    | "__len__"
-                    | "append"
-                    | "extend"
-                    | "insert"
-                    | "remove"
-                    | "pop"
-                    | "index"
-                    | "count"
-                    | "clear"
-                    | "sort"
-                    | "reverse"
-                    | "copy"
-            ),
+            SharedKind::Value => &[
+                "acquire",
+                "release",
+                "__enter__",
+                "__exit__",
+                "get_lock",
+                "__setattr__",
+            ],
+            SharedKind::Array => &[
+                "acquire",
+                "release",
+                "__enter__",
+                "__exit__",
+                "get_lock",
+                "__getitem__",
+                "__setitem__",
+                "__len__",
+            ],
+            SharedKind::Lock => &["acquire", "release", "__enter__", "__exit__", "locked"],
+            SharedKind::Event => &["set", "is_set", "wait", "clear"],
+            SharedKind::Connection => &["send", "recv", "poll", "close", "__enter__", "__exit__"],
+            SharedKind::Dict => &[
+                "__getitem__",
+                "__setitem__",
+                "__delitem__",
+                "__len__",
+                "get",
+                "keys",
+                "values",
+                "items",
+                "update",
+                "pop",
+                "popitem",
+                "setdefault",
+                "clear",
+                "copy",
+            ],
+            SharedKind::List => &[
+                "__getitem__",
+                "__setitem__",
+                "__delitem__",
+                "__len__",
+                "append",
+                "extend",
+                "insert",
+                "remove",
+                "pop",
+                "index",
+                "count",
+                "clear",
+                "sort",
+                "reverse",
+                "copy",
+            ],
         }
     }
+
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if !self.has_method(name) {
             return Err(ctx.error(

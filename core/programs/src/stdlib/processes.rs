@@ -14,6 +14,7 @@
 //! - A `multiprocessing.Queue` or `JoinableQueue` crosses as a reference: it stays in this process, and
 //!   the worker's calls of its methods are questions its pool answers here (`mp_process`).
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{kw_or_pos, timeout_arg};
 use crate::object::gil::GilGuard;
 use crate::object::*;
@@ -932,30 +933,26 @@ impl Object for ProcessPool {
             Kind::Process => "<the run's processes>".into(),
         }
     }
-    fn has_method(&self, name: &str) -> bool {
+    fn methods(&self) -> &'static [&'static str] {
         match self.kind {
-            Kind::Executor => matches!(
-                name,
-                "submit" | "map" | "shutdown" | "__enter__" | "__exit__"
-            ),
-            Kind::Pool => matches!(
-                name,
-                "apply"
-                    | "apply_async"
-                    | "map"
-                    | "imap"
-                    | "imap_unordered"
-                    | "starmap"
-                    | "map_async"
-                    | "starmap_async"
-                    | "close"
-                    | "join"
-                    | "terminate"
-                    | "__enter__"
-                    | "__exit__"
-            ),
+            Kind::Executor => &["submit", "map", "shutdown", "__enter__", "__exit__"],
+            Kind::Pool => &[
+                "apply",
+                "apply_async",
+                "map",
+                "imap",
+                "imap_unordered",
+                "starmap",
+                "map_async",
+                "starmap_async",
+                "close",
+                "join",
+                "terminate",
+                "__enter__",
+                "__exit__",
+            ],
             // Never a program's value: `multiprocessing.Process` uses it.
-            Kind::Process => false,
+            Kind::Process => &[],
         }
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
@@ -1200,6 +1197,99 @@ impl AsyncResult {
     }
 }
 
+/// The methods of `AsyncResult` by name: `has_method`, `dir()` and the call read them here.
+static ASYNC_RESULT_METHODS: &[(&str, ObjectMethod<AsyncResult>)] = &[
+    ("get", async_result_get),
+    ("wait", async_result_wait),
+    ("ready", |o, _, _, _, _| {
+        Ok(Value::Bool(o.handles().all(|f| f.inner.done())))
+    }),
+    ("successful", async_result_successful),
+];
+
+/// `AsyncResult.get()`.
+fn async_result_get(
+    o: &AsyncResult,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+    let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+    let mut results = Vec::new();
+    for f in &o.futures {
+        let left = deadline.map(|d| (d - ctx.rt.clock.elapsed()).max(0.0));
+        let got = ctx
+            .call_method(
+                f,
+                "result",
+                Args {
+                    pos: left.map(Value::Float).into_iter().collect(),
+                    kw: Vec::new(),
+                },
+            )
+            .map_err(|e| match e {
+                Flow::Raise(exc, line) if exc.is_instance_of("TimeoutError") => {
+                    Flow::Raise(ctx.exception("TimeoutError", Vec::new()), line)
+                }
+                other => other,
+            })?;
+        results.push(got);
+    }
+    o.wait_callback(ctx)?;
+    if o.many {
+        Ok(Value::list(results))
+    } else {
+        Ok(results.pop().unwrap_or(Value::None))
+    }
+}
+
+/// `AsyncResult.wait()`.
+fn async_result_wait(
+    o: &AsyncResult,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+    let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+    for f in &o.futures {
+        let left = deadline.map(|d| (d - ctx.rt.clock.elapsed()).max(0.0));
+        let _ = ctx.call_method(
+            f,
+            "exception",
+            Args {
+                pos: left.map(Value::Float).into_iter().collect(),
+                kw: Vec::new(),
+            },
+        );
+    }
+    if o.handles().all(|f| f.inner.done()) {
+        o.wait_callback(ctx)?;
+    }
+    Ok(Value::None)
+}
+
+/// `AsyncResult.successful()`.
+fn async_result_successful(
+    o: &AsyncResult,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    let mut ok = true;
+    for f in o.handles() {
+        match f.inner.outcome() {
+            Some(Ok(outcome)) => ok &= outcome.is_ok(),
+            _ => return Err(ctx.error("ValueError", "result is not ready")),
+        }
+    }
+    Ok(Value::Bool(ok))
+}
+
 impl Object for AsyncResult {
     fn type_name(&self) -> &'static str {
         if self.many {
@@ -1215,73 +1305,7 @@ impl Object for AsyncResult {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "get" | "wait" | "ready" | "successful")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "get" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
-                let mut results = Vec::new();
-                for f in &self.futures {
-                    let left = deadline.map(|d| (d - ctx.rt.clock.elapsed()).max(0.0));
-                    let got = ctx
-                        .call_method(
-                            f,
-                            "result",
-                            Args {
-                                pos: left.map(Value::Float).into_iter().collect(),
-                                kw: Vec::new(),
-                            },
-                        )
-                        .map_err(|e| match e {
-                            Flow::Raise(exc, line) if exc.is_instance_of("TimeoutError") => {
-                                Flow::Raise(ctx.exception("TimeoutError", Vec::new()), line)
-                            }
-                            other => other,
-                        })?;
-                    results.push(got);
-                }
-                self.wait_callback(ctx)?;
-                if self.many {
-                    Ok(Value::list(results))
-                } else {
-                    Ok(results.pop().unwrap_or(Value::None))
-                }
-            }
-            "wait" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
-                for f in &self.futures {
-                    let left = deadline.map(|d| (d - ctx.rt.clock.elapsed()).max(0.0));
-                    let _ = ctx.call_method(
-                        f,
-                        "exception",
-                        Args {
-                            pos: left.map(Value::Float).into_iter().collect(),
-                            kw: Vec::new(),
-                        },
-                    );
-                }
-                if self.handles().all(|f| f.inner.done()) {
-                    self.wait_callback(ctx)?;
-                }
-                Ok(Value::None)
-            }
-            "ready" => Ok(Value::Bool(self.handles().all(|f| f.inner.done()))),
-            _ => {
-                let mut ok = true;
-                for f in self.handles() {
-                    match f.inner.outcome() {
-                        Some(Ok(outcome)) => ok &= outcome.is_ok(),
-                        _ => return Err(ctx.error("ValueError", "result is not ready")),
-                    }
-                }
-                Ok(Value::Bool(ok))
-            }
-        }
-    }
+    methods_from_table!(ASYNC_RESULT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

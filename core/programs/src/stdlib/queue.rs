@@ -170,13 +170,26 @@ impl PyQueue {
     }
 }
 
+/// The methods of a queue: a `SimpleQueue` has the first six, a `multiprocessing.Queue` also
+/// `full`, the others all.
+const QUEUE_METHODS: &[&str] = &[
+    "put",
+    "get",
+    "put_nowait",
+    "get_nowait",
+    "qsize",
+    "empty",
+    "full",
+    "task_done",
+    "join",
+];
+
 /// The methods a queue of this kind has.
-pub(crate) fn queue_has_method(kind: QueueKind, name: &str) -> bool {
-    match name {
-        "put" | "get" | "put_nowait" | "get_nowait" | "qsize" | "empty" => true,
-        "full" => kind != QueueKind::Simple,
-        "task_done" | "join" => !matches!(kind, QueueKind::Process | QueueKind::Simple),
-        _ => false,
+pub(crate) fn queue_methods(kind: QueueKind) -> &'static [&'static str] {
+    match kind {
+        QueueKind::Simple => &QUEUE_METHODS[..6],
+        QueueKind::Process => &QUEUE_METHODS[..7],
+        _ => QUEUE_METHODS,
     }
 }
 
@@ -212,8 +225,8 @@ impl Object for PyQueue {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        queue_has_method(self.kind, name)
+    fn methods(&self) -> &'static [&'static str] {
+        queue_methods(self.kind)
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         if !self.has_method(name) {

@@ -282,8 +282,8 @@ impl Object for PyRandom {
     fn repr(&self) -> String {
         format!("<random.Random object at {:#x}>", self as *const _ as usize)
     }
-    fn has_method(&self, name: &str) -> bool {
-        METHODS.contains(&name)
+    fn methods(&self) -> &'static [&'static str] {
+        METHODS
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
         self.method(ctx, name, args)

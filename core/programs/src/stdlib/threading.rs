@@ -7,6 +7,7 @@
 //! Every wait (a lock, a condition, a barrier, a join) gives the run's GIL back while it waits and
 //! ends when the run is stopped ([`wait_on`]).
 
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{kw_or_pos, timeout_arg};
 use crate::object::*;
 use crate::{
@@ -333,8 +334,8 @@ impl Object for TimerBody {
     fn type_name(&self) -> &'static str {
         "method"
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "__call__"
+    fn methods(&self) -> &'static [&'static str] {
+        &["__call__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
         let Some(event) = self.finished.downcast::<PyEvent>() else {
@@ -733,8 +734,8 @@ impl Object for CurrentThread {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "getName" | "is_alive" | "isDaemon" | "join")
+    fn methods(&self) -> &'static [&'static str] {
+        &["getName", "is_alive", "isDaemon", "join"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         match name {
@@ -788,8 +789,12 @@ impl PyLock {
     }
 }
 
-/// `acquire(blocking=True, timeout=-1)`'s arguments, checked as CPython checks them.
-fn acquire_args(ctx: &Ctx, args: &Args) -> R<(bool, Option<f64>)> {
+/// `acquire(blocking=True, timeout=-1)`'s arguments, checked as CPython checks them (`__enter__`
+/// blocks with no timeout).
+fn acquire_args(ctx: &Ctx, name: &str, args: &Args) -> R<(bool, Option<f64>)> {
+    if name == "__enter__" {
+        return Ok((true, None));
+    }
     let blocking = kw_or_pos(args, "blocking", 0).is_none_or(|b| b.truthy());
     let timeout = match kw_or_pos(args, "timeout", 1) {
         None => None,
@@ -821,6 +826,34 @@ fn released(name: &str) -> Value {
     }
 }
 
+/// The methods of `Lock` by name: `has_method`, `dir()` and the call read them here.
+static PY_LOCK_METHODS: &[(&str, ObjectMethod<PyLock>)] = &[
+    ("acquire", py_lock_acquire),
+    ("release", py_lock_release),
+    ("locked", py_lock_locked),
+    ("__enter__", py_lock_acquire),
+    ("__exit__", py_lock_release),
+    ("acquire_lock", py_lock_acquire),
+    ("release_lock", py_lock_release),
+    ("locked_lock", py_lock_locked),
+];
+
+/// `Lock.acquire()`, also reached as `acquire_lock()` and `__enter__()`.
+fn py_lock_acquire(o: &PyLock, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+    let (blocking, timeout) = acquire_args(ctx, name, &args)?;
+    o.acquire(ctx, blocking, timeout).map(Value::Bool)
+}
+
+/// `Lock.release()`, also reached as `release_lock()` and `__exit__()`.
+fn py_lock_release(o: &PyLock, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+    o.release(ctx).map(|_| released(name))
+}
+
+/// `Lock.locked()`, also reached as `locked_lock()`.
+fn py_lock_locked(o: &PyLock, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    Ok(Value::Bool(*lock(&o.locked)))
+}
+
 impl Object for PyLock {
     fn type_name(&self) -> &'static str {
         "lock"
@@ -836,37 +869,7 @@ impl Object for PyLock {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire"
-                | "release"
-                | "locked"
-                | "__enter__"
-                | "__exit__"
-                | "acquire_lock"
-                | "release_lock"
-                | "locked_lock"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "acquire" | "acquire_lock" | "__enter__" => {
-                let (blocking, timeout) = if name == "__enter__" {
-                    (true, None)
-                } else {
-                    acquire_args(ctx, &args)?
-                };
-                self.acquire(ctx, blocking, timeout).map(Value::Bool)
-            }
-            "release" | "release_lock" | "__exit__" => self.release(ctx).map(|_| released(name)),
-            "locked" | "locked_lock" => Ok(Value::Bool(*lock(&self.locked))),
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'lock' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_LOCK_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -942,6 +945,26 @@ impl PyRLock {
     }
 }
 
+/// The methods of `RLock` by name: `has_method`, `dir()` and the call read them here.
+static PY_R_LOCK_METHODS: &[(&str, ObjectMethod<PyRLock>)] = &[
+    ("acquire", py_r_lock_acquire),
+    ("release", py_r_lock_release),
+    ("__enter__", py_r_lock_acquire),
+    ("__exit__", py_r_lock_release),
+    ("_is_owned", |o, _, _, _, _| Ok(Value::Bool(o.is_owned()))),
+];
+
+/// `RLock.acquire()`, also reached as `__enter__()`.
+fn py_r_lock_acquire(o: &PyRLock, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
+    let (blocking, timeout) = acquire_args(ctx, name, &args)?;
+    o.acquire(ctx, blocking, timeout).map(Value::Bool)
+}
+
+/// `RLock.release()`, also reached as `__exit__()`.
+fn py_r_lock_release(o: &PyRLock, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
+    o.release(ctx).map(|_| released(name))
+}
+
 impl Object for PyRLock {
     fn type_name(&self) -> &'static str {
         "RLock"
@@ -959,30 +982,7 @@ impl Object for PyRLock {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire" | "release" | "__enter__" | "__exit__" | "_is_owned"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "acquire" | "__enter__" => {
-                let (blocking, timeout) = if name == "__enter__" {
-                    (true, None)
-                } else {
-                    acquire_args(ctx, &args)?
-                };
-                self.acquire(ctx, blocking, timeout).map(Value::Bool)
-            }
-            "release" | "__exit__" => self.release(ctx).map(|_| released(name)),
-            "_is_owned" => Ok(Value::Bool(self.is_owned())),
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'_thread.RLock' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_R_LOCK_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -1110,6 +1110,94 @@ impl PyCondition {
     }
 }
 
+/// The methods of `Condition` by name: `has_method`, `dir()` and the call read them here.
+static PY_CONDITION_METHODS: &[(&str, ObjectMethod<PyCondition>)] = &[
+    ("acquire", py_condition_acquire),
+    ("release", py_condition_acquire),
+    ("__enter__", py_condition_acquire),
+    ("__exit__", py_condition_acquire),
+    ("wait", |o, ctx, _, _, args| {
+        let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+        o.wait(ctx, timeout).map(Value::Bool)
+    }),
+    ("wait_for", py_condition_wait_for),
+    ("notify", py_condition_notify),
+    ("notify_all", py_condition_notify_all),
+    ("notifyAll", py_condition_notify_all),
+];
+
+/// `Condition.acquire()`, also reached as `release()`, `__enter__()` and `__exit__()`.
+fn py_condition_acquire(
+    o: &PyCondition,
+    ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    args: Args,
+) -> R<Value> {
+    ctx.call_method(&o.lock, name, args)
+}
+
+/// `Condition.wait_for()`.
+fn py_condition_wait_for(
+    o: &PyCondition,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let Some(predicate) = kw_or_pos(&args, "predicate", 0) else {
+        return Err(ctx.error(
+            "TypeError",
+            "wait_for() missing 1 required positional argument: 'predicate'",
+        ));
+    };
+    let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 1))?;
+    let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
+    let mut result = ctx.call(&predicate, Args::default())?;
+    while !result.truthy() {
+        let left = match deadline {
+            Some(d) => {
+                let left = d - ctx.rt.clock.elapsed();
+                if left <= 0.0 {
+                    break;
+                }
+                Some(left)
+            }
+            None => None,
+        };
+        o.wait(ctx, left)?;
+        result = ctx.call(&predicate, Args::default())?;
+    }
+    Ok(result)
+}
+
+/// `Condition.notify()`.
+fn py_condition_notify(
+    o: &PyCondition,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let n = match kw_or_pos(&args, "n", 0) {
+        None => 1,
+        Some(Value::Int(n)) => n.max(0) as usize,
+        Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
+    };
+    o.notify(ctx, n).map(|_| Value::None)
+}
+
+/// `Condition.notify_all()`, also reached as `notifyAll()`.
+fn py_condition_notify_all(
+    o: &PyCondition,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    o.notify(ctx, usize::MAX).map(|_| Value::None)
+}
+
 impl Object for PyCondition {
     fn type_name(&self) -> &'static str {
         "Condition"
@@ -1121,78 +1209,7 @@ impl Object for PyCondition {
             lock(&self.waiters).len()
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire"
-                | "release"
-                | "__enter__"
-                | "__exit__"
-                | "wait"
-                | "wait_for"
-                | "notify"
-                | "notify_all"
-                | "notifyAll"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "acquire" | "release" | "__enter__" | "__exit__" => {
-                ctx.call_method(&self.lock, name, args)
-            }
-            "wait" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                self.wait(ctx, timeout).map(Value::Bool)
-            }
-            "wait_for" => {
-                let Some(predicate) = kw_or_pos(&args, "predicate", 0) else {
-                    return Err(ctx.error(
-                        "TypeError",
-                        "wait_for() missing 1 required positional argument: 'predicate'",
-                    ));
-                };
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 1))?;
-                let deadline = timeout.map(|t| ctx.rt.clock.elapsed() + t);
-                let mut result = ctx.call(&predicate, Args::default())?;
-                while !result.truthy() {
-                    let left = match deadline {
-                        Some(d) => {
-                            let left = d - ctx.rt.clock.elapsed();
-                            if left <= 0.0 {
-                                break;
-                            }
-                            Some(left)
-                        }
-                        None => None,
-                    };
-                    self.wait(ctx, left)?;
-                    result = ctx.call(&predicate, Args::default())?;
-                }
-                Ok(result)
-            }
-            "notify" => {
-                let n = match kw_or_pos(&args, "n", 0) {
-                    None => 1,
-                    Some(Value::Int(n)) => n.max(0) as usize,
-                    Some(other) => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                other.type_name()
-                            ),
-                        ))
-                    }
-                };
-                self.notify(ctx, n).map(|_| Value::None)
-            }
-            "notify_all" | "notifyAll" => self.notify(ctx, usize::MAX).map(|_| Value::None),
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Condition' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_CONDITION_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -1223,33 +1240,33 @@ impl Object for PyEvent {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "set" | "clear" | "is_set" | "isSet" | "wait")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "set" => {
-                self.set();
-                Ok(Value::None)
-            }
-            "clear" => {
-                *lock(&self.flag) = false;
-                Ok(Value::None)
-            }
-            "is_set" | "isSet" => Ok(Value::Bool(*lock(&self.flag))),
-            "wait" => {
-                let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
-                wait_on(ctx, &self.flag, &self.changed, timeout, |f| *f).map(Value::Bool)
-            }
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Event' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(EVENT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// The methods of `threading.Event`.
+static EVENT_METHODS: &[(&str, ObjectMethod<PyEvent>)] = &[
+    ("clear", |e, _ctx, _this, _name, _args| {
+        *lock(&e.flag) = false;
+        Ok(Value::None)
+    }),
+    ("isSet", event_is_set),
+    ("is_set", event_is_set),
+    ("set", |e, _ctx, _this, _name, _args| {
+        e.set();
+        Ok(Value::None)
+    }),
+    ("wait", |e, ctx, _this, _name, args| {
+        let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))?;
+        wait_on(ctx, &e.flag, &e.changed, timeout, |f| *f).map(Value::Bool)
+    }),
+];
+
+/// `event.is_set()` (and its old name `isSet`).
+fn event_is_set(e: &PyEvent, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    Ok(Value::Bool(*lock(&e.flag)))
 }
 
 /// `threading.Semaphore(value=1)` and `threading.BoundedSemaphore(value=1)`.
@@ -1285,6 +1302,77 @@ pub(crate) fn new_semaphore(ctx: &Ctx, a: &Args, bounded: bool) -> R<Value> {
     }))
 }
 
+/// The methods of `Semaphore` by name: `has_method`, `dir()` and the call read them here.
+static PY_SEMAPHORE_METHODS: &[(&str, ObjectMethod<PySemaphore>)] = &[
+    ("acquire", py_semaphore_acquire),
+    ("release", py_semaphore_release),
+    ("__enter__", py_semaphore_acquire),
+    ("__exit__", py_semaphore_release),
+];
+
+/// `Semaphore.acquire()`, also reached as `__enter__()`.
+fn py_semaphore_acquire(
+    o: &PySemaphore,
+    ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    args: Args,
+) -> R<Value> {
+    let (blocking, timeout) = if name == "__enter__" {
+        (true, None)
+    } else {
+        let blocking = kw_or_pos(&args, "blocking", 0).is_none_or(|b| b.truthy());
+        let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 1))?;
+        if !blocking && timeout.is_some() {
+            return Err(ctx.error(
+                "ValueError",
+                "can't specify timeout for non-blocking acquire",
+            ));
+        }
+        (blocking, timeout)
+    };
+    let take = |c: &mut i64| {
+        if *c > 0 {
+            *c -= 1;
+            true
+        } else {
+            false
+        }
+    };
+    if !blocking {
+        return Ok(Value::Bool(take(&mut lock(&o.count))));
+    }
+    wait_on(ctx, &o.count, &o.released, timeout, take).map(Value::Bool)
+}
+
+/// `Semaphore.release()`, also reached as `__exit__()`.
+fn py_semaphore_release(
+    o: &PySemaphore,
+    ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    args: Args,
+) -> R<Value> {
+    let n = match (name, kw_or_pos(&args, "n", 0)) {
+        ("release", Some(Value::Int(n))) if n < 1 => {
+            return Err(ctx.error("ValueError", "n must be one or more"))
+        }
+        ("release", Some(Value::Int(n))) => n,
+        _ => 1,
+    };
+    {
+        let mut count = lock(&o.count);
+        if o.bound.is_some_and(|b| *count + n > b) {
+            return Err(ctx.error("ValueError", "Semaphore released too many times"));
+        }
+        *count += n;
+    }
+    for _ in 0..n {
+        o.released.notify_one();
+    }
+    Ok(released(name))
+}
+
 impl Object for PySemaphore {
     fn type_name(&self) -> &'static str {
         if self.bound.is_some() {
@@ -1312,64 +1400,7 @@ impl Object for PySemaphore {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "acquire" | "release" | "__enter__" | "__exit__")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "acquire" | "__enter__" => {
-                let (blocking, timeout) = if name == "__enter__" {
-                    (true, None)
-                } else {
-                    let blocking = kw_or_pos(&args, "blocking", 0).is_none_or(|b| b.truthy());
-                    let timeout = timeout_arg(ctx, kw_or_pos(&args, "timeout", 1))?;
-                    if !blocking && timeout.is_some() {
-                        return Err(ctx.error(
-                            "ValueError",
-                            "can't specify timeout for non-blocking acquire",
-                        ));
-                    }
-                    (blocking, timeout)
-                };
-                let take = |c: &mut i64| {
-                    if *c > 0 {
-                        *c -= 1;
-                        true
-                    } else {
-                        false
-                    }
-                };
-                if !blocking {
-                    return Ok(Value::Bool(take(&mut lock(&self.count))));
-                }
-                wait_on(ctx, &self.count, &self.released, timeout, take).map(Value::Bool)
-            }
-            "release" | "__exit__" => {
-                let n = match (name, kw_or_pos(&args, "n", 0)) {
-                    ("release", Some(Value::Int(n))) if n < 1 => {
-                        return Err(ctx.error("ValueError", "n must be one or more"))
-                    }
-                    ("release", Some(Value::Int(n))) => n,
-                    _ => 1,
-                };
-                {
-                    let mut count = lock(&self.count);
-                    if self.bound.is_some_and(|b| *count + n > b) {
-                        return Err(ctx.error("ValueError", "Semaphore released too many times"));
-                    }
-                    *count += n;
-                }
-                for _ in 0..n {
-                    self.released.notify_one();
-                }
-                Ok(released(name))
-            }
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'{}' object has no attribute '{name}'", self.type_name()),
-            )),
-        }
-    }
+    methods_from_table!(PY_SEMAPHORE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -1479,6 +1510,45 @@ impl PyBarrier {
     }
 }
 
+/// The methods of `Barrier` by name: `has_method`, `dir()` and the call read them here.
+static PY_BARRIER_METHODS: &[(&str, ObjectMethod<PyBarrier>)] = &[
+    ("wait", py_barrier_wait),
+    ("abort", |o, _, _, _, _| {
+        o.break_it();
+        Ok(Value::None)
+    }),
+    ("reset", py_barrier_reset),
+];
+
+/// `Barrier.wait()`.
+fn py_barrier_wait(o: &PyBarrier, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let timeout = match timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))? {
+        None => o.timeout,
+        given => given,
+    };
+    o.wait(ctx, timeout)
+}
+
+/// `Barrier.reset()`.
+fn py_barrier_reset(
+    o: &PyBarrier,
+    _ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    let mut s = lock(&o.state);
+    if s.count > 0 {
+        s.reset_round = Some(s.round);
+        s.round += 1;
+        s.count = 0;
+    }
+    s.broken = false;
+    drop(s);
+    o.changed.notify_all();
+    Ok(Value::None)
+}
+
 impl Object for PyBarrier {
     fn type_name(&self) -> &'static str {
         "Barrier"
@@ -1503,40 +1573,7 @@ impl Object for PyBarrier {
             _ => None,
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "wait" | "abort" | "reset")
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "wait" => {
-                let timeout = match timeout_arg(ctx, kw_or_pos(&args, "timeout", 0))? {
-                    None => self.timeout,
-                    given => given,
-                };
-                self.wait(ctx, timeout)
-            }
-            "abort" => {
-                self.break_it();
-                Ok(Value::None)
-            }
-            "reset" => {
-                let mut s = lock(&self.state);
-                if s.count > 0 {
-                    s.reset_round = Some(s.round);
-                    s.round += 1;
-                    s.count = 0;
-                }
-                s.broken = false;
-                drop(s);
-                self.changed.notify_all();
-                Ok(Value::None)
-            }
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'Barrier' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_BARRIER_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -1562,6 +1599,12 @@ impl PyLocal {
     }
 }
 
+/// The methods of `Local` by name: `has_method`, `dir()` and the call read them here.
+static PY_LOCAL_METHODS: &[(&str, ObjectMethod<PyLocal>)] =
+    &[("__setattr__", |o, ctx, _, _, args| {
+        o.mine().set_from(ctx, &args).map(|_| Value::None)
+    })];
+
 impl Object for PyLocal {
     fn type_name(&self) -> &'static str {
         "_thread._local"
@@ -1575,18 +1618,7 @@ impl Object for PyLocal {
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         self.mine().get(name)
     }
-    fn has_method(&self, name: &str) -> bool {
-        name == "__setattr__"
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "__setattr__" => self.mine().set_from(ctx, &args).map(|_| Value::None),
-            _ => Err(ctx.error(
-                "AttributeError",
-                format!("'_thread._local' object has no attribute '{name}'"),
-            )),
-        }
-    }
+    methods_from_table!(PY_LOCAL_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -489,8 +489,8 @@ impl Object for AsCompleted {
     fn type_name(&self) -> &'static str {
         "generator"
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "__next__" | "__iter__")
+    fn methods(&self) -> &'static [&'static str] {
+        &["__next__", "__iter__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, _args: Args) -> R<Value> {
         if name == "__iter__" {

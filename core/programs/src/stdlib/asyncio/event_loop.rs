@@ -12,6 +12,7 @@
 
 use super::future::{AFuture, DoneCallback};
 use super::task::Task;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::futures::Outcome;
 use crate::{
@@ -454,6 +455,19 @@ pub(super) fn loop_value(lp: &Arc<EventLoop>) -> Value {
 /// A scheduled callback, as the program holds it (`call_soon`'s and `call_later`'s result).
 struct HandleValue(Arc<Handle>, bool);
 
+/// The methods of a `Handle` (what `call_later` returns) by name: `has_method`, `dir()` and the
+/// call read them here.
+static HANDLE_METHODS: &[(&str, ObjectMethod<HandleValue>)] = &[
+    ("cancel", |h, _, _, _, _| {
+        h.0.cancel();
+        Ok(Value::None)
+    }),
+    ("cancelled", |h, _, _, _, _| {
+        Ok(Value::Bool(h.0.cancelled.load(Ordering::SeqCst)))
+    }),
+    ("when", |h, _, _, _, _| Ok(Value::Float(h.0.when))),
+];
+
 impl Object for HandleValue {
     fn type_name(&self) -> &'static str {
         if self.1 {
@@ -462,19 +476,7 @@ impl Object for HandleValue {
             "Handle"
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "cancel" | "cancelled" | "when")
-    }
-    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        Ok(match name {
-            "cancel" => {
-                self.0.cancel();
-                Value::None
-            }
-            "when" => Value::Float(self.0.when),
-            _ => Value::Bool(self.0.cancelled.load(Ordering::SeqCst)),
-        })
-    }
+    methods_from_table!(HANDLE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -486,6 +488,138 @@ fn py_bool(b: bool) -> &'static str {
     } else {
         "False"
     }
+}
+
+/// The methods of `loop` by name: `has_method`, `dir()` and the call read them here.
+static LOOP_VALUE_METHODS: &[(&str, ObjectMethod<LoopValue>)] = &[
+    ("create_task", loop_value_create_task),
+    ("create_future", loop_value_create_future),
+    ("run_until_complete", loop_value_run_until_complete),
+    ("run_in_executor", |o, ctx, _, _, args| {
+        let lp = &o.0;
+        super::run_in_executor(ctx, lp, args)
+    }),
+    ("call_soon", loop_value_call_soon),
+    ("call_soon_threadsafe", loop_value_call_soon),
+    ("call_later", loop_value_call_soon),
+    ("call_at", loop_value_call_soon),
+    ("close", loop_value_close),
+    ("is_closed", |o, _, _, _, _| {
+        let lp = &o.0;
+        Ok(Value::Bool(lp.is_closed()))
+    }),
+    ("is_running", loop_value_is_running),
+    ("time", |_, ctx, _, _, _| {
+        Ok(Value::Float(ctx.rt.clock.elapsed()))
+    }),
+];
+
+/// `loop.create_task()`.
+fn loop_value_create_task(
+    o: &LoopValue,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let lp = &o.0;
+    let name = super::name_arg(ctx, &args)?;
+    let coro = super::required(ctx, args, "create_task", "coro")?;
+    super::task::create(ctx, lp, coro, name)
+}
+
+/// `loop.create_future()`.
+fn loop_value_create_future(
+    o: &LoopValue,
+    _ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    let lp = &o.0;
+    Ok(Value::object(super::future::FutureValue(AFuture::new(
+        lp.clone(),
+    ))))
+}
+
+/// `loop.run_until_complete()`.
+fn loop_value_run_until_complete(
+    o: &LoopValue,
+    ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    let lp = &o.0;
+    let aw = super::required(ctx, args, "run_until_complete", "future")?;
+    let target = super::ensure_future(ctx, lp, aw)?;
+    let future = super::future::as_afuture(&target).expect("ensure_future's result");
+    lp.run_until(ctx, &future)?;
+    future.result(ctx)
+}
+
+/// `loop.call_soon()`, also reached as `call_soon_threadsafe()`, `call_later()` and `call_at()`.
+fn loop_value_call_soon(
+    o: &LoopValue,
+    ctx: &Ctx,
+    _this: &Value,
+    name: &str,
+    args: Args,
+) -> R<Value> {
+    let lp = &o.0;
+    let mut pos = args.pos.into_iter();
+    let timed = matches!(name, "call_later" | "call_at");
+    let when = if timed {
+        let t = pos.next().unwrap_or(Value::None);
+        crate::builtins::timeout_arg(ctx, Some(t))?.unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    let func = pos.next().ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            format!("{name}() missing 1 required positional argument: 'callback'"),
+        )
+    })?;
+    let callback = Callback::Python(func, pos.collect());
+    let handle = match name {
+        "call_later" => lp.call_later(ctx, when, callback),
+        "call_at" => lp.call_at(when, callback),
+        _ => {
+            let handle = lp.call_soon(callback);
+            lp.wake.notify_all();
+            handle
+        }
+    };
+    Ok(Value::object(HandleValue(handle, timed)))
+}
+
+/// `loop.is_running()`.
+fn loop_value_is_running(
+    o: &LoopValue,
+    _ctx: &Ctx,
+    _this: &Value,
+    _name: &str,
+    _args: Args,
+) -> R<Value> {
+    let lp = &o.0;
+    Ok(Value::Bool(
+        running_loop().is_some_and(|l| Arc::ptr_eq(&l, lp)),
+    ))
+}
+
+/// `loop.close()`.
+fn loop_value_close(o: &LoopValue, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let lp = &o.0;
+    if running_loop().is_some_and(|l| Arc::ptr_eq(&l, lp)) {
+        return Err(ctx.error("RuntimeError", "Cannot close a running event loop"));
+    }
+    lp.close();
+    // Its tasks' exceptions nobody took are reported now (CPython's, as its tasks
+    // are collected), and the run forgets it.
+    lp.report_unretrieved(ctx);
+    lock(&ctx.rt.state::<super::EventLoops>().made).retain(|l| !Arc::ptr_eq(l, lp));
+    Ok(Value::None)
 }
 
 impl Object for LoopValue {
@@ -500,87 +634,7 @@ impl Object for LoopValue {
             py_bool(self.0.is_closed())
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "create_task"
-                | "create_future"
-                | "run_until_complete"
-                | "run_in_executor"
-                | "call_soon"
-                | "call_soon_threadsafe"
-                | "call_later"
-                | "call_at"
-                | "close"
-                | "is_closed"
-                | "is_running"
-                | "time"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, args: Args) -> R<Value> {
-        let lp = &self.0;
-        match name {
-            "create_task" => {
-                let name = super::name_arg(ctx, &args)?;
-                let coro = super::required(ctx, args, "create_task", "coro")?;
-                super::task::create(ctx, lp, coro, name)
-            }
-            "create_future" => Ok(Value::object(super::future::FutureValue(AFuture::new(
-                lp.clone(),
-            )))),
-            "run_until_complete" => {
-                let aw = super::required(ctx, args, "run_until_complete", "future")?;
-                let target = super::ensure_future(ctx, lp, aw)?;
-                let future = super::future::as_afuture(&target).expect("ensure_future's result");
-                lp.run_until(ctx, &future)?;
-                future.result(ctx)
-            }
-            "run_in_executor" => super::run_in_executor(ctx, lp, args),
-            "call_soon" | "call_soon_threadsafe" | "call_later" | "call_at" => {
-                let mut pos = args.pos.into_iter();
-                let timed = matches!(name, "call_later" | "call_at");
-                let when = if timed {
-                    let t = pos.next().unwrap_or(Value::None);
-                    crate::builtins::timeout_arg(ctx, Some(t))?.unwrap_or(0.0)
-                } else {
-                    0.0
-                };
-                let func = pos.next().ok_or_else(|| {
-                    ctx.error(
-                        "TypeError",
-                        format!("{name}() missing 1 required positional argument: 'callback'"),
-                    )
-                })?;
-                let callback = Callback::Python(func, pos.collect());
-                let handle = match name {
-                    "call_later" => lp.call_later(ctx, when, callback),
-                    "call_at" => lp.call_at(when, callback),
-                    _ => {
-                        let handle = lp.call_soon(callback);
-                        lp.wake.notify_all();
-                        handle
-                    }
-                };
-                Ok(Value::object(HandleValue(handle, timed)))
-            }
-            "time" => Ok(Value::Float(ctx.rt.clock.elapsed())),
-            "is_closed" => Ok(Value::Bool(lp.is_closed())),
-            "is_running" => Ok(Value::Bool(
-                running_loop().is_some_and(|l| Arc::ptr_eq(&l, lp)),
-            )),
-            _ => {
-                if running_loop().is_some_and(|l| Arc::ptr_eq(&l, lp)) {
-                    return Err(ctx.error("RuntimeError", "Cannot close a running event loop"));
-                }
-                lp.close();
-                // Its tasks' exceptions nobody took are reported now (CPython's, as its tasks
-                // are collected), and the run forgets it.
-                lp.report_unretrieved(ctx);
-                lock(&ctx.rt.state::<super::EventLoops>().made).retain(|l| !Arc::ptr_eq(l, lp));
-                Ok(Value::None)
-            }
-        }
-    }
+    methods_from_table!(LOOP_VALUE_METHODS);
     fn identity(&self) -> usize {
         Arc::as_ptr(&self.0) as usize
     }

@@ -415,11 +415,8 @@ impl Object for Runner {
     fn type_name(&self) -> &'static str {
         "Runner"
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "run" | "close" | "get_loop" | "__enter__" | "__exit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &["run", "close", "get_loop", "__enter__", "__exit__"]
     }
     fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
         use std::sync::atomic::Ordering;

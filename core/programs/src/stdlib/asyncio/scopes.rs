@@ -12,6 +12,7 @@ use super::event_loop::{Callback, Handle};
 use super::future::{AFuture, DoneCallback, FutureValue};
 use super::task::{current_task, Task};
 use super::{loop_of_task, name_arg, required};
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::builtins::{kw_or_pos, timeout_arg};
 use crate::object::exceptions::exception_group;
 use crate::object::*;
@@ -205,6 +206,30 @@ fn on_task_done(ctx: &Ctx, group: &Arc<Mutex<Group>>, task: &Arc<Task>) {
     }
 }
 
+/// The methods of `TaskGroup` by name: `has_method`, `dir()` and the call read them here.
+static TASK_GROUP_METHODS: &[(&str, ObjectMethod<TaskGroup>)] = &[
+    ("create_task", |o, ctx, _, _, args| o.create_task(ctx, args)),
+    ("__aenter__", task_group_aenter),
+    ("__aexit__", |o, _, _, _, args| {
+        let exc = args.pos.get(1).cloned().unwrap_or(Value::None);
+        Ok(o.exit(exc))
+    }),
+];
+
+/// `TaskGroup.__aenter__()`.
+fn task_group_aenter(o: &TaskGroup, ctx: &Ctx, this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let mut g = lock(&o.0);
+    if g.entered {
+        return Err(ctx.error("RuntimeError", "TaskGroup has been already entered"));
+    }
+    g.entered = true;
+    g.parent = current_task();
+    if g.parent.is_none() {
+        return Err(ctx.error("RuntimeError", "TaskGroup cannot determine the parent task"));
+    }
+    Ok(immediate("TaskGroup.__aenter__", this.clone()))
+}
+
 impl Object for TaskGroup {
     fn type_name(&self) -> &'static str {
         "TaskGroup"
@@ -225,32 +250,7 @@ impl Object for TaskGroup {
         }
         format!("<TaskGroup{info}>")
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "create_task" | "__aenter__" | "__aexit__")
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "__aenter__" => {
-                let mut g = lock(&self.0);
-                if g.entered {
-                    return Err(ctx.error("RuntimeError", "TaskGroup has been already entered"));
-                }
-                g.entered = true;
-                g.parent = current_task();
-                if g.parent.is_none() {
-                    return Err(
-                        ctx.error("RuntimeError", "TaskGroup cannot determine the parent task")
-                    );
-                }
-                Ok(immediate("TaskGroup.__aenter__", this.clone()))
-            }
-            "__aexit__" => {
-                let exc = args.pos.get(1).cloned().unwrap_or(Value::None);
-                Ok(self.exit(exc))
-            }
-            _ => self.create_task(ctx, args),
-        }
-    }
+    methods_from_table!(TASK_GROUP_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -319,6 +319,66 @@ impl Timeout {
     }
 }
 
+/// The methods of `Timeout` by name: `has_method`, `dir()` and the call read them here.
+static TIMEOUT_METHODS: &[(&str, ObjectMethod<Timeout>)] = &[
+    ("__aenter__", timeout_aenter),
+    ("__aexit__", timeout_aexit),
+    ("when", |o, _, _, _, _| {
+        Ok(lock(&o.0).when.map(Value::Float).unwrap_or(Value::None))
+    }),
+    ("reschedule", |o, ctx, _, _, args| {
+        let when = timeout_arg(ctx, args.pos.into_iter().next())?;
+        o.reschedule(ctx, when).map(|()| Value::None)
+    }),
+    ("expired", timeout_expired),
+];
+
+/// `Timeout.__aenter__()`.
+fn timeout_aenter(o: &Timeout, ctx: &Ctx, this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let task = current_task()
+        .ok_or_else(|| ctx.error("RuntimeError", "Timeout should be used inside a task"))?;
+    let when = {
+        let mut t = lock(&o.0);
+        t.state = TimeoutState::Entered;
+        t.cancelling = task.cancelling();
+        t.task = Some(task);
+        t.when
+    };
+    o.reschedule(ctx, when)?;
+    Ok(immediate("Timeout.__aenter__", this.clone()))
+}
+
+/// `Timeout.__aexit__()`.
+fn timeout_aexit(o: &Timeout, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let et = args.pos.first().cloned().unwrap_or(Value::None);
+    let mut t = lock(&o.0);
+    if let Some(h) = t.handle.take() {
+        h.cancel();
+    }
+    if t.state == TimeoutState::Expiring {
+        t.state = TimeoutState::Expired;
+        let task = t.task.clone();
+        let cancelling = t.cancelling;
+        drop(t);
+        let cancelled_by_us = task.is_some_and(|task| task.uncancel() <= cancelling);
+        let is_cancel = matches!(&et, Value::Class(c) if c.derives_from("CancelledError"));
+        if cancelled_by_us && is_cancel {
+            return Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0));
+        }
+    } else if t.state == TimeoutState::Entered {
+        t.state = TimeoutState::Exited;
+    }
+    Ok(immediate("Timeout.__aexit__", Value::None))
+}
+
+/// `Timeout.expired()`.
+fn timeout_expired(o: &Timeout, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    Ok(Value::Bool(matches!(
+        lock(&o.0).state,
+        TimeoutState::Expiring | TimeoutState::Expired
+    )))
+}
+
 impl Object for Timeout {
     fn type_name(&self) -> &'static str {
         "Timeout"
@@ -337,61 +397,7 @@ impl Object for Timeout {
             _ => format!("<Timeout [{state}]>"),
         }
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "__aenter__" | "__aexit__" | "when" | "reschedule" | "expired"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        match name {
-            "__aenter__" => {
-                let task = current_task().ok_or_else(|| {
-                    ctx.error("RuntimeError", "Timeout should be used inside a task")
-                })?;
-                let when = {
-                    let mut t = lock(&self.0);
-                    t.state = TimeoutState::Entered;
-                    t.cancelling = task.cancelling();
-                    t.task = Some(task);
-                    t.when
-                };
-                self.reschedule(ctx, when)?;
-                Ok(immediate("Timeout.__aenter__", this.clone()))
-            }
-            "__aexit__" => {
-                let et = args.pos.first().cloned().unwrap_or(Value::None);
-                let mut t = lock(&self.0);
-                if let Some(h) = t.handle.take() {
-                    h.cancel();
-                }
-                if t.state == TimeoutState::Expiring {
-                    t.state = TimeoutState::Expired;
-                    let task = t.task.clone();
-                    let cancelling = t.cancelling;
-                    drop(t);
-                    let cancelled_by_us = task.is_some_and(|task| task.uncancel() <= cancelling);
-                    let is_cancel =
-                        matches!(&et, Value::Class(c) if c.derives_from("CancelledError"));
-                    if cancelled_by_us && is_cancel {
-                        return Err(Flow::Raise(ctx.exception("TimeoutError", Vec::new()), 0));
-                    }
-                } else if t.state == TimeoutState::Entered {
-                    t.state = TimeoutState::Exited;
-                }
-                Ok(immediate("Timeout.__aexit__", Value::None))
-            }
-            "when" => Ok(lock(&self.0).when.map(Value::Float).unwrap_or(Value::None)),
-            "expired" => Ok(Value::Bool(matches!(
-                lock(&self.0).state,
-                TimeoutState::Expiring | TimeoutState::Expired
-            ))),
-            _ => {
-                let when = timeout_arg(ctx, args.pos.into_iter().next())?;
-                self.reschedule(ctx, when).map(|()| Value::None)
-            }
-        }
-    }
+    methods_from_table!(TIMEOUT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }

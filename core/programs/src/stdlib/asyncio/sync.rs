@@ -6,6 +6,7 @@ use super::awaiter::{immediate, retrying};
 use super::future::AFuture;
 use super::loop_of_task;
 use crate::builtins::kw_or_pos;
+use crate::builtins::method_table::{methods_from_table, ObjectMethod};
 use crate::object::*;
 use crate::stdlib::queue::{heap_pop, heap_push, HeapItems};
 use crate::{object::Ctx, object::Flow, object::R};
@@ -105,15 +106,7 @@ fn new_queue(ctx: &Ctx, a: Args, order: Order) -> R<Value> {
     let maxsize = match kw_or_pos(&a, "maxsize", 0) {
         None => 0,
         Some(Value::Int(n)) => n.max(0) as usize,
-        Some(other) => {
-            return Err(ctx.error(
-                "TypeError",
-                format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    other.type_name()
-                ),
-            ))
-        }
+        Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
     };
     Ok(Value::object(Queue {
         state: Arc::new(Mutex::new(QueueState {
@@ -174,6 +167,117 @@ impl Queue {
     }
 }
 
+/// The methods of `Queue` by name: `has_method`, `dir()` and the call read them here.
+static QUEUE_METHODS: &[(&str, ObjectMethod<Queue>)] = &[
+    ("put", queue_put),
+    ("get", queue_get),
+    ("put_nowait", |o, ctx, _, _, args| {
+        let item = args.pos.into_iter().next().unwrap_or(Value::None);
+        o.put_nowait(ctx, item).map(|()| Value::None)
+    }),
+    ("get_nowait", |o, ctx, _, _, _| o.get_nowait(ctx)),
+    ("qsize", |o, _, _, _, _| {
+        let state = &o.state;
+        Ok(Value::Int(lock(state).items.len() as i64))
+    }),
+    ("empty", |o, _, _, _, _| {
+        let state = &o.state;
+        Ok(Value::Bool(lock(state).items.is_empty()))
+    }),
+    ("full", |o, _, _, _, _| {
+        let state = &o.state;
+        Ok(Value::Bool(lock(state).full()))
+    }),
+    ("task_done", queue_task_done),
+    ("join", queue_join),
+];
+
+/// `Queue.put()`.
+fn queue_put(o: &Queue, _ctx: &Ctx, this: &Value, _name: &str, args: Args) -> R<Value> {
+    let state = &o.state;
+    let item = args.pos.into_iter().next().unwrap_or(Value::None);
+    let (queue, aborting) = (this.clone(), state.clone());
+    Ok(retrying(
+        "Queue.put",
+        move |ctx| {
+            let q = queue.downcast::<Queue>().expect("a queue");
+            if lock(&q.state).full() {
+                let putter = new_waiter(ctx)?;
+                lock(&q.state).putters.push_back(putter.clone());
+                return Ok(Err(putter));
+            }
+            q.put_nowait(ctx, item.clone())?;
+            Ok(Ok(Value::None))
+        },
+        move |_, putter| {
+            let mut s = lock(&aborting);
+            forget(&mut s.putters, putter);
+            if !s.full() && !putter.cancelled() {
+                wake_first(&mut s.putters);
+            }
+        },
+    ))
+}
+
+/// `Queue.get()`.
+fn queue_get(o: &Queue, _ctx: &Ctx, this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let state = &o.state;
+    let (queue, aborting) = (this.clone(), state.clone());
+    Ok(retrying(
+        "Queue.get",
+        move |ctx| {
+            let q = queue.downcast::<Queue>().expect("a queue");
+            if lock(&q.state).items.is_empty() {
+                let getter = new_waiter(ctx)?;
+                lock(&q.state).getters.push_back(getter.clone());
+                return Ok(Err(getter));
+            }
+            q.get_nowait(ctx).map(Ok)
+        },
+        move |_, getter| {
+            let mut s = lock(&aborting);
+            forget(&mut s.getters, getter);
+            if !s.items.is_empty() && !getter.cancelled() {
+                wake_first(&mut s.getters);
+            }
+        },
+    ))
+}
+
+/// `Queue.task_done()`.
+fn queue_task_done(o: &Queue, ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let state = &o.state;
+    let mut s = lock(state);
+    if s.unfinished == 0 {
+        return Err(ctx.error("ValueError", "task_done() called too many times"));
+    }
+    s.unfinished -= 1;
+    if s.unfinished == 0 {
+        for joiner in s.joiners.drain(..) {
+            joiner.set(Ok(Value::None));
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `Queue.join()`.
+fn queue_join(o: &Queue, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let state = &o.state;
+    let (state, aborting) = (state.clone(), state.clone());
+    Ok(retrying(
+        "Queue.join",
+        move |ctx| {
+            if lock(&state).unfinished == 0 {
+                return Ok(Ok(Value::None));
+            }
+            let joiner = new_waiter(ctx)?;
+            lock(&state).joiners.push_back(joiner.clone());
+            Ok(Err(joiner))
+        },
+        move |_, joiner| forget(&mut lock(&aborting).joiners, joiner),
+    ))
+}
+
 impl Object for Queue {
     fn type_name(&self) -> &'static str {
         self.type_label()
@@ -195,107 +299,7 @@ impl Object for Queue {
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         (name == "maxsize").then(|| Value::Int(lock(&self.state).maxsize as i64))
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "put"
-                | "get"
-                | "put_nowait"
-                | "get_nowait"
-                | "qsize"
-                | "empty"
-                | "full"
-                | "task_done"
-                | "join"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        let state = &self.state;
-        match name {
-            "qsize" => Ok(Value::Int(lock(state).items.len() as i64)),
-            "empty" => Ok(Value::Bool(lock(state).items.is_empty())),
-            "full" => Ok(Value::Bool(lock(state).full())),
-            "put_nowait" => {
-                let item = args.pos.into_iter().next().unwrap_or(Value::None);
-                self.put_nowait(ctx, item).map(|()| Value::None)
-            }
-            "get_nowait" => self.get_nowait(ctx),
-            "put" => {
-                let item = args.pos.into_iter().next().unwrap_or(Value::None);
-                let (queue, aborting) = (this.clone(), state.clone());
-                Ok(retrying(
-                    "Queue.put",
-                    move |ctx| {
-                        let q = queue.downcast::<Queue>().expect("a queue");
-                        if lock(&q.state).full() {
-                            let putter = new_waiter(ctx)?;
-                            lock(&q.state).putters.push_back(putter.clone());
-                            return Ok(Err(putter));
-                        }
-                        q.put_nowait(ctx, item.clone())?;
-                        Ok(Ok(Value::None))
-                    },
-                    move |_, putter| {
-                        let mut s = lock(&aborting);
-                        forget(&mut s.putters, putter);
-                        if !s.full() && !putter.cancelled() {
-                            wake_first(&mut s.putters);
-                        }
-                    },
-                ))
-            }
-            "get" => {
-                let (queue, aborting) = (this.clone(), state.clone());
-                Ok(retrying(
-                    "Queue.get",
-                    move |ctx| {
-                        let q = queue.downcast::<Queue>().expect("a queue");
-                        if lock(&q.state).items.is_empty() {
-                            let getter = new_waiter(ctx)?;
-                            lock(&q.state).getters.push_back(getter.clone());
-                            return Ok(Err(getter));
-                        }
-                        q.get_nowait(ctx).map(Ok)
-                    },
-                    move |_, getter| {
-                        let mut s = lock(&aborting);
-                        forget(&mut s.getters, getter);
-                        if !s.items.is_empty() && !getter.cancelled() {
-                            wake_first(&mut s.getters);
-                        }
-                    },
-                ))
-            }
-            "task_done" => {
-                let mut s = lock(state);
-                if s.unfinished == 0 {
-                    return Err(ctx.error("ValueError", "task_done() called too many times"));
-                }
-                s.unfinished -= 1;
-                if s.unfinished == 0 {
-                    for joiner in s.joiners.drain(..) {
-                        joiner.set(Ok(Value::None));
-                    }
-                }
-                Ok(Value::None)
-            }
-            _ => {
-                let (state, aborting) = (state.clone(), state.clone());
-                Ok(retrying(
-                    "Queue.join",
-                    move |ctx| {
-                        if lock(&state).unfinished == 0 {
-                            return Ok(Ok(Value::None));
-                        }
-                        let joiner = new_waiter(ctx)?;
-                        lock(&state).joiners.push_back(joiner.clone());
-                        Ok(Err(joiner))
-                    },
-                    move |_, joiner| forget(&mut lock(&aborting).joiners, joiner),
-                ))
-            }
-        }
-    }
+    methods_from_table!(QUEUE_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -390,11 +394,8 @@ impl Object for Lock {
         let state = if s.locked { "locked" } else { "unlocked" };
         locks_repr("Lock", self as *const Self as usize, state, s.waiters.len())
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &["acquire", "release", "locked", "__aenter__", "__aexit__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         acquirable_method(name, || self.acquire(), || self.release(ctx))
@@ -416,6 +417,54 @@ struct EventState {
 /// `asyncio.Event`.
 struct Event(Arc<Mutex<EventState>>);
 
+/// The methods of `Event` by name: `has_method`, `dir()` and the call read them here.
+static EVENT_METHODS: &[(&str, ObjectMethod<Event>)] = &[
+    ("set", event_set),
+    ("clear", |o, _, _, _, _| {
+        lock(&o.0).set = false;
+        Ok(Value::None)
+    }),
+    ("is_set", |o, _, _, _, _| Ok(Value::Bool(lock(&o.0).set))),
+    ("wait", event_wait),
+];
+
+/// `Event.Event.set()()`.
+fn event_set(o: &Event, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let mut s = lock(&o.0);
+    if !s.set {
+        s.set = true;
+        for waiter in &s.waiters {
+            waiter.set(Ok(Value::Bool(true)));
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `Event.Event.wait()()`.
+fn event_wait(o: &Event, _ctx: &Ctx, _this: &Value, _name: &str, _args: Args) -> R<Value> {
+    let (state, aborting) = (o.0.clone(), o.0.clone());
+    let mut mine: Option<Arc<AFuture>> = None;
+    Ok(retrying(
+        "Event.wait",
+        move |ctx| {
+            let mut s = lock(&state);
+            if let Some(waiter) = mine.take() {
+                forget(&mut s.waiters, &waiter);
+                return Ok(Ok(Value::Bool(true)));
+            }
+            if s.set {
+                return Ok(Ok(Value::Bool(true)));
+            }
+            drop(s);
+            let waiter = new_waiter(ctx)?;
+            lock(&state).waiters.push_back(waiter.clone());
+            mine = Some(waiter.clone());
+            Ok(Err(waiter))
+        },
+        move |_, waiter| forget(&mut lock(&aborting).waiters, waiter),
+    ))
+}
+
 impl Object for Event {
     fn type_name(&self) -> &'static str {
         "Event"
@@ -430,51 +479,7 @@ impl Object for Event {
             s.waiters.len(),
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(name, "set" | "clear" | "is_set" | "wait")
-    }
-    fn call_method(&self, _ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
-        match name {
-            "set" => {
-                let mut s = lock(&self.0);
-                if !s.set {
-                    s.set = true;
-                    for waiter in &s.waiters {
-                        waiter.set(Ok(Value::Bool(true)));
-                    }
-                }
-                Ok(Value::None)
-            }
-            "clear" => {
-                lock(&self.0).set = false;
-                Ok(Value::None)
-            }
-            "is_set" => Ok(Value::Bool(lock(&self.0).set)),
-            _ => {
-                let (state, aborting) = (self.0.clone(), self.0.clone());
-                let mut mine: Option<Arc<AFuture>> = None;
-                Ok(retrying(
-                    "Event.wait",
-                    move |ctx| {
-                        let mut s = lock(&state);
-                        if let Some(waiter) = mine.take() {
-                            forget(&mut s.waiters, &waiter);
-                            return Ok(Ok(Value::Bool(true)));
-                        }
-                        if s.set {
-                            return Ok(Ok(Value::Bool(true)));
-                        }
-                        drop(s);
-                        let waiter = new_waiter(ctx)?;
-                        lock(&state).waiters.push_back(waiter.clone());
-                        mine = Some(waiter.clone());
-                        Ok(Err(waiter))
-                    },
-                    move |_, waiter| forget(&mut lock(&aborting).waiters, waiter),
-                ))
-            }
-        }
-    }
+    methods_from_table!(EVENT_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -604,11 +609,8 @@ impl Object for Semaphore {
             self as *const Self as usize
         )
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__"
-        )
+    fn methods(&self) -> &'static [&'static str] {
+        &["acquire", "release", "locked", "__aenter__", "__aexit__"]
     }
     fn call_method(&self, ctx: &Ctx, _this: &Value, name: &str, _args: Args) -> R<Value> {
         acquirable_method(name, || self.acquire(), || self.release(ctx))
@@ -736,6 +738,85 @@ impl Condition {
     }
 }
 
+/// The methods of `Condition` by name: `has_method`, `dir()` and the call read them here.
+static CONDITION_METHODS: &[(&str, ObjectMethod<Condition>)] = &[
+    ("acquire", condition_acquire),
+    ("release", condition_acquire),
+    ("locked", condition_acquire),
+    ("wait", |o, ctx, _, _, _| o.wait(ctx)),
+    ("wait_for", condition_wait_for),
+    ("notify", condition_notify),
+    ("notify_all", |o, ctx, _, _, _| {
+        let n = lock(&o.waiters).len();
+        o.notify(ctx, n).map(|()| Value::None)
+    }),
+    ("__aenter__", condition_acquire),
+    ("__aexit__", condition_acquire),
+];
+
+/// `Condition.acquire()`, also reached as `release()`, `locked()`, `__aenter__()` and `__aexit__()`.
+fn condition_acquire(o: &Condition, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
+    let as_lock = Lock(o.lock.clone());
+    as_lock.call_method(ctx, this, name, args)
+}
+
+/// `Condition.notify()`.
+fn condition_notify(o: &Condition, ctx: &Ctx, _this: &Value, _name: &str, args: Args) -> R<Value> {
+    let n = match kw_or_pos(&args, "n", 0) {
+        None => 1,
+        Some(Value::Int(n)) => n.max(0) as usize,
+        Some(other) => return Err(crate::builtins::int_functions::not_an_integer(ctx, &other)),
+    };
+    o.notify(ctx, n).map(|()| Value::None)
+}
+
+/// `Condition.wait_for()`.
+fn condition_wait_for(
+    _o: &Condition,
+    ctx: &Ctx,
+    this: &Value,
+    _name: &str,
+    args: Args,
+) -> R<Value> {
+    // wait_for(predicate): the predicate, then wait() until it is true.
+    let predicate = args.pos.into_iter().next().ok_or_else(|| {
+        ctx.error(
+            "TypeError",
+            "wait_for() missing 1 required positional argument: 'predicate'",
+        )
+    })?;
+    let condition = this.clone();
+    let mut inner: Option<Value> = None;
+    let step: super::awaiter::Step = Box::new(move |ctx, thrown| {
+        use super::awaiter::Poll;
+        use crate::vm::Resumed;
+        let mut thrown = thrown;
+        loop {
+            if let Some(wait) = inner.take() {
+                match resume(ctx, &wait, thrown.take())? {
+                    Resumed::Yielded(v) => {
+                        inner = Some(wait);
+                        return Ok(Poll::Wait(v));
+                    }
+                    Resumed::Returned(_) => {}
+                }
+            } else if let Some(flow) = thrown.take() {
+                return Err(flow);
+            }
+            let result = ctx.call(&predicate, Args::default())?;
+            if ctx.truthy(&result)? {
+                return Ok(Poll::Ready(result));
+            }
+            let c = condition.downcast::<Condition>().expect("a condition");
+            inner = Some(c.wait(ctx)?);
+        }
+    });
+    Ok(super::awaiter::Awaiter::coroutine(
+        "Condition.wait_for",
+        step,
+    ))
+}
+
 impl Object for Condition {
     fn type_name(&self) -> &'static str {
         "Condition"
@@ -749,88 +830,7 @@ impl Object for Condition {
         let waiters = lock(&self.waiters).len();
         locks_repr("Condition", self as *const Self as usize, state, waiters)
     }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "acquire"
-                | "release"
-                | "locked"
-                | "wait"
-                | "wait_for"
-                | "notify"
-                | "notify_all"
-                | "__aenter__"
-                | "__aexit__"
-        )
-    }
-    fn call_method(&self, ctx: &Ctx, this: &Value, name: &str, args: Args) -> R<Value> {
-        let as_lock = Lock(self.lock.clone());
-        match name {
-            "acquire" | "release" | "locked" | "__aenter__" | "__aexit__" => {
-                as_lock.call_method(ctx, this, name, args)
-            }
-            "wait" => self.wait(ctx),
-            "notify" => {
-                let n = match kw_or_pos(&args, "n", 0) {
-                    None => 1,
-                    Some(Value::Int(n)) => n.max(0) as usize,
-                    Some(other) => {
-                        return Err(ctx.error(
-                            "TypeError",
-                            format!(
-                                "'{}' object cannot be interpreted as an integer",
-                                other.type_name()
-                            ),
-                        ))
-                    }
-                };
-                self.notify(ctx, n).map(|()| Value::None)
-            }
-            "notify_all" => {
-                let n = lock(&self.waiters).len();
-                self.notify(ctx, n).map(|()| Value::None)
-            }
-            _ => {
-                // wait_for(predicate): the predicate, then wait() until it is true.
-                let predicate = args.pos.into_iter().next().ok_or_else(|| {
-                    ctx.error(
-                        "TypeError",
-                        "wait_for() missing 1 required positional argument: 'predicate'",
-                    )
-                })?;
-                let condition = this.clone();
-                let mut inner: Option<Value> = None;
-                let step: super::awaiter::Step = Box::new(move |ctx, thrown| {
-                    use super::awaiter::Poll;
-                    use crate::vm::Resumed;
-                    let mut thrown = thrown;
-                    loop {
-                        if let Some(wait) = inner.take() {
-                            match resume(ctx, &wait, thrown.take())? {
-                                Resumed::Yielded(v) => {
-                                    inner = Some(wait);
-                                    return Ok(Poll::Wait(v));
-                                }
-                                Resumed::Returned(_) => {}
-                            }
-                        } else if let Some(flow) = thrown.take() {
-                            return Err(flow);
-                        }
-                        let result = ctx.call(&predicate, Args::default())?;
-                        if ctx.truthy(&result)? {
-                            return Ok(Poll::Ready(result));
-                        }
-                        let c = condition.downcast::<Condition>().expect("a condition");
-                        inner = Some(c.wait(ctx)?);
-                    }
-                });
-                Ok(super::awaiter::Awaiter::coroutine(
-                    "Condition.wait_for",
-                    step,
-                ))
-            }
-        }
-    }
+    methods_from_table!(CONDITION_METHODS);
     fn as_any(&self) -> &dyn Any {
         self
     }
