@@ -92,13 +92,15 @@ bench: setup setup-test frontend
 	node tests/e2e/bench/engine.mjs 3
 
 ## make fuzz: the fuzzers, far longer than make test runs them: hostile programs, each in a run process of
-## its own on a real server, hostile requests, hostile sources. `make fuzz STRICT=1` also fails on a run
-## that the engine did not end itself (a stack overflow, a panic: engine faults to fix).
+## its own on a real server, hostile requests, hostile sources, and random expressions against python3
+## (a random seed each time). `make fuzz STRICT=1` also fails on a run that the engine did not end
+## itself (a stack overflow, a panic: engine faults to fix).
 FUZZ_CASES ?= 2000
 fuzz:
 	cargo build -p futurelab-server
 	PROPTEST_CASES=$(FUZZ_CASES) $(if $(STRICT),FUTURELAB_FUZZ_STRICT=1) cargo test -p futurelab-server --test hostile_programs --test hostile_requests -- --nocapture
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p futurelab-programs --test hostile_sources
+	PROPTEST_CASES=$$(( $(FUZZ_CASES) / 10 )) PROPTEST_RNG_SEED=$$RANDOM cargo test --release -p futurelab-programs --test differential_fuzz
 
 clean:
 	cargo clean

@@ -774,7 +774,13 @@ pub(crate) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
             },
         })
     };
-    let floats = matches!(l, Float(_)) || matches!(r, Float(_));
+    // Floats have no bitwise operators: said before an int operand is made a float (which a huge
+    // one cannot be).
+    let bitwise = matches!(
+        op,
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift
+    );
+    let floats = !bitwise && (matches!(l, Float(_)) || matches!(r, Float(_)));
     if floats {
         if let (Some(a), Some(b)) = (as_float(l)?, as_float(r)?) {
             return float_arithmetic::float_binop(ctx, op, a, b);
@@ -1349,6 +1355,34 @@ impl Object for Range {
         } else {
             format!("range({}, {}, {})", self.start, self.stop, self.step)
         }
+    }
+    /// Two ranges are equal when they hold the same numbers (`range(0) == range(2, 2)`).
+    fn equals(&self, _user: Option<&Ctx>, other: &Value) -> R<Option<bool>> {
+        let Some(other) = other.downcast::<Range>() else {
+            return Ok(Some(false));
+        };
+        let len = self.len();
+        Ok(Some(
+            len == other.len()
+                && (len == 0
+                    || (self.start == other.start && (len == 1 || self.step == other.step))),
+        ))
+    }
+    /// CPython's: the hash of `(len, start, step)` as the equality sees them.
+    fn hash(&self) -> Option<i64> {
+        let len = self.len();
+        let (start, step) = match len {
+            0 => (-1, -1),
+            1 => (self.start, -1),
+            _ => (self.start, self.step),
+        };
+        Some(crate::object::protocol::pointer_hash(
+            (len as usize)
+                .wrapping_mul(31)
+                .wrapping_add(start as usize)
+                .wrapping_mul(31)
+                .wrapping_add(step as usize),
+        ))
     }
     fn attr(&self, _ctx: &Ctx, name: &str) -> Option<Value> {
         range_methods::ATTRS

@@ -106,7 +106,7 @@ pub(crate) fn binop(ctx: &Ctx, op: BinOp, a: IntRef, b: IntRef) -> R<Value> {
             if b.is_zero() {
                 return Err(ctx.error("ZeroDivisionError", "division by zero"));
             }
-            Value::Float(to_f64(ctx, a)? / to_f64(ctx, b)?)
+            Value::Float(true_divide(ctx, x.as_ref(), y.as_ref())?)
         }
         BinOp::FloorDiv | BinOp::Mod if b.is_zero() => return Err(zero_division(op)),
         BinOp::FloorDiv => int_value(x.div_floor(y.as_ref())),
@@ -117,6 +117,51 @@ pub(crate) fn binop(ctx: &Ctx, op: BinOp, a: IntRef, b: IntRef) -> R<Value> {
         BinOp::BitXor => int_value(x.as_ref() ^ y.as_ref()),
         BinOp::LShift | BinOp::RShift => return shift(ctx, op, a, b),
     })
+}
+
+/// `x / y` for ints past what a float holds exactly, `y` not zero: the quotient rounded to a float
+/// without making either a float first (CPython's `long_true_divide`: `1 / 2**4000` is `0.0`, and
+/// only a quotient too large is `OverflowError`).
+fn true_divide(ctx: &Ctx, x: &BigInt, y: &BigInt) -> R<f64> {
+    use num_traits::Zero;
+    if x.is_zero() {
+        return Ok(0.0);
+    }
+    let negative = x.is_negative() != y.is_negative();
+    let (x, y) = (x.abs(), y.abs());
+    // A quotient of 64 significant bits, then scaled back by powers of two.
+    let shift = 64 - (x.bits() as i64 - y.bits() as i64);
+    let (numerator, denominator) = if shift >= 0 {
+        (x << shift as u64, y)
+    } else {
+        (x, y << (-shift) as u64)
+    };
+    let (mut scaled, remainder) = numerator.div_rem(&denominator);
+    if !remainder.is_zero() {
+        scaled |= BigInt::one(); // a sticky bit: the rounding to 53 bits below sees the rest
+    }
+    let magnitude = scaled.to_f64().unwrap_or(f64::INFINITY);
+    let result = scale_by_power_of_two(magnitude, -shift);
+    if result.is_infinite() {
+        return Err(ctx.error(
+            "OverflowError",
+            "integer division result too large for a float",
+        ));
+    }
+    Ok(if negative { -result } else { result })
+}
+
+/// `m * 2**e` without overflowing or underflowing on the way (`2f64.powi` of a large `e` would).
+fn scale_by_power_of_two(mut m: f64, mut e: i64) -> f64 {
+    while e > 1000 {
+        m *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        m *= 2f64.powi(-1000);
+        e += 1000;
+    }
+    m * 2f64.powi(e as i32)
 }
 
 /// The machine-word path: `None` when the result does not fit (the big path computes it).
