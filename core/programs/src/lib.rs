@@ -550,6 +550,7 @@ pub(crate) static ABOVE: object::Above = object::Above {
     type_of: builtins::type_of,
     has_builtin_method: builtins::has_method,
     call_builtin_method: builtins::call_method,
+    type_attr: builtins::type_attributes::type_attr,
     builtin_binop: builtins::builtin_binop,
     len: builtins::len,
     contains: builtins::contains,

@@ -1701,3 +1701,43 @@ fn ints_divide_and_ranges_compare_as_in_cpython() {
         "int_division",
     );
 }
+
+#[test]
+fn a_built_in_types_methods_are_found_on_the_type() {
+    // `sorted(words, key=str.lower)`: the type's method, called with the object first; its
+    // errors in CPython's words; class methods (`int.from_bytes`, `dict.fromkeys`) on the type.
+    let source = r#"words = ['banana', 'Apple', 'cherry']
+print(sorted(words, key=str.lower))
+print(list(map(str.upper, words)))
+print(list(map(str.strip, [' a ', 'b '])))
+print(str.join('-', ['a', 'b']))
+print(str.lower)
+print(str.lower.__name__, str.lower.__qualname__)
+xs = []
+list.append(xs, 3)
+print(xs)
+print(dict.get({'a': 1}, 'a'), dict.fromkeys(['a', 'b'], 0))
+print(int.from_bytes(b'\x01\x00', 'big'))
+print(int.bit_length(255), int.bit_length(True))
+print(float.is_integer(2.0))
+
+try:
+    str.lower(1)
+except TypeError as e:
+    print(e)
+try:
+    str.lower()
+except TypeError as e:
+    print(e)
+try:
+    list.append('x', 1)
+except TypeError as e:
+    print(e)
+try:
+    str.nope
+except AttributeError as e:
+    print(e)
+print(max(['a', 'BB', 'c'], key=str.lower))
+"#;
+    assert_prints_as_cpython(source, "type_methods");
+}

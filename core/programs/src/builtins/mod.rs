@@ -23,6 +23,7 @@ mod str_methods;
 pub(crate) mod str_predicates;
 pub(crate) mod superclass;
 mod tuple_methods;
+pub(crate) mod type_attributes;
 use crate::ast::BinOp;
 use crate::object::*;
 use std::any::Any;

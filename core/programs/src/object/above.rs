@@ -23,6 +23,8 @@ pub(crate) struct Above {
     pub(crate) has_builtin_method: fn(&Value, &str) -> bool,
     /// Calls a built-in type's method (`builtins`).
     pub(crate) call_builtin_method: fn(&Ctx, &Value, &str, Args) -> R<Value>,
+    /// A built-in type's attribute, looked up on the type (`str.lower`), if it has one (`builtins`).
+    pub(crate) type_attr: fn(&Ctx, &str, &str) -> Option<Value>,
     /// The built-in types' arithmetic: `None` where they do not answer `l op r` (`builtins`).
     pub(crate) builtin_binop: fn(&Ctx, BinOp, &Value, &Value) -> R<Option<Value>>,
     /// `len(v)` (`builtins`).

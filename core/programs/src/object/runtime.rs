@@ -961,6 +961,14 @@ impl Ctx {
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Function(f) if name == "__qualname__" => Ok(Value::str(f.qualname.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
+            // `str.lower`: a built-in type's method, looked up on the type.
+            Value::Builtin(b) if (self.rt.above.type_attr)(self, b.name, name).is_some() => {
+                Ok((self.rt.above.type_attr)(self, b.name, name).unwrap_or(Value::None))
+            }
+            Value::Builtin(b) if BUILTIN_TYPES.contains(&b.name) => Err(self.error(
+                "AttributeError",
+                format!("type object '{}' has no attribute '{name}'", b.name),
+            )),
             Value::BoundMethod(m) => match name {
                 "__self__" => Ok(m.0.clone()),
                 "__func__" => Ok(Value::Function(m.1.clone())),
@@ -1098,6 +1106,24 @@ pub(crate) fn bind(instance: &Value, f: Value) -> Value {
 }
 
 /// Python's `is`.
+/// The built-in types that are built-in functions here (`str`, `int`): an attribute they lack is
+/// CPython's "type object 'str' has no attribute …".
+const BUILTIN_TYPES: &[&str] = &[
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "tuple",
+    "dict",
+    "set",
+    "frozenset",
+    "bytes",
+    "range",
+    "object",
+    "type",
+];
+
 pub(crate) fn is_same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::None, Value::None) => true,
