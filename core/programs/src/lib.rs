@@ -44,7 +44,9 @@
 //!   class body's names are its namespace, which its methods do not see; a comprehension is a
 //!   function of its own, its `:=` binding in the enclosing function). What CPython's compiler
 //!   refuses (`break` outside a loop) is a `SyntaxError` when the program is parsed. Built-in types
-//!   are functions that print as classes (`<class 'int'>`), so `type('x') is str` is false.
+//!   are functions that print as classes (`<class 'int'>`), so `type('x') is str` is false; their
+//!   methods are found on them (`str.lower`, `list.append`, `int.from_bytes`) but not their dunder
+//!   methods (`tuple.__len__`).
 //! - `assert test, msg` is `if not test: raise AssertionError(msg)` (there is no `-O`). Slices take a step on lists, tuples, strings and ranges, and a list's
 //!   slice can be assigned and deleted; an instance's `__getitem__` is not given slices with a
 //!   step (there is no `slice` object yet). Python syntax the engine still refuses, saying so, is
