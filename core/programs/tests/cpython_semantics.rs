@@ -1741,3 +1741,21 @@ print(max(['a', 'BB', 'c'], key=str.lower))
 "#;
     assert_prints_as_cpython(source, "type_methods");
 }
+
+#[test]
+fn sets_combine_with_their_operators() {
+    // `|`, `&`, `-`, `^` of two sets (small ints, whose order is the same in both); a set and a
+    // list is CPython's TypeError.
+    assert_expressions_as_cpython(
+        &[
+            "{1, 2} | {2, 3}",
+            "{1, 2} & {2, 3}",
+            "{1, 2} - {2, 3}",
+            "{1, 2} ^ {2, 3}",
+            "{1, 2} | set()",
+            "{1, 2} | [3]",
+            "{1} == {1}",
+        ],
+        "set_operators",
+    );
+}

@@ -787,6 +787,20 @@ pub(crate) fn builtin_binop(ctx: &Ctx, op: BinOp, l: &Value, r: &Value) -> R<Opt
             return float_arithmetic::float_binop(ctx, op, a, b);
         }
     }
+    // Sets: `|`, `&`, `-`, `^` of two sets are their methods' (`union`, …).
+    let is_set = |v: &Value| v.downcast::<set::PySet>().is_some();
+    if is_set(l) && is_set(r) {
+        let method = match op {
+            BinOp::BitOr => Some("union"),
+            BinOp::BitAnd => Some("intersection"),
+            BinOp::Sub => Some("difference"),
+            BinOp::BitXor => Some("symmetric_difference"),
+            _ => Option::None,
+        };
+        if let Some(method) = method {
+            return call_method(ctx, l, method, Args::positional(vec![r.clone()])).map(Some);
+        }
+    }
     // A bool is an int to a repetition too (`[3] * True`).
     if op == BinOp::Mul {
         if let (Bool(b), seq) | (seq, Bool(b)) = (l, r) {
