@@ -961,14 +961,15 @@ impl Ctx {
             Value::Function(f) if name == "__name__" => Ok(Value::str(f.name.as_str())),
             Value::Function(f) if name == "__qualname__" => Ok(Value::str(f.qualname.as_str())),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
-            // `str.lower`: a built-in type's method, looked up on the type.
-            Value::Builtin(b) if (self.rt.above.type_attr)(self, b.name, name).is_some() => {
-                Ok((self.rt.above.type_attr)(self, b.name, name).unwrap_or(Value::None))
-            }
-            Value::Builtin(b) if BUILTIN_TYPES.contains(&b.name) => Err(self.error(
-                "AttributeError",
-                format!("type object '{}' has no attribute '{name}'", b.name),
-            )),
+            // `str.lower`: a built-in type's method, looked up on the type (once).
+            Value::Builtin(b) => match (self.rt.above.type_attr)(self, b.name, name) {
+                Some(method) => Ok(method),
+                None if BUILTIN_TYPES.contains(&b.name) => Err(self.error(
+                    "AttributeError",
+                    format!("type object '{}' has no attribute '{name}'", b.name),
+                )),
+                None => Err(missing()),
+            },
             Value::BoundMethod(m) => match name {
                 "__self__" => Ok(m.0.clone()),
                 "__func__" => Ok(Value::Function(m.1.clone())),
